@@ -1,0 +1,140 @@
+"""The ``engage`` command line: global options, plugin commands, and the one error boundary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from engage import __version__
+from engage.cli import ledger_commands, plugin_commands, progress_commands, schedule_commands
+from engage.errors import EngageError
+from engage.plugins import blame
+from engage.session import Session
+
+TRACEBACK_VAR = "ENGAGE_TRACEBACK"
+
+
+class EngageGroup(click.Group):
+    """Loads plugins (and their commands) before a command is looked up; turns errors into one line."""
+
+    core_commands: frozenset[str] = frozenset()
+
+    def _with_plugins(self, ctx: click.Context) -> None:
+        # Called before the group's callback runs, so the session is made from the parsed options.
+        if ctx.obj is None:
+            ctx.obj = Session(
+                ctx.params.get("schedule"), ctx.params.get("ledger"), ctx.params.get("plugins_dir")
+            )
+        pm = ctx.obj.plugin_manager
+        if getattr(self, "_commands_from", None) is not pm:
+            for name in [n for n in self.commands if n not in self.core_commands]:
+                del self.commands[name]
+            pm.hook.engage_register_commands(cli=self)
+            self._commands_from = pm
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._with_plugins(ctx)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._with_plugins(ctx)
+        return super().list_commands(ctx)
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        code = run_guarded(
+            lambda: super(EngageGroup, self).main(
+                args, prog_name, complete_var, standalone_mode=False, **extra
+            )
+        )
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def run_guarded(call: Any) -> int:
+    """Run the command line; every error becomes one line on stderr and an exit status."""
+    try:
+        result = call()
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo("engage: aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "engage"
+        hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
+        click.echo(f"{where}: error: {_one_line(exc.format_message())}{hint}", err=True)
+        return exc.exit_code
+    except EngageError as exc:
+        click.echo(f"engage: error: {_one_line(exc.message)}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:  # `engage calendar | head`: the reader left; not an error
+        sys.stderr.close()
+        return 0
+    except Exception as exc:
+        if os.environ.get(TRACEBACK_VAR):
+            raise
+        culprit = blame(exc) or "internal error"
+        click.echo(
+            f"engage: error: {culprit}: {type(exc).__name__}: {_one_line(str(exc))} "
+            f"(set {TRACEBACK_VAR}=1 for the traceback)",
+            err=True,
+        )
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@click.group(cls=EngageGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-s",
+    "--schedule",
+    metavar="FILE",
+    help="The engagement's schedule (default: $ENGAGE_SCHEDULE, else engage.toml here or above).",
+)
+@click.option(
+    "--ledger", metavar="FILE", help="The time log (default: $ENGAGE_LEDGER, else beside the schedule)."
+)
+@click.option(
+    "--plugins-dir",
+    metavar="DIR",
+    help="A folder of .py plugins, e.g. an organisation's own checks (default: $ENGAGE_PLUGINS_DIR).",
+)
+@click.version_option(__version__, "--version", prog_name="engage")
+@click.pass_context
+def cli(ctx: click.Context, schedule: str | None, ledger: str | None, plugins_dir: str | None) -> None:
+    """Track a consultancy engagement: log days against its phases, check the budget,
+    send the supervisor a calendar, report weekly status.
+
+    \b
+    Examples:
+      engage -s schedules/ijm-kenya-pap-strategic-plan.toml show
+      engage log 1.5 --phase prep --note "desk review"
+      engage budget
+    """
+    if ctx.obj is None:
+        ctx.obj = Session(schedule, ledger, plugins_dir)
+
+
+for module in (schedule_commands, ledger_commands, progress_commands, plugin_commands):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+EngageGroup.core_commands = frozenset(cli.commands)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="engage")

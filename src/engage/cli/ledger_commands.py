@@ -1,0 +1,307 @@
+"""Commands that write or read time: ``log``, ``entries``, ``void``, ``import``."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+from fractions import Fraction
+from pathlib import Path
+
+import click
+
+from engage import ledger as ledger_file
+from engage.errors import EngageError
+from engage.figures import cap_summary, usage_of
+from engage.ledger import Entry, Ledger, MeetingOutcome, StatusChange, Void
+from engage.model import Engagement
+from engage.output import csv_text, json_text, table
+from engage.parsing import DATE_HELP, format_days, parse_amount, parse_date, parse_week
+from engage.session import Session, pass_session
+
+CONSULTANT_VAR = "ENGAGE_CONSULTANT"
+
+
+def check_phase(engagement: Engagement, key: str) -> str:
+    """The phase key, or an error listing the phases there are."""
+    keys = [p.key for p in engagement.phases]
+    if key not in keys:
+        raise EngageError(f"unknown phase {key!r}; phases of {engagement.id}: {', '.join(keys)}")
+    return key
+
+
+def resolve_consultant(engagement: Engagement, given: str | None) -> str:
+    """``--consultant``, else $ENGAGE_CONSULTANT, else the schedule's only consultant, else the login."""
+    import os
+
+    name = (given or os.environ.get(CONSULTANT_VAR) or "").strip()
+    named = engagement.consultants
+    if name:
+        if named and name not in named:
+            raise EngageError(
+                f"{name!r} is not a consultant on {engagement.id}; the schedule names: {', '.join(named)}"
+            )
+        return name
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise EngageError(
+            f"{engagement.id} has several consultants; pass --consultant with one of: {', '.join(named)}"
+        )
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (some containers)
+        return ""
+
+
+def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
+    """How an amount is stored: exactly as typed, in days or in hours."""
+    text = str(float(amount)) if amount.denominator not in (1,) else str(amount.numerator)
+    if Fraction(text) != amount:  # 1h20m is 4/3 hours: keep it exact as a fraction
+        text = f"{amount.numerator}/{amount.denominator}"
+    return {unit: text}
+
+
+@click.command()
+@click.argument("days", metavar="DAYS")
+@click.option("--phase", "-p", required=True, help="The phase key (see 'engage show').")
+@click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
+@click.option("--note", "-n", default="", help="What the time was spent on.")
+@click.option(
+    "--consultant", "-c", help="Who worked (default: $ENGAGE_CONSULTANT or the schedule's consultant)."
+)
+@pass_session
+def log(session: Session, days: str, phase: str, day: str, note: str, consultant: str | None) -> None:
+    """Log time against a phase: DAYS is 1, 0.5, .25, or hours such as 4h, 30m, 1h30m.
+
+    The entry is always recorded, even past the budget; warnings say so.
+
+    \b
+    Examples:
+      engage log 1.5 --phase prep --note "desk review"
+      engage log 4h --phase prep --date yesterday
+    """
+    engagement = session.engagement
+    amount, unit = parse_amount(days)
+    check_phase(engagement, phase)
+    date = parse_date(day, session.today())
+    record = ledger_file.new_record(
+        "entry",
+        date=date.isoformat(),
+        phase=phase,
+        **entry_fields(amount, unit),
+        consultant=resolve_consultant(engagement, consultant),
+        note=note,
+    )
+    ledger_file.append(session.ledger_path, [record])
+    ledger = session.ledger()
+    entry = next(e for e in ledger.entries() if e.id == record["id"])
+    click.echo(f"Logged {format_days(entry.days)} days to {phase} on {date} (entry {entry.id})")
+    click.echo(usage_of(engagement, ledger, phase).summary())
+    for lines in session.plugin_manager.hook.engage_after_log(
+        engagement=engagement, entry=entry, ledger=ledger
+    ):
+        for line in lines or ():
+            click.echo(line)
+
+
+@click.command()
+@click.option("--week", "-w", help="Only this ISO week, e.g. 2021-W47.")
+@click.option("--phase", "-p", help="Only this phase.")
+@click.option("--all", "-a", "show_all", is_flag=True, help="Include voided entries.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["plain", "json", "csv"]), default="plain", show_default=True
+)
+@pass_session
+def entries(session: Session, week: str | None, phase: str | None, show_all: bool, fmt: str) -> None:
+    """List logged time, oldest first; voided entries only with --all.
+
+    \b
+    Example:
+      engage entries --week 2021-W46 --format csv > week46.csv
+    """
+    engagement = session.engagement
+    if phase is not None:
+        check_phase(engagement, phase)
+    span = parse_week(week) if week else None
+    ledger = session.ledger()
+    chosen = [
+        e
+        for e in ledger.entries(include_voided=show_all)
+        if (phase is None or e.phase == phase) and (span is None or span[0] <= e.date <= span[1])
+    ]
+    if fmt == "json":
+        click.echo(
+            json_text(
+                [{**e.as_dict(), "voided": ledger.is_void(e.id)} if show_all else e.as_dict() for e in chosen]
+            )
+        )
+        return
+    headers = ["id", "date", "phase", "days", "consultant", "note"] + (["voided"] if show_all else [])
+    rows = [
+        [e.id, e.date, e.phase, format_days(e.days), e.consultant, e.note]
+        + (["voided" if ledger.is_void(e.id) else ""] if show_all else [])
+        for e in chosen
+    ]
+    if fmt == "csv":
+        click.echo(csv_text(headers, rows), nl=False)
+        return
+    click.echo(table(headers, [[*row[:5], row[5].replace("\n", " ⏎ "), *row[6:]] for row in rows]))
+    total = sum((e.days for e in chosen if not ledger.is_void(e.id)), start=Fraction(0))
+    click.echo(f"{len(chosen)} entries, {format_days(total)} days")
+
+
+@click.command()
+@click.argument("record_id", metavar="ENTRY_ID")
+@click.option("--reason", "-r", default="", help="Why it is voided (kept in the ledger).")
+@pass_session
+def void(session: Session, record_id: str, reason: str) -> None:
+    """Cancel an entry (or a deliverable status, or a meeting outcome) by its id.
+
+    Nothing is deleted: a void record is appended, so the history stays.
+
+    \b
+    Example:
+      engage void 3f2a9c1b --reason "logged twice"
+    """
+    engagement = session.engagement
+    ledger = session.ledger()
+    record = ledger.find(record_id)
+    if isinstance(record, Void):
+        raise EngageError(f"{record.id} is itself a void; to restore {record.target}, log it again")
+    if ledger.is_void(record.id):
+        raise EngageError(f"{record.id} is already voided (by {ledger.voids[record.id].id})")
+    ledger_file.append(session.ledger_path, [ledger_file.new_record("void", target=record.id, reason=reason)])
+    click.echo(f"Voided {describe_record(record)}")
+    if isinstance(record, Entry) and record.phase in {p.key for p in engagement.phases}:
+        click.echo(usage_of(engagement, session.ledger(), record.phase).summary())
+
+
+def describe_record(record: Entry | StatusChange | MeetingOutcome) -> str:
+    """One line about a record, for confirmations."""
+    if isinstance(record, Entry):
+        return f"entry {record.id}: {format_days(record.days)} days on {record.phase}, {record.date}"
+    if isinstance(record, StatusChange):
+        return f"status {record.id}: {record.deliverable} {record.status} on {record.date}"
+    return f"outcome {record.id}: {record.meeting} {record.outcome} on {record.date}"
+
+
+@click.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--allow-duplicates", is_flag=True, help="Import rows identical to entries already logged.")
+@pass_session
+def import_(session: Session, file: Path, allow_duplicates: bool) -> None:
+    """Import a timesheet CSV with columns date, phase, days (or hours), consultant, note.
+
+    Every row is checked first: one bad row and nothing is written.
+
+    \b
+    Example:
+      engage import timesheet.csv
+    """
+    engagement = session.engagement
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise EngageError(f"{file}: no such file; give a CSV timesheet") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EngageError(
+            f"{file}: cannot read as UTF-8 text: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
+    records = timesheet_records(engagement, text, file, session.today())
+    ledger = session.ledger()
+    if not allow_duplicates:
+        _refuse_duplicates(ledger, records, file)
+    ledger_file.append(session.ledger_path, records)
+    ledger = session.ledger()
+    total = sum((e.days for e in ledger.entries() if e.id in {r["id"] for r in records}), start=Fraction(0))
+    click.echo(f"Imported {len(records)} entries, {format_days(total)} days, from {file}")
+    click.echo(cap_summary(engagement, ledger))
+
+
+def timesheet_records(
+    engagement: Engagement, text: str, file: Path, today: object
+) -> list[dict[str, object]]:
+    """Ledger records for every row of a timesheet, or an error naming the first bad row."""
+    import datetime as dt
+
+    assert isinstance(today, dt.date)
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    headers = [h.strip().lower() for h in reader.fieldnames or []]
+    reader.fieldnames = headers
+    amount_column = "days" if "days" in headers else "hours" if "hours" in headers else None
+    missing = [c for c in ("date", "phase") if c not in headers] + (
+        [] if amount_column else ["days or hours"]
+    )
+    if missing:
+        raise EngageError(
+            f"{file}: missing column(s) {', '.join(missing)}; "
+            "the header row must name date, phase, days (or hours), consultant, note"
+        )
+    records = []
+    for number, row in enumerate(reader, start=2):
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        if None in row:
+            raise EngageError(
+                f"{file}: row {number}: more cells than columns; quote notes that hold the delimiter"
+            )
+        try:
+            raw = (row.get(amount_column) or "").strip()
+            amount, unit = parse_amount(
+                raw + "h" if amount_column == "hours" and raw and raw[-1].isdigit() else raw
+            )
+            phase = check_phase(engagement, (row.get("phase") or "").strip())
+            date = parse_date(row.get("date") or "", today)
+            consultant = resolve_consultant(engagement, row.get("consultant"))
+        except EngageError as exc:
+            raise EngageError(f"{file}: row {number}: {exc.message}") from None
+        records.append(
+            ledger_file.new_record(
+                "entry",
+                date=date.isoformat(),
+                phase=phase,
+                **entry_fields(amount, unit),
+                consultant=consultant,
+                note=row.get("note") or "",
+            )
+        )
+    if not records:
+        raise EngageError(f"{file}: no rows to import below the header")
+    return records
+
+
+def _refuse_duplicates(ledger: Ledger, records: list[dict[str, object]], file: Path) -> None:
+    def signature(date: str, phase: str, days: str, consultant: str, note: str) -> tuple[str, ...]:
+        return (date, phase, days, consultant, note)
+
+    logged = {
+        signature(e.date.isoformat(), e.phase, f"{e.unit}={e.amount}", e.consultant, e.note)
+        for e in ledger.entries()
+    }
+    repeats = [
+        r
+        for r in records
+        if signature(
+            str(r["date"]),
+            str(r["phase"]),
+            next(f"{u}={Fraction(str(r[u]))}" for u in ("days", "hours") if u in r),
+            str(r["consultant"]),
+            str(r["note"]),
+        )
+        in logged
+    ]
+    if repeats:
+        raise EngageError(
+            f"{file}: {len(repeats)} of {len(records)} rows are already in the ledger "
+            f"(first: {repeats[0]['date']} {repeats[0]['phase']}); nothing imported. "
+            "Pass --allow-duplicates if they are new work"
+        )
+
+
+COMMANDS = [log, entries, void, import_]

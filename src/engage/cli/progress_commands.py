@@ -1,0 +1,66 @@
+"""Commands that record progress: a deliverable's status, a meeting's outcome."""
+
+from __future__ import annotations
+
+import click
+
+from engage import ledger as ledger_file
+from engage.errors import EngageError
+from engage.model import DELIVERABLE_STATUSES, MEETING_OUTCOMES
+from engage.parsing import DATE_HELP, parse_date
+from engage.session import Session, pass_session
+
+
+@click.command()
+@click.argument("key")
+@click.option("--status", required=True, type=click.Choice(DELIVERABLE_STATUSES))
+@click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
+@click.option("--note", "-n", default="", help="A remark kept with the status.")
+@pass_session
+def deliver(session: Session, key: str, status: str, day: str, note: str) -> None:
+    """Record a deliverable as submitted, returned (with comments) or accepted.
+
+    \b
+    Example:
+      engage deliver inception --status submitted --date 2021-11-22
+    """
+    engagement = session.engagement
+    try:
+        deliverable = engagement.deliverable(key)
+    except KeyError:
+        keys = ", ".join(d.key for d in engagement.deliverables) or "(none in this schedule)"
+        raise EngageError(f"unknown deliverable {key!r}; deliverables: {keys}") from None
+    date = parse_date(day, session.today())
+    record = ledger_file.new_record(
+        "deliverable", deliverable=key, status=status, date=date.isoformat(), note=note
+    )
+    ledger_file.append(session.ledger_path, [record])
+    click.echo(f"{deliverable.name}: {status} on {date} (record {record['id']})")
+
+
+@click.command()
+@click.argument("key")
+@click.option("--outcome", required=True, type=click.Choice(MEETING_OUTCOMES))
+@click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
+@click.option("--note", "-n", default="", help="What was decided or asked for.")
+@pass_session
+def meeting(session: Session, key: str, outcome: str, day: str, note: str) -> None:
+    """Record what came of a meeting (a validation meeting asking for changes, say).
+
+    \b
+    Example:
+      engage meeting validation --outcome changes-requested --note "add a results framework"
+    """
+    engagement = session.engagement
+    try:
+        found = engagement.meeting(key)
+    except KeyError:
+        keys = ", ".join(m.key for m in engagement.meetings) or "(none in this schedule)"
+        raise EngageError(f"unknown meeting {key!r}; meetings: {keys}") from None
+    date = parse_date(day, session.today())
+    record = ledger_file.new_record("meeting", meeting=key, outcome=outcome, date=date.isoformat(), note=note)
+    ledger_file.append(session.ledger_path, [record])
+    click.echo(f"{found.name}: {outcome} on {date} (record {record['id']})")
+
+
+COMMANDS = [deliver, meeting]

@@ -1,0 +1,174 @@
+"""The plugin contract: every hook engage calls, with its arguments, return value and timing.
+
+A plugin is a module (or any object) with functions marked ``@engage.hookimpl``
+and named after the hooks below. Register it in the ``engage`` entry-point
+group of your package, or drop a ``.py`` file into the folder named by
+``--plugins-dir`` / ``ENGAGE_PLUGINS_DIR``::
+
+    [project.entry-points.engage]
+    my_rules = "my_rules"
+
+An implementation may accept any subset of a hook's arguments, by name.
+All hooks collect: every plugin's result is used, in registration order
+reversed (``tryfirst``/``trylast`` adjust it); a plugin returns None to add
+nothing. Keep heavy imports inside hook bodies: every command, including the
+quick ``engage log``, imports every plugin module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from engage.hooktypes import CalendarEvent, DayOff, Finding, Section, Week
+    from engage.ledger import Entry, Ledger
+    from engage.model import Engagement
+
+PROJECT = "engage"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# ---------------------------------------------------------------------------
+# Start-up
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_register_commands(cli: click.Group) -> None:
+    """Add commands to the ``engage`` command line.
+
+    Called once, when the command line starts, after all plugins are loaded.
+
+    :param cli: the top-level click group; call ``cli.add_command(command)``.
+        A command reaches the chosen schedule and ledger through
+        ``engage.cli.context.pass_session`` (see the built-in plugins).
+    :return: nothing.
+
+    .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------
+# Planning
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_non_working_days(engagement: Engagement, start: dt.date, end: dt.date) -> Iterable[DayOff] | None:
+    """Name the days between ``start`` and ``end`` (inclusive) on which nobody works.
+
+    Called when phase windows are planned and when checks ask whether a date
+    is a working day, once per calendar year that is looked at. Weekends are
+    not given here: the schedule's ``working_days`` already says them.
+    While planning, ``engagement.timeline`` is being built: read the
+    engagement's settings (``holidays``, ``holidays_subdivision``), not its
+    timeline.
+
+    :param engagement: the engagement being planned.
+    :param start: first day asked about.
+    :param end: last day asked about.
+    :return: ``DayOff(date, name)`` values, such as public holidays (the
+        first plugin to name a date wins); None to add none.
+
+    .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------
+# Logging time
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterable[str] | None:
+    """Tell the consultant something right after an entry is written.
+
+    Called by ``engage log`` (once per entry) after the entry is safely in
+    the ledger; nothing a plugin does here can lose it.
+
+    :param engagement: the engagement logged against.
+    :param entry: the entry just written.
+    :param ledger: the ledger as read again after the write, the entry included.
+    :return: lines to print (a warning before a phase overruns, say); None
+        or an empty list to say nothing.
+
+    .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------
+# Checking budgets and schedules
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_budget_checks(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterable[Finding] | None:
+    """Report what is wrong, or about to be, with an engagement's budget or schedule.
+
+    Called by ``engage budget`` and wherever findings are shown (the status
+    report's findings section).
+
+    :param engagement: the engagement checked.
+    :param ledger: its ledger.
+    :param today: the date to judge as of (``--as-of``; default today in the
+        engagement's time zone). Entries after it still count as logged.
+    :return: ``Finding`` values; None when all is well.
+
+    .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------
+# Calendar
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_calendar_events(engagement: Engagement, ledger: Ledger) -> Iterable[CalendarEvent] | None:
+    """Add events to the supervisor's calendar.
+
+    Called each time a calendar is built (``engage calendar``, ``send``,
+    ``publish``). The calendar plugin itself adds deadlines, deliverables and
+    meetings this way.
+
+    :param engagement: the engagement whose calendar is built.
+    :param ledger: its ledger (for statuses to show in descriptions).
+    :return: ``CalendarEvent`` values. Keys must be stable between runs and
+        unique in the engagement: the event's UID is made from them, so that
+        a re-sent calendar updates events in place.
+
+    .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------
+# Status reports
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_status_sections(
+    engagement: Engagement, ledger: Ledger, week: Week, today: dt.date
+) -> Iterable[Section] | None:
+    """Add titled tables to an engagement's weekly status report.
+
+    Called by ``engage status`` for each engagement in the report, in every
+    output format.
+
+    :param engagement: the engagement reported on.
+    :param ledger: its ledger.
+    :param week: the reported ISO week (``week.start`` Monday, ``week.end``
+        Sunday, ``week.label`` such as ``2021-W47``).
+    :param today: the as-of date of the report.
+    :return: ``Section(title, headers, rows)`` values, cells being plain
+        values (text, numbers, dates); None to add none.
+
+    .. versionadded:: 0.1
+    """

@@ -1,0 +1,353 @@
+"""The append-only ledger: time entries, voids, deliverable statuses and meeting outcomes.
+
+One JSON object per line, so the file is plain text that people can read and
+git can merge. A record is never rewritten: a correction is a new ``void``
+record naming the id it cancels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from engage.errors import EngageError
+
+LOCK_TIMEOUT_SECONDS = 15
+KINDS = ("entry", "void", "deliverable", "meeting")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Time logged against a phase on a date; ``days`` is worked out from hours where needed."""
+
+    id: str
+    date: dt.date
+    phase: str
+    amount: Fraction
+    unit: str  # "days" or "hours", as typed
+    days: Fraction
+    consultant: str
+    note: str
+    recorded_at: str
+    line: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape used by ``engage entries --format json``."""
+        return {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "phase": self.phase,
+            "days": float(self.days),
+            "consultant": self.consultant,
+            "note": self.note,
+            "recorded_at": self.recorded_at,
+        }
+
+
+@dataclass(frozen=True)
+class Void:
+    """A correction: the record ``target`` no longer counts."""
+
+    id: str
+    target: str
+    reason: str
+    recorded_at: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A deliverable was submitted, returned with comments, or accepted on ``date``."""
+
+    id: str
+    deliverable: str
+    status: str
+    date: dt.date
+    note: str
+    recorded_at: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class MeetingOutcome:
+    """What came of a meeting (held, validated, changes requested, postponed, cancelled)."""
+
+    id: str
+    meeting: str
+    outcome: str
+    date: dt.date
+    note: str
+    recorded_at: str
+    line: int = 0
+
+
+Record = Entry | Void | StatusChange | MeetingOutcome
+
+
+@dataclass(frozen=True)
+class LedgerProblem:
+    """A line that could not be read; reported to the user, never dropped or rewritten."""
+
+    path: Path
+    line: int
+    content: str
+    reason: str
+
+    def __str__(self) -> str:
+        shown = self.content if len(self.content) <= 120 else self.content[:117] + "..."
+        return f"{self.path}:{self.line}: damaged line not counted ({self.reason}): {shown!r}"
+
+
+class Ledger:
+    """What a ledger file holds, read once; figures are derived from it on demand."""
+
+    def __init__(self, path: Path, records: list[Record], problems: list[LedgerProblem]) -> None:
+        self.path = path
+        self.records = records
+        self.problems = problems
+        self.voids: dict[str, Void] = {r.target: r for r in records if isinstance(r, Void)}
+
+    @classmethod
+    def read(cls, path: str | Path, hours_per_day: Fraction) -> Ledger:
+        """Read a ledger file; a missing file is an empty ledger."""
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return cls(path, [], [])
+        except OSError as exc:
+            raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
+        records: list[Record] = []
+        problems: list[LedgerProblem] = []
+        for number, line in enumerate(raw.split(b"\n"), start=1):
+            line = line.rstrip(b"\r")
+            if not line.strip():
+                continue
+            try:
+                records.append(_record(json.loads(line), number, hours_per_day))
+            except (ValueError, TypeError, KeyError) as exc:
+                problems.append(LedgerProblem(path, number, line.decode("utf-8", "replace"), _why(exc)))
+        return cls(path, records, problems)
+
+    def is_void(self, record_id: str) -> bool:
+        """True when a later record voided this one."""
+        return record_id in self.voids
+
+    def entries(self, include_voided: bool = False) -> list[Entry]:
+        """Time entries in date order (then in the order they were recorded)."""
+        entries = [
+            r for r in self.records if isinstance(r, Entry) and (include_voided or r.id not in self.voids)
+        ]
+        return sorted(entries, key=lambda e: (e.date, e.recorded_at))
+
+    def status_changes(self, deliverable: str | None = None) -> list[StatusChange]:
+        """Deliverable status records that still count, oldest first."""
+        return [
+            r
+            for r in self.records
+            if isinstance(r, StatusChange)
+            and r.id not in self.voids
+            and (deliverable is None or r.deliverable == deliverable)
+        ]
+
+    def current_status(self, deliverable: str) -> StatusChange | None:
+        """The latest status of a deliverable (by its date, then when recorded)."""
+        changes = self.status_changes(deliverable)
+        return max(changes, key=lambda c: (c.date, c.recorded_at)) if changes else None
+
+    def meeting_outcomes(self, meeting: str | None = None) -> list[MeetingOutcome]:
+        """Meeting outcome records that still count, oldest first."""
+        return [
+            r
+            for r in self.records
+            if isinstance(r, MeetingOutcome)
+            and r.id not in self.voids
+            and (meeting is None or r.meeting == meeting)
+        ]
+
+    def days_used(
+        self,
+        phase: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> Fraction:
+        """Days logged (voided entries excluded), for one phase and a date range if given."""
+        total = Fraction(0)
+        for entry in self.entries():
+            if phase is not None and entry.phase != phase:
+                continue
+            if (start and entry.date < start) or (end and entry.date > end):
+                continue
+            total += entry.days
+        return total
+
+    def find(self, prefix: str) -> Record:
+        """The record whose id is ``prefix`` or starts with it (at least 4 characters)."""
+        prefix = prefix.strip().lower()
+        exact = [r for r in self.records if r.id == prefix]
+        matches = exact or ([r for r in self.records if r.id.startswith(prefix)] if len(prefix) >= 4 else [])
+        if not matches:
+            raise EngageError(
+                f"no record with id {prefix!r} in {self.path}; "
+                "give an id (or its first 4+ characters) as shown by 'engage entries --all'"
+            )
+        if len(matches) > 1:
+            ids = ", ".join(r.id for r in matches[:5])
+            raise EngageError(f"id {prefix!r} matches several records ({ids}); give more characters")
+        return matches[0]
+
+
+def new_record(kind: str, **fields: object) -> dict[str, object]:
+    """A record ready to append: a fresh id and the time it is recorded come first."""
+    recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return {"id": secrets.token_hex(6), "kind": kind, "recorded_at": recorded_at, **fields}
+
+
+def append(path: str | Path, records: Iterable[dict[str, object]]) -> None:
+    """Append records as whole lines, under a lock, then fsync.
+
+    Every record of one call goes out in a single write, so an import lands
+    whole or not at all. A line left unfinished by a killed writer is not
+    continued: the next record starts on a fresh line, and the torn one is
+    reported as damaged on reading.
+    """
+    from filelock import FileLock, Timeout  # only writers pay for it
+
+    path = Path(path)
+    payload = b"".join(_encode(record) for record in records)
+    if not payload:
+        return
+    if not path.parent.is_dir():
+        raise EngageError(f"{path}: the ledger's folder does not exist; create it or pass --ledger FILE")
+    lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        with lock:
+            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+            fd = os.open(path, flags, 0o644)
+            try:
+                if _ends_unterminated(fd):
+                    payload = b"\n" + payload
+                written = os.write(fd, payload)
+                while written < len(payload):  # rare: a short write on a full pipe or disk
+                    written += os.write(fd, payload[written:])
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except Timeout:
+        raise EngageError(
+            f"{path}: another engage process has held the ledger lock for "
+            f"{LOCK_TIMEOUT_SECONDS}s; try again, or remove {path}.lock if no engage is running"
+        ) from None
+    except OSError as exc:
+        raise EngageError(f"{path}: cannot write the ledger: {exc.strerror or exc}") from None
+
+
+def _ends_unterminated(fd: int) -> bool:
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return False
+    return os.pread(fd, 1, size - 1) != b"\n" if hasattr(os, "pread") else _last_byte(fd) != b"\n"
+
+
+def _last_byte(fd: int) -> bytes:
+    os.lseek(fd, -1, os.SEEK_END)
+    return os.read(fd, 1)
+
+
+def _encode(record: dict[str, object]) -> bytes:
+    try:
+        text = json.dumps(record, ensure_ascii=False)
+        return text.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:  # lone surrogates from an odd terminal: keep them, escaped
+        return json.dumps(record, ensure_ascii=True).encode("ascii") + b"\n"
+
+
+@lru_cache(maxsize=4096)
+def _fraction(text: str) -> Fraction:
+    value = Fraction(text)
+    if value <= 0:
+        raise ValueError(f"amount must be positive, got {text}")
+    return value
+
+
+@lru_cache(maxsize=8192)
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise TypeError(f"{key} must be text")
+    return value
+
+
+def _record(data: Any, line: int, hours_per_day: Fraction) -> Record:
+    if not isinstance(data, dict):
+        raise TypeError("not a record object")
+    ident, kind, recorded_at = data["id"], data["kind"], data["recorded_at"]
+    if not (isinstance(ident, str) and ident and isinstance(recorded_at, str)):
+        raise TypeError("id and recorded_at must be text")
+    if kind == "entry":
+        if "hours" in data:
+            amount, unit = _fraction(str(data["hours"])), "hours"
+            days = amount / hours_per_day
+        else:
+            amount, unit = _fraction(str(data["days"])), "days"
+            days = amount
+        return Entry(
+            ident,
+            _day(data["date"]),
+            _text(data, "phase") or _missing("phase"),
+            amount,
+            unit,
+            days,
+            _text(data, "consultant"),
+            _text(data, "note"),
+            recorded_at,
+            line,
+        )
+    if kind == "void":
+        target = _text(data, "target") or _missing("target")
+        return Void(ident, target, _text(data, "reason"), recorded_at, line)
+    if kind == "deliverable":
+        return StatusChange(
+            ident,
+            _text(data, "deliverable") or _missing("deliverable"),
+            _text(data, "status") or _missing("status"),
+            _day(data["date"]),
+            _text(data, "note"),
+            recorded_at,
+            line,
+        )
+    if kind == "meeting":
+        return MeetingOutcome(
+            ident,
+            _text(data, "meeting") or _missing("meeting"),
+            _text(data, "outcome") or _missing("outcome"),
+            _day(data["date"]),
+            _text(data, "note"),
+            recorded_at,
+            line,
+        )
+    raise ValueError(f"unknown record kind {kind!r}")
+
+
+def _missing(key: str) -> str:
+    raise KeyError(key)
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return "not a complete JSON record"
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    return str(exc)

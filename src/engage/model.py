@@ -1,0 +1,154 @@
+"""The engagement as its Terms of Reference describe it: frozen values, no derived figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from engage.timeline import Timeline
+
+MeetingKind = Literal["retreat", "workshop", "validation", "other"]
+MEETING_KINDS: tuple[str, ...] = ("retreat", "workshop", "validation", "other")
+DELIVERABLE_STATUSES: tuple[str, ...] = ("submitted", "returned", "accepted")
+MEETING_OUTCOMES: tuple[str, ...] = (
+    "held",
+    "validated",
+    "changes-requested",
+    "postponed",
+    "cancelled",
+)
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# A date in a schedule: a calendar date, a local date-time (in the engagement's
+# time zone), or a reference to a phase boundary such as "end of phase prep".
+When = dt.date | dt.datetime | str
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone named by the ToR: the supervisor, a consultant, an attendee."""
+
+    name: str = ""
+    role: str = ""
+    email: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name, with the role where both are known; the role alone where no name is."""
+        if self.name and self.role:
+            return f"{self.name} ({self.role})"
+        return self.name or self.role or self.email or "(not named)"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A stretch of work with a day budget; its window is given or planned."""
+
+    key: str
+    name: str
+    days: Fraction
+    start: dt.date | None = None
+    end: dt.date | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    """An output the ToR asks for, due on a date or at a phase boundary."""
+
+    key: str
+    name: str
+    phase: str
+    due: When
+    depends_on: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A retreat, workshop or validation meeting; without dates it is 'to be agreed'."""
+
+    key: str
+    name: str
+    kind: str
+    phase: str | None = None
+    start: When | None = None
+    end: When | None = None
+    location: str = ""
+    attendees: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date that matters but consumes no days, such as a proposal due date."""
+
+    key: str
+    name: str
+    date: dt.date | dt.datetime
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """One engagement as read from its schedule file; never written back by the tool."""
+
+    id: str
+    title: str
+    client: str
+    timezone: str
+    start: dt.date
+    max_days: Fraction
+    supervisor: Person
+    phases: tuple[Phase, ...]
+    consultants: tuple[str, ...] = ()
+    hours_per_day: Fraction = Fraction(8)
+    working_days: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays, Monday = 1
+    holidays: str | None = None  # ISO country code for public holidays, e.g. "KE"
+    holidays_subdivision: str | None = None
+    deliverables: tuple[Deliverable, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
+    settings: dict[str, dict[str, object]] = field(default_factory=dict, compare=False, hash=False)
+    source: Path | None = field(default=None, compare=False)
+
+    def phase(self, key: str) -> Phase:
+        """The phase with this key; raises KeyError when there is none."""
+        for phase in self.phases:
+            if phase.key == key:
+                return phase
+        raise KeyError(key)
+
+    def deliverable(self, key: str) -> Deliverable:
+        """The deliverable with this key; raises KeyError when there is none."""
+        for deliverable in self.deliverables:
+            if deliverable.key == key:
+                return deliverable
+        raise KeyError(key)
+
+    def meeting(self, key: str) -> Meeting:
+        """The meeting with this key; raises KeyError when there is none."""
+        for meeting in self.meetings:
+            if meeting.key == key:
+                return meeting
+        raise KeyError(key)
+
+    def plugin_settings(self, section: str) -> dict[str, object]:
+        """The schedule's ``[section]`` table for a plugin (``[budget]``, ``[calendar]``)."""
+        return self.settings.get(section, {})
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        """Phase windows, due dates and non-working days, planned on first use.
+
+        Planning asks plugins for non-working days (public holidays), which can
+        be slow to import, so it is done lazily: ``engage log`` never pays for it.
+        """
+        from engage.timeline import plan
+
+        return plan(self)

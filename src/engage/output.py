@@ -1,0 +1,56 @@
+"""Write tables and records for people and programs: aligned text, CSV, JSON."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain(value: object) -> object:
+    """A cell as JSON and tables want it: dates as ISO text, fractions as floats."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return round(float(value), 4)
+    if value is None:
+        return ""
+    return value
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]], fmt: str = "simple") -> str:
+    """An aligned table (tabulate, imported only when a table is drawn)."""
+    from tabulate import tabulate
+
+    body = [[plain(cell) for cell in row] for row in rows]
+    if not body:
+        return "(none)"
+    return tabulate(body, headers=list(headers), tablefmt=fmt, disable_numparse=True)
+
+
+def csv_cell(value: object) -> object:
+    """A cell safe to open in a spreadsheet: text that would start a formula is quoted with '."""
+    value = plain(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV with a header row, every cell spreadsheet-safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def json_text(data: object) -> str:
+    """Indented JSON; dates as ISO text, fractions as numbers."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=plain)

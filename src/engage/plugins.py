@@ -1,0 +1,167 @@
+"""Find, load and register plugins: the ``engage`` entry-point group and a plugins folder."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType, TracebackType
+
+import pluggy
+
+from engage import hookspecs
+from engage.errors import PluginError
+
+ENTRY_POINT_GROUP = "engage"
+LOAD_VAR = "ENGAGE_LOAD_PLUGINS"  # allowlist, comma-separated; empty string: load none
+BLOCK_VAR = "ENGAGE_BLOCK_PLUGINS"  # blocklist, comma-separated
+DIR_VAR = "ENGAGE_PLUGINS_DIR"
+TRACE_VAR = "ENGAGE_TRACE_HOOKS"
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """Where a loaded plugin came from, for ``engage plugins``."""
+
+    name: str
+    version: str
+    origin: str  # the distribution, or the file for a loose plugin
+
+
+@dataclass(frozen=True)
+class _Config:
+    allow: frozenset[str] | None
+    block: frozenset[str]
+    directory: str | None
+
+
+_loaded: tuple[_Config, pluggy.PluginManager] | None = None
+_infos: dict[str, PluginInfo] = {}
+_available: set[str] = set()
+
+
+def get_plugin_manager(plugins_dir: str | Path | None = None) -> pluggy.PluginManager:
+    """The plugin manager, loading plugins on first use (and again only if settings change).
+
+    :param plugins_dir: a folder of loose ``.py`` plugins; default ``ENGAGE_PLUGINS_DIR``.
+    """
+    global _loaded
+    directory = plugins_dir if plugins_dir is not None else os.environ.get(DIR_VAR) or None
+    config = _Config(
+        allow=_names(os.environ[LOAD_VAR]) if LOAD_VAR in os.environ else None,
+        block=_names(os.environ.get(BLOCK_VAR, "")),
+        directory=str(directory) if directory else None,
+    )
+    if _loaded is None or _loaded[0] != config:
+        _loaded = (config, _load(config))
+    return _loaded[1]
+
+
+def plugin_infos() -> dict[str, PluginInfo]:
+    """Name, version and origin of each loaded plugin."""
+    return dict(_infos)
+
+
+def available_plugin_names() -> set[str]:
+    """Every plugin name found, loaded or not: the schedule tables they may read."""
+    return set(_available)
+
+
+def _names(value: str) -> frozenset[str]:
+    return frozenset(name.strip() for name in value.split(",") if name.strip())
+
+
+def _load(config: _Config) -> pluggy.PluginManager:
+    from importlib.metadata import entry_points
+
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    _infos.clear()
+    _available.clear()
+
+    def wanted(name: str) -> bool:
+        _available.add(name)
+        return (config.allow is None or name in config.allow) and name not in config.block
+
+    for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+        if not wanted(entry_point.name) or pm.has_plugin(entry_point.name):
+            continue
+        try:
+            plugin = entry_point.load()
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {entry_point.name!r} ({entry_point.value}) failed to load: "
+                f"{type(exc).__name__}: {exc}; set {BLOCK_VAR}={entry_point.name} to run without it"
+            ) from exc
+        dist = entry_point.dist
+        _register(pm, plugin, entry_point.name)
+        _infos[entry_point.name] = PluginInfo(
+            entry_point.name,
+            dist.version if dist else "",
+            dist.metadata["Name"] if dist else entry_point.value,
+        )
+
+    if config.directory:
+        folder = Path(config.directory)
+        if not folder.is_dir():
+            raise PluginError(f"{folder}: plugins folder does not exist; give a folder of .py plugins")
+        for path in sorted(folder.glob("*.py")):
+            if path.name.startswith("_") or not wanted(path.stem):
+                continue
+            module = _import_file(path)
+            _register(pm, module, path.stem)
+            _infos[path.stem] = PluginInfo(path.stem, getattr(module, "__version__", ""), str(path))
+
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"plugin {exc.plugin!r} is invalid: {exc}") from exc
+    if os.environ.get(TRACE_VAR):
+        pm.trace.root.setwriter(sys.stderr.write)
+        pm.enable_tracing()
+    return pm
+
+
+def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    try:
+        pm.register(plugin, name=name)
+    except (pluggy.PluginValidationError, ValueError) as exc:
+        raise PluginError(f"plugin {name!r} cannot be registered: {exc}") from exc
+
+
+def _import_file(path: Path) -> ModuleType:
+    module_name = f"engage_local_plugins.{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise PluginError(f"{path}: cannot import this plugin file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(module_name, None)
+        raise PluginError(
+            f"plugin {path.stem!r} ({path}) failed to load: {type(exc).__name__}: {exc}"
+        ) from exc
+    return module
+
+
+def blame(exc: BaseException) -> str | None:
+    """Name the plugin (and hook) an exception came from, or None if it came from the core."""
+    if _loaded is None:
+        return None
+    pm = _loaded[1]
+    prefixes = {}
+    for name, plugin in pm.list_name_plugin():
+        module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+        prefixes[module] = name
+    tb: TracebackType | None = exc.__traceback__
+    for frame, _ in traceback.walk_tb(tb):
+        module = frame.f_globals.get("__name__", "")
+        for prefix, name in prefixes.items():
+            if module == prefix or module.startswith(prefix + "."):
+                return f"plugin {name!r} failed in {frame.f_code.co_name}()"
+    return None
