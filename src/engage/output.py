@@ -17,7 +17,7 @@ def plain(value: object) -> object:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Fraction):
-        return round(float(value), 4)
+        return value.numerator if value.denominator == 1 else round(float(value), 4)
     if value is None:
         return ""
     return value

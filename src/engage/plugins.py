@@ -36,6 +36,7 @@ class _Config:
     allow: frozenset[str] | None
     block: frozenset[str]
     directory: str | None
+    trace: bool
 
 
 _loaded: tuple[_Config, pluggy.PluginManager] | None = None
@@ -54,6 +55,7 @@ def get_plugin_manager(plugins_dir: str | Path | None = None) -> pluggy.PluginMa
         allow=_names(os.environ[LOAD_VAR]) if LOAD_VAR in os.environ else None,
         block=_names(os.environ.get(BLOCK_VAR, "")),
         directory=str(directory) if directory else None,
+        trace=bool(os.environ.get(TRACE_VAR)),
     )
     if _loaded is None or _loaded[0] != config:
         _loaded = (config, _load(config))
@@ -118,9 +120,9 @@ def _load(config: _Config) -> pluggy.PluginManager:
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {exc.plugin!r} is invalid: {exc}") from exc
-    if os.environ.get(TRACE_VAR):
-        pm.trace.root.setwriter(sys.stderr.write)
+        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r} is invalid: {exc}") from exc
+    if config.trace:
+        pm.trace.root.setwriter(lambda text: sys.stderr.write(text))
         pm.enable_tracing()
     return pm
 

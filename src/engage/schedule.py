@@ -72,12 +72,13 @@ class _Reader:
 
     def text(self, table: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
         value = table.get(key)
+        hint = TOP_KEYS.get(key, "a non-empty string") if not where else "a non-empty string"
         if value is None:
             if required:
-                self.fail(_join(where, key), "missing; it must be a non-empty string")
+                self.fail(_join(where, key), f"missing; give {hint}")
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
-            self.fail(_join(where, key), f"must be a non-empty string, got {_show(value)}")
+            self.fail(_join(where, key), f"must be {hint}, got {_show(value)}")
         return value.strip()
 
     def key(self, table: Mapping[str, Any], where: str, seen: set[str]) -> str:

@@ -98,7 +98,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-@click.group(cls=EngageGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("engage", cls=EngageGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-s",
     "--schedule",
