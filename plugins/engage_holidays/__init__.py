@@ -1,36 +1,80 @@
-"""Public holidays as non-working days, from the ``holidays`` library, for schedules that say ``holidays = "KE"``."""
+"""Public holidays as non-working days, from the ``holidays`` library (``holidays = "KE"``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+import json
+import os
+from pathlib import Path
 
 from engage import DayOff, EngageError, Engagement, hookimpl
 
 __version__ = "0.1.0"
-
-
-@lru_cache(maxsize=64)
-def _holidays(country: str, subdivision: str | None, years: tuple[int, ...]) -> tuple[DayOff, ...]:
-    import holidays  # 60 ms to import and more to compute: only when a timeline is planned
-
-    try:
-        calendar = holidays.country_holidays(country, subdiv=subdivision, years=years)
-    except NotImplementedError:
-        raise EngageError(
-            f"holidays = {country!r}: not a country the holidays library knows; "
-            "give an ISO 3166 code such as 'KE', or remove the setting"
-        ) from None
-    except ValueError as exc:
-        raise EngageError(f"holidays_subdivision = {subdivision!r}: {exc}") from None
-    return tuple(DayOff(day, name) for day, name in sorted(calendar.items()))
+CACHE_VAR = "ENGAGE_CACHE_DIR"
 
 
 @hookimpl
 def engage_non_working_days(engagement: Engagement, start: dt.date, end: dt.date) -> list[DayOff]:
-    """The engagement's country's public holidays, observed days included (Sunday holidays move to Monday)."""
+    """The engagement's country's public holidays, observed days included (a Sunday holiday moves to Monday)."""
     if not engagement.holidays:
         return []
-    years = tuple(range(start.year, end.year + 1))
-    days = _holidays(engagement.holidays, engagement.holidays_subdivision, years)
-    return [day for day in days if start <= day.date <= end]
+    days: list[DayOff] = []
+    for year in range(start.year, end.year + 1):
+        for iso, name in holidays_of(engagement.holidays, engagement.holidays_subdivision, year):
+            day = dt.date.fromisoformat(iso)
+            if start <= day <= end:
+                days.append(DayOff(day, name))
+    return days
+
+
+def holidays_of(country: str, subdivision: str | None, year: int) -> tuple[tuple[str, str], ...]:
+    """A year's holidays as (ISO date, name), read from the cache or computed by ``holidays``.
+
+    Importing ``holidays`` and computing a country's year costs about 140 ms,
+    a third of an ``engage log``; the answer only changes with the library,
+    so it is kept per library version in the user's cache folder.
+    """
+    from importlib.metadata import version
+
+    path = cache_dir() / f"holidays-{version('holidays')}-{country}-{subdivision or 'all'}-{year}.json"
+    try:
+        return tuple((iso, name) for iso, name in json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        pass  # not cached yet, or a damaged cache file: compute it again
+    days = _compute(country, subdivision, year)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(days, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        pass  # a read-only home still gets the right answer, only slower
+    return days
+
+
+def cache_dir() -> Path:
+    """``ENGAGE_CACHE_DIR``, else the platform's user cache folder for engage."""
+    if os.environ.get(CACHE_VAR):
+        return Path(os.environ[CACHE_VAR])
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("engage", appauthor=False))
+
+
+def _compute(country: str, subdivision: str | None, year: int) -> tuple[tuple[str, str], ...]:
+    import holidays
+
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        raise EngageError(
+            f"holidays = {country!r}: not a country the holidays library knows; "
+            "give an ISO 3166 code such as 'KE', or remove the setting"
+        )
+    try:
+        calendar = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    except NotImplementedError:
+        known = ", ".join(supported[country]) or "none"
+        raise EngageError(
+            f"holidays_subdivision = {subdivision!r}: {country} has no such subdivision; known: {known}"
+        ) from None
+    return tuple((day.isoformat(), name) for day, name in sorted(calendar.items()))

@@ -1,0 +1,269 @@
+"""The built-in budget and schedule checks, each its own implementation of ``engage_budget_checks``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+from fractions import Fraction
+
+from engage import Engagement, Finding, Ledger, hookimpl
+from engage.figures import phase_usage
+from engage.parsing import format_budget, format_days
+from engage.timeline import day_of
+from engage_budget.settings import settings_of
+
+check = hookimpl(specname="engage_budget_checks")
+BURN_WINDOW = dt.timedelta(days=14)
+
+
+def _percent(used: Fraction, budget: Fraction) -> str:
+    return f"{float(used / budget * 100):.0f}%"
+
+
+@check
+def phase_budgets(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
+    """A phase over its budget (error), or past the warning threshold (warning)."""
+    warn_at = settings_of(engagement).warn_at
+    for usage in phase_usage(engagement, ledger):
+        phase = usage.phase
+        if usage.used > phase.days:
+            yield Finding(
+                "error",
+                "phase-over-budget",
+                f"{phase.name}: {format_days(usage.used)} of {format_budget(phase.days)} days used — "
+                f"{format_days(-usage.left)} over budget",
+                phase=phase.key,
+            )
+        elif usage.used >= phase.days * Fraction(str(warn_at)):
+            yield Finding(
+                "warning",
+                "phase-near-budget",
+                f"{phase.name}: {format_days(usage.used)} of {format_budget(phase.days)} days used "
+                f"({_percent(usage.used, phase.days)}), {format_days(usage.left)} left",
+                phase=phase.key,
+            )
+
+
+@check
+def engagement_cap(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
+    """The engagement over its cap (error) or near it (warning); phase budgets that miss the cap."""
+    used, cap = ledger.days_used(), engagement.max_days
+    if used > cap:
+        yield Finding(
+            "error",
+            "over-cap",
+            f"Engagement: {format_days(used)} of {format_budget(cap)} days used — "
+            f"{format_days(used - cap)} over the cap",
+        )
+    elif used >= cap * Fraction(str(settings_of(engagement).warn_at)):
+        yield Finding(
+            "warning",
+            "near-cap",
+            f"Engagement: {format_days(used)} of {format_budget(cap)} days used ({_percent(used, cap)})",
+        )
+    budgets = sum((p.days for p in engagement.phases), start=Fraction(0))
+    if budgets != cap:
+        yield Finding(
+            "warning",
+            "budgets-differ-from-cap",
+            f"Phase budgets add up to {format_budget(budgets)} days but the cap is {format_budget(cap)}",
+        )
+
+
+@check
+def windows_hold_their_budgets(engagement: Engagement) -> Iterator[Finding]:
+    """A phase whose window has fewer working days than its budget."""
+    timeline = engagement.timeline
+    for phase in engagement.phases:
+        window = timeline.window(phase.key)
+        working = timeline.working_days(window.start, window.end)
+        if len(working) < phase.days:
+            off = [
+                f"{day:%a %d %b} ({timeline.holiday(day)})"
+                for day in _days(window.start, window.end)
+                if timeline.holiday(day) and day.isoweekday() in engagement.working_days
+            ]
+            holidays = f"; holidays: {', '.join(off)}" if off else ""
+            yield Finding(
+                "warning",
+                "window-too-short",
+                f"{phase.name}: {format_budget(phase.days)} days budgeted but its window "
+                f"{window.start} – {window.end} has only {len(working)} working days{holidays}",
+                phase=phase.key,
+                date=window.start,
+            )
+
+
+@check
+def deliverables_on_time(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """A deliverable late and not accepted (error); one whose remaining work cannot fit before it is due."""
+    timeline = engagement.timeline
+    usage = {u.phase.key: u for u in phase_usage(engagement, ledger)}
+    for deliverable in engagement.deliverables:
+        due = timeline.due(deliverable.key)
+        status = ledger.current_status(deliverable.key)
+        if status is not None and status.status == "accepted":
+            continue
+        state = f"{status.status} {status.date}" if status else "not submitted"
+        if due < today:
+            late = (today - due).days
+            yield Finding(
+                "error",
+                "deliverable-late",
+                f"{deliverable.name}: due {due}, {late} day{'s' if late != 1 else ''} late ({state})",
+                phase=deliverable.phase,
+                deliverable=deliverable.key,
+                date=due,
+            )
+            continue
+        if status is not None and status.status == "submitted":
+            continue  # the work is done; it awaits the client
+        left = max(Fraction(0), usage[deliverable.phase].left)
+        window = timeline.window(deliverable.phase)
+        available = len(timeline.working_days(max(today, window.start), due))
+        if left > available:
+            yield Finding(
+                "warning",
+                "deliverable-cannot-fit",
+                f"{deliverable.name}: {format_days(left)} days of {deliverable.phase} work left but only "
+                f"{available} working days until it is due on {due}",
+                phase=deliverable.phase,
+                deliverable=deliverable.key,
+                date=due,
+            )
+
+
+@check
+def work_on_the_right_days(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
+    """Work logged on a weekend or holiday, outside the engagement, outside its phase, or on no phase."""
+    timeline = engagement.timeline
+    windows = timeline.windows
+    first, last = timeline.start, timeline.end
+    by_day: dict[tuple[str, dt.date], list[Fraction]] = defaultdict(list)
+    for entry in ledger.entries():
+        day = entry.date
+        if entry.phase not in windows:
+            yield Finding(
+                "warning",
+                "unknown-phase",
+                f"{format_days(entry.days)} days on {day} logged to {entry.phase!r}, which the schedule "
+                f"does not have (entry {entry.id}); void it and log it to one of: {', '.join(windows)}",
+                phase=entry.phase,
+                date=day,
+            )
+            continue
+        if day.isoweekday() not in engagement.working_days:
+            by_day[("work-on-weekend", day)].append(entry.days)
+        elif timeline.holiday(day):
+            by_day[("work-on-holiday", day)].append(entry.days)
+        if not first <= day <= last:
+            by_day[("work-outside-engagement", day)].append(entry.days)
+        elif day not in windows[entry.phase]:
+            by_day[(f"work-outside-phase:{entry.phase}", day)].append(entry.days)
+    for (code, day), amounts in sorted(by_day.items(), key=lambda item: item[0][1]):
+        days = format_days(sum(amounts, start=Fraction(0)))
+        if code == "work-on-weekend":
+            yield Finding("warning", code, f"{days} days logged on {day:%A} {day}, a weekend", date=day)
+        elif code == "work-on-holiday":
+            yield Finding(
+                "warning", code, f"{days} days logged on {day:%a} {day}, {timeline.holiday(day)}", date=day
+            )
+        elif code == "work-outside-engagement":
+            yield Finding(
+                "warning",
+                code,
+                f"{days} days logged on {day}, outside the engagement ({first} – {last})",
+                date=day,
+            )
+        else:
+            phase = engagement.phase(code.split(":", 1)[1])
+            window = windows[phase.key]
+            yield Finding(
+                "info",
+                "work-outside-phase",
+                f"{days} days of {phase.name} logged on {day}, "
+                f"outside its window {window.start} – {window.end}",
+                phase=phase.key,
+                date=day,
+            )
+
+
+@check
+def burn_rate(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """At the pace of the last two weeks, a phase that will run out of days before its window ends.
+
+    The pace is the phase's own: days logged to it in the last two weeks over
+    the working days of those two weeks that fall inside its window.
+    """
+    timeline = engagement.timeline
+    for usage in phase_usage(engagement, ledger, until=today):
+        window = timeline.window(usage.phase.key)
+        if not window.start <= today < window.end or usage.left <= 0:
+            continue
+        since = max(window.start, today - BURN_WINDOW + dt.timedelta(days=1))
+        recent = ledger.days_used(phase=usage.phase.key, start=since, end=today)
+        elapsed = len(timeline.working_days(since, today))
+        if recent <= 0 or elapsed == 0:
+            continue
+        pace = recent / elapsed
+        runs_out = timeline.add_working_days(today + dt.timedelta(days=1), math.ceil(usage.left / pace))
+        if runs_out < window.end:
+            yield Finding(
+                "warning",
+                "burn-rate",
+                f"{usage.phase.name}: at the last two weeks' pace ({float(pace):.2f} days per working day) "
+                f"its {format_days(usage.left)} days left run out on {runs_out}, "
+                f"before the phase ends on {window.end}",
+                phase=usage.phase.key,
+                date=runs_out,
+            )
+
+
+@check
+def forgotten_days(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """Working days in the elapsed part of the engagement with nothing logged."""
+    timeline = engagement.timeline
+    end = min(today - dt.timedelta(days=1), timeline.end)
+    if end < timeline.start:
+        return
+    logged = {entry.date for entry in ledger.entries()}
+    empty = [day for day in timeline.working_days(timeline.start, end) if day not in logged]
+    if empty:
+        shown = ", ".join(str(day) for day in empty[:5]) + (", …" if len(empty) > 5 else "")
+        yield Finding(
+            "info",
+            "nothing-logged",
+            f"{len(empty)} working day{'s' if len(empty) != 1 else ''} between {timeline.start} and {end} "
+            f"with nothing logged: {shown}",
+            date=empty[0],
+        )
+
+
+@check
+def meetings_in_their_phase(engagement: Engagement) -> Iterator[Finding]:
+    """A meeting dated outside the phase it belongs to."""
+    timeline = engagement.timeline
+    for meeting in engagement.meetings:
+        span = timeline.meeting_span(meeting.key)
+        if span is None or meeting.phase is None:
+            continue
+        window = timeline.window(meeting.phase)
+        start, end = day_of(span[0]), day_of(span[1])
+        if start not in window or end not in window:
+            yield Finding(
+                "warning",
+                "meeting-outside-phase",
+                f"{meeting.name} ({start} – {end}) falls outside "
+                f"its phase's window {window.start} – {window.end}",
+                phase=meeting.phase,
+                date=start,
+            )
+
+
+def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)

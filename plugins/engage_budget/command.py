@@ -1,0 +1,59 @@
+"""The ``engage budget`` command."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import click
+
+from engage.output import json_text, table
+from engage.parsing import DATE_HELP, parse_date
+from engage.session import Session, pass_session
+
+
+@click.command()
+@click.option("--as-of", "as_of", help=f"Judge the engagement as of this date: {DATE_HELP} (default today).")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option("--format", "fmt", type=click.Choice(["plain", "json"]), default="plain", show_default=True)
+@pass_session
+@click.pass_context
+def budget(ctx: click.Context, session: Session, as_of: str | None, strict: bool, fmt: str) -> None:
+    """Check the budget and the schedule: overruns, late deliverables, days that cannot fit.
+
+    Exit status 0 when there is no error, 1 when there is (with --strict, a warning too).
+
+    \b
+    Examples:
+      engage budget
+      engage budget --as-of 2021-12-10 --format json
+    """
+    from engage_budget import findings
+
+    engagement = session.engagement
+    today = parse_date(as_of, session.today()) if as_of else session.today()
+    found = findings(session.plugin_manager, engagement, session.ledger(), today)
+    if fmt == "json":
+        click.echo(json_text([f.as_dict() for f in found]))
+    elif found:
+        click.echo(
+            table(
+                ("severity", "code", "message", "where"),
+                [
+                    (f.severity, f.code, f.message, " ".join(x for x in (f.phase, f.deliverable) if x))
+                    for f in found
+                ],
+            )
+        )
+        counts = Counter(f.severity for f in found)
+        click.echo(
+            f"\n{engagement.id} as of {today}: "
+            + ", ".join(
+                f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}"
+                for s in ("error", "warning", "info")
+            )
+        )
+    else:
+        click.echo(f"{engagement.id} as of {today}: no findings")
+    severities = {f.severity for f in found}
+    if "error" in severities or (strict and "warning" in severities):
+        ctx.exit(1)

@@ -1,0 +1,32 @@
+"""The schedule's ``[budget]`` table, validated: warning thresholds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engage import EngageError, Engagement
+
+DEFAULT_WARN_AT = 0.8
+
+
+@dataclass(frozen=True)
+class BudgetSettings:
+    """How early to warn: the share of a budget (and of the cap) that raises a warning."""
+
+    warn_at: float = DEFAULT_WARN_AT
+
+
+def settings_of(engagement: Engagement) -> BudgetSettings:
+    """Read ``[budget]``; an unknown key or a bad value is an error naming the file and key."""
+    table = engagement.plugin_settings("budget")
+    for key in table:
+        if key != "warn_at":
+            raise EngageError(
+                f"{engagement.source}: budget.{key}: unknown key; the [budget] table takes warn_at"
+            )
+    value = table.get("warn_at", DEFAULT_WARN_AT)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise EngageError(
+            f"{engagement.source}: budget.warn_at: must be a share between 0 and 1 such as 0.8, got {value!r}"
+        )
+    return BudgetSettings(warn_at=float(value))
