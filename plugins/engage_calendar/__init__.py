@@ -1,0 +1,26 @@
+"""Calendar export: milestones as iCalendar for supervisors, sent by mail or published over CalDAV."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import click
+
+from engage import CalendarEvent, Engagement, Ledger, hookimpl
+
+__version__ = "0.1.0"
+
+
+@hookimpl
+def engage_register_commands(cli: click.Group) -> None:
+    from engage_calendar.command import calendar
+
+    cli.add_command(calendar)
+
+
+@hookimpl(trylast=True)
+def engage_calendar_events(engagement: Engagement, ledger: Ledger) -> Iterator[CalendarEvent]:
+    """Deadlines, deliverables, dated meetings, phase windows and holidays of the engagement."""
+    from engage_calendar.events import engagement_events
+
+    return engagement_events(engagement, ledger)
