@@ -111,6 +111,7 @@ def _one_line(text: str) -> str:
 @click.option(
     "--plugins-dir",
     metavar="DIR",
+    is_eager=True,  # before --help, so that plugin commands are listed
     help="A folder of .py plugins, e.g. an organisation's own checks (default: $ENGAGE_PLUGINS_DIR).",
 )
 @click.version_option(__version__, "--version", prog_name="engage")

@@ -1,0 +1,72 @@
+"""The ``engage status`` command: one engagement or a portfolio, in five formats."""
+
+from __future__ import annotations
+
+import click
+
+from engage.hooktypes import Week
+from engage.parsing import DATE_HELP, parse_date, parse_week
+from engage.session import Session, pass_session
+
+FORMATS = ["plain", "github", "html", "csv", "json"]
+
+
+@click.command()
+@click.argument("schedules", nargs=-1, metavar="[SCHEDULE|FOLDER]...")
+@click.option("--week", "-w", help="The ISO week to report, e.g. 2021-W47 (default: this week).")
+@click.option("--as-of", "as_of", help=f"Figures as of this date: {DATE_HELP}.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="plain", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write the report here instead of standard output.")
+@pass_session
+def status(
+    session: Session,
+    schedules: tuple[str, ...],
+    week: str | None,
+    as_of: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Weekly status: phases, deliverables, what is coming, the week's time.
+
+    Give schedule files or folders for a portfolio report; without any, the
+    chosen schedule is reported. Ledgers are read from beside each schedule.
+
+    \b
+    Examples:
+      engage status --week 2021-W47
+      engage status --week 2021-W47 --format html -o status.html schedules/
+    """
+    from pathlib import Path
+
+    from engage import EngageError
+    from engage_status.formats import render
+    from engage_status.report import as_of_for, build
+
+    span = parse_week(week) if week else None
+    reports = []
+    for engagement in session.portfolio(schedules):
+        today = session.today(engagement)
+        chosen = Week.of(span[0]) if span else Week.of(today)
+        when = as_of_for(chosen, today, parse_date(as_of, today) if as_of else None)
+        ledger = session.read_ledger(engagement, session.ledger_path if not schedules else None)
+        report = build(engagement, ledger, chosen, when)
+        results = session.plugin_manager.hook.engage_status_sections(
+            engagement=engagement, ledger=ledger, week=chosen, today=when
+        )
+        sections = tuple(section for result in results for section in (result or ()))
+        reports.append(_with_sections(report, sections))
+    text = render(reports, fmt)
+    if output:
+        target = Path(output)
+        if not target.parent.is_dir():
+            raise EngageError(f"{target.parent}: no such folder for the report")
+        target.write_text(text, encoding="utf-8", newline="" if fmt == "csv" else None)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _with_sections(report, sections):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    return replace(report, sections=sections)

@@ -1,0 +1,153 @@
+"""Render status reports as plain text, GitHub Markdown, CSV or JSON (HTML has its own module)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from engage.output import csv_cell, json_text, plain, table
+from engage_status.report import Report
+from engage_status.tables import Table, header_lines, portfolio_table, report_tables
+
+
+def render(reports: Sequence[Report], fmt: str) -> str:
+    """The whole report in one format; a portfolio starts with its summary table."""
+    if fmt == "json":
+        return json_text([as_json(r) for r in reports])
+    if fmt == "html":
+        from engage_status.html import page
+
+        return page(reports)
+    if fmt == "csv":
+        return _csv(reports)
+    return _text(reports, markdown=fmt == "github")
+
+
+def _text(reports: Sequence[Report], markdown: bool) -> str:
+    fmt = "github" if markdown else "simple"
+    out: list[str] = []
+
+    def emit(item: Table, level: str) -> None:
+        out.append(f"{level} {item.title}" if markdown else item.title)
+        out.append("")
+        if item.rows:
+            rows = [[_md(cell) for cell in row] for row in item.rows] if markdown else item.rows
+            out.append(table(item.headers, rows, fmt))
+        else:
+            out.append(item.note or "(none)")
+        out.append("")
+
+    if len(reports) > 1:
+        if markdown:
+            out += ["# Status report", ""]
+        emit(portfolio_table(reports), "##")
+    for report in reports:
+        title = report.engagement.title
+        out += [f"# {title}" if markdown else f"{title}\n{'=' * min(len(title), 100)}", ""]
+        for label, value in header_lines(report):
+            out.append(f"- **{label}:** {_md(value)}" if markdown else f"{label + ':':<13}{value}")
+        out.append("")
+        for item in report_tables(report):
+            emit(item, "##")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md(value: object) -> object:
+    """A cell safe inside a Markdown table: pipes escaped, line breaks kept as <br>."""
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+    return value
+
+
+def _csv(reports: Sequence[Report]) -> str:
+    """Each table a block: a title row, a header row, its rows, a blank row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    blocks: list[tuple[str, Table]] = []
+    if len(reports) > 1:
+        blocks.append(("portfolio", portfolio_table(reports)))
+    for report in reports:
+        blocks.append(
+            (report.engagement.id, Table("Summary", ("field", "value"), tuple(header_lines(report))))
+        )
+        blocks += [(report.engagement.id, item) for item in report_tables(report)]
+    for engagement_id, item in blocks:
+        writer.writerow([csv_cell(f"{engagement_id}: {item.title}")])
+        writer.writerow(item.headers)
+        for row in item.rows:
+            writer.writerow([csv_cell(cell) for cell in row])
+        writer.writerow([])
+    return buffer.getvalue()
+
+
+def as_json(report: Report) -> dict[str, object]:
+    """One engagement's report in the documented JSON shape."""
+    engagement = report.engagement
+    return {
+        "id": engagement.id,
+        "title": engagement.title,
+        "client": engagement.client,
+        "consultants": list(engagement.consultants),
+        "supervisor": {
+            "name": engagement.supervisor.name,
+            "role": engagement.supervisor.role,
+            "email": engagement.supervisor.email,
+        },
+        "week": {"label": report.week.label, "start": report.week.start, "end": report.week.end},
+        "as_of": report.as_of,
+        "max_days": engagement.max_days,
+        "used": report.used,
+        "this_week": report.this_week,
+        "state": report.state,
+        "next_milestone": _milestone(report.next_milestone),
+        "phases": [
+            {
+                "key": p.key,
+                "name": p.name,
+                "budget": p.budget,
+                "used": p.used,
+                "this_week": p.this_week,
+                "remaining": p.remaining,
+                "percent": p.percent,
+                "start": p.start,
+                "end": p.end,
+                "state": p.state,
+                "reason": p.reason,
+            }
+            for p in report.phases
+        ],
+        "deliverables": [
+            {
+                "key": d.key,
+                "name": d.name,
+                "due": d.due,
+                "status": d.status,
+                "status_date": d.status_date,
+                "days_late": d.days_late,
+            }
+            for d in report.deliverables
+        ],
+        "milestones": [_milestone(m) for m in report.milestones],
+        "entries": [
+            {"date": e.date, "consultant": e.consultant, "phase": e.phase, "days": e.days, "note": e.note}
+            for e in report.entries
+        ],
+        "sections": [
+            {
+                "title": s.title,
+                "headers": list(s.headers),
+                "rows": [[plain(cell) for cell in row] for row in s.rows],
+                "note": s.note,
+            }
+            for s in report.sections
+        ],
+    }
+
+
+def _milestone(milestone: object) -> dict[str, object] | None:
+    from engage_status.report import Milestone
+
+    if not isinstance(milestone, Milestone):
+        return None
+    return {"date": milestone.date, "kind": milestone.kind, "name": milestone.name}

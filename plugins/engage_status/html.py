@@ -1,0 +1,108 @@
+"""A self-contained, printable HTML status page with an inline SVG chart per engagement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from engage.output import plain
+from engage.parsing import format_budget, format_days
+from engage_status.report import Report
+from engage_status.tables import Table, header_lines, portfolio_table, report_tables
+
+STATE_COLOURS = {"on track": "#2e7d32", "at risk": "#ef6c00", "over": "#c62828"}
+CSS = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2733;
+       margin: 2rem auto; max-width: 1100px; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin: 2.5rem 0 .5rem; border-bottom: 2px solid #1d2733; }
+h2 { font-size: 1.1rem; margin: 1.5rem 0 .4rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
+dt { font-weight: 600; }
+table { border-collapse: collapse; width: 100%; margin: .3rem 0 1rem; }
+th, td { border: 1px solid #c9d1d9; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #eef2f6; }
+td { white-space: pre-line; } td.nowrap { white-space: nowrap; }
+.state-on-track { color: #2e7d32; } .state-at-risk { color: #ef6c00; } .state-over { color: #c62828; }
+.note { color: #57606a; font-style: italic; }
+svg text { font: 12px system-ui, sans-serif; }
+@media print { body { margin: 0; max-width: none; } h1 { break-before: page; }
+               h1:first-of-type { break-before: auto; } table, svg { break-inside: avoid; } }
+"""
+
+
+def page(reports: Sequence[Report]) -> str:
+    """The whole report as one HTML document: no scripts, no external resources."""
+    title = "Status report" if len(reports) > 1 else f"Status: {reports[0].engagement.title}"
+    week = reports[0].week.label if reports else ""
+    body: list[str] = []
+    if len(reports) > 1:
+        body.append(f"<h1>Portfolio, {escape(week)}</h1>")
+        body.append(_table(portfolio_table(reports)))
+    for report in reports:
+        body.append(f'<section id="{escape(report.engagement.id)}">')
+        body.append(f"<h1>{escape(report.engagement.title)}</h1>")
+        body.append(
+            "<dl>"
+            + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in header_lines(report))
+            + "</dl>"
+        )
+        body.append("<h2>Days used against budget</h2>")
+        body.append(chart(report))
+        body += [f"<h2>{escape(t.title)}</h2>{_table(t)}" for t in report_tables(report)]
+        body.append("</section>")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)} ({escape(week)})</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _table(item: Table) -> str:
+    if not item.rows:
+        return f'<p class="note">{escape(item.note or "(none)")}</p>'
+    head = "".join(f"<th>{escape(h)}</th>" for h in item.headers)
+    rows = []
+    for row in item.rows:
+        cells = []
+        for header, cell in zip(item.headers, row, strict=False):
+            text = str(plain(cell))
+            if header == "state":
+                css = f' class="state-{text.split(":")[0].split(",")[0].replace(" ", "-")}"'
+            else:
+                css = ' class="nowrap"' if header in ("window", "due", "date", "since") else ""
+            cells.append(f"<td{css}>{escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def chart(report: Report) -> str:
+    """Horizontal bars, one per phase: the budget as an outline, days used filled in the state's colour."""
+    label_width, bar_width, row_height = 190, 560, 26
+    scale_max = float(max([p.budget for p in report.phases] + [p.used for p in report.phases] + [1]))
+    height = row_height * len(report.phases) + 30
+    width = label_width + bar_width + 120
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="chart-{escape(report.engagement.id)}">',
+        f'<title id="chart-{escape(report.engagement.id)}">Days used against budget per phase, '
+        f"{escape(report.engagement.title)}</title>",
+    ]
+    for i, phase in enumerate(report.phases):
+        y = 10 + i * row_height
+        budget = bar_width * float(phase.budget) / scale_max
+        used = bar_width * float(phase.used) / scale_max
+        colour = STATE_COLOURS[phase.state]
+        parts += [
+            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{escape(phase.name)}</text>',
+            f'<rect x="{label_width}" y="{y + 2}" width="{budget:.1f}" height="16" fill="#eef2f6" '
+            'stroke="#8c959f"/>',
+            f'<rect class="used" x="{label_width}" y="{y + 5}" width="{used:.1f}" height="10" '
+            f'fill="{colour}"><title>{escape(phase.name)}: {format_days(phase.used)} of '
+            f"{format_budget(phase.budget)} days ({escape(phase.state)})</title></rect>",
+            f'<text x="{label_width + max(budget, used) + 8:.1f}" y="{y + 15}">'
+            f"{format_days(phase.used)} / {format_budget(phase.budget)}</text>",
+        ]
+    parts.append("</svg>")
+    return "".join(parts)

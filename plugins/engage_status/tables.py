@@ -1,0 +1,100 @@
+"""A report as titled tables of plain values, shared by the plain, Markdown, HTML and CSV formats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from engage.parsing import format_budget, format_days
+from engage_status.report import Report
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    note: str = ""
+
+
+def header_lines(report: Report) -> list[tuple[str, str]]:
+    """The report's heading facts, as (label, value)."""
+    engagement = report.engagement
+    return [
+        ("Client", engagement.client),
+        ("Consultants", ", ".join(engagement.consultants) or "(not named)"),
+        ("Supervisor", engagement.supervisor.label),
+        ("Week", f"{report.week.label} ({report.week.start} – {report.week.end}), as of {report.as_of}"),
+        (
+            "Days used",
+            f"{format_days(report.used)} of {format_budget(engagement.max_days)} "
+            f"({format_days(report.this_week)} this week)",
+        ),
+    ]
+
+
+def report_tables(report: Report) -> list[Table]:
+    """Phases, deliverables, milestones, the week's entries, then plugin sections."""
+    tables = [
+        Table(
+            "Phases",
+            ("key", "phase", "budget", "used", "this week", "remaining", "% used", "window", "state"),
+            tuple(
+                (
+                    p.key,
+                    p.name,
+                    format_budget(p.budget),
+                    format_days(p.used),
+                    format_days(p.this_week),
+                    format_days(p.remaining),
+                    f"{p.percent:.0f}%",
+                    f"{p.start} – {p.end}",
+                    p.reason,
+                )
+                for p in report.phases
+            ),
+        ),
+        Table(
+            "Deliverables",
+            ("key", "deliverable", "due", "status", "since", "days late"),
+            tuple(
+                (d.key, d.name, d.due, d.status, d.status_date or "", d.days_late or "")
+                for d in report.deliverables
+            ),
+        ),
+        Table(
+            "Next two weeks",
+            ("date", "kind", "milestone or meeting"),
+            tuple((m.date, m.kind, m.name) for m in report.milestones),
+            note="" if report.milestones else "Nothing due in the next two weeks.",
+        ),
+        Table(
+            f"Entries in {report.week.label}",
+            ("date", "consultant", "phase", "days", "note"),
+            tuple((e.date, e.consultant, e.phase, format_days(e.days), e.note) for e in report.entries),
+            note="" if report.entries else "No time logged this week.",
+        ),
+    ]
+    tables += [
+        Table(s.title, tuple(s.headers), tuple(tuple(r) for r in s.rows), s.note) for s in report.sections
+    ]
+    return tables
+
+
+def portfolio_table(reports: Sequence[Report]) -> Table:
+    """One row per engagement: the summary a portfolio report starts with."""
+    return Table(
+        "Portfolio",
+        ("engagement", "client", "days used / cap", "this week", "next milestone", "state"),
+        tuple(
+            (
+                r.engagement.title,
+                r.engagement.client,
+                f"{format_days(r.used)} / {format_budget(r.engagement.max_days)}",
+                format_days(r.this_week),
+                f"{r.next_milestone.date} {r.next_milestone.name}" if r.next_milestone else "none ahead",
+                r.state,
+            )
+            for r in reports
+        ),
+    )
