@@ -25,21 +25,36 @@ BAD_SCHEDULES = [
     ("ijm", "end = 2021-11-22", "end = 2021-11-01", ["phases[0].end", "before"]),
     ("ijm", 'key = "writeup"', 'key = "prep"', ["phases[2].key", "used twice"]),
     ("ijm", 'key = "writeup"', 'key = "Write Up"', ["phases[2].key", "lower-case"]),
-    ("ijm", 'due = "end of phase writeup"', 'due = "end of phase editing"', ["deliverables[3].due", "editing"]),
+    (
+        "ijm",
+        'due = "end of phase writeup"',
+        'due = "end of phase editing"',
+        ["deliverables[3].due", "editing"],
+    ),
     ("ijm", 'due = "end of phase writeup"', 'due = "next week"', ["deliverables[3].due", "end of phase KEY"]),
     ("ijm", 'depends_on = ["draft"]', 'depends_on = ["drafts"]', ["deliverables[5].depends_on[0]", "drafts"]),
-    ("ijm", 'depends_on = ["draft"]', 'depends_on = ["annexes"]', ["deliverables[5].depends_on[0]", "itself"]),
+    (
+        "ijm",
+        'depends_on = ["draft"]',
+        'depends_on = ["annexes"]',
+        ["deliverables[5].depends_on[0]", "itself"],
+    ),
     ("ijm", 'kind = "validation"', 'kind = "party"', ["meetings[1].kind", "retreat, workshop, validation"]),
     ("ijm", 'phase = "writeup"', 'phase = "write-up"', ["deliverables[3].phase", "prep, retreat"]),
     ("ijm", 'working_days = ["mon",', 'working_days = ["moon",', ["working_days[0]", "weekday"]),
     ("ijm", 'holidays = "KE"', 'holidays = "Kenya"', ["holidays", "country code"]),
     ("ijm", "[supervisor]\n", "[supervsor]\n", ["supervsor", "unknown table"]),
-    ("ijm", 'role = "Associate Director, Programs"', 'email = "not-an-address"', ["supervisor", "name or a role"]),
+    (
+        "ijm",
+        'role = "Associate Director, Programs"',
+        'email = "not-an-address"',
+        ["supervisor", "name or a role"],
+    ),
     ("ijm", "hours_per_day = 8", "hours_per_day = 25", ["hours_per_day", "at most 24"]),
     ("ijm", 'id = "ijm-kenya-pap-2021"', 'id = "IJM Kenya"', ["id", "lower-case"]),
     ("ijm", "date = 2021-11-15T17:00:00", "date = 2021-11-15T17:00:00+03:00", ["deadlines[0].date", "local"]),
     ("ijm", "date = 2021-11-15T17:00:00", 'date = "COB"', ["deadlines[0].date", "'COB'"]),
-    ("ijm", "[[phases]]\nkey = \"prep\"", "[[phases]]\nkey = \"prep\"\nkey = \"again\"", ["line ", "invalid TOML"]),
+    ("ijm", '[[phases]]\nkey = "prep"', '[[phases]]\nkey = "prep"\nkey = "again"', ["line ", "invalid TOML"]),
     ("ijm", 'title = "', 'title = """', ["invalid TOML"]),
     ("defenders", 'depends_on = ["draft", "validation"]', 'depends_on = ["final"]', ["depends_on", "itself"]),
     ("defenders", "days = 4\n", "days = 1e400\n", ["phases[0].days", "positive"]),
@@ -125,9 +140,9 @@ def test_consultant_not_in_schedule_is_refused(ijm: Seed, monkeypatch: pytest.Mo
 SCHEDULE_FILES = [
     ("missing.toml", None, ["no such schedule file"]),
     ("folder", "dir", ["is a folder"]),
-    ("latin1.toml", b"title = \"Caf\xe9\"\n", ["cannot read schedule"]),
+    ("latin1.toml", b'title = "Caf\xe9"\n', ["cannot read schedule"]),
     ("empty.toml", b"", ["missing"]),
-    ("no-zone.toml", b"id = \"x\"\n", ["timezone: missing", "Africa/Nairobi"]),
+    ("no-zone.toml", b'id = "x"\n', ["timezone: missing", "Africa/Nairobi"]),
 ]
 
 
@@ -147,6 +162,15 @@ def test_no_schedule_anywhere_says_how_to_choose_one(tmp_path: Path) -> None:
 
 def test_unwritable_ledger_is_one_line(ijm: Seed, tmp_path: Path) -> None:
     one_line_error(
-        invoke("-s", str(ijm.path), "--ledger", str(tmp_path / "no" / "such" / "l.jsonl"), "log", "1", "-p", "prep"),
+        invoke(
+            "-s",
+            str(ijm.path),
+            "--ledger",
+            str(tmp_path / "no" / "such" / "l.jsonl"),
+            "log",
+            "1",
+            "-p",
+            "prep",
+        ),
         "folder does not exist",
     )

@@ -118,7 +118,9 @@ def test_deliverable_that_cannot_fit_its_remaining_days(defenders: Seed) -> None
     _, found = findings(defenders, "2023-09-21")
     fit = next(f for f in found if f["code"] == "deliverable-cannot-fit")
     assert fit["deliverable"] == "draft"
-    assert "4.0 days of draft work left but only 2 working days until it is due on 2023-09-22" in fit["message"]
+    assert (
+        "4.0 days of draft work left but only 2 working days until it is due on 2023-09-22" in fit["message"]
+    )
     defenders.run("log", "3", "--phase", "draft", "--date", "2023-09-20")
     assert "deliverable-cannot-fit" not in codes(findings(defenders, "2023-09-21")[1])
 
@@ -142,7 +144,9 @@ def test_work_on_wrong_days(ijm: Seed) -> None:
 
 def test_entry_on_a_phase_the_schedule_no_longer_has(ijm: Seed) -> None:
     ijm.run("log", "1", "--phase", "writeup", "--date", "2021-11-29")
-    ijm.path.write_text(ijm.text().replace('"writeup"', '"drafting"').replace("phase writeup", "phase drafting"))
+    ijm.path.write_text(
+        ijm.text().replace('"writeup"', '"drafting"').replace("phase writeup", "phase drafting")
+    )
     _, found = findings(ijm, "2021-11-16")
     unknown = next(f for f in found if f["code"] == "unknown-phase")
     assert "'writeup'" in unknown["message"] and "drafting" in unknown["message"]
@@ -167,7 +171,10 @@ def test_nothing_logged_counts_working_days(seed: Seed) -> None:
     _, found = findings(seed, first["end"])
     forgotten = next(f for f in found if f["code"] == "nothing-logged")
     # Prep 16-22 Nov 2021: as of the 22nd, 17, 18, 19 are empty. Desk 4-7 Sep 2023: 5 and 6.
-    expected = {"ijm": "3 working days between 2021-11-16 and 2021-11-21", "defenders": "2 working days between"}
+    expected = {
+        "ijm": "3 working days between 2021-11-16 and 2021-11-21",
+        "defenders": "2 working days between",
+    }
     assert forgotten["message"].startswith(expected[seed.name])
 
 
@@ -179,10 +186,22 @@ def test_meeting_outside_its_phase(ijm: Seed) -> None:
 
 LOG_WARNINGS = [
     # (seed, log arguments, warning expected right after)
-    ("ijm", ["6", "-p", "prep", "-d", "2021-11-16"], "warning: Preparation has passed 80% of its budget (86% used)"),
-    ("defenders", ["4.5", "-p", "desk", "-d", "2023-09-04"], "warning: Desk review is over budget by 0.5 days"),
+    (
+        "ijm",
+        ["6", "-p", "prep", "-d", "2021-11-16"],
+        "warning: Preparation has passed 80% of its budget (86% used)",
+    ),
+    (
+        "defenders",
+        ["4.5", "-p", "desk", "-d", "2023-09-04"],
+        "warning: Desk review is over budget by 0.5 days",
+    ),
     ("ijm", ["1", "-p", "prep", "-d", "2021-11-21"], "warning: 2021-11-21 is a Sunday, not a working day"),
-    ("defenders", ["1", "-p", "framework", "-d", "2023-10-20"], "warning: 2023-10-20 is a public holiday (Mashujaa Day)"),
+    (
+        "defenders",
+        ["1", "-p", "framework", "-d", "2023-10-20"],
+        "warning: 2023-10-20 is a public holiday (Mashujaa Day)",
+    ),
 ]
 
 
@@ -201,7 +220,7 @@ def test_quiet_log_has_no_warning(ijm: Seed) -> None:
     assert "warning" not in result.stdout
 
 
-ORG_CHECK = '''
+ORG_CHECK = """
 from engage import Finding, hookimpl
 
 @hookimpl
@@ -210,7 +229,7 @@ def engage_budget_checks(engagement, ledger, today):
         if not entry.note:
             yield Finding("error", "org-note-required", f"entry {entry.id} on {entry.date} has no note",
                           phase=entry.phase, date=entry.date)
-'''
+"""
 
 
 def test_an_organisation_adds_its_own_check_as_a_loose_file(seed: Seed, tmp_path: Path) -> None:

@@ -29,7 +29,10 @@ def test_defenders_planned_around_utamaduni_and_mashujaa_days(defenders: Seed) -
     assert planned["framework"] == ("2023-10-16", "2023-10-19")
     assert planned["legal"] == ("2023-10-23", "2023-10-25")  # Fri 20 Oct, Mashujaa Day, skipped
     # The holiday plugin switched off: the same schedule plans straight through.
-    assert windows(defenders, env={"ENGAGE_BLOCK_PLUGINS": "holidays"})["desk"] == ("2023-10-09", "2023-10-12")
+    assert windows(defenders, env={"ENGAGE_BLOCK_PLUGINS": "holidays"})["desk"] == (
+        "2023-10-09",
+        "2023-10-12",
+    )
 
 
 def test_unknown_country_is_a_clear_error(ijm: Seed) -> None:

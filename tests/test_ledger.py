@@ -17,7 +17,7 @@ from conftest import Seed
 from engage.ledger import Ledger, append, new_record
 
 HOSTILE_NOTES = [
-    'commas, "quotes", and \'apostrophes\'',
+    "commas, \"quotes\", and 'apostrophes'",
     "two\nlines\r\nand a CR\r",
     "emoji 🇰🇪 and Swahili: Habari ya asubuhi",
     "=SUM(A1:A9)",

@@ -153,7 +153,10 @@ def test_import_timesheet_lands_whole(seed: Seed, tmp_path) -> None:
     key, _, _ = first_phase(seed)
     sheet = write_csv(
         tmp_path / "ts.csv",
-        [("2021-11-16", key, "1", "Amina", "desk review, part 1"), ("2021-11-17", key, "4h", "Amina", "=SUM(A1)")],
+        [
+            ("2021-11-16", key, "1", "Amina", "desk review, part 1"),
+            ("2021-11-17", key, "4h", "Amina", "=SUM(A1)"),
+        ],
     )
     result = seed.run("import", str(sheet))
     assert result.exit_code == 0, result.stderr
@@ -178,7 +181,11 @@ def test_import_hours_column_and_semicolons(ijm: Seed, tmp_path) -> None:
 
 BAD_TIMESHEETS = [
     ([("2021-11-16", "prep", "1", "", "")], ("date", "phase", "note"), ["missing column", "days or hours"]),
-    ([("2021-11-16", "prep", "1", "", ""), ("2021-11-31", "prep", "1", "", "")], None, ["row 3", "2021-11-31"]),
+    (
+        [("2021-11-16", "prep", "1", "", ""), ("2021-11-31", "prep", "1", "", "")],
+        None,
+        ["row 3", "2021-11-31"],
+    ),
     ([("2021-11-16", "nope", "1", "", "")], None, ["row 2", "unknown phase"]),
     ([("2021-11-16", "prep", "-2", "", "")], None, ["row 2", "'-2'"]),
     ([], None, ["no rows"]),
@@ -193,8 +200,8 @@ def test_bad_timesheet_writes_nothing(ijm: Seed, tmp_path, rows, header, fragmen
 
 
 def test_csv_output_keeps_formulas_inert(ijm: Seed) -> None:
-    ijm.run("log", "1", "-p", "prep", "--note", "=HYPERLINK(\"http://x\")")
+    ijm.run("log", "1", "-p", "prep", "--note", '=HYPERLINK("http://x")')
     ijm.run("log", "1", "-p", "prep", "--note", "+1, -2 and @me")
     rows = list(csv.reader(io.StringIO(ijm.run("entries", "--format", "csv").stdout)))
     assert rows[0] == ["id", "date", "phase", "days", "consultant", "note"]
-    assert [r[5] for r in rows[1:]] == ["'=HYPERLINK(\"http://x\")", "'+1, -2 and @me"]
+    assert [r[5] for r in rows[1:]] == ['\'=HYPERLINK("http://x")', "'+1, -2 and @me"]

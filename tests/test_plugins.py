@@ -50,13 +50,13 @@ def test_without_plugins_their_commands_are_gone_and_the_core_still_works(ijm: S
     assert invoke("-s", str(ijm.path), "show", env=env).exit_code == 0
 
 
-AFTER_LOG_PLUGIN = '''
+AFTER_LOG_PLUGIN = """
 from engage import hookimpl
 
 @hookimpl
 def engage_after_log(entry, ledger):
     return [f"org rule: {len(ledger.entries())} entries so far, last {entry.phase}"]
-'''
+"""
 
 
 def write_plugin(folder: Path, name: str, source: str) -> Path:
@@ -68,8 +68,10 @@ def write_plugin(folder: Path, name: str, source: str) -> Path:
 
 def test_loose_file_plugin_from_plugins_dir(ijm: Seed, tmp_path: Path) -> None:
     folder = write_plugin(tmp_path / "org", "org_rules", AFTER_LOG_PLUGIN)
-    result = ijm.run("--plugins-dir", str(folder), "log", "1", "-p", "prep") if False else invoke(
-        "-s", str(ijm.path), "--plugins-dir", str(folder), "log", "1", "-p", "prep"
+    result = (
+        ijm.run("--plugins-dir", str(folder), "log", "1", "-p", "prep")
+        if False
+        else invoke("-s", str(ijm.path), "--plugins-dir", str(folder), "log", "1", "-p", "prep")
     )
     assert result.exit_code == 0, result.stderr
     assert "org rule: 1 entries so far, last prep" in result.stdout
@@ -115,12 +117,16 @@ def test_broken_plugin_is_named_and_nothing_is_written(
     ijm: Seed, tmp_path: Path, source: str, fragments: list[str]
 ) -> None:
     folder = write_plugin(tmp_path / "plugins", "broken", source)
-    one_line_error(invoke("-s", str(ijm.path), "--plugins-dir", str(folder), "log", "1", "-p", "prep"), *fragments)
+    one_line_error(
+        invoke("-s", str(ijm.path), "--plugins-dir", str(folder), "log", "1", "-p", "prep"), *fragments
+    )
     assert not ijm.ledger.exists()
 
 
 def test_missing_plugins_dir_is_one_line(ijm: Seed, tmp_path: Path) -> None:
-    one_line_error(invoke("--plugins-dir", str(tmp_path / "nope"), "plugins"), "plugins folder does not exist")
+    one_line_error(
+        invoke("--plugins-dir", str(tmp_path / "nope"), "plugins"), "plugins folder does not exist"
+    )
 
 
 class ClosedForElections:
@@ -165,7 +171,11 @@ def test_every_hook_is_documented(hook: str) -> None:
 
 @pytest.mark.parametrize("hook", HOOKS)
 def test_every_hook_has_a_test(hook: str) -> None:
-    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py") if p.name != Path(__file__).name]
+    sources = [
+        p.read_text(encoding="utf-8")
+        for p in (ROOT / "tests").glob("test_*.py")
+        if p.name != Path(__file__).name
+    ]
     implemented_in_tests = any(re.search(rf"def {hook}\(", text) for text in sources) or (
         f"def {hook}(" in Path(__file__).read_text(encoding="utf-8")
     )

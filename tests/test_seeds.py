@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from conftest import SEEDS, Seed
@@ -81,7 +82,7 @@ def test_defenders_matches_its_tor(defenders: Seed) -> None:
 def test_defenders_windows_are_planned_back_to_back_on_working_days(defenders: Seed) -> None:
     phases = shown(defenders)["phases"]
     assert phases[0]["start"] == "2023-09-04"
-    for before, after in zip(phases, phases[1:], strict=False):
+    for before, after in itertools.pairwise(phases):
         assert before["end"] < after["start"]
     assert phases[-1]["end"] == "2023-09-29"
 

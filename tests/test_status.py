@@ -68,10 +68,21 @@ def test_ijm_week_47_by_hand(ijm_logged: Seed) -> None:
     assert data["as_of"] == "2021-11-28"  # a past week is reported as of its Sunday
     assert (data["used"], data["this_week"], data["max_days"]) == (9, 5, 20)
     prep, retreat, writeup = (phases(data)[k] for k in ("prep", "retreat", "writeup"))
-    assert (prep["budget"], prep["used"], prep["this_week"], prep["remaining"], prep["percent"]) == (7, 5, 1, 2, 71.4)
+    assert (prep["budget"], prep["used"], prep["this_week"], prep["remaining"], prep["percent"]) == (
+        7,
+        5,
+        1,
+        2,
+        71.4,
+    )
     assert prep["state"] == "on track"
     assert prep["reason"] == "on track: 71% of budget used, 100% of the window elapsed"
-    assert (retreat["used"], retreat["this_week"], retreat["remaining"], retreat["percent"]) == (4, 4, 0, 100.0)
+    assert (retreat["used"], retreat["this_week"], retreat["remaining"], retreat["percent"]) == (
+        4,
+        4,
+        0,
+        100.0,
+    )
     assert writeup["reason"] == "on track: not started, window opens 2021-11-29"
     deliverables = {d["key"]: d for d in data["deliverables"]}
     assert deliverables["inception"] == {
@@ -136,14 +147,22 @@ def test_defenders_week_37_by_hand(defenders: Seed) -> None:
     assert [m["date"] for m in data["milestones"]] == ["2023-09-22", "2023-09-25", "2023-09-29"]
     assert data["state"] == "over"
     findings = next(s for s in data["sections"] if s["title"] == "Findings")
-    assert ["error", "phase-over-budget", "Desk review: 5.0 of 4 days used — 1.0 over budget"] in findings["rows"]
+    assert ["error", "phase-over-budget", "Desk review: 5.0 of 4 days used — 1.0 over budget"] in findings[
+        "rows"
+    ]
 
 
 def test_budget_section_comes_from_the_budget_plugin_only(defenders: Seed) -> None:
     log_all(defenders, DEFENDERS_LOG)
     with_budget = invoke("-s", str(defenders.path), "status", "--week", "2023-W37", "--format", "json")
     without = invoke(
-        "-s", str(defenders.path), "status", "--week", "2023-W37", "--format", "json",
+        "-s",
+        str(defenders.path),
+        "status",
+        "--week",
+        "2023-W37",
+        "--format",
+        "json",
         env={"ENGAGE_BLOCK_PLUGINS": "budget"},
     )
     assert [s["title"] for s in json.loads(with_budget.stdout)[0]["sections"]] == ["Findings"]
@@ -182,7 +201,9 @@ def test_portfolio_plain_starts_with_the_summary(tmp_path: Path, ijm: Seed, defe
     assert text.startswith("Portfolio")
     summary = text.split("\n\n")[1]
     assert "9.0 / 20" in summary and "5.0" in summary and "2021-12-02 Draft Strategic Plan" in summary
-    assert text.index("Portfolio") < text.index("Facilitation and Consolidation") < text.index("Development of")
+    assert (
+        text.index("Portfolio") < text.index("Facilitation and Consolidation") < text.index("Development of")
+    )
 
 
 def test_github_markdown_tables_are_well_formed(tmp_path: Path, ijm: Seed, defenders: Seed) -> None:
@@ -249,9 +270,12 @@ def test_html_is_one_self_contained_page_with_a_chart(tmp_path: Path, ijm: Seed,
 def test_csv_sections_parse_and_formulas_stay_text(tmp_path: Path, ijm: Seed, defenders: Seed) -> None:
     text = portfolio(tmp_path, ijm, defenders, "csv")
     rows = list(csv.reader(io.StringIO(text)))
-    titles = [r[0] for r, before in zip(rows, [[]] + rows, strict=False) if len(r) == 1 and before == []]
+    titles = [r[0] for r, before in zip(rows, [[], *rows], strict=False) if len(r) == 1 and before == []]
     assert titles[0] == "portfolio: Portfolio"
-    assert "ijm-kenya-pap-2021: Phases" in titles and "defenders-coalition-protection-policy-2023: Phases" in titles
+    assert (
+        "ijm-kenya-pap-2021: Phases" in titles
+        and "defenders-coalition-protection-policy-2023: Phases" in titles
+    )
     week46 = invoke("-s", str(ijm.path), "status", "--week", "2021-W46", "--format", "csv").stdout
     notes = [r[-1] for r in csv.reader(io.StringIO(week46)) if len(r) == 5]
     assert "'=SUM(A1:A3)" in notes and "=SUM(A1:A3)" not in notes
@@ -272,22 +296,34 @@ def test_output_file_and_bad_arguments(ijm: Seed, tmp_path: Path) -> None:
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed here (.ci/run installs Debian's chromium)")
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed here (.ci/run installs Debian's chromium)"
+)
 def test_html_renders_in_headless_chromium(tmp_path: Path, ijm: Seed, defenders: Seed) -> None:
     page = tmp_path / "status.html"
     page.write_text(portfolio(tmp_path, ijm, defenders, "html"))
     flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
         f"--user-data-dir={tmp_path / 'profile'}",
     ]
-    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    dom = subprocess.run(
+        [CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert dom.stdout.count("<svg") == 2 and "Draft Strategic Plan" in dom.stdout
     shot = tmp_path / "status.png"
     subprocess.run(
         [CHROMIUM, *flags, "--window-size=1200,1600", f"--screenshot={shot}", page.as_uri()],
-        capture_output=True, timeout=120, check=True,
+        capture_output=True,
+        timeout=120,
+        check=True,
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
 

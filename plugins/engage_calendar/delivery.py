@@ -110,7 +110,7 @@ def send(message: EmailMessage) -> None:
 
 def publish(engagement: Engagement, items: list[Item], view: View, url: str) -> tuple[int, int]:
     """Put each event on a CalDAV calendar, replacing any with the same UID; returns (added, updated)."""
-    import caldav
+    from caldav.davclient import DAVClient
     from caldav.lib import error
 
     user = os.environ.get("ENGAGE_CALDAV_USER") or None
@@ -119,7 +119,7 @@ def publish(engagement: Engagement, items: list[Item], view: View, url: str) -> 
         raise EngageError(f"{url!r} is not a CalDAV calendar address; give an http(s):// URL")
     added = updated = 0
     try:
-        client = caldav.DAVClient(url=url, username=user, password=password, timeout=30, require_tls=False)
+        client = DAVClient(url=url, username=user, password=password, timeout=30, require_tls=False)
         calendar = client.calendar(url=url)
         # One listing of what is there, rather than a search per event.
         existing = {str(event.icalendar_component.get("uid", "")): event for event in calendar.get_events()}

@@ -15,7 +15,7 @@ CACHE_VAR = "ENGAGE_CACHE_DIR"
 
 @hookimpl
 def engage_non_working_days(engagement: Engagement, start: dt.date, end: dt.date) -> list[DayOff]:
-    """The engagement's country's public holidays, observed days included (a Sunday holiday moves to Monday)."""
+    """The country's public holidays, observed days included (a Sunday holiday moves to Monday)."""
     if not engagement.holidays:
         return []
     days: list[DayOff] = []

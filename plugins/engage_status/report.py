@@ -9,6 +9,7 @@ from fractions import Fraction
 from engage import Engagement, Ledger, Section, Week
 from engage.figures import phase_usage
 from engage.parsing import format_budget, format_days
+from engage.timeline import Timeline
 
 AT_RISK_MARGIN = 25  # percentage points of budget used ahead of the window elapsed
 BEHIND_MARGIN = 50  # percentage points of the window elapsed ahead of the budget used
@@ -153,8 +154,8 @@ def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) ->
 
 
 def _state(
-    timeline, start: dt.date, end: dt.date, used: Fraction, budget: Fraction, as_of: dt.date
-) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    timeline: Timeline, start: dt.date, end: dt.date, used: Fraction, budget: Fraction, as_of: dt.date
+) -> tuple[str, str]:
     percent = float(used / budget * 100)
     working = timeline.working_days(start, end)
     done = [day for day in working if day <= as_of]

@@ -43,7 +43,7 @@ class EngageGroup(click.Group):
         self._with_plugins(ctx)
         return super().list_commands(ctx)
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Any = None,
         prog_name: str | None = None,

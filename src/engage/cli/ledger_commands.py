@@ -146,7 +146,7 @@ def entries(session: Session, week: str | None, phase: str | None, show_all: boo
     if fmt == "csv":
         click.echo(csv_text(headers, rows), nl=False)
         return
-    click.echo(table(headers, [[*row[:5], row[5].replace("\n", " ⏎ "), *row[6:]] for row in rows]))
+    click.echo(table(headers, [[*row[:5], str(row[5]).replace("\n", " ⏎ "), *row[6:]] for row in rows]))
     total = sum((e.days for e in chosen if not ledger.is_void(e.id)), start=Fraction(0))
     click.echo(f"{len(chosen)} entries, {format_days(total)} days")
 
