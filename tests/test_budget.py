@@ -134,12 +134,24 @@ def test_work_on_wrong_days(ijm: Seed) -> None:
     assert messages["work-on-weekend"] == "1.0 days logged on Saturday 2021-11-20, a weekend"
     assert messages["work-on-holiday"] == "0.5 days logged on Mon 2021-12-13, Jamhuri Day (observed)"
     assert messages["work-outside-engagement"] == (
-        "0.5 days logged on 2021-12-13, outside the engagement (2021-11-16 – 2021-12-09)"
+        "0.5 days logged outside the engagement (2021-11-16 – 2021-12-09): 2021-12-13"
     )
     assert messages["work-outside-phase"] == (
-        "1.0 days of Write-up logged on 2021-11-24, outside its window 2021-11-29 – 2021-12-02"
+        "1.0 days of Write-up logged outside its window 2021-11-29 – 2021-12-02: 2021-11-24"
     )
     assert next(f for f in found if f["code"] == "work-outside-phase")["severity"] == "info"
+
+
+def test_work_outside_a_window_is_one_finding_listing_the_days(defenders: Seed) -> None:
+    for day in ("2023-09-04", "2023-09-05", "2023-09-06", "2023-09-07", "2023-09-08", "2023-09-11"):
+        defenders.run("log", "0.5", "--phase", "final", "--date", day)
+    _, found = findings(defenders, "2023-09-01")
+    [outside] = [f for f in found if f["code"] == "work-outside-phase"]
+    assert outside["message"] == (
+        "3.0 days of Final draft for adoption logged outside its window 2023-09-27 – 2023-09-29: "
+        "2023-09-04, 2023-09-05, 2023-09-06, 2023-09-07, 2023-09-08 and 1 more day"
+    )
+    assert outside["date"] == "2023-09-04"
 
 
 def test_entry_on_a_phase_the_schedule_no_longer_has(ijm: Seed) -> None:

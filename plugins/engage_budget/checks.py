@@ -137,57 +137,65 @@ def deliverables_on_time(engagement: Engagement, ledger: Ledger, today: dt.date)
 
 @check
 def work_on_the_right_days(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
-    """Work logged on a weekend or holiday, outside the engagement, outside its phase, or on no phase."""
+    """Work on a weekend or holiday (one finding a day, naming it); outside the engagement or its
+    phase's window (one finding each, listing the days); on a phase the schedule does not have."""
     timeline = engagement.timeline
     windows = timeline.windows
     first, last = timeline.start, timeline.end
-    by_day: dict[tuple[str, dt.date], list[Fraction]] = defaultdict(list)
-    for entry in ledger.entries():
-        day = entry.date
-        if entry.phase not in windows:
-            yield Finding(
-                "warning",
-                "unknown-phase",
-                f"{format_days(entry.days)} days on {day} logged to {entry.phase!r}, which the schedule "
-                f"does not have (entry {entry.id}); void it and log it to one of: {', '.join(windows)}",
-                phase=entry.phase,
-                date=day,
-            )
+    off_days: dict[tuple[str, dt.date], Fraction] = {}
+    outside: dict[str, dict[dt.date, Fraction]] = defaultdict(dict)  # "" for the engagement
+    for (phase, day), days in sorted(ledger.daily.items(), key=lambda item: item[0][1]):
+        if phase not in windows:
+            for entry in (e for e in ledger.entries() if e.phase == phase and e.date == day):
+                yield Finding(
+                    "warning",
+                    "unknown-phase",
+                    f"{format_days(entry.days)} days on {day} logged to {phase!r}, which the schedule "
+                    f"does not have (entry {entry.id}); void it and log it to one of: {', '.join(windows)}",
+                    phase=phase,
+                    date=day,
+                )
             continue
         if day.isoweekday() not in engagement.working_days:
-            by_day[("work-on-weekend", day)].append(entry.days)
+            off_days[("work-on-weekend", day)] = off_days.get(("work-on-weekend", day), Fraction(0)) + days
         elif timeline.holiday(day):
-            by_day[("work-on-holiday", day)].append(entry.days)
+            off_days[("work-on-holiday", day)] = off_days.get(("work-on-holiday", day), Fraction(0)) + days
         if not first <= day <= last:
-            by_day[("work-outside-engagement", day)].append(entry.days)
-        elif day not in windows[entry.phase]:
-            by_day[(f"work-outside-phase:{entry.phase}", day)].append(entry.days)
-    for (code, day), amounts in sorted(by_day.items(), key=lambda item: item[0][1]):
-        days = format_days(sum(amounts, start=Fraction(0)))
+            outside[""][day] = outside[""].get(day, Fraction(0)) + days
+        elif day not in windows[phase]:
+            outside[phase][day] = outside[phase].get(day, Fraction(0)) + days
+    for (code, day), days in off_days.items():
         if code == "work-on-weekend":
-            yield Finding("warning", code, f"{days} days logged on {day:%A} {day}, a weekend", date=day)
-        elif code == "work-on-holiday":
-            yield Finding(
-                "warning", code, f"{days} days logged on {day:%a} {day}, {timeline.holiday(day)}", date=day
-            )
-        elif code == "work-outside-engagement":
+            message = f"{format_days(days)} days logged on {day:%A} {day}, a weekend"
+        else:
+            message = f"{format_days(days)} days logged on {day:%a} {day}, {timeline.holiday(day)}"
+        yield Finding("warning", code, message, date=day)
+    for phase, by_date in outside.items():
+        total = format_days(sum(by_date.values(), start=Fraction(0)))
+        dates = _listing(sorted(by_date))
+        if not phase:
             yield Finding(
                 "warning",
-                code,
-                f"{days} days logged on {day}, outside the engagement ({first} – {last})",
-                date=day,
+                "work-outside-engagement",
+                f"{total} days logged outside the engagement ({first} – {last}): {dates}",
+                date=min(by_date),
             )
-        else:
-            phase = engagement.phase(code.split(":", 1)[1])
-            window = windows[phase.key]
-            yield Finding(
-                "info",
-                "work-outside-phase",
-                f"{days} days of {phase.name} logged on {day}, "
-                f"outside its window {window.start} – {window.end}",
-                phase=phase.key,
-                date=day,
-            )
+            continue
+        window = windows[phase]
+        yield Finding(
+            "info",
+            "work-outside-phase",
+            f"{total} days of {engagement.phase(phase).name} logged outside its window "
+            f"{window.start} – {window.end}: {dates}",
+            phase=phase,
+            date=min(by_date),
+        )
+
+
+def _listing(days: list[dt.date], most: int = 5) -> str:
+    shown = ", ".join(str(day) for day in days[:most])
+    rest = len(days) - most
+    return shown + (f" and {rest} more day{'s' if rest != 1 else ''}" if rest > 0 else "")
 
 
 @check
@@ -228,10 +236,10 @@ def forgotten_days(engagement: Engagement, ledger: Ledger, today: dt.date) -> It
     end = min(today - dt.timedelta(days=1), timeline.end)
     if end < timeline.start:
         return
-    logged = {entry.date for entry in ledger.entries()}
+    logged = {day for _, day in ledger.daily}
     empty = [day for day in timeline.working_days(timeline.start, end) if day not in logged]
     if empty:
-        shown = ", ".join(str(day) for day in empty[:5]) + (", …" if len(empty) > 5 else "")
+        shown = _listing(empty)
         yield Finding(
             "info",
             "nothing-logged",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from engage import DayOff, EngageError, Engagement, hookimpl
@@ -34,11 +35,9 @@ def holidays_of(country: str, subdivision: str | None, year: int) -> tuple[tuple
     a third of an ``engage log``; the answer only changes with the library,
     so it is kept per library version in the user's cache folder.
     """
-    from importlib.metadata import version
-
-    path = cache_dir() / f"holidays-{version('holidays')}-{country}-{subdivision or 'all'}-{year}.json"
+    path = cache_dir() / f"holidays-{_library_version()}-{country}-{subdivision or 'all'}-{year}.json"
     try:
-        return tuple((iso, name) for iso, name in json.loads(path.read_text(encoding="utf-8")))
+        return _read_cached(path)
     except (OSError, ValueError, TypeError):
         pass  # not cached yet, or a damaged cache file: compute it again
     days = _compute(country, subdivision, year)
@@ -50,6 +49,18 @@ def holidays_of(country: str, subdivision: str | None, year: int) -> tuple[tuple
     except OSError:
         pass  # a read-only home still gets the right answer, only slower
     return days
+
+
+@lru_cache(maxsize=1)
+def _library_version() -> str:
+    from importlib.metadata import version
+
+    return version("holidays")  # reads package metadata: once a process, not once a year looked at
+
+
+@lru_cache(maxsize=256)
+def _read_cached(path: Path) -> tuple[tuple[str, str], ...]:
+    return tuple((iso, name) for iso, name in json.loads(path.read_text(encoding="utf-8")))
 
 
 def cache_dir() -> Path:

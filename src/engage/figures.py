@@ -38,16 +38,13 @@ class PhaseUsage:
 
 def phase_usage(engagement: Engagement, ledger: Ledger, until: dt.date | None = None) -> list[PhaseUsage]:
     """Each phase's usage, in schedule order, counting entries up to ``until`` if given."""
-    used = {phase.key: Fraction(0) for phase in engagement.phases}
-    for entry in ledger.entries():
-        if entry.phase in used and (until is None or entry.date <= until):
-            used[entry.phase] += entry.days
-    return [PhaseUsage(phase, used[phase.key]) for phase in engagement.phases]
+    used = ledger.used_by_phase(until)
+    return [PhaseUsage(phase, used.get(phase.key, Fraction(0))) for phase in engagement.phases]
 
 
 def usage_of(engagement: Engagement, ledger: Ledger, phase_key: str) -> PhaseUsage:
     """One phase's usage."""
-    return PhaseUsage(engagement.phase(phase_key), ledger.days_used(phase=phase_key))
+    return PhaseUsage(engagement.phase(phase_key), ledger.used_by_phase().get(phase_key, Fraction(0)))
 
 
 def cap_summary(engagement: Engagement, ledger: Ledger) -> str:
