@@ -75,11 +75,12 @@ def test_cap_and_budgets_that_do_not_add_up(seed: Seed) -> None:
     for phase in data["phases"]:
         seed.run("log", str(phase["days"]), "--phase", phase["key"], "--date", phase["start"])
     seed.run("log", "0.5", "--phase", data["phases"][-1]["key"], "--date", data["phases"][-1]["start"])
-    _, found = findings(seed, data["phases"][0]["start"])
+    last = data["phases"][-1]["end"]
+    _, found = findings(seed, last)
     cap = next(f for f in found if f["code"] == "over-cap")
     assert cap["message"] == "Engagement: 20.5 of 20 days used — 0.5 over the cap"
     seed.rewrite("max_days = 20", "max_days = 25")
-    _, found = findings(seed, data["phases"][0]["start"])
+    _, found = findings(seed, last)
     assert "Phase budgets add up to 20 days but the cap is 25" in [f["message"] for f in found]
 
 
@@ -129,7 +130,7 @@ def test_work_on_wrong_days(ijm: Seed) -> None:
     ijm.run("log", "1", "--phase", "prep", "--date", "2021-11-20")  # Saturday
     ijm.run("log", "0.5", "--phase", "final", "--date", "2021-12-13")  # Jamhuri Day (observed), after the end
     ijm.run("log", "1", "--phase", "writeup", "--date", "2021-11-24")  # during the retreat
-    _, found = findings(ijm, "2021-11-16")
+    _, found = findings(ijm, "2021-12-14")
     messages = {f["code"]: f["message"] for f in found}
     assert messages["work-on-weekend"] == "1.0 days logged on Saturday 2021-11-20, a weekend"
     assert messages["work-on-holiday"] == "0.5 days logged on Mon 2021-12-13, Jamhuri Day (observed)"
@@ -145,7 +146,7 @@ def test_work_on_wrong_days(ijm: Seed) -> None:
 def test_work_outside_a_window_is_one_finding_listing_the_days(defenders: Seed) -> None:
     for day in ("2023-09-04", "2023-09-05", "2023-09-06", "2023-09-07", "2023-09-08", "2023-09-11"):
         defenders.run("log", "0.5", "--phase", "final", "--date", day)
-    _, found = findings(defenders, "2023-09-01")
+    _, found = findings(defenders, "2023-09-12")
     [outside] = [f for f in found if f["code"] == "work-outside-phase"]
     assert outside["message"] == (
         "3.0 days of Final draft for adoption logged outside its window 2023-09-27 – 2023-09-29: "
@@ -159,9 +160,19 @@ def test_entry_on_a_phase_the_schedule_no_longer_has(ijm: Seed) -> None:
     ijm.path.write_text(
         ijm.text().replace('"writeup"', '"drafting"').replace("phase writeup", "phase drafting")
     )
-    _, found = findings(ijm, "2021-11-16")
+    _, found = findings(ijm, "2021-11-30")
     unknown = next(f for f in found if f["code"] == "unknown-phase")
     assert "'writeup'" in unknown["message"] and "drafting" in unknown["message"]
+
+
+def test_as_of_judges_the_ledger_as_it_stood_then(ijm: Seed) -> None:
+    ijm.run("log", "5", "--phase", "prep", "--date", "2021-11-17")
+    ijm.run("log", "3", "--phase", "prep", "--date", "2021-11-29")  # the overrun comes later
+    assert "phase-over-budget" not in codes(findings(ijm, "2021-11-22")[1])
+    assert "phase-over-budget" in codes(findings(ijm, "2021-11-29")[1])
+    target = json.loads(ijm.run("entries", "--format", "json").stdout)[1]["id"]
+    ijm.run("void", target)  # a correction applies to every date it is judged at
+    assert "phase-over-budget" not in codes(findings(ijm, "2021-11-29")[1])
 
 
 def test_burn_rate_predicts_the_run_out_day(seed: Seed) -> None:

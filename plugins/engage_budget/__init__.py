@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import click
+import pluggy
 
 from engage import Engagement, Entry, Finding, Ledger, Section, Week, hookimpl
 from engage.figures import usage_of
@@ -37,10 +38,12 @@ __all__ = [
 ]
 
 
-def findings(pm: object, engagement: Engagement, ledger: Ledger, today: dt.date) -> list[Finding]:
+def findings(
+    pm: pluggy.PluginManager, engagement: Engagement, ledger: Ledger, today: dt.date
+) -> list[Finding]:
     """Every plugin's findings, worst first, then by date and phase order."""
     order = {phase.key: i for i, phase in enumerate(engagement.phases)}
-    results = pm.hook.engage_budget_checks(engagement=engagement, ledger=ledger, today=today)  # type: ignore[attr-defined]
+    results = pm.hook.engage_budget_checks(engagement=engagement, ledger=ledger, today=today)
     found = [finding for result in results for finding in (result or ())]
     return sorted(
         found,

@@ -6,9 +6,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from engage import CalendarEvent, EngageError, Engagement, __version__
+
+if TYPE_CHECKING:
+    from icalendar import Event  # imported in the functions that build: not on engage log's path
 from engage_calendar.settings import reminder_days
 from engage_calendar.state import Revision, decode, encode, fingerprint, read_view, state_path, write_view
 
@@ -119,7 +123,7 @@ def render(engagement: Engagement, items: list[Item], view: View) -> bytes:
     return calendar.to_ical()
 
 
-def _vevent(engagement: Engagement, item: Item, view: View):  # type: ignore[no-untyped-def]
+def _vevent(engagement: Engagement, item: Item, view: View) -> Event:
     from icalendar import Alarm, Event, vCalAddress
 
     event, revision = item.event, item.revision

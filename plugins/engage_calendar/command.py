@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import click
 
+from engage import Engagement
 from engage.session import Session, pass_session
-from engage_calendar.build import CONSULTANT, SUPERVISOR, View, calendar_bytes, output_path
+from engage_calendar.build import CONSULTANT, SUPERVISOR, Item, View, calendar_bytes, output_path
 
 VIEW = "engage_calendar.view"  # the group's options, shared with send and publish through ctx.meta
 
 
-def _collect(session: Session, view: View, save: bool = True):  # type: ignore[no-untyped-def]
+def _collect(session: Session, view: View, save: bool = True) -> tuple[Engagement, bytes, list[Item]]:
+    """Events from every plugin, revised against the last export of this view."""
     engagement = session.engagement
     ledger = session.ledger()
     results = session.plugin_manager.hook.engage_calendar_events(engagement=engagement, ledger=ledger)

@@ -14,6 +14,7 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from engage import CalendarEvent, EngageError
 
@@ -29,7 +30,7 @@ class Revision:
     created: str
     revised: str
     cancelled: bool
-    event: dict[str, object]
+    event: dict[str, Any]
 
 
 def state_path(schedule: Path) -> Path:
@@ -43,7 +44,7 @@ def fingerprint(event: CalendarEvent, extra: str = "") -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def encode(event: CalendarEvent) -> dict[str, object]:
+def encode(event: CalendarEvent) -> dict[str, Any]:
     """An event as JSON-ready values."""
     data = asdict(event)
     for key in ("start", "end"):

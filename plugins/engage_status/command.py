@@ -36,6 +36,7 @@ def status(
       engage status --week 2021-W47
       engage status --week 2021-W47 --format html -o status.html schedules/
     """
+    from dataclasses import replace
     from pathlib import Path
 
     from engage import EngageError
@@ -48,13 +49,13 @@ def status(
         today = session.today(engagement)
         chosen = Week.of(span[0]) if span else Week.of(today)
         when = as_of_for(chosen, today, parse_date(as_of, today) if as_of else None)
-        ledger = session.read_ledger(engagement, session.ledger_path if not schedules else None)
+        ledger = session.read_ledger(engagement, session.ledger_path if not schedules else None).until(when)
         report = build(engagement, ledger, chosen, when)
         results = session.plugin_manager.hook.engage_status_sections(
             engagement=engagement, ledger=ledger, week=chosen, today=when
         )
         sections = tuple(section for result in results for section in (result or ()))
-        reports.append(_with_sections(report, sections))
+        reports.append(replace(report, sections=sections))
     text = render(reports, fmt)
     if output:
         target = Path(output)
@@ -64,9 +65,3 @@ def status(
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
-
-
-def _with_sections(report, sections):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
-    return replace(report, sections=sections)

@@ -94,9 +94,10 @@ def as_of_for(week: Week, today: dt.date, given: dt.date | None) -> dt.date:
 
 
 def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) -> Report:
-    """Compute a report; entries after ``as_of`` do not count, nor do later status changes."""
+    """Compute a report from the ledger as of ``as_of`` (see ``Ledger.until``)."""
     timeline = engagement.timeline
-    entries = [e for e in ledger.entries() if e.date <= as_of]
+    ledger = ledger.until(as_of)
+    entries = ledger.entries()
     week_entries = [e for e in entries if e.date in week]
     phases = []
     for usage in phase_usage(engagement, ledger, until=as_of):
@@ -118,7 +119,7 @@ def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) ->
     deliverables = []
     for deliverable in engagement.deliverables:
         due = timeline.due(deliverable.key)
-        changes = [c for c in ledger.status_changes(deliverable.key) if c.date <= as_of]
+        changes = ledger.status_changes(deliverable.key)
         latest = max(changes, key=lambda c: (c.date, c.recorded_at)) if changes else None
         # Lateness is the consultant's: until the last submission (or acceptance) that stands,
         # or until the report's date while the deliverable is not in or was returned.

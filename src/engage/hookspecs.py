@@ -48,7 +48,7 @@ def engage_register_commands(cli: click.Group) -> None:
 
     :param cli: the top-level click group; call ``cli.add_command(command)``.
         A command reaches the chosen schedule and ledger through
-        ``engage.cli.context.pass_session`` (see the built-in plugins).
+        ``engage.session.pass_session`` (see the built-in plugins).
     :return: nothing.
 
     .. versionadded:: 0.1
@@ -116,9 +116,9 @@ def engage_budget_checks(engagement: Engagement, ledger: Ledger, today: dt.date)
     report's findings section).
 
     :param engagement: the engagement checked.
-    :param ledger: its ledger.
+    :param ledger: its ledger as of ``today``: records dated later are left out.
     :param today: the date to judge as of (``--as-of``; default today in the
-        engagement's time zone). Entries after it still count as logged.
+        engagement's time zone).
     :return: ``Finding`` values; None when all is well.
 
     .. versionadded:: 0.1
@@ -163,7 +163,7 @@ def engage_status_sections(
     output format.
 
     :param engagement: the engagement reported on.
-    :param ledger: its ledger.
+    :param ledger: its ledger as of ``today``: records dated later are left out.
     :param week: the reported ISO week (``week.start`` Monday, ``week.end``
         Sunday, ``week.label`` such as ``2021-W47``).
     :param today: the as-of date of the report.

@@ -156,6 +156,15 @@ class Ledger:
                 problems.append(LedgerProblem(path, number, line, _why(exc)))
         return cls(path, records, problems)
 
+    def until(self, day: dt.date) -> Ledger:
+        """The ledger as of ``day``: records dated after it left out; voids all kept.
+
+        A void is a correction of the record it names, so it applies whenever
+        it was made: a report on a past week shows the corrected figures.
+        """
+        kept = [r for r in self.records if isinstance(r, Void) or r.date <= day]
+        return Ledger(self.path, kept, self.problems)
+
     def is_void(self, record_id: str) -> bool:
         """True when a later record voided this one."""
         return record_id in self.voids

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 import click
+import pluggy
 
 from engage.errors import EngageError
 from engage.ledger import Ledger
@@ -48,7 +49,7 @@ class Session:
         self._warned: set[Path] = set()
 
     @property
-    def plugin_manager(self):  # type: ignore[no-untyped-def]  # pluggy.PluginManager
+    def plugin_manager(self) -> pluggy.PluginManager:
         """The loaded plugins."""
         return get_plugin_manager(self.plugins_dir)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import getpass
 import io
 from fractions import Fraction
@@ -55,11 +56,10 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
 
 
 def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
-    """How an amount is stored: exactly as typed, in days or in hours."""
-    text = str(float(amount)) if amount.denominator not in (1,) else str(amount.numerator)
-    if Fraction(text) != amount:  # 1h20m is 4/3 hours: keep it exact as a fraction
-        text = f"{amount.numerator}/{amount.denominator}"
-    return {unit: text}
+    """How an amount is stored, exactly: "1.5" days, "4" hours, or "4/3" hours for 1h20m."""
+    decimal = str(float(amount))
+    text = decimal if Fraction(decimal) == amount else f"{amount.numerator}/{amount.denominator}"
+    return {unit: text.removesuffix(".0")}
 
 
 @click.command()
@@ -220,12 +220,9 @@ def import_(session: Session, file: Path, allow_duplicates: bool) -> None:
 
 
 def timesheet_records(
-    engagement: Engagement, text: str, file: Path, today: object
+    engagement: Engagement, text: str, file: Path, today: dt.date
 ) -> list[dict[str, object]]:
     """Ledger records for every row of a timesheet, or an error naming the first bad row."""
-    import datetime as dt
-
-    assert isinstance(today, dt.date)
     sample = text[:4096]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

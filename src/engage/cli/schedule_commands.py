@@ -196,7 +196,13 @@ def describe(engagement: Engagement, session: Session) -> str:
         ),
         "",
         "Deadlines",
-        table(("key", "deadline", "date"), [(d.key, d.name, d.date) for d in engagement.deadlines]),
+        table(
+            ("key", "deadline", "date"),
+            [
+                (d.key, d.name, f"{d.date:%Y-%m-%d %H:%M}" if isinstance(d.date, dt.datetime) else d.date)
+                for d in engagement.deadlines
+            ],
+        ),
     ]
     return "\n".join(lines)
 
