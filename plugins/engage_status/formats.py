@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import asdict
 
+from engage import Section
 from engage.output import csv_cell, json_text, plain, table
 from engage_status.report import Report
-from engage_status.tables import Table, header_lines, portfolio_table, report_tables
+from engage_status.tables import header_lines, portfolio_table, report_tables
 
 
 def render(reports: Sequence[Report], fmt: str) -> str:
@@ -28,7 +30,7 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
     fmt = "github" if markdown else "simple"
     out: list[str] = []
 
-    def emit(item: Table, level: str) -> None:
+    def emit(item: Section, level: str) -> None:
         out.append(f"{level} {item.title}" if markdown else item.title)
         out.append("")
         if item.rows:
@@ -64,12 +66,12 @@ def _csv(reports: Sequence[Report]) -> str:
     """Each table a block: a title row, a header row, its rows, a blank row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    blocks: list[tuple[str, Table]] = []
+    blocks: list[tuple[str, Section]] = []
     if len(reports) > 1:
         blocks.append(("portfolio", portfolio_table(reports)))
     for report in reports:
         blocks.append(
-            (report.engagement.id, Table("Summary", ("field", "value"), tuple(header_lines(report))))
+            (report.engagement.id, Section("Summary", ("field", "value"), tuple(header_lines(report))))
         )
         blocks += [(report.engagement.id, item) for item in report_tables(report)]
     for engagement_id, item in blocks:
@@ -89,11 +91,7 @@ def as_json(report: Report) -> dict[str, object]:
         "title": engagement.title,
         "client": engagement.client,
         "consultants": list(engagement.consultants),
-        "supervisor": {
-            "name": engagement.supervisor.name,
-            "role": engagement.supervisor.role,
-            "email": engagement.supervisor.email,
-        },
+        "supervisor": asdict(engagement.supervisor),
         "week": {"label": report.week.label, "start": report.week.start, "end": report.week.end},
         "as_of": report.as_of,
         "max_days": engagement.max_days,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from engage import Section
 from engage.output import plain
 from engage.parsing import format_budget, format_days
 from engage_status.report import Report
-from engage_status.tables import Table, header_lines, portfolio_table, report_tables
+from engage_status.tables import header_lines, portfolio_table, report_tables
 
 STATE_COLOURS = {"on track": "#2e7d32", "at risk": "#ef6c00", "over": "#c62828"}
 CSS = """
@@ -59,7 +60,7 @@ def page(reports: Sequence[Report]) -> str:
     )
 
 
-def _table(item: Table) -> str:
+def _table(item: Section) -> str:
     if not item.rows:
         return f'<p class="note">{escape(item.note or "(none)")}</p>'
     head = "".join(f"<th>{escape(h)}</th>" for h in item.headers)

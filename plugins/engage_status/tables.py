@@ -1,20 +1,12 @@
-"""A report as titled tables of plain values, shared by the plain, Markdown, HTML and CSV formats."""
+"""A report as titled tables (Sections) of plain values, shared by the text, HTML and CSV formats."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from engage import Section
 from engage.parsing import format_budget, format_days
 from engage_status.report import Report
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[object, ...], ...]
-    note: str = ""
 
 
 def header_lines(report: Report) -> list[tuple[str, str]]:
@@ -33,10 +25,10 @@ def header_lines(report: Report) -> list[tuple[str, str]]:
     ]
 
 
-def report_tables(report: Report) -> list[Table]:
+def report_tables(report: Report) -> list[Section]:
     """Phases, deliverables, milestones, the week's entries, then plugin sections."""
     tables = [
-        Table(
+        Section(
             "Phases",
             ("key", "phase", "budget", "used", "this week", "remaining", "% used", "window", "state"),
             tuple(
@@ -54,7 +46,7 @@ def report_tables(report: Report) -> list[Table]:
                 for p in report.phases
             ),
         ),
-        Table(
+        Section(
             "Deliverables",
             ("key", "deliverable", "due", "status", "since", "days late"),
             tuple(
@@ -62,13 +54,13 @@ def report_tables(report: Report) -> list[Table]:
                 for d in report.deliverables
             ),
         ),
-        Table(
+        Section(
             "Next two weeks",
             ("date", "kind", "milestone or meeting"),
             tuple((m.date, m.kind, m.name) for m in report.milestones),
             note="" if report.milestones else "Nothing due in the next two weeks.",
         ),
-        Table(
+        Section(
             f"Entries in {report.week.label}",
             ("date", "consultant", "phase", "days", "note"),
             tuple((e.date, e.consultant, e.phase, format_days(e.days), e.note) for e in report.entries),
@@ -76,14 +68,14 @@ def report_tables(report: Report) -> list[Table]:
         ),
     ]
     tables += [
-        Table(s.title, tuple(s.headers), tuple(tuple(r) for r in s.rows), s.note) for s in report.sections
+        Section(s.title, tuple(s.headers), tuple(tuple(r) for r in s.rows), s.note) for s in report.sections
     ]
     return tables
 
 
-def portfolio_table(reports: Sequence[Report]) -> Table:
+def portfolio_table(reports: Sequence[Report]) -> Section:
     """One row per engagement: the summary a portfolio report starts with."""
-    return Table(
+    return Section(
         "Portfolio",
         ("engagement", "client", "days used / cap", "this week", "next milestone", "state"),
         tuple(

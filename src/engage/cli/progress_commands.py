@@ -24,18 +24,8 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
     Example:
       engage deliver inception --status submitted --date 2021-11-22
     """
-    engagement = session.engagement
-    try:
-        deliverable = engagement.deliverable(key)
-    except KeyError:
-        keys = ", ".join(d.key for d in engagement.deliverables) or "(none in this schedule)"
-        raise EngageError(f"unknown deliverable {key!r}; deliverables: {keys}") from None
-    date = parse_date(day, session.today())
-    record = ledger_file.new_record(
-        "deliverable", deliverable=key, status=status, date=date.isoformat(), note=note
-    )
-    ledger_file.append(session.ledger_path, [record])
-    click.echo(f"{deliverable.name}: {status} on {date} (record {record['id']})")
+    names = {d.key: d.name for d in session.engagement.deliverables}
+    _record(session, "deliverable", key, names, {"status": status}, day, note)
 
 
 @click.command()
@@ -61,6 +51,19 @@ def meeting(session: Session, key: str, outcome: str, day: str, note: str) -> No
     record = ledger_file.new_record("meeting", meeting=key, outcome=outcome, date=date.isoformat(), note=note)
     ledger_file.append(session.ledger_path, [record])
     click.echo(f"{found.name}: {outcome} on {date} (record {record['id']})")
+
+
+def _record(
+    session: Session, kind: str, key: str, names: dict[str, str], change: dict[str, str], day: str, note: str
+) -> None:
+    """Append a deliverable status or a meeting outcome for an item the schedule has."""
+    if key not in names:
+        known = ", ".join(names) or "(none in this schedule)"
+        raise EngageError(f"unknown {kind} {key!r}; {kind}s: {known}")
+    date = parse_date(day, session.today())
+    record = ledger_file.new_record(kind, **{kind: key}, **change, date=date.isoformat(), note=note)
+    ledger_file.append(session.ledger_path, [record])
+    click.echo(f"{names[key]}: {next(iter(change.values()))} on {date} (record {record['id']})")
 
 
 COMMANDS = [deliver, meeting]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 
@@ -83,11 +84,7 @@ def engagement_dict(engagement: Engagement) -> dict[str, object]:
         "max_days": engagement.max_days,
         "hours_per_day": engagement.hours_per_day,
         "holidays": engagement.holidays,
-        "supervisor": {
-            "name": engagement.supervisor.name,
-            "role": engagement.supervisor.role,
-            "email": engagement.supervisor.email,
-        },
+        "supervisor": asdict(engagement.supervisor),
         "consultants": list(engagement.consultants),
         "phases": [
             {
