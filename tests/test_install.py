@@ -83,6 +83,11 @@ def test_installed_init_writes_a_template_that_loads(tmp_path: Path) -> None:
     text = (tmp_path / "Kisumu Review.toml").read_text()
     assert 'id = "kisumu-review"' in text
     assert run("-s", str(tmp_path / "Kisumu Review.toml"), "show").returncode == 0
+    folder = tmp_path / "UNDP Gender Audit"
+    folder.mkdir()
+    assert run("init", "engage.toml", cwd=folder).returncode == 0
+    assert 'id = "undp-gender-audit"' in (folder / "engage.toml").read_text()
+    assert json.loads(run("budget", "--as-of", "2026-01-05", "--format", "json", cwd=folder).stdout) == []
     again = run("init", str(tmp_path / "Kisumu Review.toml"))
     assert again.returncode == 2 and "already exists" in again.stderr
     assert (tmp_path / "Kisumu Review.toml").read_text() == text

@@ -45,14 +45,17 @@ def init(file: Path) -> None:
         )
     if not file.parent.is_dir():
         raise EngageError(f"{file.parent}: no such folder; create it first or choose another path")
-    slug = re.sub(r"[^a-z0-9]+", "-", file.stem.lower()).strip("-") or "new-engagement"
+    # engage.toml is the name engage looks for: the folder then names the engagement.
+    name = file.resolve().parent.name if file.stem == "engage" else file.stem
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "new-engagement"
     text = template_text().replace(TEMPLATE_ID, f'id = "{slug}"', 1)
     try:
         with file.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except OSError as exc:
         raise EngageError(f"{file}: cannot write: {exc.strerror or exc}") from None
-    click.echo(f"Wrote {file}; edit it, then try: engage -s {file} show")
+    hint = "engage show" if file.name == "engage.toml" else f"engage -s {file} show"
+    click.echo(f"Wrote {file}; fill it in from the ToR, then try: {hint}")
 
 
 @click.command()
