@@ -205,3 +205,13 @@ def test_csv_output_keeps_formulas_inert(ijm: Seed) -> None:
     rows = list(csv.reader(io.StringIO(ijm.run("entries", "--format", "csv").stdout)))
     assert rows[0] == ["id", "date", "phase", "days", "consultant", "note"]
     assert [r[5] for r in rows[1:]] == ['\'=HYPERLINK("http://x")', "'+1, -2 and @me"]
+
+
+def test_ledger_location_from_option_and_environment(ijm: Seed, tmp_path, monkeypatch) -> None:
+    elsewhere = tmp_path / "shared" / "ijm.jsonl"
+    elsewhere.parent.mkdir()
+    assert ijm.run("--ledger", str(elsewhere), "log", "1", "-p", "prep").exit_code == 0
+    monkeypatch.setenv("ENGAGE_LEDGER", str(elsewhere))
+    assert ijm.run("log", "2", "-p", "prep").exit_code == 0
+    assert len(json.loads(ijm.run("entries", "--format", "json").stdout)) == 2
+    assert elsewhere.read_text().count("\n") == 2 and not ijm.ledger.exists()

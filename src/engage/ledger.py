@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import operator
 import os
 import secrets
 from collections.abc import Iterable
@@ -193,9 +194,9 @@ class Ledger:
         scale = math.lcm(*(f.denominator for f in distinct.values())) if distinct else 1
         weight = {key: f.numerator * (scale // f.denominator) for key, f in distinct.items()}
         units: dict[tuple[str, dt.date], int] = {}
-        for entry in live:
-            key = (entry.phase, entry.date)
-            units[key] = units.get(key, 0) + weight[id(entry.days)]
+        get = units.get
+        for _, date, phase, _, _, days, *_ in live:
+            units[(phase, date)] = get((phase, date), 0) + weight[id(days)]
         return scale, units
 
     @cached_property
@@ -359,8 +360,7 @@ def _hours_to_days(hours: str, hours_per_day: Fraction) -> Fraction:
     return _fraction(hours) / hours_per_day
 
 
-def _entry_order(entry: Entry) -> tuple[dt.date, str]:
-    return entry.date, entry.recorded_at
+_entry_order = operator.attrgetter("date", "recorded_at")  # date order, then as recorded
 
 
 _decode = json.JSONDecoder().decode
