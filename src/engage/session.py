@@ -76,7 +76,7 @@ class Session:
 
     def load(self, path: Path) -> Engagement:
         """Read any schedule, accepting the tables that known plugins read."""
-        self.plugin_manager  # noqa: B018  -- plugin names decide which tables are allowed
+        get_plugin_manager(self.plugins_dir)  # loads plugins: their names are the tables they may read
         return load_schedule(path, plugin_sections=available_plugin_names())
 
     @property
