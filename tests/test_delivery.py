@@ -93,19 +93,23 @@ def test_send_mails_summary_and_calendar_to_the_supervisor(seed: Seed, smtp: Inb
     assert seed.run("calendar").stdout_bytes == attachment.get_payload(decode=True)
 
 
-def test_summary_lists_upcoming_milestones_in_order(ijm: Seed, smtp: Inbox, monkeypatch) -> None:
-    ijm.rewrite(
-        'role = "Associate Director, Programs"',
-        'role = "Associate Director, Programs"\nemail = "adp@example.org"',
-    )
-    assert ijm.run("calendar", "send").exit_code == 0
-    body = (
-        email.message_from_bytes(smtp.messages[0][1], policy=email.policy.default)
-        .get_body(("plain",))
-        .get_content()
-    )
-    # Today is long after 2021: nothing ahead; the undated items would be listed.
-    assert "(none ahead)" in body
+def test_summary_lists_upcoming_milestones_in_order(defenders: Seed, smtp: Inbox) -> None:
+    defenders.rewrite("start = 2023-09-04", "start = 2099-03-02")  # every milestone still ahead
+    assert defenders.run("calendar", "send").exit_code == 0
+    body = email.message_from_bytes(smtp.messages[0][1], policy=email.policy.default).get_body(("plain",))
+    text = body.get_content().replace("\r\n", "\n")  # as delivered over SMTP
+    ahead = text.split("Milestones from ", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    # Planned from Mon 2 March 2099: 15 working days to the draft, then the meeting, then 3 days.
+    assert [line.split()[0] for line in ahead] == ["2099-03-20", "2099-03-23", "2099-03-27"], text
+    assert "Due: Draft protection policy" in ahead[0]
+    assert "Stakeholder feedback meeting" in ahead[1]
+    assert "Due: Final draft protection policy" in ahead[2]
+
+
+def test_summary_says_when_nothing_is_ahead(ijm: Seed, smtp: Inbox) -> None:
+    assert ijm.run("calendar", "send", "--to", "adp@example.org").exit_code == 0
+    body = email.message_from_bytes(smtp.messages[0][1], policy=email.policy.default).get_body(("plain",))
+    assert "(none ahead)" in body.get_content()  # 2021 is long past
 
 
 def test_wrong_password_is_refused_in_one_line_and_never_shown(seed: Seed, smtp: Inbox, monkeypatch) -> None:
