@@ -180,3 +180,31 @@ def test_every_hook_has_a_test(hook: str) -> None:
         f"def {hook}(" in Path(__file__).read_text(encoding="utf-8")
     )
     assert implemented_in_tests, f"no test implements {hook}"
+
+
+def test_plugins_dir_reaches_every_hook_call_not_only_the_first(defenders: Seed, tmp_path: Path) -> None:
+    # Planning and status sections ask for the plugin manager deep inside the core and the
+    # budget plugin; they must see the same --plugins-dir as the command line.
+    folder = write_plugin(
+        tmp_path / "org",
+        "retreat_day",
+        """
+        import datetime as dt
+        from engage import DayOff, Finding, hookimpl
+
+        @hookimpl
+        def engage_non_working_days(start, end):
+            day = dt.date(2023, 9, 6)
+            return [DayOff(day, "Staff retreat")] if start <= day <= end else []
+
+        @hookimpl
+        def engage_budget_checks(engagement):
+            return [Finding("info", "org-rule", "organisation rule ran")]
+        """,
+    )
+    args = ("-s", str(defenders.path), "--plugins-dir", str(folder))
+    shown = json.loads(invoke(*args, "show", "--format", "json").stdout)
+    assert (shown["phases"][0]["start"], shown["phases"][0]["end"]) == ("2023-09-04", "2023-09-08")
+    report = json.loads(invoke(*args, "status", "--week", "2023-W36", "--format", "json").stdout)[0]
+    findings = next(s for s in report["sections"] if s["title"] == "Findings")
+    assert ["info", "org-rule", "organisation rule ran"] in findings["rows"]

@@ -42,19 +42,30 @@ class _Config:
 _loaded: tuple[_Config, pluggy.PluginManager] | None = None
 _infos: dict[str, PluginInfo] = {}
 _available: set[str] = set()
+_plugins_dir: str | None = None  # the running command line's --plugins-dir
 
 
-def get_plugin_manager(plugins_dir: str | Path | None = None) -> pluggy.PluginManager:
+def use_plugins_dir(directory: str | Path | None) -> None:
+    """Set the folder of loose ``.py`` plugins for this process (``--plugins-dir``); None: none.
+
+    It is process-wide on purpose: hooks are called deep in the core and in
+    plugins (planning, status sections), and every call must see the same plugins.
+    """
+    global _plugins_dir
+    _plugins_dir = str(directory) if directory else None
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
     """The plugin manager, loading plugins on first use (and again only if settings change).
 
-    :param plugins_dir: a folder of loose ``.py`` plugins; default ``ENGAGE_PLUGINS_DIR``.
+    Loose plugins come from the folder set by :func:`use_plugins_dir`, else ``ENGAGE_PLUGINS_DIR``.
     """
     global _loaded
-    directory = plugins_dir if plugins_dir is not None else os.environ.get(DIR_VAR) or None
+    directory = _plugins_dir or os.environ.get(DIR_VAR) or None
     config = _Config(
         allow=_names(os.environ[LOAD_VAR]) if LOAD_VAR in os.environ else None,
         block=_names(os.environ.get(BLOCK_VAR, "")),
-        directory=str(directory) if directory else None,
+        directory=directory,
         trace=bool(os.environ.get(TRACE_VAR)),
     )
     if _loaded is None or _loaded[0] != config:

@@ -37,21 +37,15 @@ def warn(message: str) -> None:
 class Session:
     """The schedule and ledger one command line points at, read when first needed."""
 
-    def __init__(
-        self,
-        schedule: str | None = None,
-        ledger: str | None = None,
-        plugins_dir: str | None = None,
-    ) -> None:
+    def __init__(self, schedule: str | None = None, ledger: str | None = None) -> None:
         self._schedule = schedule
         self._ledger = ledger
-        self.plugins_dir = plugins_dir
         self._warned: set[Path] = set()
 
     @property
     def plugin_manager(self) -> pluggy.PluginManager:
         """The loaded plugins."""
-        return get_plugin_manager(self.plugins_dir)
+        return get_plugin_manager()
 
     @cached_property
     def schedule_path(self) -> Path:
@@ -76,7 +70,7 @@ class Session:
 
     def load(self, path: Path) -> Engagement:
         """Read any schedule, accepting the tables that known plugins read."""
-        get_plugin_manager(self.plugins_dir)  # loads plugins: their names are the tables they may read
+        get_plugin_manager()  # loads plugins: their names are the tables they may read
         return load_schedule(path, plugin_sections=available_plugin_names())
 
     @property

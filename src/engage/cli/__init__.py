@@ -11,7 +11,7 @@ import click
 from engage import __version__
 from engage.cli import ledger_commands, plugin_commands, progress_commands, schedule_commands
 from engage.errors import EngageError
-from engage.plugins import blame
+from engage.plugins import blame, use_plugins_dir
 from engage.session import Session
 
 TRACEBACK_VAR = "ENGAGE_TRACEBACK"
@@ -25,9 +25,8 @@ class EngageGroup(click.Group):
     def _with_plugins(self, ctx: click.Context) -> None:
         # Called before the group's callback runs, so the session is made from the parsed options.
         if ctx.obj is None:
-            ctx.obj = Session(
-                ctx.params.get("schedule"), ctx.params.get("ledger"), ctx.params.get("plugins_dir")
-            )
+            use_plugins_dir(ctx.params.get("plugins_dir"))
+            ctx.obj = Session(ctx.params.get("schedule"), ctx.params.get("ledger"))
         pm = ctx.obj.plugin_manager
         if getattr(self, "_commands_from", None) is not pm:
             for name in [n for n in self.commands if n not in self.core_commands]:
@@ -51,11 +50,14 @@ class EngageGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        code = run_guarded(
-            lambda: super(EngageGroup, self).main(
-                args, prog_name, complete_var, standalone_mode=False, **extra
+        try:
+            code = run_guarded(
+                lambda: super(EngageGroup, self).main(
+                    args, prog_name, complete_var, standalone_mode=False, **extra
+                )
             )
-        )
+        finally:
+            use_plugins_dir(None)  # the next command line (in tests, the same process) chooses anew
         if standalone_mode:
             sys.exit(code)
         return code
@@ -127,7 +129,8 @@ def cli(ctx: click.Context, schedule: str | None, ledger: str | None, plugins_di
       engage budget
     """
     if ctx.obj is None:
-        ctx.obj = Session(schedule, ledger, plugins_dir)
+        use_plugins_dir(plugins_dir)
+        ctx.obj = Session(schedule, ledger)
 
 
 for module in (schedule_commands, ledger_commands, progress_commands, plugin_commands):
