@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from engage import CalendarEvent, EngageError, Engagement, __version__
+from engage.timeline import day_of
 
 if TYPE_CHECKING:
     from icalendar import Event  # imported in the functions that build: not on engage log's path
@@ -142,8 +143,7 @@ def _vevent(engagement: Engagement, item: Item, view: View) -> Event:
             component.add("dtend", _zoned(event.end, zone))
         # A timed event without an end is an instant (RFC 5545 3.6.1): a deadline at 17:00.
     else:
-        last = event.end if isinstance(event.end, dt.date) else event.start
-        last = last.date() if isinstance(last, dt.datetime) else last
+        last = day_of(event.end if event.end is not None else event.start)
         component.add("dtstart", event.start)
         component.add("dtend", max(last, event.start) + dt.timedelta(days=1))  # exclusive
     if event.description:

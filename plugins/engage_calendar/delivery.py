@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from engage import EngageError, Engagement
+from engage.timeline import day_of
 from engage_calendar.build import Item, View, render
 
 SMTP_VARS = "ENGAGE_SMTP_HOST, ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_PASSWORD, ENGAGE_SMTP_STARTTLS"
@@ -18,7 +19,7 @@ SMTP_VARS = "ENGAGE_SMTP_HOST, ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_P
 
 def summary_text(engagement: Engagement, items: list[Item], today: dt.date) -> str:
     """The mail's text: the milestones from today on, one a line."""
-    upcoming = [item for item in items if not item.revision.cancelled and _day(item.event.start) >= today]
+    upcoming = [item for item in items if not item.revision.cancelled and day_of(item.event.start) >= today]
     lines = [f"{engagement.title}", f"Client: {engagement.client}", "", f"Milestones from {today}:"]
     lines += [f"  {_when(item)}  {item.event.title}" for item in upcoming] or ["  (none ahead)"]
     cancelled = [item for item in items if item.revision.cancelled]
@@ -33,10 +34,6 @@ def summary_text(engagement: Engagement, items: list[Item], today: dt.date) -> s
         "Sent by engage.",
     ]
     return "\n".join(lines) + "\n"
-
-
-def _day(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _when(item: Item) -> str:

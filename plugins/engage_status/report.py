@@ -9,7 +9,7 @@ from fractions import Fraction
 from engage import Engagement, Ledger, Section, Week
 from engage.figures import phase_usage
 from engage.parsing import format_budget, format_days
-from engage.timeline import Timeline
+from engage.timeline import Timeline, day_of
 
 AT_RISK_MARGIN = 25  # percentage points of budget used ahead of the window elapsed
 BEHIND_MARGIN = 50  # percentage points of the window elapsed ahead of the budget used
@@ -179,9 +179,7 @@ def _milestones(engagement: Engagement, as_of: dt.date) -> list[Milestone]:
     for meeting in engagement.meetings:
         span = timeline.meeting_span(meeting.key)
         if span is not None:
-            start = span[0].date() if isinstance(span[0], dt.datetime) else span[0]
-            found.append(Milestone(start, meeting.kind, meeting.name))
+            found.append(Milestone(day_of(span[0]), meeting.kind, meeting.name))
     for deadline in engagement.deadlines:
-        day = deadline.date.date() if isinstance(deadline.date, dt.datetime) else deadline.date
-        found.append(Milestone(day, "deadline", deadline.name))
+        found.append(Milestone(day_of(deadline.date), "deadline", deadline.name))
     return sorted((m for m in found if m.date >= as_of), key=lambda m: (m.date, m.name))

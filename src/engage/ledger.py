@@ -22,7 +22,6 @@ from typing import Any, NamedTuple
 from engage.errors import EngageError
 
 LOCK_TIMEOUT_SECONDS = 15
-KINDS = ("entry", "void", "deliverable", "meeting")
 
 
 class Entry(NamedTuple):
@@ -193,9 +192,9 @@ class Ledger:
         scale = math.lcm(*(f.denominator for f in distinct.values())) if distinct else 1
         weight = {key: f.numerator * (scale // f.denominator) for key, f in distinct.items()}
         units: dict[tuple[str, dt.date], int] = {}
-        get = units.get
-        for _, date, phase, _, _, days, *_ in live:
-            units[(phase, date)] = get((phase, date), 0) + weight[id(days)]
+        for entry in live:
+            key = (entry.phase, entry.date)
+            units[key] = units.get(key, 0) + weight[id(entry.days)]
         return scale, units
 
     @cached_property

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from engage.timeline import Timeline
 
-MeetingKind = Literal["retreat", "workshop", "validation", "other"]
 MEETING_KINDS: tuple[str, ...] = ("retreat", "workshop", "validation", "other")
 DELIVERABLE_STATUSES: tuple[str, ...] = ("submitted", "returned", "accepted")
 MEETING_OUTCOMES: tuple[str, ...] = (

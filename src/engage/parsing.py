@@ -78,12 +78,6 @@ def parse_week(text: str) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
-def week_of(day: dt.date) -> str:
-    """The ISO week label of a date, e.g. '2021-W47'."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def today_in(timezone: str) -> dt.date:
     """Today's date in the engagement's time zone (not the machine's)."""
     from zoneinfo import ZoneInfo

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import getpass
 import io
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -33,8 +34,6 @@ def check_phase(engagement: Engagement, key: str) -> str:
 
 def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     """``--consultant``, else $ENGAGE_CONSULTANT, else the schedule's only consultant, else the login."""
-    import os
-
     name = (given or os.environ.get(CONSULTANT_VAR) or "").strip()
     named = engagement.consultants
     if name:
@@ -214,7 +213,8 @@ def import_(session: Session, file: Path, allow_duplicates: bool) -> None:
         _refuse_duplicates(ledger, records, file)
     ledger_file.append(session.ledger_path, records)
     ledger = session.ledger()
-    total = sum((e.days for e in ledger.entries() if e.id in {r["id"] for r in records}), start=Fraction(0))
+    imported = {r["id"] for r in records}
+    total = sum((e.days for e in ledger.entries() if e.id in imported), start=Fraction(0))
     click.echo(f"Imported {len(records)} entries, {format_days(total)} days, from {file}")
     click.echo(cap_summary(engagement, ledger))
 
@@ -274,25 +274,22 @@ def timesheet_records(
 
 
 def _refuse_duplicates(ledger: Ledger, records: list[dict[str, object]], file: Path) -> None:
-    def signature(date: str, phase: str, days: str, consultant: str, note: str) -> tuple[str, ...]:
-        return (date, phase, days, consultant, note)
+    def signature(fields: dict[str, object]) -> tuple[object, ...]:
+        return tuple(fields.get(k) for k in ("date", "phase", "days", "hours", "consultant", "note"))
 
     logged = {
-        signature(e.date.isoformat(), e.phase, f"{e.unit}={e.amount}", e.consultant, e.note)
+        signature(
+            {
+                "date": e.date.isoformat(),
+                "phase": e.phase,
+                **entry_fields(e.amount, e.unit),  # stored exactly as a new record would be
+                "consultant": e.consultant,
+                "note": e.note,
+            }
+        )
         for e in ledger.entries()
     }
-    repeats = [
-        r
-        for r in records
-        if signature(
-            str(r["date"]),
-            str(r["phase"]),
-            next(f"{u}={Fraction(str(r[u]))}" for u in ("days", "hours") if u in r),
-            str(r["consultant"]),
-            str(r["note"]),
-        )
-        in logged
-    ]
+    repeats = [r for r in records if signature(r) in logged]
     if repeats:
         raise EngageError(
             f"{file}: {len(repeats)} of {len(records)} rows are already in the ledger "

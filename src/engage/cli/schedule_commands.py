@@ -15,7 +15,7 @@ from engage.model import Engagement
 from engage.output import json_text, table
 from engage.parsing import format_budget
 from engage.session import Session, pass_session
-from engage.timeline import Timeline
+from engage.timeline import Timeline, day_of
 
 TEMPLATE_ID = 'id = "new-engagement"'
 
@@ -223,10 +223,7 @@ def _when(span: tuple[dt.date | dt.datetime, dt.date | dt.datetime] | None) -> s
         if start.date() == end.date():
             return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
         return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
-    return _span(
-        start if not isinstance(start, dt.datetime) else start.date(),
-        end if not isinstance(end, dt.datetime) else end.date(),
-    )
+    return _span(day_of(start), day_of(end))
 
 
 COMMANDS = [init, show]
