@@ -292,7 +292,7 @@ def test_khal_reimport_updates_in_place(ijm: Seed, tmp_path: Path) -> None:
     assert len(list((folder / "cal").glob("*.ics"))) == len(events(ics.read_bytes()))
 
 
-def test_calendar_is_not_imported_by_log() -> None:
+def test_loading_the_calendar_plugin_imports_neither_icalendar_nor_caldav() -> None:
     import subprocess
     import sys
 

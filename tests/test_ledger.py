@@ -150,8 +150,17 @@ def test_killed_writer_loses_nothing_already_written(ijm: Seed) -> None:
     assert all(len(e.note) == 200_000 for e in read.entries() if e.consultant == "k")
 
 
-def test_append_is_one_write_per_call(tmp_path: Path) -> None:
+def test_append_is_one_write_per_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes: list[int] = []
+    real_write = os.write
+
+    def counted(fd: int, data: bytes) -> int:  # the real write, counted
+        writes.append(len(data))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", counted)
     path = tmp_path / "l.jsonl"
     append(path, [new_record("entry", date="2021-11-16", phase="p", days="1", consultant="", note="")] * 3)
+    assert len(writes) == 1  # an import lands whole or not at all
     assert len(path.read_bytes().splitlines()) == 3
     assert path.read_bytes().endswith(b"\n")
