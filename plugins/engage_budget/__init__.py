@@ -70,13 +70,12 @@ def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> It
         yield f"warning: {entry.phase!r} is not a phase of this engagement"
         return
     usage = usage_of(engagement, ledger, entry.phase)
-    before = usage.used - entry.days
-    threshold = usage.phase.days * settings_of(engagement).warn_at
+    settings = settings_of(engagement)
     if usage.used > usage.phase.days:
         yield f"warning: {usage.phase.name} is over budget by {format_days(-usage.left)} days"
-    elif usage.used >= threshold > before:
+    elif usage.used >= settings.threshold(usage.phase.days) > usage.used - entry.days:  # just crossed
         yield (
-            f"warning: {usage.phase.name} has passed {settings_of(engagement).warn_at:.0%} of its budget "
+            f"warning: {usage.phase.name} has passed {settings.warn_at:.0%} of its budget "
             f"({float(usage.percent):.0f}% used)"
         )
     if entry.date.isoweekday() not in engagement.working_days:

@@ -25,7 +25,7 @@ def _percent(used: Fraction, budget: Fraction) -> str:
 @check
 def phase_budgets(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
     """A phase over its budget (error), or past the warning threshold (warning)."""
-    warn_at = settings_of(engagement).warn_at
+    settings = settings_of(engagement)
     for usage in phase_usage(engagement, ledger):
         phase = usage.phase
         if usage.used > phase.days:
@@ -36,7 +36,7 @@ def phase_budgets(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
                 f"{format_days(-usage.left)} over budget",
                 phase=phase.key,
             )
-        elif usage.used >= phase.days * Fraction(str(warn_at)):
+        elif usage.used >= settings.threshold(phase.days):
             yield Finding(
                 "warning",
                 "phase-near-budget",
@@ -57,7 +57,7 @@ def engagement_cap(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
             f"Engagement: {format_days(used)} of {format_budget(cap)} days used — "
             f"{format_days(used - cap)} over the cap",
         )
-    elif used >= cap * Fraction(str(settings_of(engagement).warn_at)):
+    elif used >= settings_of(engagement).threshold(cap):
         yield Finding(
             "warning",
             "near-cap",

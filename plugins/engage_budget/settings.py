@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from engage import EngageError, Engagement
 
@@ -14,6 +15,10 @@ class BudgetSettings:
     """How early to warn: the share of a budget (and of the cap) that raises a warning."""
 
     warn_at: float = DEFAULT_WARN_AT
+
+    def threshold(self, budget: Fraction) -> Fraction:
+        """The days of a budget past which a warning is due (exact: 0.8 of 7 is 28/5)."""
+        return budget * Fraction(str(self.warn_at))
 
 
 def settings_of(engagement: Engagement) -> BudgetSettings:
