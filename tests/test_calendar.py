@@ -122,19 +122,20 @@ def test_status_change_is_an_update_too(seed: Seed) -> None:
     assert "Status: submitted on 2021-12-02" in str(draft["DESCRIPTION"])
 
 
-def test_removed_item_is_exported_cancelled_and_stays_so(ijm: Seed) -> None:
-    export(ijm)
-    text = ijm.text()
-    start = text.index('[[deliverables]]\nkey = "annexes"')
-    end = text.index("[[meetings]]")
-    ijm.path.write_text(text[:start] + text[end:])
-    once = export(ijm)
-    annexes = events(once)["deliverable.annexes"]
-    assert annexes["STATUS"] == "CANCELLED" and annexes["SEQUENCE"] == 1
-    assert not annexes.walk("VALARM")
-    assert export(ijm) == once  # unchanged since: the same bytes, still cancelled
-    ijm.path.write_text(text)
-    back = events(export(ijm))["deliverable.annexes"]
+def test_removed_item_is_exported_cancelled_and_stays_so(seed: Seed) -> None:
+    export(seed)
+    text = seed.text()
+    start = text.rindex("[[deliverables]]")  # the last deliverable: nothing depends on it in either seed
+    end = text.index("[[meetings]]", start)
+    removed = "deliverable." + text[start:end].split('key = "', 1)[1].split('"', 1)[0]
+    seed.path.write_text(text[:start] + text[end:])
+    once = export(seed)
+    gone = events(once)[removed]
+    assert gone["STATUS"] == "CANCELLED" and gone["SEQUENCE"] == 1
+    assert not gone.walk("VALARM")
+    assert export(seed) == once  # unchanged since: the same bytes, still cancelled
+    seed.path.write_text(text)
+    back = events(export(seed))[removed]
     assert back["STATUS"] == "CONFIRMED" and back["SEQUENCE"] == 2
 
 
@@ -150,6 +151,13 @@ def test_supervisor_is_attendee_with_name_and_role_quoted(ijm: Seed) -> None:
     assert b'CN="Ndwiga, R. (Associate Director, Programs)"' in data.replace(b"\r\n ", b"")
     consultant = events(export(ijm, "--audience", "consultant"))["meeting.retreat"]
     assert "ATTENDEE" not in consultant
+
+
+def test_defenders_supervisor_mailbox_is_the_attendee(defenders: Seed) -> None:
+    final = events(export(defenders))["deliverable.final"]
+    assert str(final["ATTENDEE"]) == "mailto:procurement@defenderscoalition.org"
+    assert final["ATTENDEE"].params["CN"] == "Defenders Coalition contact (supervisor not named in the ToR)"
+    assert final["ATTENDEE"].params["ROLE"] == "NON-PARTICIPANT"  # a due date, not a meeting
 
 
 def test_phases_and_holidays_for_the_consultant(ijm: Seed) -> None:
