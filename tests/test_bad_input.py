@@ -31,7 +31,7 @@ BAD_SCHEDULES = [
         'due = "end of phase editing"',
         ["deliverables[3].due", "editing"],
     ),
-    ("ijm", 'due = "end of phase writeup"', 'due = "next week"', ["deliverables[3].due", "end of phase KEY"]),
+    ("ijm", 'due = "end of phase writeup"', 'due = "next week"', ["deliverables[3].due", "end of phase prep", "working days after"]),
     ("ijm", 'depends_on = ["draft"]', 'depends_on = ["drafts"]', ["deliverables[5].depends_on[0]", "drafts"]),
     (
         "ijm",

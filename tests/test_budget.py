@@ -23,17 +23,19 @@ def codes(found: list[dict]) -> list[str]:
 def test_ijm_as_written_cannot_fit_seven_preparation_days_before_the_retreat(ijm: Seed) -> None:
     code, found = findings(ijm, "2021-11-16")
     assert code == 0  # warnings only
-    assert codes(found) == ["window-too-short"] + ["deliverable-cannot-fit"] * 3
+    # One finding names the window and the three deliverables it squeezes, not four findings.
+    assert codes(found) == ["window-too-short"]
     assert found[0] == {
         "severity": "warning",
         "code": "window-too-short",
-        "message": "Preparation: 7 days budgeted but its window 2021-11-16 – 2021-11-22 has only 5 working days",
+        "message": "Preparation: 7 days budgeted but its window 2021-11-16 – 2021-11-22 has only 5 working days"
+        "; it squeezes 3 deliverables: Inception report detailing interpretation of the TOR and proposed "
+        "outline for the four-day retreat; Appropriate data collection tools e.g., interview tools and "
+        "facilitation tools; A template that will guide the development of the strategic plan",
         "phase": "prep",
         "deliverable": None,
         "date": "2021-11-16",
     }
-    assert {f["deliverable"] for f in found[1:]} == {"inception", "tools", "template"}
-    assert "7.0 days of prep work left but only 5 working days" in found[1]["message"]
     assert ijm.run("budget", "--as-of", "2021-11-16", "--strict").exit_code == 1
 
 
@@ -95,22 +97,26 @@ def test_public_holiday_makes_a_fixed_window_too_short(defenders: Seed) -> None:
 
 
 def test_late_deliverables_count_days_and_show_status(seed: Seed) -> None:
-    data = json.loads(seed.run("show", "--format", "json").stdout)
-    draft = next(d for d in data["deliverables"] if d["key"] == "draft")
-    seed.run("deliver", "draft", "--status", "submitted", "--date", draft["due"])
-    last_due = max(d["due"] for d in data["deliverables"])
     import datetime as dt
 
+    data = json.loads(seed.run("show", "--format", "json").stdout)
+    draft = next(d for d in data["deliverables"] if d["key"] == "draft")
+    # Submitted on the day it is due: on time, however long the client then takes.
+    seed.run("deliver", "draft", "--status", "submitted", "--date", draft["due"])
+    last_due = max(d["due"] for d in data["deliverables"])
     as_of = (dt.date.fromisoformat(last_due) + dt.timedelta(days=3)).isoformat()
     code, found = findings(seed, as_of)
     assert code == 1
     late = {f["deliverable"]: f for f in found if f["code"] == "deliverable-late"}
-    assert set(late) == {d["key"] for d in data["deliverables"]}
-    assert f"submitted {draft['due']}" in late["draft"]["message"]
-    final = next(d for d in data["deliverables"] if d["key"] == "final")
-    assert late["final"]["message"].endswith("3 days late (not submitted)") or final["due"] != last_due
+    assert set(late) == {d["key"] for d in data["deliverables"]} - {"draft"}
+    for key, finding in late.items():
+        due = next(d["due"] for d in data["deliverables"] if d["key"] == key)
+        days = (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(due)).days
+        assert f"{days} day{'s' if days != 1 else ''} late (due {due}, not submitted)" in finding["message"]
     for deliverable in data["deliverables"]:
-        seed.run("deliver", deliverable["key"], "--status", "accepted", "--date", as_of)
+        if deliverable["key"] != "draft":
+            assert seed.run("deliver", deliverable["key"], "--status", "submitted", "--date", as_of).exit_code == 0
+        assert seed.run("deliver", deliverable["key"], "--status", "accepted", "--date", as_of).exit_code == 0
     assert "deliverable-late" not in codes(findings(seed, as_of)[1])
 
 
@@ -270,4 +276,4 @@ def test_an_organisation_adds_its_own_check_as_a_loose_file(seed: Seed, tmp_path
 def test_plain_output_summarises(ijm: Seed) -> None:
     result = ijm.run("budget", "--as-of", "2021-11-16")
     assert "window-too-short" in result.stdout
-    assert "ijm-kenya-pap-2021 as of 2021-11-16: 0 errors, 4 warnings, 0 info" in result.stdout
+    assert "ijm-kenya-pap-2021 as of 2021-11-16: 0 errors, 1 warning, 0 info" in result.stdout

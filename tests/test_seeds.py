@@ -51,6 +51,7 @@ def test_ijm_matches_its_tor(ijm: Seed) -> None:
             "key": "proposal",
             "name": "Proposals due (COB) to kenyarecruiting@ijm.org, copied to rndwiga@ijm.org",
             "date": "2021-11-15T17:00:00",
+            "date_rule": None,
         }
     ]
 

@@ -89,18 +89,31 @@ def test_ijm_week_47_by_hand(ijm_logged: Seed) -> None:
         "key": "inception",
         "name": deliverables["inception"]["name"],
         "due": "2021-11-22",
+        "due_rule": "end of phase prep",
+        "waiting": None,
+        "state": "accepted",
         "status": "accepted",
         "status_date": "2021-11-25",
         "days_late": 0,
+        "reason": "accepted",
     }
-    assert (deliverables["tools"]["status"], deliverables["tools"]["days_late"]) == ("submitted", 1)
-    assert (deliverables["template"]["status"], deliverables["template"]["days_late"]) == ("not submitted", 6)
-    assert deliverables["draft"]["days_late"] == 0
+    # Submitted a day after it was due: a day late, then with the client (no lateness accrues there).
+    tools = deliverables["tools"]
+    assert (tools["state"], tools["status"], tools["days_late"]) == ("with client", "submitted", 1)
+    assert tools["reason"] == "with the client for 3 working days, 10 allowed"
+    template = deliverables["template"]
+    assert (template["state"], template["status"], template["days_late"]) == ("late", "not submitted", 6)
+    assert (deliverables["draft"]["state"], deliverables["draft"]["days_late"]) == ("due soon", 0)
     assert [(m["date"], m["kind"]) for m in data["milestones"]] == [
+        ("2021-11-22", "deliverable due"),  # the template, still owed
         ("2021-12-02", "deliverable due"),
         ("2021-12-03", "validation"),
         ("2021-12-09", "deliverable due"),
         ("2021-12-09", "deliverable due"),
+    ][1:]  # milestones are what is still ahead of the report's date
+    assert [(m["key"], m["state"], m["date"]) for m in data["meetings"]] == [
+        ("retreat", "planned", "2021-11-23"),
+        ("validation", "planned", "2021-12-03"),
     ]
     assert [(e["date"], e["phase"], e["days"]) for e in data["entries"]] == [
         ("2021-11-22", "prep", 1),
@@ -109,7 +122,9 @@ def test_ijm_week_47_by_hand(ijm_logged: Seed) -> None:
         ("2021-11-25", "retreat", 1),
         ("2021-11-26", "retreat", 1),
     ]
-    assert data["state"] == "on track"
+    # The template is late: the engagement is late, whatever its phases say (one verdict).
+    assert data["state"] == "late"
+    assert data["reason"].startswith("late: A template that will guide the development of the strategic plan 6 days late")
 
 
 def test_ijm_mid_week_48_write_up_at_risk(ijm_logged: Seed) -> None:
@@ -120,7 +135,7 @@ def test_ijm_mid_week_48_write_up_at_risk(ijm_logged: Seed) -> None:
     assert writeup["reason"] == "at risk: 75% of budget used, 50% of the window elapsed"
     assert data["this_week"] == 3  # the entry of 1 December is after the as-of date
     assert len(data["entries"]) == 2
-    assert data["state"] == "at risk"
+    assert data["state"] == "late"  # worse than the write-up at risk: the template is still owed
 
 
 DEFENDERS_LOG = [

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from fractions import Fraction
 
 import click
-import pluggy
 
 from engage import Engagement, Entry, Finding, Ledger, Section, Week, hookimpl
 from engage.figures import usage_of
-from engage.hooktypes import SEVERITY_ORDER
 from engage.parsing import format_days
 from engage_budget.checks import (
     burn_rate,
@@ -22,38 +21,31 @@ from engage_budget.checks import (
     windows_hold_their_budgets,
     work_on_the_right_days,
 )
+from engage_budget.crosschecks import dates_agree, days_that_count, windows_apart
 from engage_budget.settings import settings_of
 
 __version__ = "0.1.0"
 __all__ = [
     "burn_rate",
+    "dates_agree",
+    "days_that_count",
     "deliverables_on_time",
     "engagement_cap",
     "findings",
     "forgotten_days",
     "meetings_in_their_phase",
     "phase_budgets",
+    "windows_apart",
     "windows_hold_their_budgets",
     "work_on_the_right_days",
 ]
 
 
-def findings(
-    pm: pluggy.PluginManager, engagement: Engagement, ledger: Ledger, today: dt.date
-) -> list[Finding]:
-    """Every plugin's findings, worst first, then by date and phase order."""
-    order = {phase.key: i for i, phase in enumerate(engagement.phases)}
-    results = pm.hook.engage_budget_checks(engagement=engagement, ledger=ledger, today=today)
-    found = [finding for result in results for finding in (result or ())]
-    return sorted(
-        found,
-        key=lambda f: (
-            SEVERITY_ORDER[f.severity],
-            f.date or dt.date.max,
-            order.get(f.phase or "", len(order)),
-            f.code,
-        ),
-    )
+def findings(engagement: Engagement, ledger: Ledger, today: dt.date) -> list[Finding]:
+    """Every plugin's findings, worst first, then by date and phase order (the verdict's)."""
+    from engage.verdict import judge
+
+    return judge(engagement, ledger, today).findings
 
 
 @hookimpl
@@ -84,6 +76,30 @@ def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> It
         holiday = engagement.timeline.holiday(entry.date)
         if holiday:
             yield f"warning: {entry.date} is a public holiday ({holiday})"
+    yield from _dates_of(engagement, entry, ledger)
+
+
+def _dates_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[str]:
+    """The entry's date outside the engagement or its phase's window, in the future, or a full day."""
+    from engage.parsing import today_in
+
+    timeline = engagement.timeline
+    closing = ledger.closing()
+    if entry.date > today_in(engagement.timezone):
+        yield f"warning: {entry.date} is in the future; it counts from that date"
+    if entry.date < timeline.start or entry.date > timeline.end:
+        yield f"warning: {entry.date} is outside the engagement ({timeline.start} – {timeline.end})"
+    elif closing is not None and entry.date > closing.date:
+        yield f"warning: {entry.date} is after the engagement was closed on {closing.date}"
+    elif entry.date not in timeline.window(entry.phase):
+        window = timeline.window(entry.phase)
+        name = engagement.phase(entry.phase).name
+        yield f"warning: {entry.date} is outside {name}'s window ({window.start} – {window.end})"
+    same_day = [e for e in ledger.entries() if e.date == entry.date and e.consultant == entry.consultant]
+    total = sum((e.days for e in same_day), start=Fraction(0))
+    if total > 1:
+        who = entry.consultant or "the consultant"
+        yield f"warning: {format_days(total)} days logged on {entry.date} by {who}, more than one day"
 
 
 @hookimpl
@@ -91,9 +107,7 @@ def engage_status_sections(
     engagement: Engagement, ledger: Ledger, week: Week, today: dt.date
 ) -> list[Section]:
     """The budget findings as of the report's date, as a section of the status report."""
-    from engage.plugins import get_plugin_manager
-
-    found = findings(get_plugin_manager(), engagement, ledger, today)
+    found = findings(engagement, ledger, today)
     return [
         Section(
             title="Findings",

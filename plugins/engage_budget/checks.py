@@ -12,6 +12,7 @@ from engage import Engagement, Finding, Ledger, hookimpl
 from engage.figures import phase_usage
 from engage.parsing import format_budget, format_days
 from engage.timeline import day_of
+from engage.verdict import judge
 from engage_budget.settings import settings_of
 
 check = hookimpl(specname="engage_budget_checks")
@@ -23,11 +24,18 @@ def _percent(used: Fraction, budget: Fraction) -> str:
 
 
 @check
-def phase_budgets(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
-    """A phase over its budget (error), or past the warning threshold (warning)."""
+def phase_budgets(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """A phase over its budget (error), or past the warning threshold (warning) unless it is done:
+    its window is over and its deliverables accepted."""
     settings = settings_of(engagement)
+    verdict = judge(engagement, ledger, today)
     for usage in phase_usage(engagement, ledger):
         phase = usage.phase
+        done = verdict.timeline.window(phase.key).end < verdict.until and all(
+            d.state in ("accepted", "replaced")
+            for d in verdict.deliverables
+            if d.deliverable.phase == phase.key
+        )
         if usage.used > phase.days:
             yield Finding(
                 "error",
@@ -36,7 +44,7 @@ def phase_budgets(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
                 f"{format_days(-usage.left)} over budget",
                 phase=phase.key,
             )
-        elif usage.used >= settings.threshold(phase.days):
+        elif usage.used >= settings.threshold(phase.days) and not done:
             yield Finding(
                 "warning",
                 "phase-near-budget",
@@ -72,67 +80,93 @@ def engagement_cap(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
         )
 
 
-@check
-def windows_hold_their_budgets(engagement: Engagement) -> Iterator[Finding]:
-    """A phase whose window has fewer working days than its budget."""
+def short_windows(engagement: Engagement) -> dict[str, int]:
+    """Phases whose window has fewer working days than their budget, with the working days it has."""
     timeline = engagement.timeline
+    found = {}
     for phase in engagement.phases:
         window = timeline.window(phase.key)
-        working = timeline.working_days(window.start, window.end)
-        if len(working) < phase.days:
-            off = [
-                f"{day:%a %d %b} ({timeline.holiday(day)})"
-                for day in _days(window.start, window.end)
-                if timeline.holiday(day) and day.isoweekday() in engagement.working_days
-            ]
-            holidays = f"; holidays: {', '.join(off)}" if off else ""
-            yield Finding(
-                "warning",
-                "window-too-short",
-                f"{phase.name}: {format_budget(phase.days)} days budgeted but its window "
-                f"{window.start} – {window.end} has only {len(working)} working days{holidays}",
-                phase=phase.key,
-                date=window.start,
-            )
+        working = len(timeline.working_days(window.start, window.end))
+        if working < phase.days:
+            found[phase.key] = working
+    return found
+
+
+@check
+def windows_hold_their_budgets(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """A phase whose window has fewer working days than its budget, naming the deliverables it squeezes."""
+    timeline = engagement.timeline
+    verdict = judge(engagement, ledger, today)
+    for key, working in short_windows(engagement).items():
+        phase, window = engagement.phase(key), timeline.window(key)
+        off = [
+            f"{day:%a %d %b} ({timeline.holiday(day)})"
+            for day in _days(window.start, window.end)
+            if timeline.holiday(day) and day.isoweekday() in engagement.working_days
+        ]
+        holidays = f"; holidays: {', '.join(off)}" if off else ""
+        squeezed = [
+            d.name for d in verdict.deliverables if d.deliverable.phase == key and d.holder == "consultant"
+        ]
+        names = (
+            f"; it squeezes {len(squeezed)} deliverable{'s' if len(squeezed) != 1 else ''}: "
+            + "; ".join(squeezed)
+            if squeezed
+            else ""
+        )
+        yield Finding(
+            "warning",
+            "window-too-short",
+            f"{phase.name}: {format_budget(phase.days)} days budgeted but its window "
+            f"{window.start} – {window.end} has only {working} working days{holidays}{names}",
+            phase=key,
+            date=window.start,
+        )
 
 
 @check
 def deliverables_on_time(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
-    """A deliverable late and not accepted (error); one whose remaining work cannot fit before it is due."""
-    timeline = engagement.timeline
+    """The verdict's late deliverables (error) and overdue reviews (warning); a deliverable whose
+    remaining work cannot fit before it is due (unless its whole phase window is too short)."""
+    verdict = judge(engagement, ledger, today)
+    timeline = verdict.timeline
     usage = {u.phase.key: u for u in phase_usage(engagement, ledger)}
-    for deliverable in engagement.deliverables:
-        due = timeline.due(deliverable.key)
-        status = ledger.current_status(deliverable.key)
-        if status is not None and status.status == "accepted":
-            continue
-        state = f"{status.status} {status.date}" if status else "not submitted"
-        if due < today:
-            late = (today - due).days
-            yield Finding(
-                "error",
-                "deliverable-late",
-                f"{deliverable.name}: due {due}, {late} day{'s' if late != 1 else ''} late ({state})",
-                phase=deliverable.phase,
-                deliverable=deliverable.key,
-                date=due,
+    squeezed = short_windows(engagement)
+    for d in verdict.deliverables:
+        deliverable = d.deliverable
+        where = {"phase": deliverable.phase, "deliverable": d.key}
+        if d.state == "late":
+            what = (
+                f"returned on {d.since}, resubmission due {d.deadline}"
+                if d.status == "returned"
+                else (f"due {d.deadline}, {d.status}")
             )
-            continue
-        if status is not None and status.status == "submitted":
-            continue  # the work is done; it awaits the client
-        left = max(Fraction(0), usage[deliverable.phase].left)
-        window = timeline.window(deliverable.phase)
-        available = len(timeline.working_days(max(today, window.start), due))
-        if left > available:
+            yield Finding(
+                "error", "deliverable-late", f"{d.name}: {d.reason} ({what})", date=d.deadline, **where
+            )
+        elif d.state == "review overdue":
             yield Finding(
                 "warning",
-                "deliverable-cannot-fit",
-                f"{deliverable.name}: {format_days(left)} days of {deliverable.phase} work left but only "
-                f"{available} working days until it is due on {due}",
-                phase=deliverable.phase,
-                deliverable=deliverable.key,
-                date=due,
+                "review-overdue",
+                f"{d.name}: {d.reason} (submitted {d.since}); the client holds it",
+                date=d.since,
+                **where,
             )
+        elif (
+            d.state in ("not due", "due soon") and d.due.day is not None and deliverable.phase not in squeezed
+        ):
+            left = max(Fraction(0), usage[deliverable.phase].left)
+            window = timeline.window(deliverable.phase)
+            available = len(timeline.working_days(max(verdict.until, window.start), d.due.day))
+            if left > available:
+                yield Finding(
+                    "warning",
+                    "deliverable-cannot-fit",
+                    f"{d.name}: {format_days(left)} days of {deliverable.phase} work left but only "
+                    f"{available} working days until it is due on {d.due.day}",
+                    date=d.due.day,
+                    **where,
+                )
 
 
 @check
@@ -231,13 +265,19 @@ def burn_rate(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterato
 
 @check
 def forgotten_days(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
-    """Working days in the elapsed part of the engagement with nothing logged."""
-    timeline = engagement.timeline
-    end = min(today - dt.timedelta(days=1), timeline.end)
+    """Working days in the elapsed part of the engagement with nothing logged, leaving out days on
+    which every open deliverable was with the client (the consultant was waiting on comments)."""
+    verdict = judge(engagement, ledger, today)
+    timeline = verdict.timeline
+    end = min(verdict.until - dt.timedelta(days=1), timeline.end)
     if end < timeline.start:
         return
     logged = {day for _, day in ledger.daily}
-    empty = [day for day in timeline.working_days(timeline.start, end) if day not in logged]
+    empty = [
+        day
+        for day in timeline.working_days(timeline.start, end)
+        if day not in logged and not verdict.waiting_on_client(day)
+    ]
     if empty:
         shown = _listing(empty)
         yield Finding(
@@ -250,22 +290,35 @@ def forgotten_days(engagement: Engagement, ledger: Ledger, today: dt.date) -> It
 
 
 @check
-def meetings_in_their_phase(engagement: Engagement) -> Iterator[Finding]:
-    """A meeting dated outside the phase it belongs to."""
-    timeline = engagement.timeline
-    for meeting in engagement.meetings:
-        span = timeline.meeting_span(meeting.key)
-        if span is None or meeting.phase is None:
+def meetings_in_their_phase(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """A meeting dated outside the phase it belongs to; a cancelled meeting that deliverables depend on."""
+    verdict = judge(engagement, ledger, today)
+    for meeting in verdict.meetings:
+        phase = engagement.meeting(meeting.key).phase
+        span = meeting.span
+        if meeting.state == "cancelled":
+            for d in engagement.deliverables:
+                if meeting.key in d.depends_on:
+                    yield Finding(
+                        "warning",
+                        "meeting-cancelled",
+                        f"{d.name} depends on {meeting.name}, which was cancelled on {meeting.outcome_date}",
+                        phase=d.phase,
+                        deliverable=d.key,
+                        date=meeting.outcome_date,
+                    )
             continue
-        window = timeline.window(meeting.phase)
-        start, end = day_of(span[0]), day_of(span[1])
+        if span.start is None or span.end is None or phase is None:
+            continue
+        window = verdict.timeline.window(phase)
+        start, end = day_of(span.start), day_of(span.end)
         if start not in window or end not in window:
             yield Finding(
                 "warning",
                 "meeting-outside-phase",
                 f"{meeting.name} ({start} – {end}) falls outside "
                 f"its phase's window {window.start} – {window.end}",
-                phase=meeting.phase,
+                phase=phase,
                 date=start,
             )
 

@@ -31,7 +31,7 @@ def budget(ctx: click.Context, session: Session, as_of: str | None, strict: bool
 
     engagement = session.engagement
     today = parse_date(as_of, session.today()) if as_of else session.today()
-    found = findings(session.plugin_manager, engagement, session.ledger().until(today), today)
+    found = findings(engagement, session.ledger().until(today), today)
     if fmt == "json":
         click.echo(json_text([f.as_dict() for f in found]))
     elif found:

@@ -152,7 +152,8 @@ def _vevent(engagement: Engagement, item: Item, view: View) -> Event:
         component.add("location", event.location)
     if event.categories:
         component.add("categories", list(event.categories))
-    component.add("status", "CANCELLED" if revision.cancelled else "CONFIRMED")
+    cancelled = revision.cancelled or event.status == "cancelled"
+    component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     component.add("transp", "OPAQUE" if _is_meeting(event) else "TRANSPARENT")
     supervisor = engagement.supervisor
     if view.audience == SUPERVISOR and supervisor.email:
@@ -161,7 +162,7 @@ def _vevent(engagement: Engagement, item: Item, view: View) -> Event:
         attendee.params["role"] = "REQ-PARTICIPANT" if _is_meeting(event) else "NON-PARTICIPANT"
         attendee.params["partstat"] = "NEEDS-ACTION"
         component.add("attendee", attendee)
-    if event.alarm and not revision.cancelled:
+    if event.alarm and not cancelled:
         for days in reminder_days(engagement):
             alarm = Alarm()
             alarm.add("action", "DISPLAY")

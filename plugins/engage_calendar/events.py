@@ -6,59 +6,78 @@ import datetime as dt
 from collections.abc import Iterator
 
 from engage import CalendarEvent, Engagement, Ledger
-from engage.parsing import format_budget
+from engage.dates import DateRule
+from engage.parsing import format_budget, today_in
+from engage.verdict import Verdict, judge
 
 
 def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[CalendarEvent]:
-    """Every dated item of the schedule as an event; meetings still to be agreed are left out."""
-    timeline = engagement.timeline
+    """Every dated item of the schedule as an event, with its state from the verdict as of today.
+
+    Items whose date is still unknown (waiting on an event, or to be agreed) have no event; the
+    event they wait on says so. A cancelled meeting is sent as cancelled.
+    """
+    verdict = judge(engagement, ledger, today_in(engagement.timezone))
+    timeline, progress = verdict.timeline, verdict.progress
+    waiting = _waiting_on(verdict)
     for deadline in engagement.deadlines:
+        when = timeline.resolve(deadline.date, progress, due=True).value
+        if when is None:
+            continue
         yield CalendarEvent(
             key=f"deadline.{deadline.key}",
             title=f"Deadline: {deadline.name}",
-            start=deadline.date,
+            start=when,
             description=_lines(engagement.title, deadline.description),
             categories=("deadline",),
             alarm=True,
         )
     names = {d.key: d.name for d in engagement.deliverables} | {m.key: m.name for m in engagement.meetings}
-    for deliverable in engagement.deliverables:
-        status = ledger.current_status(deliverable.key)
+    for d in verdict.deliverables:
+        deliverable = d.deliverable
+        if d.due.value is None:
+            continue
         yield CalendarEvent(
-            key=f"deliverable.{deliverable.key}",
-            title=f"Due: {deliverable.name}",
-            start=timeline.due(deliverable.key),
+            key=f"deliverable.{d.key}",
+            title=f"Due: {d.name}",
+            start=d.due.value,
             description=_lines(
                 engagement.title,
                 f"Phase: {engagement.phase(deliverable.phase).name}",
+                f"Due: {d.due.rule}" if d.due.rule else "",
                 "Depends on: " + "; ".join(names[k] for k in deliverable.depends_on)
                 if deliverable.depends_on
                 else "",
-                f"Status: {status.status} on {status.date}" if status else "Status: not yet submitted",
+                f"Status: {d.status} on {d.since}" if d.since else "Status: not yet submitted",
+                f"State: {d.state}" + (f" ({d.reason})" if d.reason != d.state else ""),
+                *waiting.get(d.key, ()),
                 deliverable.description,
             ),
             categories=("deliverable",),
             alarm=True,
         )
-    for meeting in engagement.meetings:
-        span = timeline.meeting_span(meeting.key)
-        if span is None:
+    for m in verdict.meetings:
+        meeting = engagement.meeting(m.key)
+        if m.span.start is None:
             continue
-        outcomes = ledger.meeting_outcomes(meeting.key)
         yield CalendarEvent(
-            key=f"meeting.{meeting.key}",
-            title=meeting.name,
-            start=span[0],
-            end=span[1],
+            key=f"meeting.{m.key}",
+            title=m.name,
+            start=m.span.start,
+            end=m.span.end,
             location=meeting.location,
             attendees=meeting.attendees,
             description=_lines(
                 engagement.title,
                 meeting.description,
                 "Attendees: " + "; ".join(meeting.attendees) if meeting.attendees else "",
-                f"Outcome: {outcomes[-1].outcome} on {outcomes[-1].date}" if outcomes else "",
+                f"Outcome: {m.outcome} on {m.outcome_date}" + (f": {m.note}" if m.note else "")
+                if m.outcome
+                else "",
+                *waiting.get(m.key, ()),
             ),
             categories=(meeting.kind,),
+            status="cancelled" if m.state == "cancelled" else "confirmed",
         )
     for phase in engagement.phases:
         window = timeline.window(phase.key)
@@ -82,6 +101,16 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
                 categories=("holiday",),
             )
         day += dt.timedelta(days=1)
+
+
+def _waiting_on(verdict: Verdict) -> dict[str, list[str]]:
+    """For each deliverable or meeting, lines naming the undated items that wait on it."""
+    found: dict[str, list[str]] = {}
+    for d in verdict.deliverables:
+        rule = d.deliverable.due
+        if d.due.value is None and isinstance(rule, DateRule) and rule.ref.kind in ("deliverable", "meeting"):
+            found.setdefault(rule.ref.key, []).append(f"Then: {d.name}, due {rule.text}")
+    return found
 
 
 def _lines(*parts: str) -> str:

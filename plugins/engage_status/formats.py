@@ -9,8 +9,9 @@ from dataclasses import asdict
 
 from engage import Section
 from engage.output import csv_cell, json_text, plain, table
+from engage.timeline import day_of
 from engage_status.report import Report
-from engage_status.tables import header_lines, portfolio_table, report_tables
+from engage_status.tables import header_lines, portfolio_tables, report_tables
 
 
 def render(reports: Sequence[Report], fmt: str) -> str:
@@ -43,7 +44,8 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
     if len(reports) > 1:
         if markdown:
             out += ["# Status report", ""]
-        emit(portfolio_table(reports), "##")
+        for item in portfolio_tables(reports):
+            emit(item, "##")
     for report in reports:
         title = report.engagement.title
         out += [f"# {title}" if markdown else f"{title}\n{'=' * min(len(title), 100)}", ""]
@@ -68,7 +70,7 @@ def _csv(reports: Sequence[Report]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     blocks: list[tuple[str, Section]] = []
     if len(reports) > 1:
-        blocks.append(("portfolio", portfolio_table(reports)))
+        blocks += [("portfolio", item) for item in portfolio_tables(reports)]
     for report in reports:
         blocks.append(
             (report.engagement.id, Section("Summary", ("field", "value"), tuple(header_lines(report))))
@@ -98,6 +100,8 @@ def as_json(report: Report) -> dict[str, object]:
         "used": report.used,
         "this_week": report.this_week,
         "state": report.state,
+        "reason": report.reason,
+        "closed": report.closed,
         "next_milestone": _milestone(report.next_milestone),
         "phases": [
             {
@@ -119,12 +123,28 @@ def as_json(report: Report) -> dict[str, object]:
             {
                 "key": d.key,
                 "name": d.name,
-                "due": d.due,
+                "due": d.due.day,
+                "due_rule": d.due.rule,
+                "waiting": d.due.waiting if d.due.value is None else None,
+                "state": d.state,
                 "status": d.status,
                 "status_date": d.status_date,
                 "days_late": d.days_late,
+                "reason": d.reason,
             }
             for d in report.deliverables
+        ],
+        "meetings": [
+            {
+                "key": m.key,
+                "name": m.name,
+                "kind": m.kind,
+                "date": day_of(m.span.start) if m.span.start is not None else None,
+                "state": m.state,
+                "outcome": m.outcome or None,
+                "outcome_date": m.outcome_date,
+            }
+            for m in report.meetings
         ],
         "milestones": [_milestone(m) for m in report.milestones],
         "entries": [

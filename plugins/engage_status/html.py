@@ -9,7 +9,7 @@ from engage import Section
 from engage.output import plain
 from engage.parsing import format_budget, format_days
 from engage_status.report import Report
-from engage_status.tables import header_lines, portfolio_table, report_tables
+from engage_status.tables import header_lines, portfolio_tables, report_tables
 
 STATE_COLOURS = {"on track": "#2e7d32", "at risk": "#ef6c00", "over": "#c62828"}
 CSS = """
@@ -23,7 +23,9 @@ table { border-collapse: collapse; width: 100%; margin: .3rem 0 1rem; }
 th, td { border: 1px solid #c9d1d9; padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: #eef2f6; }
 td { white-space: pre-line; } td.nowrap { white-space: nowrap; }
-.state-on-track { color: #2e7d32; } .state-at-risk { color: #ef6c00; } .state-over { color: #c62828; }
+.state-on-track, .state-accepted, .state-validated, .state-held { color: #2e7d32; }
+.state-at-risk, .state-review-overdue, .state-cancelled, .state-postponed { color: #ef6c00; }
+.state-over, .state-late, .state-problem { color: #c62828; } .state-closed { color: #57606a; }
 .note { color: #57606a; font-style: italic; }
 svg text { font: 12px system-ui, sans-serif; }
 @media print { body { margin: 0; max-width: none; } h1 { break-before: page; }
@@ -38,7 +40,7 @@ def page(reports: Sequence[Report]) -> str:
     body: list[str] = []
     if len(reports) > 1:
         body.append(f"<h1>Portfolio, {escape(week)}</h1>")
-        body.append(_table(portfolio_table(reports)))
+        body += [_table(item) for item in portfolio_tables(reports)]
     for report in reports:
         body.append(f'<section id="{escape(report.engagement.id)}">')
         body.append(f"<h1>{escape(report.engagement.title)}</h1>")

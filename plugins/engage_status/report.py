@@ -7,14 +7,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from engage import Engagement, Ledger, Section, Week
-from engage.figures import phase_usage
-from engage.parsing import format_budget, format_days
-from engage.timeline import Timeline, day_of
+from engage.timeline import Resolved, Span, day_of
+from engage.verdict import STATE_ORDER, Verdict, judge
 
-AT_RISK_MARGIN = 25  # percentage points of budget used ahead of the window elapsed
-BEHIND_MARGIN = 50  # percentage points of the window elapsed ahead of the budget used
 LOOKAHEAD = dt.timedelta(days=14)
-STATE_ORDER = {"over": 0, "at risk": 1, "on track": 2}
 
 
 @dataclass(frozen=True)
@@ -42,10 +38,24 @@ class PhaseRow:
 class DeliverableRow:
     key: str
     name: str
-    due: dt.date
+    due: Resolved
+    state: str
     status: str
     status_date: dt.date | None
     days_late: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    key: str
+    name: str
+    kind: str
+    span: Span
+    state: str
+    outcome: str
+    outcome_date: dt.date | None
+    note: str
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ class EntryRow:
 
 @dataclass(frozen=True)
 class Report:
-    """Everything one engagement's section of a status report shows."""
+    """Everything one engagement's section of a status report shows, read from its verdict."""
 
     engagement: Engagement
     week: Week
@@ -75,15 +85,16 @@ class Report:
     this_week: Fraction
     phases: tuple[PhaseRow, ...]
     deliverables: tuple[DeliverableRow, ...]
+    meetings: tuple[MeetingRow, ...]
     milestones: tuple[Milestone, ...]
     entries: tuple[EntryRow, ...]
+    state: str
+    reason: str
+    closed: dt.date | None = None
+    left_open: tuple[str, ...] = ()
+    not_counted: Fraction = Fraction(0)  # days dated after the report's date
     next_milestone: Milestone | None = None
     sections: tuple[Section, ...] = field(default=())
-
-    @property
-    def state(self) -> str:
-        """The worst phase state."""
-        return min((p.state for p in self.phases), key=STATE_ORDER.__getitem__, default="on track")
 
 
 def as_of_for(week: Week, today: dt.date, given: dt.date | None) -> dt.date:
@@ -94,92 +105,71 @@ def as_of_for(week: Week, today: dt.date, given: dt.date | None) -> dt.date:
 
 
 def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) -> Report:
-    """Compute a report from the ledger as of ``as_of`` (see ``Ledger.until``)."""
-    timeline = engagement.timeline
-    ledger = ledger.until(as_of)
+    """A report from the verdict on ``ledger`` (already cut at ``as_of``: see ``Ledger.until``)."""
+    verdict = judge(engagement, ledger, as_of)
     entries = ledger.entries()
     week_entries = [e for e in entries if e.date in week]
-    phases = []
-    for usage in phase_usage(engagement, ledger, until=as_of):
-        phase, window = usage.phase, timeline.window(usage.phase.key)
-        state, reason = _state(timeline, window.start, window.end, usage.used, phase.days, as_of)
-        phases.append(
-            PhaseRow(
-                phase.key,
-                phase.name,
-                phase.days,
-                usage.used,
-                sum((e.days for e in week_entries if e.phase == phase.key), start=Fraction(0)),
-                window.start,
-                window.end,
-                state,
-                reason,
-            )
+    phases = tuple(
+        PhaseRow(
+            p.key,
+            p.name,
+            p.budget,
+            p.used,
+            sum((e.days for e in week_entries if e.phase == p.key), start=Fraction(0)),
+            p.window.start,
+            p.window.end,
+            p.state,
+            p.reason,
         )
-    deliverables = []
-    for deliverable in engagement.deliverables:
-        due = timeline.due(deliverable.key)
-        changes = ledger.status_changes(deliverable.key)
-        latest = max(changes, key=lambda c: (c.date, c.recorded_at)) if changes else None
-        # Lateness is the consultant's: until the last submission (or acceptance) that stands,
-        # or until the report's date while the deliverable is not in or was returned.
-        submissions = [c.date for c in changes if c.status == "submitted"]
-        if latest is not None and latest.status != "returned":
-            until = max(submissions) if submissions else latest.date
-        else:
-            until = as_of
-        late = max(0, (until - due).days)
-        deliverables.append(
-            DeliverableRow(
-                deliverable.key,
-                deliverable.name,
-                due,
-                latest.status if latest else "not submitted",
-                latest.date if latest else None,
-                late,
-            )
-        )
-    upcoming = _milestones(engagement, as_of)
+        for p in verdict.phases
+    )
+    deliverables = tuple(
+        DeliverableRow(d.key, d.name, d.due, d.state, d.status, d.since, d.days_late, d.reason)
+        for d in verdict.deliverables
+    )
+    meetings = tuple(
+        MeetingRow(m.key, m.name, m.kind, m.span, m.state, m.outcome, m.outcome_date, m.note)
+        for m in verdict.meetings
+    )
+    upcoming = _milestones(verdict) if verdict.closing is None else []
     return Report(
         engagement=engagement,
         week=week,
         as_of=as_of,
         used=sum((e.days for e in entries), start=Fraction(0)),
         this_week=sum((e.days for e in week_entries), start=Fraction(0)),
-        phases=tuple(phases),
-        deliverables=tuple(deliverables),
+        phases=phases,
+        deliverables=deliverables,
+        meetings=meetings,
         milestones=tuple(m for m in upcoming if m.date <= as_of + LOOKAHEAD),
         next_milestone=upcoming[0] if upcoming else None,
         entries=tuple(EntryRow(e.date, e.consultant, e.phase, e.days, e.note) for e in week_entries),
+        state=verdict.state,
+        reason=verdict.reason,
+        closed=verdict.closing.date if verdict.closing else None,
+        left_open=tuple(verdict.open_items),
+        not_counted=sum((e.days for e in ledger.beyond), start=Fraction(0)),
     )
 
 
-def _state(
-    timeline: Timeline, start: dt.date, end: dt.date, used: Fraction, budget: Fraction, as_of: dt.date
-) -> tuple[str, str]:
-    percent = float(used / budget * 100)
-    working = timeline.working_days(start, end)
-    done = [day for day in working if day <= as_of]
-    elapsed = 100.0 * len(done) / len(working) if working else (100.0 if as_of >= end else 0.0)
-    figures = f"{percent:.0f}% of budget used, {elapsed:.0f}% of the window elapsed"
-    if used > budget:
-        return "over", f"over: {format_days(used)} of {format_budget(budget)} days used ({percent:.0f}%)"
-    if percent - elapsed >= AT_RISK_MARGIN:
-        return "at risk", f"at risk: {figures}"
-    if elapsed - percent >= BEHIND_MARGIN:
-        return "at risk", f"at risk, behind: {figures}"
-    if as_of < start and used == 0:
-        return "on track", f"on track: not started, window opens {start}"
-    return "on track", f"on track: {figures}"
+def state_rank(state: str) -> int:
+    """Worst first, for sorting a portfolio."""
+    return STATE_ORDER.index(state)
 
 
-def _milestones(engagement: Engagement, as_of: dt.date) -> list[Milestone]:
-    timeline = engagement.timeline
-    found = [Milestone(timeline.due(d.key), "deliverable due", d.name) for d in engagement.deliverables]
-    for meeting in engagement.meetings:
-        span = timeline.meeting_span(meeting.key)
-        if span is not None:
-            found.append(Milestone(day_of(span[0]), meeting.kind, meeting.name))
+def _milestones(verdict: Verdict) -> list[Milestone]:
+    """What is still to come: due dates the consultant owes, meetings that will happen, deadlines."""
+    engagement, as_of = verdict.engagement, verdict.as_of
+    found = [
+        Milestone(d.deadline, "deliverable due", d.name)
+        for d in verdict.deliverables
+        if d.holder == "consultant" and d.deadline is not None
+    ]
+    for meeting in verdict.meetings:
+        if meeting.span.start is not None and meeting.state in ("planned", "postponed"):
+            found.append(Milestone(day_of(meeting.span.start), meeting.kind, meeting.name))
     for deadline in engagement.deadlines:
-        found.append(Milestone(day_of(deadline.date), "deadline", deadline.name))
+        when = verdict.timeline.resolve(deadline.date, verdict.progress, due=True).day
+        if when is not None:
+            found.append(Milestone(when, "deadline", deadline.name))
     return sorted((m for m in found if m.date >= as_of), key=lambda m: (m.date, m.name))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from engage import Section
 from engage.parsing import format_budget, format_days
-from engage_status.report import Report
+from engage_status.report import Report, state_rank
 
 
 def header_lines(report: Report) -> list[tuple[str, str]]:
@@ -20,8 +20,11 @@ def header_lines(report: Report) -> list[tuple[str, str]]:
         (
             "Days used",
             f"{format_days(report.used)} of {format_budget(engagement.max_days)} "
-            f"({format_days(report.this_week)} this week)",
+            f"({format_days(report.this_week)} this week)"
+            + (f"; {format_days(report.not_counted)} more dated after {report.as_of}, not counted yet"
+               if report.not_counted else ""),
         ),
+        ("State", report.reason),
     ]
 
 
@@ -48,11 +51,28 @@ def report_tables(report: Report) -> list[Section]:
         ),
         Section(
             "Deliverables",
-            ("key", "deliverable", "due", "status", "since", "days late"),
+            ("key", "deliverable", "due", "state", "last status", "days late", "why"),
             tuple(
-                (d.key, d.name, d.due, d.status, d.status_date or "", d.days_late or "")
+                (
+                    d.key,
+                    d.name,
+                    d.due.day or "waiting",
+                    d.state,
+                    f"{d.status} {d.status_date}" if d.status_date else d.status,
+                    d.days_late or "",
+                    d.reason,
+                )
                 for d in report.deliverables
             ),
+        ),
+        Section(
+            "Meetings",
+            ("key", "meeting", "kind", "when", "state", "note"),
+            tuple(
+                (m.key, m.name, m.kind, m.span.text(), m.state, m.note)
+                for m in report.meetings
+            ),
+            note="" if report.meetings else "No meetings in this schedule.",
         ),
         Section(
             "Next two weeks",
@@ -73,20 +93,42 @@ def report_tables(report: Report) -> list[Section]:
     return tables
 
 
-def portfolio_table(reports: Sequence[Report]) -> Section:
-    """One row per engagement: the summary a portfolio report starts with."""
-    return Section(
-        "Portfolio",
-        ("engagement", "client", "days used / cap", "this week", "next milestone", "state"),
-        tuple(
-            (
-                r.engagement.title,
-                r.engagement.client,
-                f"{format_days(r.used)} / {format_budget(r.engagement.max_days)}",
-                format_days(r.this_week),
-                f"{r.next_milestone.date} {r.next_milestone.name}" if r.next_milestone else "none ahead",
-                r.state,
+def portfolio_tables(reports: Sequence[Report]) -> list[Section]:
+    """The summary a portfolio report starts with: live engagements, worst first, then closed ones."""
+    live = sorted((r for r in reports if r.closed is None), key=lambda r: state_rank(r.state))
+    closed = [r for r in reports if r.closed is not None]
+    tables = [
+        Section(
+            "Portfolio",
+            ("engagement", "client", "days used / cap", "this week", "next milestone", "state"),
+            tuple(
+                (
+                    r.engagement.title,
+                    r.engagement.client,
+                    f"{format_days(r.used)} / {format_budget(r.engagement.max_days)}",
+                    format_days(r.this_week),
+                    f"{r.next_milestone.date} {r.next_milestone.name}" if r.next_milestone else "none ahead",
+                    r.reason,
+                )
+                for r in live
+            ),
+            note="" if live else "No live engagements.",
+        )
+    ]
+    if closed:
+        tables.append(
+            Section(
+                "Closed engagements",
+                ("engagement", "closed", "days used / cap", "left open"),
+                tuple(
+                    (
+                        r.engagement.title,
+                        r.closed,
+                        f"{format_days(r.used)} / {format_budget(r.engagement.max_days)}",
+                        "; ".join(r.left_open) or "nothing",
+                    )
+                    for r in closed
+                ),
             )
-            for r in reports
-        ),
-    )
+        )
+    return tables

@@ -66,6 +66,7 @@ class CalendarEvent:
     attendees: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     alarm: bool = False
+    status: str = "confirmed"  # "confirmed", or "cancelled" for a meeting called off (versionadded 0.2)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The append-only ledger: time entries, voids, deliverable statuses and meeting outcomes.
+"""The append-only ledger: time entries, voids, deliverable statuses, meeting outcomes, closing.
 
 One JSON object per line, so the file is plain text that people can read and
 git can merge. A record is never rewritten: a correction is a new ``void``
@@ -91,9 +91,22 @@ class MeetingOutcome:
     note: str
     recorded_at: str
     line: int = 0
+    to: dt.date | None = None  # a postponed meeting's new first day, where one was agreed
 
 
-Record = Entry | Void | StatusChange | MeetingOutcome
+@dataclass(frozen=True)
+class Closing:
+    """The engagement ended on ``date``: completed or terminated. A void reopens it."""
+
+    id: str
+    outcome: str
+    date: dt.date
+    note: str
+    recorded_at: str
+    line: int = 0
+
+
+Record = Entry | Void | StatusChange | MeetingOutcome | Closing
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,8 @@ class Ledger:
         self.problems = problems
         self.voids: dict[str, Void] = {r.target: r for r in records if isinstance(r, Void)}
         self._by_phase: dict[dt.date | None, dict[str, Fraction]] = {}
+        # Entries dated after the day this ledger was cut at (``until``): not counted, but reported.
+        self.beyond: tuple[Entry, ...] = ()
 
     @classmethod
     def read(cls, path: str | Path, hours_per_day: Fraction) -> Ledger:
@@ -162,7 +177,9 @@ class Ledger:
         it was made: a report on a past week shows the corrected figures.
         """
         kept = [r for r in self.records if isinstance(r, Void) or r.date <= day]
-        return Ledger(self.path, kept, self.problems)
+        ledger = Ledger(self.path, kept, self.problems)
+        ledger.beyond = tuple(e for e in self.entries() if e.date > day)
+        return ledger
 
     def is_void(self, record_id: str) -> bool:
         """True when a later record voided this one."""
@@ -233,6 +250,11 @@ class Ledger:
             and r.id not in self.voids
             and (meeting is None or r.meeting == meeting)
         ]
+
+    def closing(self) -> Closing | None:
+        """The record that closed the engagement, unless voided (the latest, if closed twice)."""
+        closings = [r for r in self.records if isinstance(r, Closing) and r.id not in self.voids]
+        return max(closings, key=lambda c: (c.date, c.recorded_at)) if closings else None
 
     def used_by_phase(self, until: dt.date | None = None) -> dict[str, Fraction]:
         """Days per phase, counting entries up to ``until`` (inclusive) if given."""
@@ -425,9 +447,20 @@ def _record(data: Any, line: int, hours_per_day: Fraction) -> Record:
             line,
         )
     if kind == "meeting":
+        to = data.get("to")
         return MeetingOutcome(
             ident,
             _text(data, "meeting") or _missing("meeting"),
+            _text(data, "outcome") or _missing("outcome"),
+            _day(data["date"]),
+            _text(data, "note"),
+            recorded_at,
+            line,
+            _day(to) if to is not None else None,
+        )
+    if kind == "close":
+        return Closing(
+            ident,
             _text(data, "outcome") or _missing("outcome"),
             _day(data["date"]),
             _text(data, "note"),

@@ -9,6 +9,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engage.dates import DateRule
+
 if TYPE_CHECKING:
     from engage.timeline import Timeline
 
@@ -21,11 +23,16 @@ MEETING_OUTCOMES: tuple[str, ...] = (
     "postponed",
     "cancelled",
 )
+CLOSE_OUTCOMES: tuple[str, ...] = ("completed", "terminated")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+NON_WORKING_DUE: tuple[str, ...] = ("next", "previous", "keep")
+# Client review and consultant revision allowances, in working days, where the schedule gives none.
+DEFAULT_REVIEW_DAYS = 10
+DEFAULT_REVISION_DAYS = 5
 
 # A date in a schedule: a calendar date, a local date-time (in the engagement's
-# time zone), or a reference to a phase boundary such as "end of phase prep".
-When = dt.date | dt.datetime | str
+# time zone), or a rule relative to something ("5 working days after start").
+When = dt.date | dt.datetime | DateRule
 
 
 @dataclass(frozen=True)
@@ -51,14 +58,20 @@ class Phase:
     key: str
     name: str
     days: Fraction
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: dt.date | DateRule | None = None
+    end: dt.date | DateRule | None = None
     description: str = ""
 
 
 @dataclass(frozen=True)
 class Deliverable:
-    """An output the ToR asks for, due on a date or at a phase boundary."""
+    """An output the ToR asks for, due on a date or by a rule, with its review allowances.
+
+    ``review_days`` is the client's time to comment, ``revision_days`` the
+    consultant's time to resubmit after a return, both in working days.
+    ``replaces`` names a deliverable whose cycle closes when this one is submitted
+    (the final report replaces the draft).
+    """
 
     key: str
     name: str
@@ -66,6 +79,9 @@ class Deliverable:
     due: When
     depends_on: tuple[str, ...] = ()
     description: str = ""
+    review_days: int = DEFAULT_REVIEW_DAYS
+    revision_days: int = DEFAULT_REVISION_DAYS
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,7 @@ class Deadline:
 
     key: str
     name: str
-    date: dt.date | dt.datetime
+    date: When
     description: str = ""
 
 
@@ -113,6 +129,9 @@ class Engagement:
     deliverables: tuple[Deliverable, ...] = ()
     meetings: tuple[Meeting, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
+    # Named dates from the [dates] table; None while "to be agreed".
+    dates: dict[str, dt.date | None] = field(default_factory=dict, compare=False, hash=False)
+    due_on_non_working_day: str = "next"
     settings: dict[str, dict[str, object]] = field(default_factory=dict, compare=False, hash=False)
     source: Path | None = field(default=None, compare=False)
 

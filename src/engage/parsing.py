@@ -94,3 +94,8 @@ def format_days(value: Fraction | float) -> str:
 def format_budget(value: Fraction | float) -> str:
     """A day budget as the ToR states it: 7, 2.5."""
     return str(int(value)) if value == int(value) else format_days(value)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 day', '3 days', '1 entry', '2 entries'."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

@@ -7,11 +7,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from engage.dates import DateRule, Ref, shift_calendar
 from engage.errors import EngageError
-from engage.schedule import PHASE_REF
 
 if TYPE_CHECKING:
-    from engage.model import Engagement, When
+    from engage.model import Engagement, Phase, When
+    from engage.progress import Progress
 
 ONE_DAY = dt.timedelta(days=1)
 # Planning stops rather than loop for ever on a schedule whose working days never come.
@@ -33,6 +34,48 @@ class Window:
 def day_of(when: dt.date | dt.datetime) -> dt.date:
     """The calendar date of a date or date-time."""
     return when.date() if isinstance(when, dt.datetime) else when
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A schedule date worked out: its value, the rule it came from, and what it waits for if unknown."""
+
+    value: dt.date | dt.datetime | None
+    rule: str | None = None
+    waiting: str = ""
+
+    @property
+    def day(self) -> dt.date | None:
+        """The calendar date, or None while unknown."""
+        return None if self.value is None else day_of(self.value)
+
+    def describe(self) -> str:
+        """The date, or what it waits for: '2021-11-22' or 'waiting: 5 working days after …'."""
+        if self.value is None:
+            return f"waiting: {self.waiting}"
+        return f"{self.value:%Y-%m-%d %H:%M}" if isinstance(self.value, dt.datetime) else str(self.value)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A meeting's dates: start and inclusive end, or None while to be agreed (``waiting`` says why)."""
+
+    start: dt.date | dt.datetime | None
+    end: dt.date | dt.datetime | None
+    rule: str | None = None
+    waiting: str = ""
+
+    def text(self) -> str:
+        """The dates for a table ('2021-11-23 – 2021-11-26') or what they wait for."""
+        start, end = self.start, self.end
+        if start is None or end is None:
+            return self.waiting or "to be agreed"
+        if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+            if start.date() == end.date():
+                return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+            return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
+        first, last = day_of(start), day_of(end)
+        return str(first) if first == last else f"{first} – {last}"
 
 
 class Timeline:
@@ -84,32 +127,80 @@ class Timeline:
             day = self.next_working_day(day + step * ONE_DAY, step)
         return day
 
+    def working_days_after(self, day: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``day`` (before it if negative), ``day`` itself not
+        counted; ``day`` itself for 0."""
+        if count == 0:
+            return day
+        step = 1 if count > 0 else -1
+        return self.add_working_days(day + step * ONE_DAY, count)
+
     def window(self, phase_key: str) -> Window:
         """The window of a phase."""
         return self.windows[phase_key]
 
-    def resolve(self, when: When) -> dt.date | dt.datetime:
-        """A schedule date: as given, or the phase boundary it names."""
-        if isinstance(when, str):
-            match = PHASE_REF.match(when)
-            if not match:  # the loader accepts nothing else
-                raise EngageError(f"cannot read the date {when!r}")
-            window = self.windows[match.group(2)]
-            return window.start if match.group(1) == "start" else window.end
-        return when
+    def resolve(self, when: When, progress: Progress | None = None, *, due: bool = False) -> Resolved:
+        """A schedule date: as given, or worked out from its rule.
 
-    def due(self, deliverable_key: str) -> dt.date:
-        """The date a deliverable is due."""
-        return day_of(self.resolve(self.engagement.deliverable(deliverable_key).due))
+        A rule counting from an event the ledger has not recorded yet (or a
+        named date still to be agreed) gives an unknown date, never a guess.
+        ``due``: a due date landing on a non-working day moves as the schedule's
+        ``due_on_non_working_day`` says.
+        """
+        if not isinstance(when, DateRule):
+            return Resolved(when)
+        base, waiting = self._reference(when.ref, progress)
+        if base is None:
+            return Resolved(None, when.text, waiting if when.count == 0 else f"{when.text} ({waiting})")
+        if when.unit == "working days":
+            day = self.working_days_after(base, when.sign * when.count)
+        else:
+            day = shift_calendar(base, when)
+            rule = self.engagement.due_on_non_working_day
+            if due and rule != "keep" and not self.is_working_day(day):
+                day = self.next_working_day(day, 1 if rule == "next" else -1)
+        return Resolved(day, when.text)
 
-    def meeting_span(self, meeting_key: str) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime] | None:
-        """A meeting's start and (inclusive) end, or None when no date is set yet."""
+    def _reference(self, ref: Ref, progress: Progress | None) -> tuple[dt.date | None, str]:
+        engagement = self.engagement
+        if ref.kind == "start":
+            return engagement.start, ""
+        if ref.kind in ("phase-start", "phase-end"):
+            window = self.windows[ref.key]
+            return (window.start if ref.kind == "phase-start" else window.end), ""
+        if ref.kind == "date":
+            return engagement.dates.get(ref.key), f"{ref.key} is to be agreed"
+        if ref.kind == "meeting":
+            span = self.meeting_span(ref.key, progress)
+            name = engagement.meeting(ref.key).name
+            return (day_of(span.start) if span.start else None), f"{name}: {span.waiting}"
+        name = engagement.deliverable(ref.key).name
+        happened = progress.event(ref.key, ref.event) if progress is not None else None
+        return happened, f"waits until {name} is {ref.event}"
+
+    def due(self, deliverable_key: str, progress: Progress | None = None) -> Resolved:
+        """The date a deliverable is due, or what it waits for."""
+        return self.resolve(self.engagement.deliverable(deliverable_key).due, progress, due=True)
+
+    def meeting_span(self, meeting_key: str, progress: Progress | None = None) -> Span:
+        """A meeting's dates: from the schedule, moved by a recorded postponement, or to be agreed."""
         meeting = self.engagement.meeting(meeting_key)
+        rule = meeting.start.text if isinstance(meeting.start, DateRule) else None
         if meeting.start is None:
-            return None
-        start = self.resolve(meeting.start)
-        end = self.resolve(meeting.end) if meeting.end is not None else start
-        return start, end
+            return Span(None, None, None, "date to be agreed")
+        start = self.resolve(meeting.start, progress)
+        end = self.resolve(meeting.end, progress) if meeting.end is not None else start
+        if start.value is None:
+            return Span(None, None, rule, start.waiting)
+        if end.value is None or type(end.value) is not type(start.value) or end.value < start.value:
+            end = start
+        assert end.value is not None
+        moved = progress.moved(meeting_key) if progress is not None else None
+        if moved is not None:
+            if moved.to is None:
+                return Span(None, None, rule, f"postponed on {moved.date}, date to be agreed")
+            return _moved(start.value, end.value, moved.to, rule)
+        return Span(start.value, end.value, rule)
 
     @property
     def start(self) -> dt.date:
@@ -117,10 +208,15 @@ class Timeline:
         return min([self.engagement.start, *(w.start for w in self.windows.values())])
 
     @property
+    def last_phase_end(self) -> dt.date:
+        """The last day of the last phase: the engagement's planned last day."""
+        return max(w.end for w in self.windows.values())
+
+    @property
     def end(self) -> dt.date:
-        """The last day of the last phase or the last due date, whichever is later."""
-        ends = [w.end for w in self.windows.values()]
-        ends += [self.due(d.key) for d in self.engagement.deliverables]
+        """The last phase's end or the last due date known from the schedule alone, whichever is later."""
+        ends = [self.last_phase_end]
+        ends += [d for d in (self.due(d.key).day for d in self.engagement.deliverables) if d is not None]
         return max(ends)
 
     def _load_year(self, year: int) -> None:
@@ -137,28 +233,59 @@ class Timeline:
                 self._days_off.setdefault(day_off.date, day_off.name)
 
 
+def _moved(start: dt.date | dt.datetime, end: dt.date | dt.datetime, to: dt.date, rule: str | None) -> Span:
+    """A meeting moved to a new first day, keeping its length and its times of day."""
+    shift = to - day_of(start)
+    return Span(start + shift, end + shift, rule)
+
+
 def plan(engagement: Engagement) -> Timeline:
-    """Lay out phase windows in order: given dates are kept, others follow on working days.
+    """Lay out phase windows: given dates and rules are kept, other phases follow on working days.
 
     A phase without dates starts on the first working day after the previous
     phase ends (the engagement's start for the first) and lasts as many
     working days as its budget, rounded up. A phase with only a start or an
-    end is extended from it by its budget.
+    end is extended from it by its budget. Rules may name other phases in any
+    order; the schedule loader has refused cycles.
     """
     timeline = Timeline(engagement)
-    previous_end: dt.date | None = None
-    for phase in engagement.phases:
-        length = max(1, math.ceil(phase.days))
-        if phase.start and phase.end:
-            window = Window(phase.start, phase.end, planned=False)
-        elif phase.start:
-            window = Window(phase.start, timeline.add_working_days(phase.start, length), planned=True)
-        elif phase.end:
-            window = Window(timeline.add_working_days(phase.end, -length), phase.end, planned=True)
-        else:
-            first = previous_end + ONE_DAY if previous_end else engagement.start
-            start = timeline.next_working_day(first)
-            window = Window(start, timeline.add_working_days(start, length), planned=True)
-        timeline.windows[phase.key] = window
-        previous_end = window.end
+    order = [p.key for p in engagement.phases]
+    planning: set[str] = set()
+
+    def window_of(key: str) -> Window:
+        if key in timeline.windows:
+            return timeline.windows[key]
+        if key in planning:  # the loader refuses cycles; this guards hand-built engagements
+            raise EngageError(f"{engagement.source}: phase {key!r} is planned from itself")
+        planning.add(key)
+        for other in _phase_refs(engagement.phase(key)):
+            window_of(other)
+        index = order.index(key)
+        previous = window_of(order[index - 1]) if index > 0 else None
+        timeline.windows[key] = _window(timeline, engagement.phase(key), previous)
+        return timeline.windows[key]
+
+    for key in order:
+        window_of(key)
+    timeline.windows = {key: timeline.windows[key] for key in order}
     return timeline
+
+
+def _phase_refs(phase: Phase) -> list[str]:
+    rules = [when for when in (phase.start, phase.end) if isinstance(when, DateRule)]
+    return [rule.ref.key for rule in rules if rule.ref.kind.startswith("phase")]
+
+
+def _window(timeline: Timeline, phase: Phase, previous: Window | None) -> Window:
+    length = max(1, math.ceil(phase.days))
+    start = timeline.resolve(phase.start).day if phase.start is not None else None
+    end = timeline.resolve(phase.end).day if phase.end is not None else None
+    if start and end:
+        return Window(start, max(start, end), planned=False)
+    if start:
+        return Window(start, timeline.add_working_days(start, length), planned=True)
+    if end:
+        return Window(timeline.add_working_days(end, -length), end, planned=True)
+    first = previous.end + ONE_DAY if previous else timeline.engagement.start
+    begin = timeline.next_working_day(first)
+    return Window(begin, timeline.add_working_days(begin, length), planned=True)

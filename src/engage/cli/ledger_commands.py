@@ -15,7 +15,7 @@ import click
 from engage import ledger as ledger_file
 from engage.errors import EngageError
 from engage.figures import cap_summary, usage_of
-from engage.ledger import Entry, Ledger, MeetingOutcome, StatusChange, Void
+from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, StatusChange, Void
 from engage.model import Engagement
 from engage.output import csv_text, json_text, table
 from engage.parsing import DATE_HELP, format_days, parse_amount, parse_date, parse_week
@@ -176,12 +176,14 @@ def void(session: Session, record_id: str, reason: str) -> None:
         click.echo(usage_of(engagement, session.ledger(), record.phase).summary())
 
 
-def describe_record(record: Entry | StatusChange | MeetingOutcome) -> str:
+def describe_record(record: Entry | StatusChange | MeetingOutcome | Closing) -> str:
     """One line about a record, for confirmations."""
     if isinstance(record, Entry):
         return f"entry {record.id}: {format_days(record.days)} days on {record.phase}, {record.date}"
     if isinstance(record, StatusChange):
         return f"status {record.id}: {record.deliverable} {record.status} on {record.date}"
+    if isinstance(record, Closing):
+        return f"closing {record.id}: {record.outcome} on {record.date} (the engagement is open again)"
     return f"outcome {record.id}: {record.meeting} {record.outcome} on {record.date}"
 
 

@@ -1,4 +1,4 @@
-"""Commands that record progress: a deliverable's status, a meeting's outcome."""
+"""Commands that record progress: a deliverable's status, a meeting's outcome, the engagement's close."""
 
 from __future__ import annotations
 
@@ -6,40 +6,71 @@ import click
 
 from engage import ledger as ledger_file
 from engage.errors import EngageError
-from engage.model import DELIVERABLE_STATUSES, MEETING_OUTCOMES
+from engage.model import CLOSE_OUTCOMES, DELIVERABLE_STATUSES, MEETING_OUTCOMES
 from engage.parsing import DATE_HELP, parse_date
 from engage.session import Session, pass_session
 
 
 @click.command()
 @click.argument("key")
-@click.option("--status", required=True, type=click.Choice(DELIVERABLE_STATUSES))
+@click.option("--status", required=True, type=click.Choice(DELIVERABLE_STATUSES, case_sensitive=False))
 @click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
 @click.option("--note", "-n", default="", help="A remark kept with the status.")
 @pass_session
 def deliver(session: Session, key: str, status: str, day: str, note: str) -> None:
     """Record a deliverable as submitted, returned (with comments) or accepted.
 
+    Its life is submitted, then returned and submitted again as often as the
+    client asks, then accepted; a status that skips a step is refused.
+
     \b
-    Example:
-      engage deliver inception --status submitted --date 2021-11-22
+    Examples:
+      engage deliver draft --status submitted --date 2021-12-02
+      engage deliver draft --status returned --note "comments from the board"
+      engage deliver draft --status submitted          # the revision
+      engage deliver draft --status accepted
     """
-    names = {d.key: d.name for d in session.engagement.deliverables}
-    _record(session, "deliverable", key, names, {"status": status}, day, note)
+    from engage.progress import Progress, check_status
+
+    engagement = session.engagement
+    try:
+        deliverable = engagement.deliverable(key)
+    except KeyError:
+        keys = ", ".join(d.key for d in engagement.deliverables) or "(none in this schedule)"
+        raise EngageError(f"unknown deliverable {key!r}; deliverables: {keys}") from None
+    status = status.lower()
+    today = session.today()
+    date = parse_date(day, today)
+    _not_ahead(date, today, "a status")
+    history = Progress(session.ledger()).history(key)
+    check_status(history, status, date, deliverable.name)
+    record = ledger_file.new_record(
+        "deliverable", deliverable=key, status=status, date=date.isoformat(), note=note
+    )
+    ledger_file.append(session.ledger_path, [record])
+    click.echo(f"{deliverable.name}: {status} on {date} (record {record['id']})")
+    _say_verdict(session, f"deliverable {key}")
 
 
 @click.command()
 @click.argument("key")
-@click.option("--outcome", required=True, type=click.Choice(MEETING_OUTCOMES))
+@click.option("--outcome", required=True, type=click.Choice(MEETING_OUTCOMES, case_sensitive=False))
 @click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
+@click.option("--to", "to", metavar="DATE", help="With --outcome postponed: the new first day, if agreed.")
 @click.option("--note", "-n", default="", help="What was decided or asked for.")
 @pass_session
-def meeting(session: Session, key: str, outcome: str, day: str, note: str) -> None:
-    """Record what came of a meeting (a validation meeting asking for changes, say).
+def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, note: str) -> None:
+    """Record what came of a meeting: held, validated, changes requested, postponed or cancelled.
+
+    A postponed meeting without --to is "date to be agreed"; with --to it
+    moves, and the calendar moves the same event. The schedule is never
+    rewritten.
 
     \b
-    Example:
+    Examples:
       engage meeting validation --outcome changes-requested --note "add a results framework"
+      engage meeting validation --outcome postponed --to 2021-12-06
+      engage meeting validation --outcome cancelled --note "board unavailable"
     """
     engagement = session.engagement
     try:
@@ -47,23 +78,91 @@ def meeting(session: Session, key: str, outcome: str, day: str, note: str) -> No
     except KeyError:
         keys = ", ".join(m.key for m in engagement.meetings) or "(none in this schedule)"
         raise EngageError(f"unknown meeting {key!r}; meetings: {keys}") from None
-    date = parse_date(day, session.today())
-    record = ledger_file.new_record("meeting", meeting=key, outcome=outcome, date=date.isoformat(), note=note)
+    outcome = outcome.lower()
+    today = session.today()
+    date = parse_date(day, today)
+    _not_ahead(date, today, "an outcome")
+    fields: dict[str, object] = {"meeting": key, "outcome": outcome, "date": date.isoformat(), "note": note}
+    if to is not None:
+        if outcome != "postponed":
+            raise EngageError(f"--to goes with --outcome postponed, not {outcome}; leave --to out")
+        moved = parse_date(to, today)
+        if moved < date:
+            raise EngageError(f"--to {moved} is before the postponement's date {date}; give a later day")
+        fields["to"] = moved.isoformat()
+    record = ledger_file.new_record("meeting", **fields)
     ledger_file.append(session.ledger_path, [record])
-    click.echo(f"{found.name}: {outcome} on {date} (record {record['id']})")
+    moved_text = (
+        f", moved to {fields['to']}"
+        if "to" in fields
+        else (", date to be agreed" if outcome == "postponed" else "")
+    )
+    click.echo(f"{found.name}: {outcome} on {date}{moved_text} (record {record['id']})")
 
 
-def _record(
-    session: Session, kind: str, key: str, names: dict[str, str], change: dict[str, str], day: str, note: str
-) -> None:
-    """Append a deliverable status or a meeting outcome for an item the schedule has."""
-    if key not in names:
-        known = ", ".join(names) or "(none in this schedule)"
-        raise EngageError(f"unknown {kind} {key!r}; {kind}s: {known}")
-    date = parse_date(day, session.today())
-    record = ledger_file.new_record(kind, **{kind: key}, **change, date=date.isoformat(), note=note)
+@click.command()
+@click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
+@click.option(
+    "--outcome",
+    type=click.Choice(CLOSE_OUTCOMES, case_sensitive=False),
+    default="completed",
+    show_default=True,
+    help="Completed as agreed, or terminated early.",
+)
+@click.option("--note", "-n", default="", help="Why, or what was handed over.")
+@pass_session
+def close(session: Session, day: str, outcome: str, note: str) -> None:
+    """Record that the engagement ended. After it nothing grows: lateness stops at the close date.
+
+    Void the closing record (engage void ID) to reopen the engagement.
+
+    \b
+    Examples:
+      engage close --date 2021-12-10 --note "final plan adopted by the board"
+      engage close --outcome terminated --note "funding withdrawn"
+    """
+    today = session.today()
+    date = parse_date(day, today)
+    _not_ahead(date, today, "a close")
+    ledger = session.ledger()
+    closing = ledger.closing()
+    if closing is not None:
+        raise EngageError(
+            f"already closed on {closing.date} (record {closing.id}); void that record first to close again"
+        )
+    record = ledger_file.new_record("close", outcome=outcome.lower(), date=date.isoformat(), note=note)
     ledger_file.append(session.ledger_path, [record])
-    click.echo(f"{names[key]}: {next(iter(change.values()))} on {date} (record {record['id']})")
+    click.echo(f"{session.engagement.title}: {outcome.lower()} on {date} (record {record['id']})")
+    _say_verdict(session, "")
 
 
-COMMANDS = [deliver, meeting]
+def _not_ahead(date: object, today: object, what: str) -> None:
+    if date > today:  # type: ignore[operator]
+        raise EngageError(
+            f"{date} is in the future; {what} records what happened: give today or an earlier date"
+        )
+
+
+def _say_verdict(session: Session, item: str) -> None:
+    """After a status or a close: the deliverable's state (or the engagement's) as every report gives it."""
+    from engage.session import warn
+    from engage.verdict import judge
+
+    today = session.today()
+    try:
+        verdict = judge(session.engagement, session.ledger().until(today), today)
+        verdict.state  # noqa: B018 (worked out now, so a failing plugin is caught here)
+    except Exception as exc:  # the record is written: say so, whatever failed after
+        warn(f"the record is saved; its state could not be worked out: {exc}")
+        return
+    if item.startswith("deliverable "):
+        found = verdict.deliverable(item.split(" ", 1)[1])
+        late = f", {found.days_late} days late on the consultant's side" if found.days_late else ""
+        click.echo(
+            f"Now: {found.state}" + (f" ({found.reason})" if found.reason != found.state else "") + late
+        )
+    else:
+        click.echo(f"Now: {verdict.reason}")
+
+
+COMMANDS = [deliver, meeting, close]

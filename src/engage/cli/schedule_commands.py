@@ -11,11 +11,10 @@ from pathlib import Path
 import click
 
 from engage.errors import EngageError
-from engage.model import Engagement
 from engage.output import json_text, table
 from engage.parsing import format_budget
 from engage.session import Session, pass_session
-from engage.timeline import Timeline, day_of
+from engage.verdict import Verdict, judge
 
 TEMPLATE_ID = 'id = "new-engagement"'
 
@@ -69,15 +68,24 @@ def show(session: Session, fmt: str) -> None:
       engage -s schedules/ijm-kenya-pap-strategic-plan.toml show --format json
     """
     engagement = session.engagement
+    today = session.today()
+    verdict = judge(engagement, session.read_ledger(engagement, session.ledger_path).until(today), today)
     if fmt == "json":
-        click.echo(json_text(engagement_dict(engagement)))
+        click.echo(json_text(engagement_dict(verdict)))
         return
-    click.echo(describe(engagement, session))
+    click.echo(describe(verdict))
 
 
-def engagement_dict(engagement: Engagement) -> dict[str, object]:
-    """The engagement as ``show --format json`` prints it, with planned dates resolved."""
-    timeline = engagement.timeline
+def _rule(when: object) -> str | None:
+    from engage.dates import DateRule
+
+    return when.text if isinstance(when, DateRule) else None
+
+
+def engagement_dict(verdict: Verdict) -> dict[str, object]:
+    """The engagement as ``show --format json`` prints it: dates resolved (null while unknown), with
+    the rule each came from, and each deliverable's and meeting's state as of today."""
+    engagement, timeline = verdict.engagement, verdict.timeline
     return {
         "id": engagement.id,
         "title": engagement.title,
@@ -89,6 +97,10 @@ def engagement_dict(engagement: Engagement) -> dict[str, object]:
         "holidays": engagement.holidays,
         "supervisor": asdict(engagement.supervisor),
         "consultants": list(engagement.consultants),
+        "dates": dict(engagement.dates),
+        "as_of": verdict.as_of,
+        "state": verdict.state,
+        "reason": verdict.reason,
         "phases": [
             {
                 "key": p.key,
@@ -96,6 +108,8 @@ def engagement_dict(engagement: Engagement) -> dict[str, object]:
                 "days": p.days,
                 "start": timeline.window(p.key).start,
                 "end": timeline.window(p.key).end,
+                "start_rule": _rule(p.start),
+                "end_rule": _rule(p.end),
             }
             for p in engagement.phases
         ],
@@ -103,29 +117,45 @@ def engagement_dict(engagement: Engagement) -> dict[str, object]:
             {
                 "key": d.key,
                 "name": d.name,
-                "phase": d.phase,
-                "due": timeline.due(d.key),
-                "depends_on": list(d.depends_on),
+                "phase": d.deliverable.phase,
+                "due": d.due.day,
+                "due_rule": d.due.rule,
+                "waiting": d.due.waiting if d.due.value is None else None,
+                "depends_on": list(d.deliverable.depends_on),
+                "review_days": d.deliverable.review_days,
+                "revision_days": d.deliverable.revision_days,
+                "replaces": d.deliverable.replaces,
+                "state": d.state,
+                "days_late": d.days_late,
             }
-            for d in engagement.deliverables
+            for d in verdict.deliverables
         ],
-        "meetings": [_meeting_dict(timeline, m.key) for m in engagement.meetings],
-        "deadlines": [{"key": d.key, "name": d.name, "date": d.date} for d in engagement.deadlines],
-    }
-
-
-def _meeting_dict(timeline: Timeline, key: str) -> dict[str, object]:
-    meeting = timeline.engagement.meeting(key)
-    span = timeline.meeting_span(key)
-    return {
-        "key": meeting.key,
-        "name": meeting.name,
-        "kind": meeting.kind,
-        "phase": meeting.phase,
-        "start": span[0] if span else None,
-        "end": span[1] if span else None,
-        "location": meeting.location,
-        "attendees": list(meeting.attendees),
+        "meetings": [
+            {
+                "key": m.key,
+                "name": m.name,
+                "kind": m.kind,
+                "phase": engagement.meeting(m.key).phase,
+                "start": m.span.start,
+                "end": m.span.end,
+                "start_rule": _rule(engagement.meeting(m.key).start),
+                "end_rule": _rule(engagement.meeting(m.key).end),
+                "waiting": m.span.waiting or None,
+                "location": engagement.meeting(m.key).location,
+                "attendees": list(engagement.meeting(m.key).attendees),
+                "state": m.state,
+            }
+            for m in verdict.meetings
+        ],
+        "deadlines": [
+            {
+                "key": d.key,
+                "name": d.name,
+                "date": timeline.resolve(d.date, verdict.progress, due=True).value,
+                "date_rule": _rule(d.date),
+            }
+            for d in engagement.deadlines
+        ],
     }
 
 
@@ -133,10 +163,9 @@ def _span(start: dt.date, end: dt.date) -> str:
     return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
 
 
-def describe(engagement: Engagement, session: Session) -> str:
-    """The engagement for people: a header and one table per part."""
-    timeline = engagement.timeline
-    ledger = session.read_ledger(engagement, session.ledger_path)
+def describe(verdict: Verdict) -> str:
+    """The engagement for people: a header and one table per part, states as of today."""
+    engagement, timeline = verdict.engagement, verdict.timeline
     budgets = sum((p.days for p in engagement.phases), start=0)
     lines = [
         engagement.title,
@@ -147,6 +176,12 @@ def describe(engagement: Engagement, session: Session) -> str:
         f"Cap:         {format_budget(engagement.max_days)} days "
         f"(phase budgets add up to {format_budget(budgets)}); "
         f"{format_budget(engagement.hours_per_day)} hours a day; time zone {engagement.timezone}",
+        f"State:       {verdict.reason} (as of {verdict.as_of})",
+    ]
+    if engagement.dates:
+        named = (f"{key} {value or 'to be agreed'}" for key, value in engagement.dates.items())
+        lines.append(f"Dates:       {', '.join(named)}")
+    lines += [
         "",
         "Phases",
         table(
@@ -166,32 +201,28 @@ def describe(engagement: Engagement, session: Session) -> str:
         "",
         "Deliverables",
         table(
-            ("key", "deliverable", "phase", "due", "depends on", "status"),
+            ("key", "deliverable", "phase", "due", "review / revision", "depends on", "last status", "state"),
             [
                 (
                     d.key,
                     d.name,
-                    d.phase,
-                    timeline.due(d.key),
-                    ", ".join(d.depends_on),
-                    _status(ledger.current_status(d.key)),
+                    d.deliverable.phase,
+                    d.due.describe() + (f" ({d.due.rule})" if d.due.rule and d.due.value else ""),
+                    f"{d.deliverable.review_days} / {d.deliverable.revision_days} wd",
+                    ", ".join(d.deliverable.depends_on),
+                    f"{d.status} {d.since}" if d.since else d.status,
+                    d.state + (f": {d.reason}" if d.reason != d.state else ""),
                 )
-                for d in engagement.deliverables
+                for d in verdict.deliverables
             ],
         ),
         "",
         "Meetings",
         table(
-            ("key", "meeting", "kind", "when", "location"),
+            ("key", "meeting", "kind", "when", "location", "state"),
             [
-                (
-                    m.key,
-                    m.name,
-                    m.kind,
-                    _when(timeline.meeting_span(m.key)),
-                    m.location,
-                )
-                for m in engagement.meetings
+                (m.key, m.name, m.kind, m.span.text(), engagement.meeting(m.key).location, m.state)
+                for m in verdict.meetings
             ],
         ),
         "",
@@ -199,31 +230,12 @@ def describe(engagement: Engagement, session: Session) -> str:
         table(
             ("key", "deadline", "date"),
             [
-                (d.key, d.name, f"{d.date:%Y-%m-%d %H:%M}" if isinstance(d.date, dt.datetime) else d.date)
+                (d.key, d.name, timeline.resolve(d.date, verdict.progress, due=True).describe())
                 for d in engagement.deadlines
             ],
         ),
     ]
     return "\n".join(lines)
-
-
-def _status(change: object) -> str:
-    from engage.ledger import StatusChange
-
-    if isinstance(change, StatusChange):
-        return f"{change.status} {change.date.isoformat()}"
-    return "not yet submitted"
-
-
-def _when(span: tuple[dt.date | dt.datetime, dt.date | dt.datetime] | None) -> str:
-    if span is None:
-        return "to be agreed"
-    start, end = span
-    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
-        if start.date() == end.date():
-            return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-        return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
-    return _span(day_of(start), day_of(end))
 
 
 COMMANDS = [init, show]

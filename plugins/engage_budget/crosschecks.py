@@ -1,0 +1,134 @@
+"""Cross-checks between the schedule and the ledger: dates that contradict what they depend on,
+overlapping windows, overbooked days and work dated where it cannot count."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from fractions import Fraction
+
+from engage import Engagement, Finding, Ledger, hookimpl
+from engage.parsing import format_days, plural
+from engage.timeline import day_of
+from engage.verdict import Verdict, judge
+
+check = hookimpl(specname="engage_budget_checks")
+
+
+def _happened(verdict: Verdict, key: str) -> tuple[str, dt.date | None]:
+    """The name of a deliverable or meeting and the day it happened (submitted, or held), if it has."""
+    engagement = verdict.engagement
+    if key in {m.key for m in engagement.meetings}:
+        meeting = verdict.meeting(key)
+        held = meeting.outcome_date if meeting.state in ("held", "validated", "changes requested") else None
+        return meeting.name, held
+    return engagement.deliverable(key).name, verdict.progress.event(key, "submitted")
+
+
+def _planned(verdict: Verdict, key: str) -> tuple[str, dt.date | None]:
+    """The name of a deliverable or meeting and the day it is planned for (due, or its last day)."""
+    engagement = verdict.engagement
+    if key in {m.key for m in engagement.meetings}:
+        meeting = verdict.meeting(key)
+        return meeting.name, day_of(meeting.span.end) if meeting.span.end is not None else None
+    found = verdict.deliverable(key)
+    return found.name, found.due.day
+
+
+@check
+def dates_agree(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """A deliverable due before what it depends on, or after the engagement's last day; a status
+    recorded before what it depends on happened."""
+    verdict = judge(engagement, ledger, today)
+    last_day = verdict.timeline.last_phase_end
+    for d in verdict.deliverables:
+        where = {"phase": d.deliverable.phase, "deliverable": d.key}
+        due = d.due.day
+        if due is not None and due > last_day:
+            yield Finding(
+                "warning",
+                "due-after-end",
+                f"{d.name}: due {due}, after the engagement's last day {last_day}",
+                date=due,
+                **where,
+            )
+        submitted = verdict.progress.event(d.key, "submitted")
+        for dep in d.deliverable.depends_on:
+            name, planned = _planned(verdict, dep)
+            if due is not None and planned is not None and due < planned:
+                yield Finding(
+                    "warning",
+                    "due-before-dependency",
+                    f"{d.name}: due {due}, before {name} ({planned}), which it depends on",
+                    date=due,
+                    **where,
+                )
+            name, happened = _happened(verdict, dep)
+            if submitted is not None and (happened is None or submitted < happened):
+                when = f"on {happened}" if happened else "not yet"
+                yield Finding(
+                    "warning",
+                    "status-before-dependency",
+                    f"{d.name}: submitted {submitted}, but {name}, which it depends on, happened {when}",
+                    date=submitted,
+                    **where,
+                )
+
+
+@check
+def windows_apart(engagement: Engagement) -> Iterator[Finding]:
+    """Phase windows fixed by the schedule (not planned by engage) that overlap."""
+    timeline = engagement.timeline
+    fixed = [(p, timeline.window(p.key)) for p in engagement.phases if not timeline.window(p.key).planned]
+    for i, (first, a) in enumerate(fixed):
+        for second, b in fixed[i + 1 :]:
+            if a.start <= b.end and b.start <= a.end:
+                yield Finding(
+                    "warning",
+                    "windows-overlap",
+                    f"{first.name} ({a.start} – {a.end}) and {second.name} ({b.start} – {b.end}) overlap",
+                    phase=second.key,
+                    date=max(a.start, b.start),
+                )
+
+
+@check
+def days_that_count(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """One consultant booking more than a day on one date; entries dated after today (not counted
+    until their date) or after the engagement was closed."""
+    per_person: dict[tuple[str, dt.date], Fraction] = defaultdict(Fraction)
+    for entry in ledger.entries():
+        per_person[(entry.consultant, entry.date)] += entry.days
+    for (consultant, day), days in sorted(per_person.items(), key=lambda item: item[0][1]):
+        if days > 1:
+            who = consultant or "the consultant"
+            yield Finding(
+                "warning",
+                "day-overbooked",
+                f"{who} logged {format_days(days)} days on {day}; one person works at most one day a day",
+                date=day,
+            )
+    if ledger.beyond:
+        total = sum((e.days for e in ledger.beyond), start=Fraction(0))
+        dates = sorted({e.date for e in ledger.beyond})
+        shown = ", ".join(str(day) for day in dates[:5]) + (" …" if len(dates) > 5 else "")
+        yield Finding(
+            "warning",
+            "work-in-future",
+            f"{plural(len(ledger.beyond), 'entry', 'entries')} ({format_days(total)} days) "
+            f"dated after {today}: {shown}; not counted until their date",
+            date=dates[0],
+        )
+    closing = judge(engagement, ledger, today).closing
+    if closing is not None:
+        after = [e for e in ledger.entries() if e.date > closing.date]
+        if after:
+            total = sum((e.days for e in after), start=Fraction(0))
+            yield Finding(
+                "warning",
+                "work-after-close",
+                f"{format_days(total)} days logged after the engagement was closed on {closing.date}: "
+                + ", ".join(sorted({str(e.date) for e in after})[:5]),
+                date=after[0].date,
+            )

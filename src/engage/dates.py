@@ -1,0 +1,140 @@
+"""Relative dates in schedules: the rule grammar ("5 working days after deliverable draft returned")."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+UNITS = {
+    "working day": "working days",
+    "working days": "working days",
+    "day": "days",
+    "days": "days",
+    "calendar day": "days",
+    "calendar days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
+}
+EVENTS = ("submitted", "returned", "accepted")
+TO_BE_AGREED = "to be agreed"
+RULE_HELP = (
+    "a date (2021-11-23), or a rule such as 'end of phase prep', "
+    "'5 working days after start', '2 weeks before meeting validation', "
+    "'5 working days after deliverable draft returned' or '3 months after award' (a [dates] key)"
+)
+
+_KEY = r"[a-z0-9][a-z0-9_.-]*"
+_OFFSET = re.compile(
+    r"^(?P<count>\d{1,4})\s+(?P<unit>working\s+days?|calendar\s+days?|days?|weeks?|months?)\s+"
+    r"(?P<direction>after|before)\s+(?P<ref>.+)$"
+)
+_PHASE = re.compile(rf"^(?P<edge>start|end) of phase (?P<key>{_KEY})$")
+_DELIVERABLE = re.compile(rf"^deliverable (?P<key>{_KEY}) (?P<event>{'|'.join(EVENTS)})$")
+_MEETING = re.compile(rf"^meeting (?P<key>{_KEY})$")
+_NAMED = re.compile(rf"^(?P<key>{_KEY})$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a rule counts from.
+
+    ``kind`` is ``start`` (the engagement's first day), ``phase-start``,
+    ``phase-end``, ``date`` (a key of the schedule's ``[dates]`` table),
+    ``deliverable`` (with ``event``: submitted, returned or accepted) or
+    ``meeting``.
+    """
+
+    kind: str
+    key: str = ""
+    event: str = ""
+
+    @property
+    def from_ledger(self) -> bool:
+        """True when only a recorded event (a status, a meeting held) can fix this date."""
+        return self.kind == "deliverable"
+
+    def text(self) -> str:
+        """The reference as a schedule writes it."""
+        if self.kind == "start":
+            return "start"
+        if self.kind in ("phase-start", "phase-end"):
+            return f"{self.kind.split('-')[1]} of phase {self.key}"
+        if self.kind == "deliverable":
+            return f"deliverable {self.key} {self.event}"
+        if self.kind == "meeting":
+            return f"meeting {self.key}"
+        return self.key
+
+
+@dataclass(frozen=True)
+class DateRule:
+    """A date written relative to something: ``count`` ``unit`` after (sign 1) or before (-1) ``ref``."""
+
+    ref: Ref
+    count: int = 0
+    unit: str = "days"  # "working days", "days", "weeks" or "months"
+    sign: int = 1
+
+    @property
+    def text(self) -> str:
+        """The rule as a schedule writes it, normalised."""
+        if self.count == 0:
+            return self.ref.text()
+        unit = self.unit if self.count != 1 else self.unit[:-1]
+        return f"{self.count} {unit} {'after' if self.sign > 0 else 'before'} {self.ref.text()}"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_rule(text: str) -> DateRule:
+    """Read a rule; raises ValueError saying what is accepted."""
+    original = " ".join(text.strip().split())
+    words = original.lower()
+    count, unit, sign = 0, "days", 1
+    match = _OFFSET.match(words)
+    if match:
+        count = int(match.group("count"))
+        unit = UNITS[" ".join(match.group("unit").split())]
+        sign = 1 if match.group("direction") == "after" else -1
+        words = match.group("ref")
+    ref = _parse_ref(words)
+    if ref.kind == "date" and ref.key not in original:  # keys are lower-case: "COB" is no key
+        raise ValueError(f"cannot read {original!r}")
+    return DateRule(ref, count, unit, sign)
+
+
+def _parse_ref(words: str) -> Ref:
+    if words in ("start", "the start"):
+        return Ref("start")
+    if match := _PHASE.match(words):
+        return Ref(f"phase-{match.group('edge')}", match.group("key"))
+    if match := _DELIVERABLE.match(words):
+        return Ref("deliverable", match.group("key"), match.group("event"))
+    if match := _MEETING.match(words):
+        return Ref("meeting", match.group("key"))
+    if words.startswith(("deliverable ", "meeting ", "start of", "end of")):
+        raise ValueError(f"cannot read {words!r}")
+    if match := _NAMED.match(words):
+        return Ref("date", match.group("key"))
+    raise ValueError(f"cannot read {words!r}")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month ``months`` later (earlier if negative), clipped to the month's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last))
+
+
+def shift_calendar(day: dt.date, rule: DateRule) -> dt.date:
+    """``day`` moved by a calendar-day, week or month rule (not working days)."""
+    if rule.unit == "months":
+        return add_months(day, rule.sign * rule.count)
+    days = rule.count * (7 if rule.unit == "weeks" else 1)
+    return day + dt.timedelta(days=rule.sign * days)
