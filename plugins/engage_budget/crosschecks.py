@@ -17,12 +17,15 @@ check = hookimpl(specname="engage_budget_checks")
 
 
 def _happened(verdict: Verdict, key: str) -> tuple[str, dt.date | None]:
-    """The name of a deliverable or meeting and the day it happened (submitted, or held), if it has."""
+    """The name of a deliverable or meeting and the day it happened: submitted; or held as recorded,
+    else as planned (a meeting nobody recorded is taken to have been held on its date)."""
     engagement = verdict.engagement
     if key in {m.key for m in engagement.meetings}:
         meeting = verdict.meeting(key)
-        held = meeting.outcome_date if meeting.state in ("held", "validated", "changes requested") else None
-        return meeting.name, held
+        if meeting.state in ("held", "validated", "changes requested"):
+            return meeting.name, meeting.outcome_date
+        planned = meeting.span.start if meeting.state == "planned" else None
+        return meeting.name, day_of(planned) if planned is not None else None
     return engagement.deliverable(key).name, verdict.progress.event(key, "submitted")
 
 

@@ -153,7 +153,7 @@ def _vevent(engagement: Engagement, item: Item, view: View) -> Event:
     if event.categories:
         component.add("categories", list(event.categories))
     cancelled = revision.cancelled or event.status == "cancelled"
-    component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    component.add("status", "CANCELLED" if cancelled else event.status.upper())
     component.add("transp", "OPAQUE" if _is_meeting(event) else "TRANSPARENT")
     supervisor = engagement.supervisor
     if view.audience == SUPERVISOR and supervisor.email:

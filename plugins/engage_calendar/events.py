@@ -58,13 +58,16 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
         )
     for m in verdict.meetings:
         meeting = engagement.meeting(m.key)
-        if m.span.start is None:
+        # Postponed to a date still to be agreed: the event stays where it was, marked tentative,
+        # so the same UID moves once a new date is recorded (clients keep it, unlike a removal).
+        start, end = (m.span.start, m.span.end) if m.span.was is None else m.span.was
+        if start is None:
             continue
         yield CalendarEvent(
             key=f"meeting.{m.key}",
-            title=m.name,
-            start=m.span.start,
-            end=m.span.end,
+            title=m.name if m.span.was is None else f"Postponed, date to be agreed: {m.name}",
+            start=start,
+            end=end,
             location=meeting.location,
             attendees=meeting.attendees,
             description=_lines(
@@ -77,7 +80,7 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
                 *waiting.get(m.key, ()),
             ),
             categories=(meeting.kind,),
-            status="cancelled" if m.state == "cancelled" else "confirmed",
+            status="cancelled" if m.state == "cancelled" else "tentative" if m.span.was else "confirmed",
         )
     for phase in engagement.phases:
         window = timeline.window(phase.key)

@@ -66,7 +66,9 @@ class CalendarEvent:
     attendees: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     alarm: bool = False
-    status: str = "confirmed"  # "confirmed", or "cancelled" for a meeting called off (versionadded 0.2)
+    # "confirmed"; "tentative" for a meeting postponed to a date to be agreed; "cancelled" for one
+    # called off (versionadded 0.2).
+    status: str = "confirmed"
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,11 @@ class Progress:
         """A meeting's outcomes in the order they happened."""
         return sorted(self.ledger.meeting_outcomes(meeting), key=lambda o: (o.date, o.recorded_at))
 
+    def cancelled(self, meeting: str) -> bool:
+        """True when the meeting's latest outcome is a cancellation."""
+        outcomes = self.outcomes(meeting)
+        return bool(outcomes) and outcomes[-1].outcome == "cancelled"
+
     def moved(self, meeting: str) -> Move | None:
         """Where a postponement left the meeting: moved to a day, or to be agreed; None if never moved.
 

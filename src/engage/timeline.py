@@ -64,6 +64,8 @@ class Span:
     end: dt.date | dt.datetime | None
     rule: str | None = None
     waiting: str = ""
+    # Where a postponement left the date to be agreed: the dates it had, for the calendar to mark.
+    was: tuple[dt.date | dt.datetime, dt.date | dt.datetime] | None = None
 
     def text(self) -> str:
         """The dates for a table ('2021-11-23 – 2021-11-26') or what they wait for."""
@@ -149,9 +151,10 @@ class Timeline:
         """
         if not isinstance(when, DateRule):
             return Resolved(when)
-        base, waiting = self._reference(when.ref, progress)
+        base, event = self._reference(when.ref, progress)
         if base is None:
-            return Resolved(None, when.text, waiting if when.count == 0 else f"{when.text} ({waiting})")
+            offset = when.text[: -len(when.ref.text())].strip()
+            return Resolved(None, when.text, f"{offset} {event}" if offset else f"on {event}")
         if when.unit == "working days":
             day = self.working_days_after(base, when.sign * when.count)
         else:
@@ -162,6 +165,7 @@ class Timeline:
         return Resolved(day, when.text)
 
     def _reference(self, ref: Ref, progress: Progress | None) -> tuple[dt.date | None, str]:
+        """The date a rule counts from, or None and the event it waits for ('Draft report is returned')."""
         engagement = self.engagement
         if ref.kind == "start":
             return engagement.start, ""
@@ -169,14 +173,16 @@ class Timeline:
             window = self.windows[ref.key]
             return (window.start if ref.kind == "phase-start" else window.end), ""
         if ref.kind == "date":
-            return engagement.dates.get(ref.key), f"{ref.key} is to be agreed"
+            return engagement.dates.get(ref.key), f"{ref.key} (to be agreed)"
         if ref.kind == "meeting":
-            span = self.meeting_span(ref.key, progress)
             name = engagement.meeting(ref.key).name
-            return (day_of(span.start) if span.start else None), f"{name}: {span.waiting}"
+            if progress is not None and progress.cancelled(ref.key):
+                return None, f"{name}, which was cancelled"
+            span = self.meeting_span(ref.key, progress)
+            return (day_of(span.start) if span.start else None), f"{name} ({span.waiting})"
         name = engagement.deliverable(ref.key).name
         happened = progress.event(ref.key, ref.event) if progress is not None else None
-        return happened, f"waits until {name} is {ref.event}"
+        return happened, f"{name} is {ref.event}"
 
     def due(self, deliverable_key: str, progress: Progress | None = None) -> Resolved:
         """The date a deliverable is due, or what it waits for."""
@@ -198,7 +204,13 @@ class Timeline:
         moved = progress.moved(meeting_key) if progress is not None else None
         if moved is not None:
             if moved.to is None:
-                return Span(None, None, rule, f"postponed on {moved.date}, date to be agreed")
+                return Span(
+                    None,
+                    None,
+                    rule,
+                    f"postponed on {moved.date}, date to be agreed",
+                    (start.value, end.value),
+                )
             return _moved(start.value, end.value, moved.to, rule)
         return Span(start.value, end.value, rule)
 

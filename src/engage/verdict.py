@@ -28,8 +28,8 @@ MEETING_STATES = {
     "postponed": "postponed",
     "cancelled": "cancelled",
 }
-# Error findings whose state the verdict already gives from its own figures.
-COVERED = {"phase-over-budget": "over", "over-cap": "over", "deliverable-late": "late"}
+# Error findings that restate what the verdict already judged from the same figures.
+COVERED = {"phase-over-budget", "over-cap", "deliverable-late"}
 
 
 @dataclass(frozen=True)
@@ -189,6 +189,10 @@ class Verdict:
             head = f"closed on {self.closing.date} ({self.closing.outcome})"
             return "closed", head + (f"; left open: {'; '.join(left)}" if left else "")
         found: list[tuple[str, str]] = [(p.state, p.reason) for p in self.phases if p.state != "on track"]
+        used, cap = self.ledger.days_used(), self.engagement.max_days
+        if used > cap:
+            over = f"over: {format_days(used)} of {format_budget(cap)} days used, over the cap"
+            found.append(("over", over))
         for d in self.deliverables:
             if d.state == "late":
                 found.append(("late", f"late: {d.name} {d.reason}"))
@@ -201,9 +205,8 @@ class Verdict:
                     ("at risk", f"at risk: {m.name} cancelled; {'; '.join(dependents)} depend on it")
                 )
         for f in self.findings:
-            if f.severity == "error":
-                state = COVERED.get(f.code, "problem")
-                found.append((state, f"{state}: {f.message}"))
+            if f.severity == "error" and f.code not in COVERED:  # the verdict's own figures cover those
+                found.append(("problem", f"problem: {f.message}"))
         if not found:
             return "on track", "on track"
         worst = min(STATE_ORDER.index(state) for state, _ in found)
@@ -236,6 +239,9 @@ class Verdict:
         due = timeline.due(deliverable.key, self.progress)
         history = [c for c in self.progress.history(deliverable.key) if c.date <= until]
         replaced_on = self._replaced_on(deliverable.key, until)
+        # A returned deliverable that another replaces (a draft, by the final) is revised into that
+        # one: its own cycle owes nothing more, and the replacement's due date carries the lateness.
+        successor = next((d for d in self.engagement.deliverables if d.replaces == deliverable.key), None)
         stop = min(until, replaced_on) if replaced_on else until
         deadline, holder, late = due.day, "consultant", 0
         handed_over: dt.date | None = None
@@ -245,7 +251,9 @@ class Verdict:
                 holder, handed_over = "client", change.date
             elif change.status == "returned" and holder == "client":
                 holder = "consultant"
-                deadline = timeline.working_days_after(change.date, deliverable.revision_days)
+                deadline = (
+                    None if successor else timeline.working_days_after(change.date, deliverable.revision_days)
+                )
             elif change.status == "accepted":
                 if holder == "consultant":  # accepted with no submission (a merged ledger): handed over then
                     late += _days_past(deadline, change.date)
@@ -279,8 +287,11 @@ class Verdict:
             held = len(self.timeline.working_days(handed_over + dt.timedelta(days=1), until))
             text = f"with the client for {plural(held, 'working day')}, {deliverable.review_days} allowed"
             return ("review overdue" if held > deliverable.review_days else "with client"), text
+        if deadline is None and handed_over is not None:
+            successor = next(d.name for d in self.engagement.deliverables if d.replaces == deliverable.key)
+            return "returned", f"returned; {successor} replaces it"
         if deadline is None:
-            return "waiting", due.waiting
+            return "waiting", f"waiting: due {due.waiting}"
         if until > deadline:
             return "late", late_text
         if handed_over is not None:

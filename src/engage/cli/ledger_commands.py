@@ -18,7 +18,7 @@ from engage.figures import cap_summary, usage_of
 from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, StatusChange, Void
 from engage.model import Engagement
 from engage.output import csv_text, json_text, table
-from engage.parsing import DATE_HELP, format_days, parse_amount, parse_date, parse_week
+from engage.parsing import DATE_HELP, format_days, parse_amount, parse_date, parse_week, plural
 from engage.session import Session, pass_session
 
 CONSULTANT_VAR = "ENGAGE_CONSULTANT"
@@ -146,8 +146,17 @@ def entries(session: Session, week: str | None, phase: str | None, show_all: boo
         click.echo(csv_text(headers, rows), nl=False)
         return
     click.echo(table(headers, [[*row[:5], str(row[5]).replace("\n", " ⏎ "), *row[6:]] for row in rows]))
-    total = sum((e.days for e in chosen if not ledger.is_void(e.id)), start=Fraction(0))
-    click.echo(f"{len(chosen)} entries, {format_days(total)} days")
+    live = [e for e in chosen if not ledger.is_void(e.id)]
+    total = sum((e.days for e in live), start=Fraction(0))
+    click.echo(f"{plural(len(chosen), 'entry', 'entries')}, {format_days(total)} days")
+    today = session.today()
+    ahead = [e for e in live if e.date > today]
+    if ahead:  # counted as status and budget count them: from their date on
+        days = format_days(sum((e.days for e in ahead), start=Fraction(0)))
+        click.echo(
+            f"{plural(len(ahead), 'entry', 'entries')} ({days} days) dated after today ({today}): "
+            "not counted by status or budget until their date"
+        )
 
 
 @click.command()

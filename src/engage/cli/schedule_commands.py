@@ -12,7 +12,7 @@ import click
 
 from engage.errors import EngageError
 from engage.output import json_text, table
-from engage.parsing import format_budget
+from engage.parsing import DATE_HELP, format_budget, parse_date
 from engage.session import Session, pass_session
 from engage.verdict import Verdict, judge
 
@@ -59,8 +59,9 @@ def init(file: Path) -> None:
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["plain", "json"]), default="plain", show_default=True)
+@click.option("--as-of", "as_of", help=f"States as of this date: {DATE_HELP} (default today).")
 @pass_session
-def show(session: Session, fmt: str) -> None:
+def show(session: Session, fmt: str, as_of: str | None) -> None:
     """Show the engagement: phases with windows and budgets, deliverables, meetings, deadlines.
 
     \b
@@ -68,7 +69,7 @@ def show(session: Session, fmt: str) -> None:
       engage -s schedules/ijm-kenya-pap-strategic-plan.toml show --format json
     """
     engagement = session.engagement
-    today = session.today()
+    today = parse_date(as_of, session.today()) if as_of else session.today()
     verdict = judge(engagement, session.read_ledger(engagement, session.ledger_path).until(today), today)
     if fmt == "json":
         click.echo(json_text(engagement_dict(verdict)))
@@ -211,7 +212,11 @@ def describe(verdict: Verdict) -> str:
                     f"{d.deliverable.review_days} / {d.deliverable.revision_days} wd",
                     ", ".join(d.deliverable.depends_on),
                     f"{d.status} {d.since}" if d.since else d.status,
-                    d.state + (f": {d.reason}" if d.reason != d.state else ""),
+                    d.state
+                    if d.state == "waiting"
+                    else d.reason
+                    if d.reason.startswith(d.state)
+                    else f"{d.state}: {d.reason}",
                 )
                 for d in verdict.deliverables
             ],
