@@ -18,6 +18,9 @@ SCHEDULES = ROOT / "schedules"
 IJM = SCHEDULES / "ijm-kenya-pap-strategic-plan.toml"
 DEFENDERS = SCHEDULES / "defenders-coalition-protection-policy.toml"
 SEEDS = {"ijm": IJM, "defenders": DEFENDERS}
+# Schedules modelled on more real ToRs, besides the two seeds.
+GEO = SCHEDULES / "geo-lima-callao-assessment.toml"
+SCHEDULE_FILES = {**SEEDS, "geo": GEO}
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +63,8 @@ def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = No
 
 
 def copy_seed(name: str, folder: Path) -> Seed:
-    target = folder / SEEDS[name].name
-    shutil.copy(SEEDS[name], target)
+    target = folder / SCHEDULE_FILES[name].name
+    shutil.copy(SCHEDULE_FILES[name], target)
     return Seed(name, target)
 
 
@@ -79,6 +82,12 @@ def ijm(tmp_path: Path) -> Seed:
 @pytest.fixture
 def defenders(tmp_path: Path) -> Seed:
     return copy_seed("defenders", tmp_path)
+
+
+@pytest.fixture
+def geo(tmp_path: Path) -> Seed:
+    """GEO Lima & Callao: relative due dates and a review cycle."""
+    return copy_seed("geo", tmp_path)
 
 
 def one_line_error(result: Result, *fragments: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
 from engage import ledger as ledger_file
@@ -41,7 +43,7 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
     status = status.lower()
     today = session.today()
     date = parse_date(day, today)
-    _not_ahead(date, today, "a status")
+    _not_ahead(date, today, f"{deliverable.name}: {status}")
     history = Progress(session.ledger()).history(key)
     check_status(history, status, date, deliverable.name)
     record = ledger_file.new_record(
@@ -81,7 +83,7 @@ def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, 
     outcome = outcome.lower()
     today = session.today()
     date = parse_date(day, today)
-    _not_ahead(date, today, "an outcome")
+    _not_ahead(date, today, f"{found.name}: {outcome}")
     fields: dict[str, object] = {"meeting": key, "outcome": outcome, "date": date.isoformat(), "note": note}
     if to is not None:
         if outcome != "postponed":
@@ -123,7 +125,7 @@ def close(session: Session, day: str, outcome: str, note: str) -> None:
     """
     today = session.today()
     date = parse_date(day, today)
-    _not_ahead(date, today, "a close")
+    _not_ahead(date, today, "close")
     ledger = session.ledger()
     closing = ledger.closing()
     if closing is not None:
@@ -136,10 +138,10 @@ def close(session: Session, day: str, outcome: str, note: str) -> None:
     _say_verdict(session, "")
 
 
-def _not_ahead(date: object, today: object, what: str) -> None:
-    if date > today:  # type: ignore[operator]
+def _not_ahead(date: dt.date, today: dt.date, subject: str) -> None:
+    if date > today:
         raise EngageError(
-            f"{date} is in the future; {what} records what happened: give today or an earlier date"
+            f"{subject}: {date} is in the future; record what has happened, dated today or earlier"
         )
 
 
