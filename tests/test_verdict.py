@@ -1,0 +1,238 @@
+"""One verdict: every output gives the same states and figures; meetings that change; closing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from icalendar import Calendar
+
+from conftest import Seed, copy_seed, invoke, one_line_error
+from engage.parsing import today_in
+
+
+def ics_events(seed: Seed) -> dict[str, object]:
+    result = seed.run("calendar")
+    assert result.exit_code == 0, result.stderr
+    calendar = Calendar.from_ical(result.stdout_bytes)
+    return {".".join(str(e["UID"]).split(".")[:2]): e for e in calendar.walk("VEVENT")}
+
+
+@pytest.fixture
+def geo_now(geo: Seed) -> tuple[Seed, dt.date]:
+    """GEO Lima started on the Monday three weeks ago, so that 'today' is inside its life: the draft
+    was submitted a working day late, the workshop asked for changes and returned it."""
+    today = today_in("America/Lima")
+    monday = today - dt.timedelta(days=today.weekday() + 21)
+    geo.rewrite("start = 2004-03-01", f"start = {monday}")
+    plan = json.loads(geo.run("show", "--format", "json").stdout)
+    due = dt.date.fromisoformat(plan["deliverables"][0]["due"])
+    late_by_a_day = due + dt.timedelta(days=3 if due.weekday() == 4 else 1)
+    workshop = plan["meetings"][0]["start"]
+    for args in (
+        ("log", "3", "--phase", "draft", "--date", str(monday)),
+        ("deliver", "draft", "--status", "submitted", "--date", str(late_by_a_day)),
+        (
+            "meeting",
+            "workshop",
+            "--outcome",
+            "changes-requested",
+            "--date",
+            str(max(late_by_a_day, dt.date.fromisoformat(workshop))),
+            "--note",
+            "more maps",
+        ),
+        (
+            "deliver",
+            "draft",
+            "--status",
+            "returned",
+            "--date",
+            str(max(late_by_a_day, dt.date.fromisoformat(workshop))),
+        ),
+    ):
+        result = geo.run(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+    return geo, today
+
+
+def test_every_output_gives_the_same_verdict(geo_now: tuple[Seed, dt.date], tmp_path) -> None:
+    geo, today = geo_now
+    as_of = str(today)
+    [status] = json.loads(geo.run("status", "--as-of", as_of, "--format", "json").stdout)
+    verdict = {d["key"]: (d["state"], d["days_late"], d["due"]) for d in status["deliverables"]}
+    assert (
+        verdict["draft"][0] == "returned" and verdict["draft"][1] > 0
+    )  # late once, now revised into the final
+    assert status["state"] in ("late", "at risk", "on track", "over")
+    assert status["reason"].startswith(status["state"])
+    assert [(m["key"], m["state"], m["outcome"]) for m in status["meetings"]] == [
+        ("workshop", "changes requested", "changes-requested")
+    ]
+
+    # show, as of the same date
+    shown = json.loads(geo.run("show", "--format", "json", "--as-of", as_of).stdout)
+    assert {d["key"]: (d["state"], d["days_late"], d["due"]) for d in shown["deliverables"]} == verdict
+    assert (shown["state"], shown["reason"]) == (status["state"], status["reason"])
+
+    # a portfolio holding it gives the same rows and the same state
+    other = copy_seed("defenders", tmp_path)
+    portfolio = json.loads(
+        invoke("status", "--as-of", as_of, "--format", "json", str(geo.path), str(other.path)).stdout
+    )
+    mine = next(r for r in portfolio if r["id"] == "geo-lima-callao-2004")
+    assert mine["deliverables"] == status["deliverables"] and mine["state"] == status["state"]
+
+    # budget: a deliverable-late error exactly for each late deliverable, with its days
+    findings = json.loads(geo.run("budget", "--as-of", as_of, "--format", "json").stdout)
+    late = {f["deliverable"]: f["message"] for f in findings if f["code"] == "deliverable-late"}
+    assert set(late) == {key for key, (state, _, _) in verdict.items() if state == "late"}
+    for key, message in late.items():
+        assert f"{verdict[key][1]} day" in message
+
+    # the calendar's descriptions, as of today
+    found = ics_events(geo)
+    for key, (state, _, due) in verdict.items():
+        if due is None:
+            assert f"deliverable.{key}" not in found
+        else:
+            assert f"State: {state}" in str(found[f"deliverable.{key}"]["DESCRIPTION"])
+
+    # every text format names each state and reason the JSON gives
+    for fmt in ("plain", "github", "html"):
+        text = geo.run("status", "--as-of", as_of, "--format", fmt).stdout
+        for d in status["deliverables"]:
+            assert d["state"] in text and d["reason"].split(";")[0] in text.replace("&#x27;", "'"), (fmt, d)
+        assert status["reason"].split(" (and")[0] in text.replace("&#x27;", "'"), fmt
+    rows = list(csv.reader(io.StringIO(geo.run("status", "--as-of", as_of, "--format", "csv").stdout)))
+    states = {row[0]: row[3] for row in rows if len(row) > 3 and row[0] in verdict}
+    assert states == {key: state for key, (state, _, _) in verdict.items()}
+
+
+MEETINGS = {"ijm": "validation", "defenders": "validation", "geo": "workshop"}
+
+
+@pytest.mark.parametrize("name", sorted(MEETINGS))
+def test_cancelled_meeting_everywhere(tmp_path, name: str) -> None:
+    seed = copy_seed(name, tmp_path)
+    key = MEETINGS[name]
+    plan = json.loads(seed.run("show", "--format", "json").stdout)
+    meeting = next(m for m in plan["meetings"] if m["key"] == key)
+    day = dt.date.fromisoformat(meeting["start"]) - dt.timedelta(days=3)
+    before = ics_events(seed)[f"meeting.{key}"]
+    assert str(before["STATUS"]) == "CONFIRMED"
+    assert seed.run("meeting", key, "--outcome", "cancelled", "--date", str(day)).exit_code == 0
+
+    after = ics_events(seed)[f"meeting.{key}"]
+    assert str(after["STATUS"]) == "CANCELLED" and after["SEQUENCE"] == before["SEQUENCE"] + 1
+    assert str(after["UID"]) == str(before["UID"])
+    [status] = json.loads(seed.run("status", "--as-of", str(day), "--format", "json").stdout)
+    assert next(m for m in status["meetings"] if m["key"] == key)["state"] == "cancelled"
+    assert meeting["name"] not in [m["name"] for m in status["milestones"]]
+    findings = json.loads(seed.run("budget", "--as-of", str(day), "--format", "json").stdout)
+    dependents = {d["key"] for d in plan["deliverables"] if key in d["depends_on"]}
+    assert {f["deliverable"] for f in findings if f["code"] == "meeting-cancelled"} == dependents
+    assert "cancelled" in seed.run("show").stdout
+
+
+@pytest.mark.parametrize("name", sorted(MEETINGS))
+def test_postponed_meeting_moves_or_waits(tmp_path, name: str) -> None:
+    seed = copy_seed(name, tmp_path)
+    key = MEETINGS[name]
+    plan = json.loads(seed.run("show", "--format", "json").stdout)
+    start = dt.date.fromisoformat(next(m for m in plan["meetings"] if m["key"] == key)["start"])
+    before = ics_events(seed)[f"meeting.{key}"]
+
+    # postponed, date to be agreed: the event stays, tentative, and status says it waits
+    assert (
+        seed.run(
+            "meeting", key, "--outcome", "postponed", "--date", str(start - dt.timedelta(days=2))
+        ).exit_code
+        == 0
+    )
+    waiting = ics_events(seed)[f"meeting.{key}"]
+    assert str(waiting["STATUS"]) == "TENTATIVE" and waiting["SEQUENCE"] == before["SEQUENCE"] + 1
+    assert "date to be agreed" in str(waiting["SUMMARY"])
+    shown = seed.run("show", "--as-of", str(start)).stdout
+    assert "date to be agreed" in shown
+    [status] = json.loads(seed.run("status", "--as-of", str(start), "--format", "json").stdout)
+    moved = next(m for m in status["meetings"] if m["key"] == key)
+    assert (moved["state"], moved["date"]) == ("postponed", None)
+
+    # then moved to an agreed day: same UID, a new date, a higher SEQUENCE
+    new_day = start + dt.timedelta(days=7)
+    assert (
+        seed.run(
+            "meeting",
+            key,
+            "--outcome",
+            "postponed",
+            "--date",
+            str(start - dt.timedelta(days=1)),
+            "--to",
+            str(new_day),
+        ).exit_code
+        == 0
+    )
+    moved_event = ics_events(seed)[f"meeting.{key}"]
+    assert str(moved_event["UID"]) == str(before["UID"])
+    assert moved_event.decoded("DTSTART") == new_day and str(moved_event["STATUS"]) == "CONFIRMED"
+    assert moved_event["SEQUENCE"] == before["SEQUENCE"] + 2
+    [status] = json.loads(seed.run("status", "--as-of", str(start), "--format", "json").stdout)
+    assert next(m for m in status["meetings"] if m["key"] == key)["date"] == str(new_day)
+    (tmp_path / "fresh").mkdir()
+    assert seed.path.read_text() == copy_seed(name, tmp_path / "fresh").path.read_text()  # never rewritten
+
+
+def test_postponed_to_needs_postponed(ijm: Seed) -> None:
+    one_line_error(
+        ijm.run("meeting", "validation", "--outcome", "held", "--date", "2021-12-03", "--to", "2021-12-06"),
+        "--to goes with --outcome postponed",
+    )
+    one_line_error(
+        ijm.run(
+            "meeting", "validation", "--outcome", "postponed", "--date", "2021-12-03", "--to", "2021-12-01"
+        ),
+        "before the postponement",
+    )
+    assert not ijm.ledger.exists()
+
+
+def test_closing_stops_what_grows_and_void_reopens(ijm: Seed, tmp_path) -> None:
+    def template(as_of: str) -> dict:
+        [report] = json.loads(ijm.run("status", "--as-of", as_of, "--format", "json").stdout)
+        return next(d for d in report["deliverables"] if d["key"] == "template") | {
+            "_state": report["state"],
+            "_reason": report["reason"],
+        }
+
+    assert template("2022-06-01")["days_late"] == 191
+    closed = ijm.run("close", "--date", "2021-12-06", "--note", "plan adopted")
+    assert closed.exit_code == 0 and "completed on 2021-12-06" in closed.stdout
+    after = template("2022-06-01")
+    assert after["days_late"] == 14  # 22 Nov to 6 Dec, and no more
+    assert (
+        after["_state"] == "closed" and "left open" in after["_reason"] and "A template" in after["_reason"]
+    )
+    one_line_error(ijm.run("close", "--date", "2021-12-11"), "already closed on 2021-12-06")
+
+    (tmp_path / "other").mkdir()
+    other = copy_seed("defenders", tmp_path / "other")
+    text = invoke("status", "--as-of", "2022-06-01", str(ijm.path), str(other.path)).stdout
+    live, closed_table = text.split("Closed engagements", 1)
+    assert "Facilitation and Consolidation" not in live.split("Portfolio", 1)[1].split("\n\n\n")[0]
+    assert "Facilitation and Consolidation" in closed_table
+
+    logged = ijm.run("log", "1", "--phase", "final", "--date", "2021-12-08")
+    assert logged.exit_code == 0 and "after the engagement was closed on 2021-12-06" in logged.output
+    codes = {
+        f["code"] for f in json.loads(ijm.run("budget", "--as-of", "2022-06-01", "--format", "json").stdout)
+    }
+    assert "work-after-close" in codes
+
+    record = closed.stdout.split("(record ")[1].split(")")[0]
+    assert ijm.run("void", record).exit_code == 0
+    assert template("2022-06-01")["days_late"] == 191  # open again: it grows again
