@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from engage.dates import DateRule
 from engage.figures import phase_usage
 from engage.hooktypes import SEVERITY_ORDER, Finding
 from engage.ledger import Closing, Ledger
@@ -301,15 +302,29 @@ class Verdict:
         return "not due", f"due {deadline}"
 
     def waiting_on_client(self, day: dt.date) -> bool:
-        """True when, on ``day``, every deliverable still open was with the client."""
+        """True when, on ``day``, every deliverable the consultant could work on was with the client.
+
+        A deliverable not yet owed on that day (its due date waits on an event that had not
+        happened, such as the final waiting for the draft's return) is not counted either way.
+        """
         holders = []
         for deliverable in self.engagement.deliverables:
-            replaced = self._replaced_on(deliverable.key, day)
             history = [c for c in self.progress.history(deliverable.key) if c.date <= day]
             last = history[-1].status if history else None
-            if replaced is None and last != "accepted":
-                holders.append(last == "submitted")
+            if self._replaced_on(deliverable.key, day) is not None or last == "accepted":
+                continue
+            if last is None and not self._owed_on(deliverable, day):
+                continue
+            holders.append(last == "submitted")
         return bool(holders) and all(holders)
+
+    def _owed_on(self, deliverable: Deliverable, day: dt.date) -> bool:
+        """False while the deliverable's due date waits on an event that had not happened by ``day``."""
+        rule = deliverable.due
+        if isinstance(rule, DateRule) and rule.ref.kind == "deliverable":
+            happened = self.progress.event(rule.ref.key, rule.ref.event)
+            return happened is not None and happened <= day
+        return True
 
     def _replaced_on(self, key: str, until: dt.date) -> dt.date | None:
         for other in self.engagement.deliverables:
