@@ -213,7 +213,7 @@ def describe(verdict: Verdict) -> str:
                     ", ".join(d.deliverable.depends_on),
                     f"{d.status} {d.since}" if d.since else d.status,
                     d.state
-                    if d.state == "waiting"
+                    if d.reason.startswith(("due ", "waiting"))
                     else d.reason
                     if d.reason.startswith(d.state)
                     else f"{d.state}: {d.reason}",
