@@ -4,6 +4,7 @@ overlapping windows, overbooked days and work dated where it cannot count."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 from fractions import Fraction
@@ -100,16 +101,20 @@ def windows_apart(engagement: Engagement) -> Iterator[Finding]:
 def days_that_count(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
     """One consultant booking more than a day on one date; entries dated after today (not counted
     until their date) or after the engagement was closed."""
-    per_person: dict[tuple[str, dt.date], Fraction] = defaultdict(Fraction)
-    for entry in ledger.entries():
-        per_person[(entry.consultant, entry.date)] += entry.days
-    for (consultant, day), days in sorted(per_person.items(), key=lambda item: item[0][1]):
-        if days > 1:
+    entries = ledger.entries()
+    # Whole numbers of 1/scale day: adding Fractions entry by entry is slow on large ledgers.
+    scale = math.lcm(*{e.days.denominator for e in entries}) if entries else 1
+    per_person: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for entry in entries:
+        per_person[(entry.consultant, entry.date)] += entry.days.numerator * (scale // entry.days.denominator)
+    for (consultant, day), units in sorted(per_person.items(), key=lambda item: item[0][1]):
+        if units > scale:
             who = consultant or "the consultant"
             yield Finding(
                 "warning",
                 "day-overbooked",
-                f"{who} logged {format_days(days)} days on {day}; one person works at most one day a day",
+                f"{who} logged {format_days(Fraction(units, scale))} days on {day}; "
+                "one person works at most one day a day",
                 date=day,
             )
     if ledger.beyond:

@@ -136,7 +136,7 @@ def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) ->
         engagement=engagement,
         week=week,
         as_of=as_of,
-        used=sum((e.days for e in entries), start=Fraction(0)),
+        used=ledger.days_used(),
         this_week=sum((e.days for e in week_entries), start=Fraction(0)),
         phases=phases,
         deliverables=deliverables,
