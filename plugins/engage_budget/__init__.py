@@ -21,7 +21,7 @@ from engage_budget.checks import (
     windows_hold_their_budgets,
     work_on_the_right_days,
 )
-from engage_budget.crosschecks import dates_agree, days_that_count, windows_apart
+from engage_budget.crosschecks import dates_agree, days_that_count, left_open, windows_apart
 from engage_budget.settings import settings_of
 
 __version__ = "0.1.0"
@@ -33,6 +33,7 @@ __all__ = [
     "engagement_cap",
     "findings",
     "forgotten_days",
+    "left_open",
     "meetings_in_their_phase",
     "phase_budgets",
     "windows_apart",

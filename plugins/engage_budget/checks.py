@@ -237,8 +237,11 @@ def burn_rate(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterato
     """At the pace of the last two weeks, a phase that will run out of days before its window ends.
 
     The pace is the phase's own: days logged to it in the last two weeks over
-    the working days of those two weeks that fall inside its window.
+    the working days of those two weeks that fall inside its window. Quiet once the
+    engagement is closed: nothing runs out after the end.
     """
+    if judge(engagement, ledger, today).closing is not None:
+        return
     timeline = engagement.timeline
     for usage in phase_usage(engagement, ledger, until=today):
         window = timeline.window(usage.phase.key)

@@ -140,3 +140,17 @@ def days_that_count(engagement: Engagement, ledger: Ledger, today: dt.date) -> I
                 + ", ".join(sorted({str(e.date) for e in after})[:5]),
                 date=after[0].date,
             )
+
+
+@check
+def left_open(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """A closed engagement: what it left open (deliverables not accepted, meetings not held)."""
+    verdict = judge(engagement, ledger, today)
+    if verdict.closing is not None and verdict.open_items:
+        yield Finding(
+            "info",
+            "closed-with-open-items",
+            f"Closed on {verdict.closing.date} ({verdict.closing.outcome}) with "
+            f"{plural(len(verdict.open_items), 'item')} open: {'; '.join(verdict.open_items)}",
+            date=verdict.closing.date,
+        )
