@@ -7,6 +7,7 @@ import re
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,7 +15,9 @@ from engage.errors import EngageError
 from engage.output import json_text, table
 from engage.parsing import DATE_HELP, format_budget, parse_date
 from engage.session import Session, pass_session
-from engage.verdict import Verdict, judge
+
+if TYPE_CHECKING:
+    from engage.verdict import Verdict
 
 TEMPLATE_ID = 'id = "new-engagement"'
 
@@ -68,6 +71,8 @@ def show(session: Session, fmt: str, as_of: str | None) -> None:
     Example:
       engage -s schedules/ijm-kenya-pap-strategic-plan.toml show --format json
     """
+    from engage.verdict import judge  # not on the path of engage log
+
     engagement = session.engagement
     today = parse_date(as_of, session.today()) if as_of else session.today()
     verdict = judge(engagement, session.read_ledger(engagement, session.ledger_path).until(today), today)
