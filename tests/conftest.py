@@ -30,6 +30,8 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ENGAGE_CONSULTANT", "Test Consultant")
     monkeypatch.setenv("ENGAGE_CACHE_DIR", str(tmp_path / "cache"))
+    # Tests that read phrases out of tables see them unwrapped; test_width.py sets its own widths.
+    monkeypatch.setenv("COLUMNS", "250")
     monkeypatch.chdir(tmp_path)
 
 

@@ -27,6 +27,7 @@ def budget(ctx: click.Context, session: Session, as_of: str | None, strict: bool
       engage budget
       engage budget --as-of 2021-12-10 --format json
     """
+    from engage.layout import output_width, wrap
     from engage_budget import findings
 
     engagement = session.engagement
@@ -42,16 +43,15 @@ def budget(ctx: click.Context, session: Session, as_of: str | None, strict: bool
                     (f.severity, f.code, f.message, " ".join(x for x in (f.phase, f.deliverable) if x))
                     for f in found
                 ],
+                optional=("where",),
             )
         )
         counts = Counter(f.severity for f in found)
-        click.echo(
-            f"\n{engagement.id} as of {today}: "
-            + ", ".join(
-                f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}"
-                for s in ("error", "warning", "info")
-            )
+        summary = f"{engagement.id} as of {today}: " + ", ".join(
+            f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}"
+            for s in ("error", "warning", "info")
         )
+        click.echo("\n" + "\n".join(wrap(summary, output_width())))
     else:
         click.echo(f"{engagement.id} as of {today}: no findings")
     severities = {f.severity for f in found}

@@ -28,7 +28,10 @@ def render(reports: Sequence[Report], fmt: str) -> str:
 
 
 def _text(reports: Sequence[Report], markdown: bool) -> str:
+    from engage.layout import heading, labelled, output_width
+
     fmt = "github" if markdown else "simple"
+    width = output_width()
     out: list[str] = []
 
     def emit(item: Section, level: str) -> None:
@@ -36,7 +39,7 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
         out.append("")
         if item.rows:
             rows = [[_md(cell) for cell in row] for row in item.rows] if markdown else item.rows
-            out.append(table(item.headers, rows, fmt))
+            out.append(table(item.headers, rows, fmt, width=width, optional=item.optional))
         else:
             out.append(item.note or "(none)")
         out.append("")
@@ -48,9 +51,9 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
             emit(item, "##")
     for report in reports:
         title = report.engagement.title
-        out += [f"# {title}" if markdown else f"{title}\n{'=' * min(len(title), 100)}", ""]
+        out += [f"# {title}" if markdown else heading(title, width), ""]
         for label, value in header_lines(report):
-            out.append(f"- **{label}:** {_md(value)}" if markdown else f"{label + ':':<13}{value}")
+            out.append(f"- **{label}:** {_md(value)}" if markdown else labelled(label, value, width))
         out.append("")
         for item in report_tables(report):
             emit(item, "##")

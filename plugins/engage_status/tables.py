@@ -48,6 +48,7 @@ def report_tables(report: Report) -> list[Section]:
                 )
                 for p in report.phases
             ),
+            optional=("remaining", "this week", "% used"),
         ),
         Section(
             "Deliverables",
@@ -64,6 +65,7 @@ def report_tables(report: Report) -> list[Section]:
                 )
                 for d in report.deliverables
             ),
+            optional=("last status",),
         ),
         Section(
             "Meetings",
@@ -73,6 +75,7 @@ def report_tables(report: Report) -> list[Section]:
                 for m in report.meetings
             ),
             note="" if report.meetings else "No meetings in this schedule.",
+            optional=("kind",),
         ),
         Section(
             "Next two weeks",
@@ -88,7 +91,8 @@ def report_tables(report: Report) -> list[Section]:
         ),
     ]
     tables += [
-        Section(s.title, tuple(s.headers), tuple(tuple(r) for r in s.rows), s.note) for s in report.sections
+        Section(s.title, tuple(s.headers), tuple(tuple(r) for r in s.rows), s.note, tuple(s.optional))
+        for s in report.sections
     ]
     return tables
 
@@ -113,6 +117,7 @@ def portfolio_tables(reports: Sequence[Report]) -> list[Section]:
                 for r in live
             ),
             note="" if live else "No live engagements.",
+            optional=("client", "this week"),
         )
     ]
     if closed:

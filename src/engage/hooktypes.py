@@ -79,6 +79,7 @@ class Section:
     headers: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
     note: str = ""
+    optional: tuple[str, ...] = ()  # columns a narrow terminal may leave out, least needed first
 
 
 @dataclass(frozen=True)

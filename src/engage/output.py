@@ -23,13 +23,31 @@ def plain(value: object) -> object:
     return value
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[object]], fmt: str = "simple") -> str:
-    """An aligned table (tabulate, imported only when a table is drawn)."""
-    from tabulate import tabulate
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    fmt: str = "simple",
+    width: int | None = None,
+    optional: Sequence[str] = (),
+) -> str:
+    """An aligned table: plain text fits ``width`` (default: the terminal's), other formats by tabulate.
 
+    ``optional`` names columns a narrow terminal may leave out, least needed first.
+    """
     body = [[plain(cell) for cell in row] for row in rows]
     if not body:
         return "(none)"
+    if fmt == "simple":
+        from engage.layout import fit_table, output_width
+
+        return fit_table(
+            [str(h) for h in headers],
+            [[str(cell) for cell in row] for row in body],
+            output_width() if width is None else width,
+            optional,
+        )
+    from tabulate import tabulate
+
     return tabulate(body, headers=list(headers), tablefmt=fmt, disable_numparse=True)
 
 

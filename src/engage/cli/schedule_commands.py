@@ -173,20 +173,29 @@ def describe(verdict: Verdict) -> str:
     """The engagement for people: a header and one table per part, states as of today."""
     engagement, timeline = verdict.engagement, verdict.timeline
     budgets = sum((p.days for p in engagement.phases), start=0)
-    lines = [
-        engagement.title,
-        f"Client:      {engagement.client}",
-        f"Supervisor:  {engagement.supervisor.label}"
-        + (f" <{engagement.supervisor.email}>" if engagement.supervisor.email else ""),
-        f"Consultants: {', '.join(engagement.consultants) or '(not named)'}",
-        f"Cap:         {format_budget(engagement.max_days)} days "
-        f"(phase budgets add up to {format_budget(budgets)}); "
-        f"{format_budget(engagement.hours_per_day)} hours a day; time zone {engagement.timezone}",
-        f"State:       {verdict.reason} (as of {verdict.as_of})",
+    from engage.layout import labelled, output_width, wrap
+
+    width = output_width()
+    facts = [
+        ("Client", engagement.client),
+        (
+            "Supervisor",
+            engagement.supervisor.label
+            + (f" <{engagement.supervisor.email}>" if engagement.supervisor.email else ""),
+        ),
+        ("Consultants", ", ".join(engagement.consultants) or "(not named)"),
+        (
+            "Cap",
+            f"{format_budget(engagement.max_days)} days "
+            f"(phase budgets add up to {format_budget(budgets)}); "
+            f"{format_budget(engagement.hours_per_day)} hours a day; time zone {engagement.timezone}",
+        ),
+        ("State", f"{verdict.reason} (as of {verdict.as_of})"),
     ]
     if engagement.dates:
         named = (f"{key} {value or 'to be agreed'}" for key, value in engagement.dates.items())
-        lines.append(f"Dates:       {', '.join(named)}")
+        facts.append(("Dates", ", ".join(named)))
+    lines = [*wrap(engagement.title, width), *(labelled(label, value, width) for label, value in facts)]
     lines += [
         "",
         "Phases",
@@ -225,6 +234,7 @@ def describe(verdict: Verdict) -> str:
                 )
                 for d in verdict.deliverables
             ],
+            optional=("review / revision", "depends on", "phase"),
         ),
         "",
         "Meetings",
@@ -234,6 +244,7 @@ def describe(verdict: Verdict) -> str:
                 (m.key, m.name, m.kind, m.span.text(), engagement.meeting(m.key).location, m.state)
                 for m in verdict.meetings
             ],
+            optional=("location", "kind"),
         ),
         "",
         "Deadlines",
