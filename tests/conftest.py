@@ -32,6 +32,8 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ENGAGE_CACHE_DIR", str(tmp_path / "cache"))
     # Tests that read phrases out of tables see them unwrapped; test_width.py sets its own widths.
     monkeypatch.setenv("COLUMNS", "250")
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
 

@@ -241,12 +241,13 @@ def test_log_warns_at_once(tmp_path: Path, name: str, args: list[str], warning: 
     seed = copy_seed(name, tmp_path)
     result = seed.run("log", *args)
     assert result.exit_code == 0
-    assert warning in result.stdout.splitlines()
+    assert f"engage: {warning}" in result.stderr.splitlines()  # on stderr, in the one form
+    assert "warning" not in result.stdout
 
 
 def test_quiet_log_has_no_warning(ijm: Seed) -> None:
     result = ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16")
-    assert "warning" not in result.stdout
+    assert "warning" not in result.stdout and "warning" not in result.stderr
 
 
 ORG_CHECK = """

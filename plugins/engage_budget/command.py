@@ -6,6 +6,7 @@ from collections import Counter
 
 import click
 
+from engage import colour
 from engage.output import json_text, table
 from engage.parsing import DATE_HELP, parse_date
 from engage.session import Session, pass_session
@@ -36,7 +37,7 @@ def budget(ctx: click.Context, session: Session, as_of: str | None, strict: bool
     if fmt == "json":
         click.echo(json_text([f.as_dict() for f in found]))
     elif found:
-        click.echo(
+        colour.echo(
             table(
                 ("severity", "code", "message", "where"),
                 [

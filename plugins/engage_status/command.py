@@ -64,4 +64,9 @@ def status(
         target.write_text(text, encoding="utf-8", newline="" if fmt == "csv" else None)
         click.echo(f"Wrote {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        from engage import colour
+
+        if fmt == "plain":
+            colour.echo(text, nl=False)
+        else:
+            click.echo(text, nl=False)

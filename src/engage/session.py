@@ -30,8 +30,12 @@ def ledger_beside(schedule: Path) -> Path:
 
 
 def warn(message: str) -> None:
-    """A one-line warning on stderr."""
-    click.echo(f"engage: warning: {message}", err=True)
+    """A one-line warning on stderr, the one form every warning takes."""
+    import sys
+
+    from engage.colour import enabled, severity
+
+    click.echo(f"engage: {severity('warning')}: {message}", err=True, color=enabled(sys.stderr))
 
 
 class Session:

@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
-from engage import __version__
+from engage import __version__, colour
 from engage.cli import ledger_commands, plugin_commands, progress_commands, schedule_commands
+from engage.colour import severity
 from engage.errors import EngageError
 from engage.plugins import blame, use_plugins_dir
 from engage.session import Session
@@ -58,6 +59,7 @@ class EngageGroup(click.Group):
             )
         finally:
             use_plugins_dir(None)  # the next command line (in tests, the same process) chooses anew
+            colour.choose(None)
         if standalone_mode:
             sys.exit(code)
         return code
@@ -75,10 +77,10 @@ def run_guarded(call: Any) -> int:
     except click.ClickException as exc:
         where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "engage"
         hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
-        click.echo(f"{where}: error: {_one_line(exc.format_message())}{hint}", err=True)
+        _error(f"{where}: {severity('error')}: {_one_line(exc.format_message())}{hint}")
         return exc.exit_code
     except EngageError as exc:
-        click.echo(f"engage: error: {_one_line(exc.message)}", err=True)
+        _error(f"engage: {severity('error')}: {_one_line(exc.message)}")
         return exc.exit_code
     except BrokenPipeError:  # `engage calendar | head`: the reader left; not an error
         sys.stderr.close()
@@ -87,13 +89,16 @@ def run_guarded(call: Any) -> int:
         if os.environ.get(TRACEBACK_VAR):
             raise
         culprit = blame(exc) or "internal error"
-        click.echo(
-            f"engage: error: {culprit}: {type(exc).__name__}: {_one_line(str(exc))} "
-            f"(set {TRACEBACK_VAR}=1 for the traceback)",
-            err=True,
+        _error(
+            f"engage: {severity('error')}: {culprit}: {type(exc).__name__}: {_one_line(str(exc))} "
+            f"(set {TRACEBACK_VAR}=1 for the traceback)"
         )
         return 2
     return result if isinstance(result, int) else 0
+
+
+def _error(line: str) -> None:
+    click.echo(line, err=True, color=colour.enabled(sys.stderr))
 
 
 def _one_line(text: str) -> str:
@@ -116,9 +121,18 @@ def _one_line(text: str) -> str:
     is_eager=True,  # before --help, so that plugin commands are listed
     help="A folder of .py plugins, e.g. an organisation's own checks (default: $ENGAGE_PLUGINS_DIR).",
 )
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    is_eager=True,
+    help="Colour states and warnings (default: on a terminal only; honours NO_COLOR and FORCE_COLOR).",
+)
 @click.version_option(__version__, "--version", prog_name="engage")
 @click.pass_context
-def cli(ctx: click.Context, schedule: str | None, ledger: str | None, plugins_dir: str | None) -> None:
+def cli(
+    ctx: click.Context, schedule: str | None, ledger: str | None, plugins_dir: str | None, color: bool | None
+) -> None:
     """Track a consultancy engagement: log days against its phases, check the budget,
     send the supervisor a calendar, report weekly status.
 
@@ -128,6 +142,7 @@ def cli(ctx: click.Context, schedule: str | None, ledger: str | None, plugins_di
       engage log 1.5 --phase prep --note "desk review"
       engage budget
     """
+    colour.choose(color)
     if ctx.obj is None:
         use_plugins_dir(plugins_dir)
         ctx.obj = Session(schedule, ledger)

@@ -19,9 +19,10 @@ from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, StatusChange, 
 from engage.model import Engagement
 from engage.output import csv_text, json_text, table
 from engage.parsing import DATE_HELP, format_days, parse_amount, parse_date, parse_week, plural
-from engage.session import Session, pass_session
+from engage.session import Session, pass_session, warn
 
 CONSULTANT_VAR = "ENGAGE_CONSULTANT"
+WARNING_PREFIX = "warning: "
 
 
 def check_phase(engagement: Engagement, key: str) -> str:
@@ -101,7 +102,10 @@ def log(session: Session, days: str, phase: str, day: str, note: str, consultant
         engagement=engagement, entry=entry, ledger=ledger
     ):
         for line in lines or ():
-            click.echo(line)
+            if line.startswith(WARNING_PREFIX):  # every warning on stderr, in one form
+                warn(line.removeprefix(WARNING_PREFIX))
+            else:
+                click.echo(line)
 
 
 @click.command()

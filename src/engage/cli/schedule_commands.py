@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from engage import colour
 from engage.errors import EngageError
 from engage.output import json_text, table
 from engage.parsing import DATE_HELP, format_budget, parse_date
@@ -79,7 +80,7 @@ def show(session: Session, fmt: str, as_of: str | None) -> None:
     if fmt == "json":
         click.echo(json_text(engagement_dict(verdict)))
         return
-    click.echo(describe(verdict))
+    colour.echo(describe(verdict))
 
 
 def _rule(when: object) -> str | None:

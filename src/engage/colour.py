@@ -1,0 +1,79 @@
+"""Colour for people at a terminal: severities and states, never on pipes unless asked.
+
+The choice, first that applies: ``--color``/``--no-color``; ``FORCE_COLOR`` (any value but
+``0``); ``NO_COLOR`` (any non-empty value, see no-color.org); else colour only on a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import TextIO
+
+import click
+
+_choice: bool | None = None
+
+# state words as the verdict and the budget checks write them, worst first
+_RED = {"error", "over budget", "late", "review overdue", "cancelled"}
+_YELLOW = {"warning", "at risk", "problem", "due soon", "changes requested", "postponed"}
+_GREEN = {"on track", "accepted", "validated"}
+_STATE_CELL = re.compile(
+    r"(?<![\w-])(error|warning|info|over budget|late|at risk|problem|on track|review overdue|"
+    r"due soon|with client|returned|accepted|replaced|cancelled|postponed|validated|changes requested)"
+    r"(?=:|\s{2}|$|,)",
+    re.MULTILINE,
+)
+
+
+def choose(value: bool | None) -> None:
+    """Record ``--color`` (True), ``--no-color`` (False) or neither (None)."""
+    global _choice
+    _choice = value
+
+
+def enabled(stream: TextIO | None = None) -> bool:
+    """Whether to colour what goes to ``stream`` (standard output by default)."""
+    if _choice is not None:
+        return _choice
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != "0"
+    if os.environ.get("NO_COLOR"):
+        return False
+    target = stream or sys.stdout
+    try:
+        return target.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def paint(text: str) -> str:
+    """States and severities in colour where they stand as a cell or a label ("late: ...", "on track")."""
+
+    def style(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if word in _RED:
+            return click.style(word, fg="red", bold=True)
+        if word in _YELLOW:
+            return click.style(word, fg="yellow")
+        if word in _GREEN:
+            return click.style(word, fg="green")
+        return word
+
+    return _STATE_CELL.sub(style, text)
+
+
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print, painting states when colour is on for that stream."""
+    stream = sys.stderr if err else sys.stdout
+    on = enabled(stream)
+    click.echo(paint(text) if on else text, err=err, nl=nl, color=on)
+
+
+def severity(word: str, err: bool = True) -> str:
+    """``error`` in red, ``warning`` in yellow, when colour is on for stderr (or stdout)."""
+    if not enabled(sys.stderr if err else sys.stdout):
+        return word
+    return click.style(word, fg="red" if word == "error" else "yellow", bold=word == "error")
