@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engage.errors import EngageError, PluginError
 from engage.hookspecs import hookimpl
-from engage.hooktypes import CalendarEvent, DayOff, Finding, Section, Week
+from engage.hooktypes import CalendarEvent, DayOff, Exporter, Finding, ImportedTime, Importer, Section, Week
 from engage.ledger import Entry, Ledger, MeetingOutcome, StatusChange
 from engage.model import Deadline, Deliverable, Engagement, Meeting, Person, Phase
 
@@ -18,7 +18,10 @@ __all__ = [
     "EngageError",
     "Engagement",
     "Entry",
+    "Exporter",
     "Finding",
+    "ImportedTime",
+    "Importer",
     "Ledger",
     "Meeting",
     "MeetingOutcome",

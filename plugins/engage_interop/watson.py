@@ -1,0 +1,54 @@
+"""Watson's ``frames`` file: a JSON array of [start, stop, project, id, tags, updated_at].
+
+Format: https://github.com/jazzband/Watson/blob/master/watson/frames.py
+(start and stop are Unix times, so instants: engage dates them in the
+engagement's time zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from pathlib import Path
+
+from engage import EngageError, ImportedTime
+from engage_interop.files import read_json
+
+WHAT = "Watson's frames file (in $WATSON_DIR, or ~/.config/watson/frames)"
+
+
+def read(path: Path) -> list[ImportedTime]:
+    """Every frame as time against ``project+tag`` keys, falling back to the project."""
+    frames = read_json(path, WHAT)
+    if not isinstance(frames, list):
+        raise EngageError(f"{path}: not a list of frames; give {WHAT}")
+    items = []
+    for number, frame in enumerate(frames, start=1):
+        where = f"{path}: frame {number}"
+        try:
+            start, stop, project, ident = frame[0], frame[1], frame[2], frame[3]
+            tags = frame[4] if len(frame) > 4 and frame[4] else []
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (start, stop)):
+                raise TypeError("start and stop must be Unix times")
+            if not isinstance(project, str) or not project:
+                raise TypeError("the project must be text")
+            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                raise TypeError("tags must be a list of text")
+        except (TypeError, IndexError, KeyError) as exc:
+            raise EngageError(
+                f"{where}: cannot read it ({exc}); a frame is [start, stop, project, id, tags, updated_at]"
+            ) from None
+        if stop < start:
+            raise EngageError(f"{where}: stops before it starts; fix it with 'watson edit {str(ident)[:7]}'")
+        items.append(
+            ImportedTime(
+                where=f"{where} ({str(ident)[:7]})",
+                hours=Fraction(round(stop) - round(start), 3600),
+                start=dt.datetime.fromtimestamp(round(start), dt.UTC),
+                keys=tuple(f"{project}+{tag}" for tag in tags),
+                fallback=(project,),
+                note=", ".join(tags),
+                ref=str(ident) if ident else "",
+            )
+        )
+    return items
