@@ -161,7 +161,7 @@ def _timed(function: Callable[..., object], hook: str, plugin: str) -> Callable[
             return result
         finally:
             elapsed = (time.perf_counter() - start) * 1000
-            sys.stderr.write(f"engage: trace: {hook:<26} {plugin:<12} {elapsed:8.2f} ms\n")
+            sys.stderr.write(f"engage: trace: {hook:<26} {plugin:<16} {elapsed:8.2f} ms\n")
 
     call._engage_traced = True  # type: ignore[attr-defined]
     return call
