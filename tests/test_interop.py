@@ -203,6 +203,7 @@ def test_bad_import_options_are_one_line(
         ),
         ('[[1637105400, 1637110800, "ijm", "a1"],\n oops]', ["frames:2:", "not valid JSON"]),
         ('{"frames": []}', ["not a list of frames"]),
+        ("[]", ["no time in it to import", "Watson's frames file"]),
         ('[[1637110800, 1637105400, "ijm", "a1", []]]', ["frame 1", "stops before it starts"]),
     ],
 )
@@ -234,6 +235,7 @@ def test_taskjuggler_supplement_books_each_consultant(ijm: Seed) -> None:
     text = ijm.run("entries", "--format", "taskjuggler").stdout
     assert "supplement resource amina_otieno {" in text and "supplement resource brian {" in text
     assert "  booking ijm_kenya_pap_2021.prep 2021-11-16-09:00 +12h { overtime 2 }" in text
+    assert "timingresolution" not in text  # whole hours fit TaskJuggler's default resolution
     assert "  booking ijm_kenya_pap_2021.prep 2021-11-16-21:00 +2h { overtime 2 }" in text
     assert "  booking ijm_kenya_pap_2021.retreat 2021-11-23-09:00 +3h { overtime 2 }" in text
     one_line_error(ijm.run("entries", "--format", "taskjuggler", "--all"), "leave out --all")

@@ -19,8 +19,10 @@ from conftest import Seed, one_line_error
 WATSON = shutil.which("watson", path=str(Path(sys.executable).parent)) or shutil.which("watson")
 TIMEW = shutil.which("timew")
 HLEDGER = shutil.which("hledger")
+TJ3 = shutil.which("tj3")
 needs_watson = pytest.mark.skipif(not WATSON, reason="Watson is not installed (pip install td-watson)")
 needs_timew = pytest.mark.skipif(not TIMEW, reason="timew is not installed (apt-get install timewarrior)")
+needs_tj3 = pytest.mark.skipif(not TJ3, reason="TaskJuggler is not installed (apt-get install tj3)")
 needs_hledger = pytest.mark.skipif(not HLEDGER, reason="hledger is not installed (apt-get install hledger)")
 
 
@@ -265,3 +267,49 @@ def test_timedot_bad_amount_names_the_line(ijm: Seed, tmp_path: Path) -> None:
     path.write_text("2021-11-16\nijm:prep  ....\nijm:prep  lots\n")
     one_line_error(ijm.run("import", "--from", "timedot", str(path)), "bad.timedot:3", "'lots'")
     assert not ijm.ledger.exists()
+
+
+# --- TaskJuggler ------------------------------------------------------------------------------------
+
+PLAN = """\
+project ijm "IJM" 2021-11-15 +2m {
+  timezone "Africa/Nairobi"
+  now 2021-12-31
+  timingresolution 20min
+}
+resource amina_otieno "Amina Otieno"
+resource brian "Brian"
+task ijm_kenya_pap_2021 "IJM" {
+  task prep "Preparation" { effort 7d allocate amina_otieno }
+  task retreat "Retreat" { effort 4d allocate brian }
+}
+include "actuals.tji"
+taskreport "actuals" {
+  formats csv
+  columns id, effortdone
+  loadunit hours
+}
+"""
+
+
+@needs_tj3
+def test_taskjuggler_reads_the_supplement_and_counts_the_same_hours(ijm: Seed, tmp_path: Path) -> None:
+    for args in (
+        ("1.5", "-p", "prep", "-d", "2021-11-16", "-c", "Amina Otieno"),
+        ("1h20m", "-p", "prep", "-d", "2021-11-16", "-c", "Amina Otieno"),
+        ("1", "-p", "prep", "-d", "2021-11-20", "-c", "Amina Otieno"),  # a Saturday: booked as overtime
+        ("3h", "-p", "retreat", "-d", "2021-11-23", "-c", "Brian"),
+    ):
+        assert ijm.run("log", *args).exit_code == 0
+    supplement = ijm.run("entries", "--format", "taskjuggler").stdout
+    assert "timingresolution 20min" in supplement  # 1h20m needs it, and the header says so
+    (tmp_path / "actuals.tji").write_text(supplement)
+    (tmp_path / "plan.tjp").write_text(PLAN)
+    done = subprocess.run(
+        [TJ3, "--silent", "--no-color", "plan.tjp"], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = dict(csv.reader(io.StringIO((tmp_path / "actuals.csv").read_text()), delimiter=";"))
+    assert float(rows["ijm_kenya_pap_2021.prep"]) == pytest.approx(12 + 4 / 3 + 8, abs=0.05)
+    assert float(rows["ijm_kenya_pap_2021.retreat"]) == 3.0
+    assert "supplement resource brian {\n  booking ijm_kenya_pap_2021.retreat" in supplement

@@ -71,6 +71,10 @@ def _identifier(text: str) -> str:
     return "_" + cleaned if cleaned[0].isdigit() else cleaned
 
 
+def _duration(minutes: int) -> str:
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}min"
+
+
 def taskjuggler(engagement: Engagement, entries: Sequence[Entry]) -> str:
     """A ``supplement resource`` block per consultant, a ``booking`` line per entry."""
     project = _identifier(engagement.id)
@@ -79,12 +83,19 @@ def taskjuggler(engagement: Engagement, entries: Sequence[Entry]) -> str:
         f"# {project}.PHASE and whose resources are named as below (times in {engagement.timezone}).",
     ]
     by_person: dict[str, list[str]] = {}
+    minutes: list[int] = []
     for entry, start, end in _stacked(engagement, entries):
-        hours = Fraction(round((end - start).total_seconds()), 3600)
+        length = round((end - start).total_seconds() / 60)
+        minutes += [length, start.hour * 60 + start.minute]
         by_person.setdefault(entry.consultant or "consultant", []).append(
             f"  booking {project}.{_identifier(entry.phase)} {start:%Y-%m-%d-%H:%M} "
-            f"+{float(hours):g}h {{ overtime 2 }}"
+            f"+{_duration(length)} {{ overtime 2 }}"
         )
+    resolution = next((r for r in (60, 30, 20, 15, 10, 5) if all(m % r == 0 for m in minutes)), None)
+    if resolution is None:
+        lines.append("# Some bookings are not whole multiples of 5 minutes, TaskJuggler's finest resolution.")
+    elif resolution < 60:
+        lines.append(f"# These bookings need 'timingresolution {resolution}min' in the project.")
     for person, bookings in by_person.items():
         lines += ["", f"# {person}", f"supplement resource {_identifier(person)} {{", *bookings, "}"]
     return "\n".join(lines) + "\n"

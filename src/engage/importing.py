@@ -130,6 +130,8 @@ def plan_import(
         raise EngageError(f"--tz {tz!r}: unknown time zone; give one such as Africa/Nairobi") from None
     zone = ZoneInfo(engagement.timezone)
     items = list(importer.read(file))
+    if not items:
+        raise EngageError(f"{file}: no time in it to import; give {importer.summary}")
     done = imported_sources(ledger_path)
     phases = {p.key for p in engagement.phases}
     seen: dict[str, int] = {}

@@ -122,8 +122,8 @@ def entries(session: Session, week: str | None, phase: str | None, show_all: boo
     \b
     Examples:
       engage entries --week 2021-W46 --format csv > week46.csv
-      engage entries --format timedot > engage.timedot     # hledger -f engage.timedot balance
-      engage entries --format watson > frames               # engage import --from watson frames
+      engage entries --format timedot > engage.timedot    # for hledger
+      engage entries --format watson > frames              # for Watson
     """
     engagement = session.engagement
     exporter = None
@@ -242,8 +242,8 @@ def import_(
     \b
     Examples:
       engage import timesheet.csv
-      engage import --from watson ~/.config/watson/frames --map ijm+desk=prep --map ijm=inception
-      engage import --from timewarrior export.json --map interviews=inception
+      engage import --from watson frames --map ijm+desk=prep --map ijm=writeup
+      engage import --from timewarrior timew.json --map interviews=prep
     """
     engagement = session.engagement
     if source_format is None:
