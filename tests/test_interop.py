@@ -58,7 +58,7 @@ def test_klog_records_ranges_durations_breaks_and_tags(ijm: Seed, tmp_path: Path
         ("2021-11-17", "retreat", Fraction(11, 4), "Test Consultant", "Retreat logistics #retreat"),
         ("2021-11-17", "writeup", Fraction(5, 2), "Test Consultant", "drafting #writeup"),
     ]
-    assert "That is 11.25 hours" in result.stdout
+    assert "That is 11.25 hours (11h 15m)" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -311,3 +311,14 @@ def test_a_plugin_adds_an_importer_and_an_exporter(ijm: Seed, tmp_path: Path) ->
         )
     finally:
         pm.unregister(name="semicolons")
+
+
+def test_hours_become_days_with_the_schedules_hours_per_day(ijm: Seed, tmp_path: Path) -> None:
+    ijm.rewrite("hours_per_day = 8", "hours_per_day = 6")
+    path = tmp_path / "harvest.csv"
+    path.write_text("Date,Client,Project,Task,Notes,Hours,First name,Last name\n2021-11-16,IJM,prep,,,3,,\n")
+    result = ijm.run("import", "--from", "harvest", str(path))
+    assert "Imported 1 entries, 0.5 days" in result.stdout
+    assert "That is 3.00 hours (3h 00m)" in result.stdout
+    [entry] = json.loads(ijm.run("entries", "--format", "json").stdout)
+    assert entry["days"] == 0.5

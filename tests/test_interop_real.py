@@ -75,7 +75,7 @@ def test_a_month_of_watson_frames_moves_with_one_command(ijm: Seed, tmp_path: Pa
     assert "Imported 4 entries" in result.stdout
     # Watson's own total for the month, in seconds, is the hours engage reports.
     report = json.loads(watson(folder, "report", "--json", "--from", "2021-11-01", "--to", "2021-11-30"))
-    assert "That is 16.0833 hours" in result.stdout
+    assert "That is 16.08 hours (16h 05m)" in result.stdout
     assert sum(hours_logged(ijm).values()) == Fraction(round(report["time"]), 3600) == Fraction(193, 12)
     # The frame at 23:30 UTC on the 16th is on the 17th in Nairobi, the engagement's zone.
     assert hours_logged(ijm) == {
@@ -88,6 +88,9 @@ def test_a_month_of_watson_frames_moves_with_one_command(ijm: Seed, tmp_path: Pa
     again = ijm.run(*args, "--map", "ijm=writeup")
     assert again.exit_code == 0 and "already in the ledger" in again.stdout
     assert ijm.ledger.read_bytes() == before  # a re-import adds nothing
+    from_folder = [str(folder) if a == str(frames) else a for a in args]  # $WATSON_DIR works too
+    assert "already in the ledger" in ijm.run(*from_folder, "--map", "ijm=writeup").stdout
+    assert ijm.ledger.read_bytes() == before
 
     watson(folder, "add", "-f", "2021-11-30 07:00", "-t", "2021-11-30 08:00", "ijm")
     more = ijm.run(*args, "--map", "ijm=writeup")
@@ -154,7 +157,7 @@ def test_timewarrior_export_imports_by_tag_in_the_engagement_zone(
 
     result = ijm.run(*args)
     assert result.exit_code == 0, result.stderr
-    assert "That is 13 hours" in result.stdout
+    assert "That is 13.00 hours (13h 00m)" in result.stdout
     assert hours_logged(ijm) == {("2021-11-17", "prep"): Fraction(5), ("2021-11-24", "retreat"): Fraction(8)}
     notes = {e["note"] for e in json.loads(ijm.run("entries", "--format", "json").stdout)}
     assert "Read the 2019 plan, with comments" in notes

@@ -17,10 +17,16 @@ def engage_importers() -> list[Importer]:
         Importer("klog", "a klog .klg file", klog.read, "#tag"),
         Importer("timedot", "an hledger timedot file", timedot.read, "account"),
         Importer(
-            "toggl", "Toggl Track's detailed CSV export", spreadsheets.read_toggl, "project or project+tag"
+            "toggl",
+            "Toggl Track's detailed CSV export",
+            spreadsheets.read_toggl,
+            "project, project+tag or +task",
         ),
         Importer(
-            "harvest", "Harvest's CSV (import or detailed export)", spreadsheets.read_harvest, "project"
+            "harvest",
+            "Harvest's CSV (import or detailed export)",
+            spreadsheets.read_harvest,
+            "project or project+task",
         ),
     ]
 

@@ -15,6 +15,8 @@ def read_text(path: Path, what: str) -> str:
         return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise EngageError(f"{path}: no such file; give {what}") from None
+    except IsADirectoryError:
+        raise EngageError(f"{path}: a folder; give {what}") from None
     except UnicodeDecodeError as exc:
         raise EngageError(f"{path}: byte {exc.start}: not UTF-8 text; give {what}") from None
     except OSError as exc:

@@ -18,7 +18,12 @@ WHAT = "Watson's frames file (in $WATSON_DIR, or ~/.config/watson/frames)"
 
 
 def read(path: Path) -> list[ImportedTime]:
-    """Every frame as time against ``project+tag`` keys, falling back to the project."""
+    """Every frame as time against ``project+tag`` keys, falling back to the project.
+
+    ``path`` may be Watson's folder ($WATSON_DIR), which holds ``frames``.
+    """
+    if path.is_dir():
+        path = path / "frames"
     frames = read_json(path, WHAT)
     if not isinstance(frames, list):
         raise EngageError(f"{path}: not a list of frames; give {WHAT}")

@@ -69,6 +69,11 @@ class ImportPlan:
         """Hours in the new records."""
         return sum((Fraction(str(r["hours"])) for r in self.records), start=Fraction(0))
 
+    def hours_text(self) -> str:
+        """The hours as trackers show them, to compare: ``16.08 hours (16h 05m)``."""
+        minutes = round(self.hours * 60)
+        return f"{float(self.hours):.2f} hours ({minutes // 60}h {minutes % 60:02d}m)"
+
 
 def parse_maps(engagement: Engagement, given: Sequence[str]) -> dict[str, str]:
     """``--map SOURCE=PHASE`` options as a dict, every phase checked."""
@@ -122,7 +127,7 @@ def plan_import(
     """
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    if not file.is_file():
+    if not file.exists():
         raise EngageError(f"{file}: no such file; give the {importer.name} file to import")
     try:
         file_zone = ZoneInfo(tz or engagement.timezone)

@@ -207,7 +207,7 @@ def describe_record(record: Entry | StatusChange | MeetingOutcome) -> str:
 
 
 @click.command(name="import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--allow-duplicates", is_flag=True, help="Import rows identical to entries already logged.")
 @click.option(
     "--from",
@@ -275,7 +275,7 @@ def import_(
     click.echo(f"Imported {len(records)} entries, {format_days(total)} days, from {file}")
     if source_format is not None:
         already = f"; {plan.already} already imported, left out" if plan.already else ""
-        click.echo(f"That is {float(plan.hours):g} hours as {importer.name} counts them{already}")
+        click.echo(f"That is {plan.hours_text()} as {importer.name} counts them{already}")
     click.echo(cap_summary(engagement, ledger))
 
 

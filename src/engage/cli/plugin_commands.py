@@ -51,10 +51,17 @@ def plugins(session: Session, fmt: str) -> None:
         ("importers", "engage import --from NAME FILE"),
         ("exporters", "engage entries --format NAME"),
     ):
-        offered = [(f["name"], f["summary"], p["name"]) for p in listing for f in p[kind]]
+        if kind == "importers":
+            headers: tuple[str, ...] = ("name", "reads", "--map matches", "plugin")
+            offered: list[tuple[str, ...]] = [
+                (f["name"], f["summary"], f["map_by"], p["name"]) for p in listing for f in p[kind]
+            ]
+        else:
+            headers = ("name", "writes", "plugin")
+            offered = [(f["name"], f["summary"], p["name"]) for p in listing for f in p[kind]]
         if offered:
             click.echo(f"\n{kind.capitalize()} ({how}):")
-            click.echo(table(("name", "reads" if kind == "importers" else "writes", "plugin"), offered))
+            click.echo(table(headers, offered))
 
 
 def _offered(pm: pluggy.PluginManager, plugin: object, hook: str) -> list[dict[str, str]]:
@@ -63,7 +70,14 @@ def _offered(pm: pluggy.PluginManager, plugin: object, hook: str) -> list[dict[s
     found = []
     for impl in caller.get_hookimpls():
         if impl.plugin is plugin:
-            found += [{"name": f.name, "summary": f.summary} for f in impl.function() or ()]
+            found += [
+                {
+                    "name": f.name,
+                    "summary": f.summary,
+                    **({"map_by": f.map_by} if hasattr(f, "map_by") else {}),
+                }
+                for f in impl.function() or ()
+            ]
     return found
 
 
