@@ -322,3 +322,19 @@ def test_hours_become_days_with_the_schedules_hours_per_day(ijm: Seed, tmp_path:
     assert "That is 3.00 hours (3h 00m)" in result.stdout
     [entry] = json.loads(ijm.run("entries", "--format", "json").stdout)
     assert entry["days"] == 0.5
+
+
+def test_klog_edited_entry_is_reported_and_an_added_one_imported(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "work.klg"
+    path.write_text("2021-11-16\n    2h #prep\n    1h #prep\n")
+    assert ijm.run("import", "--from", "klog", str(path)).exit_code == 0
+    path.write_text("2021-11-16\n    2h #prep\n    1h #prep\n    30m #prep reading\n")
+    added = ijm.run("import", "--from", "klog", str(path))
+    assert "Imported 1 entries" in added.stdout and "2 already imported" in added.stdout
+    path.write_text("2021-11-16\n    2h #prep\n    1h30m #prep\n    30m #prep reading\n")
+    before = ijm.ledger.read_bytes()
+    one_line_error(
+        ijm.run("import", "--from", "klog", str(path)), "work.klg:3", "changed in klog since it was imported"
+    )
+    assert ijm.ledger.read_bytes() == before
+    assert sum(h for _, _, h, _, _ in logged(ijm)) == Fraction(7, 2)

@@ -98,6 +98,43 @@ def test_a_month_of_watson_frames_moves_with_one_command(ijm: Seed, tmp_path: Pa
     assert hours_logged(ijm)[("2021-11-30", "writeup")] == 1
 
 
+EDIT_STOP = """
+import json, sys
+frame = json.load(open(sys.argv[1]))
+frame["stop"] = frame["stop"].replace("10:15", "11:15")
+json.dump(frame, open(sys.argv[1], "w"))
+"""
+
+
+@needs_watson
+def test_a_frame_edited_in_watson_since_its_import_is_reported_not_counted_twice(
+    ijm: Seed, tmp_path: Path
+) -> None:
+    folder = tmp_path / "watson"
+    folder.mkdir()
+    watson(folder, "add", "-f", "2021-11-18 06:00", "-t", "2021-11-18 10:15", "ijm")
+    args = ("import", "--from", "watson", str(folder / "frames"), "--map", "ijm=prep")
+    assert ijm.run(*args).exit_code == 0
+    [entry] = json.loads(ijm.run("entries", "--format", "json").stdout)
+
+    editor = tmp_path / "edit.py"
+    editor.write_text(EDIT_STOP)
+    env = {**os.environ, "WATSON_DIR": str(folder), "TZ": "UTC", "EDITOR": f"{sys.executable} {editor}"}
+    edited = subprocess.run([WATSON, "edit"], capture_output=True, text=True, env=env, timeout=60)
+    assert edited.returncode == 0 and "to 11:15:00" in edited.stdout, edited.stderr
+
+    before = ijm.ledger.read_bytes()
+    one_line_error(
+        ijm.run(*args), "frame 1", f"imported as entry {entry['id']}", f"engage void {entry['id']}"
+    )
+    assert ijm.ledger.read_bytes() == before
+    assert ijm.run("void", entry["id"], "--reason", "edited in Watson").exit_code == 0
+    again = ijm.run(*args)
+    assert "Imported 1 entries" in again.stdout and "5.25 hours" in again.stdout
+    assert hours_logged(ijm) == {("2021-11-18", "prep"): Fraction(21, 4)}
+    assert "already in the ledger" in ijm.run(*args).stdout
+
+
 @needs_watson
 def test_watson_round_trip_through_the_exporter(ijm: Seed, tmp_path: Path) -> None:
     for args in (

@@ -3,8 +3,9 @@
 Importers (plugins implementing ``engage_importers``) only read files. This
 module turns what they read into ledger records: dates in the engagement's
 time zone, phases through ``--map``, people through ``--consultant``, and
-each record marked with its ``source`` so that importing the same file again
-adds nothing. It writes nothing: ``engage import`` hands the records to the
+each record marked with its ``source`` (which item) and ``source_digest`` (what
+it said), so that importing the same file again adds nothing and an item
+changed since is reported, never counted twice. It writes nothing: ``engage import`` hands the records to the
 one import write path, exactly as for its own CSV.
 """
 
@@ -137,11 +138,12 @@ def plan_import(
     items = list(importer.read(file))
     if not items:
         raise EngageError(f"{file}: no time in it to import; give {importer.summary}")
-    done = imported_sources(ledger_path)
+    known = imported_sources(ledger_path)
     phases = {p.key for p in engagement.phases}
     seen: dict[str, int] = {}
     records: list[dict[str, object]] = []
     unmapped: dict[str, str] = {}
+    changed: list[tuple[str, str]] = []
     empty: list[str] = []
     already = 0
     for item in items:
@@ -159,12 +161,18 @@ def plan_import(
             for key in item.keys[:1] or item.fallback[:1] or ("(no project or tag)",):
                 unmapped.setdefault(key, item.where)
             continue
-        source = f"{importer.name}:{item.ref or _content_ref(item, day)}"
+        source = f"{importer.name}:{item.ref or _identity(item, day)}"
         seen[source] = seen.get(source, 0) + 1
-        if seen[source] > 1:  # identical items in one file stay distinct
+        if seen[source] > 1:  # items alike in one file stay distinct
             source += f"#{seen[source]}"
-        if source in done:
-            already += 1
+        digest = _digest(item, day)
+        earlier = known.get(source, [])
+        live = [e for e in earlier if not e.voided]
+        if live and live[-1].digest != digest:
+            changed.append((item.where, live[-1].entry))
+            continue
+        if live or any(e.digest == digest for e in earlier):
+            already += 1  # imported before (and, if voided, voided on purpose)
             continue
         records.append(
             ledger_file.new_record(
@@ -175,7 +183,15 @@ def plan_import(
                 consultant=_consultant_of(engagement, item, people, consultant),
                 note=item.note,
                 source=source,
+                source_digest=digest,
             )
+        )
+    if changed:
+        where, entry = changed[0]
+        more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+        raise EngageError(
+            f"{where}: changed in {importer.name} since it was imported as entry {entry}{more}; "
+            f"if the new figure is right, 'engage void {entry}' and import again"
         )
     if unmapped:
         shown = ", ".join(f"{key!r} (first: {where})" for key, where in list(unmapped.items())[:3])
@@ -187,28 +203,46 @@ def plan_import(
     return ImportPlan(records, already, empty)
 
 
-def imported_sources(ledger_path: Path) -> set[str]:
-    """The ``source`` of every record already in the ledger, voided ones included.
+@dataclass(frozen=True)
+class Imported:
+    """An entry that came from another tracker: its id, what it said then, and whether it is voided."""
 
-    A voided import is a decision the user made; importing the file again must
-    not bring the entry back.
+    entry: str
+    digest: str
+    voided: bool
+
+
+def imported_sources(ledger_path: Path) -> dict[str, list[Imported]]:
+    """Entries already imported, by ``source``, oldest first, voided ones included.
+
+    A voided import is a decision the user made: importing the same item again
+    must not bring it back; a changed item (a Watson frame edited since) may
+    replace it.
     """
     try:
         raw = ledger_path.read_bytes()
     except FileNotFoundError:
-        return set()
+        return {}
     except OSError as exc:
         raise EngageError(f"{ledger_path}: cannot read ledger: {exc.strerror or exc}") from None
-    found: set[str] = set()
+    sources: list[tuple[str, str, str]] = []
+    voided: set[str] = set()
     for line in raw.split(b"\n"):
-        if b'"source"' not in line:
+        if b'"source"' not in line and b'"void"' not in line:
             continue
         try:
-            source = json.loads(line).get("source")
-        except (ValueError, AttributeError):
+            data = json.loads(line)
+        except ValueError:
             continue  # a damaged line is reported by the ledger reader
-        if isinstance(source, str):
-            found.add(source)
+        if not isinstance(data, dict):
+            continue
+        if data.get("kind") == "void":
+            voided.add(str(data.get("target")))
+        elif isinstance(data.get("source"), str):
+            sources.append((data["source"], str(data.get("id")), str(data.get("source_digest", ""))))
+    found: dict[str, list[Imported]] = {}
+    for source, entry, digest in sources:
+        found.setdefault(source, []).append(Imported(entry, digest, entry in voided))
     return found
 
 
@@ -271,10 +305,19 @@ def _hours_field(hours: Fraction) -> dict[str, str]:
     return entry_fields(hours, "hours")
 
 
-def _content_ref(item: ImportedTime, day: dt.date) -> str:
-    """A stable id for an item its tracker gives none: a digest of what it says."""
+def _identity(item: ImportedTime, day: dt.date) -> str:
+    """Which item this is, for a tracker that gives no ids: when, and by whom.
+
+    Items alike get ``#2``, ``#3`` in file order. What an item says (hours,
+    tags, note) is left out on purpose: an item edited since it was imported
+    must be recognised as the same item, changed, never as a new one.
+    """
+    when = item.start.isoformat() if item.start else day.isoformat()
+    return f"{when}|{item.person}"
+
+
+def _digest(item: ImportedTime, day: dt.date) -> str:
+    """What the item says, to notice when it changed since it was imported."""
     start = item.start.isoformat() if item.start else ""
-    text = "\x1f".join(
-        [day.isoformat(), start, str(item.hours), *item.keys, "|", *item.fallback, item.person, item.note]
-    )
+    text = "\x1f".join([day.isoformat(), start, str(item.hours), *item.keys, "|", *item.fallback, item.note])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
