@@ -82,7 +82,11 @@ def test_installed_example_is_found_by_entry_point_and_runs_both_additions(
             text=True,
             cwd=tmp_path,
             timeout=120,
-            env={"PATH": "/usr/bin:/bin", "ENGAGE_CONSULTANT": "Test Consultant"},
+            env={
+                "PATH": "/usr/bin:/bin",
+                "ENGAGE_CONSULTANT": "Test Consultant",
+                "ENGAGE_CACHE_DIR": str(tmp_path / "cache"),
+            },
         )
 
     listed = {p["name"]: p for p in json.loads(engage("plugins", "--format", "json").stdout)}
