@@ -302,10 +302,19 @@ def test_timedot_import_agrees_with_hledger_reading_the_same_file(ijm: Seed, tmp
     }
 
 
-def test_timedot_bad_amount_names_the_line(ijm: Seed, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        ("2021-11-16\nijm:prep  ....\nijm:prep  lots\n", ["bad.timedot:3", "'lots'"]),
+        ("2021-11-16\nijm:prep  ....\nijm:prep 2h\n", ["bad.timedot:3", "two spaces"]),
+        ("ijm:prep  ....\n", ["bad.timedot:1", "before any date line"]),
+        ("2021-02-30\nijm:prep  ....\n", ["bad.timedot:1", "not a date"]),
+    ],
+)
+def test_timedot_bad_lines_are_named(ijm: Seed, tmp_path: Path, text: str, fragments: list[str]) -> None:
     path = tmp_path / "bad.timedot"
-    path.write_text("2021-11-16\nijm:prep  ....\nijm:prep  lots\n")
-    one_line_error(ijm.run("import", "--from", "timedot", str(path)), "bad.timedot:3", "'lots'")
+    path.write_text(text)
+    one_line_error(ijm.run("import", "--from", "timedot", str(path)), *fragments)
     assert not ijm.ledger.exists()
 
 

@@ -71,6 +71,11 @@ def read(path: Path) -> list[ImportedTime]:
                 continue  # org-mode headlines before the first date are ignored, as hledger does
             raise EngageError(f"{where}: time before any date line; start with a date such as 2021-11-16")
         account, sep, amount = [*re.split(r"(\s{2,}|\t)", body.strip(), maxsplit=1), "", ""][:3]
+        if not sep and " " in account and amount_hours(account.rsplit(" ", 1)[1]) is not None:
+            raise EngageError(
+                f"{where}: {account!r}: put two spaces between the account and the amount, "
+                "or hledger reads no time here"
+            )
         hours = amount_hours(amount) if sep else Fraction(0)
         if hours is None:
             raise EngageError(
