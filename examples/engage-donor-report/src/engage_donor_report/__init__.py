@@ -8,6 +8,7 @@ import re
 import click
 
 from engage import EngageError, Engagement, Ledger, Section, Week, hookimpl
+from engage.session import Session, pass_session
 
 __version__ = "0.1.0"
 
@@ -50,8 +51,8 @@ def donor_summary(engagement: Engagement, ledger: Ledger, day: dt.date) -> Secti
 @click.command("donor-report")
 @click.option("--quarter", "-q", help="A calendar quarter such as 2021-Q4 (default: this quarter).")
 @click.option("--format", "fmt", type=click.Choice(["plain", "csv"]), default="plain", show_default=True)
-@click.pass_context
-def donor_report(ctx: click.Context, quarter: str | None, fmt: str) -> None:
+@pass_session
+def donor_report(session: Session, quarter: str | None, fmt: str) -> None:
     """Days per phase in a quarter and to date, and deliverables accepted, as donors ask for them.
 
     \b
@@ -59,10 +60,7 @@ def donor_report(ctx: click.Context, quarter: str | None, fmt: str) -> None:
       engage donor-report --quarter 2021-Q4 --format csv
     """
     from engage.output import csv_text, table
-    from engage.session import Session
 
-    session = ctx.find_object(Session)
-    assert session is not None, "engage's command line passes a Session"
     engagement = session.engagement
     day = parse_quarter(quarter)[1] if quarter else session.today()
     section = donor_summary(engagement, session.ledger(), day)
