@@ -24,7 +24,8 @@ def logged(seed: Seed) -> list[tuple[str, str, Fraction, str, str]]:
 
 # klog: written from klog's file format specification,
 # https://github.com/jotaen/klog/blob/main/Specification.md (records, ranges, durations,
-# shifted times <23:00 and 0:30>, open ranges "9:00 - ?", #tags in record and entry summaries).
+# shifted times <23:00 and 0:30>, 24:00, open ranges "9:00 - ?", #tags in record and entry
+# summaries, indentation of two spaces to a tab, entry summaries continued on deeper lines).
 KLOG = """\
 2021-11-16 (8h!)
 Desk review for IJM #ijm
@@ -37,6 +38,11 @@ Desk review for IJM #ijm
 2021/11/17
     9:00am-11:45am Retreat logistics #retreat
     22:00 - 0:30> drafting #writeup
+
+2021-11-18
+  +1h30m Retreat agenda, in the two-space style #retreat
+    continued on a deeper line
+  23:00 - 24:00 last hour #writeup
 """
 
 
@@ -57,8 +63,16 @@ def test_klog_records_ranges_durations_breaks_and_tags(ijm: Seed, tmp_path: Path
         ("2021-11-16", "prep", Fraction(3, 4), "Test Consultant", "late reading #prep"),
         ("2021-11-17", "retreat", Fraction(11, 4), "Test Consultant", "Retreat logistics #retreat"),
         ("2021-11-17", "writeup", Fraction(5, 2), "Test Consultant", "drafting #writeup"),
+        (
+            "2021-11-18",
+            "retreat",
+            Fraction(3, 2),
+            "Test Consultant",
+            "Retreat agenda, in the two-space style #retreat continued on a deeper line",
+        ),
+        ("2021-11-18", "writeup", Fraction(1), "Test Consultant", "last hour #writeup"),
     ]
-    assert "That is 11.25 hours (11h 15m)" in result.stdout
+    assert "That is 13.75 hours (13h 45m)" in result.stdout
 
 
 @pytest.mark.parametrize(

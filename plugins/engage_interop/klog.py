@@ -44,7 +44,10 @@ def _minutes_of(groups: tuple[str | None, ...]) -> int:
         if not 1 <= h <= 12:
             raise ValueError("hour must be 1–12 with am/pm")
         h = h % 12 + (12 if meridiem.lower() == "pm" else 0)
-    if h > 23 or m > 59:
+    if h == 24 and m == 0 and not meridiem:  # 24:00 is 0:00 of the next day (spec 1.2)
+        h, later = 0, later or (None if earlier else ">")
+        earlier = None
+    elif h > 23 or m > 59:
         raise ValueError("not a time of day")
     return h * 60 + m + (-1440 if earlier else 0) + (1440 if later else 0)
 
@@ -99,19 +102,21 @@ def read(path: Path) -> list[ImportedTime]:
             raise EngageError(f"{where}: {raw.strip()!r} is not a date") from None
         summary: list[str] = []
         entries: list[_Entry] = []
+        entry_indent = ""
         while number < len(lines) and lines[number].strip():
             line = lines[number]
             number += 1
             stripped = line.strip()
-            indent = len(line) - len(line.lstrip(" \t"))
-            if indent == 0:
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+            if not indent:
                 if entries:
                     raise EngageError(f"{path}:{number}: summary text after entries; indent it as an entry")
                 summary.append(stripped)
-            elif entries and line.startswith(("\t\t", "     ", "\t ", "  \t")) and _continues(line):
-                entries[-1].summary += " " + stripped  # a summary continued on the next line
+            elif entries and len(indent) > len(entry_indent) and _continues(line):
+                entries[-1].summary += " " + stripped  # an entry's summary continued, indented deeper
                 entries[-1].tags += _tags(stripped)
             else:
+                entry_indent = entry_indent or indent
                 entries.append(_entry(stripped, number, f"{path}:{number}"))
         record_tags = _tags(" ".join(summary))
         _take_breaks(entries, path)
