@@ -352,3 +352,17 @@ def test_klog_edited_entry_is_reported_and_an_added_one_imported(ijm: Seed, tmp_
     )
     assert ijm.ledger.read_bytes() == before
     assert sum(h for _, _, h, _, _ in logged(ijm)) == Fraction(7, 2)
+
+
+def test_toggl_newer_member_column_and_missing_columns(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "toggl.csv"
+    path.write_text(
+        "Member,Email,Client,Project,Task,Description,Billable,Start date,Start time,Stop date,Stop time,Duration,Tags\n"
+        "Amina Otieno,a@example.org,IJM,prep,,Reading,Yes,2021-11-16,09:00:00,2021-11-16,10:30:00,01:30:00,\n"
+    )
+    assert ijm.run("import", "--from", "toggl", str(path)).exit_code == 0
+    assert logged(ijm) == [("2021-11-16", "prep", Fraction(3, 2), "Amina Otieno", "Reading")]
+    path.write_text("User,Project,Start date\nA,prep,2021-11-16\n")
+    one_line_error(
+        ijm.run("import", "--from", "toggl", str(path)), "missing column(s) description, start time, duration"
+    )

@@ -2,7 +2,8 @@
 
 Toggl: the "Detailed" report exported as CSV, whose header is
 ``User,Email,Client,Project,Task,Description,Billable,Start date,Start time,
-End date,End time,Duration,Tags`` (and ``Amount (…)`` columns), as documented at
+End date,End time,Duration,Tags`` (and ``Amount (…)`` columns; newer exports say
+``Member`` for ``User``), as documented at
 https://support.toggl.com/en/articles/2185497-export-reports; clock times are in
 the exporting user's time zone (``--tz``; default the engagement's).
 Harvest: its import template ``Date,Client,Project,Task,Notes,Hours,First name,
@@ -60,9 +61,10 @@ def _clock(text: str, where: str, what: str) -> Fraction:
 
 def read_toggl(path: Path) -> list[ImportedTime]:
     """Every row as time against ``project+tag`` (and ``project+task``) keys, falling back to the project."""
-    needed = ("user", "project", "description", "start date", "start time", "duration")
+    needed = ("project", "description", "start date", "start time", "duration")
     items = []
     for where, row in _rows(path, TOGGL, needed):
+        person = row.get("user", row.get("member", ""))  # newer exports say Member
         try:
             start = dt.datetime.fromisoformat(f"{row['start date']}T{row['start time']}")
         except ValueError:
@@ -80,7 +82,7 @@ def read_toggl(path: Path) -> list[ImportedTime]:
                 start=start,
                 keys=tuple(f"{project}+{t}" for t in ([*tags, task] if task else tags)),
                 fallback=tuple(k for k in (project, row.get("client", "")) if k),
-                person=row["user"],
+                person=person,
                 note=row["description"],
             )
         )
