@@ -198,6 +198,8 @@ def test_one_bad_row_and_nothing_is_written(ijm: Seed, tmp_path: Path) -> None:
         (["--from", "watson", "frames", "--map", "ijm=nope"], ["no phase 'nope'", "prep"]),
         (["--from", "watson", "frames", "--tz", "Mars/Olympus"], ["unknown time zone"]),
         (["timesheet.csv", "--map", "ijm=prep"], ["go with --from"]),
+        (["frames"], ["looks like a watson file", "--from watson"]),
+        (["."], ["looks like a watson file"]),
     ],
 )
 def test_bad_import_options_are_one_line(

@@ -57,6 +57,13 @@ def importer_named(pm: pluggy.PluginManager, name: str) -> Importer:
     return chosen
 
 
+def guess_format(file: Path) -> str | None:
+    """The importer a file's name suggests (``frames``: watson, ``.klg``: klog), for a hint."""
+    if file.name == "frames" or (file.is_dir() and (file / "frames").is_file()):
+        return "watson"
+    return {".klg": "klog", ".timedot": "timedot", ".json": "timewarrior"}.get(file.suffix.lower())
+
+
 @dataclass(frozen=True)
 class ImportPlan:
     """What an import would add: new ledger records, and how many items were there already."""

@@ -251,6 +251,11 @@ def import_(
             raise EngageError(
                 "--map, --consultant and --tz go with --from FORMAT; a CSV timesheet names phases"
             )
+        from engage.importing import guess_format
+
+        guess = guess_format(file)
+        if guess:
+            raise EngageError(f"{file} looks like a {guess} file; import it with --from {guess} FILE")
         records = timesheet_records(engagement, _read_text(file), file, session.today())
     else:
         from engage.importing import importer_named, parse_maps, parse_people, plan_import
