@@ -142,7 +142,7 @@ def test_watson_round_trip_through_the_exporter(ijm: Seed, tmp_path: Path) -> No
         ("3h", "-p", "retreat", "-d", "2021-11-23"),
     ):
         assert ijm.run("log", *args).exit_code == 0
-    assert ijm.run("log", "2h", "-p", "prep", "-d", "2021-11-16").exit_code == 0
+    assert ijm.run("log", "2h", "-p", "prep", "-d", "2021-11-16", "-c", "Brian Kiptoo").exit_code == 0
     frames = tmp_path / "exported" / "frames"
     frames.parent.mkdir()
     frames.write_text(ijm.run("entries", "--format", "watson").stdout)

@@ -102,7 +102,8 @@ def taskjuggler(engagement: Engagement, entries: Sequence[Entry]) -> str:
 
 
 def watson(engagement: Engagement, entries: Sequence[Entry]) -> str:
-    """A Watson frames file: each entry a frame whose project is the phase and whose tag is the note."""
+    """A Watson frames file: each entry a frame whose project is the phase, tagged with the note and
+    ``consultant:NAME``."""
     frames = []
     for entry, start, end in _stacked(engagement, entries):
         ident = hashlib.sha256(entry.id.encode()).hexdigest()[:32]
@@ -113,7 +114,8 @@ def watson(engagement: Engagement, entries: Sequence[Entry]) -> str:
                 int(end.timestamp()),
                 entry.phase,
                 ident,
-                [entry.note] if entry.note else [],
+                ([entry.note] if entry.note else [])
+                + ([f"consultant:{entry.consultant}"] if entry.consultant else []),
                 int(recorded.timestamp()),
             ]
         )

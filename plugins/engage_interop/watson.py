@@ -2,7 +2,8 @@
 
 Format: https://github.com/jazzband/Watson/blob/master/watson/frames.py
 (start and stop are Unix times, so instants: engage dates them in the
-engagement's time zone).
+engagement's time zone). Tags become the note, except a ``consultant:NAME`` tag
+(as engage's exporter writes it), which names who worked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from engage import EngageError, ImportedTime
 from engage_interop.files import read_json
 
+PERSON_TAG = "consultant:"  # as engage's exporter writes who worked
 WHAT = "Watson's frames file (in $WATSON_DIR, or ~/.config/watson/frames)"
 
 
@@ -45,6 +47,8 @@ def read(path: Path) -> list[ImportedTime]:
             ) from None
         if stop < start:
             raise EngageError(f"{where}: stops before it starts; fix it with 'watson edit {str(ident)[:7]}'")
+        people = [t.removeprefix(PERSON_TAG) for t in tags if t.startswith(PERSON_TAG)]
+        tags = [t for t in tags if not t.startswith(PERSON_TAG)]
         items.append(
             ImportedTime(
                 where=f"{where} ({str(ident)[:7]})",
@@ -52,6 +56,7 @@ def read(path: Path) -> list[ImportedTime]:
                 start=dt.datetime.fromtimestamp(round(start), dt.UTC),
                 keys=tuple(f"{project}+{tag}" for tag in tags),
                 fallback=(project,),
+                person=people[0] if people else "",
                 note=", ".join(tags),
                 ref=str(ident) if ident else "",
             )
