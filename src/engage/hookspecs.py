@@ -13,6 +13,9 @@ All hooks collect: every plugin's result is used, in registration order
 reversed (``tryfirst``/``trylast`` adjust it); a plugin returns None to add
 nothing. Keep heavy imports inside hook bodies: every command, including the
 quick ``engage log``, imports every plugin module.
+
+The guide for plugin authors, with a working example of every hook, is
+``docs/plugins.md``; ``examples/engage-donor-report/`` is a complete plugin.
 """
 
 from __future__ import annotations
