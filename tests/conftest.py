@@ -19,7 +19,7 @@ IJM = SCHEDULES / "ijm-kenya-pap-strategic-plan.toml"
 DEFENDERS = SCHEDULES / "defenders-coalition-protection-policy.toml"
 SEEDS = {"ijm": IJM, "defenders": DEFENDERS}
 # Schedules modelled on more real ToRs, besides the two seeds.
-GEO = SCHEDULES / "geo-lima-callao-assessment.toml"
+GEO = SCHEDULES / "tors" / "geo-lima-callao-assessment.toml"
 SCHEDULE_FILES = {**SEEDS, "geo": GEO}
 
 
