@@ -8,14 +8,22 @@ from fractions import Fraction
 
 from engage.errors import EngageError
 
-DAYS_HELP = "a positive number of days (1, 0.5, .25) or of hours and minutes (4h, 30m, 1h30m)"
-DATE_HELP = "an ISO date (2021-11-16), 'today', 'yesterday' or a weekday such as 'mon'"
+DAYS_HELP = "a positive number of days (1, 0.5, .25) or of hours and minutes (4h, 30m, 1h30m, 1h30, 1:30)"
+DATE_HELP = (
+    "an ISO date (2021-11-16), 31/12/2021 (day first, when the day is past 12), 'today', "
+    "'yesterday', 'tomorrow', -2 (two days ago), a weekday such as 'mon' or 'last fri'"
+)
 WEEK_HELP = "an ISO week such as 2021-W47"
 MAX_DAYS_PER_ENTRY = 31
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"
 _AMOUNT = re.compile(
-    rf"^(?:(?P<days>{_NUMBER})\s*d?|(?:(?P<hours>{_NUMBER})\s*h)?\s*(?:(?P<minutes>{_NUMBER})\s*m)?)$"
+    rf"^(?:(?P<days>{_NUMBER})\s*d?"
+    rf"|(?P<hours>{_NUMBER})\s*h(?:\s*(?P<more>\d+)\s*m?)?"
+    rf"|(?P<minutes>{_NUMBER})\s*m"
+    rf"|(?P<clock_hours>\d+):(?P<clock_minutes>[0-5]\d))$"
 )
+_OFFSET = re.compile(r"^([+-])\s*(\d{1,4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -37,7 +45,13 @@ def parse_amount(text: str) -> tuple[Fraction, str]:
                 f"give at most {MAX_DAYS_PER_ENTRY} days, or split the work into entries by date"
             )
     else:
-        value = Fraction(match.group("hours") or 0) + Fraction(match.group("minutes") or 0) / 60
+        if match.group("clock_hours") is not None:
+            hours, minutes = match.group("clock_hours"), match.group("clock_minutes")
+        else:
+            hours, minutes = match.group("hours") or "0", match.group("more") or match.group("minutes") or "0"
+        if match.group("more") is not None and int(match.group("more")) >= 60:
+            raise EngageError(f"{text!r}: minutes after the hours go up to 59; give {DAYS_HELP}")
+        value = Fraction(hours) + Fraction(minutes) / 60
         unit = "hours"
         if value > 24:
             raise EngageError(f"{text!r} is more than 24 hours in one day; give at most 24h per entry")
@@ -47,19 +61,50 @@ def parse_amount(text: str) -> tuple[Fraction, str]:
 
 
 def parse_date(text: str, today: dt.date) -> dt.date:
-    """Read a date: ISO, 'today', 'yesterday', or a weekday name (the most recent, today included)."""
-    cleaned = text.strip().lower()
-    if cleaned == "today":
-        return today
-    if cleaned == "yesterday":
-        return today - dt.timedelta(days=1)
+    """Read a date as people type it.
+
+    ISO (2021-11-16); 'today', 'yesterday', 'tomorrow'; -2 (two days ago) or +1; a
+    weekday name, the most recent (today included), or with 'last' the one before
+    today; and DD/MM/YYYY only when it cannot be read the other way round (the day is
+    past 12, or day and month are the same): 05/04/2021 is refused as ambiguous.
+    """
+    cleaned = " ".join(text.strip().lower().split())
+    relative = {"today": 0, "yesterday": -1, "tomorrow": 1}
+    if cleaned in relative:
+        return today + dt.timedelta(days=relative[cleaned])
+    offset = _OFFSET.match(cleaned)
+    if offset:
+        days = int(offset.group(2))
+        return today + dt.timedelta(days=-days if offset.group(1) == "-" else days)
+    last = cleaned.startswith("last ")
+    weekday = cleaned.removeprefix("last ")
     for index, name in enumerate(_WEEKDAYS):
-        if len(cleaned) >= 3 and name.startswith(cleaned):
-            return today - dt.timedelta(days=(today.weekday() - index) % 7)
+        if len(weekday) >= 3 and name.startswith(weekday):
+            back = (today.weekday() - index) % 7
+            return today - dt.timedelta(days=back or (7 if last else 0))
+    day_first = _DAY_FIRST.match(cleaned)
+    if day_first:
+        return _day_first(text, *(int(g) for g in day_first.groups()))
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise EngageError(f"cannot read {text!r} as a date; give {DATE_HELP}") from None
+    if not 1970 <= day.year <= 2100:
+        raise EngageError(f"{text!r} is not a plausible date for an engagement; give {DATE_HELP}")
+    return day
+
+
+def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
+    """DD/MM/YYYY, refused when MM/DD/YYYY would give another valid date."""
+    if first <= 12 and second <= 12 and first != second:
+        raise EngageError(
+            f"{text!r} is ambiguous (day/month or month/day?); give an ISO date: "
+            f"{year}-{second:02d}-{first:02d} or {year}-{first:02d}-{second:02d}"
+        )
+    try:
+        day = dt.date(year, second, first)
+    except ValueError:
+        raise EngageError(f"{text!r} is not a date (read as day/month/year); give {DATE_HELP}") from None
     if not 1970 <= day.year <= 2100:
         raise EngageError(f"{text!r} is not a plausible date for an engagement; give {DATE_HELP}")
     return day
@@ -89,6 +134,22 @@ def format_days(value: Fraction | float) -> str:
     """Days for people: at least one decimal, at most two (2.0, 1.5, 0.06)."""
     text = f"{float(value):.2f}"
     return text[:-1] if text.endswith("0") else text
+
+
+def format_hours(hours: Fraction) -> str:
+    """Hours as people type them: 4h, 30m, 1h30m (1.33h when not a whole number of minutes)."""
+    minutes = hours * 60
+    if minutes.denominator != 1:
+        return f"{float(hours):.2f}".rstrip("0").rstrip(".") + "h"
+    whole, rest = divmod(int(minutes), 60)
+    return (f"{whole}h" if whole else "") + (f"{rest}m" if rest else "") or "0h"
+
+
+def format_amount(amount: Fraction, unit: str, days: Fraction) -> str:
+    """An entry's time as typed: '1.5' days, or hours with their days beside them, '4h (0.5 d)'."""
+    if unit == "hours":
+        return f"{format_hours(amount)} ({format_days(days)} d)"
+    return format_days(days)
 
 
 def format_budget(value: Fraction | float) -> str:

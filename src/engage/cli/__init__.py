@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from engage import __version__, colour
-from engage.cli import ledger_commands, plugin_commands, progress_commands, schedule_commands
+from engage.cli import (
+    entries_command,
+    ledger_commands,
+    plugin_commands,
+    progress_commands,
+    schedule_commands,
+)
 from engage.colour import severity
 from engage.errors import EngageError
 from engage.plugins import blame, use_plugins_dir
@@ -34,6 +40,8 @@ class EngageGroup(click.Group):
                 del self.commands[name]
             pm.hook.engage_register_commands(cli=self)
             self._commands_from = pm
+            for command in self.commands.values():
+                accept_global_options(command)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         self._with_plugins(ctx)
@@ -63,6 +71,72 @@ class EngageGroup(click.Group):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _set_session(attribute: str) -> Any:
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value is not None:
+            session = ctx.find_object(Session)
+            if session is not None:
+                setattr(session, attribute, value)
+
+    return store
+
+
+def _set_colour(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    if value is not None:
+        colour.choose(value)
+
+
+def _trailing_options() -> list[click.Option]:
+    """``-s``, ``--ledger`` and ``--color`` as every command also accepts them after its name."""
+    return [
+        click.Option(
+            ["-s", "--schedule", "_schedule"],
+            hidden=True,
+            expose_value=False,
+            callback=_set_session("_schedule"),
+            is_eager=True,
+        ),
+        click.Option(
+            ["--ledger", "_ledger"],
+            hidden=True,
+            expose_value=False,
+            callback=_set_session("_ledger"),
+            is_eager=True,
+        ),
+        click.Option(
+            ["--color/--no-color", "_color"],
+            default=None,
+            hidden=True,
+            expose_value=False,
+            callback=_set_colour,
+            is_eager=True,
+        ),
+    ]
+
+
+def accept_global_options(command: click.Command) -> None:
+    """Let a command (and a group's commands) take the global options after its name too.
+
+    ``engage log 1 -p prep -s x.toml`` then means ``engage -s x.toml log 1 -p prep``.
+    An option the command already defines under the same name keeps its meaning.
+    """
+    if getattr(command, "_takes_global_options", False):
+        return
+    taken = {
+        flag
+        for param in command.params
+        for flag in getattr(param, "opts", []) + getattr(param, "secondary_opts", [])
+    }
+    names = {param.name for param in command.params}
+    for option in _trailing_options():
+        if not taken.intersection(option.opts + option.secondary_opts) and option.name not in names:
+            command.params.append(option)
+    command._takes_global_options = True  # type: ignore[attr-defined]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            accept_global_options(sub)
 
 
 def run_guarded(call: Any) -> int:
@@ -148,7 +222,7 @@ def cli(
         ctx.obj = Session(schedule, ledger)
 
 
-for module in (schedule_commands, ledger_commands, progress_commands, plugin_commands):
+for module in (schedule_commands, ledger_commands, entries_command, progress_commands, plugin_commands):
     for command in module.COMMANDS:
         cli.add_command(command)
 EngageGroup.core_commands = frozenset(cli.commands)

@@ -17,8 +17,13 @@ from engage.errors import EngageError
 from engage.figures import cap_summary, usage_of
 from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, StatusChange, Void
 from engage.model import Engagement
-from engage.output import csv_text, json_text, table
-from engage.parsing import DATE_HELP, format_days, parse_amount, parse_date, parse_week, plural
+from engage.parsing import (
+    DATE_HELP,
+    format_days,
+    format_hours,
+    parse_amount,
+    parse_date,
+)
 from engage.session import Session, pass_session, warn
 
 CONSULTANT_VAR = "ENGAGE_CONSULTANT"
@@ -26,11 +31,10 @@ WARNING_PREFIX = "warning: "
 
 
 def check_phase(engagement: Engagement, key: str) -> str:
-    """The phase key, or an error listing the phases there are."""
-    keys = [p.key for p in engagement.phases]
-    if key not in keys:
-        raise EngageError(f"unknown phase {key!r}; phases of {engagement.id}: {', '.join(keys)}")
-    return key
+    """The phase's key, typed in any case or as its name; or an error listing the phases there are."""
+    from engage.matching import find_item
+
+    return find_item(engagement.phases, key, "phase", f" of {engagement.id}").key
 
 
 def resolve_consultant(engagement: Engagement, given: str | None) -> str:
@@ -83,7 +87,7 @@ def log(session: Session, days: str, phase: str, day: str, note: str, consultant
     """
     engagement = session.engagement
     amount, unit = parse_amount(days)
-    check_phase(engagement, phase)
+    phase = check_phase(engagement, phase)
     date = parse_date(day, session.today())
     record = ledger_file.new_record(
         "entry",
@@ -96,7 +100,12 @@ def log(session: Session, days: str, phase: str, day: str, note: str, consultant
     ledger_file.append(session.ledger_path, [record])
     ledger = session.ledger()
     entry = next(e for e in ledger.entries() if e.id == record["id"])
-    click.echo(f"Logged {format_days(entry.days)} days to {phase} on {date} (entry {entry.id})")
+    typed = (
+        f"{format_hours(entry.amount)} ({format_days(entry.days)} days)"
+        if entry.unit == "hours"
+        else f"{format_days(entry.days)} days"
+    )
+    click.echo(f"Logged {typed} to {phase} on {date} (entry {entry.id})")
     click.echo(usage_of(engagement, ledger, phase).summary())
     for lines in session.plugin_manager.hook.engage_after_log(
         engagement=engagement, entry=entry, ledger=ledger
@@ -106,82 +115,6 @@ def log(session: Session, days: str, phase: str, day: str, note: str, consultant
                 warn(line.removeprefix(WARNING_PREFIX))
             else:
                 click.echo(line)
-
-
-@click.command()
-@click.option("--week", "-w", help="Only this ISO week, e.g. 2021-W47.")
-@click.option("--phase", "-p", help="Only this phase.")
-@click.option("--all", "-a", "show_all", is_flag=True, help="Include voided entries.")
-@click.option(
-    "--format",
-    "fmt",
-    default="plain",
-    show_default=True,
-    help="plain, json, csv, or another tracker's: timedot, taskjuggler, watson (see 'engage plugins').",
-)
-@pass_session
-def entries(session: Session, week: str | None, phase: str | None, show_all: bool, fmt: str) -> None:
-    """List logged time, oldest first; voided entries only with --all.
-
-    \b
-    Examples:
-      engage entries --week 2021-W46 --format csv > week46.csv
-      engage entries --format timedot > engage.timedot    # for hledger
-      engage entries --format watson > frames              # for Watson
-    """
-    engagement = session.engagement
-    exporter = None
-    if fmt not in ("plain", "json", "csv"):
-        from engage.importing import exporters
-
-        known = exporters(session.plugin_manager)
-        exporter = known.get(fmt)
-        if exporter is None or show_all:
-            raise EngageError(
-                f"--format {fmt!r}: give one of plain, json, csv, {', '.join(sorted(known))}"
-                if exporter is None
-                else f"--format {fmt} writes only entries that count; leave out --all"
-            )
-    if phase is not None:
-        check_phase(engagement, phase)
-    span = parse_week(week) if week else None
-    ledger = session.ledger()
-    chosen = [
-        e
-        for e in ledger.entries(include_voided=show_all)
-        if (phase is None or e.phase == phase) and (span is None or span[0] <= e.date <= span[1])
-    ]
-    if exporter is not None:
-        click.echo(exporter.write(engagement, chosen), nl=False)
-        return
-    if fmt == "json":
-        click.echo(
-            json_text(
-                [{**e.as_dict(), "voided": ledger.is_void(e.id)} if show_all else e.as_dict() for e in chosen]
-            )
-        )
-        return
-    headers = ["id", "date", "phase", "days", "consultant", "note"] + (["voided"] if show_all else [])
-    rows = [
-        [e.id, e.date, e.phase, format_days(e.days), e.consultant, e.note]
-        + (["voided" if ledger.is_void(e.id) else ""] if show_all else [])
-        for e in chosen
-    ]
-    if fmt == "csv":
-        click.echo(csv_text(headers, rows), nl=False)
-        return
-    click.echo(table(headers, [[*row[:5], str(row[5]).replace("\n", " ⏎ "), *row[6:]] for row in rows]))
-    live = [e for e in chosen if not ledger.is_void(e.id)]
-    total = sum((e.days for e in live), start=Fraction(0))
-    click.echo(f"{plural(len(chosen), 'entry', 'entries')}, {format_days(total)} days")
-    today = session.today()
-    ahead = [e for e in live if e.date > today]
-    if ahead:  # counted as status and budget count them: from their date on
-        days = format_days(sum((e.days for e in ahead), start=Fraction(0)))
-        click.echo(
-            f"{plural(len(ahead), 'entry', 'entries')} ({days} days) dated after today ({today}): "
-            "not counted by status or budget until their date"
-        )
 
 
 @click.command()
@@ -389,4 +322,4 @@ def _refuse_duplicates(ledger: Ledger, records: list[dict[str, object]], file: P
         )
 
 
-COMMANDS = [log, entries, void, import_]
+COMMANDS = [log, void, import_]

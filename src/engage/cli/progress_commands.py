@@ -36,6 +36,7 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
     from engage.progress import Progress, check_status
 
     deliverable = _find(session.engagement.deliverables, key, "deliverable")
+    key = deliverable.key
     status = status.lower()
     today = session.today()
     date = parse_date(day, today)
@@ -71,6 +72,7 @@ def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, 
       engage meeting validation --outcome cancelled --note "board unavailable"
     """
     found = _find(session.engagement.meetings, key, "meeting")
+    key = found.key
     outcome = outcome.lower()
     today = session.today()
     date = parse_date(day, today)
@@ -133,12 +135,10 @@ Item = TypeVar("Item", Deliverable, Meeting)
 
 
 def _find(items: tuple[Item, ...], key: str, kind: str) -> Item:
-    """The schedule's deliverable or meeting with this key; refused naming the keys it has."""
-    for item in items:
-        if item.key == key:
-            return item
-    keys = ", ".join(item.key for item in items) or "(none in this schedule)"
-    raise EngageError(f"unknown {kind} {key!r}; {kind}s: {keys}")
+    """The schedule's deliverable or meeting by key (any case) or name; refused naming the keys it has."""
+    from engage.matching import find_item
+
+    return find_item(items, key, kind)
 
 
 def _not_ahead(date: dt.date, today: dt.date, subject: str) -> None:

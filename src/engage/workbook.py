@@ -1,0 +1,81 @@
+"""Write Excel workbooks (openpyxl, imported only here): one sheet per table, real numbers and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from engage.errors import EngageError
+
+Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]  # title, headers, rows
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+MAX_COLUMN_WIDTH = 60
+
+
+def cell_value(value: object) -> object:
+    """A value as a spreadsheet cell: fractions as numbers, dates as dates, None as empty."""
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else float(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
+    """One sheet per table, header row bold and frozen, columns as wide as their text (within reason)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    if not path.parent.is_dir():
+        raise EngageError(f"{path.parent}: no such folder for the workbook")
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(_sheet_title(title, used))
+        sheet.append(list(headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([cell_value(v) for v in row])
+        for row_cells in sheet.iter_rows(min_row=2):
+            for cell in row_cells:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text, never a formula
+                elif isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(headers, start=1):
+            texts = [str(header)] + [_shown(row[index - 1]) for row in rows if index - 1 < len(row)]
+            width = min(
+                max(len(line) for text in texts for line in (text.splitlines() or [""])) + 2, MAX_COLUMN_WIDTH
+            )
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
+    if not sheets:
+        book.create_sheet("(empty)")
+    try:
+        book.save(path)
+    except OSError as exc:
+        raise EngageError(f"{path}: cannot write the workbook: {exc.strerror or exc}") from None
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.date):
+        return "2021-11-16"
+    if isinstance(value, Fraction | float):
+        return f"{float(value):.2f}"
+    return "" if value is None else str(value)
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
+    base = _BAD_TITLE.sub(" ", title).strip("' ")[:31] or "Sheet"
+    name, n = base, 2
+    while name.casefold() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.casefold())
+    return name
