@@ -294,18 +294,63 @@ def test_html_is_one_self_contained_page_with_a_chart(tmp_path: Path, ijm: Seed,
     assert "at risk" in text or "on track" in text
 
 
-def test_csv_sections_parse_and_formulas_stay_text(tmp_path: Path, ijm: Seed, defenders: Seed) -> None:
-    text = portfolio(tmp_path, ijm, defenders, "csv")
-    rows = list(csv.reader(io.StringIO(text)))
-    titles = [r[0] for r, before in zip(rows, [[], *rows], strict=False) if len(r) == 1 and before == []]
-    assert titles[0] == "portfolio: Portfolio"
-    assert (
-        "ijm-kenya-pap-2021: Phases" in titles
-        and "defenders-coalition-protection-policy-2023: Phases" in titles
-    )
-    week46 = invoke("-s", str(ijm.path), "status", "--week", "2021-W46", "--format", "csv").stdout
-    notes = [r[-1] for r in csv.reader(io.StringIO(week46)) if len(r) == 5]
-    assert "'=SUM(A1:A3)" in notes and "=SUM(A1:A3)" not in notes
+def test_csv_is_one_tidy_table_agreeing_with_json(tmp_path: Path, ijm: Seed, defenders: Seed) -> None:
+    rows = list(csv.DictReader(io.StringIO(portfolio(tmp_path, ijm, defenders, "csv"))))
+    data = json.loads(invoke("status", "--week", "2021-W47", "--format", "json", str(tmp_path)).stdout)
+    expected = [(r["id"], p["key"], p["used"], p["budget"], r["used"], p["state"]) for r in data for p in r["phases"]]
+    got = [
+        (r["engagement_id"], r["phase_key"], float(r["phase_used"]), float(r["phase_budget"]),
+         float(r["days_used"]), r["phase_state"])
+        for r in rows
+    ]  # fmt: skip
+    assert got == expected  # one row per engagement and phase, the figures as numbers
+    assert {r["week"] for r in rows} == {"2021-W47"} and all(r["phase_start"][:4].isdigit() for r in rows)
+
+
+def test_csv_to_a_file_has_a_bom_and_formulas_stay_text(tmp_path: Path, ijm: Seed) -> None:
+    log_all(ijm, [("1", "prep", "2021-11-17", "x")])
+    ijm.rewrite('name = "Preparation"', 'name = "=SUM(A1:A3)"')
+    target = tmp_path / "status.csv"
+    assert ijm.run("status", "--week", "2021-W46", "--format", "csv", "-o", str(target)).exit_code == 0
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0]["phase"] == "'=SUM(A1:A3)"
+
+
+def test_workbook_sheets_agree_with_json(tmp_path: Path, ijm: Seed, defenders: Seed) -> None:
+    from openpyxl import load_workbook
+
+    data = json.loads(portfolio(tmp_path, ijm, defenders, "json"))
+    target = tmp_path / "status.xlsx"
+    result = invoke("status", "--week", "2021-W47", "--format", "xlsx", "-o", str(target), str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    book = load_workbook(target)
+    assert book.sheetnames[:5] == ["Portfolio", "Phases", "Deliverables", "Meetings", "Entries this week"]
+    assert "Findings" in book.sheetnames  # the budget plugin's section, a sheet of its own
+    for sheet in book:
+        assert sheet.freeze_panes == "A2"
+    summary = list(book["Portfolio"].iter_rows(values_only=True))
+    assert summary[0][:7] == ("engagement", "client", "week", "as of", "days used", "cap", "this week")
+    by_title = {row[0]: row for row in summary[1:]}
+    for report in data:
+        row = by_title[report["title"]]
+        assert (row[4], row[5], row[6]) == (report["used"], report["max_days"], report["this_week"])
+        assert row[3].date().isoformat() == report["as_of"] and row[9] == report["state"]
+    phases = list(book["Phases"].iter_rows(values_only=True))[1:]
+    assert [(r[0], r[1], r[4], r[8].date().isoformat()) for r in phases] == [
+        (rep["id"], p["key"], p["used"], p["start"]) for rep in data for p in rep["phases"]
+    ]
+    assert book["Phases"].column_dimensions["C"].width >= len("Preparation")
+    late = [r for r in book["Deliverables"].iter_rows(values_only=True) if r[4] == "late"]
+    assert late and all(isinstance(r[7], int) and r[7] > 0 for r in late)
+
+
+def test_markdown_is_github_by_its_own_name(ijm: Seed) -> None:
+    markdown = ijm.run("status", "--week", "2021-W47", "--format", "markdown").stdout
+    assert markdown == ijm.run("status", "--week", "2021-W47", "--format", "github").stdout
+    assert markdown.startswith("# Facilitation") and "| key " in markdown
+    one_line_error(ijm.run("status", "--format", "xlsx"), "-o FILE")
 
 
 def test_output_file_and_bad_arguments(ijm: Seed, tmp_path: Path) -> None:

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import click
 
+from engage.errors import EngageError
 from engage.hooktypes import Week
 from engage.parsing import DATE_HELP, parse_date, parse_week
 from engage.session import Session, pass_session
 
-FORMATS = ["plain", "github", "html", "csv", "json"]
+FORMATS = ["plain", "markdown", "github", "html", "csv", "json", "xlsx"]
 
 
 @click.command()
 @click.argument("schedules", nargs=-1, metavar="[SCHEDULE|FOLDER]...")
 @click.option("--week", "-w", help="The ISO week to report, e.g. 2021-W47 (default: this week).")
 @click.option("--as-of", "as_of", help=f"Figures as of this date: {DATE_HELP}.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="plain", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS, case_sensitive=False),
+    default="plain",
+    show_default=True,
+    help="github is markdown; csv is one tidy table (a row per engagement and phase); xlsx needs -o.",
+)
 @click.option("-o", "--output", metavar="FILE", help="Write the report here instead of standard output.")
 @pass_session
 def status(
@@ -39,10 +47,12 @@ def status(
     from dataclasses import replace
     from pathlib import Path
 
-    from engage import EngageError
     from engage_status.formats import render
     from engage_status.report import as_of_for, build
 
+    fmt = fmt.lower()
+    if fmt == "xlsx" and not output:
+        raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     span = parse_week(week) if week else None
     reports = []
     for engagement in session.portfolio(schedules):
@@ -56,12 +66,21 @@ def status(
         )
         sections = tuple(section for result in results for section in (result or ()))
         reports.append(replace(report, sections=sections))
+    if fmt == "xlsx":
+        from engage.workbook import write_workbook
+        from engage_status.sheets import workbook_sheets
+
+        assert output is not None
+        write_workbook(Path(output), workbook_sheets(reports))
+        click.echo(f"Wrote {output}", err=True)
+        return
     text = render(reports, fmt)
     if output:
         target = Path(output)
         if not target.parent.is_dir():
             raise EngageError(f"{target.parent}: no such folder for the report")
-        target.write_text(text, encoding="utf-8", newline="" if fmt == "csv" else None)
+        bom = "\ufeff" if fmt == "csv" else ""  # Excel reads a file's UTF-8 right only after a BOM
+        target.write_text(bom + text, encoding="utf-8", newline="" if fmt == "csv" else None)
         click.echo(f"Wrote {output}", err=True)
     else:
         from engage import colour

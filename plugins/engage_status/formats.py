@@ -15,7 +15,10 @@ from engage_status.tables import header_lines, portfolio_tables, report_tables
 
 
 def render(reports: Sequence[Report], fmt: str) -> str:
-    """The whole report in one format; a portfolio starts with its summary table."""
+    """The whole report in one format; a portfolio starts with its summary table.
+
+    CSV is one tidy table (a row per engagement and phase); ``sections_csv`` keeps the sectioned one.
+    """
     if fmt == "json":
         return json_text([as_json(r) for r in reports])
     if fmt == "html":
@@ -23,8 +26,10 @@ def render(reports: Sequence[Report], fmt: str) -> str:
 
         return page(reports)
     if fmt == "csv":
-        return _csv(reports)
-    return _text(reports, markdown=fmt == "github")
+        from engage_status.sheets import tidy_csv
+
+        return tidy_csv(reports)
+    return _text(reports, markdown=fmt in ("github", "markdown"))
 
 
 def _text(reports: Sequence[Report], markdown: bool) -> str:
@@ -67,7 +72,7 @@ def _md(value: object) -> object:
     return value
 
 
-def _csv(reports: Sequence[Report]) -> str:
+def sections_csv(reports: Sequence[Report]) -> str:
     """Each table a block: a title row, a header row, its rows, a blank row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

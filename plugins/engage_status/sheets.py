@@ -1,0 +1,212 @@
+"""A status report for spreadsheets: one tidy CSV table, or workbook sheets of real numbers and dates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engage.output import csv_text
+from engage.timeline import day_of
+from engage_status.report import Report, state_rank
+
+TIDY_HEADERS = (
+    "engagement_id",
+    "engagement",
+    "client",
+    "week",
+    "as_of",
+    "state",
+    "reason",
+    "max_days",
+    "days_used",
+    "days_this_week",
+    "phase_key",
+    "phase",
+    "phase_budget",
+    "phase_used",
+    "phase_this_week",
+    "phase_remaining",
+    "phase_percent_used",
+    "phase_start",
+    "phase_end",
+    "phase_state",
+    "phase_reason",
+)
+
+
+def tidy_csv(reports: Sequence[Report]) -> str:
+    """One flat table: a row per engagement and phase, every figure in a column of its own."""
+    rows = [
+        (
+            r.engagement.id,
+            r.engagement.title,
+            r.engagement.client,
+            r.week.label,
+            r.as_of,
+            r.state,
+            r.reason,
+            r.engagement.max_days,
+            r.used,
+            r.this_week,
+            p.key,
+            p.name,
+            p.budget,
+            p.used,
+            p.this_week,
+            p.remaining,
+            p.percent,
+            p.start,
+            p.end,
+            p.state,
+            p.reason,
+        )
+        for r in reports
+        for p in r.phases
+    ]
+    return csv_text(TIDY_HEADERS, rows)
+
+
+Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]
+
+
+def workbook_sheets(reports: Sequence[Report]) -> list[Sheet]:
+    """A summary sheet, then one sheet per section; each row names its engagement."""
+    ordered = sorted(reports, key=lambda r: (r.closed is not None, state_rank(r.state)))
+    sheets: list[Sheet] = [
+        (
+            "Portfolio" if len(reports) > 1 else "Summary",
+            (
+                "engagement",
+                "client",
+                "week",
+                "as of",
+                "days used",
+                "cap",
+                "this week",
+                "next milestone date",
+                "next milestone",
+                "state",
+                "reason",
+                "closed",
+            ),
+            [
+                (
+                    r.engagement.title,
+                    r.engagement.client,
+                    r.week.label,
+                    r.as_of,
+                    r.used,
+                    r.engagement.max_days,
+                    r.this_week,
+                    r.next_milestone.date if r.next_milestone else None,
+                    r.next_milestone.name if r.next_milestone else "",
+                    r.state,
+                    r.reason,
+                    r.closed,
+                )
+                for r in ordered
+            ],
+        ),
+        (
+            "Phases",
+            (
+                "engagement",
+                "key",
+                "phase",
+                "budget",
+                "used",
+                "this week",
+                "remaining",
+                "% used",
+                "start",
+                "end",
+                "state",
+                "reason",
+            ),
+            [
+                (
+                    r.engagement.id,
+                    p.key,
+                    p.name,
+                    p.budget,
+                    p.used,
+                    p.this_week,
+                    p.remaining,
+                    p.percent,
+                    p.start,
+                    p.end,
+                    p.state,
+                    p.reason,
+                )
+                for r in reports
+                for p in r.phases
+            ],
+        ),
+        (
+            "Deliverables",
+            (
+                "engagement",
+                "key",
+                "deliverable",
+                "due",
+                "state",
+                "last status",
+                "status date",
+                "days late",
+                "reason",
+            ),
+            [
+                (
+                    r.engagement.id,
+                    d.key,
+                    d.name,
+                    d.due.day,
+                    d.state,
+                    d.status,
+                    d.since,
+                    d.days_late,
+                    d.reason,
+                )
+                for r in reports
+                for d in r.deliverables
+            ],
+        ),
+        (
+            "Meetings",
+            ("engagement", "key", "meeting", "kind", "date", "state", "outcome", "outcome date"),
+            [
+                (
+                    r.engagement.id,
+                    m.key,
+                    m.name,
+                    m.kind,
+                    day_of(m.span.start) if m.span.start is not None else None,
+                    m.state,
+                    m.outcome,
+                    m.outcome_date,
+                )
+                for r in reports
+                for m in r.meetings
+            ],
+        ),
+        (
+            "Entries this week",
+            ("engagement", "date", "consultant", "phase", "days", "note"),
+            [
+                (r.engagement.id, e.date, e.consultant, e.phase, e.days, e.note)
+                for r in reports
+                for e in r.entries
+            ],
+        ),
+    ]
+    titles = list(dict.fromkeys(s.title for r in reports for s in r.sections))
+    for title in titles:
+        headers = next(s.headers for r in reports for s in r.sections if s.title == title)
+        rows = [
+            (r.engagement.id, *row)
+            for r in reports
+            for s in r.sections
+            if s.title == title and tuple(s.headers) == tuple(headers)
+            for row in s.rows
+        ]
+        sheets.append((title, ("engagement", *headers), rows))
+    return sheets
