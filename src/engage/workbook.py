@@ -48,6 +48,12 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
                 elif isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
         sheet.freeze_panes = "A2"
+        # printed (or made a PDF): landscape, every column on the page's width
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_title_rows = "1:1"
         for index, header in enumerate(headers, start=1):
             texts = [str(header)] + [_shown(row[index - 1]) for row in rows if index - 1 < len(row)]
             width = min(
