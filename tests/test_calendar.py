@@ -12,9 +12,18 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from calendar_checks import parse_everywhere
 from conftest import Seed, invoke, one_line_error
 from engage import CalendarEvent, hookimpl
 from engage.plugins import get_plugin_manager
+
+ORGANIZER = "consultant@example.org"
+
+
+@pytest.fixture(autouse=True)
+def organizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The address the feed names as ORGANIZER (ENGAGE_MAIL_FROM)."""
+    monkeypatch.setenv("ENGAGE_MAIL_FROM", ORGANIZER)
 
 
 def export(seed: Seed, *args: str) -> bytes:
@@ -31,8 +40,7 @@ def events(data: bytes) -> dict[str, object]:
 
 def test_output_is_valid_folded_crlf_icalendar(seed: Seed) -> None:
     data = export(seed)
-    calendar = Calendar.from_ical(data)
-    assert not calendar.errors
+    calendar = parse_everywhere(data, "PUBLISH")
     assert all(not e.errors for e in calendar.walk("VEVENT"))
     lines = data.split(b"\r\n")
     assert lines[-1] == b"" and b"\n" not in data.replace(b"\r\n", b"")
@@ -61,7 +69,8 @@ def test_every_dated_item_of_the_tor_is_an_event(seed: Seed) -> None:
         assert event.decoded("DTSTART") == dt.date.fromisoformat(deliverable["due"])
         assert event.decoded("DTEND") == dt.date.fromisoformat(deliverable["due"]) + dt.timedelta(days=1)
         assert "Status: not yet submitted" in str(event["DESCRIPTION"])
-        assert [a["TRIGGER"].dt for a in event.walk("VALARM")] == [-dt.timedelta(days=2)]
+        # two days before, at 09:00 (the default reminder_time), not at midnight
+        assert [a["TRIGGER"].dt for a in event.walk("VALARM")] == [-dt.timedelta(days=2, hours=-9)]
 
 
 def test_retreat_is_one_four_day_all_day_event(ijm: Seed) -> None:
@@ -75,6 +84,7 @@ def test_timed_deadline_carries_tzid_and_vtimezone(ijm: Seed) -> None:
     data = export(ijm)
     deadline = events(data)["deadline.proposal"]
     assert b"DTSTART;TZID=Africa/Nairobi:20211115T170000" in data
+    assert b"DTEND;TZID=Africa/Nairobi:20211115T173000" in data  # Exchange wants an end: 30 minutes
     assert deadline.decoded("DTSTART").utcoffset() == dt.timedelta(hours=3)
     assert [str(tz["TZID"]) for tz in Calendar.from_ical(data).walk("VTIMEZONE")] == ["Africa/Nairobi"]
 
@@ -122,42 +132,66 @@ def test_status_change_is_an_update_too(seed: Seed) -> None:
     assert "Status: submitted on 2021-12-02" in str(draft["DESCRIPTION"])
 
 
-def test_removed_item_is_exported_cancelled_and_stays_so(seed: Seed) -> None:
-    export(seed)
+def remove_last_deliverable(seed: Seed) -> tuple[str, str]:
+    """Remove the last deliverable (nothing depends on it in either seed); return its key and the old text."""
     text = seed.text()
-    start = text.rindex("[[deliverables]]")  # the last deliverable: nothing depends on it in either seed
+    start = text.rindex("[[deliverables]]")
     end = text.index("[[meetings]]", start)
-    removed = "deliverable." + text[start:end].split('key = "', 1)[1].split('"', 1)[0]
     seed.path.write_text(text[:start] + text[end:])
+    return "deliverable." + text[start:end].split('key = "', 1)[1].split('"', 1)[0], text
+
+
+def test_removed_item_leaves_the_feed_and_comes_back_newer(seed: Seed) -> None:
+    first = events(export(seed))
+    removed, text = remove_last_deliverable(seed)
     once = export(seed)
-    gone = events(once)[removed]
-    assert gone["STATUS"] == "CANCELLED" and gone["SEQUENCE"] == 1
-    assert not gone.walk("VALARM")
-    assert export(seed) == once  # unchanged since: the same bytes, still cancelled
+    assert removed not in events(once)  # a subscribed client replaces its copy: gone is gone
+    assert b"CANCELLED" not in once
+    assert export(seed) == once  # unchanged since: the same bytes
     seed.path.write_text(text)
     back = events(export(seed))[removed]
-    assert back["STATUS"] == "CONFIRMED" and back["SEQUENCE"] == 2
+    assert back["STATUS"] == "CONFIRMED"
+    assert back["SEQUENCE"] == first[removed]["SEQUENCE"] + 2  # one for leaving, one for coming back
 
 
-def test_supervisor_is_attendee_with_name_and_role_quoted(ijm: Seed) -> None:
+def test_meeting_whose_date_is_removed_is_to_be_agreed_not_cancelled(ijm: Seed) -> None:
+    assert "meeting.retreat" in events(export(ijm))
+    ijm.rewrite("start = 2021-11-23\nend = 2021-11-26\n# The ToR", "# The ToR")
+    feed = export(ijm)
+    assert "meeting.retreat" not in events(feed) and b"CANCELLED" not in feed
+    state = (ijm.path.parent / (ijm.path.stem + ".calendar.json")).read_text()
+    assert '"off": "date to be agreed"' in state
+
+
+def test_one_sequence_per_uid_in_every_view(ijm: Seed) -> None:
+    export(ijm)
     ijm.rewrite(
-        'role = "Associate Director, Programs"',
-        'name = "Ndwiga, R."\nrole = "Associate Director, Programs"\nemail = "adp@example.org"',
+        "start = 2021-11-23\nend = 2021-11-26\n# The ToR", "start = 2021-11-24\nend = 2021-11-27\n# The ToR"
     )
-    data = export(ijm)
-    retreat = events(data)["meeting.retreat"]
-    assert str(retreat["ATTENDEE"]) == "mailto:adp@example.org"
-    assert retreat["ATTENDEE"].params["CN"] == "Ndwiga, R. (Associate Director, Programs)"
-    assert b'CN="Ndwiga, R. (Associate Director, Programs)"' in data.replace(b"\r\n ", b"")
-    consultant = events(export(ijm, "--audience", "consultant"))["meeting.retreat"]
-    assert "ATTENDEE" not in consultant
+    views = [events(export(ijm, *args)) for args in ((), ("--phases",), ("--audience", "consultant"))]
+    assert [view["meeting.retreat"]["SEQUENCE"] for view in views] == [1, 1, 1]
+    assert len({view["meeting.retreat"]["DTSTAMP"].to_ical() for view in views}) == 1
 
 
-def test_defenders_supervisor_mailbox_is_the_attendee(defenders: Seed) -> None:
-    final = events(export(defenders))["deliverable.final"]
-    assert str(final["ATTENDEE"]) == "mailto:procurement@defenderscoalition.org"
-    assert final["ATTENDEE"].params["CN"] == "Defenders Coalition contact (supervisor not named in the ToR)"
-    assert final["ATTENDEE"].params["ROLE"] == "NON-PARTICIPANT"  # a due date, not a meeting
+def test_feed_has_organizer_and_no_attendee(seed: Seed) -> None:
+    if seed.name == "ijm":
+        seed.rewrite('role = "Associate Director, Programs"', 'role = "Associate Director, Programs"\nemail = "adp@example.org"')
+    for event in events(export(seed)).values():
+        assert str(event["ORGANIZER"]) == f"mailto:{ORGANIZER}"
+        assert "ATTENDEE" not in event  # RFC 5546 3.2.1: PUBLISH has no attendees
+
+
+def test_without_organizer_the_feed_has_no_method_and_says_why(ijm: Seed, monkeypatch) -> None:
+    monkeypatch.delenv("ENGAGE_MAIL_FROM")
+    result = ijm.run("calendar")
+    assert result.exit_code == 0
+    calendar = parse_everywhere(result.stdout_bytes, None)
+    assert all("ORGANIZER" not in event for event in calendar.walk("VEVENT"))
+    assert "ENGAGE_MAIL_FROM or [calendar] organizer" in result.stderr
+    ijm.rewrite("reminder_days = [2]", 'reminder_days = [2]\norganizer = "me@example.net"')
+    assert b"ORGANIZER:mailto:me@example.net" in export(ijm)
+    ijm.rewrite('organizer = "me@example.net"', 'organizer = "me at example"')
+    one_line_error(ijm.run("calendar"), "calendar.organizer", "you@example.org")
 
 
 def test_phases_and_holidays_for_the_consultant(ijm: Seed) -> None:
@@ -171,12 +205,16 @@ def test_phases_and_holidays_for_the_consultant(ijm: Seed) -> None:
 
 
 def test_reminder_lead_time_from_the_schedule(defenders: Seed) -> None:
-    defenders.rewrite("reminder_days = [2]", "reminder_days = [7, 1]")
+    defenders.rewrite("reminder_days = [2]", 'reminder_days = [7, 1]\nreminder_time = "08:30"')
     final = events(export(defenders))["deliverable.final"]
     assert sorted(a["TRIGGER"].dt for a in final.walk("VALARM")) == [
-        -dt.timedelta(days=7),
-        -dt.timedelta(days=1),
+        -dt.timedelta(days=7) + dt.timedelta(hours=8, minutes=30),
+        -dt.timedelta(days=1) + dt.timedelta(hours=8, minutes=30),
     ]
+    defenders.rewrite('reminder_time = "08:30"', 'reminder_time = "8 o\'clock"')
+    one_line_error(defenders.run("calendar"), "calendar.reminder_time", '"09:00"')
+    defenders.rewrite('reminder_time = "8 o\'clock"', "default_duration = 0")
+    one_line_error(defenders.run("calendar"), "calendar.default_duration", "1h30m")
     defenders.rewrite("reminder_days = [7, 1]", 'reminder_days = ["soon"]')
     one_line_error(defenders.run("calendar"), "calendar.reminder_days", "[7, 2]")
 
@@ -187,6 +225,64 @@ def test_output_file(seed: Seed, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert target.read_bytes() == export(seed)
     one_line_error(seed.run("calendar", "-o", str(tmp_path / "no" / "x.ics")), "no such folder")
+
+
+def test_failed_write_saves_no_state(ijm: Seed) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("/dev/full (a file every write to fails) exists only on Linux")
+    one_line_error(ijm.run("calendar", "-o", "/dev/full"), "/dev/full", "cannot write")
+    assert not ijm.path.with_name(ijm.path.stem + ".calendar.json").exists()
+
+
+def test_timed_meeting_without_end_lasts_default_duration(defenders: Seed) -> None:
+    defenders.rewrite('start = "start of phase feedback"', "start = 2023-09-25T09:30:00")
+    assert events(export(defenders))["meeting.validation"].decoded("DTEND").strftime("%H:%M") == "10:00"
+    defenders.rewrite("reminder_days = [2]", 'reminder_days = [2]\ndefault_duration = "1h30m"')
+    assert events(export(defenders))["meeting.validation"].decoded("DTEND").strftime("%H:%M") == "11:00"
+
+
+def test_daylight_saving_zone_is_written_as_yearly_rules(defenders: Seed) -> None:
+    defenders.rewrite('timezone = "Africa/Nairobi"', 'timezone = "Europe/Berlin"')
+    defenders.rewrite('start = "start of phase feedback"', "start = 2023-10-30T09:30:00")
+    data = export(defenders)
+    parse_everywhere(data, "PUBLISH")
+    [zone] = Calendar.from_ical(data).walk("VTIMEZONE")
+    rules = sorted(str(part["RRULE"].to_ical().decode()) for part in zone.subcomponents)
+    assert rules == ["FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10", "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"]
+    assert b"RDATE" not in data
+    meeting = events(data)["meeting.validation"]
+    assert meeting.decoded("DTSTART").utcoffset() == dt.timedelta(hours=1)  # CET: after the change
+
+
+HOSTILE = 'Hostile, title; with \\\\ backslash\\nsecond line\\u000b(a Word line break)\\u0007bell'
+
+
+def unescape(value: str) -> str:
+    """RFC 5545 3.3.11 TEXT unescaped."""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
+
+
+def test_hostile_text_is_cleaned_and_escaped(seed: Seed) -> None:
+    text = seed.text()
+    title = text.split("\ntitle = ", 1)[1].split("\n", 1)[0]
+    seed.rewrite(f"title = {title}", f'title = "{HOSTILE}"')
+    key = {"ijm": "retreat", "defenders": "validation"}[seed.name]
+    name_line = f'[[meetings]]\nkey = "{key}"\nname = '
+    old_name = text.split(name_line, 1)[1].split("\n", 1)[0]
+    seed.rewrite(name_line + old_name, name_line + '"Meet\\u000bagain\\r\\nnow\\u0000"')
+    data = export(seed)
+    calendar = parse_everywhere(data, "PUBLISH")
+    expected = "Hostile, title; with \\ backslash second line (a Word line break)bell (supervisor)"
+    unfolded = data.replace(b"\r\n ", b"").decode()
+    for name in ("NAME", "X-WR-CALNAME"):  # TEXT values: comma, semicolon, backslash escaped
+        [line] = [line for line in unfolded.split("\r\n") if line.startswith(name + ":")]
+        assert unescape(line.split(":", 1)[1]) == expected
+        assert line.startswith(name + ":Hostile\\, title\\; with \\\\ backslash"), line
+        assert str(calendar[name]) == line.split(":", 1)[1]
+    meeting = events(data)[f"meeting.{key}"]
+    assert str(meeting["SUMMARY"]) == "Meet again now"
+    assert str(meeting["DESCRIPTION"]).startswith("Hostile, title; with \\ backslash\nsecond line\n(a Word")
+    assert not any(ch in data.decode() for ch in "\x00\x07\x0b")
 
 
 class ExtraEvents:

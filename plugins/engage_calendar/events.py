@@ -1,16 +1,46 @@
-"""The engagement's own calendar events: deadlines, deliverables, meetings, phase windows, holidays."""
+"""The engagement's own calendar events: deadlines, deliverables, meetings, phase windows, holidays.
+
+An item is on the calendar when it has a date. A meeting or deliverable without one is off it, with
+the reason: "date to be agreed" or "cancelled". :func:`meeting_when` and :func:`due_when` are the one
+place that decides which; everything downstream (feed, mail, CalDAV) follows from the answer.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 
-from engage import CalendarEvent, Engagement, Ledger
+from engage import CalendarEvent, Engagement, Ledger, Meeting
 from engage.parsing import format_budget
+
+TO_BE_AGREED = "date to be agreed"
+CANCELLED = "cancelled"
+REMOVED = "removed from the schedule"  # what an item that simply disappeared is
+Day = dt.date | dt.datetime
+
+
+def meeting_when(engagement: Engagement, ledger: Ledger, meeting: Meeting) -> tuple[Day, Day] | str:
+    """A meeting's start and inclusive end, or why it has none (TO_BE_AGREED or CANCELLED)."""
+    span = engagement.timeline.meeting_span(meeting.key)
+    return TO_BE_AGREED if span is None else span
+
+
+def due_when(engagement: Engagement, ledger: Ledger, key: str) -> Day | str:
+    """A deliverable's due date, or why it has none (TO_BE_AGREED or CANCELLED)."""
+    return engagement.timeline.due(key)
+
+
+def off_calendar(engagement: Engagement, ledger: Ledger) -> dict[str, str]:
+    """Item keys (as in ``CalendarEvent.key``) that have no date now, with the reason."""
+    found: dict[str, object] = {
+        f"meeting.{m.key}": meeting_when(engagement, ledger, m) for m in engagement.meetings
+    }
+    found |= {f"deliverable.{d.key}": due_when(engagement, ledger, d.key) for d in engagement.deliverables}
+    return {key: when for key, when in found.items() if isinstance(when, str)}
 
 
 def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[CalendarEvent]:
-    """Every dated item of the schedule as an event; meetings still to be agreed are left out."""
+    """Every dated item of the schedule as an event; items without a date are left out."""
     timeline = engagement.timeline
     for deadline in engagement.deadlines:
         yield CalendarEvent(
@@ -23,11 +53,14 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
         )
     names = {d.key: d.name for d in engagement.deliverables} | {m.key: m.name for m in engagement.meetings}
     for deliverable in engagement.deliverables:
+        due = due_when(engagement, ledger, deliverable.key)
+        if isinstance(due, str):
+            continue
         status = ledger.current_status(deliverable.key)
         yield CalendarEvent(
             key=f"deliverable.{deliverable.key}",
             title=f"Due: {deliverable.name}",
-            start=timeline.due(deliverable.key),
+            start=due,
             description=_lines(
                 engagement.title,
                 f"Phase: {engagement.phase(deliverable.phase).name}",
@@ -41,8 +74,8 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
             alarm=True,
         )
     for meeting in engagement.meetings:
-        span = timeline.meeting_span(meeting.key)
-        if span is None:
+        span = meeting_when(engagement, ledger, meeting)
+        if isinstance(span, str):
             continue
         outcomes = ledger.meeting_outcomes(meeting.key)
         yield CalendarEvent(
