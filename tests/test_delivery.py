@@ -250,6 +250,7 @@ def caldav_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
     config.write_text(
         f"[server]\nhosts = 127.0.0.1:{port}\n"
         f"[auth]\ntype = htpasswd\nhtpasswd_filename = {users}\nhtpasswd_encryption = plain\n"
+        "delay = 0\n"  # no pause after the 401 that precedes every authenticated request
         f"[storage]\nfilesystem_folder = {tmp_path / 'collections'}\n"
         "[rights]\ntype = owner_only\n[logging]\nlevel = warning\n"
     )
