@@ -413,3 +413,40 @@ def test_without_email_send_says_what_to_do(ijm: Seed) -> None:
     one_line_error(ijm.run("calendar", "send"), "no supervisor email", "--to")
     one_line_error(ijm.run("calendar", "send", "--to", "not-an-address"), "'not-an-address'")
     assert invoke("-s", str(ijm.path), "calendar", "send", "--to", "a@example.org").exit_code == 2
+
+
+def test_state_of_the_earlier_format_keeps_sequences_rising(ijm: Seed) -> None:
+    """A NAME.calendar.json from before (one state per view) is read; SEQUENCE never goes back."""
+    import json
+
+    uid = "meeting.retreat.ijm-kenya-pap-2021@engage-tracker"
+    event = {
+        "key": "meeting.retreat", "title": "Retreat", "start": {"date": "2021-11-23"}, "end": None,
+        "description": "", "location": "", "attendees": [], "categories": ["retreat"], "alarm": False,
+    }
+    old = {"sequence": 3, "fingerprint": "x", "created": "20211101T000000Z", "revised": "20211102T000000Z",
+           "cancelled": False, "event": event}
+    state = {"version": 1, "views": {"supervisor": {uid: old}, "supervisor+phases": {uid: {**old, "sequence": 5}}}}
+    ijm.path.with_name(ijm.path.stem + ".calendar.json").write_text(json.dumps(state))
+    retreat = events(export(ijm))["meeting.retreat"]
+    assert retreat["SEQUENCE"] == 6
+    assert retreat.decoded("CREATED") == dt.datetime(2021, 11, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.skipif(
+    shutil.which("calcurse") is None, reason="calcurse is not installed (.ci/run installs it)"
+)
+def test_calcurse_reimport_adds_copies_so_the_readme_says_so(ijm: Seed, tmp_path: Path) -> None:
+    """calcurse imports by content, not UID: the README's table says it does not update in place."""
+    data = tmp_path / "calcurse"
+    data.mkdir()
+    ics = tmp_path / "m.ics"
+    ics.write_bytes(export(ijm))
+    env = {**os.environ, "TZ": "Africa/Nairobi"}
+    command = ["calcurse", "-C", str(data), "-D", str(data)]
+    for _ in range(2):
+        subprocess.run([*command, "-i", str(ics)], capture_output=True, env=env, check=True)
+    listing = subprocess.run(
+        [*command, "-Q", "--from", "11/23/2021", "--days", "1"], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert listing.count("Four-day strategic planning retreat") == 2

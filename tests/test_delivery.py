@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from calendar_checks import parse_everywhere
+from calendar_checks import libical_errors, parse_everywhere, require_libical
 from conftest import Seed, one_line_error
 from test_calendar import remove_last_deliverable
 
@@ -391,3 +391,22 @@ def test_installed_command_every_path(seed: Seed, smtp: Inbox, caldav_url: str, 
     [(_, _, cancel)] = received(smtp)
     assert cancel["METHOD"] == "CANCEL"
     assert "1 deleted" in run("calendar", "publish", caldav_url).stdout.decode()
+
+
+def test_libical_method_rules_pass_for_publish_request_and_cancel(defenders: Seed, smtp: Inbox) -> None:
+    require_libical()
+    feed = defenders.run("calendar").stdout_bytes
+    assert libical_errors(feed) == []
+    assert defenders.run("calendar", "send").exit_code == 0
+    remove_last_deliverable(defenders)
+    assert defenders.run("calendar", "send").exit_code == 0
+    parts = {}
+    for _, raw in smtp.messages:
+        part = email.message_from_bytes(raw, policy=email.policy.default).get_payload()[1]
+        parts[part.get_param("method")] = part.get_payload(decode=True)
+    assert sorted(parts) == ["CANCEL", "REQUEST"]
+    for data in parts.values():
+        assert libical_errors(data) == []
+    # the checker is not a rubber stamp: the old form (ATTENDEE in PUBLISH, no ORGANIZER) fails it
+    old = feed.replace(b"ORGANIZER:mailto:consultant@example.org\r\n", b"ATTENDEE:mailto:x@example.org\r\n")
+    assert any("ATTENDEE" in error or "ORGANIZER" in error for error in libical_errors(old))
