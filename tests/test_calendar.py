@@ -262,7 +262,8 @@ def unescape(value: str) -> str:
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
 
 
-def test_hostile_text_is_cleaned_and_escaped(seed: Seed) -> None:
+def make_hostile(seed: Seed) -> str:
+    """Give the seed a hostile title and meeting name; return the meeting's key."""
     text = seed.text()
     title = text.split("\ntitle = ", 1)[1].split("\n", 1)[0]
     seed.rewrite(f"title = {title}", f'title = "{HOSTILE}"')
@@ -270,6 +271,11 @@ def test_hostile_text_is_cleaned_and_escaped(seed: Seed) -> None:
     name_line = f'[[meetings]]\nkey = "{key}"\nname = '
     old_name = text.split(name_line, 1)[1].split("\n", 1)[0]
     seed.rewrite(name_line + old_name, name_line + '"Meet\\u000bagain\\r\\nnow\\u0000"')
+    return key
+
+
+def test_hostile_text_is_cleaned_and_escaped(seed: Seed) -> None:
+    key = make_hostile(seed)
     data = export(seed)
     calendar = parse_everywhere(data, "PUBLISH")
     expected = "Hostile, title; with \\ backslash second line (a Word line break)bell (supervisor)"

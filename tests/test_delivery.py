@@ -17,7 +17,7 @@ from icalendar import Calendar
 
 from calendar_checks import libical_errors, parse_everywhere, require_libical
 from conftest import Seed, one_line_error
-from test_calendar import remove_last_deliverable
+from test_calendar import make_hostile, remove_last_deliverable
 
 ORGANIZER = "consultant@example.org"
 
@@ -133,7 +133,7 @@ def test_send_one_invitation_per_event_then_only_changes(seed: Seed, smtp: Inbox
         assert "Mon 15 Nov 2021, 17:00–17:30 EAT (Africa/Nairobi, UTC+03:00)" in body
 
     again = seed.run("calendar", "send")
-    assert again.exit_code == 0 and "Nothing to send" in again.stdout
+    assert again.exit_code == 0 and "Nothing new to send" in again.stdout
     assert smtp.messages == []
 
     key = {"ijm": "meeting.retreat", "defenders": "meeting.validation"}[seed.name]
@@ -230,7 +230,7 @@ def test_dry_run_prints_the_messages_and_sends_nothing(defenders: Seed, monkeypa
     assert "To: procurement@defenderscoalition.org" in result.stdout
     assert "--- message 1 of 4: REQUEST ---" in result.stdout
     assert "METHOD:REQUEST" in result.stdout and "ORGANIZER:mailto:consultant@example.org" in result.stdout
-    assert "Would send 4 invitation(s)" in result.stderr
+    assert "Would send 4 invitations to procurement@defenderscoalition.org" in result.stderr
     assert not defenders.path.with_name(defenders.path.stem + ".calendar.json").exists()
 
 
@@ -410,3 +410,20 @@ def test_libical_method_rules_pass_for_publish_request_and_cancel(defenders: See
     # the checker is not a rubber stamp: the old form (ATTENDEE in PUBLISH, no ORGANIZER) fails it
     old = feed.replace(b"ORGANIZER:mailto:consultant@example.org\r\n", b"ATTENDEE:mailto:x@example.org\r\n")
     assert any("ATTENDEE" in error or "ORGANIZER" in error for error in libical_errors(old))
+
+
+def test_hostile_text_through_mail_and_caldav(seed: Seed, smtp: Inbox, caldav_url: str) -> None:
+    key = make_hostile(seed)
+    with_supervisor_email(seed)
+    assert seed.run("calendar", "send").exit_code == 0
+    messages = received(smtp)  # each calendar part parsed by icalendar, ical and libical
+    [(_, message, calendar)] = [m for m in messages if f"meeting.{key}." in str(only_event(m[2])["UID"])]
+    assert message["Subject"].strip() == f"Invitation: Meet again now ({message['Subject'].split('(')[1]}"
+    assert str(only_event(calendar)["SUMMARY"]) == "Meet again now"
+    body = message.get_body(("plain",)).get_content()
+    assert not any(ch in body for ch in "\x00\x07\x0b")
+    assert seed.run("calendar", "publish", caldav_url).exit_code == 0
+    stored = read_back(caldav_url)
+    assert [str(e[0]["SUMMARY"]) for uid, e in stored.items() if uid.startswith(f"meeting.{key}.")] == [
+        "Meet again now"
+    ]

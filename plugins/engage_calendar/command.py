@@ -25,11 +25,12 @@ class Revised:
     state: State
     items: list[Item]
     changed: bool
+    undated: list[str]  # names of items with no date yet
 
 
 def _collect(session: Session) -> Revised:
     """Events from every plugin, revised against the state; nothing is written yet."""
-    from engage_calendar.events import off_calendar
+    from engage_calendar.events import TO_BE_AGREED, off_calendar
 
     engagement = session.engagement
     ledger = session.ledger()
@@ -38,8 +39,12 @@ def _collect(session: Session) -> Revised:
     events = [event for result in results for event in (result or ())]
     state = load_state(engagement)
     before = dict(state.events)
-    items = revise(engagement, events, off_calendar(engagement, ledger), state, rendering)
-    return Revised(engagement, rendering, state, items, state.events != before)
+    off = off_calendar(engagement, ledger)
+    items = revise(engagement, events, off, state, rendering)
+    names = {f"meeting.{m.key}": m.name for m in engagement.meetings}
+    names |= {f"deliverable.{d.key}": d.name for d in engagement.deliverables}
+    undated = [names.get(key, key) for key, why in off.items() if why == TO_BE_AGREED]
+    return Revised(engagement, rendering, state, items, state.events != before, undated)
 
 
 @click.group(invoke_without_command=True)
@@ -63,7 +68,7 @@ def calendar(ctx: click.Context, output: str | None, audience: str, phases: bool
     Examples:
       engage calendar -o /var/www/cal/milestones.ics
       engage calendar --audience consultant > my-plan.ics
-      engage calendar send                      # invitations for new and changed events
+      engage calendar send                 # invitations: new and changed events
       engage calendar send --to me@example.org --dry-run
       engage calendar publish https://dav.example.org/cal/ijm/
     """
@@ -106,9 +111,9 @@ def calendar(ctx: click.Context, output: str | None, audience: str, phases: bool
 def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool) -> None:
     """Mail invitations: one per new or changed event, a cancellation per event taken off.
 
-    Each message carries its event inline as text/calendar (METHOD:REQUEST or CANCEL), which
-    Outlook, Gmail and Apple Mail offer to add to the calendar and later update. The sender is
-    the ORGANIZER: ENGAGE_MAIL_FROM, else [calendar] organizer. SMTP from ENGAGE_SMTP_HOST,
+    Each message carries its event inline as text/calendar (METHOD:REQUEST or CANCEL), the
+    form mail clients that handle invitations (RFC 6047) act on. The sender is the
+    ORGANIZER: ENGAGE_MAIL_FROM, else [calendar] organizer. SMTP from ENGAGE_SMTP_HOST,
     ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_PASSWORD, ENGAGE_SMTP_STARTTLS (1/0, default 1).
     """
     from engage_calendar.mail import Outgoing, deliver, outgoing, readable
@@ -151,17 +156,19 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool)
             if delivered:
                 revised.state.save()
     invites = sum(1 for m in messages if m.method == "REQUEST")
-    verb = "Would send" if dry_run else "Sent"
+    counts = [_count(invites, "invitation"), _count(len(messages) - invites, "cancellation")]
+    addresses = ", ".join(recipients)
     if messages:
-        click.echo(
-            f"{verb} {invites} invitation(s) and {len(messages) - invites} cancellation(s) "
-            f"to {', '.join(recipients)}",
-            err=dry_run,
-        )
+        verb = "Would send" if dry_run else "Sent"
+        click.echo(f"{verb} {' and '.join(c for c in counts if c)} to {addresses}", err=dry_run)
     else:
-        click.echo(
-            f"Nothing to send to {', '.join(recipients)}: each has every event as it is now (--all resends)"
-        )
+        click.echo(f"Nothing new to send to {addresses}: every event is as last sent (--all sends all again)")
+    if revised.undated:
+        click.echo(f"No date yet, so no invitation until there is one: {'; '.join(revised.undated)}")
+
+
+def _count(number: int, noun: str) -> str:
+    return "" if not number else f"{number} {noun}" + ("s" if number != 1 else "")
 
 
 @calendar.command()

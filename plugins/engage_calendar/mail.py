@@ -125,15 +125,18 @@ def body_text(engagement: Engagement, item: Item, method: str, when: str, update
                 if update
                 else "This is an invitation; its calendar part adds the event to your calendar."
             ),
-            "If the item changes or is cancelled, an update to this same event follows by mail.",
+            "A later change or cancellation of this item is sent as an update to this same event.",
         ]
     lines += ["Sent by engage."]
     labels = ("When:", "Where:", "For:", "Was:")
-    wrapped = lines[:1] + [  # the title stays one line, to be found as it is in the calendar
-        textwrap.fill(line, 76, subsequent_indent=" " * 7 if line.startswith(labels) else "") or line
-        for text in lines[1:]
-        for line in text.split("\n")
-    ]
+    wrapped = (
+        lines[:1]
+        + [  # the title stays one line, to be found as it is in the calendar
+            textwrap.fill(line, 76, subsequent_indent=" " * 7 if line.startswith(labels) else "") or line
+            for text in lines[1:]
+            for line in text.split("\n")
+        ]
+    )
     return "\n".join(wrapped) + "\n"
 
 
