@@ -427,3 +427,23 @@ def test_hostile_text_through_mail_and_caldav(seed: Seed, smtp: Inbox, caldav_ur
     assert [str(e[0]["SUMMARY"]) for uid, e in stored.items() if uid.startswith(f"meeting.{key}.")] == [
         "Meet again now"
     ]
+
+
+def test_copies_an_earlier_engage_published_are_replaced_not_duplicated(ijm: Seed, caldav_url: str) -> None:
+    """Earlier versions stored METHOD:PUBLISH resources under the caldav library's own names."""
+    import caldav
+
+    uid = "meeting.retreat.ijm-kenya-pap-2021@engage-tracker"
+    old = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//engage//old//EN\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nDTSTAMP:20211101T000000Z\r\nDTSTART;VALUE=DATE:20211123\r\nSUMMARY:Retreat\r\n"
+        "SEQUENCE:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    client = caldav.DAVClient(url=caldav_url, username=USER, password=PASSWORD, require_tls=False)
+    client.calendar(url=caldav_url).add_event(old)
+    result = ijm.run("calendar", "publish", caldav_url)
+    assert result.exit_code == 0, result.stderr
+    assert "1 updated" in result.stdout
+    stored = read_back(caldav_url)  # no METHOD in any resource, one copy per UID
+    assert all(len(copies) == 1 for copies in stored.values())
+    assert str(stored[uid][0]["SUMMARY"]) == "Four-day strategic planning retreat"
