@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+# servers.py holds the smtp and caldav_url fixtures, loaded as a plugin (pytest_plugins) by the
+# modules that also import its helpers; this module is imported before it, so mark it here.
+pytest.register_assert_rewrite("servers")
+
 HERE = Path(__file__).resolve().parent
 SYSTEM_PYTHON = "/usr/bin/python3"
 
