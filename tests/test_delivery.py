@@ -122,6 +122,7 @@ def test_removed_and_undated_items_are_cancelled_then_reinvited(seed: Seed, smtp
         assert not event.walk("VALARM")
     assert cancels[meeting][0]["Subject"].strip().startswith("Date to be agreed: ")
     assert "a new invitation follows" in cancels[meeting][0].get_body(("plain",)).get_content()
+    assert "removed from the schedule" in cancels[removed][0].get_body(("plain",)).get_content()
     assert cancels[removed][0]["Subject"].strip().startswith("Cancelled: ")
     assert seed.run("calendar", "send").exit_code == 0 and smtp.messages == []  # cancelled once
 

@@ -30,6 +30,15 @@ def due_when(engagement: Engagement, ledger: Ledger, key: str) -> Day | str:
     return engagement.timeline.due(key)
 
 
+def cancellation_note(off: str) -> str:
+    """One sentence saying why an item left the calendar, for its cancellation."""
+    if off == TO_BE_AGREED:
+        return "Cancelled until a new date is agreed; a new invitation follows once it is set."
+    if off == REMOVED:
+        return "Cancelled: removed from the schedule."
+    return "Cancelled."
+
+
 def off_calendar(engagement: Engagement, ledger: Ledger) -> dict[str, str]:
     """Item keys (as in ``CalendarEvent.key``) that have no date now, with the reason."""
     found: dict[str, object] = {

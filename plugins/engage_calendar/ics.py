@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from engage import CalendarEvent, Engagement, __version__
 from engage.timeline import day_of
 from engage_calendar.build import Item, View, sort_key
+from engage_calendar.events import cancellation_note
 from engage_calendar.settings import Settings
 from engage_calendar.text import multiline, one_line
 
@@ -114,9 +115,7 @@ def _vevent(
     component.add("dtend", end)
     description = multiline(event.description)
     if method == CANCEL:
-        description = "\n\n".join(
-            part for part in (f"Cancelled: {item.off or 'cancelled'}.", description) if part
-        )
+        description = "\n\n".join(part for part in (cancellation_note(item.off), description) if part)
     if description:
         component.add("description", description)
     if one_line(event.location):

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from engage import EngageError, Engagement
 from engage_calendar.build import Item, View
-from engage_calendar.events import TO_BE_AGREED
+from engage_calendar.events import TO_BE_AGREED, cancellation_note
 from engage_calendar.ics import CANCEL, REQUEST, invitation, span
 from engage_calendar.settings import Settings
 from engage_calendar.state import State
@@ -104,10 +104,7 @@ def body_text(engagement: Engagement, item: Item, method: str, when: str, update
     event = item.event
     lines = [one_line(event.title) or "(untitled)", ""]
     if method == CANCEL:
-        reason = {
-            TO_BE_AGREED: "its date is to be agreed; a new invitation follows once it is set",
-        }.get(item.off, item.off or "cancelled")
-        lines += [f"Cancelled: {reason}.", f"Was:   {when}"]
+        lines += [cancellation_note(item.off), f"Was:   {when}"]
     else:
         lines += [f"When:  {when}"]
         if one_line(event.location):
