@@ -135,7 +135,8 @@ def _vevent(
         attendee.params["cutype"] = "INDIVIDUAL"
         attendee.params["role"] = "REQ-PARTICIPANT" if is_meeting(event) else "NON-PARTICIPANT"
         attendee.params["partstat"] = "NEEDS-ACTION"
-        attendee.params["rsvp"] = "TRUE" if is_meeting(event) else "FALSE"
+        if method == REQUEST:  # a reply is asked for meetings only, never to a cancellation
+            attendee.params["rsvp"] = "TRUE" if is_meeting(event) else "FALSE"
         component.add("attendee", attendee)
     if event.alarm and method != CANCEL:
         for days in settings.reminder_days:

@@ -114,7 +114,7 @@ def body_text(engagement: Engagement, item: Item, method: str, when: str, update
         lines += ["", multiline(event.description)]
     lines += [""]
     if method == CANCEL:
-        lines += ["This cancels the invitation sent earlier for this item (same event, later version)."]
+        lines += ["This cancels the invitation sent earlier for this event."]
     else:
         lines += [
             (
