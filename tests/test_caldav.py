@@ -146,3 +146,27 @@ def test_copies_an_earlier_engage_published_are_replaced_not_duplicated(ijm: See
     stored = read_back(caldav_url)  # no METHOD in any resource, one copy per UID
     assert all(len(copies) == 1 for copies in stored.values())
     assert str(stored[uid][0]["SUMMARY"]) == "Four-day strategic planning retreat"
+
+
+def test_if_match_stops_an_overwrite_when_the_server_changes_mid_publish(ijm: Seed, caldav_url: str, monkeypatch) -> None:
+    """The supervisor edits the event in the instant between engage's listing and its PUT: the
+    server refuses the conditional write (412) and engage reports it; nothing is overwritten."""
+    from caldav.davclient import DAVClient
+
+    assert ijm.run("calendar", "publish", caldav_url).exit_code == 0
+    move(ijm)
+    uid = "meeting.retreat.ijm-kenya-pap-2021@engage-tracker"
+    original = DAVClient.request
+    seen: list[dict] = []
+
+    def edit_first(self, url, method="GET", body="", headers=None, *args, **kwargs):
+        if method == "PUT" and not seen:
+            seen.append(dict(headers or {}))
+            edit_on_server(caldav_url, uid, "Retreat, edited on the server")
+        return original(self, url, method, body, headers, *args, **kwargs)
+
+    monkeypatch.setattr(DAVClient, "request", edit_first)
+    result = ijm.run("calendar", "publish", caldav_url)
+    assert result.exit_code == 1
+    assert "If-Match" in seen[0] and "changed on the server while publishing" in result.stderr
+    assert str(read_back(caldav_url)[uid][0]["SUMMARY"]) == "Retreat, edited on the server"
