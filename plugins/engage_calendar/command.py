@@ -164,7 +164,8 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool)
     else:
         click.echo(f"Nothing new to send to {addresses}: every event is as last sent (--all sends all again)")
     if revised.undated:
-        click.echo(f"No date yet, so no invitation until there is one: {'; '.join(revised.undated)}")
+        undated = "; ".join(revised.undated)
+        click.echo(f"No date yet, so no invitation until there is one: {undated}", err=dry_run)
 
 
 def _count(number: int, noun: str) -> str:
