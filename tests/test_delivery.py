@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
+import re
 
 import pytest
 from icalendar import Calendar
@@ -49,6 +51,10 @@ def with_supervisor_email(seed: Seed) -> str:
 
 def test_send_one_invitation_per_event_then_only_changes(seed: Seed, smtp: Inbox) -> None:
     supervisor = with_supervisor_email(seed)
+    seed.run("calendar")  # revised long ago, sent now: the messages are stamped when they are made
+    state = seed.path.with_name(seed.path.stem + ".calendar.json")
+    state.write_text(re.sub(r'"revised": "\d{8}T\d{6}Z"', '"revised": "20200101T000000Z"', state.read_text()))
+    sent_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     result = seed.run("calendar", "send")
     assert result.exit_code == 0, result.stderr
     assert PASSWORD not in result.stdout + result.stderr
@@ -64,6 +70,7 @@ def test_send_one_invitation_per_event_then_only_changes(seed: Seed, smtp: Inbox
         assert str(event["ORGANIZER"]) == f"mailto:{ORGANIZER}"
         assert str(event["ATTENDEE"]) == f"mailto:{supervisor}"
         assert event["SEQUENCE"] == 0 and event["STATUS"] == "CONFIRMED"
+        assert event.decoded("DTSTAMP") >= sent_at
         assert "DTEND" in event
         body = message.get_body(("plain",)).get_content()
         assert str(event["SUMMARY"]) in body and "When:" in body

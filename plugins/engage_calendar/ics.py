@@ -55,8 +55,14 @@ def resource(engagement: Engagement, item: Item, settings: Settings) -> bytes:
 def invitation(
     engagement: Engagement, item: Item, settings: Settings, method: str, attendees: Sequence[str]
 ) -> bytes:
-    """One event as an iTIP REQUEST (an invitation or its update) or CANCEL, to these addresses."""
+    """One event as an iTIP REQUEST (an invitation or its update) or CANCEL, to these addresses.
+
+    Its DTSTAMP is now, when the message is made (RFC 5546 sequencing): a client that has the
+    same SEQUENCE takes the later DTSTAMP as the newer message.
+    """
     event = _vevent(engagement, item, settings, method, attendees)
+    event.pop("DTSTAMP")
+    event.add("dtstamp", dt.datetime.now(dt.UTC).replace(microsecond=0))
     return _calendar(engagement, [event], method).to_ical()
 
 
