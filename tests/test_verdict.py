@@ -112,8 +112,17 @@ def test_every_output_gives_the_same_verdict(geo_now: tuple[Seed, dt.date], tmp_
         for d in status["deliverables"]:
             assert d["state"] in text and d["reason"].split(";")[0] in text.replace("&#x27;", "'"), (fmt, d)
         assert status["reason"].split(" (and")[0] in text.replace("&#x27;", "'"), fmt
-    rows = list(csv.reader(io.StringIO(geo.run("status", "--as-of", as_of, "--format", "csv").stdout)))
-    states = {row[0]: row[3] for row in rows if len(row) > 3 and row[0] in verdict}
+    # the tidy CSV: a row per phase, each with the engagement's state and the phase's own
+    rows = list(csv.DictReader(io.StringIO(geo.run("status", "--as-of", as_of, "--format", "csv").stdout)))
+    assert {(r["state"], r["reason"]) for r in rows} == {(status["state"], status["reason"])}
+    assert [r["phase_state"] for r in rows] == [p["state"] for p in status["phases"]]
+    # the workbook's Deliverables sheet
+    from openpyxl import load_workbook
+
+    book = geo.path.with_name("status.xlsx")
+    geo.run("status", "--as-of", as_of, "--format", "xlsx", "-o", str(book))
+    sheet = list(load_workbook(book)["Deliverables"].iter_rows(values_only=True))
+    states = {row[1]: row[4] for row in sheet[1:]}
     assert states == {key: state for key, (state, _, _) in verdict.items()}
 
 
