@@ -30,6 +30,7 @@ def _commands(seed: Seed) -> list[tuple[str, ...]]:
         ("entries", "--all"),
         ("plugins",),
         ("status", "--week", WEEK),
+        ("report",),
         ("--help",),
         ("log", "--help"),
         ("status", "--help"),

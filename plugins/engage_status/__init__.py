@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 @hookimpl
 def engage_register_commands(cli: click.Group) -> None:
-    from engage_status.command import status
+    from engage_status.command import report, status
 
     cli.add_command(status)
+    cli.add_command(report)

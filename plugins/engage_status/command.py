@@ -89,3 +89,76 @@ def status(
             colour.echo(text, nl=False)
         else:
             click.echo(text, nl=False)
+
+
+@click.command()
+@click.option(
+    "--from", "since", metavar="DATE", help=f"The period's first day (default: the start); {DATE_HELP}."
+)
+@click.option("--to", "until", metavar="DATE", help="The period's last day (default: the close, else today).")
+@click.option("--as-of", "as_of", help="States as of this date (default: the close date, else today).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["plain", "markdown", "github", "html", "csv", "json", "xlsx"], case_sensitive=False),
+    default="plain",
+    show_default=True,
+)
+@click.option("-o", "--output", metavar="FILE", help="Write the report here (xlsx needs it).")
+@pass_session
+def report(
+    session: Session, since: str | None, until: str | None, as_of: str | None, fmt: str, output: str | None
+) -> None:
+    """The close-out (or period) report an organisation files: days by phase,
+    consultant and month; each deliverable's history; meeting outcomes; what is left open.
+
+    \b
+    Examples:
+      engage report --format html -o close-out.html
+      engage report --from 2021-11-01 --to 2021-11-30 --format xlsx -o november.xlsx
+    """
+    from pathlib import Path
+
+    from engage_status.closeout import build_closeout
+    from engage_status.closeout_formats import render_closeout, write_closeout
+
+    fmt = fmt.lower()
+    if fmt == "xlsx" and not output:
+        raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+    engagement = session.engagement
+    today = session.today()
+    ledger = session.ledger()
+    closing = ledger.closing()
+    when = parse_date(as_of, today) if as_of else (closing.date if closing else today)
+    first = parse_date(since, today) if since else None
+    last = parse_date(until, today) if until else None
+    if first and last and first > last:
+        raise EngageError(f"--from {first} is after --to {last}; give a period that runs forward")
+    cut = ledger.until(when)
+    built = build_closeout(engagement, cut, first, last, when)
+    week = Week.of(when)
+    results = session.plugin_manager.hook.engage_status_sections(
+        engagement=engagement, ledger=cut, week=week, today=when
+    )
+    extra = tuple(s for result in results for s in (result or ()))
+    from dataclasses import replace
+
+    built = replace(built, sections=built.sections + extra)
+    if fmt == "xlsx":
+        assert output is not None
+        write_closeout(built, Path(output))
+        click.echo(f"Wrote {output}", err=True)
+        return
+    text = render_closeout(built, fmt)
+    if output:
+        target = Path(output)
+        if not target.parent.is_dir():
+            raise EngageError(f"{target.parent}: no such folder for the report")
+        target.write_text(("\ufeff" if fmt == "csv" else "") + text, encoding="utf-8", newline="")
+        click.echo(f"Wrote {output}", err=True)
+    elif fmt == "plain":
+        from engage import colour
+
+        colour.echo(text, nl=False)
+    else:
+        click.echo(text, nl=False)
