@@ -172,9 +172,10 @@ def blame(exc: BaseException) -> str | None:
         module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
         prefixes[module] = name
     tb: TracebackType | None = exc.__traceback__
-    for frame, _ in traceback.walk_tb(tb):
+    culprit = None
+    for frame, _ in traceback.walk_tb(tb):  # outermost first: the last plugin frame is the one that raised
         module = frame.f_globals.get("__name__", "")
         for prefix, name in prefixes.items():
             if module == prefix or module.startswith(prefix + "."):
-                return f"plugin {name!r} failed in {frame.f_code.co_name}()"
-    return None
+                culprit = f"plugin {name!r} failed in {frame.f_code.co_name}()"
+    return culprit

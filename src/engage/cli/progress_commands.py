@@ -49,7 +49,7 @@ def meeting(session: Session, key: str, outcome: str, day: str, note: str) -> No
         raise EngageError(f"unknown meeting {key!r}; meetings: {keys}") from None
     date = parse_date(day, session.today())
     record = ledger_file.new_record("meeting", meeting=key, outcome=outcome, date=date.isoformat(), note=note)
-    ledger_file.append(session.ledger_path, [record])
+    session.write([record])
     click.echo(f"{found.name}: {outcome} on {date} (record {record['id']})")
 
 
@@ -62,7 +62,7 @@ def _record(
         raise EngageError(f"unknown {kind} {key!r}; {kind}s: {known}")
     date = parse_date(day, session.today())
     record = ledger_file.new_record(kind, **{kind: key}, **change, date=date.isoformat(), note=note)
-    ledger_file.append(session.ledger_path, [record])
+    session.write([record])
     click.echo(f"{names[key]}: {next(iter(change.values()))} on {date} (record {record['id']})")
 
 
