@@ -125,7 +125,8 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
                 first,
                 "",
                 f"an interrupted write (batch {batch}, no commit record) is not counted; "
-                "it lands whole or not at all: run the import again. The next write seals these lines",
+                "it lands whole or not at all: run the import again "
+                "(the next write, or engage repair, seals these lines)",
                 last,
             )
         )

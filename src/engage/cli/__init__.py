@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from engage import __version__
-from engage.cli import ledger_commands, plugin_commands, progress_commands, schedule_commands
+from engage.cli import (
+    ledger_commands,
+    plugin_commands,
+    progress_commands,
+    repair_commands,
+    schedule_commands,
+)
 from engage.errors import EngageError
 from engage.output import TerminalWriter
 from engage.plugins import blame, use_plugins_dir
@@ -134,7 +140,7 @@ def cli(ctx: click.Context, schedule: str | None, ledger: str | None, plugins_di
         ctx.obj = Session(schedule, ledger)
 
 
-for module in (schedule_commands, ledger_commands, progress_commands, plugin_commands):
+for module in (schedule_commands, ledger_commands, progress_commands, plugin_commands, repair_commands):
     for command in module.COMMANDS:
         cli.add_command(command)
 EngageGroup.core_commands = frozenset(cli.commands)
