@@ -21,8 +21,18 @@ def engage_non_working_days(engagement: Engagement, start: dt.date, end: dt.date
     if not engagement.holidays:
         return []
     days: list[DayOff] = []
-    for year in range(start.year, end.year + 1):
-        for iso, name in holidays_of(engagement.holidays, engagement.holidays_subdivision, year):
+    try:
+        known = [
+            holidays_of(engagement.holidays, engagement.holidays_subdivision, y)
+            for y in range(start.year, end.year + 1)
+        ]
+    except EngageError as exc:  # name the schedule and the line of the setting
+        from engage.schedule import where_in
+
+        key = "holidays_subdivision" if exc.message.startswith("holidays_subdivision") else "holidays"
+        raise EngageError(where_in(engagement.source, key) + exc.message) from None
+    for year_days in known:
+        for iso, name in year_days:
             day = dt.date.fromisoformat(iso)
             if start <= day <= end:
                 days.append(DayOff(day, name))

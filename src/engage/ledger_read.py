@@ -67,7 +67,7 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
             parsed.append((number, chunk, KINDS[_kind(data)](data, number, hours_per_day), data, ""))
         except RecursionError:
             parsed.append((number, chunk, None, None, "nested too deeply to be a record"))
-        except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
             parsed.append((number, chunk, None, None, _why(exc)))
     commits = {r.batch: r for _, _, r, _, _ in parsed if isinstance(r, Commit)}
     seals = [r for _, _, r, _, _ in parsed if isinstance(r, Seal)]

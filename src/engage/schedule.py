@@ -56,7 +56,8 @@ class _Reader:
 
     def fail(self, where: str, problem: str) -> NoReturn:
         lines = _key_lines(self.source_text)  # only an error needs line numbers
-        line = lines.get(where) or lines.get(where.rsplit(".", 1)[0])
+        line = lines.get(where) or lines.get(re.sub(r"\[\d+\]$", "", where))
+        line = line or lines.get(where.rsplit(".", 1)[0])
         at = f"{self.path}: line {line}: " if line else f"{self.path}: "
         raise EngageError(f"{at}{where}: {problem}")
 
@@ -185,6 +186,9 @@ def load_schedule(path: str | Path, plugin_sections: Collection[str] = ()) -> En
         if match:
             detail = detail[: match.start()].strip()
             raise EngageError(f"{path}: line {match.group(1)}: invalid TOML: {detail}") from None
+        if "end of document" in detail:  # an unclosed string or table: it runs to the last line
+            end = text.count("\n") + (not text.endswith("\n"))
+            raise EngageError(f"{path}: line {end}: invalid TOML: {detail}") from None
         raise EngageError(f"{path}: invalid TOML: {detail}") from None
     return _build(_Reader(path, text), data, set(plugin_sections))
 
@@ -444,6 +448,17 @@ def _check_timezone(r: _Reader, name: str) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         r.fail("timezone", f"unknown time zone {name!r}; give an IANA name such as 'Africa/Nairobi'")
+
+
+def where_in(source: Path | None, key: str) -> str:
+    """``FILE: line N: `` for a key of a schedule (for plugins' errors about their settings)."""
+    if source is None:
+        return ""
+    try:
+        line = _key_lines(source.read_text(encoding="utf-8")).get(key)
+    except (OSError, UnicodeDecodeError):
+        line = None
+    return f"{source}: line {line}: " if line else f"{source}: "
 
 
 def _key_lines(text: str) -> dict[str, int]:
