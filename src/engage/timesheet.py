@@ -18,7 +18,7 @@ from engage.errors import EngageError
 from engage.output import FORMULA_STARTS, GUARD
 
 MAX_CELL_BYTES = 128 * 1024
-_ROW_START = re.compile(r"\n\s*\d{4}-\d{2}-\d{2}\s*[,;\t]")
+_ROW_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*[,;\t]")
 _GUARDED = (*FORMULA_STARTS, GUARD)
 
 
@@ -93,11 +93,12 @@ def _row(headers: list[str], cells: list[str], file: Path, line: int) -> dict[st
     if len(cells) > len(headers):
         raise EngageError(f"{file}: row {line}: more cells than columns; quote notes that hold the delimiter")
     for cell in cells:
-        match = _ROW_START.search(cell)
-        if match:
-            inner = line + cell[: match.start()].count("\n") + 1
-            raise EngageError(
-                f"{file}: row {line}: a quote opened in this row runs on over line {inner}, "
-                'which looks like a row of its own; close the quote, or double it ("") inside a note'
-            )
+        for offset, inner in enumerate(cell.split("\n")[1:], start=1):
+            # A line inside a cell that starts with a date and has a full row's delimiters is a
+            # row swallowed by an unbalanced quote, not a note that mentions a date.
+            if _ROW_START.match(inner) and sum(inner.count(d) for d in ",;\t") >= len(headers) - 1:
+                raise EngageError(
+                    f"{file}: row {line}: a quote opened in this row runs on over line {line + offset}, "
+                    'which looks like a row of its own; close the quote, or double it ("") inside a note'
+                )
     return dict(zip(headers, cells, strict=False))
