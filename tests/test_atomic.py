@@ -119,6 +119,11 @@ def test_kill_9_during_log_keeps_every_acknowledged_entry(ijm: Seed) -> None:
     assert set(acknowledged) <= set(notes)
     assert len(notes) == len(set(notes))  # nothing counted twice
     assert len(read.problems) <= kills  # at most a torn line per kill, each reported
+    print(
+        f"kill -9 during log: {n + 1} runs, {kills} kills, {len(acknowledged)} acknowledged, "
+        f"{len(set(acknowledged) & set(notes))} of them present, {len(notes)} counted, "
+        f"{len(read.problems)} damaged lines reported"
+    )
     final = run("-s", str(ijm.path), "log", "1", "-p", "prep", "-d", "2021-11-17")
     assert final.returncode == 0
     assert counted(ijm).problems == []  # what the kills left is sealed by the next write

@@ -56,19 +56,23 @@ def digest(line: bytes) -> str:
 def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
     """Every line of a ledger read on its own; see the module docstring."""
     reading = Reading(unterminated=bool(raw) and not raw.endswith(b"\n"))
-    parsed: list[tuple[int, bytes, Record | Bookkeeping | None, dict[str, Any] | None, str]] = []
-    chunks = raw.split(b"\n")
-    last_number = len(chunks) if reading.unterminated else 0
-    for number, chunk in enumerate(chunks, start=1):
-        if not chunk.strip():
+    parsed: list[tuple[int, str, Record | Bookkeeping | None, dict[str, Any] | None, str]] = []
+    lines, not_utf8 = _lines(raw)
+    last_number = len(lines) if reading.unterminated else 0
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text:
             continue
         try:
-            data = _decode(chunk)
-            parsed.append((number, chunk, KINDS[_kind(data)](data, number, hours_per_day), data, ""))
+            if number in not_utf8:
+                raise ValueError("not UTF-8 text")
+            data = _decode(text)
+            parsed.append((number, line, KINDS[_kind(data)](data, number, hours_per_day), data, ""))
         except RecursionError:
-            parsed.append((number, chunk, None, None, "nested too deeply to be a record"))
+            parsed.append((number, line, None, None, "nested too deeply to be a record"))
         except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
-            parsed.append((number, chunk, None, None, _why(exc)))
+            parsed.append((number, line, None, None, _why(exc)))
+    chunks = raw.split(b"\n") if len(parsed) != sum(r is not None for _, _, r, _, _ in parsed) else []
     commits = {r.batch: r for _, _, r, _, _ in parsed if isinstance(r, Commit)}
     seals = [r for _, _, r, _, _ in parsed if isinstance(r, Seal)]
     sealed_batches = {b for s in seals for b in s.batches}
@@ -82,10 +86,11 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
     first_at: dict[str, int] = {}
     targets: dict[str, Record] = {}
     voided: dict[str, Void] = {}
-    voids: list[tuple[Void, bytes]] = []
-    for number, chunk, record, data, reason in parsed:
-        text = chunk.decode("utf-8", "replace").rstrip("\r")
+    voids: list[tuple[Void, str]] = []
+    for number, line, record, data, reason in parsed:
+        text = line.rstrip("\r")
         if record is None or data is None:
+            chunk = chunks[number - 1]  # the bytes as they are: a torn line may end mid-character
             if digest(chunk) in sealed_torn:
                 continue  # an interrupted write, sealed: known, not counted, not reported again
             if number == last_number:
@@ -114,7 +119,7 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
         if engagement is not None:
             reading.engagements.add(engagement)
         if isinstance(record, Void):
-            voids.append((record, chunk))
+            voids.append((record, text))
         else:
             targets[record.id] = record
         reading.records.append(record)
@@ -130,12 +135,10 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
                 last,
             )
         )
-    for void, chunk in voids:  # after all records: a merged ledger may hold a void before its target
+    for void, text in voids:  # after all records: a merged ledger may hold a void before its target
         problem = _void_problem(void, targets, voided)
         if problem:
-            reading.problems.append(
-                LedgerProblem(path, void.line, chunk.decode("utf-8", "replace").rstrip("\r"), problem)
-            )
+            reading.problems.append(LedgerProblem(path, void.line, text, problem))
             reading.records.remove(void)
         else:
             voided[void.target] = void
@@ -173,7 +176,22 @@ _scan = json.JSONDecoder(parse_constant=_no_constant).scan_once  # type: ignore[
 _LOOSE_KEY_END = re.compile(r'"\s+:')
 
 
-def _decode(chunk: bytes) -> Any:
+def _lines(raw: bytes) -> tuple[list[str], set[int]]:
+    """The file's lines as text, and the numbers of those that are not UTF-8 (kept, replaced)."""
+    try:
+        return raw.decode("utf-8").split("\n"), set()
+    except UnicodeDecodeError:
+        lines, bad = [], set()
+        for number, chunk in enumerate(raw.split(b"\n"), start=1):
+            try:
+                lines.append(chunk.decode("utf-8"))
+            except UnicodeDecodeError:
+                lines.append(chunk.decode("utf-8", "replace"))
+                bad.add(number)
+        return lines, bad
+
+
+def _decode(text: str) -> Any:
     """One line as JSON; duplicate keys, NaN and Infinity are damage.
 
     A line with no more ``":`` than its object has keys cannot repeat a key,
@@ -181,16 +199,12 @@ def _decode(chunk: bytes) -> Any:
     pay for the slower parse that looks at every key.
     """
     try:
-        text = chunk.decode("utf-8").strip()
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text") from None
-    try:
         data, end = _scan(text, 0)
     except StopIteration:
         raise ValueError("not a JSON record") from None
     if end != len(text):
         raise ValueError("not a complete JSON record, or more than one on the line")
-    if isinstance(data, dict) and text.count('":') == len(data) and not _LOOSE_KEY_END.search(text):
+    if type(data) is dict and text.count('":') == len(data) and not _LOOSE_KEY_END.search(text):
         return data
     return _decode_text(text)
 

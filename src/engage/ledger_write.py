@@ -33,6 +33,7 @@ def append_batch(
     engagement: str | None = None,
     hours_per_day: Fraction = Fraction(8),
     check: Callable[[Ledger], None] | None = None,
+    force_read: bool = False,
 ) -> list[LedgerProblem]:
     """Append ``records`` whole or not at all; returns what was found interrupted and sealed.
 
@@ -54,7 +55,7 @@ def append_batch(
         with lock:
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
             try:
-                return _write_locked(fd, path, records, engagement, hours_per_day, check)
+                return _write_locked(fd, path, records, engagement, hours_per_day, check, force_read)
             finally:
                 os.close(fd)
     except Timeout:
@@ -71,7 +72,7 @@ def append_batch(
 def seal(path: str | Path, hours_per_day: Fraction = Fraction(8)) -> list[LedgerProblem]:
     """Seal what interrupted writes left (``engage repair``); returns what was sealed."""
     path = Path(path)
-    return append_batch(path, [], hours_per_day=hours_per_day)
+    return append_batch(path, [], hours_per_day=hours_per_day, force_read=True)
 
 
 def _write_locked(
@@ -81,6 +82,7 @@ def _write_locked(
     engagement: str | None,
     hours_per_day: Fraction,
     check: Callable[[Ledger], None] | None,
+    force_read: bool,
 ) -> list[LedgerProblem]:
     raw = _read_all(fd)
     if engagement is not None:
@@ -90,7 +92,7 @@ def _write_locked(
                 f"{path} holds records of engagement {sorted(others)[0]!r}, not of {engagement!r}; "
                 "give each engagement its own ledger (--ledger FILE), nothing written"
             )
-    needs_reading = check is not None or b'"batch"' in raw or (raw and not raw.endswith(b"\n"))
+    needs_reading = check is not None or force_read or _interrupted_at_the_end(raw)
     before = Ledger.parse(path, raw, hours_per_day) if needs_reading else None
     if check is not None and before is not None:
         check(before)
@@ -119,6 +121,18 @@ def _write_locked(
         os.fsync(fd)
         raise
     return sealed
+
+
+def _interrupted_at_the_end(raw: bytes) -> bool:
+    """Whether a writer was stopped at the end of the file: only then is there anything to seal.
+
+    Every write seals what it finds, so what an interrupted writer left is
+    always at the end: an unfinished line, or batch records with no commit.
+    """
+    if raw and not raw.endswith(b"\n"):
+        return True
+    last = raw.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    return b'"batch"' in last and b'"commit"' not in last
 
 
 def _last_line(raw: bytes) -> int:

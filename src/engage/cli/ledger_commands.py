@@ -184,7 +184,8 @@ def void(session: Session, record_id: str, reason: str) -> None:
       engage void 3f2a9c1b --reason "logged twice"
     """
     engagement = session.engagement
-    record = session.ledger().find(record_id)
+    ledger = session.ledger()
+    record = ledger.find(record_id)
 
     def still_voidable(current: Ledger) -> None:  # under the lock: two voids of one id cannot both land
         found = current.find(record.id)
@@ -193,7 +194,7 @@ def void(session: Session, record_id: str, reason: str) -> None:
         if current.is_void(found.id):
             raise EngageError(f"{found.id} is already voided (by {current.voids[found.id].id})")
 
-    still_voidable(session.ledger())
+    still_voidable(ledger)
     assert not isinstance(record, Void)
     session.write([ledger_file.new_record("void", target=record.id, reason=reason)], check=still_voidable)
     click.echo(terminal_text(f"Voided {describe_record(record)}"))
