@@ -56,7 +56,13 @@ def digest(line: bytes) -> str:
 def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
     """Every line of a ledger read on its own; see the module docstring."""
     reading = Reading(unterminated=bool(raw) and not raw.endswith(b"\n"))
-    parsed: list[tuple[int, str, Record | Bookkeeping | None, dict[str, Any] | None, str]] = []
+    good: list[tuple[int, str, Record, dict[str, Any]]] = []
+    damaged: list[tuple[int, str, str]] = []
+    commits: dict[str, int] = {}  # batch -> the count its commit names
+    sealed_batches: set[str] = set()
+    sealed_torn: set[str] = set()
+    batch_sizes: dict[str, int] = {}
+    first_at: dict[str, int] = {}
     lines, not_utf8 = _lines(raw)
     last_number = len(lines) if reading.unterminated else 0
     for number, line in enumerate(lines, start=1):
@@ -67,62 +73,56 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
             if number in not_utf8:
                 raise ValueError("not UTF-8 text")
             data = _decode(text)
-            parsed.append((number, line, KINDS[_kind(data)](data, number, hours_per_day), data, ""))
+            record = KINDS[_kind(data)](data, number, hours_per_day)
         except RecursionError:
-            parsed.append((number, line, None, None, "nested too deeply to be a record"))
+            damaged.append((number, line, "nested too deeply to be a record"))
+            continue
         except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
-            parsed.append((number, line, None, None, _why(exc)))
-    chunks = raw.split(b"\n") if len(parsed) != sum(r is not None for _, _, r, _, _ in parsed) else []
-    commits = {r.batch: r for _, _, r, _, _ in parsed if isinstance(r, Commit)}
-    seals = [r for _, _, r, _, _ in parsed if isinstance(r, Seal)]
-    sealed_batches = {b for s in seals for b in s.batches}
-    sealed_torn = {t for s in seals for t in s.torn}
-    batch_sizes: dict[str, int] = {}
-    for _, _, record, data, _ in parsed:
-        if data is not None and record is not None and not isinstance(record, Commit | Seal):
+            damaged.append((number, line, _why(exc)))
+            continue
+        if record.id in first_at:
+            damaged.append((number, line, f"duplicate id {record.id!r}, first at line {first_at[record.id]}"))
+            continue
+        first_at[record.id] = number
+        if isinstance(record, Commit):
+            commits[record.batch] = record.count
+        elif isinstance(record, Seal):
+            sealed_batches.update(record.batches)
+            sealed_torn.update(record.torn)
+        else:
             batch = data.get("batch")
             if batch is not None:
                 batch_sizes[batch] = batch_sizes.get(batch, 0) + 1
-    first_at: dict[str, int] = {}
+            good.append((number, line, record, data))
+    if damaged:
+        chunks = raw.split(b"\n")  # the bytes as they are: a torn line may end mid-character
+        for number, line, reason in damaged:
+            if digest(chunks[number - 1]) in sealed_torn:
+                continue  # an interrupted write, sealed: known, not counted, not reported again
+            if number == last_number:
+                reading.torn.append(digest(chunks[number - 1]))
+            reading.problems.append(LedgerProblem(path, number, line.rstrip("\r"), reason))
     targets: dict[str, Record] = {}
     voided: dict[str, Void] = {}
     voids: list[tuple[Void, str]] = []
-    for number, line, record, data, reason in parsed:
-        text = line.rstrip("\r")
-        if record is None or data is None:
-            chunk = chunks[number - 1]  # the bytes as they are: a torn line may end mid-character
-            if digest(chunk) in sealed_torn:
-                continue  # an interrupted write, sealed: known, not counted, not reported again
-            if number == last_number:
-                reading.torn.append(digest(chunk))
-            reading.problems.append(LedgerProblem(path, number, text, reason))
-            continue
-        if record.id in first_at:
-            reading.problems.append(
-                LedgerProblem(
-                    path, number, text, f"duplicate id {record.id!r}, first at line {first_at[record.id]}"
-                )
-            )
-            continue
-        first_at[record.id] = number
-        if isinstance(record, Commit | Seal):
-            continue
-        batch = data.get("batch")
-        if batch is not None:
-            commit = commits.get(batch)
-            if commit is None or commit.count != batch_sizes[batch]:
+    records = reading.records
+    engagements = reading.engagements
+    for number, line, record, data in good:
+        if batch_sizes:
+            batch = data.get("batch")
+            if batch is not None and commits.get(batch) != batch_sizes[batch]:
                 if batch not in sealed_batches:
-                    first, last = reading.dead_batches.get(batch, (number, number))
+                    first, _ = reading.dead_batches.get(batch, (number, number))
                     reading.dead_batches[batch] = (first, number)
                 continue
         engagement = data.get("engagement")
         if engagement is not None:
-            reading.engagements.add(engagement)
+            engagements.add(engagement)
         if isinstance(record, Void):
-            voids.append((record, text))
+            voids.append((record, line.rstrip("\r")))
         else:
             targets[record.id] = record
-        reading.records.append(record)
+        records.append(record)
     for batch, (first, last) in reading.dead_batches.items():
         reading.problems.append(
             LedgerProblem(
@@ -289,17 +289,17 @@ def _entry(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Entry:
     else:
         amount = days = _amount(data["days"], "days")
         unit = "days"
+    phase, consultant, note = data.get("phase"), data.get("consultant", ""), data.get("note", "")
+    if type(phase) is not str or type(consultant) is not str or type(note) is not str:  # fast path
+        phase, consultant, note = (
+            _text(data, "phase", required=True),
+            _text(data, "consultant"),
+            _text(data, "note"),
+        )
+    if not phase:
+        raise KeyError("phase")
     return Entry(
-        data["id"],
-        _day(data),
-        _text(data, "phase", required=True),
-        amount,
-        unit,
-        days,
-        _text(data, "consultant"),
-        _text(data, "note"),
-        data["recorded_at"],
-        line,
+        data["id"], _day(data), phase, amount, unit, days, consultant, note, data["recorded_at"], line
     )
 
 
