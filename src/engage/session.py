@@ -209,7 +209,7 @@ def check_is_ledger(path: Path, given: str, schedule: Path | None) -> None:
         return
     except OSError as exc:
         raise EngageError(f"{given} {path}: cannot read: {exc.strerror or exc}") from None
-    if head and not head.startswith(b"{"):
+    if head and not head.startswith((b"{", b"<<<<<<< ")):  # a ledger, perhaps mid-merge
         raise EngageError(
             f"{given} {path} is not an engage ledger (its first line is not a JSON record); "
             f"give a ledger file such as NAME{LEDGER_SUFFIX}, or a new file"
