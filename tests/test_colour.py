@@ -75,3 +75,16 @@ def test_a_real_terminal_gets_colour_unless_no_color(ijm: Seed) -> None:
     args = [engage, "-s", str(ijm.path), "status", "--week", "2021-W47"]
     assert ESC in _on_a_terminal(args, env)
     assert ESC not in _on_a_terminal(args, {**env, "NO_COLOR": "1"})
+
+
+def test_colour_on_a_terminal_never_lets_a_note_drive_it(ijm: Seed) -> None:
+    engage = shutil.which("engage")
+    if engage is None:
+        pytest.skip("the installed engage command is not on PATH")
+    evil = "title \x1b]0;owned\x07 clear \x1b[2J end"
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-22", "-n", evil).exit_code == 0
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    shown = _on_a_terminal([engage, "-s", str(ijm.path), "status", "--week", "2021-W47"], env)
+    assert "\x1b]0;owned" not in shown and "\x1b[2J" not in shown
+    assert "\\x1b]0;owned\\x07" in shown  # the note, shown escaped
+    assert ESC + "3" in shown  # and engage's own colours

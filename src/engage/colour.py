@@ -66,14 +66,29 @@ def paint(text: str) -> str:
 
 
 def echo(text: str, err: bool = False, nl: bool = True) -> None:
-    """Print, painting states when colour is on for that stream."""
+    """Print, painting states when colour is on for that stream.
+
+    The text's own control characters are escaped first (as on any terminal), so
+    that only engage's colours reach it: a note cannot send escape sequences.
+    """
     stream = sys.stderr if err else sys.stdout
-    on = enabled(stream)
-    click.echo(paint(text) if on else text, err=err, nl=nl, color=on)
+    if not enabled(stream):
+        click.echo(text, err=err, nl=nl)
+        return
+    from engage.output import terminal_text
+
+    target = getattr(stream, "unguarded", stream)
+    click.echo(paint(terminal_text(text)), file=target, nl=nl, color=True)
 
 
-def severity(word: str, err: bool = True) -> str:
-    """``error`` in red, ``warning`` in yellow, when colour is on for stderr (or stdout)."""
-    if not enabled(sys.stderr if err else sys.stdout):
-        return word
-    return click.style(word, fg="red" if word == "error" else "yellow", bold=word == "error")
+def say(label: str, word: str, message: str) -> None:
+    """``label: word: message`` on stderr, the word (error, warning) in its colour when colour is on."""
+    stream = sys.stderr
+    if not enabled(stream):
+        click.echo(f"{label}: {word}: {message}", err=True)
+        return
+    from engage.output import terminal_text
+
+    styled = click.style(word, fg="red" if word == "error" else "yellow", bold=word == "error")
+    target = getattr(stream, "unguarded", stream)
+    click.echo(f"{label}: {styled}: {terminal_text(message)}", file=target, color=True)

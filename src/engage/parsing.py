@@ -15,6 +15,9 @@ DATE_HELP = (
 )
 WEEK_HELP = "an ISO week such as 2021-W47"
 MAX_DAYS_PER_ENTRY = 31
+MAX_HOURS_PER_ENTRY = 31 * 24  # what a ledger may hold; `log` takes at most 24h
+MIN_DAYS_PER_ENTRY = Fraction(1, 1000)
+MIN_HOURS_PER_ENTRY = Fraction(1, 60)  # a minute
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"
 _AMOUNT = re.compile(
     rf"^(?:(?P<days>{_NUMBER})\s*d?"
@@ -57,6 +60,8 @@ def parse_amount(text: str) -> tuple[Fraction, str]:
             raise EngageError(f"{text!r} is more than 24 hours in one day; give at most 24h per entry")
     if value <= 0:
         raise EngageError(f"{text!r} is not a positive amount of time; give {DAYS_HELP}")
+    if value < (MIN_DAYS_PER_ENTRY if unit == "days" else MIN_HOURS_PER_ENTRY):
+        raise EngageError(f"{text!r} is less than a minute of work; give at least 0.001 days or 1m")
     return value, unit
 
 

@@ -14,10 +14,12 @@ from engage.cli import (
     ledger_commands,
     plugin_commands,
     progress_commands,
+    repair_commands,
     schedule_commands,
 )
-from engage.colour import severity
+from engage.colour import say
 from engage.errors import EngageError
+from engage.output import TerminalWriter
 from engage.plugins import blame, use_plugins_dir
 from engage.session import Session
 
@@ -62,7 +64,7 @@ class EngageGroup(click.Group):
         try:
             code = run_guarded(
                 lambda: super(EngageGroup, self).main(
-                    args, prog_name, complete_var, standalone_mode=False, **extra
+                    args, prog_name, complete_var, standalone_mode=False, **{"color": True, **extra}
                 )
             )
         finally:
@@ -151,10 +153,10 @@ def run_guarded(call: Any) -> int:
     except click.ClickException as exc:
         where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "engage"
         hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
-        _error(f"{where}: {severity('error')}: {_one_line(exc.format_message())}{hint}")
+        say(where, "error", f"{_one_line(exc.format_message())}{hint}")
         return exc.exit_code
     except EngageError as exc:
-        _error(f"engage: {severity('error')}: {_one_line(exc.message)}")
+        say("engage", "error", _one_line(exc.message))
         return exc.exit_code
     except BrokenPipeError:  # `engage calendar | head`: the reader left; not an error
         sys.stderr.close()
@@ -163,16 +165,14 @@ def run_guarded(call: Any) -> int:
         if os.environ.get(TRACEBACK_VAR):
             raise
         culprit = blame(exc) or "internal error"
-        _error(
-            f"engage: {severity('error')}: {culprit}: {type(exc).__name__}: {_one_line(str(exc))} "
-            f"(set {TRACEBACK_VAR}=1 for the traceback)"
+        say(
+            "engage",
+            "error",
+            f"{culprit}: {type(exc).__name__}: {_one_line(str(exc))} "
+            f"(set {TRACEBACK_VAR}=1 for the traceback)",
         )
         return 2
     return result if isinstance(result, int) else 0
-
-
-def _error(line: str) -> None:
-    click.echo(line, err=True, color=colour.enabled(sys.stderr))
 
 
 def _one_line(text: str) -> str:
@@ -222,7 +222,14 @@ def cli(
         ctx.obj = Session(schedule, ledger)
 
 
-for module in (schedule_commands, ledger_commands, entries_command, progress_commands, plugin_commands):
+for module in (
+    schedule_commands,
+    ledger_commands,
+    entries_command,
+    progress_commands,
+    plugin_commands,
+    repair_commands,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
 EngageGroup.core_commands = frozenset(cli.commands)
@@ -230,4 +237,21 @@ EngageGroup.core_commands = frozenset(cli.commands)
 
 def main() -> None:
     """Console-script entry point."""
+    guard_streams()
     cli.main(prog_name="engage")
+
+
+def guard_streams() -> None:
+    """Terminals see control characters escaped; files and pipes get text byte-exact.
+
+    Bytes that were not UTF-8 (kept as lone surrogates) are written back as
+    the bytes they were, and click is told not to strip escape sequences
+    from piped output (``color=True`` in :meth:`EngageGroup.main`), which
+    would silently change notes.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
+        if stream.isatty():
+            setattr(sys, name, TerminalWriter(stream))
