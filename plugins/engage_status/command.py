@@ -64,7 +64,9 @@ def status(
             f"{len(engagements)} engagements, each with its ledger beside its schedule; "
             "drop --ledger (and unset ENGAGE_LEDGER), or report one schedule"
         )
-    for engagement in engagements:
+    from engage.busy import steps
+
+    for engagement in steps(engagements, "Reading engagements", more_than=20):
         today = session.today(engagement)
         chosen = Week.of(span[0]) if span else Week.of(today)
         when = as_of_for(chosen, today, parse_date(as_of, today) if as_of else None)

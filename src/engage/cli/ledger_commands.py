@@ -300,9 +300,11 @@ def timesheet_records(
                 "the header row must name date, phase, days (or hours), consultant, note"
             )
 
+    from engage.busy import steps
+
     _, found = timesheet.rows(text, file, check_header)
     records = []
-    for number, row in found:
+    for number, row in steps(found, f"Checking {file.name}", more_than=2000):
         try:
             amount, unit = _row_amount(engagement, row)
             phase = check_phase(engagement, (row.get("phase") or "").strip())
