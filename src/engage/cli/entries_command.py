@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from engage.cli.completion import phase_keys
 from engage.cli.ledger_commands import check_phase
 from engage.errors import EngageError
 from engage.ledger import Entry, Ledger
@@ -24,7 +25,9 @@ MONTH_HELP = "a month as YYYY-MM, e.g. 2021-11"
 @click.option("--month", "-m", help="Only this month, e.g. 2021-11.")
 @click.option("--from", "since", metavar="DATE", help=f"Only from this date on: {DATE_HELP}.")
 @click.option("--to", "until", metavar="DATE", help="Only up to this date (included).")
-@click.option("--phase", "-p", help="Only this phase (its key or name, in any case).")
+@click.option(
+    "--phase", "-p", help="Only this phase (its key or name, in any case).", shell_complete=phase_keys
+)
 @click.option("--consultant", "-c", help="Only this consultant's entries (any case).")
 @click.option("--all", "-a", "show_all", is_flag=True, help="Include voided entries.")
 @click.option(

@@ -13,6 +13,7 @@ import click
 
 from engage import ledger as ledger_file
 from engage import timesheet
+from engage.cli.completion import phase_keys
 from engage.errors import EngageError
 from engage.figures import cap_summary, usage_of
 from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, StatusChange, Void
@@ -63,7 +64,13 @@ def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
 
 @click.command()
 @click.argument("days", metavar="DAYS")
-@click.option("--phase", "-p", required=True, help="The phase key (see 'engage show').")
+@click.option(
+    "--phase",
+    "-p",
+    required=True,
+    help="The phase: its key (see 'engage show') or its name.",
+    shell_complete=phase_keys,
+)
 @click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
 @click.option("--note", "-n", default="", help="What the time was spent on.")
 @click.option(

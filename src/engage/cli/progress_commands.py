@@ -8,6 +8,7 @@ from typing import TypeVar
 import click
 
 from engage import ledger as ledger_file
+from engage.cli.completion import deliverable_keys, meeting_keys
 from engage.errors import EngageError
 from engage.ledger import Ledger
 from engage.model import CLOSE_OUTCOMES, DELIVERABLE_STATUSES, MEETING_OUTCOMES, Deliverable, Meeting
@@ -16,7 +17,7 @@ from engage.session import Session, pass_session
 
 
 @click.command()
-@click.argument("key")
+@click.argument("key", shell_complete=deliverable_keys)
 @click.option("--status", required=True, type=click.Choice(DELIVERABLE_STATUSES, case_sensitive=False))
 @click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
 @click.option("--note", "-n", default="", help="A remark kept with the status.")
@@ -56,7 +57,7 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
 
 
 @click.command()
-@click.argument("key")
+@click.argument("key", shell_complete=meeting_keys)
 @click.option("--outcome", required=True, type=click.Choice(MEETING_OUTCOMES, case_sensitive=False))
 @click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
 @click.option("--to", "to", metavar="DATE", help="With --outcome postponed: the new first day, if agreed.")
