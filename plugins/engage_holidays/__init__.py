@@ -1,4 +1,4 @@
-"""Public holidays as non-working days, from the ``holidays`` library (``holidays = "KE"``)."""
+"""Public holidays as non-working days, from the ``holidays`` library (``holidays = ["KE", "CH-GE"]``)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,30 @@ from functools import lru_cache
 from pathlib import Path
 
 from engage import DayOff, EngageError, Engagement, hookimpl
+from engage.model import Location
 
 __version__ = "0.1.0"
 CACHE_VAR = "ENGAGE_CACHE_DIR"
 
 
 @hookimpl
-def engage_non_working_days(engagement: Engagement, start: dt.date, end: dt.date) -> list[DayOff]:
-    """The country's public holidays, observed days included (a Sunday holiday moves to Monday)."""
-    if not engagement.holidays:
-        return []
-    days: list[DayOff] = []
-    for year in range(start.year, end.year + 1):
-        for iso, name in holidays_of(engagement.holidays, engagement.holidays_subdivision, year):
-            day = dt.date.fromisoformat(iso)
-            if start <= day <= end:
-                days.append(DayOff(day, name))
-    return days
+def engage_non_working_days(
+    engagement: Engagement, start: dt.date, end: dt.date, place: Location | None = None
+) -> list[DayOff]:
+    """The public holidays of each region of the place (the engagement's own by default), observed
+    days included (a Sunday holiday moves to Monday). Where two countries' holidays fall on one day,
+    both names are given in one."""
+    regions = place.holidays if place is not None else engagement.holiday_regions
+    names: dict[dt.date, list[str]] = {}
+    for region in regions:
+        country, _, subdivision = region.partition("-")
+        for year in range(start.year, end.year + 1):
+            for iso, name in holidays_of(country, subdivision or None, year):
+                day = dt.date.fromisoformat(iso)
+                if start <= day <= end:
+                    label = f"{name} ({region})" if len(regions) > 1 else name
+                    names.setdefault(day, []).append(label)
+    return [DayOff(day, "; ".join(found)) for day, found in sorted(names.items())]
 
 
 def holidays_of(country: str, subdivision: str | None, year: int) -> tuple[tuple[str, str], ...]:
@@ -79,13 +86,14 @@ def _compute(country: str, subdivision: str | None, year: int) -> tuple[tuple[st
     if country not in supported:
         raise EngageError(
             f"holidays = {country!r}: not a country the holidays library knows; "
-            "give an ISO 3166 code such as 'KE', or remove the setting"
+            "give an ISO 3166 code such as 'KE' (or 'CH-GE' with a subdivision), or remove the setting"
         )
     try:
         calendar = holidays.country_holidays(country, subdiv=subdivision, years=year)
     except NotImplementedError:
         known = ", ".join(supported[country]) or "none"
         raise EngageError(
-            f"holidays_subdivision = {subdivision!r}: {country} has no such subdivision; known: {known}"
+            f"holidays_subdivision = {subdivision!r} ('{country}-{subdivision}'): {country} has no such "
+            f"subdivision; known: {known}"
         ) from None
     return tuple((day.isoformat(), name) for day, name in sorted(calendar.items()))

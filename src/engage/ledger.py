@@ -42,10 +42,11 @@ class Entry(NamedTuple):
     note: str
     recorded_at: str
     line: int = 0
+    at: str = ""  # the location key where the work was done (``log --at``); "" where not said
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape used by ``engage entries --format json``."""
-        return {
+        shape: dict[str, object] = {
             "id": self.id,
             "date": self.date.isoformat(),
             "phase": self.phase,
@@ -54,6 +55,9 @@ class Entry(NamedTuple):
             "note": self.note,
             "recorded_at": self.recorded_at,
         }
+        if self.at:
+            shape["at"] = self.at
+        return shape
 
 
 @dataclass(frozen=True)
@@ -430,8 +434,11 @@ def _record(data: Any, line: int, hours_per_day: Fraction) -> Record:
         phase, consultant, note = data["phase"], data.get("consultant", ""), data.get("note", "")
         if type(phase) is not str or not phase or type(consultant) is not str or type(note) is not str:
             raise TypeError("phase, consultant and note must be text")
+        at = data.get("at", "")
+        if type(at) is not str:
+            raise TypeError("at must be text")
         return Entry(
-            ident, _day(data["date"]), phase, amount, unit, days, consultant, note, recorded_at, line
+            ident, _day(data["date"]), phase, amount, unit, days, consultant, note, recorded_at, line, at
         )
     if kind == "void":
         target = _text(data, "target") or _missing("target")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import getpass
 import io
 import os
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from engage import ledger as ledger_file
 from engage.errors import EngageError
 from engage.figures import cap_summary, usage_of
 from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, StatusChange, Void
-from engage.model import Engagement
+from engage.model import UNNAMED_KEY, Engagement
 from engage.output import csv_text, json_text, table
 from engage.parsing import DATE_HELP, format_days, parse_amount, parse_date, parse_week, plural
 from engage.session import Session, pass_session
@@ -33,25 +33,46 @@ def check_phase(engagement: Engagement, key: str) -> str:
 
 
 def resolve_consultant(engagement: Engagement, given: str | None) -> str:
-    """``--consultant``, else $ENGAGE_CONSULTANT, else the schedule's only consultant, else the login."""
-    name = (given or os.environ.get(CONSULTANT_VAR) or "").strip()
-    named = engagement.consultants
+    """Who worked, as the ledger stores it: ``--consultant``, else $ENGAGE_CONSULTANT, else the
+    schedule's only consultant.
+
+    On a schedule that names consultants, the answer is one of their keys, and
+    anyone else is refused, naming who it does name; with several and none
+    given, the choices are named. On a schedule that names nobody, the ToR's
+    single consultant is whoever logs: the name given (so one person's entries
+    can be followed across engagements), else ``consultant``; never the
+    machine's login name.
+    """
+    name = " ".join((given or os.environ.get(CONSULTANT_VAR) or "").split())
+    team = engagement.team
+    if not team:
+        return name or UNNAMED_KEY
+    choices = ", ".join(f"{c.key} ({c.name})" if c.name and c.name != c.key else c.key for c in team)
     if name:
-        if named and name not in named:
+        person = engagement.consultant_of(name)
+        if person is None:
+            source = "" if given else f" (from ${CONSULTANT_VAR})"
             raise EngageError(
-                f"{name!r} is not a consultant on {engagement.id}; the schedule names: {', '.join(named)}"
+                f"{name!r}{source} is not a consultant on {engagement.id}; give --consultant with one of: "
+                f"{choices}"
             )
-        return name
-    if len(named) == 1:
-        return named[0]
-    if named:
-        raise EngageError(
-            f"{engagement.id} has several consultants; pass --consultant with one of: {', '.join(named)}"
-        )
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name (some containers)
+        return person.key
+    if len(team) == 1:
+        return team[0].key
+    raise EngageError(
+        f"{engagement.id} has several consultants; pass --consultant (or set ${CONSULTANT_VAR}) "
+        f"with one of: {choices}"
+    )
+
+
+def check_place(engagement: Engagement, key: str | None) -> str:
+    """The location key given to ``--at``, or an error listing the locations there are."""
+    if not key:
         return ""
+    if key not in engagement.locations:
+        known = ", ".join(engagement.locations) or "none (the schedule has no [locations] tables)"
+        raise EngageError(f"unknown location {key!r} for --at; locations of {engagement.id}: {known}")
+    return key
 
 
 def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
@@ -67,10 +88,15 @@ def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
 @click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
 @click.option("--note", "-n", default="", help="What the time was spent on.")
 @click.option(
-    "--consultant", "-c", help="Who worked (default: $ENGAGE_CONSULTANT or the schedule's consultant)."
+    "--consultant",
+    "-c",
+    help="Who worked: a key or name from the schedule (default: $ENGAGE_CONSULTANT, else its only one).",
 )
+@click.option("--at", "at", help="Where the work was done: a [locations] key (default: the phase's, …).")
 @pass_session
-def log(session: Session, days: str, phase: str, day: str, note: str, consultant: str | None) -> None:
+def log(
+    session: Session, days: str, phase: str, day: str, note: str, consultant: str | None, at: str | None
+) -> None:
     """Log time against a phase: DAYS is 1, 0.5, .25, or hours such as 4h, 30m, 1h30m.
 
     The entry is always recorded, even past the budget; warnings say so.
@@ -83,6 +109,7 @@ def log(session: Session, days: str, phase: str, day: str, note: str, consultant
     engagement = session.engagement
     amount, unit = parse_amount(days)
     check_phase(engagement, phase)
+    place = check_place(engagement, at)
     date = parse_date(day, session.today())
     record = ledger_file.new_record(
         "entry",
@@ -91,6 +118,7 @@ def log(session: Session, days: str, phase: str, day: str, note: str, consultant
         **entry_fields(amount, unit),
         consultant=resolve_consultant(engagement, consultant),
         note=note,
+        **({"at": place} if place else {}),
     )
     ledger_file.append(session.ledger_path, [record])
     ledger = session.ledger()
@@ -107,27 +135,34 @@ def log(session: Session, days: str, phase: str, day: str, note: str, consultant
 @click.command()
 @click.option("--week", "-w", help="Only this ISO week, e.g. 2021-W47.")
 @click.option("--phase", "-p", help="Only this phase.")
+@click.option("--consultant", "-c", help="Only this consultant's (a key or name).")
 @click.option("--all", "-a", "show_all", is_flag=True, help="Include voided entries.")
 @click.option(
     "--format", "fmt", type=click.Choice(["plain", "json", "csv"]), default="plain", show_default=True
 )
 @pass_session
-def entries(session: Session, week: str | None, phase: str | None, show_all: bool, fmt: str) -> None:
+def entries(
+    session: Session, week: str | None, phase: str | None, consultant: str | None, show_all: bool, fmt: str
+) -> None:
     """List logged time, oldest first; voided entries only with --all.
 
     \b
     Example:
       engage entries --week 2021-W46 --format csv > week46.csv
+      engage entries --consultant lead
     """
     engagement = session.engagement
     if phase is not None:
         check_phase(engagement, phase)
+    who = _consultant_filter(engagement, consultant)
     span = parse_week(week) if week else None
     ledger = session.ledger()
     chosen = [
         e
         for e in ledger.entries(include_voided=show_all)
-        if (phase is None or e.phase == phase) and (span is None or span[0] <= e.date <= span[1])
+        if (phase is None or e.phase == phase)
+        and (span is None or span[0] <= e.date <= span[1])
+        and (who is None or who(e.consultant))
     ]
     if fmt == "json":
         click.echo(
@@ -157,6 +192,20 @@ def entries(session: Session, week: str | None, phase: str | None, show_all: boo
             f"{plural(len(ahead), 'entry', 'entries')} ({days} days) dated after today ({today}): "
             "not counted by status or budget until their date"
         )
+
+
+def _consultant_filter(engagement: Engagement, given: str | None) -> Callable[[str], bool] | None:
+    """A test for an entry's consultant field, or None for everyone; an unknown consultant is refused."""
+    if given is None:
+        return None
+    if not engagement.team:  # the single unnamed consultant: entries carry whatever name was logged
+        wanted = " ".join(given.split()).casefold()
+        return lambda logged: " ".join(logged.split()).casefold() == wanted
+    person = engagement.consultant_of(given)
+    if person is None:
+        keys = ", ".join(c.key for c in engagement.team)
+        raise EngageError(f"{given!r} is not a consultant on {engagement.id}; give one of: {keys}")
+    return lambda logged: engagement.consultant_of(logged) == person
 
 
 @click.command()
