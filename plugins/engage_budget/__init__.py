@@ -23,10 +23,12 @@ from engage_budget.checks import (
 )
 from engage_budget.crosschecks import dates_agree, days_that_count, left_open, windows_apart
 from engage_budget.settings import settings_of
+from engage_budget.team import consultant_shares, period_holds_the_days
 
 __version__ = "0.1.0"
 __all__ = [
     "burn_rate",
+    "consultant_shares",
     "dates_agree",
     "days_that_count",
     "deliverables_on_time",
@@ -35,6 +37,7 @@ __all__ = [
     "forgotten_days",
     "left_open",
     "meetings_in_their_phase",
+    "period_holds_the_days",
     "phase_budgets",
     "windows_apart",
     "windows_hold_their_budgets",
@@ -71,12 +74,14 @@ def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> It
             f"warning: {usage.phase.name} has passed {settings.warn_at:.0%} of its budget "
             f"({float(usage.percent):.0f}% used)"
         )
-    if entry.date.isoweekday() not in engagement.working_days:
-        yield f"warning: {entry.date} is a {entry.date:%A}, not a working day"
+    place = engagement.place_of(entry.phase, entry.consultant, entry.at)
+    where = f" in {engagement.location(place).name}" if place else ""
+    if entry.date.isoweekday() not in engagement.location(place).working_days:
+        yield f"warning: {entry.date} is a {entry.date:%A}, not a working day{where}"
     else:
-        holiday = engagement.timeline.holiday(entry.date)
+        holiday = engagement.timeline.holiday(entry.date, place)
         if holiday:
-            yield f"warning: {entry.date} is a public holiday ({holiday})"
+            yield f"warning: {entry.date} is a public holiday{where} ({holiday})"
     yield from _dates_of(engagement, entry, ledger)
 
 
