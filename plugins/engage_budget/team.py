@@ -78,7 +78,7 @@ def consultant_shares(engagement: Engagement, ledger: Ledger, today: dt.date) ->
                 yield Finding(
                     "error",
                     "consultant-over-share",
-                    f"{names[part.phase]}: {person.label} used {format_days(part.used)} of their "
+                    f"{names[part.phase]}: {person.key} used {format_days(part.used)} of their "
                     f"{format_budget(part.share)} person-days — {format_days(part.over)} over their share",
                     phase=part.phase,
                 )
@@ -87,7 +87,7 @@ def consultant_shares(engagement: Engagement, ledger: Ledger, today: dt.date) ->
             yield Finding(
                 "error",
                 "consultant-over-cap",
-                f"{person.label}: {format_days(person.used)} of their {format_budget(cap.days)} days used — "
+                f"{person.key}: {format_days(person.used)} of their {format_budget(cap.days)} days used — "
                 f"{format_days(person.used - cap.days)} over their cap",
             )
 
@@ -115,14 +115,24 @@ def period_holds_the_days(engagement: Engagement, ledger: Ledger, today: dt.date
         )
     if not engagement.intermittent or verdict.closing is not None:
         return
-    left = engagement.max_days - ledger.days_used(end=verdict.until)
     start = max(first, verdict.until + dt.timedelta(days=1))
-    working = len(timeline.working_days(start, last)) if start <= last else 0
-    if left > working:
-        yield Finding(
-            "warning",
-            "days-no-longer-fit",
-            f"{format_days(left)} days left but only {working} working days left in the period "
-            f"(to {last}); agree an extension or fewer days with the supervisor",
-            date=verdict.until,
-        )
+    if engagement.team:  # the team works side by side: each member's days against their own time
+        owed = [
+            (c.key, c.remaining, engagement.place_of(consultant=c.key))
+            for c in verdict.team
+            if c.named and c.remaining is not None
+        ]
+    else:
+        owed = [("", engagement.max_days - ledger.days_used(end=verdict.until), "")]
+    for who, left, place in owed:
+        working = len(timeline.working_days(start, last, place)) if start <= last else 0
+        if left > working:
+            by = f"{who}: " if who else ""
+            where = f" ({engagement.location(place).name})" if place else ""
+            yield Finding(
+                "warning",
+                "days-no-longer-fit",
+                f"{by}{format_days(left)} days left but only {working} working days{where} left in the "
+                f"period (to {last}); agree an extension or fewer days with the supervisor",
+                date=verdict.until,
+            )

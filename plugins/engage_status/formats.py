@@ -119,6 +119,19 @@ def as_json(report: Report) -> dict[str, object]:
             }
             for p in report.phases
         ],
+        "team": [
+            {
+                "key": c.key,
+                "name": c.name,
+                "role": c.role,
+                "budget": c.budget,
+                "used": c.used,
+                "this_week": c.this_week,
+                "remaining": c.remaining,
+                "named": c.named,
+            }
+            for c in report.team
+        ],
         "deliverables": [
             {
                 "key": d.key,

@@ -50,6 +50,22 @@ def report_tables(report: Report) -> list[Section]:
             ),
         ),
         Section(
+            "Team",
+            ("key", "consultant", "role", "budget", "used", "this week", "remaining"),
+            tuple(
+                (
+                    c.key,
+                    c.name if c.named else f"{c.name} (not in the schedule)",
+                    c.role,
+                    format_budget(c.budget) if c.budget is not None else "",
+                    format_days(c.used),
+                    format_days(c.this_week),
+                    format_days(c.remaining) if c.remaining is not None else "",
+                )
+                for c in report.team
+            ),
+        ),
+        Section(
             "Deliverables",
             ("key", "deliverable", "due", "state", "last status", "days late", "why"),
             tuple(
