@@ -20,6 +20,7 @@ PLUGINS = {
     "budget": "engage_budget",
     "calendar": "engage_calendar",
     "status": "engage_status",
+    "interop": "engage_interop",
 }
 
 

@@ -17,12 +17,12 @@ CACHE_VAR = "ENGAGE_CACHE_DIR"
 
 @hookimpl
 def engage_non_working_days(
-    engagement: Engagement, start: dt.date, end: dt.date, place: Location | None = None
+    engagement: Engagement, start: dt.date, end: dt.date, place: Location
 ) -> list[DayOff]:
     """The public holidays of each region of the place (the engagement's own by default), observed
     days included (a Sunday holiday moves to Monday). Where two countries' holidays fall on one day,
     both names are given in one."""
-    regions = place.holidays if place is not None else engagement.holiday_regions
+    regions = place.holidays
     names: dict[dt.date, list[str]] = {}
     for region in regions:
         country, _, subdivision = region.partition("-")

@@ -141,7 +141,7 @@ def as_json(report: Report) -> dict[str, object]:
                 "waiting": d.due.waiting if d.due.value is None else None,
                 "state": d.state,
                 "status": d.status,
-                "status_date": d.status_date,
+                "status_date": d.since,
                 "days_late": d.days_late,
                 "reason": d.reason,
             }

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from engage import Engagement, Ledger, Section, Week
-from engage.timeline import Resolved, Span, day_of
-from engage.verdict import STATE_ORDER, ConsultantVerdict, Verdict, judge
+from engage.timeline import day_of
+from engage.verdict import STATE_ORDER, ConsultantVerdict, DeliverableVerdict, MeetingVerdict, Verdict, judge
 
 LOOKAHEAD = dt.timedelta(days=14)
 
@@ -32,30 +32,6 @@ class PhaseRow:
     @property
     def percent(self) -> float:
         return round(float(self.used / self.budget * 100), 1)
-
-
-@dataclass(frozen=True)
-class DeliverableRow:
-    key: str
-    name: str
-    due: Resolved
-    state: str
-    status: str
-    status_date: dt.date | None
-    days_late: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class MeetingRow:
-    key: str
-    name: str
-    kind: str
-    span: Span
-    state: str
-    outcome: str
-    outcome_date: dt.date | None
-    note: str
 
 
 @dataclass(frozen=True)
@@ -84,8 +60,8 @@ class Report:
     used: Fraction
     this_week: Fraction
     phases: tuple[PhaseRow, ...]
-    deliverables: tuple[DeliverableRow, ...]
-    meetings: tuple[MeetingRow, ...]
+    deliverables: tuple[DeliverableVerdict, ...]
+    meetings: tuple[MeetingVerdict, ...]
     milestones: tuple[Milestone, ...]
     entries: tuple[EntryRow, ...]
     state: str
@@ -125,14 +101,6 @@ def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) ->
         )
         for p in verdict.phases
     )
-    deliverables = tuple(
-        DeliverableRow(d.key, d.name, d.due, d.state, d.status, d.since, d.days_late, d.reason)
-        for d in verdict.deliverables
-    )
-    meetings = tuple(
-        MeetingRow(m.key, m.name, m.kind, m.span, m.state, m.outcome, m.outcome_date, m.note)
-        for m in verdict.meetings
-    )
     upcoming = _milestones(verdict) if verdict.closing is None else []
     return Report(
         engagement=engagement,
@@ -141,8 +109,8 @@ def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) ->
         used=ledger.days_used(),
         this_week=sum((e.days for e in week_entries), start=Fraction(0)),
         phases=phases,
-        deliverables=deliverables,
-        meetings=meetings,
+        deliverables=verdict.deliverables,
+        meetings=verdict.meetings,
         milestones=tuple(m for m in upcoming if m.date <= as_of + LOOKAHEAD),
         next_milestone=upcoming[0] if upcoming else None,
         entries=tuple(EntryRow(e.date, e.consultant, e.phase, e.days, e.note) for e in week_entries),

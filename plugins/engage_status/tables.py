@@ -74,7 +74,7 @@ def report_tables(report: Report) -> list[Section]:
                     d.name,
                     d.due.day or "waiting",
                     d.state,
-                    f"{d.status} {d.status_date}" if d.status_date else d.status,
+                    f"{d.status} {d.since}" if d.since else d.status,
                     d.days_late or "",
                     d.reason,
                 )

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from engage.errors import EngageError, PluginError
 from engage.hookspecs import hookimpl
-from engage.hooktypes import CalendarEvent, DayOff, Finding, Section, Week
+from engage.hooktypes import CalendarEvent, DayOff, Exporter, Finding, ImportedTime, Importer, Section, Week
 from engage.ledger import Entry, Ledger, MeetingOutcome, StatusChange
 from engage.model import Deadline, Deliverable, Engagement, Meeting, Person, Phase
 
 __version__ = "0.1.0"
+
+def __getattr__(name: str) -> object:
+    """``judge`` and ``Verdict`` are imported on first use: ``engage log`` never needs them."""
+    if name in ("judge", "Verdict"):
+        from engage import verdict
+
+        return getattr(verdict, name)
+    raise AttributeError(f"module 'engage' has no attribute {name!r}")
+
 
 __all__ = [
     "CalendarEvent",
@@ -18,7 +27,10 @@ __all__ = [
     "EngageError",
     "Engagement",
     "Entry",
+    "Exporter",
     "Finding",
+    "ImportedTime",
+    "Importer",
     "Ledger",
     "Meeting",
     "MeetingOutcome",
@@ -27,6 +39,8 @@ __all__ = [
     "PluginError",
     "Section",
     "StatusChange",
+    "Verdict",
     "Week",
     "hookimpl",
+    "judge",
 ]

@@ -13,6 +13,9 @@ All hooks collect: every plugin's result is used, in registration order
 reversed (``tryfirst``/``trylast`` adjust it); a plugin returns None to add
 nothing. Keep heavy imports inside hook bodies: every command, including the
 quick ``engage log``, imports every plugin module.
+
+The guide for plugin authors, with a working example of every hook, is
+``docs/plugins.md``; ``examples/engage-donor-report/`` is a complete plugin.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from engage.hooktypes import CalendarEvent, DayOff, Finding, Section, Week
+    from engage.hooktypes import CalendarEvent, DayOff, Exporter, Finding, Importer, Section, Week
     from engage.ledger import Entry, Ledger
     from engage.model import Engagement, Location
 
@@ -178,4 +181,42 @@ def engage_status_sections(
         values (text, numbers, dates); None to add none.
 
     .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------
+# Moving time in and out: other trackers' files
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_importers() -> Iterable[Importer] | None:
+    """Offer file formats that ``engage import --from NAME FILE`` reads.
+
+    Called by ``engage import --from`` (to find the named format), by its
+    ``--help`` and by ``engage plugins``. An importer only reads: engage maps
+    what it returns to phases (``--map``) and consultants, converts dates to
+    the engagement's time zone, leaves out what is already imported, and
+    writes through the same path as its own CSV import, all or nothing.
+
+    :return: ``Importer(name, summary, read, map_by)`` values; ``read(path)``
+        gives ``ImportedTime`` values, or raises ``EngageError`` naming the
+        file and the line or record it cannot read. None to offer none.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def engage_exporters() -> Iterable[Exporter] | None:
+    """Offer formats that ``engage entries --format NAME`` writes.
+
+    Called by ``engage entries`` when ``--format`` is not one of its own
+    (plain, json, csv), and by ``engage plugins``.
+
+    :return: ``Exporter(name, summary, write)`` values; ``write(engagement,
+        entries)`` gives the whole text, entries being the live ``Entry``
+        values chosen, oldest first. None to offer none.
+
+    .. versionadded:: 0.2
     """

@@ -1,10 +1,17 @@
-"""Values that plugins return from hooks: findings, calendar events, report sections, days off."""
+"""Values that plugins return from hooks: findings, events, sections, days off, importers, exporters."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from engage.ledger import Entry
+    from engage.model import Engagement
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -98,3 +105,52 @@ class Week:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class ImportedTime:
+    """One piece of time read from another tracker's file, before engage maps it to a phase.
+
+    Give ``start`` (an instant: aware, or naive in the file's zone) when the
+    tracker records clock times, else ``day``; engage turns either into a date
+    in the engagement's time zone. ``keys`` are what ``--map SOURCE=PHASE``
+    matches (a tag, ``project+tag``, an account); they must agree on one
+    phase. ``fallback`` keys are tried only when no key matched (a Watson
+    project without its tag). ``ref`` identifies the item in its tracker so
+    that a re-import adds nothing; empty, the item's content is used.
+    """
+
+    where: str  # "frames: record 3", "work.klg:12": named in every error about it
+    hours: Fraction
+    start: dt.datetime | None = None
+    day: dt.date | None = None
+    keys: tuple[str, ...] = ()
+    fallback: tuple[str, ...] = ()
+    person: str = ""
+    note: str = ""
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class Importer:
+    """A file format ``engage import --from NAME`` reads.
+
+    ``read(path)`` returns every piece of time in the file, or raises
+    ``EngageError`` naming the file and line (or record) it cannot read;
+    it never writes anything. ``map_by`` says, for ``--help`` and errors,
+    what ``--map`` matches (``"project or project+tag"``).
+    """
+
+    name: str
+    summary: str
+    read: Callable[[Path], Iterable[ImportedTime]]
+    map_by: str = "tag"
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """A format ``engage entries --format NAME`` writes: ``write(engagement, entries)`` gives the text."""
+
+    name: str
+    summary: str
+    write: Callable[[Engagement, Sequence[Entry]], str]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import time
 import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType, TracebackType
+from typing import Any
 
 import pluggy
 
@@ -133,9 +136,35 @@ def _load(config: _Config) -> pluggy.PluginManager:
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"plugin {pm.get_name(exc.plugin)!r} is invalid: {exc}") from exc
     if config.trace:
-        pm.trace.root.setwriter(lambda text: sys.stderr.write(text))
-        pm.enable_tracing()
+        pm.add_hookcall_monitoring(_trace_before, lambda *args: None)
     return pm
+
+
+def _trace_before(hook_name: str, hook_impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
+    """``ENGAGE_TRACE_HOOKS=1``: time each plugin's implementation of the hook about to be called.
+
+    Implementations are wrapped when first called, so plugins registered after
+    loading (an object in a test) are traced too.
+    """
+    for impl in hook_impls:
+        if not getattr(impl.function, "_engage_traced", False) and not (impl.hookwrapper or impl.wrapper):
+            impl.function = _timed(impl.function, hook_name, impl.plugin_name)  # type: ignore[misc]
+
+
+def _timed(function: Callable[..., object], hook: str, plugin: str) -> Callable[..., object]:
+    def call(*args: object) -> object:
+        start = time.perf_counter()
+        try:
+            result = function(*args)
+            if isinstance(result, Iterator):
+                result = list(result)  # a generator runs now, so that its time is counted
+            return result
+        finally:
+            elapsed = (time.perf_counter() - start) * 1000
+            sys.stderr.write(f"engage: trace: {hook:<26} {plugin:<16} {elapsed:8.2f} ms\n")
+
+    call._engage_traced = True  # type: ignore[attr-defined]
+    return call
 
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:

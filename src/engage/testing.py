@@ -1,8 +1,9 @@
-"""Pytest fixtures for plugin authors: a schedule in a temp folder and the real CLI bound to it.
+"""Pytest fixtures for plugin authors: a schedule in a temp folder, the real CLI, a plugin registered.
 
 Installed with engage as a pytest plugin, so a plugin's own tests can say::
 
-    def test_my_check(engage_schedule, engage_run):
+    def test_my_check(engage_schedule, engage_run, engage_plugin):
+        engage_plugin(my_rules)
         engage_run("log", "9", "--phase", "prep")
         result = engage_run("budget", "--format", "json")
         assert "my-code" in result.output
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pluggy
 import pytest
 from click.testing import CliRunner, Result
 
@@ -56,3 +58,39 @@ def engage_run(engage_schedule: Path) -> Callable[..., Result]:
         return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture
+def engage_plugin(engage_schedule: Path) -> Iterator[Callable[..., object]]:
+    """Register a plugin object (a module, a class instance) for one test: ``engage_plugin(MyRules())``.
+
+    It is unregistered when the test ends; a plugin already loaded (installed,
+    found by its entry point) is left as it is. Useful to test a plugin before
+    it is installed, or a rule written inside the test itself.
+    """
+    from engage.plugins import get_plugin_manager
+
+    pm: pluggy.PluginManager = get_plugin_manager()
+    names: list[str] = []
+
+    def register(plugin: object, name: str | None = None) -> object:
+        if pm.is_registered(plugin):  # installed, and so already found by its entry point
+            return plugin
+        registered = pm.register(plugin, name=name)
+        if registered is None:
+            raise ValueError(f"{plugin!r} is blocked or already registered")
+        names.append(registered)
+        _commands_again()
+        return plugin
+
+    yield register
+    for name in names:
+        pm.unregister(name=name)
+    _commands_again()
+
+
+def _commands_again() -> None:
+    """Make the command line ask plugins for their commands again on its next run."""
+    from engage.cli import cli
+
+    cli._commands_from = None

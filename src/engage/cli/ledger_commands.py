@@ -138,7 +138,11 @@ def log(
 @click.option("--consultant", "-c", help="Only this consultant's (a key or name).")
 @click.option("--all", "-a", "show_all", is_flag=True, help="Include voided entries.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["plain", "json", "csv"]), default="plain", show_default=True
+    "--format",
+    "fmt",
+    default="plain",
+    show_default=True,
+    help="plain, json, csv, or another tracker's: timedot, taskjuggler, watson (see 'engage plugins').",
 )
 @pass_session
 def entries(
@@ -147,11 +151,25 @@ def entries(
     """List logged time, oldest first; voided entries only with --all.
 
     \b
-    Example:
+    Examples:
       engage entries --week 2021-W46 --format csv > week46.csv
       engage entries --consultant lead
+      engage entries --format timedot > engage.timedot    # for hledger
+      engage entries --format watson > frames              # for Watson
     """
     engagement = session.engagement
+    exporter = None
+    if fmt not in ("plain", "json", "csv"):
+        from engage.importing import exporters
+
+        known = exporters(session.plugin_manager)
+        exporter = known.get(fmt)
+        if exporter is None or show_all:
+            raise EngageError(
+                f"--format {fmt!r}: give one of plain, json, csv, {', '.join(sorted(known))}"
+                if exporter is None
+                else f"--format {fmt} writes only entries that count; leave out --all"
+            )
     if phase is not None:
         check_phase(engagement, phase)
     who = _consultant_filter(engagement, consultant)
@@ -164,6 +182,9 @@ def entries(
         and (span is None or span[0] <= e.date <= span[1])
         and (who is None or who(e.consultant))
     ]
+    if exporter is not None:
+        click.echo(exporter.write(engagement, chosen), nl=False)
+        return
     if fmt == "json":
         click.echo(
             json_text(
@@ -246,28 +267,69 @@ def describe_record(record: Entry | StatusChange | MeetingOutcome | Closing) -> 
 
 
 @click.command(name="import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--allow-duplicates", is_flag=True, help="Import rows identical to entries already logged.")
+@click.option(
+    "--from",
+    "source_format",
+    metavar="FORMAT",
+    help="Another tracker's file: watson, timewarrior, klog, timedot, toggl, harvest (see 'engage plugins').",
+)
+@click.option(
+    "--map", "maps", multiple=True, metavar="SOURCE=PHASE", help="With --from: a project/tag to a phase."
+)
+@click.option(
+    "--consultant", "-c", "people", multiple=True, metavar="[PERSON=]KEY", help="With --from: who worked."
+)
+@click.option("--tz", metavar="ZONE", help="With --from: zone of clock times written without one.")
 @pass_session
-def import_(session: Session, file: Path, allow_duplicates: bool) -> None:
-    """Import a timesheet CSV with columns date, phase, days (or hours), consultant, note.
+def import_(
+    session: Session,
+    file: Path,
+    allow_duplicates: bool,
+    source_format: str | None,
+    maps: tuple[str, ...],
+    people: tuple[str, ...],
+    tz: str | None,
+) -> None:
+    """Import a timesheet CSV with columns date, phase, days (or hours), consultant, note,
+    or with --from, another time tracker's file.
 
-    Every row is checked first: one bad row and nothing is written.
+    Every row is checked first: one bad row and nothing is written. With
+    --from, items already imported are left out, so importing a file again
+    adds only what is new.
 
     \b
-    Example:
+    Examples:
       engage import timesheet.csv
+      engage import --from watson frames --map ijm+desk=prep --map ijm=writeup
+      engage import --from timewarrior timew.json --map interviews=prep
     """
     engagement = session.engagement
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise EngageError(f"{file}: no such file; give a CSV timesheet") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EngageError(
-            f"{file}: cannot read as UTF-8 text: {getattr(exc, 'strerror', None) or exc}"
-        ) from None
-    records = timesheet_records(engagement, text, file, session.today())
+    if source_format is None:
+        if maps or people or tz:
+            raise EngageError(
+                "--map, --consultant and --tz go with --from FORMAT; a CSV timesheet names phases"
+            )
+        from engage.importing import guess_format
+
+        guess = guess_format(file)
+        if guess:
+            raise EngageError(f"{file} looks like a {guess} file; import it with --from {guess} FILE")
+        records = timesheet_records(engagement, _read_text(file), file, session.today())
+    else:
+        from engage.importing import importer_named, parse_maps, parse_people, plan_import
+
+        importer = importer_named(session.plugin_manager, source_format)
+        mapping, default = parse_maps(engagement, maps), parse_people(engagement, people)
+        plan = plan_import(engagement, importer, file, session.ledger_path, mapping, *default, tz)
+        for where in plan.skipped_empty:
+            click.echo(f"engage: warning: {where}: no time in it; not imported", err=True)
+        if not plan.records:
+            click.echo(f"Nothing new in {file}: its {plan.already} entries are already in the ledger")
+            return
+        records = plan.records
+    # The one write path for every import: duplicates refused, then one append.
     ledger = session.ledger()
     if not allow_duplicates:
         _refuse_duplicates(ledger, records, file)
@@ -276,7 +338,21 @@ def import_(session: Session, file: Path, allow_duplicates: bool) -> None:
     imported = {r["id"] for r in records}
     total = sum((e.days for e in ledger.entries() if e.id in imported), start=Fraction(0))
     click.echo(f"Imported {len(records)} entries, {format_days(total)} days, from {file}")
+    if source_format is not None:
+        already = f"; {plan.already} already imported, left out" if plan.already else ""
+        click.echo(f"That is {plan.hours_text()} as {importer.name} counts them{already}")
     click.echo(cap_summary(engagement, ledger))
+
+
+def _read_text(file: Path) -> str:
+    try:
+        return file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise EngageError(f"{file}: no such file; give a CSV timesheet") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EngageError(
+            f"{file}: cannot read as UTF-8 text: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
 
 
 def timesheet_records(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
+import pluggy
 
 from engage.output import json_text, table
 from engage.plugins import plugin_infos
@@ -21,7 +24,7 @@ def plugins(session: Session, fmt: str) -> None:
     """
     pm = session.plugin_manager
     infos = plugin_infos()
-    listing = []
+    listing: list[dict[str, Any]] = []
     for name, plugin in sorted(pm.list_name_plugin()):
         info = infos.get(name)
         hooks = sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])
@@ -31,6 +34,8 @@ def plugins(session: Session, fmt: str) -> None:
                 "version": info.version if info else "",
                 "origin": info.origin if info else "",
                 "hooks": hooks,
+                "importers": _offered(pm, plugin, "engage_importers"),
+                "exporters": _offered(pm, plugin, "engage_exporters"),
             }
         )
     if fmt == "json":
@@ -42,6 +47,38 @@ def plugins(session: Session, fmt: str) -> None:
             [(p["name"], p["version"], p["origin"], ", ".join(p["hooks"])) for p in listing],
         )
     )
+    for kind, how in (
+        ("importers", "engage import --from NAME FILE"),
+        ("exporters", "engage entries --format NAME"),
+    ):
+        if kind == "importers":
+            headers: tuple[str, ...] = ("name", "reads", "--map matches", "plugin")
+            offered: list[tuple[str, ...]] = [
+                (f["name"], f["summary"], f["map_by"], p["name"]) for p in listing for f in p[kind]
+            ]
+        else:
+            headers = ("name", "writes", "plugin")
+            offered = [(f["name"], f["summary"], p["name"]) for p in listing for f in p[kind]]
+        if offered:
+            click.echo(f"\n{kind.capitalize()} ({how}):")
+            click.echo(table(headers, offered))
+
+
+def _offered(pm: pluggy.PluginManager, plugin: object, hook: str) -> list[dict[str, str]]:
+    """The importers or exporters one plugin offers, by name and summary."""
+    caller = getattr(pm.hook, hook)
+    found = []
+    for impl in caller.get_hookimpls():
+        if impl.plugin is plugin:
+            found += [
+                {
+                    "name": f.name,
+                    "summary": f.summary,
+                    **({"map_by": f.map_by} if hasattr(f, "map_by") else {}),
+                }
+                for f in impl.function() or ()
+            ]
+    return found
 
 
 COMMANDS = [plugins]

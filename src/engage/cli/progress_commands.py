@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 import click
 
 from engage import ledger as ledger_file
 from engage.errors import EngageError
-from engage.model import CLOSE_OUTCOMES, DELIVERABLE_STATUSES, MEETING_OUTCOMES
+from engage.model import CLOSE_OUTCOMES, DELIVERABLE_STATUSES, MEETING_OUTCOMES, Deliverable, Meeting
 from engage.parsing import DATE_HELP, parse_date
 from engage.session import Session, pass_session
 
@@ -34,12 +35,7 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
     """
     from engage.progress import Progress, check_status
 
-    engagement = session.engagement
-    try:
-        deliverable = engagement.deliverable(key)
-    except KeyError:
-        keys = ", ".join(d.key for d in engagement.deliverables) or "(none in this schedule)"
-        raise EngageError(f"unknown deliverable {key!r}; deliverables: {keys}") from None
+    deliverable = _find(session.engagement.deliverables, key, "deliverable")
     status = status.lower()
     today = session.today()
     date = parse_date(day, today)
@@ -74,12 +70,7 @@ def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, 
       engage meeting validation --outcome postponed --to 2021-12-06
       engage meeting validation --outcome cancelled --note "board unavailable"
     """
-    engagement = session.engagement
-    try:
-        found = engagement.meeting(key)
-    except KeyError:
-        keys = ", ".join(m.key for m in engagement.meetings) or "(none in this schedule)"
-        raise EngageError(f"unknown meeting {key!r}; meetings: {keys}") from None
+    found = _find(session.engagement.meetings, key, "meeting")
     outcome = outcome.lower()
     today = session.today()
     date = parse_date(day, today)
@@ -136,6 +127,18 @@ def close(session: Session, day: str, outcome: str, note: str) -> None:
     ledger_file.append(session.ledger_path, [record])
     click.echo(f"{session.engagement.title}: {outcome.lower()} on {date} (record {record['id']})")
     _say_verdict(session, "")
+
+
+Item = TypeVar("Item", Deliverable, Meeting)
+
+
+def _find(items: tuple[Item, ...], key: str, kind: str) -> Item:
+    """The schedule's deliverable or meeting with this key; refused naming the keys it has."""
+    for item in items:
+        if item.key == key:
+            return item
+    keys = ", ".join(item.key for item in items) or "(none in this schedule)"
+    raise EngageError(f"unknown {kind} {key!r}; {kind}s: {keys}")
 
 
 def _not_ahead(date: dt.date, today: dt.date, subject: str) -> None:

@@ -1,0 +1,35 @@
+"""The example plugin's own tests, with the fixtures engage installs for plugin authors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import engage_donor_report
+
+
+def test_donor_report_command_counts_days_per_phase(engage_schedule: Path, engage_run, engage_plugin) -> None:
+    engage_plugin(engage_donor_report, name="donor_report_under_test")
+    assert engage_run("log", "2", "--phase", "prep", "--date", "2026-01-05").exit_code == 0
+    assert engage_run("log", "4h", "--phase", "prep", "--date", "2026-01-06").exit_code == 0
+    result = engage_run("donor-report", "--quarter", "2026-Q1", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert "Preparation,2.5,2.5,5" in result.output
+    assert (
+        engage_run("donor-report", "--quarter", "2026-Q2", "--format", "csv").output.count(",0.0,2.5,") == 1
+    )
+
+
+def test_status_gets_a_donor_summary_section(engage_schedule: Path, engage_run, engage_plugin) -> None:
+    engage_plugin(engage_donor_report, name="donor_report_under_test")
+    engage_run("log", "1", "--phase", "prep", "--date", "2026-01-05")
+    report = json.loads(engage_run("status", "--week", "2026-W02", "--format", "json").output)[0]
+    [section] = [s for s in report["sections"] if s["title"] == "Donor summary 2026-Q1"]
+    assert section["rows"][0][:3] == ["Preparation", 1.0, 1.0]
+
+
+def test_a_bad_quarter_is_one_line(engage_schedule: Path, engage_run, engage_plugin) -> None:
+    engage_plugin(engage_donor_report, name="donor_report_under_test")
+    result = engage_run("donor-report", "--quarter", "Q5")
+    assert result.exit_code == 2
+    assert "give one such as 2021-Q4" in result.output

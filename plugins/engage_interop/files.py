@@ -1,0 +1,33 @@
+"""Reading another tool's file: text or JSON, with errors that name the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from engage import EngageError
+
+
+def read_text(path: Path, what: str) -> str:
+    """The file's text (UTF-8, a byte-order mark allowed), or an error naming it."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise EngageError(f"{path}: no such file; give {what}") from None
+    except IsADirectoryError:
+        raise EngageError(f"{path}: a folder; give {what}") from None
+    except UnicodeDecodeError as exc:
+        raise EngageError(f"{path}: byte {exc.start}: not UTF-8 text; give {what}") from None
+    except OSError as exc:
+        raise EngageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_json(path: Path, what: str) -> Any:
+    """The file's JSON value, or an error naming the line and column where it breaks."""
+    try:
+        return json.loads(read_text(path, what))
+    except json.JSONDecodeError as exc:
+        raise EngageError(
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); give {what}"
+        ) from None

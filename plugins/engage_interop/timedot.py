@@ -1,0 +1,99 @@
+"""hledger's timedot files: a date line, then ``account  ....`` lines.
+
+Format: hledger's manual, section "Timedot format"
+(https://hledger.org/timedot.html; for hledger 1.25 as Debian ships it, ``hledger help``).
+A dot is a quarter hour (spaces group them); a number is hours; a number with
+a unit is ``s``, ``m``, ``h``, ``d`` (24h), ``w`` (7d), ``mo`` (30d) or ``y``
+(365d). Lines starting ``#`` or ``;`` and text after ``;`` are comments,
+leading org-mode stars are ignored, and an account line with no amount
+holds no time. ``--map`` matches the account, else a parent account, else
+one of its parts (``ijm:retreat:travel`` maps as ``retreat``). A
+``consultant:NAME`` tag in a line's comment (as engage writes it) names who
+worked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from fractions import Fraction
+from pathlib import Path
+
+from engage import EngageError, ImportedTime
+from engage_interop.files import read_text
+
+WHAT = "an hledger timedot file"
+_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?=\s|;|$)")
+_NUMBER = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)(s|m|h|d|w|mo|y)?$")
+_UNIT_HOURS = {
+    None: Fraction(1),
+    "s": Fraction(1, 3600),
+    "m": Fraction(1, 60),
+    "h": Fraction(1),
+    "d": Fraction(24),
+    "w": Fraction(24 * 7),
+    "mo": Fraction(24 * 30),
+    "y": Fraction(24 * 365),
+}
+_CONSULTANT = re.compile(r"consultant:\s*([^,]+)")
+
+
+def amount_hours(text: str) -> Fraction | None:
+    """Hours in a timedot amount (dots, a number, a number with a unit), or None if it is none."""
+    squeezed = text.replace(" ", "")
+    if squeezed and set(squeezed) == {"."}:
+        return Fraction(len(squeezed), 4)
+    match = _NUMBER.match(text.strip())
+    if not match:
+        return None
+    return Fraction(match.group(1)) * _UNIT_HOURS[match.group(2)]
+
+
+def read(path: Path) -> list[ImportedTime]:
+    """Every account line with an amount, dated by the date line above it."""
+    items: list[ImportedTime] = []
+    day: dt.date | None = None
+    for number, raw in enumerate(read_text(path, WHAT).splitlines(), start=1):
+        where = f"{path}:{number}"
+        line = re.sub(r"^\*+ ", "", raw)
+        body, _, comment = line.partition(";")
+        if not body.strip() or line.lstrip().startswith("#"):
+            continue
+        date_match = _DATE.match(body)
+        if date_match and not line[:1].isspace():
+            try:
+                day = dt.date(*(int(g) for g in date_match.groups()))
+            except ValueError:
+                raise EngageError(f"{where}: {body.split()[0]!r} is not a date") from None
+            continue
+        if day is None:
+            if raw.startswith("*"):
+                continue  # org-mode headlines before the first date are ignored, as hledger does
+            raise EngageError(f"{where}: time before any date line; start with a date such as 2021-11-16")
+        account, sep, amount = [*re.split(r"(\s{2,}|\t)", body.strip(), maxsplit=1), "", ""][:3]
+        if not sep and " " in account and amount_hours(account.rsplit(" ", 1)[1]) is not None:
+            raise EngageError(
+                f"{where}: {account!r}: put two spaces between the account and the amount, "
+                "or hledger reads no time here"
+            )
+        hours = amount_hours(amount) if sep else Fraction(0)
+        if hours is None:
+            raise EngageError(
+                f"{where}: cannot read {amount.strip()!r} as time; give dots (each a quarter hour), "
+                "hours (1.5) or a number with a unit (90m, 2h)"
+            )
+        if hours == 0:
+            continue  # an account with no amount: hledger reads it as no time
+        person = _CONSULTANT.search(comment)
+        parts = account.split(":")
+        items.append(
+            ImportedTime(
+                where=where,
+                hours=hours,
+                day=day,
+                keys=(account,),
+                fallback=(*(":".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)), *reversed(parts)),
+                person=person.group(1).strip() if person else "",
+            )
+        )
+    return items
