@@ -14,7 +14,12 @@ def header_lines(report: Report) -> list[tuple[str, str]]:
     engagement = report.engagement
     return [
         ("Client", engagement.client),
-        ("Consultants", ", ".join(engagement.consultants) or "(not named)"),
+        (
+            "Consultants",
+            ", ".join(c.key for c in engagement.team) + " (see Team)"
+            if len(engagement.team) > 1
+            else ", ".join(engagement.consultants) or "(not named)",
+        ),
         ("Supervisor", engagement.supervisor.label),
         ("Week", f"{report.week.label} ({report.week.start} – {report.week.end}), as of {report.as_of}"),
         (

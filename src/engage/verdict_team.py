@@ -4,11 +4,16 @@ each phase. The verdict (``engage.verdict``) computes them once; every output re
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from engage.ledger import Ledger
-from engage.model import Consultant, Engagement
+from engage.model import UNNAMED_KEY, Consultant, Engagement
+
+if TYPE_CHECKING:
+    from engage.verdict import DeliverableVerdict
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ def team_figures(
     schedule's consultants in order, then names the ledger holds that the schedule does not."""
     used = ledger.used_by_consultant(end=as_of)
     week = ledger.used_by_consultant(start=first, end=min(last, as_of))
+    if not engagement.team:
+        return _unnamed(engagement, used, week)
     people = engagement.people
     totals: dict[str, dict[str, Fraction]] = {c.key: {} for c in people}
     weekly: dict[str, Fraction] = {c.key: Fraction(0) for c in people}
@@ -107,3 +114,55 @@ def team_figures(
         this_week = weekly.get(logged, Fraction(0))
         found.append(ConsultantVerdict(logged, logged, "", "", None, total, this_week, phases, False))
     return tuple(found)
+
+
+def _unnamed(
+    engagement: Engagement, used: dict[tuple[str, str], Fraction], week: dict[tuple[str, str], Fraction]
+) -> tuple[ConsultantVerdict, ...]:
+    """A schedule that names nobody: one row per name logged by (whoever set ENGAGE_CONSULTANT or
+    --consultant), ``consultant`` where none was; the cap is theirs when only one name logged."""
+    names: dict[str, str] = {}
+    totals: dict[str, dict[str, Fraction]] = {}
+    weekly: dict[str, Fraction] = {}
+    for (logged, phase), days in used.items():
+        key = names.setdefault(_norm(logged), " ".join(logged.split()) or UNNAMED_KEY)
+        totals.setdefault(key, {})
+        totals[key][phase] = totals[key].get(phase, Fraction(0)) + days
+    for (logged, _), days in week.items():
+        key = names[_norm(logged)]
+        weekly[key] = weekly.get(key, Fraction(0)) + days
+    if not totals:
+        totals[UNNAMED_KEY] = {}
+    budget = engagement.max_days if len(totals) == 1 else None
+    return tuple(
+        ConsultantVerdict(
+            key,
+            key,
+            "",
+            "",
+            budget,
+            sum(parts.values(), start=Fraction(0)),
+            weekly.get(key, Fraction(0)),
+            tuple(ShareVerdict(p.key, None, parts.get(p.key, Fraction(0))) for p in engagement.phases),
+        )
+        for key, parts in totals.items()
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def owes(
+    engagement: Engagement, deliverables: Sequence[DeliverableVerdict], key: str
+) -> list[DeliverableVerdict]:
+    """The deliverables a consultant holds a deadline for: in phases where they have a share, or
+    in phases that give no team (everyone's); on a schedule that names nobody, all of them."""
+    found = []
+    for d in deliverables:
+        if d.holder != "consultant" or d.deadline is None:
+            continue
+        shares = engagement.phase(d.deliverable.phase).shares
+        if not engagement.team or not shares or key in shares:
+            found.append(d)
+    return found

@@ -47,7 +47,7 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     team = engagement.team
     if not team:
         return name or UNNAMED_KEY
-    choices = ", ".join(f"{c.key} ({c.name})" if c.name and c.name != c.key else c.key for c in team)
+    choices = ", ".join(c.key for c in team)
     if name:
         person = engagement.consultant_of(name)
         if person is None:
