@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from click.testing import Result
+
 from conftest import Seed, invoke, one_line_error
 
 PLACES = """
@@ -71,7 +73,7 @@ team = { lead = 5 }
 )
 
 
-def run(path: Path, *args: str):  # noqa: ANN201
+def run(path: Path, *args: str) -> Result:
     return invoke("-s", str(path), *args)
 
 

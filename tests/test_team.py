@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from conftest import Seed, invoke, one_line_error
 
@@ -50,7 +51,7 @@ team = { lead = 15 }
 """
 
 
-def run(path: Path, *args: str, env: dict[str, str] | None = None):  # noqa: ANN201
+def run(path: Path, *args: str, env: dict[str, str] | None = None) -> Result:
     return invoke("-s", str(path), *args, env=env)
 
 
