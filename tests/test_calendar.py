@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
+from calendar_checks import parse_everywhere
 from conftest import Seed, invoke, one_line_error
 from engage import CalendarEvent, hookimpl
 from engage.plugins import get_plugin_manager
+
+ORGANIZER = "consultant@example.org"
+
+
+@pytest.fixture(autouse=True)
+def organizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The address the feed names as ORGANIZER (ENGAGE_MAIL_FROM)."""
+    monkeypatch.setenv("ENGAGE_MAIL_FROM", ORGANIZER)
 
 
 def export(seed: Seed, *args: str) -> bytes:
@@ -31,8 +37,7 @@ def events(data: bytes) -> dict[str, object]:
 
 def test_output_is_valid_folded_crlf_icalendar(seed: Seed) -> None:
     data = export(seed)
-    calendar = Calendar.from_ical(data)
-    assert not calendar.errors
+    calendar = parse_everywhere(data, "PUBLISH")
     assert all(not e.errors for e in calendar.walk("VEVENT"))
     lines = data.split(b"\r\n")
     assert lines[-1] == b"" and b"\n" not in data.replace(b"\r\n", b"")
@@ -61,7 +66,8 @@ def test_every_dated_item_of_the_tor_is_an_event(seed: Seed) -> None:
         assert event.decoded("DTSTART") == dt.date.fromisoformat(deliverable["due"])
         assert event.decoded("DTEND") == dt.date.fromisoformat(deliverable["due"]) + dt.timedelta(days=1)
         assert "Status: not yet submitted" in str(event["DESCRIPTION"])
-        assert [a["TRIGGER"].dt for a in event.walk("VALARM")] == [-dt.timedelta(days=2)]
+        # two days before, at 09:00 (the default reminder_time), not at midnight
+        assert [a["TRIGGER"].dt for a in event.walk("VALARM")] == [-dt.timedelta(days=2, hours=-9)]
 
 
 def test_retreat_is_one_four_day_all_day_event(ijm: Seed) -> None:
@@ -75,6 +81,7 @@ def test_timed_deadline_carries_tzid_and_vtimezone(ijm: Seed) -> None:
     data = export(ijm)
     deadline = events(data)["deadline.proposal"]
     assert b"DTSTART;TZID=Africa/Nairobi:20211115T170000" in data
+    assert b"DTEND;TZID=Africa/Nairobi:20211115T173000" in data  # Exchange wants an end: 30 minutes
     assert deadline.decoded("DTSTART").utcoffset() == dt.timedelta(hours=3)
     assert [str(tz["TZID"]) for tz in Calendar.from_ical(data).walk("VTIMEZONE")] == ["Africa/Nairobi"]
 
@@ -122,42 +129,66 @@ def test_status_change_is_an_update_too(seed: Seed) -> None:
     assert "Status: submitted on 2021-12-02" in str(draft["DESCRIPTION"])
 
 
-def test_removed_item_is_exported_cancelled_and_stays_so(seed: Seed) -> None:
-    export(seed)
+def remove_last_deliverable(seed: Seed) -> tuple[str, str]:
+    """Remove the last deliverable (nothing depends on it in either seed); return its key and the old text."""
     text = seed.text()
-    start = text.rindex("[[deliverables]]")  # the last deliverable: nothing depends on it in either seed
+    start = text.rindex("[[deliverables]]")
     end = text.index("[[meetings]]", start)
-    removed = "deliverable." + text[start:end].split('key = "', 1)[1].split('"', 1)[0]
     seed.path.write_text(text[:start] + text[end:])
+    return "deliverable." + text[start:end].split('key = "', 1)[1].split('"', 1)[0], text
+
+
+def test_removed_item_leaves_the_feed_and_comes_back_newer(seed: Seed) -> None:
+    first = events(export(seed))
+    removed, text = remove_last_deliverable(seed)
     once = export(seed)
-    gone = events(once)[removed]
-    assert gone["STATUS"] == "CANCELLED" and gone["SEQUENCE"] == 1
-    assert not gone.walk("VALARM")
-    assert export(seed) == once  # unchanged since: the same bytes, still cancelled
+    assert removed not in events(once)  # a subscribed client replaces its copy: gone is gone
+    assert b"CANCELLED" not in once
+    assert export(seed) == once  # unchanged since: the same bytes
     seed.path.write_text(text)
     back = events(export(seed))[removed]
-    assert back["STATUS"] == "CONFIRMED" and back["SEQUENCE"] == 2
+    assert back["STATUS"] == "CONFIRMED"
+    assert back["SEQUENCE"] == first[removed]["SEQUENCE"] + 2  # one for leaving, one for coming back
 
 
-def test_supervisor_is_attendee_with_name_and_role_quoted(ijm: Seed) -> None:
+def test_meeting_whose_date_is_removed_is_to_be_agreed_not_cancelled(ijm: Seed) -> None:
+    assert "meeting.retreat" in events(export(ijm))
+    ijm.rewrite("start = 2021-11-23\nend = 2021-11-26\n# The ToR", "# The ToR")
+    feed = export(ijm)
+    assert "meeting.retreat" not in events(feed) and b"CANCELLED" not in feed
+    state = (ijm.path.parent / (ijm.path.stem + ".calendar.json")).read_text()
+    assert '"off": "date to be agreed"' in state
+
+
+def test_one_sequence_per_uid_in_every_view(ijm: Seed) -> None:
+    export(ijm)
     ijm.rewrite(
-        'role = "Associate Director, Programs"',
-        'name = "Ndwiga, R."\nrole = "Associate Director, Programs"\nemail = "adp@example.org"',
+        "start = 2021-11-23\nend = 2021-11-26\n# The ToR", "start = 2021-11-24\nend = 2021-11-27\n# The ToR"
     )
-    data = export(ijm)
-    retreat = events(data)["meeting.retreat"]
-    assert str(retreat["ATTENDEE"]) == "mailto:adp@example.org"
-    assert retreat["ATTENDEE"].params["CN"] == "Ndwiga, R. (Associate Director, Programs)"
-    assert b'CN="Ndwiga, R. (Associate Director, Programs)"' in data.replace(b"\r\n ", b"")
-    consultant = events(export(ijm, "--audience", "consultant"))["meeting.retreat"]
-    assert "ATTENDEE" not in consultant
+    views = [events(export(ijm, *args)) for args in ((), ("--phases",), ("--audience", "consultant"))]
+    assert [view["meeting.retreat"]["SEQUENCE"] for view in views] == [1, 1, 1]
+    assert len({view["meeting.retreat"]["DTSTAMP"].to_ical() for view in views}) == 1
 
 
-def test_defenders_supervisor_mailbox_is_the_attendee(defenders: Seed) -> None:
-    final = events(export(defenders))["deliverable.final"]
-    assert str(final["ATTENDEE"]) == "mailto:procurement@defenderscoalition.org"
-    assert final["ATTENDEE"].params["CN"] == "Defenders Coalition contact (supervisor not named in the ToR)"
-    assert final["ATTENDEE"].params["ROLE"] == "NON-PARTICIPANT"  # a due date, not a meeting
+def test_feed_has_organizer_and_no_attendee(seed: Seed) -> None:
+    if seed.name == "ijm":
+        seed.rewrite('role = "Associate Director, Programs"', 'role = "Associate Director, Programs"\nemail = "adp@example.org"')
+    for event in events(export(seed)).values():
+        assert str(event["ORGANIZER"]) == f"mailto:{ORGANIZER}"
+        assert "ATTENDEE" not in event  # RFC 5546 3.2.1: PUBLISH has no attendees
+
+
+def test_without_organizer_the_feed_has_no_method_and_says_why(ijm: Seed, monkeypatch) -> None:
+    monkeypatch.delenv("ENGAGE_MAIL_FROM")
+    result = ijm.run("calendar")
+    assert result.exit_code == 0
+    calendar = parse_everywhere(result.stdout_bytes, None)
+    assert all("ORGANIZER" not in event for event in calendar.walk("VEVENT"))
+    assert "ENGAGE_MAIL_FROM or [calendar] organizer" in result.stderr
+    ijm.rewrite("reminder_days = [2]", 'reminder_days = [2]\norganizer = "me@example.net"')
+    assert b"ORGANIZER:mailto:me@example.net" in export(ijm)
+    ijm.rewrite('organizer = "me@example.net"', 'organizer = "me at example"')
+    one_line_error(ijm.run("calendar"), "calendar.organizer", "you@example.org")
 
 
 def test_phases_and_holidays_for_the_consultant(ijm: Seed) -> None:
@@ -171,12 +202,16 @@ def test_phases_and_holidays_for_the_consultant(ijm: Seed) -> None:
 
 
 def test_reminder_lead_time_from_the_schedule(defenders: Seed) -> None:
-    defenders.rewrite("reminder_days = [2]", "reminder_days = [7, 1]")
+    defenders.rewrite("reminder_days = [2]", 'reminder_days = [7, 1]\nreminder_time = "08:30"')
     final = events(export(defenders))["deliverable.final"]
     assert sorted(a["TRIGGER"].dt for a in final.walk("VALARM")) == [
-        -dt.timedelta(days=7),
-        -dt.timedelta(days=1),
+        -dt.timedelta(days=7) + dt.timedelta(hours=8, minutes=30),
+        -dt.timedelta(days=1) + dt.timedelta(hours=8, minutes=30),
     ]
+    defenders.rewrite('reminder_time = "08:30"', 'reminder_time = "8 o\'clock"')
+    one_line_error(defenders.run("calendar"), "calendar.reminder_time", '"09:00"')
+    defenders.rewrite('reminder_time = "8 o\'clock"', "default_duration = 0")
+    one_line_error(defenders.run("calendar"), "calendar.default_duration", "1h30m")
     defenders.rewrite("reminder_days = [7, 1]", 'reminder_days = ["soon"]')
     one_line_error(defenders.run("calendar"), "calendar.reminder_days", "[7, 2]")
 
@@ -187,6 +222,13 @@ def test_output_file(seed: Seed, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert target.read_bytes() == export(seed)
     one_line_error(seed.run("calendar", "-o", str(tmp_path / "no" / "x.ics")), "no such folder")
+
+
+def test_failed_write_saves_no_state(ijm: Seed) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("/dev/full (a file every write to fails) exists only on Linux")
+    one_line_error(ijm.run("calendar", "-o", "/dev/full"), "/dev/full", "cannot write")
+    assert not ijm.path.with_name(ijm.path.stem + ".calendar.json").exists()
 
 
 class ExtraEvents:
@@ -215,93 +257,7 @@ def test_other_plugins_add_events_and_keys_must_be_unique(ijm: Seed) -> None:
         pm.unregister(name="clash")
 
 
-# --- real calendar clients -------------------------------------------------------------------
-
-
-@pytest.mark.skipif(
-    shutil.which("calcurse") is None, reason="calcurse is not installed (.ci/run installs it)"
-)
-def test_calcurse_imports_and_lists_every_event(seed: Seed, tmp_path: Path) -> None:
-    data = tmp_path / "calcurse"
-    data.mkdir()
-    ics = tmp_path / "m.ics"
-    ics.write_bytes(export(seed))
-    env = {**os.environ, "TZ": "Africa/Nairobi"}
-    imported = subprocess.run(
-        ["calcurse", "-C", str(data), "-D", str(data), "-i", str(ics)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert imported.returncode == 0, imported.stderr
-    assert "0 skipped" in imported.stdout
-    first = {"ijm": "11/15/2021", "defenders": "08/18/2023"}[seed.name]
-    listing = subprocess.run(
-        ["calcurse", "-C", str(data), "-D", str(data), "-Q", "--from", first, "--days", "90"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    ).stdout
-    for event in events(ics.read_bytes()).values():
-        assert str(event["SUMMARY"]) in listing
-    if seed.name == "ijm":
-        assert "17:00" in listing  # the COB deadline, in Nairobi time
-        retreat_days = [
-            day for day in ("11/23/21", "11/24/21", "11/25/21", "11/26/21", "11/27/21") if day in listing
-        ]
-        assert retreat_days == ["11/23/21", "11/24/21", "11/25/21", "11/26/21"]
-
-
-def khal(config: Path, *args: str) -> str:
-    done = subprocess.run(["khal", "-c", str(config), *args], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def days_listing(listing: str, title: str) -> list[str]:
-    """The day headings ("Friday, 2021-11-26") under which khal lists an event."""
-    days, current = [], ""
-    for line in listing.splitlines():
-        if re.fullmatch(r"\w+day, \d{4}-\d\d-\d\d", line.strip()):
-            current = line.split(", ")[1]
-        elif title in line:
-            days.append(current)
-    return days
-
-
-@pytest.mark.skipif(shutil.which("khal") is None, reason="khal is not installed (.ci/run installs it)")
-def test_khal_reimport_updates_in_place(ijm: Seed, tmp_path: Path) -> None:
-    folder = tmp_path / "khal"
-    (folder / "cal").mkdir(parents=True)
-    config = folder / "config"
-    config.write_text(
-        "[calendars]\n[[engage]]\n"
-        f"path = {folder / 'cal'}\ntype = calendar\n"
-        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
-        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
-        "default_timezone = Africa/Nairobi\nlocal_timezone = Africa/Nairobi\n"
-        "[default]\ndefault_calendar = engage\n"
-        f"[sqlite]\npath = {folder / 'khal.db'}\n"
-    )
-    ics = tmp_path / "m.ics"
-    ics.write_bytes(export(ijm))
-    khal(config, "import", "--batch", str(ics))
-    listing = khal(config, "list", "--format", "{title}", "2021-11-01", "60d")
-    retreat = "Four-day strategic planning retreat"
-    assert days_listing(listing, retreat) == ["2021-11-23", "2021-11-24", "2021-11-25", "2021-11-26"]
-    ijm.rewrite(
-        "start = 2021-11-23\nend = 2021-11-26\n# The ToR", "start = 2021-11-30\nend = 2021-12-03\n# The ToR"
-    )
-    ics.write_bytes(export(ijm))
-    khal(config, "import", "--batch", str(ics))
-    listing = khal(config, "list", "--format", "{title}", "2021-11-01", "60d")
-    assert days_listing(listing, retreat) == ["2021-11-30", "2021-12-01", "2021-12-02", "2021-12-03"]
-    assert len(list((folder / "cal").glob("*.ics"))) == len(events(ics.read_bytes()))
-
-
 def test_loading_the_calendar_plugin_imports_neither_icalendar_nor_caldav() -> None:
-    import subprocess
     import sys
 
     code = (
@@ -317,3 +273,21 @@ def test_without_email_send_says_what_to_do(ijm: Seed) -> None:
     one_line_error(ijm.run("calendar", "send"), "no supervisor email", "--to")
     one_line_error(ijm.run("calendar", "send", "--to", "not-an-address"), "'not-an-address'")
     assert invoke("-s", str(ijm.path), "calendar", "send", "--to", "a@example.org").exit_code == 2
+
+
+def test_state_of_the_earlier_format_keeps_sequences_rising(ijm: Seed) -> None:
+    """A NAME.calendar.json from before (one state per view) is read; SEQUENCE never goes back."""
+    import json
+
+    uid = "meeting.retreat.ijm-kenya-pap-2021@engage-tracker"
+    event = {
+        "key": "meeting.retreat", "title": "Retreat", "start": {"date": "2021-11-23"}, "end": None,
+        "description": "", "location": "", "attendees": [], "categories": ["retreat"], "alarm": False,
+    }
+    old = {"sequence": 3, "fingerprint": "x", "created": "20211101T000000Z", "revised": "20211102T000000Z",
+           "cancelled": False, "event": event}
+    state = {"version": 1, "views": {"supervisor": {uid: old}, "supervisor+phases": {uid: {**old, "sequence": 5}}}}
+    ijm.path.with_name(ijm.path.stem + ".calendar.json").write_text(json.dumps(state))
+    retreat = events(export(ijm))["meeting.retreat"]
+    assert retreat["SEQUENCE"] == 6
+    assert retreat.decoded("CREATED") == dt.datetime(2021, 11, 1, tzinfo=dt.UTC)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import email
+import email.policy
 import io
 import json
 
@@ -12,6 +14,9 @@ from icalendar import Calendar
 
 from conftest import Seed, copy_seed, invoke, one_line_error
 from engage.parsing import today_in
+from servers import Inbox
+
+pytest_plugins = ["servers"]  # the smtp fixture: a real aiosmtpd sink
 
 
 def ics_events(seed: Seed) -> dict[str, object]:
@@ -115,20 +120,35 @@ def test_every_output_gives_the_same_verdict(geo_now: tuple[Seed, dt.date], tmp_
 MEETINGS = {"ijm": "validation", "defenders": "validation", "geo": "workshop"}
 
 
+def mailed(seed: Seed, inbox: Inbox) -> dict[str, tuple[str, object]]:
+    """``calendar send`` to a real SMTP sink: each message's METHOD and its event, by item key."""
+    assert seed.run("calendar", "send", "--to", "supervisor@example.org").exit_code == 0
+    found = {}
+    for _, raw in inbox.messages:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+        [event] = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+        found[".".join(str(event["UID"]).split(".")[:2])] = (part.get_param("method"), event)
+    inbox.messages.clear()
+    return found
+
+
 @pytest.mark.parametrize("name", sorted(MEETINGS))
-def test_cancelled_meeting_everywhere(tmp_path, name: str) -> None:
+def test_cancelled_meeting_everywhere(tmp_path, name: str, smtp: Inbox) -> None:
     seed = copy_seed(name, tmp_path)
     key = MEETINGS[name]
     plan = json.loads(seed.run("show", "--format", "json").stdout)
     meeting = next(m for m in plan["meetings"] if m["key"] == key)
     day = dt.date.fromisoformat(meeting["start"]) - dt.timedelta(days=3)
-    before = ics_events(seed)[f"meeting.{key}"]
-    assert str(before["STATUS"]) == "CONFIRMED"
+    invited = mailed(seed, smtp)[f"meeting.{key}"]
+    assert invited[0] == "REQUEST" and f"meeting.{key}" in ics_events(seed)
     assert seed.run("meeting", key, "--outcome", "cancelled", "--date", str(day)).exit_code == 0
 
-    after = ics_events(seed)[f"meeting.{key}"]
-    assert str(after["STATUS"]) == "CANCELLED" and after["SEQUENCE"] == before["SEQUENCE"] + 1
-    assert str(after["UID"]) == str(before["UID"])
+    # The feed drops it; the supervisor, who was invited, gets a cancellation of the same event.
+    assert f"meeting.{key}" not in ics_events(seed)
+    method, cancelled = mailed(seed, smtp)[f"meeting.{key}"]
+    assert (method, str(cancelled["STATUS"])) == ("CANCEL", "CANCELLED")
+    assert str(cancelled["UID"]) == str(invited[1]["UID"]) and cancelled["SEQUENCE"] > invited[1]["SEQUENCE"]
     [status] = json.loads(seed.run("status", "--as-of", str(day), "--format", "json").stdout)
     assert next(m for m in status["meetings"] if m["key"] == key)["state"] == "cancelled"
     assert meeting["name"] not in [m["name"] for m in status["milestones"]]
@@ -139,48 +159,31 @@ def test_cancelled_meeting_everywhere(tmp_path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(MEETINGS))
-def test_postponed_meeting_moves_or_waits(tmp_path, name: str) -> None:
+def test_postponed_meeting_moves_or_waits(tmp_path, name: str, smtp: Inbox) -> None:
     seed = copy_seed(name, tmp_path)
     key = MEETINGS[name]
     plan = json.loads(seed.run("show", "--format", "json").stdout)
     start = dt.date.fromisoformat(next(m for m in plan["meetings"] if m["key"] == key)["start"])
-    before = ics_events(seed)[f"meeting.{key}"]
+    method, invited = mailed(seed, smtp)[f"meeting.{key}"]
 
-    # postponed, date to be agreed: the event stays, tentative, and status says it waits
-    assert (
-        seed.run(
-            "meeting", key, "--outcome", "postponed", "--date", str(start - dt.timedelta(days=2))
-        ).exit_code
-        == 0
-    )
-    waiting = ics_events(seed)[f"meeting.{key}"]
-    assert str(waiting["STATUS"]) == "TENTATIVE" and waiting["SEQUENCE"] == before["SEQUENCE"] + 1
-    assert "date to be agreed" in str(waiting["SUMMARY"])
-    shown = seed.run("show", "--as-of", str(start)).stdout
-    assert "date to be agreed" in shown
+    # postponed, date to be agreed: off the feed, cancelled by mail "until a new date is agreed"
+    assert seed.run("meeting", key, "--outcome", "postponed", "--date", str(start - dt.timedelta(days=2))).exit_code == 0
+    assert f"meeting.{key}" not in ics_events(seed)
+    method, waiting = mailed(seed, smtp)[f"meeting.{key}"]
+    assert method == "CANCEL" and "new date is agreed" in str(waiting.get("DESCRIPTION", "")) + str(waiting.get("COMMENT", ""))
+    assert "date to be agreed" in seed.run("show", "--as-of", str(start)).stdout
     [status] = json.loads(seed.run("status", "--as-of", str(start), "--format", "json").stdout)
     moved = next(m for m in status["meetings"] if m["key"] == key)
     assert (moved["state"], moved["date"]) == ("postponed", None)
 
-    # then moved to an agreed day: same UID, a new date, a higher SEQUENCE
+    # then moved to an agreed day: the same event, a new date, a higher SEQUENCE, invited again
     new_day = start + dt.timedelta(days=7)
-    assert (
-        seed.run(
-            "meeting",
-            key,
-            "--outcome",
-            "postponed",
-            "--date",
-            str(start - dt.timedelta(days=1)),
-            "--to",
-            str(new_day),
-        ).exit_code
-        == 0
-    )
-    moved_event = ics_events(seed)[f"meeting.{key}"]
-    assert str(moved_event["UID"]) == str(before["UID"])
-    assert moved_event.decoded("DTSTART") == new_day and str(moved_event["STATUS"]) == "CONFIRMED"
-    assert moved_event["SEQUENCE"] == before["SEQUENCE"] + 2
+    assert seed.run("meeting", key, "--outcome", "postponed", "--date", str(start - dt.timedelta(days=1)), "--to", str(new_day)).exit_code == 0
+    feed = ics_events(seed)[f"meeting.{key}"]
+    assert str(feed["UID"]) == str(invited["UID"]) and feed.decoded("DTSTART") == new_day
+    method, again = mailed(seed, smtp)[f"meeting.{key}"]
+    assert method == "REQUEST" and again.decoded("DTSTART") == new_day
+    assert again["SEQUENCE"] > waiting["SEQUENCE"] > invited["SEQUENCE"]
     [status] = json.loads(seed.run("status", "--as-of", str(start), "--format", "json").stdout)
     assert next(m for m in status["meetings"] if m["key"] == key)["date"] == str(new_day)
     (tmp_path / "fresh").mkdir()

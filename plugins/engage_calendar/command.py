@@ -1,24 +1,50 @@
-"""The ``engage calendar`` command group: export (default), ``send`` and ``publish``."""
+"""The ``engage calendar`` command group: the feed (default), ``send`` invitations, ``publish``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import click
 
-from engage import Engagement
-from engage.session import Session, pass_session
-from engage_calendar.build import CONSULTANT, SUPERVISOR, Item, View, calendar_bytes, output_path
+from engage import EngageError, Engagement
+from engage.session import Session, pass_session, warn
+from engage_calendar.build import CONSULTANT, SUPERVISOR, Item, View, load_state, output_path, revise
+from engage_calendar.settings import EMAIL, Settings, settings
+from engage_calendar.state import State
 
 VIEW = "engage_calendar.view"  # the group's options, shared with send and publish through ctx.meta
+NO_ORGANIZER = "set ENGAGE_MAIL_FROM or [calendar] organizer to the address invitations come from"
 
 
-def _collect(session: Session, view: View, save: bool = True) -> tuple[Engagement, bytes, list[Item]]:
-    """Events from every plugin, revised against the last export of this view."""
+@dataclass
+class Revised:
+    """The engagement's items revised against the saved state, which is not yet written."""
+
+    engagement: Engagement
+    settings: Settings
+    state: State
+    items: list[Item]
+    changed: bool
+    undated: list[str]  # names of items with no date yet
+
+
+def _collect(session: Session) -> Revised:
+    """Events from every plugin, revised against the state; nothing is written yet."""
+    from engage_calendar.events import TO_BE_AGREED, off_calendar
+
     engagement = session.engagement
     ledger = session.ledger()
+    rendering = settings(engagement)
     results = session.plugin_manager.hook.engage_calendar_events(engagement=engagement, ledger=ledger)
     events = [event for result in results for event in (result or ())]
-    data, items = calendar_bytes(engagement, events, view, save=save)
-    return engagement, data, items
+    state = load_state(engagement)
+    before = dict(state.events)
+    off = off_calendar(engagement, ledger)
+    items = revise(engagement, events, off, state, rendering)
+    names = {f"meeting.{m.key}": m.name for m in engagement.meetings}
+    names |= {f"deliverable.{d.key}": d.name for d in engagement.deliverables}
+    undated = [names.get(key, key) for key, why in off.items() if why == TO_BE_AGREED]
+    return Revised(engagement, rendering, state, items, state.events != before, undated)
 
 
 @click.group(invoke_without_command=True)
@@ -28,85 +54,148 @@ def _collect(session: Session, view: View, save: bool = True) -> tuple[Engagemen
     type=click.Choice([SUPERVISOR, CONSULTANT]),
     default=SUPERVISOR,
     show_default=True,
-    help="Supervisor: milestones, with the supervisor as attendee. Consultant: with phases and holidays.",
+    help="Supervisor: deadlines, due dates, meetings. Consultant: with phases and holidays.",
 )
 @click.option("--phases", is_flag=True, help="Add each phase's window as an all-day event.")
 @click.pass_context
 def calendar(ctx: click.Context, output: str | None, audience: str, phases: bool) -> None:
-    """Export the milestones as an iCalendar (.ics) file that updates in place when re-imported.
+    """Write the calendar feed: one .ics to put at a fixed URL that calendars subscribe to.
+
+    Items without a date, cancelled or removed are left out of the feed; invitations by mail
+    (send) carry the cancellations.
 
     \b
     Examples:
-      engage calendar -o milestones.ics
+      engage calendar -o /var/www/cal/milestones.ics
       engage calendar --audience consultant > my-plan.ics
-      engage calendar send --to programs@example.org
+      engage calendar send                 # invitations: new and changed events
+      engage calendar send --to me@example.org --dry-run
       engage calendar publish https://dav.example.org/cal/ijm/
     """
     ctx.meta[VIEW] = View(audience, phases)
     if ctx.invoked_subcommand is not None:
         return
-    _, data, _ = _collect(ctx.obj, ctx.meta[VIEW])
+    from engage_calendar.ics import feed
+
+    revised = _collect(ctx.obj)
+    data = feed(revised.engagement, revised.items, ctx.meta[VIEW], revised.settings)
     if output:
-        output_path(output).write_bytes(data)
-        click.echo(f"Wrote {output}", err=True)
+        target = output_path(output)
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            raise EngageError(f"{target}: cannot write the calendar: {exc.strerror or exc}") from None
     else:
         click.echo(data, nl=False)
+    if revised.changed:
+        revised.state.save()
+    if output:
+        click.echo(f"Wrote {output}", err=True)
+    if not revised.settings.organizer:
+        warn(f"the feed has no ORGANIZER, so no METHOD:PUBLISH: {NO_ORGANIZER}")
 
 
 @calendar.command()
 @click.option(
-    "--to", "extra", multiple=True, metavar="ADDRESS", help="Also send to this address (repeatable)."
+    "--to",
+    "to",
+    multiple=True,
+    metavar="ADDRESS",
+    help="Send to this address instead of the supervisor (repeatable).",
 )
-@click.option("--dry-run", is_flag=True, help="Print the message instead of sending it.")
+@click.option(
+    "--all", "everything", is_flag=True, help="Send every event again, not only new and changed ones."
+)
+@click.option("--dry-run", is_flag=True, help="Print the messages instead of sending them; record nothing.")
 @pass_session
-def send(session: Session, extra: tuple[str, ...], dry_run: bool) -> None:
-    """Mail the calendar to the supervisor: a summary of upcoming milestones, the .ics attached.
+def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool) -> None:
+    """Mail invitations: one per new or changed event, a cancellation per event taken off.
 
-    SMTP from ENGAGE_SMTP_HOST, ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_PASSWORD,
-    ENGAGE_SMTP_STARTTLS (1/0, default 1) and ENGAGE_MAIL_FROM.
+    Each message carries its event inline as text/calendar (METHOD:REQUEST or CANCEL), the
+    form mail clients that handle invitations (RFC 6047) act on. The sender is the
+    ORGANIZER: ENGAGE_MAIL_FROM, else [calendar] organizer. SMTP from ENGAGE_SMTP_HOST,
+    ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_PASSWORD, ENGAGE_SMTP_STARTTLS (1/0, default 1).
     """
-    import os
-    import re
-
-    from engage import EngageError
-    from engage_calendar.delivery import build_message
-    from engage_calendar.delivery import send as deliver
+    from engage_calendar.mail import Outgoing, deliver, outgoing, readable
 
     engagement = session.engagement
-    recipients = ([engagement.supervisor.email] if engagement.supervisor.email else []) + list(extra)
+    recipients = list(dict.fromkeys(to)) or (
+        [engagement.supervisor.email] if engagement.supervisor.email else []
+    )
     if not recipients:
         raise EngageError(
             "the schedule gives no supervisor email (supervisor.email); add it or pass --to ADDRESS"
         )
     for address in recipients:
-        if not re.fullmatch(r"[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+", address):
+        if not EMAIL.fullmatch(address):
             raise EngageError(f"--to {address!r} is not an email address such as name@example.org")
-    sender = os.environ.get("ENGAGE_MAIL_FROM", "").strip()
-    if not sender and not dry_run:
-        raise EngageError("no sender: set ENGAGE_MAIL_FROM to the address the calendar is sent from")
+    revised = _collect(session)
+    if not revised.settings.organizer:
+        raise EngageError(f"no sender: {NO_ORGANIZER}")
     view = click.get_current_context().meta[VIEW]
-    engagement, _, items = _collect(session, view, save=not dry_run)
-    message = build_message(
-        engagement, items, view, recipients, sender or "engage@localhost", session.today()
+    messages = outgoing(
+        revised.engagement, revised.items, view, revised.settings, recipients, revised.state, everything
     )
     if dry_run:
-        click.echo(message.as_string())
-        return
-    deliver(message)
-    click.echo(f"Sent {len(items)} events to {', '.join(recipients)}")
+        for number, message in enumerate(messages, 1):
+            click.echo(f"--- message {number} of {len(messages)}: {message.method} ---")
+            click.echo(readable(message.message))
+    elif messages:
+        delivered: list[Outgoing] = []
+
+        def sent(message: Outgoing) -> None:
+            delivered.append(message)
+            for address in message.recipients:
+                revised.state.mail.setdefault(address.lower(), {})[message.item.uid] = (
+                    message.item.revision.sequence
+                )
+
+        try:
+            deliver(messages, sent)
+        finally:
+            if delivered:
+                revised.state.save()
+    invites = sum(1 for m in messages if m.method == "REQUEST")
+    counts = [_count(invites, "invitation"), _count(len(messages) - invites, "cancellation")]
+    addresses = ", ".join(recipients)
+    if messages:
+        verb = "Would send" if dry_run else "Sent"
+        click.echo(f"{verb} {' and '.join(c for c in counts if c)} to {addresses}", err=dry_run)
+    else:
+        click.echo(f"Nothing new to send to {addresses}: every event is as last sent (--all sends all again)")
+    if revised.undated:
+        undated = "; ".join(revised.undated)
+        click.echo(f"No date yet, so no invitation until there is one: {undated}", err=dry_run)
+
+
+def _count(number: int, noun: str) -> str:
+    return "" if not number else f"{number} {noun}" + ("s" if number != 1 else "")
 
 
 @calendar.command()
 @click.argument("url")
 @pass_session
 def publish(session: Session, url: str) -> None:
-    """Put the events on a CalDAV calendar at URL, replacing earlier versions by UID.
+    """Put the events on a CalDAV calendar at URL, as they are now.
 
+    Only new and changed events are written, each conditionally (If-Match), so an edit made on
+    the server is reported as a conflict, never overwritten; items taken off are deleted.
     Credentials from ENGAGE_CALDAV_USER and ENGAGE_CALDAV_PASSWORD.
     """
-    from engage_calendar.delivery import publish as put
+    from engage_calendar.dav import publish as put
 
     view = click.get_current_context().meta[VIEW]
-    engagement, _, items = _collect(session, view)
-    added, updated = put(engagement, items, view, url)
-    click.echo(f"Published {len(items)} events to {url}: {added} added, {updated} updated")
+    revised = _collect(session)
+    key = url if url.endswith("/") else url + "/"
+    stored = revised.state.caldav.setdefault(key, {})
+    before = dict(stored)
+    try:
+        outcome = put(revised.engagement, revised.items, view, revised.settings, url, stored)
+    finally:
+        if stored != before:  # only what the server accepted is recorded
+            revised.state.save()
+    click.echo(f"Published to {url}: {outcome.summary()}")
+    for conflict in outcome.conflicts:
+        warn(conflict)
+    if outcome.conflicts:
+        raise SystemExit(1)

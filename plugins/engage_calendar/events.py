@@ -1,27 +1,78 @@
-"""The engagement's own calendar events: deadlines, deliverables, meetings, phase windows, holidays."""
+"""The engagement's own calendar events: deadlines, deliverables, meetings, phase windows, holidays.
+
+An item is on the calendar when it has a date. A meeting or deliverable without one is off it, with
+the reason: "date to be agreed" or "cancelled". :func:`meeting_when` and :func:`due_when` are the one
+place that decides which; everything downstream (feed, mail, CalDAV) follows from the answer.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 
-from engage import CalendarEvent, Engagement, Ledger
+from engage import CalendarEvent, Engagement, Ledger, Meeting
 from engage.dates import DateRule
 from engage.parsing import format_budget, today_in
 from engage.verdict import Verdict, judge
 
+TO_BE_AGREED = "date to be agreed"
+WAITING = "date not known yet"  # a relative date whose event has not happened
+CANCELLED = "cancelled"
+REMOVED = "removed from the schedule"  # what an item that simply disappeared is
+Day = dt.date | dt.datetime
+
+
+def verdict_now(engagement: Engagement, ledger: Ledger) -> Verdict:
+    """The one verdict, as of today in the engagement's time zone: what the calendar shows."""
+    return judge(engagement, ledger, today_in(engagement.timezone))
+
+
+def meeting_when(engagement: Engagement, ledger: Ledger, meeting: Meeting) -> tuple[Day, Day] | str:
+    """A meeting's start and inclusive end (moved by a recorded postponement), or why it has none:
+    CANCELLED, or TO_BE_AGREED (no date in the schedule, or postponed with no new date)."""
+    found = verdict_now(engagement, ledger).meeting(meeting.key)
+    if found.state == "cancelled":
+        return CANCELLED
+    span = found.span
+    if span.start is None or span.end is None:
+        return TO_BE_AGREED if found.state == "postponed" or span.rule is None else WAITING
+    return span.start, span.end
+
+
+def due_when(engagement: Engagement, ledger: Ledger, key: str) -> Day | str:
+    """A deliverable's due date, or WAITING while its rule waits on an event."""
+    due = verdict_now(engagement, ledger).deliverable(key).due
+    return WAITING if due.value is None else due.value
+
+
+def cancellation_note(off: str) -> str:
+    """One sentence saying why an item left the calendar, for its cancellation."""
+    if off == TO_BE_AGREED:
+        return "Cancelled until a new date is agreed; a new invitation follows once it is set."
+    if off == WAITING:
+        return "Cancelled until its date is known; a new invitation follows once it is."
+    if off == REMOVED:
+        return "Cancelled: removed from the schedule."
+    return "Cancelled."
+
+
+def off_calendar(engagement: Engagement, ledger: Ledger) -> dict[str, str]:
+    """Item keys (as in ``CalendarEvent.key``) that have no date now, with the reason."""
+    found: dict[str, object] = {
+        f"meeting.{m.key}": meeting_when(engagement, ledger, m) for m in engagement.meetings
+    }
+    found |= {f"deliverable.{d.key}": due_when(engagement, ledger, d.key) for d in engagement.deliverables}
+    return {key: when for key, when in found.items() if isinstance(when, str)}
+
 
 def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[CalendarEvent]:
-    """Every dated item of the schedule as an event, with its state from the verdict as of today.
-
-    Items whose date is still unknown (waiting on an event, or to be agreed) have no event; the
-    event they wait on says so. A cancelled meeting is sent as cancelled.
-    """
-    verdict = judge(engagement, ledger, today_in(engagement.timezone))
-    timeline, progress = verdict.timeline, verdict.progress
+    """Every dated item of the schedule as an event, described with its state from the verdict;
+    items without a date are left out (the event they wait on says so)."""
+    verdict = verdict_now(engagement, ledger)
+    timeline = verdict.timeline
     waiting = _waiting_on(verdict)
     for deadline in engagement.deadlines:
-        when = timeline.resolve(deadline.date, progress, due=True).value
+        when = timeline.resolve(deadline.date, verdict.progress, due=True).value
         if when is None:
             continue
         yield CalendarEvent(
@@ -35,12 +86,13 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
     names = {d.key: d.name for d in engagement.deliverables} | {m.key: m.name for m in engagement.meetings}
     for d in verdict.deliverables:
         deliverable = d.deliverable
-        if d.due.value is None:
+        due = due_when(engagement, ledger, d.key)
+        if isinstance(due, str):
             continue
         yield CalendarEvent(
             key=f"deliverable.{d.key}",
             title=f"Due: {d.name}",
-            start=d.due.value,
+            start=due,
             description=_lines(
                 engagement.title,
                 f"Phase: {engagement.phase(deliverable.phase).name}",
@@ -58,16 +110,14 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
         )
     for m in verdict.meetings:
         meeting = engagement.meeting(m.key)
-        # Postponed to a date still to be agreed: the event stays where it was, marked tentative,
-        # so the same UID moves once a new date is recorded (clients keep it, unlike a removal).
-        start, end = (m.span.start, m.span.end) if m.span.was is None else m.span.was
-        if start is None:
+        span = meeting_when(engagement, ledger, meeting)
+        if isinstance(span, str):
             continue
         yield CalendarEvent(
             key=f"meeting.{m.key}",
-            title=m.name if m.span.was is None else f"Postponed, date to be agreed: {m.name}",
-            start=start,
-            end=end,
+            title=m.name,
+            start=span[0],
+            end=span[1],
             location=meeting.location,
             attendees=meeting.attendees,
             description=_lines(
@@ -80,7 +130,6 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
                 *waiting.get(m.key, ()),
             ),
             categories=(meeting.kind,),
-            status="cancelled" if m.state == "cancelled" else "tentative" if m.span.was else "confirmed",
         )
     for phase in engagement.phases:
         window = timeline.window(phase.key)

@@ -1,21 +1,52 @@
-"""The schedule's ``[calendar]`` table, validated: reminder lead times."""
+"""The schedule's ``[calendar]`` table, validated: reminders, default duration, organizer."""
 
 from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
 
 from engage import EngageError, Engagement
 
 DEFAULT_REMINDER_DAYS = (2,)
+KEYS = ("reminder_days", "reminder_time", "default_duration", "organizer")
+EMAIL = re.compile(r"[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How events are rendered: reminders, the length of timed events without an end, the organizer."""
+
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
+    reminder_time: dt.time = dt.time(9, 0)
+    default_duration: dt.timedelta = dt.timedelta(minutes=30)
+    organizer: str = ""
+
+    @property
+    def context(self) -> str:
+        """Everything here that changes how an event looks, for the revision fingerprint."""
+        return f"{self.reminder_days}|{self.reminder_time}|{self.default_duration}|{self.organizer}"
+
+
+def settings(engagement: Engagement) -> Settings:
+    """The ``[calendar]`` table as Settings; the organizer is ENGAGE_MAIL_FROM, else ``organizer``."""
+    table = engagement.plugin_settings("calendar")
+    where = f"{engagement.source}: calendar"
+    for key in table:
+        if key not in KEYS:
+            raise EngageError(f"{where}.{key}: unknown key; the [calendar] table takes {', '.join(KEYS)}")
+    return Settings(
+        reminder_days=reminder_days(engagement),
+        reminder_time=_time(table.get("reminder_time", "09:00"), where),
+        default_duration=_duration(table.get("default_duration", 30), where),
+        organizer=organizer(engagement),
+    )
 
 
 def reminder_days(engagement: Engagement) -> tuple[int, ...]:
     """Days before each due date and deadline that a reminder fires (``reminder_days = [7, 2]``)."""
-    table = engagement.plugin_settings("calendar")
-    for key in table:
-        if key != "reminder_days":
-            raise EngageError(
-                f"{engagement.source}: calendar.{key}: unknown key; the [calendar] table takes reminder_days"
-            )
-    value = table.get("reminder_days", list(DEFAULT_REMINDER_DAYS))
+    value = engagement.plugin_settings("calendar").get("reminder_days", list(DEFAULT_REMINDER_DAYS))
     if not isinstance(value, list) or not all(
         isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 90 for v in value
     ):
@@ -24,3 +55,41 @@ def reminder_days(engagement: Engagement) -> tuple[int, ...]:
             f"such as [7, 2], got {value!r}"
         )
     return tuple(sorted(set(value), reverse=True))
+
+
+def organizer(engagement: Engagement) -> str:
+    """The address invitations come from: ENGAGE_MAIL_FROM, else ``[calendar] organizer``; may be ''."""
+    value = os.environ.get("ENGAGE_MAIL_FROM", "").strip()
+    source = "ENGAGE_MAIL_FROM"
+    if not value:
+        value = engagement.plugin_settings("calendar").get("organizer", "")  # type: ignore[assignment]
+        source = f"{engagement.source}: calendar.organizer"
+    if not isinstance(value, str) or (value and not EMAIL.fullmatch(value.strip())):
+        raise EngageError(f"{source}: must be an email address such as you@example.org, got {value!r}")
+    return value.strip()
+
+
+def _time(value: object, where: str) -> dt.time:
+    if isinstance(value, dt.time):
+        return value.replace(tzinfo=None)
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d\d", value.strip()):
+        hours, minutes = map(int, value.strip().split(":"))
+        if hours < 24 and minutes < 60:
+            return dt.time(hours, minutes)
+    raise EngageError(f'{where}.reminder_time: must be a time of day such as "09:00", got {value!r}')
+
+
+def _duration(value: object, where: str) -> dt.timedelta:
+    """Minutes as a number (30), or a text such as "45m", "1h", "1h30m"."""
+    minutes: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        minutes = value
+    elif isinstance(value, str):
+        match = re.fullmatch(r"\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*", value.lower())
+        if match and any(match.groups()):
+            minutes = int(match[1] or 0) * 60 + int(match[2] or 0)
+    if minutes is None or not 1 <= minutes <= 24 * 60:
+        raise EngageError(
+            f'{where}.default_duration: must be minutes from 1 to 1440 such as 30 or "1h30m", got {value!r}'
+        )
+    return dt.timedelta(minutes=minutes)

@@ -1,9 +1,11 @@
-"""Revision state kept beside the schedule, so that re-sent calendars update events in place.
+"""Calendar state kept beside the schedule, so that whatever is sent again updates in place.
 
-For every event ever exported (per view: audience and phases), the file
-remembers its SEQUENCE, a fingerprint of its content, when it last changed
-(the DTSTAMP) and its content, so that an item removed from the schedule can
-be exported once more as cancelled.
+``NAME.calendar.json`` holds, for every event ever exported, one SEQUENCE shared by every view and
+delivery path, a fingerprint of its content, when it was created and last revised (DTSTAMP), its
+content (so an item that left the calendar can still be cancelled by name) and whether it is on the
+calendar now. It also records what each delivery path last received: per mail address the SEQUENCE
+of each invitation sent, per CalDAV calendar the resource and ETag of each event stored there.
+It is written only after a delivery has been accepted.
 """
 
 from __future__ import annotations
@@ -12,30 +14,115 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engage import CalendarEvent, EngageError
 
 STATE_SUFFIX = ".calendar.json"
+VERSION = 2
 
 
 @dataclass
 class Revision:
-    """What was last exported for one UID."""
+    """What was last exported for one UID; ``off`` says why it is off the calendar, '' if it is on."""
 
     sequence: int
     fingerprint: str
     created: str
     revised: str
-    cancelled: bool
+    off: str
     event: dict[str, Any]
+
+
+@dataclass
+class Stored:
+    """One event as a CalDAV calendar holds it: where, its ETag, and the SEQUENCE put there."""
+
+    href: str
+    etag: str
+    sequence: int
+
+
+@dataclass
+class State:
+    """The whole state file: revisions, mail sent and CalDAV resources."""
+
+    path: Path
+    events: dict[str, Revision] = field(default_factory=dict)
+    mail: dict[str, dict[str, int]] = field(default_factory=dict)
+    caldav: dict[str, dict[str, Stored]] = field(default_factory=dict)
+
+    def save(self) -> None:
+        """Write atomically under a lock; mail and CalDAV records of others are kept."""
+        from filelock import FileLock
+
+        with FileLock(str(self.path) + ".lock", timeout=15):
+            on_disk = read_state(self.path)
+            data = {
+                "version": VERSION,
+                "events": {uid: asdict(rev) for uid, rev in sorted(self.events.items())},
+                "mail": {**on_disk.mail, **self.mail},
+                "caldav": {
+                    url: {uid: asdict(stored) for uid, stored in sorted(resources.items())}
+                    for url, resources in {**on_disk.caldav, **self.caldav}.items()
+                },
+            }
+            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            try:
+                partial.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+                os.replace(partial, self.path)
+            except OSError as exc:
+                raise EngageError(
+                    f"{self.path}: cannot write calendar state: {exc.strerror or exc}"
+                ) from None
 
 
 def state_path(schedule: Path) -> Path:
     """``NAME.calendar.json`` beside ``NAME.toml``."""
     return schedule.with_name(schedule.stem + STATE_SUFFIX)
+
+
+def read_state(path: Path) -> State:
+    """The state file; a missing file is an empty state; version 1 files are carried over."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version", 1) == 1:
+            return State(path, _from_version_1(data))
+        return State(
+            path,
+            {uid: Revision(**rev) for uid, rev in data.get("events", {}).items()},
+            {address: dict(sent) for address, sent in data.get("mail", {}).items()},
+            {
+                url: {uid: Stored(**stored) for uid, stored in resources.items()}
+                for url, resources in data.get("caldav", {}).items()
+            },
+        )
+    except FileNotFoundError:
+        return State(path)
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise EngageError(
+            f"{path}: calendar state cannot be read ({exc}); it lets re-sent calendars update in place: "
+            "restore it from version control, or delete it to start numbering afresh"
+        ) from None
+
+
+def _from_version_1(data: dict[str, Any]) -> dict[str, Revision]:
+    """Per-view revisions merged into one per UID: the highest SEQUENCE any view reached.
+
+    The fingerprint is left empty, so the next export revises every event once (their form has
+    changed: an ORGANIZER, no ATTENDEE) with a SEQUENCE above anything sent before.
+    """
+    merged: dict[str, Revision] = {}
+    for revisions in data.get("views", {}).values():
+        for uid, old in revisions.items():
+            seen = merged.get(uid)
+            if seen is None or old["sequence"] > seen.sequence:
+                off = "removed from the schedule" if old["cancelled"] else ""
+                created = min(old["created"], seen.created) if seen else old["created"]
+                merged[uid] = Revision(old["sequence"], "", created, old["revised"], off, old["event"])
+    return merged
 
 
 def fingerprint(event: CalendarEvent, extra: str = "") -> str:
@@ -69,37 +156,3 @@ def decode(data: dict[str, object]) -> CalendarEvent:
     values["attendees"] = tuple(values["attendees"])  # type: ignore[arg-type]
     values["categories"] = tuple(values["categories"])  # type: ignore[arg-type]
     return CalendarEvent(**values)  # type: ignore[arg-type]
-
-
-def read_view(path: Path, view: str) -> dict[str, Revision]:
-    """The revisions of one view; a missing file is an empty state."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {uid: Revision(**rev) for uid, rev in data.get("views", {}).get(view, {}).items()}
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError, TypeError) as exc:
-        raise EngageError(
-            f"{path}: calendar state cannot be read ({exc}); it lets re-sent calendars update in place: "
-            "restore it from version control, or delete it to start numbering afresh"
-        ) from None
-
-
-def write_view(path: Path, view: str, revisions: dict[str, Revision]) -> None:
-    """Replace one view's revisions, atomically, under a lock."""
-    from filelock import FileLock
-
-    with FileLock(str(path) + ".lock", timeout=15):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            data = {"version": 1, "views": {}}
-        except (OSError, ValueError) as exc:
-            raise EngageError(f"{path}: calendar state cannot be read ({exc})") from None
-        data.setdefault("views", {})[view] = {uid: asdict(rev) for uid, rev in sorted(revisions.items())}
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        try:
-            partial.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-            os.replace(partial, path)
-        except OSError as exc:
-            raise EngageError(f"{path}: cannot write calendar state: {exc.strerror or exc}") from None

@@ -73,9 +73,6 @@ class CalendarEvent:
     attendees: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     alarm: bool = False
-    # "confirmed"; "tentative" for a meeting postponed to a date to be agreed; "cancelled" for one
-    # called off (versionadded 0.2).
-    status: str = "confirmed"
 
 
 @dataclass(frozen=True)

@@ -64,8 +64,6 @@ class Span:
     end: dt.date | dt.datetime | None
     rule: str | None = None
     waiting: str = ""
-    # Where a postponement left the date to be agreed: the dates it had, for the calendar to mark.
-    was: tuple[dt.date | dt.datetime, dt.date | dt.datetime] | None = None
 
     def text(self) -> str:
         """The dates for a table ('2021-11-23 – 2021-11-26') or what they wait for."""
@@ -206,13 +204,7 @@ class Timeline:
         moved = progress.moved(meeting_key) if progress is not None else None
         if moved is not None:
             if moved.to is None:
-                return Span(
-                    None,
-                    None,
-                    rule,
-                    f"postponed on {moved.date}, date to be agreed",
-                    (start.value, end.value),
-                )
+                return Span(None, None, rule, f"postponed on {moved.date}, date to be agreed")
             return _moved(start.value, end.value, moved.to, rule)
         return Span(start.value, end.value, rule)
 

@@ -1,0 +1,195 @@
+"""Publish onto a CalDAV calendar (RFC 4791): one resource per event, written only when it changed.
+
+Every write is conditional: ``If-None-Match: *`` to create, ``If-Match: ETAG`` to replace or
+delete, with the ETag engage last saw. An event edited on the server since then is a conflict:
+named, reported, never overwritten. Items off the calendar are deleted from it.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote, urljoin, urlsplit
+
+from engage import EngageError, Engagement
+from engage_calendar.build import Item, View
+from engage_calendar.ics import resource
+from engage_calendar.settings import Settings
+from engage_calendar.state import Stored
+
+QUERY = """<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+ <D:prop><D:getetag/><C:calendar-data/></D:prop>
+ <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter></C:filter>
+</C:calendar-query>"""
+ETAG_QUERY = """<?xml version="1.0" encoding="utf-8"?>
+<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>"""
+NS = {"D": "DAV:", "C": "urn:ietf:params:xml:ns:caldav"}
+
+
+@dataclass
+class Outcome:
+    """What a publish did, counted, with one line per conflict."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.added} added, {self.updated} updated, {self.deleted} deleted, {self.unchanged} unchanged"
+        )
+        return text + (f", {len(self.conflicts)} in conflict" if self.conflicts else "")
+
+
+def publish(
+    engagement: Engagement,
+    items: Sequence[Item],
+    view: View,
+    settings: Settings,
+    url: str,
+    stored: dict[str, Stored],
+) -> Outcome:
+    """Bring the calendar at ``url`` in line with ``items``; ``stored`` is updated after each
+    write the server accepts."""
+    from caldav.davclient import DAVClient
+    from caldav.lib import error
+
+    if not url.startswith(("http://", "https://")):
+        raise EngageError(f"{url!r} is not a CalDAV calendar address; give an http(s):// URL")
+    base = url if url.endswith("/") else url + "/"
+    user = os.environ.get("ENGAGE_CALDAV_USER") or None
+    password = os.environ.get("ENGAGE_CALDAV_PASSWORD") or None
+    outcome = Outcome()
+    suffix = f".{engagement.id}@engage-tracker"
+    try:
+        client = DAVClient(url=base, username=user, password=password, timeout=30, require_tls=False)
+        remote = {uid: found for uid, found in _listing(client, base).items() if uid.endswith(suffix)}
+        wanted = {item.uid: item for item in items if item.on and view.shows(item.event)}
+        for uid, item in wanted.items():
+            _put(client, base, engagement, item, settings, remote.get(uid), stored, outcome)
+        titles = {item.uid: item.event.title for item in items}
+        for uid in sorted((set(remote) | set(stored)) - set(wanted)):
+            _delete(client, base, uid, titles.get(uid, uid), remote.get(uid), stored, outcome)
+    except error.AuthorizationError:
+        raise EngageError(
+            f"{url}: the CalDAV server refused the credentials; check ENGAGE_CALDAV_USER/PASSWORD"
+        ) from None
+    except (error.DAVError, OSError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise EngageError(f"{url}: CalDAV publish failed: {type(exc).__name__}: {reason}") from None
+    return outcome
+
+
+def _put(
+    client: object,
+    base: str,
+    engagement: Engagement,
+    item: Item,
+    settings: Settings,
+    found: tuple[str, str] | None,
+    stored: dict[str, Stored],
+    outcome: Outcome,
+) -> None:
+    known = stored.get(item.uid)
+    sequence = item.revision.sequence
+    if found is None:
+        href = known.href if known else urlsplit(urljoin(base, quote(item.uid, safe="@") + ".ics")).path
+        headers = {"If-None-Match": "*"}
+    else:
+        href, etag = found
+        if known and known.sequence == sequence:  # nothing new from engage: the server's copy stands
+            outcome.unchanged += 1
+            return
+        if known and known.etag != etag:
+            outcome.conflicts.append(_conflict(item.event.title, "changed on the server"))
+            return
+        headers = {"If-Match": etag}  # no record: an earlier engage's copy, just read, is replaced
+    body = resource(engagement, item, settings).decode("utf-8")
+    response = client.request(  # type: ignore[attr-defined]
+        urljoin(base, href), "PUT", body, {**headers, "Content-Type": "text/calendar; charset=utf-8"}
+    )
+    if response.status == 412:
+        outcome.conflicts.append(_conflict(item.event.title, "changed on the server while publishing"))
+        return
+    _check(response, "PUT", href)
+    etag = response.headers.get("ETag") or _etag(client, urljoin(base, href))
+    stored[item.uid] = Stored(href, etag, sequence)
+    if found is None:
+        outcome.added += 1
+    else:
+        outcome.updated += 1
+
+
+def _delete(
+    client: object,
+    base: str,
+    uid: str,
+    title: str,
+    found: tuple[str, str] | None,
+    stored: dict[str, Stored],
+    outcome: Outcome,
+) -> None:
+    known = stored.get(uid)
+    if found is None:  # already gone from the server
+        stored.pop(uid, None)
+        return
+    href, etag = found
+    if known and known.etag != etag:
+        outcome.conflicts.append(_conflict(title, "changed on the server, so it was not deleted"))
+        return
+    response = client.request(urljoin(base, href), "DELETE", "", {"If-Match": etag})  # type: ignore[attr-defined]
+    if response.status == 412:
+        outcome.conflicts.append(_conflict(title, "changed on the server, so it was not deleted"))
+        return
+    if response.status != 404:
+        _check(response, "DELETE", href)
+    stored.pop(uid, None)
+    outcome.deleted += 1
+
+
+def _conflict(title: str, what: str) -> str:
+    return (
+        f"conflict: {title!r} was {what} since engage last published it; left as it is there "
+        "(delete it on the server to have engage publish its version again)"
+    )
+
+
+def _listing(client: object, base: str) -> dict[str, tuple[str, str]]:
+    """UID -> (href, ETag) of every event on the calendar, in one REPORT."""
+    from icalendar import Calendar
+
+    response = client.request(  # type: ignore[attr-defined]
+        base, "REPORT", QUERY, {"Depth": "1", "Content-Type": "application/xml; charset=utf-8"}
+    )
+    _check(response, "REPORT", base)
+    found: dict[str, tuple[str, str]] = {}
+    for entry in ET.fromstring(response.raw).iterfind("D:response", NS):
+        href = entry.findtext("D:href", "", NS)
+        etag = entry.findtext(".//D:getetag", "", NS)
+        data = entry.findtext(".//C:calendar-data", "", NS)
+        if not (href and data):
+            continue
+        for event in Calendar.from_ical(data).walk("VEVENT"):
+            found[str(event.get("UID", ""))] = (urlsplit(urljoin(base, href)).path, etag)
+    return found
+
+
+def _etag(client: object, href: str) -> str:
+    response = client.request(  # type: ignore[attr-defined]
+        href, "PROPFIND", ETAG_QUERY, {"Depth": "0", "Content-Type": "application/xml; charset=utf-8"}
+    )
+    _check(response, "PROPFIND", href)
+    return ET.fromstring(response.raw).findtext(".//D:getetag", "", NS)
+
+
+def _check(response: object, method: str, href: str) -> None:
+    status = response.status  # type: ignore[attr-defined]
+    if not 200 <= status < 300:
+        from caldav.lib import error
+
+        raise error.DAVError(f"{method} {href}: HTTP {status} {response.reason}")  # type: ignore[attr-defined]

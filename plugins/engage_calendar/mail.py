@@ -1,0 +1,203 @@
+"""Invitations by mail: one iTIP message per new, changed or cancelled event (RFC 6047), over SMTP.
+
+Each message is ``multipart/alternative``: a readable text part, then the calendar inline as
+``text/calendar; method=REQUEST`` (or ``CANCEL``), the form Outlook, Gmail and Apple Mail act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import smtplib
+import ssl
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from zoneinfo import ZoneInfo
+
+from engage import EngageError, Engagement
+from engage_calendar.build import Item, View
+from engage_calendar.events import TO_BE_AGREED, cancellation_note
+from engage_calendar.ics import CANCEL, REQUEST, invitation, span
+from engage_calendar.settings import Settings
+from engage_calendar.state import State
+from engage_calendar.text import multiline, one_line
+
+SMTP_VARS = "ENGAGE_SMTP_HOST, ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_PASSWORD, ENGAGE_SMTP_STARTTLS"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send: the item, REQUEST or CANCEL, and the addresses it goes to."""
+
+    item: Item
+    method: str
+    recipients: tuple[str, ...]
+    message: EmailMessage
+
+
+def outgoing(
+    engagement: Engagement,
+    items: Sequence[Item],
+    view: View,
+    settings: Settings,
+    recipients: Sequence[str],
+    state: State,
+    everything: bool = False,
+) -> list[Outgoing]:
+    """The messages to send: REQUEST for events a recipient lacks in their latest form, CANCEL
+    for events a recipient was invited to that are off the calendar now; with ``everything``,
+    every event again (cancellations only to those who were invited)."""
+    found = []
+    for item in items:
+        if not view.shows(item.event):
+            continue
+        sequence = item.revision.sequence
+        sent = {address: state.mail.get(address.lower(), {}).get(item.uid) for address in recipients}
+        if item.on:
+            method, had = REQUEST, [a for a in recipients if sent[a] is not None]
+            due = list(recipients) if everything else [a for a in recipients if sent[a] != sequence]
+        else:
+            method, had = CANCEL, [a for a in recipients if sent[a] is not None]
+            due = had if everything else [a for a in had if sent[a] != sequence]
+        if due:
+            message = build_message(engagement, item, settings, method, due, bool(had))
+            found.append(Outgoing(item, method, tuple(due), message))
+    return found
+
+
+def build_message(
+    engagement: Engagement,
+    item: Item,
+    settings: Settings,
+    method: str,
+    recipients: Sequence[str],
+    update: bool,
+) -> EmailMessage:
+    """A text part and the inline ``text/calendar`` part, as ``multipart/alternative``."""
+    title = one_line(item.event.title) or "(untitled)"
+    when = when_text(item, settings, engagement.timezone)
+    if method == CANCEL:
+        subject = f"{'Date to be agreed' if item.off == TO_BE_AGREED else 'Cancelled'}: {title}"
+    else:
+        subject = f"{'Updated' if update else 'Invitation'}: {title} ({when.split(',')[0]})"
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.organizer
+    message["To"] = ", ".join(recipients)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="engage-tracker")
+    message.set_content(body_text(engagement, item, method, when, update))
+    message.add_alternative(
+        invitation(engagement, item, settings, method, recipients),
+        maintype="text",
+        subtype="calendar",
+        params={"method": method, "charset": "utf-8"},
+    )
+    return message
+
+
+def body_text(engagement: Engagement, item: Item, method: str, when: str, update: bool) -> str:
+    """The readable part: what, when (with its time zone), where, and what a later change does."""
+    event = item.event
+    lines = [one_line(event.title) or "(untitled)", ""]
+    if method == CANCEL:
+        lines += [cancellation_note(item.off), f"Was:   {when}"]
+    else:
+        lines += [f"When:  {when}"]
+        if one_line(event.location):
+            lines += [f"Where: {one_line(event.location)}"]
+    lines += [f"For:   {one_line(engagement.title)} ({one_line(engagement.client)})"]
+    if multiline(event.description) and method != CANCEL:
+        lines += ["", multiline(event.description)]
+    lines += [""]
+    if method == CANCEL:
+        lines += ["This cancels the invitation sent earlier for this event."]
+    else:
+        lines += [
+            (
+                f"This updates the invitation sent earlier (version {item.revision.sequence})."
+                if update
+                else "This is an invitation; its calendar part adds the event to your calendar."
+            ),
+            "A later change or cancellation of this item is sent as an update to this same event.",
+        ]
+    lines += ["Sent by engage."]
+    labels = ("When:", "Where:", "For:", "Was:")
+    wrapped = (
+        lines[:1]
+        + [  # the title stays one line, to be found as it is in the calendar
+            textwrap.fill(line, 76, subsequent_indent=" " * 7 if line.startswith(labels) else "") or line
+            for text in lines[1:]
+            for line in text.split("\n")
+        ]
+    )
+    return "\n".join(wrapped) + "\n"
+
+
+def when_text(item: Item, settings: Settings, timezone: str) -> str:
+    """``Mon 15 Nov 2021, 17:00–17:30 EAT (Africa/Nairobi, UTC+03:00)``, or a date, or dates."""
+    start, end = span(item.event, settings, ZoneInfo(timezone))
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        offset = start.strftime("%z")
+        zone = f"{start.tzname()} ({timezone}, UTC{offset[:3]}:{offset[3:]})"
+        until = f"{end:%H:%M}" if end.date() == start.date() else f"{_day(end)}, {end:%H:%M}"
+        return f"{_day(start)}, {start:%H:%M}–{until} {zone}"
+    last = end - dt.timedelta(days=1)
+    return f"{_day(start)}, all day" if last == start else f"{_day(start)} – {_day(last)}, all day"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def readable(message: EmailMessage) -> str:
+    """A message as a person reads it: its headers, the text, then the calendar part decoded."""
+    lines = [f"{name}: {message[name]}" for name in ("Subject", "From", "To")]
+    for part in message.iter_parts():
+        if part.get_content_type() == "text/calendar":
+            payload = part.get_payload(decode=True)
+            text = payload.decode("utf-8") if isinstance(payload, bytes) else str(payload)
+            lines += [f"[{part['Content-Type']}]", text.replace("\r\n", "\n")]
+        else:
+            lines += ["", part.get_content().rstrip("\n"), ""]
+    return "\n".join(lines)
+
+
+def deliver(messages: Sequence[Outgoing], sent: Callable[[Outgoing], None]) -> None:
+    """Send over one SMTP connection from the ENGAGE_SMTP_* variables; ``sent`` after each accepted."""
+    host = os.environ.get("ENGAGE_SMTP_HOST", "").strip()
+    if not host:
+        raise EngageError(f"no SMTP server: set ENGAGE_SMTP_HOST (and as needed {SMTP_VARS})")
+    starttls = os.environ.get("ENGAGE_SMTP_STARTTLS", "1").strip()
+    if starttls not in ("0", "1"):
+        raise EngageError(f"ENGAGE_SMTP_STARTTLS must be 1 or 0, got {starttls!r}")
+    port_text = os.environ.get("ENGAGE_SMTP_PORT", "587" if starttls == "1" else "25").strip()
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise EngageError(f"ENGAGE_SMTP_PORT must be a port number such as 587, got {port_text!r}")
+    user = os.environ.get("ENGAGE_SMTP_USER", "")
+    password = os.environ.get("ENGAGE_SMTP_PASSWORD", "")
+    where = f"{host}:{port_text}"
+    try:
+        with smtplib.SMTP(host, int(port_text), timeout=30) as smtp:
+            if starttls == "1":
+                smtp.starttls(context=ssl.create_default_context())
+            if user:
+                smtp.login(user, password)
+            for outgoing_message in messages:
+                smtp.send_message(outgoing_message.message)
+                sent(outgoing_message)
+    except smtplib.SMTPAuthenticationError:
+        raise EngageError(
+            f"SMTP server {where} refused the login of {user!r}; check ENGAGE_SMTP_USER/PASSWORD"
+        ) from None
+    except smtplib.SMTPNotSupportedError as exc:
+        raise EngageError(
+            f"SMTP server {where}: {exc}; set ENGAGE_SMTP_STARTTLS=0 if it has no TLS"
+        ) from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise EngageError(f"SMTP server {where} refused the recipients {', '.join(exc.recipients)}") from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise EngageError(f"cannot send through SMTP server {where}: {exc}") from None
