@@ -100,8 +100,11 @@ def test_a_team_member_the_schedule_does_not_name_is_refused_at_load(tmp_path: P
 
 def test_one_consultant_over_their_share_inside_a_phase_within_budget(tmp_path: Path) -> None:
     path = team_schedule(tmp_path, FIELD)
-    for day in ("2022-03-07", "2022-03-08", "2022-03-09", "2022-03-10", "2022-03-11", "2022-03-14"):
-        assert run(path, "log", "1", "-p", "field", "-d", day, "-c", "enum2").exit_code == 0
+    for day in ("2022-03-07", "2022-03-08", "2022-03-09", "2022-03-10", "2022-03-11"):
+        logged = run(path, "log", "1", "-p", "field", "-d", day, "-c", "enum2")
+        assert logged.exit_code == 0 and "their 5 person-days" not in logged.stdout
+    sixth = run(path, "log", "1", "-p", "field", "-d", "2022-03-14", "-c", "enum2")
+    assert "warning: enum2 has used 6.0 of their 5 person-days on Data collection" in sixth.stdout
     assert run(path, "log", "1", "-p", "field", "-d", "2022-03-07", "-c", "lead").exit_code == 0
     result = run(path, "budget", "--as-of", "2022-03-14", "--format", "json")
     found = json.loads(result.stdout)
@@ -250,3 +253,19 @@ def test_by_consultant_across_two_engagements_that_share_a_consultant(
     ).stdout
     assert "Amina Otieno (Lead consultant): 2.5 days this week" in plain
     one_line_error(invoke("status", "--by", "consultant", "--format", "html", str(path)), "--by consultant")
+
+
+def test_shares_beyond_a_consultants_own_cap_are_refused_at_load(tmp_path: Path) -> None:
+    path = team_schedule(tmp_path, FIELD)
+    path.write_text(
+        path.read_text().replace('key = "lead"\n', 'key = "lead"\ndays = 15\n', 1), encoding="utf-8"
+    )
+    one_line_error(run(path, "show"), "consultants[0].days", "lead has 15 days but the phases give them 20")
+
+
+def test_budget_shows_the_team(tmp_path: Path) -> None:
+    path = team_schedule(tmp_path, FIELD)
+    run(path, "log", "1", "-p", "report", "-d", "2022-03-14", "-c", "lead")
+    out = run(path, "budget", "--as-of", "2022-03-14").stdout
+    lead = next(line for line in out.splitlines() if line.startswith("lead "))
+    assert lead.split() == ["lead", "Lead", "consultant", "20", "1.0", "19.0"]

@@ -10,7 +10,7 @@ import click
 
 from engage import Engagement, Entry, Finding, Ledger, Section, Week, hookimpl
 from engage.figures import usage_of
-from engage.parsing import format_days
+from engage.parsing import format_budget, format_days
 from engage_budget.checks import (
     burn_rate,
     deliverables_on_time,
@@ -83,6 +83,27 @@ def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> It
         if holiday:
             yield f"warning: {entry.date} is a public holiday{where} ({holiday})"
     yield from _dates_of(engagement, entry, ledger)
+    yield from _share_of(engagement, entry, ledger)
+
+
+def _share_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[str]:
+    """The consultant past their share of the phase or their own cap, as the entry makes them."""
+    person = engagement.consultant_of(entry.consultant) if engagement.team else None
+    if person is None:
+        return
+    used = ledger.used_by_consultant()
+    mine = [(phase, days) for (who, phase), days in used.items() if engagement.consultant_of(who) == person]
+    share = engagement.phase(entry.phase).shares.get(person.key)
+    in_phase = sum((days for phase, days in mine if phase == entry.phase), start=Fraction(0))
+    if share is not None and in_phase > share:
+        yield (
+            f"warning: {person.key} has used {format_days(in_phase)} of their {format_budget(share)} "
+            f"person-days on {engagement.phase(entry.phase).name}"
+        )
+    total = sum((days for _, days in mine), start=Fraction(0))
+    if person.days is not None and total > person.days:
+        cap = format_budget(person.days)
+        yield f"warning: {person.key} has used {format_days(total)} of their {cap} days"
 
 
 def _dates_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[str]:
