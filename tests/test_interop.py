@@ -334,7 +334,7 @@ def test_hours_become_days_with_the_schedules_hours_per_day(ijm: Seed, tmp_path:
     path = tmp_path / "harvest.csv"
     path.write_text("Date,Client,Project,Task,Notes,Hours,First name,Last name\n2021-11-16,IJM,prep,,,3,,\n")
     result = ijm.run("import", "--from", "harvest", str(path))
-    assert "Imported 1 entries, 0.5 days" in result.stdout
+    assert "Imported 1 entry, 0.5 days" in result.stdout
     assert "That is 3.00 hours (3h 00m)" in result.stdout
     [entry] = json.loads(ijm.run("entries", "--format", "json").stdout)
     assert entry["days"] == 0.5
@@ -346,7 +346,7 @@ def test_klog_edited_entry_is_reported_and_an_added_one_imported(ijm: Seed, tmp_
     assert ijm.run("import", "--from", "klog", str(path)).exit_code == 0
     path.write_text("2021-11-16\n    2h #prep\n    1h #prep\n    30m #prep reading\n")
     added = ijm.run("import", "--from", "klog", str(path))
-    assert "Imported 1 entries" in added.stdout and "2 already imported" in added.stdout
+    assert "Imported 1 entry" in added.stdout and "2 already imported" in added.stdout
     path.write_text("2021-11-16\n    2h #prep\n    1h30m #prep\n    30m #prep reading\n")
     before = ijm.ledger.read_bytes()
     one_line_error(

@@ -94,7 +94,7 @@ def test_a_month_of_watson_frames_moves_with_one_command(ijm: Seed, tmp_path: Pa
 
     watson(folder, "add", "-f", "2021-11-30 07:00", "-t", "2021-11-30 08:00", "ijm")
     more = ijm.run(*args, "--map", "ijm=writeup")
-    assert "Imported 1 entries" in more.stdout and "4 already imported" in more.stdout
+    assert "Imported 1 entry" in more.stdout and "4 already imported" in more.stdout
     assert hours_logged(ijm)[("2021-11-30", "writeup")] == 1
 
 
@@ -130,7 +130,7 @@ def test_a_frame_edited_in_watson_since_its_import_is_reported_not_counted_twice
     assert ijm.ledger.read_bytes() == before
     assert ijm.run("void", entry["id"], "--reason", "edited in Watson").exit_code == 0
     again = ijm.run(*args)
-    assert "Imported 1 entries" in again.stdout and "5.25 hours" in again.stdout
+    assert "Imported 1 entry" in again.stdout and "5.25 hours" in again.stdout
     assert hours_logged(ijm) == {("2021-11-18", "prep"): Fraction(21, 4)}
     assert "already in the ledger" in ijm.run(*args).stdout
 

@@ -160,7 +160,10 @@ def test_append_is_one_write_per_call(tmp_path: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(os, "write", counted)
     path = tmp_path / "l.jsonl"
-    append(path, [new_record("entry", date="2021-11-16", phase="p", days="1", consultant="", note="")] * 3)
-    assert len(writes) == 1  # an import lands whole or not at all
-    assert len(path.read_bytes().splitlines()) == 3
+    records = [new_record("entry", date="2021-11-16", phase="p", days="1", consultant="", note="")]
+    append(path, [{**records[0], "id": f"r{n}"} for n in range(3)])
+    assert len(writes) == 2  # the batch in one write, then its commit record in another
+    lines = [json.loads(line) for line in path.read_bytes().splitlines()]
+    assert [line["kind"] for line in lines] == ["entry", "entry", "entry", "commit"]
+    assert lines[3]["count"] == 3 and {line["batch"] for line in lines} == {lines[3]["batch"]}
     assert path.read_bytes().endswith(b"\n")

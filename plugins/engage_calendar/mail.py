@@ -179,6 +179,12 @@ def deliver(messages: Sequence[Outgoing], sent: Callable[[Outgoing], None]) -> N
         raise EngageError(f"ENGAGE_SMTP_PORT must be a port number such as 587, got {port_text!r}")
     user = os.environ.get("ENGAGE_SMTP_USER", "")
     password = os.environ.get("ENGAGE_SMTP_PASSWORD", "")
+    if not (user.isascii() and password.isascii()):
+        # never show the password, nor a character of it or its position
+        raise EngageError(
+            "ENGAGE_SMTP_USER or ENGAGE_SMTP_PASSWORD holds characters other than ASCII, "
+            "which SMTP login cannot send; use an ASCII password (an app password, say)"
+        )
     where = f"{host}:{port_text}"
     try:
         with smtplib.SMTP(host, int(port_text), timeout=30) as smtp:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,8 +27,18 @@ def engage_non_working_days(
     names: dict[dt.date, list[str]] = {}
     for region in regions:
         country, _, subdivision = region.partition("-")
-        for year in range(start.year, end.year + 1):
-            for iso, name in holidays_of(country, subdivision or None, year):
+        try:
+            known = [holidays_of(country, subdivision or None, y) for y in range(start.year, end.year + 1)]
+        except EngageError as exc:  # name the schedule and the line of the setting
+            from engage.schedule import where_in
+
+            if place.key:
+                key = f"locations.{place.key}.holidays"
+            else:
+                key = "holidays_subdivision" if exc.message.startswith("holidays_subdivision") else "holidays"
+            raise EngageError(where_in(engagement.source, key) + exc.message) from None
+        for year_days in known:
+            for iso, name in year_days:
                 day = dt.date.fromisoformat(iso)
                 if start <= day <= end:
                     label = f"{name} ({region})" if len(regions) > 1 else name
@@ -42,6 +53,7 @@ def holidays_of(country: str, subdivision: str | None, year: int) -> tuple[tuple
     a third of an ``engage log``; the answer only changes with the library,
     so it is kept per library version in the user's cache folder.
     """
+    _check_codes(country, subdivision)  # the cache path is built from these: only validated values
     path = cache_dir() / f"holidays-{_library_version()}-{country}-{subdivision or 'all'}-{year}.json"
     try:
         return _read_cached(path)
@@ -56,6 +68,21 @@ def holidays_of(country: str, subdivision: str | None, year: int) -> tuple[tuple
     except OSError:
         pass  # a read-only home still gets the right answer, only slower
     return days
+
+
+_SUBDIVISION = re.compile(r"[A-Za-z0-9]{1,8}(?:[-_ ][A-Za-z0-9]{1,8}){0,2}")
+
+
+def _check_codes(country: str, subdivision: str | None) -> None:
+    if not re.fullmatch(r"[A-Z]{2,3}", country):
+        raise EngageError(
+            f"holidays = {country!r}: not an ISO 3166 country code; give one such as 'KE', or remove it"
+        )
+    if subdivision is not None and not _SUBDIVISION.fullmatch(subdivision):
+        raise EngageError(
+            f"holidays_subdivision = {subdivision!r}: not a subdivision code; "
+            "give one such as 'NY', or remove it"
+        )
 
 
 @lru_cache(maxsize=1)

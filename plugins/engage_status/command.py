@@ -37,7 +37,8 @@ def status(
     """Weekly status: phases, deliverables, what is coming, the week's time.
 
     Give schedule files or folders for a portfolio report; without any, the
-    chosen schedule is reported. Ledgers are read from beside each schedule.
+    chosen schedule is reported. Ledgers are read from beside each schedule;
+    --ledger (or ENGAGE_LEDGER) applies only when one schedule is reported.
 
     \b
     Examples:
@@ -56,11 +57,19 @@ def status(
         raise EngageError("--by consultant gives plain, github, csv or json; leave out --format html")
     span = parse_week(week) if week else None
     reports = []
-    for engagement in session.portfolio(schedules):
+    engagements = list(session.portfolio(schedules))
+    ledger_path = session.chosen_ledger if schedules else session.ledger_path
+    if ledger_path is not None and len(engagements) > 1:
+        raise EngageError(
+            f"--ledger/ENGAGE_LEDGER names one ledger ({ledger_path}) but the report covers "
+            f"{len(engagements)} engagements, each with its ledger beside its schedule; "
+            "drop --ledger (and unset ENGAGE_LEDGER), or report one schedule"
+        )
+    for engagement in engagements:
         today = session.today(engagement)
         chosen = Week.of(span[0]) if span else Week.of(today)
         when = as_of_for(chosen, today, parse_date(as_of, today) if as_of else None)
-        ledger = session.read_ledger(engagement, session.ledger_path if not schedules else None).until(when)
+        ledger = session.read_ledger(engagement, ledger_path).until(when)
         report = build(engagement, ledger, chosen, when)
         results = session.plugin_manager.hook.engage_status_sections(
             engagement=engagement, ledger=ledger, week=chosen, today=when
@@ -77,7 +86,9 @@ def status(
         target = Path(output)
         if not target.parent.is_dir():
             raise EngageError(f"{target.parent}: no such folder for the report")
-        target.write_text(text, encoding="utf-8", newline="" if fmt == "csv" else None)
+        target.write_text(
+            text, encoding="utf-8", errors="surrogateescape", newline="" if fmt == "csv" else None
+        )
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -32,13 +33,13 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
     out: list[str] = []
 
     def emit(item: Section, level: str) -> None:
-        out.append(f"{level} {item.title}" if markdown else item.title)
+        out.append(f"{level} {_md(item.title)}" if markdown else item.title)
         out.append("")
         if item.rows:
             rows = [[_md(cell) for cell in row] for row in item.rows] if markdown else item.rows
             out.append(table(item.headers, rows, fmt))
         else:
-            out.append(item.note or "(none)")
+            out.append(str(_md(item.note)) if markdown and item.note else item.note or "(none)")
         out.append("")
 
     if len(reports) > 1:
@@ -48,7 +49,7 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
             emit(item, "##")
     for report in reports:
         title = report.engagement.title
-        out += [f"# {title}" if markdown else f"{title}\n{'=' * min(len(title), 100)}", ""]
+        out += [f"# {_md(title)}" if markdown else f"{title}\n{'=' * min(len(title), 100)}", ""]
         for label, value in header_lines(report):
             out.append(f"- **{label}:** {_md(value)}" if markdown else f"{label + ':':<13}{value}")
         out.append("")
@@ -58,9 +59,10 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
 
 
 def _md(value: object) -> object:
-    """A cell safe inside a Markdown table: pipes escaped, line breaks kept as <br>."""
+    """Text safe in Markdown that wikis render: HTML escaped, pipes escaped, line breaks as <br>."""
     if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+        value = html.escape(value, quote=False).replace("\\", "\\\\").replace("|", "\\|")
+        return value.replace("\r\n", "<br>").replace("\n", "<br>")
     return value
 
 

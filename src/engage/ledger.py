@@ -8,123 +8,44 @@ record naming the id it cancels.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import operator
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from fractions import Fraction
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from engage.errors import EngageError
+from engage.records import (
+    Bookkeeping,
+    Closing,
+    Commit,
+    Entry,
+    LedgerProblem,
+    MeetingOutcome,
+    Record,
+    Seal,
+    StatusChange,
+    Void,
+)
 
-LOCK_TIMEOUT_SECONDS = 15
-
-
-class Entry(NamedTuple):
-    """Time logged against a phase on a date; ``days`` is worked out from hours where needed.
-
-    A NamedTuple rather than a frozen dataclass, unlike the other records:
-    ledgers hold many thousands of entries, and a tuple is built several
-    times faster; it is just as immutable.
-    """
-
-    id: str
-    date: dt.date
-    phase: str
-    amount: Fraction
-    unit: str  # "days" or "hours", as typed
-    days: Fraction
-    consultant: str
-    note: str
-    recorded_at: str
-    line: int = 0
-    at: str = ""  # the location key where the work was done (``log --at``); "" where not said
-
-    def as_dict(self) -> dict[str, object]:
-        """The JSON shape used by ``engage entries --format json``."""
-        shape: dict[str, object] = {
-            "id": self.id,
-            "date": self.date.isoformat(),
-            "phase": self.phase,
-            "days": float(self.days),
-            "consultant": self.consultant,
-            "note": self.note,
-            "recorded_at": self.recorded_at,
-        }
-        if self.at:
-            shape["at"] = self.at
-        return shape
-
-
-@dataclass(frozen=True)
-class Void:
-    """A correction: the record ``target`` no longer counts."""
-
-    id: str
-    target: str
-    reason: str
-    recorded_at: str
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    """A deliverable was submitted, returned with comments, or accepted on ``date``."""
-
-    id: str
-    deliverable: str
-    status: str
-    date: dt.date
-    note: str
-    recorded_at: str
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class MeetingOutcome:
-    """What came of a meeting (held, validated, changes requested, postponed, cancelled)."""
-
-    id: str
-    meeting: str
-    outcome: str
-    date: dt.date
-    note: str
-    recorded_at: str
-    line: int = 0
-    to: dt.date | None = None  # a postponed meeting's new first day, where one was agreed
-
-
-@dataclass(frozen=True)
-class Closing:
-    """The engagement ended on ``date``: completed or terminated. A void reopens it."""
-
-    id: str
-    outcome: str
-    date: dt.date
-    note: str
-    recorded_at: str
-    line: int = 0
-
-
-Record = Entry | Void | StatusChange | MeetingOutcome | Closing
-
-
-@dataclass(frozen=True)
-class LedgerProblem:
-    """A line that could not be read; reported to the user, never dropped or rewritten."""
-
-    path: Path
-    line: int
-    content: str
-    reason: str
-
-    def __str__(self) -> str:
-        shown = self.content if len(self.content) <= 120 else self.content[:117] + "..."
-        return f"{self.path}:{self.line}: damaged line not counted ({self.reason}): {shown!r}"
+__all__ = [
+    "Bookkeeping",
+    "Closing",
+    "Commit",
+    "Entry",
+    "Ledger",
+    "LedgerProblem",
+    "MeetingOutcome",
+    "Record",
+    "Seal",
+    "StatusChange",
+    "Void",
+    "append",
+    "append_batch",
+    "new_record",
+]
 
 
 class Ledger:
@@ -135,6 +56,9 @@ class Ledger:
         self.records = records
         self.problems = problems
         self.voids: dict[str, Void] = {r.target: r for r in records if isinstance(r, Void)}
+        self.engagements: frozenset[str] = frozenset()  # engagement ids the records carry
+        self.dead_batches: dict[str, tuple[int, int]] = {}  # interrupted writes not yet sealed
+        self.torn: tuple[str, ...] = ()  # digests of an unfinished last line, not yet sealed
         self._by_phase: dict[dt.date | None, dict[str, Fraction]] = {}
         # Entries dated after the day this ledger was cut at (``until``): not counted, but reported.
         self.beyond: tuple[Entry, ...] = ()
@@ -149,30 +73,19 @@ class Ledger:
             return cls(path, [], [])
         except OSError as exc:
             raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
-        undecodable: set[int] = set()
-        try:
-            lines = raw.decode("utf-8").split("\n")
-        except UnicodeDecodeError:  # some line is not UTF-8: find which, keep the rest
-            lines = []
-            for number, chunk in enumerate(raw.split(b"\n"), start=1):
-                try:
-                    lines.append(chunk.decode("utf-8"))
-                except UnicodeDecodeError:
-                    lines.append(chunk.decode("utf-8", "replace"))
-                    undecodable.add(number)
-        numbered = [(n, line.rstrip("\r")) for n, line in enumerate(lines, start=1) if line.strip()]
-        parsed = None if undecodable else _parse_all(numbered)
-        records: list[Record] = []
-        problems: list[LedgerProblem] = []
-        for index, (number, line) in enumerate(numbered):
-            try:
-                if number in undecodable:
-                    raise ValueError("not UTF-8 text")
-                data = parsed[index] if parsed is not None else _decode(line)
-                records.append(_record(data, number, hours_per_day))
-            except (ValueError, TypeError, KeyError) as exc:
-                problems.append(LedgerProblem(path, number, line, _why(exc)))
-        return cls(path, records, problems)
+        return cls.parse(path, raw, hours_per_day)
+
+    @classmethod
+    def parse(cls, path: Path, raw: bytes, hours_per_day: Fraction) -> Ledger:
+        """A ledger from the bytes of its file (see :mod:`engage.ledger_read`)."""
+        from engage.ledger_read import read_lines
+
+        reading = read_lines(path, raw, hours_per_day)
+        ledger = cls(path, reading.records, reading.problems)
+        ledger.engagements = frozenset(reading.engagements)
+        ledger.dead_batches = reading.dead_batches
+        ledger.torn = tuple(reading.torn)
+        return ledger
 
     def until(self, day: dt.date) -> Ledger:
         """The ledger as of ``day``: records dated after it left out; voids all kept.
@@ -182,6 +95,7 @@ class Ledger:
         """
         kept = [r for r in self.records if isinstance(r, Void) or r.date <= day]
         ledger = Ledger(self.path, kept, self.problems)
+        ledger.engagements = self.engagements
         ledger.beyond = tuple(e for e in self.entries() if e.date > day)
         return ledger
 
@@ -335,177 +249,28 @@ def new_record(kind: str, **fields: object) -> dict[str, object]:
     return {"id": os.urandom(6).hex(), "kind": kind, "recorded_at": recorded_at, **fields}
 
 
-def append(path: str | Path, records: Iterable[dict[str, object]]) -> None:
-    """Append records as whole lines, under a lock, then fsync.
+def append_batch(
+    path: str | Path,
+    records: list[dict[str, object]],
+    *,
+    engagement: str | None = None,
+    hours_per_day: Fraction = Fraction(8),
+    check: Callable[[Ledger], None] | None = None,
+) -> list[LedgerProblem]:
+    """Append records so that they land whole or not at all; see :mod:`engage.ledger_write`.
 
-    Every record of one call goes out in a single write, so an import lands
-    whole or not at all. A line left unfinished by a killed writer is not
-    continued: the next record starts on a fresh line, and the torn one is
-    reported as damaged on reading.
+    ``check`` is called with the ledger as it stands, under the lock, before
+    anything is written: the place for duplicate checks. Returns what an
+    interrupted earlier write had left, now sealed.
     """
-    from filelock import FileLock, Timeout  # only writers pay for it
+    from engage.ledger_write import append_batch as write
 
-    path = Path(path)
-    payload = b"".join(_encode(record) for record in records)
-    if not payload:
-        return
-    if not path.parent.is_dir():
-        raise EngageError(f"{path}: the ledger's folder does not exist; create it or pass --ledger FILE")
-    lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
-    try:
-        with lock:
-            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-            fd = os.open(path, flags, 0o644)
-            try:
-                if _ends_unterminated(fd):
-                    payload = b"\n" + payload
-                written = os.write(fd, payload)
-                while written < len(payload):  # rare: a short write on a full pipe or disk
-                    written += os.write(fd, payload[written:])
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    except Timeout:
-        raise EngageError(
-            f"{path}: another engage process has held the ledger lock for "
-            f"{LOCK_TIMEOUT_SECONDS}s; try again, or remove {path}.lock if no engage is running"
-        ) from None
-    except OSError as exc:
-        raise EngageError(f"{path}: cannot write the ledger: {exc.strerror or exc}") from None
+    return write(path, records, engagement=engagement, hours_per_day=hours_per_day, check=check)
 
 
-def _ends_unterminated(fd: int) -> bool:
-    size = os.fstat(fd).st_size
-    if size == 0:
-        return False
-    return os.pread(fd, 1, size - 1) != b"\n" if hasattr(os, "pread") else _last_byte(fd) != b"\n"
-
-
-def _last_byte(fd: int) -> bytes:
-    os.lseek(fd, -1, os.SEEK_END)
-    return os.read(fd, 1)
-
-
-def _encode(record: dict[str, object]) -> bytes:
-    try:
-        text = json.dumps(record, ensure_ascii=False)
-        return text.encode("utf-8") + b"\n"
-    except UnicodeEncodeError:  # lone surrogates from an odd terminal: keep them, escaped
-        return json.dumps(record, ensure_ascii=True).encode("ascii") + b"\n"
-
-
-@lru_cache(maxsize=4096)
-def _fraction(text: str) -> Fraction:
-    value = Fraction(text)
-    if value <= 0:
-        raise ValueError(f"amount must be positive, got {text}")
-    return value
-
-
-@lru_cache(maxsize=4096)
-def _hours_to_days(hours: str, hours_per_day: Fraction) -> Fraction:
-    return _fraction(hours) / hours_per_day
+def append(path: str | Path, records: Iterable[dict[str, object]]) -> None:
+    """Append records, all or none, with no engagement check (for scripts and tests)."""
+    append_batch(path, list(records))
 
 
 _entry_order = operator.attrgetter("date", "recorded_at")  # date order, then as recorded
-
-
-_decode = json.JSONDecoder().decode
-
-
-def _parse_all(numbered: list[tuple[int, str]]) -> list[Any] | None:
-    """All lines parsed in one call of the C parser, or None if any line is not one JSON value.
-
-    Parsing the file as one JSON array is over twice as fast as line by line;
-    a damaged line makes the array invalid (or its length wrong), and then
-    the lines are read one by one so that each problem is named.
-    """
-    try:
-        values = json.loads("[" + ",".join(line for _, line in numbered) + "]")
-    except ValueError:
-        return None
-    return values if len(values) == len(numbered) else None
-
-
-@lru_cache(maxsize=8192)
-def _day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str):
-        raise TypeError(f"{key} must be text")
-    return value
-
-
-def _record(data: Any, line: int, hours_per_day: Fraction) -> Record:
-    if not isinstance(data, dict):
-        raise TypeError("not a record object")
-    ident, kind, recorded_at = data["id"], data["kind"], data["recorded_at"]
-    if not (isinstance(ident, str) and ident and isinstance(recorded_at, str)):
-        raise TypeError("id and recorded_at must be text")
-    if kind == "entry":
-        hours = data.get("hours")
-        if hours is not None:
-            amount, unit = _fraction(str(hours)), "hours"
-            days = _hours_to_days(str(hours), hours_per_day)
-        else:
-            amount = days = _fraction(str(data["days"]))
-            unit = "days"
-        phase, consultant, note = data["phase"], data.get("consultant", ""), data.get("note", "")
-        if type(phase) is not str or not phase or type(consultant) is not str or type(note) is not str:
-            raise TypeError("phase, consultant and note must be text")
-        at = data.get("at", "")
-        if type(at) is not str:
-            raise TypeError("at must be text")
-        return Entry(
-            ident, _day(data["date"]), phase, amount, unit, days, consultant, note, recorded_at, line, at
-        )
-    if kind == "void":
-        target = _text(data, "target") or _missing("target")
-        return Void(ident, target, _text(data, "reason"), recorded_at, line)
-    if kind == "deliverable":
-        return StatusChange(
-            ident,
-            _text(data, "deliverable") or _missing("deliverable"),
-            _text(data, "status") or _missing("status"),
-            _day(data["date"]),
-            _text(data, "note"),
-            recorded_at,
-            line,
-        )
-    if kind == "meeting":
-        to = data.get("to")
-        return MeetingOutcome(
-            ident,
-            _text(data, "meeting") or _missing("meeting"),
-            _text(data, "outcome") or _missing("outcome"),
-            _day(data["date"]),
-            _text(data, "note"),
-            recorded_at,
-            line,
-            _day(to) if to is not None else None,
-        )
-    if kind == "close":
-        return Closing(
-            ident,
-            _text(data, "outcome") or _missing("outcome"),
-            _day(data["date"]),
-            _text(data, "note"),
-            recorded_at,
-            line,
-        )
-    raise ValueError(f"unknown record kind {kind!r}")
-
-
-def _missing(key: str) -> str:
-    raise KeyError(key)
-
-
-def _why(exc: BaseException) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return "not a complete JSON record"
-    if isinstance(exc, KeyError):
-        return f"missing field {exc.args[0]!r}"
-    return str(exc)

@@ -6,10 +6,44 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from typing import Any, TextIO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+GUARD = "'"  # what starts a guarded cell; engage.timesheet.unguard takes it off again
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?\Z")
+# C0 and C1 controls but tab and newline, bidirectional overrides, and the lone surrogates that
+# stand for bytes that were not UTF-8 (a note typed in a Latin-1 terminal).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as surrogateescape keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: str) -> str:
+    """Text safe for a terminal: control characters shown escaped (``\\x1b``), never sent raw."""
+    return _UNSAFE.sub(_escaped, text)
+
+
+class TerminalWriter:
+    """A terminal's stream that shows control characters escaped: nothing a note holds can drive it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write text with control characters escaped."""
+        return self._stream.write(terminal_text(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def plain(value: object) -> object:
@@ -34,10 +68,17 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], fmt: str = "
 
 
 def csv_cell(value: object) -> object:
-    """A cell safe to open in a spreadsheet: text that would start a formula is quoted with '."""
+    """A cell safe to open in a spreadsheet: text that would start a formula is quoted with '.
+
+    Numbers stay numbers (-0.75 is not guarded), and a cell that starts with
+    the guard itself is guarded too, so that import takes exactly one off.
+    """
     value = plain(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if not isinstance(value, str) or _NUMBER.match(value):
+        return value
+    guarded = value.startswith(GUARD) and value[1:2] in (*FORMULA_STARTS, GUARD)
+    if value.startswith(FORMULA_STARTS) or guarded:
+        return GUARD + value
     return value
 
 
@@ -60,4 +101,6 @@ def json_text(data: object) -> str:
     import sys
 
     indent = 2 if sys.stdout.isatty() else None
-    return json.dumps(data, indent=indent, ensure_ascii=False, default=plain)
+    text = json.dumps(data, indent=indent, ensure_ascii=False, default=plain)
+    # A lone surrogate (a byte that was not UTF-8) stays a JSON escape that reads back the same.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -12,6 +12,9 @@ DAYS_HELP = "a positive number of days (1, 0.5, .25) or of hours and minutes (4h
 DATE_HELP = "an ISO date (2021-11-16), 'today', 'yesterday' or a weekday such as 'mon'"
 WEEK_HELP = "an ISO week such as 2021-W47"
 MAX_DAYS_PER_ENTRY = 31
+MAX_HOURS_PER_ENTRY = 31 * 24  # what a ledger may hold; `log` takes at most 24h
+MIN_DAYS_PER_ENTRY = Fraction(1, 1000)
+MIN_HOURS_PER_ENTRY = Fraction(1, 60)  # a minute
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"
 _AMOUNT = re.compile(
     rf"^(?:(?P<days>{_NUMBER})\s*d?|(?:(?P<hours>{_NUMBER})\s*h)?\s*(?:(?P<minutes>{_NUMBER})\s*m)?)$"
@@ -43,6 +46,8 @@ def parse_amount(text: str) -> tuple[Fraction, str]:
             raise EngageError(f"{text!r} is more than 24 hours in one day; give at most 24h per entry")
     if value <= 0:
         raise EngageError(f"{text!r} is not a positive amount of time; give {DAYS_HELP}")
+    if value < (MIN_DAYS_PER_ENTRY if unit == "days" else MIN_HOURS_PER_ENTRY):
+        raise EngageError(f"{text!r} is less than a minute of work; give at least 0.001 days or 1m")
     return value, unit
 
 

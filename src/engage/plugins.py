@@ -55,7 +55,7 @@ def use_plugins_dir(directory: str | Path | None) -> None:
     plugins (planning, status sections), and every call must see the same plugins.
     """
     global _plugins_dir
-    _plugins_dir = str(directory) if directory else None
+    _plugins_dir = str(Path(directory).absolute()) if directory else None
 
 
 def get_plugin_manager() -> pluggy.PluginManager:
@@ -65,6 +65,8 @@ def get_plugin_manager() -> pluggy.PluginManager:
     """
     global _loaded
     directory = _plugins_dir or os.environ.get(DIR_VAR) or None
+    if directory:  # resolved once, here: a later chdir must not change which code runs
+        directory = str(Path(directory).absolute())
     config = _Config(
         allow=_names(os.environ[LOAD_VAR]) if LOAD_VAR in os.environ else None,
         block=_names(os.environ.get(BLOCK_VAR, "")),
@@ -124,9 +126,11 @@ def _load(config: _Config) -> pluggy.PluginManager:
         folder = Path(config.directory)
         if not folder.is_dir():
             raise PluginError(f"{folder}: plugins folder does not exist; give a folder of .py plugins")
+        refuse_unsafe(folder)
         for path in sorted(folder.glob("*.py")):
             if path.name.startswith("_") or not wanted(path.stem):
                 continue
+            refuse_unsafe(path)
             module = _import_file(path)
             _register(pm, module, path.stem)
             _infos[path.stem] = PluginInfo(path.stem, getattr(module, "__version__", ""), str(path))
@@ -166,6 +170,25 @@ def _timed(function: Callable[..., object], hook: str, plugin: str) -> Callable[
     call._engage_traced = True  # type: ignore[attr-defined]
     return call
 
+def refuse_unsafe(path: Path) -> None:
+    """Refuse a plugin folder or file that others could have written: its code would run as you."""
+    if os.name == "nt":  # no Unix modes: Windows folders are guarded by their ACLs
+        return
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise PluginError(f"{path}: cannot read this plugin path: {exc.strerror or exc}") from None
+    if info.st_mode & 0o002:
+        raise PluginError(
+            f"{path}: writable by every user, so anyone could put code here that engage would run; "
+            f"refused: chmod o-w {path}"
+        )
+    if info.st_uid not in (os.getuid(), 0):
+        raise PluginError(
+            f"{path}: owned by another user (uid {info.st_uid}), so engage will not run it as you; "
+            "refused: use plugins you own"
+        )
+
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
     try:
@@ -201,9 +224,10 @@ def blame(exc: BaseException) -> str | None:
         module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
         prefixes[module] = name
     tb: TracebackType | None = exc.__traceback__
-    for frame, _ in traceback.walk_tb(tb):
+    culprit = None
+    for frame, _ in traceback.walk_tb(tb):  # outermost first: the last plugin frame is the one that raised
         module = frame.f_globals.get("__name__", "")
         for prefix, name in prefixes.items():
             if module == prefix or module.startswith(prefix + "."):
-                return f"plugin {name!r} failed in {frame.f_code.co_name}()"
-    return None
+                culprit = f"plugin {name!r} failed in {frame.f_code.co_name}()"
+    return culprit

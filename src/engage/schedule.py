@@ -16,8 +16,10 @@ from engage import schedule_people as people
 from engage.dates import DateRule
 from engage.errors import EngageError
 from engage.model import NON_WORKING_DUE, WEEKDAYS, Consultant, Engagement, Location, Person, Phase
-from engage.schedule_reader import KEY_PATTERN, TOP_KEYS, Reader, reason, show
+from engage.schedule_reader import KEY_PATTERN, TOP_KEYS, Reader, reason, show, where_in
 from engage.schedule_refs import check_dependencies, check_rules
+
+__all__ = ["load_schedule", "where_in"]  # where_in: for plugins' errors about their settings
 
 
 def load_schedule(path: str | Path, plugin_sections: Collection[str] = ()) -> Engagement:
@@ -45,6 +47,9 @@ def load_schedule(path: str | Path, plugin_sections: Collection[str] = ()) -> En
         if match:
             detail = detail[: match.start()].strip()
             raise EngageError(f"{path}: line {match.group(1)}: invalid TOML: {detail}") from None
+        if "end of document" in detail:  # an unclosed string or table: it runs to the last line
+            end = text.count("\n") + (not text.endswith("\n"))
+            raise EngageError(f"{path}: line {end}: invalid TOML: {detail}") from None
         raise EngageError(f"{path}: invalid TOML: {detail}") from None
     return _build(Reader(path, text), data, set(plugin_sections))
 

@@ -51,7 +51,8 @@ class Reader:
 
     def fail(self, where: str, problem: str) -> NoReturn:
         lines = key_lines(self.source_text)  # only an error needs line numbers
-        line = lines.get(where) or lines.get(where.rsplit(".", 1)[0])
+        line = lines.get(where) or lines.get(re.sub(r"\[\d+\]$", "", where))
+        line = line or lines.get(where.rsplit(".", 1)[0])
         at = f"{self.path}: line {line}: " if line else f"{self.path}: "
         raise EngageError(f"{at}{where}: {problem}")
 
@@ -163,6 +164,17 @@ class Reader:
         if not isinstance(value, list):
             self.fail(key, f"must be an array of tables ([[{key}]]), got {show(value)}")
         return [self.table(item, f"{key}[{i}]") for i, item in enumerate(value)]
+
+
+def where_in(source: Path | None, key: str) -> str:
+    """``FILE: line N: `` for a key of a schedule (for plugins' errors about their settings)."""
+    if source is None:
+        return ""
+    try:
+        line = key_lines(source.read_text(encoding="utf-8")).get(key)
+    except (OSError, UnicodeDecodeError):
+        line = None
+    return f"{source}: line {line}: " if line else f"{source}: "
 
 
 def key_lines(text: str) -> dict[str, int]:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import click
 import pluggy
 
 from engage.errors import EngageError
-from engage.ledger import Ledger
+from engage.ledger import Ledger, LedgerProblem, append_batch
 from engage.model import Engagement
 from engage.parsing import today_in
 from engage.plugins import available_plugin_names, get_plugin_manager
 from engage.schedule import load_schedule
+
+T = TypeVar("T")
 
 SCHEDULE_VAR = "ENGAGE_SCHEDULE"
 LEDGER_VAR = "ENGAGE_LEDGER"
@@ -74,10 +78,21 @@ class Session:
         return load_schedule(path, plugin_sections=available_plugin_names())
 
     @property
+    def chosen_ledger(self) -> Path | None:
+        """``--ledger``, else ``ENGAGE_LEDGER``, checked to be a ledger; None when neither is given."""
+        chosen = self._ledger or os.environ.get(LEDGER_VAR)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        given = "--ledger" if self._ledger else LEDGER_VAR
+        schedule = self._schedule or os.environ.get(SCHEDULE_VAR)
+        check_is_ledger(path, given, Path(schedule) if schedule else None)
+        return path
+
+    @property
     def ledger_path(self) -> Path:
         """``--ledger``, else ``ENGAGE_LEDGER``, else beside the schedule."""
-        chosen = self._ledger or os.environ.get(LEDGER_VAR)
-        return Path(chosen) if chosen else ledger_beside(self.schedule_path)
+        return self.chosen_ledger or ledger_beside(self.schedule_path)
 
     def ledger(self) -> Ledger:
         """The chosen engagement's ledger, read now (damaged lines are reported once)."""
@@ -89,11 +104,67 @@ class Session:
             assert engagement.source is not None
             path = ledger_beside(engagement.source)
         ledger = Ledger.read(path, engagement.hours_per_day)
+        refuse_foreign(path, ledger.engagements, engagement)
         if ledger.problems and path not in self._warned:
             self._warned.add(path)
             for problem in ledger.problems:
                 warn(str(problem))
         return ledger
+
+    def write(self, records: list[dict[str, object]], check: Callable[[Ledger], None] | None = None) -> None:
+        """Append records to the chosen ledger, all or none, stamped with the engagement's id.
+
+        ``check`` runs under the ledger's lock with the ledger as it stands
+        (see :func:`engage.ledger.append_batch`). Everything the command needs
+        is validated first (:meth:`validate`), so a written record is a done command.
+        """
+        engagement = self.engagement
+        self.validate()
+        sealed = append_batch(
+            self.ledger_path,
+            records,
+            engagement=engagement.id,
+            hours_per_day=engagement.hours_per_day,
+            check=check,
+        )
+        self._warned.add(self.ledger_path)  # what was sealed is said now; the rest on reading
+        for problem in sealed:
+            warn(f"{_sealed(problem)}")
+
+    def validate(self) -> None:
+        """Check what a command needs before it writes: the schedule's plan, holidays included.
+
+        Bad input stops the command; a plugin fault here is left to
+        :meth:`after_write`, which warns once the record is safe.
+        """
+        self.preview(lambda: self.engagement.timeline)
+
+    def preview(self, work: Callable[[], T]) -> tuple[T | None, Exception | None]:
+        """Run what a command shows after writing, before it writes.
+
+        Bad input (an ``EngageError``: a bad setting, an unknown holiday
+        country) stops the command before anything is written. Any other
+        failure is a fault in a plugin: it is returned, the record is written
+        all the same, and :meth:`after_write` turns the failure into a warning.
+        """
+        try:
+            return work(), None
+        except EngageError:
+            raise
+        except Exception as exc:
+            return None, exc
+
+    @contextmanager
+    def after_write(self, what: str) -> Iterator[None]:
+        """Run what follows a write: a failure there is a warning, for the record is safe."""
+        try:
+            yield
+        except Exception as exc:
+            from engage.plugins import blame
+
+            culprit = blame(exc) or "engage failed"
+            message = exc.message if isinstance(exc, EngageError) else f"{type(exc).__name__}: {exc}"
+            warn(f"{what} is safely in the ledger; afterwards {culprit}: {' '.join(message.split())}")
 
     def today(self, engagement: Engagement | None = None) -> dt.date:
         """Today in the engagement's time zone."""
@@ -114,6 +185,45 @@ class Session:
                     yield self.load(file)
             else:
                 yield self.load(path)
+
+
+def _sealed(problem: LedgerProblem) -> str:
+    where = f"{problem.path}:{problem.line}" + (f"-{problem.last_line}" if problem.last_line else "")
+    return f"{where}: sealed what an interrupted write left; it is not counted"
+
+
+def check_is_ledger(path: Path, given: str, schedule: Path | None) -> None:
+    """Refuse a --ledger that is a folder, a schedule, or a file whose first line is no JSON record."""
+    if path.is_dir():
+        raise EngageError(f"{given} {path} is a folder; give a ledger file such as NAME{LEDGER_SUFFIX}")
+    if path.suffix.lower() == ".toml" or (
+        schedule is not None and schedule.exists() and path.exists() and path.samefile(schedule)
+    ):
+        raise EngageError(
+            f"{given} {path} is a schedule, not a ledger; give a ledger file such as NAME{LEDGER_SUFFIX}"
+        )
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).lstrip()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise EngageError(f"{given} {path}: cannot read: {exc.strerror or exc}") from None
+    if head and not head.startswith((b"{", b"<<<<<<< ")):  # a ledger, perhaps mid-merge
+        raise EngageError(
+            f"{given} {path} is not an engage ledger (its first line is not a JSON record); "
+            f"give a ledger file such as NAME{LEDGER_SUFFIX}, or a new file"
+        )
+
+
+def refuse_foreign(path: Path, engagements: frozenset[str], engagement: Engagement) -> None:
+    """A ledger holding another engagement's records is refused, naming both."""
+    others = sorted(engagements - {engagement.id})
+    if others:
+        raise EngageError(
+            f"{path} holds records of engagement {others[0]!r}, not of {engagement.id!r} "
+            f"({engagement.source}); give each engagement its own ledger (--ledger FILE)"
+        )
 
 
 pass_session = click.make_pass_decorator(Session)

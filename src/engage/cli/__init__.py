@@ -9,8 +9,15 @@ from typing import Any
 import click
 
 from engage import __version__
-from engage.cli import ledger_commands, plugin_commands, progress_commands, schedule_commands
+from engage.cli import (
+    ledger_commands,
+    plugin_commands,
+    progress_commands,
+    repair_commands,
+    schedule_commands,
+)
 from engage.errors import EngageError
+from engage.output import TerminalWriter
 from engage.plugins import blame, use_plugins_dir
 from engage.session import Session
 
@@ -53,7 +60,7 @@ class EngageGroup(click.Group):
         try:
             code = run_guarded(
                 lambda: super(EngageGroup, self).main(
-                    args, prog_name, complete_var, standalone_mode=False, **extra
+                    args, prog_name, complete_var, standalone_mode=False, **{"color": True, **extra}
                 )
             )
         finally:
@@ -133,7 +140,7 @@ def cli(ctx: click.Context, schedule: str | None, ledger: str | None, plugins_di
         ctx.obj = Session(schedule, ledger)
 
 
-for module in (schedule_commands, ledger_commands, progress_commands, plugin_commands):
+for module in (schedule_commands, ledger_commands, progress_commands, plugin_commands, repair_commands):
     for command in module.COMMANDS:
         cli.add_command(command)
 EngageGroup.core_commands = frozenset(cli.commands)
@@ -141,4 +148,21 @@ EngageGroup.core_commands = frozenset(cli.commands)
 
 def main() -> None:
     """Console-script entry point."""
+    guard_streams()
     cli.main(prog_name="engage")
+
+
+def guard_streams() -> None:
+    """Terminals see control characters escaped; files and pipes get text byte-exact.
+
+    Bytes that were not UTF-8 (kept as lone surrogates) are written back as
+    the bytes they were, and click is told not to strip escape sequences
+    from piped output (``color=True`` in :meth:`EngageGroup.main`), which
+    would silently change notes.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
+        if stream.isatty():
+            setattr(sys, name, TerminalWriter(stream))

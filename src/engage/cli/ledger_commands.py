@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
+import sys
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -13,11 +12,12 @@ from pathlib import Path
 import click
 
 from engage import ledger as ledger_file
+from engage import timesheet
 from engage.errors import EngageError
 from engage.figures import cap_summary, usage_of
 from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, StatusChange, Void
 from engage.model import UNNAMED_KEY, Engagement
-from engage.output import csv_text, json_text, table
+from engage.output import csv_text, json_text, table, terminal_text
 from engage.parsing import DATE_HELP, format_days, parse_amount, parse_date, parse_week, plural
 from engage.session import Session, pass_session
 
@@ -120,16 +120,36 @@ def log(
         note=note,
         **({"at": place} if place else {}),
     )
-    ledger_file.append(session.ledger_path, [record])
+    entry = read_record(record, engagement)
+    session.validate()
     ledger = session.ledger()
-    entry = next(e for e in ledger.entries() if e.id == record["id"])
+    after = Ledger(ledger.path, [*ledger.records, entry], ledger.problems)
+    lines, failure = session.preview(lambda: _after_log(session, engagement, entry, after))
+    session.write([record])
     click.echo(f"Logged {format_days(entry.days)} days to {phase} on {date} (entry {entry.id})")
-    click.echo(usage_of(engagement, ledger, phase).summary())
-    for lines in session.plugin_manager.hook.engage_after_log(
-        engagement=engagement, entry=entry, ledger=ledger
-    ):
+    with session.after_write(f"entry {entry.id}"):
+        if failure:
+            raise failure
         for line in lines or ():
-            click.echo(line)
+            click.echo(terminal_text(line))
+
+
+def read_record(record: dict[str, object], engagement: Engagement) -> Entry:
+    """A new record as the ledger will read it back."""
+    from engage.ledger_read import KINDS
+
+    entry = KINDS["entry"](record, 0, engagement.hours_per_day)
+    assert isinstance(entry, Entry)
+    return entry
+
+
+def _after_log(session: Session, engagement: Engagement, entry: Entry, ledger: Ledger) -> list[str]:
+    """The phase's usage and what plugins say about a new entry."""
+    lines = [usage_of(engagement, ledger, entry.phase).summary()]
+    hook = session.plugin_manager.hook
+    for said in hook.engage_after_log(engagement=engagement, entry=entry, ledger=ledger):
+        lines.extend(said or ())
+    return lines
 
 
 @click.command()
@@ -245,14 +265,21 @@ def void(session: Session, record_id: str, reason: str) -> None:
     engagement = session.engagement
     ledger = session.ledger()
     record = ledger.find(record_id)
-    if isinstance(record, Void):
-        raise EngageError(f"{record.id} is itself a void; to restore {record.target}, log it again")
-    if ledger.is_void(record.id):
-        raise EngageError(f"{record.id} is already voided (by {ledger.voids[record.id].id})")
-    ledger_file.append(session.ledger_path, [ledger_file.new_record("void", target=record.id, reason=reason)])
-    click.echo(f"Voided {describe_record(record)}")
-    if isinstance(record, Entry) and record.phase in {p.key for p in engagement.phases}:
-        click.echo(usage_of(engagement, session.ledger(), record.phase).summary())
+
+    def still_voidable(current: Ledger) -> None:  # under the lock: two voids of one id cannot both land
+        found = current.find(record.id)
+        if isinstance(found, Void):
+            raise EngageError(f"{found.id} is itself a void; to restore {found.target}, log it again")
+        if current.is_void(found.id):
+            raise EngageError(f"{found.id} is already voided (by {current.voids[found.id].id})")
+
+    still_voidable(ledger)
+    assert not isinstance(record, Void)
+    session.write([ledger_file.new_record("void", target=record.id, reason=reason)], check=still_voidable)
+    click.echo(terminal_text(f"Voided {describe_record(record)}"))
+    with session.after_write(f"the void of {record.id}"):
+        if isinstance(record, Entry) and record.phase in {p.key for p in engagement.phases}:
+            click.echo(usage_of(engagement, session.ledger(), record.phase).summary())
 
 
 def describe_record(record: Entry | StatusChange | MeetingOutcome | Closing) -> str:
@@ -267,7 +294,7 @@ def describe_record(record: Entry | StatusChange | MeetingOutcome | Closing) -> 
 
 
 @click.command(name="import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(allow_dash=True, path_type=Path))  # a folder: Watson's
 @click.option("--allow-duplicates", is_flag=True, help="Import rows identical to entries already logged.")
 @click.option(
     "--from",
@@ -295,9 +322,11 @@ def import_(
     """Import a timesheet CSV with columns date, phase, days (or hours), consultant, note,
     or with --from, another time tracker's file.
 
-    Every row is checked first: one bad row and nothing is written. With
-    --from, items already imported are left out, so importing a file again
-    adds only what is new.
+    Every row is checked first: one bad row and nothing is written. The rows
+    land whole or not at all, even if engage is killed part way: run it again.
+    FILE may be - for standard input. UTF-8, with or without a byte-order mark.
+    With --from, items already imported are left out, so importing a file
+    again adds only what is new.
 
     \b
     Examples:
@@ -311,84 +340,88 @@ def import_(
             raise EngageError(
                 "--map, --consultant and --tz go with --from FORMAT; a CSV timesheet names phases"
             )
-        from engage.importing import guess_format
+        if str(file) != "-":
+            from engage.importing import guess_format
 
-        guess = guess_format(file)
-        if guess:
-            raise EngageError(f"{file} looks like a {guess} file; import it with --from {guess} FILE")
-        records = timesheet_records(engagement, _read_text(file), file, session.today())
-    else:
-        from engage.importing import importer_named, parse_maps, parse_people, plan_import
+            guess = guess_format(file)
+            if guess:
+                raise EngageError(f"{file} looks like a {guess} file; import it with --from {guess} FILE")
+        text = timesheet.read_text(file, _read_bytes(file))
+        records = timesheet_records(engagement, text, file, session.today())
+        import_records(session, records, file, allow_duplicates)
+        return
+    from engage.importing import importer_named, parse_maps, parse_people, plan_import
 
-        importer = importer_named(session.plugin_manager, source_format)
-        mapping, default = parse_maps(engagement, maps), parse_people(engagement, people)
-        plan = plan_import(engagement, importer, file, session.ledger_path, mapping, *default, tz)
-        for where in plan.skipped_empty:
-            click.echo(f"engage: warning: {where}: no time in it; not imported", err=True)
-        if not plan.records:
-            click.echo(f"Nothing new in {file}: its {plan.already} entries are already in the ledger")
-            return
-        records = plan.records
-    # The one write path for every import: duplicates refused, then one append.
-    ledger = session.ledger()
-    if not allow_duplicates:
-        _refuse_duplicates(ledger, records, file)
-    ledger_file.append(session.ledger_path, records)
-    ledger = session.ledger()
-    imported = {r["id"] for r in records}
-    total = sum((e.days for e in ledger.entries() if e.id in imported), start=Fraction(0))
-    click.echo(f"Imported {len(records)} entries, {format_days(total)} days, from {file}")
-    if source_format is not None:
-        already = f"; {plan.already} already imported, left out" if plan.already else ""
-        click.echo(f"That is {plan.hours_text()} as {importer.name} counts them{already}")
-    click.echo(cap_summary(engagement, ledger))
+    importer = importer_named(session.plugin_manager, source_format)
+    mapping, default = parse_maps(engagement, maps), parse_people(engagement, people)
+    plan = plan_import(engagement, importer, file, session.ledger_path, mapping, *default, tz)
+    for where in plan.skipped_empty:
+        click.echo(f"engage: warning: {where}: no time in it; not imported", err=True)
+    if not plan.records:
+        click.echo(f"Nothing new in {file}: its {plan.already} entries are already in the ledger")
+        return
+    import_records(session, plan.records, file, allow_duplicates)
+    already = f"; {plan.already} already imported, left out" if plan.already else ""
+    click.echo(f"That is {plan.hours_text()} as {importer.name} counts them{already}")
 
 
-def _read_text(file: Path) -> str:
+def _read_bytes(file: Path) -> bytes:
+    """A file's bytes, or standard input's for ``-``."""
+    if str(file) == "-":
+        return sys.stdin.buffer.read()
     try:
-        return file.read_bytes().decode("utf-8-sig")
+        return file.read_bytes()
     except FileNotFoundError:
         raise EngageError(f"{file}: no such file; give a CSV timesheet") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EngageError(
-            f"{file}: cannot read as UTF-8 text: {getattr(exc, 'strerror', None) or exc}"
-        ) from None
+    except IsADirectoryError:
+        raise EngageError(f"{file}: is a folder; give a CSV timesheet, or --from FORMAT") from None
+    except OSError as exc:
+        raise EngageError(f"{file}: cannot read: {exc.strerror or exc}") from None
+
+
+def import_records(
+    session: Session, records: list[dict[str, object]], source: Path | str, allow_duplicates: bool
+) -> None:
+    """The one write path for every import: all or none, rows already logged refused under the lock."""
+    engagement = session.engagement
+
+    def no_repeats(current: Ledger) -> None:
+        if not allow_duplicates:
+            _refuse_duplicates(current, records, source)
+
+    no_repeats(session.ledger())  # say so before validating the rest; checked again under the lock
+    session.write(records, check=no_repeats)
+    with session.after_write(f"the import of {len(records)} entries"):
+        ledger = session.ledger()
+        imported = {r["id"] for r in records}
+        total = sum((e.days for e in ledger.entries() if e.id in imported), start=Fraction(0))
+        done = (
+            f"Imported {plural(len(records), 'entry', 'entries')}, {format_days(total)} days, from {source}"
+        )
+        click.echo(terminal_text(done))
+        click.echo(cap_summary(engagement, ledger))
 
 
 def timesheet_records(
     engagement: Engagement, text: str, file: Path, today: dt.date
 ) -> list[dict[str, object]]:
     """Ledger records for every row of a timesheet, or an error naming the first bad row."""
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    headers = [h.strip().lower() for h in reader.fieldnames or []]
-    reader.fieldnames = headers
-    amount_column = "days" if "days" in headers else "hours" if "hours" in headers else None
-    missing = [c for c in ("date", "phase") if c not in headers] + (
-        [] if amount_column else ["days or hours"]
-    )
-    if missing:
-        raise EngageError(
-            f"{file}: missing column(s) {', '.join(missing)}; "
-            "the header row must name date, phase, days (or hours), consultant, note"
+
+    def check_header(headers: list[str]) -> None:
+        missing = [c for c in ("date", "phase") if c not in headers] + (
+            [] if {"days", "hours"} & set(headers) else ["days or hours"]
         )
-    records = []
-    for number, row in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
-        if None in row:
+        if missing:
             raise EngageError(
-                f"{file}: row {number}: more cells than columns; quote notes that hold the delimiter"
+                f"{file}: missing column(s) {', '.join(missing)}; "
+                "the header row must name date, phase, days (or hours), consultant, note"
             )
+
+    _, found = timesheet.rows(text, file, check_header)
+    records = []
+    for number, row in found:
         try:
-            raw = (row.get(amount_column) or "").strip()
-            amount, unit = parse_amount(
-                raw + "h" if amount_column == "hours" and raw and raw[-1].isdigit() else raw
-            )
+            amount, unit = _row_amount(engagement, row)
             phase = check_phase(engagement, (row.get("phase") or "").strip())
             date = parse_date(row.get("date") or "", today)
             consultant = resolve_consultant(engagement, row.get("consultant"))
@@ -401,7 +434,7 @@ def timesheet_records(
                 phase=phase,
                 **entry_fields(amount, unit),
                 consultant=consultant,
-                note=row.get("note") or "",
+                note=timesheet.unguard(row.get("note") or ""),
             )
         )
     if not records:
@@ -409,7 +442,29 @@ def timesheet_records(
     return records
 
 
-def _refuse_duplicates(ledger: Ledger, records: list[dict[str, object]], file: Path) -> None:
+def _row_amount(engagement: Engagement, row: dict[str, str]) -> tuple[Fraction, str]:
+    """A row's days, or hours; given both, they must agree through the schedule's hours per day."""
+    hours_text = (row.get("hours") or "").strip()
+    hours_typed = hours_text + "h" if hours_text[-1:].isdigit() else hours_text
+    hours = parse_amount(hours_typed) if hours_text else None
+    days_text = (row.get("days") or "").strip()
+    if not days_text and hours is None:
+        raise EngageError("no days or hours given")
+    if not days_text:
+        assert hours is not None
+        return hours
+    days = parse_amount(days_text)
+    if hours is not None:
+        as_days = days[0] if days[1] == "days" else days[0] / engagement.hours_per_day
+        if hours[0] / engagement.hours_per_day != as_days:
+            raise EngageError(
+                f"days {days_text} and hours {hours_text} disagree at "
+                f"{engagement.hours_per_day} hours a day; give one of them, or both agreeing"
+            )
+    return days
+
+
+def _refuse_duplicates(ledger: Ledger, records: list[dict[str, object]], file: Path | str) -> None:
     def signature(fields: dict[str, object]) -> tuple[object, ...]:
         return tuple(fields.get(k) for k in ("date", "phase", "days", "hours", "consultant", "note"))
 

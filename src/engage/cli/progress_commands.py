@@ -9,6 +9,7 @@ import click
 
 from engage import ledger as ledger_file
 from engage.errors import EngageError
+from engage.ledger import Ledger
 from engage.model import CLOSE_OUTCOMES, DELIVERABLE_STATUSES, MEETING_OUTCOMES, Deliverable, Meeting
 from engage.parsing import DATE_HELP, parse_date
 from engage.session import Session, pass_session
@@ -40,12 +41,15 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
     today = session.today()
     date = parse_date(day, today)
     _not_ahead(date, today, f"{deliverable.name}: {status}")
-    history = Progress(session.ledger()).history(key)
-    check_status(history, status, date, deliverable.name)
+
+    def in_order(ledger: Ledger) -> None:  # under the ledger's lock: no other status slips in between
+        check_status(Progress(ledger).history(key), status, date, deliverable.name)
+
+    in_order(session.ledger())  # refused before anything is prepared, with the ledger as read
     record = ledger_file.new_record(
         "deliverable", deliverable=key, status=status, date=date.isoformat(), note=note
     )
-    ledger_file.append(session.ledger_path, [record])
+    session.write([record], check=in_order)
     click.echo(f"{deliverable.name}: {status} on {date} (record {record['id']})")
     _say_verdict(session, f"deliverable {key}")
 
@@ -84,7 +88,7 @@ def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, 
             raise EngageError(f"--to {moved} is before the postponement's date {date}; give a later day")
         fields["to"] = moved.isoformat()
     record = ledger_file.new_record("meeting", **fields)
-    ledger_file.append(session.ledger_path, [record])
+    session.write([record])
     moved_text = (
         f", moved to {fields['to']}"
         if "to" in fields
@@ -117,14 +121,17 @@ def close(session: Session, day: str, outcome: str, note: str) -> None:
     today = session.today()
     date = parse_date(day, today)
     _not_ahead(date, today, "close")
-    ledger = session.ledger()
-    closing = ledger.closing()
-    if closing is not None:
-        raise EngageError(
-            f"already closed on {closing.date} (record {closing.id}); void that record first to close again"
-        )
+
+    def open_still(ledger: Ledger) -> None:  # under the lock: two closes cannot both land
+        closing = ledger.closing()
+        if closing is not None:
+            raise EngageError(
+                f"already closed on {closing.date} (record {closing.id}); void that record to close again"
+            )
+
+    open_still(session.ledger())
     record = ledger_file.new_record("close", outcome=outcome.lower(), date=date.isoformat(), note=note)
-    ledger_file.append(session.ledger_path, [record])
+    session.write([record], check=open_still)
     click.echo(f"{session.engagement.title}: {outcome.lower()} on {date} (record {record['id']})")
     _say_verdict(session, "")
 
@@ -149,25 +156,22 @@ def _not_ahead(date: dt.date, today: dt.date, subject: str) -> None:
 
 
 def _say_verdict(session: Session, item: str) -> None:
-    """After a status or a close: the deliverable's state (or the engagement's) as every report gives it."""
-    from engage.session import warn
+    """After a status or a close: the deliverable's state (or the engagement's) as every report gives it.
+
+    The record is written by now: whatever fails here is a warning that says so.
+    """
     from engage.verdict import judge
 
     today = session.today()
-    try:
+    with session.after_write("the record"):
         verdict = judge(session.engagement, session.ledger().until(today), today)
-        verdict.state  # noqa: B018 (worked out now, so a failing plugin is caught here)
-    except Exception as exc:  # the record is written: say so, whatever failed after
-        warn(f"the record is saved; its state could not be worked out: {exc}")
-        return
-    if item.startswith("deliverable "):
-        found = verdict.deliverable(item.split(" ", 1)[1])
-        late = f", {found.days_late} days late on the consultant's side" if found.days_late else ""
-        click.echo(
-            f"Now: {found.state}" + (f" ({found.reason})" if found.reason != found.state else "") + late
-        )
-    else:
-        click.echo(f"Now: {verdict.reason}")
+        if item.startswith("deliverable "):
+            found = verdict.deliverable(item.split(" ", 1)[1])
+            late = f", {found.days_late} days late on the consultant's side" if found.days_late else ""
+            reason = f" ({found.reason})" if found.reason != found.state else ""
+            click.echo(f"Now: {found.state}{reason}{late}")
+        else:
+            click.echo(f"Now: {verdict.reason}")
 
 
 COMMANDS = [deliver, meeting, close]

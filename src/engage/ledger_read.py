@@ -1,0 +1,388 @@
+"""The strict ledger reader: every line parsed on its own, every field checked, damage named by line.
+
+Which fields a record kind has, and what values they may take, is the table
+``KINDS``: one reader per kind. Statuses and outcomes are checked against the
+lists in :mod:`engage.model`, so a status added there is accepted here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from engage import model
+from engage.parsing import MAX_DAYS_PER_ENTRY, MAX_HOURS_PER_ENTRY, MIN_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY
+from engage.records import (
+    Bookkeeping,
+    Closing,
+    Commit,
+    Entry,
+    LedgerProblem,
+    MeetingOutcome,
+    Record,
+    Seal,
+    StatusChange,
+    Void,
+)
+
+# An amount as engage stores it: "1.5", "4", or "4/3" for 1h20m. No sign, exponent, "_" or spaces.
+_AMOUNT_TEXT = re.compile(r"(?:\d{1,4}(?:\.\d{1,6})?|\d{1,6}/\d{1,6})\Z", re.ASCII)
+
+
+@dataclass
+class Reading:
+    """What a ledger file holds: the records that count, the problems, and what a writer must seal."""
+
+    records: list[Record] = field(default_factory=list)
+    problems: list[LedgerProblem] = field(default_factory=list)
+    engagements: set[str] = field(default_factory=set)
+    dead_batches: dict[str, tuple[int, int]] = field(default_factory=dict)  # batch -> (first, last) line
+    torn: list[str] = field(default_factory=list)  # digests of unfinished lines not yet sealed
+    unterminated: bool = False  # the file does not end with a newline
+
+
+def digest(line: bytes) -> str:
+    """How a seal names a damaged line: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(line.rstrip(b"\r")).hexdigest()[:16]
+
+
+def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
+    """Every line of a ledger read on its own; see the module docstring."""
+    reading = Reading(unterminated=bool(raw) and not raw.endswith(b"\n"))
+    good: list[tuple[int, str, Record, dict[str, Any]]] = []
+    damaged: list[tuple[int, str, str]] = []
+    commits: dict[str, int] = {}  # batch -> the count its commit names
+    sealed_batches: set[str] = set()
+    sealed_torn: set[str] = set()
+    batch_sizes: dict[str, int] = {}
+    first_at: dict[str, int] = {}
+    lines, not_utf8 = _lines(raw)
+    last_number = len(lines) if reading.unterminated else 0
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text:
+            continue
+        try:
+            if number in not_utf8:
+                raise ValueError("not UTF-8 text")
+            data = _decode(text)
+            record = KINDS[_kind(data)](data, number, hours_per_day)
+        except RecursionError:
+            damaged.append((number, line, "nested too deeply to be a record"))
+            continue
+        except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
+            damaged.append((number, line, _why(exc)))
+            continue
+        if record.id in first_at:
+            damaged.append((number, line, f"duplicate id {record.id!r}, first at line {first_at[record.id]}"))
+            continue
+        first_at[record.id] = number
+        if isinstance(record, Commit):
+            commits[record.batch] = record.count
+        elif isinstance(record, Seal):
+            sealed_batches.update(record.batches)
+            sealed_torn.update(record.torn)
+        else:
+            batch = data.get("batch")
+            if batch is not None:
+                batch_sizes[batch] = batch_sizes.get(batch, 0) + 1
+            good.append((number, line, record, data))
+    if damaged:
+        chunks = raw.split(b"\n")  # the bytes as they are: a torn line may end mid-character
+        for number, line, reason in damaged:
+            if digest(chunks[number - 1]) in sealed_torn:
+                continue  # an interrupted write, sealed: known, not counted, not reported again
+            if number == last_number:
+                reading.torn.append(digest(chunks[number - 1]))
+            reading.problems.append(LedgerProblem(path, number, line.rstrip("\r"), reason))
+    targets: dict[str, Record] = {}
+    voided: dict[str, Void] = {}
+    voids: list[tuple[Void, str]] = []
+    records = reading.records
+    engagements = reading.engagements
+    for number, line, record, data in good:
+        if batch_sizes:
+            batch = data.get("batch")
+            if batch is not None and commits.get(batch) != batch_sizes[batch]:
+                if batch not in sealed_batches:
+                    first, _ = reading.dead_batches.get(batch, (number, number))
+                    reading.dead_batches[batch] = (first, number)
+                continue
+        engagement = data.get("engagement")
+        if engagement is not None:
+            engagements.add(engagement)
+        if isinstance(record, Void):
+            voids.append((record, line.rstrip("\r")))
+        else:
+            targets[record.id] = record
+        records.append(record)
+    for batch, (first, last) in reading.dead_batches.items():
+        reading.problems.append(
+            LedgerProblem(
+                path,
+                first,
+                "",
+                f"an interrupted write (batch {batch}, no commit record) is not counted; "
+                "it lands whole or not at all: run the import again "
+                "(the next write, or engage repair, seals these lines)",
+                last,
+            )
+        )
+    for void, text in voids:  # after all records: a merged ledger may hold a void before its target
+        problem = _void_problem(void, targets, voided)
+        if problem:
+            reading.problems.append(LedgerProblem(path, void.line, text, problem))
+            reading.records.remove(void)
+        else:
+            voided[void.target] = void
+    reading.problems.sort(key=lambda p: p.line)
+    return reading
+
+
+def _void_problem(void: Void, targets: dict[str, Record], voided: dict[str, Void]) -> str:
+    if void.target == void.id:
+        return "a void cannot void itself"
+    if void.target in voided:
+        return f"{void.target} is already voided by {voided[void.target].id}"
+    if void.target not in targets:
+        return f"voids {void.target!r}, which is no entry, status or outcome in this ledger"
+    return ""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ValueError(f"key {twice!r} given twice")
+    return data
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number engage writes")
+
+
+_decode_text = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant).decode
+
+
+_scan = json.JSONDecoder(parse_constant=_no_constant).scan_once  # type: ignore[attr-defined]
+_LOOSE_KEY_END = re.compile(r'"\s+:')
+
+
+def _lines(raw: bytes) -> tuple[list[str], set[int]]:
+    """The file's lines as text, and the numbers of those that are not UTF-8 (kept, replaced)."""
+    try:
+        return raw.decode("utf-8").split("\n"), set()
+    except UnicodeDecodeError:
+        lines, bad = [], set()
+        for number, chunk in enumerate(raw.split(b"\n"), start=1):
+            try:
+                lines.append(chunk.decode("utf-8"))
+            except UnicodeDecodeError:
+                lines.append(chunk.decode("utf-8", "replace"))
+                bad.add(number)
+        return lines, bad
+
+
+def _decode(text: str) -> Any:
+    """One line as JSON; duplicate keys, NaN and Infinity are damage.
+
+    A line with no more ``":`` than its object has keys cannot repeat a key,
+    so only lines where that count differs (a note holding ``":``, or damage)
+    pay for the slower parse that looks at every key.
+    """
+    try:
+        data, end = _scan(text, 0)
+    except StopIteration:
+        raise ValueError("not a JSON record") from None
+    if end != len(text):
+        raise ValueError("not a complete JSON record, or more than one on the line")
+    if type(data) is dict and text.count('":') == len(data) and not _LOOSE_KEY_END.search(text):
+        return data
+    return _decode_text(text)
+
+
+def _kind(data: Any) -> str:
+    if not isinstance(data, dict):
+        raise TypeError("not a record object")
+    kind = data["kind"]
+    if kind not in KINDS:
+        raise ValueError(f"unknown record kind {kind!r}")
+    for key in ("id", "recorded_at"):
+        if not isinstance(data[key], str) or not data[key]:
+            raise TypeError(f"{key} must be text")
+    for key in ("engagement", "batch"):
+        if key in data and (not isinstance(data[key], str) or not data[key]):
+            raise TypeError(f"{key} must be text")
+    return str(kind)
+
+
+def _text(data: dict[str, Any], key: str, required: bool = False) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise TypeError(f"{key} must be text")
+    if required and not value:
+        raise KeyError(key)
+    return value
+
+
+def _choice(data: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+    value = _text(data, key, required=True)
+    if value not in allowed:
+        raise ValueError(f"{key} {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+@lru_cache(maxsize=8192)
+def _day_text(text: str) -> dt.date:
+    day = dt.date.fromisoformat(text)
+    if not 1970 <= day.year <= 2100 or len(text) != 10:
+        raise ValueError(f"date {text!r} is not a plausible YYYY-MM-DD date")
+    return day
+
+
+def _day(data: dict[str, Any]) -> dt.date:
+    return _day_text(_text(data, "date", required=True))
+
+
+@lru_cache(maxsize=4096)
+def _amount_text(text: str, unit: str) -> Fraction:
+    if not _AMOUNT_TEXT.match(text):
+        raise ValueError(f"{unit} {text!r} is not an amount engage writes (such as 1.5, 4 or 4/3)")
+    value = Fraction(text)
+    low, high = (
+        (MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY)
+        if unit == "days"
+        else (MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)
+    )
+    if not low <= value <= high:
+        raise ValueError(f"{unit} {text!r} is outside {float(low):g} to {high} {unit} for one entry")
+    return value
+
+
+def _amount(value: Any, unit: str) -> Fraction:
+    if type(value) is str:
+        return _amount_text(value, unit)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError(f"{unit} must be a number written as text")
+    return _amount_text(value if isinstance(value, str) else repr(value), unit)
+
+
+@lru_cache(maxsize=4096)
+def _in_days(hours: Fraction, hours_per_day: Fraction) -> Fraction:
+    return hours / hours_per_day
+
+
+def _entry(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Entry:
+    if "hours" in data and "days" in data:
+        raise ValueError("an entry gives days or hours, not both")
+    if "hours" in data:
+        amount, unit = _amount(data["hours"], "hours"), "hours"
+        days = _in_days(amount, hours_per_day)
+    else:
+        amount = days = _amount(data["days"], "days")
+        unit = "days"
+    phase, consultant, note = data.get("phase"), data.get("consultant", ""), data.get("note", "")
+    if type(phase) is not str or type(consultant) is not str or type(note) is not str:  # fast path
+        phase, consultant, note = (
+            _text(data, "phase", required=True),
+            _text(data, "consultant"),
+            _text(data, "note"),
+        )
+    if not phase:
+        raise KeyError("phase")
+    at = data.get("at", "")
+    if type(at) is not str:
+        at = _text(data, "at")
+    return Entry(
+        data["id"], _day(data), phase, amount, unit, days, consultant, note, data["recorded_at"], line, at
+    )
+
+
+def _void(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Void:
+    return Void(
+        data["id"], _text(data, "target", required=True), _text(data, "reason"), data["recorded_at"], line
+    )
+
+
+def _status(data: dict[str, Any], line: int, hours_per_day: Fraction) -> StatusChange:
+    return StatusChange(
+        data["id"],
+        _text(data, "deliverable", required=True),
+        _choice(data, "status", model.DELIVERABLE_STATUSES),
+        _day(data),
+        _text(data, "note"),
+        data["recorded_at"],
+        line,
+    )
+
+
+def _outcome(data: dict[str, Any], line: int, hours_per_day: Fraction) -> MeetingOutcome:
+    to = data.get("to")
+    return MeetingOutcome(
+        data["id"],
+        _text(data, "meeting", required=True),
+        _choice(data, "outcome", model.MEETING_OUTCOMES),
+        _day(data),
+        _text(data, "note"),
+        data["recorded_at"],
+        line,
+        None if to is None else _day_text(_text(data, "to", required=True)),
+    )
+
+
+def _closing(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Closing:
+    return Closing(
+        data["id"],
+        _choice(data, "outcome", model.CLOSE_OUTCOMES),
+        _day(data),
+        _text(data, "note"),
+        data["recorded_at"],
+        line,
+    )
+
+
+def _commit(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Commit:
+    count = data["count"]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 2:
+        raise ValueError("a commit's count must be a whole number of at least 2")
+    return Commit(data["id"], _text(data, "batch", required=True), count, data["recorded_at"], line)
+
+
+def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    values = data.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise TypeError(f"{key} must be a list of text")
+    return tuple(values)
+
+
+def _seal(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Seal:
+    return Seal(data["id"], _strings(data, "batches"), _strings(data, "torn"), data["recorded_at"], line)
+
+
+# One reader per record kind: a new kind is one more row.
+KINDS: dict[str, Callable[[dict[str, Any], int, Fraction], Record | Bookkeeping]] = {
+    "entry": _entry,
+    "void": _void,
+    "deliverable": _status,
+    "meeting": _outcome,
+    "close": _closing,
+    "commit": _commit,
+    "seal": _seal,
+}
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return "not a complete JSON record"
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    return str(exc)

@@ -1,0 +1,163 @@
+"""Writing the ledger: all or nothing, under a lock, with every read-then-write decision inside it.
+
+One record is one line. Several records (an import) are each tagged with a
+``batch`` id, written and fsynced, and then a ``commit`` record naming the
+batch and its size is appended and fsynced. Readers count a batch only once
+its commit is there, so a writer killed part way leaves lines that do not
+count, and the import can simply be run again. The next write, which holds
+the lock and so knows the killed writer is gone, appends a ``seal`` record
+naming the dead batch and any unfinished last line; readers then stop
+reporting them. A write that fails (a full disk) is cut back to where it
+started before the error is reported, so it leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+from engage.errors import EngageError
+from engage.ledger import Ledger, LedgerProblem, new_record
+
+LOCK_TIMEOUT_SECONDS = 15
+_ENGAGEMENT_FIELD = re.compile(rb'"engagement"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def append_batch(
+    path: str | Path,
+    records: list[dict[str, object]],
+    *,
+    engagement: str | None = None,
+    hours_per_day: Fraction = Fraction(8),
+    check: Callable[[Ledger], None] | None = None,
+    force_read: bool = False,
+) -> list[LedgerProblem]:
+    """Append ``records`` whole or not at all; returns what was found interrupted and sealed.
+
+    Under the ledger's lock: refuse a ledger holding another engagement's
+    records, call ``check`` with the ledger as it is (a duplicate check, a
+    void's target) so that no other writer can change it in between, seal
+    what an interrupted writer left, then write. Records are stamped with
+    ``engagement`` when given.
+    """
+    from filelock import FileLock, Timeout  # only writers pay for it
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise EngageError(f"{path}: the ledger's folder does not exist; create it or pass --ledger FILE")
+    if engagement is not None:
+        records = [{**r, "engagement": engagement} for r in records]
+    lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        with lock:
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+            try:
+                return _write_locked(fd, path, records, engagement, hours_per_day, check, force_read)
+            finally:
+                os.close(fd)
+    except Timeout:
+        raise EngageError(
+            f"{path}: another engage process has held the ledger lock for "
+            f"{LOCK_TIMEOUT_SECONDS}s; try again, or remove {path}.lock if no engage is running"
+        ) from None
+    except OSError as exc:
+        raise EngageError(
+            f"{path}: cannot write the ledger: {exc.strerror or exc}; nothing was written"
+        ) from None
+
+
+def seal(path: str | Path, hours_per_day: Fraction = Fraction(8)) -> list[LedgerProblem]:
+    """Seal what interrupted writes left (``engage repair``); returns what was sealed."""
+    path = Path(path)
+    return append_batch(path, [], hours_per_day=hours_per_day, force_read=True)
+
+
+def _write_locked(
+    fd: int,
+    path: Path,
+    records: list[dict[str, object]],
+    engagement: str | None,
+    hours_per_day: Fraction,
+    check: Callable[[Ledger], None] | None,
+    force_read: bool,
+) -> list[LedgerProblem]:
+    raw = _read_all(fd)
+    if engagement is not None:
+        others = {m.decode("utf-8", "replace") for m in _ENGAGEMENT_FIELD.findall(raw)} - {engagement}
+        if others:
+            raise EngageError(
+                f"{path} holds records of engagement {sorted(others)[0]!r}, not of {engagement!r}; "
+                "give each engagement its own ledger (--ledger FILE), nothing written"
+            )
+    needs_reading = check is not None or force_read or _interrupted_at_the_end(raw)
+    before = Ledger.parse(path, raw, hours_per_day) if needs_reading else None
+    if check is not None and before is not None:
+        check(before)
+    lines: list[bytes] = []
+    sealed: list[LedgerProblem] = []
+    if before is not None and (before.dead_batches or before.torn):
+        sealed = [p for p in before.problems if p.last_line or p.line == _last_line(raw)]
+        lines.append(_encode(new_record("seal", batches=sorted(before.dead_batches), torn=list(before.torn))))
+    if len(records) > 1:
+        batch = os.urandom(6).hex()
+        lines.extend(_encode({**r, "batch": batch}) for r in records)
+        commit = [_encode(new_record("commit", batch=batch, count=len(records)))]
+    else:
+        lines.extend(_encode(r) for r in records)
+        commit = []
+    if not lines:
+        return sealed
+    start = len(raw)
+    head = b"\n" if raw and not raw.endswith(b"\n") else b""
+    try:
+        _write(fd, head + b"".join(lines))
+        if commit:
+            _write(fd, commit[0])
+    except OSError:
+        os.ftruncate(fd, start)  # a full disk: take back what got out, so nothing half-lands
+        os.fsync(fd)
+        raise
+    return sealed
+
+
+def _interrupted_at_the_end(raw: bytes) -> bool:
+    """Whether a writer was stopped at the end of the file: only then is there anything to seal.
+
+    Every write seals what it finds, so what an interrupted writer left is
+    always at the end: an unfinished line, or batch records with no commit.
+    """
+    if raw and not raw.endswith(b"\n"):
+        return True
+    last = raw.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    return b'"batch"' in last and b'"commit"' not in last
+
+
+def _last_line(raw: bytes) -> int:
+    return raw.count(b"\n") + 1
+
+
+def _read_all(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)  # writes still go to the end: the file is opened O_APPEND
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _write(fd: int, payload: bytes) -> None:
+    written = os.write(fd, payload)
+    while written < len(payload):  # rare: a short write on a full disk
+        written += os.write(fd, payload[written:])
+    os.fsync(fd)
+
+
+def _encode(record: dict[str, object]) -> bytes:
+    import json
+
+    try:
+        return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:  # lone surrogates from an odd terminal: keep them, escaped
+        return json.dumps(record, ensure_ascii=True).encode("ascii") + b"\n"

@@ -1,0 +1,142 @@
+"""The kinds of record a ledger holds, and the problems a reader reports about its lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import NamedTuple
+
+
+class Entry(NamedTuple):
+    """Time logged against a phase on a date; ``days`` is worked out from hours where needed.
+
+    A NamedTuple rather than a frozen dataclass, unlike the other records:
+    ledgers hold many thousands of entries, and a tuple is built several
+    times faster; it is just as immutable.
+    """
+
+    id: str
+    date: dt.date
+    phase: str
+    amount: Fraction
+    unit: str  # "days" or "hours", as typed
+    days: Fraction
+    consultant: str
+    note: str
+    recorded_at: str
+    line: int = 0
+    at: str = ""  # the location key where the work was done (``log --at``); "" where not said
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape used by ``engage entries --format json`` (``at`` only where said)."""
+        shape: dict[str, object] = {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "phase": self.phase,
+            "days": float(self.days),
+            "consultant": self.consultant,
+            "note": self.note,
+            "recorded_at": self.recorded_at,
+        }
+        if self.at:
+            shape["at"] = self.at
+        return shape
+
+
+@dataclass(frozen=True)
+class Void:
+    """A correction: the record ``target`` no longer counts."""
+
+    id: str
+    target: str
+    reason: str
+    recorded_at: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A deliverable was submitted, returned with comments, or accepted on ``date``."""
+
+    id: str
+    deliverable: str
+    status: str
+    date: dt.date
+    note: str
+    recorded_at: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class MeetingOutcome:
+    """What came of a meeting (held, validated, changes requested, postponed, cancelled)."""
+
+    id: str
+    meeting: str
+    outcome: str
+    date: dt.date
+    note: str
+    recorded_at: str
+    line: int = 0
+    to: dt.date | None = None  # a postponed meeting's new first day, where one was agreed
+
+
+@dataclass(frozen=True)
+class Closing:
+    """The engagement ended on ``date``: completed or terminated. A void reopens it."""
+
+    id: str
+    outcome: str
+    date: dt.date
+    note: str
+    recorded_at: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Commit:
+    """The last line of a multi-record write: the ``count`` records of ``batch`` all landed."""
+
+    id: str
+    batch: str
+    count: int
+    recorded_at: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Seal:
+    """Marks what an interrupted write left behind as known and not counted, so it is not re-reported.
+
+    ``batches`` are batch ids that never got their commit record; ``torn`` are
+    digests of lines a killed writer left unfinished.
+    """
+
+    id: str
+    batches: tuple[str, ...]
+    torn: tuple[str, ...]
+    recorded_at: str
+    line: int = 0
+
+
+Record = Entry | Void | StatusChange | MeetingOutcome | Closing
+Bookkeeping = Commit | Seal
+
+
+@dataclass(frozen=True)
+class LedgerProblem:
+    """Lines that could not be counted; reported to the user, never dropped or rewritten."""
+
+    path: Path
+    line: int
+    content: str
+    reason: str
+    last_line: int = 0  # for a range of lines (an interrupted batch)
+
+    def __str__(self) -> str:
+        if self.last_line:
+            return f"{self.path}:{self.line}-{self.last_line}: {self.reason}"
+        shown = self.content if len(self.content) <= 120 else self.content[:117] + "..."
+        return f"{self.path}:{self.line}: damaged line not counted ({self.reason}): {shown!r}"

@@ -1,0 +1,104 @@
+"""Timesheet CSV read strictly: every row accounted for, or an error naming the row.
+
+Quoting is fixed (``"``, doubled inside a cell) and checked strictly, so an
+unbalanced quote cannot swallow the rows after it into one note: either the
+parser stops on it, or a cell is found to hold a line that looks like a row
+of its own, and the row where the quote opened is named.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from engage.errors import EngageError
+from engage.output import FORMULA_STARTS, GUARD
+
+MAX_CELL_BYTES = 128 * 1024
+_ROW_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*[,;\t]")
+_GUARDED = (*FORMULA_STARTS, GUARD)
+
+
+def read_text(file: Path, data: bytes) -> str:
+    """The file's text: UTF-8 with or without a byte-order mark; any other encoding is an error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise EngageError(f"{file}: is UTF-16 text; save it as UTF-8 CSV (with or without a BOM)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise EngageError(
+            f"{file}: line {line}: byte 0x{data[exc.start]:02x} is not UTF-8; "
+            "save the file as UTF-8 CSV (Excel: 'CSV UTF-8')"
+        ) from None
+
+
+def unguard(cell: str) -> str:
+    """A cell as it was before ``engage.output.csv_cell`` guarded it against spreadsheet formulas."""
+    if cell.startswith(GUARD) and cell[1:2] and cell[1] in _GUARDED:
+        return cell[1:]
+    return cell
+
+
+def rows(
+    text: str, file: Path, check_header: Callable[[list[str]], None]
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header (lower case, checked) and each non-blank row with the line it starts on."""
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL_BYTES)
+    found: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells) or not found:
+                found.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        reason = str(exc)
+        if "field larger" in reason:
+            reason = f"a cell is longer than {MAX_CELL_BYTES // 1024} KB"
+        elif "end of data" in reason or "EOF" in reason:
+            reason = 'a quote (") opened here is never closed; close it, or double it ("") inside a note'
+        else:
+            reason += '; inside a quoted cell write a quote as ""'
+        raise EngageError(f"{file}: row {start}: {reason}") from None
+    finally:
+        csv.field_size_limit(limit)
+    if not found:
+        raise EngageError(
+            f"{file}: empty; the header row must name date, phase, days (or hours), consultant, note"
+        )
+    headers = _header(found[0][1], file)
+    check_header(headers)
+    return headers, [(line, _row(headers, cells, file, line)) for line, cells in found[1:]]
+
+
+def _header(cells: list[str], file: Path) -> list[str]:
+    headers = [cell.strip().lower() for cell in cells]
+    seen: set[str] = set()
+    for name in headers:
+        if name and name in seen:
+            raise EngageError(f"{file}: line 1: column {name!r} appears twice; keep one")
+        seen.add(name)
+    return headers
+
+
+def _row(headers: list[str], cells: list[str], file: Path, line: int) -> dict[str, str]:
+    if len(cells) > len(headers):
+        raise EngageError(f"{file}: row {line}: more cells than columns; quote notes that hold the delimiter")
+    for cell in cells:
+        for offset, inner in enumerate(cell.split("\n")[1:], start=1):
+            # A line inside a cell that starts with a date and has a full row's delimiters is a
+            # row swallowed by an unbalanced quote, not a note that mentions a date.
+            if _ROW_START.match(inner) and sum(inner.count(d) for d in ",;\t") >= len(headers) - 1:
+                raise EngageError(
+                    f"{file}: row {line}: a quote opened in this row runs on over line {line + offset}, "
+                    'which looks like a row of its own; close the quote, or double it ("") inside a note'
+                )
+    return dict(zip(headers, cells, strict=False))

@@ -1,0 +1,143 @@
+"""Honest exit status: checked before writing, exit 0 once written, decisions taken under the lock."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import Seed, invoke
+from engage.ledger import Ledger
+from test_atomic import ENGAGE, engage_env, timesheet
+
+
+def test_unknown_holiday_country_is_refused_before_writing(ijm: Seed) -> None:
+    ijm.rewrite('holidays = "KE"', 'holidays = "ZZ"')
+    result = ijm.run("log", "1", "-p", "prep")
+    assert result.exit_code == 2 and "ZZ" in result.stderr
+    assert not ijm.ledger.exists()
+
+
+def test_bad_budget_setting_is_refused_before_writing(ijm: Seed) -> None:
+    ijm.rewrite("warn_at = 0.8", "warn_at = 7")
+    result = ijm.run("log", "1", "-p", "prep")
+    assert result.exit_code == 2 and "budget.warn_at" in result.stderr
+    assert not ijm.ledger.exists()
+
+
+def write_plugin(folder: Path, name: str, source: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    return folder
+
+
+def test_plugin_failing_in_holidays_is_a_warning_once_the_entry_is_safe(ijm: Seed, tmp_path: Path) -> None:
+    folder = write_plugin(
+        tmp_path / "p",
+        "broken_days",
+        """
+        from engage import hookimpl
+
+        @hookimpl
+        def engage_non_working_days(engagement, start, end):
+            raise RuntimeError("calendar server down")
+        """,
+    )
+    result = invoke(
+        "-s", str(ijm.path), "--plugins-dir", str(folder), "log", "1", "-p", "prep", "-d", "2021-11-16"
+    )
+    assert result.exit_code == 0
+    assert "safely in the ledger" in result.stderr and "plugin 'broken_days'" in result.stderr
+    assert "calendar server down" in result.stderr
+    assert len(Ledger.read(ijm.ledger, 8).entries()) == 1
+
+
+def test_damaged_line_does_not_make_a_written_log_fail(ijm: Seed) -> None:
+    ijm.ledger.write_bytes(
+        b'{"id": "x", "kind": "entry", "recorded_at": "r", "date": "2021-11-16", "phase": "prep", "days": "1e999999"}\n'
+    )
+    result = ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16")
+    assert result.exit_code == 0, result.stderr
+    assert "Preparation: 1.0 of 7 days used" in result.stdout
+    assert f"{ijm.ledger.name}:1: damaged line not counted" in result.stderr
+
+
+def test_plugin_blamed_is_the_one_whose_code_raised(ijm: Seed, tmp_path: Path) -> None:
+    folder = write_plugin(
+        tmp_path / "p",
+        "loose_check",
+        """
+        from engage import hookimpl
+
+        @hookimpl
+        def engage_budget_checks(engagement, ledger, today):
+            raise KeyError("no such thing")
+        """,
+    )
+    result = invoke("-s", str(ijm.path), "--plugins-dir", str(folder), "budget")
+    assert result.exit_code == 2
+    assert "plugin 'loose_check' failed in engage_budget_checks()" in result.stderr
+    assert "'budget'" not in result.stderr
+
+
+def _parallel(commands: list[list[str]]) -> list[subprocess.CompletedProcess[bytes]]:
+    procs = [
+        subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=engage_env())
+        for c in commands
+    ]
+    return [subprocess.CompletedProcess(p.args, p.wait(timeout=120), *p.communicate()) for p in procs]
+
+
+def test_concurrent_imports_of_one_file_land_once(ijm: Seed, tmp_path: Path) -> None:
+    sheet = timesheet(tmp_path / "t.csv", 50)
+    for trial in range(2):
+        done = _parallel([[ENGAGE, "-s", str(ijm.path), "import", str(sheet)] for _ in range(4)])
+        codes = sorted(p.returncode for p in done)
+        assert codes == ([0, 2, 2, 2] if trial == 0 else [2, 2, 2, 2]), [p.stderr for p in done]
+        assert all(b"already in the ledger" in p.stderr for p in done if p.returncode == 2)
+        assert len(Ledger.read(ijm.ledger, 8).entries()) == 50
+
+
+def test_concurrent_voids_of_one_entry_land_once(ijm: Seed) -> None:
+    ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16")
+    [entry] = json.loads(ijm.run("entries", "--format", "json").stdout)
+    done = _parallel([[ENGAGE, "-s", str(ijm.path), "void", entry["id"]] for _ in range(4)])
+    assert sorted(p.returncode for p in done) == [0, 2, 2, 2], [p.stderr for p in done]
+    voids = [json.loads(line) for line in ijm.ledger.read_text().splitlines() if '"void"' in line]
+    assert len(voids) == 1
+    assert Ledger.read(ijm.ledger, 8).problems == []
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from engage.ledger import append_batch, new_record
+    path, who, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    for i in range(count):
+        records = [new_record("entry", date="2021-11-16", phase="prep", days="0.25", consultant=who,
+                              note=f"{who} {i} {part}") for part in range(1 + i % 3)]
+        append_batch(path, records, engagement="ijm-kenya-pap-2021")
+        print(f"{who} {i}", flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("writers", [8])
+def test_eight_writers_times_fifty_all_land_and_count_once(tmp_path: Path, writers: int) -> None:
+    ledger = tmp_path / "shared.ledger.jsonl"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(ledger), f"w{n}", "50"], stdout=subprocess.PIPE)
+        for n in range(writers)
+    ]
+    acknowledged = [line for p in procs for line in p.communicate(timeout=120)[0].decode().splitlines()]
+    assert all(p.returncode == 0 for p in procs)
+    read = Ledger.read(ledger, 8)
+    assert read.problems == []
+    notes = [e.note for e in read.entries()]
+    assert len(notes) == len(set(notes))
+    expected = {f"w{n} {i} {part}" for n in range(writers) for i in range(50) for part in range(1 + i % 3)}
+    assert set(notes) == expected and len(acknowledged) == writers * 50

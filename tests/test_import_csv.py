@@ -1,0 +1,87 @@
+"""CSV import that cannot swallow rows: strict quotes, named rows, agreeing amounts, stdin, encodings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Seed, one_line_error
+
+HEADER = "date,phase,days,consultant,note\n"
+
+
+def notes(seed: Seed) -> list[str]:
+    return [e["note"] for e in json.loads(seed.run("entries", "--format", "json").stdout)]
+
+
+BAD = [
+    (
+        HEADER + '2021-11-16,prep,1,,one\n2021-11-17,prep,1,,"unbalanced\n2021-11-18,prep,1,,three\n'
+        '2021-11-19,prep,1,,four\n2021-11-20,prep,1,,"five"\n',
+        ["row 3", "quote"],
+    ),
+    (HEADER + '2021-11-16,prep,1,,"never closed\n2021-11-17,prep,1,,two\n', ["row 2", "quote"]),
+    (HEADER + '2021-11-16,prep,1,,"closed" then text\n', ["row 2"]),
+    ("date,phase,days,days,note\n2021-11-16,prep,1,2,x\n", ["'days' appears twice"]),
+    ("date,phase,days,hours,note\n2021-11-16,prep,1,4,x\n", ["row 2", "disagree"]),
+    (HEADER + "2021-11-16,prep,1,," + "x" * 200_000 + "\n", ["row 2", "128 KB"]),
+    (HEADER + "2021-11-16,prep,0.0000001,,x\n", ["row 2", "less than a minute"]),
+]
+
+
+@pytest.mark.parametrize(("text", "fragments"), BAD)
+def test_bad_timesheet_names_the_row_and_writes_nothing(
+    ijm: Seed, tmp_path: Path, text: str, fragments
+) -> None:
+    sheet = tmp_path / "t.csv"
+    sheet.write_text(text, encoding="utf-8")
+    one_line_error(ijm.run("import", str(sheet)), "t.csv", *fragments)
+    assert not ijm.ledger.exists()
+
+
+def test_days_and_hours_that_agree_are_taken(ijm: Seed, tmp_path: Path) -> None:
+    sheet = tmp_path / "t.csv"
+    sheet.write_text("date,phase,days,hours,note\n2021-11-16,prep,0.5,4,x\n", encoding="utf-8")
+    assert ijm.run("import", str(sheet)).exit_code == 0
+    assert json.loads(ijm.run("entries", "--format", "json").stdout)[0]["days"] == 0.5
+
+
+def test_stdin_and_a_byte_order_mark(ijm: Seed) -> None:
+    text = "\ufeff" + HEADER + "2021-11-16,prep,1,,from stdin\n"
+    result = ijm.run("import", "-", input=text)
+    assert result.exit_code == 0, result.stderr
+    assert notes(ijm) == ["from stdin"]
+
+
+@pytest.mark.parametrize(
+    ("data", "fragments"),
+    [
+        ((HEADER + "2021-11-16,prep,1,,café\n").encode("latin-1"), ["line 2", "not UTF-8"]),
+        ((HEADER + "2021-11-16,prep,1,,x\n").encode("utf-16"), ["UTF-16"]),
+    ],
+)
+def test_other_encodings_get_a_clear_error(ijm: Seed, tmp_path: Path, data: bytes, fragments) -> None:
+    sheet = tmp_path / "t.csv"
+    sheet.write_bytes(data)
+    one_line_error(ijm.run("import", str(sheet)), *fragments)
+    assert not ijm.ledger.exists()
+
+
+def test_multi_line_notes_and_quotes_survive_export_and_import(
+    ijm: Seed, defenders: Seed, tmp_path: Path
+) -> None:
+    hostile = ["two\nlines", 'say "hi"', "=SUM(A1)", "'=quoted", "-0.75", "semi;colon, comma", "\x1b[2J"]
+    for note in hostile:
+        ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "--note", note)
+    exported = ijm.run("entries", "--format", "csv").stdout
+    other = tmp_path / "other"
+    other.mkdir()
+    from conftest import copy_seed
+
+    target = copy_seed("ijm", other)
+    sheet = tmp_path / "round.csv"
+    sheet.write_text(exported, encoding="utf-8", newline="")
+    assert target.run("import", str(sheet)).exit_code == 0
+    assert notes(target) == hostile

@@ -1,0 +1,132 @@
+"""Properties checked with hypothesis: records round-trip, schedules export faithful ICS, notes survive.
+
+Example counts are kept small so the suite stays fast; HYPOTHESIS_PROFILE=thorough runs more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from fractions import Fraction
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from conftest import copy_seed, invoke
+from engage.ledger import Ledger, append_batch, new_record
+from engage.model import DELIVERABLE_STATUSES
+
+settings.register_profile("quick", max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+settings.register_profile(
+    "thorough", max_examples=300, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+notes = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60)  # any text a person can type
+days = st.sampled_from(["0.25", "0.5", "1", "1.5", "2", "7", "31"])
+dates = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31))
+log = st.builds(lambda d, a, n: ("log", [(d, a, n)]), dates, days, notes)
+imports = st.lists(st.tuples(dates, days, notes), min_size=2, max_size=5).map(lambda rows: ("import", rows))
+voids = st.integers(min_value=0, max_value=50).map(lambda n: ("void", n))
+delivers = st.tuples(
+    st.sampled_from(["inception", "draft"]), st.sampled_from(DELIVERABLE_STATUSES), dates
+).map(lambda t: ("deliver", t))
+
+
+@given(st.lists(st.one_of(log, imports, voids, delivers), max_size=12))
+def test_any_sequence_of_records_round_trips(operations: list) -> None:
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / "l.jsonl"
+        expected: dict[str, tuple] = {}
+        statuses: list[tuple] = []
+        for kind, what in operations:
+            if kind in ("log", "import"):
+                records = [
+                    new_record("entry", date=d.isoformat(), phase="prep", days=a, consultant="c", note=n)
+                    for d, a, n in what
+                ]
+                append_batch(path, records, engagement="e")
+                expected.update(
+                    {r["id"]: (d, Fraction(a), n) for r, (d, a, n) in zip(records, what, strict=True)}
+                )
+            elif kind == "void" and expected:
+                target = sorted(expected)[what % len(expected)]
+                append_batch(path, [new_record("void", target=target, reason="")], engagement="e")
+                del expected[target]
+            elif kind == "deliver":
+                key, status, day = what
+                append_batch(
+                    path,
+                    [
+                        new_record(
+                            "deliverable", deliverable=key, status=status, date=day.isoformat(), note=""
+                        )
+                    ],
+                    engagement="e",
+                )
+                statuses.append((key, status, day))
+        read = Ledger.read(path, Fraction(8))
+        assert read.problems == []
+        assert {e.id: (e.date, e.days, e.note) for e in read.entries()} == expected
+        assert [(c.deliverable, c.status, c.date) for c in read.status_changes()] == statuses
+
+
+@st.composite
+def schedules(draw: st.DrawFn) -> tuple[str, int]:
+    start = draw(dates)
+    budgets = draw(st.lists(st.integers(1, 15), min_size=1, max_size=4))
+    lines = [
+        'id = "prop"', 'title = "Property"', 'client = "C"', 'timezone = "Africa/Nairobi"',
+        f"start = {start.isoformat()}", f"max_days = {sum(budgets)}",
+        'working_days = ["mon", "tue", "wed", "thu", "fri"]', 'consultants = ["A"]',
+        "[supervisor]", 'name = "S"', 'email = "s@example.org"',
+    ]  # fmt: skip
+    for n, budget in enumerate(budgets):
+        lines += ["[[phases]]", f'key = "p{n}"', f'name = "Phase {n}"', f"days = {budget}"]
+    for n in range(len(budgets)):
+        fixed = draw(st.one_of(st.none(), dates))
+        due = f'"end of phase p{n}"' if fixed is None else fixed.isoformat()
+        lines += ["[[deliverables]]", f'key = "d{n}"', f'name = "D{n}"', f'phase = "p{n}"', f"due = {due}"]
+    return "\n".join(lines) + "\n", len(budgets)
+
+
+@given(schedules())
+def test_any_accepted_schedule_exports_an_ics_with_the_same_dates(schedule: tuple[str, int]) -> None:
+    text, _ = schedule
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / "s.toml"
+        path.write_text(text, encoding="utf-8")
+        shown = invoke("-s", str(path), "show", "--format", "json")
+        if shown.exit_code != 0:  # refused schedules are another test's business
+            return
+        due = {d["key"]: dt.date.fromisoformat(d["due"]) for d in json.loads(shown.stdout)["deliverables"]}
+        exported = invoke("-s", str(path), "calendar")
+        assert exported.exit_code == 0, exported.stderr
+        calendar = Calendar.from_ical(exported.stdout_bytes)
+        found = {
+            str(e["UID"]).split(".")[1]: e.decoded("DTSTART")
+            for e in calendar.walk("VEVENT")
+            if str(e["UID"]).startswith("deliverable.")
+        }
+        assert found == due
+
+
+@given(notes)
+def test_any_note_survives_ledger_json_csv_and_import(note: str) -> None:
+    with TemporaryDirectory() as folder:
+        source = copy_seed("ijm", Path(folder))
+        assert source.run("log", "1", "-p", "prep", "-d", "2021-11-16", "--note", note).exit_code == 0
+        [entry] = json.loads(source.run("entries", "--format", "json").stdout)
+        assert entry["note"] == note
+        exported = source.run("entries", "--format", "csv").stdout
+        (Path(folder) / "other").mkdir()
+        target = copy_seed("ijm", Path(folder) / "other")
+        sheet = Path(folder) / "sheet.csv"
+        sheet.write_text(exported, encoding="utf-8", newline="")
+        imported = target.run("import", str(sheet))
+        assert imported.exit_code == 0, imported.stderr
+        assert [e["note"] for e in json.loads(target.run("entries", "--format", "json").stdout)] == [note]
