@@ -212,3 +212,17 @@ def test_the_undp_team_schedule_end_to_end(undp: Seed) -> None:
     team = {row["key"]: row for row in status[0]["team"]}
     assert (team["lead"]["used"], team["lead"]["this_week"], team["lead"]["remaining"]) == (1, 1, 24)
     assert (team["national"]["used"], team["field1"]["used"], team["field2"]["used"]) == (1, 1, 0)
+
+
+def test_a_phase_window_that_leaves_the_period_is_a_finding(tmp_path: Path) -> None:
+    path = schedule(
+        tmp_path, PLACES + INTERMITTENT, top="period = { start = 2022-03-07, end = 2022-04-15 }", cap=10
+    )
+    found = [f["message"] for f in findings(path, "2022-03-07") if f["code"] == "window-outside-period"]
+    assert found == [
+        "Work: its window 2022-03-07 – 2022-04-29 leaves the contract period (2022-03-07 – 2022-04-15)"
+    ]
+    inside = schedule(
+        tmp_path, PLACES + INTERMITTENT, top="period = { start = 2022-03-01, end = 2022-04-29 }", cap=10
+    )
+    assert "window-outside-period" not in {f["code"] for f in findings(inside, "2022-03-07")}

@@ -122,6 +122,11 @@ def test_one_consultant_over_their_share_inside_a_phase_within_budget(tmp_path: 
     assert team["enum2"]["this_week"] == 1  # 2022-W11 holds only the Monday's day
     assert (team["lead"]["budget"], team["lead"]["used"], team["lead"]["remaining"]) == (20, 1, 19)
     assert team["lead"]["role"] == "Lead consultant" and team["enum1"]["used"] == 0
+    assert team["enum2"]["phases"] == [{"phase": "field", "share": 5, "used": 6}]
+    assert team["lead"]["phases"] == [
+        {"phase": "field", "share": 5, "used": 1},
+        {"phase": "report", "share": 15, "used": 0},
+    ]
 
 
 def test_a_consultant_over_their_own_cap(tmp_path: Path) -> None:

@@ -113,6 +113,17 @@ def period_holds_the_days(engagement: Engagement, ledger: Ledger, today: dt.date
             f"{format_days(days)} days logged outside the contract period ({first} – {last}): {shown}",
             date=outside[0],
         )
+    for phase in engagement.phases:
+        window = timeline.window(phase.key)
+        if window.start < first or window.end > last:
+            yield Finding(
+                "warning",
+                "window-outside-period",
+                f"{phase.name}: its window {window.start} – {window.end} leaves the contract period "
+                f"({first} – {last})",
+                phase=phase.key,
+                date=window.start,
+            )
     if not engagement.intermittent or verdict.closing is not None:
         return
     start = max(first, verdict.until + dt.timedelta(days=1))

@@ -131,6 +131,11 @@ def as_json(report: Report) -> dict[str, object]:
                 "this_week": c.this_week,
                 "remaining": c.remaining,
                 "named": c.named,
+                "phases": [
+                    {"phase": part.phase, "share": part.share, "used": part.used}
+                    for part in c.phases
+                    if part.share is not None or part.used
+                ],
             }
             for c in report.team
         ],
