@@ -226,3 +226,16 @@ def test_a_phase_window_that_leaves_the_period_is_a_finding(tmp_path: Path) -> N
         tmp_path, PLACES + INTERMITTENT, top="period = { start = 2022-03-01, end = 2022-04-29 }", cap=10
     )
     assert "window-outside-period" not in {f["code"] for f in findings(inside, "2022-03-07")}
+
+
+def test_a_place_key_is_forgiving_and_its_bad_holidays_are_named(tmp_path: Path) -> None:
+    path = schedule(tmp_path, PHASES)
+    logged = run(path, "log", "1", "-p", "mission", "-d", "2022-03-11", "-c", "LEAD", "--at", " Home ")
+    assert logged.exit_code == 0 and "not a working day" not in logged.stdout
+    assert json.loads(path.with_name("places.ledger.jsonl").read_text().splitlines()[-1])["at"] == "home"
+    twice = schedule(
+        tmp_path, PHASES.replace('name = "Home"', 'name = "Home"\nholidays = ["CH-GE", "ch-ge"]')
+    )
+    one_line_error(run(twice, "show"), "locations.home.holidays[1]", "listed twice")
+    unknown = schedule(tmp_path, PHASES.replace('name = "Home"', 'name = "Home"\nholidays = "CH-XX"'))
+    one_line_error(run(unknown, "show"), "locations.home.holidays = 'CH-XX'", "no such subdivision", "GE")

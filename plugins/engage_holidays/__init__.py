@@ -32,8 +32,10 @@ def engage_non_working_days(
         except EngageError as exc:  # name the schedule and the line of the setting
             from engage.schedule import where_in
 
-            if place.key:
+            if place.key:  # name the location's setting, not the engagement's
                 key = f"locations.{place.key}.holidays"
+                detail = exc.message.split(": ", 1)[-1]
+                raise EngageError(f"{where_in(engagement.source, key)}{key} = {region!r}: {detail}") from None
             else:
                 key = "holidays_subdivision" if exc.message.startswith("holidays_subdivision") else "holidays"
             raise EngageError(where_in(engagement.source, key) + exc.message) from None

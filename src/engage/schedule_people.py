@@ -28,6 +28,8 @@ def holiday_regions(r: Reader, value: object, where: str, subdivision: object = 
                 at,
                 f"must be a country code such as 'KE' or 'CH-GE' (with a subdivision), got {show(code)}",
             )
+        if code.strip().upper() in regions:
+            r.fail(at, f"{code!r} is listed twice")
         regions.append(code.strip().upper())
     if subdivision is not None:
         if not (isinstance(subdivision, str) and subdivision.strip()):

@@ -46,6 +46,7 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
 
 def check_place(engagement: Engagement, key: str | None) -> str:
     """The location key given to ``--at``, or an error listing the locations there are."""
+    key = (key or "").strip().lower()
     if not key:
         return ""
     if key not in engagement.locations:
