@@ -274,3 +274,22 @@ def test_budget_shows_the_team(tmp_path: Path) -> None:
     out = run(path, "budget", "--as-of", "2022-03-14").stdout
     lead = next(line for line in out.splitlines() if line.startswith("lead "))
     assert lead.split() == ["lead", "Lead", "consultant", "20", "1.0", "19.0"]
+
+
+def test_deliverable_cannot_fit_counts_each_consultants_share_left(tmp_path: Path) -> None:
+    deliverable = (
+        '\n[[deliverables]]\nkey = "data"\nname = "Clean data set"\nphase = "field"\ndue = 2022-03-11\n'
+    )
+    path = team_schedule(tmp_path, FIELD + deliverable)
+    for key in FIVE:  # everyone's first day, on Monday
+        run(path, "log", "1", "-p", "field", "-d", "2022-03-07", "-c", key)
+    # Tuesday to Friday: 4 working days, 4 days left each: it fits (the phase's 20 days left would not).
+    assert "deliverable-cannot-fit" not in codes(path, "--as-of", "2022-03-08")
+    # Wednesday to Friday: 3 working days for enum3's 4 days left; the others caught up on Tuesday.
+    for key in ("lead", "enum1", "enum2", "enum4"):
+        run(path, "log", "1", "-p", "field", "-d", "2022-03-08", "-c", key)
+    result = run(path, "budget", "--as-of", "2022-03-09", "--format", "json")
+    cannot = [f["message"] for f in json.loads(result.stdout) if f["code"] == "deliverable-cannot-fit"]
+    assert cannot == [
+        "Clean data set: 4.0 days of field work left by enum3 but only 3 working days until it is due on 2022-03-11"
+    ]
