@@ -196,6 +196,8 @@ def test_the_undp_team_schedule_end_to_end(undp: Seed) -> None:
         "field2": 8,
     }
     assert shown["period"] == {"start": "2017-06-01", "end": "2017-07-31"} and shown["intermittent"]
+    assert shown["working_days"] == ["sun", "mon", "tue", "wed", "thu"]  # as the Dhaka week runs
+    assert shown["locations"]["home"]["holidays"] == ["CH-GE"]
     assert [c["receives"] for c in shown["contacts"]] == [["calendar", "status"], ["status"]]
     friday = undp.run("log", "1", "-p", "mission", "-d", "2017-06-16", "-c", "national")
     assert "2017-06-16 is a Friday, not a working day in Dhaka mission" in friday.stdout

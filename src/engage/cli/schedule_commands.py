@@ -117,12 +117,12 @@ def engagement_dict(verdict: Verdict) -> dict[str, object]:
             for c in engagement.team
         ],
         "holiday_regions": list(engagement.holiday_regions),
-        "working_days": [WEEKDAYS[d - 1] for d in engagement.working_days],
+        "working_days": week_names(engagement.working_days),
         "locations": {
             key: {
                 "name": place.name,
                 "timezone": place.timezone,
-                "working_days": [WEEKDAYS[d - 1] for d in place.working_days],
+                "working_days": week_names(place.working_days),
                 "holidays": list(place.holidays),
             }
             for key, place in engagement.locations.items()
@@ -196,6 +196,13 @@ def engagement_dict(verdict: Verdict) -> dict[str, object]:
     }
 
 
+def week_names(days: tuple[int, ...]) -> list[str]:
+    """Working weekdays as the week runs: ['sun', 'mon', 'tue', 'wed', 'thu'] for a Dhaka week."""
+    first = next((d for d in days if (d - 2) % 7 + 1 not in days), days[0] if days else 1)
+    ordered = sorted(days, key=lambda d: (d - first) % 7)
+    return [WEEKDAYS[d - 1] for d in ordered]
+
+
 def _consultants(engagement: Engagement) -> str:
     if len(engagement.team) > 1 or any(c.role or c.days for c in engagement.team):
         return f"{len(engagement.team)}: {', '.join(c.key for c in engagement.team)} (see Team)"
@@ -226,7 +233,7 @@ def team_lines(engagement: Engagement) -> list[str]:
                 p.key or "(engagement)",
                 p.name,
                 p.timezone,
-                " ".join(WEEKDAYS[d - 1] for d in p.working_days),
+                " ".join(week_names(p.working_days)),
                 ", ".join(p.holidays) or "none",
             )
             for p in places
