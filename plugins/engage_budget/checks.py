@@ -212,8 +212,12 @@ def work_on_the_right_days(engagement: Engagement, ledger: Ledger) -> Iterator[F
     first, last = timeline.start, timeline.end
     off_days: dict[tuple[str, dt.date, str], Fraction] = {}
     outside: dict[str, dict[dt.date, Fraction]] = defaultdict(dict)  # "" for the engagement
+    unknown: set[tuple[str, dt.date]] = set()
     for (place, phase, day), days in sorted(_placed_days(engagement, ledger).items(), key=lambda i: i[0][2]):
         if phase not in windows:
+            if (phase, day) in unknown:  # the same day's entries, worked in another place
+                continue
+            unknown.add((phase, day))
             for entry in (e for e in ledger.entries() if e.phase == phase and e.date == day):
                 yield Finding(
                     "warning",
