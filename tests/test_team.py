@@ -257,6 +257,7 @@ def test_by_consultant_across_two_engagements_that_share_a_consultant(
         str(ijm.path),
     ).stdout
     assert "Amina Otieno (Lead consultant): 2.5 days this week" in plain
+    assert "- 2021-12-02 Draft Strategic Plan (ijm-kenya-pap-2021)" in plain  # owed, soonest first
     one_line_error(invoke("status", "--by", "consultant", "--format", "html", str(path)), "--by consultant")
 
 

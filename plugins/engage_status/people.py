@@ -45,8 +45,9 @@ def by_consultant(reports: Sequence[Report]) -> dict[str, list[Stint]]:
     return people
 
 
-def sections(reports: Sequence[Report]) -> list[Section]:
-    """One table per consultant: each engagement's week, days used and left, and what they owe."""
+def sections(reports: Sequence[Report], *, listed: bool = True) -> list[Section]:
+    """One table per consultant: each engagement's week, days used and left, and what they owe
+    (``listed``: named in the table; otherwise counted there and listed under it, see ``owed_lines``)."""
     found = []
     for stints in by_consultant(reports).values():
         first = stints[0].person
@@ -58,18 +59,37 @@ def sections(reports: Sequence[Report]) -> list[Section]:
                 format_days(s.person.this_week),
                 format_days(s.person.used),
                 format_days(s.person.remaining) if s.person.remaining is not None else "",
-                "; ".join(f"{d.name} {_due(d)}" for d in s.owed) or "nothing",
+                ("; ".join(f"{d.name} {_due(d)}" for d in s.owed) if listed else len(s.owed)) or "nothing",
             )
             for s in stints
         )
         found.append(
             Section(
                 f"{first.label}: {format_days(week)} days this week",
-                ("engagement", "as", "this week", "used", "left", "owes in the next two weeks"),
+                (
+                    "engagement",
+                    "as",
+                    "this week",
+                    "used",
+                    "left",
+                    "owes in the next two weeks" if listed else "owes",
+                ),
                 rows,
             )
         )
     return found
+
+
+def owed_lines(stints: Sequence[Stint]) -> list[str]:
+    """What one consultant owes in the next two weeks, soonest first, a line each."""
+    owed = sorted(
+        ((d.deadline, d, s.report.engagement.id) for s in stints for d in s.owed if d.deadline is not None),
+        key=lambda item: (item[0], item[2], item[1].name),
+    )
+    return [
+        f"- {day} {d.name} ({ident})" + (f", {d.days_late} days late" if d.days_late else "")
+        for day, d, ident in owed
+    ]
 
 
 def _due(d: DeliverableVerdict) -> str:
@@ -104,15 +124,19 @@ def render(reports: Sequence[Report], fmt: str) -> str:
                 for stints in by_consultant(reports).values()
             ]
         )
-    tables = sections(reports)
     if fmt == "csv":
+        tables = sections(reports)
         out = []
         for item in tables:
             out.append(csv_text(["consultant", *item.headers], [[item.title, *row] for row in item.rows]))
         return "".join(out)
     style = "github" if fmt == "github" else "simple"
     lines: list[str] = []
-    for item in tables:
+    counted = sections(reports, listed=False)
+    for item, stints in zip(counted, by_consultant(reports).values(), strict=True):
         lines += [f"## {item.title}" if style == "github" else item.title, ""]
         lines += [table(item.headers, item.rows, style), ""]
+        owed = owed_lines(stints)
+        if owed:
+            lines += ["Owes in the next two weeks:", *owed, ""]
     return "\n".join(lines).rstrip() + "\n" if lines else "No consultants in these engagements.\n"
