@@ -291,11 +291,13 @@ def burn_rate(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterato
             continue
         since = max(window.start, today - BURN_WINDOW + dt.timedelta(days=1))
         recent = ledger.days_used(phase=usage.phase.key, start=since, end=today)
-        elapsed = len(timeline.working_days(since, today))
+        place = usage.phase.location or ""
+        elapsed = len(timeline.working_days(since, today, place))
         if recent <= 0 or elapsed == 0:
             continue
         pace = recent / elapsed
-        runs_out = timeline.add_working_days(today + dt.timedelta(days=1), math.ceil(usage.left / pace))
+        days_left = math.ceil(usage.left / pace)
+        runs_out = timeline.add_working_days(today + dt.timedelta(days=1), days_left, place)
         if runs_out < window.end:
             yield Finding(
                 "warning",

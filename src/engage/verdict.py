@@ -142,7 +142,7 @@ class Verdict:
         found = []
         for usage in phase_usage(self.engagement, self.ledger, until=self.as_of):
             phase, window = usage.phase, self.timeline.window(usage.phase.key)
-            state, reason = self._phase_state(window, usage.used, phase.days)
+            state, reason = self._phase_state(window, usage.used, phase.days, phase.location or "")
             found.append(PhaseVerdict(phase.key, phase.name, phase.days, usage.used, window, state, reason))
         return tuple(found)
 
@@ -242,9 +242,11 @@ class Verdict:
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
         return STATE_ORDER[worst], reasons[0] + more
 
-    def _phase_state(self, window: Window, used: Fraction, budget: Fraction) -> tuple[str, str]:
+    def _phase_state(
+        self, window: Window, used: Fraction, budget: Fraction, place: str = ""
+    ) -> tuple[str, str]:
         percent = float(used / budget * 100)
-        working = self.timeline.working_days(window.start, window.end)
+        working = self.timeline.working_days(window.start, window.end, place)  # at the phase's place
         done = [day for day in working if day <= self.until]
         elapsed = (
             100.0 * len(done) / len(working) if working else (100.0 if self.until >= window.end else 0.0)
