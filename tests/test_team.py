@@ -294,3 +294,15 @@ def test_deliverable_cannot_fit_counts_each_consultants_share_left(tmp_path: Pat
     assert cannot == [
         "Clean data set: 4.0 days of field work left by enum3 but only 3 working days until it is due on 2022-03-11"
     ]
+
+
+def test_a_schedule_naming_nobody_shows_who_logged(ijm: Seed) -> None:
+    def team() -> list[tuple[str, object, object]]:
+        out = ijm.run("status", "-w", "2021-W47", "--as-of", "2021-11-26", "--format", "json").stdout
+        return [(row["key"], row["budget"], row["used"]) for row in json.loads(out)[0]["team"]]
+
+    assert team() == [("consultant", 20, 0)]  # nothing logged: the ToR's one consultant, the whole cap
+    ijm.run("log", "1", "-p", "prep", "-d", "2021-11-22")  # as conftest's "Test Consultant"
+    assert team() == [("Test Consultant", 20, 1)]
+    ijm.run("log", "0.5", "-p", "prep", "-d", "2021-11-23", "-c", "Second Person")
+    assert team() == [("Test Consultant", None, 1), ("Second Person", None, 0.5)]  # whose cap? not said
