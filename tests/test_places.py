@@ -241,3 +241,19 @@ def test_a_place_key_is_forgiving_and_its_bad_holidays_are_named(tmp_path: Path)
     one_line_error(run(twice, "show"), "locations.home.holidays[1]", "listed twice")
     unknown = schedule(tmp_path, PHASES.replace('name = "Home"', 'name = "Home"\nholidays = "CH-XX"'))
     one_line_error(run(unknown, "show"), "locations.home.holidays = 'CH-XX'", "no such subdivision", "GE")
+
+
+def test_a_timesheet_may_say_where_each_row_was_worked(tmp_path: Path) -> None:
+    path = schedule(tmp_path, PHASES)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "date,phase,days,consultant,at,note\n"
+        "2022-03-11,mission,1,lead,home,from home\n"
+        "2022-03-11,mission,1,local,,in Dhaka\n",
+        encoding="utf-8",
+    )
+    assert run(path, "import", str(sheet)).exit_code == 0
+    weekend = [f["message"] for f in findings(path, "2022-03-18") if f["code"] == "work-on-weekend"]
+    assert weekend == ["1.0 days logged on Friday 2022-03-11, a weekend in Dhaka mission"]  # local's only
+    sheet.write_text("date,phase,days,consultant,at\n2022-03-14,mission,1,lead,moon\n", encoding="utf-8")
+    one_line_error(run(path, "import", str(sheet)), "row 2", "unknown location 'moon'")

@@ -51,7 +51,7 @@ def check_place(engagement: Engagement, key: str | None) -> str:
         return ""
     if key not in engagement.locations:
         known = ", ".join(engagement.locations) or "none (the schedule has no [locations] tables)"
-        raise EngageError(f"unknown location {key!r} for --at; locations of {engagement.id}: {known}")
+        raise EngageError(f"unknown location {key!r}; locations of {engagement.id}: {known}")
     return key
 
 

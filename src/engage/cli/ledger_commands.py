@@ -366,6 +366,7 @@ def timesheet_records(
             phase = check_phase(engagement, (row.get("phase") or "").strip())
             date = parse_date(row.get("date") or "", today)
             consultant = resolve_consultant(engagement, row.get("consultant"))
+            place = check_place(engagement, row.get("at"))  # an optional column, as log --at
         except EngageError as exc:
             raise EngageError(f"{file}: row {number}: {exc.message}") from None
         records.append(
@@ -376,6 +377,7 @@ def timesheet_records(
                 **entry_fields(amount, unit),
                 consultant=consultant,
                 note=timesheet.unguard(row.get("note") or ""),
+                **({"at": place} if place else {}),
             )
         )
     if not records:
