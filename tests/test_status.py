@@ -326,7 +326,7 @@ def test_workbook_sheets_agree_with_json(tmp_path: Path, ijm: Seed, defenders: S
     result = invoke("status", "--week", "2021-W47", "--format", "xlsx", "-o", str(target), str(tmp_path))
     assert result.exit_code == 0, result.stderr
     book = load_workbook(target)
-    assert book.sheetnames[:5] == ["Portfolio", "Phases", "Deliverables", "Meetings", "Entries this week"]
+    assert book.sheetnames[:6] == ["Portfolio", "Phases", "Team", "Deliverables", "Meetings", "Entries this week"]
     assert "Findings" in book.sheetnames  # the budget plugin's section, a sheet of its own
     for sheet in book:
         assert sheet.freeze_panes == "A2"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ WEEK = "2021-W47"
 
 def _logged(seed: Seed) -> Seed:
     """A seed with a week of work, a long note, a submitted and returned deliverable."""
-    phase = {"ijm": "prep", "defenders": "desk", "geo": "draft"}[seed.name]
+    shown = json.loads(seed.run("show", "--format", "json").stdout)
+    phase = shown["phases"][0]["key"]
+    who = ["-c", shown["team"][0]["key"]] if shown.get("team") else []
     for day, note in (("2021-11-22", "desk review of the ToR, the 2019 strategy and the donor reports"),
                       ("2021-11-23", "calls")):
-        assert seed.run("log", "4h", "-p", phase, "-d", day, "-n", note).exit_code == 0
+        assert seed.run("log", "4h", "-p", phase, "-d", day, "-n", note, *who).exit_code == 0
     return seed
 
 

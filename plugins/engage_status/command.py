@@ -25,6 +25,13 @@ FORMATS = ["plain", "markdown", "github", "html", "csv", "json", "xlsx"]
     help="github is markdown; csv is one tidy table (a row per engagement and phase); xlsx needs -o.",
 )
 @click.option("-o", "--output", metavar="FILE", help="Write the report here instead of standard output.")
+@click.option(
+    "--by",
+    type=click.Choice(["engagement", "consultant"]),
+    default="engagement",
+    show_default=True,
+    help="consultant: each consultant's week across the engagements they appear in.",
+)
 @pass_session
 def status(
     session: Session,
@@ -33,6 +40,7 @@ def status(
     as_of: str | None,
     fmt: str,
     output: str | None,
+    by: str,
 ) -> None:
     """Weekly status: phases, deliverables, what is coming, the week's time.
 
@@ -44,6 +52,7 @@ def status(
     Examples:
       engage status --week 2021-W47
       engage status --week 2021-W47 --format html -o status.html schedules/
+      engage status --by consultant schedules/
     """
     from dataclasses import replace
     from pathlib import Path
@@ -54,6 +63,8 @@ def status(
     fmt = fmt.lower()
     if fmt == "xlsx" and not output:
         raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+    if by == "consultant" and fmt in ("html", "xlsx"):
+        raise EngageError(f"--by consultant gives plain, markdown, csv or json; leave out --format {fmt}")
     span = parse_week(week) if week else None
     reports = []
     engagements = list(session.portfolio(schedules))
@@ -85,7 +96,12 @@ def status(
         write_workbook(Path(output), workbook_sheets(reports))
         click.echo(f"Wrote {output}", err=True)
         return
-    text = render(reports, fmt)
+    if by == "consultant":
+        from engage_status.people import render as render_people
+
+        text = render_people(reports, "github" if fmt == "markdown" else fmt)
+    else:
+        text = render(reports, fmt)
     if output:
         target = Path(output)
         if not target.parent.is_dir():

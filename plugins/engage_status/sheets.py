@@ -142,6 +142,15 @@ def workbook_sheets(reports: Sequence[Report]) -> list[Sheet]:
             ],
         ),
         (
+            "Team",
+            ("engagement", "key", "consultant", "role", "budget", "used", "this week", "remaining"),
+            [
+                (r.engagement.id, c.key, c.name, c.role, c.budget, c.used, c.this_week, c.remaining)
+                for r in reports
+                for c in r.team
+            ],
+        ),
+        (
             "Deliverables",
             (
                 "engagement",

@@ -11,6 +11,7 @@ import click
 from engage import __version__, colour
 from engage.cli import (
     entries_command,
+    import_commands,
     ledger_commands,
     plugin_commands,
     progress_commands,
@@ -226,6 +227,7 @@ for module in (
     schedule_commands,
     ledger_commands,
     entries_command,
+    import_commands,
     progress_commands,
     plugin_commands,
     repair_commands,

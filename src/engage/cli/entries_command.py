@@ -15,6 +15,7 @@ from engage.ledger import Entry, Ledger
 from engage.output import csv_text, json_text, table
 from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_week, plural
 from engage.session import Session, pass_session
+from engage.who import consultant_filter
 
 BUILT_IN = ("plain", "markdown", "github", "json", "csv", "xlsx")
 MONTH_HELP = "a month as YYYY-MM, e.g. 2021-11"
@@ -28,7 +29,7 @@ MONTH_HELP = "a month as YYYY-MM, e.g. 2021-11"
 @click.option(
     "--phase", "-p", help="Only this phase (its key or name, in any case).", shell_complete=phase_keys
 )
-@click.option("--consultant", "-c", help="Only this consultant's entries (any case).")
+@click.option("--consultant", "-c", help="Only this consultant's entries (a key or name, any case).")
 @click.option("--all", "-a", "show_all", is_flag=True, help="Include voided entries.")
 @click.option(
     "--format",
@@ -83,7 +84,7 @@ def entries(
     first, last = _period(week, month, since, until, today)
     if phase is not None:
         phase = check_phase(engagement, phase)
-    who = consultant.strip().casefold() if consultant else None
+    who = consultant_filter(engagement, consultant)
     ledger = session.ledger()
     chosen = [
         e
@@ -91,15 +92,8 @@ def entries(
         if (phase is None or e.phase == phase)
         and (first is None or first <= e.date)
         and (last is None or e.date <= last)
-        and (who is None or e.consultant.casefold() == who)
+        and (who is None or who(e.consultant))
     ]
-    if who is not None and not chosen and engagement.consultants:
-        named = [c for c in engagement.consultants if c.casefold() == who]
-        if not named:
-            raise EngageError(
-                f"{consultant!r} is not a consultant on {engagement.id}; "
-                f"the schedule names: {', '.join(engagement.consultants)}"
-            )
     if exporter is not None:
         _emit(exporter.write(engagement, chosen), output)
     elif fmt == "json":
