@@ -34,6 +34,7 @@ def _commands(seed: Seed) -> list[tuple[str, ...]]:
         ("plugins",),
         ("status", "--week", WEEK),
         ("report",),
+        ("status", "--week", WEEK, "--by", "consultant"),
         ("--help",),
         ("log", "--help"),
         ("status", "--help"),

@@ -137,6 +137,10 @@ def render(reports: Sequence[Report], fmt: str) -> str:
         lines += [f"## {item.title}" if style == "github" else item.title, ""]
         lines += [table(item.headers, item.rows, style), ""]
         owed = owed_lines(stints)
+        if owed and style == "simple":  # each item wrapped to the terminal, under its dash
+            from engage.layout import output_width, wrap
+
+            owed = [line for item in owed for line in wrap(item, output_width(), indent=2)]
         if owed:
             lines += ["Owes in the next two weeks:", *owed, ""]
     return "\n".join(lines).rstrip() + "\n" if lines else "No consultants in these engagements.\n"
