@@ -120,7 +120,7 @@ def import_records(
 
     no_repeats(session.ledger())  # say so before validating the rest; checked again under the lock
     session.write(records, check=no_repeats)
-    with session.after_write(f"the import of {len(records)} entries"):
+    with session.after_write(f"the import of {plural(len(records), 'entry', 'entries')}"):
         ledger = session.ledger()
         imported = {r["id"] for r in records}
         total = sum((e.days for e in ledger.entries() if e.id in imported), start=Fraction(0))
@@ -216,7 +216,8 @@ def _refuse_duplicates(ledger: Ledger, records: list[dict[str, object]], file: P
     repeats = [r for r in records if signature(r) in logged]
     if repeats:
         raise EngageError(
-            f"{file}: {len(repeats)} of {len(records)} rows are already in the ledger "
+            f"{file}: {len(repeats)} of {plural(len(records), 'row')} "
+            f"{'is' if len(repeats) == 1 else 'are'} already in the ledger "
             f"(first: {repeats[0]['date']} {repeats[0]['phase']}); nothing imported. "
             "Pass --allow-duplicates if they are new work"
         )
