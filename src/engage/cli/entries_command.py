@@ -178,7 +178,10 @@ def _text(
         + (["voided" if ledger.is_void(e.id) else ""] if show_all else [])
         for e in chosen
     ]
-    lines = [table(headers, rows, tablefmt, optional=("id",)) if rows else "No entries."]
+    if not rows:
+        _emit("No entries.\n", output)
+        return
+    lines = [table(headers, rows, tablefmt, optional=("id",))]
     live = [e for e in chosen if not ledger.is_void(e.id)]
     total = sum((e.days for e in live), start=Fraction(0))
     lines.append(f"\n{plural(len(chosen), 'entry', 'entries')}, {format_days(total)} days")
