@@ -67,8 +67,10 @@ def status(
         )
     for engagement in engagements:
         today = session.today(engagement)
-        chosen = Week.of(span[0]) if span else Week.of(today)
-        when = as_of_for(chosen, today, parse_date(as_of, today) if as_of else None)
+        given = parse_date(as_of, today) if as_of else None
+        # The week asked for; else the week of --as-of; else this week.
+        chosen = Week.of(span[0]) if span else Week.of(given or today)
+        when = as_of_for(chosen, today, given)
         ledger = session.read_ledger(engagement, ledger_path).until(when)
         report = build(engagement, ledger, chosen, when)
         results = session.plugin_manager.hook.engage_status_sections(

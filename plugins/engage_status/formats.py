@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from engage import Section
-from engage.output import csv_cell, json_text, plain, table
+from engage.output import csv_cell, json_text, plain, table, terminal_text
 from engage.timeline import day_of
 from engage_status.report import Report
 from engage_status.tables import header_lines, portfolio_tables, report_tables
@@ -19,13 +19,17 @@ def render(reports: Sequence[Report], fmt: str) -> str:
     """The whole report in one format; a portfolio starts with its summary table."""
     if fmt == "json":
         return json_text([as_json(r) for r in reports])
+    if fmt == "csv":
+        return _csv(reports)
     if fmt == "html":
         from engage_status.html import page
 
-        return page(reports)
-    if fmt == "csv":
-        return _csv(reports)
-    return _text(reports, markdown=fmt == "github")
+        text = page(reports)
+    else:
+        text = _text(reports, markdown=fmt == "github")
+    # Reports people read, paste or open: a control character in a note is shown, never sent
+    # raw to a terminal, a wiki or a browser (CSV and JSON keep text byte-exact).
+    return terminal_text(text)
 
 
 def _text(reports: Sequence[Report], markdown: bool) -> str:
@@ -62,7 +66,7 @@ def _md(value: object) -> object:
     """Text safe in Markdown that wikis render: HTML escaped, pipes escaped, line breaks as <br>."""
     if isinstance(value, str):
         value = html.escape(value, quote=False).replace("\\", "\\\\").replace("|", "\\|")
-        return value.replace("\r\n", "<br>").replace("\n", "<br>")
+        return value.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
     return value
 
 

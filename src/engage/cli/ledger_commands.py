@@ -18,6 +18,7 @@ from engage.who import CONSULTANT_VAR, check_place, consultant_filter, resolve_c
 
 __all__ = ["CONSULTANT_VAR", "check_place", "resolve_consultant"]  # importers read them here too
 
+
 def check_phase(engagement: Engagement, key: str) -> str:
     """The phase key, or an error listing the phases there are."""
     keys = [p.key for p in engagement.phases]
@@ -209,6 +210,11 @@ def void(session: Session, record_id: str, reason: str) -> None:
             raise EngageError(f"{found.id} is itself a void; to restore {found.target}, log it again")
         if current.is_void(found.id):
             raise EngageError(f"{found.id} is already voided (by {current.voids[found.id].id})")
+        later = _later_steps(current, found)
+        if later:  # voiding a middle step would leave a history that deliver and meeting refuse
+            raise EngageError(
+                f"{found.id} is followed by {', '.join(later)}; void the later record(s) first, latest first"
+            )
 
     still_voidable(ledger)
     assert not isinstance(record, Void)
@@ -217,6 +223,23 @@ def void(session: Session, record_id: str, reason: str) -> None:
     with session.after_write(f"the void of {record.id}"):
         if isinstance(record, Entry) and record.phase in {p.key for p in engagement.phases}:
             click.echo(usage_of(engagement, session.ledger(), record.phase).summary())
+
+
+def _later_steps(ledger: Ledger, record: Entry | StatusChange | MeetingOutcome | Closing) -> list[str]:
+    """The live statuses or outcomes recorded after this one for the same deliverable or meeting."""
+    from engage.progress import Progress
+
+    progress = Progress(ledger)
+    if isinstance(record, StatusChange):
+        steps = [(c.id, c.status) for c in progress.history(record.deliverable)]
+    elif isinstance(record, MeetingOutcome):
+        steps = [(o.id, o.outcome) for o in progress.outcomes(record.meeting)]
+    else:
+        return []
+    ids = [ident for ident, _ in steps]
+    if record.id not in ids:
+        return []
+    return [f"{ident} ({what})" for ident, what in steps[ids.index(record.id) + 1 :]]
 
 
 def describe_record(record: Entry | StatusChange | MeetingOutcome | Closing) -> str:
