@@ -29,7 +29,16 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from engage.hooktypes import CalendarEvent, DayOff, Exporter, Finding, Importer, Section, Week
+    from engage.hooktypes import (
+        CalendarEvent,
+        DayOff,
+        Exporter,
+        Finding,
+        Importer,
+        RecordKind,
+        Section,
+        Week,
+    )
     from engage.ledger import Entry, Ledger
     from engage.model import Engagement
 
@@ -81,6 +90,31 @@ def engage_non_working_days(engagement: Engagement, start: dt.date, end: dt.date
         first plugin to name a date wins); None to add none.
 
     .. versionadded:: 0.1
+    """
+
+
+# ---------------------------------------------------------------------------
+# The ledger: records a plugin stores
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_record_kinds() -> Iterable[RecordKind] | None:
+    """Register kinds of ledger record this plugin writes (expenses, invoices).
+
+    Called each time a ledger is read. The strict reader refuses a line whose
+    ``kind`` nobody registered (it is reported as damage, never dropped), so a
+    plugin that stores records in the ledger registers them here, with a
+    reader that validates every field. Registered records carry the core's
+    ``id``, ``recorded_at`` and ``engagement`` fields, are written with
+    ``Session.write`` (atomic, locked), can be voided with ``engage void``,
+    and are left out of ``Ledger.until(day)`` when dated after ``day``. Read
+    them back with ``ledger.live(cls)``.
+
+    :return: ``RecordKind(name, read, describe)`` values; None to add none.
+        A name already taken (by the core or another plugin) is refused.
+
+    .. versionadded:: 0.3
     """
 
 

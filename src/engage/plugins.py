@@ -17,6 +17,7 @@ import pluggy
 
 from engage import hookspecs
 from engage.errors import PluginError
+from engage.hooktypes import RecordKind
 
 ENTRY_POINT_GROUP = "engage"
 LOAD_VAR = "ENGAGE_LOAD_PLUGINS"  # allowlist, comma-separated; empty string: load none
@@ -81,6 +82,22 @@ def get_plugin_manager() -> pluggy.PluginManager:
 def plugin_infos() -> dict[str, PluginInfo]:
     """Name, version and origin of each loaded plugin."""
     return dict(_infos)
+
+
+def plugin_record_kinds(pm: pluggy.PluginManager) -> dict[str, RecordKind]:
+    """The record kinds plugins register, by name; a name taken twice is a PluginError."""
+    from engage.ledger_read import KINDS
+
+    kinds: dict[str, RecordKind] = {}
+    for result in pm.hook.engage_record_kinds():
+        for kind in result or ():
+            if kind.name in KINDS or kind.name in kinds:
+                raise PluginError(
+                    f"record kind {kind.name!r} is registered twice (by the core or another plugin); "
+                    "prefix a plugin's kinds with its name"
+                )
+            kinds[kind.name] = kind
+    return kinds
 
 
 def available_plugin_names() -> set[str]:
