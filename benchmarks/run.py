@@ -98,7 +98,7 @@ def bench_log(runs: int, env: dict[str, str]) -> None:
             "import sys; from engage.cli import cli; "
             f"cli.main(['-s', {str(schedule)!r}, 'log', '0.25', '-p', 'prep', '-d', '2021-11-16'],"
             " standalone_mode=False); "
-            "heavy = ('icalendar', 'tabulate', 'holidays', 'caldav', 'pendulum'); "
+            "heavy = ('icalendar', 'tabulate', 'holidays', 'caldav', 'pendulum', 'babel'); "
             "print(','.join(m for m in heavy if m in sys.modules), file=sys.stderr)"
         )
         heavy = subprocess.run(

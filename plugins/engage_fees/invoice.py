@@ -71,7 +71,8 @@ def draft(engagement: Engagement, result: Statement, day: dt.date, number: str) 
     else:
         for description, days, rate, amount in open_fee_lines(result, engagement):
             price = money(rate.amount, cur, loc) + ("/h" if rate.per == "hour" else "/day") if rate else ""
-            lines.append(Line(description, f"{float(days):g} days", price, amount))
+            count = f"{float(days):g} day" + ("" if days == 1 else "s")
+            lines.append(Line(description, count, price, amount))
         entries = [e.id for e in result.open_entries]
     for expense in result.open_expenses:
         converted = result.converted(expense)

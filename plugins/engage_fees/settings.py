@@ -36,7 +36,7 @@ from typing import Any
 
 from engage import EngageError, Engagement
 from engage.dates import DateRule, parse_rule
-from engage.schedule_reader import where_in
+from engage.schedule_reader import key_lines
 from engage_fees.money import ZERO, known_currency, parse_money, split
 
 BASES = ("deliverables", "days")
@@ -117,11 +117,24 @@ class FeeSettings:
 
 
 class _Where:
+    """Errors naming the file, the line that sets a key (or its nearest table) and the key path."""
+
     def __init__(self, engagement: Engagement) -> None:
         self.source = engagement.source
 
     def fail(self, key: str, problem: str) -> EngageError:
-        return EngageError(f"{where_in(self.source, key)}{key}: {problem}")
+        if self.source is None:
+            return EngageError(f"{key}: {problem}")
+        try:
+            lines = key_lines(self.source.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            lines = {}
+        path = key
+        while path and path not in lines and f"{path}[0]" not in lines:
+            path = path.rpartition(".")[0]
+        line = lines.get(path) or lines.get(f"{path}[0]")
+        where = f"{self.source}: line {line}: " if line else f"{self.source}: "
+        return EngageError(f"{where}{key}: {problem}")
 
 
 def fees_of(engagement: Engagement) -> FeeSettings | None:
