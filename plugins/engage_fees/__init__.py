@@ -50,6 +50,25 @@ def engage_budget_checks(engagement: Engagement, ledger: Ledger, today: dt.date)
 
 
 @hookimpl
+def engage_portfolio_columns(
+    engagement: Engagement, ledger: Ledger, today: dt.date
+) -> dict[str, object] | None:
+    """Invoiced against the ceiling (or the lump sum) in the portfolio summary."""
+    from engage_fees.account import statement
+    from engage_fees.money import money
+    from engage_fees.settings import fees_of
+
+    settings = fees_of(engagement)
+    if settings is None:
+        return None
+    result = statement(engagement, ledger, settings, today)
+    cap = settings.ceiling or settings.total
+    invoiced = money(result.totals["invoiced"], settings.currency, settings.locale)
+    limit = money(cap, settings.currency, settings.locale) if cap else "-"
+    return {"invoiced / ceiling": f"{invoiced} / {limit}"}
+
+
+@hookimpl
 def engage_status_sections(
     engagement: Engagement, ledger: Ledger, week: Week, today: dt.date
 ) -> list[Section] | None:

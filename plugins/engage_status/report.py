@@ -71,6 +71,7 @@ class Report:
     not_counted: Fraction = Fraction(0)  # days dated after the report's date
     next_milestone: Milestone | None = None
     sections: tuple[Section, ...] = field(default=())
+    columns: tuple[tuple[str, object], ...] = ()  # plugins' cells for the portfolio row
 
 
 def as_of_for(week: Week, today: dt.date, given: dt.date | None) -> dt.date:

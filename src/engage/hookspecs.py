@@ -21,7 +21,7 @@ The guide for plugin authors, with a working example of every hook, is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -208,6 +208,27 @@ def engage_status_sections(
         values (text, numbers, dates); None to add none.
 
     .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def engage_portfolio_columns(
+    engagement: Engagement, ledger: Ledger, today: dt.date
+) -> Mapping[str, object] | None:
+    """Add cells to an engagement's row of the portfolio summary (``engage status`` of several).
+
+    Called by ``engage status`` once per live engagement when it reports on
+    more than one. A column is shown when any engagement has a cell for it;
+    the others show an empty cell. Columns come before the ``state`` column,
+    in the order plugins give them.
+
+    :param engagement: the engagement of the row.
+    :param ledger: its ledger as of ``today``: records dated later are left out.
+    :param today: the as-of date of the report.
+    :return: a mapping of column title to a plain value (text, number, date),
+        such as ``{"invoiced / ceiling": "$2,250.00 / $4,500.00"}``; None to add none.
+
+    .. versionadded:: 0.3
     """
 
 
