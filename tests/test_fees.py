@@ -138,6 +138,7 @@ def test_invoice_paid_and_overdue(geo: Seed, tmp_path: Path) -> None:
 def test_a_payable_tranche_left_uninvoiced_is_a_finding(geo: Seed) -> None:
     geo.run("deliver", "draft", "--status", "submitted", "-d", "2004-03-04")
     geo.run("deliver", "draft", "--status", "accepted", "-d", "2004-03-08")
+
     def codes(day: str) -> set[str]:
         found = json.loads(geo.run("budget", "--as-of", day, "--format", "json").stdout)
         return {f["code"] for f in found}
@@ -349,3 +350,21 @@ def test_status_gains_a_fees_section(geo: Seed) -> None:
     data = json.loads(geo.run("status", "--as-of", "2004-03-09", "--format", "json").stdout)
     text = json.dumps(data)
     assert "Fees" in text and "payable since 2004-03-08" in text
+
+
+def test_a_rate_for_someone_the_schedule_does_not_name_is_refused(tmp_path: Path) -> None:
+    seed = etf(tmp_path)
+    seed.rewrite('"Lead expert" = 650', '"Lead expret" = 650')
+    one_line_error(seed.run("fees"), "fees.rates.Lead expret", "no consultant 'Lead expret'", "Lead expert")
+
+
+def test_the_portfolio_summary_shows_invoiced_against_the_ceiling(
+    geo: Seed, ijm: Seed, tmp_path: Path
+) -> None:
+    geo.run("deliver", "draft", "--status", "submitted", "-d", "2004-03-04")
+    geo.run("deliver", "draft", "--status", "accepted", "-d", "2004-03-08")
+    geo.run("invoice", "-d", "2004-03-09", "-o", str(tmp_path / "i.md"))
+    text = geo.run("status", str(geo.path), str(ijm.path), "--as-of", "2004-03-10").stdout
+    summary = text.split("\n\n\n")[0] if "\n\n\n" in text else text[:3000]
+    assert "invoiced / ceiling" in summary
+    assert "$2,250.00 / $4,500.00" in summary and "KES0.00 / KES900,000.00" in summary

@@ -132,8 +132,8 @@ def statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as_
         ConsultantFees(
             key,
             total,
-            settings.rate_of(key),
-            earned_for(total, settings.rate_of(key), engagement, settings.currency),
+            settings.rate_of(key, engagement),
+            earned_for(total, settings.rate_of(key, engagement), engagement, settings.currency),
         )
         for key, total in sorted(days.items())
     ]
@@ -178,7 +178,7 @@ def open_fee_lines(
         grouped[(entry.consultant or UNNAMED, f"{entry.date:%Y-%m}")] += entry.days
     lines = []
     for (who, month), total in sorted(grouped.items()):
-        rate = result.settings.rate_of(who)
+        rate = result.settings.rate_of(who, engagement)
         lines.append((f"{who}, {month}", total, rate, earned_for(total, rate, engagement, result.currency)))
     return lines
 

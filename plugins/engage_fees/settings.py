@@ -107,13 +107,30 @@ class FeeSettings:
     invoicing: Invoicing
     locale: str = "en"
 
-    def rate_of(self, consultant: str) -> Rate | None:
+    def rate_of(self, consultant: str, engagement: Engagement | None = None) -> Rate | None:
         """The consultant's rate (by key or name, case-insensitive), else the default one."""
-        wanted = consultant.strip().lower()
+        wanted = {" ".join(consultant.split()).casefold()} | _aliases(engagement, consultant)
         for name, rate in self.rates.items():
-            if name.lower() == wanted:
+            if " ".join(name.split()).casefold() in wanted:
                 return rate
         return self.rate
+
+
+def _aliases(engagement: Engagement | None, consultant: str) -> set[str]:
+    """The key and name of a keyed consultant (schedules with ``[[consultants]]`` tables), folded."""
+    finder = getattr(engagement, "consultant_of", None)
+    found = finder(consultant) if finder is not None else None
+    if found is None:
+        return set()
+    return {" ".join(str(getattr(found, a, "")).split()).casefold() for a in ("key", "name")} - {""}
+
+
+def _known_consultants(engagement: Engagement) -> list[str]:
+    """Who the schedule names: keys and names of ``[[consultants]]``, or the list of names."""
+    team = getattr(engagement, "team", None)
+    if team:
+        return [x for c in team for x in (c.key, c.name) if x]
+    return [c for c in engagement.consultants if c]
 
 
 class _Where:
@@ -160,6 +177,13 @@ def fees_of(engagement: Engagement) -> FeeSettings | None:
     if not isinstance(rates_table, dict):
         raise w.fail("fees.rates", "must be a table: [fees.rates] with lines such as lead = 650")
     rates = {str(k): _rate(w, v, f"fees.rates.{k}") for k, v in rates_table.items()}
+    known = _known_consultants(engagement)
+    folded = {" ".join(k.split()).casefold() for k in known}
+    for name in rates:
+        if known and " ".join(name.split()).casefold() not in folded:
+            raise w.fail(
+                f"fees.rates.{name}", f"no consultant {name!r} in this schedule; it names {', '.join(known)}"
+            )
     tranches = _tranches(w, engagement, table.get("payments", []), total, currency)
     if basis == "days" and rate is None and not rates:
         raise w.fail("fees.rate", "a days contract needs a day rate: rate = 600, or [fees.rates]")
