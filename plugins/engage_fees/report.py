@@ -23,9 +23,7 @@ def tranche_state(state: str, since: object, invoice: str | None, waiting: str) 
         return f"invoiced {invoice}"
     if state == "paid":
         return f"paid on {since} ({invoice})"
-    if waiting.startswith("on "):
-        waiting = "when " + waiting[3:]
-    return f"not due: {waiting}" if waiting else "not due"
+    return f"due on {since}" if since else "not due"  # the "on" column says what it waits for
 
 
 def sections(engagement: Engagement, result: Statement) -> list[Section]:
@@ -153,7 +151,7 @@ def render(engagement: Engagement, result: Statement, fmt: str) -> str:
     """The statement in one of plain, markdown, json or html."""
     if fmt == "json":
         return json_text(as_json(result)) + "\n"
-    title = f"Fees of {engagement.title} as of {result.as_of} ({result.settings.basis} basis)"
+    title = f"Fees of {engagement.title}\nas of {result.as_of}, paid by {result.settings.basis}"
     parts = sections(engagement, result)
     if fmt == "html":
         e = html.escape
@@ -165,7 +163,7 @@ def render(engagement: Engagement, result: Statement, fmt: str) -> str:
         )
         return (
             f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title></head>'
-            f"<body><h1>{e(title)}</h1>{body}</body></html>\n"
+            f"<body><h1>{e(title).replace(chr(10), '<br>')}</h1>{body}</body></html>\n"
         )
     fmt_name = "github" if fmt == "markdown" else "simple"
     head = f"# {title}" if fmt == "markdown" else title

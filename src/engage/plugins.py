@@ -156,6 +156,7 @@ def _load(config: _Config) -> pluggy.PluginManager:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"plugin {pm.get_name(exc.plugin)!r} is invalid: {exc}") from exc
+    plugin_record_kinds(pm)  # a kind registered twice is refused now, not on the first ledger read
     if config.trace:
         pm.add_hookcall_monitoring(_trace_before, lambda *args: None)
     return pm
