@@ -126,7 +126,7 @@ def test_invoice_paid_and_overdue(geo: Seed, tmp_path: Path) -> None:
     overdue = json.loads(geo.run("budget", "--as-of", "2004-04-20", "--format", "json").stdout)
     assert [f["code"] for f in overdue if f["code"] == "invoice-overdue"] == ["invoice-overdue"]
     one_line_error(geo.run("paid", "GEO-009", "-d", "2004-04-01"), "no invoice numbered 'GEO-009'", "GEO-001")
-    assert geo.run("paid", "GEO-001", "-d", "2004-04-01").exit_code == 0
+    assert geo.run("paid", " geo-001", "-d", "2004-04-01").exit_code == 0  # as a tired user types it
     one_line_error(geo.run("paid", "GEO-001", "-d", "2004-04-02"), "already recorded as paid on 2004-04-01")
     data = fees_json(geo, "2004-04-20")
     assert data["payments"][0]["state"] == "paid" and data["paid"] == "2250.00"
@@ -368,3 +368,14 @@ def test_the_portfolio_summary_shows_invoiced_against_the_ceiling(
     summary = text.split("\n\n\n")[0] if "\n\n\n" in text else text[:3000]
     assert "invoiced / ceiling" in summary
     assert "$2,250.00 / $4,500.00" in summary and "KES0.00 / KES900,000.00" in summary
+
+
+def test_days_beyond_what_the_lump_sum_covers_give_the_effective_rate(geo: Seed) -> None:
+    for day in range(1, 12):  # 11 days; USD 4,500 at the planned USD 450 a day covers 10
+        geo.run("log", "1", "-p", "draft", "-d", f"2004-03-{day:02d}")
+    found = json.loads(geo.run("budget", "--as-of", "2004-03-12", "--format", "json").stdout)
+    overrun = [f for f in found if f["code"] == "lump-sum-overrun"]
+    assert len(overrun) == 1
+    assert "11.0 days logged" in overrun[0]["message"] and "covers 10" in overrun[0]["message"]
+    assert "effective rate $409.09/day" in overrun[0]["message"]  # 4500 / 11, rounded half up
+    assert fees_json(geo, "2004-03-12")["effective_rate"] == "409.09"

@@ -230,6 +230,14 @@ def paid(session: Session, number: str, day: str) -> None:
     engagement = session.engagement
     settings_or_fail(engagement)
     date = parse_date(day, session.today())
+    number = next(  # as issued, whatever the case and spacing typed
+        (
+            i.number
+            for i in session.ledger().live(Invoice)
+            if i.number.casefold() == number.strip().casefold()
+        ),
+        number.strip(),
+    )
 
     def payable(current: Ledger) -> None:
         found = [i for i in current.live(Invoice) if i.number == number]
