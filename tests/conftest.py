@@ -20,7 +20,9 @@ DEFENDERS = SCHEDULES / "defenders-coalition-protection-policy.toml"
 SEEDS = {"ijm": IJM, "defenders": DEFENDERS}
 # Schedules modelled on more real ToRs, besides the two seeds.
 GEO = SCHEDULES / "tors" / "geo-lima-callao-assessment.toml"
-SCHEDULE_FILES = {**SEEDS, "geo": GEO}
+# A team: a lead and field staff, a Dhaka mission and home days, intermittent over two months.
+UNDP = SCHEDULES / "tors" / "undp-srepgen-midterm-review.toml"
+SCHEDULE_FILES = {**SEEDS, "geo": GEO, "undp": UNDP}
 
 
 @pytest.fixture(autouse=True)
@@ -82,6 +84,12 @@ def ijm(tmp_path: Path) -> Seed:
 @pytest.fixture
 def defenders(tmp_path: Path) -> Seed:
     return copy_seed("defenders", tmp_path)
+
+
+@pytest.fixture
+def undp(tmp_path: Path) -> Seed:
+    """UNDP SREPGen midterm review: a team in two places, intermittent over a period."""
+    return copy_seed("undp", tmp_path)
 
 
 @pytest.fixture

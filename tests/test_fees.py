@@ -379,3 +379,23 @@ def test_days_beyond_what_the_lump_sum_covers_give_the_effective_rate(geo: Seed)
     assert "11.0 days logged" in overrun[0]["message"] and "covers 10" in overrun[0]["message"]
     assert "effective rate $409.09/day" in overrun[0]["message"]  # 4500 / 11, rounded half up
     assert fees_json(geo, "2004-03-12")["effective_rate"] == "409.09"
+
+
+def test_keyed_consultants_take_their_rate_by_key_or_by_name(tmp_path: Path) -> None:
+    target = tmp_path / "undp.toml"
+    shutil.copy(SCHEDULES / "tors" / "undp-srepgen-midterm-review.toml", target)
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write('\n[fees]\ncurrency = "USD"\nbasis = "days"\nrate = 100\nceiling = 20000\n')
+        handle.write('\n[fees.rates]\nlead = 650\n"National Consultant" = 400\n')
+    seed = Seed("undp", target)
+    for who, day in (("lead", "2017-06-01"), ("National Consultant", "2017-06-01"), ("field1", "2017-06-02")):
+        assert seed.run("log", "1", "-p", "inception", "-d", day, "-c", who).exit_code == 0
+    rates = {c["key"]: (c["rate"], c["earned"]) for c in fees_json(seed, "2017-06-05")["consultants"]}
+    assert rates == {
+        "lead": ("650/day", "650.00"),
+        "national": ("400/day", "400.00"),
+        "field1": ("100/day", "100.00"),  # no rate of their own: the [fees] rate
+    }
+    made = seed.run("invoice", "-d", "2017-06-05", "-o", str(tmp_path / "i.md"))
+    assert made.exit_code == 0, made.stderr
+    assert "International Consultant (Team leader), 2017-06" in (tmp_path / "i.md").read_text()

@@ -10,7 +10,7 @@ import click
 
 from engage import Engagement, Entry, Finding, Ledger, Section, Week, hookimpl
 from engage.figures import usage_of
-from engage.parsing import format_days
+from engage.parsing import format_budget, format_days
 from engage_budget.checks import (
     burn_rate,
     deliverables_on_time,
@@ -23,10 +23,12 @@ from engage_budget.checks import (
 )
 from engage_budget.crosschecks import dates_agree, days_that_count, left_open, windows_apart
 from engage_budget.settings import settings_of
+from engage_budget.team import consultant_shares, period_holds_the_days
 
 __version__ = "0.1.0"
 __all__ = [
     "burn_rate",
+    "consultant_shares",
     "dates_agree",
     "days_that_count",
     "deliverables_on_time",
@@ -35,6 +37,7 @@ __all__ = [
     "forgotten_days",
     "left_open",
     "meetings_in_their_phase",
+    "period_holds_the_days",
     "phase_budgets",
     "windows_apart",
     "windows_hold_their_budgets",
@@ -71,13 +74,36 @@ def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> It
             f"warning: {usage.phase.name} has passed {settings.warn_at:.0%} of its budget "
             f"({float(usage.percent):.0f}% used)"
         )
-    if entry.date.isoweekday() not in engagement.working_days:
-        yield f"warning: {entry.date} is a {entry.date:%A}, not a working day"
+    place = engagement.place_of(entry.phase, entry.consultant, entry.at)
+    where = f" in {engagement.location(place).name}" if place else ""
+    if entry.date.isoweekday() not in engagement.location(place).working_days:
+        yield f"warning: {entry.date} is a {entry.date:%A}, not a working day{where}"
     else:
-        holiday = engagement.timeline.holiday(entry.date)
+        holiday = engagement.timeline.holiday(entry.date, place)
         if holiday:
-            yield f"warning: {entry.date} is a public holiday ({holiday})"
+            yield f"warning: {entry.date} is a public holiday{where} ({holiday})"
     yield from _dates_of(engagement, entry, ledger)
+    yield from _share_of(engagement, entry, ledger)
+
+
+def _share_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[str]:
+    """The consultant past their share of the phase or their own cap, as the entry makes them."""
+    person = engagement.consultant_of(entry.consultant) if engagement.team else None
+    if person is None:
+        return
+    used = ledger.used_by_consultant()
+    mine = [(phase, days) for (who, phase), days in used.items() if engagement.consultant_of(who) == person]
+    share = engagement.phase(entry.phase).shares.get(person.key)
+    in_phase = sum((days for phase, days in mine if phase == entry.phase), start=Fraction(0))
+    if share is not None and in_phase > share:
+        yield (
+            f"warning: {person.key} has used {format_days(in_phase)} of their {format_budget(share)} "
+            f"person-days on {engagement.phase(entry.phase).name}"
+        )
+    total = sum((days for _, days in mine), start=Fraction(0))
+    if person.days is not None and total > person.days:
+        cap = format_budget(person.days)
+        yield f"warning: {person.key} has used {format_days(total)} of their {cap} days"
 
 
 def _dates_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[str]:

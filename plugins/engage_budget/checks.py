@@ -12,8 +12,9 @@ from engage import Engagement, Finding, Ledger, hookimpl
 from engage.figures import phase_usage
 from engage.parsing import format_budget, format_days
 from engage.timeline import day_of
-from engage.verdict import judge
+from engage.verdict import Verdict, judge
 from engage_budget.settings import settings_of
+from engage_budget.team import Shortfall, shortfalls
 
 check = hookimpl(specname="engage_budget_checks")
 BURN_WINDOW = dt.timedelta(days=14)
@@ -80,15 +81,14 @@ def engagement_cap(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
         )
 
 
-def short_windows(engagement: Engagement) -> dict[str, int]:
-    """Phases whose window has fewer working days than their budget, with the working days it has."""
-    timeline = engagement.timeline
+def short_windows(engagement: Engagement) -> dict[str, list[Shortfall]]:
+    """Phases whose window has fewer working days than their budget (or, for a phase with a team,
+    than one consultant's share, counted at that consultant's place), with who falls short."""
     found = {}
     for phase in engagement.phases:
-        window = timeline.window(phase.key)
-        working = len(timeline.working_days(window.start, window.end))
-        if working < phase.days:
-            found[phase.key] = working
+        short = shortfalls(engagement, phase.key)
+        if short:
+            found[phase.key] = short
     return found
 
 
@@ -97,12 +97,14 @@ def windows_hold_their_budgets(engagement: Engagement, ledger: Ledger, today: dt
     """A phase whose window has fewer working days than its budget, naming the deliverables it squeezes."""
     timeline = engagement.timeline
     verdict = judge(engagement, ledger, today)
-    for key, working in short_windows(engagement).items():
+    for key, short in short_windows(engagement).items():
         phase, window = engagement.phase(key), timeline.window(key)
+        place = phase.location or ""
+        week = engagement.location(place).working_days
         off = [
-            f"{day:%a %d %b} ({timeline.holiday(day)})"
+            f"{day:%a %d %b} ({timeline.holiday(day, place)})"
             for day in _days(window.start, window.end)
-            if timeline.holiday(day) and day.isoweekday() in engagement.working_days
+            if timeline.holiday(day, place) and day.isoweekday() in week
         ]
         holidays = f"; holidays: {', '.join(off)}" if off else ""
         squeezed = [
@@ -114,14 +116,16 @@ def windows_hold_their_budgets(engagement: Engagement, ledger: Ledger, today: dt
             if squeezed
             else ""
         )
-        yield Finding(
-            "warning",
-            "window-too-short",
-            f"{phase.name}: {format_budget(phase.days)} days budgeted but its window "
-            f"{window.start} – {window.end} has only {working} working days{holidays}{names}",
-            phase=key,
-            date=window.start,
-        )
+        if short[0].who:
+            head = f"{phase.name}: its window {window.start} – {window.end} is too short: " + "; ".join(
+                s.text() for s in short
+            )
+        else:
+            head = (
+                f"{phase.name}: {format_budget(phase.days)} days budgeted but its window "
+                f"{window.start} – {window.end} has only {short[0].working} working days"
+            )
+        yield Finding("warning", "window-too-short", f"{head}{holidays}{names}", phase=key, date=window.start)
 
 
 @check
@@ -155,18 +159,48 @@ def deliverables_on_time(engagement: Engagement, ledger: Ledger, today: dt.date)
         elif (
             d.state in ("not due", "due soon") and d.due.day is not None and deliverable.phase not in squeezed
         ):
-            left = max(Fraction(0), usage[deliverable.phase].left)
             window = timeline.window(deliverable.phase)
-            available = len(timeline.working_days(max(verdict.until, window.start), d.due.day))
-            if left > available:
-                yield Finding(
-                    "warning",
-                    "deliverable-cannot-fit",
-                    f"{d.name}: {format_days(left)} days of {deliverable.phase} work left but only "
-                    f"{available} working days until it is due on {d.due.day}",
-                    date=d.due.day,
-                    **where,
-                )
+            begin = max(verdict.until, window.start)
+            for who, left, place in _work_left(engagement, verdict, usage[deliverable.phase].left, d.key):
+                available = len(timeline.working_days(begin, d.due.day, place))
+                if left > available:
+                    by = f" by {who}" if who else ""
+                    yield Finding(
+                        "warning",
+                        "deliverable-cannot-fit",
+                        f"{d.name}: {format_days(left)} days of {deliverable.phase} work left{by} but only "
+                        f"{available} working days until it is due on {d.due.day}",
+                        date=d.due.day,
+                        **where,
+                    )
+
+
+def _work_left(
+    engagement: Engagement, verdict: Verdict, phase_left: Fraction, deliverable: str
+) -> list[tuple[str, Fraction, str]]:
+    """Work left before a deliverable, as (who, days, place): the phase's as a whole, or each
+    consultant's share left where the phase gives a team (they work side by side)."""
+    phase = engagement.phase(engagement.deliverable(deliverable).phase)
+    if not phase.team:
+        return [("", max(Fraction(0), phase_left), phase.location or "")]
+    found = []
+    for person in verdict.team:
+        part = next((p for p in person.phases if p.phase == phase.key and p.share is not None), None)
+        if part is not None and part.share is not None:
+            left = max(Fraction(0), part.share - part.used)
+            found.append((person.key, left, engagement.place_of(phase.key, person.key)))
+    return found
+
+
+def _placed_days(engagement: Engagement, ledger: Ledger) -> dict[tuple[str, str, dt.date], Fraction]:
+    """Days per (place, phase, date): where each entry was worked (entry, phase, consultant, the
+    engagement), read entry by entry only when the schedule has locations."""
+    if not engagement.locations:
+        return {("", phase, day): days for (phase, day), days in ledger.daily.items()}
+    placed: dict[tuple[str, str, dt.date], Fraction] = defaultdict(Fraction)
+    for e in ledger.entries():
+        placed[(engagement.place_of(e.phase, e.consultant, e.at), e.phase, e.date)] += e.days
+    return placed
 
 
 @check
@@ -176,10 +210,14 @@ def work_on_the_right_days(engagement: Engagement, ledger: Ledger) -> Iterator[F
     timeline = engagement.timeline
     windows = timeline.windows
     first, last = timeline.start, timeline.end
-    off_days: dict[tuple[str, dt.date], Fraction] = {}
+    off_days: dict[tuple[str, dt.date, str], Fraction] = {}
     outside: dict[str, dict[dt.date, Fraction]] = defaultdict(dict)  # "" for the engagement
-    for (phase, day), days in sorted(ledger.daily.items(), key=lambda item: item[0][1]):
+    unknown: set[tuple[str, dt.date]] = set()
+    for (place, phase, day), days in sorted(_placed_days(engagement, ledger).items(), key=lambda i: i[0][2]):
         if phase not in windows:
+            if (phase, day) in unknown:  # the same day's entries, worked in another place
+                continue
+            unknown.add((phase, day))
             for entry in (e for e in ledger.entries() if e.phase == phase and e.date == day):
                 yield Finding(
                     "warning",
@@ -190,19 +228,23 @@ def work_on_the_right_days(engagement: Engagement, ledger: Ledger) -> Iterator[F
                     date=day,
                 )
             continue
-        if day.isoweekday() not in engagement.working_days:
-            off_days[("work-on-weekend", day)] = off_days.get(("work-on-weekend", day), Fraction(0)) + days
-        elif timeline.holiday(day):
-            off_days[("work-on-holiday", day)] = off_days.get(("work-on-holiday", day), Fraction(0)) + days
+        if day.isoweekday() not in engagement.location(place).working_days:
+            key = ("work-on-weekend", day, place)
+            off_days[key] = off_days.get(key, Fraction(0)) + days
+        elif timeline.holiday(day, place):
+            key = ("work-on-holiday", day, place)
+            off_days[key] = off_days.get(key, Fraction(0)) + days
         if not first <= day <= last:
             outside[""][day] = outside[""].get(day, Fraction(0)) + days
         elif day not in windows[phase]:
             outside[phase][day] = outside[phase].get(day, Fraction(0)) + days
-    for (code, day), days in off_days.items():
+    for (code, day, place), days in off_days.items():
+        where = f" in {engagement.location(place).name}" if place else ""
         if code == "work-on-weekend":
-            message = f"{format_days(days)} days logged on {day:%A} {day}, a weekend"
+            message = f"{format_days(days)} days logged on {day:%A} {day}, a weekend{where}"
         else:
-            message = f"{format_days(days)} days logged on {day:%a} {day}, {timeline.holiday(day)}"
+            holiday = timeline.holiday(day, place)
+            message = f"{format_days(days)} days logged on {day:%a} {day}, {holiday}{where}"
         yield Finding("warning", code, message, date=day)
     for phase, by_date in outside.items():
         total = format_days(sum(by_date.values(), start=Fraction(0)))
@@ -249,11 +291,13 @@ def burn_rate(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterato
             continue
         since = max(window.start, today - BURN_WINDOW + dt.timedelta(days=1))
         recent = ledger.days_used(phase=usage.phase.key, start=since, end=today)
-        elapsed = len(timeline.working_days(since, today))
+        place = usage.phase.location or ""
+        elapsed = len(timeline.working_days(since, today, place))
         if recent <= 0 or elapsed == 0:
             continue
         pace = recent / elapsed
-        runs_out = timeline.add_working_days(today + dt.timedelta(days=1), math.ceil(usage.left / pace))
+        days_left = math.ceil(usage.left / pace)
+        runs_out = timeline.add_working_days(today + dt.timedelta(days=1), days_left, place)
         if runs_out < window.end:
             yield Finding(
                 "warning",
@@ -269,7 +313,10 @@ def burn_rate(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterato
 @check
 def forgotten_days(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
     """Working days in the elapsed part of the engagement with nothing logged, leaving out days on
-    which every open deliverable was with the client (the consultant was waiting on comments)."""
+    which every open deliverable was with the client (the consultant was waiting on comments).
+    Quiet on an intermittent engagement: its days are spread, and gaps are the plan."""
+    if engagement.intermittent:
+        return
     verdict = judge(engagement, ledger, today)
     timeline = verdict.timeline
     end = min(verdict.until - dt.timedelta(days=1), timeline.end)

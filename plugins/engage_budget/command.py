@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import click
 
+from engage import Engagement, Finding, Ledger
 from engage.output import json_text, table
 from engage.parsing import DATE_HELP, parse_date
 from engage.session import Session, pass_session
@@ -31,10 +33,14 @@ def budget(ctx: click.Context, session: Session, as_of: str | None, strict: bool
 
     engagement = session.engagement
     today = parse_date(as_of, session.today()) if as_of else session.today()
-    found = findings(engagement, session.ledger().until(today), today)
+    ledger = session.ledger().until(today)
+    found = findings(engagement, ledger, today)
     if fmt == "json":
         click.echo(json_text([f.as_dict() for f in found]))
-    elif found:
+        return _exit(ctx, found, strict)
+    if engagement.team:
+        click.echo(team_table(engagement, ledger, today) + "\n")
+    if found:
         click.echo(
             table(
                 ("severity", "code", "message", "where"),
@@ -54,6 +60,28 @@ def budget(ctx: click.Context, session: Session, as_of: str | None, strict: bool
         )
     else:
         click.echo(f"{engagement.id} as of {today}: no findings")
+    _exit(ctx, found, strict)
+
+
+def _exit(ctx: click.Context, found: list[Finding], strict: bool) -> None:
     severities = {f.severity for f in found}
     if "error" in severities or (strict and "warning" in severities):
         ctx.exit(1)
+
+
+def team_table(engagement: Engagement, ledger: Ledger, today: dt.date) -> str:
+    """Each consultant's budget, used and left as of ``today``, from the verdict."""
+    from engage.parsing import format_budget, format_days
+    from engage.verdict import judge
+
+    rows = [
+        (
+            c.key,
+            c.role,
+            format_budget(c.budget) if c.budget is not None else "",
+            format_days(c.used),
+            format_days(c.remaining) if c.remaining is not None else "",
+        )
+        for c in judge(engagement, ledger, today).team
+    ]
+    return "Team\n" + table(("key", "role", "budget", "used", "left"), rows)

@@ -95,13 +95,27 @@ def calendar(ctx: click.Context, output: str | None, audience: str, phases: bool
         warn(f"the feed has no ORGANIZER, so no METHOD:PUBLISH: {NO_ORGANIZER}")
 
 
+def calendar_recipients(engagement: Engagement) -> list[str]:
+    """Who ``calendar send`` mails without --to: the supervisor, then each contact who receives
+    the calendar (``receives = ["calendar"]``), each address once."""
+    addresses = [
+        engagement.supervisor.email,
+        *(c.email for c in engagement.contacts if "calendar" in c.receives),
+    ]
+    found: list[str] = []
+    for address in addresses:
+        if address and address.lower() not in {a.lower() for a in found}:
+            found.append(address)
+    return found
+
+
 @calendar.command()
 @click.option(
     "--to",
     "to",
     multiple=True,
     metavar="ADDRESS",
-    help="Send to this address instead of the supervisor (repeatable).",
+    help="Send to this address instead of the supervisor and contacts (repeatable).",
 )
 @click.option(
     "--all", "everything", is_flag=True, help="Send every event again, not only new and changed ones."
@@ -119,12 +133,11 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool)
     from engage_calendar.mail import Outgoing, deliver, outgoing, readable
 
     engagement = session.engagement
-    recipients = list(dict.fromkeys(to)) or (
-        [engagement.supervisor.email] if engagement.supervisor.email else []
-    )
+    recipients = list(dict.fromkeys(to)) or calendar_recipients(engagement)
     if not recipients:
         raise EngageError(
-            "the schedule gives no supervisor email (supervisor.email); add it or pass --to ADDRESS"
+            "the schedule gives no supervisor email (supervisor.email) and no contact receives the "
+            "calendar; add one or pass --to ADDRESS"
         )
     for address in recipients:
         if not EMAIL.fullmatch(address):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from engage import CalendarEvent, Engagement, Ledger, Meeting
+from engage import CalendarEvent, Engagement, Ledger, Meeting, Phase
 from engage.dates import DateRule
 from engage.parsing import format_budget, today_in
 from engage.verdict import Verdict, judge
@@ -138,21 +138,49 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
             title=f"Phase: {phase.name} ({format_budget(phase.days)} days)",
             start=window.start,
             end=window.end,
-            description=_lines(engagement.title, phase.description),
+            description=_lines(engagement.title, phase.description, *_team_lines(engagement, phase)),
             categories=("phase",),
         )
     first, last = timeline.start, timeline.end
-    day = first
-    while day <= last:
-        holiday = timeline.holiday(day)
-        if holiday:
-            yield CalendarEvent(
-                key=f"holiday.{day.isoformat()}",
-                title=f"Public holiday: {holiday}",
-                start=day,
-                categories=("holiday",),
+    # The engagement's own holidays, then those of each place its phases and consultants work in.
+    places = [
+        "",
+        *dict.fromkeys(
+            p
+            for p in (*(ph.location for ph in engagement.phases), *(c.location for c in engagement.team))
+            if p
+        ),
+    ]
+    for place in places:
+        where = f" ({engagement.location(place).name})" if place else ""
+        day = first
+        while day <= last:
+            holiday = timeline.holiday(day, place)
+            if holiday and (not place or holiday != timeline.holiday(day)):
+                yield CalendarEvent(
+                    key=f"holiday.{place + '.' if place else ''}{day.isoformat()}",
+                    title=f"Public holiday{where}: {holiday}",
+                    start=day,
+                    categories=("holiday",),
+                )
+            day += dt.timedelta(days=1)
+
+
+def _team_lines(engagement: Engagement, phase: Phase) -> list[str]:
+    """Who works a phase and where, for its event's description."""
+    lines = []
+    if phase.team:
+        people = {c.key: c for c in engagement.team}
+        lines.append(
+            "Team: "
+            + "; ".join(
+                f"{people[key].label if key in people else key}, {format_budget(days)} days"
+                for key, days in phase.team
             )
-        day += dt.timedelta(days=1)
+        )
+    if phase.location:
+        lines.append(f"Where: {engagement.location(phase.location).name}")
+    return lines
 
 
 def _waiting_on(verdict: Verdict) -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from engage import CalendarEvent, Engagement, __version__
+from engage import CalendarEvent, Engagement, Person, __version__
 from engage.timeline import day_of
 from engage_calendar.build import Item, View, sort_key
 from engage_calendar.events import cancellation_note
@@ -136,8 +136,11 @@ def _vevent(
     supervisor = engagement.supervisor
     for address in attendees:
         attendee = vCalAddress(f"mailto:{address}")
+        contact = next((c for c in engagement.contacts if c.email.lower() == address.lower()), None)
         if supervisor.email and address.lower() == supervisor.email.lower():
             attendee.params["cn"] = one_line(supervisor.label)  # commas are quoted by icalendar
+        elif contact is not None:
+            attendee.params["cn"] = one_line(Person(contact.name, contact.role).label)
         attendee.params["cutype"] = "INDIVIDUAL"
         attendee.params["role"] = "REQ-PARTICIPANT" if is_meeting(event) else "NON-PARTICIPANT"
         attendee.params["partstat"] = "NEEDS-ACTION"

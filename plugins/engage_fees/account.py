@@ -179,8 +179,23 @@ def open_fee_lines(
     lines = []
     for (who, month), total in sorted(grouped.items()):
         rate = result.settings.rate_of(who, engagement)
-        lines.append((f"{who}, {month}", total, rate, earned_for(total, rate, engagement, result.currency)))
+        lines.append(
+            (
+                f"{name_of(engagement, who)}, {month}",
+                total,
+                rate,
+                earned_for(total, rate, engagement, result.currency),
+            )
+        )
     return lines
+
+
+def name_of(engagement: Engagement, consultant: str) -> str:
+    """A consultant's name for people (a keyed consultant's name, with the role), else as logged."""
+    finder = getattr(engagement, "consultant_of", None)
+    found = finder(consultant) if finder is not None else None
+    label = getattr(found, "label", "") if found is not None else ""
+    return str(label) if label and getattr(found, "key", "") == consultant else consultant
 
 
 def _totals(result: Statement, engagement: Engagement) -> dict[str, Decimal]:

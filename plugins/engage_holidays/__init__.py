@@ -1,4 +1,4 @@
-"""Public holidays as non-working days, from the ``holidays`` library (``holidays = "KE"``)."""
+"""Public holidays as non-working days, from the ``holidays`` library (``holidays = ["KE", "CH-GE"]``)."""
 
 from __future__ import annotations
 
@@ -10,33 +10,42 @@ from functools import lru_cache
 from pathlib import Path
 
 from engage import DayOff, EngageError, Engagement, hookimpl
+from engage.model import Location
 
 __version__ = "0.1.0"
 CACHE_VAR = "ENGAGE_CACHE_DIR"
 
 
 @hookimpl
-def engage_non_working_days(engagement: Engagement, start: dt.date, end: dt.date) -> list[DayOff]:
-    """The country's public holidays, observed days included (a Sunday holiday moves to Monday)."""
-    if not engagement.holidays:
-        return []
-    days: list[DayOff] = []
-    try:
-        known = [
-            holidays_of(engagement.holidays, engagement.holidays_subdivision, y)
-            for y in range(start.year, end.year + 1)
-        ]
-    except EngageError as exc:  # name the schedule and the line of the setting
-        from engage.schedule import where_in
+def engage_non_working_days(
+    engagement: Engagement, start: dt.date, end: dt.date, place: Location
+) -> list[DayOff]:
+    """The public holidays of each region of the place (the engagement's own by default), observed
+    days included (a Sunday holiday moves to Monday). Where two countries' holidays fall on one day,
+    both names are given in one."""
+    regions = place.holidays
+    names: dict[dt.date, list[str]] = {}
+    for region in regions:
+        country, _, subdivision = region.partition("-")
+        try:
+            known = [holidays_of(country, subdivision or None, y) for y in range(start.year, end.year + 1)]
+        except EngageError as exc:  # name the schedule and the line of the setting
+            from engage.schedule import where_in
 
-        key = "holidays_subdivision" if exc.message.startswith("holidays_subdivision") else "holidays"
-        raise EngageError(where_in(engagement.source, key) + exc.message) from None
-    for year_days in known:
-        for iso, name in year_days:
-            day = dt.date.fromisoformat(iso)
-            if start <= day <= end:
-                days.append(DayOff(day, name))
-    return days
+            if place.key:  # name the location's setting, not the engagement's
+                key = f"locations.{place.key}.holidays"
+                detail = exc.message.split(": ", 1)[-1]
+                raise EngageError(f"{where_in(engagement.source, key)}{key} = {region!r}: {detail}") from None
+            else:
+                key = "holidays_subdivision" if exc.message.startswith("holidays_subdivision") else "holidays"
+            raise EngageError(where_in(engagement.source, key) + exc.message) from None
+        for year_days in known:
+            for iso, name in year_days:
+                day = dt.date.fromisoformat(iso)
+                if start <= day <= end:
+                    label = f"{name} ({region})" if len(regions) > 1 else name
+                    names.setdefault(day, []).append(label)
+    return [DayOff(day, "; ".join(found)) for day, found in sorted(names.items())]
 
 
 def holidays_of(country: str, subdivision: str | None, year: int) -> tuple[tuple[str, str], ...]:
@@ -106,13 +115,14 @@ def _compute(country: str, subdivision: str | None, year: int) -> tuple[tuple[st
     if country not in supported:
         raise EngageError(
             f"holidays = {country!r}: not a country the holidays library knows; "
-            "give an ISO 3166 code such as 'KE', or remove the setting"
+            "give an ISO 3166 code such as 'KE' (or 'CH-GE' with a subdivision), or remove the setting"
         )
     try:
         calendar = holidays.country_holidays(country, subdiv=subdivision, years=year)
     except NotImplementedError:
         known = ", ".join(supported[country]) or "none"
         raise EngageError(
-            f"holidays_subdivision = {subdivision!r}: {country} has no such subdivision; known: {known}"
+            f"holidays_subdivision = {subdivision!r} ('{country}-{subdivision}'): {country} has no such "
+            f"subdivision; known: {known}"
         ) from None
     return tuple((day.isoformat(), name) for day, name in sorted(calendar.items()))

@@ -17,6 +17,13 @@ FORMATS = ["plain", "github", "html", "csv", "json"]
 @click.option("--as-of", "as_of", help=f"Figures as of this date: {DATE_HELP}.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="plain", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write the report here instead of standard output.")
+@click.option(
+    "--by",
+    type=click.Choice(["engagement", "consultant"]),
+    default="engagement",
+    show_default=True,
+    help="consultant: each consultant's week across the engagements they appear in.",
+)
 @pass_session
 def status(
     session: Session,
@@ -25,6 +32,7 @@ def status(
     as_of: str | None,
     fmt: str,
     output: str | None,
+    by: str,
 ) -> None:
     """Weekly status: phases, deliverables, what is coming, the week's time.
 
@@ -36,6 +44,7 @@ def status(
     Examples:
       engage status --week 2021-W47
       engage status --week 2021-W47 --format html -o status.html schedules/
+      engage status --by consultant schedules/
     """
     from dataclasses import replace
     from pathlib import Path
@@ -44,6 +53,8 @@ def status(
     from engage_status.formats import render
     from engage_status.report import as_of_for, build
 
+    if by == "consultant" and fmt == "html":
+        raise EngageError("--by consultant gives plain, github, csv or json; leave out --format html")
     span = parse_week(week) if week else None
     reports = []
     engagements = list(session.portfolio(schedules))
@@ -69,7 +80,12 @@ def status(
         )
         columns = tuple((str(k), v) for result in cells for k, v in (result or {}).items())
         reports.append(replace(report, sections=sections, columns=columns))
-    text = render(reports, fmt)
+    if by == "consultant":
+        from engage_status.people import render as render_people
+
+        text = render_people(reports, fmt)
+    else:
+        text = render(reports, fmt)
     if output:
         target = Path(output)
         if not target.parent.is_dir():

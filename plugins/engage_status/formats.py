@@ -121,6 +121,24 @@ def as_json(report: Report) -> dict[str, object]:
             }
             for p in report.phases
         ],
+        "team": [
+            {
+                "key": c.key,
+                "name": c.name,
+                "role": c.role,
+                "budget": c.budget,
+                "used": c.used,
+                "this_week": c.this_week,
+                "remaining": c.remaining,
+                "named": c.named,
+                "phases": [
+                    {"phase": part.phase, "share": part.share, "used": part.used}
+                    for part in c.phases
+                    if part.share is not None or part.used
+                ],
+            }
+            for c in report.team
+        ],
         "deliverables": [
             {
                 "key": d.key,

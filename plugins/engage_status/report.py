@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from engage import Engagement, Ledger, Section, Week
 from engage.timeline import day_of
-from engage.verdict import STATE_ORDER, DeliverableVerdict, MeetingVerdict, Verdict, judge
+from engage.verdict import STATE_ORDER, ConsultantVerdict, DeliverableVerdict, MeetingVerdict, Verdict, judge
 
 LOOKAHEAD = dt.timedelta(days=14)
 
@@ -72,6 +72,8 @@ class Report:
     next_milestone: Milestone | None = None
     sections: tuple[Section, ...] = field(default=())
     columns: tuple[tuple[str, object], ...] = ()  # plugins' cells for the portfolio row
+    # Each consultant's figures from the verdict, this week being the report's week.
+    team: tuple[ConsultantVerdict, ...] = ()
 
 
 def as_of_for(week: Week, today: dt.date, given: dt.date | None) -> dt.date:
@@ -118,6 +120,7 @@ def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) ->
         closed=verdict.closing.date if verdict.closing else None,
         left_open=tuple(verdict.open_items),
         not_counted=sum((e.days for e in ledger.beyond), start=Fraction(0)),
+        team=verdict.team_in_week(week.start, week.end),
     )
 
 

@@ -14,7 +14,12 @@ def header_lines(report: Report) -> list[tuple[str, str]]:
     engagement = report.engagement
     return [
         ("Client", engagement.client),
-        ("Consultants", ", ".join(engagement.consultants) or "(not named)"),
+        (
+            "Consultants",
+            ", ".join(c.key for c in engagement.team) + " (see Team)"
+            if len(engagement.team) > 1
+            else ", ".join(engagement.consultants) or "(not named)",
+        ),
         ("Supervisor", engagement.supervisor.label),
         ("Week", f"{report.week.label} ({report.week.start} – {report.week.end}), as of {report.as_of}"),
         (
@@ -47,6 +52,22 @@ def report_tables(report: Report) -> list[Section]:
                     p.reason,
                 )
                 for p in report.phases
+            ),
+        ),
+        Section(
+            "Team",
+            ("key", "consultant", "role", "budget", "used", "this week", "remaining"),
+            tuple(
+                (
+                    c.key,
+                    c.name if c.named else f"{c.name} (not in the schedule)",
+                    c.role,
+                    format_budget(c.budget) if c.budget is not None else "",
+                    format_days(c.used),
+                    format_days(c.this_week),
+                    format_days(c.remaining) if c.remaining is not None else "",
+                )
+                for c in report.team
             ),
         ),
         Section(

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
         Week,
     )
     from engage.ledger import Entry, Ledger
-    from engage.model import Engagement
+    from engage.model import Engagement, Location
 
 PROJECT = "engage"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -73,8 +73,10 @@ def engage_register_commands(cli: click.Group) -> None:
 
 
 @hookspec
-def engage_non_working_days(engagement: Engagement, start: dt.date, end: dt.date) -> Iterable[DayOff] | None:
-    """Name the days between ``start`` and ``end`` (inclusive) on which nobody works.
+def engage_non_working_days(
+    engagement: Engagement, start: dt.date, end: dt.date, place: Location
+) -> Iterable[DayOff] | None:
+    """Name the days between ``start`` and ``end`` (inclusive) on which nobody works at ``place``.
 
     Called when phase windows are planned and when checks ask whether a date
     is a working day, once per calendar year that is looked at. Weekends are
@@ -86,10 +88,15 @@ def engage_non_working_days(engagement: Engagement, start: dt.date, end: dt.date
     :param engagement: the engagement being planned.
     :param start: first day asked about.
     :param end: last day asked about.
+    :param place: where the work happens: a ``[locations]`` entry, or the
+        engagement's own (key ``""``); its ``holidays`` holds region codes
+        such as ``"KE"`` or ``"CH-GE"``. A plugin that does not take it
+        gives the same days everywhere.
     :return: ``DayOff(date, name)`` values, such as public holidays (the
         first plugin to name a date wins); None to add none.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2 ``place``.
     """
 
 

@@ -105,11 +105,13 @@ def parse_people(engagement: Engagement, given: Sequence[str]) -> tuple[dict[str
     for text in given:
         person, sep, key = text.rpartition("=")
         key = key.strip()
-        if engagement.consultants and key not in engagement.consultants:
+        named = engagement.consultant_of(key) if engagement.team else None
+        if engagement.team and named is None:
             raise EngageError(
                 f"--consultant {text!r}: {key!r} is not a consultant on {engagement.id}; "
-                f"the schedule names: {', '.join(engagement.consultants)}"
+                f"the schedule names: {', '.join(c.key for c in engagement.team)}"
             )
+        key = named.key if named is not None else key
         if sep:
             people[person.strip()] = key
         else:
@@ -289,16 +291,17 @@ def _consultant_of(
     person = item.person.strip()
     if person in people:
         return people[person]
-    if person and person in engagement.consultants:
-        return person
+    named = engagement.consultant_of(person) if person and engagement.team else None
+    if named is not None:
+        return named.key
     if default is not None:
         return default
-    if person and not engagement.consultants:
+    if person and not engagement.team:
         return person
     if person:
         raise EngageError(
             f"{item.where}: {person!r} is not a consultant on {engagement.id}; pass "
-            f"--consultant '{person}=KEY' with KEY one of: {', '.join(engagement.consultants)}"
+            f"--consultant '{person}=KEY' with KEY one of: {', '.join(c.key for c in engagement.team)}"
         )
     try:
         return resolve_consultant(engagement, None)

@@ -136,6 +136,28 @@ class Ledger:
         return scale, units
 
     @cached_property
+    def _consultant_units(self) -> dict[tuple[str, str, dt.date], int]:
+        """Days per (consultant, phase, date) in the same whole units as ``_units``."""
+        scale = self._units[0]
+        units: dict[tuple[str, str, dt.date], int] = {}
+        for entry in self._live_entries:
+            key = (entry.consultant, entry.phase, entry.date)
+            weight = entry.days.numerator * (scale // entry.days.denominator)
+            units[key] = units.get(key, 0) + weight
+        return units
+
+    def used_by_consultant(
+        self, start: dt.date | None = None, end: dt.date | None = None
+    ) -> dict[tuple[str, str], Fraction]:
+        """Days per (consultant as logged, phase), voided entries excluded, within dates if given."""
+        scale = self._units[0]
+        sums: dict[tuple[str, str], int] = {}
+        for (consultant, phase, date), value in self._consultant_units.items():
+            if not (start and date < start) and not (end and date > end):
+                sums[(consultant, phase)] = sums.get((consultant, phase), 0) + value
+        return {key: Fraction(value, scale) for key, value in sums.items()}
+
+    @cached_property
     def daily(self) -> dict[tuple[str, dt.date], Fraction]:
         """Days logged per (phase, date), voided entries excluded."""
         scale, units = self._units

@@ -300,8 +300,11 @@ def _entry(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Entry:
         )
     if not phase:
         raise KeyError("phase")
+    at = data.get("at", "")
+    if type(at) is not str:
+        at = _text(data, "at")
     return Entry(
-        data["id"], _day(data), phase, amount, unit, days, consultant, note, data["recorded_at"], line
+        data["id"], _day(data), phase, amount, unit, days, consultant, note, data["recorded_at"], line, at
     )
 
 

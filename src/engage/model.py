@@ -30,6 +30,9 @@ NON_WORKING_DUE: tuple[str, ...] = ("next", "previous", "keep")
 DEFAULT_REVIEW_DAYS = 10
 DEFAULT_REVISION_DAYS = 5
 
+# The key of the ToR's single, unnamed consultant, when the schedule names nobody.
+UNNAMED_KEY = "consultant"
+
 # A date in a schedule: a calendar date, a local date-time (in the engagement's
 # time zone), or a rule relative to something ("5 working days after start").
 When = dt.date | dt.datetime | DateRule
@@ -52,8 +55,64 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Consultant:
+    """A consultant the ToR hires: a key to log by, a role, and their own day cap if the ToR sets one.
+
+    A schedule that names nobody has one consultant, key ``consultant``: the
+    ToR's single, unnamed consultant.
+    """
+
+    key: str
+    name: str = ""
+    role: str = ""
+    email: str = ""
+    days: Fraction | None = None
+    location: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The name, with the role where both are known."""
+        return Person(self.name, self.role, self.email).label if (self.name or self.role) else self.key
+
+    def answers_to(self, text: str) -> bool:
+        """True when ``text`` is this consultant's key or name (case and spaces aside)."""
+        wanted = " ".join(text.split()).casefold()
+        return wanted in (self.key.casefold(), " ".join(self.name.split()).casefold())
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where work happens: its time zone, working week and public holidays.
+
+    ``holidays`` holds country codes, each optionally with a subdivision:
+    ``("BD",)``, ``("FR", "CH-GE")``. The key ``""`` is the engagement's own.
+    """
+
+    key: str
+    name: str = ""
+    timezone: str = ""
+    working_days: tuple[int, ...] = (1, 2, 3, 4, 5)
+    holidays: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Someone besides the supervisor who receives the calendar or the status report."""
+
+    name: str = ""
+    role: str = ""
+    email: str = ""
+    receives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Phase:
-    """A stretch of work with a day budget; its window is given or planned."""
+    """A stretch of work with a day budget; its window is given or planned.
+
+    ``team`` gives the person-days of each consultant working on it, as
+    (consultant key, days) pairs; ``days`` is then their sum unless the
+    schedule gives the same figure. ``location`` names a ``[locations]`` key.
+    """
 
     key: str
     name: str
@@ -61,6 +120,13 @@ class Phase:
     start: dt.date | DateRule | None = None
     end: dt.date | DateRule | None = None
     description: str = ""
+    team: tuple[tuple[str, Fraction], ...] = ()
+    location: str | None = None
+
+    @property
+    def shares(self) -> dict[str, Fraction]:
+        """Each consultant's person-days in this phase, by key; empty when the phase gives no team."""
+        return dict(self.team)
 
 
 @dataclass(frozen=True)
@@ -132,6 +198,15 @@ class Engagement:
     # Named dates from the [dates] table; None while "to be agreed".
     dates: dict[str, dt.date | None] = field(default_factory=dict, compare=False, hash=False)
     due_on_non_working_day: str = "next"
+    # Consultants as people; empty when the schedule names nobody (see ``people``).
+    team: tuple[Consultant, ...] = ()
+    locations: dict[str, Location] = field(default_factory=dict, compare=False, hash=False)
+    # Public holiday regions of the engagement itself: ("KE",), ("FR", "CH-GE").
+    holiday_regions: tuple[str, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    # The contract's span, distinct from the day budget; None where the ToR gives none.
+    period: tuple[dt.date, dt.date] | None = None
+    intermittent: bool = False
     settings: dict[str, dict[str, object]] = field(default_factory=dict, compare=False, hash=False)
     source: Path | None = field(default=None, compare=False)
 
@@ -156,6 +231,49 @@ class Engagement:
                 return meeting
         raise KeyError(key)
 
+    @property
+    def people(self) -> tuple[Consultant, ...]:
+        """The consultants who log time: the schedule's, or the one unnamed ``consultant``."""
+        return self.team or (UNNAMED,)
+
+    @property
+    def named_team(self) -> bool:
+        """True when the schedule names its consultants (logging by anyone else is refused)."""
+        return bool(self.team)
+
+    def consultant_of(self, text: str) -> Consultant | None:
+        """The consultant a ledger's ``consultant`` field (a key or a name) stands for.
+
+        On a schedule that names nobody every entry is the unnamed consultant's.
+        """
+        if not self.team:
+            return UNNAMED
+        return next((c for c in self.team if c.answers_to(text)), None)
+
+    @property
+    def home(self) -> Location:
+        """The engagement's own place: its time zone, working week and holidays."""
+        return Location("", "", self.timezone, self.working_days, self.holiday_regions)
+
+    def location(self, key: str | None) -> Location:
+        """The location with this key; the engagement's own for None or ``""``."""
+        return self.locations[key] if key else self.home
+
+    def place_of(self, phase: str | None = None, consultant: str | None = None, at: str | None = None) -> str:
+        """Where work happens, as a location key (``""`` for the engagement's own): the entry's
+        ``at``, else the phase's location, else the consultant's, else the engagement's."""
+        if at:
+            return at
+        if phase is not None:
+            found = next((p for p in self.phases if p.key == phase), None)
+            if found is not None and found.location:
+                return found.location
+        if consultant is not None:
+            person = self.consultant_of(consultant)
+            if person is not None and person.location:
+                return person.location
+        return ""
+
     def plugin_settings(self, section: str) -> dict[str, object]:
         """The schedule's ``[section]`` table for a plugin (``[budget]``, ``[calendar]``)."""
         return self.settings.get(section, {})
@@ -170,3 +288,6 @@ class Engagement:
         from engage.timeline import plan
 
         return plan(self)
+
+
+UNNAMED = Consultant(UNNAMED_KEY)

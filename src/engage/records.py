@@ -27,10 +27,11 @@ class Entry(NamedTuple):
     note: str
     recorded_at: str
     line: int = 0
+    at: str = ""  # the location key where the work was done (``log --at``); "" where not said
 
     def as_dict(self) -> dict[str, object]:
-        """The JSON shape used by ``engage entries --format json``."""
-        return {
+        """The JSON shape used by ``engage entries --format json`` (``at`` only where said)."""
+        shape: dict[str, object] = {
             "id": self.id,
             "date": self.date.isoformat(),
             "phase": self.phase,
@@ -39,6 +40,9 @@ class Entry(NamedTuple):
             "note": self.note,
             "recorded_at": self.recorded_at,
         }
+        if self.at:
+            shape["at"] = self.at
+        return shape
 
 
 @dataclass(frozen=True)

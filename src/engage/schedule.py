@@ -6,16 +6,16 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Collection, Mapping
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import tomli  # tomllib's upstream, compiled: parses a schedule 3x faster (benchmarks/run.py)
 
 from engage import schedule_items as items
+from engage import schedule_people as people
 from engage.dates import DateRule
 from engage.errors import EngageError
-from engage.model import NON_WORKING_DUE, WEEKDAYS, Engagement, Person, Phase
+from engage.model import NON_WORKING_DUE, WEEKDAYS, Consultant, Engagement, Location, Person, Phase
 from engage.schedule_reader import KEY_PATTERN, TOP_KEYS, Reader, reason, show, where_in
 from engage.schedule_refs import check_dependencies, check_rules
 
@@ -80,13 +80,16 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
     )
     max_days = r.number(data, "max_days", "", most=3660)
     hours_per_day = r.number(data, "hours_per_day", "", most=24, default=8)
-    working_days = _working_days(r, data.get("working_days", list(WEEKDAYS[:5])))
-    holidays = data.get("holidays")
-    if holidays is not None and not (isinstance(holidays, str) and re.fullmatch(r"[A-Za-z]{2,3}", holidays)):
-        r.fail("holidays", f"must be a country code such as 'KE', got {show(holidays)}")
-    subdivision = data.get("holidays_subdivision")
-    if subdivision is not None and not (isinstance(subdivision, str) and subdivision.strip()):
-        r.fail("holidays_subdivision", f"must be a subdivision code string, got {show(subdivision)}")
+    working_days = people.working_days(r, data.get("working_days", list(WEEKDAYS[:5])), "working_days")
+    regions = people.holiday_regions(r, data.get("holidays"), "holidays", data.get("holidays_subdivision"))
+    country, _, subdivision = regions[0].partition("-") if regions else ("", "", "")
+    home = Location("", "", timezone, working_days, regions)
+    places = people.locations(r, data, home, lambda name, where: _check_timezone(r, name, where))
+    team = people.consultants(r, data, places, max_days)
+    period = people.period(r, data)
+    intermittent = data.get("intermittent", False)
+    if not isinstance(intermittent, bool):
+        r.fail("intermittent", f"must be true or false, got {show(intermittent)}")
 
     supervisor_table = (
         r.table(data.get("supervisor"), "supervisor")
@@ -108,7 +111,8 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
     if due_rule not in NON_WORKING_DUE:
         r.fail("due_on_non_working_day", f"must be one of {', '.join(NON_WORKING_DUE)}, got {show(due_rule)}")
     dates = items.named_dates(r, data)
-    phases = _phases(r, data, max_days)
+    phases = _phases(r, data, team, set(places))
+    people.check_caps(r, phases, team)
     phase_keys = [p.key for p in phases]
     item_keys: set[str] = set()
     meetings = items.meetings(r, data, phase_keys, item_keys)
@@ -126,9 +130,15 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
         max_days=max_days,
         hours_per_day=hours_per_day,
         working_days=working_days,
-        holidays=holidays.upper() if isinstance(holidays, str) else None,
-        holidays_subdivision=subdivision.strip() if isinstance(subdivision, str) else None,
-        consultants=r.strings(data, "consultants", ""),
+        holidays=country or None,
+        holidays_subdivision=subdivision or None,
+        holiday_regions=regions,
+        consultants=tuple(c.name or c.key for c in team),
+        team=team,
+        locations=places,
+        contacts=people.contacts(r, data),
+        period=period,
+        intermittent=intermittent,
         supervisor=supervisor,
         phases=tuple(phases),
         deliverables=tuple(deliverables),
@@ -141,7 +151,9 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
     )
 
 
-def _phases(r: Reader, data: Mapping[str, Any], max_days: Fraction) -> list[Phase]:
+def _phases(
+    r: Reader, data: Mapping[str, Any], team: tuple[Consultant, ...], places: set[str]
+) -> list[Phase]:
     tables = r.array(data, "phases")
     if not tables:
         r.fail("phases", "missing; give at least one [[phases]] table with key, name and days")
@@ -149,7 +161,8 @@ def _phases(r: Reader, data: Mapping[str, Any], max_days: Fraction) -> list[Phas
     phases = []
     for i, table in enumerate(tables):
         where = f"phases[{i}]"
-        r.known_keys(table, where, ("key", "name", "days", "start", "end", "description"))
+        r.known_keys(table, where, ("key", "name", "days", "start", "end", "description", "team", "location"))
+        days, shares, location = people.phase_extras(r, table, where, team, places)
         start = _phase_date(r, table, "start", where)
         end = _phase_date(r, table, "end", where)
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
@@ -158,10 +171,12 @@ def _phases(r: Reader, data: Mapping[str, Any], max_days: Fraction) -> list[Phas
             Phase(
                 key=r.key(table, where, seen),
                 name=r.text(table, "name", where),
-                days=r.number(table, "days", where, most=int(max_days) + 1000),
+                days=days,
                 start=start,
                 end=end,
                 description=r.text(table, "description", where, required=False),
+                team=shares,
+                location=location,
             )
         )
     return phases
@@ -175,25 +190,10 @@ def _phase_date(r: Reader, table: Mapping[str, Any], key: str, where: str) -> dt
     return value
 
 
-def _working_days(r: Reader, value: object) -> tuple[int, ...]:
-    if not isinstance(value, list) or not value:
-        r.fail("working_days", f"must be a list of weekdays such as ['mon', 'tue'], got {show(value)}")
-    days = []
-    for i, name in enumerate(value):
-        short = name.strip().lower()[:3] if isinstance(name, str) else None
-        if short not in WEEKDAYS or (isinstance(name, str) and len(name.strip()) < 3):
-            r.fail(f"working_days[{i}]", f"must be a weekday such as 'mon', got {show(name)}")
-        iso = WEEKDAYS.index(short) + 1
-        if iso in days:
-            r.fail(f"working_days[{i}]", f"{name!r} is listed twice")
-        days.append(iso)
-    return tuple(sorted(days))
-
-
-def _check_timezone(r: Reader, name: str) -> None:
+def _check_timezone(r: Reader, name: str, where: str = "timezone") -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        r.fail("timezone", f"unknown time zone {name!r}; give an IANA name such as 'Africa/Nairobi'")
+        r.fail(where, f"unknown time zone {name!r}; give an IANA name such as 'Africa/Nairobi'")

@@ -83,35 +83,37 @@ class Timeline:
 
     def __init__(self, engagement: Engagement) -> None:
         self.engagement = engagement
-        self._days_off: dict[dt.date, str] = {}
-        self._years: set[int] = set()
+        # Days off per place (a location key; "" for the engagement's own), loaded a year at a time.
+        self._days_off: dict[str, dict[dt.date, str]] = {}
+        self._years: set[tuple[str, int]] = set()
         self.windows: dict[str, Window] = {}
 
     # Non-working days come from plugins, one calendar year at a time, on demand.
-    def holiday(self, day: dt.date) -> str | None:
-        """The name of the public holiday (or other day off a plugin gives) on ``day``."""
-        if day.year not in self._years:
-            self._load_year(day.year)
-        return self._days_off.get(day)
+    def holiday(self, day: dt.date, place: str = "") -> str | None:
+        """The name of the public holiday (or other day off a plugin gives) on ``day`` at ``place``."""
+        if (place, day.year) not in self._years:
+            self._load_year(day.year, place)
+        return self._days_off.get(place, {}).get(day)
 
-    def is_working_day(self, day: dt.date) -> bool:
-        """True on the engagement's working weekdays that are not days off."""
-        return day.isoweekday() in self.engagement.working_days and self.holiday(day) is None
+    def is_working_day(self, day: dt.date, place: str = "") -> bool:
+        """True on the place's working weekdays that are not days off (the engagement's by default)."""
+        week = self.engagement.location(place).working_days
+        return day.isoweekday() in week and self.holiday(day, place) is None
 
-    def working_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
-        """The working days from ``start`` to ``end``, both inclusive."""
+    def working_days(self, start: dt.date, end: dt.date, place: str = "") -> list[dt.date]:
+        """The working days from ``start`` to ``end``, both inclusive, at ``place``."""
         days = []
         day = start
         while day <= end:
-            if self.is_working_day(day):
+            if self.is_working_day(day, place):
                 days.append(day)
             day += ONE_DAY
         return days
 
-    def next_working_day(self, day: dt.date, step: int = 1) -> dt.date:
+    def next_working_day(self, day: dt.date, step: int = 1, place: str = "") -> dt.date:
         """``day`` itself if it is a working day, else the next one (``step=-1``: previous)."""
         for _ in range(MAX_SEARCH_DAYS):
-            if self.is_working_day(day):
+            if self.is_working_day(day, place):
                 return day
             day += step * ONE_DAY
         raise EngageError(
@@ -119,12 +121,12 @@ class Timeline:
             "check working_days and the holidays setting"
         )
 
-    def add_working_days(self, start: dt.date, count: int) -> dt.date:
+    def add_working_days(self, start: dt.date, count: int, place: str = "") -> dt.date:
         """The date of the ``count``-th working day counted from ``start`` (the first is 1)."""
         step = 1 if count >= 0 else -1
-        day = self.next_working_day(start, step)
+        day = self.next_working_day(start, step, place)
         for _ in range(abs(count) - 1):
-            day = self.next_working_day(day + step * ONE_DAY, step)
+            day = self.next_working_day(day + step * ONE_DAY, step, place)
         return day
 
     def working_days_after(self, day: dt.date, count: int) -> dt.date:
@@ -223,18 +225,20 @@ class Timeline:
         ends += [d for d in (self.due(d.key).day for d in self.engagement.deliverables) if d is not None]
         return max(ends)
 
-    def _load_year(self, year: int) -> None:
+    def _load_year(self, year: int, place: str = "") -> None:
         from engage.plugins import get_plugin_manager
 
-        self._years.add(year)
+        self._years.add((place, year))
         results = get_plugin_manager().hook.engage_non_working_days(
             engagement=self.engagement,
             start=dt.date(year, 1, 1),
             end=dt.date(year, 12, 31),
+            place=self.engagement.location(place),
         )
+        days_off = self._days_off.setdefault(place, {})
         for days in results:
-            for day_off in days:
-                self._days_off.setdefault(day_off.date, day_off.name)
+            for day_off in days or ():
+                days_off.setdefault(day_off.date, day_off.name)
 
 
 def _moved(start: dt.date | dt.datetime, end: dt.date | dt.datetime, to: dt.date, rule: str | None) -> Span:
@@ -247,10 +251,12 @@ def plan(engagement: Engagement) -> Timeline:
     """Lay out phase windows: given dates and rules are kept, other phases follow on working days.
 
     A phase without dates starts on the first working day after the previous
-    phase ends (the engagement's start for the first) and lasts as many
-    working days as its budget, rounded up. A phase with only a start or an
-    end is extended from it by its budget. Rules may name other phases in any
-    order; the schedule loader has refused cycles.
+    phase ends (the engagement's start for the first, or the contract
+    period's) and lasts as many working days as its budget, rounded up; a
+    phase with a team lasts as many as its busiest consultant's person-days,
+    since the team works side by side. A phase with only a start or an end is
+    extended from it by that length. Working days are the phase's location's.
+    Rules may name other phases in any order; the schedule loader has refused cycles.
     """
     timeline = Timeline(engagement)
     order = [p.key for p in engagement.phases]
@@ -280,16 +286,25 @@ def _phase_refs(phase: Phase) -> list[str]:
     return [rule.ref.key for rule in rules if rule.ref.kind.startswith("phase")]
 
 
+def capacity_days(phase: Phase) -> int:
+    """The working days a phase needs: its busiest consultant's person-days, or its budget, rounded up."""
+    busiest = max(phase.shares.values()) if phase.team else phase.days
+    return max(1, math.ceil(busiest))
+
+
 def _window(timeline: Timeline, phase: Phase, previous: Window | None) -> Window:
-    length = max(1, math.ceil(phase.days))
+    length = capacity_days(phase)
+    place = phase.location or ""
     start = timeline.resolve(phase.start).day if phase.start is not None else None
     end = timeline.resolve(phase.end).day if phase.end is not None else None
     if start and end:
         return Window(start, max(start, end), planned=False)
     if start:
-        return Window(start, timeline.add_working_days(start, length), planned=True)
+        return Window(start, timeline.add_working_days(start, length, place), planned=True)
     if end:
-        return Window(timeline.add_working_days(end, -length), end, planned=True)
-    first = previous.end + ONE_DAY if previous else timeline.engagement.start
-    begin = timeline.next_working_day(first)
-    return Window(begin, timeline.add_working_days(begin, length), planned=True)
+        return Window(timeline.add_working_days(end, -length, place), end, planned=True)
+    engagement = timeline.engagement
+    opening = max(engagement.start, engagement.period[0]) if engagement.period else engagement.start
+    first = previous.end + ONE_DAY if previous else opening
+    begin = timeline.next_working_day(first, place=place)
+    return Window(begin, timeline.add_working_days(begin, length, place), planned=True)

@@ -16,6 +16,7 @@ from engage.model import Deliverable, Engagement
 from engage.parsing import format_budget, format_days, plural
 from engage.progress import Progress
 from engage.timeline import Resolved, Span, Timeline, Window
+from engage.verdict_team import ConsultantVerdict, ShareVerdict, team_figures
 
 AT_RISK_MARGIN = 25  # percentage points of budget used ahead of the window elapsed
 BEHIND_MARGIN = 50  # percentage points of the window elapsed ahead of the budget used
@@ -30,6 +31,7 @@ MEETING_STATES = {
     "cancelled": "cancelled",
 }
 # Error findings that restate what the verdict already judged from the same figures.
+__all__ = ["ConsultantVerdict", "ShareVerdict", "Verdict", "judge"]
 COVERED = {"phase-over-budget", "over-cap", "deliverable-late"}
 
 
@@ -140,9 +142,34 @@ class Verdict:
         found = []
         for usage in phase_usage(self.engagement, self.ledger, until=self.as_of):
             phase, window = usage.phase, self.timeline.window(usage.phase.key)
-            state, reason = self._phase_state(window, usage.used, phase.days)
+            state, reason = self._phase_state(window, usage.used, phase.days, phase.location or "")
             found.append(PhaseVerdict(phase.key, phase.name, phase.days, usage.used, window, state, reason))
         return tuple(found)
+
+    @cached_property
+    def team(self) -> tuple[ConsultantVerdict, ...]:
+        """Each consultant's figures as of the verdict's date, in schedule order; this week is the ISO
+        week of that date. Names the ledger holds that the schedule does not come last."""
+        monday = self.as_of - dt.timedelta(days=self.as_of.weekday())
+        return self.team_in_week(monday, monday + dt.timedelta(days=6))
+
+    def team_in_week(self, first: dt.date, last: dt.date) -> tuple[ConsultantVerdict, ...]:
+        """Each consultant's figures, with ``this_week`` counted from ``first`` to ``last``."""
+        cached = self._teams.get((first, last))
+        if cached is None:
+            cached = self._teams[(first, last)] = self._team(first, last)
+        return cached
+
+    @cached_property
+    def _teams(self) -> dict[tuple[dt.date, dt.date], tuple[ConsultantVerdict, ...]]:
+        return {}
+
+    def _team(self, first: dt.date, last: dt.date) -> tuple[ConsultantVerdict, ...]:
+        return team_figures(self.engagement, self.ledger, self.as_of, first, last)
+
+    def consultant(self, key: str) -> ConsultantVerdict:
+        """One consultant's figures (by key), as of the verdict's date."""
+        return next(c for c in self.team if c.key == key)
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -215,9 +242,11 @@ class Verdict:
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
         return STATE_ORDER[worst], reasons[0] + more
 
-    def _phase_state(self, window: Window, used: Fraction, budget: Fraction) -> tuple[str, str]:
+    def _phase_state(
+        self, window: Window, used: Fraction, budget: Fraction, place: str = ""
+    ) -> tuple[str, str]:
         percent = float(used / budget * 100)
-        working = self.timeline.working_days(window.start, window.end)
+        working = self.timeline.working_days(window.start, window.end, place)  # at the phase's place
         done = [day for day in working if day <= self.until]
         elapsed = (
             100.0 * len(done) / len(working) if working else (100.0 if self.until >= window.end else 0.0)

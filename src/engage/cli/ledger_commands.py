@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 import sys
 from fractions import Fraction
 from pathlib import Path
@@ -20,9 +18,9 @@ from engage.model import Engagement
 from engage.output import csv_text, json_text, table, terminal_text
 from engage.parsing import DATE_HELP, format_days, parse_amount, parse_date, parse_week, plural
 from engage.session import Session, pass_session
+from engage.who import CONSULTANT_VAR, check_place, consultant_filter, resolve_consultant
 
-CONSULTANT_VAR = "ENGAGE_CONSULTANT"
-
+__all__ = ["CONSULTANT_VAR", "check_place", "resolve_consultant"]  # importers read them here too
 
 def check_phase(engagement: Engagement, key: str) -> str:
     """The phase key, or an error listing the phases there are."""
@@ -30,28 +28,6 @@ def check_phase(engagement: Engagement, key: str) -> str:
     if key not in keys:
         raise EngageError(f"unknown phase {key!r}; phases of {engagement.id}: {', '.join(keys)}")
     return key
-
-
-def resolve_consultant(engagement: Engagement, given: str | None) -> str:
-    """``--consultant``, else $ENGAGE_CONSULTANT, else the schedule's only consultant, else the login."""
-    name = (given or os.environ.get(CONSULTANT_VAR) or "").strip()
-    named = engagement.consultants
-    if name:
-        if named and name not in named:
-            raise EngageError(
-                f"{name!r} is not a consultant on {engagement.id}; the schedule names: {', '.join(named)}"
-            )
-        return name
-    if len(named) == 1:
-        return named[0]
-    if named:
-        raise EngageError(
-            f"{engagement.id} has several consultants; pass --consultant with one of: {', '.join(named)}"
-        )
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name (some containers)
-        return ""
 
 
 def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
@@ -67,10 +43,15 @@ def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
 @click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
 @click.option("--note", "-n", default="", help="What the time was spent on.")
 @click.option(
-    "--consultant", "-c", help="Who worked (default: $ENGAGE_CONSULTANT or the schedule's consultant)."
+    "--consultant",
+    "-c",
+    help="Who worked: a key or name from the schedule (default: $ENGAGE_CONSULTANT, else its only one).",
 )
+@click.option("--at", "at", help="Where the work was done: a [locations] key (default: the phase's, …).")
 @pass_session
-def log(session: Session, days: str, phase: str, day: str, note: str, consultant: str | None) -> None:
+def log(
+    session: Session, days: str, phase: str, day: str, note: str, consultant: str | None, at: str | None
+) -> None:
     """Log time against a phase: DAYS is 1, 0.5, .25, or hours such as 4h, 30m, 1h30m.
 
     The entry is always recorded, even past the budget; warnings say so.
@@ -83,6 +64,7 @@ def log(session: Session, days: str, phase: str, day: str, note: str, consultant
     engagement = session.engagement
     amount, unit = parse_amount(days)
     check_phase(engagement, phase)
+    place = check_place(engagement, at)
     date = parse_date(day, session.today())
     record = ledger_file.new_record(
         "entry",
@@ -91,6 +73,7 @@ def log(session: Session, days: str, phase: str, day: str, note: str, consultant
         **entry_fields(amount, unit),
         consultant=resolve_consultant(engagement, consultant),
         note=note,
+        **({"at": place} if place else {}),
     )
     entry = read_record(record, engagement)
     session.validate()
@@ -127,6 +110,7 @@ def _after_log(session: Session, engagement: Engagement, entry: Entry, ledger: L
 @click.command()
 @click.option("--week", "-w", help="Only this ISO week, e.g. 2021-W47.")
 @click.option("--phase", "-p", help="Only this phase.")
+@click.option("--consultant", "-c", help="Only this consultant's (a key or name).")
 @click.option("--all", "-a", "show_all", is_flag=True, help="Include voided entries.")
 @click.option(
     "--format",
@@ -136,12 +120,15 @@ def _after_log(session: Session, engagement: Engagement, entry: Entry, ledger: L
     help="plain, json, csv, or another tracker's: timedot, taskjuggler, watson (see 'engage plugins').",
 )
 @pass_session
-def entries(session: Session, week: str | None, phase: str | None, show_all: bool, fmt: str) -> None:
+def entries(
+    session: Session, week: str | None, phase: str | None, consultant: str | None, show_all: bool, fmt: str
+) -> None:
     """List logged time, oldest first; voided entries only with --all.
 
     \b
     Examples:
       engage entries --week 2021-W46 --format csv > week46.csv
+      engage entries --consultant lead
       engage entries --format timedot > engage.timedot    # for hledger
       engage entries --format watson > frames              # for Watson
     """
@@ -160,12 +147,15 @@ def entries(session: Session, week: str | None, phase: str | None, show_all: boo
             )
     if phase is not None:
         check_phase(engagement, phase)
+    who = consultant_filter(engagement, consultant)
     span = parse_week(week) if week else None
     ledger = session.ledger()
     chosen = [
         e
         for e in ledger.entries(include_voided=show_all)
-        if (phase is None or e.phase == phase) and (span is None or span[0] <= e.date <= span[1])
+        if (phase is None or e.phase == phase)
+        and (span is None or span[0] <= e.date <= span[1])
+        and (who is None or who(e.consultant))
     ]
     if exporter is not None:
         click.echo(exporter.write(engagement, chosen), nl=False)
@@ -383,6 +373,7 @@ def timesheet_records(
             phase = check_phase(engagement, (row.get("phase") or "").strip())
             date = parse_date(row.get("date") or "", today)
             consultant = resolve_consultant(engagement, row.get("consultant"))
+            place = check_place(engagement, row.get("at"))  # an optional column, as log --at
         except EngageError as exc:
             raise EngageError(f"{file}: row {number}: {exc.message}") from None
         records.append(
@@ -393,6 +384,7 @@ def timesheet_records(
                 **entry_fields(amount, unit),
                 consultant=consultant,
                 note=timesheet.unguard(row.get("note") or ""),
+                **({"at": place} if place else {}),
             )
         )
     if not records:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from engage.errors import EngageError
+from engage.model import WEEKDAYS, Engagement
 from engage.output import json_text, table
 from engage.parsing import DATE_HELP, format_budget, parse_date
 from engage.session import Session, pass_session
@@ -103,6 +104,34 @@ def engagement_dict(verdict: Verdict) -> dict[str, object]:
         "holidays": engagement.holidays,
         "supervisor": asdict(engagement.supervisor),
         "consultants": list(engagement.consultants),
+        "team": [
+            {
+                "key": c.key,
+                "name": c.name,
+                "role": c.role,
+                "email": c.email,
+                "days": c.days,
+                "location": c.location,
+                "phases": {p.key: p.shares[c.key] for p in engagement.phases if c.key in p.shares},
+            }
+            for c in engagement.team
+        ],
+        "holiday_regions": list(engagement.holiday_regions),
+        "working_days": week_names(engagement.working_days),
+        "locations": {
+            key: {
+                "name": place.name,
+                "timezone": place.timezone,
+                "working_days": week_names(place.working_days),
+                "holidays": list(place.holidays),
+            }
+            for key, place in engagement.locations.items()
+        },
+        "contacts": [asdict(c) for c in engagement.contacts],
+        "period": (
+            {"start": engagement.period[0], "end": engagement.period[1]} if engagement.period else None
+        ),
+        "intermittent": engagement.intermittent,
         "dates": dict(engagement.dates),
         "as_of": verdict.as_of,
         "state": verdict.state,
@@ -116,6 +145,8 @@ def engagement_dict(verdict: Verdict) -> dict[str, object]:
                 "end": timeline.window(p.key).end,
                 "start_rule": _rule(p.start),
                 "end_rule": _rule(p.end),
+                "team": {key: days for key, days in p.team},
+                "location": p.location,
             }
             for p in engagement.phases
         ],
@@ -165,6 +196,55 @@ def engagement_dict(verdict: Verdict) -> dict[str, object]:
     }
 
 
+def week_names(days: tuple[int, ...]) -> list[str]:
+    """Working weekdays as the week runs: ['sun', 'mon', 'tue', 'wed', 'thu'] for a Dhaka week."""
+    first = next((d for d in days if (d - 2) % 7 + 1 not in days), days[0] if days else 1)
+    ordered = sorted(days, key=lambda d: (d - first) % 7)
+    return [WEEKDAYS[d - 1] for d in ordered]
+
+
+def _consultants(engagement: Engagement) -> str:
+    if len(engagement.team) > 1 or any(c.role or c.days for c in engagement.team):
+        return f"{len(engagement.team)}: {', '.join(c.key for c in engagement.team)} (see Team)"
+    return ", ".join(engagement.consultants) or "(not named)"
+
+
+def team_lines(engagement: Engagement) -> list[str]:
+    """The Team, Places and Contacts tables of ``show``, where the schedule has them."""
+    lines: list[str] = []
+    if engagement.team:
+        with_share = {c.key: [p for p in engagement.phases if c.key in p.shares] for c in engagement.team}
+        rows: list[tuple[str, ...]] = [
+            (
+                c.key,
+                c.name,
+                c.role,
+                format_budget(c.days) if c.days is not None else "",
+                engagement.location(c.location).name if c.location else "",
+                ", ".join(f"{p.key} {format_budget(p.shares[c.key])}" for p in with_share[c.key]),
+            )
+            for c in engagement.team
+        ]
+        lines += ["", "Team", table(("key", "consultant", "role", "cap", "based in", "person-days"), rows)]
+    if engagement.locations:
+        places = [engagement.home, *engagement.locations.values()]
+        rows = [
+            (
+                p.key or "(engagement)",
+                p.name,
+                p.timezone,
+                " ".join(week_names(p.working_days)),
+                ", ".join(p.holidays) or "none",
+            )
+            for p in places
+        ]
+        lines += ["", "Places", table(("key", "place", "time zone", "working days", "holidays"), rows)]
+    if engagement.contacts:
+        rows = [(c.name, c.role, c.email, ", ".join(c.receives)) for c in engagement.contacts]
+        lines += ["", "Contacts", table(("name", "role", "email", "receives"), rows)]
+    return lines
+
+
 def _span(start: dt.date, end: dt.date) -> str:
     return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
 
@@ -178,7 +258,7 @@ def describe(verdict: Verdict) -> str:
         f"Client:      {engagement.client}",
         f"Supervisor:  {engagement.supervisor.label}"
         + (f" <{engagement.supervisor.email}>" if engagement.supervisor.email else ""),
-        f"Consultants: {', '.join(engagement.consultants) or '(not named)'}",
+        f"Consultants: {_consultants(engagement)}",
         f"Cap:         {format_budget(engagement.max_days)} days "
         f"(phase budgets add up to {format_budget(budgets)}); "
         f"{format_budget(engagement.hours_per_day)} hours a day; time zone {engagement.timezone}",
@@ -187,6 +267,10 @@ def describe(verdict: Verdict) -> str:
     if engagement.dates:
         named = (f"{key} {value or 'to be agreed'}" for key, value in engagement.dates.items())
         lines.append(f"Dates:       {', '.join(named)}")
+    if engagement.period:
+        spread = "; intermittent: days spread over it" if engagement.intermittent else ""
+        lines.append(f"Period:      {engagement.period[0]} – {engagement.period[1]}{spread}")
+    lines += team_lines(engagement)
     lines += [
         "",
         "Phases",
@@ -198,7 +282,7 @@ def describe(verdict: Verdict) -> str:
                     p.name,
                     format_budget(p.days),
                     _span(w.start, w.end) + (" (planned)" if w.planned else ""),
-                    len(timeline.working_days(w.start, w.end)),
+                    len(timeline.working_days(w.start, w.end, p.location or "")),
                 )
                 for p in engagement.phases
                 for w in [timeline.window(p.key)]

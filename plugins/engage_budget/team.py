@@ -1,0 +1,149 @@
+"""Checks of a team and its places: each consultant's share and cap, the working days each has,
+and an intermittent engagement's days against the period left."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+from engage import Engagement, Finding, Ledger, hookimpl
+from engage.parsing import format_budget, format_days
+from engage.verdict import judge
+
+check = hookimpl(specname="engage_budget_checks")
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Someone (a consultant, or the phase as a whole where it gives no team) with more days than
+    the working days they have in the phase's window."""
+
+    who: str  # a consultant's label, or "" for the phase's budget
+    days: Fraction
+    working: int
+    place: str  # the location's name, "" for the engagement's own
+
+    def text(self) -> str:
+        """'enum1 has 6 person-days but 5 working days in Dhaka'."""
+        where = f" in {self.place}" if self.place else ""
+        return f"{self.who} has {format_budget(self.days)} person-days but {self.working} working days{where}"
+
+
+def shortfalls(engagement: Engagement, phase_key: str) -> list[Shortfall]:
+    """Who cannot fit their days in the phase's window: each consultant with a share, by the
+    working days of their place; the phase's whole budget where it gives no team."""
+    timeline = engagement.timeline
+    phase, window = engagement.phase(phase_key), timeline.window(phase_key)
+    found = []
+    if not phase.team:
+        place = phase.location or ""
+        working = len(timeline.working_days(window.start, window.end, place))
+        if working < phase.days:
+            found.append(Shortfall("", phase.days, working, _place_name(engagement, place)))
+        return found
+    for key, share in phase.team:
+        place = engagement.place_of(phase.key, key)
+        working = len(timeline.working_days(window.start, window.end, place))
+        if working < share:
+            person = engagement.consultant_of(key)
+            label = person.key if person is not None else key
+            found.append(Shortfall(label, share, working, _place_name(engagement, place)))
+    return found
+
+
+def _place_name(engagement: Engagement, place: str) -> str:
+    return engagement.location(place).name if place else ""
+
+
+@check
+def consultant_shares(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """A consultant over their share of a phase or over their own cap (errors), even where the
+    phase and the engagement are within budget; time logged by someone the schedule does not name."""
+    verdict = judge(engagement, ledger, today)
+    names = {p.key: p.name for p in engagement.phases}
+    for person in verdict.team:
+        if not person.named:
+            yield Finding(
+                "warning",
+                "consultant-not-named",
+                f"{format_days(person.used)} days logged by {person.key!r}, whom the schedule does not "
+                f"name; void those entries and log them by one of: "
+                + ", ".join(c.key for c in engagement.team),
+            )
+            continue
+        for part in person.phases:
+            if part.over > 0 and part.share is not None:
+                yield Finding(
+                    "error",
+                    "consultant-over-share",
+                    f"{names[part.phase]}: {person.key} used {format_days(part.used)} of their "
+                    f"{format_budget(part.share)} person-days — {format_days(part.over)} over their share",
+                    phase=part.phase,
+                )
+        cap = engagement.consultant_of(person.key)
+        if cap is not None and cap.days is not None and person.used > cap.days:
+            yield Finding(
+                "error",
+                "consultant-over-cap",
+                f"{person.key}: {format_days(person.used)} of their {format_budget(cap.days)} days used — "
+                f"{format_days(person.used - cap.days)} over their cap",
+            )
+
+
+@check
+def period_holds_the_days(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+    """An intermittent engagement whose days left no longer fit in the working days left in its
+    period; work logged outside the period (any engagement that gives one)."""
+    if engagement.period is None:
+        return
+    first, last = engagement.period
+    verdict = judge(engagement, ledger, today)
+    timeline = verdict.timeline
+    outside = sorted({day for _, day in ledger.daily if not first <= day <= last})
+    if outside:
+        days = sum(
+            (v for (_, day), v in ledger.daily.items() if not first <= day <= last), start=Fraction(0)
+        )
+        shown = ", ".join(str(day) for day in outside[:5]) + (" …" if len(outside) > 5 else "")
+        yield Finding(
+            "warning",
+            "work-outside-period",
+            f"{format_days(days)} days logged outside the contract period ({first} – {last}): {shown}",
+            date=outside[0],
+        )
+    for phase in engagement.phases:
+        window = timeline.window(phase.key)
+        if window.start < first or window.end > last:
+            yield Finding(
+                "warning",
+                "window-outside-period",
+                f"{phase.name}: its window {window.start} – {window.end} leaves the contract period "
+                f"({first} – {last})",
+                phase=phase.key,
+                date=window.start,
+            )
+    if not engagement.intermittent or verdict.closing is not None:
+        return
+    start = max(first, verdict.until + dt.timedelta(days=1))
+    if engagement.team:  # the team works side by side: each member's days against their own time
+        owed = [
+            (c.key, c.remaining, engagement.place_of(consultant=c.key))
+            for c in verdict.team
+            if c.named and c.remaining is not None
+        ]
+    else:
+        owed = [("", engagement.max_days - ledger.days_used(end=verdict.until), "")]
+    for who, left, place in owed:
+        working = len(timeline.working_days(start, last, place)) if start <= last else 0
+        if left > working:
+            by = f"{who}: " if who else ""
+            where = f" ({engagement.location(place).name})" if place else ""
+            yield Finding(
+                "warning",
+                "days-no-longer-fit",
+                f"{by}{format_days(left)} days left but only {working} working days{where} left in the "
+                f"period (to {last}); agree an extension or fewer days with the supervisor",
+                date=verdict.until,
+            )

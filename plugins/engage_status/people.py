@@ -1,0 +1,142 @@
+"""``status --by consultant``: each consultant's week across every engagement they appear in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from engage import Section
+from engage.output import csv_text, json_text, table
+from engage.parsing import format_days
+from engage.verdict import ConsultantVerdict, DeliverableVerdict
+from engage.verdict_team import owes
+from engage_status.report import LOOKAHEAD, Report
+
+
+@dataclass(frozen=True)
+class Stint:
+    """One consultant on one engagement, as of that report's date."""
+
+    report: Report
+    person: ConsultantVerdict
+    owed: tuple[DeliverableVerdict, ...]
+
+
+def who(person: ConsultantVerdict) -> str:
+    """How one person is known across schedules: email, else name, else key (case aside)."""
+    return " ".join((person.email or person.name or person.key).split()).casefold()
+
+
+def by_consultant(reports: Sequence[Report]) -> dict[str, list[Stint]]:
+    """Each person's stints, in the order people first appear; closed engagements left out."""
+    people: dict[str, list[Stint]] = {}
+    for report in reports:
+        if report.closed is not None:
+            continue
+        horizon = report.as_of + LOOKAHEAD
+        for person in report.team:
+            owed = tuple(
+                d
+                for d in owes(report.engagement, report.deliverables, person.key)
+                if d.deadline is not None and d.deadline <= horizon
+            )
+            people.setdefault(who(person), []).append(Stint(report, person, owed))
+    return people
+
+
+def sections(reports: Sequence[Report], *, listed: bool = True) -> list[Section]:
+    """One table per consultant: each engagement's week, days used and left, and what they owe
+    (``listed``: named in the table; otherwise counted there and listed under it, see ``owed_lines``)."""
+    found = []
+    for stints in by_consultant(reports).values():
+        first = stints[0].person
+        week = sum((s.person.this_week for s in stints), start=Fraction(0))
+        rows = tuple(
+            (
+                s.report.engagement.id,
+                s.person.key,
+                format_days(s.person.this_week),
+                format_days(s.person.used),
+                format_days(s.person.remaining) if s.person.remaining is not None else "",
+                ("; ".join(f"{d.name} {_due(d)}" for d in s.owed) if listed else len(s.owed)) or "nothing",
+            )
+            for s in stints
+        )
+        found.append(
+            Section(
+                f"{first.label}: {format_days(week)} days this week",
+                (
+                    "engagement",
+                    "as",
+                    "this week",
+                    "used",
+                    "left",
+                    "owes in the next two weeks" if listed else "owes",
+                ),
+                rows,
+            )
+        )
+    return found
+
+
+def owed_lines(stints: Sequence[Stint]) -> list[str]:
+    """What one consultant owes in the next two weeks, soonest first, a line each."""
+    owed = sorted(
+        ((d.deadline, d, s.report.engagement.id) for s in stints for d in s.owed if d.deadline is not None),
+        key=lambda item: (item[0], item[2], item[1].name),
+    )
+    return [
+        f"- {day} {d.name} ({ident})" + (f", {d.days_late} days late" if d.days_late else "")
+        for day, d, ident in owed
+    ]
+
+
+def _due(d: DeliverableVerdict) -> str:
+    return f"({d.days_late} days late, due {d.deadline})" if d.state == "late" else f"(due {d.deadline})"
+
+
+def render(reports: Sequence[Report], fmt: str) -> str:
+    """The by-consultant report as plain text, Markdown, CSV or JSON (HTML is given as plain text)."""
+    if fmt == "json":
+        return json_text(
+            [
+                {
+                    "consultant": stints[0].person.label,
+                    "email": stints[0].person.email,
+                    "this_week": sum((s.person.this_week for s in stints), start=Fraction(0)),
+                    "engagements": [
+                        {
+                            "id": s.report.engagement.id,
+                            "key": s.person.key,
+                            "this_week": s.person.this_week,
+                            "used": s.person.used,
+                            "budget": s.person.budget,
+                            "remaining": s.person.remaining,
+                            "owes": [
+                                {"key": d.key, "name": d.name, "due": d.deadline, "state": d.state}
+                                for d in s.owed
+                            ],
+                        }
+                        for s in stints
+                    ],
+                }
+                for stints in by_consultant(reports).values()
+            ]
+        )
+    if fmt == "csv":
+        tables = sections(reports)
+        out = []
+        for item in tables:
+            out.append(csv_text(["consultant", *item.headers], [[item.title, *row] for row in item.rows]))
+        return "".join(out)
+    style = "github" if fmt == "github" else "simple"
+    lines: list[str] = []
+    counted = sections(reports, listed=False)
+    for item, stints in zip(counted, by_consultant(reports).values(), strict=True):
+        lines += [f"## {item.title}" if style == "github" else item.title, ""]
+        lines += [table(item.headers, item.rows, style), ""]
+        owed = owed_lines(stints)
+        if owed:
+            lines += ["Owes in the next two weeks:", *owed, ""]
+    return "\n".join(lines).rstrip() + "\n" if lines else "No consultants in these engagements.\n"
