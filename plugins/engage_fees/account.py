@@ -8,6 +8,7 @@ ledger (time entries, deliverable statuses, and the plugin's own records).
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -111,8 +112,25 @@ def earned_for(days: Fraction, rate: Rate | None, engagement: Engagement, curren
     return round_money(_decimal(days) * rate.per_day(engagement.hours_per_day), currency)
 
 
+_computed: weakref.WeakKeyDictionary[Ledger, dict[tuple[str, str, dt.date], Statement]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as_of: dt.date) -> Statement:
-    """The fees as of ``as_of`` (``ledger`` is cut at that date first)."""
+    """The fees as of ``as_of`` (``ledger`` is cut at that date first).
+
+    Computed once per ledger read, engagement and date: the status report
+    asks for the same figures for its section, its findings and the portfolio.
+    """
+    key = (engagement.id, str(engagement.source), as_of)
+    known = _computed.setdefault(ledger, {})
+    if key not in known:
+        known[key] = _statement(engagement, ledger, settings, as_of)
+    return known[key]
+
+
+def _statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as_of: dt.date) -> Statement:
     from engage.verdict import judge
 
     ledger = ledger.until(as_of)
