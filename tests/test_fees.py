@@ -163,6 +163,9 @@ def test_invoicing_twice_is_refused_and_nothing_is_written(geo: Seed, tmp_path: 
         geo.run("invoice", "-d", "2004-03-10", "--number", "GEO-001", "-o", str(tmp_path / "c.html")),
         "nothing to invoice",
     )
+    before = (tmp_path / "a.html").read_bytes()
+    one_line_error(geo.run("invoice", "-d", "2004-03-10", "-o", str(tmp_path / "a.html")), "already exists")
+    assert (tmp_path / "a.html").read_bytes() == before and geo.ledger.stat().st_size == size
 
 
 def test_two_invoices_at_once_invoice_the_tranche_once(tmp_path: Path) -> None:

@@ -167,6 +167,8 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "markdown")
     if output.is_dir() or not output.absolute().parent.is_dir():
         raise EngageError(f"-o {output}: give a file in an existing folder")
+    if output.exists():  # an invoice already sent is a document of record: never overwritten
+        raise EngageError(f"-o {output} already exists; give a new file for this invoice")
     ledger = session.ledger()
     every = [r for r in ledger.records if isinstance(r, Invoice)]  # voided ones too: numbers are not reused
     chosen = number.strip() if number else next_number(every, settings.invoicing.prefix)
