@@ -224,3 +224,18 @@ def test_full_disk_log_leaves_no_torn_line(small_disk: Path) -> None:
     assert seed.ledger.read_bytes() == before
     (small_disk / "filler").unlink()
     assert run("-s", str(seed.path), "entries").stderr == ""  # no damaged line to warn about for ever
+
+
+def test_a_line_torn_inside_the_engagement_id_does_not_lock_the_ledger(ijm: Seed) -> None:
+    # A kill -9 can cut a record inside its "engagement" value; the seal follows on the next line.
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16").exit_code == 0
+    with ijm.ledger.open("ab") as handle:
+        handle.write(
+            b'{"id": "aaaaaaaaaaaa", "kind": "entry", "recorded_at": "2026-11-22T20:12:26Z", '
+            b'"date": "2021-11-17", "phase": "prep", "days": "1", "engagement": "ijm-ke'
+        )
+    for day in ("2021-11-18", "2021-11-19", "2021-11-22"):  # the first seals, the others must still write
+        result = ijm.run("log", "1", "-p", "prep", "-d", day)
+        assert result.exit_code == 0, result.stderr
+    entries = json.loads(ijm.run("entries", "--format", "json").stdout)
+    assert [e["date"] for e in entries] == ["2021-11-16", "2021-11-18", "2021-11-19", "2021-11-22"]

@@ -23,7 +23,8 @@ from engage.errors import EngageError
 from engage.ledger import Ledger, LedgerProblem, new_record
 
 LOCK_TIMEOUT_SECONDS = 15
-_ENGAGEMENT_FIELD = re.compile(rb'"engagement"\s*:\s*"((?:[^"\\]|\\.)*)"')
+# Within one line: a line torn inside the value must not run on into the next record.
+_ENGAGEMENT_FIELD = re.compile(rb'"engagement"[ \t]*:[ \t]*"((?:[^"\\\r\n]|\\.)*)"')
 
 
 def append_batch(

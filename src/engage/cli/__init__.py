@@ -10,6 +10,7 @@ import click
 
 from engage import __version__
 from engage.cli import (
+    import_commands,
     ledger_commands,
     plugin_commands,
     progress_commands,
@@ -140,7 +141,14 @@ def cli(ctx: click.Context, schedule: str | None, ledger: str | None, plugins_di
         ctx.obj = Session(schedule, ledger)
 
 
-for module in (schedule_commands, ledger_commands, progress_commands, plugin_commands, repair_commands):
+for module in (
+    schedule_commands,
+    ledger_commands,
+    import_commands,
+    progress_commands,
+    plugin_commands,
+    repair_commands,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
 EngageGroup.core_commands = frozenset(cli.commands)

@@ -1,0 +1,223 @@
+"""The ``import`` command: a CSV timesheet or another tracker's file, written all or none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import click
+
+from engage import ledger as ledger_file
+from engage import timesheet
+from engage.cli.ledger_commands import check_phase, entry_fields
+from engage.errors import EngageError
+from engage.figures import cap_summary
+from engage.ledger import Ledger
+from engage.model import Engagement
+from engage.output import terminal_text
+from engage.parsing import format_days, parse_amount, parse_date, plural
+from engage.session import Session, pass_session
+from engage.who import check_place, resolve_consultant
+
+
+@click.command(name="import")
+@click.argument("file", type=click.Path(allow_dash=True, path_type=Path))  # a folder: Watson's
+@click.option("--allow-duplicates", is_flag=True, help="Import rows identical to entries already logged.")
+@click.option(
+    "--from",
+    "source_format",
+    metavar="FORMAT",
+    help="Another tracker's file: watson, timewarrior, klog, timedot, toggl, harvest (see 'engage plugins').",
+)
+@click.option(
+    "--map", "maps", multiple=True, metavar="SOURCE=PHASE", help="With --from: a project/tag to a phase."
+)
+@click.option(
+    "--consultant", "-c", "people", multiple=True, metavar="[PERSON=]KEY", help="With --from: who worked."
+)
+@click.option("--tz", metavar="ZONE", help="With --from: zone of clock times written without one.")
+@pass_session
+def import_(
+    session: Session,
+    file: Path,
+    allow_duplicates: bool,
+    source_format: str | None,
+    maps: tuple[str, ...],
+    people: tuple[str, ...],
+    tz: str | None,
+) -> None:
+    """Import a timesheet CSV with columns date, phase, days (or hours), consultant, note,
+    or with --from, another time tracker's file.
+
+    Every row is checked first: one bad row and nothing is written. The rows
+    land whole or not at all, even if engage is killed part way: run it again.
+    FILE may be - for standard input. UTF-8, with or without a byte-order mark.
+    With --from, items already imported are left out, so importing a file
+    again adds only what is new.
+
+    \b
+    Examples:
+      engage import timesheet.csv
+      engage import --from watson frames --map ijm+desk=prep --map ijm=writeup
+      engage import --from timewarrior timew.json --map interviews=prep
+    """
+    engagement = session.engagement
+    if source_format is None:
+        if maps or people or tz:
+            raise EngageError(
+                "--map, --consultant and --tz go with --from FORMAT; a CSV timesheet names phases"
+            )
+        if str(file) != "-":
+            from engage.importing import guess_format
+
+            guess = guess_format(file)
+            if guess:
+                raise EngageError(f"{file} looks like a {guess} file; import it with --from {guess} FILE")
+        text = timesheet.read_text(file, _read_bytes(file))
+        records = timesheet_records(engagement, text, file, session.today())
+        import_records(session, records, file, allow_duplicates)
+        return
+    from engage.importing import importer_named, parse_maps, parse_people, plan_import
+
+    importer = importer_named(session.plugin_manager, source_format)
+    mapping, default = parse_maps(engagement, maps), parse_people(engagement, people)
+    plan = plan_import(engagement, importer, file, session.ledger_path, mapping, *default, tz)
+    for where in plan.skipped_empty:
+        click.echo(f"engage: warning: {where}: no time in it; not imported", err=True)
+    if not plan.records:
+        click.echo(f"Nothing new in {file}: its {plan.already} entries are already in the ledger")
+        return
+    import_records(session, plan.records, file, allow_duplicates)
+    already = f"; {plan.already} already imported, left out" if plan.already else ""
+    click.echo(f"That is {plan.hours_text()} as {importer.name} counts them{already}")
+
+
+def _read_bytes(file: Path) -> bytes:
+    """A file's bytes, or standard input's for ``-``."""
+    if str(file) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise EngageError(f"{file}: no such file; give a CSV timesheet") from None
+    except IsADirectoryError:
+        raise EngageError(f"{file}: is a folder; give a CSV timesheet, or --from FORMAT") from None
+    except OSError as exc:
+        raise EngageError(f"{file}: cannot read: {exc.strerror or exc}") from None
+
+
+def import_records(
+    session: Session, records: list[dict[str, object]], source: Path | str, allow_duplicates: bool
+) -> None:
+    """The one write path for every import: all or none, rows already logged refused under the lock."""
+    engagement = session.engagement
+
+    def no_repeats(current: Ledger) -> None:
+        if not allow_duplicates:
+            _refuse_duplicates(current, records, source)
+
+    no_repeats(session.ledger())  # say so before validating the rest; checked again under the lock
+    session.write(records, check=no_repeats)
+    with session.after_write(f"the import of {len(records)} entries"):
+        ledger = session.ledger()
+        imported = {r["id"] for r in records}
+        total = sum((e.days for e in ledger.entries() if e.id in imported), start=Fraction(0))
+        done = (
+            f"Imported {plural(len(records), 'entry', 'entries')}, {format_days(total)} days, from {source}"
+        )
+        click.echo(terminal_text(done))
+        click.echo(cap_summary(engagement, ledger))
+
+
+def timesheet_records(
+    engagement: Engagement, text: str, file: Path, today: dt.date
+) -> list[dict[str, object]]:
+    """Ledger records for every row of a timesheet, or an error naming the first bad row."""
+
+    def check_header(headers: list[str]) -> None:
+        missing = [c for c in ("date", "phase") if c not in headers] + (
+            [] if {"days", "hours"} & set(headers) else ["days or hours"]
+        )
+        if missing:
+            raise EngageError(
+                f"{file}: missing column(s) {', '.join(missing)}; "
+                "the header row must name date, phase, days (or hours), consultant, note"
+            )
+
+    _, found = timesheet.rows(text, file, check_header)
+    records = []
+    for number, row in found:
+        try:
+            amount, unit = _row_amount(engagement, row)
+            phase = check_phase(engagement, (row.get("phase") or "").strip())
+            date = parse_date(row.get("date") or "", today)
+            consultant = resolve_consultant(engagement, row.get("consultant"))
+            place = check_place(engagement, row.get("at"))  # an optional column, as log --at
+        except EngageError as exc:
+            raise EngageError(f"{file}: row {number}: {exc.message}") from None
+        records.append(
+            ledger_file.new_record(
+                "entry",
+                date=date.isoformat(),
+                phase=phase,
+                **entry_fields(amount, unit),
+                consultant=consultant,
+                note=timesheet.unguard(row.get("note") or ""),
+                **({"at": place} if place else {}),
+            )
+        )
+    if not records:
+        raise EngageError(f"{file}: no rows to import below the header")
+    return records
+
+
+def _row_amount(engagement: Engagement, row: dict[str, str]) -> tuple[Fraction, str]:
+    """A row's days, or hours; given both, they must agree through the schedule's hours per day."""
+    hours_text = (row.get("hours") or "").strip()
+    hours_typed = hours_text + "h" if hours_text[-1:].isdigit() else hours_text
+    hours = parse_amount(hours_typed) if hours_text else None
+    days_text = (row.get("days") or "").strip()
+    if not days_text and hours is None:
+        raise EngageError("no days or hours given")
+    if not days_text:
+        assert hours is not None
+        return hours
+    days = parse_amount(days_text)
+    if hours is not None:
+        as_days = days[0] if days[1] == "days" else days[0] / engagement.hours_per_day
+        if hours[0] / engagement.hours_per_day != as_days:
+            raise EngageError(
+                f"days {days_text} and hours {hours_text} disagree at "
+                f"{engagement.hours_per_day} hours a day; give one of them, or both agreeing"
+            )
+    return days
+
+
+def _refuse_duplicates(ledger: Ledger, records: list[dict[str, object]], file: Path | str) -> None:
+    def signature(fields: dict[str, object]) -> tuple[object, ...]:
+        return tuple(fields.get(k) for k in ("date", "phase", "days", "hours", "consultant", "note"))
+
+    logged = {
+        signature(
+            {
+                "date": e.date.isoformat(),
+                "phase": e.phase,
+                **entry_fields(e.amount, e.unit),  # stored exactly as a new record would be
+                "consultant": e.consultant,
+                "note": e.note,
+            }
+        )
+        for e in ledger.entries()
+    }
+    repeats = [r for r in records if signature(r) in logged]
+    if repeats:
+        raise EngageError(
+            f"{file}: {len(repeats)} of {len(records)} rows are already in the ledger "
+            f"(first: {repeats[0]['date']} {repeats[0]['phase']}); nothing imported. "
+            "Pass --allow-duplicates if they are new work"
+        )
+
+
+COMMANDS = [import_]
