@@ -16,8 +16,7 @@ from collections.abc import Iterable
 
 import click
 
-from engage import Engagement, Finding, Ledger, Section, Week, hookimpl
-from engage.hooktypes import RecordKind
+from engage import Engagement, Finding, Ledger, RecordKind, Section, Week, hookimpl
 
 __version__ = "0.1.0"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from engage.hooktypes import RecordKind
+from engage import RecordKind
 from engage_fees.money import parse_money
 
 CATEGORIES = ("per-diem", "travel", "accommodation", "other")
