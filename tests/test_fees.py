@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SCHEDULES, Seed, copy_seed, one_line_error
 from engage.ledger import Ledger
@@ -34,6 +36,24 @@ def etf(tmp_path: Path) -> Seed:
 
 
 # --- exact money -------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    total=st.integers(min_value=1, max_value=10**9),
+    shares=st.lists(st.integers(min_value=1, max_value=100), min_size=1, max_size=7),
+    currency=st.sampled_from(["USD", "UGX", "JPY", "KWD", "EUR"]),
+)
+def test_parts_always_add_up_to_the_total_each_in_the_minor_unit(
+    total: int, shares: list[int], currency: str
+) -> None:
+    digits = {"USD": 2, "UGX": 0, "JPY": 0, "KWD": 3, "EUR": 2}[currency]
+    amount = Decimal(total).scaleb(-digits)
+    parts = split(amount, [Decimal(s) for s in shares], currency)
+    assert sum(parts) == amount
+    assert all(p.as_tuple().exponent >= -digits for p in parts)
+    exact = [amount * s / sum(shares) for s in shares]
+    assert all(abs(p - e) < Decimal(len(shares)).scaleb(-digits) for p, e in zip(parts, exact, strict=True))
 
 
 def test_thirds_add_up_exactly_the_last_share_taking_the_remainder() -> None:
