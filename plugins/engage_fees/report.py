@@ -11,6 +11,12 @@ from engage.parsing import format_days
 from engage_fees.account import Statement
 from engage_fees.money import money, round_money
 
+STYLE = (
+    "body{font-family:sans-serif;margin:2em auto;max-width:50em;color:#222}"
+    "table{border-collapse:collapse;margin:.5em 0 1.5em}"
+    "th,td{text-align:left;padding:.25em .8em;border-bottom:1px solid #ccc}"
+    "td:last-child{text-align:right;white-space:nowrap}"
+)
 TOTALS = ("earned", "payable", "invoiced", "paid", "outstanding", "expenses", "left")
 TOTAL_LABELS = {"left": "left under the ceiling"}
 
@@ -161,9 +167,11 @@ def render(engagement: Engagement, result: Statement, fmt: str) -> str:
             + "</table>"
             for s in parts
         )
+        heading, _, when = title.partition("\n")
         return (
-            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title></head>'
-            f"<body><h1>{e(title).replace(chr(10), '<br>')}</h1>{body}</body></html>\n"
+            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{e(heading)}</title>'
+            f"<style>{STYLE}</style></head>"
+            f"<body><h1>{e(heading)}</h1><p>{e(when)}</p>{body}</body></html>\n"
         )
     fmt_name = "github" if fmt == "markdown" else "simple"
     head = f"# {title}" if fmt == "markdown" else title
