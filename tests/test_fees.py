@@ -342,7 +342,7 @@ def test_days_invoice_as_html_parsed_and_rendered(tmp_path: Path) -> None:
     assert "€1,300.00" in parser.cells and "€360.00" in parser.cells and "€150.00" in parser.cells
     statement = Cells()
     statement.feed(seed.run("fees", "--as-of", "2025-04-02", "--format", "html").stdout)
-    assert ["invoiced", "€1,810.00"] == statement.cells[statement.cells.index("invoiced") :][:2]
+    assert statement.cells[statement.cells.index("invoiced") :][:2] == ["invoiced", "€1,810.00"]
     again = fees_json(seed, "2025-04-02")
     assert again["payable"] == "0.00" and again["invoiced"] == "1810.00"
     seed.run("log", "1", "-p", "mission", "-d", "2025-04-02", "-c", "Lead expert")
