@@ -104,16 +104,13 @@ def test_ijm_week_47_by_hand(ijm_logged: Seed) -> None:
     template = deliverables["template"]
     assert (template["state"], template["status"], template["days_late"]) == ("late", "not submitted", 6)
     assert (deliverables["draft"]["state"], deliverables["draft"]["days_late"]) == ("due soon", 0)
-    assert (
-        [(m["date"], m["kind"]) for m in data["milestones"]]
-        == [
-            ("2021-11-22", "deliverable due"),  # the template, still owed
-            ("2021-12-02", "deliverable due"),
-            ("2021-12-03", "validation"),
-            ("2021-12-09", "deliverable due"),
-            ("2021-12-09", "deliverable due"),
-        ][1:]
-    )  # milestones are what is still ahead of the report's date
+    assert [(m["date"], m["kind"]) for m in data["milestones"]] == [
+        ("2021-11-22", "deliverable due"),  # the template, still owed
+        ("2021-12-02", "deliverable due"),
+        ("2021-12-03", "validation"),
+        ("2021-12-09", "deliverable due"),
+        ("2021-12-09", "deliverable due"),
+    ][1:]  # milestones are what is still ahead of the report's date
     assert [(m["key"], m["state"], m["date"]) for m in data["meetings"]] == [
         ("retreat", "planned", "2021-11-23"),
         ("validation", "planned", "2021-12-03"),
@@ -127,9 +124,7 @@ def test_ijm_week_47_by_hand(ijm_logged: Seed) -> None:
     ]
     # The template is late: the engagement is late, whatever its phases say (one verdict).
     assert data["state"] == "late"
-    assert data["reason"].startswith(
-        "late: A template that will guide the development of the strategic plan 6 days late"
-    )
+    assert data["reason"].startswith("late: A template that will guide the development of the strategic plan 6 days late")
 
 
 def test_ijm_mid_week_48_write_up_at_risk(ijm_logged: Seed) -> None:
