@@ -192,8 +192,9 @@ def test_budget_section_comes_from_the_budget_plugin_only(defenders: Seed) -> No
         "json",
         env={"ENGAGE_BLOCK_PLUGINS": "budget"},
     )
-    assert [s["title"] for s in json.loads(with_budget.stdout)[0]["sections"]] == ["Findings"]
-    assert json.loads(without.stdout)[0]["sections"] == []
+    # The seed's [fees] brings the fees plugin's section; Findings is the budget plugin's alone.
+    assert [s["title"] for s in json.loads(with_budget.stdout)[0]["sections"]] == ["Fees", "Findings"]
+    assert [s["title"] for s in json.loads(without.stdout)[0]["sections"]] == ["Fees"]
     assert json.loads(without.stdout)[0]["phases"] == json.loads(with_budget.stdout)[0]["phases"]
 
 

@@ -77,7 +77,11 @@ def status(
             engagement=engagement, ledger=ledger, week=chosen, today=when
         )
         sections = tuple(section for result in results for section in (result or ()))
-        reports.append(replace(report, sections=sections))
+        cells = session.plugin_manager.hook.engage_portfolio_columns(
+            engagement=engagement, ledger=ledger, today=when
+        )
+        columns = tuple((str(k), v) for result in cells for k, v in (result or {}).items())
+        reports.append(replace(report, sections=sections, columns=columns))
     if by == "consultant":
         from engage_status.people import render as render_people
 

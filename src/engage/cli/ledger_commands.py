@@ -9,7 +9,7 @@ import click
 from engage import ledger as ledger_file
 from engage.errors import EngageError
 from engage.figures import usage_of
-from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, StatusChange, Void
+from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, Record, StatusChange, Void
 from engage.model import Engagement
 from engage.output import csv_text, json_text, table, terminal_text
 from engage.parsing import DATE_HELP, format_days, parse_amount, parse_date, parse_week, plural
@@ -225,7 +225,7 @@ def void(session: Session, record_id: str, reason: str) -> None:
             click.echo(usage_of(engagement, session.ledger(), record.phase).summary())
 
 
-def _later_steps(ledger: Ledger, record: Entry | StatusChange | MeetingOutcome | Closing) -> list[str]:
+def _later_steps(ledger: Ledger, record: Record) -> list[str]:
     """The live statuses or outcomes recorded after this one for the same deliverable or meeting."""
     from engage.progress import Progress
 
@@ -242,7 +242,7 @@ def _later_steps(ledger: Ledger, record: Entry | StatusChange | MeetingOutcome |
     return [f"{ident} ({what})" for ident, what in steps[ids.index(record.id) + 1 :]]
 
 
-def describe_record(record: Entry | StatusChange | MeetingOutcome | Closing) -> str:
+def describe_record(record: Record) -> str:
     """One line about a record, for confirmations."""
     if isinstance(record, Entry):
         return f"entry {record.id}: {format_days(record.days)} days on {record.phase}, {record.date}"
@@ -250,7 +250,14 @@ def describe_record(record: Entry | StatusChange | MeetingOutcome | Closing) -> 
         return f"status {record.id}: {record.deliverable} {record.status} on {record.date}"
     if isinstance(record, Closing):
         return f"closing {record.id}: {record.outcome} on {record.date} (the engagement is open again)"
-    return f"outcome {record.id}: {record.meeting} {record.outcome} on {record.date}"
+    if isinstance(record, MeetingOutcome):
+        return f"outcome {record.id}: {record.meeting} {record.outcome} on {record.date}"
+    from engage.plugins import get_plugin_manager, plugin_record_kinds
+
+    for kind in plugin_record_kinds(get_plugin_manager()).values():
+        if kind.describe is not None and kind.name == getattr(record, "kind", None):
+            return str(kind.describe(record))
+    return f"record {record.id}"
 
 
 COMMANDS = [log, entries, void]
