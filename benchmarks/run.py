@@ -53,7 +53,7 @@ def write_portfolio(folder: Path, engagements: int, entries_each: int, sloppy: b
         ident = text.split('id = "', 1)[1].split('"', 1)[0]
         path = folder / f"e{n:04d}.toml"
         path.write_text(text.replace(f'id = "{ident}"', f'id = "{ident}-{n:04d}"', 1), encoding="utf-8")
-        engagement = load_schedule(path, {"budget", "calendar", "status", "holidays"})
+        engagement = load_schedule(path, {"budget", "calendar", "status", "holidays", "fees"})
         timeline = engagement.timeline
         days = {
             phase.key: (
@@ -98,7 +98,7 @@ def bench_log(runs: int, env: dict[str, str]) -> None:
             "import sys; from engage.cli import cli; "
             f"cli.main(['-s', {str(schedule)!r}, 'log', '0.25', '-p', 'prep', '-d', '2021-11-16'],"
             " standalone_mode=False); "
-            "heavy = ('icalendar', 'tabulate', 'openpyxl', 'holidays', 'caldav', 'pendulum'); "
+            "heavy = ('icalendar', 'tabulate', 'openpyxl', 'holidays', 'caldav', 'pendulum', 'babel'); "
             "print(','.join(m for m in heavy if m in sys.modules), file=sys.stderr)"
         )
         heavy = subprocess.run(
@@ -157,7 +157,7 @@ def bench_calendar(events: int, runs: int) -> None:
         pm = get_plugin_manager()
         pm.register(Many(), name="bench")
         try:
-            engagement = load_schedule(schedule, {"budget", "calendar", "status", "holidays"})
+            engagement = load_schedule(schedule, {"budget", "calendar", "status", "holidays", "fees"})
             ledger = Ledger.read(Path(tmp) / "none.jsonl", engagement.hours_per_day)
             collected = [
                 e for r in pm.hook.engage_calendar_events(engagement=engagement, ledger=ledger) for e in r

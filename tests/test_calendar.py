@@ -123,10 +123,23 @@ def test_change_bumps_sequence_of_that_event_only(ijm: Seed) -> None:
 
 def test_status_change_is_an_update_too(seed: Seed) -> None:
     export(seed)
-    seed.run("deliver", "draft", "--status", "submitted", "--date", "2021-12-02")
+    day = {"ijm": "2021-12-02", "defenders": "2023-09-22"}[seed.name]  # each draft's due date
+    assert seed.run("deliver", "draft", "--status", "submitted", "--date", day).exit_code == 0
     draft = events(export(seed))["deliverable.draft"]
     assert draft["SEQUENCE"] == 1
-    assert "Status: submitted on 2021-12-02" in str(draft["DESCRIPTION"])
+    assert f"Status: submitted on {day}; with the client" in str(draft["DESCRIPTION"])
+
+
+def test_days_passing_change_no_event(ijm: Seed, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event changes when something is recorded, never because a day passed: a late deliverable's
+    growing lateness would otherwise re-send the supervisor an update every day."""
+    import engage_calendar.events as calendar_events
+
+    first = events(export(ijm))
+    monkeypatch.setattr(calendar_events, "today_in", lambda zone: dt.date(2099, 1, 1))
+    later = events(export(ijm))
+    assert {key: e["SEQUENCE"] for key, e in later.items()} == {key: e["SEQUENCE"] for key, e in first.items()}
+    assert str(later["deliverable.draft"]["DESCRIPTION"]) == str(first["deliverable.draft"]["DESCRIPTION"])
 
 
 def remove_last_deliverable(seed: Seed) -> tuple[str, str]:

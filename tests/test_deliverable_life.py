@@ -136,3 +136,73 @@ def test_voiding_a_status_reopens_the_step(ijm: Seed) -> None:
     record = accepted.stdout.split("(record ")[1].split(")")[0]
     assert ijm.run("void", record).exit_code == 0
     assert ijm.run("deliver", "draft", "--status", "returned", "--date", "2021-12-03").exit_code == 0
+
+
+MEETING_REFUSED = [
+    (
+        [("changes-requested", "2021-12-03", None)],
+        ("postponed", "2021-12-03", None),
+        "already changes-requested",
+    ),
+    ([("held", "2021-12-03", None)], ("cancelled", "2021-12-06", None), "already held"),
+    ([("cancelled", "2021-12-01", None)], ("held", "2021-12-03", None), "cancelled on 2021-12-01"),
+    ([("postponed", "2021-12-01", "2021-12-08")], ("held", "2021-12-06", None), "postponed to 2021-12-08"),
+    ([("postponed", "2021-12-02", None)], ("held", "2021-12-01", None), "before its last outcome"),
+    ([], ("held", "2021-11-01", None), "before the engagement began on 2021-11-16"),
+]
+
+
+@pytest.mark.parametrize(("steps", "refused", "fragment"), MEETING_REFUSED)
+def test_a_meeting_outcome_that_contradicts_its_record_is_refused(
+    ijm: Seed, steps: list[tuple[str, str, str | None]], refused: tuple[str, str, str | None], fragment: str
+) -> None:
+    def args(outcome: str, date: str, to: str | None) -> list[str]:
+        return ["meeting", "validation", "--outcome", outcome, "--date", date] + (["--to", to] if to else [])
+
+    for step in steps:
+        assert ijm.run(*args(*step)).exit_code == 0
+    before = ijm.ledger.read_bytes() if ijm.ledger.exists() else b""
+    one_line_error(ijm.run(*args(*refused)), "Stakeholder validation meeting", fragment)
+    assert (ijm.ledger.read_bytes() if ijm.ledger.exists() else b"") == before
+
+
+def test_a_meeting_moved_then_held_on_its_new_day(ijm: Seed) -> None:
+    assert (
+        ijm.run(
+            "meeting", "validation", "--outcome", "postponed", "--date", "2021-12-01", "--to", "2021-12-08"
+        ).exit_code
+        == 0
+    )
+    assert ijm.run("meeting", "validation", "--outcome", "validated", "--date", "2021-12-08").exit_code == 0
+
+
+def test_a_status_before_the_engagement_began_is_refused(ijm: Seed) -> None:
+    one_line_error(
+        ijm.run("deliver", "draft", "--status", "submitted", "--date", "2021-01-01"),
+        "before the engagement began",
+    )
+    assert not ijm.ledger.exists()
+
+
+def test_voiding_a_middle_status_is_refused_latest_first_is_fine(ijm: Seed) -> None:
+    ids = []
+    for status, date in (
+        ("submitted", "2021-12-02"),
+        ("returned", "2021-12-06"),
+        ("submitted", "2021-12-08"),
+    ):
+        result = ijm.run("deliver", "draft", "--status", status, "--date", date)
+        ids.append(result.stdout.split("(record ")[1].split(")")[0])
+    before = ijm.ledger.read_bytes()
+    one_line_error(ijm.run("void", ids[1]), f"{ids[1]} is followed by {ids[2]} (submitted)", "void the later")
+    assert ijm.ledger.read_bytes() == before
+    assert ijm.run("void", ids[2]).exit_code == 0
+    assert ijm.run("void", ids[1]).exit_code == 0
+    assert draft(ijm, "2021-12-10")["state"] == "with client"
+
+
+def test_a_status_after_the_close_counts_but_lateness_stops_at_the_close(ijm: Seed) -> None:
+    assert ijm.run("close", "--date", "2021-12-06").exit_code == 0
+    assert ijm.run("deliver", "draft", "--status", "submitted", "--date", "2021-12-09").exit_code == 0
+    found = draft(ijm, "2022-01-10")
+    assert (found["state"], found["days_late"]) == ("with client", 4)  # due 2 Dec, closed 6 Dec

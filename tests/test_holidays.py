@@ -66,7 +66,7 @@ def test_log_imports_no_heavy_library_once_holidays_are_cached(ijm: Seed) -> Non
         "import sys\n"
         "from engage.cli import cli\n"
         f"cli.main(['-s', {str(ijm.path)!r}, 'log', '1', '-p', 'prep', '-d', '2021-11-16'], standalone_mode=False)\n"
-        "print(sorted(m for m in ('holidays', 'icalendar', 'tabulate', 'openpyxl', 'pendulum', 'caldav') if m in sys.modules))\n"
+        "print(sorted(m for m in ('holidays', 'icalendar', 'tabulate', 'openpyxl', 'pendulum', 'caldav', 'babel') if m in sys.modules))\n"
     )
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert first.stdout.strip().splitlines()[-1] == "['holidays']"  # the first time, the cache is filled

@@ -127,17 +127,18 @@ def test_void_hides_the_entry_keeps_the_history_and_updates_figures(seed: Seed) 
 
 
 def test_deliver_and_meeting_are_ledger_records(seed: Seed) -> None:
-    result = seed.run("deliver", "draft", "--status", "submitted", "--date", "2021-12-02")
-    assert result.exit_code == 0 and "submitted on 2021-12-02" in result.stdout
-    seed.run("deliver", "draft", "--status", "returned", "--date", "2021-12-06", "--note", "tighten goals")
-    assert "returned 2021-12-06" in seed.run("show").stdout
-    outcome = seed.run("meeting", "validation", "--outcome", "changes-requested", "--date", "2021-12-06")
+    submitted, returned = {"ijm": ("2021-12-02", "2021-12-06"), "defenders": ("2023-09-22", "2023-09-26")}[seed.name]
+    result = seed.run("deliver", "draft", "--status", "submitted", "--date", submitted)
+    assert result.exit_code == 0 and f"submitted on {submitted}" in result.stdout
+    seed.run("deliver", "draft", "--status", "returned", "--date", returned, "--note", "tighten goals")
+    assert f"returned {returned}" in seed.run("show").stdout
+    outcome = seed.run("meeting", "validation", "--outcome", "changes-requested", "--date", returned)
     assert outcome.exit_code == 0
     kinds = [json.loads(line)["kind"] for line in seed.ledger.read_text().splitlines()]
     assert kinds == ["deliverable", "deliverable", "meeting"]
     status_id = json.loads(seed.ledger.read_text().splitlines()[1])["id"]
     seed.run("void", status_id)
-    assert "submitted 2021-12-02" in seed.run("show").stdout
+    assert f"submitted {submitted}" in seed.run("show").stdout
 
 
 def write_csv(path, rows, header=("date", "phase", "days", "consultant", "note"), delimiter=","):

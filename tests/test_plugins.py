@@ -15,7 +15,7 @@ from conftest import ROOT, Seed, invoke, one_line_error
 from engage import DayOff, hookimpl, hookspecs
 from engage.plugins import get_plugin_manager
 
-BUILT_IN = ["budget", "calendar", "holidays", "interop", "status"]
+BUILT_IN = ["budget", "calendar", "fees", "holidays", "interop", "status"]
 
 
 def listed(*args: str, env: dict[str, str] | None = None) -> dict[str, dict]:
@@ -39,7 +39,7 @@ def test_built_in_plugins_come_from_the_entry_point_group() -> None:
 def test_allowlist_and_blocklist() -> None:
     assert sorted(listed(env={"ENGAGE_LOAD_PLUGINS": "holidays,budget"})) == ["budget", "holidays"]
     assert listed(env={"ENGAGE_LOAD_PLUGINS": ""}) == {}
-    assert sorted(listed(env={"ENGAGE_BLOCK_PLUGINS": "calendar"})) == ["budget", "holidays", "interop", "status"]
+    assert sorted(listed(env={"ENGAGE_BLOCK_PLUGINS": "calendar"})) == [n for n in BUILT_IN if n != "calendar"]
 
 
 def test_without_plugins_their_commands_are_gone_and_the_core_still_works(ijm: Seed) -> None:

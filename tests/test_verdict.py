@@ -98,13 +98,16 @@ def test_every_output_gives_the_same_verdict(geo_now: tuple[Seed, dt.date], tmp_
     for key, message in late.items():
         assert f"{verdict[key][1]} day" in message
 
-    # the calendar's descriptions, as of today
+    # the calendar's descriptions, as of today: where each deliverable stands, from the same verdict
     found = ics_events(geo)
-    for key, (state, _, due) in verdict.items():
-        if due is None:
-            assert f"deliverable.{key}" not in found
+    for d in status["deliverables"]:
+        if d["due"] is None:
+            assert f"deliverable.{d['key']}" not in found
         else:
-            assert f"State: {state}" in str(found[f"deliverable.{key}"]["DESCRIPTION"])
+            said = str(found[f"deliverable.{d['key']}"]["DESCRIPTION"])
+            assert (
+                f"{d['status']} on {d['status_date']}" if d["status_date"] else "not yet submitted"
+            ) in said.replace("returned with comments", "returned")
 
     # every text format names each state and reason the JSON gives
     for fmt in ("plain", "github", "html"):
@@ -176,10 +179,17 @@ def test_postponed_meeting_moves_or_waits(tmp_path, name: str, smtp: Inbox) -> N
     method, invited = mailed(seed, smtp)[f"meeting.{key}"]
 
     # postponed, date to be agreed: off the feed, cancelled by mail "until a new date is agreed"
-    assert seed.run("meeting", key, "--outcome", "postponed", "--date", str(start - dt.timedelta(days=2))).exit_code == 0
+    assert (
+        seed.run(
+            "meeting", key, "--outcome", "postponed", "--date", str(start - dt.timedelta(days=2))
+        ).exit_code
+        == 0
+    )
     assert f"meeting.{key}" not in ics_events(seed)
     method, waiting = mailed(seed, smtp)[f"meeting.{key}"]
-    assert method == "CANCEL" and "new date is agreed" in str(waiting.get("DESCRIPTION", "")) + str(waiting.get("COMMENT", ""))
+    assert method == "CANCEL" and "new date is agreed" in str(waiting.get("DESCRIPTION", "")) + str(
+        waiting.get("COMMENT", "")
+    )
     assert "date to be agreed" in seed.run("show", "--as-of", str(start)).stdout
     [status] = json.loads(seed.run("status", "--as-of", str(start), "--format", "json").stdout)
     moved = next(m for m in status["meetings"] if m["key"] == key)
@@ -187,7 +197,19 @@ def test_postponed_meeting_moves_or_waits(tmp_path, name: str, smtp: Inbox) -> N
 
     # then moved to an agreed day: the same event, a new date, a higher SEQUENCE, invited again
     new_day = start + dt.timedelta(days=7)
-    assert seed.run("meeting", key, "--outcome", "postponed", "--date", str(start - dt.timedelta(days=1)), "--to", str(new_day)).exit_code == 0
+    assert (
+        seed.run(
+            "meeting",
+            key,
+            "--outcome",
+            "postponed",
+            "--date",
+            str(start - dt.timedelta(days=1)),
+            "--to",
+            str(new_day),
+        ).exit_code
+        == 0
+    )
     feed = ics_events(seed)[f"meeting.{key}"]
     assert str(feed["UID"]) == str(invited["UID"]) and feed.decoded("DTSTART") == new_day
     method, again = mailed(seed, smtp)[f"meeting.{key}"]
@@ -248,3 +270,53 @@ def test_closing_stops_what_grows_and_void_reopens(ijm: Seed, tmp_path) -> None:
     record = closed.stdout.split("(record ")[1].split(")")[0]
     assert ijm.run("void", record).exit_code == 0
     assert template("2022-06-01")["days_late"] == 191  # open again: it grows again
+
+
+def test_as_of_alone_reports_the_week_it_falls_in(ijm: Seed) -> None:
+    [report] = json.loads(ijm.run("status", "--as-of", "2021-11-24", "--format", "json").stdout)
+    assert (report["week"]["label"], report["as_of"]) == ("2021-W47", "2021-11-24")
+
+
+@pytest.mark.parametrize("fmt", ["plain", "github", "html"])
+def test_control_characters_in_a_note_never_reach_a_report_raw(ijm: Seed, fmt: str, tmp_path) -> None:
+    note = "bell\x07 escape\x1b[2J carriage\rreturn"
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-22", "--note", note).exit_code == 0
+    target = tmp_path / f"status.{fmt}"
+    assert ijm.run("status", "--week", "2021-W47", "--format", fmt, "-o", str(target)).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "\x07" not in text and "\x1b" not in text and "\r" not in text
+    assert "\\x1b" in text
+    if fmt == "github":  # a carriage return is a line break inside the cell, not a broken table row
+        row = next(line for line in text.splitlines() if "bell" in line)
+        assert "carriage<br>return" in row and row.endswith("|")
+
+
+def test_a_batch_being_written_by_another_process_is_not_called_interrupted(ijm: Seed) -> None:
+    from filelock import FileLock
+
+    ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16")
+    ledger = ijm.ledger.read_text()
+    engagement = json.loads(ledger.splitlines()[0])["engagement"]
+    half = "".join(
+        json.dumps(
+            {
+                "id": f"b{n}aaaaaaaaaa",
+                "kind": "entry",
+                "recorded_at": "2026-11-22T20:00:00Z",
+                "date": "2021-11-17",
+                "phase": "prep",
+                "days": "0.5",
+                "engagement": engagement,
+                "batch": "batch1",
+            }
+        )
+        + "\n"
+        for n in range(2)
+    )
+    ijm.ledger.write_text(ledger + half)
+    with FileLock(str(ijm.ledger) + ".lock"):  # another engage is writing that batch right now
+        busy = ijm.run("entries")
+    assert busy.exit_code == 0 and "interrupted write" not in busy.stderr
+    assert "1 entry" in busy.stdout  # and it is not counted until its commit lands
+    idle = ijm.run("entries")
+    assert "interrupted write" in idle.stderr

@@ -70,11 +70,11 @@ def dates_agree(engagement: Engagement, ledger: Ledger, today: dt.date) -> Itera
                 )
             name, happened = _happened(verdict, dep)
             if submitted is not None and (happened is None or submitted < happened):
-                when = f"on {happened}" if happened else "not yet"
+                when = f"happened on {happened}" if happened else "has not happened yet"
                 yield Finding(
                     "warning",
                     "status-before-dependency",
-                    f"{d.name}: submitted {submitted}, but {name}, which it depends on, happened {when}",
+                    f"{d.name}: submitted {submitted}, but {name}, which it depends on, {when}",
                     date=submitted,
                     **where,
                 )

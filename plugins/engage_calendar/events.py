@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from engage import CalendarEvent, Engagement, Ledger, Meeting, Phase
 from engage.dates import DateRule
 from engage.parsing import format_budget, today_in
-from engage.verdict import Verdict, judge
+from engage.verdict import DeliverableVerdict, Verdict, judge
 
 TO_BE_AGREED = "date to be agreed"
 WAITING = "date not known yet"  # a relative date whose event has not happened
@@ -100,8 +100,7 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
                 "Depends on: " + "; ".join(names[k] for k in deliverable.depends_on)
                 if deliverable.depends_on
                 else "",
-                f"Status: {d.status} on {d.since}" if d.since else "Status: not yet submitted",
-                f"State: {d.state}" + (f" ({d.reason})" if d.reason != d.state else ""),
+                _standing(d),
                 *waiting.get(d.key, ()),
                 deliverable.description,
             ),
@@ -181,6 +180,21 @@ def _team_lines(engagement: Engagement, phase: Phase) -> list[str]:
     if phase.location:
         lines.append(f"Where: {engagement.location(phase.location).name}")
     return lines
+
+
+def _standing(d: DeliverableVerdict) -> str:
+    """Where a deliverable stands, from the verdict, in words that change only when something is
+    recorded: an event whose text grew a day older every day would be re-sent every day."""
+    if d.state == "replaced":
+        return f"Status: {d.reason.split(';')[0]}"
+    if d.since is None:
+        return "Status: not yet submitted"
+    if d.holder == "client":
+        return f"Status: submitted on {d.since}; with the client"
+    if d.status == "returned":
+        due = f"resubmission due {d.deadline}" if d.deadline else d.reason.split("; ", 1)[-1]
+        return f"Status: returned with comments on {d.since}; {due}"
+    return f"Status: {d.status} on {d.since}"
 
 
 def _waiting_on(verdict: Verdict) -> dict[str, list[str]]:

@@ -79,15 +79,21 @@ def status(
 
     for engagement in steps(engagements, "Reading engagements", more_than=20):
         today = session.today(engagement)
-        chosen = Week.of(span[0]) if span else Week.of(today)
-        when = as_of_for(chosen, today, parse_date(as_of, today) if as_of else None)
+        given = parse_date(as_of, today) if as_of else None
+        # The week asked for; else the week of --as-of; else this week.
+        chosen = Week.of(span[0]) if span else Week.of(given or today)
+        when = as_of_for(chosen, today, given)
         ledger = session.read_ledger(engagement, ledger_path).until(when)
         report = build(engagement, ledger, chosen, when)
         results = session.plugin_manager.hook.engage_status_sections(
             engagement=engagement, ledger=ledger, week=chosen, today=when
         )
         sections = tuple(section for result in results for section in (result or ()))
-        reports.append(replace(report, sections=sections))
+        cells = session.plugin_manager.hook.engage_portfolio_columns(
+            engagement=engagement, ledger=ledger, today=when
+        )
+        columns = tuple((str(k), v) for result in cells for k, v in (result or {}).items())
+        reports.append(replace(report, sections=sections, columns=columns))
     if fmt == "xlsx":
         from engage.workbook import write_workbook
         from engage_status.sheets import workbook_sheets

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Sequence
 from dataclasses import asdict
 
 from engage import Section
-from engage.output import csv_cell, json_text, plain, table
+from engage.output import json_text, plain, table, terminal_text
 from engage.timeline import day_of
 from engage_status.report import Report
 from engage_status.tables import header_lines, portfolio_tables, report_tables
@@ -18,19 +16,23 @@ from engage_status.tables import header_lines, portfolio_tables, report_tables
 def render(reports: Sequence[Report], fmt: str) -> str:
     """The whole report in one format; a portfolio starts with its summary table.
 
-    CSV is one tidy table (a row per engagement and phase); ``sections_csv`` keeps the sectioned one.
+    CSV is one tidy table (a row per engagement and phase); the sectioned text is plain or markdown.
     """
     if fmt == "json":
         return json_text([as_json(r) for r in reports])
-    if fmt == "html":
-        from engage_status.html import page
-
-        return page(reports)
     if fmt == "csv":
         from engage_status.sheets import tidy_csv
 
         return tidy_csv(reports)
-    return _text(reports, markdown=fmt in ("github", "markdown"))
+    if fmt == "html":
+        from engage_status.html import page
+
+        text = page(reports)
+    else:
+        text = _text(reports, markdown=fmt in ("github", "markdown"))
+    # Reports people read, paste or open: a control character in a note is shown, never sent
+    # raw to a terminal, a wiki or a browser (CSV and JSON keep text byte-exact).
+    return terminal_text(text)
 
 
 def _text(reports: Sequence[Report], markdown: bool) -> str:
@@ -70,29 +72,8 @@ def _md(value: object) -> object:
     """Text safe in Markdown that wikis render: HTML escaped, pipes escaped, line breaks as <br>."""
     if isinstance(value, str):
         value = html.escape(value, quote=False).replace("\\", "\\\\").replace("|", "\\|")
-        return value.replace("\r\n", "<br>").replace("\n", "<br>")
+        return value.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
     return value
-
-
-def sections_csv(reports: Sequence[Report]) -> str:
-    """Each table a block: a title row, a header row, its rows, a blank row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    blocks: list[tuple[str, Section]] = []
-    if len(reports) > 1:
-        blocks += [("portfolio", item) for item in portfolio_tables(reports)]
-    for report in reports:
-        blocks.append(
-            (report.engagement.id, Section("Summary", ("field", "value"), tuple(header_lines(report))))
-        )
-        blocks += [(report.engagement.id, item) for item in report_tables(report)]
-    for engagement_id, item in blocks:
-        writer.writerow([csv_cell(f"{engagement_id}: {item.title}")])
-        writer.writerow(item.headers)
-        for row in item.rows:
-            writer.writerow([csv_cell(cell) for cell in row])
-        writer.writerow([])
-    return buffer.getvalue()
 
 
 def as_json(report: Report) -> dict[str, object]:

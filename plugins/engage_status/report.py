@@ -71,6 +71,7 @@ class Report:
     not_counted: Fraction = Fraction(0)  # days dated after the report's date
     next_milestone: Milestone | None = None
     sections: tuple[Section, ...] = field(default=())
+    columns: tuple[tuple[str, object], ...] = ()  # plugins' cells for the portfolio row
     # Each consultant's figures from the verdict, this week being the report's week.
     team: tuple[ConsultantVerdict, ...] = ()
 

@@ -33,8 +33,18 @@ TIDY_HEADERS = (
 )
 
 
+def _extra(reports: Sequence[Report]) -> list[str]:
+    """Plugins' portfolio columns (``engage_portfolio_columns``), in the order they first appear."""
+    return list(dict.fromkeys(title for r in reports for title, _ in r.columns))
+
+
 def tidy_csv(reports: Sequence[Report]) -> str:
-    """One flat table: a row per engagement and phase, every figure in a column of its own."""
+    """One flat table: a row per engagement and phase, every figure in a column of its own.
+
+    Plugins' portfolio columns follow the engagement's own figures, before the phase's.
+    """
+    extra = _extra(reports)
+    split = TIDY_HEADERS.index("phase_key")
     rows = [
         (
             r.engagement.id,
@@ -47,6 +57,7 @@ def tidy_csv(reports: Sequence[Report]) -> str:
             r.engagement.max_days,
             r.used,
             r.this_week,
+            *(dict(r.columns).get(title, "") for title in extra),
             p.key,
             p.name,
             p.budget,
@@ -62,7 +73,7 @@ def tidy_csv(reports: Sequence[Report]) -> str:
         for r in reports
         for p in r.phases
     ]
-    return csv_text(TIDY_HEADERS, rows)
+    return csv_text((*TIDY_HEADERS[:split], *extra, *TIDY_HEADERS[split:]), rows)
 
 
 Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]
@@ -71,6 +82,7 @@ Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]
 def workbook_sheets(reports: Sequence[Report]) -> list[Sheet]:
     """A summary sheet, then one sheet per section; each row names its engagement."""
     ordered = sorted(reports, key=lambda r: (r.closed is not None, state_rank(r.state)))
+    extra = _extra(reports)
     sheets: list[Sheet] = [
         (
             "Portfolio" if len(reports) > 1 else "Summary",
@@ -84,6 +96,7 @@ def workbook_sheets(reports: Sequence[Report]) -> list[Sheet]:
                 "this week",
                 "next milestone date",
                 "next milestone",
+                *extra,
                 "state",
                 "reason",
                 "closed",
@@ -99,6 +112,7 @@ def workbook_sheets(reports: Sequence[Report]) -> list[Sheet]:
                     r.this_week,
                     r.next_milestone.date if r.next_milestone else None,
                     r.next_milestone.name if r.next_milestone else "",
+                    *(dict(r.columns).get(title) for title in extra),
                     r.state,
                     r.reason,
                     r.closed,

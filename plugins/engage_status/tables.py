@@ -123,10 +123,11 @@ def portfolio_tables(reports: Sequence[Report]) -> list[Section]:
     """The summary a portfolio report starts with: live engagements, worst first, then closed ones."""
     live = sorted((r for r in reports if r.closed is None), key=lambda r: state_rank(r.state))
     closed = [r for r in reports if r.closed is not None]
+    extra = list(dict.fromkeys(title for r in live for title, _ in r.columns))  # plugins' columns, in order
     tables = [
         Section(
             "Portfolio",
-            ("engagement", "client", "days used / cap", "this week", "next milestone", "state"),
+            ("engagement", "client", "days used / cap", "this week", "next milestone", *extra, "state"),
             tuple(
                 (
                     r.engagement.title,
@@ -134,6 +135,7 @@ def portfolio_tables(reports: Sequence[Report]) -> list[Section]:
                     f"{format_days(r.used)} / {format_budget(r.engagement.max_days)}",
                     format_days(r.this_week),
                     f"{r.next_milestone.date} {r.next_milestone.name}" if r.next_milestone else "none ahead",
+                    *(dict(r.columns).get(title, "") for title in extra),
                     r.reason,
                 )
                 for r in live

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from engage.errors import EngageError, PluginError
 from engage.hookspecs import hookimpl
-from engage.hooktypes import CalendarEvent, DayOff, Exporter, Finding, ImportedTime, Importer, Section, Week
+from engage.hooktypes import (
+    CalendarEvent,
+    DayOff,
+    Exporter,
+    Finding,
+    ImportedTime,
+    Importer,
+    RecordKind,
+    Section,
+    Week,
+)
 from engage.ledger import Entry, Ledger, MeetingOutcome, StatusChange
 from engage.model import Deadline, Deliverable, Engagement, Meeting, Person, Phase
 
@@ -37,6 +47,7 @@ __all__ = [
     "Person",
     "Phase",
     "PluginError",
+    "RecordKind",
     "Section",
     "StatusChange",
     "Verdict",

@@ -21,7 +21,7 @@ The guide for plugin authors, with a working example of every hook, is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -29,7 +29,16 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from engage.hooktypes import CalendarEvent, DayOff, Exporter, Finding, Importer, Section, Week
+    from engage.hooktypes import (
+        CalendarEvent,
+        DayOff,
+        Exporter,
+        Finding,
+        Importer,
+        RecordKind,
+        Section,
+        Week,
+    )
     from engage.ledger import Entry, Ledger
     from engage.model import Engagement, Location
 
@@ -88,6 +97,31 @@ def engage_non_working_days(
 
     .. versionadded:: 0.1
     .. versionchanged:: 0.2 ``place``.
+    """
+
+
+# ---------------------------------------------------------------------------
+# The ledger: records a plugin stores
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_record_kinds() -> Iterable[RecordKind] | None:
+    """Register kinds of ledger record this plugin writes (expenses, invoices).
+
+    Called each time a ledger is read. The strict reader refuses a line whose
+    ``kind`` nobody registered (it is reported as damage, never dropped), so a
+    plugin that stores records in the ledger registers them here, with a
+    reader that validates every field. Registered records carry the core's
+    ``id``, ``recorded_at`` and ``engagement`` fields, are written with
+    ``Session.write`` (atomic, locked), can be voided with ``engage void``,
+    and are left out of ``Ledger.until(day)`` when dated after ``day``. Read
+    them back with ``ledger.live(cls)``.
+
+    :return: ``RecordKind(name, read, describe)`` values; None to add none.
+        A name already taken (by the core or another plugin) is refused.
+
+    .. versionadded:: 0.3
     """
 
 
@@ -181,6 +215,27 @@ def engage_status_sections(
         values (text, numbers, dates); None to add none.
 
     .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def engage_portfolio_columns(
+    engagement: Engagement, ledger: Ledger, today: dt.date
+) -> Mapping[str, object] | None:
+    """Add cells to an engagement's row of the portfolio summary (``engage status`` of several).
+
+    Called by ``engage status`` once per live engagement when it reports on
+    more than one. A column is shown when any engagement has a cell for it;
+    the others show an empty cell. Columns come before the ``state`` column,
+    in the order plugins give them.
+
+    :param engagement: the engagement of the row.
+    :param ledger: its ledger as of ``today``: records dated later are left out.
+    :param today: the as-of date of the report.
+    :return: a mapping of column title to a plain value (text, number, date),
+        such as ``{"invoiced / ceiling": "$2,250.00 / $4,500.00"}``; None to add none.
+
+    .. versionadded:: 0.3
     """
 
 

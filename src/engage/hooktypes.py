@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from engage.ledger import Entry
@@ -152,3 +152,22 @@ class Exporter:
     name: str
     summary: str
     write: Callable[[Engagement, Sequence[Entry]], str]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of ledger record a plugin stores (``engage_record_kinds``).
+
+    ``name`` is the record's ``kind`` field; prefix it with your plugin's name
+    (``fees.expense``) so that it cannot collide with a core kind or another
+    plugin's. ``read(data, line)`` turns one decoded JSON line into a frozen
+    record with at least ``id``, ``date`` (a ``datetime.date``),
+    ``recorded_at`` and ``line`` attributes, or raises ``ValueError``,
+    ``TypeError`` or ``KeyError`` saying which field is wrong: the strict
+    reader then reports the line as damage, as for any core record.
+    ``describe(record)`` gives one line for ``engage void`` to confirm with.
+    """
+
+    name: str
+    read: Callable[[dict[str, Any], int], Any]
+    describe: Callable[[Any], str] | None = None

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from engage.errors import EngageError
 from engage.records import (
@@ -29,6 +30,8 @@ from engage.records import (
     StatusChange,
     Void,
 )
+
+R = TypeVar("R")
 
 __all__ = [
     "Bookkeeping",
@@ -159,6 +162,10 @@ class Ledger:
         """Days logged per (phase, date), voided entries excluded."""
         scale, units = self._units
         return {key: Fraction(value, scale) for key, value in units.items()}
+
+    def live(self, kind: type[R]) -> list[R]:
+        """Records of one class (a plugin's, say) that no void cancels, in the order they were written."""
+        return [r for r in self.records if isinstance(r, kind) and r.id not in self.voids]
 
     def status_changes(self, deliverable: str | None = None) -> list[StatusChange]:
         """Deliverable status records that still count, oldest first."""

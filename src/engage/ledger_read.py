@@ -65,6 +65,7 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
     batch_sizes: dict[str, int] = {}
     first_at: dict[str, int] = {}
     lines, not_utf8 = _lines(raw)
+    kinds = all_kinds()
     last_number = len(lines) if reading.unterminated else 0
     for number, line in enumerate(lines, start=1):
         text = line.strip()
@@ -74,7 +75,7 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
             if number in not_utf8:
                 raise ValueError("not UTF-8 text")
             data = _decode(text)
-            record = KINDS[_kind(data)](data, number, hours_per_day)
+            record = kinds[_kind(data, kinds)](data, number, hours_per_day)
         except RecursionError:
             damaged.append((number, line, "nested too deeply to be a record"))
             continue
@@ -210,11 +211,11 @@ def _decode(text: str) -> Any:
     return _decode_text(text)
 
 
-def _kind(data: Any) -> str:
+def _kind(data: Any, kinds: dict[str, Reader]) -> str:
     if not isinstance(data, dict):
         raise TypeError("not a record object")
     kind = data["kind"]
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in kinds:
         raise ValueError(f"unknown record kind {kind!r}")
     for key in ("id", "recorded_at"):
         if not isinstance(data[key], str) or not data[key]:
@@ -368,8 +369,11 @@ def _seal(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Seal:
     return Seal(data["id"], _strings(data, "batches"), _strings(data, "torn"), data["recorded_at"], line)
 
 
-# One reader per record kind: a new kind is one more row.
-KINDS: dict[str, Callable[[dict[str, Any], int, Fraction], Record | Bookkeeping]] = {
+Reader = Callable[[dict[str, Any], int, Fraction], Record | Bookkeeping]
+
+# One reader per record kind: a new kind is one more row. Plugins add theirs through
+# the ``engage_record_kinds`` hook (see :func:`all_kinds`).
+KINDS: dict[str, Reader] = {
     "entry": _entry,
     "void": _void,
     "deliverable": _status,
@@ -378,6 +382,29 @@ KINDS: dict[str, Callable[[dict[str, Any], int, Fraction], Record | Bookkeeping]
     "commit": _commit,
     "seal": _seal,
 }
+
+
+def all_kinds() -> dict[str, Reader]:
+    """The core's record kinds and those the loaded plugins register (``engage_record_kinds``)."""
+    from engage.plugins import get_plugin_manager, plugin_record_kinds
+
+    registered = plugin_record_kinds(get_plugin_manager())
+    if not registered:
+        return KINDS
+    kinds = dict(KINDS)
+    for kind in registered.values():
+        kinds[kind.name] = _plugin_reader(kind.read)
+    return kinds
+
+
+def _plugin_reader(read: Callable[[dict[str, Any], int], Any]) -> Reader:
+    def reader(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Any:
+        record = read(data, line)
+        if record.id != data["id"] or not isinstance(record.date, dt.date):
+            raise ValueError("the plugin's reader gave a record without its id or date")
+        return record
+
+    return reader
 
 
 def _why(exc: BaseException) -> str:

@@ -70,6 +70,21 @@ def append_batch(
         ) from None
 
 
+def write_in_progress(path: Path) -> bool:
+    """True when another process holds the ledger's lock (a write is under way right now)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path) + ".lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return True
+    except OSError:
+        return False  # a read-only folder: nobody can be writing through the lock there
+    lock.release()
+    return False
+
+
 def seal(path: str | Path, hours_per_day: Fraction = Fraction(8)) -> list[LedgerProblem]:
     """Seal what interrupted writes left (``engage repair``); returns what was sealed."""
     path = Path(path)

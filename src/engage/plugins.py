@@ -17,6 +17,7 @@ import pluggy
 
 from engage import hookspecs
 from engage.errors import PluginError
+from engage.hooktypes import RecordKind
 
 ENTRY_POINT_GROUP = "engage"
 LOAD_VAR = "ENGAGE_LOAD_PLUGINS"  # allowlist, comma-separated; empty string: load none
@@ -83,6 +84,22 @@ def plugin_infos() -> dict[str, PluginInfo]:
     return dict(_infos)
 
 
+def plugin_record_kinds(pm: pluggy.PluginManager) -> dict[str, RecordKind]:
+    """The record kinds plugins register, by name; a name taken twice is a PluginError."""
+    from engage.ledger_read import KINDS
+
+    kinds: dict[str, RecordKind] = {}
+    for result in pm.hook.engage_record_kinds():
+        for kind in result or ():
+            if kind.name in KINDS or kind.name in kinds:
+                raise PluginError(
+                    f"record kind {kind.name!r} is registered twice (by the core or another plugin); "
+                    "prefix a plugin's kinds with its name"
+                )
+            kinds[kind.name] = kind
+    return kinds
+
+
 def available_plugin_names() -> set[str]:
     """Every plugin name found, loaded or not: the schedule tables they may read."""
     return set(_available)
@@ -139,6 +156,7 @@ def _load(config: _Config) -> pluggy.PluginManager:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"plugin {pm.get_name(exc.plugin)!r} is invalid: {exc}") from exc
+    plugin_record_kinds(pm)  # a kind registered twice is refused now, not on the first ledger read
     if config.trace:
         pm.add_hookcall_monitoring(_trace_before, lambda *args: None)
     return pm

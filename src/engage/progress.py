@@ -109,3 +109,30 @@ def check_status(history: list[StatusChange], status: str, date: dt.date, name: 
     raise EngageError(
         f"{name}: was returned on {last.date if last else ''}; it must be resubmitted before it is {status}"
     )
+
+
+def check_outcome(
+    outcomes: list[MeetingOutcome], outcome: str, date: dt.date, to: dt.date | None, name: str
+) -> None:
+    """Refuse an outcome that contradicts the meeting's record: held, validated or changes requested
+    end its life; cancelled ends it too; a meeting postponed to a day is held on or after it."""
+    last = outcomes[-1] if outcomes else None
+    if last is None:
+        return
+    if date < last.date:
+        raise EngageError(
+            f"{name}: {outcome} on {date} is before its last outcome ({last.outcome} on {last.date}); "
+            f"give a date on or after {last.date}, or void that record first"
+        )
+    if last.outcome == "cancelled":
+        raise EngageError(f"{name}: cancelled on {last.date}; void that record to reopen the meeting")
+    if last.outcome in HELD and outcome not in HELD:
+        raise EngageError(
+            f"{name}: already {last.outcome} on {last.date}, so it cannot be {outcome}; "
+            "void that record first if it was recorded by mistake"
+        )
+    if last.outcome == "postponed" and last.to is not None and outcome in HELD and date < last.to:
+        raise EngageError(
+            f"{name}: postponed to {last.to}, so it cannot be {outcome} on {date}; "
+            f"give {last.to} or later, or record a new postponement"
+        )

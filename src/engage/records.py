@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 
 class Entry(NamedTuple):
@@ -121,7 +121,20 @@ class Seal:
     line: int = 0
 
 
-Record = Entry | Void | StatusChange | MeetingOutcome | Closing
+class PluginRecord(Protocol):
+    """A record of a kind a plugin registers (``engage_record_kinds``): what the core relies on."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def recorded_at(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+
+
+Record = Entry | Void | StatusChange | MeetingOutcome | Closing | PluginRecord
 Bookkeeping = Commit | Seal
 
 

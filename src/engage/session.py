@@ -15,6 +15,7 @@ import pluggy
 
 from engage.errors import EngageError
 from engage.ledger import Ledger, LedgerProblem, append_batch
+from engage.ledger_write import write_in_progress
 from engage.model import Engagement
 from engage.parsing import today_in
 from engage.plugins import available_plugin_names, get_plugin_manager
@@ -109,8 +110,12 @@ class Session:
         refuse_foreign(path, ledger.engagements, engagement)
         if ledger.problems and path not in self._warned:
             self._warned.add(path)
+            # A batch without its commit while another engage holds the lock is being written now,
+            # not interrupted: it is not counted yet, and nothing needs saying.
+            busy = bool(ledger.dead_batches) and write_in_progress(path)
             for problem in ledger.problems:
-                warn(str(problem))
+                if not (busy and problem.last_line):
+                    warn(str(problem))
         return ledger
 
     def write(self, records: list[dict[str, object]], check: Callable[[Ledger], None] | None = None) -> None:

@@ -71,6 +71,8 @@ class Span:
         if start is None or end is None:
             return self.waiting or "to be agreed"
         if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+            if start == end:
+                return f"{start:%Y-%m-%d %H:%M}"
             if start.date() == end.date():
                 return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
             return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"

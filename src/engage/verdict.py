@@ -267,7 +267,8 @@ class Verdict:
         """Walk the deliverable's life; lateness accrues only while the consultant holds it."""
         timeline, until = self.timeline, self.until
         due = timeline.due(deliverable.key, self.progress)
-        history = [c for c in self.progress.history(deliverable.key) if c.date <= until]
+        # Statuses recorded after a close still count (a final accepted late); lateness stops at it.
+        history = [c for c in self.progress.history(deliverable.key) if c.date <= self.as_of]
         replaced_on = self._replaced_on(deliverable.key, until)
         # A returned deliverable that another replaces (a draft, by the final) is revised into that
         # one: its own cycle owes nothing more, and the replacement's due date carries the lateness.
@@ -277,7 +278,7 @@ class Verdict:
         handed_over: dt.date | None = None
         for change in history:
             if change.status == "submitted" and holder == "consultant":
-                late += _days_past(deadline, change.date)
+                late += _days_past(deadline, min(change.date, until))
                 holder, handed_over = "client", change.date
             elif change.status == "returned" and holder == "client":
                 holder = "consultant"
@@ -286,7 +287,7 @@ class Verdict:
                 )
             elif change.status == "accepted":
                 if holder == "consultant":  # accepted with no submission (a merged ledger): handed over then
-                    late += _days_past(deadline, change.date)
+                    late += _days_past(deadline, min(change.date, until))
                 holder = ""
                 break
         if holder == "consultant":

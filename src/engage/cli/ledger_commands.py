@@ -10,7 +10,7 @@ from engage import ledger as ledger_file
 from engage.cli.completion import phase_keys
 from engage.errors import EngageError
 from engage.figures import usage_of
-from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, StatusChange, Void
+from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, Record, StatusChange, Void
 from engage.model import Engagement
 from engage.output import terminal_text
 from engage.parsing import DATE_HELP, format_days, format_hours, parse_amount, parse_date
@@ -19,6 +19,7 @@ from engage.who import CONSULTANT_VAR, check_place, resolve_consultant
 
 __all__ = ["CONSULTANT_VAR", "check_place", "resolve_consultant"]  # importers read them here too
 WARNING_PREFIX = "warning: "
+
 
 
 def check_phase(engagement: Engagement, key: str) -> str:
@@ -142,6 +143,11 @@ def void(session: Session, record_id: str, reason: str) -> None:
             raise EngageError(f"{found.id} is itself a void; to restore {found.target}, log it again")
         if current.is_void(found.id):
             raise EngageError(f"{found.id} is already voided (by {current.voids[found.id].id})")
+        later = _later_steps(current, found)
+        if later:  # voiding a middle step would leave a history that deliver and meeting refuse
+            raise EngageError(
+                f"{found.id} is followed by {', '.join(later)}; void the later record(s) first, latest first"
+            )
 
     still_voidable(ledger)
     assert not isinstance(record, Void)
@@ -152,7 +158,24 @@ def void(session: Session, record_id: str, reason: str) -> None:
             click.echo(usage_of(engagement, session.ledger(), record.phase).summary())
 
 
-def describe_record(record: Entry | StatusChange | MeetingOutcome | Closing) -> str:
+def _later_steps(ledger: Ledger, record: Record) -> list[str]:
+    """The live statuses or outcomes recorded after this one for the same deliverable or meeting."""
+    from engage.progress import Progress
+
+    progress = Progress(ledger)
+    if isinstance(record, StatusChange):
+        steps = [(c.id, c.status) for c in progress.history(record.deliverable)]
+    elif isinstance(record, MeetingOutcome):
+        steps = [(o.id, o.outcome) for o in progress.outcomes(record.meeting)]
+    else:
+        return []
+    ids = [ident for ident, _ in steps]
+    if record.id not in ids:
+        return []
+    return [f"{ident} ({what})" for ident, what in steps[ids.index(record.id) + 1 :]]
+
+
+def describe_record(record: Record) -> str:
     """One line about a record, for confirmations."""
     if isinstance(record, Entry):
         return f"entry {record.id}: {format_days(record.days)} days on {record.phase}, {record.date}"
@@ -160,7 +183,14 @@ def describe_record(record: Entry | StatusChange | MeetingOutcome | Closing) -> 
         return f"status {record.id}: {record.deliverable} {record.status} on {record.date}"
     if isinstance(record, Closing):
         return f"closing {record.id}: {record.outcome} on {record.date} (the engagement is open again)"
-    return f"outcome {record.id}: {record.meeting} {record.outcome} on {record.date}"
+    if isinstance(record, MeetingOutcome):
+        return f"outcome {record.id}: {record.meeting} {record.outcome} on {record.date}"
+    from engage.plugins import get_plugin_manager, plugin_record_kinds
+
+    for kind in plugin_record_kinds(get_plugin_manager()).values():
+        if kind.describe is not None and kind.name == getattr(record, "kind", None):
+            return str(kind.describe(record))
+    return f"record {record.id}"
 
 
 COMMANDS = [log, void]

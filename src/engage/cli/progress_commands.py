@@ -12,7 +12,8 @@ from engage.cli.completion import deliverable_keys, meeting_keys
 from engage.errors import EngageError
 from engage.ledger import Ledger
 from engage.model import CLOSE_OUTCOMES, DELIVERABLE_STATUSES, MEETING_OUTCOMES, Deliverable, Meeting
-from engage.parsing import DATE_HELP, parse_date
+from engage.parsing import DATE_HELP, parse_date, plural
+from engage.progress import Progress, check_outcome, check_status
 from engage.session import Session, pass_session
 
 
@@ -35,14 +36,13 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
       engage deliver draft --status submitted          # the revision
       engage deliver draft --status accepted
     """
-    from engage.progress import Progress, check_status
 
     deliverable = _find(session.engagement.deliverables, key, "deliverable")
     key = deliverable.key
     status = status.lower()
     today = session.today()
     date = parse_date(day, today)
-    _not_ahead(date, today, f"{deliverable.name}: {status}")
+    _not_ahead(date, today, f"{deliverable.name}: {status}", session)
 
     def in_order(ledger: Ledger) -> None:  # under the ledger's lock: no other status slips in between
         check_status(Progress(ledger).history(key), status, date, deliverable.name)
@@ -81,7 +81,7 @@ def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, 
     outcome = outcome.lower()
     today = session.today()
     date = parse_date(day, today)
-    _not_ahead(date, today, f"{found.name}: {outcome}")
+    _not_ahead(date, today, f"{found.name}: {outcome}", session)
     fields: dict[str, object] = {"meeting": key, "outcome": outcome, "date": date.isoformat(), "note": note}
     if to is not None:
         if outcome != "postponed":
@@ -90,8 +90,14 @@ def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, 
         if moved < date:
             raise EngageError(f"--to {moved} is before the postponement's date {date}; give a later day")
         fields["to"] = moved.isoformat()
+    moved_to = dt.date.fromisoformat(str(fields["to"])) if "to" in fields else None
+
+    def consistent(ledger: Ledger) -> None:  # under the lock, as for deliverables
+        check_outcome(Progress(ledger).outcomes(key), outcome, date, moved_to, found.name)
+
+    consistent(session.ledger())
     record = ledger_file.new_record("meeting", **fields)
-    session.write([record])
+    session.write([record], check=consistent)
     moved_text = (
         f", moved to {fields['to']}"
         if "to" in fields
@@ -123,7 +129,7 @@ def close(session: Session, day: str, outcome: str, note: str) -> None:
     """
     today = session.today()
     date = parse_date(day, today)
-    _not_ahead(date, today, "close")
+    _not_ahead(date, today, "close", session)
 
     def open_still(ledger: Ledger) -> None:  # under the lock: two closes cannot both land
         closing = ledger.closing()
@@ -149,7 +155,14 @@ def _find(items: tuple[Item, ...], key: str, kind: str) -> Item:
     return find_item(items, key, kind)
 
 
-def _not_ahead(date: dt.date, today: dt.date, subject: str) -> None:
+def _not_ahead(date: dt.date, today: dt.date, subject: str, session: Session | None = None) -> None:
+    """Refuse a date in the future, or (given the session) before the engagement began."""
+    if session is not None:
+        first = session.engagement.timeline.start
+        if date < first:
+            raise EngageError(
+                f"{subject}: {date} is before the engagement began on {first}; check the date"
+            )
     if date > today:
         raise EngageError(
             f"{subject}: {date} is in the future; record what has happened, dated today or earlier"
@@ -168,7 +181,8 @@ def _say_verdict(session: Session, item: str) -> None:
         verdict = judge(session.engagement, session.ledger().until(today), today)
         if item.startswith("deliverable "):
             found = verdict.deliverable(item.split(" ", 1)[1])
-            late = f", {found.days_late} days late on the consultant's side" if found.days_late else ""
+            days = plural(found.days_late, "day")
+            late = f", {days} late on the consultant's side" if found.days_late else ""
             reason = f" ({found.reason})" if found.reason != found.state else ""
             click.echo(f"Now: {found.state}{reason}{late}")
         else:

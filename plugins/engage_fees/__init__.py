@@ -1,0 +1,86 @@
+"""Fees: day rates, payment tranches tied to accepted deliverables, expenses and invoices.
+
+A built-in plugin written on the public hook contract, as a third party would
+write one. It reads the schedule's ``[fees]`` tables (see
+:mod:`engage_fees.settings`), stores expenses, invoices and payments in the
+ledger as record kinds of its own (``engage_record_kinds``), adds the
+``fees``, ``expense``, ``invoice`` and ``paid`` commands, fee findings to
+``engage budget``, a Fees section to the status report, and invoiced /
+ceiling to the portfolio summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import click
+
+from engage import Engagement, Finding, Ledger, RecordKind, Section, Week, hookimpl
+
+__version__ = "0.1.0"
+
+
+@hookimpl
+def engage_register_commands(cli: click.Group) -> None:
+    from engage_fees.command import expense, fees, invoice, paid
+
+    for command in (fees, expense, invoice, paid):
+        cli.add_command(command)
+
+
+@hookimpl
+def engage_record_kinds() -> Iterable[RecordKind]:
+    from engage_fees.records import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def engage_budget_checks(engagement: Engagement, ledger: Ledger, today: dt.date) -> list[Finding] | None:
+    from engage_fees.account import statement
+    from engage_fees.checks import fee_findings
+    from engage_fees.settings import fees_of
+
+    settings = fees_of(engagement)
+    if settings is None:
+        return None
+    return list(fee_findings(engagement, statement(engagement, ledger, settings, today)))
+
+
+@hookimpl
+def engage_portfolio_columns(
+    engagement: Engagement, ledger: Ledger, today: dt.date
+) -> dict[str, object] | None:
+    """Invoiced against the ceiling (or the lump sum) in the portfolio summary."""
+    from engage_fees.account import statement
+    from engage_fees.money import money
+    from engage_fees.settings import fees_of
+
+    settings = fees_of(engagement)
+    if settings is None:
+        return None
+    result = statement(engagement, ledger, settings, today)
+    cap = settings.ceiling or settings.total
+    invoiced = money(result.totals["invoiced"], settings.currency, settings.locale)
+    limit = money(cap, settings.currency, settings.locale) if cap else "-"
+    return {"invoiced / ceiling": f"{invoiced} / {limit}"}
+
+
+@hookimpl
+def engage_status_sections(
+    engagement: Engagement, ledger: Ledger, week: Week, today: dt.date
+) -> list[Section] | None:
+    from engage_fees.account import statement
+    from engage_fees.report import sections
+    from engage_fees.settings import fees_of
+
+    settings = fees_of(engagement)
+    if settings is None:
+        return None
+    result = statement(engagement, ledger, settings, today)
+    parts = {s.title: s for s in sections(engagement, result)}
+    rows: list[tuple[object, ...]] = list(parts["Totals"].rows)
+    if "Payments" in parts:
+        rows += [(f"payment: {row[0]}", f"{row[1]}, {row[3]}") for row in parts["Payments"].rows]
+    return [Section("Fees", ("", result.currency), tuple(rows))]

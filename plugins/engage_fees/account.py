@@ -1,0 +1,240 @@
+"""What an engagement has earned, can invoice, has invoiced and has been paid, as of a date.
+
+Everything the fees command, the invoice, the findings and the status
+section show is computed here, once, from the schedule's ``[fees]`` and the
+ledger (time entries, deliverable statuses, and the plugin's own records).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from engage import Engagement, Entry, Ledger
+from engage_fees.money import ZERO, round_money
+from engage_fees.records import Expense, Invoice, Paid
+from engage_fees.settings import FeeSettings, Rate, Tranche
+
+UNNAMED = "consultant"  # the ToR's single, unnamed consultant
+
+
+@dataclass(frozen=True)
+class TrancheState:
+    """A tranche as of a date: ``not due``, ``payable`` (since), ``invoiced`` (number) or ``paid`` (on)."""
+
+    tranche: Tranche
+    state: str
+    since: dt.date | None
+    invoice: str | None
+    waiting: str  # what a tranche not yet due waits for
+
+
+@dataclass(frozen=True)
+class ConsultantFees:
+    """Days one consultant logged, their rate, and what that earned (``None`` rate: none set)."""
+
+    key: str
+    days: Fraction
+    rate: Rate | None
+    earned: Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceState:
+    """An invoice with whether, and when, it was paid."""
+
+    invoice: Invoice
+    paid_on: dt.date | None
+
+
+@dataclass
+class Statement:
+    """The fees of one engagement as of ``as_of``."""
+
+    settings: FeeSettings
+    as_of: dt.date
+    consultants: list[ConsultantFees]
+    tranches: list[TrancheState]
+    expenses: list[Expense]
+    invoices: list[InvoiceState]
+    open_entries: list[Entry]  # live entries no invoice covers yet (a days contract invoices them)
+    open_expenses: list[Expense]
+    days_logged: Fraction
+    planned_days: Fraction
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def currency(self) -> str:
+        """The contract's currency."""
+        return self.settings.currency
+
+    def converted(self, expense: Expense) -> Decimal:
+        """An expense in the contract's currency, at the rate recorded with it."""
+        return round_money(expense.amount * expense.rate, self.currency)
+
+    def expenses_by_category(self) -> dict[str, Decimal]:
+        """Expenses in the contract's currency, by category."""
+        sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for expense in self.expenses:
+            sums[expense.category] += self.converted(expense)
+        return dict(sums)
+
+    @property
+    def effective_rate(self) -> Decimal | None:
+        """A lump sum over the days logged: what a day has really been paid (None before any day)."""
+        total = self.settings.total
+        if total is None or not self.days_logged:
+            return None
+        return round_money(total / _decimal(self.days_logged), self.currency)
+
+    @property
+    def planned_rate(self) -> Decimal | None:
+        """The lump sum over the planned days (the schedule's cap), or the [fees] rate when set."""
+        if self.settings.rate is not None:
+            return self.settings.rate.amount
+        if self.settings.total is None or not self.planned_days:
+            return None
+        return round_money(self.settings.total / _decimal(self.planned_days), self.currency)
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def earned_for(days: Fraction, rate: Rate | None, engagement: Engagement, currency: str) -> Decimal:
+    """Days at a rate, rounded once to the minor unit."""
+    if rate is None:
+        return ZERO
+    return round_money(_decimal(days) * rate.per_day(engagement.hours_per_day), currency)
+
+
+_computed: weakref.WeakKeyDictionary[Ledger, dict[tuple[str, str, dt.date], Statement]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as_of: dt.date) -> Statement:
+    """The fees as of ``as_of`` (``ledger`` is cut at that date first).
+
+    Computed once per ledger read, engagement and date: the status report
+    asks for the same figures for its section, its findings and the portfolio.
+    """
+    key = (engagement.id, str(engagement.source), as_of)
+    known = _computed.setdefault(ledger, {})
+    if key not in known:
+        known[key] = _statement(engagement, ledger, settings, as_of)
+    return known[key]
+
+
+def _statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as_of: dt.date) -> Statement:
+    from engage.verdict import judge
+
+    ledger = ledger.until(as_of)
+    verdict = judge(engagement, ledger, as_of)
+    invoices = ledger.live(Invoice)
+    paid = {p.invoice: p.date for p in ledger.live(Paid)}
+    states = [InvoiceState(i, paid.get(i.number)) for i in invoices]
+    covered_payments = {key: s for s in states for key in s.invoice.payments}
+    covered_entries = {e for s in states for e in s.invoice.entries}
+    covered_expenses = {e for s in states for e in s.invoice.expenses}
+
+    entries = ledger.entries()
+    days: dict[str, Fraction] = defaultdict(Fraction)
+    for entry in entries:
+        days[entry.consultant or UNNAMED] += entry.days
+    consultants = [
+        ConsultantFees(
+            key,
+            total,
+            settings.rate_of(key, engagement),
+            earned_for(total, settings.rate_of(key, engagement), engagement, settings.currency),
+        )
+        for key, total in sorted(days.items())
+    ]
+
+    tranches = []
+    for tranche in settings.tranches:
+        resolved = engagement.timeline.resolve(tranche.on, verdict.progress)
+        held = covered_payments.get(tranche.key)
+        if held is not None and held.paid_on is not None:
+            tranches.append(TrancheState(tranche, "paid", held.paid_on, held.invoice.number, ""))
+        elif held is not None:
+            tranches.append(TrancheState(tranche, "invoiced", held.invoice.date, held.invoice.number, ""))
+        elif resolved.day is not None and resolved.day <= as_of:
+            tranches.append(TrancheState(tranche, "payable", resolved.day, None, ""))
+        else:
+            waiting = resolved.waiting or (f"due on {resolved.day}" if resolved.day else "")
+            tranches.append(TrancheState(tranche, "not due", resolved.day, None, waiting))
+
+    expenses = ledger.live(Expense)
+    result = Statement(
+        settings,
+        as_of,
+        consultants,
+        tranches,
+        expenses,
+        states,
+        [e for e in entries if e.id not in covered_entries],
+        [e for e in expenses if e.id not in covered_expenses],
+        sum(days.values(), Fraction(0)),
+        engagement.max_days,
+    )
+    result.totals = _totals(result, engagement)
+    return result
+
+
+def open_fee_lines(
+    result: Statement, engagement: Engagement
+) -> list[tuple[str, Fraction, Rate | None, Decimal]]:
+    """A days contract's uninvoiced work: (consultant and month, days, rate, amount), one line each."""
+    grouped: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
+    for entry in result.open_entries:
+        grouped[(entry.consultant or UNNAMED, f"{entry.date:%Y-%m}")] += entry.days
+    lines = []
+    for (who, month), total in sorted(grouped.items()):
+        rate = result.settings.rate_of(who, engagement)
+        lines.append(
+            (
+                f"{name_of(engagement, who)}, {month}",
+                total,
+                rate,
+                earned_for(total, rate, engagement, result.currency),
+            )
+        )
+    return lines
+
+
+def name_of(engagement: Engagement, consultant: str) -> str:
+    """A consultant's name for people (a keyed consultant's name, with the role), else as logged."""
+    finder = getattr(engagement, "consultant_of", None)
+    found = finder(consultant) if finder is not None else None
+    label = getattr(found, "label", "") if found is not None else ""
+    return str(label) if label and getattr(found, "key", "") == consultant else consultant
+
+
+def _totals(result: Statement, engagement: Engagement) -> dict[str, Decimal]:
+    settings = result.settings
+    if settings.basis == "days":
+        earned = sum((c.earned for c in result.consultants), ZERO)
+        payable = sum((line[3] for line in open_fee_lines(result, engagement)), ZERO)
+    else:
+        earned = sum((t.tranche.amount for t in result.tranches if t.state != "not due"), ZERO)
+        payable = sum((t.tranche.amount for t in result.tranches if t.state == "payable"), ZERO)
+    payable += sum((result.converted(e) for e in result.open_expenses), ZERO)
+    invoiced = sum((s.invoice.total for s in result.invoices), ZERO)
+    paid = sum((s.invoice.total for s in result.invoices if s.paid_on is not None), ZERO)
+    totals = {
+        "earned": earned,
+        "payable": payable,
+        "invoiced": invoiced,
+        "paid": paid,
+        "outstanding": invoiced - paid,
+        "expenses": sum((result.converted(e) for e in result.expenses), ZERO),
+    }
+    if settings.ceiling is not None:
+        totals["left"] = settings.ceiling - earned
+    return totals

@@ -1,0 +1,91 @@
+"""Fee findings: the ceiling passed or near, tranches left uninvoiced, invoices unpaid, lump sums overrun."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+from engage import Engagement, Finding
+from engage.parsing import format_days
+from engage_fees.account import Statement
+from engage_fees.money import money
+
+
+def fee_findings(engagement: Engagement, result: Statement) -> Iterator[Finding]:
+    """Every fee finding as of the statement's date, with a stable code."""
+    settings = result.settings
+    cur, loc = settings.currency, settings.locale
+    today = result.as_of
+    earned = result.totals["earned"]
+    if settings.ceiling is not None:
+        if earned > settings.ceiling:
+            yield Finding(
+                "error",
+                "fees-over-ceiling",
+                f"fees earned {money(earned, cur, loc)} are past the ceiling "
+                f"{money(settings.ceiling, cur, loc)} "
+                f"by {money(earned - settings.ceiling, cur, loc)}",
+                date=today,
+            )
+        elif settings.basis == "days":
+            projected = _at_pace(engagement, result, today)
+            if projected is not None and projected > settings.ceiling:
+                yield Finding(
+                    "warning",
+                    "fees-ceiling-at-pace",
+                    f"at the current pace fees reach {money(projected, cur, loc)} by "
+                    f"{engagement.timeline.end}, past the ceiling {money(settings.ceiling, cur, loc)} "
+                    f"({money(settings.ceiling - earned, cur, loc)} left)",
+                    date=today,
+                )
+    remind = settings.invoicing.remind_after_days
+    for state in result.tranches:
+        if state.state == "payable" and state.since is not None and (today - state.since).days > remind:
+            yield Finding(
+                "warning",
+                "tranche-not-invoiced",
+                f"{state.tranche.name} ({money(state.tranche.amount, cur, loc)}) has been payable since "
+                f"{state.since}, {(today - state.since).days} days, and is not invoiced",
+                date=state.since,
+            )
+    for issued in result.invoices:
+        if issued.paid_on is None and today > issued.invoice.due:
+            yield Finding(
+                "warning",
+                "invoice-overdue",
+                f"invoice {issued.invoice.number} ({money(issued.invoice.total, cur, loc)}) was due on "
+                f"{issued.invoice.due} and is unpaid, "
+                f"{(today - issued.invoice.due).days} days past its terms",
+                date=issued.invoice.due,
+            )
+    if settings.basis == "deliverables" and settings.total is not None:
+        covered = _covered_days(result)
+        if covered is not None and result.days_logged > covered:
+            effective = result.effective_rate
+            yield Finding(
+                "warning",
+                "lump-sum-overrun",
+                f"{format_days(result.days_logged)} days logged; the lump sum covers {covered.normalize():f} "
+                f"at the planned {money(result.planned_rate or Decimal(0), cur, loc)}/day; "
+                f"effective rate {money(effective or Decimal(0), cur, loc)}/day",
+                date=today,
+            )
+
+
+def _covered_days(result: Statement) -> Decimal | None:
+    planned = result.planned_rate
+    total = result.settings.total
+    if not planned or total is None:
+        return None
+    return (total / planned).quantize(Decimal("0.001"))
+
+
+def _at_pace(engagement: Engagement, result: Statement, today: dt.date) -> Decimal | None:
+    """Fees at the end of the engagement if earning goes on as it has (None before a week has passed)."""
+    start, end = engagement.timeline.start, engagement.timeline.end
+    elapsed = (min(today, end) - start).days + 1
+    if elapsed < 7 or today >= end:
+        return None
+    earned = result.totals["earned"]
+    return earned + earned * Decimal((end - today).days) / Decimal(elapsed)

@@ -1,0 +1,258 @@
+"""The ``engage fees``, ``expense``, ``invoice`` and ``paid`` commands."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from engage import Engagement, Ledger
+from engage import ledger as ledger_file
+from engage.errors import EngageError
+from engage.parsing import DATE_HELP, parse_date
+from engage.session import Session, pass_session
+from engage_fees.records import CATEGORIES, Invoice, Paid
+from engage_fees.settings import FeeSettings, fees_of
+
+
+def settings_or_fail(engagement: Engagement) -> FeeSettings:
+    """The schedule's fees, or an error saying how to add them."""
+    settings = fees_of(engagement)
+    if settings is None:
+        raise EngageError(
+            f"{engagement.source}: no [fees] table; add one with currency, basis and rate or total "
+            "(see schedules/template.toml)"
+        )
+    return settings
+
+
+@click.command()
+@click.option("--as-of", "as_of", help=f"Figures as of this date: {DATE_HELP} (default today).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["plain", "markdown", "json", "html"]),
+    default="plain",
+    show_default=True,
+)
+@pass_session
+def fees(session: Session, as_of: str | None, fmt: str) -> None:
+    """What is earned, payable, invoiced and paid; tranches, expenses and the ceiling.
+
+    \b
+    Examples:
+      engage fees
+      engage fees --as-of 2021-12-31 --format json
+    """
+    from engage_fees.account import statement
+    from engage_fees.report import render
+
+    engagement = session.engagement
+    settings = settings_or_fail(engagement)
+    today = parse_date(as_of, session.today()) if as_of else session.today()
+    result = statement(engagement, session.ledger(), settings, today)
+    click.echo(render(engagement, result, fmt), nl=False)
+
+
+@click.command()
+@click.argument("amount")
+@click.option("--currency", help="ISO 4217 code of the amount (default: the contract's currency).")
+@click.option("--rate", "fx", help="Contract currency per unit of --currency (0.0078 for KES to USD).")
+@click.option("--category", required=True, type=click.Choice(CATEGORIES, case_sensitive=False))
+@click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
+@click.option("--note", "-n", default="", help="What it was for.")
+@click.option(
+    "--receipt", type=click.Path(path_type=Path), help="The receipt's file: kept by path and SHA-256."
+)
+@pass_session
+def expense(
+    session: Session,
+    amount: str,
+    currency: str | None,
+    fx: str | None,
+    category: str,
+    day: str,
+    note: str,
+    receipt: Path | None,
+) -> None:
+    """Record a reimbursable expense (per diem, travel, accommodation, other).
+
+    An amount in another currency needs --rate, the contract currency per
+    unit; it is converted at that rate, kept with the expense. A receipt is
+    never copied: its path and SHA-256 are recorded.
+
+    \b
+    Examples:
+      engage expense 120 --category travel --note "taxi to the retreat"
+      engage expense 9500 --currency KES --rate 0.0078 --category per-diem --date 2021-11-24
+    """
+    from engage_fees.money import known_currency, parse_money
+
+    engagement = session.engagement
+    settings = settings_or_fail(engagement)
+    try:
+        value = parse_money(amount)
+    except ValueError as exc:
+        raise EngageError(f"AMOUNT: {exc}") from None
+    if value <= 0:
+        raise EngageError(f"AMOUNT: {amount!r} must be more than 0")
+    code = (currency or settings.currency).strip().upper()
+    if not known_currency(code):
+        raise EngageError(f"--currency {currency!r} is not an ISO 4217 code such as KES or USD")
+    if code == settings.currency:
+        rate = Decimal(1)
+        if fx is not None and parse_money(fx) != 1:
+            raise EngageError(f"--rate is for an amount in another currency; this one is in {code}")
+    elif fx is None:
+        raise EngageError(
+            f"an amount in {code} needs --rate, the {settings.currency} per {code} (such as --rate 0.0078)"
+        )
+    else:
+        try:
+            rate = parse_money(fx)
+        except ValueError as exc:
+            raise EngageError(f"--rate: {exc}") from None
+        if rate <= 0:
+            raise EngageError(f"--rate {fx!r} must be more than 0")
+    date = parse_date(day, session.today())
+    fields: dict[str, object] = {
+        "date": date.isoformat(),
+        "amount": str(value),
+        "currency": code,
+        "rate": str(rate),
+        "category": category.lower(),
+        "note": note,
+    }
+    if receipt is not None:
+        try:
+            fields["receipt_sha256"] = hashlib.sha256(receipt.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise EngageError(f"--receipt {receipt}: cannot read: {exc.strerror or exc}") from None
+        fields["receipt"] = str(receipt.resolve())
+    record = ledger_file.new_record("fees.expense", **fields)
+    session.write([record])
+    from engage_fees.money import money, round_money
+
+    converted = round_money(value * rate, settings.currency)
+    shown = money(converted, settings.currency, settings.locale)
+    extra = f" ({money(value, code, settings.locale)} at {rate})" if code != settings.currency else ""
+    click.echo(f"Expense {record['id']}: {shown}{extra}, {category.lower()} on {date}")
+
+
+@click.command()
+@click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
+@click.option("--number", help="The invoice number (default: the prefix and the next in sequence).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["markdown", "html"]), default=None, help="Default: from -o."
+)
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The file to write.")
+@pass_session
+def invoice(session: Session, day: str, number: str | None, fmt: str | None, output: Path) -> None:
+    """Invoice what is payable and not yet invoiced; record it so nothing is invoiced twice.
+
+    \b
+    Examples:
+      engage invoice -o invoice.html
+      engage invoice --date 2021-12-20 --format markdown -o INV-001.md
+    """
+    from engage_fees.account import statement
+    from engage_fees.invoice import draft, html_page, markdown, next_number
+    from engage_fees.money import money
+
+    engagement = session.engagement
+    settings = settings_or_fail(engagement)
+    date = parse_date(day, session.today())
+    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "markdown")
+    if output.is_dir() or not output.absolute().parent.is_dir():
+        raise EngageError(f"-o {output}: give a file in an existing folder")
+    if output.exists():  # an invoice already sent is a document of record: never overwritten
+        raise EngageError(f"-o {output} already exists; give a new file for this invoice")
+    ledger = session.ledger()
+    every = [r for r in ledger.records if isinstance(r, Invoice)]  # voided ones too: numbers are not reused
+    chosen = number.strip() if number else next_number(every, settings.invoicing.prefix)
+    if not chosen:
+        raise EngageError("--number must not be empty")
+    result = statement(engagement, ledger, settings, date)
+    made = draft(engagement, result, date, chosen)
+    text = (html_page if fmt == "html" else markdown)(engagement, result, made)
+
+    def not_invoiced(current: Ledger) -> None:  # under the lock: two invoices cannot cover one thing
+        taken = [r for r in current.records if isinstance(r, Invoice) and r.number == chosen]
+        if taken:
+            raise EngageError(f"invoice number {chosen} is already used (record {taken[0].id}); give another")
+        for issued in current.live(Invoice):
+            both = (
+                set(issued.payments) & set(made.payments)
+                or set(issued.entries) & set(made.entries)
+                or set(issued.expenses) & set(made.expenses)
+            )
+            if both:
+                raise EngageError(
+                    f"already invoiced on {issued.number} ({', '.join(sorted(both)[:3])}); "
+                    "nothing was invoiced twice (void that invoice to issue it again)"
+                )
+
+    not_invoiced(ledger)
+    record = ledger_file.new_record(
+        "fees.invoice",
+        date=date.isoformat(),
+        number=chosen,
+        total=str(made.total),
+        currency=made.currency,
+        payments=list(made.payments),
+        entries=list(made.entries),
+        expenses=list(made.expenses),
+        due=made.due.isoformat(),
+    )
+    session.write([record], check=not_invoiced)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise EngageError(
+            f"invoice {chosen} is recorded, but {output} could not be written: {exc.strerror or exc}; "
+            f"void record {record['id']} and invoice again"
+        ) from None
+    total = money(made.total, made.currency, settings.locale)
+    click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {output} (record {record['id']})")
+
+
+@click.command()
+@click.argument("number")
+@click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP + ".")
+@pass_session
+def paid(session: Session, number: str, day: str) -> None:
+    """Record that an invoice was paid.
+
+    \b
+    Example:
+      engage paid INV-001 --date 2022-01-15
+    """
+    engagement = session.engagement
+    settings_or_fail(engagement)
+    date = parse_date(day, session.today())
+    number = next(  # as issued, whatever the case and spacing typed
+        (
+            i.number
+            for i in session.ledger().live(Invoice)
+            if i.number.casefold() == number.strip().casefold()
+        ),
+        number.strip(),
+    )
+
+    def payable(current: Ledger) -> None:
+        found = [i for i in current.live(Invoice) if i.number == number]
+        if not found:
+            known = ", ".join(i.number for i in current.live(Invoice)) or "none yet"
+            raise EngageError(f"no invoice numbered {number!r}; invoices: {known}")
+        if date < found[0].date:
+            raise EngageError(f"invoice {number} is dated {found[0].date}; it cannot be paid on {date}")
+        done = [p for p in current.live(Paid) if p.invoice == number]
+        if done:
+            raise EngageError(f"invoice {number} is already recorded as paid on {done[0].date}")
+
+    payable(session.ledger())
+    record = ledger_file.new_record("fees.paid", date=date.isoformat(), invoice=number)
+    session.write([record], check=payable)
+    click.echo(f"Invoice {number} paid on {date} (record {record['id']})")

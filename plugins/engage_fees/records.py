@@ -1,0 +1,168 @@
+"""The ledger records the fees plugin stores: expenses, invoices and payments, each strictly read.
+
+They are registered with the core through ``engage_record_kinds``, so the
+strict reader validates them like its own records and ``engage void`` can
+cancel them. Amounts are written as text of exact decimals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from engage import RecordKind
+from engage_fees.money import parse_money
+
+CATEGORIES = ("per-diem", "travel", "accommodation", "other")
+_CODE = re.compile(r"[A-Z]{3}\Z")
+_HEX = re.compile(r"[0-9a-f]{64}\Z")
+
+
+@dataclass(frozen=True)
+class Expense:
+    """A reimbursable cost: ``amount`` in ``currency``, converted at ``rate`` into the contract's."""
+
+    kind: ClassVar[str] = "fees.expense"
+    id: str
+    date: dt.date
+    amount: Decimal
+    currency: str
+    rate: Decimal
+    category: str
+    note: str
+    receipt: str
+    receipt_sha256: str
+    recorded_at: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """An invoice issued: its number, total, and what it covers (tranches, entries, expenses)."""
+
+    kind: ClassVar[str] = "fees.invoice"
+    id: str
+    date: dt.date
+    number: str
+    total: Decimal
+    currency: str
+    payments: tuple[str, ...]
+    entries: tuple[str, ...]
+    expenses: tuple[str, ...]
+    due: dt.date
+    recorded_at: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Paid:
+    """An invoice was paid on ``date``."""
+
+    kind: ClassVar[str] = "fees.paid"
+    id: str
+    date: dt.date
+    invoice: str
+    recorded_at: str
+    line: int = 0
+
+
+def _text(data: dict[str, Any], key: str, required: bool = True) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise TypeError(f"{key} must be text")
+    if required and not value:
+        raise KeyError(key)
+    return value
+
+
+def _date(data: dict[str, Any], key: str = "date") -> dt.date:
+    text = _text(data, key)
+    day = dt.date.fromisoformat(text)
+    if len(text) != 10 or not 1970 <= day.year <= 2100:
+        raise ValueError(f"{key} {text!r} is not a YYYY-MM-DD date")
+    return day
+
+
+def _money(data: dict[str, Any], key: str, positive: bool = True) -> Decimal:
+    value = parse_money(_text(data, key))
+    if positive and value <= 0:
+        raise ValueError(f"{key} must be more than 0")
+    return value
+
+
+def _code(data: dict[str, Any]) -> str:
+    code = _text(data, "currency")
+    if not _CODE.match(code):
+        raise ValueError(f"currency {code!r} is not an ISO 4217 code")
+    return code
+
+
+def _ids(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    values = data.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise TypeError(f"{key} must be a list of text")
+    return tuple(values)
+
+
+def read_expense(data: dict[str, Any], line: int) -> Expense:
+    """An expense line, every field checked."""
+    category = _text(data, "category")
+    if category not in CATEGORIES:
+        raise ValueError(f"category {category!r} is not one of {', '.join(CATEGORIES)}")
+    sha = _text(data, "receipt_sha256", required=False)
+    if sha and not _HEX.match(sha):
+        raise ValueError("receipt_sha256 must be 64 hex digits")
+    return Expense(
+        data["id"],
+        _date(data),
+        _money(data, "amount"),
+        _code(data),
+        _money(data, "rate"),
+        category,
+        _text(data, "note", required=False),
+        _text(data, "receipt", required=False),
+        sha,
+        data["recorded_at"],
+        line,
+    )
+
+
+def read_invoice(data: dict[str, Any], line: int) -> Invoice:
+    """An invoice line, every field checked."""
+    return Invoice(
+        data["id"],
+        _date(data),
+        _text(data, "number"),
+        _money(data, "total", positive=False),
+        _code(data),
+        _ids(data, "payments"),
+        _ids(data, "entries"),
+        _ids(data, "expenses"),
+        _date(data, "due"),
+        data["recorded_at"],
+        line,
+    )
+
+
+def read_paid(data: dict[str, Any], line: int) -> Paid:
+    """A payment line, every field checked."""
+    return Paid(data["id"], _date(data), _text(data, "invoice"), data["recorded_at"], line)
+
+
+def describe(record: Expense | Invoice | Paid) -> str:
+    """One line for ``engage void``."""
+    if isinstance(record, Expense):
+        return f"expense {record.id}: {record.amount} {record.currency} {record.category} on {record.date}"
+    if isinstance(record, Invoice):
+        return f"invoice {record.id}: {record.number} of {record.date} ({record.total} {record.currency})"
+    return f"payment {record.id}: invoice {record.invoice} paid on {record.date}"
+
+
+KINDS = (
+    RecordKind(Expense.kind, read_expense, describe),
+    RecordKind(Invoice.kind, read_invoice, describe),
+    RecordKind(Paid.kind, read_paid, describe),
+)

@@ -1,0 +1,340 @@
+"""The schedule's ``[fees]`` tables, validated: currency, basis, ceiling, rates, tranches, invoicing.
+
+The plugin owns its keys under its own table, as ``[budget]`` and ``[calendar]``
+do, so the core's ``[[consultants]]`` stay free of fee keys::
+
+    [fees]
+    currency = "USD"
+    basis = "deliverables"          # or "days"
+    total = 12000                   # the lump sum (deliverables basis)
+    ceiling = 12000                 # the contract's maximum
+    rate = 600                      # default day rate; "75/h" for an hourly one
+
+    [fees.rates]                    # per consultant, by key or name
+    lead = 650
+
+    [[fees.payments]]
+    key = "first"
+    name = "First instalment"
+    percent = 50                    # or amount = 6000
+    on = "deliverable draft accepted"
+
+    [fees.invoicing]
+    from = "A. Consultant, Nairobi"
+    to = "IJM Kenya"
+    terms_days = 30
+    prefix = "INV-"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from engage import EngageError, Engagement
+from engage.dates import DateRule, parse_rule
+from engage.schedule_reader import key_lines
+from engage_fees.money import ZERO, known_currency, parse_money, split
+
+BASES = ("deliverables", "days")
+INVOICING_KEYS = (
+    "from",
+    "from_address",
+    "from_tax_id",
+    "to",
+    "to_address",
+    "to_tax_id",
+    "bank",
+    "terms_days",
+    "prefix",
+    "remind_after_days",
+)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A consultant's rate: per day, or per hour (``"60/h"``), in the contract's currency."""
+
+    amount: Decimal
+    per: str = "day"  # "day" or "hour"
+
+    def per_day(self, hours_per_day: Fraction) -> Decimal:
+        """The rate for one day of work."""
+        if self.per == "day":
+            return self.amount
+        return self.amount * Decimal(hours_per_day.numerator) / Decimal(hours_per_day.denominator)
+
+    def __str__(self) -> str:
+        return f"{self.amount}/{'h' if self.per == 'hour' else 'day'}"
+
+
+@dataclass(frozen=True)
+class Tranche:
+    """One payment: a share or an amount of the total, due when its trigger happens."""
+
+    key: str
+    name: str
+    amount: Decimal
+    on: dt.date | DateRule
+    on_text: str
+    percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Invoicing:
+    """Who invoices whom, and on what terms."""
+
+    details: dict[str, str] = field(default_factory=dict)
+    terms_days: int = 30
+    prefix: str = "INV-"
+    remind_after_days: int = 14
+
+
+@dataclass(frozen=True)
+class FeeSettings:
+    """The ``[fees]`` tables of one schedule."""
+
+    currency: str
+    basis: str
+    ceiling: Decimal | None
+    total: Decimal | None
+    rate: Rate | None
+    rates: dict[str, Rate]
+    tranches: tuple[Tranche, ...]
+    invoicing: Invoicing
+    locale: str = "en"
+
+    def rate_of(self, consultant: str, engagement: Engagement | None = None) -> Rate | None:
+        """The consultant's rate (by key or name, case-insensitive), else the default one."""
+        wanted = {" ".join(consultant.split()).casefold()} | _aliases(engagement, consultant)
+        for name, rate in self.rates.items():
+            if " ".join(name.split()).casefold() in wanted:
+                return rate
+        return self.rate
+
+
+def _aliases(engagement: Engagement | None, consultant: str) -> set[str]:
+    """The key and name of a keyed consultant (schedules with ``[[consultants]]`` tables), folded."""
+    finder = getattr(engagement, "consultant_of", None)
+    found = finder(consultant) if finder is not None else None
+    if found is None:
+        return set()
+    return {" ".join(str(getattr(found, a, "")).split()).casefold() for a in ("key", "name")} - {""}
+
+
+def _known_consultants(engagement: Engagement) -> list[str]:
+    """Who the schedule names: keys and names of ``[[consultants]]``, or the list of names."""
+    team = getattr(engagement, "team", None)
+    if team:
+        return [x for c in team for x in (c.key, c.name) if x]
+    return [c for c in engagement.consultants if c]
+
+
+class _Where:
+    """Errors naming the file, the line that sets a key (or its nearest table) and the key path."""
+
+    def __init__(self, engagement: Engagement) -> None:
+        self.source = engagement.source
+
+    def fail(self, key: str, problem: str) -> EngageError:
+        if self.source is None:
+            return EngageError(f"{key}: {problem}")
+        try:
+            lines = key_lines(self.source.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            lines = {}
+        path = key
+        while path and path not in lines and f"{path}[0]" not in lines:
+            path = path.rpartition(".")[0]
+        line = lines.get(path) or lines.get(f"{path}[0]")
+        where = f"{self.source}: line {line}: " if line else f"{self.source}: "
+        return EngageError(f"{where}{key}: {problem}")
+
+
+def fees_of(engagement: Engagement) -> FeeSettings | None:
+    """Read ``[fees]``; None when the schedule has none. A bad key is an error naming file, line and key."""
+    table = engagement.plugin_settings("fees")
+    if not table:
+        return None
+    w = _Where(engagement)
+    allowed = ("currency", "basis", "ceiling", "total", "rate", "rates", "payments", "invoicing", "locale")
+    for key in table:
+        if key not in allowed:
+            raise w.fail(f"fees.{key}", f"unknown key; [fees] takes {', '.join(allowed)}")
+    currency = table.get("currency")
+    if not isinstance(currency, str) or not known_currency(currency):
+        raise w.fail("fees.currency", f'must be an ISO 4217 code such as "USD" or "KES", got {currency!r}')
+    basis = table.get("basis", "deliverables")
+    if basis not in BASES:
+        raise w.fail("fees.basis", f'must be "deliverables" or "days", got {basis!r}')
+    ceiling = _amount(w, table, "ceiling", "fees")
+    total = _amount(w, table, "total", "fees")
+    rate = _rate(w, table["rate"], "fees.rate") if "rate" in table else None
+    rates_table = table.get("rates", {})
+    if not isinstance(rates_table, dict):
+        raise w.fail("fees.rates", "must be a table: [fees.rates] with lines such as lead = 650")
+    rates = {str(k): _rate(w, v, f"fees.rates.{k}") for k, v in rates_table.items()}
+    known = _known_consultants(engagement)
+    folded = {" ".join(k.split()).casefold() for k in known}
+    for name in rates:
+        if known and " ".join(name.split()).casefold() not in folded:
+            raise w.fail(
+                f"fees.rates.{name}", f"no consultant {name!r} in this schedule; it names {', '.join(known)}"
+            )
+    tranches = _tranches(w, engagement, table.get("payments", []), total, currency)
+    if basis == "days" and rate is None and not rates:
+        raise w.fail("fees.rate", "a days contract needs a day rate: rate = 600, or [fees.rates]")
+    if ceiling is not None and total is not None and total > ceiling:
+        raise w.fail("fees.total", f"the lump sum {total} is above the ceiling {ceiling}")
+    locale = table.get("locale", "en")
+    if not isinstance(locale, str):
+        raise w.fail("fees.locale", f'must be a locale such as "en" or "fr_FR", got {locale!r}')
+    return FeeSettings(
+        currency,
+        str(basis),
+        ceiling,
+        total,
+        rate,
+        rates,
+        tranches,
+        _invoicing(w, table.get("invoicing", {})),
+        locale,
+    )
+
+
+def _amount(w: _Where, table: dict[str, Any], key: str, where: str) -> Decimal | None:
+    if key not in table:
+        return None
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise w.fail(f"{where}.{key}", f'must be an amount such as 12000 or "12000.50", got {value!r}')
+    try:
+        amount = parse_money(str(value))
+    except ValueError as exc:
+        raise w.fail(f"{where}.{key}", str(exc)) from None
+    if amount <= 0:
+        raise w.fail(f"{where}.{key}", f"must be more than 0, got {value!r}")
+    return amount
+
+
+def _rate(w: _Where, value: object, key: str) -> Rate:
+    per = "day"
+    text = str(value).strip() if isinstance(value, int | float | str) and not isinstance(value, bool) else ""
+    if text.lower().endswith(("/h", "/hour")):
+        per, text = "hour", text.rsplit("/", 1)[0]
+    elif text.lower().endswith(("/d", "/day")):
+        text = text.rsplit("/", 1)[0]
+    try:
+        amount = parse_money(text)
+    except ValueError:
+        amount = Decimal(0)
+    if amount <= 0:
+        raise w.fail(key, f'must be a day rate such as 650, or an hourly one such as "60/h", got {value!r}')
+    return Rate(amount, per)
+
+
+def _known_ref(w: _Where, engagement: Engagement, rule: DateRule, key: str) -> None:
+    ref = rule.ref
+    known = {
+        "deliverable": [d.key for d in engagement.deliverables],
+        "meeting": [m.key for m in engagement.meetings],
+        "phase-start": [p.key for p in engagement.phases],
+        "phase-end": [p.key for p in engagement.phases],
+        "date": list(engagement.dates),
+    }.get(ref.kind)
+    if known is not None and ref.key not in known:
+        what = ref.kind.split("-")[0] if ref.kind != "date" else "[dates] key"
+        raise w.fail(key, f"no {what} {ref.key!r} in this schedule; known: {', '.join(known) or 'none'}")
+
+
+def _tranches(
+    w: _Where, engagement: Engagement, items: object, total: Decimal | None, currency: str
+) -> tuple[Tranche, ...]:
+    if not isinstance(items, list):
+        raise w.fail("fees.payments", "must be an array of tables: [[fees.payments]]")
+    if not items:
+        return ()
+    seen: set[str] = set()
+    raw: list[tuple[str, str, Decimal | None, Decimal | None, dt.date | DateRule, str]] = []
+    for i, item in enumerate(items):
+        where = f"fees.payments[{i}]"
+        if not isinstance(item, dict):
+            raise w.fail(where, "must be a table with key, name, percent or amount, and on")
+        for key in item:
+            if key not in ("key", "name", "percent", "amount", "on"):
+                raise w.fail(
+                    f"{where}.{key}", "unknown key; a payment takes key, name, percent or amount, on"
+                )
+        key = item.get("key")
+        if not isinstance(key, str) or not key or key in seen:
+            raise w.fail(f"{where}.key", f'must be a key used once, such as "first", got {key!r}')
+        seen.add(key)
+        name = item.get("name", key)
+        if ("percent" in item) == ("amount" in item):
+            raise w.fail(where, "give percent (50) or amount (6000), one of the two")
+        percent = _amount(w, item, "percent", where)
+        amount = _amount(w, item, "amount", where)
+        on = item.get("on")
+        if isinstance(on, dt.date) and not isinstance(on, dt.datetime):
+            trigger: dt.date | DateRule = on
+        elif isinstance(on, str):
+            try:
+                trigger = parse_rule(on)
+            except ValueError as exc:
+                raise w.fail(
+                    f"{where}.on",
+                    f'{exc}; write a date or an event such as "deliverable draft accepted", '
+                    '"meeting validation" or "30 days after deliverable final accepted"',
+                ) from None
+        else:
+            raise w.fail(f"{where}.on", 'must say when it is due: a date or "deliverable KEY accepted"')
+        if isinstance(trigger, DateRule):
+            _known_ref(w, engagement, trigger, f"{where}.on")
+        raw.append((key, str(name), percent, amount, trigger, on if isinstance(on, str) else on.isoformat()))
+    percents = [r[2] for r in raw]
+    if all(p is not None for p in percents):
+        whole = sum((p for p in percents if p is not None), ZERO)
+        if whole != 100:
+            raise w.fail("fees.payments", f"the percentages add up to {whole}, not 100")
+        if total is None:
+            raise w.fail("fees.total", "payments in percent need the lump sum: total = 12000")
+        amounts = split(total, [p for p in percents if p is not None], currency)
+    elif all(p is None for p in percents):
+        amounts = [r[3] for r in raw if r[3] is not None]
+        if total is not None and sum(amounts, ZERO) != total:
+            raise w.fail(
+                "fees.payments", f"the amounts add up to {sum(amounts, ZERO)}, not the total {total}"
+            )
+    else:
+        raise w.fail("fees.payments", "give every payment a percent, or every one an amount, not a mix")
+    return tuple(
+        Tranche(key, name, amount, on, on_text, percent)
+        for (key, name, percent, _, on, on_text), amount in zip(raw, amounts, strict=True)
+    )
+
+
+def _invoicing(w: _Where, table: object) -> Invoicing:
+    if not isinstance(table, dict):
+        raise w.fail("fees.invoicing", "must be a table: [fees.invoicing]")
+    details: dict[str, str] = {}
+    for key, value in table.items():
+        if key not in INVOICING_KEYS:
+            raise w.fail(
+                f"fees.invoicing.{key}", f"unknown key; [fees.invoicing] takes {', '.join(INVOICING_KEYS)}"
+            )
+        if key in ("terms_days", "remind_after_days"):
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
+                raise w.fail(f"fees.invoicing.{key}", f"must be a number of days such as 30, got {value!r}")
+        elif not isinstance(value, str):
+            raise w.fail(f"fees.invoicing.{key}", f"must be text, got {value!r}")
+        else:
+            details[key] = value
+    return Invoicing(
+        {k: v for k, v in details.items() if k != "prefix"},
+        int(table.get("terms_days", 30)),
+        str(table.get("prefix", "INV-")),
+        int(table.get("remind_after_days", 14)),
+    )
