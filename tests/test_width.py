@@ -99,3 +99,10 @@ def test_optional_columns_go_first_and_it_is_said() -> None:
     wide = fit_table(["key", "name", "state", "extra"], rows, 120, optional=("extra",))
     assert "extra" in wide.splitlines()[0] and "not shown" not in wide
 
+
+
+def test_a_figure_against_its_limit_stays_on_one_line() -> None:
+    rows = [["Facilitation and Consolidation of the Strategic Plan", "KES0.00 / KES900,000.00", "late: 6 days"]]
+    text = fit_table(["engagement", "invoiced / ceiling", "state"], rows, 50)
+    assert max(len(line) for line in text.splitlines()) <= 50
+    assert any("KES0.00 / KES900,000.00" in line for line in text.splitlines())

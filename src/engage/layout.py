@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -13,6 +14,7 @@ GAP = 2  # spaces between columns
 LONGEST_UNBROKEN = 16  # a word longer than this (a URL, an e-mail) may break to fit
 NARROWEST = 4
 WHOLE = 12  # a cell this short (a date, a figure such as "10.5 / 20") never wraps
+RATIO = re.compile(r"\S+ / \S+")  # a figure against its limit, "10.5 / 20", "KES0.00 / KES900,000.00"
 ROOMY = 18  # a text column squeezed narrower than this (or its own width) makes a table cramped
 
 
@@ -92,6 +94,10 @@ def _layout(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -
     natural = [max((_longest_line(cell) for cell in column), default=0) for column in columns]
     floor = [max([_floor(cell) for cell in column[1:]] + [_floor(column[0], 0)]) for column in columns]
     widths = _shrink(natural, floor, width)
+    if _total(widths) > width:  # break long words first; short cells and figures last of all
+        words = [max(min(_longest_word(cell), LONGEST_UNBROKEN) for cell in column) for column in columns]
+        kept = [f if f > w else min(f, NARROWEST) for f, w in zip(floor, words, strict=True)]
+        widths = _shrink(widths, kept, width)
     if _total(widths) > width:
         widths = _shrink(widths, [min(f, NARROWEST) for f in floor], width)
     cramped = any(w < min(n, ROOMY) for w, n in zip(widths, natural, strict=True))
@@ -101,7 +107,9 @@ def _layout(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -
 def _floor(cell: str, whole: int = WHOLE) -> int:
     """How narrow a cell may go: a short cell stays whole, a long one down to its longest word."""
     longest = _longest_line(cell)
-    return longest if longest <= whole else max(min(_longest_word(cell), LONGEST_UNBROKEN), 1)
+    if longest <= whole or (whole and longest <= 2 * whole and RATIO.fullmatch(cell)):
+        return longest
+    return max(min(_longest_word(cell), LONGEST_UNBROKEN), 1)
 
 
 def _total(widths: Sequence[int]) -> int:
