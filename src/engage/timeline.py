@@ -212,7 +212,10 @@ class Timeline:
 
     @property
     def start(self) -> dt.date:
-        """The first day of the engagement or of its earliest phase."""
+        """The first day of the contract period where one is given, else of the engagement or of
+        its earliest phase."""
+        if self.engagement.period is not None:
+            return self.engagement.period[0]
         return min([self.engagement.start, *(w.start for w in self.windows.values())])
 
     @property
@@ -222,7 +225,10 @@ class Timeline:
 
     @property
     def end(self) -> dt.date:
-        """The last phase's end or the last due date known from the schedule alone, whichever is later."""
+        """The contract period's last day where one is given; else the last phase's end or the last
+        due date known from the schedule alone, whichever is later."""
+        if self.engagement.period is not None:
+            return self.engagement.period[1]
         ends = [self.last_phase_end]
         ends += [d for d in (self.due(d.key).day for d in self.engagement.deliverables) if d is not None]
         return max(ends)
