@@ -300,19 +300,36 @@ def capacity_days(phase: Phase) -> int:
     return max(1, math.ceil(busiest))
 
 
+def _workloads(timeline: Timeline, phase: Phase) -> list[tuple[int, str]]:
+    """(working days needed, at which place) for each member of the phase's team, each on their
+    own calendar where the phase names no place; else the phase's capacity at its place."""
+    engagement = timeline.engagement
+    if not phase.team or phase.location:
+        return [(capacity_days(phase), phase.location or "")]
+    return [
+        (max(1, math.ceil(share)), engagement.place_of(phase.key, member))
+        for member, share in phase.shares.items()
+        if share > 0
+    ] or [(capacity_days(phase), "")]
+
+
 def _window(timeline: Timeline, phase: Phase, previous: Window | None) -> Window:
-    length = capacity_days(phase)
-    place = phase.location or ""
+    """A phase's window: long enough for each member's share on the working days of their place
+    (engage's own plan must pass engage's own window-too-short check)."""
+    loads = _workloads(timeline, phase)
     start = timeline.resolve(phase.start).day if phase.start is not None else None
     end = timeline.resolve(phase.end).day if phase.end is not None else None
     if start and end:
         return Window(start, max(start, end), planned=False)
     if start:
-        return Window(start, timeline.add_working_days(start, length, place), planned=True)
+        return Window(start, max(timeline.add_working_days(start, n, at) for n, at in loads), planned=True)
     if end:
-        return Window(timeline.add_working_days(end, -length, place), end, planned=True)
+        return Window(min(timeline.add_working_days(end, -n, at) for n, at in loads), end, planned=True)
     engagement = timeline.engagement
     opening = max(engagement.start, engagement.period[0]) if engagement.period else engagement.start
     first = previous.end + ONE_DAY if previous else opening
-    begin = timeline.next_working_day(first, place=place)
-    return Window(begin, timeline.add_working_days(begin, length, place), planned=True)
+    begin = min(timeline.next_working_day(first, place=at) for _, at in loads)
+    last = max(
+        timeline.add_working_days(timeline.next_working_day(begin, place=at), n, at) for n, at in loads
+    )
+    return Window(begin, last, planned=True)
