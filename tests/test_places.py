@@ -257,3 +257,27 @@ def test_a_timesheet_may_say_where_each_row_was_worked(tmp_path: Path) -> None:
     assert weekend == ["1.0 days logged on Friday 2022-03-11, a weekend in Dhaka mission"]  # local's only
     sheet.write_text("date,phase,days,consultant,at\n2022-03-14,mission,1,lead,moon\n", encoding="utf-8")
     one_line_error(run(path, "import", str(sheet)), "row 2", "unknown location 'moon'")
+
+
+def test_a_phase_without_a_place_is_planned_on_each_members_own_calendar(tmp_path: Path) -> None:
+    """The mission with its place removed: the lead works on Geneva's week, the others on Dhaka's.
+    engage's own plan must then pass engage's own window-too-short check (a trial found it did not)."""
+    import shutil
+
+    from conftest import SCHEDULES, invoke
+
+    path = tmp_path / "u.toml"
+    shutil.copy(SCHEDULES / "tors" / "undp-srepgen-midterm-review.toml", path)
+    text = path.read_text()
+    start = text.index('key = "mission"')
+    cut = text.index('location = "dhaka"\n', start)
+    text = text[:cut] + text[cut + len('location = "dhaka"\n') :]
+    # ... and the engagement's own calendar unlike the Dhaka team's: a Monday-Friday week, Swiss holidays.
+    text = text.replace(
+        'working_days = ["sun", "mon", "tue", "wed", "thu"]\nholidays = "BD"',
+        'working_days = ["mon", "tue", "wed", "thu", "fri"]\nholidays = "CH"',
+        1,
+    )
+    path.write_text(text)
+    found = json.loads(invoke("-s", str(path), "budget", "--as-of", "2017-06-01", "--format", "json").stdout)
+    assert not [f for f in found if f["code"] == "window-too-short" and f["phase"] == "mission"], found

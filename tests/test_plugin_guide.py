@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IJM, ROOT, invoke
+from conftest import DEFENDERS, IJM, ROOT, invoke
 from engage import hookspecs
 
 GUIDE = ROOT / "docs" / "plugins.md"
@@ -56,6 +56,7 @@ def test_every_example_in_the_docs_runs_and_prints_what_it_says(
 ) -> None:
     text = (ROOT / "docs" / doc).read_text(encoding="utf-8")
     shutil.copy(IJM, tmp_path / "engage.toml")
+    shutil.copy(DEFENDERS, tmp_path / "other.toml")  # a second engagement, for portfolio examples
     (tmp_path / "plugins").mkdir()
     monkeypatch.setenv("ENGAGE_CONSULTANT", "Amina Otieno")
     for block in BLOCK.finditer(text):  # files first: plugins are loaded once, by the first command

@@ -313,3 +313,39 @@ def test_a_schedule_naming_nobody_shows_who_logged(ijm: Seed) -> None:
     assert team() == [("Test Consultant", 20, 1)]
     ijm.run("log", "0.5", "-p", "prep", "-d", "2021-11-23", "-c", "Second Person")
     assert team() == [("Test Consultant", None, 1), ("Second Person", None, 0.5)]  # whose cap? not said
+
+
+def test_trial_findings_on_teams_and_places(tmp_path: Path) -> None:
+    """From a new user's trial: a renamed place, a phase's team leaving someone out, the contract
+    period as the engagement's span, a person matched by name when one schedule lacks an email."""
+    import shutil
+
+    from conftest import SCHEDULES, invoke
+
+    path = tmp_path / "u.toml"
+    shutil.copy(SCHEDULES / "tors" / "undp-srepgen-midterm-review.toml", path)
+
+    def run(*args: str):
+        return invoke("-s", str(path), *args)
+
+    assert run("log", "1", "-p", "draft", "-d", "2017-07-06", "-c", "lead", "--at", "dhaka").exit_code == 0
+    text = path.read_text()
+    path.write_text(text.replace("locations.dhaka", "locations.dac").replace('"dhaka"', '"dac"'))
+    status = run("status", "--as-of", "2017-07-10", "--format", "json")
+    assert status.exit_code == 0, status.stderr  # a renamed place is a finding, not a crash
+    found = json.loads(run("budget", "--as-of", "2017-07-10", "--format", "json").stdout)
+    assert any(f["code"] == "unknown-place" and "'dhaka'" in f["message"] for f in found)
+
+    # The inception phase's team is the lead alone: anyone else logging there is over their share.
+    for day in ("2017-06-01", "2017-06-04"):
+        assert run("log", "1", "-p", "inception", "-d", day, "-c", "national").exit_code == 0
+    found = json.loads(run("budget", "--as-of", "2017-06-05", "--format", "json").stdout)
+    assert any(f["code"] == "consultant-over-share" and "national used 2.0 of their 0" in f["message"] for f in found)
+
+    # Inside the contract period but after the last phase: no "outside the engagement".
+    logged = run("log", "1", "-p", "final", "-d", "2017-07-31", "-c", "lead")
+    assert "outside the engagement" not in logged.output
+    outside = run("log", "1", "-p", "final", "-d", "2017-08-02", "-c", "lead")
+    assert "outside the engagement (2017-06-01 – 2017-07-31)" in outside.output
+    codes = [f["code"] for f in json.loads(run("budget", "--as-of", "2017-08-03", "--format", "json").stdout)]
+    assert codes.count("work-outside-period") == 1 and "work-outside-engagement" not in codes

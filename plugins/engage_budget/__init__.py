@@ -21,7 +21,7 @@ from engage_budget.checks import (
     windows_hold_their_budgets,
     work_on_the_right_days,
 )
-from engage_budget.crosschecks import dates_agree, days_that_count, left_open, windows_apart
+from engage_budget.crosschecks import dates_agree, days_that_count, left_open, places_known, windows_apart
 from engage_budget.settings import settings_of
 from engage_budget.team import consultant_shares, period_holds_the_days
 
@@ -39,6 +39,7 @@ __all__ = [
     "meetings_in_their_phase",
     "period_holds_the_days",
     "phase_budgets",
+    "places_known",
     "windows_apart",
     "windows_hold_their_budgets",
     "work_on_the_right_days",

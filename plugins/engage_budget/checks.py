@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from engage import Engagement, Finding, Ledger, hookimpl
 from engage.figures import phase_usage
-from engage.parsing import format_budget, format_days
+from engage.parsing import format_budget, format_days, plural
 from engage.timeline import day_of
 from engage.verdict import Verdict, judge
 from engage_budget.settings import settings_of
@@ -169,7 +169,7 @@ def deliverables_on_time(engagement: Engagement, ledger: Ledger, today: dt.date)
                         "warning",
                         "deliverable-cannot-fit",
                         f"{d.name}: {format_days(left)} days of {deliverable.phase} work left{by} but only "
-                        f"{available} working days until it is due on {d.due.day}",
+                        f"{plural(available, 'working day')} until it is due on {d.due.day}",
                         date=d.due.day,
                         **where,
                     )
@@ -250,10 +250,11 @@ def work_on_the_right_days(engagement: Engagement, ledger: Ledger) -> Iterator[F
         total = format_days(sum(by_date.values(), start=Fraction(0)))
         dates = _listing(sorted(by_date))
         if not phase:
+            span = "the contract period" if engagement.period else "the engagement"
             yield Finding(
                 "warning",
-                "work-outside-engagement",
-                f"{total} days logged outside the engagement ({first} – {last}): {dates}",
+                "work-outside-period" if engagement.period else "work-outside-engagement",
+                f"{total} days logged outside {span} ({first} – {last}): {dates}",
                 date=min(by_date),
             )
             continue

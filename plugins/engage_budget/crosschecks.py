@@ -154,3 +154,21 @@ def left_open(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterato
             f"{plural(len(verdict.open_items), 'item')} open: {'; '.join(verdict.open_items)}",
             date=verdict.closing.date,
         )
+
+
+@check
+def places_known(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
+    """Entries logged at a place the schedule no longer has (a location renamed or removed)."""
+    lost: dict[str, list[dt.date]] = defaultdict(list)
+    for entry in ledger.entries():
+        if entry.at and entry.at not in engagement.locations:
+            lost[entry.at].append(entry.date)
+    for place, days in lost.items():
+        known = ", ".join(sorted(engagement.locations)) or "(none: the schedule has no [locations])"
+        yield Finding(
+            "warning",
+            "unknown-place",
+            f"{plural(len(days), 'entry', 'entries')} logged at {place!r}, which the schedule no longer "
+            f"has (locations: {known}); they are judged by their phase's or consultant's place",
+            date=min(days),
+        )

@@ -95,24 +95,12 @@ def consultant_shares(engagement: Engagement, ledger: Ledger, today: dt.date) ->
 @check
 def period_holds_the_days(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
     """An intermittent engagement whose days left no longer fit in the working days left in its
-    period; work logged outside the period (any engagement that gives one)."""
+    period; phase windows outside it (work outside it: ``work_on_the_right_days``)."""
     if engagement.period is None:
         return
     first, last = engagement.period
     verdict = judge(engagement, ledger, today)
     timeline = verdict.timeline
-    outside = sorted({day for _, day in ledger.daily if not first <= day <= last})
-    if outside:
-        days = sum(
-            (v for (_, day), v in ledger.daily.items() if not first <= day <= last), start=Fraction(0)
-        )
-        shown = ", ".join(str(day) for day in outside[:5]) + (" …" if len(outside) > 5 else "")
-        yield Finding(
-            "warning",
-            "work-outside-period",
-            f"{format_days(days)} days logged outside the contract period ({first} – {last}): {shown}",
-            date=outside[0],
-        )
     for phase in engagement.phases:
         window = timeline.window(phase.key)
         if window.start < first or window.end > last:

@@ -123,7 +123,7 @@ def as_json(report: Report) -> dict[str, object]:
                 "phases": [
                     {"phase": part.phase, "share": part.share, "used": part.used}
                     for part in c.phases
-                    if part.share is not None or part.used
+                    if part.share or part.used  # a phase that leaves them out, and no work there: no row
                 ],
             }
             for c in report.team

@@ -23,25 +23,45 @@ class Stint:
     owed: tuple[DeliverableVerdict, ...]
 
 
-def who(person: ConsultantVerdict) -> str:
-    """How one person is known across schedules: email, else name, else key (case aside)."""
-    return " ".join((person.email or person.name or person.key).split()).casefold()
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def by_consultant(reports: Sequence[Report]) -> dict[str, list[Stint]]:
-    """Each person's stints, in the order people first appear; closed engagements left out."""
+    """Each person's stints, in the order people first appear; closed engagements left out.
+
+    One person is matched across schedules by email where both give one, else by name (one
+    schedule may give an email the other lacks), else by key.
+    """
     people: dict[str, list[Stint]] = {}
+    by_email: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    emails: dict[str, set[str]] = {}
     for report in reports:
         if report.closed is not None:
             continue
         horizon = report.as_of + LOOKAHEAD
         for person in report.team:
+            email, name = _norm(person.email), _norm(person.name)
+            found = by_email.get(email) if email else None
+            if found is None and name in by_name:
+                known = emails[by_name[name]]
+                if not email or not known or email in known:  # two emails that differ: two people
+                    found = by_name[name]
+            if found is None:
+                found = email or name or _norm(person.key)
+                emails[found] = set()
+            if email:
+                by_email[email] = found
+                emails[found].add(email)
+            if name:
+                by_name.setdefault(name, found)
             owed = tuple(
                 d
                 for d in owes(report.engagement, report.deliverables, person.key)
                 if d.deadline is not None and d.deadline <= horizon
             )
-            people.setdefault(who(person), []).append(Stint(report, person, owed))
+            people.setdefault(found, []).append(Stint(report, person, owed))
     return people
 
 

@@ -261,8 +261,9 @@ class Engagement:
 
     def place_of(self, phase: str | None = None, consultant: str | None = None, at: str | None = None) -> str:
         """Where work happens, as a location key (``""`` for the engagement's own): the entry's
-        ``at``, else the phase's location, else the consultant's, else the engagement's."""
-        if at:
+        ``at``, else the phase's location, else the consultant's, else the engagement's. An ``at``
+        the schedule no longer has (a location renamed since) is passed over: a finding says so."""
+        if at and at in self.locations:
             return at
         if phase is not None:
             found = next((p for p in self.phases if p.key == phase), None)

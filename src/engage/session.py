@@ -182,16 +182,19 @@ class Session:
         if not targets:
             yield self.engagement
             return
+        seen: set[Path] = set()  # a schedule named twice (a folder and a file in it) counts once
         for target in targets:
             path = Path(target)
             if path.is_dir():
                 files = sorted(p for p in path.glob("*.toml") if p.stem != "template")
                 if not files:
                     raise EngageError(f"{path}: no .toml schedules in this folder")
-                for file in files:
-                    yield self.load(file)
             else:
-                yield self.load(path)
+                files = [path]
+            for file in files:
+                if file.resolve() not in seen:
+                    seen.add(file.resolve())
+                    yield self.load(file)
 
 
 def _sealed(problem: LedgerProblem) -> str:

@@ -212,7 +212,10 @@ class Timeline:
 
     @property
     def start(self) -> dt.date:
-        """The first day of the engagement or of its earliest phase."""
+        """The first day of the contract period where one is given, else of the engagement or of
+        its earliest phase."""
+        if self.engagement.period is not None:
+            return self.engagement.period[0]
         return min([self.engagement.start, *(w.start for w in self.windows.values())])
 
     @property
@@ -222,7 +225,10 @@ class Timeline:
 
     @property
     def end(self) -> dt.date:
-        """The last phase's end or the last due date known from the schedule alone, whichever is later."""
+        """The contract period's last day where one is given; else the last phase's end or the last
+        due date known from the schedule alone, whichever is later."""
+        if self.engagement.period is not None:
+            return self.engagement.period[1]
         ends = [self.last_phase_end]
         ends += [d for d in (self.due(d.key).day for d in self.engagement.deliverables) if d is not None]
         return max(ends)
@@ -294,19 +300,36 @@ def capacity_days(phase: Phase) -> int:
     return max(1, math.ceil(busiest))
 
 
+def _workloads(timeline: Timeline, phase: Phase) -> list[tuple[int, str]]:
+    """(working days needed, at which place) for each member of the phase's team, each on their
+    own calendar where the phase names no place; else the phase's capacity at its place."""
+    engagement = timeline.engagement
+    if not phase.team or phase.location:
+        return [(capacity_days(phase), phase.location or "")]
+    return [
+        (max(1, math.ceil(share)), engagement.place_of(phase.key, member))
+        for member, share in phase.shares.items()
+        if share > 0
+    ] or [(capacity_days(phase), "")]
+
+
 def _window(timeline: Timeline, phase: Phase, previous: Window | None) -> Window:
-    length = capacity_days(phase)
-    place = phase.location or ""
+    """A phase's window: long enough for each member's share on the working days of their place
+    (engage's own plan must pass engage's own window-too-short check)."""
+    loads = _workloads(timeline, phase)
     start = timeline.resolve(phase.start).day if phase.start is not None else None
     end = timeline.resolve(phase.end).day if phase.end is not None else None
     if start and end:
         return Window(start, max(start, end), planned=False)
     if start:
-        return Window(start, timeline.add_working_days(start, length, place), planned=True)
+        return Window(start, max(timeline.add_working_days(start, n, at) for n, at in loads), planned=True)
     if end:
-        return Window(timeline.add_working_days(end, -length, place), end, planned=True)
+        return Window(min(timeline.add_working_days(end, -n, at) for n, at in loads), end, planned=True)
     engagement = timeline.engagement
     opening = max(engagement.start, engagement.period[0]) if engagement.period else engagement.start
     first = previous.end + ONE_DAY if previous else opening
-    begin = timeline.next_working_day(first, place=place)
-    return Window(begin, timeline.add_working_days(begin, length, place), planned=True)
+    begin = min(timeline.next_working_day(first, place=at) for _, at in loads)
+    last = max(
+        timeline.add_working_days(timeline.next_working_day(begin, place=at), n, at) for n, at in loads
+    )
+    return Window(begin, last, planned=True)

@@ -84,7 +84,8 @@ def team_figures(
         weekly[key] = weekly.get(key, Fraction(0)) + days
     found = []
     for person in people:
-        shares = [p.shares.get(person.key) for p in engagement.phases]
+        # A phase that gives a team gives everyone left out of it a share of nothing.
+        shares = [p.shares.get(person.key, Fraction(0) if p.shares else None) for p in engagement.phases]
         given = [s for s in shares if s is not None]
         if person.days is not None:
             budget: Fraction | None = person.days

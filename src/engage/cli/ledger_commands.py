@@ -13,7 +13,7 @@ from engage.figures import usage_of
 from engage.ledger import Closing, Entry, Ledger, MeetingOutcome, Record, StatusChange, Void
 from engage.model import Engagement
 from engage.output import terminal_text
-from engage.parsing import DATE_HELP, format_days, format_hours, parse_amount, parse_date
+from engage.parsing import DATE_HELP, format_days, format_hours, parse_amount, parse_date, today_in
 from engage.session import Session, pass_session, warn
 from engage.who import CONSULTANT_VAR, check_place, resolve_consultant
 
@@ -70,13 +70,16 @@ def log(
     amount, unit = parse_amount(days)
     phase = check_phase(engagement, phase)
     place = check_place(engagement, at)
-    date = parse_date(day, session.today())
+    who = resolve_consultant(engagement, consultant)
+    # "today" where the work was done: a consultant at home in Geneva has not yet reached Dhaka's date.
+    zone = engagement.location(engagement.place_of(phase, who, place)).timezone or engagement.timezone
+    date = parse_date(day, today_in(zone))
     record = ledger_file.new_record(
         "entry",
         date=date.isoformat(),
         phase=phase,
         **entry_fields(amount, unit),
-        consultant=resolve_consultant(engagement, consultant),
+        consultant=who,
         note=note,
         **({"at": place} if place else {}),
     )
