@@ -211,9 +211,12 @@ def cli(
     """Track a consultancy engagement: log days against its phases, check the budget,
     send the supervisor a calendar, report weekly status.
 
+    -s, --ledger and --color/--no-color may also follow the command.
+
     \b
     Examples:
       engage -s schedules/ijm-kenya-pap-strategic-plan.toml show
+      engage show -s schedules/ijm-kenya-pap-strategic-plan.toml
       engage log 1.5 --phase prep --note "desk review"
       engage budget
     """
