@@ -58,6 +58,7 @@ def parse_money(text: str) -> Decimal:
     return value
 
 
+@lru_cache(maxsize=4096)  # a portfolio formats the same few amounts (0.00, the ceilings) many times
 def money(amount: Decimal, currency: str, locale: str = "en") -> str:
     """An amount for people, with the currency's symbol and grouping (babel): ``$1,500.00``, ``UGX 1,500``."""
     from babel.numbers import format_currency

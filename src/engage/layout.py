@@ -8,6 +8,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
+from functools import lru_cache
 
 PIPE_WIDTH = 100  # piped or redirected output without $COLUMNS
 GAP = 2  # spaces between columns
@@ -104,6 +105,7 @@ def _layout(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -
     return widths, cramped
 
 
+@lru_cache(maxsize=65536)  # the same cells are measured in every layout pass
 def _floor(cell: str, whole: int = WHOLE) -> int:
     """How narrow a cell may go: a short cell stays whole, a long one down to its longest word."""
     longest = _longest_line(cell)
@@ -143,19 +145,22 @@ def _row_lines(cells: Sequence[str], widths: Sequence[int]) -> list[str]:
     return out
 
 
-def _cell_lines(text: str, width: int) -> list[str]:
+@lru_cache(maxsize=65536)  # a portfolio repeats the same cells (phase names, states) many times
+def _cell_lines(text: str, width: int) -> tuple[str, ...]:
     out: list[str] = []
     for line in text.splitlines() or [""]:
         if len(line) <= width:
             out.append(line)
         else:
             out += textwrap.wrap(line, width=width, break_on_hyphens=False) or [""]
-    return out
+    return tuple(out)
 
 
-def _longest_line(text: object) -> int:
-    return max((len(line) for line in str(text).splitlines()), default=0)
+@lru_cache(maxsize=65536)
+def _longest_line(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=0)
 
 
-def _longest_word(text: object) -> int:
-    return max((len(word) for word in str(text).split()), default=0)
+@lru_cache(maxsize=65536)
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
