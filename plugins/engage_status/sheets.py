@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from engage.output import csv_text
 from engage.timeline import day_of
-from engage_status.report import Report, state_rank
+from engage_status.report import PhaseRow, Report, state_rank
 
 TIDY_HEADERS = (
     "engagement_id",
@@ -58,22 +58,29 @@ def tidy_csv(reports: Sequence[Report]) -> str:
             r.used,
             r.this_week,
             *(dict(r.columns).get(title, "") for title in extra),
-            p.key,
-            p.name,
-            p.budget,
-            p.used,
-            p.this_week,
-            p.remaining,
-            p.percent,
-            p.start,
-            p.end,
-            p.state,
-            p.reason,
+            *phase_cells(p),
         )
         for r in reports
         for p in r.phases
     ]
     return csv_text((*TIDY_HEADERS[:split], *extra, *TIDY_HEADERS[split:]), rows)
+
+
+def phase_cells(p: PhaseRow) -> tuple[object, ...]:
+    """A phase's figures as cells, in the order of the tidy CSV and the Phases sheet."""
+    return (
+        p.key,
+        p.name,
+        p.budget,
+        p.used,
+        p.this_week,
+        p.remaining,
+        p.percent,
+        p.start,
+        p.end,
+        p.state,
+        p.reason,
+    )
 
 
 Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]
@@ -136,24 +143,7 @@ def workbook_sheets(reports: Sequence[Report]) -> list[Sheet]:
                 "state",
                 "reason",
             ),
-            [
-                (
-                    r.engagement.id,
-                    p.key,
-                    p.name,
-                    p.budget,
-                    p.used,
-                    p.this_week,
-                    p.remaining,
-                    p.percent,
-                    p.start,
-                    p.end,
-                    p.state,
-                    p.reason,
-                )
-                for r in reports
-                for p in r.phases
-            ],
+            [(r.engagement.id, *phase_cells(p)) for r in reports for p in r.phases],
         ),
         (
             "Team",
