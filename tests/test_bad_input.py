@@ -42,6 +42,7 @@ BAD_SCHEDULES = [
     ("ijm", 'kind = "validation"', 'kind = "party"', ["meetings[1].kind", "retreat, workshop, validation"]),
     ("ijm", 'phase = "writeup"', 'phase = "write-up"', ["deliverables[3].phase", "prep, retreat"]),
     ("ijm", 'working_days = ["mon",', 'working_days = ["moon",', ["working_days[0]", "weekday"]),
+    ("ijm", 'working_days = ["mon",', 'working_days = ["monkey",', ["working_days[0]", "weekday", "'monkey'"]),
     ("ijm", 'holidays = "KE"', 'holidays = "Kenya"', ["holidays", "country code"]),
     ("ijm", "[supervisor]\n", "[supervsor]\n", ["supervsor", "unknown table"]),
     (

@@ -40,15 +40,20 @@ def holiday_regions(r: Reader, value: object, where: str, subdivision: object = 
     return tuple(regions)
 
 
+FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def working_days(r: Reader, value: object, where: str) -> tuple[int, ...]:
     """A list of weekdays such as ['sun', 'mon'] as ISO weekday numbers."""
     if not isinstance(value, list) or not value:
         r.fail(where, f"must be a list of weekdays such as ['mon', 'tue'], got {show(value)}")
     days: list[int] = []
     for i, name in enumerate(value):
-        short = name.strip().lower()[:3] if isinstance(name, str) else None
-        if short not in WEEKDAYS or (isinstance(name, str) and len(name.strip()) < 3):
-            r.fail(f"{where}[{i}]", f"must be a weekday such as 'mon', got {show(name)}")
+        text = name.strip().lower() if isinstance(name, str) else ""
+        short = text[:3]
+        # 'mon', 'monday', or a prefix of it ('tues', 'thur'); never 'monkey'
+        if short not in WEEKDAYS or not FULL_WEEKDAYS[WEEKDAYS.index(short)].startswith(text):
+            r.fail(f"{where}[{i}]", f"must be a weekday such as 'mon' or 'monday', got {show(name)}")
         iso = WEEKDAYS.index(short) + 1
         if iso in days:
             r.fail(f"{where}[{i}]", f"{name!r} is listed twice")
