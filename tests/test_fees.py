@@ -425,3 +425,88 @@ def test_keyed_consultants_take_their_rate_by_key_or_by_name(tmp_path: Path) -> 
     made = seed.run("invoice", "-d", "2017-06-05", "-o", str(tmp_path / "i.md"))
     assert made.exit_code == 0, made.stderr
     assert "International Consultant (Team leader), 2017-06" in (tmp_path / "i.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("typed", "fragment"),
+    [
+        ("1,5", "decimal point"),
+        ("12,50", "decimal point"),
+        ("1.000,50", "not an amount"),
+        ("1,0,0", "not an amount"),
+    ],
+)
+def test_a_decimal_comma_is_refused_never_read_as_grouping(ijm: Seed, typed: str, fragment: str) -> None:
+    """A trial found '1,5' recorded as 15 and '--rate 0,0078' as 78: an amount is never guessed."""
+    one_line_error(ijm.run("expense", typed, "--category", "travel", "-d", "2021-11-17"), "AMOUNT", fragment)
+    one_line_error(
+        ijm.run(
+            "expense",
+            "10",
+            "--currency",
+            "USD",
+            "--rate",
+            "0,0078",
+            "--category",
+            "other",
+            "-d",
+            "2021-11-17",
+        ),
+        "--rate",
+        "decimal point",
+    )
+    assert not ijm.ledger.exists()
+    assert ijm.run("expense", "1,500.50", "--category", "travel", "-d", "2021-11-17").exit_code == 0
+
+
+def test_an_expense_that_rounds_to_nothing_or_lies_ahead_is_refused(ijm: Seed) -> None:
+    one_line_error(
+        ijm.run("expense", "0.001", "--category", "travel", "-d", "2021-11-17"), "rounds to nothing"
+    )
+    one_line_error(ijm.run("expense", "5", "--category", "travel", "-d", "2099-01-01"), "in the future")
+    assert not ijm.ledger.exists()
+
+
+def test_a_tranche_amount_finer_than_the_currency_is_a_schedule_error(geo: Seed) -> None:
+    text = geo.text()
+    text = text.replace("percent = 50\n", 'amount = "2250.005"\n', 1).replace(
+        "percent = 50\n", 'amount = "2249.995"\n', 1
+    )
+    geo.path.write_text(text, encoding="utf-8")
+    one_line_error(geo.run("fees"), "fees.payments[0].amount", "more decimals than USD", str(geo.path))
+
+
+def test_invoice_numbers_differ_whatever_their_case_and_stay_plain(geo: Seed, tmp_path: Path) -> None:
+    geo.run("deliver", "draft", "--status", "submitted", "-d", "2004-03-04")
+    geo.run("deliver", "draft", "--status", "accepted", "-d", "2004-03-08")
+    one_line_error(
+        geo.run("invoice", "-d", "2004-03-09", "--number", "A\nB", "-o", str(tmp_path / "a.md")), "--number"
+    )
+    one_line_error(
+        geo.run("invoice", "-d", "2004-03-09", "-o", str(tmp_path / "a.pdf")),
+        "Markdown (.md) or HTML (.html)",
+    )
+    assert (
+        geo.run("invoice", "-d", "2004-03-09", "--number", "X-1", "-o", str(tmp_path / "x.md")).exit_code == 0
+    )
+    geo.run("deliver", "final", "--status", "submitted", "-d", "2004-03-10")
+    geo.run("deliver", "final", "--status", "accepted", "-d", "2004-03-11")
+    one_line_error(
+        geo.run("invoice", "-d", "2004-03-12", "--number", "x-1", "-o", str(tmp_path / "y.md")),
+        "already used",
+    )
+
+
+def test_the_markdown_invoice_escapes_what_people_typed(ijm: Seed, tmp_path: Path) -> None:
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-17").exit_code == 0
+    assert (
+        ijm.run(
+            "expense", "10", "--category", "travel", "-d", "2021-11-17", "--note", "| pipe | <b>bold</b>"
+        ).exit_code
+        == 0
+    )
+    made = ijm.run("invoice", "-d", "2021-11-30", "-o", str(tmp_path / "inv.md"))
+    assert made.exit_code == 0, made.stderr
+    text = (tmp_path / "inv.md").read_text()
+    row = next(line for line in text.splitlines() if "pipe" in line)
+    assert "\\| pipe \\|" in row and "<b>" not in row and "&lt;b&gt;" in row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def expense(
       engage expense 120 --category travel --note "taxi to the retreat"
       engage expense 9500 --currency KES --rate 0.0078 --category per-diem --date 2021-11-24
     """
-    from engage_fees.money import known_currency, parse_money
+    from engage_fees.money import known_currency, parse_money, round_money
 
     engagement = session.engagement
     settings = settings_or_fail(engagement)
@@ -103,7 +104,7 @@ def expense(
         raise EngageError(f"--currency {currency!r} is not an ISO 4217 code such as KES or USD")
     if code == settings.currency:
         rate = Decimal(1)
-        if fx is not None and parse_money(fx) != 1:
+        if fx is not None and fx.strip() not in ("1", "1.0"):
             raise EngageError(f"--rate is for an amount in another currency; this one is in {code}")
     elif fx is None:
         raise EngageError(
@@ -116,7 +117,15 @@ def expense(
             raise EngageError(f"--rate: {exc}") from None
         if rate <= 0:
             raise EngageError(f"--rate {fx!r} must be more than 0")
+    if round_money(value * rate, settings.currency) == 0:
+        raise EngageError(
+            f"AMOUNT: {amount} {code} rounds to nothing in {settings.currency}; give the real amount"
+        )
     date = parse_date(day, session.today())
+    if date > session.today():
+        raise EngageError(
+            f"--date {date} is in the future; an expense records what was spent, today or earlier"
+        )
     fields: dict[str, object] = {
         "date": date.isoformat(),
         "amount": str(value),
@@ -164,13 +173,20 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     engagement = session.engagement
     settings = settings_or_fail(engagement)
     date = parse_date(day, session.today())
-    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "markdown")
+    if date > session.today():
+        raise EngageError(f"--date {date} is in the future; date an invoice today or earlier")
+    suffix = output.suffix.lower()
+    if suffix not in (".md", ".markdown", ".html", ".htm", ".txt"):
+        raise EngageError(f"-o {output}: an invoice is written as Markdown (.md) or HTML (.html); name it so")
+    fmt = fmt or ("html" if suffix in (".html", ".htm") else "markdown")
     if output.is_dir() or not output.absolute().parent.is_dir():
         raise EngageError(f"-o {output}: give a file in an existing folder")
     if output.exists():  # an invoice already sent is a document of record: never overwritten
         raise EngageError(f"-o {output} already exists; give a new file for this invoice")
     ledger = session.ledger()
     every = [r for r in ledger.records if isinstance(r, Invoice)]  # voided ones too: numbers are not reused
+    if number is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,39}", number.strip()):
+        raise EngageError(f"--number {number!r}: give letters, digits and - / . _ (such as INV-2021-007)")
     chosen = number.strip() if number else next_number(every, settings.invoicing.prefix)
     if not chosen:
         raise EngageError("--number must not be empty")
@@ -179,7 +195,9 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     text = (html_page if fmt == "html" else markdown)(engagement, result, made)
 
     def not_invoiced(current: Ledger) -> None:  # under the lock: two invoices cannot cover one thing
-        taken = [r for r in current.records if isinstance(r, Invoice) and r.number == chosen]
+        taken = [
+            r for r in current.records if isinstance(r, Invoice) and r.number.casefold() == chosen.casefold()
+        ]
         if taken:
             raise EngageError(f"invoice number {chosen} is already used (record {taken[0].id}); give another")
         for issued in current.live(Invoice):
@@ -232,6 +250,8 @@ def paid(session: Session, number: str, day: str) -> None:
     engagement = session.engagement
     settings_or_fail(engagement)
     date = parse_date(day, session.today())
+    if date > session.today():
+        raise EngageError(f"--date {date} is in the future; record a payment once it has arrived")
     number = next(  # as issued, whatever the case and spacing typed
         (
             i.number

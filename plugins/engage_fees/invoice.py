@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from engage import Engagement
 from engage.errors import EngageError
+from engage.output import markdown_cell
 from engage_fees.account import Statement, open_fee_lines
 from engage_fees.money import ZERO, money
 from engage_fees.records import Invoice
@@ -103,21 +104,22 @@ def markdown(engagement: Engagement, result: Statement, d: Draft) -> str:
     """The invoice as Markdown."""
     loc = result.settings.locale
     out = [
-        f"# Invoice {d.number}",
+        f"# Invoice {markdown_cell(d.number)}",
         "",
         f"Date: {d.date}  ",
         f"Due: {d.due}  ",
-        f"Engagement: {engagement.title}",
+        f"Engagement: {markdown_cell(engagement.title)}",
         "",
     ]
     for key, label in LABELS.items():
         value = result.settings.invoicing.details.get(key)
         if value:
-            out.append(f"**{label}:** {value}  ")
+            out.append(f"**{label}:** {markdown_cell(value)}  ")
     out += ["", "| Item | Quantity | Price | Amount |", "|---|---|---|---:|"]
     for line in d.lines:
         out.append(
-            f"| {line.description} | {line.quantity} | {line.price} | {money(line.amount, d.currency, loc)} |"
+            f"| {markdown_cell(line.description)} | {markdown_cell(line.quantity)} | "
+            f"{markdown_cell(line.price)} | {money(line.amount, d.currency, loc)} |"
         )
     out += [f"| **Total** | | | **{money(d.total, d.currency, loc)}** |", ""]
     out.append(f"Payment within {result.settings.invoicing.terms_days} days, by {d.due}.")

@@ -8,7 +8,8 @@ its rounded part; the last takes the remainder, so the parts add up exactly.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 
@@ -46,13 +47,20 @@ def split(total: Decimal, shares: list[Decimal], currency: str) -> list[Decimal]
     return [*parts, total - sum(parts, ZERO)]
 
 
+_AMOUNT = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?|\.\d+")
+
+
 def parse_money(text: str) -> Decimal:
-    """A plain decimal amount ("1500", "1500.50", "1,500.50"); raises ValueError otherwise."""
-    cleaned = text.strip().replace(",", "").replace("_", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount (write it like 1500 or 1500.50)") from None
+    """A plain decimal amount ("1500", "1500.50", "1,500.50"); raises ValueError otherwise.
+
+    A comma is read only as a thousands separator (1,500.50). A decimal comma ("1,5", "12,50")
+    is refused rather than guessed: read as grouping, it would multiply the amount.
+    """
+    cleaned = text.strip().replace("_", "")
+    if not _AMOUNT.fullmatch(cleaned):
+        hint = " (a decimal point, not a comma: 12.50)" if "," in cleaned else ""
+        raise ValueError(f"{text!r} is not an amount{hint}; write it like 1500, 1500.50 or 1,500.50")
+    value = Decimal(cleaned.replace(",", ""))
     if not value.is_finite() or value.as_tuple().exponent < -6 or abs(value) >= Decimal("1e12"):  # type: ignore[operator]
         raise ValueError(f"{text!r} is not a plausible amount")
     return value

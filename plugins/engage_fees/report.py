@@ -174,7 +174,12 @@ def render(engagement: Engagement, result: Statement, fmt: str) -> str:
             f"<body><h1>{e(heading)}</h1><p>{e(when)}</p>{body}</body></html>\n"
         )
     fmt_name = "github" if fmt == "markdown" else "simple"
-    head = f"# {title}" if fmt == "markdown" else title
+    if fmt == "markdown":
+        head = f"# {title}"
+    else:  # the title wraps to the terminal, as every plain table does
+        from engage.layout import output_width, wrap
+
+        head = "\n".join(part for line in title.splitlines() for part in wrap(line, output_width()))
     chunks = [head]
     for s in parts:
         heading = f"## {s.title}" if fmt == "markdown" else s.title

@@ -37,7 +37,7 @@ from typing import Any
 from engage import EngageError, Engagement
 from engage.dates import DateRule, parse_rule
 from engage.schedule_reader import key_lines
-from engage_fees.money import ZERO, known_currency, parse_money, split
+from engage_fees.money import ZERO, known_currency, minor_digits, parse_money, round_money, split
 
 BASES = ("deliverables", "days")
 INVOICING_KEYS = (
@@ -170,8 +170,8 @@ def fees_of(engagement: Engagement) -> FeeSettings | None:
     basis = table.get("basis", "deliverables")
     if basis not in BASES:
         raise w.fail("fees.basis", f'must be "deliverables" or "days", got {basis!r}')
-    ceiling = _amount(w, table, "ceiling", "fees")
-    total = _amount(w, table, "total", "fees")
+    ceiling = _amount(w, table, "ceiling", "fees", currency)
+    total = _amount(w, table, "total", "fees", currency)
     rate = _rate(w, table["rate"], "fees.rate") if "rate" in table else None
     rates_table = table.get("rates", {})
     if not isinstance(rates_table, dict):
@@ -205,7 +205,10 @@ def fees_of(engagement: Engagement) -> FeeSettings | None:
     )
 
 
-def _amount(w: _Where, table: dict[str, Any], key: str, where: str) -> Decimal | None:
+def _amount(
+    w: _Where, table: dict[str, Any], key: str, where: str, currency: str | None = None
+) -> Decimal | None:
+    """An amount of money (in ``currency``: no finer than its minor unit), or a percentage."""
     if key not in table:
         return None
     value = table[key]
@@ -217,6 +220,12 @@ def _amount(w: _Where, table: dict[str, Any], key: str, where: str) -> Decimal |
         raise w.fail(f"{where}.{key}", str(exc)) from None
     if amount <= 0:
         raise w.fail(f"{where}.{key}", f"must be more than 0, got {value!r}")
+    if currency is not None and round_money(amount, currency) != amount:
+        raise w.fail(
+            f"{where}.{key}",
+            f"{value} has more decimals than {currency} has (its smallest unit: "
+            f"{Decimal(1).scaleb(-minor_digits(currency))}); write {round_money(amount, currency)}?",
+        )
     return amount
 
 
@@ -276,7 +285,7 @@ def _tranches(
         if ("percent" in item) == ("amount" in item):
             raise w.fail(where, "give percent (50) or amount (6000), one of the two")
         percent = _amount(w, item, "percent", where)
-        amount = _amount(w, item, "amount", where)
+        amount = _amount(w, item, "amount", where, currency)
         on = item.get("on")
         if isinstance(on, dt.date) and not isinstance(on, dt.datetime):
             trigger: dt.date | DateRule = on

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import asdict
 
 from engage import Section
-from engage.output import json_text, plain, table, terminal_text
+from engage.output import json_text, markdown_cell, plain, table, terminal_text
 from engage.timeline import day_of
 from engage_status.report import Report
 from engage_status.tables import header_lines, portfolio_tables, report_tables
@@ -70,10 +69,7 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
 
 def _md(value: object) -> object:
     """Text safe in Markdown that wikis render: HTML escaped, pipes escaped, line breaks as <br>."""
-    if isinstance(value, str):
-        value = html.escape(value, quote=False).replace("\\", "\\\\").replace("|", "\\|")
-        return value.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
-    return value
+    return markdown_cell(value) if isinstance(value, str) else value
 
 
 def as_json(report: Report) -> dict[str, object]:

@@ -123,3 +123,11 @@ def json_text(data: object) -> str:
     text = json.dumps(data, indent=indent, ensure_ascii=False, default=plain)
     # A lone surrogate (a byte that was not UTF-8) stays a JSON escape that reads back the same.
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def markdown_cell(value: object) -> str:
+    """Text safe in a Markdown table that wikis render: HTML escaped, pipes escaped, line breaks as <br>."""
+    import html
+
+    text = html.escape(str(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
