@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from decimal import Decimal
+from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -510,3 +511,34 @@ def test_the_markdown_invoice_escapes_what_people_typed(ijm: Seed, tmp_path: Pat
     text = (tmp_path / "inv.md").read_text()
     row = next(line for line in text.splitlines() if "pipe" in line)
     assert "\\| pipe \\|" in row and "<b>" not in row and "&lt;b&gt;" in row
+
+
+def test_a_void_that_would_break_an_invoice_is_refused(ijm: Seed, tmp_path: Path) -> None:
+    """A trial voided a paid invoice and an entry an invoice billed; the figures stopped adding up."""
+    logged = ijm.run("log", "1", "-p", "prep", "-d", "2021-11-17")
+    entry = logged.stdout.split("(entry ")[1].split(")")[0]
+    made = ijm.run("invoice", "-d", "2021-11-30", "-o", str(tmp_path / "inv.md"))
+    assert made.exit_code == 0, made.stderr
+    number = next(word.strip(":,.") for word in made.stdout.split() if word.startswith("IJM"))
+    before = ijm.ledger.read_bytes()
+    one_line_error(ijm.run("void", entry), "cannot be voided", f"invoice {number}", "void that invoice first")
+    assert ijm.run("paid", number, "-d", "2021-12-01").exit_code == 0
+    records = Ledger.read(ijm.ledger, Fraction(8)).records
+    invoice = next(r for r in records if getattr(r, "number", None) == number)
+    one_line_error(ijm.run("void", invoice.id), "is recorded as paid", "void the payment first")
+    assert ijm.ledger.read_bytes()[: len(before)] == before
+
+
+def test_a_plugin_can_keep_a_record_from_being_voided(ijm: Seed, engage_plugin) -> None:
+    from engage import Entry, hookimpl
+
+    class KeepReviewed:
+        @hookimpl
+        def engage_void_blockers(self, record):
+            if isinstance(record, Entry) and record.note.startswith("reviewed"):
+                yield f"entry {record.id} was reviewed; ask the reviewer before voiding it"
+
+    engage_plugin(KeepReviewed())
+    logged = ijm.run("log", "1", "-p", "prep", "-d", "2021-11-17", "--note", "reviewed: desk study")
+    entry = logged.stdout.split("(entry ")[1].split(")")[0]
+    one_line_error(ijm.run("void", entry), "cannot be voided", "ask the reviewer")

@@ -12,7 +12,7 @@ ceiling to the portfolio summary.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import click
 
@@ -84,3 +84,19 @@ def engage_status_sections(
     if "Payments" in parts:
         rows += [(f"payment: {row[0]}", f"{row[1]}, {row[3]}") for row in parts["Payments"].rows]
     return [Section("Fees", ("", result.currency), tuple(rows))]
+
+
+@hookimpl
+def engage_void_blockers(ledger: Ledger, record: object) -> Iterator[str]:
+    """An invoice covers what it bills, and a payment settles an invoice: void those first."""
+    from engage_fees.records import Invoice, Paid
+
+    ident = getattr(record, "id", None)
+    for invoice in ledger.live(Invoice):
+        if ident in invoice.entries or ident in invoice.expenses:
+            yield f"invoice {invoice.number} (record {invoice.id}) bills it; void that invoice first"
+    if isinstance(record, Invoice):
+        for payment in ledger.live(Paid):
+            if payment.invoice == record.number:
+                paid = f"record {payment.id}"
+                yield f"invoice {record.number} is recorded as paid ({paid}); void the payment first"

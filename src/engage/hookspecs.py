@@ -125,6 +125,27 @@ def engage_record_kinds() -> Iterable[RecordKind] | None:
     """
 
 
+@hookspec
+def engage_void_blockers(engagement: Engagement, ledger: Ledger, record: object) -> Iterable[str] | None:
+    """Say why a record may not be voided: something this plugin recorded depends on it.
+
+    Called by ``engage void``, with the ledger as it stands under the write
+    lock, before the void is written. A void that would leave a plugin's
+    records pointing at nothing (an invoice covering a voided entry, a payment
+    of a voided invoice) is refused with the first reason given, and nothing is
+    written; the user voids the dependent record first.
+
+    :param engagement: the engagement whose ledger it is.
+    :param ledger: the ledger as it stands, read under the lock.
+    :param record: the record to be voided: an ``Entry``, a status, an outcome,
+        a closing, or a plugin's own record.
+    :return: reasons, each a sentence naming the dependent record and what to
+        void first; None or nothing when the void is fine.
+
+    .. versionadded:: 0.3
+    """
+
+
 # ---------------------------------------------------------------------------
 # Logging time
 # ---------------------------------------------------------------------------

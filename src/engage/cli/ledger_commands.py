@@ -146,6 +146,15 @@ def void(session: Session, record_id: str, reason: str) -> None:
             raise EngageError(f"{found.id} is itself a void; to restore {found.target}, log it again")
         if current.is_void(found.id):
             raise EngageError(f"{found.id} is already voided (by {current.voids[found.id].id})")
+        blockers = [
+            reason
+            for reasons in session.plugin_manager.hook.engage_void_blockers(
+                engagement=engagement, ledger=current, record=found
+            )
+            for reason in (reasons or ())
+        ]
+        if blockers:
+            raise EngageError(f"{found.id} cannot be voided: {blockers[0]}")
         later = _later_steps(current, found)
         if later:  # voiding a middle step would leave a history that deliver and meeting refuse
             raise EngageError(
