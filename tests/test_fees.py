@@ -542,3 +542,24 @@ def test_a_plugin_can_keep_a_record_from_being_voided(ijm: Seed, engage_plugin) 
     logged = ijm.run("log", "1", "-p", "prep", "-d", "2021-11-17", "--note", "reviewed: desk study")
     entry = logged.stdout.split("(entry ")[1].split(")")[0]
     one_line_error(ijm.run("void", entry), "cannot be voided", "ask the reviewer")
+
+
+def test_an_invoice_past_the_ceiling_says_so_at_once(tmp_path: Path) -> None:
+    seed = etf(tmp_path)
+    for day in range(3, 22):
+        if dt_weekday(2025, 3, day) < 5:
+            seed.run("log", "1", "-p", "mission", "-d", f"2025-03-{day:02d}", "-c", "Lead expert")
+    made = seed.run("invoice", "-d", "2025-03-31", "-o", str(tmp_path / "inv.md"))
+    assert made.exit_code == 0 and "past the ceiling" in made.stderr, made.stderr
+    assert (tmp_path / "inv.md").exists()
+
+
+def test_an_invoice_refused_leaves_no_document_behind(geo: Seed, tmp_path: Path) -> None:
+    one_line_error(geo.run("invoice", "-d", "2004-03-09", "-o", str(tmp_path / "none.md")), "")
+    assert not (tmp_path / "none.md").exists()
+
+
+def dt_weekday(year: int, month: int, day: int) -> int:
+    import datetime as dt
+
+    return dt.date(year, month, day).weekday()

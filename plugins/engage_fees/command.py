@@ -13,7 +13,7 @@ from engage import Engagement, Ledger
 from engage import ledger as ledger_file
 from engage.errors import EngageError
 from engage.parsing import DATE_HELP, parse_date
-from engage.session import Session, pass_session
+from engage.session import Session, pass_session, warn
 from engage_fees.records import CATEGORIES, Invoice, Paid
 from engage_fees.settings import FeeSettings, fees_of
 
@@ -224,14 +224,25 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
         expenses=list(made.expenses),
         due=made.due.isoformat(),
     )
-    session.write([record], check=not_invoiced)
+    # The document first, then the record: both land or neither (an invoice recorded but not
+    # written, or written but not recorded, would be invoiced again or lost).
     try:
-        output.write_text(text, encoding="utf-8")
+        with output.open("x", encoding="utf-8") as handle:
+            handle.write(text)
     except OSError as exc:
-        raise EngageError(
-            f"invoice {chosen} is recorded, but {output} could not be written: {exc.strerror or exc}; "
-            f"void record {record['id']} and invoice again"
-        ) from None
+        raise EngageError(f"-o {output}: cannot write: {exc.strerror or exc}; nothing was invoiced") from None
+    try:
+        session.write([record], check=not_invoiced)
+    except BaseException:
+        output.unlink(missing_ok=True)
+        raise
+    with session.after_write(f"invoice {chosen}"):
+        after = statement(engagement, session.ledger(), settings, date)
+        ceiling = settings.ceiling
+        invoiced = sum((s.invoice.total for s in after.invoices), Decimal(0))
+        if ceiling is not None and invoiced > ceiling:
+            over = money(invoiced - ceiling, made.currency, settings.locale)
+            warn(f"invoiced {money(invoiced, made.currency, settings.locale)} is {over} past the ceiling")
     total = money(made.total, made.currency, settings.locale)
     click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {output} (record {record['id']})")
 
