@@ -320,3 +320,15 @@ def test_a_batch_being_written_by_another_process_is_not_called_interrupted(ijm:
     assert "1 entry" in busy.stdout  # and it is not counted until its commit lands
     idle = ijm.run("entries")
     assert "interrupted write" in idle.stderr
+
+
+@pytest.mark.parametrize(("name", "magic"), [("s.xlsx", b"PK"), ("s.csv", b"\xef\xbb\xbf"), ("s.json", b"[")])
+def test_o_files_extension_chooses_the_format(ijm: Seed, tmp_path, name: str, magic: bytes) -> None:
+    assert ijm.run("status", "--week", "2021-W47", "-o", str(tmp_path / name)).exit_code == 0
+    assert (tmp_path / name).read_bytes().startswith(magic)
+
+
+def test_a_format_that_contradicts_the_files_extension_is_refused(ijm: Seed, tmp_path) -> None:
+    one_line_error(ijm.run("status", "--format", "csv", "-o", str(tmp_path / "s.xlsx")), "names a xlsx file")
+    one_line_error(ijm.run("entries", "--format", "json", "-o", str(tmp_path / "e.csv")), "names a csv file")
+    assert not list(tmp_path.glob("s.*")) and not list(tmp_path.glob("e.*"))

@@ -6,6 +6,7 @@ import click
 
 from engage.errors import EngageError
 from engage.hooktypes import Week
+from engage.output import chosen_format
 from engage.parsing import DATE_HELP, parse_date, parse_week
 from engage.session import Session, pass_session
 
@@ -20,8 +21,7 @@ FORMATS = ["plain", "markdown", "github", "html", "csv", "json", "xlsx"]
     "--format",
     "fmt",
     type=click.Choice(FORMATS, case_sensitive=False),
-    default="plain",
-    show_default=True,
+    default=None,
     help="github is markdown; csv is one tidy table (a row per engagement and phase); xlsx needs -o.",
 )
 @click.option("-o", "--output", metavar="FILE", help="Write the report here instead of standard output.")
@@ -38,7 +38,7 @@ def status(
     schedules: tuple[str, ...],
     week: str | None,
     as_of: str | None,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
     by: str,
 ) -> None:
@@ -60,7 +60,7 @@ def status(
     from engage_status.formats import render
     from engage_status.report import as_of_for, build
 
-    fmt = fmt.lower()
+    fmt = chosen_format(fmt, output, FORMATS)
     if fmt == "xlsx" and not output:
         raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     if by == "consultant" and fmt in ("html", "xlsx"):
@@ -136,13 +136,17 @@ def status(
     "--format",
     "fmt",
     type=click.Choice(["plain", "markdown", "github", "html", "csv", "json", "xlsx"], case_sensitive=False),
-    default="plain",
-    show_default=True,
+    default=None,
 )
 @click.option("-o", "--output", metavar="FILE", help="Write the report here (xlsx needs it).")
 @pass_session
 def report(
-    session: Session, since: str | None, until: str | None, as_of: str | None, fmt: str, output: str | None
+    session: Session,
+    since: str | None,
+    until: str | None,
+    as_of: str | None,
+    fmt: str | None,
+    output: str | None,
 ) -> None:
     """The close-out (or period) report an organisation files: days by phase,
     consultant and month; each deliverable's history; meeting outcomes; what is left open.
@@ -157,7 +161,7 @@ def report(
     from engage_status.closeout import build_closeout
     from engage_status.closeout_formats import render_closeout, write_closeout
 
-    fmt = fmt.lower()
+    fmt = chosen_format(fmt, output, FORMATS)
     if fmt == "xlsx" and not output:
         raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     engagement = session.engagement

@@ -131,3 +131,38 @@ def markdown_cell(value: object) -> str:
 
     text = html.escape(str(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
     return text.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
+
+
+SUFFIX_FORMATS = {
+    ".xlsx": "xlsx",
+    ".csv": "csv",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+}
+
+
+def chosen_format(fmt: str | None, output: str | None, offered: Sequence[str]) -> str:
+    """``--format``, else what ``-o FILE``'s extension says (status.xlsx: xlsx), else plain.
+
+    A format that contradicts the file's extension (``--format csv -o s.xlsx``) is refused, so
+    no file holds what its name says it does not.
+    """
+    from pathlib import Path
+
+    from engage.errors import EngageError
+
+    implied = SUFFIX_FORMATS.get(Path(output).suffix.lower()) if output else None
+    if implied is not None and implied not in offered:
+        implied = None
+    if fmt is None:
+        return implied or "plain"
+    fmt = fmt.lower()
+    same = {fmt, "markdown" if fmt == "github" else fmt}
+    if implied in ("xlsx", "csv", "json", "html") and implied not in same:  # text into .md or .txt is fine
+        raise EngageError(
+            f"--format {fmt} but -o {output} names a {implied} file; "
+            f"give -o a .{fmt} name, or leave out --format"
+        )
+    return fmt

@@ -12,7 +12,7 @@ from engage.cli.completion import phase_keys
 from engage.cli.ledger_commands import check_phase
 from engage.errors import EngageError
 from engage.ledger import Entry, Ledger
-from engage.output import csv_text, json_text, table
+from engage.output import chosen_format, csv_text, json_text, table
 from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_week, plural
 from engage.session import Session, pass_session
 from engage.who import consultant_filter
@@ -34,8 +34,7 @@ MONTH_HELP = "a month as YYYY-MM, e.g. 2021-11"
 @click.option(
     "--format",
     "fmt",
-    default="plain",
-    show_default=True,
+    default=None,
     help="plain, markdown (or github), json, csv, xlsx (with -o), "
     "or another tracker's: timedot, taskjuggler, watson (see 'engage plugins').",
 )
@@ -50,7 +49,7 @@ def entries(
     phase: str | None,
     consultant: str | None,
     show_all: bool,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
 ) -> None:
     """List logged time, oldest first, as typed (4h shows as "4h (0.5 d)"); voided entries only with --all.
@@ -65,7 +64,7 @@ def entries(
       engage entries --format timedot > engage.timedot    # for hledger
     """
     engagement = session.engagement
-    fmt = fmt.lower()
+    fmt = chosen_format(fmt, output, BUILT_IN)
     exporter = None
     if fmt not in BUILT_IN:
         from engage.importing import exporters
