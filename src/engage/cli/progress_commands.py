@@ -53,7 +53,7 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
     )
     session.write([record], check=in_order)
     click.echo(f"{deliverable.name}: {status} on {date} (record {record['id']})")
-    _say_verdict(session, f"deliverable {key}")
+    _say_verdict(session, f"deliverable {key}", date)
 
 
 @click.command()
@@ -142,7 +142,7 @@ def close(session: Session, day: str, outcome: str, note: str) -> None:
     record = ledger_file.new_record("close", outcome=outcome.lower(), date=date.isoformat(), note=note)
     session.write([record], check=open_still)
     click.echo(f"{session.engagement.title}: {outcome.lower()} on {date} (record {record['id']})")
-    _say_verdict(session, "")
+    _say_verdict(session, "", date)
 
 
 Item = TypeVar("Item", Deliverable, Meeting)
@@ -169,24 +169,24 @@ def _not_ahead(date: dt.date, today: dt.date, subject: str, session: Session | N
         )
 
 
-def _say_verdict(session: Session, item: str) -> None:
-    """After a status or a close: the deliverable's state (or the engagement's) as every report gives it.
+def _say_verdict(session: Session, item: str, day: dt.date) -> None:
+    """After a status or a close: the deliverable's state (or the engagement's) on the record's day,
+    as every report gives it; a status recorded late is judged as of the day it happened.
 
     The record is written by now: whatever fails here is a warning that says so.
     """
     from engage.verdict import judge
 
-    today = session.today()
     with session.after_write("the record"):
-        verdict = judge(session.engagement, session.ledger().until(today), today)
+        verdict = judge(session.engagement, session.ledger().until(day), day)
         if item.startswith("deliverable "):
             found = verdict.deliverable(item.split(" ", 1)[1])
-            days = plural(found.days_late, "day")
-            late = f", {days} late on the consultant's side" if found.days_late else ""
-            reason = f" ({found.reason})" if found.reason != found.state else ""
-            click.echo(f"Now: {found.state}{reason}{late}")
+            text = found.reason if found.reason.startswith(found.state) else f"{found.state}: {found.reason}"
+            if found.days_late and "late" not in text:
+                text += f"; {plural(found.days_late, 'day')} late on the consultant's side"
+            click.echo(f"On {day}: {text}")
         else:
-            click.echo(f"Now: {verdict.reason}")
+            click.echo(f"On {day}: {verdict.reason}")
 
 
 COMMANDS = [deliver, meeting, close]
