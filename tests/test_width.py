@@ -106,3 +106,22 @@ def test_a_figure_against_its_limit_stays_on_one_line() -> None:
     text = fit_table(["engagement", "invoiced / ceiling", "state"], rows, 50)
     assert max(len(line) for line in text.splitlines()) <= 50
     assert any("KES0.00 / KES900,000.00" in line for line in text.splitlines())
+
+
+def test_every_commands_help_and_fees_fit_80_columns(ijm: Seed, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command's --help (examples included), plugins' commands too, and the fees statement."""
+    import click
+
+    from engage.cli import cli
+
+    monkeypatch.setenv("COLUMNS", "80")
+    context = click.Context(cli)
+    names = cli.list_commands(context)
+    assert {"fees", "invoice", "expense", "report", "close"} <= set(names)
+    for name in names:
+        command = cli.get_command(context, name)
+        paths = [(name, sub) for sub in getattr(command, "commands", {})] or [(name,)]
+        for path in paths:
+            result = ijm.run(*path, "--help")
+            assert result.exit_code == 0 and not _too_wide(result.stdout, 80), (path, _too_wide(result.stdout, 80))
+    assert not _too_wide(ijm.run("fees").stdout, 80)

@@ -87,7 +87,7 @@ def expense(
     \b
     Examples:
       engage expense 120 --category travel --note "taxi to the retreat"
-      engage expense 9500 --currency KES --rate 0.0078 --category per-diem --date 2021-11-24
+      engage expense 9500 --currency KES --rate 0.0078 --category per-diem
     """
     from engage_fees.money import known_currency, parse_money, round_money
 

@@ -154,7 +154,7 @@ def report(
     \b
     Examples:
       engage report --format html -o close-out.html
-      engage report --from 2021-11-01 --to 2021-11-30 --format xlsx -o november.xlsx
+      engage report --from 2021-11-01 --to 2021-11-30 -o november.xlsx
     """
     from pathlib import Path
 

@@ -72,7 +72,7 @@ def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, 
 
     \b
     Examples:
-      engage meeting validation --outcome changes-requested --note "add a results framework"
+      engage meeting validation --outcome changes-requested --note "add a budget"
       engage meeting validation --outcome postponed --to 2021-12-06
       engage meeting validation --outcome cancelled --note "board unavailable"
     """
