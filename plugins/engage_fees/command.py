@@ -141,12 +141,11 @@ def expense(
             raise EngageError(f"--receipt {receipt}: cannot read: {exc.strerror or exc}") from None
         fields["receipt"] = str(receipt.resolve())
     record = ledger_file.new_record("fees.expense", **fields)
-    session.write([record])
-    from engage_fees.money import money, round_money
+    from engage_fees.money import money  # the reply is made before the write: nothing fails after it
 
-    converted = round_money(value * rate, settings.currency)
-    shown = money(converted, settings.currency, settings.locale)
+    shown = money(round_money(value * rate, settings.currency), settings.currency, settings.locale)
     extra = f" ({money(value, code, settings.locale)} at {rate})" if code != settings.currency else ""
+    session.write([record])
     click.echo(f"Expense {record['id']}: {shown}{extra}, {category.lower()} on {date}")
 
 
@@ -224,6 +223,7 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
         expenses=list(made.expenses),
         due=made.due.isoformat(),
     )
+    total = money(made.total, made.currency, settings.locale)
     # The document first, then the record: both land or neither (an invoice recorded but not
     # written, or written but not recorded, would be invoiced again or lost).
     try:
@@ -236,6 +236,7 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     except BaseException:
         output.unlink(missing_ok=True)
         raise
+    click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {output} (record {record['id']})")
     with session.after_write(f"invoice {chosen}"):
         after = statement(engagement, session.ledger(), settings, date)
         ceiling = settings.ceiling
@@ -243,8 +244,6 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
         if ceiling is not None and invoiced > ceiling:
             over = money(invoiced - ceiling, made.currency, settings.locale)
             warn(f"invoiced {money(invoiced, made.currency, settings.locale)} is {over} past the ceiling")
-    total = money(made.total, made.currency, settings.locale)
-    click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {output} (record {record['id']})")
 
 
 @click.command()
