@@ -21,7 +21,14 @@ from engage_budget.checks import (
     windows_hold_their_budgets,
     work_on_the_right_days,
 )
-from engage_budget.crosschecks import dates_agree, days_that_count, left_open, places_known, windows_apart
+from engage_budget.crosschecks import (
+    dates_agree,
+    days_that_count,
+    left_open,
+    overbooked,
+    places_known,
+    windows_apart,
+)
 from engage_budget.settings import settings_of
 from engage_budget.team import consultant_shares, period_holds_the_days
 
@@ -124,8 +131,8 @@ def _dates_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[
         name = engagement.phase(entry.phase).name
         yield f"warning: {entry.date} is outside {name}'s window ({window.start} – {window.end})"
     same_day = [e for e in ledger.entries() if e.date == entry.date and e.consultant == entry.consultant]
-    total = sum((e.days for e in same_day), start=Fraction(0))
-    if total > 1:
+    total = overbooked(same_day).get((entry.consultant, entry.date))
+    if total is not None:
         who = entry.consultant or "the consultant"
         yield f"warning: {format_days(total)} days logged on {entry.date} by {who}, more than one day"
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
-from engage import Engagement, Finding, Ledger, hookimpl
+from engage import Engagement, Entry, Finding, Ledger, hookimpl
 from engage.parsing import format_days, plural
 from engage.timeline import day_of
 from engage.verdict import Verdict, judge
@@ -97,26 +97,29 @@ def windows_apart(engagement: Engagement) -> Iterator[Finding]:
                 )
 
 
+def overbooked(entries: Sequence[Entry]) -> dict[tuple[str, dt.date], Fraction]:
+    """Days per (consultant, date) past one day, by date: the one rule ``log`` and ``budget`` apply."""
+    # Whole numbers of 1/scale day: adding Fractions entry by entry is slow on large ledgers.
+    scale = math.lcm(*{e.days.denominator for e in entries}) if entries else 1
+    units: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for entry in entries:
+        units[(entry.consultant, entry.date)] += entry.days.numerator * (scale // entry.days.denominator)
+    found = sorted(((k, v) for k, v in units.items() if v > scale), key=lambda item: item[0][1])
+    return {key: Fraction(value, scale) for key, value in found}
+
+
 @check
 def days_that_count(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
     """One consultant booking more than a day on one date; entries dated after today (not counted
     until their date) or after the engagement was closed."""
-    entries = ledger.entries()
-    # Whole numbers of 1/scale day: adding Fractions entry by entry is slow on large ledgers.
-    scale = math.lcm(*{e.days.denominator for e in entries}) if entries else 1
-    per_person: dict[tuple[str, dt.date], int] = defaultdict(int)
-    for entry in entries:
-        per_person[(entry.consultant, entry.date)] += entry.days.numerator * (scale // entry.days.denominator)
-    for (consultant, day), units in sorted(per_person.items(), key=lambda item: item[0][1]):
-        if units > scale:
-            who = consultant or "the consultant"
-            yield Finding(
-                "warning",
-                "day-overbooked",
-                f"{who} logged {format_days(Fraction(units, scale))} days on {day}; "
-                "one person works at most one day a day",
-                date=day,
-            )
+    for (consultant, day), days in overbooked(ledger.entries()).items():
+        who = consultant or "the consultant"
+        yield Finding(
+            "warning",
+            "day-overbooked",
+            f"{who} logged {format_days(days)} days on {day}; one person works at most one day a day",
+            date=day,
+        )
     if ledger.beyond:
         total = sum((e.days for e in ledger.beyond), start=Fraction(0))
         dates = sorted({e.date for e in ledger.beyond})
