@@ -52,11 +52,6 @@ class Ref:
     key: str = ""
     event: str = ""
 
-    @property
-    def from_ledger(self) -> bool:
-        """True when only a recorded event (a status, a meeting held) can fix this date."""
-        return self.kind == "deliverable"
-
     def text(self) -> str:
         """The reference as a schedule writes it."""
         if self.kind == "start":

@@ -183,11 +183,6 @@ class Ledger:
                 index.setdefault(r.deliverable, []).append(r)
         return index
 
-    def current_status(self, deliverable: str) -> StatusChange | None:
-        """The latest status of a deliverable (by its date, then when recorded)."""
-        changes = self.status_changes(deliverable)
-        return max(changes, key=lambda c: (c.date, c.recorded_at)) if changes else None
-
     def meeting_outcomes(self, meeting: str | None = None) -> list[MeetingOutcome]:
         """Meeting outcome records that still count, oldest first."""
         return [

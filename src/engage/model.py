@@ -236,11 +236,6 @@ class Engagement:
         """The consultants who log time: the schedule's, or the one unnamed ``consultant``."""
         return self.team or (UNNAMED,)
 
-    @property
-    def named_team(self) -> bool:
-        """True when the schedule names its consultants (logging by anyone else is refused)."""
-        return bool(self.team)
-
     def consultant_of(self, text: str) -> Consultant | None:
         """The consultant a ledger's ``consultant`` field (a key or a name) stands for.
 
