@@ -13,8 +13,9 @@ covers (every batch committed, the last line whole):
   their target;
 - the days of live entries per (date, phase, consultant, place): every total
   and finding is a sum of these;
-- the entries themselves, in segments by date, loaded only when a command
-  lists them (a week's status loads that week's).
+- the entries themselves, in segments of one ISO week each (and one for each
+  save since), loaded only when a command lists them: a week's status loads
+  that week's.
 
 Before the cache is used, the last 4 KiB must match, and the whole covered
 prefix must match its CRC unless the file is exactly as the cache last saw it
@@ -43,7 +44,7 @@ from engage.records import Entry
 FORMAT = 1
 RACY_NS = 2_000_000_000  # a stat taken this soon after a change may miss an edit in the same tick
 TAIL = 4096
-MAX_SEGMENTS = 16  # then the segments are merged into one a month
+MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
 ORPHAN_SECONDS = 600  # a segment no index names is removed once this old (a reader may still use it)
 
 # (date ordinal, phase, consultant, place) -> (days in 1/scale units, entries)
@@ -73,6 +74,7 @@ class Snapshot:
     scale: int = 1
     totals: Totals = field(default_factory=dict)
     segments: list[tuple[str, int, int, int]] = field(default_factory=list)  # name, first, last, count
+    merged: int = 0  # how many of the segments are a week's each (the rest came one save each)
 
     def covers(self, fd: int, info: os.stat_result) -> bool:
         """Whether the file open as ``fd`` still starts with the bytes this cache was made from."""
@@ -129,56 +131,49 @@ def load(folder: Path, path: Path) -> Snapshot | None:
 
 
 def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
-    """Write the cache: ``new_entries`` as a new segment (all of them, by month, if ``replace``).
+    """Write the cache: ``new_entries`` as a new segment (all of them, by week, if ``replace``).
 
     Faults are swallowed: a cache that cannot be written is simply not used.
     """
     try:
         snapshot.folder.mkdir(parents=True, exist_ok=True)
+        rows = [_row(e) for e in new_entries]
         if replace:
-            snapshot.segments = []
-            _add_segments(snapshot, new_entries, by_month=True)
-        else:
-            _add_segments(snapshot, new_entries, by_month=False)
-            if len(snapshot.segments) > MAX_SEGMENTS:
-                _merge(snapshot)
+            snapshot.segments, snapshot.merged = [], 0
+            _add_by_week(snapshot, rows)
+        elif len(snapshot.segments) - snapshot.merged >= MAX_SEGMENTS:
+            for name, _, _, _ in snapshot.segments:
+                rows.extend(marshal.loads((snapshot.folder / name).read_bytes()))
+            snapshot.segments, snapshot.merged = [], 0
+            _add_by_week(snapshot, rows)
+        elif rows:
+            _add_segment(snapshot, rows)
         snapshot.saved_ns = time.time_ns()
         data: dict[str, Any] = {
             name: getattr(snapshot, name) for name in Snapshot.__dataclass_fields__ if name != "folder"
         }
         data["format"] = FORMAT
         _write(snapshot.folder / "index", marshal.dumps(data))
-        if replace or len(snapshot.segments) == 1:
+        if snapshot.merged == len(snapshot.segments):
             _remove_orphans(snapshot)
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError):
         return
 
 
-def _add_segments(snapshot: Snapshot, entries: list[Entry], by_month: bool) -> None:
-    groups: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
-    for e in entries:
-        key = (e.date.year, e.date.month) if by_month else (0, 0)
-        groups.setdefault(key, []).append(_row(e))
-    for rows in groups.values():
-        name = f"seg-{os.urandom(8).hex()}"
-        _write(snapshot.folder / name, marshal.dumps(rows))
-        days = [row[1] for row in rows]
-        snapshot.segments.append((name, min(days), max(days), len(rows)))
+def _add_by_week(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
+    weeks: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        weeks.setdefault((row[1] - 1) // 7, []).append(row)  # ordinal 1 is a Monday: weeks start Mondays
+    for _, week in sorted(weeks.items()):
+        _add_segment(snapshot, week)
+    snapshot.merged = len(snapshot.segments)
 
 
-def _merge(snapshot: Snapshot) -> None:
-    every: list[tuple[Any, ...]] = []
-    for name, _, _, _ in snapshot.segments:
-        every.extend(marshal.loads((snapshot.folder / name).read_bytes()))
-    snapshot.segments = []
-    months: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
-    for row in every:
-        day = dt.date.fromordinal(row[1])
-        months.setdefault((day.year, day.month), []).append(row)
-    for rows in months.values():
-        name = f"seg-{os.urandom(8).hex()}"
-        _write(snapshot.folder / name, marshal.dumps(rows))
-        snapshot.segments.append((name, min(r[1] for r in rows), max(r[1] for r in rows), len(rows)))
+def _add_segment(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
+    name = f"seg-{os.urandom(8).hex()}"
+    _write(snapshot.folder / name, marshal.dumps(rows))
+    days = [row[1] for row in rows]
+    snapshot.segments.append((name, min(days), max(days), len(rows)))
 
 
 def _remove_orphans(snapshot: Snapshot) -> None:
