@@ -91,11 +91,29 @@ def test_a_read_parses_only_what_was_added(tmp_path: Path, parsed: list[int]) ->
     same_as_full_read(path)
     assert parsed[-1] == path.stat().st_size  # the first read parses everything
     size = path.stat().st_size
-    append(path, [entry("one more")])
+    with path.open("ab") as handle:  # a line added by another program (engage's writer caches its own)
+        handle.write(json.dumps(entry("one more")).encode() + b"\n")
     assert same_as_full_read(path).entries()[-1].note == "one more"
     assert parsed[-1] == path.stat().st_size - size  # the second only the line added
     same_as_full_read(path)
     assert parsed[-1] == 0
+
+
+def test_what_a_writer_appends_is_cached_without_reading_it_back(
+    ijm: Seed, tmp_path: Path, parsed: list[int]
+) -> None:
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16").exit_code == 0
+    sheet = tmp_path / "t.csv"
+    rows = [f"2021-11-{16 + n % 5},prep,2,Test Consultant,row {n}" for n in range(300)]
+    sheet.write_text("date,phase,hours,consultant,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert ijm.run("import", str(sheet)).exit_code == 0
+    parsed.clear()
+    read = same_as_full_read(ijm.ledger)
+    assert parsed[0] == 0  # the import's 300 rows and its commit were cached by the writer
+    assert len(read.entries()) == 301 and read.days_used() == Fraction(1) + Fraction(300 * 2, 8)
+    assert ijm.run("log", "0.5", "-p", "prep", "-d", "2021-11-17", "-n", "after").exit_code == 0
+    parsed.clear()
+    assert same_as_full_read(ijm.ledger).records[-1].note == "after" and parsed[0] == 0  # type: ignore[union-attr]
 
 
 def test_append_by_another_process(ijm: Seed, tmp_path: Path) -> None:
