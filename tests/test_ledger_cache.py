@@ -87,7 +87,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def test_a_read_parses_only_what_was_added(tmp_path: Path, parsed: list[int]) -> None:
     path = tmp_path / "l.jsonl"
-    append(path, [entry(f"n{i}") for i in range(500)])
+    path.write_text("".join(json.dumps(entry(f"n{i}")) + "\n" for i in range(500)))  # by another program
     same_as_full_read(path)
     assert parsed[-1] == path.stat().st_size  # the first read parses everything
     size = path.stat().st_size
@@ -257,3 +257,29 @@ def test_any_sequence_of_changes_reads_as_a_full_read(
             os.replace(temporary, path)
         if path.exists():
             same_as_full_read(path)
+
+
+def test_a_segment_removed_under_a_reader_is_read_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"n{i}", day=f"2021-11-{10 + i % 20}") for i in range(100)])
+    Ledger.read(path, HOURS)
+    read = Ledger.read(path, HOURS)  # from the cache, entries not yet loaded
+    for segment in Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/seg-*"):
+        segment.unlink()  # as a merge by another engage, ten minutes on, would
+    full = Ledger.parse(path, path.read_bytes(), HOURS)
+    assert read.entries() == full.entries()
+    assert read.entries(start=ledger_day(12), end=ledger_day(13)) == full.entries(
+        start=ledger_day(12), end=ledger_day(13)
+    )
+
+
+def test_an_unwritable_cache_folder_costs_time_not_results(
+    ijm: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = ijm.path.with_name("not-a-folder")
+    blocker.write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("ENGAGE_CACHE_DIR", str(blocker / "cache"))
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "-n", "kept").exit_code == 0
+    status = ijm.run("status", "--week", "2021-W46")
+    assert status.exit_code == 0 and "kept" in status.stdout
+    same_as_full_read(ijm.ledger)
