@@ -86,7 +86,7 @@ def plugin_infos() -> dict[str, PluginInfo]:
 
 def plugin_record_kinds(pm: pluggy.PluginManager) -> dict[str, RecordKind]:
     """The record kinds plugins register, by name; a name taken twice is a PluginError."""
-    from engage.ledger_read import KINDS
+    from engage.ledger_kinds import KINDS
 
     kinds: dict[str, RecordKind] = {}
     for result in pm.hook.engage_record_kinds():
