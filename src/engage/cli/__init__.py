@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
@@ -9,45 +10,86 @@ from typing import Any
 import click
 
 from engage import __version__, colour
-from engage.cli import (
-    entries_command,
-    import_commands,
-    ledger_commands,
-    plugin_commands,
-    progress_commands,
-    repair_commands,
-    schedule_commands,
-)
 from engage.colour import say
 from engage.errors import EngageError
-from engage.output import TerminalWriter
-from engage.plugins import blame, use_plugins_dir
+from engage.plugins import blame, plugins_adding, use_plugins_dir
 from engage.session import Session
 
 TRACEBACK_VAR = "ENGAGE_TRACEBACK"
 
+# The core commands and the module of each, imported when the command is asked for:
+# ``engage log`` does not pay for importing ``show`` or ``import`` (a test checks this table).
+CORE_COMMANDS = {
+    "init": "schedule_commands",
+    "show": "schedule_commands",
+    "log": "ledger_commands",
+    "void": "ledger_commands",
+    "entries": "entries_command",
+    "import": "import_commands",
+    "deliver": "progress_commands",
+    "meeting": "progress_commands",
+    "close": "progress_commands",
+    "plugins": "plugin_commands",
+    "repair": "repair_commands",
+}
+
 
 class EngageGroup(click.Group):
-    """Loads plugins (and their commands) before a command is looked up; turns errors into one line."""
+    """Loads commands (the core's, plugins') when they are looked up; turns errors into one line.
 
-    core_commands: frozenset[str] = frozenset()
+    Looking up one command imports only its module and asks only the plugins
+    that add a command of that name (the start-up cache knows which); listing
+    them all, or a name nobody knows (for click's suggestions), loads them all.
+    """
 
-    def _with_plugins(self, ctx: click.Context) -> None:
+    core_commands: frozenset[str] = frozenset(CORE_COMMANDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._core_modules: set[str] = set()
+
+    def _core(self, names: Any) -> None:
+        for module_name in dict.fromkeys(CORE_COMMANDS[name] for name in names):
+            if module_name in self._core_modules:
+                continue
+            module = importlib.import_module(f"engage.cli.{module_name}")
+            for command in module.COMMANDS:
+                self.commands.setdefault(command.name or "", command)  # a plugin's command of that name wins
+                accept_global_options(command)
+            self._core_modules.add(module_name)
+
+    def _with_plugins(self, ctx: click.Context, name: str | None = None) -> None:
         # Called before the group's callback runs, so the session is made from the parsed options.
         if ctx.obj is None:
             use_plugins_dir(ctx.params.get("plugins_dir"))
             ctx.obj = Session(ctx.params.get("schedule"), ctx.params.get("ledger"))
         pm = ctx.obj.plugin_manager
         if getattr(self, "_commands_from", None) is not pm:
-            for name in [n for n in self.commands if n not in self.core_commands]:
-                del self.commands[name]
-            pm.hook.engage_register_commands(cli=self)
             self._commands_from = pm
-            for command in self.commands.values():
-                accept_global_options(command)
+            self._asked: list[object] = []
+            self._all = False
+        if self._all:
+            return
+        adding = plugins_adding(pm, name) if name is not None else []
+        if name is None or (name not in CORE_COMMANDS and not adding):
+            self.commands.clear()  # everything anew, in the order plugins have always been asked in
+            self._core_modules.clear()
+            self._core(CORE_COMMANDS)
+            pm.hook.engage_register_commands(cli=self)
+            self._all = True
+        else:
+            if name in CORE_COMMANDS:
+                self._core([name])
+            todo = [plugin for plugin in adding if plugin not in self._asked]
+            if todo:
+                others = [plugin for plugin in pm.get_plugins() if plugin not in todo]
+                pm.subset_hook_caller("engage_register_commands", others)(cli=self)
+                self._asked += todo
+        for command in self.commands.values():
+            accept_global_options(command)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        self._with_plugins(ctx)
+        self._with_plugins(ctx, cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -226,20 +268,6 @@ def cli(
         ctx.obj = Session(schedule, ledger)
 
 
-for module in (
-    schedule_commands,
-    ledger_commands,
-    entries_command,
-    import_commands,
-    progress_commands,
-    plugin_commands,
-    repair_commands,
-):
-    for command in module.COMMANDS:
-        cli.add_command(command)
-EngageGroup.core_commands = frozenset(cli.commands)
-
-
 def main() -> None:
     """Console-script entry point."""
     guard_streams()
@@ -259,4 +287,6 @@ def guard_streams() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="surrogateescape")
         if stream.isatty():
+            from engage.output import TerminalWriter
+
             setattr(sys, name, TerminalWriter(stream))

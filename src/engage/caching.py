@@ -1,0 +1,60 @@
+"""Where engage keeps what it can compute again (holidays, plugin discovery), and how it writes there."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+CACHE_VAR = "ENGAGE_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """``ENGAGE_CACHE_DIR``, else the platform's user cache folder for engage."""
+    if os.environ.get(CACHE_VAR):
+        return Path(os.environ[CACHE_VAR])
+    if sys.platform.startswith("linux"):  # what platformdirs answers, without importing it on every start
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache")) / "engage"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("engage", appauthor=False))
+
+
+def write_atomically(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part.
+
+    A cache that cannot be written is not an error: False says it was not.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return False
+    return True
+
+
+def installed_version(distribution: str) -> str:
+    """The version of an installed distribution, read from its metadata folder's name.
+
+    The same answer as ``importlib.metadata.version`` for a wheel-installed
+    distribution, without importing it (15 ms, a tenth of an ``engage log``).
+    """
+    prefix = distribution.lower().replace("-", "_") + "-"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info") and name.lower().startswith(prefix):
+                return name[len(prefix) : -len(".dist-info")]
+    from importlib.metadata import version
+
+    return version(distribution)
