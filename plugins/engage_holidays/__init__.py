@@ -10,11 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from engage import DayOff, EngageError, Engagement, hookimpl
-from engage.caching import CACHE_VAR, cache_dir, installed_version
+from engage.cachedir import cache_dir
 from engage.model import Location
+from engage.plugin_cache import installed_version
 
 __version__ = "0.1.0"
-__all__ = ["CACHE_VAR", "cache_dir", "holidays_of"]
 
 
 @hookimpl
