@@ -65,6 +65,10 @@ class LazyPlugin:
 
     __hash__ = object.__hash__
 
+    def __dir__(self) -> list[str]:
+        # pluggy looks for hook implementations among these names: only the stubs, not object's own.
+        return sorted(name for name in vars(self) if not name.startswith("_lazy_"))
+
     def __repr__(self) -> str:
         real = self._lazy_loaded()
         return repr(real) if real is not None else f"<plugin {self._lazy_name!r}, not imported yet>"

@@ -12,8 +12,6 @@ import click
 from engage import __version__, colour
 from engage.colour import say
 from engage.errors import EngageError
-from engage.plugins import blame, plugins_adding, use_plugins_dir
-from engage.session import Session
 
 TRACEBACK_VAR = "ENGAGE_TRACEBACK"
 
@@ -60,9 +58,10 @@ class EngageGroup(click.Group):
 
     def _with_plugins(self, ctx: click.Context, name: str | None = None) -> None:
         # Called before the group's callback runs, so the session is made from the parsed options.
+        from engage.plugins import plugins_adding
+
         if ctx.obj is None:
-            use_plugins_dir(ctx.params.get("plugins_dir"))
-            ctx.obj = Session(ctx.params.get("schedule"), ctx.params.get("ledger"))
+            _start(ctx, ctx.params.get("schedule"), ctx.params.get("ledger"), ctx.params.get("plugins_dir"))
         pm = ctx.obj.plugin_manager
         if getattr(self, "_commands_from", None) is not pm:
             self._commands_from = pm
@@ -111,7 +110,10 @@ class EngageGroup(click.Group):
                 )
             )
         finally:
-            use_plugins_dir(None)  # the next command line (in tests, the same process) chooses anew
+            # The next command line (in tests, the same process) chooses anew; --version imports no plugins.
+            plugins = sys.modules.get("engage.plugins")
+            if plugins is not None:
+                plugins.use_plugins_dir(None)
             colour.choose(None)
         if standalone_mode:
             sys.exit(code)
@@ -121,6 +123,8 @@ class EngageGroup(click.Group):
 def _set_session(attribute: str) -> Any:
     def store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
         if value is not None:
+            from engage.session import Session
+
             session = ctx.find_object(Session)
             if session is not None:
                 setattr(session, attribute, value)
@@ -207,6 +211,8 @@ def run_guarded(call: Any) -> int:
     except Exception as exc:
         if os.environ.get(TRACEBACK_VAR):
             raise
+        from engage.plugins import blame
+
         culprit = blame(exc) or "internal error"
         say(
             "engage",
@@ -264,8 +270,16 @@ def cli(
     """
     colour.choose(color)
     if ctx.obj is None:
-        use_plugins_dir(plugins_dir)
-        ctx.obj = Session(schedule, ledger)
+        _start(ctx, schedule, ledger, plugins_dir)
+
+
+def _start(ctx: click.Context, schedule: str | None, ledger: str | None, plugins_dir: str | None) -> None:
+    """The command line's session, and its plugins folder (imported here: ``--version`` needs neither)."""
+    from engage.plugins import use_plugins_dir
+    from engage.session import Session
+
+    use_plugins_dir(plugins_dir)
+    ctx.obj = Session(schedule, ledger)
 
 
 def main() -> None:
