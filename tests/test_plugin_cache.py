@@ -249,3 +249,22 @@ def test_the_core_commands_table_names_every_core_command() -> None:
         for command in importlib.import_module(f"engage.cli.{module}").COMMANDS:
             found[command.name] = module
     assert found == CORE_COMMANDS
+
+
+def test_a_module_the_plugin_takes_its_hooks_from_is_watched_too(engage: Engage) -> None:
+    (engage.site / "extra_hooks.py").write_text(EXTRA, encoding="utf-8")
+    engage.install("engage_extra", "[engage]\nextra = engage_extra\n", "from extra_hooks import *\n")
+    assert engage.plugins()["extra"]["hooks"] == ["engage_after_log"]
+    (engage.site / "extra_hooks.py").write_text(
+        EXTRA + "\n@hookimpl\ndef engage_record_kinds():\n    return []\n", encoding="utf-8"
+    )
+    assert engage.plugins()["extra"]["hooks"] == ["engage_after_log", "engage_record_kinds"]
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(engage: Engage, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    for day in ("2021-11-16", "2021-11-17"):
+        done = engage("log", "1", "-p", "prep", "-d", day, ENGAGE_CACHE_DIR=str(blocked / "cache"))
+        assert done.returncode == 0 and not done.stderr, done.stderr
+    assert sorted(engage.plugins(ENGAGE_CACHE_DIR=str(blocked / "cache"))) == BUILT_IN

@@ -71,6 +71,8 @@ def cache_key(config: str, directory: str | None, version: str) -> dict[str, Any
         "config": config,
         "path": [_distributions(entry) for entry in sys.path],
         "folder": _folder(directory),
+        # engage's own modules: the hook specifications and record kinds plugins were checked against
+        "core": _folder(os.path.dirname(__file__)),
     }
 
 

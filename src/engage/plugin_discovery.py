@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "engage"
 BLOCK_VAR = "ENGAGE_BLOCK_PLUGINS"  # blocklist, comma-separated
+_STDLIB = os.path.dirname(os.__file__) + os.sep
 
 
 class Found:
@@ -63,7 +64,9 @@ def discover(config: Config, register: Callable[[pluggy.PluginManager, object, s
     for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
         if not wanted(entry_point.name) or pm.has_plugin(entry_point.name):
             continue
+        before = set(sys.modules)
         plugin = load_entry_point(entry_point.name, entry_point.value)
+        found.files += _module_files(set(sys.modules) - before)
         dist = entry_point.dist
         register(pm, plugin, entry_point.name)
         found.objects[entry_point.name] = plugin
@@ -87,7 +90,9 @@ def discover(config: Config, register: Callable[[pluggy.PluginManager, object, s
             if path.name.startswith("_") or not wanted(path.stem):
                 continue
             refuse_unsafe(path)
+            before = set(sys.modules)
             module = import_file(path)
+            found.files += _module_files(set(sys.modules) - before)
             register(pm, module, path.stem)
             found.objects[path.stem] = module
             described.append(
@@ -101,10 +106,7 @@ def discover(config: Config, register: Callable[[pluggy.PluginManager, object, s
                 }
             )
 
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r} is invalid: {exc}") from exc
+    check_pending(pm)
     from engage.plugins import plugin_record_kinds
 
     plugin_record_kinds(pm)  # a kind registered twice is refused now, not on the first ledger read
@@ -115,6 +117,14 @@ def discover(config: Config, register: Callable[[pluggy.PluginManager, object, s
         found.files += _files_of(plugin)
     found.plugins = described
     return found
+
+
+def check_pending(pm: pluggy.PluginManager) -> None:
+    """Refuse a hook implementation for which engage has no hook (a typo in its name)."""
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r} is invalid: {exc}") from exc
 
 
 def _hooks_of(pm: pluggy.PluginManager, plugin: object, name: str) -> list[dict[str, Any]]:
@@ -164,6 +174,16 @@ def _commands_of(hooks: list[dict[str, Any]], plugin: object) -> list[str] | Non
     except Exception:
         return None  # it fails again, for real, when the command line asks it
     return sorted(group.commands)
+
+
+def _module_files(names: set[str]) -> list[str]:
+    """The files of the modules a plugin's import brought in, but the standard library's."""
+    files = []
+    for name in names:
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if isinstance(path, str) and not path.startswith(_STDLIB):
+            files.append(path)
+    return files
 
 
 def _files_of(plugin: dict[str, Any]) -> list[str]:

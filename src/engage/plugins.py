@@ -17,6 +17,7 @@ from engage.errors import PluginError
 from engage.plugin_discovery import (
     BLOCK_VAR,
     ENTRY_POINT_GROUP,
+    check_pending,
     discover,
     from_cache,
     loader,
@@ -167,6 +168,7 @@ def _load(config: Config) -> pluggy.PluginManager:
             proxy._lazy_real = found.objects[name]
         _register(pm, proxy, name)
         _infos[name] = PluginInfo(name, plugin["version"], plugin["origin"])
+    check_pending(pm)  # the hook specifications may have changed since
     if config.trace:
         pm.add_hookcall_monitoring(_trace_before, lambda *args: None)
     return pm
