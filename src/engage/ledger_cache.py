@@ -76,19 +76,22 @@ class Snapshot:
     segments: list[tuple[str, int, int, int]] = field(default_factory=list)  # name, first, last, count
     merged: int = 0  # how many of the segments are a week's each (the rest came one save each)
 
-    def covers(self, fd: int, info: os.stat_result) -> bool:
-        """Whether the file open as ``fd`` still starts with the bytes this cache was made from."""
+    def covers(self, fd: int, info: os.stat_result) -> str:
+        """Whether the file open as ``fd`` still starts with the bytes this cache was made from.
+
+        "" when it does not; "stat" when the file is as the cache last saw it, long after its last
+        change; "crc" when the covered bytes had to be (and were) checked.
+        """
         if (info.st_dev, info.st_ino) != self.stat[:2] or info.st_size < self.offset:
-            return False
+            return ""
         if self.offset == 0:
-            return True
+            return "crc"
         start = max(0, self.offset - TAIL)
         if zlib.crc32(os.pread(fd, self.offset - start, start)) != self.tail_crc:
-            return False
-        seen = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-        if seen == self.stat and self.saved_ns - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:
-            return True
-        return prefix_crc(fd, self.offset) == self.crc
+            return ""
+        if stat_of(info) == self.stat and settled(info, self.saved_ns):
+            return "stat"
+        return "crc" if prefix_crc(fd, self.offset) == self.crc else ""
 
     def entries(self, hours_per_day: Fraction, first: int | None, last: int | None) -> list[Entry]:
         """The cached entries dated from ``first`` to ``last`` (ordinals; None: no bound), voided ones too."""
@@ -99,6 +102,16 @@ class Snapshot:
             rows = marshal.loads((self.folder / name).read_bytes())
             found.extend(_entries(rows, hours_per_day, first, last))
         return found
+
+
+def settled(info: os.stat_result, at_ns: int) -> bool:
+    """Whether a file's stat taken at ``at_ns`` would show any later change (git's "racy clean" rule)."""
+    return at_ns - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS
+
+
+def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What changes in a stat when a file does: device, inode, size, modification and change times."""
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def prefix_crc(fd: int, size: int) -> int:

@@ -8,13 +8,14 @@ after appends by another process, truncation, replacement and edits.
 from __future__ import annotations
 
 import os
+import time
 import zlib
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engage.errors import EngageError
-from engage.ledger_cache import TAIL, Snapshot, folder_for, load, save
+from engage.ledger_cache import TAIL, Snapshot, folder_for, load, save, settled, stat_of
 from engage.ledger_read import (
     Prior,
     Reading,
@@ -61,7 +62,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
             lines=raw.count(b"\n"),
             crc=zlib.crc32(raw),
             tail_crc=zlib.crc32(raw[-TAIL:]),
-            stat=_stat(info),
+            stat=stat_of(info),
             ids=("\n" + "\n".join(reading.ids) + "\n").encode("utf-8", "surrogateescape"),
             others=sorted(reading.texts.items()),
             pending=sorted(reading.pending),
@@ -80,7 +81,8 @@ def _from_cache(
     hours_per_day: Fraction,
 ) -> Ledger | None:
     """The ledger from the cache and the lines after it; None when the cache cannot be used."""
-    if not snapshot.covers(fd, info):
+    checked = snapshot.covers(fd, info)
+    if not checked:
         return None
     delta = _read_from(fd, snapshot.offset)
     prior = Prior(
@@ -120,7 +122,7 @@ def _from_cache(
             lines=snapshot.lines + delta.count(b"\n"),
             crc=zlib.crc32(delta, snapshot.crc),
             tail_crc=zlib.crc32(_tail(fd, snapshot.offset + len(delta), delta)),
-            stat=_stat(info),
+            stat=stat_of(info),
             ids=snapshot.ids + "\n".join(reading.ids).encode("utf-8", "surrogateescape") + b"\n",
             others=[*snapshot.others, *sorted(reading.texts.items())],
             problems=kept,
@@ -130,6 +132,9 @@ def _from_cache(
         )
         _fill(grown, ledger, reading)
         save(grown, ledger._held, replace=False)
+    elif checked == "crc" and not delta and settled(info, time.time_ns()):
+        snapshot.stat = stat_of(info)  # checked byte by byte, and long unchanged: trust its stat next time
+        save(snapshot, [], replace=False)
     return ledger
 
 
@@ -144,10 +149,6 @@ def _fill(snapshot: Snapshot, ledger: Ledger, reading: Reading) -> None:
     snapshot.sealed_batches = sorted(reading.sealed_batches)
     snapshot.sealed_torn = sorted(reading.sealed_torn)
     snapshot.scale, snapshot.totals = ledger._fine
-
-
-def _stat(info: os.stat_result) -> tuple[int, int, int, int, int]:
-    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def _tail(fd: int, end: int, delta: bytes) -> bytes:
