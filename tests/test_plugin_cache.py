@@ -268,3 +268,21 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(engage: Engage, t
         done = engage("log", "1", "-p", "prep", "-d", day, ENGAGE_CACHE_DIR=str(blocked / "cache"))
         assert done.returncode == 0 and not done.stderr, done.stderr
     assert sorted(engage.plugins(ENGAGE_CACHE_DIR=str(blocked / "cache"))) == BUILT_IN
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Unix file modes")
+def test_a_plugins_folder_opened_to_everyone_after_it_was_cached_is_refused(
+    engage: Engage, tmp_path: Path
+) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "house.py").write_text(EXTRA, encoding="utf-8")
+    assert "house" in engage.plugins(ENGAGE_PLUGINS_DIR=str(folder))
+    (folder / "house.py").chmod(0o666)  # a mode change leaves the file's time as it was
+    refused = engage("show", ENGAGE_PLUGINS_DIR=str(folder))
+    assert refused.returncode == 2 and "house.py: writable by every user" in refused.stderr
+    (folder / "house.py").chmod(0o644)
+    folder.chmod(0o777)
+    refused = engage("show", ENGAGE_PLUGINS_DIR=str(folder))
+    assert refused.returncode == 2 and "rules: writable by every user" in refused.stderr
+    folder.chmod(0o755)
