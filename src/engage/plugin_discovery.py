@@ -40,12 +40,22 @@ def from_cache(cached: dict[str, Any]) -> Found | None:
     plugins = cached["plugins"]
     available = cached["available"]
     fields = {"name", "kind", "value", "module", "version", "origin", "hooks", "commands"}
+    if not _strings(available):
+        return None
     for plugin in plugins:
         if not isinstance(plugin, dict) or set(plugin) != fields or plugin["kind"] not in ("entry", "file"):
             return None
-        if not all(valid_hook(hook) for hook in plugin["hooks"]):
+        texts = [plugin[field] for field in ("name", "value", "module", "version", "origin")]
+        commands = plugin["commands"]
+        if not _strings(texts) or not (commands is None or _strings(commands)):
+            return None
+        if not isinstance(plugin["hooks"], list) or not all(valid_hook(hook) for hook in plugin["hooks"]):
             return None
     return Found(plugins, available)
+
+
+def _strings(values: object) -> bool:
+    return isinstance(values, list) and all(isinstance(value, str) for value in values)
 
 
 def discover(config: Config, register: Callable[[pluggy.PluginManager, object, str], None]) -> Found:

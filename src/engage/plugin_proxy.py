@@ -16,6 +16,15 @@ from typing import Any
 
 _UNSET: Any = object()
 HOOK_FIELDS = ("attr", "opts", "argnames", "kwargnames", "generator")
+OPTIONS: dict[str, type | tuple[type, ...]] = {  # pluggy's hookimpl options, and what each may be (a newer
+    # pluggy's other options are kept if they are plain values)
+    "wrapper": bool,
+    "hookwrapper": bool,
+    "optionalhook": bool,
+    "tryfirst": bool,
+    "trylast": bool,
+    "specname": (str, type(None)),
+}
 
 
 class LazyPlugin:
@@ -78,10 +87,14 @@ def valid_hook(hook: object) -> bool:
     """A cached hook description that stubs can be made from (a damaged cache fails this)."""
     if not isinstance(hook, dict) or set(hook) != set(HOOK_FIELDS):
         return False
-    names = [*hook["argnames"], *hook["kwargnames"]]
+    names, opts = [*hook["argnames"], *hook["kwargnames"]], hook["opts"]
     return (
         isinstance(hook["attr"], str)
-        and isinstance(hook["opts"], dict)
+        and hook["attr"].isidentifier()
+        and not hook["attr"].startswith("_lazy_")
+        and isinstance(hook["generator"], bool)
+        and isinstance(opts, dict)
+        and all(isinstance(value, OPTIONS.get(key, (bool, str, type(None)))) for key, value in opts.items())
         and all(isinstance(n, str) and n.isidentifier() and not keyword.iskeyword(n) for n in names)
         and len(set(names)) == len(names)
         and not {"_lazy_call", "_lazy_absent"}.intersection(names)
