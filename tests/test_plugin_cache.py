@@ -129,26 +129,34 @@ def test_the_plugins_folder_and_the_allow_and_block_lists_are_obeyed_at_once(
     assert "house" not in engage.plugins(ENGAGE_PLUGINS_DIR=str(folder))
 
 
+def _bad_argument_name(cached: dict) -> None:
+    cached["plugins"][0]["hooks"][0]["argnames"] = ["os.system('echo owned')"]
+
+
+def _commands_as_text(cached: dict) -> None:
+    cached["plugins"][0]["commands"] = "budget"  # would claim every command named by a part of it
+
+
+def _unknown_option(cached: dict) -> None:
+    cached["plugins"][0]["hooks"][0]["opts"]["tryfirst"] = {"not": "a flag"}
+
+
 @pytest.mark.parametrize(
     "damage",
-    [
-        "",
-        "{ not json",
-        "[]",
-        '{"key": 1}',
-        None,  # the right key, with a hook description that must not be trusted
-    ],
+    ["", "{ not json", "[]", '{"key": 1}', _bad_argument_name, _commands_as_text, _unknown_option],
 )
-def test_a_damaged_cache_is_rebuilt_without_a_word(engage: Engage, damage: str | None) -> None:
+def test_a_damaged_cache_is_rebuilt_without_a_word(engage: Engage, damage: object) -> None:
     before = engage.plugins()
     [path] = engage.cache.glob("plugins-*.json")
-    if damage is None:
+    if callable(damage):  # the right key, with a description that must not be trusted
         cached = json.loads(path.read_text(encoding="utf-8"))
-        cached["plugins"][0]["hooks"][0]["argnames"] = ["os.system('echo owned')"]
+        damage(cached)
         damage = json.dumps(cached)
+    assert isinstance(damage, str)
     path.write_text(damage, encoding="utf-8")
     assert engage.plugins() == before
-    assert json.loads(path.read_text(encoding="utf-8"))["plugins"]  # written whole again
+    assert path.read_text(encoding="utf-8") != damage  # written whole again
+    assert json.loads(path.read_text(encoding="utf-8"))["plugins"]
 
 
 ORDERED = """
