@@ -294,3 +294,17 @@ def test_a_plugins_folder_opened_to_everyone_after_it_was_cached_is_refused(
     refused = engage("show", ENGAGE_PLUGINS_DIR=str(folder))
     assert refused.returncode == 2 and "rules: writable by every user" in refused.stderr
     folder.chmod(0o755)
+
+
+def test_every_public_name_is_there_though_imported_on_first_use() -> None:
+    code = (
+        "import sys, engage\n"
+        "print([m for m in ('engage.hooktypes', 'engage.ledger', 'engage.model', 'engage.verdict', 'pluggy')"
+        " if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"  # importing engage alone costs nothing
+    import engage
+
+    assert [name for name in engage.__all__ if getattr(engage, name, None) is None] == []
+    assert set(engage.__all__) <= set(dir(engage))

@@ -21,6 +21,7 @@ _HOME = {
     "RecordKind": "engage.hooktypes",
     "Section": "engage.hooktypes",
     "Week": "engage.hooktypes",
+    "DayTotal": "engage.ledger",
     "Entry": "engage.ledger",
     "Ledger": "engage.ledger",
     "MeetingOutcome": "engage.ledger",
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
         Section,
         Week,
     )
-    from engage.ledger import Entry, Ledger, MeetingOutcome, StatusChange
+    from engage.ledger import DayTotal, Entry, Ledger, MeetingOutcome, StatusChange
     from engage.model import Deadline, Deliverable, Engagement, Meeting, Person, Phase
     from engage.verdict import Verdict, judge
 
@@ -73,6 +74,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "CalendarEvent",
     "DayOff",
+    "DayTotal",
     "Deadline",
     "Deliverable",
     "EngageError",
