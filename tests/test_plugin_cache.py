@@ -11,9 +11,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import click
 import pytest
 
-from conftest import IJM
+from conftest import IJM, Seed
+from engage import hookimpl
 
 BUILT_IN = ["budget", "calendar", "fees", "holidays", "interop", "status"]
 MAIN = "from engage.cli import main; main()"
@@ -308,3 +310,29 @@ def test_every_public_name_is_there_though_imported_on_first_use() -> None:
 
     assert [name for name in engage.__all__ if getattr(engage, name, None) is None] == []
     assert set(engage.__all__) <= set(dir(engage))
+
+
+class ReplacesLog:
+    """A plugin registered by a test that puts its own command in the place of ``log``."""
+
+    @hookimpl
+    def engage_register_commands(self, cli: click.Group) -> None:
+        rest = click.Argument(["rest"], nargs=-1)
+        mine = click.Command("log", callback=lambda rest: click.echo("my log"), params=[rest])
+        mine.context_settings["ignore_unknown_options"] = True
+        cli.add_command(mine)
+
+
+def test_a_plugin_command_in_place_of_a_core_one_goes_when_the_plugin_does(ijm: Seed) -> None:
+    from engage.cli import cli
+    from engage.plugins import get_plugin_manager
+
+    pm = get_plugin_manager()
+    pm.register(ReplacesLog(), name="replaces_log")
+    cli._commands_from = None  # as the engage_plugin fixture does
+    try:
+        assert ijm.run("log", "1", "-p", "prep").stdout == "my log\n"
+    finally:
+        pm.unregister(name="replaces_log")
+        cli._commands_from = None
+    assert ijm.run("log", "1", "-p", "prep").stdout.startswith("Logged 1.0 days to prep")

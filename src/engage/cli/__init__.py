@@ -63,10 +63,12 @@ class EngageGroup(click.Group):
         if ctx.obj is None:
             _start(ctx, ctx.params.get("schedule"), ctx.params.get("ledger"), ctx.params.get("plugins_dir"))
         pm = ctx.obj.plugin_manager
-        if getattr(self, "_commands_from", None) is not pm:
+        if getattr(self, "_commands_from", None) is not pm:  # new plugins: every command anew
             self._commands_from = pm
             self._asked: list[object] = []
             self._all = False
+            self.commands.clear()
+            self._core_modules.clear()
         if self._all:
             return
         adding = plugins_adding(pm, name) if name is not None else []
