@@ -336,3 +336,18 @@ def test_a_plugin_command_in_place_of_a_core_one_goes_when_the_plugin_does(ijm: 
         pm.unregister(name="replaces_log")
         cli._commands_from = None
     assert ijm.run("log", "1", "-p", "prep").stdout.startswith("Logged 1.0 days to prep")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shortcut is taken on Linux only")
+@pytest.mark.parametrize("xdg", [None, "/srv/caches", "relative/caches", "  "])
+def test_the_cache_folder_is_where_platformdirs_puts_it(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    from platformdirs import user_cache_dir
+
+    from engage.cachedir import cache_dir
+
+    monkeypatch.delenv("ENGAGE_CACHE_DIR")
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache_dir() == Path(user_cache_dir("engage", appauthor=False))
