@@ -114,23 +114,27 @@ def _write_locked(
         lines.append(_encode(new_record("seal", batches=sorted(before.dead_batches), torn=list(before.torn))))
     if len(records) > 1:
         batch = os.urandom(6).hex()
-        lines.extend(_encode({**r, "batch": batch}) for r in records)
-        commit = [_encode(new_record("commit", batch=batch, count=len(records)))]
-    else:
-        lines.extend(_encode(r) for r in records)
-        commit = []
+        records = [{**r, "batch": batch} for r in records]
+        records.append(new_record("commit", batch=batch, count=len(records)))
+    lines.extend(_encode(r) for r in records)
+    commit = [lines.pop()] if len(records) > 1 else []
     if not lines:
         return sealed
     start = size
     head = b"" if ends_whole else b"\n"
+    payload = head + b"".join(lines)
     try:
-        _write(fd, head + b"".join(lines))
+        _write(fd, payload)
         if commit:
             _write(fd, commit[0])
     except OSError:
         os.ftruncate(fd, start)  # a full disk: take back what got out, so nothing half-lands
         os.fsync(fd)
         raise
+    if not head and not (before.dead_batches or before.torn):  # a plain append: the cache can follow
+        from engage.ledger_cached import remember_written
+
+        remember_written(path, fd, start, payload + b"".join(commit), records, hours_per_day)
     return sealed
 
 
