@@ -208,7 +208,11 @@ class Ledger:
 
     def day_totals(self) -> list[DayTotal]:
         """Live entries summed per (date, phase, consultant, place), in date order: what totals add up."""
-        return day_totals(*self._fine)
+        return list(self._day_totals)
+
+    @cached_property
+    def _day_totals(self) -> tuple[DayTotal, ...]:
+        return tuple(day_totals(*self._fine))
 
     @cached_property
     def _units(self) -> tuple[int, dict[tuple[str, dt.date], int]]:

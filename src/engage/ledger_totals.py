@@ -50,10 +50,12 @@ def add_entries(scale: int, totals: Totals, live: Sequence[Entry], cut: dt.date 
 def day_totals(scale: int, totals: Totals) -> list[DayTotal]:
     """The totals as :class:`DayTotal` values, in date order."""
     dates: dict[int, dt.date] = {}
+    days: dict[int, Fraction] = {}  # a few amounts recur (a quarter day, a half): one Fraction each
     found = []
     for (day, phase, consultant, at), (units, count) in sorted(totals.items()):
         date = dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day))
-        found.append(DayTotal(date, phase, consultant, at, Fraction(units, scale), count))
+        amount = days.get(units) or days.setdefault(units, Fraction(units, scale))
+        found.append(DayTotal(date, phase, consultant, at, amount, count))
     return found
 
 
