@@ -87,6 +87,7 @@ class Ledger:
         self.line_count = 0  # lines in the file, an unfinished last one included
         self._by_phase: dict[dt.date | None, dict[str, Fraction]] = {}
         self._uncut: Ledger | None = None
+        self._views: dict[dt.date, Ledger] = {}  # until(day), made once a day
 
     @property
     def records(self) -> list[Record]:
@@ -139,7 +140,12 @@ class Ledger:
         A void is a correction of the record it names, so it applies whenever
         it was made: a report on a past week shows the corrected figures.
         """
-        view = self._view()
+        if day == self._cut:
+            return self  # already as of that day: one object, so the verdict on it is judged once
+        known = self._views.get(day)
+        if known is not None:
+            return known
+        view = self._views[day] = self._view()
         view._cut = day if self._cut is None else min(day, self._cut)
         view._others = [r for r in self._others if isinstance(r, Void) or r.date <= day]
         view._uncut = self
