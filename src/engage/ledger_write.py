@@ -13,10 +13,12 @@ started before the error is reported, so it leaves nothing behind.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable
 from fractions import Fraction
+from json.encoder import encode_basestring as quoted
 from pathlib import Path
 
 from engage.errors import EngageError
@@ -49,14 +51,13 @@ def append_batch(
     path = Path(path)
     if not path.parent.is_dir():
         raise EngageError(f"{path}: the ledger's folder does not exist; create it or pass --ledger FILE")
-    if engagement is not None:
-        records = [{**r, "engagement": engagement} for r in records]
+    stamp = {"engagement": engagement} if engagement is not None else {}
     lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
     try:
         with lock:
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
             try:
-                return _write_locked(fd, path, records, engagement, hours_per_day, check, force_read)
+                return _write_locked(fd, path, records, stamp, hours_per_day, check, force_read)
             finally:
                 os.close(fd)
     except Timeout:
@@ -95,12 +96,13 @@ def _write_locked(
     fd: int,
     path: Path,
     records: list[dict[str, object]],
-    engagement: str | None,
+    stamp: dict[str, str],
     hours_per_day: Fraction,
     check: Callable[[Ledger], None] | None,
     force_read: bool,
 ) -> list[LedgerProblem]:
     raw = _read_all(fd)
+    engagement = stamp.get("engagement")
     if engagement is not None:
         others = {m.decode("utf-8", "replace") for m in _ENGAGEMENT_FIELD.findall(raw)} - {engagement}
         if others:
@@ -119,10 +121,10 @@ def _write_locked(
         lines.append(_encode(new_record("seal", batches=sorted(before.dead_batches), torn=list(before.torn))))
     if len(records) > 1:
         batch = os.urandom(6).hex()
-        lines.extend(_encode({**r, "batch": batch}) for r in records)
+        lines.append(_encode_all(records, {**stamp, "batch": batch}))
         commit = [_encode(new_record("commit", batch=batch, count=len(records)))]
     else:
-        lines.extend(_encode(r) for r in records)
+        lines.extend(_encode({**r, **stamp}) for r in records)
         commit = []
     if not lines:
         return sealed
@@ -170,9 +172,29 @@ def _write(fd: int, payload: bytes) -> None:
     os.fsync(fd)
 
 
-def _encode(record: dict[str, object]) -> bytes:
-    import json
+def _encode_all(records: list[dict[str, object]], extra: dict[str, str]) -> bytes:
+    """Many records as lines, each with ``extra``'s fields last: one encoder, one UTF-8 pass."""
+    text = "\n".join([_line({**r, **extra}) for r in records]) + "\n"
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate somewhere: escape the records that hold one
+        return b"".join(_encode({**r, **extra}) for r in records)
 
+
+def _line(record: dict[str, object]) -> str:
+    """One record as ``json.dumps(record, ensure_ascii=False)`` writes it, quicker when every value is text.
+
+    Imported entries hold only strings: each is escaped by the json module's own
+    string encoder, which is what ``json.dumps`` does for them, without building
+    an encoder per record.
+    """
+    try:
+        return "{" + ", ".join([f"{quoted(k)}: {quoted(v)}" for k, v in record.items()]) + "}"  # type: ignore[arg-type]
+    except TypeError:  # a number, a list: the general encoder
+        return json.dumps(record, ensure_ascii=False)
+
+
+def _encode(record: dict[str, object]) -> bytes:
     try:
         return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
     except UnicodeEncodeError:  # lone surrogates from an odd terminal: keep them, escaped

@@ -56,7 +56,7 @@ def rows(
     start = 1
     try:
         for cells in reader:
-            if any(cell.strip() for cell in cells) or not found:
+            if not found or "".join(cells).strip():  # blank rows are left out
                 found.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -92,6 +92,8 @@ def _header(cells: list[str], file: Path) -> list[str]:
 def _row(headers: list[str], cells: list[str], file: Path, line: int) -> dict[str, str]:
     if len(cells) > len(headers):
         raise EngageError(f"{file}: row {line}: more cells than columns; quote notes that hold the delimiter")
+    if "\n" not in "".join(cells):
+        return dict(zip(headers, cells, strict=False))  # most rows: no cell runs over lines
     for cell in cells:
         for offset, inner in enumerate(cell.split("\n")[1:], start=1):
             # A line inside a cell that starts with a date and has a full row's delimiters is a
