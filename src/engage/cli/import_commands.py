@@ -246,14 +246,19 @@ def _row_amount(engagement: Engagement, row: dict[str, str]) -> tuple[Fraction, 
 
 
 def _refuse_duplicates(ledger: Ledger, records: list[dict[str, object]], file: Path | str) -> None:
-    def signature(fields: dict[str, object]) -> tuple[object, ...]:
-        return tuple(fields.get(k) for k in ("date", "phase", "days", "hours", "consultant", "note"))
+    def signature(r: dict[str, object]) -> tuple[object, ...]:
+        get = r.get
+        return (get("date"), get("phase"), get("days"), get("hours"), get("consultant"), get("note"))
 
-    stored: dict[tuple[Fraction, str], tuple[str | None, str | None]] = {}
+    stored: dict[tuple[int, str], tuple[str | None, str | None]] = {}
 
     def stored_as(amount: Fraction, unit: str) -> tuple[str | None, str | None]:
-        """(days, hours) exactly as a new record would store the amount; a few amounts recur."""
-        key = (amount, unit)
+        """(days, hours) exactly as a new record would store the amount; a few amounts recur.
+
+        Keyed by the Fraction object: the reader shares one object among equal
+        amounts, and every entry (so every key's object) is alive meanwhile.
+        """
+        key = (id(amount), unit)
         if key not in stored:
             fields = entry_fields(amount, unit)
             stored[key] = (fields.get("days"), fields.get("hours"))
