@@ -130,7 +130,7 @@ def _dates_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[
         window = timeline.window(entry.phase)
         name = engagement.phase(entry.phase).name
         yield f"warning: {entry.date} is outside {name}'s window ({window.start} – {window.end})"
-    same_day = [e for e in ledger.entries() if e.date == entry.date and e.consultant == entry.consultant]
+    same_day = [t for t in ledger.day_totals() if t.date == entry.date and t.consultant == entry.consultant]
     total = overbooked(same_day).get((entry.consultant, entry.date))
     if total is not None:
         who = entry.consultant or "the consultant"

@@ -194,12 +194,12 @@ def _work_left(
 
 def _placed_days(engagement: Engagement, ledger: Ledger) -> dict[tuple[str, str, dt.date], Fraction]:
     """Days per (place, phase, date): where each entry was worked (entry, phase, consultant, the
-    engagement), read entry by entry only when the schedule has locations."""
+    engagement), from the sums per day (by place only when the schedule has locations)."""
     if not engagement.locations:
         return {("", phase, day): days for (phase, day), days in ledger.daily.items()}
     placed: dict[tuple[str, str, dt.date], Fraction] = defaultdict(Fraction)
-    for e in ledger.entries():
-        placed[(engagement.place_of(e.phase, e.consultant, e.at), e.phase, e.date)] += e.days
+    for t in ledger.day_totals():
+        placed[(engagement.place_of(t.phase, t.consultant, t.at), t.phase, t.date)] += t.days
     return placed
 
 
@@ -218,7 +218,7 @@ def work_on_the_right_days(engagement: Engagement, ledger: Ledger) -> Iterator[F
             if (phase, day) in unknown:  # the same day's entries, worked in another place
                 continue
             unknown.add((phase, day))
-            for entry in (e for e in ledger.entries() if e.phase == phase and e.date == day):
+            for entry in (e for e in ledger.entries(start=day, end=day) if e.phase == phase):
                 yield Finding(
                     "warning",
                     "unknown-phase",

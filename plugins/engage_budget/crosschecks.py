@@ -4,12 +4,12 @@ overlapping windows, overbooked days and work dated where it cannot count."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
-from engage import Engagement, Entry, Finding, Ledger, hookimpl
+from engage import Engagement, Finding, Ledger, hookimpl
+from engage.ledger import DayTotal
 from engage.parsing import format_days, plural
 from engage.timeline import day_of
 from engage.verdict import Verdict, judge
@@ -97,22 +97,19 @@ def windows_apart(engagement: Engagement) -> Iterator[Finding]:
                 )
 
 
-def overbooked(entries: Sequence[Entry]) -> dict[tuple[str, dt.date], Fraction]:
+def overbooked(totals: Sequence[DayTotal]) -> dict[tuple[str, dt.date], Fraction]:
     """Days per (consultant, date) past one day, by date: the one rule ``log`` and ``budget`` apply."""
-    # Whole numbers of 1/scale day: adding Fractions entry by entry is slow on large ledgers.
-    scale = math.lcm(*{e.days.denominator for e in entries}) if entries else 1
-    units: dict[tuple[str, dt.date], int] = defaultdict(int)
-    for entry in entries:
-        units[(entry.consultant, entry.date)] += entry.days.numerator * (scale // entry.days.denominator)
-    found = sorted(((k, v) for k, v in units.items() if v > scale), key=lambda item: item[0][1])
-    return {key: Fraction(value, scale) for key, value in found}
+    days: dict[tuple[str, dt.date], Fraction] = defaultdict(Fraction)
+    for total in totals:
+        days[(total.consultant, total.date)] += total.days
+    return {key: value for key, value in sorted(days.items(), key=lambda item: item[0][1]) if value > 1}
 
 
 @check
 def days_that_count(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
     """One consultant booking more than a day on one date; entries dated after today (not counted
     until their date) or after the engagement was closed."""
-    for (consultant, day), days in overbooked(ledger.entries()).items():
+    for (consultant, day), days in overbooked(ledger.day_totals()).items():
         who = consultant or "the consultant"
         yield Finding(
             "warning",
@@ -120,27 +117,28 @@ def days_that_count(engagement: Engagement, ledger: Ledger, today: dt.date) -> I
             f"{who} logged {format_days(days)} days on {day}; one person works at most one day a day",
             date=day,
         )
-    if ledger.beyond:
-        total = sum((e.days for e in ledger.beyond), start=Fraction(0))
-        dates = sorted({e.date for e in ledger.beyond})
+    beyond = ledger.beyond_totals()
+    if beyond:
+        total = sum((t.days for t in beyond), start=Fraction(0))
+        dates = sorted({t.date for t in beyond})
         shown = ", ".join(str(day) for day in dates[:5]) + (" …" if len(dates) > 5 else "")
         yield Finding(
             "warning",
             "work-in-future",
-            f"{plural(len(ledger.beyond), 'entry', 'entries')} ({format_days(total)} days) "
+            f"{plural(sum(t.entries for t in beyond), 'entry', 'entries')} ({format_days(total)} days) "
             f"dated after {today}: {shown}; not counted until their date",
             date=dates[0],
         )
     closing = judge(engagement, ledger, today).closing
     if closing is not None:
-        after = [e for e in ledger.entries() if e.date > closing.date]
+        after = [t for t in ledger.day_totals() if t.date > closing.date]
         if after:
-            total = sum((e.days for e in after), start=Fraction(0))
+            total = sum((t.days for t in after), start=Fraction(0))
             yield Finding(
                 "warning",
                 "work-after-close",
                 f"{format_days(total)} days logged after the engagement was closed on {closing.date}: "
-                + ", ".join(sorted({str(e.date) for e in after})[:5]),
+                + ", ".join(sorted({str(t.date) for t in after})[:5]),
                 date=after[0].date,
             )
 
@@ -163,9 +161,9 @@ def left_open(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterato
 def places_known(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
     """Entries logged at a place the schedule no longer has (a location renamed or removed)."""
     lost: dict[str, list[dt.date]] = defaultdict(list)
-    for entry in ledger.entries():
-        if entry.at and entry.at not in engagement.locations:
-            lost[entry.at].append(entry.date)
+    for total in ledger.day_totals():
+        if total.at and total.at not in engagement.locations:
+            lost[total.at].extend([total.date] * total.entries)
     for place, days in lost.items():
         known = ", ".join(sorted(engagement.locations)) or "(none: the schedule has no [locations])"
         yield Finding(

@@ -61,7 +61,8 @@ class Statement:
     tranches: list[TrancheState]
     expenses: list[Expense]
     invoices: list[InvoiceState]
-    open_entries: list[Entry]  # live entries no invoice covers yet (a days contract invoices them)
+    ledger: Ledger  # cut at ``as_of``
+    covered_entries: frozenset[str]  # entries an invoice covers
     open_expenses: list[Expense]
     days_logged: Fraction
     planned_days: Fraction
@@ -75,6 +76,23 @@ class Statement:
     def converted(self, expense: Expense) -> Decimal:
         """An expense in the contract's currency, at the rate recorded with it."""
         return round_money(expense.amount * expense.rate, self.currency)
+
+    @property
+    def open_entries(self) -> list[Entry]:
+        """Live entries no invoice covers yet (a days contract invoices them)."""
+        return [e for e in self.ledger.entries() if e.id not in self.covered_entries]
+
+    def open_days(self) -> dict[tuple[str, str], Fraction]:
+        """Days no invoice covers yet, per (consultant, month): from the sums per day while no
+        invoice covers entries, entry by entry once one does."""
+        grouped: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
+        if self.covered_entries:
+            for entry in self.open_entries:
+                grouped[(entry.consultant or UNNAMED, f"{entry.date:%Y-%m}")] += entry.days
+        else:
+            for total in self.ledger.day_totals():
+                grouped[(total.consultant or UNNAMED, f"{total.date:%Y-%m}")] += total.days
+        return grouped
 
     def expenses_by_category(self) -> dict[str, Decimal]:
         """Expenses in the contract's currency, by category."""
@@ -142,10 +160,9 @@ def _statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as
     covered_entries = {e for s in states for e in s.invoice.entries}
     covered_expenses = {e for s in states for e in s.invoice.expenses}
 
-    entries = ledger.entries()
     days: dict[str, Fraction] = defaultdict(Fraction)
-    for entry in entries:
-        days[entry.consultant or UNNAMED] += entry.days
+    for (consultant, _), used in ledger.used_by_consultant().items():
+        days[consultant or UNNAMED] += used
     consultants = [
         ConsultantFees(
             key,
@@ -178,7 +195,8 @@ def _statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as
         tranches,
         expenses,
         states,
-        [e for e in entries if e.id not in covered_entries],
+        ledger,
+        frozenset(covered_entries),
         [e for e in expenses if e.id not in covered_expenses],
         sum(days.values(), Fraction(0)),
         engagement.max_days,
@@ -191,11 +209,8 @@ def open_fee_lines(
     result: Statement, engagement: Engagement
 ) -> list[tuple[str, Fraction, Rate | None, Decimal]]:
     """A days contract's uninvoiced work: (consultant and month, days, rate, amount), one line each."""
-    grouped: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
-    for entry in result.open_entries:
-        grouped[(entry.consultant or UNNAMED, f"{entry.date:%Y-%m}")] += entry.days
     lines = []
-    for (who, month), total in sorted(grouped.items()):
+    for (who, month), total in sorted(result.open_days().items()):
         rate = result.settings.rate_of(who, engagement)
         lines.append(
             (

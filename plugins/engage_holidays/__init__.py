@@ -10,10 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from engage import DayOff, EngageError, Engagement, hookimpl
+from engage.cachedir import cache_dir
 from engage.model import Location
 
 __version__ = "0.1.0"
-CACHE_VAR = "ENGAGE_CACHE_DIR"
 
 
 @hookimpl
@@ -97,15 +97,6 @@ def _library_version() -> str:
 @lru_cache(maxsize=256)
 def _read_cached(path: Path) -> tuple[tuple[str, str], ...]:
     return tuple((iso, name) for iso, name in json.loads(path.read_text(encoding="utf-8")))
-
-
-def cache_dir() -> Path:
-    """``ENGAGE_CACHE_DIR``, else the platform's user cache folder for engage."""
-    if os.environ.get(CACHE_VAR):
-        return Path(os.environ[CACHE_VAR])
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("engage", appauthor=False))
 
 
 def _compute(country: str, subdivision: str | None, year: int) -> tuple[tuple[str, str], ...]:

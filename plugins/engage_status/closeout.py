@@ -38,7 +38,7 @@ def build_closeout(
     verdict = judge(engagement, ledger, as_of)
     first = start or verdict.timeline.start
     last = end or (verdict.closing.date if verdict.closing else max(verdict.timeline.end, as_of))
-    entries = [e for e in ledger.entries() if first <= e.date <= last and e.date <= as_of]
+    entries = ledger.entries(start=first, end=min(last, as_of))
     cube: dict[tuple[str, str, str], Fraction] = defaultdict(Fraction)
     for e in entries:
         cube[(e.phase, e.consultant or "(not named)", f"{e.date:%Y-%m}")] += e.days

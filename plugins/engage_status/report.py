@@ -86,15 +86,15 @@ def as_of_for(week: Week, today: dt.date, given: dt.date | None) -> dt.date:
 def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) -> Report:
     """A report from the verdict on ``ledger`` (already cut at ``as_of``: see ``Ledger.until``)."""
     verdict = judge(engagement, ledger, as_of)
-    entries = ledger.entries()
-    week_entries = [e for e in entries if e.date in week]
+    week_entries = ledger.entries(start=week.start, end=week.end)
+    week_totals = [t for t in ledger.day_totals() if t.date in week]
     phases = tuple(
         PhaseRow(
             p.key,
             p.name,
             p.budget,
             p.used,
-            sum((e.days for e in week_entries if e.phase == p.key), start=Fraction(0)),
+            sum((t.days for t in week_totals if t.phase == p.key), start=Fraction(0)),
             p.window.start,
             p.window.end,
             p.state,
@@ -108,7 +108,7 @@ def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) ->
         week=week,
         as_of=as_of,
         used=ledger.days_used(),
-        this_week=sum((e.days for e in week_entries), start=Fraction(0)),
+        this_week=sum((t.days for t in week_totals), start=Fraction(0)),
         phases=phases,
         deliverables=verdict.deliverables,
         meetings=verdict.meetings,
@@ -119,7 +119,7 @@ def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) ->
         reason=verdict.reason,
         closed=verdict.closing.date if verdict.closing else None,
         left_open=tuple(verdict.open_items),
-        not_counted=sum((e.days for e in ledger.beyond), start=Fraction(0)),
+        not_counted=sum((t.days for t in ledger.beyond_totals()), start=Fraction(0)),
         team=verdict.team_in_week(week.start, week.end),
     )
 

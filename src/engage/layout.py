@@ -82,8 +82,12 @@ def fit_table(
     widths, _ = _layout(heads, body, width)
     lines = _row_lines(heads, widths)
     lines.append("  ".join("-" * w for w in widths))
+    shape = "  ".join(f"{{:<{w}}}" for w in widths)
     for row in body:
-        lines += _row_lines(row, widths)
+        if all(len(cell) <= w for cell, w in zip(row, widths, strict=True)) and "".join(row).isprintable():
+            lines.append(shape.format(*row).rstrip())  # one line, as _row_lines would make it, faster
+        else:
+            lines += _row_lines(row, widths)
     if dropped:
         lines += wrap(f"(not shown at {width} columns: {', '.join(dropped)})", width)
     return "\n".join(lines)
@@ -92,8 +96,8 @@ def fit_table(
 def _layout(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> tuple[list[int], bool]:
     """Column widths that fit, and whether some text column had to be squeezed hard to fit."""
     columns = list(zip(headers, *rows, strict=True))
-    natural = [max((_longest_line(cell) for cell in column), default=0) for column in columns]
-    floor = [max([_floor(cell) for cell in column[1:]] + [_floor(column[0], 0)]) for column in columns]
+    natural = [_natural(column) for column in columns]
+    floor = [_column_floor(column) for column in columns]
     widths = _shrink(natural, floor, width)
     if _total(widths) > width:  # break long words first; short cells and figures last of all
         words = [max(min(_longest_word(cell), LONGEST_UNBROKEN) for cell in column) for column in columns]
@@ -103,6 +107,29 @@ def _layout(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -
         widths = _shrink(widths, [min(f, NARROWEST) for f in floor], width)
     cramped = any(w < min(n, ROOMY) for w, n in zip(widths, natural, strict=True))
     return widths, cramped
+
+
+def _natural(column: Sequence[str]) -> int:
+    """The width of a column's longest line."""
+    if "".join(column).isprintable():  # no line breaks anywhere: each cell is one line
+        return max(map(len, column), default=0)
+    return max((_longest_line(cell) for cell in column), default=0)
+
+
+def _column_floor(column: Sequence[str]) -> int:
+    """How narrow a column may go: its header down to its longest word, each cell as ``_floor``."""
+    cells = column[1:]
+    if not "".join(cells).isprintable():
+        return max([_floor(column[0], 0), *map(_floor, cells)])
+    # One line each: a short cell is its length, a figure against its limit too; any other long
+    # cell goes down to its longest word, so the column to the longest word of them all.
+    long = [cell for cell in cells if len(cell) > WHOLE]
+    sizes = [len(cell) for cell in cells if len(cell) <= WHOLE]
+    sizes += [_floor(cell) for cell in long if " / " in cell]
+    words = " ".join(cell for cell in long if " / " not in cell).split()
+    if words:
+        sizes.append(max(min(max(map(len, words)), LONGEST_UNBROKEN), 1))
+    return max([_floor(column[0], 0), *sizes])
 
 
 @lru_cache(maxsize=65536)  # the same cells are measured in every layout pass
@@ -136,6 +163,8 @@ def _shrink(widths: Sequence[int], floor: Sequence[int], width: int) -> list[int
 
 
 def _row_lines(cells: Sequence[str], widths: Sequence[int]) -> list[str]:
+    if all(len(cell) <= w and cell.isprintable() for cell, w in zip(cells, widths, strict=True)):
+        return ["  ".join([cell.ljust(w) for cell, w in zip(cells, widths, strict=True)]).rstrip()]
     wrapped = [_cell_lines(str(cell), w) for cell, w in zip(cells, widths, strict=True)]
     height = max((len(c) for c in wrapped), default=1)
     out = []
@@ -156,8 +185,9 @@ def _cell_lines(text: str, width: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
 def _longest_line(text: str) -> int:
+    if text.isprintable():  # no line break of any kind: one line
+        return len(text)
     return max((len(line) for line in text.splitlines()), default=0)
 
 

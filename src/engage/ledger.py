@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from engage.errors import EngageError
 from engage.records import (
@@ -31,12 +31,17 @@ from engage.records import (
     Void,
 )
 
+if TYPE_CHECKING:
+    from engage.ledger_cache import Snapshot, Totals
+    from engage.ledger_read import Reading
+
 R = TypeVar("R")
 
 __all__ = [
     "Bookkeeping",
     "Closing",
     "Commit",
+    "DayTotal",
     "Entry",
     "Ledger",
     "LedgerProblem",
@@ -51,44 +56,93 @@ __all__ = [
 ]
 
 
+class _Cached(NamedTuple):
+    """Entries left in the ledger cache, and how to read their hours."""
+
+    snapshot: Snapshot
+    hours_per_day: Fraction
+
+
+class DayTotal(NamedTuple):
+    """The live entries of one consultant on one phase, on one date, at one place: what totals add up."""
+
+    date: dt.date
+    phase: str
+    consultant: str
+    at: str
+    days: Fraction
+    entries: int
+
+
 class Ledger:
-    """What a ledger file holds, read once; figures are derived from it on demand."""
+    """What a ledger file holds, read once; figures are derived from it on demand.
+
+    Entries may stay in the ledger cache (:mod:`engage.ledger_cache`) until
+    asked for: totals come from the cached sums per day, and ``entries()``
+    loads only the dates it is asked for.
+    """
 
     def __init__(self, path: Path, records: list[Record], problems: list[LedgerProblem]) -> None:
         self.path = path
-        self.records = records
         self.problems = problems
-        self.voids: dict[str, Void] = {r.target: r for r in records if isinstance(r, Void)}
+        self._records: list[Record] | None = records
+        self._others: list[Record] = [r for r in records if not isinstance(r, Entry)]
+        self._held: list[Entry] = [r for r in records if isinstance(r, Entry)]  # entries in memory
+        self._cached: _Cached | None = None  # entries still in the cache
+        self._cut: dt.date | None = None  # entries and records dated after it do not count
+        self.voids: dict[str, Void] = {r.target: r for r in self._others if isinstance(r, Void)}
         self.engagements: frozenset[str] = frozenset()  # engagement ids the records carry
+        self.named_engagements: frozenset[str] = frozenset()  # ids named on any line, damaged ones too
         self.dead_batches: dict[str, tuple[int, int]] = {}  # interrupted writes not yet sealed
         self.torn: tuple[str, ...] = ()  # digests of an unfinished last line, not yet sealed
+        self.line_count = 0  # lines in the file, an unfinished last one included
         self._by_phase: dict[dt.date | None, dict[str, Fraction]] = {}
-        # Entries dated after the day this ledger was cut at (``until``): not counted, but reported.
-        self.beyond: tuple[Entry, ...] = ()
+        self._uncut: Ledger | None = None
+
+    @property
+    def records(self) -> list[Record]:
+        """Every record that counts (voids included), in the order of the file."""
+        if self._records is None:
+            records: list[Record] = [*self._others, *self._entries_between(None, None)]
+            records.sort(key=_line)
+            self._records = records
+        return self._records
 
     @classmethod
     def read(cls, path: str | Path, hours_per_day: Fraction) -> Ledger:
-        """Read a ledger file; a missing file is an empty ledger."""
-        path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return cls(path, [], [])
-        except OSError as exc:
-            raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
-        return cls.parse(path, raw, hours_per_day)
+        """Read a ledger file, from where the cache stopped when it can; a missing file is an empty ledger."""
+        from engage.ledger_cached import read
+
+        return read(cls, Path(path), hours_per_day)
 
     @classmethod
     def parse(cls, path: Path, raw: bytes, hours_per_day: Fraction) -> Ledger:
         """A ledger from the bytes of its file (see :mod:`engage.ledger_read`)."""
-        from engage.ledger_read import read_lines
+        from engage.ledger_read import named_engagements, read_lines
 
-        reading = read_lines(path, raw, hours_per_day)
+        ledger = cls.from_reading(path, read_lines(path, raw, hours_per_day))
+        ledger.named_engagements = frozenset(named_engagements(raw))
+        return ledger
+
+    @classmethod
+    def from_reading(cls, path: Path, reading: Reading) -> Ledger:
+        """A ledger from what the strict reader found."""
         ledger = cls(path, reading.records, reading.problems)
         ledger.engagements = frozenset(reading.engagements)
         ledger.dead_batches = reading.dead_batches
         ledger.torn = tuple(reading.torn)
+        ledger.line_count = reading.line_count
         return ledger
+
+    def _view(self) -> Ledger:
+        """A copy sharing this ledger's records, to be narrowed or added to."""
+        view = Ledger(self.path, [], self.problems)
+        view._records = None
+        view._others, view._held, view._cached = self._others, self._held, self._cached
+        view._cut, view.voids = self._cut, self.voids
+        view.engagements, view.named_engagements = self.engagements, self.named_engagements
+        view.line_count, view._uncut = self.line_count, self._uncut
+        return view
 
     def until(self, day: dt.date) -> Ledger:
         """The ledger as of ``day``: records dated after it left out; voids all kept.
@@ -96,54 +150,128 @@ class Ledger:
         A void is a correction of the record it names, so it applies whenever
         it was made: a report on a past week shows the corrected figures.
         """
-        kept = [r for r in self.records if isinstance(r, Void) or r.date <= day]
-        ledger = Ledger(self.path, kept, self.problems)
-        ledger.engagements = self.engagements
-        ledger.beyond = tuple(e for e in self.entries() if e.date > day)
-        return ledger
+        view = self._view()
+        view._cut = day if self._cut is None else min(day, self._cut)
+        view._others = [r for r in self._others if isinstance(r, Void) or r.date <= day]
+        view._uncut = self
+        return view
+
+    def plus(self, entry: Entry) -> Ledger:
+        """This ledger with one more entry, as it will read once the entry is written."""
+        view = self._view()
+        view._held = [*self._held, entry]
+        return view
+
+    @property
+    def beyond(self) -> tuple[Entry, ...]:
+        """Live entries dated after the day this ledger was cut at (``until``): not counted, but reported."""
+        if self._uncut is None or self._cut is None:
+            return ()
+        return tuple(self._uncut.entries(start=self._cut + dt.timedelta(days=1)))
+
+    def beyond_totals(self) -> list[DayTotal]:
+        """:meth:`day_totals` of the entries dated after the cut (``until``), in date order."""
+        if self._uncut is None or self._cut is None:
+            return []
+        cut = self._cut
+        return [t for t in self._uncut.day_totals() if t.date > cut]
 
     def is_void(self, record_id: str) -> bool:
         """True when a later record voided this one."""
         return record_id in self.voids
 
-    def entries(self, include_voided: bool = False) -> list[Entry]:
-        """Time entries in date order (then in the order they were recorded)."""
-        if not include_voided:
+    def entries(
+        self, include_voided: bool = False, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[Entry]:
+        """Time entries in date order (then in the order they were recorded), from ``start`` to ``end``."""
+        if start is None and end is None and not include_voided:
             return list(self._live_entries)
-        return sorted((r for r in self.records if isinstance(r, Entry)), key=_entry_order)
+        found = self._entries_between(start, end)
+        if not include_voided:
+            found = [e for e in found if e.id not in self.voids]
+        return sorted(found, key=_entry_order)
+
+    def _entries_between(self, start: dt.date | None, end: dt.date | None) -> list[Entry]:
+        if self._cut is not None and (end is None or end > self._cut):
+            end = self._cut
+        found = self._cached_entries(start, end)
+        found.extend(
+            e for e in self._held if not (start and e.date < start) and not (end and e.date > end)
+        )
+        return found
+
+    def _cached_entries(self, start: dt.date | None, end: dt.date | None) -> list[Entry]:
+        if self._cached is None:
+            return []
+        return self._cached.snapshot.entries(
+            self._cached.hours_per_day,
+            start.toordinal() if start else None,
+            end.toordinal() if end else None,
+        )
 
     @cached_property
     def _live_entries(self) -> tuple[Entry, ...]:
-        live = [r for r in self.records if isinstance(r, Entry) and r.id not in self.voids]
+        live = [e for e in self._entries_between(None, None) if e.id not in self.voids]
         return tuple(sorted(live, key=_entry_order))
 
     @cached_property
-    def _units(self) -> tuple[int, dict[tuple[str, dt.date], int]]:
-        """Days per (phase, date) as whole numbers of 1/scale day, voided entries excluded.
+    def _fine(self) -> tuple[int, Totals]:
+        """Days of live entries per (date, phase, consultant, place), in whole 1/scale days, with counts.
 
         Adding Fractions one entry at a time made large portfolios slow. Every
         amount is a multiple of 1/scale, scale being the common denominator of
-        the few distinct amounts, so integers add up exactly and fast.
+        the few distinct amounts, so integers add up exactly and fast. Cached
+        entries come already summed.
         """
-        live = self._live_entries
+        base_scale, base = (
+            (self._cached.snapshot.scale, self._cached.snapshot.totals) if self._cached else (1, {})
+        )
+        live = [e for e in self._held if e.id not in self.voids]
         distinct = {id(e.days): e.days for e in live}  # equal amounts are mostly one cached object
-        scale = math.lcm(*(f.denominator for f in distinct.values())) if distinct else 1
+        scale = math.lcm(base_scale, *(f.denominator for f in distinct.values()))
+        factor = scale // base_scale
+        totals: Totals = {k: (u * factor, n) for k, (u, n) in base.items()} if factor != 1 else dict(base)
         weight = {key: f.numerator * (scale // f.denominator) for key, f in distinct.items()}
+        for e in live:
+            key = (e.date.toordinal(), e.phase, e.consultant, e.at)
+            units, count = totals.get(key, (0, 0))
+            totals[key] = (units + weight[id(e.days)], count + 1)
+        if self._cut is not None:
+            cut = self._cut.toordinal()
+            totals = {k: v for k, v in totals.items() if k[0] <= cut}
+        return scale, totals
+
+    def day_totals(self) -> list[DayTotal]:
+        """Live entries summed per (date, phase, consultant, place), in date order: what totals add up."""
+        scale, totals = self._fine
+        dates: dict[int, dt.date] = {}
+        found = []
+        for (day, phase, consultant, at), (units, count) in sorted(totals.items()):
+            date = dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day))
+            found.append(DayTotal(date, phase, consultant, at, Fraction(units, scale), count))
+        return found
+
+    @cached_property
+    def _units(self) -> tuple[int, dict[tuple[str, dt.date], int]]:
+        """Days per (phase, date) as whole numbers of 1/scale day, voided entries excluded."""
+        scale, totals = self._fine
+        dates: dict[int, dt.date] = {}
         units: dict[tuple[str, dt.date], int] = {}
-        for entry in live:
-            key = (entry.phase, entry.date)
-            units[key] = units.get(key, 0) + weight[id(entry.days)]
+        for (day, phase, _, _), (value, _) in totals.items():
+            date = dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day))
+            units[(phase, date)] = units.get((phase, date), 0) + value
         return scale, units
 
     @cached_property
     def _consultant_units(self) -> dict[tuple[str, str, dt.date], int]:
         """Days per (consultant, phase, date) in the same whole units as ``_units``."""
-        scale = self._units[0]
+        _, totals = self._fine
+        dates: dict[int, dt.date] = {}
         units: dict[tuple[str, str, dt.date], int] = {}
-        for entry in self._live_entries:
-            key = (entry.consultant, entry.phase, entry.date)
-            weight = entry.days.numerator * (scale // entry.days.denominator)
-            units[key] = units.get(key, 0) + weight
+        for (day, phase, consultant, _), (value, _) in totals.items():
+            date = dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day))
+            key = (consultant, phase, date)
+            units[key] = units.get(key, 0) + value
         return units
 
     def used_by_consultant(
@@ -165,7 +293,8 @@ class Ledger:
 
     def live(self, kind: type[R]) -> list[R]:
         """Records of one class (a plugin's, say) that no void cancels, in the order they were written."""
-        return [r for r in self.records if isinstance(r, kind) and r.id not in self.voids]
+        pool = self.records if issubclass(Entry, kind) else self._others
+        return [r for r in pool if isinstance(r, kind) and r.id not in self.voids]
 
     def status_changes(self, deliverable: str | None = None) -> list[StatusChange]:
         """Deliverable status records that still count, oldest first."""
@@ -178,7 +307,7 @@ class Ledger:
     @cached_property
     def _status_index(self) -> dict[str, list[StatusChange]]:
         index: dict[str, list[StatusChange]] = {}
-        for r in self.records:
+        for r in self._others:
             if isinstance(r, StatusChange) and r.id not in self.voids:
                 index.setdefault(r.deliverable, []).append(r)
         return index
@@ -187,7 +316,7 @@ class Ledger:
         """Meeting outcome records that still count, oldest first."""
         return [
             r
-            for r in self.records
+            for r in self._others
             if isinstance(r, MeetingOutcome)
             and r.id not in self.voids
             and (meeting is None or r.meeting == meeting)
@@ -195,7 +324,7 @@ class Ledger:
 
     def closing(self) -> Closing | None:
         """The record that closed the engagement, unless voided (the latest, if closed twice)."""
-        closings = [r for r in self.records if isinstance(r, Closing) and r.id not in self.voids]
+        closings = [r for r in self._others if isinstance(r, Closing) and r.id not in self.voids]
         return max(closings, key=lambda c: (c.date, c.recorded_at)) if closings else None
 
     def used_by_phase(self, until: dt.date | None = None) -> dict[str, Fraction]:
@@ -276,3 +405,8 @@ def append(path: str | Path, records: Iterable[dict[str, object]]) -> None:
 
 
 _entry_order = operator.attrgetter("date", "recorded_at")  # date order, then as recorded
+
+
+def _line(record: Record) -> tuple[bool, int]:
+    """File order; a record not yet written (line 0) comes last."""
+    return record.line == 0, record.line

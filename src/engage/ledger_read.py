@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -47,6 +49,48 @@ class Reading:
     dead_batches: dict[str, tuple[int, int]] = field(default_factory=dict)  # batch -> (first, last) line
     torn: list[str] = field(default_factory=list)  # digests of unfinished lines not yet sealed
     unterminated: bool = False  # the file does not end with a newline
+    # What an incremental read (``prior``) and the ledger cache need besides:
+    ids: list[str] = field(default_factory=list)  # every id read, bookkeeping's too, in line order
+    texts: dict[int, str] = field(default_factory=dict)  # line -> text of each counted non-entry record
+    digests: dict[int, str] = field(default_factory=dict)  # line -> digest of each damaged line
+    sealed_batches: set[str] = field(default_factory=set)
+    sealed_torn: set[str] = field(default_factory=set)
+    pending: set[str] = field(default_factory=set)  # ids voided before they appeared (a merge)
+    doubt: bool = False  # the new lines touch the lines already read: read the whole file instead
+    line_count: int = 0  # lines in the file, an unfinished last one included
+
+    @property
+    def clean(self) -> bool:
+        """Whether every batch is committed and the last line whole: a start the cache may keep."""
+        return not (self.unterminated or self.dead_batches or self.torn)
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What the lines before ``raw`` held, for reading only the lines added since (the cache)."""
+
+    lines: int  # how many lines came before
+    ids: bytes  # their ids, each between newlines
+    sealed_batches: frozenset[str]
+    sealed_torn: frozenset[str]
+    pending: frozenset[str]  # ids their voids name but that never came
+
+    def knows(self) -> Callable[[str], bool]:
+        """Whether an id was among them: a scan of the bytes for a few ids, a set for many."""
+        ids = self.ids
+        cache: dict[str, bool] = {}
+
+        def known(ident: str) -> bool:
+            found = cache.get(ident)
+            if found is None:
+                found = cache[ident] = b"\n" + ident.encode("utf-8", "surrogateescape") + b"\n" in ids
+            return found
+
+        return known
+
+    def id_set(self) -> set[str]:
+        """Every id before, as a set (faster than scanning once many new lines are read)."""
+        return set(self.ids.decode("utf-8", "surrogateescape").split("\n"))
 
 
 def digest(line: bytes) -> str:
@@ -54,20 +98,31 @@ def digest(line: bytes) -> str:
     return hashlib.sha256(line.rstrip(b"\r")).hexdigest()[:16]
 
 
-def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
-    """Every line of a ledger read on its own; see the module docstring."""
+def read_lines(path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | None = None) -> Reading:
+    """Every line of a ledger read on its own; see the module docstring.
+
+    With ``prior``, ``raw`` is what follows lines already read: it is numbered
+    on from them, and anything that would change how those lines count (an
+    id they hold again, a void of one of them, a record one of their voids
+    waited for) sets ``doubt``: the caller then reads the whole file.
+    """
     reading = Reading(unterminated=bool(raw) and not raw.endswith(b"\n"))
     good: list[tuple[int, str, Record, dict[str, Any]]] = []
     damaged: list[tuple[int, str, str]] = []
     commits: dict[str, int] = {}  # batch -> the count its commit names
-    sealed_batches: set[str] = set()
-    sealed_torn: set[str] = set()
+    sealed_batches = reading.sealed_batches
+    sealed_torn = reading.sealed_torn
     batch_sizes: dict[str, int] = {}
     first_at: dict[str, int] = {}
     lines, not_utf8 = _lines(raw)
     kinds = all_kinds()
-    last_number = len(lines) if reading.unterminated else 0
-    for number, line in enumerate(lines, start=1):
+    before = prior.lines if prior else 0
+    reading.line_count = before + len(lines)
+    last_number = before + len(lines) if reading.unterminated else 0
+    known: Callable[[str], bool] | None = None
+    if prior is not None:
+        known = prior.id_set().__contains__ if len(lines) > 64 else prior.knows()
+    for number, line in enumerate(lines, start=before + 1):
         text = line.strip()
         if not text:
             continue
@@ -85,6 +140,9 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
         if record.id in first_at:
             damaged.append((number, line, f"duplicate id {record.id!r}, first at line {first_at[record.id]}"))
             continue
+        if known is not None and (known(record.id) or record.id in prior.pending):  # type: ignore[union-attr]
+            reading.doubt = True
+            return reading
         first_at[record.id] = number
         if isinstance(record, Commit):
             commits[record.batch] = record.count
@@ -96,13 +154,19 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
             if batch is not None:
                 batch_sizes[batch] = batch_sizes.get(batch, 0) + 1
             good.append((number, line, record, data))
+    reading.ids = list(first_at)
+    if prior is not None:
+        sealed_batches |= prior.sealed_batches
+        sealed_torn |= prior.sealed_torn
     if damaged:
         chunks = raw.split(b"\n")  # the bytes as they are: a torn line may end mid-character
         for number, line, reason in damaged:
-            if digest(chunks[number - 1]) in sealed_torn:
+            hashed = digest(chunks[number - before - 1])
+            if hashed in sealed_torn:
                 continue  # an interrupted write, sealed: known, not counted, not reported again
             if number == last_number:
-                reading.torn.append(digest(chunks[number - 1]))
+                reading.torn.append(hashed)
+            reading.digests[number] = hashed
             reading.problems.append(LedgerProblem(path, number, line.rstrip("\r"), reason))
     targets: dict[str, Record] = {}
     voided: dict[str, Void] = {}
@@ -124,6 +188,8 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
             voids.append((record, line.rstrip("\r")))
         else:
             targets[record.id] = record
+        if not isinstance(record, Entry):
+            reading.texts[number] = line.rstrip("\r")
         records.append(record)
     for batch, (first, last) in reading.dead_batches.items():
         reading.problems.append(
@@ -138,8 +204,14 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction) -> Reading:
             )
         )
     for void, text in voids:  # after all records: a merged ledger may hold a void before its target
+        if known is not None and known(void.target):
+            reading.doubt = True  # a correction of a line read before: count everything again
+            return reading
         problem = _void_problem(void, targets, voided)
         if problem:
+            if void.target not in targets and void.target != void.id:
+                reading.pending.add(void.target)
+            del reading.texts[void.line]
             reading.problems.append(LedgerProblem(path, void.line, text, problem))
             reading.records.remove(void)
         else:
@@ -156,6 +228,25 @@ def _void_problem(void: Void, targets: dict[str, Record], voided: dict[str, Void
     if void.target not in targets:
         return f"voids {void.target!r}, which is no entry, status or outcome in this ledger"
     return ""
+
+
+def read_known(texts: list[tuple[int, str]], hours_per_day: Fraction) -> list[Record]:
+    """Records read before and kept by the cache as text: read again, by the same readers."""
+    kinds = all_kinds()
+    found = []
+    for number, text in texts:
+        data = _decode(text)
+        found.append(kinds[_kind(data, kinds)](data, number, hours_per_day))
+    return found  # type: ignore[return-value]  # bookkeeping is never kept as text
+
+
+# Within one line: a line torn inside the value must not run on into the next record.
+_ENGAGEMENT_FIELD = re.compile(rb'"engagement"[ \t]*:[ \t]*"((?:[^"\\\r\n]|\\.)*)"')
+
+
+def named_engagements(raw: bytes) -> set[str]:
+    """Every engagement id named in these bytes, on damaged lines too: a writer refuses a stranger's."""
+    return {m.decode("utf-8", "replace") for m in _ENGAGEMENT_FIELD.findall(raw)}
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -395,6 +486,31 @@ def all_kinds() -> dict[str, Reader]:
     for kind in registered.values():
         kinds[kind.name] = _plugin_reader(kind.read)
     return kinds
+
+
+def reader_fingerprint() -> str:
+    """What decides how a line reads: the kinds, their readers' code, the model's lists, the bounds.
+
+    The ledger cache is keyed on it, so that a reader changed by an upgrade,
+    an edited plugin or a status added to the model reads every line again.
+    """
+    from engage.plugins import get_plugin_manager, plugin_record_kinds
+
+    readers: list[tuple[str, Callable[..., Any]]] = list(KINDS.items())
+    readers += [(kind.name, kind.read) for kind in plugin_record_kinds(get_plugin_manager()).values()]
+    parts = [
+        repr((model.DELIVERABLE_STATUSES, model.MEETING_OUTCOMES, model.CLOSE_OUTCOMES)),
+        repr((MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)),
+    ]
+    for name, read in sorted(readers, key=lambda pair: pair[0]):
+        module = sys.modules.get(getattr(read, "__module__", None) or type(read).__module__)
+        source = str(getattr(module, "__file__", "") or "")
+        try:
+            info = os.stat(source)
+            parts.append(f"{name}:{source}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:{source}:{getattr(read, '__qualname__', type(read).__qualname__)}")
+    return "\n".join(parts)
 
 
 def _plugin_reader(read: Callable[[dict[str, Any], int], Any]) -> Reader:

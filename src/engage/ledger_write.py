@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable
 from fractions import Fraction
 from json.encoder import encode_basestring as quoted
@@ -25,8 +24,6 @@ from engage.errors import EngageError
 from engage.ledger import Ledger, LedgerProblem, new_record
 
 LOCK_TIMEOUT_SECONDS = 15
-# Within one line: a line torn inside the value must not run on into the next record.
-_ENGAGEMENT_FIELD = re.compile(rb'"engagement"[ \t]*:[ \t]*"((?:[^"\\\r\n]|\\.)*)"')
 
 
 def append_batch(
@@ -36,7 +33,6 @@ def append_batch(
     engagement: str | None = None,
     hours_per_day: Fraction = Fraction(8),
     check: Callable[[Ledger], None] | None = None,
-    force_read: bool = False,
 ) -> list[LedgerProblem]:
     """Append ``records`` whole or not at all; returns what was found interrupted and sealed.
 
@@ -57,7 +53,7 @@ def append_batch(
         with lock:
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
             try:
-                return _write_locked(fd, path, records, stamp, hours_per_day, check, force_read)
+                return _write_locked(fd, path, records, stamp, hours_per_day, check)
             finally:
                 os.close(fd)
     except Timeout:
@@ -89,7 +85,7 @@ def write_in_progress(path: Path) -> bool:
 def seal(path: str | Path, hours_per_day: Fraction = Fraction(8)) -> list[LedgerProblem]:
     """Seal what interrupted writes left (``engage repair``); returns what was sealed."""
     path = Path(path)
-    return append_batch(path, [], hours_per_day=hours_per_day, force_read=True)
+    return append_batch(path, [], hours_per_day=hours_per_day)
 
 
 def _write_locked(
@@ -99,25 +95,24 @@ def _write_locked(
     stamp: dict[str, str],
     hours_per_day: Fraction,
     check: Callable[[Ledger], None] | None,
-    force_read: bool,
 ) -> list[LedgerProblem]:
-    raw = _read_all(fd)
+    before = Ledger.read(path, hours_per_day)  # from where the cache stopped: no full re-read
     engagement = stamp.get("engagement")
     if engagement is not None:
-        others = {m.decode("utf-8", "replace") for m in _ENGAGEMENT_FIELD.findall(raw)} - {engagement}
+        others = before.named_engagements - {engagement}
         if others:
             raise EngageError(
                 f"{path} holds records of engagement {sorted(others)[0]!r}, not of {engagement!r}; "
                 "give each engagement its own ledger (--ledger FILE), nothing written"
             )
-    needs_reading = check is not None or force_read or _interrupted_at_the_end(raw)
-    before = Ledger.parse(path, raw, hours_per_day) if needs_reading else None
-    if check is not None and before is not None:
+    if check is not None:
         check(before)
+    size = os.fstat(fd).st_size
+    ends_whole = size == 0 or os.pread(fd, 1, size - 1) == b"\n"
     lines: list[bytes] = []
     sealed: list[LedgerProblem] = []
-    if before is not None and (before.dead_batches or before.torn):
-        sealed = [p for p in before.problems if p.last_line or p.line == _last_line(raw)]
+    if before.dead_batches or before.torn:
+        sealed = [p for p in before.problems if p.last_line or p.line == before.line_count]
         lines.append(_encode(new_record("seal", batches=sorted(before.dead_batches), torn=list(before.torn))))
     if len(records) > 1:
         batch = os.urandom(6).hex()
@@ -128,8 +123,8 @@ def _write_locked(
         commit = []
     if not lines:
         return sealed
-    start = len(raw)
-    head = b"\n" if raw and not raw.endswith(b"\n") else b""
+    start = size
+    head = b"" if ends_whole else b"\n"
     try:
         _write(fd, head + b"".join(lines))
         if commit:
@@ -139,30 +134,6 @@ def _write_locked(
         os.fsync(fd)
         raise
     return sealed
-
-
-def _interrupted_at_the_end(raw: bytes) -> bool:
-    """Whether a writer was stopped at the end of the file: only then is there anything to seal.
-
-    Every write seals what it finds, so what an interrupted writer left is
-    always at the end: an unfinished line, or batch records with no commit.
-    """
-    if raw and not raw.endswith(b"\n"):
-        return True
-    last = raw.rstrip(b"\n").rsplit(b"\n", 1)[-1]
-    return b'"batch"' in last and b'"commit"' not in last
-
-
-def _last_line(raw: bytes) -> int:
-    return raw.count(b"\n") + 1
-
-
-def _read_all(fd: int) -> bytes:
-    os.lseek(fd, 0, os.SEEK_SET)  # writes still go to the end: the file is opened O_APPEND
-    chunks = []
-    while chunk := os.read(fd, 1 << 20):
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _write(fd: int, payload: bytes) -> None:

@@ -69,18 +69,18 @@ def table(
 
     ``optional`` names columns a narrow terminal may leave out, least needed first.
     """
-    body = [[plain(cell) for cell in row] for row in rows]
-    if not body:
-        return "(none)"
     if fmt == "simple":
         from engage.layout import fit_table, output_width
 
+        text = [[c if type(c) is str else str(plain(c)) for c in row] for row in rows]
+        if not text:
+            return "(none)"
         return fit_table(
-            [str(h) for h in headers],
-            [[str(cell) for cell in row] for row in body],
-            output_width() if width is None else width,
-            optional,
+            [str(h) for h in headers], text, output_width() if width is None else width, optional
         )
+    body = [[plain(cell) for cell in row] for row in rows]
+    if not body:
+        return "(none)"
     from tabulate import tabulate
 
     return tabulate(body, headers=list(headers), tablefmt=fmt, disable_numparse=True)

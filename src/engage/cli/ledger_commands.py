@@ -86,7 +86,7 @@ def log(
     entry = read_record(record, engagement)
     session.validate()
     ledger = session.ledger()
-    after = Ledger(ledger.path, [*ledger.records, entry], ledger.problems)
+    after = ledger.plus(entry)
     lines, failure = session.preview(lambda: _after_log(session, engagement, entry, after))
     session.write([record])
     typed = (

@@ -1,0 +1,250 @@
+"""The ledger cache: what the lines of a ledger held, so that a command reads only the lines added since.
+
+A ledger is append-only, so a read that starts where the last one stopped
+sees everything, as long as the lines it does not read are the very bytes the
+cache was made from. The cache keeps, for the clean start of the file it
+covers (every batch committed, the last line whole):
+
+- the file's identity (device and inode), the byte offset and line count covered;
+- a CRC-32 of the covered bytes and of their last 4 KiB;
+- what a reader needs to go on: every id (for duplicates), the text of the few
+  records that are not time entries (read again each time), the damaged lines
+  with their digests, seals, engagement ids, and the voids still waiting for
+  their target;
+- the days of live entries per (date, phase, consultant, place): every total
+  and finding is a sum of these;
+- the entries themselves, in segments of one ISO week each (and one for each
+  save since), loaded only when a command lists them: a week's status loads
+  that week's.
+
+Before the cache is used, the last 4 KiB must match, and the whole covered
+prefix must match its CRC unless the file is exactly as the cache last saw it
+(same size, modification and change times) and that was long enough after
+its last change that a later edit could not share its timestamp (git's
+"racy clean" rule). On any doubt, and on any fault in the cache, the ledger is
+read in full and the cache made again: the cache only ever saves time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+import mmap
+import os
+import time
+import zlib
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from engage.records import Entry
+
+FORMAT = 1
+RACY_NS = 2_000_000_000  # a stat taken this soon after a change may miss an edit in the same tick
+TAIL = 4096
+MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
+ORPHAN_SECONDS = 600  # a segment no index names is removed once this old (a reader may still use it)
+
+# (date ordinal, phase, consultant, place) -> (days in 1/scale units, entries)
+Totals = dict[tuple[int, str, str, str], tuple[int, int]]
+
+
+@dataclass
+class Snapshot:
+    """One ledger's cache, as loaded from (or about to be written to) its folder."""
+
+    folder: Path
+    path: str
+    offset: int = 0
+    lines: int = 0
+    crc: int = 0
+    tail_crc: int = 0
+    stat: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # dev, ino, size, mtime_ns, ctime_ns
+    saved_ns: int = 0
+    ids: bytes = b"\n"
+    others: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of non-entry records
+    problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, text, why, digest
+    engagements: list[str] = field(default_factory=list)
+    raw_engagements: list[str] = field(default_factory=list)  # named on any line, damaged ones too
+    sealed_batches: list[str] = field(default_factory=list)
+    sealed_torn: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    scale: int = 1
+    totals: Totals = field(default_factory=dict)
+    segments: list[tuple[str, int, int, int]] = field(default_factory=list)  # name, first, last, count
+    merged: int = 0  # how many of the segments are a week's each (the rest came one save each)
+
+    def covers(self, fd: int, info: os.stat_result) -> str:
+        """Whether the file open as ``fd`` still starts with the bytes this cache was made from.
+
+        "" when it does not; "stat" when the file is as the cache last saw it, long after its last
+        change; "crc" when the covered bytes had to be (and were) checked.
+        """
+        if (info.st_dev, info.st_ino) != self.stat[:2] or info.st_size < self.offset:
+            return ""
+        if self.offset == 0:
+            return "crc"
+        start = max(0, self.offset - TAIL)
+        if zlib.crc32(os.pread(fd, self.offset - start, start)) != self.tail_crc:
+            return ""
+        if stat_of(info) == self.stat and settled(info, self.saved_ns):
+            return "stat"
+        return "crc" if prefix_crc(fd, self.offset) == self.crc else ""
+
+    def entries(self, hours_per_day: Fraction, first: int | None, last: int | None) -> list[Entry]:
+        """The cached entries dated from ``first`` to ``last`` (ordinals; None: no bound), voided ones too."""
+        found: list[Entry] = []
+        for name, low, high, _ in self.segments:
+            if (first is not None and high < first) or (last is not None and low > last):
+                continue
+            rows = marshal.loads((self.folder / name).read_bytes())
+            found.extend(_entries(rows, hours_per_day, first, last))
+        return found
+
+
+def settled(info: os.stat_result, at_ns: int) -> bool:
+    """Whether a file's stat taken at ``at_ns`` would show any later change (git's "racy clean" rule)."""
+    return at_ns - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS
+
+
+def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What changes in a stat when a file does: device, inode, size, modification and change times."""
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def prefix_crc(fd: int, size: int) -> int:
+    """CRC-32 of a file's first ``size`` bytes, read through a memory map."""
+    if size == 0:
+        return 0
+    with mmap.mmap(fd, size, access=mmap.ACCESS_READ) as view:
+        return zlib.crc32(view)
+
+
+def folder_for(path: Path, hours_per_day: Fraction, readers: str) -> Path:
+    """The cache folder of a ledger read with these hours per day and readers (see ``reader_fingerprint``)."""
+    from engage import __version__
+    from engage.cachedir import cache_dir
+
+    key = "\0".join([str(path.absolute()), str(hours_per_day), readers, __version__, str(FORMAT)])
+    return cache_dir() / "ledgers" / hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def load(folder: Path, path: Path) -> Snapshot | None:
+    """The cache in ``folder``, or None when there is none or it cannot be trusted as written."""
+    try:
+        data = marshal.loads((folder / "index").read_bytes())
+        if type(data) is not dict or data.get("format") != FORMAT or data.get("path") != str(path.absolute()):
+            return None
+        del data["format"]
+        return Snapshot(folder=folder, **data)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
+    """Write the cache: ``new_entries`` as a new segment (all of them, by week, if ``replace``).
+
+    Faults are swallowed: a cache that cannot be written is simply not used.
+    """
+    try:
+        snapshot.folder.mkdir(parents=True, exist_ok=True)
+        rows = [_row(e) for e in new_entries]
+        if replace:
+            snapshot.segments, snapshot.merged = [], 0
+            _add_by_week(snapshot, rows)
+        elif len(snapshot.segments) - snapshot.merged >= MAX_SEGMENTS:
+            for name, _, _, _ in snapshot.segments:
+                rows.extend(marshal.loads((snapshot.folder / name).read_bytes()))
+            snapshot.segments, snapshot.merged = [], 0
+            _add_by_week(snapshot, rows)
+        elif rows:
+            _add_segment(snapshot, rows)
+        snapshot.saved_ns = time.time_ns()
+        data: dict[str, Any] = {
+            name: getattr(snapshot, name) for name in Snapshot.__dataclass_fields__ if name != "folder"
+        }
+        data["format"] = FORMAT
+        _write(snapshot.folder / "index", marshal.dumps(data))
+        if snapshot.merged == len(snapshot.segments):
+            _remove_orphans(snapshot)
+    except (OSError, ValueError, EOFError):
+        return
+
+
+def _add_by_week(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
+    weeks: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        weeks.setdefault((row[1] - 1) // 7, []).append(row)  # ordinal 1 is a Monday: weeks start Mondays
+    for _, week in sorted(weeks.items()):
+        _add_segment(snapshot, week)
+    snapshot.merged = len(snapshot.segments)
+
+
+def _add_segment(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
+    name = f"seg-{os.urandom(8).hex()}"
+    _write(snapshot.folder / name, marshal.dumps(rows))
+    days = [row[1] for row in rows]
+    snapshot.segments.append((name, min(days), max(days), len(rows)))
+
+
+def _remove_orphans(snapshot: Snapshot) -> None:
+    named = {name for name, _, _, _ in snapshot.segments}
+    cutoff = time.time() - ORPHAN_SECONDS
+    for file in snapshot.folder.glob("seg-*"):
+        try:
+            if file.name not in named and file.stat().st_mtime < cutoff:
+                file.unlink()
+        except OSError:
+            continue
+
+
+def _write(target: Path, payload: bytes) -> None:
+    """Write a file whole: to a temporary name, then renamed over the old one."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}")
+    try:
+        temporary.write_bytes(payload)
+        os.replace(temporary, target)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def _row(e: Entry) -> tuple[Any, ...]:
+    return (
+        e.id,
+        e.date.toordinal(),
+        e.phase,
+        e.amount.numerator,
+        e.amount.denominator,
+        e.unit,
+        e.consultant,
+        e.note,
+        e.recorded_at,
+        e.line,
+        e.at,
+    )
+
+
+def _entries(
+    rows: list[tuple[Any, ...]], hours_per_day: Fraction, first: int | None, last: int | None
+) -> list[Entry]:
+    dates: dict[int, dt.date] = {}
+    amounts: dict[tuple[int, int, str], tuple[Fraction, Fraction]] = {}
+    found = []
+    for ident, day, phase, numerator, denominator, unit, consultant, note, recorded, line, at in rows:
+        if (first is not None and day < first) or (last is not None and day > last):
+            continue
+        date = dates.get(day)
+        if date is None:
+            date = dates[day] = dt.date.fromordinal(day)
+        pair = amounts.get((numerator, denominator, unit))
+        if pair is None:
+            amount = Fraction(numerator, denominator)
+            pair = amounts[(numerator, denominator, unit)] = (
+                amount,
+                amount if unit == "days" else amount / hours_per_day,
+            )
+        found.append(Entry(ident, date, phase, pair[0], unit, pair[1], consultant, note, recorded, line, at))
+    return found

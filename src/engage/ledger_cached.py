@@ -1,0 +1,166 @@
+"""Reading a ledger through its cache: only the lines added since the last read are parsed.
+
+See :mod:`engage.ledger_cache` for what is kept and when it is trusted. The
+result is always the ledger a full read would give; a test compares the two
+after appends by another process, truncation, replacement and edits.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zlib
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from engage.errors import EngageError
+from engage.ledger_cache import TAIL, Snapshot, folder_for, load, save, settled, stat_of
+from engage.ledger_read import (
+    Prior,
+    Reading,
+    named_engagements,
+    read_known,
+    read_lines,
+    reader_fingerprint,
+)
+from engage.records import LedgerProblem
+
+if TYPE_CHECKING:
+    from engage.ledger import Ledger
+
+
+def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
+    """The ledger at ``path``, read from where its cache stopped when the cache can be trusted."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return cls(path, [], [])
+    except OSError as exc:
+        raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        folder = folder_for(path, hours_per_day, reader_fingerprint())
+        snapshot = load(folder, path)
+        if snapshot is not None:
+            ledger = _from_cache(cls, path, fd, info, snapshot, hours_per_day)
+            if ledger is not None:
+                return ledger
+        raw = _read_from(fd, 0)
+    except OSError as exc:
+        raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    reading = read_lines(path, raw, hours_per_day)
+    ledger = cls.from_reading(path, reading)
+    ledger.named_engagements = frozenset(named_engagements(raw))
+    if raw and reading.clean:
+        snapshot = Snapshot(
+            folder,
+            str(path.absolute()),
+            offset=len(raw),
+            lines=raw.count(b"\n"),
+            crc=zlib.crc32(raw),
+            tail_crc=zlib.crc32(raw[-TAIL:]),
+            stat=stat_of(info),
+            ids=("\n" + "\n".join(reading.ids) + "\n").encode("utf-8", "surrogateescape"),
+            others=sorted(reading.texts.items()),
+            pending=sorted(reading.pending),
+        )
+        _fill(snapshot, ledger, reading)
+        save(snapshot, ledger._held, replace=True)
+    return ledger
+
+
+def _from_cache(
+    cls: type[Ledger],
+    path: Path,
+    fd: int,
+    info: os.stat_result,
+    snapshot: Snapshot,
+    hours_per_day: Fraction,
+) -> Ledger | None:
+    """The ledger from the cache and the lines after it; None when the cache cannot be used."""
+    checked = snapshot.covers(fd, info)
+    if not checked:
+        return None
+    delta = _read_from(fd, snapshot.offset)
+    prior = Prior(
+        snapshot.lines,
+        snapshot.ids,
+        frozenset(snapshot.sealed_batches),
+        frozenset(snapshot.sealed_torn),
+        frozenset(snapshot.pending),
+    )
+    reading = read_lines(path, delta, hours_per_day, prior)
+    if reading.doubt:
+        return None
+    try:
+        earlier = read_known(snapshot.others, hours_per_day)
+    except (ValueError, TypeError, KeyError, ArithmeticError):
+        return None
+    from engage.ledger import _Cached
+
+    ledger = cls(path, [*earlier, *reading.records], [])
+    ledger._records = None  # in file order once the cached entries are loaded, if ever
+    ledger._cached = _Cached(snapshot, hours_per_day)
+    kept = [p for p in snapshot.problems if p[3] not in reading.sealed_torn]
+    ledger.problems = sorted(
+        [LedgerProblem(path, line, text, why) for line, text, why, _ in kept] + reading.problems,
+        key=lambda p: p.line,
+    )
+    ledger.engagements = frozenset(snapshot.engagements) | reading.engagements
+    ledger.named_engagements = frozenset(snapshot.raw_engagements) | named_engagements(delta)
+    ledger.dead_batches = reading.dead_batches
+    ledger.torn = tuple(reading.torn)
+    ledger.line_count = reading.line_count
+    if delta and reading.clean:
+        grown = Snapshot(
+            snapshot.folder,
+            snapshot.path,
+            offset=snapshot.offset + len(delta),
+            lines=snapshot.lines + delta.count(b"\n"),
+            crc=zlib.crc32(delta, snapshot.crc),
+            tail_crc=zlib.crc32(_tail(fd, snapshot.offset + len(delta), delta)),
+            stat=stat_of(info),
+            ids=snapshot.ids + "\n".join(reading.ids).encode("utf-8", "surrogateescape") + b"\n",
+            others=[*snapshot.others, *sorted(reading.texts.items())],
+            problems=kept,
+            raw_engagements=sorted(ledger.named_engagements),
+            pending=sorted(set(snapshot.pending) | reading.pending),
+            segments=list(snapshot.segments),  # its own list: the ledger keeps reading the old one
+        )
+        _fill(grown, ledger, reading)
+        save(grown, ledger._held, replace=False)
+    elif checked == "crc" and not delta and settled(info, time.time_ns()):
+        snapshot.stat = stat_of(info)  # checked byte by byte, and long unchanged: trust its stat next time
+        save(snapshot, [], replace=False)
+    return ledger
+
+
+def _fill(snapshot: Snapshot, ledger: Ledger, reading: Reading) -> None:
+    """What the cache keeps besides the entries: problems found now, seals, engagements, totals."""
+    snapshot.problems = [
+        *snapshot.problems,
+        *((p.line, p.content, p.reason, reading.digests.get(p.line, "")) for p in reading.problems),
+    ]
+    snapshot.engagements = sorted(ledger.engagements)
+    snapshot.raw_engagements = sorted(ledger.named_engagements)
+    snapshot.sealed_batches = sorted(reading.sealed_batches)
+    snapshot.sealed_torn = sorted(reading.sealed_torn)
+    snapshot.scale, snapshot.totals = ledger._fine
+
+
+def _tail(fd: int, end: int, delta: bytes) -> bytes:
+    if len(delta) >= TAIL:
+        return delta[-TAIL:]
+    start = max(0, end - TAIL)
+    return os.pread(fd, end - start, start)
+
+
+def _read_from(fd: int, offset: int) -> bytes:
+    chunks = []
+    while chunk := os.pread(fd, 1 << 22, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)

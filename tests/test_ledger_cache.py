@@ -1,0 +1,241 @@
+"""The ledger cache never serves stale data: after any change to the file, a read equals a full re-read.
+
+Changes are made the ways they happen: another process appending (the installed
+``engage``), a truncation, the file replaced, a line edited in the middle (same
+length, mtime put back), damaged lines, voids of old entries, and random
+sequences of all of these. Each read through the cache is compared with a read
+of the file's bytes from scratch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import Seed
+from engage import ledger_cached
+from engage.ledger import Ledger, append, new_record
+
+ENGAGE = str(Path(sys.executable).with_name("engage"))
+HOURS = Fraction(8)
+
+
+def entry(note: str, day: str = "2021-11-16", phase: str = "prep", days: str = "0.25") -> dict[str, object]:
+    return new_record("entry", date=day, phase=phase, days=days, consultant="k", note=note)
+
+
+def facts(ledger: Ledger) -> dict[str, object]:
+    """Everything a command reads from a ledger."""
+    return {
+        "records": [(type(r).__name__, r.id, r.line) for r in ledger.records],
+        "entries": [
+            (e.id, e.date, e.phase, e.days, e.line, e.note) for e in ledger.entries(include_voided=True)
+        ],
+        "live": [e.id for e in ledger.entries()],
+        "problems": [(p.line, p.last_line, p.reason, p.content) for p in ledger.problems],
+        "by_phase": ledger.used_by_phase(),
+        "used": ledger.days_used(),
+        "daily": ledger.daily,
+        "totals": ledger.day_totals(),
+        "voids": sorted(ledger.voids),
+        "engagements": ledger.engagements,
+        "named": ledger.named_engagements,
+        "dead": ledger.dead_batches,
+        "torn": ledger.torn,
+        "lines": ledger.line_count,
+        "statuses": [c.id for c in ledger.status_changes()],
+        "week": [e.id for e in ledger.entries(start=ledger_day(16), end=ledger_day(17))],
+        "cut": ledger.until(ledger_day(17)).day_totals(),
+        "beyond": ledger.until(ledger_day(17)).beyond_totals(),
+    }
+
+
+def ledger_day(day: int) -> object:
+    import datetime as dt
+
+    return dt.date(2021, 11, day)
+
+
+def same_as_full_read(path: Path) -> Ledger:
+    cached = Ledger.read(path, HOURS)
+    full = Ledger.parse(path, path.read_bytes(), HOURS)
+    assert facts(cached) == facts(full)
+    return cached
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The bytes each read parsed: proof that the cache spared the rest (the real reader still runs)."""
+    sizes: list[int] = []
+    real = ledger_cached.read_lines
+
+    def spy(path: Path, raw: bytes, *args: object) -> object:
+        sizes.append(len(raw))
+        return real(path, raw, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ledger_cached, "read_lines", spy)
+    return sizes
+
+
+def test_a_read_parses_only_what_was_added(tmp_path: Path, parsed: list[int]) -> None:
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"n{i}") for i in range(500)])
+    same_as_full_read(path)
+    assert parsed[-1] == path.stat().st_size  # the first read parses everything
+    size = path.stat().st_size
+    append(path, [entry("one more")])
+    assert same_as_full_read(path).entries()[-1].note == "one more"
+    assert parsed[-1] == path.stat().st_size - size  # the second only the line added
+    same_as_full_read(path)
+    assert parsed[-1] == 0
+
+
+def test_append_by_another_process(ijm: Seed, tmp_path: Path) -> None:
+    for n in range(3):
+        assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "--note", f"here {n}").exit_code == 0
+    same_as_full_read(ijm.ledger)
+    env = {k: v for k, v in os.environ.items() if k != "ENGAGE_LEDGER"}
+    for n in range(2):
+        done = subprocess.run(
+            [ENGAGE, "-s", str(ijm.path), "log", "0.5", "-p", "prep", "-d", "2021-11-17", "-n", f"there {n}"],
+            capture_output=True, text=True, env={**env, "ENGAGE_CONSULTANT": "Test Consultant"}, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        read = same_as_full_read(ijm.ledger)
+        assert read.entries()[-1].note == f"there {n}"
+    assert ijm.run("status", "--week", "2021-W46").exit_code == 0
+    assert read.days_used() == Fraction(4)
+
+
+def test_truncated_replaced_and_edited_in_the_middle(tmp_path: Path) -> None:
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"n{i}") for i in range(200)])  # the edit below is far before the last 4 KiB
+    first = same_as_full_read(path)
+    assert first.days_used() == 50
+
+    lines = path.read_bytes().splitlines(keepends=True)
+    with path.open("r+b") as handle:  # truncated: cut back by ten lines (and the commit)
+        handle.truncate(sum(map(len, lines[:190])))
+    assert same_as_full_read(path).entries() == []  # the batch lost its commit: nothing counts
+    assert same_as_full_read(path).problems
+
+    path.write_bytes(b"".join(lines))  # the whole file back, same inode
+    same_as_full_read(path)
+    info = path.stat()
+    middle = lines[20].replace(b'"days": "0.25"', b'"days": "0.50"')
+    assert len(middle) == len(lines[20])
+    path.write_bytes(b"".join([*lines[:20], middle, *lines[21:]]))  # same size, one line edited
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))  # and the modification time put back
+    assert same_as_full_read(path).days_used() == Fraction(201, 4)
+
+    other = tmp_path / "other.jsonl"
+    append(other, [entry("replaced", days="2")])
+    os.replace(other, path)  # a new file under the old name (git checkout, a sync tool)
+    assert same_as_full_read(path).days_used() == 2
+
+    append(path, [entry("x")])
+    same_as_full_read(path)
+    edited = path.read_bytes().replace(b'"days": "2"', b'"days": "3"')
+    path.write_bytes(edited + json.dumps(entry("y")).encode() + b"\n")  # an edit and an append at once
+    assert same_as_full_read(path).days_used() == Fraction(7, 2)
+
+
+def test_damaged_lines_are_reported_on_every_read(tmp_path: Path) -> None:
+    path = tmp_path / "l.jsonl"
+    append(path, [entry("a")])
+    with path.open("ab") as handle:
+        handle.write(b'{"kind": "entry", "oops"\n')
+    append(path, [entry("b")])
+    for _ in range(3):
+        read = same_as_full_read(path)
+        assert [p.line for p in read.problems] == [2]
+    with path.open("ab") as handle:
+        handle.write(b"half a line")  # torn at the end: not cached, read again each time
+    assert len(same_as_full_read(path).problems) == 2
+    append(path, [entry("c")])  # the next write seals it
+    assert [p.line for p in same_as_full_read(path).problems] == [2]
+
+
+def test_voids_duplicates_and_late_targets_read_again_in_full(tmp_path: Path) -> None:
+    path = tmp_path / "l.jsonl"
+    old = entry("old")
+    append(path, [old, entry("other")])
+    same_as_full_read(path)
+    append(path, [new_record("void", target=old["id"], reason="wrong")])  # a void of an earlier entry
+    assert [e.note for e in same_as_full_read(path).entries()] == ["other"]
+    with path.open("ab") as handle:  # the same id again, as a bad merge leaves it
+        handle.write(json.dumps({**entry("again"), "id": old["id"]}).encode() + b"\n")
+    assert "duplicate id" in same_as_full_read(path).problems[-1].reason
+    waiting = new_record("void", target="feedfacecafe", reason="merged first")
+    append(path, [waiting])
+    same_as_full_read(path)
+    append(path, [{**entry("late"), "id": "feedfacecafe"}])  # its target arrives: the void now counts
+    read = same_as_full_read(path)
+    assert "feedfacecafe" in read.voids and "late" not in [e.note for e in read.entries()]
+
+
+def test_the_cache_is_keyed_on_hours_per_day_and_a_broken_cache_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "l.jsonl"
+    append(path, [new_record("entry", date="2021-11-16", phase="prep", hours="4", consultant="", note="")])
+    assert Ledger.read(path, Fraction(8)).days_used() == Fraction(1, 2)
+    assert Ledger.read(path, Fraction(4)).days_used() == 1
+    cache = Path(os.environ["ENGAGE_CACHE_DIR"]) / "ledgers"
+    for index in cache.glob("*/index"):
+        index.write_bytes(b"\x00garbage")
+    for segment in cache.glob("*/seg-*"):
+        segment.unlink()
+    assert same_as_full_read(path).days_used() == Fraction(1, 2)
+
+
+OPERATIONS = st.lists(
+    st.sampled_from(["entry", "batch", "void", "damage", "torn", "truncate", "edit", "replace", "read"]),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=OPERATIONS, seed=st.integers(0, 10_000))
+def test_any_sequence_of_changes_reads_as_a_full_read(
+    tmp_path: Path, operations: list[str], seed: int
+) -> None:
+    import random
+
+    rng = random.Random(seed)
+    path = tmp_path / f"l{seed}-{len(operations)}.jsonl"
+    path.unlink(missing_ok=True)
+    append(path, [entry(f"start {i}", days="0.25") for i in range(60)])  # edits land before the last 4 KiB
+    for op in operations:
+        ids = [e.id for e in Ledger.parse(path, path.read_bytes(), HOURS).entries()] if path.exists() else []
+        day = f"2021-11-{rng.randint(14, 19)}"
+        if op == "entry":
+            append(path, [entry(f"e{rng.random()}", day=day, days=rng.choice(["0.25", "1", "0.5"]))])
+        elif op == "batch":
+            append(path, [entry(f"b{i}", day=day) for i in range(rng.randint(2, 4))])
+        elif op == "void" and ids:
+            append(path, [new_record("void", target=rng.choice(ids), reason="")])
+        elif op in ("damage", "torn"):
+            with path.open("ab") as handle:
+                handle.write(b'{"kind": "nope"}\n' if op == "damage" else b'{"kind": "ent')
+        elif op == "truncate" and path.exists() and path.stat().st_size:
+            with path.open("r+b") as handle:
+                handle.truncate(rng.randint(0, path.stat().st_size))
+        elif op == "edit" and path.exists():
+            data, info = path.read_bytes(), path.stat()
+            path.write_bytes(data.replace(b'"0.25"', b'"0.75"', 1))  # same size, the first one found
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        elif op == "replace" and path.exists():
+            data = path.read_bytes()
+            temporary = path.with_suffix(".new")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        if path.exists():
+            same_as_full_read(path)
