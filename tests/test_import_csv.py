@@ -90,7 +90,7 @@ def test_multi_line_notes_and_quotes_survive_export_and_import(
 def _mixed_sheet(rows: int) -> str:
     """Rows that repeat a few phases, dates and amounts, as a real timesheet does, and odd notes."""
     amounts = ["0.5,", ",4", ",1h20m", "0.25,2", "1,"]
-    notes = ["plain", "café, «quoted»", 'say "hi"', "\\ back \\ slash", "tab\there"]
+    notes = ["plain", "café, «quoted»", 'say "hi"', "\\ back \\ slash", "tab\there", "100% done %s"]
     lines = ["date,phase,days,hours,consultant,note"]
     for i in range(rows):
         phase = ("prep", "Retreat", "writeup")[i % 3]

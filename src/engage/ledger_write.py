@@ -144,25 +144,31 @@ def _write(fd: int, payload: bytes) -> None:
 
 
 def _encode_all(records: list[dict[str, object]], extra: dict[str, str]) -> bytes:
-    """Many records as lines, each with ``extra``'s fields last: one encoder, one UTF-8 pass."""
-    text = "\n".join([_line({**r, **extra}) for r in records]) + "\n"
+    """Many records as lines, each with ``extra``'s fields last, as ``json.dumps`` writes them.
+
+    An import's records share their fields and hold only text: each line is
+    a template of the quoted keys filled with the values, escaped by the json
+    module's own string encoder (what ``json.dumps`` does to them), without
+    building an encoder per record. Anything else goes through ``json.dumps``.
+    """
+    templates: dict[tuple[str, ...], str] = {}
+    lines = []
+    for record in records:
+        full = {**record, **extra}
+        keys = tuple(full)
+        template = templates.get(keys)
+        if template is None:
+            fields = ", ".join(quoted(k).replace("%", "%%") + ": %s" for k in keys)
+            template = templates[keys] = "{" + fields + "}"
+        try:
+            lines.append(template % tuple(map(quoted, full.values())))  # type: ignore[arg-type]
+        except TypeError:  # a number, a list: the general encoder
+            lines.append(json.dumps(full, ensure_ascii=False))
+    text = "\n".join(lines) + "\n"
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate somewhere: escape the records that hold one
         return b"".join(_encode({**r, **extra}) for r in records)
-
-
-def _line(record: dict[str, object]) -> str:
-    """One record as ``json.dumps(record, ensure_ascii=False)`` writes it, quicker when every value is text.
-
-    Imported entries hold only strings: each is escaped by the json module's own
-    string encoder, which is what ``json.dumps`` does for them, without building
-    an encoder per record.
-    """
-    try:
-        return "{" + ", ".join([f"{quoted(k)}: {quoted(v)}" for k, v in record.items()]) + "}"  # type: ignore[arg-type]
-    except TypeError:  # a number, a list: the general encoder
-        return json.dumps(record, ensure_ascii=False)
 
 
 def _encode(record: dict[str, object]) -> bytes:
