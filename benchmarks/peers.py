@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from timing import ENGAGE, Targets, ms, peak_mib, timed
+from timing import ENGAGE, Run, Targets, ms, peak_mib, side_by_side
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "schedules" / "ijm-kenya-pap-strategic-plan.toml"
@@ -192,21 +192,21 @@ def bench_peers(count: int, runs: int, install: bool, targets: Targets) -> None:
         def log(schedule: Path) -> list[str]:
             return [ENGAGE, "-s", str(schedule), "log", "0.25", "-p", "prep", "-d", "2021-11-22"]
 
-        def add(records: int) -> float | None:
+        def add(records: int) -> Run | None:
             if watson is None:
                 return None
             where = write_watson(folder / f"watson-{records}", records)
             command = [watson, "add", "-f", "2021-11-22 09:00", "-t", "2021-11-22 09:15", "ijm", "+prep"]
-            return timed(command, runs, {**env, "WATSON_DIR": str(where)})
+            return command, {**env, "WATSON_DIR": str(where)}
 
         subprocess.run(log(small), check=True, capture_output=True, env=env)  # fills the holiday cache
-        log_small = timed(log(small), runs, env)
-        ratio = compare("log, beside 10 records", log_small, add(10), "watson add", watson_from)
+        log_small, peer = side_by_side((log(small), env), add(10), runs)
+        ratio = compare("log, beside 10 records", log_small, peer, "watson add", watson_from)
         targets.add(
             f"log beside 10 records <= {LOG_VS_WATSON:g}x watson add", _x(ratio), _le(ratio, LOG_VS_WATSON)
         )
-        log_large = timed(log(large), runs, env)
-        compare(f"log, beside {count:,}", log_large, add(count), "watson add", watson_from)
+        log_large, peer = side_by_side((log(large), env), add(count), runs)
+        compare(f"log, beside {count:,}", log_large, peer, "watson add", watson_from)
         growth = log_large / log_small
         print(
             f"  {'log beside ' + format(count, ',') + ' / beside 10':<31} {'':<9}  {'':<23}  {growth:6.2f}x"
@@ -216,20 +216,23 @@ def bench_peers(count: int, runs: int, install: bool, targets: Targets) -> None:
         )
 
         status = [ENGAGE, "-s", str(large), "status", "--week", "2021-W47"]
-        ours = timed(status, runs, env)
-        peer = None
+        summary = None
         if timew is not None:
             timew_env = {**env, "TIMEWARRIORDB": str(write_timewarrior(folder / "timew", count))}
-            peer = timed([timew, "summary", "2021-11-22", "-", "2021-11-29"], runs, timew_env)
+            summary = [timew, "summary", "2021-11-22", "-", "2021-11-29"], timew_env
+        ours, peer = side_by_side((status, env), summary, runs)
         ratio = compare("weekly status / timew summary", ours, peer, "timew summary", timew_from)
         targets.add(
             f"weekly status <= {STATUS_VS_TIMEW:g}x timew summary", _x(ratio), _le(ratio, STATUS_VS_TIMEW)
         )
-        peer = None
+        report = None
         if watson is not None:
-            report = [watson, "report", "--from", "2021-11-22", "--to", "2021-11-28"]
             where = folder / f"watson-{count}"
-            peer = timed(report, runs, {**env, "WATSON_DIR": str(where)})
+            report = (
+                [watson, "report", "--from", "2021-11-22", "--to", "2021-11-28"],
+                {**env, "WATSON_DIR": str(where)},
+            )
+        ours, peer = side_by_side((status, env), report, runs)
         ratio = compare("weekly status / watson report", ours, peer, "watson report", watson_from)
         targets.add(
             f"weekly status <= {STATUS_VS_WATSON:g}x watson report", _x(ratio), _le(ratio, STATUS_VS_WATSON)

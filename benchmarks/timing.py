@@ -24,6 +24,26 @@ def timed(command: list[str], runs: int, env: dict[str, str] | None = None) -> f
     return statistics.median(times)
 
 
+Run = tuple[list[str], dict[str, str]]  # a command and its environment
+
+
+def side_by_side(ours: Run, peer: Run | None, runs: int) -> tuple[float, float | None]:
+    """Median wall times of engage's command and a peer's, run in turns so that both see the same load."""
+    if peer is None:
+        subprocess.run(ours[0], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ours[1])
+        return timed(ours[0], runs, ours[1]), None
+    mine: list[float] = []
+    theirs: list[float] = []
+    for command, env in (ours, peer):  # once untimed each: files in the OS cache, caches filled
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    for _ in range(runs):
+        for (command, env), times in ((ours, mine), (peer, theirs)):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+            times.append(time.perf_counter() - start)
+    return statistics.median(mine), statistics.median(theirs)
+
+
 def peak_mib(command: list[str], env: dict[str, str]) -> float:
     """The largest resident size of a command run on its own, in MiB (Linux reports KiB)."""
     probe = (
