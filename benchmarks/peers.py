@@ -199,13 +199,16 @@ def bench_peers(count: int, runs: int, install: bool, targets: Targets) -> None:
             command = [watson, "add", "-f", "2021-11-22 09:00", "-t", "2021-11-22 09:15", "ijm", "+prep"]
             return command, {**env, "WATSON_DIR": str(where)}
 
+        watson_10, watson_n = add(10), add(count)
+        if hasattr(os, "sync"):
+            os.sync()  # the files just written reach the disk now, not during engage's first fsyncs
         subprocess.run(log(small), check=True, capture_output=True, env=env)  # fills the holiday cache
-        log_small, peer = side_by_side((log(small), env), add(10), runs)
+        log_small, peer = side_by_side((log(small), env), watson_10, runs)
         ratio = compare("log, beside 10 records", log_small, peer, "watson add", watson_from)
         targets.add(
             f"log beside 10 records <= {LOG_VS_WATSON:g}x watson add", _x(ratio), _le(ratio, LOG_VS_WATSON)
         )
-        log_large, peer = side_by_side((log(large), env), add(count), runs)
+        log_large, peer = side_by_side((log(large), env), watson_n, runs)
         compare(f"log, beside {count:,}", log_large, peer, "watson add", watson_from)
         growth = log_large / log_small
         print(
@@ -219,6 +222,8 @@ def bench_peers(count: int, runs: int, install: bool, targets: Targets) -> None:
         summary = None
         if timew is not None:
             timew_env = {**env, "TIMEWARRIORDB": str(write_timewarrior(folder / "timew", count))}
+            if hasattr(os, "sync"):
+                os.sync()
             summary = [timew, "summary", "2021-11-22", "-", "2021-11-29"], timew_env
         ours, peer = side_by_side((status, env), summary, runs)
         ratio = compare("weekly status / timew summary", ours, peer, "timew summary", timew_from)
