@@ -87,15 +87,33 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def test_a_read_parses_only_what_was_added(tmp_path: Path, parsed: list[int]) -> None:
     path = tmp_path / "l.jsonl"
-    append(path, [entry(f"n{i}") for i in range(500)])
+    path.write_text("".join(json.dumps(entry(f"n{i}")) + "\n" for i in range(500)))  # by another program
     same_as_full_read(path)
     assert parsed[-1] == path.stat().st_size  # the first read parses everything
     size = path.stat().st_size
-    append(path, [entry("one more")])
+    with path.open("ab") as handle:  # a line added by another program (engage's writer caches its own)
+        handle.write(json.dumps(entry("one more")).encode() + b"\n")
     assert same_as_full_read(path).entries()[-1].note == "one more"
     assert parsed[-1] == path.stat().st_size - size  # the second only the line added
     same_as_full_read(path)
     assert parsed[-1] == 0
+
+
+def test_what_a_writer_appends_is_cached_without_reading_it_back(
+    ijm: Seed, tmp_path: Path, parsed: list[int]
+) -> None:
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16").exit_code == 0
+    sheet = tmp_path / "t.csv"
+    rows = [f"2021-11-{16 + n % 5},prep,2,Test Consultant,row {n}" for n in range(300)]
+    sheet.write_text("date,phase,hours,consultant,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert ijm.run("import", str(sheet)).exit_code == 0
+    parsed.clear()
+    read = same_as_full_read(ijm.ledger)
+    assert parsed[0] == 0  # the import's 300 rows and its commit were cached by the writer
+    assert len(read.entries()) == 301 and read.days_used() == Fraction(1) + Fraction(300 * 2, 8)
+    assert ijm.run("log", "0.5", "-p", "prep", "-d", "2021-11-17", "-n", "after").exit_code == 0
+    parsed.clear()
+    assert same_as_full_read(ijm.ledger).records[-1].note == "after" and parsed[0] == 0  # type: ignore[union-attr]
 
 
 def test_append_by_another_process(ijm: Seed, tmp_path: Path) -> None:
@@ -239,3 +257,29 @@ def test_any_sequence_of_changes_reads_as_a_full_read(
             os.replace(temporary, path)
         if path.exists():
             same_as_full_read(path)
+
+
+def test_a_segment_removed_under_a_reader_is_read_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"n{i}", day=f"2021-11-{10 + i % 20}") for i in range(100)])
+    Ledger.read(path, HOURS)
+    read = Ledger.read(path, HOURS)  # from the cache, entries not yet loaded
+    for segment in Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/seg-*"):
+        segment.unlink()  # as a merge by another engage, ten minutes on, would
+    full = Ledger.parse(path, path.read_bytes(), HOURS)
+    assert read.entries() == full.entries()
+    assert read.entries(start=ledger_day(12), end=ledger_day(13)) == full.entries(
+        start=ledger_day(12), end=ledger_day(13)
+    )
+
+
+def test_an_unwritable_cache_folder_costs_time_not_results(
+    ijm: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = ijm.path.with_name("not-a-folder")
+    blocker.write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("ENGAGE_CACHE_DIR", str(blocker / "cache"))
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "-n", "kept").exit_code == 0
+    status = ijm.run("status", "--week", "2021-W46")
+    assert status.exit_code == 0 and "kept" in status.stdout
+    same_as_full_read(ijm.ledger)

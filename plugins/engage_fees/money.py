@@ -8,10 +8,15 @@ its rounded part; the last takes the remainder, so the parts add up exactly.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import json
+import os
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
+from pathlib import Path
 
 ZERO = Decimal(0)
 
@@ -19,17 +24,26 @@ ZERO = Decimal(0)
 @lru_cache(maxsize=64)
 def minor_digits(currency: str) -> int:
     """Digits after the decimal point in the currency's minor unit (CLDR, through babel)."""
+    known = _remembered(f"digits {currency}")
+    if known is not None:
+        return int(known)
     from babel.numbers import get_currency_precision
 
-    return int(get_currency_precision(currency))
+    return int(_remember(f"digits {currency}", str(get_currency_precision(currency))))
 
 
 @lru_cache(maxsize=64)
 def known_currency(code: str) -> bool:
     """True for an ISO 4217 code babel knows (``KES``, ``USD``)."""
+    if not (len(code) == 3 and code.isupper()):
+        return False
+    known = _remembered(f"known {code}")
+    if known is not None:
+        return known == "yes"
     from babel.numbers import get_currency_name
 
-    return len(code) == 3 and code.isupper() and get_currency_name(code, locale="en") != code
+    known = "yes" if get_currency_name(code, locale="en") != code else "no"
+    return _remember(f"known {code}", known) == "yes"
 
 
 def round_money(amount: Decimal | Fraction | int, currency: str) -> Decimal:
@@ -69,6 +83,69 @@ def parse_money(text: str) -> Decimal:
 @lru_cache(maxsize=4096)  # a portfolio formats the same few amounts (0.00, the ceilings) many times
 def money(amount: Decimal, currency: str, locale: str = "en") -> str:
     """An amount for people, with the currency's symbol and grouping (babel): ``$1,500.00``, ``UGX 1,500``."""
+    key = f"{amount} {currency} {locale}"
+    known = _remembered(key)
+    if known is not None:
+        return known
     from babel.numbers import format_currency
 
-    return str(format_currency(amount, currency, locale=locale))
+    return _remember(key, str(format_currency(amount, currency, locale=locale)))
+
+
+# What babel said, kept between runs: loading its locale data costs a status report ~40 ms, and a
+# report shows the same amounts run after run. Keyed on the installed babel, so an upgrade asks again.
+_said: dict[str, str] | None = None
+_unsaved = False
+MEMORY = 2048  # amounts kept; the oldest half is forgotten past this
+
+
+def _remembered(key: str) -> str | None:
+    global _said
+    if _said is None:
+        _said = {}
+        try:
+            loaded = json.loads(_memory_path().read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                _said = {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, str)}
+        except (OSError, ValueError):
+            pass
+    return _said.get(key)
+
+
+def _remember(key: str, value: str) -> str:
+    global _unsaved
+    assert _said is not None
+    _said[key] = value
+    if len(_said) > MEMORY:
+        for old in list(_said)[: MEMORY // 2]:
+            del _said[old]
+    if not _unsaved:
+        _unsaved = True
+        atexit.register(_save)
+    return value
+
+
+def _save() -> None:
+    path = _memory_path()
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(_said), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=1)
+def _memory_path() -> Path:
+    from importlib.util import find_spec
+
+    from engage.cachedir import cache_dir
+
+    spec = find_spec("babel")
+    origin = spec.origin if spec and spec.origin else ""
+    try:
+        stamp = f"{origin}:{os.stat(origin).st_mtime_ns}"
+    except OSError:
+        stamp = origin
+    return cache_dir() / f"money-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.json"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 from engage import Engagement, Ledger, Section, Week
 from engage.timeline import day_of
@@ -41,8 +42,9 @@ class Milestone:
     name: str
 
 
-@dataclass(frozen=True)
-class EntryRow:
+class EntryRow(NamedTuple):
+    """One of the week's entries as the report lists it (a tuple: a busy week has thousands)."""
+
     date: dt.date
     consultant: str
     phase: str
@@ -114,7 +116,7 @@ def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) ->
         meetings=verdict.meetings,
         milestones=tuple(m for m in upcoming if m.date <= as_of + LOOKAHEAD),
         next_milestone=upcoming[0] if upcoming else None,
-        entries=tuple(EntryRow(e.date, e.consultant, e.phase, e.days, e.note) for e in week_entries),
+        entries=tuple([EntryRow(e.date, e.consultant, e.phase, e.days, e.note) for e in week_entries]),
         state=verdict.state,
         reason=verdict.reason,
         closed=verdict.closing.date if verdict.closing else None,

@@ -108,7 +108,7 @@ def report_tables(report: Report) -> list[Section]:
         Section(
             f"Entries in {report.week.label}",
             ("date", "consultant", "phase", "days", "note"),
-            tuple((e.date, e.consultant, e.phase, format_days(e.days), e.note) for e in report.entries),
+            _entry_rows(report),
             note="" if report.entries else "No time logged this week.",
         ),
     ]
@@ -117,6 +117,18 @@ def report_tables(report: Report) -> list[Section]:
         for s in report.sections
     ]
     return tables
+
+
+def _entry_rows(report: Report) -> tuple[tuple[str, str, str, str, str], ...]:
+    """The week's entries as table rows; dates and amounts repeat, so each is written out once."""
+    dates: dict[int, str] = {}  # by identity: equal values read from the ledger are mostly one object
+    days: dict[int, str] = {}
+    rows = []
+    for e in report.entries:
+        date = dates.get(id(e.date)) or dates.setdefault(id(e.date), e.date.isoformat())
+        amount = days.get(id(e.days)) or days.setdefault(id(e.days), format_days(e.days))
+        rows.append((date, e.consultant, e.phase, amount, e.note))
+    return tuple(rows)
 
 
 def portfolio_tables(reports: Sequence[Report]) -> list[Section]:

@@ -15,7 +15,7 @@ from engage.hooktypes import (
     Section,
     Week,
 )
-from engage.ledger import Entry, Ledger, MeetingOutcome, StatusChange
+from engage.ledger import DayTotal, Entry, Ledger, MeetingOutcome, StatusChange
 from engage.model import Deadline, Deliverable, Engagement, Meeting, Person, Phase
 
 __version__ = "0.1.0"
@@ -32,6 +32,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "CalendarEvent",
     "DayOff",
+    "DayTotal",
     "Deadline",
     "Deliverable",
     "EngageError",

@@ -83,6 +83,10 @@ def fit_table(
     lines = _row_lines(heads, widths)
     lines.append("  ".join("-" * w for w in widths))
     shape = "  ".join(f"{{:<{w}}}" for w in widths)
+    columns = list(zip(*body, strict=True)) if body else []
+    if all(_natural(c) <= w and "".join(c).isprintable() for c, w in zip(columns, widths, strict=False)):
+        lines.extend([shape.format(*row).rstrip() for row in body])  # no cell wraps: a line a row
+        body = []
     for row in body:
         if all(len(cell) <= w for cell, w in zip(row, widths, strict=True)) and "".join(row).isprintable():
             lines.append(shape.format(*row).rstrip())  # one line, as _row_lines would make it, faster

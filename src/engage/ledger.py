@@ -203,11 +203,25 @@ class Ledger:
     def _cached_entries(self, start: dt.date | None, end: dt.date | None) -> list[Entry]:
         if self._cached is None:
             return []
-        return self._cached.snapshot.entries(
-            self._cached.hours_per_day,
-            start.toordinal() if start else None,
-            end.toordinal() if end else None,
-        )
+        snapshot, hours_per_day = self._cached
+        try:
+            return snapshot.entries(
+                hours_per_day, start.toordinal() if start else None, end.toordinal() if end else None
+            )
+        except (OSError, ValueError, EOFError, TypeError):
+            # A segment gone (another engage tidied the cache) or damaged: the file has them.
+            # Its first ``snapshot.lines`` lines were checked when this ledger was read.
+            from engage.ledger_read import read_lines
+
+            try:
+                raw = self.path.read_bytes()[: snapshot.offset]
+            except OSError as exc:
+                raise EngageError(f"{self.path}: cannot read ledger: {exc.strerror or exc}") from None
+            return [
+                r
+                for r in read_lines(self.path, raw, hours_per_day).records
+                if isinstance(r, Entry) and not (start and r.date < start) and not (end and r.date > end)
+            ]
 
     @cached_property
     def _live_entries(self) -> tuple[Entry, ...]:

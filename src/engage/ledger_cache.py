@@ -45,6 +45,7 @@ FORMAT = 1
 RACY_NS = 2_000_000_000  # a stat taken this soon after a change may miss an edit in the same tick
 TAIL = 4096
 MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
+WEEKLY_FROM = 1000  # more entries added at once than this are saved a week a segment
 ORPHAN_SECONDS = 600  # a segment no index names is removed once this old (a reader may still use it)
 
 # (date ordinal, phase, consultant, place) -> (days in 1/scale units, entries)
@@ -159,6 +160,10 @@ def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
                 rows.extend(marshal.loads((snapshot.folder / name).read_bytes()))
             snapshot.segments, snapshot.merged = [], 0
             _add_by_week(snapshot, rows)
+        elif len(rows) > WEEKLY_FROM:  # an import: by week, so that a week's report loads its own
+            merged = snapshot.merged
+            _add_by_week(snapshot, rows)
+            snapshot.merged = merged
         elif rows:
             _add_segment(snapshot, rows)
         snapshot.saved_ns = time.time_ns()

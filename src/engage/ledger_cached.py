@@ -12,7 +12,7 @@ import time
 import zlib
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engage.errors import EngageError
 from engage.ledger_cache import TAIL, Snapshot, folder_for, load, save, settled, stat_of
@@ -22,6 +22,7 @@ from engage.ledger_read import (
     named_engagements,
     read_known,
     read_lines,
+    read_written,
     reader_fingerprint,
 )
 from engage.records import LedgerProblem
@@ -85,16 +86,59 @@ def _from_cache(
     if not checked:
         return None
     delta = _read_from(fd, snapshot.offset)
-    prior = Prior(
+    reading = read_lines(path, delta, hours_per_day, _prior(snapshot))
+    if reading.doubt:
+        return None
+    return _compose(cls, path, fd, info, snapshot, hours_per_day, delta, reading, checked)
+
+
+def remember_written(
+    path: Path, fd: int, start: int, written: bytes, records: list[dict[str, Any]], hours_per_day: Fraction
+) -> None:
+    """Bring the cache up to date with what a writer just appended, from the records it wrote.
+
+    Called under the lock, right after the write: the next command then reads
+    nothing new, and an import of 100,000 rows is not parsed back line by line.
+    Only what :func:`engage.ledger_read.read_written` can read exactly is
+    taken; anything else is left for the next reader to parse.
+    """
+    from engage.ledger import Ledger
+
+    try:
+        folder = folder_for(path, hours_per_day, reader_fingerprint())
+        info = os.fstat(fd)
+        snapshot = load(folder, path) if start else Snapshot(folder, str(path.absolute()), stat=stat_of(info))
+        if snapshot is None or snapshot.offset != start or not snapshot.covers(fd, info):
+            return
+        reading = read_written(records, hours_per_day, _prior(snapshot))
+        if reading is not None and info.st_size == start + len(written):
+            _compose(Ledger, path, fd, info, snapshot, hours_per_day, written, reading, "crc")
+    except (OSError, ValueError, TypeError, KeyError, ArithmeticError):
+        return
+
+
+def _prior(snapshot: Snapshot) -> Prior:
+    return Prior(
         snapshot.lines,
         snapshot.ids,
         frozenset(snapshot.sealed_batches),
         frozenset(snapshot.sealed_torn),
         frozenset(snapshot.pending),
     )
-    reading = read_lines(path, delta, hours_per_day, prior)
-    if reading.doubt:
-        return None
+
+
+def _compose(
+    cls: type[Ledger],
+    path: Path,
+    fd: int,
+    info: os.stat_result,
+    snapshot: Snapshot,
+    hours_per_day: Fraction,
+    delta: bytes,
+    reading: Reading,
+    checked: str,
+) -> Ledger | None:
+    """The ledger from the cache and what the lines after it hold; the cache grown to cover them."""
     try:
         earlier = read_known(snapshot.others, hours_per_day)
     except (ValueError, TypeError, KeyError, ArithmeticError):

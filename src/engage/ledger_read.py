@@ -220,6 +220,44 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | N
     return reading
 
 
+def read_written(records: list[dict[str, Any]], hours_per_day: Fraction, prior: Prior) -> Reading | None:
+    """What :func:`read_lines` would find in lines just written, read from the records themselves.
+
+    Only time entries, one alone or a batch with its commit (what ``log`` and
+    ``import`` write), each passing the entry reader; None for anything else,
+    which is then read back from the file instead.
+    """
+    reading = Reading(sealed_batches=set(prior.sealed_batches), sealed_torn=set(prior.sealed_torn))
+    known = prior.id_set().__contains__ if len(records) > 64 else prior.knows()
+    seen: set[str] = set()
+    batches: dict[str, int] = {}
+    commits: dict[str, int] = {}
+    number = prior.lines
+    for data in records:
+        number += 1
+        kind = _kind(data, KINDS)
+        if kind == "commit":
+            commit = _commit(data, number, hours_per_day)
+            commits[commit.batch] = commit.count
+        elif kind == "entry":
+            record = _entry(data, number, hours_per_day)
+            if "batch" in data:
+                batches[data["batch"]] = batches.get(data["batch"], 0) + 1
+            if "engagement" in data:
+                reading.engagements.add(data["engagement"])
+            reading.records.append(record)
+        else:
+            return None
+        if data["id"] in seen or known(data["id"]) or data["id"] in prior.pending:
+            return None
+        seen.add(data["id"])
+        reading.ids.append(data["id"])
+    if batches != {batch: commits.get(batch) for batch in batches} or set(commits) - set(batches):
+        return None
+    reading.line_count = number + 1  # as the file splits: the empty text after the last newline
+    return reading
+
+
 def _void_problem(void: Void, targets: dict[str, Record], voided: dict[str, Void]) -> str:
     if void.target == void.id:
         return "a void cannot void itself"

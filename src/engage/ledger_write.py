@@ -116,23 +116,31 @@ def _write_locked(
         lines.append(_encode(new_record("seal", batches=sorted(before.dead_batches), torn=list(before.torn))))
     if len(records) > 1:
         batch = os.urandom(6).hex()
-        lines.append(_encode_all(records, {**stamp, "batch": batch}))
-        commit = [_encode(new_record("commit", batch=batch, count=len(records)))]
+        encoded, written = _encode_all(records, {**stamp, "batch": batch})
+        lines.append(encoded)
+        written.append(new_record("commit", batch=batch, count=len(records)))
+        commit = [_encode(written[-1])]
     else:
-        lines.extend(_encode({**r, **stamp}) for r in records)
+        written = [{**r, **stamp} for r in records]
+        lines.extend(_encode(r) for r in written)
         commit = []
     if not lines:
         return sealed
     start = size
     head = b"" if ends_whole else b"\n"
+    payload = head + b"".join(lines)
     try:
-        _write(fd, head + b"".join(lines))
+        _write(fd, payload)
         if commit:
             _write(fd, commit[0])
     except OSError:
         os.ftruncate(fd, start)  # a full disk: take back what got out, so nothing half-lands
         os.fsync(fd)
         raise
+    if not head and not (before.dead_batches or before.torn):  # a plain append: the cache can follow
+        from engage.ledger_cached import remember_written
+
+        remember_written(path, fd, start, payload + b"".join(commit), written, hours_per_day)
     return sealed
 
 
@@ -143,18 +151,21 @@ def _write(fd: int, payload: bytes) -> None:
     os.fsync(fd)
 
 
-def _encode_all(records: list[dict[str, object]], extra: dict[str, str]) -> bytes:
+def _encode_all(
+    records: list[dict[str, object]], extra: dict[str, str]
+) -> tuple[bytes, list[dict[str, object]]]:
     """Many records as lines, each with ``extra``'s fields last, as ``json.dumps`` writes them.
 
-    An import's records share their fields and hold only text: each line is
-    a template of the quoted keys filled with the values, escaped by the json
-    module's own string encoder (what ``json.dumps`` does to them), without
-    building an encoder per record. Anything else goes through ``json.dumps``.
+    Returns the bytes and the records as written. An import's records share
+    their fields and hold only text: each line is a template of the quoted keys
+    filled with the values, escaped by the json module's own string encoder
+    (what ``json.dumps`` does to them), without building an encoder per record.
+    Anything else goes through ``json.dumps``.
     """
     templates: dict[tuple[str, ...], str] = {}
+    written = [{**record, **extra} for record in records]
     lines = []
-    for record in records:
-        full = {**record, **extra}
+    for full in written:
         keys = tuple(full)
         template = templates.get(keys)
         if template is None:
@@ -166,9 +177,9 @@ def _encode_all(records: list[dict[str, object]], extra: dict[str, str]) -> byte
             lines.append(json.dumps(full, ensure_ascii=False))
     text = "\n".join(lines) + "\n"
     try:
-        return text.encode("utf-8")
+        return text.encode("utf-8"), written
     except UnicodeEncodeError:  # a lone surrogate somewhere: escape the records that hold one
-        return b"".join(_encode({**r, **extra}) for r in records)
+        return b"".join(_encode(full) for full in written), written
 
 
 def _encode(record: dict[str, object]) -> bytes:
