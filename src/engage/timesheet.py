@@ -45,8 +45,8 @@ def unguard(cell: str) -> str:
 
 def rows(
     text: str, file: Path, check_header: Callable[[list[str]], None]
-) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header (lower case, checked) and each non-blank row with the line it starts on."""
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header (lower case, checked) and each non-blank row's cells with the line it starts on."""
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
@@ -76,7 +76,15 @@ def rows(
         )
     headers = _header(found[0][1], file)
     check_header(headers)
-    return headers, [(line, _row(headers, cells, file, line)) for line, cells in found[1:]]
+    quoted = '"' in text  # only a quoted cell can hold a line break
+    for line, cells in found[1:]:
+        if len(cells) > len(headers):
+            raise EngageError(
+                f"{file}: row {line}: more cells than columns; quote notes that hold the delimiter"
+            )
+        if quoted and "\n" in "".join(cells):
+            _check_breaks(headers, cells, file, line)
+    return headers, found[1:]
 
 
 def _header(cells: list[str], file: Path) -> list[str]:
@@ -89,11 +97,7 @@ def _header(cells: list[str], file: Path) -> list[str]:
     return headers
 
 
-def _row(headers: list[str], cells: list[str], file: Path, line: int) -> dict[str, str]:
-    if len(cells) > len(headers):
-        raise EngageError(f"{file}: row {line}: more cells than columns; quote notes that hold the delimiter")
-    if "\n" not in "".join(cells):
-        return dict(zip(headers, cells, strict=False))  # most rows: no cell runs over lines
+def _check_breaks(headers: list[str], cells: list[str], file: Path, line: int) -> None:
     for cell in cells:
         for offset, inner in enumerate(cell.split("\n")[1:], start=1):
             # A line inside a cell that starts with a date and has a full row's delimiters is a
@@ -103,4 +107,3 @@ def _row(headers: list[str], cells: list[str], file: Path, line: int) -> dict[st
                     f"{file}: row {line}: a quote opened in this row runs on over line {line + offset}, "
                     'which looks like a row of its own; close the quote, or double it ("") inside a note'
                 )
-    return dict(zip(headers, cells, strict=False))

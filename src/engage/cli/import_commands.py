@@ -170,8 +170,15 @@ def timesheet_records(
 
     from engage.busy import steps
 
-    _, found = timesheet.rows(text, file, check_header)
-    amounts: dict[tuple[str, str], dict[str, str]] = {}
+    headers, found = timesheet.rows(text, file, check_header)
+    column = {name: index for index, name in enumerate(headers) if name}
+
+    def cell(cells: list[str], name: str) -> str | None:
+        """A row's cell under ``name``; None when there is no such column or the row stops short."""
+        index = column.get(name)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    amounts: dict[tuple[str | None, str | None], dict[str, str]] = {}
     phases: dict[str, str] = {}
     dates: dict[str, str] = {}
     people: dict[str | None, str] = {}
@@ -180,25 +187,26 @@ def timesheet_records(
     stamp = ledger_file.new_record("entry")
     ids = os.urandom(6 * len(found)).hex()
     records = []
-    for index, (number, row) in enumerate(steps(found, f"Checking {file.name}", more_than=2000)):
+    for index, (number, cells) in enumerate(steps(found, f"Checking {file.name}", more_than=2000)):
         try:
-            amount_key = (row.get("hours") or "", row.get("days") or "")
+            amount_key = (cell(cells, "hours"), cell(cells, "days"))
             amount = amounts.get(amount_key)
             if amount is None:
+                row = {"hours": amount_key[0] or "", "days": amount_key[1] or ""}
                 amount = amounts[amount_key] = entry_fields(*_row_amount(engagement, row))
-            phase_text = row.get("phase") or ""
+            phase_text = cell(cells, "phase") or ""
             phase = phases.get(phase_text)
             if phase is None:
                 phase = phases[phase_text] = check_phase(engagement, phase_text.strip())
-            date_text = row.get("date") or ""
+            date_text = cell(cells, "date") or ""
             date = dates.get(date_text)
             if date is None:
                 date = dates[date_text] = parse_date(date_text, today).isoformat()
-            person_text = row.get("consultant")
+            person_text = cell(cells, "consultant")
             consultant = people.get(person_text)
             if consultant is None:
                 consultant = people[person_text] = resolve_consultant(engagement, person_text)
-            place_text = row.get("at")  # an optional column, as log --at
+            place_text = cell(cells, "at")  # an optional column, as log --at
             place = places.get(place_text)
             if place is None:
                 key = check_place(engagement, place_text)
@@ -214,7 +222,7 @@ def timesheet_records(
                 "phase": phase,
                 **amount,
                 "consultant": consultant,
-                "note": timesheet.unguard(row.get("note") or ""),
+                "note": timesheet.unguard(cell(cells, "note") or ""),
                 **place,
             }
         )
