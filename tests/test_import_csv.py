@@ -121,7 +121,7 @@ def test_a_large_import_says_what_a_full_re_read_counts(ijm: Seed, tmp_path: Pat
     assert f"Engagement: {used} of 20 days used" in result.stdout
     by_note = {e.note: e for e in entries}
     assert by_note["café, «quoted» 1"].phase == "retreat" and by_note["café, «quoted» 1"].unit == "hours"
-    assert by_note["say \"hi\" 2"].amount == Fraction(4, 3) and by_note["tab\there 4"].consultant == "Ana"
+    assert by_note['say "hi" 2'].amount == Fraction(4, 3) and by_note["tab\there 4"].consultant == "Ana"
     lines = ijm.ledger.read_text(encoding="utf-8").splitlines()
     for line in lines:  # written exactly as json.dumps writes a record, non-ASCII kept readable
         assert line == json.dumps(json.loads(line), ensure_ascii=False)
@@ -146,3 +146,26 @@ def test_a_bad_row_deep_in_a_repetitive_sheet_is_named(
     sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
     one_line_error(ijm.run("import", str(sheet)), "t.csv: row 1801:", fragment)
     assert not ijm.ledger.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEADER + "2021-11-16,prep,1,,one\n\n2021-11-17,prep,1,,two\n",
+        HEADER + "2021-11-16,prep,1,,one\n   \n,,,,\n\t\n2021-11-17,prep,1,, two \n\n\n",
+        HEADER + "2021-11-16,prep,1,,no newline at the end",
+        "date;phase;days;note\n2021-11-16;prep;1;a, b\n2021-11-17;prep;1;c\u2028d\x0be\x0cf\n",
+        "date\tphase\tdays\n2021-11-16\tprep\t1\t\textra\n;;\n",
+        "\n",
+        "   ",
+        "\n\ndate,phase,days\n",
+        "date,phase,days,\n2021-11-16,prep,1,\n",
+    ],
+)
+def test_a_file_without_quotes_is_split_as_the_csv_module_reads_it(text: str) -> None:
+    from engage import timesheet
+
+    delimiter = max(",;\t", key=text.split("\n", 1)[0].count)
+    fast = timesheet._split_rows(text, delimiter)
+    assert fast is not None  # the quick path was taken
+    assert fast == timesheet._csv_rows(text, delimiter, Path("t.csv"))
