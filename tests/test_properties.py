@@ -122,11 +122,11 @@ def test_any_note_survives_ledger_json_csv_and_import(note: str) -> None:
         assert source.run("log", "1", "-p", "prep", "-d", "2021-11-16", "--note", note).exit_code == 0
         [entry] = json.loads(source.run("entries", "--format", "json").stdout)
         assert entry["note"] == note
-        exported = source.run("entries", "--format", "csv").stdout
+        exported = source.run("entries", "--format", "csv").stdout_bytes  # .stdout would turn \r\n into \n
         (Path(folder) / "other").mkdir()
         target = copy_seed("ijm", Path(folder) / "other")
         sheet = Path(folder) / "sheet.csv"
-        sheet.write_text(exported, encoding="utf-8", newline="")
+        sheet.write_bytes(exported)
         imported = target.run("import", str(sheet))
         assert imported.exit_code == 0, imported.stderr
         assert [e["note"] for e in json.loads(target.run("entries", "--format", "json").stdout)] == [note]

@@ -7,14 +7,18 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from engage import Engagement, Finding, Ledger, hookimpl
 from engage.figures import phase_usage
 from engage.parsing import format_budget, format_days, plural
 from engage.timeline import day_of
-from engage.verdict import Verdict, judge
+from engage_budget.judging import judge
 from engage_budget.settings import settings_of
 from engage_budget.team import Shortfall, shortfalls
+
+if TYPE_CHECKING:
+    from engage.verdict import Verdict
 
 check = hookimpl(specname="engage_budget_checks")
 BURN_WINDOW = dt.timedelta(days=14)

@@ -7,12 +7,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from engage import Engagement, Finding, Ledger, hookimpl
 from engage.ledger import DayTotal
 from engage.parsing import format_days, plural
 from engage.timeline import day_of
-from engage.verdict import Verdict, judge
+from engage_budget.judging import judge
+
+if TYPE_CHECKING:
+    from engage.verdict import Verdict
 
 check = hookimpl(specname="engage_budget_checks")
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from engage import Engagement, Finding, Ledger, hookimpl
 from engage.parsing import format_budget, format_days
-from engage.verdict import judge
+from engage_budget.judging import judge
 
 check = hookimpl(specname="engage_budget_checks")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from engage import DayOff, EngageError, Engagement, hookimpl
 from engage.cachedir import cache_dir
 from engage.model import Location
+from engage.plugin_cache import installed_version
 
 __version__ = "0.1.0"
 
@@ -89,9 +90,7 @@ def _check_codes(country: str, subdivision: str | None) -> None:
 
 @lru_cache(maxsize=1)
 def _library_version() -> str:
-    from importlib.metadata import version
-
-    return version("holidays")  # reads package metadata: once a process, not once a year looked at
+    return installed_version("holidays")  # reads package metadata: once a process, not once a year looked at
 
 
 @lru_cache(maxsize=256)

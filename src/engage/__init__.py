@@ -2,31 +2,73 @@
 
 from __future__ import annotations
 
-from engage.errors import EngageError, PluginError
-from engage.hookspecs import hookimpl
-from engage.hooktypes import (
-    CalendarEvent,
-    DayOff,
-    Exporter,
-    Finding,
-    ImportedTime,
-    Importer,
-    RecordKind,
-    Section,
-    Week,
-)
-from engage.ledger import DayTotal, Entry, Ledger, MeetingOutcome, StatusChange
-from engage.model import Deadline, Deliverable, Engagement, Meeting, Person, Phase
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-def __getattr__(name: str) -> object:
-    """``judge`` and ``Verdict`` are imported on first use: ``engage log`` never needs them."""
-    if name in ("judge", "Verdict"):
-        from engage import verdict
+# The public API, imported on first use: ``engage log`` and ``engage --version`` pay only for
+# what they touch. Each name and the module it comes from.
+_HOME = {
+    "EngageError": "engage.errors",
+    "PluginError": "engage.errors",
+    "hookimpl": "engage.hookspecs",
+    "CalendarEvent": "engage.hooktypes",
+    "DayOff": "engage.hooktypes",
+    "Exporter": "engage.hooktypes",
+    "Finding": "engage.hooktypes",
+    "ImportedTime": "engage.hooktypes",
+    "Importer": "engage.hooktypes",
+    "RecordKind": "engage.hooktypes",
+    "Section": "engage.hooktypes",
+    "Week": "engage.hooktypes",
+    "DayTotal": "engage.ledger",
+    "Entry": "engage.ledger",
+    "Ledger": "engage.ledger",
+    "MeetingOutcome": "engage.ledger",
+    "StatusChange": "engage.ledger",
+    "Deadline": "engage.model",
+    "Deliverable": "engage.model",
+    "Engagement": "engage.model",
+    "Meeting": "engage.model",
+    "Person": "engage.model",
+    "Phase": "engage.model",
+    "judge": "engage.verdict",
+    "Verdict": "engage.verdict",
+}
 
-        return getattr(verdict, name)
-    raise AttributeError(f"module 'engage' has no attribute {name!r}")
+if TYPE_CHECKING:
+    from engage.errors import EngageError, PluginError
+    from engage.hookspecs import hookimpl
+    from engage.hooktypes import (
+        CalendarEvent,
+        DayOff,
+        Exporter,
+        Finding,
+        ImportedTime,
+        Importer,
+        RecordKind,
+        Section,
+        Week,
+    )
+    from engage.ledger import DayTotal, Entry, Ledger, MeetingOutcome, StatusChange
+    from engage.model import Deadline, Deliverable, Engagement, Meeting, Person, Phase
+    from engage.verdict import Verdict, judge
+
+
+def __getattr__(name: str) -> object:
+    """A public name, imported from its module on first use."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'engage' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])
 
 
 __all__ = [

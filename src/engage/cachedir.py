@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from pathlib import Path
 
 CACHE_VAR = "ENGAGE_CACHE_DIR"
@@ -12,6 +14,27 @@ def cache_dir() -> Path:
     """``ENGAGE_CACHE_DIR``, else the platform's user cache folder for engage."""
     if os.environ.get(CACHE_VAR):
         return Path(os.environ[CACHE_VAR])
+    if sys.platform.startswith("linux"):  # what platformdirs answers, without importing it on every start
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache")) / "engage"
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("engage", appauthor=False))
+
+
+def write_atomically(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part.
+
+    A cache that cannot be written is not an error: False says it was not.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return False
+    return True

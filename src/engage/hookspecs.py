@@ -11,8 +11,8 @@ group of your package, or drop a ``.py`` file into the folder named by
 An implementation may accept any subset of a hook's arguments, by name.
 All hooks collect: every plugin's result is used, in registration order
 reversed (``tryfirst``/``trylast`` adjust it); a plugin returns None to add
-nothing. Keep heavy imports inside hook bodies: every command, including the
-quick ``engage log``, imports every plugin module.
+nothing. Keep heavy imports inside hook bodies: a plugin's module is imported
+when one of its hooks is first called, and the quick ``engage log`` calls several.
 
 The guide for plugin authors, with a working example of every hook, is
 ``docs/plugins.md``; ``examples/engage-donor-report/`` is a complete plugin.

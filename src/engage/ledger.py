@@ -8,7 +8,6 @@ record naming the id it cancels.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import operator
 import os
 from collections.abc import Callable, Iterable
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from engage.errors import EngageError
+from engage.ledger_totals import DayTotal, Totals, add_entries, day_totals, regroup
 from engage.records import (
     Bookkeeping,
     Closing,
@@ -32,7 +32,7 @@ from engage.records import (
 )
 
 if TYPE_CHECKING:
-    from engage.ledger_cache import Snapshot, Totals
+    from engage.ledger_cache import Snapshot
     from engage.ledger_read import Reading
 
 R = TypeVar("R")
@@ -61,17 +61,6 @@ class _Cached(NamedTuple):
 
     snapshot: Snapshot
     hours_per_day: Fraction
-
-
-class DayTotal(NamedTuple):
-    """The live entries of one consultant on one phase, on one date, at one place: what totals add up."""
-
-    date: dt.date
-    phase: str
-    consultant: str
-    at: str
-    days: Fraction
-    entries: int
 
 
 class Ledger:
@@ -195,33 +184,15 @@ class Ledger:
         if self._cut is not None and (end is None or end > self._cut):
             end = self._cut
         found = self._cached_entries(start, end)
-        found.extend(
-            e for e in self._held if not (start and e.date < start) and not (end and e.date > end)
-        )
+        found.extend(e for e in self._held if not (start and e.date < start) and not (end and e.date > end))
         return found
 
     def _cached_entries(self, start: dt.date | None, end: dt.date | None) -> list[Entry]:
         if self._cached is None:
             return []
-        snapshot, hours_per_day = self._cached
-        try:
-            return snapshot.entries(
-                hours_per_day, start.toordinal() if start else None, end.toordinal() if end else None
-            )
-        except (OSError, ValueError, EOFError, TypeError):
-            # A segment gone (another engage tidied the cache) or damaged: the file has them.
-            # Its first ``snapshot.lines`` lines were checked when this ledger was read.
-            from engage.ledger_read import read_lines
+        from engage.ledger_cached import cached_entries
 
-            try:
-                raw = self.path.read_bytes()[: snapshot.offset]
-            except OSError as exc:
-                raise EngageError(f"{self.path}: cannot read ledger: {exc.strerror or exc}") from None
-            return [
-                r
-                for r in read_lines(self.path, raw, hours_per_day).records
-                if isinstance(r, Entry) and not (start and r.date < start) and not (end and r.date > end)
-            ]
+        return cached_entries(self.path, *self._cached, start, end)
 
     @cached_property
     def _live_entries(self) -> tuple[Entry, ...]:
@@ -230,63 +201,25 @@ class Ledger:
 
     @cached_property
     def _fine(self) -> tuple[int, Totals]:
-        """Days of live entries per (date, phase, consultant, place), in whole 1/scale days, with counts.
-
-        Adding Fractions one entry at a time made large portfolios slow. Every
-        amount is a multiple of 1/scale, scale being the common denominator of
-        the few distinct amounts, so integers add up exactly and fast. Cached
-        entries come already summed.
-        """
-        base_scale, base = (
-            (self._cached.snapshot.scale, self._cached.snapshot.totals) if self._cached else (1, {})
-        )
-        live = [e for e in self._held if e.id not in self.voids]
-        distinct = {id(e.days): e.days for e in live}  # equal amounts are mostly one cached object
-        scale = math.lcm(base_scale, *(f.denominator for f in distinct.values()))
-        factor = scale // base_scale
-        totals: Totals = {k: (u * factor, n) for k, (u, n) in base.items()} if factor != 1 else dict(base)
-        weight = {key: f.numerator * (scale // f.denominator) for key, f in distinct.items()}
-        for e in live:
-            key = (e.date.toordinal(), e.phase, e.consultant, e.at)
-            units, count = totals.get(key, (0, 0))
-            totals[key] = (units + weight[id(e.days)], count + 1)
-        if self._cut is not None:
-            cut = self._cut.toordinal()
-            totals = {k: v for k, v in totals.items() if k[0] <= cut}
-        return scale, totals
+        """Days of live entries per (date, phase, consultant, place), in whole 1/scale days, with counts."""
+        snapshot = self._cached.snapshot if self._cached else None
+        scale, totals = (snapshot.scale, snapshot.totals) if snapshot else (1, {})
+        return add_entries(scale, totals, [e for e in self._held if e.id not in self.voids], self._cut)
 
     def day_totals(self) -> list[DayTotal]:
         """Live entries summed per (date, phase, consultant, place), in date order: what totals add up."""
-        scale, totals = self._fine
-        dates: dict[int, dt.date] = {}
-        found = []
-        for (day, phase, consultant, at), (units, count) in sorted(totals.items()):
-            date = dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day))
-            found.append(DayTotal(date, phase, consultant, at, Fraction(units, scale), count))
-        return found
+        return day_totals(*self._fine)
 
     @cached_property
     def _units(self) -> tuple[int, dict[tuple[str, dt.date], int]]:
         """Days per (phase, date) as whole numbers of 1/scale day, voided entries excluded."""
         scale, totals = self._fine
-        dates: dict[int, dt.date] = {}
-        units: dict[tuple[str, dt.date], int] = {}
-        for (day, phase, _, _), (value, _) in totals.items():
-            date = dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day))
-            units[(phase, date)] = units.get((phase, date), 0) + value
-        return scale, units
+        return scale, regroup(totals, lambda date, phase, _: (phase, date))  # type: ignore[return-value]
 
     @cached_property
     def _consultant_units(self) -> dict[tuple[str, str, dt.date], int]:
         """Days per (consultant, phase, date) in the same whole units as ``_units``."""
-        _, totals = self._fine
-        dates: dict[int, dt.date] = {}
-        units: dict[tuple[str, str, dt.date], int] = {}
-        for (day, phase, consultant, _), (value, _) in totals.items():
-            date = dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day))
-            key = (consultant, phase, date)
-            units[key] = units.get(key, 0) + value
-        return units
+        return regroup(self._fine[1], lambda date, phase, who: (who, phase, date))  # type: ignore[return-value]
 
     def used_by_consultant(
         self, start: dt.date | None = None, end: dt.date | None = None

@@ -39,6 +39,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from engage.ledger_totals import Totals
 from engage.records import Entry
 
 FORMAT = 1
@@ -47,9 +48,6 @@ TAIL = 4096
 MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
 WEEKLY_FROM = 1000  # more entries added at once than this are saved a week a segment
 ORPHAN_SECONDS = 600  # a segment no index names is removed once this old (a reader may still use it)
-
-# (date ordinal, phase, consultant, place) -> (days in 1/scale units, entries)
-Totals = dict[tuple[int, str, str, str], tuple[int, int]]
 
 
 @dataclass

@@ -7,6 +7,7 @@ after appends by another process, truncation, replacement and edits.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 import zlib
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from engage.errors import EngageError
 from engage.ledger_cache import TAIL, Snapshot, folder_for, load, save, settled, stat_of
+from engage.ledger_kinds import reader_fingerprint
 from engage.ledger_read import (
     Prior,
     Reading,
@@ -23,9 +25,8 @@ from engage.ledger_read import (
     read_known,
     read_lines,
     read_written,
-    reader_fingerprint,
 )
-from engage.records import LedgerProblem
+from engage.records import Entry, LedgerProblem
 
 if TYPE_CHECKING:
     from engage.ledger import Ledger
@@ -208,3 +209,28 @@ def _read_from(fd: int, offset: int) -> bytes:
         chunks.append(chunk)
         offset += len(chunk)
     return b"".join(chunks)
+
+
+def cached_entries(
+    path: Path, snapshot: Snapshot, hours_per_day: Fraction, start: dt.date | None, end: dt.date | None
+) -> list[Entry]:
+    """The cache's entries dated from ``start`` to ``end``, voided ones too; from the file if need be.
+
+    A segment may be gone (another engage tidied the cache) or damaged; the
+    file holds the same entries in its first ``snapshot.offset`` bytes, which
+    were checked when the ledger was read.
+    """
+    try:
+        return snapshot.entries(
+            hours_per_day, start.toordinal() if start else None, end.toordinal() if end else None
+        )
+    except (OSError, ValueError, EOFError, TypeError):
+        try:
+            raw = path.read_bytes()[: snapshot.offset]
+        except OSError as exc:
+            raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
+        return [
+            r
+            for r in read_lines(path, raw, hours_per_day).records
+            if isinstance(r, Entry) and not (start and r.date < start) and not (end and r.date > end)
+        ]

@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType, TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pluggy
 
-from engage import hookspecs
+from engage import hookspecs, plugin_cache
 from engage.errors import PluginError
-from engage.hooktypes import RecordKind
+from engage.plugin_discovery import (
+    BLOCK_VAR,
+    ENTRY_POINT_GROUP,
+    check_pending,
+    discover,
+    from_cache,
+    loader,
+    peeker,
+    refuse_unsafe,
+)
+from engage.plugin_proxy import LazyPlugin
 
-ENTRY_POINT_GROUP = "engage"
+if TYPE_CHECKING:
+    from engage.hooktypes import RecordKind
+
+__all__ = ["BLOCK_VAR", "ENTRY_POINT_GROUP", "PluginInfo", "blame", "get_plugin_manager", "refuse_unsafe"]
+
 LOAD_VAR = "ENGAGE_LOAD_PLUGINS"  # allowlist, comma-separated; empty string: load none
-BLOCK_VAR = "ENGAGE_BLOCK_PLUGINS"  # blocklist, comma-separated
 DIR_VAR = "ENGAGE_PLUGINS_DIR"
 TRACE_VAR = "ENGAGE_TRACE_HOOKS"
 
 
-@dataclass(frozen=True)
-class PluginInfo:
+class PluginInfo(NamedTuple):
     """Where a loaded plugin came from, for ``engage plugins``."""
 
     name: str
@@ -35,15 +44,21 @@ class PluginInfo:
     origin: str  # the distribution, or the file for a loose plugin
 
 
-@dataclass(frozen=True)
-class _Config:
+class Config(NamedTuple):
+    """The settings that choose the plugins: allowlist, blocklist, folder, tracing."""
+
     allow: frozenset[str] | None
     block: frozenset[str]
     directory: str | None
     trace: bool
 
+    def key(self) -> str:
+        """The settings as stable text (a frozenset's order changes from one process to the next)."""
+        allow = sorted(self.allow) if self.allow is not None else None
+        return repr((allow, sorted(self.block), self.directory))
 
-_loaded: tuple[_Config, pluggy.PluginManager] | None = None
+
+_loaded: tuple[Config, pluggy.PluginManager] | None = None
 _infos: dict[str, PluginInfo] = {}
 _available: set[str] = set()
 _plugins_dir: str | None = None  # the running command line's --plugins-dir
@@ -68,7 +83,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
     directory = _plugins_dir or os.environ.get(DIR_VAR) or None
     if directory:  # resolved once, here: a later chdir must not change which code runs
         directory = str(Path(directory).absolute())
-    config = _Config(
+    config = Config(
         allow=_names(os.environ[LOAD_VAR]) if LOAD_VAR in os.environ else None,
         block=_names(os.environ.get(BLOCK_VAR, "")),
         directory=directory,
@@ -86,7 +101,7 @@ def plugin_infos() -> dict[str, PluginInfo]:
 
 def plugin_record_kinds(pm: pluggy.PluginManager) -> dict[str, RecordKind]:
     """The record kinds plugins register, by name; a name taken twice is a PluginError."""
-    from engage.ledger_read import KINDS
+    from engage.ledger_kinds import KINDS
 
     kinds: dict[str, RecordKind] = {}
     for result in pm.hook.engage_record_kinds():
@@ -105,58 +120,55 @@ def available_plugin_names() -> set[str]:
     return set(_available)
 
 
+def plugins_adding(pm: pluggy.PluginManager, command: str) -> list[object]:
+    """The plugins whose ``engage_register_commands`` may add ``command``, in hook order.
+
+    A plugin found at start-up names its commands in the start-up cache; any
+    other (an object registered by a test) may add anything, so it is always asked.
+    """
+    chosen = []
+    for impl in pm.hook.engage_register_commands.get_hookimpls():
+        names = impl.plugin._lazy_commands if isinstance(impl.plugin, LazyPlugin) else None
+        if (names is None or command in names) and impl.plugin not in chosen:
+            chosen.append(impl.plugin)
+    return chosen
+
+
 def _names(value: str) -> frozenset[str]:
     return frozenset(name.strip() for name in value.split(",") if name.strip())
 
 
-def _load(config: _Config) -> pluggy.PluginManager:
-    from importlib.metadata import entry_points
+def _load(config: Config) -> pluggy.PluginManager:
+    """Register every wanted plugin, as found by the start-up cache or, failing it, by discovery."""
+    from engage import __version__
+
+    key = plugin_cache.cache_key(config.key(), config.directory, __version__)
+    cached = plugin_cache.read(config.key(), key)
+    found = from_cache(cached) if cached is not None else None
+    if found is None:
+        found = discover(config, _register)
+        found_now = {"plugins": found.plugins, "available": found.available}
+        plugin_cache.write(config.key(), key, found_now, found.files)
+    elif config.directory:  # who may write the folder can change without touching the files' times
+        folder = Path(config.directory)
+        refuse_unsafe(folder)
+        for plugin in found.plugins:
+            if plugin["kind"] == "file":
+                refuse_unsafe(Path(plugin["value"]))
 
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     _infos.clear()
     _available.clear()
-
-    def wanted(name: str) -> bool:
-        _available.add(name)
-        return (config.allow is None or name in config.allow) and name not in config.block
-
-    for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
-        if not wanted(entry_point.name) or pm.has_plugin(entry_point.name):
-            continue
-        try:
-            plugin = entry_point.load()
-        except Exception as exc:
-            raise PluginError(
-                f"plugin {entry_point.name!r} ({entry_point.value}) failed to load: "
-                f"{type(exc).__name__}: {exc}; set {BLOCK_VAR}={entry_point.name} to run without it"
-            ) from exc
-        dist = entry_point.dist
-        _register(pm, plugin, entry_point.name)
-        _infos[entry_point.name] = PluginInfo(
-            entry_point.name,
-            dist.version if dist else "",
-            dist.metadata["Name"] if dist else entry_point.value,
-        )
-
-    if config.directory:
-        folder = Path(config.directory)
-        if not folder.is_dir():
-            raise PluginError(f"{folder}: plugins folder does not exist; give a folder of .py plugins")
-        refuse_unsafe(folder)
-        for path in sorted(folder.glob("*.py")):
-            if path.name.startswith("_") or not wanted(path.stem):
-                continue
-            refuse_unsafe(path)
-            module = _import_file(path)
-            _register(pm, module, path.stem)
-            _infos[path.stem] = PluginInfo(path.stem, getattr(module, "__version__", ""), str(path))
-
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r} is invalid: {exc}") from exc
-    plugin_record_kinds(pm)  # a kind registered twice is refused now, not on the first ledger read
+    _available.update(found.available)
+    for plugin in found.plugins:
+        name = plugin["name"]
+        proxy = LazyPlugin(name, plugin["hooks"], loader(plugin), peeker(plugin), plugin["commands"])
+        if name in found.objects:
+            proxy._lazy_real = found.objects[name]
+        _register(pm, proxy, name)
+        _infos[name] = PluginInfo(name, plugin["version"], plugin["origin"])
+    check_pending(pm)  # the hook specifications may have changed since
     if config.trace:
         pm.add_hookcall_monitoring(_trace_before, lambda *args: None)
     return pm
@@ -188,48 +200,11 @@ def _timed(function: Callable[..., object], hook: str, plugin: str) -> Callable[
     call._engage_traced = True  # type: ignore[attr-defined]
     return call
 
-def refuse_unsafe(path: Path) -> None:
-    """Refuse a plugin folder or file that others could have written: its code would run as you."""
-    if os.name == "nt":  # no Unix modes: Windows folders are guarded by their ACLs
-        return
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise PluginError(f"{path}: cannot read this plugin path: {exc.strerror or exc}") from None
-    if info.st_mode & 0o002:
-        raise PluginError(
-            f"{path}: writable by every user, so anyone could put code here that engage would run; "
-            f"refused: chmod o-w {path}"
-        )
-    if info.st_uid not in (os.getuid(), 0):
-        raise PluginError(
-            f"{path}: owned by another user (uid {info.st_uid}), so engage will not run it as you; "
-            "refused: use plugins you own"
-        )
-
-
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
     try:
         pm.register(plugin, name=name)
     except (pluggy.PluginValidationError, ValueError) as exc:
         raise PluginError(f"plugin {name!r} cannot be registered: {exc}") from exc
-
-
-def _import_file(path: Path) -> ModuleType:
-    module_name = f"engage_local_plugins.{path.stem}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise PluginError(f"{path}: cannot import this plugin file")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
-        sys.modules.pop(module_name, None)
-        raise PluginError(
-            f"plugin {path.stem!r} ({path}) failed to load: {type(exc).__name__}: {exc}"
-        ) from exc
-    return module
 
 
 def blame(exc: BaseException) -> str | None:
@@ -239,8 +214,14 @@ def blame(exc: BaseException) -> str | None:
     pm = _loaded[1]
     prefixes = {}
     for name, plugin in pm.list_name_plugin():
+        if isinstance(plugin, LazyPlugin):
+            plugin = plugin._lazy_loaded()  # one not imported yet cannot have raised
+            if plugin is None:
+                continue
         module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
         prefixes[module] = name
+    import traceback
+
     tb: TracebackType | None = exc.__traceback__
     culprit = None
     for frame, _ in traceback.walk_tb(tb):  # outermost first: the last plugin frame is the one that raised

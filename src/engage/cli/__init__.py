@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
@@ -9,45 +10,87 @@ from typing import Any
 import click
 
 from engage import __version__, colour
-from engage.cli import (
-    entries_command,
-    import_commands,
-    ledger_commands,
-    plugin_commands,
-    progress_commands,
-    repair_commands,
-    schedule_commands,
-)
 from engage.colour import say
 from engage.errors import EngageError
-from engage.output import TerminalWriter
-from engage.plugins import blame, use_plugins_dir
-from engage.session import Session
 
 TRACEBACK_VAR = "ENGAGE_TRACEBACK"
 
+# The core commands and the module of each, imported when the command is asked for:
+# ``engage log`` does not pay for importing ``show`` or ``import`` (a test checks this table).
+CORE_COMMANDS = {
+    "init": "schedule_commands",
+    "show": "schedule_commands",
+    "log": "ledger_commands",
+    "void": "ledger_commands",
+    "entries": "entries_command",
+    "import": "import_commands",
+    "deliver": "progress_commands",
+    "meeting": "progress_commands",
+    "close": "progress_commands",
+    "plugins": "plugin_commands",
+    "repair": "repair_commands",
+}
+
 
 class EngageGroup(click.Group):
-    """Loads plugins (and their commands) before a command is looked up; turns errors into one line."""
+    """Loads commands (the core's, plugins') when they are looked up; turns errors into one line.
 
-    core_commands: frozenset[str] = frozenset()
+    Looking up one command imports only its module and asks only the plugins
+    that add a command of that name (the start-up cache knows which); listing
+    them all, or a name nobody knows (for click's suggestions), loads them all.
+    """
 
-    def _with_plugins(self, ctx: click.Context) -> None:
-        # Called before the group's callback runs, so the session is made from the parsed options.
-        if ctx.obj is None:
-            use_plugins_dir(ctx.params.get("plugins_dir"))
-            ctx.obj = Session(ctx.params.get("schedule"), ctx.params.get("ledger"))
-        pm = ctx.obj.plugin_manager
-        if getattr(self, "_commands_from", None) is not pm:
-            for name in [n for n in self.commands if n not in self.core_commands]:
-                del self.commands[name]
-            pm.hook.engage_register_commands(cli=self)
-            self._commands_from = pm
-            for command in self.commands.values():
+    core_commands: frozenset[str] = frozenset(CORE_COMMANDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._core_modules: set[str] = set()
+
+    def _core(self, names: Any) -> None:
+        for module_name in dict.fromkeys(CORE_COMMANDS[name] for name in names):
+            if module_name in self._core_modules:
+                continue
+            module = importlib.import_module(f"engage.cli.{module_name}")
+            for command in module.COMMANDS:
+                self.commands.setdefault(command.name or "", command)  # a plugin's command of that name wins
                 accept_global_options(command)
+            self._core_modules.add(module_name)
+
+    def _with_plugins(self, ctx: click.Context, name: str | None = None) -> None:
+        # Called before the group's callback runs, so the session is made from the parsed options.
+        from engage.plugins import plugins_adding
+
+        if ctx.obj is None:
+            _start(ctx, ctx.params.get("schedule"), ctx.params.get("ledger"), ctx.params.get("plugins_dir"))
+        pm = ctx.obj.plugin_manager
+        if getattr(self, "_commands_from", None) is not pm:  # new plugins: every command anew
+            self._commands_from = pm
+            self._asked: list[object] = []
+            self._all = False
+            self.commands.clear()
+            self._core_modules.clear()
+        if self._all:
+            return
+        adding = plugins_adding(pm, name) if name is not None else []
+        if name is None or (name not in CORE_COMMANDS and not adding):
+            self.commands.clear()  # everything anew, in the order plugins have always been asked in
+            self._core_modules.clear()
+            self._core(CORE_COMMANDS)
+            pm.hook.engage_register_commands(cli=self)
+            self._all = True
+        else:
+            if name in CORE_COMMANDS:
+                self._core([name])
+            todo = [plugin for plugin in adding if plugin not in self._asked]
+            if todo:
+                others = [plugin for plugin in pm.get_plugins() if plugin not in todo]
+                pm.subset_hook_caller("engage_register_commands", others)(cli=self)
+                self._asked += todo
+        for command in self.commands.values():
+            accept_global_options(command)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        self._with_plugins(ctx)
+        self._with_plugins(ctx, cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -69,7 +112,10 @@ class EngageGroup(click.Group):
                 )
             )
         finally:
-            use_plugins_dir(None)  # the next command line (in tests, the same process) chooses anew
+            # The next command line (in tests, the same process) chooses anew; --version imports no plugins.
+            plugins = sys.modules.get("engage.plugins")
+            if plugins is not None:
+                plugins.use_plugins_dir(None)
             colour.choose(None)
         if standalone_mode:
             sys.exit(code)
@@ -79,6 +125,8 @@ class EngageGroup(click.Group):
 def _set_session(attribute: str) -> Any:
     def store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
         if value is not None:
+            from engage.session import Session
+
             session = ctx.find_object(Session)
             if session is not None:
                 setattr(session, attribute, value)
@@ -165,6 +213,8 @@ def run_guarded(call: Any) -> int:
     except Exception as exc:
         if os.environ.get(TRACEBACK_VAR):
             raise
+        from engage.plugins import blame
+
         culprit = blame(exc) or "internal error"
         say(
             "engage",
@@ -222,22 +272,16 @@ def cli(
     """
     colour.choose(color)
     if ctx.obj is None:
-        use_plugins_dir(plugins_dir)
-        ctx.obj = Session(schedule, ledger)
+        _start(ctx, schedule, ledger, plugins_dir)
 
 
-for module in (
-    schedule_commands,
-    ledger_commands,
-    entries_command,
-    import_commands,
-    progress_commands,
-    plugin_commands,
-    repair_commands,
-):
-    for command in module.COMMANDS:
-        cli.add_command(command)
-EngageGroup.core_commands = frozenset(cli.commands)
+def _start(ctx: click.Context, schedule: str | None, ledger: str | None, plugins_dir: str | None) -> None:
+    """The command line's session, and its plugins folder (imported here: ``--version`` needs neither)."""
+    from engage.plugins import use_plugins_dir
+    from engage.session import Session
+
+    use_plugins_dir(plugins_dir)
+    ctx.obj = Session(schedule, ledger)
 
 
 def main() -> None:
@@ -259,4 +303,6 @@ def guard_streams() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="surrogateescape")
         if stream.isatty():
+            from engage.output import TerminalWriter
+
             setattr(sys, name, TerminalWriter(stream))

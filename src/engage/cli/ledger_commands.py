@@ -107,7 +107,7 @@ def log(
 
 def read_record(record: dict[str, object], engagement: Engagement) -> Entry:
     """A new record as the ledger will read it back."""
-    from engage.ledger_read import KINDS
+    from engage.ledger_kinds import KINDS
 
     entry = KINDS["entry"](record, 0, engagement.hours_per_day)
     assert isinstance(entry, Entry)
