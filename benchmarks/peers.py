@@ -248,8 +248,11 @@ def bench_peers(count: int, runs: int, install: bool, targets: Targets) -> None:
 
         took = []
         for run in range(runs):
+            shutil.rmtree(folder / f"import-{run - 1}", ignore_errors=True)
             fresh = write_engage(folder / f"import-{run}", 0)
             (fresh.parent / "engage.ledger.jsonl").unlink()
+            if hasattr(os, "sync"):
+                os.sync()  # the last run's files reach the disk now, not during this run's fsyncs
             started = time.perf_counter()
             subprocess.run(
                 [ENGAGE, "-s", str(fresh), "import", str(sheet)], check=True, capture_output=True, env=env
