@@ -239,3 +239,24 @@ def test_a_line_torn_inside_the_engagement_id_does_not_lock_the_ledger(ijm: Seed
         assert result.exit_code == 0, result.stderr
     entries = json.loads(ijm.run("entries", "--format", "json").stdout)
     assert [e["date"] for e in entries] == ["2021-11-16", "2021-11-18", "2021-11-19", "2021-11-22"]
+
+
+def test_the_ledger_lock_and_filelock_exclude_each_other(tmp_path: Path) -> None:
+    """engage takes the lock with flock itself on POSIX, as filelock does: each waits for the other."""
+    from filelock import FileLock, Timeout
+
+    from engage.ledger_write import write_in_progress
+    from engage.locking import LockTimeout, held
+
+    ledger = tmp_path / "l.jsonl"
+    lock = tmp_path / "l.jsonl.lock"
+    assert not write_in_progress(ledger)
+    with FileLock(str(lock), timeout=0):
+        assert write_in_progress(ledger)
+        with pytest.raises(LockTimeout), held(lock, 0.1):
+            pass
+    with held(lock, 0):
+        with pytest.raises(Timeout):
+            FileLock(str(lock), timeout=0).acquire()
+        assert write_in_progress(ledger)
+    assert not write_in_progress(ledger)

@@ -38,10 +38,11 @@ def build_closeout(
     verdict = judge(engagement, ledger, as_of)
     first = start or verdict.timeline.start
     last = end or (verdict.closing.date if verdict.closing else max(verdict.timeline.end, as_of))
-    entries = ledger.entries(start=first, end=min(last, as_of))
+    end_at = min(last, as_of)
+    days = [t for t in ledger.day_totals() if first <= t.date <= end_at]  # sums per day: no entry loaded
     cube: dict[tuple[str, str, str], Fraction] = defaultdict(Fraction)
-    for e in entries:
-        cube[(e.phase, e.consultant or "(not named)", f"{e.date:%Y-%m}")] += e.days
+    for t in days:
+        cube[(t.phase, t.consultant or "(not named)", f"{t.date:%Y-%m}")] += t.days
     names = {p.key: p.name for p in engagement.phases}
     order = {p.key: i for i, p in enumerate(engagement.phases)}
     totals = Section(
@@ -111,8 +112,8 @@ def build_closeout(
     )
     cumulative, running = [], Fraction(0)
     daily: dict[dt.date, Fraction] = defaultdict(Fraction)
-    for e in entries:
-        daily[e.date] += e.days
+    for t in days:
+        daily[t.date] += t.days
     for day in sorted(daily):
         running += daily[day]
         cumulative.append((day, running))
@@ -125,7 +126,7 @@ def build_closeout(
         state=verdict.state,
         reason=verdict.reason,
         closed=f"{closing.outcome} on {closing.date}" if closing else "",
-        used=sum((e.days for e in entries), Fraction(0)),
+        used=sum((t.days for t in days), Fraction(0)),
         used_total=ledger.days_used(),
         burn=tuple(cumulative),
         plan_start=verdict.timeline.start,

@@ -28,7 +28,6 @@ read in full and the cache made again: the cache only ever saves time.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import marshal
 import mmap
 import os
@@ -42,7 +41,7 @@ from typing import Any
 from engage.ledger_totals import Totals
 from engage.records import Entry
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # a stat taken this soon after a change may miss an edit in the same tick
 TAIL = 4096
 MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
@@ -55,7 +54,7 @@ class Snapshot:
     """One ledger's cache, as loaded from (or about to be written to) its folder."""
 
     folder: Path
-    path: str
+    key: str  # the ledger's path, hours per day, readers and engage's version: see ``place``
     offset: int = 0
     lines: int = 0
     crc: int = 0
@@ -121,20 +120,22 @@ def prefix_crc(fd: int, size: int) -> int:
         return zlib.crc32(view)
 
 
-def folder_for(path: Path, hours_per_day: Fraction, readers: str) -> Path:
-    """The cache folder of a ledger read with these hours per day and readers (see ``reader_fingerprint``)."""
+def place(path: Path, hours_per_day: Fraction, readers: str) -> tuple[Path, str]:
+    """The cache folder of a ledger read with these hours per day and readers, and the key its index
+    must hold (see ``reader_fingerprint``): two keys sharing a folder by chance only evict each other."""
     from engage import __version__
     from engage.cachedir import cache_dir
 
     key = "\0".join([str(path.absolute()), str(hours_per_day), readers, __version__, str(FORMAT)])
-    return cache_dir() / "ledgers" / hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    raw = key.encode("utf-8", "surrogateescape")
+    return cache_dir() / "ledgers" / f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}", key
 
 
-def load(folder: Path, path: Path) -> Snapshot | None:
+def load(folder: Path, key: str) -> Snapshot | None:
     """The cache in ``folder``, or None when there is none or it cannot be trusted as written."""
     try:
         data = marshal.loads((folder / "index").read_bytes())
-        if type(data) is not dict or data.get("format") != FORMAT or data.get("path") != str(path.absolute()):
+        if type(data) is not dict or data.get("format") != FORMAT or data.get("key") != key:
             return None
         del data["format"]
         return Snapshot(folder=folder, **data)

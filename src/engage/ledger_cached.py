@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engage.errors import EngageError
-from engage.ledger_cache import TAIL, Snapshot, folder_for, load, save, settled, stat_of
+from engage.ledger_cache import TAIL, Snapshot, load, place, save, settled, stat_of
 from engage.ledger_kinds import reader_fingerprint
 from engage.ledger_read import (
     Prior,
@@ -42,8 +42,8 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
         raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
-        folder = folder_for(path, hours_per_day, reader_fingerprint())
-        snapshot = load(folder, path)
+        folder, key = place(path, hours_per_day, reader_fingerprint())
+        snapshot = load(folder, key)
         if snapshot is not None:
             ledger = _from_cache(cls, path, fd, info, snapshot, hours_per_day)
             if ledger is not None:
@@ -59,7 +59,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
     if raw and reading.clean:
         snapshot = Snapshot(
             folder,
-            str(path.absolute()),
+            key,
             offset=len(raw),
             lines=raw.count(b"\n"),
             crc=zlib.crc32(raw),
@@ -106,9 +106,9 @@ def remember_written(
     from engage.ledger import Ledger
 
     try:
-        folder = folder_for(path, hours_per_day, reader_fingerprint())
+        folder, key = place(path, hours_per_day, reader_fingerprint())
         info = os.fstat(fd)
-        snapshot = load(folder, path) if start else Snapshot(folder, str(path.absolute()), stat=stat_of(info))
+        snapshot = load(folder, key) if start else Snapshot(folder, key, stat=stat_of(info))
         if snapshot is None or snapshot.offset != start or not snapshot.covers(fd, info):
             return
         reading = read_written(records, hours_per_day, _prior(snapshot))
@@ -162,7 +162,7 @@ def _compose(
     if delta and reading.clean:
         grown = Snapshot(
             snapshot.folder,
-            snapshot.path,
+            snapshot.key,
             offset=snapshot.offset + len(delta),
             lines=snapshot.lines + delta.count(b"\n"),
             crc=zlib.crc32(delta, snapshot.crc),

@@ -8,7 +8,6 @@ only the lines added since.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -84,6 +83,8 @@ class Prior:
 
 def digest(line: bytes) -> str:
     """How a seal names a damaged line: the first 16 hex digits of its SHA-256."""
+    import hashlib  # only for damaged lines: a clean read does not pay for it
+
     return hashlib.sha256(line.rstrip(b"\r")).hexdigest()[:16]
 
 

@@ -42,21 +42,20 @@ def append_batch(
     what an interrupted writer left, then write. Records are stamped with
     ``engagement`` when given.
     """
-    from filelock import FileLock, Timeout  # only writers pay for it
+    from engage.locking import LockTimeout, held
 
     path = Path(path)
     if not path.parent.is_dir():
         raise EngageError(f"{path}: the ledger's folder does not exist; create it or pass --ledger FILE")
     stamp = {"engagement": engagement} if engagement is not None else {}
-    lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
     try:
-        with lock:
+        with held(Path(str(path) + ".lock"), LOCK_TIMEOUT_SECONDS):
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
             try:
                 return _write_locked(fd, path, records, stamp, hours_per_day, check)
             finally:
                 os.close(fd)
-    except Timeout:
+    except LockTimeout:
         raise EngageError(
             f"{path}: another engage process has held the ledger lock for "
             f"{LOCK_TIMEOUT_SECONDS}s; try again, or remove {path}.lock if no engage is running"
@@ -69,17 +68,15 @@ def append_batch(
 
 def write_in_progress(path: Path) -> bool:
     """True when another process holds the ledger's lock (a write is under way right now)."""
-    from filelock import FileLock, Timeout
+    from engage.locking import LockTimeout, held
 
-    lock = FileLock(str(path) + ".lock", timeout=0)
     try:
-        lock.acquire()
-    except Timeout:
+        with held(Path(str(path) + ".lock"), 0):
+            return False
+    except LockTimeout:
         return True
     except OSError:
         return False  # a read-only folder: nobody can be writing through the lock there
-    lock.release()
-    return False
 
 
 def seal(path: str | Path, hours_per_day: Fraction = Fraction(8)) -> list[LedgerProblem]:

@@ -87,11 +87,8 @@ def entries(
     ledger = session.ledger()
     chosen = [
         e
-        for e in ledger.entries(include_voided=show_all)
-        if (phase is None or e.phase == phase)
-        and (first is None or first <= e.date)
-        and (last is None or e.date <= last)
-        and (who is None or who(e.consultant))
+        for e in ledger.entries(include_voided=show_all, start=first, end=last)  # only those dates loaded
+        if (phase is None or e.phase == phase) and (who is None or who(e.consultant))
     ]
     if exporter is not None:
         _emit(exporter.write(engagement, chosen), output)
