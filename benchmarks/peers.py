@@ -1,21 +1,23 @@
-"""engage beside the trackers a consultant would otherwise use, on the same records, in one run.
+"""The peers engage is measured beside (Watson, Timewarrior), and the same records for every tool.
 
-Run from the repository with engage installed:  python benchmarks/peers.py [--records N] [--quick]
+Used by ``benchmarks/run.py``, the one command. Watson comes from pip: the one
+in this environment (the test extra installs it) or on PATH, else a venv of
+its own made in the cache folder with ``python -m venv`` and ``pip install
+td-watson``. Timewarrior comes from Debian (``apt-get install timewarrior``).
+A peer that cannot be had is skipped, and the run says why.
 
-Watson comes from pip (the test extra installs it); Timewarrior from Debian (`.ci/run` installs
-it). A peer that is not installed is skipped, and the run says so. Every tool gets the same
-records: N intervals of a quarter or half a day, spread over November and December 2021, so that
-a week holds about a ninth of them. Figures are medians of wall-clock time; ratios are engage's
-time over the peer's (below 1: engage is faster).
+Every tool gets the same records: N intervals of a quarter or half of an
+8-hour day, spread over November and December 2021, so that the week of
+2021-W47 holds about a ninth of them.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,12 +25,21 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from timing import ENGAGE, Run, Targets, ms, peak_mib, side_by_side
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "schedules" / "ijm-kenya-pap-strategic-plan.toml"
 BIN = Path(sys.executable).parent
 FIRST_DAY = dt.date(2021, 11, 1)
 DAYS = 61  # November and December 2021
 PHASES = ("prep", "retreat", "writeup", "final")
+WATSON_PACKAGE = "td-watson"
+LOG_VS_WATSON = 1.0  # engage log at most as slow as watson add
+LOG_GROWTH = 1.2  # log beside 100,000 records costs what it costs beside 10 (within noise)
+STATUS_VS_TIMEW = 1.0
+STATUS_VS_WATSON = 0.1
+STATUS_MIB = 150
+IMPORT_SECONDS = 2.0
 
 
 def tool(name: str) -> str | None:
@@ -36,25 +47,59 @@ def tool(name: str) -> str | None:
     return shutil.which(name, path=str(BIN)) or shutil.which(name)
 
 
-def timed(command: list[str], runs: int, env: dict[str, str]) -> float:
-    """Median wall time of a command, in seconds; it must succeed."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
+def cache_folder() -> Path:
+    """Where the benchmarks keep what they install: ``$XDG_CACHE_HOME/engage-benchmarks``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "engage-benchmarks"
 
 
-def peak_mib(command: list[str], env: dict[str, str]) -> float:
-    """The largest resident size of a command run on its own, in MiB (Linux reports KiB)."""
-    probe = (
-        "import resource, subprocess, sys; "
-        f"subprocess.run({command!r}, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    return int(done.stdout.strip()) / 1024
+def find_watson(install: bool) -> tuple[str | None, str]:
+    """Watson's program and where it came from; None and the reason when there is none."""
+    found = tool("watson")
+    if found:
+        return found, found
+    venv = cache_folder() / "watson-venv"
+    program = venv / ("Scripts/watson.exe" if os.name == "nt" else "bin/watson")
+    if program.exists():
+        return str(program), f"{program} (the benchmarks' own venv)"
+    if not install:
+        return None, f"not installed here (pip install {WATSON_PACKAGE}, or run without --no-install)"
+    print(f"installing Watson: python -m venv {venv} && pip install {WATSON_PACKAGE} ...", flush=True)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300
+        )
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", WATSON_PACKAGE],
+            check=True, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        shutil.rmtree(venv, ignore_errors=True)
+        said = getattr(exc, "stderr", None) or str(exc)
+        said = said.decode() if isinstance(said, bytes) else said
+        last = (said.strip().splitlines() or ["no output"])[-1]
+        return None, f"could not install {WATSON_PACKAGE}: {last[:120]}"
+    return str(program), f"{program} (installed now, in the benchmarks' own venv)"
+
+
+def find_timewarrior() -> tuple[str | None, str]:
+    """Timewarrior's program and where it is; None and the reason when it is not installed."""
+    found = shutil.which("timew")
+    if found:
+        return found, found
+    return None, "not installed here (Debian: apt-get install timewarrior)"
+
+
+def version(program: str | None) -> str:
+    """What ``program --version`` says, shortly."""
+    if program is None:
+        return ""
+    try:
+        done = subprocess.run([program, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return (done.stdout.strip().splitlines() or ["?"])[0].removeprefix("Watson, version ")
 
 
 def intervals(count: int) -> Iterator[tuple[dt.datetime, dt.datetime, str]]:
@@ -68,6 +113,8 @@ def intervals(count: int) -> Iterator[tuple[dt.datetime, dt.datetime, str]]:
 
 
 def write_engage(folder: Path, count: int) -> Path:
+    """A copy of the seed schedule in ``folder`` with a ledger of ``count`` entries; returns the schedule."""
+    folder.mkdir(parents=True, exist_ok=True)
     schedule = folder / "engage.toml"
     shutil.copy(SEED, schedule)
     engagement = SEED.read_text(encoding="utf-8").split('id = "', 1)[1].split('"', 1)[0]
@@ -79,108 +126,150 @@ def write_engage(folder: Path, count: int) -> Path:
                   "consultant": "consultant", "note": f"work item {i}", "engagement": engagement}  # fmt: skip
         lines.append(json.dumps(record))
     (folder / "engage.ledger.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return schedule
+
+
+def write_timesheet(path: Path, count: int) -> Path:
+    """The same records as a CSV timesheet, for ``engage import``."""
     csv = ["date,phase,hours,consultant,note"]
     csv += [
         f"{s.date()},{p},{(e - s).seconds // 3600},consultant,imported {i}"
         for i, (s, e, p) in enumerate(intervals(count))
     ]
-    (folder / "timesheet.csv").write_text("\n".join(csv) + "\n", encoding="utf-8")
-    return schedule
+    path.write_text("\n".join(csv) + "\n", encoding="utf-8")
+    return path
 
 
 def write_watson(folder: Path, count: int) -> Path:
-    watson = folder / "watson"
-    watson.mkdir()
+    """Watson's folder ($WATSON_DIR) with a ``frames`` file of the same records."""
+    folder.mkdir(parents=True)
     frames = [
         [int(s.timestamp()), int(e.timestamp()), "ijm", f"{i:032x}", [p], int(e.timestamp())]
         for i, (s, e, p) in enumerate(intervals(count))
     ]
-    (watson / "frames").write_text(json.dumps(frames), encoding="utf-8")
-    return watson
+    (folder / "frames").write_text(json.dumps(frames), encoding="utf-8")
+    return folder
 
 
 def write_timewarrior(folder: Path, count: int) -> Path:
-    database = folder / "timew"
-    (database / "data").mkdir(parents=True)
-    (database / "timewarrior.cfg").write_text("verbose = off\n", encoding="utf-8")
+    """A Timewarrior database ($TIMEWARRIORDB) holding the same records as intervals."""
+    (folder / "data").mkdir(parents=True)
+    (folder / "timewarrior.cfg").write_text("verbose = off\n", encoding="utf-8")
     months: dict[str, list[str]] = {}
     for start, end, phase in intervals(count):
         line = f"inc {start:%Y%m%dT%H%M%SZ} - {end:%Y%m%dT%H%M%SZ} # {phase}"
         months.setdefault(f"{start:%Y-%m}", []).append(line)
     for month, lines in months.items():
-        (database / "data" / f"{month}.data").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return database
+        (folder / "data" / f"{month}.data").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
 
 
-def row(label: str, engage: float, peer: float | None, peer_name: str) -> None:
-    ours = f"{engage * 1000:8.0f} ms"
+def compare(label: str, ours: float, peer: float | None, name: str, why: str) -> float | None:
+    """One line: engage's time, the peer's and their ratio; returns the ratio (None: no peer)."""
     if peer is None:
-        print(f"  {label:<36} engage {ours}   {peer_name}: not installed here")
-        return
-    print(f"  {label:<36} engage {ours}   {peer_name} {peer * 1000:8.0f} ms   ratio {engage / peer:5.2f}")
+        print(f"  {label:<31} {ms(ours)}  {name}: {why}")
+        return None
+    ratio = ours / peer
+    print(f"  {label:<31} {ms(ours)}  {name:<13} {ms(peer)}  {ratio:6.2f}x")
+    return ratio
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=100_000, help="records for every tool (100,000)")
-    parser.add_argument("--quick", action="store_true", help="2,000 records and fewer runs (what CI runs)")
-    args = parser.parse_args()
-    count, runs = (2_000, 3) if args.quick else (args.records, 5)
-    engage, watson, timew = tool("engage"), tool("watson"), tool("timew")
-    assert engage, "engage is not installed in this environment"
-    print(f"engage beside its peers, {count:,} records each, on Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs, {dt.date.today()}\n")  # fmt: skip
+def bench_peers(count: int, runs: int, install: bool, targets: Targets) -> None:
+    """engage beside Watson and Timewarrior, the same ``count`` records for each."""
+    watson, watson_from = find_watson(install)
+    timew, timew_from = find_timewarrior()
+    print(f"peers: Watson {version(watson) or '-'}: {watson_from}")
+    print(f"       Timewarrior {version(timew) or '-'}: {timew_from}")
+    print(f"\nengage beside its peers, {count:,} records each (medians of {runs} runs)")
+    print(f"  {'':<31} {'engage':>9}  {'peer':<23}  {'ratio':>7}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        schedule = write_engage(folder, count)
-        small = folder / "small"
-        small.mkdir()
-        shutil.copy(SEED, small / "engage.toml")
+        small = write_engage(folder / "small", 10)
+        large = write_engage(folder / "large", count)
+        sheet = write_timesheet(folder / "timesheet.csv", count)
         env = {**os.environ, "ENGAGE_CACHE_DIR": str(folder / "cache"), "ENGAGE_CONSULTANT": "consultant"}
-        watson_dir = write_watson(folder, count)
-        empty_watson = folder / "watson-empty"
-        empty_watson.mkdir()
-        timew_dir = write_timewarrior(folder, count)
 
-        def log(where: Path) -> list[str]:
-            return [engage, "-s", str(where), "log", "0.25", "-p", "prep", "-d", "2021-11-22"]
+        def log(schedule: Path) -> list[str]:
+            return [ENGAGE, "-s", str(schedule), "log", "0.25", "-p", "prep", "-d", "2021-11-22"]
 
-        def add(where: Path) -> float | None:
+        def add(records: int) -> Run | None:
             if watson is None:
                 return None
+            where = write_watson(folder / f"watson-{records}", records)
             command = [watson, "add", "-f", "2021-11-22 09:00", "-t", "2021-11-22 09:15", "ijm", "+prep"]
-            return timed(command, runs, {**env, "WATSON_DIR": str(where)})
+            return command, {**env, "WATSON_DIR": str(where)}
 
-        subprocess.run(log(small / "engage.toml"), check=True, capture_output=True, env=env)  # holiday cache
-        print("log one entry")
-        row(
-            "beside 10 records", timed(log(small / "engage.toml"), runs, env), add(empty_watson), "watson add"
+        watson_10, watson_n = add(10), add(count)
+        if hasattr(os, "sync"):
+            os.sync()  # the files just written reach the disk now, not during engage's first fsyncs
+        subprocess.run(log(small), check=True, capture_output=True, env=env)  # fills the holiday cache
+        log_small, peer = side_by_side((log(small), env), watson_10, runs)
+        ratio = compare("log, beside 10 records", log_small, peer, "watson add", watson_from)
+        targets.add(
+            f"log beside 10 records <= {LOG_VS_WATSON:g}x watson add", _x(ratio), _le(ratio, LOG_VS_WATSON)
         )
-        row(f"beside {count:,} records", timed(log(schedule), runs, env), add(watson_dir), "watson add")
+        log_large, peer = side_by_side((log(large), env), watson_n, runs)
+        compare(f"log, beside {count:,}", log_large, peer, "watson add", watson_from)
+        growth = log_large / log_small
+        print(
+            f"  {'log beside ' + format(count, ',') + ' / beside 10':<31} {'':<9}  {'':<23}  {growth:6.2f}x"
+        )
+        targets.add(
+            f"log beside {count:,} <= {LOG_GROWTH:g}x log beside 10", _x(growth), growth <= LOG_GROWTH
+        )
 
-        print("\nweekly report of 2021-W47")
-        status = [engage, "-s", str(schedule), "status", "--week", "2021-W47"]
-        summary = [timew or "timew", "summary", "2021-11-22", "-", "2021-11-29"]
-        report = [watson or "watson", "report", "--from", "2021-11-22", "--to", "2021-11-28"]
-        ours = timed(status, runs, env)
-        timew_env = {**env, "TIMEWARRIORDB": str(timew_dir)}
-        peer = timed(summary, runs, timew_env) if timew else None
-        row("status / timew summary", ours, peer, "timew summary")
-        watson_env = {**env, "WATSON_DIR": str(watson_dir)}
-        peer = timed(report, runs, watson_env) if watson else None
-        row("status / watson report", ours, peer, "watson report")
-        print(f"  engage status peak memory              {peak_mib(status, env):8.0f} MiB")
+        status = [ENGAGE, "-s", str(large), "status", "--week", "2021-W47"]
+        summary = None
+        if timew is not None:
+            timew_env = {**env, "TIMEWARRIORDB": str(write_timewarrior(folder / "timew", count))}
+            if hasattr(os, "sync"):
+                os.sync()
+            summary = [timew, "summary", "2021-11-22", "-", "2021-11-29"], timew_env
+        ours, peer = side_by_side((status, env), summary, runs)
+        ratio = compare("weekly status / timew summary", ours, peer, "timew summary", timew_from)
+        targets.add(
+            f"weekly status <= {STATUS_VS_TIMEW:g}x timew summary", _x(ratio), _le(ratio, STATUS_VS_TIMEW)
+        )
+        report = None
+        if watson is not None:
+            where = folder / f"watson-{count}"
+            report = (
+                [watson, "report", "--from", "2021-11-22", "--to", "2021-11-28"],
+                {**env, "WATSON_DIR": str(where)},
+            )
+        ours, peer = side_by_side((status, env), report, runs)
+        ratio = compare("weekly status / watson report", ours, peer, "watson report", watson_from)
+        targets.add(
+            f"weekly status <= {STATUS_VS_WATSON:g}x watson report", _x(ratio), _le(ratio, STATUS_VS_WATSON)
+        )
+        memory = peak_mib(status, env)
+        print(f"  {'weekly status, peak memory':<31} {memory:5.0f} MiB")
+        targets.add(f"weekly status peak memory < {STATUS_MIB} MiB", f"{memory:.0f} MiB", memory < STATUS_MIB)
 
-        print("\nimport")
-        fresh = folder / "fresh"
-        fresh.mkdir()
-        shutil.copy(SEED, fresh / "engage.toml")
-        started = time.perf_counter()
-        subprocess.run([engage, "-s", str(fresh / "engage.toml"), "import", str(folder / "timesheet.csv")],
-                       check=True, capture_output=True, env=env)  # fmt: skip
-        took = (time.perf_counter() - started) * 1000
-        print(f"  {count:,} CSV rows, atomic                engage {took:8.0f} ms")
+        took = []
+        for run in range(runs):
+            shutil.rmtree(folder / f"import-{run - 1}", ignore_errors=True)
+            fresh = write_engage(folder / f"import-{run}", 0)
+            (fresh.parent / "engage.ledger.jsonl").unlink()
+            if hasattr(os, "sync"):
+                os.sync()  # the last run's files reach the disk now, not during this run's fsyncs
+            started = time.perf_counter()
+            subprocess.run(
+                [ENGAGE, "-s", str(fresh), "import", str(sheet)], check=True, capture_output=True, env=env
+            )
+            took.append(time.perf_counter() - started)
+        seconds = statistics.median(took)
+        print(f"  {f'import {count:,} CSV rows, atomic':<31} {ms(seconds)}")
+        targets.add(
+            f"import of {count:,} CSV rows < {IMPORT_SECONDS:g} s",
+            f"{seconds:.2f} s",
+            seconds < IMPORT_SECONDS,
+        )
 
 
-if __name__ == "__main__":
-    main()
+def _x(ratio: float | None) -> str:
+    return "not measured" if ratio is None else f"{ratio:.2f}x"
+
+
+def _le(ratio: float | None, limit: float) -> bool | None:
+    return None if ratio is None else ratio <= limit

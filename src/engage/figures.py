@@ -49,7 +49,11 @@ def usage_of(engagement: Engagement, ledger: Ledger, phase_key: str) -> PhaseUsa
 
 def cap_summary(engagement: Engagement, ledger: Ledger) -> str:
     """'Engagement: 9.0 of 20 days used, 11.0 left'."""
-    used = ledger.days_used()
+    return cap_line(engagement, ledger.days_used())
+
+
+def cap_line(engagement: Engagement, used: Fraction) -> str:
+    """'Engagement: 9.0 of 20 days used, 11.0 left', for ``used`` days."""
     left = engagement.max_days - used
     head = f"Engagement: {format_days(used)} of {format_budget(engagement.max_days)} days used"
     if left < 0:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -74,8 +75,12 @@ class ImportPlan:
 
     @property
     def hours(self) -> Fraction:
-        """Hours in the new records."""
-        return sum((Fraction(str(r["hours"])) for r in self.records), start=Fraction(0))
+        """Hours in the new records (a few amounts recur: each is read once)."""
+        counts: dict[str, int] = {}
+        for record in self.records:
+            text = str(record["hours"])
+            counts[text] = counts.get(text, 0) + 1
+        return sum((Fraction(text) * count for text, count in counts.items()), start=Fraction(0))
 
     def hours_text(self) -> str:
         """The hours as trackers show them, to compare: ``16.08 hours (16h 05m)``."""
@@ -155,6 +160,11 @@ def plan_import(
     changed: list[tuple[str, str]] = []
     empty: list[str] = []
     already = 0
+    stamp = ledger_file.new_record("entry")  # one moment for the whole import
+    drawn = os.urandom(6 * len(items)).hex()
+    ids = iter([drawn[i : i + 12] for i in range(0, len(drawn), 12)])
+    amounts: dict[Fraction, dict[str, str]] = {}
+    who: dict[str, str] = {}
     for item in items:
         if item.hours == 0:
             empty.append(item.where)
@@ -183,17 +193,24 @@ def plan_import(
         if live or any(e.digest == digest for e in earlier):
             already += 1  # imported before (and, if voided, voided on purpose)
             continue
+        amount = amounts.get(item.hours)
+        if amount is None:
+            amount = amounts[item.hours] = _hours_field(item.hours)
+        person = who.get(item.person)
+        if person is None:
+            person = who[item.person] = _consultant_of(engagement, item, people, consultant)
         records.append(
-            ledger_file.new_record(
-                "entry",
-                date=day.isoformat(),
-                phase=phase,
-                **_hours_field(item.hours),
-                consultant=_consultant_of(engagement, item, people, consultant),
-                note=item.note,
-                source=source,
-                source_digest=digest,
-            )
+            {
+                **stamp,
+                "id": next(ids),
+                "date": day.isoformat(),
+                "phase": phase,
+                **amount,
+                "consultant": person,
+                "note": item.note,
+                "source": source,
+                "source_digest": digest,
+            }
         )
     if changed:
         where, entry = changed[0]

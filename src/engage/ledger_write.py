@@ -13,9 +13,11 @@ started before the error is reported, so it leaves nothing behind.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from fractions import Fraction
+from json.encoder import encode_basestring as quoted
 from pathlib import Path
 
 from engage.errors import EngageError
@@ -45,13 +47,12 @@ def append_batch(
     path = Path(path)
     if not path.parent.is_dir():
         raise EngageError(f"{path}: the ledger's folder does not exist; create it or pass --ledger FILE")
-    if engagement is not None:
-        records = [{**r, "engagement": engagement} for r in records]
+    stamp = {"engagement": engagement} if engagement is not None else {}
     try:
         with held(Path(str(path) + ".lock"), LOCK_TIMEOUT_SECONDS):
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
             try:
-                return _write_locked(fd, path, records, engagement, hours_per_day, check)
+                return _write_locked(fd, path, records, stamp, hours_per_day, check)
             finally:
                 os.close(fd)
     except LockTimeout:
@@ -88,11 +89,12 @@ def _write_locked(
     fd: int,
     path: Path,
     records: list[dict[str, object]],
-    engagement: str | None,
+    stamp: dict[str, str],
     hours_per_day: Fraction,
     check: Callable[[Ledger], None] | None,
 ) -> list[LedgerProblem]:
     before = Ledger.read(path, hours_per_day)  # from where the cache stopped: no full re-read
+    engagement = stamp.get("engagement")
     if engagement is not None:
         others = before.named_engagements - {engagement}
         if others:
@@ -111,10 +113,14 @@ def _write_locked(
         lines.append(_encode(new_record("seal", batches=sorted(before.dead_batches), torn=list(before.torn))))
     if len(records) > 1:
         batch = os.urandom(6).hex()
-        records = [{**r, "batch": batch} for r in records]
-        records.append(new_record("commit", batch=batch, count=len(records)))
-    lines.extend(_encode(r) for r in records)
-    commit = [lines.pop()] if len(records) > 1 else []
+        encoded, written = _encode_all(records, {**stamp, "batch": batch})
+        lines.append(encoded)
+        written.append(new_record("commit", batch=batch, count=len(records)))
+        commit = [_encode(written[-1])]
+    else:
+        written = [{**r, **stamp} for r in records]
+        lines.extend(_encode(r) for r in written)
+        commit = []
     if not lines:
         return sealed
     start = size
@@ -131,7 +137,7 @@ def _write_locked(
     if not head and not (before.dead_batches or before.torn):  # a plain append: the cache can follow
         from engage.ledger_cached import remember_written
 
-        remember_written(path, fd, start, payload + b"".join(commit), records, hours_per_day)
+        remember_written(path, fd, start, payload + b"".join(commit), written, hours_per_day)
     return sealed
 
 
@@ -142,9 +148,38 @@ def _write(fd: int, payload: bytes) -> None:
     os.fsync(fd)
 
 
-def _encode(record: dict[str, object]) -> bytes:
-    import json
+def _encode_all(
+    records: list[dict[str, object]], extra: dict[str, str]
+) -> tuple[bytes, list[dict[str, object]]]:
+    """Many records as lines, each with ``extra``'s fields last, as ``json.dumps`` writes them.
 
+    Returns the bytes and the records as written. An import's records share
+    their fields and hold only text: each line is a template of the quoted keys
+    filled with the values, escaped by the json module's own string encoder
+    (what ``json.dumps`` does to them), without building an encoder per record.
+    Anything else goes through ``json.dumps``.
+    """
+    templates: dict[tuple[str, ...], str] = {}
+    written = [{**record, **extra} for record in records]
+    lines = []
+    for full in written:
+        keys = tuple(full)
+        template = templates.get(keys)
+        if template is None:
+            fields = ", ".join(quoted(k).replace("%", "%%") + ": %s" for k in keys)
+            template = templates[keys] = "{" + fields + "}"
+        try:
+            lines.append(template % tuple(map(quoted, full.values())))  # type: ignore[arg-type]
+        except TypeError:  # a number, a list: the general encoder
+            lines.append(json.dumps(full, ensure_ascii=False))
+    text = "\n".join(lines) + "\n"
+    try:
+        return text.encode("utf-8"), written
+    except UnicodeEncodeError:  # a lone surrogate somewhere: escape the records that hold one
+        return b"".join(_encode(full) for full in written), written
+
+
+def _encode(record: dict[str, object]) -> bytes:
     try:
         return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
     except UnicodeEncodeError:  # lone surrogates from an odd terminal: keep them, escaped
