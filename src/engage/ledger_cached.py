@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engage.errors import EngageError
-from engage.ledger_cache import TAIL, Snapshot, load, place, save, settled, stat_of
+from engage.ledger_cache import TAIL, Locked, Snapshot, load, place, save, settled, stat_of
 from engage.ledger_kinds import reader_fingerprint
 from engage.ledger_read import (
     Prior,
@@ -94,7 +94,12 @@ def _from_cache(
 
 
 def remember_written(
-    path: Path, fd: int, start: int, written: bytes, records: list[dict[str, Any]], hours_per_day: Fraction
+    path: Path,
+    fd: int,
+    before: os.stat_result,
+    written: bytes,
+    records: list[dict[str, Any]],
+    hours_per_day: Fraction,
 ) -> None:
     """Bring the cache up to date with what a writer just appended, from the records it wrote.
 
@@ -107,9 +112,13 @@ def remember_written(
 
     try:
         folder, key = place(path, hours_per_day, reader_fingerprint())
-        info = os.fstat(fd)
+        info, start = os.fstat(fd), before.st_size
         snapshot = load(folder, key) if start else Snapshot(folder, key, stat=stat_of(info))
-        if snapshot is None or snapshot.offset != start or not snapshot.covers(fd, info):
+        if snapshot is None or snapshot.offset != start:
+            return
+        if Locked.knows(stat_of(before), start, snapshot.crc):  # checked under this lock, before the write
+            Locked.remember(stat_of(info), start, snapshot.crc)
+        if not snapshot.covers(fd, info):
             return
         reading = read_written(records, hours_per_day, _prior(snapshot))
         if reading is not None and info.st_size == start + len(written):
@@ -177,6 +186,7 @@ def _compose(
         )
         _fill(grown, ledger, reading)
         save(grown, ledger._held, replace=False)
+        Locked.remember(stat_of(info), grown.offset, grown.crc)  # checked, and the rest just read
     elif checked == "crc" and not delta and settled(info, time.time_ns()):
         snapshot.stat = stat_of(info)  # checked byte by byte, and long unchanged: trust its stat next time
         save(snapshot, [], replace=False)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from fractions import Fraction
 from json.encoder import encode_basestring as quoted
 from pathlib import Path
@@ -49,7 +50,7 @@ def append_batch(
         raise EngageError(f"{path}: the ledger's folder does not exist; create it or pass --ledger FILE")
     stamp = {"engagement": engagement} if engagement is not None else {}
     try:
-        with held(Path(str(path) + ".lock"), LOCK_TIMEOUT_SECONDS):
+        with held(Path(str(path) + ".lock"), LOCK_TIMEOUT_SECONDS), _checking_once():
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
             try:
                 return _write_locked(fd, path, records, stamp, hours_per_day, check)
@@ -64,6 +65,18 @@ def append_batch(
         raise EngageError(
             f"{path}: cannot write the ledger: {exc.strerror or exc}; nothing was written"
         ) from None
+
+
+@contextmanager
+def _checking_once() -> Iterator[None]:
+    """While the lock is held, a ledger prefix checked once is not checked again (see ``Locked``)."""
+    from engage.ledger_cache import Locked
+
+    Locked.held, Locked.checked = True, set()
+    try:
+        yield
+    finally:
+        Locked.held, Locked.checked = False, set()
 
 
 def write_in_progress(path: Path) -> bool:
@@ -104,7 +117,8 @@ def _write_locked(
             )
     if check is not None:
         check(before)
-    size = os.fstat(fd).st_size
+    unwritten = os.fstat(fd)
+    size = unwritten.st_size
     ends_whole = size == 0 or os.pread(fd, 1, size - 1) == b"\n"
     lines: list[bytes] = []
     sealed: list[LedgerProblem] = []
@@ -137,7 +151,7 @@ def _write_locked(
     if not head and not (before.dead_batches or before.torn):  # a plain append: the cache can follow
         from engage.ledger_cached import remember_written
 
-        remember_written(path, fd, start, payload + b"".join(commit), written, hours_per_day)
+        remember_written(path, fd, unwritten, payload + b"".join(commit), written, hours_per_day)
     return sealed
 
 
