@@ -58,6 +58,9 @@ def main() -> None:
     args = parser.parse_args()
     runs = 3 if args.quick else 5
     count = args.records or (2_000 if args.quick else 100_000)
+    # Timed programs may write their bytecode, as an installed engage has it: with this variable set
+    # (some CI images set it) an editable install compiles every changed module on every run.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     cache = tempfile.mkdtemp(prefix="engage-bench-cache-")
     env = {**os.environ, "ENGAGE_CACHE_DIR": cache}
     os.environ["ENGAGE_CACHE_DIR"] = cache

@@ -283,3 +283,18 @@ def test_an_unwritable_cache_folder_costs_time_not_results(
     status = ijm.run("status", "--week", "2021-W46")
     assert status.exit_code == 0 and "kept" in status.stdout
     same_as_full_read(ijm.ledger)
+
+
+def test_an_edit_between_two_commands_is_seen_by_the_second(ijm: Seed, tmp_path: Path) -> None:
+    sheet = tmp_path / "t.csv"
+    rows = [f"2021-11-{16 + n % 5},prep,1,Test Consultant,note {n:03d}" for n in range(80)]
+    sheet.write_text("date,phase,hours,consultant,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert ijm.run("import", str(sheet)).exit_code == 0
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "-n", "last").exit_code == 0
+    data, info = ijm.ledger.read_bytes(), ijm.ledger.stat()
+    edited = data.replace(b"note 003", b"NOTE 003", 1)  # an early line: far before the last 4 KiB
+    assert len(edited) == len(data) and data.index(b"note 003") < len(data) - 4096
+    ijm.ledger.write_bytes(edited)
+    os.utime(ijm.ledger, ns=(info.st_atime_ns, info.st_mtime_ns))
+    notes = [e["note"] for e in json.loads(ijm.run("entries", "--format", "json").stdout)]
+    assert "NOTE 003" in notes and "note 003" not in notes

@@ -36,8 +36,9 @@ import zlib
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
+from engage.checked import Checked
 from engage.ledger_totals import Totals
 from engage.records import Entry
 
@@ -47,30 +48,6 @@ TAIL = 4096
 MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
 WEEKLY_FROM = 1000  # more entries added at once than this are saved a week a segment
 ORPHAN_SECONDS = 600  # a segment no index names is removed once this old (a reader may still use it)
-
-
-class Locked:
-    """Prefixes checked byte by byte while this process holds the ledger's lock, with their stat.
-
-    A writer reads the ledger under the lock and then brings the cache up to
-    date after its own write: it checks the prefix once. Nothing is
-    remembered outside the lock, where another program may change the file
-    within the same timestamp tick.
-    """
-
-    held: ClassVar[bool] = False
-    checked: ClassVar[set[tuple[tuple[int, int, int, int, int], int, int]]] = set()
-
-    @classmethod
-    def remember(cls, seen: tuple[int, int, int, int, int], offset: int, crc: int) -> None:
-        """Note a prefix checked now (only while the lock is held)."""
-        if cls.held:
-            cls.checked.add((seen, offset, crc))
-
-    @classmethod
-    def knows(cls, seen: tuple[int, int, int, int, int], offset: int, crc: int) -> bool:
-        """Whether this prefix was checked, at this very stat, under the lock held now."""
-        return cls.held and (seen, offset, crc) in cls.checked
 
 
 @dataclass
@@ -112,11 +89,11 @@ class Snapshot:
         if zlib.crc32(os.pread(fd, self.offset - start, start)) != self.tail_crc:
             return ""
         seen = stat_of(info)
-        if (seen == self.stat and settled(info, self.saved_ns)) or Locked.knows(seen, self.offset, self.crc):
+        if (seen == self.stat and settled(info, self.saved_ns)) or Checked.knows(seen, self.offset, self.crc):
             return "stat"
         if prefix_crc(fd, self.offset) != self.crc:
             return ""
-        Locked.remember(seen, self.offset, self.crc)
+        Checked.remember(seen, self.offset, self.crc)
         return "crc"
 
     def entries(self, hours_per_day: Fraction, first: int | None, last: int | None) -> list[Entry]:

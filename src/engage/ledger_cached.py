@@ -15,8 +15,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engage.checked import Checked
 from engage.errors import EngageError
-from engage.ledger_cache import TAIL, Locked, Snapshot, load, place, save, settled, stat_of
+from engage.ledger_cache import TAIL, Snapshot, load, place, save, settled, stat_of
 from engage.ledger_kinds import reader_fingerprint
 from engage.ledger_read import (
     Prior,
@@ -116,8 +117,8 @@ def remember_written(
         snapshot = load(folder, key) if start else Snapshot(folder, key, stat=stat_of(info))
         if snapshot is None or snapshot.offset != start:
             return
-        if Locked.knows(stat_of(before), start, snapshot.crc):  # checked under this lock, before the write
-            Locked.remember(stat_of(info), start, snapshot.crc)
+        if Checked.knows(stat_of(before), start, snapshot.crc):  # checked under this lock, before the write
+            Checked.remember(stat_of(info), start, snapshot.crc)
         if not snapshot.covers(fd, info):
             return
         reading = read_written(records, hours_per_day, _prior(snapshot))
@@ -186,7 +187,7 @@ def _compose(
         )
         _fill(grown, ledger, reading)
         save(grown, ledger._held, replace=False)
-        Locked.remember(stat_of(info), grown.offset, grown.crc)  # checked, and the rest just read
+        Checked.remember(stat_of(info), grown.offset, grown.crc)  # checked, and the rest just read
     elif checked == "crc" and not delta and settled(info, time.time_ns()):
         snapshot.stat = stat_of(info)  # checked byte by byte, and long unchanged: trust its stat next time
         save(snapshot, [], replace=False)

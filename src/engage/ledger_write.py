@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from fractions import Fraction
 from json.encoder import encode_basestring as quoted
 from pathlib import Path
 
+from engage.checked import Checked
 from engage.errors import EngageError
 from engage.ledger import Ledger, LedgerProblem, new_record
 
@@ -50,7 +50,7 @@ def append_batch(
         raise EngageError(f"{path}: the ledger's folder does not exist; create it or pass --ledger FILE")
     stamp = {"engagement": engagement} if engagement is not None else {}
     try:
-        with held(Path(str(path) + ".lock"), LOCK_TIMEOUT_SECONDS), _checking_once():
+        with held(Path(str(path) + ".lock"), LOCK_TIMEOUT_SECONDS), Checked.scope():
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
             try:
                 return _write_locked(fd, path, records, stamp, hours_per_day, check)
@@ -65,18 +65,6 @@ def append_batch(
         raise EngageError(
             f"{path}: cannot write the ledger: {exc.strerror or exc}; nothing was written"
         ) from None
-
-
-@contextmanager
-def _checking_once() -> Iterator[None]:
-    """While the lock is held, a ledger prefix checked once is not checked again (see ``Locked``)."""
-    from engage.ledger_cache import Locked
-
-    Locked.held, Locked.checked = True, set()
-    try:
-        yield
-    finally:
-        Locked.held, Locked.checked = False, set()
 
 
 def write_in_progress(path: Path) -> bool:

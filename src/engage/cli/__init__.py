@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from engage import __version__, colour
+from engage.checked import Checked
 from engage.colour import say
 from engage.errors import EngageError
 
@@ -106,11 +107,12 @@ class EngageGroup(click.Group):
         **extra: Any,
     ) -> Any:
         try:
-            code = run_guarded(
-                lambda: super(EngageGroup, self).main(
-                    args, prog_name, complete_var, standalone_mode=False, **{"color": True, **extra}
+            with Checked.scope():  # a ledger read twice in one command is checked once
+                code = run_guarded(
+                    lambda: super(EngageGroup, self).main(
+                        args, prog_name, complete_var, standalone_mode=False, **{"color": True, **extra}
+                    )
                 )
-            )
         finally:
             # The next command line (in tests, the same process) chooses anew; --version imports no plugins.
             plugins = sys.modules.get("engage.plugins")
