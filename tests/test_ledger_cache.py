@@ -298,3 +298,23 @@ def test_an_edit_between_two_commands_is_seen_by_the_second(ijm: Seed, tmp_path:
     os.utime(ijm.ledger, ns=(info.st_atime_ns, info.st_mtime_ns))
     notes = [e["note"] for e in json.loads(ijm.run("entries", "--format", "json").stdout)]
     assert "NOTE 003" in notes and "note 003" not in notes
+
+
+def test_many_small_writes_are_folded_into_their_weeks(tmp_path: Path) -> None:
+    path = tmp_path / "l.jsonl"
+    path.write_text(
+        "".join(json.dumps(entry(f"w{i}", day=f"2021-11-{1 + i % 28:02d}")) + "\n" for i in range(300))
+    )
+    same_as_full_read(path)  # the cache is made a week a segment
+    for i in range(40):  # more single writes than MAX_SEGMENTS, on a few days
+        append(path, [entry(f"log {i}", day=f"2021-11-{16 + i % 3}")])
+        if i % 7 == 0:
+            same_as_full_read(path)
+    read = same_as_full_read(path)
+    assert len(read.entries()) == 340
+    import marshal
+
+    from engage.ledger_cache import MAX_SEGMENTS
+
+    index = marshal.loads(next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/index")).read_bytes())
+    assert len(index["segments"]) <= 5 + MAX_SEGMENTS  # a segment a week, and the writes since the last fold

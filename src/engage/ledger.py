@@ -8,7 +8,6 @@ record naming the id it cancels.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import os
 from collections.abc import Callable, Iterable
 from fractions import Fraction
@@ -361,7 +360,9 @@ def append(path: str | Path, records: Iterable[dict[str, object]]) -> None:
     append_batch(path, list(records))
 
 
-_entry_order = operator.attrgetter("date", "recorded_at")  # date order, then as recorded
+def _entry_order(entry: Entry) -> tuple[dt.date, str, bool, int]:
+    """Date order, then as recorded, then as in the file (an entry not yet written, line 0, last)."""
+    return entry.date, entry.recorded_at, entry.line == 0, entry.line
 
 
 def _line(record: Record) -> tuple[bool, int]:

@@ -160,10 +160,7 @@ def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
             snapshot.segments, snapshot.merged = [], 0
             _add_by_week(snapshot, rows)
         elif len(snapshot.segments) - snapshot.merged >= MAX_SEGMENTS:
-            for name, _, _, _ in snapshot.segments:
-                rows.extend(marshal.loads((snapshot.folder / name).read_bytes()))
-            snapshot.segments, snapshot.merged = [], 0
-            _add_by_week(snapshot, rows)
+            _merge(snapshot, rows)
         elif len(rows) > WEEKLY_FROM:  # an import: by week, so that a week's report loads its own
             merged = snapshot.merged
             _add_by_week(snapshot, rows)
@@ -180,6 +177,25 @@ def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
             _remove_orphans(snapshot)
     except (OSError, ValueError, EOFError):
         return
+
+
+def _merge(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
+    """Fold the segments added one save each (and ``rows``) into the week segments they belong to.
+
+    Only the weeks they touch are written again: logging this week rewrites this week.
+    """
+    for name, _, _, _ in snapshot.segments[snapshot.merged :]:
+        rows.extend(marshal.loads((snapshot.folder / name).read_bytes()))
+    touched = {(row[1] - 1) // 7 for row in rows}
+    kept = []
+    for segment in snapshot.segments[: snapshot.merged]:
+        if (segment[1] - 1) // 7 in touched:
+            rows.extend(marshal.loads((snapshot.folder / segment[0]).read_bytes()))
+        else:
+            kept.append(segment)
+    snapshot.segments = kept
+    rows.sort(key=lambda row: row[9])  # in file order, as a full read finds them
+    _add_by_week(snapshot, rows)
 
 
 def _add_by_week(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
