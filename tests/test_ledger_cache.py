@@ -318,3 +318,16 @@ def test_many_small_writes_are_folded_into_their_weeks(tmp_path: Path) -> None:
 
     index = marshal.loads(next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/index")).read_bytes())
     assert len(index["segments"]) <= 5 + MAX_SEGMENTS  # a segment a week, and the writes since the last fold
+
+
+def test_a_cache_tampered_into_another_shape_is_not_believed(tmp_path: Path) -> None:
+    import marshal
+
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"n{i}") for i in range(30)])
+    Ledger.read(path, HOURS)
+    index = next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/index"))
+    data = marshal.loads(index.read_bytes())
+    for field, value in [("offset", "12"), ("totals", {"x": 1}), ("segments", [("seg-x", "a", 1, 2)]), ("ids", 5)]:
+        index.write_bytes(marshal.dumps({**data, field: value}))
+        assert same_as_full_read(path).days_used() == Fraction(30, 4)

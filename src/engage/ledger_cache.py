@@ -96,6 +96,24 @@ class Snapshot:
         Checked.remember(seen, self.offset, self.crc)
         return "crc"
 
+    def well_formed(self) -> bool:
+        """Whether every field has the shape this module writes (a cache edited by hand has not)."""
+        ints = (self.offset, self.lines, self.crc, self.tail_crc, self.saved_ns, self.scale, self.merged)
+        return (
+            all(type(n) is int for n in ints)
+            and self.scale > 0
+            and type(self.ids) is bytes
+            and _shaped(self.stat, (int,) * 5)
+            and all(_shaped(o, (int, str)) for o in self.others)
+            and all(_shaped(p, (int, str, str, str)) for p in self.problems)
+            and all(type(x) is str for x in (*self.engagements, *self.raw_engagements, *self.pending))
+            and all(type(x) is str for x in (*self.sealed_batches, *self.sealed_torn))
+            and all(
+                _shaped(k, (int, str, str, str)) and _shaped(v, (int, int)) for k, v in self.totals.items()
+            )
+            and all(_shaped(g, (str, int, int, int)) and g[0].startswith("seg-") for g in self.segments)
+        )
+
     def entries(self, hours_per_day: Fraction, first: int | None, last: int | None) -> list[Entry]:
         """The cached entries dated from ``first`` to ``last`` (ordinals; None: no bound), voided ones too."""
         found: list[Entry] = []
@@ -105,6 +123,10 @@ class Snapshot:
             rows = marshal.loads((self.folder / name).read_bytes())
             found.extend(_entries(rows, hours_per_day, first, last))
         return found
+
+
+def _shaped(value: Any, types: tuple[type, ...]) -> bool:
+    return type(value) is tuple and len(value) == len(types) and all(map(isinstance, value, types))
 
 
 def settled(info: os.stat_result, at_ns: int) -> bool:
@@ -143,8 +165,9 @@ def load(folder: Path, key: str) -> Snapshot | None:
         if type(data) is not dict or data.get("format") != FORMAT or data.get("key") != key:
             return None
         del data["format"]
-        return Snapshot(folder=folder, **data)
-    except (OSError, ValueError, EOFError, TypeError):
+        snapshot = Snapshot(folder=folder, **data)
+        return snapshot if snapshot.well_formed() else None
+    except (OSError, ValueError, EOFError, TypeError, AttributeError):
         return None
 
 

@@ -46,7 +46,10 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
         folder, key = place(path, hours_per_day, reader_fingerprint())
         snapshot = load(folder, key)
         if snapshot is not None:
-            ledger = _from_cache(cls, path, fd, info, snapshot, hours_per_day)
+            try:
+                ledger = _from_cache(cls, path, fd, info, snapshot, hours_per_day)
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError):
+                ledger = None  # a cache tampered with into another shape: read the file instead
             if ledger is not None:
                 return ledger
         raw = _read_from(fd, 0)
@@ -235,7 +238,7 @@ def cached_entries(
         return snapshot.entries(
             hours_per_day, start.toordinal() if start else None, end.toordinal() if end else None
         )
-    except (OSError, ValueError, EOFError, TypeError):
+    except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
         try:
             raw = path.read_bytes()[: snapshot.offset]
         except OSError as exc:
