@@ -9,6 +9,7 @@ its rounded part; the last takes the remainder, so the parts add up exactly.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
@@ -133,7 +134,8 @@ def _save() -> None:
         temporary.write_text(json.dumps(_said), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the cache folder is a file, or the path too long
+            temporary.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=1)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-import mmap
 import os
 import time
 import zlib
@@ -42,9 +41,10 @@ from engage.checked import Checked
 from engage.ledger_totals import Totals
 from engage.records import Entry
 
-FORMAT = 2
+FORMAT = 3
 RACY_NS = 2_000_000_000  # a stat taken this soon after a change may miss an edit in the same tick
 TAIL = 4096
+CHUNK = 1 << 20  # bytes read at a time to check a prefix
 MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
 WEEKLY_FROM = 1000  # more entries added at once than this are saved a week a segment
 ORPHAN_SECONDS = 600  # a segment no index names is removed once this old (a reader may still use it)
@@ -140,11 +140,19 @@ def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
 
 
 def prefix_crc(fd: int, size: int) -> int:
-    """CRC-32 of a file's first ``size`` bytes, read through a memory map."""
-    if size == 0:
-        return 0
-    with mmap.mmap(fd, size, access=mmap.ACCESS_READ) as view:
-        return zlib.crc32(view)
+    """CRC-32 of a file's first ``size`` bytes (-1 if the file is shorter now).
+
+    Read in chunks, not through a memory map: a file cut short while it is
+    read would kill the process with SIGBUS.
+    """
+    crc, offset = 0, 0
+    while offset < size:
+        chunk = os.pread(fd, min(CHUNK, size - offset), offset)
+        if not chunk:
+            return -1
+        crc = zlib.crc32(chunk, crc)
+        offset += len(chunk)
+    return crc
 
 
 def place(path: Path, hours_per_day: Fraction, readers: str) -> tuple[Path, str]:
@@ -183,7 +191,11 @@ def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
             snapshot.segments, snapshot.merged = [], 0
             _add_by_week(snapshot, rows)
         elif len(snapshot.segments) - snapshot.merged >= MAX_SEGMENTS:
-            _merge(snapshot, rows)
+            try:
+                _merge(snapshot, rows)
+            except (OSError, ValueError, EOFError):  # a segment gone or damaged: make the cache anew
+                (snapshot.folder / "index").unlink(missing_ok=True)
+                return
         elif len(rows) > WEEKLY_FROM:  # an import: by week, so that a week's report loads its own
             merged = snapshot.merged
             _add_by_week(snapshot, rows)

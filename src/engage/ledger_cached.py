@@ -22,6 +22,7 @@ from engage.ledger_kinds import reader_fingerprint
 from engage.ledger_read import (
     Prior,
     Reading,
+    id_lines,
     named_engagements,
     read_known,
     read_lines,
@@ -69,7 +70,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
             crc=zlib.crc32(raw),
             tail_crc=zlib.crc32(raw[-TAIL:]),
             stat=stat_of(info),
-            ids=("\n" + "\n".join(reading.ids) + "\n").encode("utf-8", "surrogateescape"),
+            ids=b"\n" + id_lines(reading.ids),
             others=sorted(reading.texts.items()),
             pending=sorted(reading.pending),
         )
@@ -181,7 +182,7 @@ def _compose(
             crc=zlib.crc32(delta, snapshot.crc),
             tail_crc=zlib.crc32(_tail(fd, snapshot.offset + len(delta), delta)),
             stat=stat_of(info),
-            ids=snapshot.ids + "\n".join(reading.ids).encode("utf-8", "surrogateescape") + b"\n",
+            ids=snapshot.ids + id_lines(reading.ids),
             others=[*snapshot.others, *sorted(reading.texts.items())],
             problems=kept,
             raw_engagements=sorted(ledger.named_engagements),

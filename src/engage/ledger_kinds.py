@@ -227,13 +227,14 @@ def reader_fingerprint() -> str:
     The ledger cache is keyed on it, so that a reader changed by an upgrade,
     an edited plugin or a status added to the model reads every line again.
     """
-    from engage.plugins import get_plugin_manager, plugin_record_kinds
+    from engage.plugins import get_plugin_manager, plugin_files_stamp, plugin_record_kinds
 
     readers: list[tuple[str, Callable[..., Any]]] = list(KINDS.items())
     readers += [(kind.name, kind.read) for kind in plugin_record_kinds(get_plugin_manager()).values()]
     parts = [
         repr((model.DELIVERABLE_STATUSES, model.MEETING_OUTCOMES, model.CLOSE_OUTCOMES)),
         repr((MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)),
+        plugin_files_stamp() if len(readers) > len(KINDS) else "",  # a plugin reader's helpers too
     ]
     for name, read in sorted(readers, key=lambda pair: pair[0]):
         module = sys.modules.get(getattr(read, "__module__", None) or type(read).__module__)

@@ -58,27 +58,28 @@ class Prior:
     """What the lines before ``raw`` held, for reading only the lines added since (the cache)."""
 
     lines: int  # how many lines came before
-    ids: bytes  # their ids, each between newlines
+    ids: bytes  # their ids as ``id_lines`` writes them, after a first newline
     sealed_batches: frozenset[str]
     sealed_torn: frozenset[str]
     pending: frozenset[str]  # ids their voids name but that never came
 
-    def knows(self) -> Callable[[str], bool]:
-        """Whether an id was among them: a scan of the bytes for a few ids, a set for many."""
+    def knows(self, many: bool) -> Callable[[str], bool]:
+        """Whether an id was among them: a scan of the bytes for a few ids, a set for ``many``."""
+        if many:
+            lines = set(self.ids.split(b"\n"))
+            return lambda ident: id_line(ident) in lines
         ids = self.ids
-        cache: dict[str, bool] = {}
+        return lambda ident: b"\n" + id_line(ident) + b"\n" in ids
 
-        def known(ident: str) -> bool:
-            found = cache.get(ident)
-            if found is None:
-                found = cache[ident] = b"\n" + ident.encode("utf-8", "surrogateescape") + b"\n" in ids
-            return found
 
-        return known
+def id_line(ident: str) -> bytes:
+    """An id as the cache lists it: on one line, a newline (or backslash) in it escaped."""
+    return ident.replace("\\", "\\\\").replace("\n", "\\n").encode("utf-8", "surrogateescape")
 
-    def id_set(self) -> set[str]:
-        """Every id before, as a set (faster than scanning once many new lines are read)."""
-        return set(self.ids.decode("utf-8", "surrogateescape").split("\n"))
+
+def id_lines(ids: list[str]) -> bytes:
+    """Ids as the cache lists them, each on its line."""
+    return b"".join(id_line(ident) + b"\n" for ident in ids)
 
 
 def digest(line: bytes) -> str:
@@ -107,11 +108,12 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | N
     lines, not_utf8 = _lines(raw)
     kinds = all_kinds()
     before = prior.lines if prior else 0
+    not_utf8 = {number + before for number in not_utf8}  # numbered in the file, as the lines are
     reading.line_count = before + len(lines)
     last_number = before + len(lines) if reading.unterminated else 0
     known: Callable[[str], bool] | None = None
     if prior is not None:
-        known = prior.id_set().__contains__ if len(lines) > 64 else prior.knows()
+        known = prior.knows(many=len(lines) > 64)
     for number, line in enumerate(lines, start=before + 1):
         text = line.strip()
         if not text:
@@ -218,7 +220,7 @@ def read_written(records: list[dict[str, Any]], hours_per_day: Fraction, prior: 
     which is then read back from the file instead.
     """
     reading = Reading(sealed_batches=set(prior.sealed_batches), sealed_torn=set(prior.sealed_torn))
-    known = prior.id_set().__contains__ if len(records) > 64 else prior.knows()
+    known = prior.knows(many=len(records) > 64)
     seen: set[str] = set()
     batches: dict[str, int] = {}
     commits: dict[str, int] = {}

@@ -21,7 +21,7 @@ from typing import Any
 
 from engage.cachedir import cache_dir, write_atomically
 
-FORMAT = 1
+FORMAT = 2
 _METADATA = (".dist-info", ".egg-info")
 
 
@@ -30,7 +30,7 @@ def _stat(path: str) -> list[int] | None:
         info = os.stat(path)
     except OSError:
         return None
-    return [info.st_mtime_ns, info.st_size, info.st_ino]
+    return [info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino]  # ctime: cp -p keeps mtime
 
 
 def _distributions(entry: str) -> list[Any]:
@@ -105,10 +105,19 @@ def read(config: str, key: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
 
-def write(config: str, key: dict[str, Any], found: dict[str, Any], files: list[str]) -> None:
-    """Keep what discovery found, under the key taken before it began; an unwritable cache is not kept."""
-    record = {"key": key, "files": files_state(sorted(set(files))), **found}
-    write_atomically(cache_path(config), json.dumps(record))
+def write(config: str, key: dict[str, Any], found: dict[str, Any], files: list[str]) -> list[list[Any]]:
+    """Keep what discovery found, under the key taken before it began; an unwritable cache is not kept.
+
+    Returns the state of the plugins' files, as kept.
+    """
+    state = files_state(sorted(set(files)))
+    write_atomically(cache_path(config), json.dumps({"key": key, "files": state, **found}))
+    return state
+
+
+def stamp(state: list[list[Any]]) -> str:
+    """A short digest of the plugins' files' state (see ``plugins.plugin_files_stamp``)."""
+    return f"{zlib.crc32(json.dumps(state).encode('utf-8', 'surrogateescape')):08x}"
 
 
 def installed_version(distribution: str) -> str:

@@ -61,6 +61,7 @@ class Config(NamedTuple):
 _loaded: tuple[Config, pluggy.PluginManager] | None = None
 _infos: dict[str, PluginInfo] = {}
 _available: set[str] = set()
+_files_stamp = ""  # the state of every file the loaded plugins were imported from
 _plugins_dir: str | None = None  # the running command line's --plugins-dir
 
 
@@ -115,6 +116,14 @@ def plugin_record_kinds(pm: pluggy.PluginManager) -> dict[str, RecordKind]:
     return kinds
 
 
+def plugin_files_stamp() -> str:
+    """A digest of the state of every file the loaded plugins came from, their helper modules too.
+
+    The ledger cache is keyed on it: a plugin's record reader may change through any of them.
+    """
+    return _files_stamp
+
+
 def available_plugin_names() -> set[str]:
     """Every plugin name found, loaded or not: the schedule tables they may read."""
     return set(_available)
@@ -142,19 +151,22 @@ def _load(config: Config) -> pluggy.PluginManager:
     """Register every wanted plugin, as found by the start-up cache or, failing it, by discovery."""
     from engage import __version__
 
+    global _files_stamp
     key = plugin_cache.cache_key(config.key(), config.directory, __version__)
     cached = plugin_cache.read(config.key(), key)
     found = from_cache(cached) if cached is not None else None
     if found is None:
         found = discover(config, _register)
         found_now = {"plugins": found.plugins, "available": found.available}
-        plugin_cache.write(config.key(), key, found_now, found.files)
-    elif config.directory:  # who may write the folder can change without touching the files' times
-        folder = Path(config.directory)
-        refuse_unsafe(folder)
-        for plugin in found.plugins:
-            if plugin["kind"] == "file":
-                refuse_unsafe(Path(plugin["value"]))
+        _files_stamp = plugin_cache.stamp(plugin_cache.write(config.key(), key, found_now, found.files))
+    else:
+        assert cached is not None
+        _files_stamp = plugin_cache.stamp(cached["files"])
+        if config.directory:  # who may write the folder can change without touching the files' times
+            refuse_unsafe(Path(config.directory))
+            for plugin in found.plugins:
+                if plugin["kind"] == "file":
+                    refuse_unsafe(Path(plugin["value"]))
 
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
