@@ -328,6 +328,28 @@ def test_a_cache_tampered_into_another_shape_is_not_believed(tmp_path: Path) -> 
     Ledger.read(path, HOURS)
     index = next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/index"))
     data = marshal.loads(index.read_bytes())
-    for field, value in [("offset", "12"), ("totals", {"x": 1}), ("segments", [("seg-x", "a", 1, 2)]), ("ids", 5)]:
+    for field, value in [
+        ("offset", "12"),
+        ("totals", {"x": 1}),
+        ("segments", [("seg-x", "a", 1, 2)]),
+        ("ids", 5),
+    ]:
         index.write_bytes(marshal.dumps({**data, field: value}))
         assert same_as_full_read(path).days_used() == Fraction(30, 4)
+
+
+def test_week_segments_stay_folded_as_single_writes_follow(tmp_path: Path) -> None:
+    """Each write keeps the count of week segments: only the writes since are folded, not every week."""
+    import marshal
+
+    path = tmp_path / "l.jsonl"
+    path.write_text(
+        "".join(json.dumps(entry(f"w{i}", day=f"2021-11-{1 + i % 28:02d}")) + "\n" for i in range(300))
+    )
+    Ledger.read(path, HOURS)
+    index = next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/index"))
+    weeks = marshal.loads(index.read_bytes())["merged"]
+    for i in range(5):
+        append(path, [entry(f"log {i}", day="2021-11-16")])
+        Ledger.read(path, HOURS)
+        assert marshal.loads(index.read_bytes())["merged"] == weeks  # the weeks stay folded

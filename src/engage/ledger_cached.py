@@ -188,6 +188,7 @@ def _compose(
             raw_engagements=sorted(ledger.named_engagements),
             pending=sorted(set(snapshot.pending) | reading.pending),
             segments=list(snapshot.segments),  # its own list: the ledger keeps reading the old one
+            merged=snapshot.merged,
         )
         _fill(grown, ledger, reading)
         save(grown, ledger._held, replace=False)
