@@ -229,22 +229,33 @@ def reader_fingerprint() -> str:
     """
     from engage.plugins import get_plugin_manager, plugin_files_stamp, plugin_record_kinds
 
+    pm = get_plugin_manager()
     readers: list[tuple[str, Callable[..., Any]]] = list(KINDS.items())
-    readers += [(kind.name, kind.read) for kind in plugin_record_kinds(get_plugin_manager()).values()]
+    readers += [(kind.name, kind.read) for kind in plugin_record_kinds(pm).values()]
     parts = [
         repr((model.DELIVERABLE_STATUSES, model.MEETING_OUTCOMES, model.CLOSE_OUTCOMES)),
         repr((MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)),
         plugin_files_stamp() if len(readers) > len(KINDS) else "",  # a plugin reader's helpers too
     ]
-    for name, read in sorted(readers, key=lambda pair: pair[0]):
-        module = sys.modules.get(getattr(read, "__module__", None) or type(read).__module__)
-        source = str(getattr(module, "__file__", "") or "")
-        try:
-            info = os.stat(source)
-            parts.append(f"{name}:{source}:{info.st_size}:{info.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:{source}:{getattr(read, '__qualname__', type(read).__qualname__)}")
-    return "\n".join(parts)
+    key = (id(pm), *(id(read) for _, read in readers))
+    if key not in _SOURCES:  # once per loaded set of readers: a command reads its ledger up to three times
+        _SOURCES.clear()
+        _SOURCES[key] = "\n".join(_source(name, read) for name, read in sorted(readers, key=lambda r: r[0]))
+    return "\n".join([*parts, _SOURCES[key]])
+
+
+_SOURCES: dict[tuple[int, ...], str] = {}
+
+
+def _source(name: str, read: Callable[..., Any]) -> str:
+    """Where a reader's code is, and that file's size and time."""
+    module = sys.modules.get(getattr(read, "__module__", None) or type(read).__module__)
+    source = str(getattr(module, "__file__", "") or "")
+    try:
+        info = os.stat(source)
+    except OSError:
+        return f"{name}:{source}:{getattr(read, '__qualname__', type(read).__qualname__)}"
+    return f"{name}:{source}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def _plugin_reader(read: Callable[[dict[str, Any], int], Any]) -> Reader:
