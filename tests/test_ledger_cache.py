@@ -353,3 +353,15 @@ def test_week_segments_stay_folded_as_single_writes_follow(tmp_path: Path) -> No
         append(path, [entry(f"log {i}", day="2021-11-16")])
         Ledger.read(path, HOURS)
         assert marshal.loads(index.read_bytes())["merged"] == weeks  # the weeks stay folded
+
+
+def test_without_pread_the_cache_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no os.pread: the cache seeks and reads instead, with the same results."""
+    monkeypatch.delattr(os, "pread")
+    path = tmp_path / "l.jsonl"
+    path.write_text("".join(json.dumps(entry(f"n{i}")) + "\n" for i in range(200)))
+    same_as_full_read(path)
+    append(path, [entry("more")])
+    with path.open("ab") as handle:
+        handle.write(json.dumps(entry("by hand")).encode() + b"\n")
+    assert same_as_full_read(path).days_used() == Fraction(202, 4)

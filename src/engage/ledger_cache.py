@@ -86,7 +86,7 @@ class Snapshot:
         if self.offset == 0:
             return "crc"
         start = max(0, self.offset - TAIL)
-        if zlib.crc32(os.pread(fd, self.offset - start, start)) != self.tail_crc:
+        if zlib.crc32(read_at(fd, self.offset - start, start)) != self.tail_crc:
             return ""
         seen = stat_of(info)
         if (seen == self.stat and settled(info, self.saved_ns)) or Checked.knows(seen, self.offset, self.crc):
@@ -139,6 +139,14 @@ def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
+def read_at(fd: int, size: int, offset: int) -> bytes:
+    """Up to ``size`` bytes from ``offset`` (``os.pread`` where the system has it: not Windows)."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
+
+
 def prefix_crc(fd: int, size: int) -> int:
     """CRC-32 of a file's first ``size`` bytes (-1 if the file is shorter now).
 
@@ -147,7 +155,7 @@ def prefix_crc(fd: int, size: int) -> int:
     """
     crc, offset = 0, 0
     while offset < size:
-        chunk = os.pread(fd, min(CHUNK, size - offset), offset)
+        chunk = read_at(fd, min(CHUNK, size - offset), offset)
         if not chunk:
             return -1
         crc = zlib.crc32(chunk, crc)

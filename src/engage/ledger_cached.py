@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from engage.checked import Checked
 from engage.errors import EngageError
-from engage.ledger_cache import TAIL, Snapshot, load, place, save, settled, stat_of
+from engage.ledger_cache import TAIL, Snapshot, load, place, read_at, save, settled, stat_of
 from engage.ledger_kinds import reader_fingerprint
 from engage.ledger_read import (
     Prior,
@@ -216,12 +216,12 @@ def _tail(fd: int, end: int, delta: bytes) -> bytes:
     if len(delta) >= TAIL:
         return delta[-TAIL:]
     start = max(0, end - TAIL)
-    return os.pread(fd, end - start, start)
+    return read_at(fd, end - start, start)
 
 
 def _read_from(fd: int, offset: int) -> bytes:
     chunks = []
-    while chunk := os.pread(fd, 1 << 22, offset):
+    while chunk := read_at(fd, 1 << 22, offset):
         chunks.append(chunk)
         offset += len(chunk)
     return b"".join(chunks)

@@ -23,6 +23,7 @@ from pathlib import Path
 from engage.checked import Checked
 from engage.errors import EngageError
 from engage.ledger import Ledger, LedgerProblem, new_record
+from engage.ledger_cache import read_at
 
 LOCK_TIMEOUT_SECONDS = 15
 
@@ -107,7 +108,7 @@ def _write_locked(
         check(before)
     unwritten = os.fstat(fd)
     size = unwritten.st_size
-    ends_whole = size == 0 or os.pread(fd, 1, size - 1) == b"\n"
+    ends_whole = size == 0 or read_at(fd, 1, size - 1) == b"\n"
     lines: list[bytes] = []
     sealed: list[LedgerProblem] = []
     if before.dead_batches or before.torn:
