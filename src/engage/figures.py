@@ -47,11 +47,6 @@ def usage_of(engagement: Engagement, ledger: Ledger, phase_key: str) -> PhaseUsa
     return PhaseUsage(engagement.phase(phase_key), ledger.used_by_phase().get(phase_key, Fraction(0)))
 
 
-def cap_summary(engagement: Engagement, ledger: Ledger) -> str:
-    """'Engagement: 9.0 of 20 days used, 11.0 left'."""
-    return cap_line(engagement, ledger.days_used())
-
-
 def cap_line(engagement: Engagement, used: Fraction) -> str:
     """'Engagement: 9.0 of 20 days used, 11.0 left', for ``used`` days."""
     left = engagement.max_days - used
