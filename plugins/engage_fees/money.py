@@ -14,10 +14,12 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 ZERO = Decimal(0)
 
@@ -25,12 +27,7 @@ ZERO = Decimal(0)
 @lru_cache(maxsize=64)
 def minor_digits(currency: str) -> int:
     """Digits after the decimal point in the currency's minor unit (CLDR, through babel)."""
-    known = _remembered(f"digits {currency}")
-    if known is not None:
-        return int(known)
-    from babel.numbers import get_currency_precision
-
-    return int(_remember(f"digits {currency}", str(get_currency_precision(currency))))
+    return int(_asked(f"digits {currency}", lambda: str(_babel().get_currency_precision(currency))))
 
 
 @lru_cache(maxsize=64)
@@ -38,13 +35,10 @@ def known_currency(code: str) -> bool:
     """True for an ISO 4217 code babel knows (``KES``, ``USD``)."""
     if not (len(code) == 3 and code.isupper()):
         return False
-    known = _remembered(f"known {code}")
-    if known is not None:
-        return known == "yes"
-    from babel.numbers import get_currency_name
-
-    known = "yes" if get_currency_name(code, locale="en") != code else "no"
-    return _remember(f"known {code}", known) == "yes"
+    known = _asked(
+        f"known {code}", lambda: "yes" if _babel().get_currency_name(code, locale="en") != code else "no"
+    )
+    return known == "yes"
 
 
 def round_money(amount: Decimal | Fraction | int, currency: str) -> Decimal:
@@ -84,13 +78,22 @@ def parse_money(text: str) -> Decimal:
 @lru_cache(maxsize=4096)  # a portfolio formats the same few amounts (0.00, the ceilings) many times
 def money(amount: Decimal, currency: str, locale: str = "en") -> str:
     """An amount for people, with the currency's symbol and grouping (babel): ``$1,500.00``, ``UGX 1,500``."""
-    key = f"{amount} {currency} {locale}"
-    known = _remembered(key)
-    if known is not None:
-        return known
-    from babel.numbers import format_currency
+    return _asked(
+        f"{amount} {currency} {locale}",
+        lambda: str(_babel().format_currency(amount, currency, locale=locale)),
+    )
 
-    return _remember(key, str(format_currency(amount, currency, locale=locale)))
+
+def _babel() -> ModuleType:
+    import babel.numbers
+
+    return babel.numbers
+
+
+def _asked(key: str, ask: Callable[[], str]) -> str:
+    """What babel said of ``key`` in an earlier run, else what it says now (then kept)."""
+    known = _remembered(key)
+    return known if known is not None else _remember(key, ask())
 
 
 # What babel said, kept between runs: loading its locale data costs a status report ~40 ms, and a

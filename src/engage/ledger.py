@@ -156,13 +156,6 @@ class Ledger:
         view._held = [*self._held, entry]
         return view
 
-    @property
-    def beyond(self) -> tuple[Entry, ...]:
-        """Live entries dated after the day this ledger was cut at (``until``): not counted, but reported."""
-        if self._uncut is None or self._cut is None:
-            return ()
-        return tuple(self._uncut.entries(start=self._cut + dt.timedelta(days=1)))
-
     def beyond_totals(self) -> list[DayTotal]:
         """:meth:`day_totals` of the entries dated after the cut (``until``), in date order."""
         if self._uncut is None or self._cut is None:

@@ -185,7 +185,6 @@ def _compose(
             ids=snapshot.ids + id_lines(reading.ids),
             others=[*snapshot.others, *sorted(reading.texts.items())],
             problems=kept,
-            raw_engagements=sorted(ledger.named_engagements),
             pending=sorted(set(snapshot.pending) | reading.pending),
             segments=list(snapshot.segments),  # its own list: the ledger keeps reading the old one
             merged=snapshot.merged,
