@@ -365,3 +365,21 @@ def test_without_pread_the_cache_reads_the_same(tmp_path: Path, monkeypatch: pyt
     with path.open("ab") as handle:
         handle.write(json.dumps(entry("by hand")).encode() + b"\n")
     assert same_as_full_read(path).days_used() == Fraction(202, 4)
+
+
+def test_a_fault_while_caching_what_was_written_does_not_fail_the_write(
+    ijm: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry is safe once written: a bug in bringing the cache up to date must not make log fail."""
+    from engage import ledger_read
+
+    def broken(*args: object) -> object:
+        raise AssertionError("a reader bug")
+
+    monkeypatch.setattr(ledger_cached, "read_written", broken)
+    done = ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "-n", "kept")
+    assert done.exit_code == 0 and "Logged" in done.stdout
+    assert [e.note for e in ledger_read.read_lines(ijm.ledger, ijm.ledger.read_bytes(), HOURS).records] == [
+        "kept"
+    ]
+    assert same_as_full_read(ijm.ledger).entries()[0].note == "kept"

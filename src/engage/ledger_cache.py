@@ -218,7 +218,7 @@ def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
         _write(snapshot.folder / "index", marshal.dumps(data))
         if snapshot.merged == len(snapshot.segments):
             _remove_orphans(snapshot)
-    except (OSError, ValueError, EOFError):
+    except Exception:  # a cache that cannot be written is not used; the command goes on
         return
 
 
