@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -153,4 +152,6 @@ def _memory_path() -> Path:
         stamp = f"{origin}:{os.stat(origin).st_mtime_ns}"
     except OSError:
         stamp = origin
+    import hashlib
+
     return cache_dir() / f"money-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.json"

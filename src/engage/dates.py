@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -123,8 +122,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day of the month ``months`` later (earlier if negative), clipped to the month's end."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return day.replace(year=year, month=month + 1, day=min(day.day, last))
+    first = dt.date(year, month + 1, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - first  # the month's length
+    return first.replace(day=min(day.day, last.days))
 
 
 def shift_calendar(day: dt.date, rule: DateRule) -> dt.date:

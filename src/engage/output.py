@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -103,6 +102,8 @@ def csv_cell(value: object) -> object:
 
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV with a header row, every cell spreadsheet-safe."""
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headers)

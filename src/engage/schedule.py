@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -65,6 +64,8 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
         if isinstance(value, dict):
             known = ", ".join(sorted(plugin_sections)) or "none loaded"
             r.fail(key, f"unknown table; plugin settings tables: {known}")
+        import difflib
+
         near = difflib.get_close_matches(key, list(TOP_KEYS), n=1)
         r.fail(key, f"unknown key; did you mean '{near[0]}'?" if near else "unknown key")
 

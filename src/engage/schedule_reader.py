@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
@@ -64,6 +63,8 @@ class Reader:
     def known_keys(self, table: Mapping[str, Any], where: str, allowed: Collection[str]) -> None:
         for key in table:
             if key not in allowed:
+                import difflib
+
                 near = difflib.get_close_matches(key, list(allowed), n=1)
                 hint = f"did you mean '{near[0]}'?" if near else "known keys: " + ", ".join(allowed)
                 self.fail(join(where, key), f"unknown key; {hint}")
