@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from fractions import Fraction
-
-import click
+from typing import TYPE_CHECKING
 
 from engage import Engagement, Entry, Finding, Ledger, Section, Week, hookimpl
 from engage.figures import usage_of
@@ -31,6 +30,9 @@ from engage_budget.crosschecks import (
 )
 from engage_budget.settings import settings_of
 from engage_budget.team import consultant_shares, period_holds_the_days
+
+if TYPE_CHECKING:
+    import click  # only for the annotation: commands import it when they are added
 
 __version__ = "0.1.0"
 __all__ = [

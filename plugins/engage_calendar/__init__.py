@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import click
+from typing import TYPE_CHECKING
 
 from engage import CalendarEvent, Engagement, Ledger, hookimpl
+
+if TYPE_CHECKING:
+    import click  # only for the annotation: commands import it when they are added
 
 __version__ = "0.1.0"
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-
-import click
+from typing import TYPE_CHECKING
 
 from engage import Engagement, Finding, Ledger, RecordKind, Section, Week, hookimpl
+
+if TYPE_CHECKING:
+    import click  # only for the annotation: commands import it when they are added
 
 __version__ = "0.1.0"
 

@@ -11,14 +11,14 @@ import re
 import sys
 from typing import TextIO
 
-import click
-
 _choice: bool | None = None
 
 # state words as the verdict and the budget checks write them, worst first
 _RED = {"error", "over budget", "late", "review overdue", "cancelled"}
 _YELLOW = {"warning", "at risk", "problem", "due soon", "changes requested", "postponed"}
 _GREEN = {"on track", "accepted", "validated"}
+# ANSI colours as click.style writes them; engage writes its own so that `engage log` needs no click
+_FG = {"red": 31, "green": 32, "yellow": 33}
 _STATE_CELL = re.compile(
     r"(?<![\w-])(error|warning|info|over budget|late|at risk|problem|on track|review overdue|"
     r"due soon|with client|returned|accepted|replaced|cancelled|postponed|validated|changes requested)"
@@ -49,20 +49,35 @@ def enabled(stream: TextIO | None = None) -> bool:
         return False
 
 
+def style(text: str, fg: str, bold: bool | None = None) -> str:
+    """``text`` in a colour, bold or (False) explicitly not, as ``click.style`` writes it."""
+    weight = "" if bold is None else ("\x1b[1m" if bold else "\x1b[22m")
+    return f"\x1b[{_FG[fg]}m{weight}{text}\x1b[0m"
+
+
+def write(text: str, stream: TextIO | None = None, nl: bool = True) -> None:
+    """Print ``text`` as it is, no colour added or removed (``click.echo`` in engage's commands)."""
+    target = stream if stream is not None else sys.stdout
+    if target is None:  # no console at all (pythonw)
+        return
+    target.write(text + "\n" if nl else text)
+    target.flush()
+
+
 def paint(text: str) -> str:
     """States and severities in colour where they stand as a cell or a label ("late: ...", "on track")."""
 
-    def style(match: re.Match[str]) -> str:
+    def cell(match: re.Match[str]) -> str:
         word = match.group(1)
         if word in _RED:
-            return click.style(word, fg="red", bold=True)
+            return style(word, "red", bold=True)
         if word in _YELLOW:
-            return click.style(word, fg="yellow")
+            return style(word, "yellow")
         if word in _GREEN:
-            return click.style(word, fg="green")
+            return style(word, "green")
         return word
 
-    return _STATE_CELL.sub(style, text)
+    return _STATE_CELL.sub(cell, text)
 
 
 def echo(text: str, err: bool = False, nl: bool = True) -> None:
@@ -73,22 +88,20 @@ def echo(text: str, err: bool = False, nl: bool = True) -> None:
     """
     stream = sys.stderr if err else sys.stdout
     if not enabled(stream):
-        click.echo(text, err=err, nl=nl)
+        write(text, stream, nl)
         return
     from engage.output import terminal_text
 
-    target = getattr(stream, "unguarded", stream)
-    click.echo(paint(terminal_text(text)), file=target, nl=nl, color=True)
+    write(paint(terminal_text(text)), getattr(stream, "unguarded", stream), nl)
 
 
 def say(label: str, word: str, message: str) -> None:
     """``label: word: message`` on stderr, the word (error, warning) in its colour when colour is on."""
     stream = sys.stderr
     if not enabled(stream):
-        click.echo(f"{label}: {word}: {message}", err=True)
+        write(f"{label}: {word}: {message}", stream)
         return
     from engage.output import terminal_text
 
-    styled = click.style(word, fg="red" if word == "error" else "yellow", bold=word == "error")
-    target = getattr(stream, "unguarded", stream)
-    click.echo(f"{label}: {styled}: {terminal_text(message)}", file=target, color=True)
+    styled = style(word, "red" if word == "error" else "yellow", bold=word == "error")
+    write(f"{label}: {styled}: {terminal_text(message)}", getattr(stream, "unguarded", stream))

@@ -327,7 +327,7 @@ def _consultant_of(
 
 
 def _hours_field(hours: Fraction) -> dict[str, str]:
-    from engage.cli.ledger_commands import entry_fields
+    from engage.cli.log_entry import entry_fields
 
     return entry_fields(hours, "hours")
 

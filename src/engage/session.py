@@ -8,9 +8,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import click
 import pluggy
 
 from engage.errors import EngageError
@@ -236,4 +235,17 @@ def refuse_foreign(path: Path, engagements: frozenset[str], engagement: Engageme
         )
 
 
-pass_session = click.make_pass_decorator(Session)
+if TYPE_CHECKING:
+    import click
+
+    pass_session = click.make_pass_decorator(Session)
+
+
+def __getattr__(name: str) -> Any:
+    """``pass_session``: made on first use, so that ``engage log`` can run without importing click."""
+    if name != "pass_session":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import click
+
+    made = globals()["pass_session"] = click.make_pass_decorator(Session)
+    return made

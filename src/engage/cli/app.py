@@ -1,9 +1,8 @@
-"""The ``engage`` command line: global options, plugin commands, and the one error boundary."""
+"""The ``engage`` click group: global options, core and plugin commands loaded when asked for."""
 
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from typing import Any
 
@@ -11,10 +10,7 @@ import click
 
 from engage import __version__, colour
 from engage.checked import Checked
-from engage.colour import say
-from engage.errors import EngageError
-
-TRACEBACK_VAR = "ENGAGE_TRACEBACK"
+from engage.cli import run_guarded
 
 # The core commands and the module of each, imported when the command is asked for:
 # ``engage log`` does not pay for importing ``show`` or ``import`` (a test checks this table).
@@ -104,21 +100,23 @@ class EngageGroup(click.Group):
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        quick: bool = True,
         **extra: Any,
     ) -> Any:
-        try:
-            with Checked.scope():  # a ledger read twice in one command is checked once
-                code = run_guarded(
-                    lambda: super(EngageGroup, self).main(
-                        args, prog_name, complete_var, standalone_mode=False, **{"color": True, **extra}
+        """Run a command line; ``quick``: ``engage log`` in its plain form runs without click's parser."""
+        from engage.cli.quick import finish, run_quick
+
+        code = run_quick(sys.argv[1:] if args is None else list(args), complete_var) if quick else None
+        if code is None:
+            try:
+                with Checked.scope():  # a ledger read twice in one command is checked once
+                    code = run_guarded(
+                        lambda: super(EngageGroup, self).main(
+                            args, prog_name, complete_var, standalone_mode=False, **{"color": True, **extra}
+                        )
                     )
-                )
-        finally:
-            # The next command line (in tests, the same process) chooses anew; --version imports no plugins.
-            plugins = sys.modules.get("engage.plugins")
-            if plugins is not None:
-                plugins.use_plugins_dir(None)
-            colour.choose(None)
+            finally:
+                finish()
         if standalone_mode:
             sys.exit(code)
         return code
@@ -192,46 +190,6 @@ def accept_global_options(command: click.Command) -> None:
             accept_global_options(sub)
 
 
-def run_guarded(call: Any) -> int:
-    """Run the command line; every error becomes one line on stderr and an exit status."""
-    try:
-        result = call()
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.Abort:
-        click.echo("engage: aborted", err=True)
-        return 1
-    except click.ClickException as exc:
-        where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "engage"
-        hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
-        say(where, "error", f"{_one_line(exc.format_message())}{hint}")
-        return exc.exit_code
-    except EngageError as exc:
-        say("engage", "error", _one_line(exc.message))
-        return exc.exit_code
-    except BrokenPipeError:  # `engage calendar | head`: the reader left; not an error
-        sys.stderr.close()
-        return 0
-    except Exception as exc:
-        if os.environ.get(TRACEBACK_VAR):
-            raise
-        from engage.plugins import blame
-
-        culprit = blame(exc) or "internal error"
-        say(
-            "engage",
-            "error",
-            f"{culprit}: {type(exc).__name__}: {_one_line(str(exc))} "
-            f"(set {TRACEBACK_VAR}=1 for the traceback)",
-        )
-        return 2
-    return result if isinstance(result, int) else 0
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 @click.group("engage", cls=EngageGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-s",
@@ -284,27 +242,3 @@ def _start(ctx: click.Context, schedule: str | None, ledger: str | None, plugins
 
     use_plugins_dir(plugins_dir)
     ctx.obj = Session(schedule, ledger)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    guard_streams()
-    cli.main(prog_name="engage")
-
-
-def guard_streams() -> None:
-    """Terminals see control characters escaped; files and pipes get text byte-exact.
-
-    Bytes that were not UTF-8 (kept as lone surrogates) are written back as
-    the bytes they were, and click is told not to strip escape sequences
-    from piped output (``color=True`` in :meth:`EngageGroup.main`), which
-    would silently change notes.
-    """
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, name)
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="surrogateescape")
-        if stream.isatty():
-            from engage.output import TerminalWriter
-
-            setattr(sys, name, TerminalWriter(stream))

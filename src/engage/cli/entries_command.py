@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from engage.cli.completion import phase_keys
-from engage.cli.ledger_commands import check_phase
+from engage.cli.log_entry import check_phase
 from engage.errors import EngageError
 from engage.ledger import Entry, Ledger
 from engage.output import chosen_format, csv_text, json_text, table

@@ -16,7 +16,7 @@ import click
 
 from engage import ledger as ledger_file
 from engage import timesheet
-from engage.cli.ledger_commands import check_phase, entry_fields
+from engage.cli.log_entry import check_phase, entry_fields
 from engage.errors import EngageError
 from engage.figures import cap_line
 from engage.ledger import Ledger

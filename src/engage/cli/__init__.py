@@ -1,0 +1,113 @@
+"""The ``engage`` command line: its entry point and the one error boundary.
+
+The click group lives in :mod:`engage.cli.app`; ``engage log`` in its plain
+form runs without it (:mod:`engage.cli.quick`), so this module imports no click.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from engage.colour import say, write
+from engage.errors import EngageError
+
+if TYPE_CHECKING:
+    from engage.cli.app import CORE_COMMANDS, EngageGroup, accept_global_options, cli
+
+__all__ = ["CORE_COMMANDS", "EngageGroup", "accept_global_options", "cli", "main", "run_guarded"]
+TRACEBACK_VAR = "ENGAGE_TRACEBACK"
+_IN_APP = {"cli", "EngageGroup", "CORE_COMMANDS", "accept_global_options"}
+
+
+def __getattr__(name: str) -> Any:
+    """The click group and its helpers, imported from :mod:`engage.cli.app` on first use."""
+    if name not in _IN_APP:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from engage.cli import app
+
+    return getattr(app, name)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    guard_streams()
+    from engage.cli.quick import run_quick
+
+    code = run_quick(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
+    from engage.cli.app import cli
+
+    cli.main(prog_name="engage", quick=False)
+
+
+def run_guarded(call: Callable[[], object]) -> int:
+    """Run the command line; every error becomes one line on stderr and an exit status."""
+    try:
+        result = call()
+    except EngageError as exc:
+        say("engage", "error", _one_line(exc.message))
+        return exc.exit_code
+    except BrokenPipeError:  # `engage calendar | head`: the reader left; not an error
+        sys.stderr.close()
+        return 0
+    except Exception as exc:
+        code = _click_outcome(exc)
+        if code is not None:
+            return code
+        if os.environ.get(TRACEBACK_VAR):
+            raise
+        from engage.plugins import blame
+
+        culprit = blame(exc) or "internal error"
+        say(
+            "engage",
+            "error",
+            f"{culprit}: {type(exc).__name__}: {_one_line(str(exc))} "
+            f"(set {TRACEBACK_VAR}=1 for the traceback)",
+        )
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+def _click_outcome(exc: Exception) -> int | None:
+    """The exit status of click's own outcomes (usage errors, --help, aborts); None for any other error."""
+    click = sys.modules.get("click")
+    if click is None:  # not imported: nothing raised can be click's
+        return None
+    if isinstance(exc, click.exceptions.Exit):
+        return int(exc.exit_code)
+    if isinstance(exc, click.Abort):
+        write("engage: aborted", sys.stderr)
+        return 1
+    if isinstance(exc, click.ClickException):
+        where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "engage"
+        hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
+        say(where, "error", f"{_one_line(exc.format_message())}{hint}")
+        return int(exc.exit_code)
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def guard_streams() -> None:
+    """Terminals see control characters escaped; files and pipes get text byte-exact.
+
+    Bytes that were not UTF-8 (kept as lone surrogates) are written back as
+    the bytes they were, and click is told not to strip escape sequences
+    from piped output (``color=True`` in :meth:`EngageGroup.main`), which
+    would silently change notes.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
+        if stream.isatty():
+            from engage.output import TerminalWriter
+
+            setattr(sys, name, TerminalWriter(stream))

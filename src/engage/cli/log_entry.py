@@ -1,0 +1,92 @@
+"""What ``engage log`` does once its arguments are parsed: shared by its click command and its quick path."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from engage import ledger as ledger_file
+from engage.colour import write
+from engage.figures import usage_of
+from engage.ledger import Entry, Ledger
+from engage.model import Engagement
+from engage.output import terminal_text
+from engage.parsing import format_days, format_hours, parse_amount, parse_date, today_in
+from engage.session import Session, warn
+from engage.who import check_place, resolve_consultant
+
+WARNING_PREFIX = "warning: "
+
+
+def check_phase(engagement: Engagement, key: str) -> str:
+    """The phase's key, typed in any case or as its name; or an error listing the phases there are."""
+    from engage.matching import find_item
+
+    return find_item(engagement.phases, key, "phase", f" of {engagement.id}").key
+
+
+def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
+    """How an amount is stored, exactly: "1.5" days, "4" hours, or "4/3" hours for 1h20m."""
+    decimal = str(float(amount))
+    text = decimal if Fraction(decimal) == amount else f"{amount.numerator}/{amount.denominator}"
+    return {unit: text.removesuffix(".0")}
+
+
+def log_time(
+    session: Session, days: str, phase: str, day: str, note: str, consultant: str | None, at: str | None
+) -> None:
+    """Validate, write one entry, then say what it did and what plugins say about it."""
+    engagement = session.engagement
+    amount, unit = parse_amount(days)
+    phase = check_phase(engagement, phase)
+    place = check_place(engagement, at)
+    who = resolve_consultant(engagement, consultant)
+    # "today" where the work was done: a consultant at home in Geneva has not yet reached Dhaka's date.
+    zone = engagement.location(engagement.place_of(phase, who, place)).timezone or engagement.timezone
+    date = parse_date(day, today_in(zone))
+    record = ledger_file.new_record(
+        "entry",
+        date=date.isoformat(),
+        phase=phase,
+        **entry_fields(amount, unit),
+        consultant=who,
+        note=note,
+        **({"at": place} if place else {}),
+    )
+    entry = read_record(record, engagement)
+    session.validate()
+    ledger = session.ledger()
+    after = ledger.plus(entry)
+    lines, failure = session.preview(lambda: _after_log(session, engagement, entry, after))
+    session.write([record])
+    typed = (
+        f"{format_hours(entry.amount)} ({format_days(entry.days)} days)"
+        if entry.unit == "hours"
+        else f"{format_days(entry.days)} days"
+    )
+    write(f"Logged {typed} to {phase} on {date} (entry {entry.id})")
+    with session.after_write(f"entry {entry.id}"):
+        if failure:
+            raise failure
+        for line in lines or ():
+            if line.startswith(WARNING_PREFIX):  # every warning on stderr, in one form
+                warn(line.removeprefix(WARNING_PREFIX))
+            else:
+                write(terminal_text(line))
+
+
+def read_record(record: dict[str, object], engagement: Engagement) -> Entry:
+    """A new record as the ledger will read it back."""
+    from engage.ledger_kinds import KINDS
+
+    entry = KINDS["entry"](record, 0, engagement.hours_per_day)
+    assert isinstance(entry, Entry)
+    return entry
+
+
+def _after_log(session: Session, engagement: Engagement, entry: Entry, ledger: Ledger) -> list[str]:
+    """The phase's usage and what plugins say about a new entry."""
+    lines = [usage_of(engagement, ledger, entry.phase).summary()]
+    hook = session.plugin_manager.hook
+    for said in hook.engage_after_log(engagement=engagement, entry=entry, ledger=ledger):
+        lines.extend(said or ())
+    return lines

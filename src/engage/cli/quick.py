@@ -1,0 +1,183 @@
+"""``engage log`` in its plain form, run without click: the command a consultant types most often.
+
+Importing click and building its parser is about a sixth of what ``engage log``
+costs (``benchmarks/run.py``). The plain forms are read here: the global
+options before ``log``; one DAYS; ``-p/--phase``, ``-d/--date``, ``-n/--note``,
+``-c/--consultant``, ``--at`` and the trailing ``-s``, ``--ledger`` and
+``--color/--no-color``, each at most once, as ``-p VALUE``, ``--phase VALUE``
+or ``--phase=VALUE``. Anything else (help, ``--version``, an unknown or
+repeated option, ``--``, a value that starts with ``-``, a missing argument,
+shell completion, a plugin's own ``log``) is left to the click group, so every
+message about a mistyped command line is click's. ``tests/test_quick_log.py``
+checks that click reads every command line accepted here the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sys
+from typing import Any
+
+from engage import colour
+
+COMMAND = "log"
+BEFORE_VALUES = {
+    "-s": "schedule",
+    "--schedule": "schedule",
+    "--ledger": "ledger",
+    "--plugins-dir": "plugins_dir",
+}
+AFTER_VALUES = {
+    "-p": "phase",
+    "--phase": "phase",
+    "-d": "day",
+    "--date": "day",
+    "-n": "note",
+    "--note": "note",
+    "-c": "consultant",
+    "--consultant": "consultant",
+    "--at": "at",
+    "-s": "schedule",  # the global options, also after the command
+    "--schedule": "schedule",
+    "--ledger": "ledger",
+}
+FLAGS = {"--color": True, "--no-color": False}
+COMPLETE_VAR = "_ENGAGE_COMPLETE"  # click's shell completion for prog_name "engage"
+
+
+def parse(argv: list[str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The options given before ``log`` and ``log``'s own (DAYS as "days"); None when not a plain form."""
+    before: dict[str, Any] = {}
+    at = _options(argv, 0, BEFORE_VALUES, before)
+    if at is None or at >= len(argv) or argv[at] != COMMAND:
+        return None
+    after: dict[str, Any] = {}
+    at += 1
+    while at < len(argv):
+        token = argv[at]
+        if token.startswith("-"):
+            moved = _options(argv, at, AFTER_VALUES, after)
+            if moved is None or moved == at:
+                return None
+            at = moved
+        elif "days" in after:
+            return None  # a second argument: click says so
+        else:
+            after["days"] = token
+            at += 1
+    if "days" not in after or "phase" not in after:
+        return None
+    return before, after
+
+
+def _options(argv: list[str], at: int, values: dict[str, str], into: dict[str, Any]) -> int | None:
+    """Read options from ``argv[at]`` on into ``into``; where they stop, or None at one not plain."""
+    while at < len(argv) and argv[at].startswith("-"):
+        name, equals, attached = argv[at].partition("=")
+        value: str | bool
+        if name in FLAGS and not equals:
+            key, value, at = "color", FLAGS[name], at + 1
+        elif name in values and (not equals or name.startswith("--")):
+            key = values[name]
+            if equals:
+                value, at = attached, at + 1
+            elif at + 1 < len(argv):
+                value, at = argv[at + 1], at + 2
+            else:
+                return None
+            if value.startswith("-"):  # click would take it as the value; people mean an option
+                return None
+        else:
+            return None
+        if key in into:
+            return None
+        into[key] = value
+    return at
+
+
+def run_quick(argv: list[str], complete_var: str | None = None) -> int | None:
+    """Run ``engage log`` when ``argv`` is a plain form of it: its exit status; None: not run, ask click."""
+    parsed = parse(argv)
+    if parsed is None or os.environ.get(complete_var or COMPLETE_VAR):
+        return None
+    before, after = parsed
+    from engage.checked import Checked
+    from engage.cli import run_guarded
+
+    declined = False
+
+    def run() -> None:
+        nonlocal declined
+        from engage.cli.log_entry import log_time
+        from engage.plugins import plugins_adding, use_plugins_dir
+        from engage.session import Session
+
+        use_plugins_dir(before.get("plugins_dir"))
+        session = Session(before.get("schedule"), before.get("ledger"))
+        if plugins_adding(session.plugin_manager, COMMAND):  # a plugin's command of that name wins
+            declined = True
+            return
+        colour.choose(before.get("color"))
+        for key in ("schedule", "ledger"):
+            if key in after:
+                setattr(session, f"_{key}", after[key])
+        if "color" in after:
+            colour.choose(after["color"])
+        log_time(
+            session,
+            after["days"],
+            after["phase"],
+            after.get("day", "today"),
+            after.get("note", ""),
+            after.get("consultant"),
+            after.get("at"),
+        )
+
+    try:
+        with Checked.scope():
+            code = run_guarded(_as_click_would(run))
+    finally:
+        finish()
+    return None if declined else code
+
+
+def _as_click_would(run: Any) -> Any:
+    """``run`` with interrupts and a closed pipe ending as they do under click's ``main``."""
+
+    def guarded() -> int:
+        try:
+            run()
+        except (EOFError, KeyboardInterrupt):
+            colour.write("", sys.stderr)
+            colour.write("engage: aborted", sys.stderr)
+            return 1
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            _quiet_closed_pipes()
+            sys.exit(1)
+        return 0
+
+    return guarded
+
+
+def _quiet_closed_pipes() -> None:
+    """Point standard output and error at the null device, so that the flush at exit finds no broken pipe.
+
+    The recipe of Python's documentation (signal, "Note on SIGPIPE"), where click wraps the streams.
+    """
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # a test's capture: no file
+            os.dup2(null, stream.fileno())
+    os.close(null)
+
+
+def finish() -> None:
+    """After a command line: the next one (in tests, the same process) chooses plugins and colour anew."""
+    plugins = sys.modules.get("engage.plugins")
+    if plugins is not None:
+        plugins.use_plugins_dir(None)
+    colour.choose(None)

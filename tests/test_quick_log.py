@@ -1,0 +1,208 @@
+"""``engage log`` in its plain form runs without click, and does exactly what the click command does."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import IJM, UNDP, Seed, copy_seed, invoke
+from engage.cli import cli
+from engage.cli.quick import parse, run_quick
+
+ENGAGE = shutil.which("engage", path=str(Path(sys.executable).parent)) or "engage"
+ID = re.compile(r"\b[0-9a-f]{12}\b")
+
+# Pieces of command lines, tired-consultant ones among them; {S} a schedule, {L} a ledger, {D} a folder.
+SCHEDULE = [["-s", "{S}"], ["--schedule", "{S}"], ["--schedule={S}"], ["-s{S}"], ["-s=x.toml"]]
+GLOBAL = [
+    ["--ledger", "{L}"], ["--ledger={L}"], ["--color"], ["--no-color"], ["--plugins-dir", "{D}"],
+    ["--color=yes"], ["--version"], ["-h"], ["--bogus"], ["--ledger"],
+]  # fmt: skip
+DAYS = ["1", "0.5", ".25", "4h", "30m", "1h30m", "2", "0", "-1", "x", "1,5", "", "-"]
+PHASES = ["prep", "Prep", "retreat", "PREPARATION", "nope", "", "-p", "inception", "data"]
+DATES = ["2021-11-16", "2017-06-12", "yesterday", "today", "2021-02-30", "-1", "16/11/2021", "+2"]
+NOTES = ["", "desk review", "-- typo", "\x1b[31mred", "a=b", "naïve café"]
+WHO = ["lead", "national", "Test Consultant", "nobody", "-c"]
+PLACES = ["dhaka", "home", "moon", ""]
+
+
+def _option(names: list[str], values: list[str], plain: bool) -> st.SearchStrategy[list[str]]:
+    def forms(name: str, value: str) -> list[list[str]]:
+        if name.startswith("--"):
+            return [[name, value], [f"{name}={value}"]]
+        return [[name, value]] if plain else [[name, value], [f"{name}{value}"]]
+
+    values = [v for v in values if not (plain and v.startswith("-"))]
+    return st.tuples(st.sampled_from(names), st.sampled_from(values)).flatmap(
+        lambda pair: st.sampled_from(forms(*pair))
+    )
+
+
+def _after(plain: bool) -> list[st.SearchStrategy[list[str]]]:
+    """``log``'s options but the phase, each a strategy; ``plain``: only the forms the quick path reads."""
+    options = [
+        _option(["-d", "--date"], DATES, plain),
+        _option(["-n", "--note"], NOTES, plain),
+        _option(["-c", "--consultant"], WHO, plain),
+        _option(["--at"], PLACES, plain),
+        st.sampled_from([["--color"], ["--no-color"]]),
+        st.sampled_from([["-s", "{S}"], ["--ledger", "{L}"]]),
+    ]
+    if not plain:
+        options.append(st.sampled_from([["--"], ["--help"], ["--plugins-dir", "{D}"], ["-x"], ["extra"], ["-p"]]))
+        options.append(_option(["-p", "--phase"], PHASES, plain))
+    return options
+
+
+def _setting(option: list[str]) -> str:
+    """What a global option sets: two that set the same thing are a repeat, which click alone reads."""
+    return option[0].lstrip("-").removeprefix("no-")[:1]
+
+
+@st.composite
+def command_lines(draw: st.DrawFn) -> list[str]:
+    """``engage`` command lines around ``log``: mostly plain forms, the rest anything a person might type."""
+    plain = draw(st.sampled_from([True, True, True, False]))
+    before_pool = SCHEDULE[:3] + GLOBAL[:5] if plain else SCHEDULE + GLOBAL
+    before = draw(st.lists(st.sampled_from(before_pool), max_size=3, unique_by=_setting if plain else None))
+    command = "log" if plain else draw(st.sampled_from(["log"] * 8 + ["void", "lg"]))
+    days = [d for d in DAYS if not (plain and d.startswith("-"))]
+    after = [[draw(st.sampled_from(days))], draw(_option(["-p", "--phase"], PHASES, plain))]
+    options = _after(plain)
+    chosen = draw(st.lists(st.integers(0, len(options) - 1), max_size=4, unique=plain))
+    after += [draw(options[i]) for i in chosen]
+    order = draw(st.permutations(range(len(after))))
+    return [part for group in before for part in group] + [command] + [
+        part for i in order for part in after[i]
+    ]
+
+
+def _outcome(folder: Path, run: object) -> tuple[object, ...]:
+    """What a command line did: its exit status, output and the records it wrote, ids left out."""
+    code, out, err = run  # type: ignore[misc]
+    written = []
+    for ledger in sorted(folder.glob("*.jsonl")):
+        for line in ledger.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            written.append({k: v for k, v in record.items() if k not in {"id", "recorded_at", "batch"}})
+    return code, ID.sub("<id>", out), ID.sub("<id>", err), written
+
+
+def _fresh(folder: Path, schedule: Path) -> dict[str, str]:
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "plugins").mkdir(parents=True)
+    shutil.copy(schedule, folder / schedule.name)
+    return {"S": str(folder / schedule.name), "L": str(folder / "other.ledger.jsonl"), "D": str(folder / "plugins")}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(template=command_lines(), schedule=st.sampled_from([IJM, UNDP]))
+def test_the_quick_path_does_what_click_does(template: list[str], schedule: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "work"
+        names = _fresh(folder, schedule)
+        argv = [part.format(**names) for part in template]
+        if not any(part.startswith(("-s", "--schedule")) for part in argv):
+            argv = ["-s", names["S"], *argv]
+        env = {"ENGAGE_CONSULTANT": "Test Consultant" if schedule == IJM else "lead"}
+        clicked = CliRunner().invoke(cli, argv, env=env, quick=False)
+        by_click = _outcome(folder, (clicked.exit_code, clicked.stdout, clicked.stderr))
+
+        _fresh(folder, schedule)
+        runner = CliRunner()
+        with runner.isolation(env=env) as (out, err, _):
+            code = run_quick(argv)
+        quick = _outcome(folder, (code, out.getvalue().decode(), err.getvalue().decode()))
+
+    if parse(argv) is None:
+        assert code is None and quick[1:] == ("", "", [])  # declined: nothing said, nothing written
+    else:
+        assert code is not None, "a plain form must be run by the quick path"
+        assert quick == by_click, argv
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-s", "x", "log", "1", "-p", "prep"],
+        ["log", "1", "-p", "prep", "-d", "2021-11-16", "-n", "desk", "-c", "me", "--at", "home"],
+        ["--color", "--ledger=l", "log", "--phase=prep", "4h", "--no-color", "-s", "y"],
+    ],
+)
+def test_plain_forms_are_read(argv: list[str]) -> None:
+    assert parse(argv) is not None
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["log", "1"],  # no phase: click says it is missing
+        ["log", "-p", "prep"],  # no DAYS
+        ["log", "1", "2", "-p", "prep"],
+        ["log", "1", "-p", "prep", "-p", "final"],  # repeated
+        ["log", "1", "-pprep"],  # attached short value: click's reading is kept
+        ["log", "1", "-p=prep"],
+        ["log", "1", "-p", "prep", "--"],
+        ["log", "1", "-p", "prep", "--help"],
+        ["log", "1", "-p", "prep", "-n", "-x"],  # a value like an option
+        ["--version"],
+        ["log", "1", "-p", "prep", "--plugins-dir", "d"],  # a global option that does not follow
+        ["void", "abc"],
+    ],
+)
+def test_anything_else_is_left_to_click(argv: list[str]) -> None:
+    assert parse(argv) is None
+
+
+def test_shell_completion_is_left_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_ENGAGE_COMPLETE", "bash_complete")
+    assert run_quick(["-s", "x.toml", "log", "1", "-p", "prep"]) is None
+
+
+def test_a_plugins_own_log_command_still_wins(ijm: Seed, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "own_log.py").write_text(
+        "import click\n"
+        "from engage import hookimpl\n\n"
+        "@hookimpl\n"
+        "def engage_register_commands(cli):\n"
+        "    @click.command('log')\n"
+        "    @click.argument('days')\n"
+        "    @click.option('-p', '--phase')\n"
+        "    def log(days, phase):\n"
+        "        click.echo(f'own log: {days} on {phase}')\n"
+        "    cli.add_command(log)\n",
+        encoding="utf-8",
+    )
+    result = invoke("--plugins-dir", str(folder), "-s", str(ijm.path), "log", "1", "-p", "prep")
+    assert result.stdout == "own log: 1 on prep\n"
+    assert not ijm.ledger.exists()
+
+
+def test_installed_engage_log_runs_without_click(tmp_path: Path) -> None:
+    seed = copy_seed("ijm", tmp_path)
+    env = {**os.environ, "ENGAGE_CONSULTANT": "Test Consultant"}
+    command = [sys.executable, "-X", "importtime", ENGAGE, "-s", str(seed.path), "log", "1", "-p", "prep"]
+    subprocess.run([*command[3:], "-d", "2021-11-15"], capture_output=True, env=env, check=True)  # finds plugins
+    done = subprocess.run([*command, "-d", "2021-11-16"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Logged 1.0 days to prep on 2021-11-16")
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "engage.cli.quick" in imported
+    assert not {"click", "engage.cli.app"} & imported
+    # and a mistyped one is click's to explain, with click's words
+    wrong = subprocess.run([*command, "-d", "2021-11-16", "--bogus"], capture_output=True, text=True, env=env)
+    assert wrong.returncode == 2
+    assert "engage log: error: No such option '--bogus'." in wrong.stderr
