@@ -1,4 +1,4 @@
-"""Ledger prefixes checked during one command, so that its two or three reads check once."""
+"""What one command has checked and read, so that its two or three reads of a ledger do it once."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ class Checked:
 
     depth: ClassVar[int] = 0
     checked: ClassVar[set[tuple[tuple[int, int, int, int, int], int, int]]] = set()
+    # cache indexes read or written during the scope, by path, key and the index file's stat
+    indexes: ClassVar[dict[tuple[object, ...], object]] = {}
 
     @classmethod
     @contextmanager
@@ -32,12 +34,24 @@ class Checked:
             cls.depth -= 1
             if cls.depth == 0:
                 cls.checked = set()
+                cls.indexes = {}
 
     @classmethod
     def remember(cls, seen: tuple[int, int, int, int, int], offset: int, crc: int) -> None:
         """Note a prefix checked now (only within a scope)."""
         if cls.depth:
             cls.checked.add((seen, offset, crc))
+
+    @classmethod
+    def keep(cls, seen: tuple[object, ...], value: object) -> None:
+        """Note what a file read or written now holds, by its stat (only within a scope)."""
+        if cls.depth:
+            cls.indexes[seen] = value
+
+    @classmethod
+    def kept(cls, seen: tuple[object, ...]) -> object | None:
+        """What :meth:`keep` noted for this very stat within the scope open now, or None."""
+        return cls.indexes.get(seen) if cls.depth else None
 
     @classmethod
     def knows(cls, seen: tuple[int, int, int, int, int], offset: int, crc: int) -> bool:

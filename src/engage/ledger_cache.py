@@ -32,7 +32,7 @@ import marshal
 import os
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -177,14 +177,31 @@ def place(path: Path, hours_per_day: Fraction, readers: str) -> tuple[Path, str]
 def load(folder: Path, key: str) -> Snapshot | None:
     """The cache in ``folder``, or None when there is none or it cannot be trusted as written."""
     try:
-        data = marshal.loads((folder / "index").read_bytes())
+        with open(folder / "index", "rb") as index:
+            seen = _index_seen(folder, key, os.fstat(index.fileno()))
+            known = Checked.kept(seen)
+            if isinstance(known, Snapshot):  # read (or written) already by this command, unchanged since
+                return _copy(known)
+            data = marshal.loads(index.read())
         if type(data) is not dict or data.get("format") != FORMAT or data.get("key") != key:
             return None
         del data["format"]
         snapshot = Snapshot(folder=folder, **data)
-        return snapshot if snapshot.well_formed() else None
+        if not snapshot.well_formed():
+            return None
+        Checked.keep(seen, _copy(snapshot))
+        return snapshot
     except (OSError, ValueError, EOFError, TypeError, AttributeError):
         return None
+
+
+def _index_seen(folder: Path, key: str, info: os.stat_result) -> tuple[object, ...]:
+    return ("ledger index", str(folder), key, *stat_of(info))
+
+
+def _copy(snapshot: Snapshot) -> Snapshot:
+    """A snapshot whose lists may be changed (saving adds segments) without changing the original."""
+    return replace(snapshot, segments=list(snapshot.segments))
 
 
 def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
@@ -215,7 +232,9 @@ def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
             name: getattr(snapshot, name) for name in Snapshot.__dataclass_fields__ if name != "folder"
         }
         data["format"] = FORMAT
-        _write(snapshot.folder / "index", marshal.dumps(data))
+        index = snapshot.folder / "index"
+        _write(index, marshal.dumps(data))
+        Checked.keep(_index_seen(snapshot.folder, snapshot.key, os.stat(index)), _copy(snapshot))
         if snapshot.merged == len(snapshot.segments):
             _remove_orphans(snapshot)
     except Exception:  # a cache that cannot be written is not used; the command goes on
