@@ -178,7 +178,7 @@ RACE = """
 import os, sys, zlib
 from fractions import Fraction
 from pathlib import Path
-from engage import ledger_cache
+from engage import ledger_sums
 from engage.ledger import Ledger, append, new_record
 
 path = Path(sys.argv[1])
@@ -194,12 +194,11 @@ class Racing:
         return getattr(zlib, name)
 
     def crc32(self, data, *start):
-        if not isinstance(data, bytes):  # the covered prefix, read through a map
-            os.truncate(path, 10)
+        os.truncate(path, 10)  # under the check of the covered prefix
         return zlib.crc32(data, *start)
 
 
-ledger_cache.zlib = Racing()
+ledger_sums.zlib = Racing()
 try:
     Ledger.read(path, Fraction(8))
 except Exception as exc:  # an EngageError would do; a signal would not

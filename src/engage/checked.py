@@ -19,7 +19,7 @@ class Checked:
     """
 
     depth: ClassVar[int] = 0
-    checked: ClassVar[set[tuple[tuple[int, int, int, int, int], int, int]]] = set()
+    checked: ClassVar[set[tuple[tuple[int, int, int, int, int], int, tuple[int, ...]]]] = set()
     # cache indexes read or written during the scope, by path, key and the index file's stat
     indexes: ClassVar[dict[tuple[object, ...], object]] = {}
 
@@ -37,10 +37,10 @@ class Checked:
                 cls.indexes = {}
 
     @classmethod
-    def remember(cls, seen: tuple[int, int, int, int, int], offset: int, crc: int) -> None:
+    def remember(cls, seen: tuple[int, int, int, int, int], offset: int, sums: tuple[int, ...]) -> None:
         """Note a prefix checked now (only within a scope)."""
         if cls.depth:
-            cls.checked.add((seen, offset, crc))
+            cls.checked.add((seen, offset, sums))
 
     @classmethod
     def keep(cls, seen: tuple[object, ...], value: object) -> None:
@@ -54,6 +54,6 @@ class Checked:
         return cls.indexes.get(seen) if cls.depth else None
 
     @classmethod
-    def knows(cls, seen: tuple[int, int, int, int, int], offset: int, crc: int) -> bool:
+    def knows(cls, seen: tuple[int, int, int, int, int], offset: int, sums: tuple[int, ...]) -> bool:
         """Whether this prefix was checked, at this very stat, within the scope open now."""
-        return cls.depth > 0 and (seen, offset, crc) in cls.checked
+        return cls.depth > 0 and (seen, offset, sums) in cls.checked

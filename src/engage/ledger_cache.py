@@ -6,7 +6,8 @@ cache was made from. The cache keeps, for the clean start of the file it
 covers (every batch committed, the last line whole):
 
 - the file's identity (device and inode), the byte offset and line count covered;
-- a CRC-32 of the covered bytes and of their last 4 KiB;
+- CRC-32 sums of the covered bytes, a MiB at a time (:mod:`engage.ledger_sums`), and of their
+  last 4 KiB;
 - what a reader needs to go on: every id (for duplicates), the text of the few
   records that are not time entries (read again each time), the damaged lines
   with their digests, seals, engagement ids, and the voids still waiting for
@@ -38,13 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from engage.checked import Checked
+from engage.ledger_sums import BLOCK, matches, read_at
 from engage.ledger_totals import Totals
 from engage.records import Entry
 
-FORMAT = 3
+FORMAT = 4
 RACY_NS = 2_000_000_000  # a stat taken this soon after a change may miss an edit in the same tick
 TAIL = 4096
-CHUNK = 1 << 20  # bytes read at a time to check a prefix
 MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
 WEEKLY_FROM = 1000  # more entries added at once than this are saved a week a segment
 ORPHAN_SECONDS = 600  # a segment no index names is removed once this old (a reader may still use it)
@@ -58,7 +59,8 @@ class Snapshot:
     key: str  # the ledger's path, hours per day, readers and engage's version: see ``place``
     offset: int = 0
     lines: int = 0
-    crc: int = 0
+    blocks: list[int] = field(default_factory=list)  # CRC-32 of each whole block of the covered bytes
+    part_crc: int = 0  # and of the bytes after them
     tail_crc: int = 0
     stat: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # dev, ino, size, mtime_ns, ctime_ns
     saved_ns: int = 0
@@ -89,18 +91,27 @@ class Snapshot:
         if zlib.crc32(read_at(fd, self.offset - start, start)) != self.tail_crc:
             return ""
         seen = stat_of(info)
-        if (seen == self.stat and settled(info, self.saved_ns)) or Checked.knows(seen, self.offset, self.crc):
+        if seen == self.stat and settled(info, self.saved_ns):
             return "stat"
-        if prefix_crc(fd, self.offset) != self.crc:
+        if Checked.knows(seen, self.offset, self.sums):
+            return "stat"
+        if not matches(fd, self.offset, self.blocks, self.part_crc):
             return ""
-        Checked.remember(seen, self.offset, self.crc)
+        Checked.remember(seen, self.offset, self.sums)
         return "crc"
+
+    @property
+    def sums(self) -> tuple[int, ...]:
+        """What the covered bytes were: every block's CRC-32 and the rest's."""
+        return (self.part_crc, *self.blocks)
 
     def well_formed(self) -> bool:
         """Whether every field has the shape this module writes (a cache edited by hand has not)."""
-        ints = (self.offset, self.lines, self.crc, self.tail_crc, self.saved_ns, self.scale, self.merged)
+        ints = (self.offset, self.lines, self.part_crc, self.tail_crc, self.saved_ns, self.scale, self.merged)
         return (
-            all(type(n) is int for n in ints)
+            all(type(n) is int for n in (*ints, *self.blocks))
+            and type(self.blocks) is list
+            and len(self.blocks) == self.offset // BLOCK
             and self.scale > 0
             and type(self.ids) is bytes
             and _shaped(self.stat, (int,) * 5)
@@ -137,30 +148,6 @@ def settled(info: os.stat_result, at_ns: int) -> bool:
 def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
     """What changes in a stat when a file does: device, inode, size, modification and change times."""
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
-
-
-def read_at(fd: int, size: int, offset: int) -> bytes:
-    """Up to ``size`` bytes from ``offset`` (``os.pread`` where the system has it: not Windows)."""
-    if hasattr(os, "pread"):
-        return os.pread(fd, size, offset)
-    os.lseek(fd, offset, os.SEEK_SET)
-    return os.read(fd, size)
-
-
-def prefix_crc(fd: int, size: int) -> int:
-    """CRC-32 of a file's first ``size`` bytes (-1 if the file is shorter now).
-
-    Read in chunks, not through a memory map: a file cut short while it is
-    read would kill the process with SIGBUS.
-    """
-    crc, offset = 0, 0
-    while offset < size:
-        chunk = read_at(fd, min(CHUNK, size - offset), offset)
-        if not chunk:
-            return -1
-        crc = zlib.crc32(chunk, crc)
-        offset += len(chunk)
-    return crc
 
 
 def place(path: Path, hours_per_day: Fraction, readers: str) -> tuple[Path, str]:

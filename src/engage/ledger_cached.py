@@ -28,6 +28,7 @@ from engage.ledger_read import (
     read_lines,
     read_written,
 )
+from engage.ledger_sums import extended
 from engage.records import Entry, LedgerProblem
 
 if TYPE_CHECKING:
@@ -67,13 +68,13 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
             key,
             offset=len(raw),
             lines=raw.count(b"\n"),
-            crc=zlib.crc32(raw),
             tail_crc=zlib.crc32(raw[-TAIL:]),
             stat=stat_of(info),
             ids=b"\n" + id_lines(reading.ids),
             others=sorted(reading.texts.items()),
             pending=sorted(reading.pending),
         )
+        snapshot.blocks, snapshot.part_crc = extended([], 0, 0, raw)
         _fill(snapshot, ledger, reading)
         save(snapshot, ledger._held, replace=True)
     return ledger
@@ -121,8 +122,8 @@ def remember_written(
         snapshot = load(folder, key) if start else Snapshot(folder, key, stat=stat_of(info))
         if snapshot is None or snapshot.offset != start:
             return
-        if Checked.knows(stat_of(before), start, snapshot.crc):  # checked under this lock, before the write
-            Checked.remember(stat_of(info), start, snapshot.crc)
+        if Checked.knows(stat_of(before), start, snapshot.sums):  # checked under this lock, before the write
+            Checked.remember(stat_of(info), start, snapshot.sums)
         if not snapshot.covers(fd, info):
             return
         reading = read_written(records, hours_per_day, _prior(snapshot))
@@ -179,7 +180,6 @@ def _compose(
             snapshot.key,
             offset=snapshot.offset + len(delta),
             lines=snapshot.lines + delta.count(b"\n"),
-            crc=zlib.crc32(delta, snapshot.crc),
             tail_crc=zlib.crc32(_tail(fd, snapshot.offset + len(delta), delta)),
             stat=stat_of(info),
             ids=snapshot.ids + id_lines(reading.ids),
@@ -189,9 +189,10 @@ def _compose(
             segments=list(snapshot.segments),  # its own list: the ledger keeps reading the old one
             merged=snapshot.merged,
         )
+        grown.blocks, grown.part_crc = extended(snapshot.blocks, snapshot.part_crc, snapshot.offset, delta)
         _fill(grown, ledger, reading)
         save(grown, ledger._held, replace=False)
-        Checked.remember(stat_of(info), grown.offset, grown.crc)  # checked, and the rest just read
+        Checked.remember(stat_of(info), grown.offset, grown.sums)  # checked, and the rest just read
     elif checked == "crc" and not delta and settled(info, time.time_ns()):
         snapshot.stat = stat_of(info)  # checked byte by byte, and long unchanged: trust its stat next time
         save(snapshot, [], replace=False)
