@@ -5,7 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+
+from engage.values import frozen
 
 UNITS = {
     "working day": "working days",
@@ -38,7 +39,7 @@ _MEETING = re.compile(rf"^meeting (?P<key>{_KEY})$")
 _NAMED = re.compile(rf"^(?P<key>{_KEY})$")
 
 
-@dataclass(frozen=True)
+@frozen
 class Ref:
     """What a rule counts from.
 
@@ -65,7 +66,7 @@ class Ref:
         return self.key
 
 
-@dataclass(frozen=True)
+@frozen
 class DateRule:
     """A date written relative to something: ``count`` ``unit`` after (sign 1) or before (-1) ``ref``."""
 
