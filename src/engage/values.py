@@ -23,7 +23,7 @@ from _thread import get_ident
 from collections.abc import Callable
 from dataclasses import MISSING, Field, FrozenInstanceError
 from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform
+from typing import Any, NoReturn, TypeVar, dataclass_transform
 
 __all__ = ["frozen"]
 
@@ -101,10 +101,10 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
             if required < params.index(f):
                 raise TypeError(f"non-default argument {f.name!r} follows default argument")
             required += 1
-    # Defaults of the optional parameters: (value, factory), one of them set.
-    defaults = tuple(
-        (f.default, None if f.default_factory is MISSING else f.default_factory) for f in params[required:]
-    )
+    # What each parameter holds before the call fills it: its default, or _UNSET where the
+    # caller must give it or a default_factory makes it (``made``).
+    start = [_UNSET if f.default is MISSING else f.default for f in params]  # MISSING with a factory
+    made = tuple((i, f.default_factory) for i, f in enumerate(params) if f.default_factory is not MISSING)
     index = {name: i for i, name in enumerate(names)}
     self_name = "__dataclass_self__" if "self" in cls.__dataclass_fields__ else "self"  # type: ignore[attr-defined]
     # Fields an init=False default_factory sets: then every field is set in field order, as the stdlib does.
@@ -117,40 +117,48 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
         )
     post_init = hasattr(cls, "__post_init__")
 
-    def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    def refuse(args: tuple[Any, ...], kwargs: dict[str, Any]) -> NoReturn:
+        """Raise the TypeError Python raises for such a call, checking in the order it does."""
         qualname = __init__.__qualname__
         given = len(args)
-        values = [*args, *[_UNSET] * (count - given)]
-        for key, value in kwargs.items():
+        for key in kwargs:
             i = index.get(key)
             if i is None and key != self_name:
                 raise TypeError(f"{qualname}() got an unexpected keyword argument {key!r}")
             if i is None or i < given:
                 raise TypeError(f"{qualname}() got multiple values for argument {key!r}")
-            values[i] = value
         if given > count:
             takes = f"from {required + 1} to {count + 1}" if required < count else f"{count + 1}"
             plural = "" if takes == "1" else "s"
             but = f"but {given + 1} were given"
             raise TypeError(f"{qualname}() takes {takes} positional argument{plural} {but}")
-        missing = [repr(name) for name, v in zip(names[:required], values, strict=False) if v is _UNSET]
-        if missing:
-            if len(missing) == 1:
-                listed = missing[0]
-            else:
-                listed = ", ".join(missing[:-1]) + ("," if len(missing) > 2 else "") + " and " + missing[-1]
-            plural = "s" if len(missing) > 1 else ""
-            what = f"{len(missing)} required positional argument{plural}"
-            raise TypeError(f"{qualname}() missing {what}: {listed}")
-        for i in range(required, count):
-            if values[i] is _UNSET:
-                default, factory = defaults[i - required]
-                values[i] = default if factory is None else factory()
-        return values
+        missing = [repr(name) for name in names[given:required] if name not in kwargs]
+        if len(missing) == 1:
+            listed = missing[0]
+        else:
+            listed = ", ".join(missing[:-1]) + ("," if len(missing) > 2 else "") + " and " + missing[-1]
+        plural = "s" if len(missing) > 1 else ""
+        what = f"{len(missing)} required positional argument{plural}"
+        raise TypeError(f"{qualname}() missing {what}: {listed}")
 
     def __init__(self: Any, /, *args: Any, **kwargs: Any) -> None:
-        if kwargs or len(args) != count:
-            args = bind(args, kwargs)  # type: ignore[assignment]
+        given = len(args)
+        if kwargs or given != count:  # defaults, factories and keywords: in line, for speed
+            if given > count:
+                refuse(args, kwargs)
+            values = [*args, *start[given:]]
+            for key, value in kwargs.items():
+                i = index.get(key, -1)
+                if i < given:
+                    refuse(args, kwargs)
+                values[i] = value
+            for i in range(given, required):
+                if values[i] is _UNSET:
+                    refuse(args, kwargs)
+            for i, factory in made:
+                if values[i] is _UNSET:
+                    values[i] = factory()
+            args = values  # type: ignore[assignment]
         if plan is None:
             for name, value in zip(names, args, strict=False):
                 _object_setattr(self, name, value)
@@ -167,6 +175,7 @@ def _make_repr(names: Any) -> Callable[[Any], str]:
     """``__repr__`` as ``Name(a=1, b='x')``, ``...`` for an instance within itself."""
     names = tuple(names)
     values = _tuple_getter(names)
+    shape = "(" + ", ".join(f"{name}=%r" for name in names) + ")"
     running: set[tuple[int, int]] = set()
 
     def __repr__(self: Any) -> str:
@@ -175,10 +184,9 @@ def _make_repr(names: Any) -> Callable[[Any], str]:
             return "..."
         running.add(key)
         try:
-            shown = ", ".join([f"{name}={v!r}" for name, v in zip(names, values(self), strict=True)])
+            return self.__class__.__qualname__ + shape % values(self)
         finally:
             running.discard(key)
-        return f"{self.__class__.__qualname__}({shown})"
 
     return __repr__
 
