@@ -104,6 +104,7 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
     # What each parameter holds before the call fills it: its default, or _UNSET where the
     # caller must give it or a default_factory makes it (``made``).
     start = [_UNSET if f.default is MISSING else f.default for f in params]  # MISSING with a factory
+    tail = tuple(start[required:])
     made = tuple((i, f.default_factory) for i, f in enumerate(params) if f.default_factory is not MISSING)
     index = {name: i for i, name in enumerate(names)}
     self_name = "__dataclass_self__" if "self" in cls.__dataclass_fields__ else "self"  # type: ignore[attr-defined]
@@ -146,19 +147,28 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
         if kwargs or given != count:  # defaults, factories and keywords: in line, for speed
             if given > count:
                 refuse(args, kwargs)
-            values = [*args, *start[given:]]
-            for key, value in kwargs.items():
-                i = index.get(key, -1)
-                if i < given:
-                    refuse(args, kwargs)
-                values[i] = value
-            for i in range(given, required):
-                if values[i] is _UNSET:
-                    refuse(args, kwargs)
-            for i, factory in made:
-                if values[i] is _UNSET:
-                    values[i] = factory()
-            args = values  # type: ignore[assignment]
+            if kwargs:
+                values = [*args, *start[given:]]
+                for key, value in kwargs.items():
+                    i = index.get(key, -1)
+                    if i < given:
+                        refuse(args, kwargs)
+                    values[i] = value
+                if given < required:
+                    for i in range(given, required):
+                        if values[i] is _UNSET:
+                            refuse(args, kwargs)
+                args = values  # type: ignore[assignment]
+            elif given < required:
+                refuse(args, kwargs)
+            else:
+                args += tail[given - required :]
+            if made:
+                values = [*args]
+                for i, factory in made:
+                    if values[i] is _UNSET:
+                        values[i] = factory()
+                args = values  # type: ignore[assignment]
         if plan is None:
             for name, value in zip(names, args, strict=False):
                 _object_setattr(self, name, value)
