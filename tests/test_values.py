@@ -16,6 +16,7 @@ import importlib
 import inspect
 import pickle
 import pkgutil
+import pydoc
 import subprocess
 import sys
 import textwrap
@@ -100,6 +101,8 @@ def _twin(cls: type) -> type:
         shared = getattr(getattr(_Reference, name, None), "__code__", None)
         if own is not None and getattr(own, "__code__", None) is not shared:
             namespace[name] = own
+    if not namespace["__annotations__"]:
+        del namespace["__annotations__"]  # as in a class that declares no field
     return dataclasses.dataclass(frozen=True)(type(cls.__name__, (), namespace))
 
 
@@ -154,12 +157,30 @@ def test_the_class_looks_like_its_stdlib_twin(cls: type) -> None:
     assert cls.__match_args__ == twin.__match_args__  # type: ignore[attr-defined]
     assert repr(cls.__dataclass_params__) == repr(twin.__dataclass_params__)  # type: ignore[attr-defined]
     assert inspect.signature(cls) == inspect.signature(twin)
+    assert inspect.signature(cls.__init__) == inspect.signature(twin.__init__)  # type: ignore[misc]
     assert str(inspect.signature(cls)) == str(inspect.signature(twin))
     assert cls.__doc__ == twin.__doc__
     for name in METHODS:
         mine, theirs = getattr(cls, name), getattr(twin, name)
         assert (mine.__qualname__, mine.__module__) == (theirs.__qualname__, theirs.__module__), name
         assert mine.__code__ is getattr(_Reference, name).__code__, f"{name} compiled for {cls}"
+
+
+def _help(cls: type) -> list[str]:
+    """help(cls) as text, less the docs methods inherit from ``object``: pydoc finds them through
+    the class's qualified name, which a twin shares with the class it copies, not its own."""
+    text = pydoc.render_doc(cls, renderer=pydoc.plaintext)
+    inherited = ("Implement ", "Return ", "Initialize self")
+    return [line for line in text.splitlines() if not line.lstrip(" |").startswith(inherited)]
+
+
+@pytest.mark.parametrize("cls", [_Reference, _Flags, _Empty], ids=lambda c: c.__qualname__)
+def test_help_reads_as_for_the_stdlib_twin(cls: type) -> None:
+    assert _help(cls) == _help(TWINS[cls])
+    assert (
+        any(line.strip(" |").startswith("__init__(self, a: 'int'") for line in _help(cls))
+        or cls is not _Reference
+    )
 
 
 class _Token:

@@ -59,9 +59,9 @@ def frozen(cls: _C) -> _C:
         _install(cls, method)
     if not explicit_hash:
         _install(cls, _make_hash(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))))
-    cls.__signature__ = _LazySignature(cls, init)  # type: ignore[attr-defined]
+    init.__wrapped__ = _Parameters(cls)  # type: ignore[attr-defined]
     if not documented:
-        cls.__doc__ = cls.__name__ + str(_signature(cls)).replace(" -> None", "")
+        cls.__doc__ = cls.__name__ + str(inspect.signature(cls)).replace(" -> None", "")
     params = cls.__dataclass_params__  # type: ignore[attr-defined]
     stated = object.__new__(type(params))
     for slot in type(params).__slots__:
@@ -85,6 +85,7 @@ def _needs_stdlib(cls: type) -> bool:
 
 
 def _install(cls: type, method: Callable[..., Any]) -> None:
+    method.__annotations__ = {}  # help() shows __eq__(self, other), as for the stdlib's
     method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
     method.__module__ = cls.__module__
     setattr(cls, method.__name__, method)
@@ -248,34 +249,31 @@ def _tuple_getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda obj: ()
 
 
-class _LazySignature:
-    """The class's ``__signature__``, built when first asked for (``help``, ``inspect.signature``)."""
+class _Parameters:
+    """What ``inspect.signature`` finds behind a class's shared ``__init__`` (its ``__wrapped__``).
 
-    def __init__(self, cls: type, init: Callable[..., None]) -> None:
-        self.cls, self.init = cls, init
+    The real parameters, ``(self, a: int, b: str = 'x') -> None`` as the stdlib's
+    generated ``__init__`` has them, built when first asked for: by ``help``,
+    ``inspect.signature`` of the class or of its ``__init__``.
+    """
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
         self.built: inspect.Signature | None = None
 
-    def __get__(self, instance: object, owner: type) -> Any:
-        if instance is not None:
-            raise AttributeError("__signature__")
-        if owner.__init__ is not self.init:  # type: ignore[misc]
-            return None  # a subclass with its own __init__: inspect reads that
+    @property
+    def __signature__(self) -> inspect.Signature:
         if self.built is None:
-            self.built = _signature(self.cls)
+            kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+            fields = dataclasses.fields(self.cls)
+            own = "__dataclass_self__" if "self" in self.cls.__dataclass_fields__ else "self"  # type: ignore[attr-defined]
+            parameters = [inspect.Parameter(own, kind)]
+            for f in fields:
+                if f.init:
+                    if f.default_factory is not MISSING:
+                        default = _FACTORY
+                    else:
+                        default = inspect.Parameter.empty if f.default is MISSING else f.default
+                    parameters.append(inspect.Parameter(f.name, kind, default=default, annotation=f.type))
+            self.built = inspect.Signature(parameters, return_annotation=None)
         return self.built
-
-
-def _signature(cls: type) -> inspect.Signature:
-    parameters = [
-        inspect.Parameter(
-            f.name,
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default=_FACTORY
-            if f.default_factory is not MISSING
-            else (inspect.Parameter.empty if f.default is MISSING else f.default),
-            annotation=f.type,
-        )
-        for f in dataclasses.fields(cls)
-        if f.init
-    ]
-    return inspect.Signature(parameters, return_annotation=None)
