@@ -20,8 +20,10 @@ from __future__ import annotations
 import dataclasses
 import inspect
 from _thread import get_ident
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, Field, FrozenInstanceError
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, NoReturn, TypeVar, dataclass_transform
 
@@ -29,6 +31,7 @@ __all__ = ["frozen"]
 
 _C = TypeVar("_C", bound=type)
 _object_setattr = object.__setattr__
+_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend  # runs an iterator out, in C
 _UNSET: Any = object()
 # The default inspect.signature shows for a default_factory field: ``<factory>``, as the stdlib's.
 _FACTORY: Any = getattr(dataclasses, "_HAS_DEFAULT_FACTORY", None)
@@ -171,8 +174,7 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
                         values[i] = factory()
                 args = values  # type: ignore[assignment]
         if plan is None:
-            for name, value in zip(names, args, strict=False):
-                _object_setattr(self, name, value)
+            _consume(map(_object_setattr, repeat(self, count), names, args))
         else:
             for name, i, factory in plan:
                 _object_setattr(self, name, args[i] if factory is None else factory())
