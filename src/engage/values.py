@@ -1,18 +1,23 @@
 """Frozen dataclasses made without compiling code for each class: the ``frozen`` decorator.
 
 ``@dataclass(frozen=True)`` writes six methods per class as source text and
-compiles it with ``exec``: about 1 ms a class on Python 3.11 (0.08 ms without
-them), some 26 ms of ``engage log``'s start-up for the core's and built-in
-plugins' 40-odd records and values. ``@frozen`` lets ``dataclasses`` process the
-fields (so ``fields``, ``replace``, ``asdict``, ``astuple`` and ``__match_args__``
-are the stdlib's own), then installs ``__init__``, ``__repr__``, ``__eq__``,
-``__hash__``, ``__setattr__`` and ``__delattr__`` made from shared code and
-driven by per-class tuples. The classes behave as ``@dataclass(frozen=True)``
-ones do, down to their error messages, ``repr`` and ``inspect.signature``, and
-``tests/test_values.py`` checks each against a stdlib twin. A class the shared
-code does not cover (a dataclass base, ``InitVar``, keyword-only fields, its own
-``__slots__``, ``__setattr__`` or ``__delattr__``) simply becomes a stdlib frozen
-dataclass. Plugins may use either.
+compiles it with ``exec``: 0.6 to 1 ms a class on Python 3.11, against 0.08 ms
+for ``@frozen``. ``engage log`` defines 50 of the 64 such classes of the core
+and built-in plugins, so this was some 20 ms of its start-up (of 130; Watson's
+``add`` takes 90).
+
+``@frozen`` lets ``dataclasses`` process the fields (so ``fields``, ``replace``,
+``asdict``, ``astuple`` and ``__match_args__`` are the stdlib's own), then
+installs ``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``
+and ``__delattr__`` made from shared code and driven by per-class tuples. The
+classes behave as ``@dataclass(frozen=True)`` ones do, down to their error
+messages, ``repr``, ``help`` and ``inspect.signature``; ``tests/test_values.py``
+checks each against a stdlib twin. The price is per instance and small: with
+five fields, 1.0 µs to build one from positional values (0.8 for the stdlib's),
+2.5 from keywords (1.1), 0.3 µs an ``==`` (0.2). A class the shared code does
+not cover (a dataclass base, ``InitVar``, keyword-only fields, its own
+``__slots__``, ``__setattr__`` or ``__delattr__``) simply becomes a stdlib
+frozen dataclass. Plugins may use either.
 """
 
 from __future__ import annotations
