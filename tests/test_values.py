@@ -359,7 +359,8 @@ def test_declarations_the_stdlib_refuses_are_refused_alike() -> None:
         return _outcome(body)
 
     mine, theirs = declare(frozen), declare(dataclasses.dataclass(frozen=True))
-    assert mine == theirs == ("TypeError", "non-default argument 'b' follows default argument")
+    assert mine == theirs and mine[0] == "TypeError"
+    assert mine[1].startswith("non-default argument 'b' follows default argument")
     mutable = declare(lambda c: frozen(type("Mutable", (), {"__annotations__": {"a": "list"}, "a": []})))
     assert mutable[0] == "ValueError" and "mutable default" in mutable[1]
 
@@ -412,7 +413,10 @@ IMPORTS = textwrap.dedent(
         frame = sys._getframe(1)
         while frame is not None:
             if frame.f_code.co_filename == dataclasses.__file__ and "cls" in frame.f_locals:
-                compiled.add(frame.f_locals["cls"].__qualname__)
+                source = args[0].decode() if isinstance(args[0], bytes) else str(args[0])
+                # Python 3.13 compiles an empty "def __create_fn__(): return ()" all the same.
+                if source.count("def ") > source.count("def __create_fn__"):
+                    compiled.add(frame.f_locals["cls"].__qualname__)
                 return
             frame = frame.f_back
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import sys
 from _thread import get_ident
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -108,7 +109,8 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
     for f in params:
         if f.default is MISSING and f.default_factory is MISSING:
             if required < params.index(f):
-                raise TypeError(f"non-default argument {f.name!r} follows default argument")
+                after = f" {params[required].name!r}" if sys.version_info >= (3, 13) else ""
+                raise TypeError(f"non-default argument {f.name!r} follows default argument{after}")
             required += 1
     # What each parameter holds before the call fills it: its default, or _UNSET where the
     # caller must give it or a default_factory makes it (``made``).
