@@ -121,8 +121,16 @@ class _Empty:
     pass
 
 
+@frozen
+class _Optional:
+    """Nothing required; a list made afresh for each instance."""
+
+    x: int = 0
+    items: list[Any] = dataclasses.field(default_factory=list)
+
+
 # The project's classes, and a few that use what they do not (yet).
-SAMPLED = [*CLASSES, _Reference, _Flags, _Empty]
+SAMPLED = [*CLASSES, _Reference, _Flags, _Empty, _Optional]
 TWINS = {cls: _twin(cls) for cls in SAMPLED}
 
 

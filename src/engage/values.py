@@ -30,7 +30,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, Field, FrozenInstanceError
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NoReturn, TypeVar, dataclass_transform
 
 __all__ = ["frozen"]
@@ -118,6 +118,9 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
     tail = tuple(start[required:])
     made = tuple((i, f.default_factory) for i, f in enumerate(params) if f.default_factory is not MISSING)
     index = {name: i for i, name in enumerate(names)}
+    defaults = {f.name: f.default for f in params if f.default is not MISSING}
+    settable = frozenset(names)
+    pick = _tuple_getter(names, itemgetter)
     self_name = "__dataclass_self__" if "self" in cls.__dataclass_fields__ else "self"  # type: ignore[attr-defined]
     # Fields an init=False default_factory sets: then every field is set in field order, as the stdlib does.
     plan: tuple[tuple[str, int, Any], ...] | None = None
@@ -156,30 +159,33 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
     def __init__(self: Any, /, *args: Any, **kwargs: Any) -> None:
         given = len(args)
         if kwargs or given != count:  # defaults, factories and keywords: in line, for speed
-            if given > count:
-                refuse(args, kwargs)
-            if kwargs:
-                values = [*args, *start[given:]]
-                for key, value in kwargs.items():
-                    i = index.get(key, -1)
-                    if i < given:
-                        refuse(args, kwargs)
-                    values[i] = value
-                if given < required:
-                    for i in range(given, required):
-                        if values[i] is _UNSET:
-                            refuse(args, kwargs)
-                args = values  # type: ignore[assignment]
-            elif given < required:
-                refuse(args, kwargs)
+            if not given and (chosen := {**defaults, **kwargs}).keys() == settable:
+                args = pick(chosen)  # keywords only, and nothing for a factory to make
             else:
-                args += tail[given - required :]
-            if made:
-                values = [*args]
-                for i, factory in made:
-                    if values[i] is _UNSET:
-                        values[i] = factory()
-                args = values  # type: ignore[assignment]
+                if given > count:
+                    refuse(args, kwargs)
+                if kwargs:
+                    values = [*args, *start[given:]]
+                    for key, value in kwargs.items():
+                        i = index.get(key, -1)
+                        if i < given:
+                            refuse(args, kwargs)
+                        values[i] = value
+                    if given < required:
+                        for i in range(given, required):
+                            if values[i] is _UNSET:
+                                refuse(args, kwargs)
+                    args = values  # type: ignore[assignment]
+                elif given < required:
+                    refuse(args, kwargs)
+                else:
+                    args += tail[given - required :]
+                if made:
+                    values = [*args]
+                    for i, factory in made:
+                        if values[i] is _UNSET:
+                            values[i] = factory()
+                    args = values  # type: ignore[assignment]
         if plan is None:
             _consume(map(_object_setattr, repeat(self, count), names, args))
         else:
@@ -249,11 +255,12 @@ def _make_frozen(cls: type[Any], names: frozenset[str]) -> tuple[Callable[..., N
     return __setattr__, __delattr__
 
 
-def _tuple_getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+def _tuple_getter(names: tuple[str, ...], getter: Any = attrgetter) -> Callable[[Any], tuple[Any, ...]]:
+    """The named attributes (or items) of an object, always as a tuple, even of one or none."""
     if len(names) > 1:
-        return attrgetter(*names)
+        return getter(*names)
     if names:
-        get = attrgetter(names[0])
+        get = getter(names[0])
         return lambda obj: (get(obj),)
     return lambda obj: ()
 
