@@ -14,7 +14,7 @@ classes behave as ``@dataclass(frozen=True)`` ones do, down to their error
 messages, ``repr``, ``help`` and ``inspect.signature``; ``tests/test_values.py``
 checks each against a stdlib twin. The price is per instance and small: with
 five fields, 1.0 µs to build one from positional values (0.8 for the stdlib's),
-2.5 from keywords (1.1), 0.3 µs an ``==`` (0.2). A class the shared code does
+2.0 from keywords (1.1), 0.3 µs an ``==`` (0.2). A class the shared code does
 not cover (a dataclass base, ``InitVar``, keyword-only fields, its own
 ``__slots__``, ``__setattr__`` or ``__delattr__``) simply becomes a stdlib
 frozen dataclass. Plugins may use either.
