@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from engage import EngageError, Engagement
+from engage.values import frozen
 
 DEFAULT_WARN_AT = 0.8
 
 
-@dataclass(frozen=True)
+@frozen
 class BudgetSettings:
     """How early to warn: the share of a budget (and of the cap) that raises a warning."""
 

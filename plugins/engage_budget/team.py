@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fractions import Fraction
 
 from engage import Engagement, Finding, Ledger, hookimpl
 from engage.parsing import format_budget, format_days
+from engage.values import frozen
 from engage_budget.judging import judge
 
 check = hookimpl(specname="engage_budget_checks")
 
 
-@dataclass(frozen=True)
+@frozen
 class Shortfall:
     """Someone (a consultant, or the phase as a whole where it gives no team) with more days than
     the working days they have in the phase's window."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from engage import CalendarEvent, EngageError, Engagement
+from engage.values import frozen
 from engage_calendar.events import REMOVED
 from engage_calendar.settings import Settings
 from engage_calendar.state import Revision, State, decode, encode, fingerprint, read_state, state_path
@@ -16,7 +16,7 @@ SUPERVISOR = "supervisor"
 CONSULTANT = "consultant"
 
 
-@dataclass(frozen=True)
+@frozen
 class View:
     """Who the calendar is for, and whether phase windows are shown."""
 
@@ -32,7 +32,7 @@ class View:
         return True
 
 
-@dataclass(frozen=True)
+@frozen
 class Item:
     """An event as exported: its UID, its revision, and why it is off the calendar ('' if on)."""
 

@@ -12,12 +12,12 @@ import smtplib
 import ssl
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from zoneinfo import ZoneInfo
 
 from engage import EngageError, Engagement
+from engage.values import frozen
 from engage_calendar.build import Item, View
 from engage_calendar.events import TO_BE_AGREED, cancellation_note
 from engage_calendar.ics import CANCEL, REQUEST, invitation, span
@@ -28,7 +28,7 @@ from engage_calendar.text import multiline, one_line
 SMTP_VARS = "ENGAGE_SMTP_HOST, ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_PASSWORD, ENGAGE_SMTP_STARTTLS"
 
 
-@dataclass(frozen=True)
+@frozen
 class Outgoing:
     """One message to send: the item, REQUEST or CANCEL, and the addresses it goes to."""
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
 
 from engage import EngageError, Engagement
+from engage.values import frozen
 
 DEFAULT_REMINDER_DAYS = (2,)
 KEYS = ("reminder_days", "reminder_time", "default_duration", "organizer")
 EMAIL = re.compile(r"[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+")
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """How events are rendered: reminders, the length of timed events without an end, the organizer."""
 

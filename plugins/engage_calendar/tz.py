@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from engage.values import frozen
 
 if TYPE_CHECKING:
     from icalendar import Timezone
@@ -15,7 +16,7 @@ _HOUR = dt.timedelta(hours=1)
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """One change of UTC offset, as local wall-clock time before it."""
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from engage import Engagement, Entry, Ledger
+from engage.values import frozen
 from engage_fees.money import ZERO, round_money
 from engage_fees.records import Expense, Invoice, Paid
 from engage_fees.settings import FeeSettings, Rate, Tranche
@@ -22,7 +23,7 @@ from engage_fees.settings import FeeSettings, Rate, Tranche
 UNNAMED = "consultant"  # the ToR's single, unnamed consultant
 
 
-@dataclass(frozen=True)
+@frozen
 class TrancheState:
     """A tranche as of a date: ``not due``, ``payable`` (since), ``invoiced`` (number) or ``paid`` (on)."""
 
@@ -33,7 +34,7 @@ class TrancheState:
     waiting: str  # what a tranche not yet due waits for
 
 
-@dataclass(frozen=True)
+@frozen
 class ConsultantFees:
     """Days one consultant logged, their rate, and what that earned (``None`` rate: none set)."""
 
@@ -43,7 +44,7 @@ class ConsultantFees:
     earned: Decimal
 
 
-@dataclass(frozen=True)
+@frozen
 class InvoiceState:
     """An invoice with whether, and when, it was paid."""
 

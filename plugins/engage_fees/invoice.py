@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
 from decimal import Decimal
 
 from engage import Engagement
 from engage.errors import EngageError
 from engage.output import markdown_cell
+from engage.values import frozen
 from engage_fees.account import Statement, open_fee_lines
 from engage_fees.money import ZERO, money
 from engage_fees.records import Invoice
@@ -25,7 +25,7 @@ LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Line:
     """One invoice line: what, how many, at what price, for how much (in the contract's currency)."""
 
@@ -35,7 +35,7 @@ class Line:
     amount: Decimal
 
 
-@dataclass(frozen=True)
+@frozen
 class Draft:
     """An invoice ready to record and print."""
 

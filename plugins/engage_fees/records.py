@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from engage import RecordKind
+from engage.values import frozen
 from engage_fees.money import parse_money
 
 CATEGORIES = ("per-diem", "travel", "accommodation", "other")
@@ -21,7 +21,7 @@ _CODE = re.compile(r"[A-Z]{3}\Z")
 _HEX = re.compile(r"[0-9a-f]{64}\Z")
 
 
-@dataclass(frozen=True)
+@frozen
 class Expense:
     """A reimbursable cost: ``amount`` in ``currency``, converted at ``rate`` into the contract's."""
 
@@ -39,7 +39,7 @@ class Expense:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Invoice:
     """An invoice issued: its number, total, and what it covers (tranches, entries, expenses)."""
 
@@ -57,7 +57,7 @@ class Invoice:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Paid:
     """An invoice was paid on ``date``."""
 

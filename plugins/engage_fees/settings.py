@@ -29,7 +29,7 @@ do, so the core's ``[[consultants]]`` stay free of fee keys::
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -37,6 +37,7 @@ from typing import Any
 from engage import EngageError, Engagement
 from engage.dates import DateRule, parse_rule
 from engage.schedule_reader import key_lines
+from engage.values import frozen
 from engage_fees.money import ZERO, known_currency, minor_digits, parse_money, round_money, split
 
 BASES = ("deliverables", "days")
@@ -54,7 +55,7 @@ INVOICING_KEYS = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Rate:
     """A consultant's rate: per day, or per hour (``"60/h"``), in the contract's currency."""
 
@@ -71,7 +72,7 @@ class Rate:
         return f"{self.amount}/{'h' if self.per == 'hour' else 'day'}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Tranche:
     """One payment: a share or an amount of the total, due when its trigger happens."""
 
@@ -83,7 +84,7 @@ class Tranche:
     percent: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Invoicing:
     """Who invoices whom, and on what terms."""
 
@@ -93,7 +94,7 @@ class Invoicing:
     remind_after_days: int = 14
 
 
-@dataclass(frozen=True)
+@frozen
 class FeeSettings:
     """The ``[fees]`` tables of one schedule."""
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 
 from engage import Engagement, Ledger, Section
 from engage.parsing import format_budget, format_days
+from engage.values import frozen
 from engage.verdict import judge
 
 
-@dataclass(frozen=True)
+@frozen
 class CloseOut:
     """What an organisation files when an engagement ends (or for any period of it)."""
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
 from engage import Section
 from engage.output import csv_text, json_text, table
 from engage.parsing import format_days
+from engage.values import frozen
 from engage.verdict import ConsultantVerdict, DeliverableVerdict
 from engage.verdict_team import owes
 from engage_status.report import LOOKAHEAD, Report
 
 
-@dataclass(frozen=True)
+@frozen
 class Stint:
     """One consultant on one engagement, as of that report's date."""
 

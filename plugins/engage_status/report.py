@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from typing import NamedTuple
 
 from engage import Engagement, Ledger, Section, Week
 from engage.timeline import day_of
+from engage.values import frozen
 from engage.verdict import STATE_ORDER, ConsultantVerdict, DeliverableVerdict, MeetingVerdict, Verdict, judge
 
 LOOKAHEAD = dt.timedelta(days=14)
 
 
-@dataclass(frozen=True)
+@frozen
 class PhaseRow:
     key: str
     name: str
@@ -35,7 +36,7 @@ class PhaseRow:
         return round(float(self.used / self.budget * 100), 1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Milestone:
     date: dt.date
     kind: str
@@ -52,7 +53,7 @@ class EntryRow(NamedTuple):
     note: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """Everything one engagement's section of a status report shows, read from its verdict."""
 

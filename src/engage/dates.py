@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+
+from engage.values import frozen
 
 UNITS = {
     "working day": "working days",
@@ -37,7 +38,7 @@ _MEETING = re.compile(rf"^meeting (?P<key>{_KEY})$")
 _NAMED = re.compile(rf"^(?P<key>{_KEY})$")
 
 
-@dataclass(frozen=True)
+@frozen
 class Ref:
     """What a rule counts from.
 
@@ -64,7 +65,7 @@ class Ref:
         return self.key
 
 
-@dataclass(frozen=True)
+@frozen
 class DateRule:
     """A date written relative to something: ``count`` ``unit`` after (sign 1) or before (-1) ``ref``."""
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from fractions import Fraction
 
 from engage.ledger import Ledger
 from engage.model import Engagement, Phase
 from engage.parsing import format_budget, format_days
+from engage.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class PhaseUsage:
     """How much of a phase's day budget is used."""
 

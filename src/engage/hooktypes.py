@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+
+from engage.values import frozen
 
 if TYPE_CHECKING:
     from engage.ledger import Entry
@@ -17,7 +18,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 
-@dataclass(frozen=True)
+@frozen
 class DayOff:
     """A date on which nobody is expected to work, with the reason (a holiday's name)."""
 
@@ -25,7 +26,7 @@ class DayOff:
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """What a budget or schedule check reports.
 
@@ -53,7 +54,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class CalendarEvent:
     """One event for the supervisor's calendar.
 
@@ -75,7 +76,7 @@ class CalendarEvent:
     alarm: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     """A titled table for a status report: headers and rows of plain values."""
 
@@ -86,7 +87,7 @@ class Section:
     optional: tuple[str, ...] = ()  # columns a narrow terminal may leave out, least needed first
 
 
-@dataclass(frozen=True)
+@frozen
 class Week:
     """An ISO week: Monday to Sunday, both inclusive."""
 
@@ -105,7 +106,7 @@ class Week:
         return isinstance(day, dt.date) and self.start <= day <= self.end
 
 
-@dataclass(frozen=True)
+@frozen
 class ImportedTime:
     """One piece of time read from another tracker's file, before engage maps it to a phase.
 
@@ -129,7 +130,7 @@ class ImportedTime:
     ref: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Importer:
     """A file format ``engage import --from NAME`` reads.
 
@@ -145,7 +146,7 @@ class Importer:
     map_by: str = "tag"
 
 
-@dataclass(frozen=True)
+@frozen
 class Exporter:
     """A format ``engage entries --format NAME`` writes: ``write(engagement, entries)`` gives the text."""
 
@@ -154,7 +155,7 @@ class Exporter:
     write: Callable[[Engagement, Sequence[Entry]], str]
 
 
-@dataclass(frozen=True)
+@frozen
 class RecordKind:
     """A kind of ledger record a plugin stores (``engage_record_kinds``).
 

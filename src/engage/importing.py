@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from engage import ledger as ledger_file
 from engage.errors import EngageError
 from engage.hooktypes import Exporter, ImportedTime, Importer
 from engage.model import Engagement
+from engage.values import frozen
 
 MAX_HOURS = 24
 
@@ -65,7 +65,7 @@ def guess_format(file: Path) -> str | None:
     return {".klg": "klog", ".timedot": "timedot", ".json": "timewarrior"}.get(file.suffix.lower())
 
 
-@dataclass(frozen=True)
+@frozen
 class ImportPlan:
     """What an import would add: new ledger records, and how many items were there already."""
 
@@ -229,7 +229,7 @@ def plan_import(
     return ImportPlan(records, already, empty)
 
 
-@dataclass(frozen=True)
+@frozen
 class Imported:
     """An entry that came from another tracker: its id, what it said then, and whether it is voided."""
 

@@ -25,6 +25,7 @@ from engage.records import (
     Seal,
     Void,
 )
+from engage.values import frozen
 
 
 @dataclass
@@ -53,7 +54,7 @@ class Reading:
         return not (self.unterminated or self.dead_batches or self.torn)
 
 
-@dataclass(frozen=True)
+@frozen
 class Prior:
     """What the lines before ``raw`` held, for reading only the lines added since (the cache)."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engage.dates import DateRule
+from engage.values import frozen
 
 if TYPE_CHECKING:
     from engage.timeline import Timeline
@@ -38,7 +39,7 @@ UNNAMED_KEY = "consultant"
 When = dt.date | dt.datetime | DateRule
 
 
-@dataclass(frozen=True)
+@frozen
 class Person:
     """Someone named by the ToR: the supervisor, a consultant, an attendee."""
 
@@ -54,7 +55,7 @@ class Person:
         return self.name or self.role or self.email or "(not named)"
 
 
-@dataclass(frozen=True)
+@frozen
 class Consultant:
     """A consultant the ToR hires: a key to log by, a role, and their own day cap if the ToR sets one.
 
@@ -80,7 +81,7 @@ class Consultant:
         return wanted in (self.key.casefold(), " ".join(self.name.split()).casefold())
 
 
-@dataclass(frozen=True)
+@frozen
 class Location:
     """Where work happens: its time zone, working week and public holidays.
 
@@ -95,7 +96,7 @@ class Location:
     holidays: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Contact:
     """Someone besides the supervisor who receives the calendar or the status report."""
 
@@ -105,7 +106,7 @@ class Contact:
     receives: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Phase:
     """A stretch of work with a day budget; its window is given or planned.
 
@@ -129,7 +130,7 @@ class Phase:
         return dict(self.team)
 
 
-@dataclass(frozen=True)
+@frozen
 class Deliverable:
     """An output the ToR asks for, due on a date or by a rule, with its review allowances.
 
@@ -150,7 +151,7 @@ class Deliverable:
     replaces: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Meeting:
     """A retreat, workshop or validation meeting; without dates it is 'to be agreed'."""
 
@@ -165,7 +166,7 @@ class Meeting:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Deadline:
     """A date that matters but consumes no days, such as a proposal due date."""
 
@@ -175,7 +176,7 @@ class Deadline:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Engagement:
     """One engagement as read from its schedule file; never written back by the tool."""
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import cached_property
 
 from engage.errors import EngageError
 from engage.ledger import Ledger, MeetingOutcome, StatusChange
+from engage.values import frozen
 
 HELD = ("held", "validated", "changes-requested")
 
 
-@dataclass(frozen=True)
+@frozen
 class Move:
     """A meeting moved: postponed on ``date`` to ``to`` (None: to be agreed)."""
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple, Protocol
+
+from engage.values import frozen
 
 
 class Entry(NamedTuple):
@@ -45,7 +46,7 @@ class Entry(NamedTuple):
         return shape
 
 
-@dataclass(frozen=True)
+@frozen
 class Void:
     """A correction: the record ``target`` no longer counts."""
 
@@ -56,7 +57,7 @@ class Void:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class StatusChange:
     """A deliverable was submitted, returned with comments, or accepted on ``date``."""
 
@@ -69,7 +70,7 @@ class StatusChange:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class MeetingOutcome:
     """What came of a meeting (held, validated, changes requested, postponed, cancelled)."""
 
@@ -83,7 +84,7 @@ class MeetingOutcome:
     to: dt.date | None = None  # a postponed meeting's new first day, where one was agreed
 
 
-@dataclass(frozen=True)
+@frozen
 class Closing:
     """The engagement ended on ``date``: completed or terminated. A void reopens it."""
 
@@ -95,7 +96,7 @@ class Closing:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Commit:
     """The last line of a multi-record write: the ``count`` records of ``batch`` all landed."""
 
@@ -106,7 +107,7 @@ class Commit:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Seal:
     """Marks what an interrupted write left behind as known and not counted, so it is not re-reported.
 
@@ -138,7 +139,7 @@ Record = Entry | Void | StatusChange | MeetingOutcome | Closing | PluginRecord
 Bookkeeping = Commit | Seal
 
 
-@dataclass(frozen=True)
+@frozen
 class LedgerProblem:
     """Lines that could not be counted; reported to the user, never dropped or rewritten."""
 

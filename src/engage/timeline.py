@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from engage.dates import DateRule, Ref, shift_calendar
 from engage.errors import EngageError
+from engage.values import frozen
 
 if TYPE_CHECKING:
     from engage.model import Engagement, Phase, When
@@ -19,7 +19,7 @@ ONE_DAY = dt.timedelta(days=1)
 MAX_SEARCH_DAYS = 3660
 
 
-@dataclass(frozen=True)
+@frozen
 class Window:
     """A phase's dates, both inclusive; ``planned`` when engage worked them out."""
 
@@ -36,7 +36,7 @@ def day_of(when: dt.date | dt.datetime) -> dt.date:
     return when.date() if isinstance(when, dt.datetime) else when
 
 
-@dataclass(frozen=True)
+@frozen
 class Resolved:
     """A schedule date worked out: its value, the rule it came from, and what it waits for if unknown."""
 
@@ -56,7 +56,7 @@ class Resolved:
         return f"{self.value:%Y-%m-%d %H:%M}" if isinstance(self.value, dt.datetime) else str(self.value)
 
 
-@dataclass(frozen=True)
+@frozen
 class Span:
     """A meeting's dates: start and inclusive end, or None while to be agreed (``waiting`` says why)."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
@@ -16,6 +15,7 @@ from engage.model import Deliverable, Engagement
 from engage.parsing import format_budget, format_days, plural
 from engage.progress import Progress
 from engage.timeline import Resolved, Span, Timeline, Window
+from engage.values import frozen
 from engage.verdict_team import ConsultantVerdict, ShareVerdict, team_figures
 
 AT_RISK_MARGIN = 25  # percentage points of budget used ahead of the window elapsed
@@ -35,7 +35,7 @@ __all__ = ["ConsultantVerdict", "ShareVerdict", "Verdict", "judge"]
 COVERED = {"phase-over-budget", "over-cap", "deliverable-late"}
 
 
-@dataclass(frozen=True)
+@frozen
 class DeliverableVerdict:
     """A deliverable as of a date: its state, who holds it, and the consultant's days late."""
 
@@ -60,7 +60,7 @@ class DeliverableVerdict:
         return self.deliverable.name
 
 
-@dataclass(frozen=True)
+@frozen
 class MeetingVerdict:
     """A meeting as of a date: planned, held, validated, changes requested, postponed or cancelled."""
 
@@ -74,7 +74,7 @@ class MeetingVerdict:
     note: str
 
 
-@dataclass(frozen=True)
+@frozen
 class PhaseVerdict:
     """A phase's budget against its window: on track, at risk or over, with the reason."""
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from engage.ledger import Ledger
 from engage.model import UNNAMED_KEY, Consultant, Engagement
+from engage.values import frozen
 
 if TYPE_CHECKING:
     from engage.verdict import DeliverableVerdict
 
 
-@dataclass(frozen=True)
+@frozen
 class ShareVerdict:
     """One consultant's part of one phase: their person-days (None where the phase gives no team)
     and what they used."""
@@ -31,7 +31,7 @@ class ShareVerdict:
         return max(Fraction(0), self.used - self.share) if self.share is not None else Fraction(0)
 
 
-@dataclass(frozen=True)
+@frozen
 class ConsultantVerdict:
     """One consultant's days: their budget (their cap, else their phase shares, else the engagement's
     cap for a single consultant), used, this week and remaining, and each phase's part.
