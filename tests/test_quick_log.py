@@ -195,7 +195,8 @@ def test_installed_engage_log_runs_without_click(tmp_path: Path) -> None:
     seed = copy_seed("ijm", tmp_path)
     env = {**os.environ, "ENGAGE_CONSULTANT": "Test Consultant"}
     command = [sys.executable, "-X", "importtime", ENGAGE, "-s", str(seed.path), "log", "1", "-p", "prep"]
-    subprocess.run([*command[3:], "-d", "2021-11-15"], capture_output=True, env=env, check=True)  # finds plugins
+    # the same interpreter finds the plugins first (the start-up cache is kept per interpreter path)
+    subprocess.run([sys.executable, *command[3:], "-d", "2021-11-15"], capture_output=True, env=env, check=True)
     done = subprocess.run([*command, "-d", "2021-11-16"], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Logged 1.0 days to prep on 2021-11-16")
