@@ -185,6 +185,10 @@ def first(entry, ledger, engagement):
 def last():
     yield "last, a generator"
 
+@hookimpl(specname="engage_after_log")
+def with_a_default(entry, extra="kept"):  # an argument pluggy does not pass: its stub is compiled
+    return [f"default {extra}"]
+
 @hookimpl
 def engage_void_blockers(record):
     raise RuntimeError("boom")
@@ -208,7 +212,8 @@ def test_hooks_behave_the_same_imported_at_once_or_on_first_call(engage: Engage,
     out, code, err = runs[1]
     lines = out.splitlines()
     assert lines.index("FIRST: PREP OF 4 PHASES") < lines.index("last, a generator")
-    assert lines[-1] == "WRAPPED 3 RESULTS"  # ordered's two and budget's; the old-style wrapper is outermost
+    assert "DEFAULT KEPT" in lines
+    assert lines[-1] == "WRAPPED 4 RESULTS"  # ordered's three and budget's; the old-style wrapper is outermost
     assert code == 2 and "plugin 'ordered' failed in engage_void_blockers()" in err
 
 

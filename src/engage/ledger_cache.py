@@ -51,7 +51,7 @@ WEEKLY_FROM = 1000  # more entries added at once than this are saved a week a se
 ORPHAN_SECONDS = 600  # a segment no index names is removed once this old (a reader may still use it)
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: no __eq__ to compile at start-up
 class Snapshot:
     """One ledger's cache, as loaded from (or about to be written to) its folder."""
 

@@ -28,7 +28,7 @@ from engage.records import (
 from engage.values import frozen
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: no __eq__ to compile at start-up
 class Reading:
     """What a ledger file holds: the records that count, the problems, and what a writer must seal."""
 
