@@ -383,3 +383,46 @@ def test_a_fault_while_caching_what_was_written_does_not_fail_the_write(
         "kept"
     ]
     assert same_as_full_read(ijm.ledger).entries()[0].note == "kept"
+
+
+def test_a_cache_file_changed_on_disk_is_not_believed(tmp_path: Path) -> None:
+    """A flipped bit in a segment or in the index that still unmarshals (found by trial 16)."""
+    import marshal
+
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"note {i}", day=f"2021-11-{10 + i % 20}") for i in range(200)])
+    Ledger.read(path, HOURS)
+    folder = next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*"))
+    segment = sorted(folder.glob("seg-*"))[0]
+    data = bytearray(segment.read_bytes())
+    at = data.find(b"note ")
+    data[at : at + 4] = b"NOTE"
+    marshal.loads(bytes(data[:-4]))  # still well-formed
+    segment.write_bytes(data)
+    full = Ledger.parse(path, path.read_bytes(), HOURS)
+    assert facts(Ledger.read(path, HOURS)) == facts(full)  # the segment's entries come from the file
+
+    index = folder / "index"
+    data = bytearray(index.read_bytes())
+    at = data.find(b"note ")  # a text kept in the index: a note of a record it keeps whole
+    at = at if at >= 0 else len(data) // 2
+    data[at] ^= 0x01
+    index.write_bytes(data)
+    assert facts(Ledger.read(path, HOURS)) == facts(full)
+
+
+def test_an_id_holding_an_escaped_lone_surrogate_reads_through_the_cache(ijm: Seed) -> None:
+    r"""A valid JSON line whose id is "\ud800" (a hand edit, another tool's merge) (found by trial 16)."""
+    ijm.run("log", "1", "-p", "prep", "-d", "2021-11-17")
+    with ijm.ledger.open("a", encoding="utf-8") as stream:
+        stream.write(
+            '{"id": "\\ud800", "kind": "entry", "recorded_at": "2021-11-16T09:00:00Z", "date": "2021-11-17", '
+            '"phase": "prep", "days": "1", "consultant": "Test Consultant", "note": "x", '
+            '"engagement": "ijm-kenya-pap-2021"}\n'
+        )
+    for args in (["entries", "--format", "json"], ["status"], ["log", "1", "-p", "prep", "-d", "2021-11-18"]):
+        result = ijm.run(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+    full = Ledger.parse(ijm.ledger, ijm.ledger.read_bytes(), HOURS)
+    assert facts(Ledger.read(ijm.ledger, HOURS)) == facts(full)
+    assert full.days_used() == 3

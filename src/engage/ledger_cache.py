@@ -43,7 +43,7 @@ from engage.ledger_sums import BLOCK, matches, read_at
 from engage.ledger_totals import Totals
 from engage.records import Entry
 
-FORMAT = 4
+FORMAT = 5
 RACY_NS = 2_000_000_000  # a stat taken this soon after a change may miss an edit in the same tick
 TAIL = 4096
 MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
@@ -131,7 +131,7 @@ class Snapshot:
         for name, low, high, _ in self.segments:
             if (first is not None and high < first) or (last is not None and low > last):
                 continue
-            rows = marshal.loads((self.folder / name).read_bytes())
+            rows = marshal.loads(_checked((self.folder / name).read_bytes()))
             found.extend(_entries(rows, hours_per_day, first, last))
         return found
 
@@ -169,7 +169,7 @@ def load(folder: Path, key: str) -> Snapshot | None:
             known = Checked.kept(seen)
             if isinstance(known, Snapshot):  # read (or written) already by this command, unchanged since
                 return _copy(known)
-            data = marshal.loads(index.read())
+            data = marshal.loads(_checked(index.read()))
         if type(data) is not dict or data.get("format") != FORMAT or data.get("key") != key:
             return None
         del data["format"]
@@ -234,12 +234,12 @@ def _merge(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
     Only the weeks they touch are written again: logging this week rewrites this week.
     """
     for name, _, _, _ in snapshot.segments[snapshot.merged :]:
-        rows.extend(marshal.loads((snapshot.folder / name).read_bytes()))
+        rows.extend(marshal.loads(_checked((snapshot.folder / name).read_bytes())))
     touched = {(row[1] - 1) // 7 for row in rows}
     kept = []
     for segment in snapshot.segments[: snapshot.merged]:
         if (segment[1] - 1) // 7 in touched:
-            rows.extend(marshal.loads((snapshot.folder / segment[0]).read_bytes()))
+            rows.extend(marshal.loads(_checked((snapshot.folder / segment[0]).read_bytes())))
         else:
             kept.append(segment)
     snapshot.segments = kept
@@ -275,14 +275,21 @@ def _remove_orphans(snapshot: Snapshot) -> None:
 
 
 def _write(target: Path, payload: bytes) -> None:
-    """Write a file whole: to a temporary name, then renamed over the old one."""
+    """Write a file whole, its CRC-32 after it: to a temporary name, then renamed over the old one."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}")
     try:
-        temporary.write_bytes(payload)
+        temporary.write_bytes(payload + zlib.crc32(payload).to_bytes(4, "little"))
         os.replace(temporary, target)
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def _checked(data: bytes) -> bytes:
+    """What a cache file holds, if it still matches its CRC-32 (a bit flipped on disk: ValueError)."""
+    if len(data) < 4 or zlib.crc32(data[:-4]) != int.from_bytes(data[-4:], "little"):
+        raise ValueError("a cache file does not match its checksum")
+    return data[:-4]
 
 
 def _row(e: Entry) -> tuple[Any, ...]:

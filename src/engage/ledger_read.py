@@ -74,8 +74,11 @@ class Prior:
 
 
 def id_line(ident: str) -> bytes:
-    """An id as the cache lists it: on one line, a newline (or backslash) in it escaped."""
-    return ident.replace("\\", "\\\\").replace("\n", "\\n").encode("utf-8", "surrogateescape")
+    """An id as the cache lists it: on one line, a newline (or backslash) in it escaped.
+
+    Any lone surrogate is kept (surrogatepass): a JSON ``"\\ud800"`` reads as one.
+    """
+    return ident.replace("\\", "\\\\").replace("\n", "\\n").encode("utf-8", "surrogatepass")
 
 
 def id_lines(ids: list[str]) -> bytes:
