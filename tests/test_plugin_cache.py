@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import pytest
 
-from conftest import IJM, Seed
+from conftest import IJM, Seed, invoke
 from engage import hookimpl
 
 BUILT_IN = ["budget", "calendar", "fees", "holidays", "interop", "status"]
@@ -356,3 +356,28 @@ def test_the_cache_folder_is_where_platformdirs_puts_it(monkeypatch: pytest.Monk
     else:
         monkeypatch.setenv("XDG_CACHE_HOME", xdg)
     assert cache_dir() == Path(user_cache_dir("engage", appauthor=False))
+
+
+def test_a_plugin_that_amends_core_commands_still_does(ijm: Seed, tmp_path: Path) -> None:
+    """A plugin may add an option to a core command rather than a command of its own: it is then
+    asked every time, with every command there, as before the start-up cache (found by trial 16)."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "ticket.py").write_text(
+        "import click\n"
+        "from engage import hookimpl\n\n\n"
+        "@hookimpl\n"
+        "def engage_register_commands(cli):\n"
+        "    for name in ('show', 'log'):\n"
+        "        command = cli.commands.get(name)\n"
+        "        if command is not None and '--ticket' not in {o for p in command.params for o in p.opts}:\n"
+        "            command.params.append(click.Option(['--ticket'], expose_value=False))\n",
+        encoding="utf-8",
+    )
+    given = ("-s", str(ijm.path), "--plugins-dir", str(folder))
+    for _ in range(2):  # found now, then from the start-up cache
+        show = invoke(*given, "show", "--ticket", "T-1")
+        assert show.exit_code == 0, show.stderr
+        log = invoke(*given, "log", "1", "-p", "prep", "-d", "2021-11-16", "--ticket", "T-1")
+        assert log.exit_code == 0, log.stderr
+        assert log.stdout.startswith("Logged 1.0 days to prep")

@@ -21,7 +21,7 @@ from typing import Any
 
 from engage.cachedir import cache_dir, write_atomically
 
-FORMAT = 2
+FORMAT = 3  # 3: a plugin that looks at the commands is asked every time
 _METADATA = (".dist-info", ".egg-info")
 
 

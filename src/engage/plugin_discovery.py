@@ -168,7 +168,11 @@ def _hooks_of(pm: pluggy.PluginManager, plugin: object, name: str) -> list[dict[
 
 
 def _commands_of(hooks: list[dict[str, Any]], plugin: object) -> list[str] | None:
-    """The names of the commands a plugin adds, asked of it once; None if it cannot be told."""
+    """The names of the commands a plugin adds, asked of it once; None if it cannot be told.
+
+    None too for a plugin that looks at the commands there are, or changes the group's own
+    options: it may amend any command (add an option to ``show``), so it is asked every time.
+    """
     import click
 
     registering = [hook for hook in hooks if (hook["opts"].get("specname") or hook["attr"])
@@ -176,6 +180,7 @@ def _commands_of(hooks: list[dict[str, Any]], plugin: object) -> list[str] | Non
     if not registering:
         return []
     group = click.Group("engage")
+    group.commands = watched = _Watched()
     try:
         for hook in registering:
             if hook["opts"].get("wrapper") or hook["opts"].get("hookwrapper"):
@@ -183,7 +188,35 @@ def _commands_of(hooks: list[dict[str, Any]], plugin: object) -> list[str] | Non
             getattr(plugin, hook["attr"])(*[{"cli": group}[arg] for arg in hook["argnames"]])
     except Exception:
         return None  # it fails again, for real, when the command line asks it
-    return sorted(group.commands)
+    if watched.looked or group.params:
+        return None
+    return sorted(watched.added)
+
+
+class _Watched(dict):
+    """A click group's commands that tell whether a plugin only added to them or also looked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added: list[str] = []
+        self.looked = False
+
+    def __setitem__(self, name: Any, command: Any) -> None:
+        self.added.append(name)
+        super().__setitem__(name, command)
+
+
+def _looking(name: str) -> Any:
+    def look(self: _Watched, *args: Any, **kwargs: Any) -> Any:
+        self.looked = True
+        return getattr(dict, name)(self, *args, **kwargs)
+
+    return look
+
+
+for _name in ("__getitem__", "get", "__contains__", "__iter__", "__len__", "keys", "values", "items",
+              "pop", "popitem", "setdefault", "update", "__delitem__", "clear", "copy"):  # fmt: skip
+    setattr(_Watched, _name, _looking(_name))
 
 
 def _module_files(names: set[str]) -> list[str]:

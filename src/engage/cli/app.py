@@ -69,7 +69,10 @@ class EngageGroup(click.Group):
         if self._all:
             return
         adding = plugins_adding(pm, name) if name is not None else []
-        if name is None or (name not in CORE_COMMANDS and not adding):
+        # A plugin not known to add only its own commands may amend any (an option on ``show``):
+        # it must find them all there, as before the start-up cache.
+        amending = any(getattr(plugin, "_lazy_commands", None) is None for plugin in adding)
+        if name is None or amending or (name not in CORE_COMMANDS and not adding):
             self.commands.clear()  # everything anew, in the order plugins have always been asked in
             self._core_modules.clear()
             self._core(CORE_COMMANDS)
