@@ -451,3 +451,15 @@ def test_importing_the_values_compiles_no_code_for_them() -> None:
     made = {c.__qualname__ for c in CLASSES}
     assert "Engagement" in made and "LedgerProblem" in made
     assert not (set(eval(compiled)) & made), compiled
+
+
+def test_what_unwrap_finds_behind_init_is_init_itself() -> None:
+    """Tools follow ``__init__.__wrapped__`` (``inspect.unwrap``): they must reach something callable."""
+    from engage.model import Person
+
+    behind = inspect.unwrap(Person.__init__)
+    assert callable(behind)
+    assert inspect.signature(behind) == inspect.signature(Person.__init__)
+    made = object.__new__(Person)
+    behind(made, "Ana Diaz")
+    assert made == Person("Ana Diaz")

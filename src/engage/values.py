@@ -277,6 +277,10 @@ class _Parameters:
         self.cls = cls
         self.built: inspect.Signature | None = None
 
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        """What ``inspect.unwrap`` finds is the ``__init__`` it stands behind, callable as that."""
+        self.cls.__init__(*args, **kwargs)  # type: ignore[misc]
+
     @property
     def __signature__(self) -> inspect.Signature:
         if self.built is None:
