@@ -207,3 +207,48 @@ def test_installed_engage_log_runs_without_click(tmp_path: Path) -> None:
     wrong = subprocess.run([*command, "-d", "2021-11-16", "--bogus"], capture_output=True, text=True, env=env)
     assert wrong.returncode == 2
     assert "engage log: error: No such option '--bogus'." in wrong.stderr
+
+
+CONTEXT_PLUGIN = """
+from engage import hookimpl
+
+
+@hookimpl
+def engage_after_log(engagement, entry, ledger):
+    import click
+
+    click.echo(click.style("styled", fg="red"))
+    context = click.get_current_context()
+    return [f"context: {context.command_path} {context.params['phase']} {context.find_object(type(context.obj)) is context.obj}"]
+"""
+
+
+def test_a_plugins_after_log_hook_runs_under_clicks_context_on_both_paths(ijm: Seed, tmp_path: Path) -> None:
+    """A plugin may reach click's context (or echo escape sequences, kept under engage's context) in
+    engage_after_log: the quick path runs log in the same context then (found by trial 16)."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "contextual.py").write_text(CONTEXT_PLUGIN, encoding="utf-8")
+    argv = ["-s", str(ijm.path), "--plugins-dir", str(folder), "log", "1", "-p", "prep", "-d", "2021-11-17"]
+    outcomes = []
+    for quick in (False, True):
+        ijm.ledger.unlink(missing_ok=True)
+        result = CliRunner().invoke(cli, argv, quick=quick)
+        outcomes.append((result.exit_code, ID.sub("<id>", result.stdout), ID.sub("<id>", result.stderr)))
+    assert outcomes[1] == outcomes[0]
+    assert "\x1b[31mstyled\x1b[0m\n" in outcomes[0][1] and "context: engage log prep True" in outcomes[0][1]
+    # and the installed engage, where nothing but that plugin would load click
+    ijm.ledger.unlink()
+    env = {**os.environ, "ENGAGE_CONSULTANT": "Test Consultant"}
+    done = subprocess.run([ENGAGE, *argv], capture_output=True, text=True, env=env)
+    assert (done.returncode, ID.sub("<id>", done.stdout), ID.sub("<id>", done.stderr)) == outcomes[0]
+
+
+def test_the_distribution_named_as_engages_own_is_the_one_installed() -> None:
+    """engage's own plugins are told from others by their distribution's name."""
+    from importlib.metadata import entry_points
+
+    from engage.plugins import DISTRIBUTION
+
+    ours = {e.name for e in entry_points(group="engage") if e.dist and e.dist.metadata["Name"] == DISTRIBUTION}
+    assert {"budget", "calendar", "fees", "holidays", "interop", "status"} <= ours

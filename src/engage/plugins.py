@@ -34,6 +34,7 @@ __all__ = ["BLOCK_VAR", "ENTRY_POINT_GROUP", "PluginInfo", "blame", "get_plugin_
 LOAD_VAR = "ENGAGE_LOAD_PLUGINS"  # allowlist, comma-separated; empty string: load none
 DIR_VAR = "ENGAGE_PLUGINS_DIR"
 TRACE_VAR = "ENGAGE_TRACE_HOOKS"
+DISTRIBUTION = "engage-tracker"  # the core's and the built-in plugins' (pyproject's name; a test checks)
 
 
 class PluginInfo(NamedTuple):

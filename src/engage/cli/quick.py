@@ -125,15 +125,16 @@ def run_quick(argv: list[str], complete_var: str | None = None) -> int | None:
                 setattr(session, f"_{key}", after[key])
         if "color" in after:
             colour.choose(after["color"])
-        log_time(
-            session,
-            after["days"],
-            after["phase"],
-            after.get("day", "today"),
-            after.get("note", ""),
-            after.get("consultant"),
-            after.get("at"),
-        )
+        given = {
+            "days": after["days"],
+            "phase": after["phase"],
+            "day": after.get("day", "today"),
+            "note": after.get("note", ""),
+            "consultant": after.get("consultant"),
+            "at": after.get("at"),
+        }
+        with _as_under_click(session, given):
+            log_time(session, **given)
 
     try:
         with Checked.scope():
@@ -141,6 +142,34 @@ def run_quick(argv: list[str], complete_var: str | None = None) -> int | None:
     finally:
         finish()
     return None if declined else code
+
+
+def _as_under_click(session: Any, given: dict[str, Any]) -> contextlib.AbstractContextManager[Any]:
+    """The click context the click path runs ``log`` in, where a plugin's ``engage_after_log`` may look.
+
+    A plugin may call ``click.get_current_context()`` (to reach the session), or ``click.echo``,
+    which keeps escape sequences only under engage's context. engage's own plugins do neither;
+    with another's ``engage_after_log`` (or click loaded already), ``log`` runs in one.
+    """
+    from engage.plugins import DISTRIBUTION, plugin_infos
+
+    infos = plugin_infos()
+    others = [
+        impl
+        for impl in session.plugin_manager.hook.engage_after_log.get_hookimpls()
+        if getattr(infos.get(impl.plugin_name), "origin", None) != DISTRIBUTION
+    ]
+    if not others and "click" not in sys.modules:
+        return contextlib.nullcontext()
+    import click
+
+    from engage.cli.app import cli
+    from engage.cli.ledger_commands import log
+
+    outer = click.Context(cli, info_name="engage", obj=session, color=True)
+    inner = click.Context(log, info_name=COMMAND, parent=outer, color=True)
+    inner.params.update(given)
+    return inner
 
 
 def _as_click_would(run: Any) -> Any:
