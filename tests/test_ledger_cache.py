@@ -426,3 +426,35 @@ def test_an_id_holding_an_escaped_lone_surrogate_reads_through_the_cache(ijm: Se
     full = Ledger.parse(ijm.ledger, ijm.ledger.read_bytes(), HOURS)
     assert facts(Ledger.read(ijm.ledger, HOURS)) == facts(full)
     assert full.days_used() == 3
+
+
+def test_the_racy_rule_weighs_when_the_stat_was_taken_not_when_the_cache_was_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that takes long (a big ledger, a slow disk) must not make the stat it took before
+    look settled: an edit in the same tick as the last change would then go unseen (trial 16)."""
+    import time
+    import types
+
+    from engage import ledger_cache
+    from engage.ledger_cache import load, place, settled
+    from engage.ledger_kinds import reader_fingerprint
+
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"note {i}") for i in range(50)])
+    changed = max(path.stat().st_mtime_ns, path.stat().st_ctime_ns)
+    now = [changed + 10**8]  # a tenth of a second after the last change: the stat is racy
+    fake = types.SimpleNamespace(time_ns=lambda: now[0], time=time.time)
+    monkeypatch.setattr(ledger_cached, "time", fake)
+    monkeypatch.setattr(ledger_cache, "time", fake)
+    parse = ledger_cached.read_lines
+
+    def slow_parse(*args: object, **kwargs: object) -> object:
+        now[0] += 10 * 10**9  # the parse takes 10 s
+        return parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ledger_cached, "read_lines", slow_parse)
+    Ledger.read(path, HOURS)
+    snapshot = load(*place(path, HOURS, reader_fingerprint()))
+    assert snapshot is not None
+    assert not settled(path.stat(), snapshot.saved_ns)  # the next command checks the bytes

@@ -63,7 +63,7 @@ class Snapshot:
     part_crc: int = 0  # and of the bytes after them
     tail_crc: int = 0
     stat: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # dev, ino, size, mtime_ns, ctime_ns
-    saved_ns: int = 0
+    saved_ns: int = 0  # when ``stat`` was taken (time.time_ns, just before): the racy rule weighs it
     ids: bytes = b"\n"
     others: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of non-entry records
     problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, text, why, digest
@@ -214,7 +214,6 @@ def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
             snapshot.merged = merged
         elif rows:
             _add_segment(snapshot, rows)
-        snapshot.saved_ns = time.time_ns()
         data: dict[str, Any] = {
             name: getattr(snapshot, name) for name in Snapshot.__dataclass_fields__ if name != "folder"
         }

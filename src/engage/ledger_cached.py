@@ -44,12 +44,12 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
     except OSError as exc:
         raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
     try:
-        info = os.fstat(fd)
+        at, info = time.time_ns(), os.fstat(fd)  # when the stat was taken: what the racy rule weighs
         folder, key = place(path, hours_per_day, reader_fingerprint())
         snapshot = load(folder, key)
         if snapshot is not None:
             try:
-                ledger = _from_cache(cls, path, fd, info, snapshot, hours_per_day)
+                ledger = _from_cache(cls, path, fd, (info, at), snapshot, hours_per_day)
             except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError):
                 ledger = None  # a cache tampered with into another shape: read the file instead
             if ledger is not None:
@@ -70,6 +70,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
             lines=raw.count(b"\n"),
             tail_crc=zlib.crc32(raw[-TAIL:]),
             stat=stat_of(info),
+            saved_ns=at,
             ids=b"\n" + id_lines(reading.ids),
             others=sorted(reading.texts.items()),
             pending=sorted(reading.pending),
@@ -84,19 +85,19 @@ def _from_cache(
     cls: type[Ledger],
     path: Path,
     fd: int,
-    info: os.stat_result,
+    seen: tuple[os.stat_result, int],
     snapshot: Snapshot,
     hours_per_day: Fraction,
 ) -> Ledger | None:
     """The ledger from the cache and the lines after it; None when the cache cannot be used."""
-    checked = snapshot.covers(fd, info)
+    checked = snapshot.covers(fd, seen[0])
     if not checked:
         return None
     delta = _read_from(fd, snapshot.offset)
     reading = read_lines(path, delta, hours_per_day, _prior(snapshot))
     if reading.doubt:
         return None
-    return _compose(cls, path, fd, info, snapshot, hours_per_day, delta, reading, checked)
+    return _compose(cls, path, fd, seen, snapshot, hours_per_day, delta, reading, checked)
 
 
 def remember_written(
@@ -118,8 +119,8 @@ def remember_written(
 
     try:
         folder, key = place(path, hours_per_day, reader_fingerprint())
-        info, start = os.fstat(fd), before.st_size
-        snapshot = load(folder, key) if start else Snapshot(folder, key, stat=stat_of(info))
+        at, info, start = time.time_ns(), os.fstat(fd), before.st_size
+        snapshot = load(folder, key) if start else Snapshot(folder, key, stat=stat_of(info), saved_ns=at)
         if snapshot is None or snapshot.offset != start:
             return
         if Checked.knows(stat_of(before), start, snapshot.sums):  # checked under this lock, before the write
@@ -128,7 +129,7 @@ def remember_written(
             return
         reading = read_written(records, hours_per_day, _prior(snapshot))
         if reading is not None and info.st_size == start + len(written):
-            _compose(Ledger, path, fd, info, snapshot, hours_per_day, written, reading, "crc")
+            _compose(Ledger, path, fd, (info, at), snapshot, hours_per_day, written, reading, "crc")
     except Exception:  # the record is written: a cache left behind only costs time
         return
 
@@ -147,14 +148,18 @@ def _compose(
     cls: type[Ledger],
     path: Path,
     fd: int,
-    info: os.stat_result,
+    seen: tuple[os.stat_result, int],
     snapshot: Snapshot,
     hours_per_day: Fraction,
     delta: bytes,
     reading: Reading,
     checked: str,
 ) -> Ledger | None:
-    """The ledger from the cache and what the lines after it hold; the cache grown to cover them."""
+    """The ledger from the cache and what the lines after it hold; the cache grown to cover them.
+
+    ``seen``: the file's stat and when it was taken (before: what a later change is weighed against).
+    """
+    info, at = seen
     try:
         earlier = read_known(snapshot.others, hours_per_day)
     except (ValueError, TypeError, KeyError, ArithmeticError):
@@ -182,6 +187,7 @@ def _compose(
             lines=snapshot.lines + delta.count(b"\n"),
             tail_crc=zlib.crc32(_tail(fd, snapshot.offset + len(delta), delta)),
             stat=stat_of(info),
+            saved_ns=at,
             ids=snapshot.ids + id_lines(reading.ids),
             others=[*snapshot.others, *sorted(reading.texts.items())],
             problems=kept,
@@ -193,8 +199,8 @@ def _compose(
         _fill(grown, ledger, reading)
         save(grown, ledger._held, replace=False)
         Checked.remember(stat_of(info), grown.offset, grown.sums)  # checked, and the rest just read
-    elif checked == "crc" and not delta and settled(info, time.time_ns()):
-        snapshot.stat = stat_of(info)  # checked byte by byte, and long unchanged: trust its stat next time
+    elif checked == "crc" and not delta and settled(info, at):
+        snapshot.stat, snapshot.saved_ns = stat_of(info), at  # checked, and long unchanged: trust its stat
         save(snapshot, [], replace=False)
     return ledger
 
