@@ -60,7 +60,9 @@ def _after(plain: bool) -> list[st.SearchStrategy[list[str]]]:
         st.sampled_from([["-s", "{S}"], ["--ledger", "{L}"]]),
     ]
     if not plain:
-        options.append(st.sampled_from([["--"], ["--help"], ["--plugins-dir", "{D}"], ["-x"], ["extra"], ["-p"]]))
+        options.append(
+            st.sampled_from([["--"], ["--help"], ["--plugins-dir", "{D}"], ["-x"], ["extra"], ["-p"]])
+        )
         options.append(_option(["-p", "--phase"], PHASES, plain))
     return options
 
@@ -83,9 +85,9 @@ def command_lines(draw: st.DrawFn) -> list[str]:
     chosen = draw(st.lists(st.integers(0, len(options) - 1), max_size=4, unique=plain))
     after += [draw(options[i]) for i in chosen]
     order = draw(st.permutations(range(len(after))))
-    return [part for group in before for part in group] + [command] + [
-        part for i in order for part in after[i]
-    ]
+    return (
+        [part for group in before for part in group] + [command] + [part for i in order for part in after[i]]
+    )
 
 
 def _outcome(folder: Path, run: object) -> tuple[object, ...]:
@@ -103,7 +105,11 @@ def _fresh(folder: Path, schedule: Path) -> dict[str, str]:
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "plugins").mkdir(parents=True)
     shutil.copy(schedule, folder / schedule.name)
-    return {"S": str(folder / schedule.name), "L": str(folder / "other.ledger.jsonl"), "D": str(folder / "plugins")}
+    return {
+        "S": str(folder / schedule.name),
+        "L": str(folder / "other.ledger.jsonl"),
+        "D": str(folder / "plugins"),
+    }
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -196,7 +202,9 @@ def test_installed_engage_log_runs_without_click(tmp_path: Path) -> None:
     env = {**os.environ, "ENGAGE_CONSULTANT": "Test Consultant"}
     command = [sys.executable, "-X", "importtime", ENGAGE, "-s", str(seed.path), "log", "1", "-p", "prep"]
     # the same interpreter finds the plugins first (the start-up cache is kept per interpreter path)
-    subprocess.run([sys.executable, *command[3:], "-d", "2021-11-15"], capture_output=True, env=env, check=True)
+    subprocess.run(
+        [sys.executable, *command[3:], "-d", "2021-11-15"], capture_output=True, env=env, check=True
+    )
     done = subprocess.run([*command, "-d", "2021-11-16"], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Logged 1.0 days to prep on 2021-11-16")
@@ -250,5 +258,28 @@ def test_the_distribution_named_as_engages_own_is_the_one_installed() -> None:
 
     from engage.plugins import DISTRIBUTION
 
-    ours = {e.name for e in entry_points(group="engage") if e.dist and e.dist.metadata["Name"] == DISTRIBUTION}
+    ours = {
+        e.name for e in entry_points(group="engage") if e.dist and e.dist.metadata["Name"] == DISTRIBUTION
+    }
     assert {"budget", "calendar", "fees", "holidays", "interop", "status"} <= ours
+
+
+def test_log_with_its_output_or_its_errors_closed_still_logs_and_says_nothing_in_the_wrong_place(
+    tmp_path: Path,
+) -> None:
+    """``engage log ... >&-`` crashed in guard_streams; with ``2>&-`` its warnings went to stdout."""
+    seed = copy_seed("ijm", tmp_path)
+    env = {**os.environ, "ENGAGE_CONSULTANT": "Test Consultant"}
+    command = f"'{ENGAGE}' -s '{seed.path}' log 1 -p prep -d"
+    closed_out = subprocess.run(
+        ["sh", "-c", f"{command} 2021-11-16 >&-"], capture_output=True, text=True, env=env
+    )
+    assert closed_out.returncode == 0, closed_out.stderr
+    assert "Traceback" not in closed_out.stderr
+    closed_err = subprocess.run(
+        ["sh", "-c", f"{command} 2021-11-20 2>&-"], capture_output=True, text=True, env=env
+    )
+    assert closed_err.returncode == 0
+    assert closed_err.stdout.splitlines()[0].startswith("Logged 1.0 days to prep on 2021-11-20")
+    assert "warning" not in closed_err.stdout  # a Saturday: said on stderr, which is closed
+    assert len(seed.ledger.read_text(encoding="utf-8").splitlines()) == 2

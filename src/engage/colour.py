@@ -55,10 +55,13 @@ def style(text: str, fg: str, bold: bool | None = None) -> str:
     return f"\x1b[{_FG[fg]}m{weight}{text}\x1b[0m"
 
 
-def write(text: str, stream: TextIO | None = None, nl: bool = True) -> None:
-    """Print ``text`` as it is, no colour added or removed (``click.echo`` in engage's commands)."""
-    target = stream if stream is not None else sys.stdout
-    if target is None:  # no console at all (pythonw)
+def write(text: str, err: bool = False, nl: bool = True, stream: TextIO | None = None) -> None:
+    """Print ``text`` as it is, no colour added or removed (``click.echo`` in engage's commands).
+
+    To ``stream``, else standard error (``err``) or output; nothing where that is closed.
+    """
+    target = stream if stream is not None else (sys.stderr if err else sys.stdout)
+    if target is None:  # started with it closed (``2>&-``), or no console at all (pythonw)
         return
     target.write(text + "\n" if nl else text)
     target.flush()
@@ -88,20 +91,20 @@ def echo(text: str, err: bool = False, nl: bool = True) -> None:
     """
     stream = sys.stderr if err else sys.stdout
     if not enabled(stream):
-        write(text, stream, nl)
+        write(text, err, nl)
         return
     from engage.output import terminal_text
 
-    write(paint(terminal_text(text)), getattr(stream, "unguarded", stream), nl)
+    write(paint(terminal_text(text)), err, nl, getattr(stream, "unguarded", stream))
 
 
 def say(label: str, word: str, message: str) -> None:
     """``label: word: message`` on stderr, the word (error, warning) in its colour when colour is on."""
     stream = sys.stderr
     if not enabled(stream):
-        write(f"{label}: {word}: {message}", stream)
+        write(f"{label}: {word}: {message}", err=True)
         return
     from engage.output import terminal_text
 
     styled = style(word, "red" if word == "error" else "yellow", bold=word == "error")
-    write(f"{label}: {styled}: {terminal_text(message)}", getattr(stream, "unguarded", stream))
+    write(f"{label}: {styled}: {terminal_text(message)}", True, stream=getattr(stream, "unguarded", stream))

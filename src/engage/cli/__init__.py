@@ -81,7 +81,7 @@ def _click_outcome(exc: Exception) -> int | None:
     if isinstance(exc, click.exceptions.Exit):
         return int(exc.exit_code)
     if isinstance(exc, click.Abort):
-        write("engage: aborted", sys.stderr)
+        write("engage: aborted", err=True)
         return 1
     if isinstance(exc, click.ClickException):
         where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "engage"
@@ -105,6 +105,8 @@ def guard_streams() -> None:
     """
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
+        if stream is None:  # started with it closed (``engage log ... >&-``): nothing is written there
+            continue
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="surrogateescape")
         if stream.isatty():

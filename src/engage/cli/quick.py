@@ -179,8 +179,8 @@ def _as_click_would(run: Any) -> Any:
         try:
             run()
         except (EOFError, KeyboardInterrupt):
-            colour.write("", sys.stderr)
-            colour.write("engage: aborted", sys.stderr)
+            colour.write("", err=True)
+            colour.write("engage: aborted", err=True)
             return 1
         except OSError as exc:
             if exc.errno != errno.EPIPE:
