@@ -284,11 +284,15 @@ def _write(target: Path, payload: bytes) -> None:
             temporary.unlink()
 
 
-def _checked(data: bytes) -> bytes:
-    """What a cache file holds, if it still matches its CRC-32 (a bit flipped on disk: ValueError)."""
-    if len(data) < 4 or zlib.crc32(data[:-4]) != int.from_bytes(data[-4:], "little"):
+def _checked(data: bytes) -> memoryview:
+    """What a cache file holds, if it still matches its CRC-32 (a bit flipped on disk: ValueError).
+
+    A view, not a copy: an index beside 100,000 records is 1.3 MB.
+    """
+    held = memoryview(data)[:-4]
+    if len(data) < 4 or zlib.crc32(held) != int.from_bytes(data[-4:], "little"):
         raise ValueError("a cache file does not match its checksum")
-    return data[:-4]
+    return held
 
 
 def _row(e: Entry) -> tuple[Any, ...]:
