@@ -56,7 +56,10 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def engage_register_commands(cli: click.Group) -> None:
     """Add commands to the ``engage`` command line.
 
-    Called once, when the command line starts, after all plugins are loaded.
+    Called once, when the command line starts, after all plugins are loaded: of a plugin
+    that only adds commands, when one of its commands (or the list of all) is asked for;
+    of one that looks at the commands already there (to add an option to ``show``, say),
+    with every command there, on every command line.
 
     :param cli: the top-level click group; call ``cli.add_command(command)``.
         A command reaches the chosen schedule and ledger through
