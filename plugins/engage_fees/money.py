@@ -9,7 +9,6 @@ its rounded part; the last takes the remainder, so the parts add up exactly.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import json
 import os
 import re
@@ -129,15 +128,9 @@ def _remember(key: str, value: str) -> str:
 
 
 def _save() -> None:
-    path = _memory_path()
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(_said), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):  # the cache folder is a file, or the path too long
-            temporary.unlink(missing_ok=True)
+    from engage.cachedir import write_atomically
+
+    write_atomically(_memory_path(), json.dumps(_said))  # not written: only slower next time
 
 
 @lru_cache(maxsize=1)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
 from engage import DayOff, EngageError, Engagement, hookimpl
-from engage.cachedir import cache_dir
+from engage.cachedir import cache_dir, write_atomically
 from engage.model import Location
 from engage.plugin_cache import installed_version
 
@@ -63,13 +62,7 @@ def holidays_of(country: str, subdivision: str | None, year: int) -> tuple[tuple
     except (OSError, ValueError, TypeError):
         pass  # not cached yet, or a damaged cache file: compute it again
     days = _compute(country, subdivision, year)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(days, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, path)
-    except OSError:
-        pass  # a read-only home still gets the right answer, only slower
+    write_atomically(path, json.dumps(days, ensure_ascii=False))  # read-only home: right, only slower
     return days
 
 

@@ -22,16 +22,17 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("engage", appauthor=False))
 
 
-def write_atomically(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part.
+def write_atomically(path: Path, content: str | bytes) -> bool:
+    """Write ``content`` (text as UTF-8) to ``path``: a reader sees the old file or the new one, never a part.
 
     A cache that cannot be written is not an error: False says it was not.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with open(temporary, "wb") as stream:
+            stream.write(data)
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):

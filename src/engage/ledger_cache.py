@@ -38,6 +38,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from engage.cachedir import cache_dir, write_atomically
 from engage.checked import Checked
 from engage.ledger_sums import BLOCK, matches, read_at
 from engage.ledger_totals import Totals
@@ -154,7 +155,6 @@ def place(path: Path, hours_per_day: Fraction, readers: str) -> tuple[Path, str]
     """The cache folder of a ledger read with these hours per day and readers, and the key its index
     must hold (see ``reader_fingerprint``): two keys sharing a folder by chance only evict each other."""
     from engage import __version__
-    from engage.cachedir import cache_dir
 
     key = "\0".join([str(path.absolute()), str(hours_per_day), readers, __version__, str(FORMAT)])
     raw = key.encode("utf-8", "surrogateescape")
@@ -274,14 +274,9 @@ def _remove_orphans(snapshot: Snapshot) -> None:
 
 
 def _write(target: Path, payload: bytes) -> None:
-    """Write a file whole, its CRC-32 after it: to a temporary name, then renamed over the old one."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}")
-    try:
-        temporary.write_bytes(payload + zlib.crc32(payload).to_bytes(4, "little"))
-        os.replace(temporary, target)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+    """Write a file whole, its CRC-32 after it; OSError if it could not be (the index must not name it)."""
+    if not write_atomically(target, payload + zlib.crc32(payload).to_bytes(4, "little")):
+        raise OSError(f"{target}: cannot write the ledger cache")
 
 
 def _checked(data: bytes) -> memoryview:
