@@ -385,8 +385,8 @@ def test_a_fault_while_caching_what_was_written_does_not_fail_the_write(
     assert same_as_full_read(ijm.ledger).entries()[0].note == "kept"
 
 
-def test_a_cache_file_changed_on_disk_is_not_believed(tmp_path: Path) -> None:
-    """A flipped bit in a segment or in the index that still unmarshals (found by trial 16)."""
+def test_a_cache_segment_changed_on_disk_is_not_believed(tmp_path: Path) -> None:
+    """A segment changed on disk that still unmarshals (found by trial 16)."""
     import marshal
 
     path = tmp_path / "l.jsonl"
@@ -402,12 +402,20 @@ def test_a_cache_file_changed_on_disk_is_not_believed(tmp_path: Path) -> None:
     full = Ledger.parse(path, path.read_bytes(), HOURS)
     assert facts(Ledger.read(path, HOURS)) == facts(full)  # the segment's entries come from the file
 
-    index = folder / "index"
-    data = bytearray(index.read_bytes())
-    at = data.find(b"note ")  # a text kept in the index: a note of a record it keeps whole
-    at = at if at >= 0 else len(data) // 2
-    data[at] ^= 0x01
-    index.write_bytes(data)
+
+def test_a_cache_index_changed_on_disk_is_not_believed(tmp_path: Path) -> None:
+    """Totals in the index that still unmarshal, but are not what its checksum says (trial 16)."""
+    import marshal
+
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"note {i}", day=f"2021-11-{10 + i % 20}") for i in range(200)])
+    Ledger.read(path, HOURS)
+    full = Ledger.parse(path, path.read_bytes(), HOURS)
+    index = next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/index"))
+    data = index.read_bytes()
+    kept = marshal.loads(data[:-4])
+    kept["totals"] = {key: (days * 2, scale) for key, (days, scale) in kept["totals"].items()}
+    index.write_bytes(marshal.dumps(kept) + data[-4:])  # well-formed, but not what its checksum says
     assert facts(Ledger.read(path, HOURS)) == facts(full)
 
 
