@@ -216,7 +216,8 @@ def bench_peers(count: int, runs: int, install: bool, targets: Targets) -> None:
         growth = large_again / small_again
         print(
             f"  {'log beside ' + format(count, ',') + ' / beside 10':<31} {ms(large_again)}  "
-            f"{'beside 10':<13} {ms(small_again)}  {growth:6.2f}x  (in turns, {3 * runs} runs)"
+            f"{'log beside 10':<13} {ms(small_again)}  {growth:6.2f}x\n"
+            f"  {'':<31} (the two in turns, back to back, {3 * runs} runs)"
         )
         targets.add(
             f"log beside {count:,} <= {LOG_GROWTH:g}x log beside 10", _x(growth), growth <= LOG_GROWTH

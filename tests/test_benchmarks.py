@@ -53,3 +53,5 @@ def test_run_compares_with_the_peers_and_says_each_target() -> None:
         assert line.strip().startswith(target), (target, line)
         assert line.rstrip().endswith(("PASS", "MISS", "-")), line
     assert re.search(r"\d of \d measured targets met", out)
+    figures = [line for line in out.splitlines() if re.search(r"\d (ms|s|MiB)\b|\dx$", line)]
+    assert figures and max(map(len, figures)) <= 80, max(figures, key=len)  # an 80-column terminal
