@@ -131,17 +131,23 @@ def available_plugin_names() -> set[str]:
 
 
 def plugins_adding(pm: pluggy.PluginManager, command: str) -> list[object]:
-    """The plugins whose ``engage_register_commands`` may add ``command``, in hook order.
+    """The plugins whose ``engage_register_commands`` may add or change ``command``, in hook order.
 
     A plugin found at start-up names its commands in the start-up cache; any
-    other (an object registered by a test) may add anything, so it is always asked.
+    other (an object registered by a test), or one that looks at the commands
+    there (see :func:`commands_added`), may add or change anything, so it is always asked.
     """
     chosen = []
     for impl in pm.hook.engage_register_commands.get_hookimpls():
-        names = impl.plugin._lazy_commands if isinstance(impl.plugin, LazyPlugin) else None
+        names = commands_added(impl.plugin)
         if (names is None or command in names) and impl.plugin not in chosen:
             chosen.append(impl.plugin)
     return chosen
+
+
+def commands_added(plugin: object) -> list[str] | None:
+    """The commands a plugin only adds, as the start-up cache knows them; None: it may change any."""
+    return plugin._lazy_commands if isinstance(plugin, LazyPlugin) else None
 
 
 def _names(value: str) -> frozenset[str]:

@@ -55,7 +55,7 @@ class EngageGroup(click.Group):
 
     def _with_plugins(self, ctx: click.Context, name: str | None = None) -> None:
         # Called before the group's callback runs, so the session is made from the parsed options.
-        from engage.plugins import plugins_adding
+        from engage.plugins import commands_added, plugins_adding
 
         if ctx.obj is None:
             _start(ctx, ctx.params.get("schedule"), ctx.params.get("ledger"), ctx.params.get("plugins_dir"))
@@ -71,7 +71,7 @@ class EngageGroup(click.Group):
         adding = plugins_adding(pm, name) if name is not None else []
         # A plugin not known to add only its own commands may amend any (an option on ``show``):
         # it must find them all there, as before the start-up cache.
-        amending = any(getattr(plugin, "_lazy_commands", None) is None for plugin in adding)
+        amending = any(commands_added(plugin) is None for plugin in adding)
         if name is None or amending or (name not in CORE_COMMANDS and not adding):
             self.commands.clear()  # everything anew, in the order plugins have always been asked in
             self._core_modules.clear()
