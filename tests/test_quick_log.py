@@ -283,3 +283,25 @@ def test_log_with_its_output_or_its_errors_closed_still_logs_and_says_nothing_in
     assert closed_err.stdout.splitlines()[0].startswith("Logged 1.0 days to prep on 2021-11-20")
     assert "warning" not in closed_err.stdout  # a Saturday: said on stderr, which is closed
     assert len(seed.ledger.read_text(encoding="utf-8").splitlines()) == 2
+
+
+@pytest.mark.parametrize("phase", [["-p", "prep"], ["-pprep"]])  # the quick path, and click's
+def test_a_log_whose_reader_left_succeeds_so_that_no_script_logs_it_again(
+    tmp_path: Path, phase: list[str]
+) -> None:
+    """``engage log ... | grep -q Logged``: the reader leaves after the first line. The entry is written;
+    status 1 (click's answer to a broken pipe) would tell a script to log it again."""
+    seed = copy_seed("ijm", tmp_path)
+    env = {**os.environ, "ENGAGE_CONSULTANT": "Test Consultant"}
+    done = subprocess.Popen(
+        [ENGAGE, "-s", str(seed.path), "log", "1", *phase, "-d", "2021-11-16"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert done.stdout is not None and done.stderr is not None
+    done.stdout.close()  # gone before engage writes a word
+    err = done.stderr.read().decode()
+    assert done.wait(timeout=60) == 0, err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert len(seed.ledger.read_text(encoding="utf-8").splitlines()) == 1

@@ -6,6 +6,7 @@ form runs without it (:mod:`engage.cli.quick`), so this module imports no click.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -51,8 +52,8 @@ def run_guarded(call: Callable[[], object]) -> int:
     except EngageError as exc:
         say("engage", "error", _one_line(exc.message))
         return exc.exit_code
-    except BrokenPipeError:  # `engage calendar | head`: the reader left; not an error
-        sys.stderr.close()
+    except (BrokenPipeError, ReaderLeft):  # `engage calendar | head`: the reader left; not an error,
+        quiet_closed_pipes()  # and a record written before stays written: status 0, nothing to redo
         return 0
     except Exception as exc:
         code = _click_outcome(exc)
@@ -71,6 +72,23 @@ def run_guarded(call: Callable[[], object]) -> int:
         )
         return 2
     return result if isinstance(result, int) else 0
+
+
+class ReaderLeft(Exception):
+    """Standard output's reader went away (``engage ... | head``); raised where click's ``main``
+    would otherwise end the command with status 1."""
+
+
+def quiet_closed_pipes() -> None:
+    """Point standard output and error at the null device, so that the flush at exit finds no broken pipe.
+
+    The recipe of Python's documentation (signal, "Note on SIGPIPE").
+    """
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # a test's capture: no file
+            os.dup2(null, stream.fileno())
+    os.close(null)
 
 
 def _click_outcome(exc: Exception) -> int | None:

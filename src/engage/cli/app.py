@@ -10,7 +10,7 @@ import click
 
 from engage import __version__, colour
 from engage.checked import Checked
-from engage.cli import run_guarded
+from engage.cli import ReaderLeft, run_guarded
 
 # The core commands and the module of each, imported when the command is asked for:
 # ``engage log`` does not pay for importing ``show`` or ``import`` (a test checks this table).
@@ -88,6 +88,12 @@ class EngageGroup(click.Group):
                 self._asked += todo
         for command in self.commands.values():
             accept_global_options(command)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # click's main would end with status 1, though a record may be written
+            raise ReaderLeft() from None
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         self._with_plugins(ctx, cmd_name)
