@@ -466,3 +466,79 @@ def test_the_racy_rule_weighs_when_the_stat_was_taken_not_when_the_cache_was_sav
     snapshot = load(*place(path, HOURS, reader_fingerprint()))
     assert snapshot is not None
     assert not settled(path.stat(), snapshot.saved_ns)  # the next command checks the bytes
+
+
+@pytest.fixture
+def byte_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the covered prefixes checked byte by byte (the real check still runs)."""
+    from engage import ledger_cache
+
+    sizes: list[int] = []
+    real = ledger_cache.matches
+
+    def spy(fd: int, size: int, *args: object) -> bool:
+        sizes.append(size)
+        return real(fd, size, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ledger_cache, "matches", spy)
+    return sizes
+
+
+def test_after_engage_writes_the_next_command_checks_no_bytes(ijm: Seed, byte_checks: list[int]) -> None:
+    """The writer sets the ledger's modification time 1 ns back, under the clock: its stat can be
+    trusted at once, so a log beside 100,000 records does not check 22 MB first."""
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16").exit_code == 0
+    info = ijm.ledger.stat()
+    assert info.st_mtime_ns < info.st_ctime_ns  # backdated after the write
+    byte_checks.clear()
+    assert ijm.run("log", "0.5", "-p", "prep", "-d", "2021-11-17").exit_code == 0
+    assert ijm.run("status", "--week", "2021-W46").exit_code == 0
+    assert byte_checks == []
+    same_as_full_read(ijm.ledger)
+
+
+def test_an_edit_right_after_engage_writes_is_seen(ijm: Seed) -> None:
+    """Within the same clock tick as the write: the edit's modification time is newer than the
+    backdated one, whatever the tick."""
+    sheet = ijm.path.with_name("t.csv")
+    rows = [f"2021-11-{16 + n % 5},prep,1,Test Consultant,note {n:03d}" for n in range(80)]
+    sheet.write_text("date,phase,hours,consultant,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert ijm.run("import", str(sheet)).exit_code == 0
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "-n", "last").exit_code == 0
+    with ijm.ledger.open("r+b") as handle:  # in place, same size, far before the last 4 KiB
+        data = handle.read()
+        handle.seek(data.index(b"note 003"))
+        handle.write(b"NOTE 003")
+    notes = [e["note"] for e in json.loads(ijm.run("entries", "--format", "json").stdout)]
+    assert "NOTE 003" in notes and "note 003" not in notes
+
+
+def test_where_times_cannot_be_set_the_next_command_checks_the_bytes(
+    ijm: Seed, byte_checks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shared ledger owned by someone else: setting its times is refused, so the stat the writer
+    took is racy, and the next command checks the covered bytes (and sees an edit made meanwhile)."""
+
+    import marshal
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    sheet = ijm.path.with_name("t.csv")
+    rows = [f"2021-11-{16 + n % 5},prep,1,Test Consultant,note {n:03d}" for n in range(80)]
+    sheet.write_text("date,phase,hours,consultant,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert ijm.run("import", str(sheet)).exit_code == 0
+    utime = os.utime
+    monkeypatch.setattr(os, "utime", refused)
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "-n", "last").exit_code == 0
+    info = ijm.ledger.stat()
+    assert info.st_mtime_ns == info.st_ctime_ns  # not backdated, and the cache does not say it was:
+    index = marshal.loads(next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/index")).read_bytes()[:-4])
+    assert index["stat"][2:4] == (info.st_size, info.st_mtime_ns) and index["backdated"] is False
+    data = ijm.ledger.read_bytes()
+    ijm.ledger.write_bytes(data.replace(b"note 003", b"NOTE 003"))  # far before the last 4 KiB
+    utime(ijm.ledger, ns=(info.st_atime_ns, info.st_mtime_ns))  # the time put back, as a sync tool does
+    byte_checks.clear()
+    notes = [e["note"] for e in json.loads(ijm.run("entries", "--format", "json").stdout)]
+    assert "NOTE 003" in notes and "note 003" not in notes
+    assert byte_checks == [len(data)]  # the stat was not trusted

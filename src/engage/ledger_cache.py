@@ -20,10 +20,16 @@ covers (every batch committed, the last line whole):
 
 Before the cache is used, the last 4 KiB must match, and the whole covered
 prefix must match its CRC unless the file is exactly as the cache last saw it
-(same size, modification and change times) and that was long enough after
-its last change that a later edit could not share its timestamp (git's
-"racy clean" rule). On any doubt, and on any fault in the cache, the ledger is
-read in full and the cache made again: the cache only ever saves time.
+(same size, modification and change times) and a later edit could not share
+those times. That holds when the stat was taken long enough after the file's
+last change (git's "racy clean" rule), or when engage itself wrote the file
+and then set its modification time 1 ns back (``backdate``): the clock had
+already passed that time, so any later write gives the file a newer one. The
+one edit this cannot see is another program's in-place edit of the same size
+that puts the modification time back to the very nanosecond, within the same
+clock tick (4 ms here) as engage's write; Linux 6.13 and later give that edit
+a new change time too. On any doubt, and on any fault in the cache, the
+ledger is read in full and the cache made again: the cache only ever saves time.
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ from engage.ledger_sums import BLOCK, matches, read_at
 from engage.ledger_totals import Totals
 from engage.records import Entry
 
-FORMAT = 5
+FORMAT = 6
 RACY_NS = 2_000_000_000  # a stat taken this soon after a change may miss an edit in the same tick
 TAIL = 4096
 MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
@@ -65,6 +71,7 @@ class Snapshot:
     tail_crc: int = 0
     stat: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # dev, ino, size, mtime_ns, ctime_ns
     saved_ns: int = 0  # when ``stat`` was taken (time.time_ns, just before): the racy rule weighs it
+    backdated: bool = False  # ``stat`` was taken after engage wrote the file and backdated it
     ids: bytes = b"\n"
     others: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of non-entry records
     problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, text, why, digest
@@ -92,9 +99,10 @@ class Snapshot:
         if zlib.crc32(read_at(fd, self.offset - start, start)) != self.tail_crc:
             return ""
         seen = stat_of(info)
-        if seen == self.stat and settled(info, self.saved_ns):
-            return "stat"
         if Checked.knows(seen, self.offset, self.sums):
+            return "stat"
+        if seen == self.stat and (self.backdated or settled(info, self.saved_ns)):
+            Checked.remember(seen, self.offset, self.sums)  # a write in this command then needs no check
             return "stat"
         if not matches(fd, self.offset, self.blocks, self.part_crc):
             return ""
@@ -111,6 +119,7 @@ class Snapshot:
         ints = (self.offset, self.lines, self.part_crc, self.tail_crc, self.saved_ns, self.scale, self.merged)
         return (
             all(type(n) is int for n in (*ints, *self.blocks))
+            and type(self.backdated) is bool
             and type(self.blocks) is list
             and len(self.blocks) == self.offset // BLOCK
             and self.scale > 0
@@ -144,6 +153,26 @@ def _shaped(value: Any, types: tuple[type, ...]) -> bool:
 def settled(info: os.stat_result, at_ns: int) -> bool:
     """Whether a file's stat taken at ``at_ns`` would show any later change (git's "racy clean" rule)."""
     return at_ns - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS
+
+
+def backdate(fd: int) -> bool:
+    """Set the modification time of the file open as ``fd`` 1 ns back, under the clock: whether it was.
+
+    Called by a writer right after its write, under the lock. The file's
+    modification time is then earlier than the clock already reads, so any
+    later write, by any program, gives it a newer one: a stat taken now stays
+    true until the file changes, with no racy window to check bytes for. Not
+    done where times cannot be set through a descriptor (Windows) or by this
+    user (a shared ledger someone else owns); the racy rule then applies.
+    """
+    if os.utime not in os.supports_fd:
+        return False
+    try:
+        info = os.fstat(fd)
+        os.utime(fd, ns=(info.st_atime_ns, info.st_mtime_ns - 1))
+    except OSError:
+        return False
+    return True
 
 
 def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from engage.checked import Checked
 from engage.errors import EngageError
-from engage.ledger_cache import TAIL, Snapshot, load, place, read_at, save, settled, stat_of
+from engage.ledger_cache import TAIL, Snapshot, backdate, load, place, read_at, save, settled, stat_of
 from engage.ledger_kinds import reader_fingerprint
 from engage.ledger_read import (
     Prior,
@@ -119,17 +119,22 @@ def remember_written(
 
     try:
         folder, key = place(path, hours_per_day, reader_fingerprint())
-        at, info, start = time.time_ns(), os.fstat(fd), before.st_size
-        snapshot = load(folder, key) if start else Snapshot(folder, key, stat=stat_of(info), saved_ns=at)
+        start = before.st_size
+        snapshot = load(folder, key) if start else Snapshot(folder, key)
         if snapshot is None or snapshot.offset != start:
             return
+        backdated = backdate(fd)  # before the stat the cache keeps: it then needs no racy check
+        at, info = time.time_ns(), os.fstat(fd)
+        if not start:
+            snapshot.stat, snapshot.saved_ns = stat_of(info), at
         if Checked.knows(stat_of(before), start, snapshot.sums):  # checked under this lock, before the write
             Checked.remember(stat_of(info), start, snapshot.sums)
         if not snapshot.covers(fd, info):
             return
         reading = read_written(records, hours_per_day, _prior(snapshot))
         if reading is not None and info.st_size == start + len(written):
-            _compose(Ledger, path, fd, (info, at), snapshot, hours_per_day, written, reading, "crc")
+            seen = (info, at)
+            _compose(Ledger, path, fd, seen, snapshot, hours_per_day, written, reading, "crc", backdated)
     except Exception:  # the record is written: a cache left behind only costs time
         return
 
@@ -154,10 +159,12 @@ def _compose(
     delta: bytes,
     reading: Reading,
     checked: str,
+    backdated: bool = False,
 ) -> Ledger | None:
     """The ledger from the cache and what the lines after it hold; the cache grown to cover them.
 
-    ``seen``: the file's stat and when it was taken (before: what a later change is weighed against).
+    ``seen``: the file's stat and when it was taken (before: what a later change is weighed against);
+    ``backdated``: taken after this process wrote the lines and backdated the file (see ``backdate``).
     """
     info, at = seen
     try:
@@ -188,6 +195,7 @@ def _compose(
             tail_crc=zlib.crc32(_tail(fd, snapshot.offset + len(delta), delta)),
             stat=stat_of(info),
             saved_ns=at,
+            backdated=backdated,
             ids=snapshot.ids + id_lines(reading.ids),
             others=[*snapshot.others, *sorted(reading.texts.items())],
             problems=kept,
@@ -201,6 +209,7 @@ def _compose(
         Checked.remember(stat_of(info), grown.offset, grown.sums)  # checked, and the rest just read
     elif checked == "crc" and not delta and settled(info, at):
         snapshot.stat, snapshot.saved_ns = stat_of(info), at  # checked, and long unchanged: trust its stat
+        snapshot.backdated = False
         save(snapshot, [], replace=False)
     return ledger
 
