@@ -203,8 +203,11 @@ def bench_peers(count: int, runs: int, install: bool, targets: Targets) -> None:
         if hasattr(os, "sync"):
             os.sync()  # the files just written reach the disk now, not during engage's first fsyncs
         subprocess.run(log(small), check=True, capture_output=True, env=env)  # fills the holiday cache
-        log_small, peer = side_by_side((log(small), env), watson_10, runs)
+        # more runs than the other figures: the two are close, and a ratio near its target flips with
+        # the machine's load over 5 runs (0.86x to 1.09x across this machine's full runs of the same code)
+        log_small, peer = side_by_side((log(small), env), watson_10, 3 * runs)
         ratio = compare("log, beside 10 records", log_small, peer, "watson add", watson_from)
+        print(f"  {'':<31} (the two in turns, {3 * runs} runs)")
         targets.add(
             f"log beside 10 records <= {LOG_VS_WATSON:g}x watson add", _x(ratio), _le(ratio, LOG_VS_WATSON)
         )

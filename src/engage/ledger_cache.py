@@ -170,9 +170,9 @@ def backdate(fd: int) -> bool:
     try:
         info = os.fstat(fd)
         os.utime(fd, ns=(info.st_atime_ns, info.st_mtime_ns - 1))
+        return os.fstat(fd).st_mtime_ns < info.st_mtime_ns  # not rounded back up (a network file system)
     except OSError:
         return False
-    return True
 
 
 def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
