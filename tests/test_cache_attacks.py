@@ -23,7 +23,8 @@ from pathlib import Path
 
 from conftest import IJM
 from engage.ledger import Ledger, append, new_record
-from engage.ledger_cache import load, place
+from engage.ledger_cache import load
+from engage.ledger_cache_folders import place
 from engage.ledger_kinds import reader_fingerprint
 
 MAIN = "from engage.cli import main; main()"

@@ -445,7 +445,8 @@ def test_the_racy_rule_weighs_when_the_stat_was_taken_not_when_the_cache_was_sav
     import types
 
     from engage import ledger_cache
-    from engage.ledger_cache import load, place, settled
+    from engage.ledger_cache import load, settled
+    from engage.ledger_cache_folders import place
     from engage.ledger_kinds import reader_fingerprint
 
     path = tmp_path / "l.jsonl"
@@ -542,3 +543,36 @@ def test_where_times_cannot_be_set_the_next_command_checks_the_bytes(
     notes = [e["note"] for e in json.loads(ijm.run("entries", "--format", "json").stdout)]
     assert "NOTE 003" in notes and "note 003" not in notes
     assert byte_checks == [len(data)]  # the stat was not trusted
+
+
+def test_idle_caches_and_a_ledgers_caches_from_other_versions_are_removed(tmp_path: Path) -> None:
+    """Each is 13 MB beside 100,000 records: an upgrade of engage must not leave one behind for good."""
+    import time
+
+    from engage.ledger_cache_folders import place
+    from engage.ledger_kinds import reader_fingerprint
+
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"n{i}") for i in range(20)])
+    Ledger.read(path, HOURS)
+    folder, _ = place(path, HOURS, reader_fingerprint())
+    same_ledger = folder.name.split("-")[0]
+
+    def cache(name: str, idle_days: float) -> Path:
+        other = folder.parent / name
+        other.mkdir()
+        (other / "index").write_bytes(b"made by another engage")
+        then = time.time() - idle_days * 86400
+        os.utime(other, (then, then))
+        return other
+
+    old_version = cache(f"{same_ledger}-{'0' * 16}", 2)
+    new_version = cache(f"{same_ledger}-{'1' * 16}", 0.5)  # another engage may be using it today
+    idle = cache(f"{'2' * 16}-{'3' * 16}", 31)
+    used = cache(f"{'4' * 16}-{'5' * 16}", 29)
+    same_as_full_read(path)  # the cache is trusted: nothing made anew, nothing tidied
+    assert old_version.exists() and idle.exists()
+    (folder / "index").unlink()
+    same_as_full_read(path)  # made anew
+    assert not old_version.exists() and not idle.exists()
+    assert new_version.exists() and used.exists() and (folder / "index").exists()

@@ -1,5 +1,7 @@
 """The ledger cache: what the lines of a ledger held, so that a command reads only the lines added since.
 
+Each ledger's cache has a folder of its own (:mod:`engage.ledger_cache_folders`).
+
 A ledger is append-only, so a read that starts where the last one stopped
 sees everything, as long as the lines it does not read are the very bytes the
 cache was made from. The cache keeps, for the clean start of the file it
@@ -44,7 +46,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engage.cachedir import cache_dir, write_atomically
+from engage.cachedir import write_atomically
 from engage.checked import Checked
 from engage.ledger_sums import BLOCK, matches, read_at
 from engage.ledger_totals import Totals
@@ -178,16 +180,6 @@ def backdate(fd: int) -> bool:
 def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
     """What changes in a stat when a file does: device, inode, size, modification and change times."""
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
-
-
-def place(path: Path, hours_per_day: Fraction, readers: str) -> tuple[Path, str]:
-    """The cache folder of a ledger read with these hours per day and readers, and the key its index
-    must hold (see ``reader_fingerprint``): two keys sharing a folder by chance only evict each other."""
-    from engage import __version__
-
-    key = "\0".join([str(path.absolute()), str(hours_per_day), readers, __version__, str(FORMAT)])
-    raw = key.encode("utf-8", "surrogateescape")
-    return cache_dir() / "ledgers" / f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}", key
 
 
 def load(folder: Path, key: str) -> Snapshot | None:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from engage.checked import Checked
 from engage.errors import EngageError
-from engage.ledger_cache import TAIL, Snapshot, backdate, load, place, read_at, save, settled, stat_of
+from engage.ledger_cache import TAIL, Snapshot, backdate, load, read_at, save, settled, stat_of
+from engage.ledger_cache_folders import place, tidy
 from engage.ledger_kinds import reader_fingerprint
 from engage.ledger_read import (
     Prior,
@@ -78,6 +79,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
         snapshot.blocks, snapshot.part_crc = extended([], 0, 0, raw)
         _fill(snapshot, ledger, reading)
         save(snapshot, ledger._held, replace=True)
+        tidy(folder)
     return ledger
 
 
