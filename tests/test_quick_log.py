@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import IJM, UNDP, Seed, copy_seed, invoke
+from conftest import IJM, SEEDS, UNDP, Seed, copy_seed, invoke
 from engage.cli import cli
 from engage.cli.quick import parse, run_quick
 
@@ -305,3 +305,35 @@ def test_a_log_whose_reader_left_succeeds_so_that_no_script_logs_it_again(
     assert done.wait(timeout=60) == 0, err
     assert "Traceback" not in err and "Exception ignored" not in err, err
     assert len(seed.ledger.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_a_command_started_with_its_output_closed_discards_it_and_no_file_takes_its_place(
+    tmp_path: Path,
+) -> None:
+    """``engage status >&-`` failed as a plugin's AttributeError. And descriptor 1 was free: the next file
+    opened (a lock, the ledger) took it, and whatever a program started by a plugin printed would
+    have landed in that file."""
+    seed = copy_seed("ijm", tmp_path)
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    seen = tmp_path / "fd1.txt"
+    (plugins / "peek.py").write_text(
+        "import os\nfrom engage import hookimpl\n\n@hookimpl\n"
+        "def engage_after_log(engagement, entry, ledger):\n"
+        f"    open({str(seen)!r}, 'w').write(os.readlink('/proc/self/fd/1'))\n",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # the width then comes from the terminal
+    for name in SEEDS:
+        (tmp_path / name).mkdir()
+        schedule = copy_seed(name, tmp_path / name).path
+        status = subprocess.run(
+            ["sh", "-c", f"'{ENGAGE}' -s '{schedule}' status >&-"], capture_output=True, text=True, env=env
+        )
+        assert (status.returncode, status.stderr) == (0, ""), name
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("no /proc/self/fd on this system to see what descriptor 1 is")
+    log = f"'{ENGAGE}' -s '{seed.path}' --plugins-dir '{plugins}' log 1 -p prep -d 2021-11-16 >&- <&-"
+    done = subprocess.run(["sh", "-c", log], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert seen.read_text(encoding="utf-8") == os.devnull

@@ -121,9 +121,11 @@ def guard_streams() -> None:
     from piped output (``color=True`` in :meth:`EngageGroup.main`), which
     would silently change notes.
     """
-    for name in ("stdout", "stderr"):
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
         stream = getattr(sys, name)
-        if stream is None:  # started with it closed (``engage log ... >&-``): nothing is written there
+        if stream is None:  # started with it closed (``engage status >&-``): what it gets is discarded
+            stream = _null_stream(fd, name)
+        if fd == 0:
             continue
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="surrogateescape")
@@ -131,3 +133,18 @@ def guard_streams() -> None:
             from engage.output import TerminalWriter
 
             setattr(sys, name, TerminalWriter(stream))
+
+
+def _null_stream(fd: int, name: str) -> Any:
+    """The null device, opened as standard stream ``fd`` that the command was started without.
+
+    Else the next file opened would take that descriptor: the ledger, say,
+    and whatever a program started by a plugin writes to its output would land in it.
+    """
+    null = os.open(os.devnull, os.O_RDWR)
+    if null != fd:
+        os.dup2(null, fd)
+        os.close(null)
+    stream = open(fd, "r" if fd == 0 else "w", encoding="utf-8", errors="surrogateescape", closefd=False)  # noqa: SIM115
+    setattr(sys, name, stream)
+    return stream
