@@ -129,6 +129,9 @@ def test_missing_plugins_dir_is_one_line(ijm: Seed, tmp_path: Path) -> None:
     one_line_error(
         invoke("--plugins-dir", str(tmp_path / "nope"), "plugins"), "plugins folder does not exist"
     )
+    a_file = tmp_path / "plugin.py"
+    a_file.write_text("", encoding="utf-8")
+    one_line_error(invoke("--plugins-dir", str(a_file), "plugins"), "plugin.py: is a file, not a folder")
 
 
 class ClosedForElections:

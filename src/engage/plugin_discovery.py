@@ -94,7 +94,8 @@ def discover(config: Config, register: Callable[[pluggy.PluginManager, object, s
     if config.directory:
         folder = Path(config.directory)
         if not folder.is_dir():
-            raise PluginError(f"{folder}: plugins folder does not exist; give a folder of .py plugins")
+            what = "is a file, not a folder" if folder.exists() else "plugins folder does not exist"
+            raise PluginError(f"{folder}: {what}; give a folder of .py plugins")
         refuse_unsafe(folder)
         for path in sorted(folder.glob("*.py")):
             if path.name.startswith("_") or not wanted(path.stem):
