@@ -56,6 +56,43 @@ def test_plugin_failing_in_holidays_is_a_warning_once_the_entry_is_safe(ijm: See
     assert len(Ledger.read(ijm.ledger, 8).entries()) == 1
 
 
+def test_a_plugins_engage_error_in_after_log_refuses_the_entry_and_another_fault_does_not(
+    ijm: Seed, tmp_path: Path
+) -> None:
+    """What the hookspec promises: EngageError (a bad setting) stops log with nothing written; any
+    other exception is the plugin's fault, named once the entry is written."""
+    refusing = write_plugin(
+        tmp_path / "refusing",
+        "strict",
+        """
+        from engage import hookimpl
+        from engage.errors import EngageError
+
+        @hookimpl
+        def engage_after_log(engagement, entry, ledger):
+            raise EngageError("strict.limit: must be a number of days such as 3")
+        """,
+    )
+    log = ["-s", str(ijm.path), "log", "1", "-p", "prep", "-d", "2021-11-16"]
+    refused = invoke("--plugins-dir", str(refusing), *log)
+    assert refused.exit_code == 2 and "strict.limit" in refused.stderr
+    assert not ijm.ledger.exists()
+    failing = write_plugin(
+        tmp_path / "failing",
+        "buggy",
+        """
+        from engage import hookimpl
+
+        @hookimpl
+        def engage_after_log(engagement, entry, ledger):
+            return [entry.nothing]
+        """,
+    )
+    written = invoke("--plugins-dir", str(failing), *log)
+    assert written.exit_code == 0 and "safely in the ledger" in written.stderr and "buggy" in written.stderr
+    assert len(Ledger.read(ijm.ledger, 8).entries()) == 1
+
+
 def test_damaged_line_does_not_make_a_written_log_fail(ijm: Seed) -> None:
     ijm.ledger.write_bytes(
         b'{"id": "x", "kind": "entry", "recorded_at": "r", "date": "2021-11-16", "phase": "prep", "days": "1e999999"}\n'

@@ -156,14 +156,19 @@ def engage_void_blockers(engagement: Engagement, ledger: Ledger, record: object)
 
 @hookspec
 def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterable[str] | None:
-    """Tell the consultant something right after an entry is written.
+    """Tell the consultant something about a new entry, shown right after it is written.
 
-    Called by ``engage log`` (once per entry) after the entry is safely in
-    the ledger; nothing a plugin does here can lose it.
+    Called by ``engage log`` once per entry, just before the entry is written,
+    so that a bad setting in the plugin's table stops the command with nothing
+    written: raise :class:`engage.errors.EngageError` for that. What the hook
+    returns is printed once the entry is safely in the ledger. Any other
+    exception cannot lose the entry either: it is written, and the plugin is
+    named in a warning. The write itself may still fail (the lock held too
+    long, a full disk), so do not act on the world outside engage here.
 
     :param engagement: the engagement logged against.
-    :param entry: the entry just written.
-    :param ledger: the ledger as read again after the write, the entry included.
+    :param entry: the entry about to be written.
+    :param ledger: the ledger as it will be once the entry is written, the entry included.
     :return: lines to print (a warning before a phase overruns, say); None
         or an empty list to say nothing.
 
