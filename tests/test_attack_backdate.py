@@ -38,8 +38,8 @@ def run(seed: Seed, *args: str, cache: Path | None = None) -> str:
     return done.stdout
 
 
-def log_while_editing(seed: Seed) -> None:
-    """``engage log``, and as soon as its write lands, stop it, change "1" day to "9" far back, go on."""
+def log_while_editing(seed: Seed, old: bytes, new: bytes) -> None:
+    """``engage log``, and as soon as its write lands, stop it, change ``old`` to ``new`` in place, go on."""
     libc = ctypes.CDLL(None, use_errno=True)
     watch = libc.inotify_init()
     if watch < 0 or libc.inotify_add_watch(watch, str(seed.ledger).encode(), IN_MODIFY) < 0:
@@ -51,8 +51,8 @@ def log_while_editing(seed: Seed) -> None:
         proc.send_signal(signal.SIGSTOP)
         fd = os.open(seed.ledger, os.O_RDWR)
         try:
-            data = os.pread(fd, 1 << 20, 0)
-            os.pwrite(fd, b'"days": "9"', data.index(b'"days": "1"'))  # same size, > 4 KiB from the end
+            data = os.pread(fd, os.fstat(fd).st_size, 0)
+            os.pwrite(fd, new, data.rindex(old))  # same size
         finally:
             os.close(fd)
         proc.send_signal(signal.SIGCONT)
@@ -62,17 +62,27 @@ def log_while_editing(seed: Seed) -> None:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="inotify and SIGSTOP are how the race is timed")
-def test_an_edit_between_the_write_and_the_backdate_is_seen(ijm: Seed, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("rows", "old", "new"),
+    [
+        (60, b'"days": "1"', b'"days": "9"'),  # more than 4 KiB back, in the last (partial) block
+        (6000, b'"days": "1"', b'"days": "9"'),  # in the first of several whole blocks of 1 MiB
+        (60, b'"note": "raced"', b'"note": "RACED"'),  # in the very line engage wrote
+    ],
+)
+def test_an_edit_between_the_write_and_the_backdate_is_seen(
+    ijm: Seed, tmp_path: Path, rows: int, old: bytes, new: bytes
+) -> None:
     csv = tmp_path / "pad.csv"
-    rows = [f"2021-11-18,prep,0.01,padding row {n:03d} to push the first entry back" for n in range(60)]
-    csv.write_text("date,phase,days,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    padding = [f"2021-11-18,prep,0.01,padding row {n:04d} to push the first entry back" for n in range(rows)]
+    csv.write_text("date,phase,days,note\n" + "\n".join(padding) + "\n", encoding="utf-8")
     for attempt in range(3):
         ijm.ledger.unlink(missing_ok=True)
         run(ijm, "log", "1", "-p", "prep", "-d", "2021-11-17", "-n", "first")
         run(ijm, "import", str(csv))
-        assert os.path.getsize(ijm.ledger) > 8192
-        log_while_editing(ijm)
-        assert b'"days": "9"' in ijm.ledger.read_bytes()
+        assert os.path.getsize(ijm.ledger) > (8192 if rows < 1000 else 1 << 20)
+        log_while_editing(ijm, old, new)
+        assert new in ijm.ledger.read_bytes()
         cached = run(ijm, "entries", "--all", "--format", "json")
         fresh = run(ijm, "entries", "--all", "--format", "json", cache=tmp_path / f"fresh{attempt}")
         assert cached == fresh, f"attempt {attempt}: the cache serves the ledger as it was before the edit"

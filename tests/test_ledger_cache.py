@@ -15,6 +15,7 @@ import subprocess
 import sys
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -332,7 +333,8 @@ def test_a_cache_tampered_into_another_shape_is_not_believed(tmp_path: Path) -> 
         ("offset", "12"),
         ("totals", {"x": 1}),
         ("segments", [("seg-x", "a", 1, 2)]),
-        ("ids", 5),
+        ("id_files", [("ids-x", "a")]),
+        ("id_files", [("ids-gone", 12)]),
     ]:
         index.write_bytes(marshal.dumps({**data, field: value}))
         assert same_as_full_read(path).days_used() == Fraction(30, 4)
@@ -470,30 +472,36 @@ def test_the_racy_rule_weighs_when_the_stat_was_taken_not_when_the_cache_was_sav
 
 
 @pytest.fixture
-def byte_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The sizes of the covered prefixes checked byte by byte (the real check still runs)."""
+def byte_checks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Who checked covered prefixes byte by byte (a reader, or the writer after its write), and their
+    sizes (the real check still runs)."""
     from engage import ledger_cache
 
-    sizes: list[int] = []
-    real = ledger_cache.matches
+    checks: list[tuple[str, int]] = []
+    for module, who in ((ledger_cache, "reader"), (ledger_cached, "writer")):
 
-    def spy(fd: int, size: int, *args: object) -> bool:
-        sizes.append(size)
-        return real(fd, size, *args)  # type: ignore[arg-type]
+        def spy(fd: int, size: int, *args: object, real: Any = module.matches, who: str = who) -> bool:
+            checks.append((who, size))
+            return real(fd, size, *args)  # type: ignore[no-any-return]
 
-    monkeypatch.setattr(ledger_cache, "matches", spy)
-    return sizes
+        monkeypatch.setattr(module, "matches", spy)
+    return checks
 
 
-def test_after_engage_writes_the_next_command_checks_no_bytes(ijm: Seed, byte_checks: list[int]) -> None:
-    """The writer sets the ledger's modification time 1 ns back, under the clock: its stat can be
-    trusted at once, so a log beside 100,000 records does not check 22 MB first."""
+def test_after_engage_writes_the_next_command_checks_no_bytes(
+    ijm: Seed, byte_checks: list[tuple[str, int]]
+) -> None:
+    """The writer sets the ledger's modification time 1 ns back, under the clock, takes the stat and
+    checks the bytes: that stat can then be trusted, and no command after it checks them again."""
     assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16").exit_code == 0
     info = ijm.ledger.stat()
     assert info.st_mtime_ns < info.st_ctime_ns  # backdated after the write
     byte_checks.clear()
     assert ijm.run("log", "0.5", "-p", "prep", "-d", "2021-11-17").exit_code == 0
+    assert byte_checks == [("writer", info.st_size)]  # what it covered before its own line
+    byte_checks.clear()
     assert ijm.run("status", "--week", "2021-W46").exit_code == 0
+    assert ijm.run("entries").exit_code == 0
     assert byte_checks == []
     same_as_full_read(ijm.ledger)
 
@@ -515,7 +523,7 @@ def test_an_edit_right_after_engage_writes_is_seen(ijm: Seed) -> None:
 
 
 def test_where_times_cannot_be_set_the_next_command_checks_the_bytes(
-    ijm: Seed, byte_checks: list[int], monkeypatch: pytest.MonkeyPatch
+    ijm: Seed, byte_checks: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A shared ledger owned by someone else: setting its times is refused, so the stat the writer
     took is racy, and the next command checks the covered bytes (and sees an edit made meanwhile)."""
@@ -542,7 +550,7 @@ def test_where_times_cannot_be_set_the_next_command_checks_the_bytes(
     byte_checks.clear()
     notes = [e["note"] for e in json.loads(ijm.run("entries", "--format", "json").stdout)]
     assert "NOTE 003" in notes and "note 003" not in notes
-    assert byte_checks == [len(data)]  # the stat was not trusted
+    assert byte_checks == [("reader", len(data))]  # the stat was not trusted
 
 
 def test_idle_caches_and_a_ledgers_caches_from_other_versions_are_removed(tmp_path: Path) -> None:
@@ -576,3 +584,56 @@ def test_idle_caches_and_a_ledgers_caches_from_other_versions_are_removed(tmp_pa
     same_as_full_read(path)  # made anew
     assert not old_version.exists() and not idle.exists()
     assert new_version.exists() and used.exists() and (folder / "index").exists()
+
+
+def test_ids_are_kept_apart_from_the_index_and_a_write_adds_only_its_own(tmp_path: Path) -> None:
+    """Beside 100,000 records the ids are 1.3 MB: a write must not write them all again."""
+    import marshal
+
+    from engage.ledger_cache import MAX_SEGMENTS
+
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"n{i}") for i in range(300)])
+    Ledger.read(path, HOURS)
+    folder = next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*"))
+
+    def id_files() -> dict[str, int]:
+        index = marshal.loads((folder / "index").read_bytes()[:-4])
+        assert "ids" not in index
+        return {name: (folder / name).stat().st_mtime_ns for name, _ in index["id_files"]}
+
+    before = id_files()
+    append(path, [entry("one more")])
+    after = id_files()
+    assert before.items() <= after.items() and len(after) == len(before) + 1  # the old ones untouched
+    (added,) = set(after) - set(before)
+    assert (folder / added).stat().st_size == len("0123456789ab\n") + 4  # one id, and its checksum
+    for i in range(2 * MAX_SEGMENTS):
+        append(path, [entry(f"more {i}")])
+    assert len(id_files()) <= MAX_SEGMENTS  # merged into one now and then
+    same_as_full_read(path)
+
+
+@pytest.mark.parametrize("change", ["flip", "remove"])
+def test_an_ids_file_changed_or_gone_is_not_believed(tmp_path: Path, change: str) -> None:
+    """The ids find duplicates: one lost from the cache would let a copied line count twice."""
+    import marshal
+
+    path = tmp_path / "l.jsonl"
+    append(path, [entry(f"n{i}") for i in range(50)])
+    Ledger.read(path, HOURS)
+    folder = next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*"))
+    (name, _), *_ = marshal.loads((folder / "index").read_bytes()[:-4])["id_files"]
+    first = Ledger.parse(path, path.read_bytes(), HOURS).entries()[0]
+    if change == "flip":
+        data = bytearray((folder / name).read_bytes())
+        at = data.index(first.id.encode())
+        data[at] ^= 1  # the first entry's id, no longer what the checksum says
+        (folder / name).write_bytes(data)
+    else:
+        (folder / name).unlink()
+    line = path.read_bytes().splitlines(keepends=True)[0]
+    with path.open("ab") as handle:
+        handle.write(line)  # the first line again, as a bad merge leaves it: a duplicate
+    read = same_as_full_read(path)
+    assert len(read.entries()) == 50 and read.problems

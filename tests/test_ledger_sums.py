@@ -11,26 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engage import ledger_sums
-from engage.ledger_sums import BLOCK, THREAD_FROM, extended, matches
+from engage.ledger_sums import BLOCK, CHUNK, extended, matches, sums
 
-SIZE = (THREAD_FROM + 2) * BLOCK + 12_345  # enough blocks for the check to use its second thread
+SIZE = 5 * BLOCK + CHUNK + 12_345  # whole blocks, and a last one of two reads
 
 
 @pytest.fixture
 def data() -> bytes:
     return random.Random(7).randbytes(SIZE)
-
-
-@settings(max_examples=60, deadline=None)
-@given(cuts=st.lists(st.integers(0, 3 * BLOCK + 99), max_size=6), size=st.integers(0, 3 * BLOCK + 99))
-def test_sums_grown_by_appends_are_those_of_the_whole(cuts: list[int], size: int) -> None:
-    whole = random.Random(size).randbytes(size)
-    blocks, part, at = [], 0, 0
-    for cut in sorted({min(c, size) for c in cuts} | {size}):
-        blocks, part = extended(blocks, part, at, whole[at:cut])
-        at = cut
-    assert (blocks, part) == extended([], 0, 0, whole)
-    assert len(blocks) == size // BLOCK
 
 
 def _file(tmp_path: Path, data: bytes) -> int:
@@ -39,51 +27,90 @@ def _file(tmp_path: Path, data: bytes) -> int:
     return os.open(path, os.O_RDWR)
 
 
-@pytest.mark.parametrize("where", [0, BLOCK - 1, BLOCK * 3 + 5, SIZE - BLOCK, SIZE - 1])
+@settings(max_examples=60, deadline=None)
+@given(cuts=st.lists(st.integers(0, 3 * BLOCK + 99), max_size=6), size=st.integers(0, 3 * BLOCK + 99))
+def test_sums_grown_by_appends_are_those_of_the_whole(
+    tmp_path_factory: pytest.TempPathFactory, cuts: list[int], size: int
+) -> None:
+    whole = random.Random(size).randbytes(size)
+    fd = _file(tmp_path_factory.mktemp("sums"), whole)
+    try:
+        blocks, part, at = [], 0, 0
+        for cut in sorted({min(c, size) for c in cuts} | {size}):
+            grown = extended(fd, blocks, part, at, whole[at:cut])
+            assert grown is not None
+            (blocks, part), at = grown, cut
+        assert (blocks, part) == sums(whole)
+        assert len(blocks) == size // BLOCK
+        assert matches(fd, size, blocks, part)
+    finally:
+        os.close(fd)
+
+
+def test_an_append_after_a_change_to_the_last_blocks_covered_bytes_is_refused(
+    tmp_path: Path, data: bytes
+) -> None:
+    """An append reads the covered bytes of its last block again: changed, they give no sums."""
+    covered = data[: 2 * BLOCK + 500]
+    blocks, part = sums(covered)
+    fd = _file(tmp_path, covered)
+    try:
+        os.pwrite(fd, b"x" if covered[2 * BLOCK + 7] != ord("x") else b"y", 2 * BLOCK + 7)
+        assert extended(fd, blocks, part, len(covered), b"more") is None
+        os.ftruncate(fd, 2 * BLOCK + 100)  # cut short
+        assert extended(fd, blocks, part, len(covered), b"more") is None
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("where", [0, BLOCK - 1, BLOCK * 3 + 5, SIZE - CHUNK - 100, SIZE - 1])
 def test_one_changed_byte_anywhere_fails_the_check(tmp_path: Path, data: bytes, where: int) -> None:
-    blocks, part = extended([], 0, 0, data)
+    blocks, part = sums(data)
     fd = _file(tmp_path, data)
     try:
         assert matches(fd, SIZE, blocks, part)
-        os.pwrite(fd, bytes([data[where] ^ 1]), where)  # in the first half (the second thread's) or the last
+        os.pwrite(fd, bytes([data[where] ^ 1]), where)
         assert not matches(fd, SIZE, blocks, part)
     finally:
         os.close(fd)
 
 
 def test_a_file_cut_short_fails_the_check(tmp_path: Path, data: bytes) -> None:
-    blocks, part = extended([], 0, 0, data)
+    blocks, part = sums(data)
     fd = _file(tmp_path, data)
     try:
         os.ftruncate(fd, BLOCK + 10)
+        assert not matches(fd, SIZE, blocks, part)
+        os.ftruncate(fd, 5 * BLOCK)  # the whole blocks are there, not the rest
         assert not matches(fd, SIZE, blocks, part)
     finally:
         os.close(fd)
 
 
 def test_only_the_covered_bytes_are_checked(tmp_path: Path, data: bytes) -> None:
-    blocks, part = extended([], 0, 0, data[: SIZE - 100])
+    blocks, part = sums(data[: SIZE - 100])
     fd = _file(tmp_path, data)  # 100 bytes more: appended since
     try:
         assert matches(fd, SIZE - 100, blocks, part)
+        assert matches(fd, 0, [], 0)
+        assert not matches(fd, SIZE - 100, blocks[:-1], part)  # sums of another length
     finally:
         os.close(fd)
 
 
-def test_without_pread_one_thread_checks_it_all(
+def test_without_pread_the_check_reads_the_same(
     tmp_path: Path, data: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Windows has no pread: lseek and read share the file's offset, so no second thread."""
-    blocks, part = extended([], 0, 0, data)
+    """Windows has no pread nor preadv: the check seeks and reads."""
+    blocks, part = sums(data)
     fd = _file(tmp_path, data)
     monkeypatch.delattr(ledger_sums.os, "pread")
-    started: list[object] = []
-    monkeypatch.setattr("threading.Thread.start", lambda self: started.append(self))
+    monkeypatch.delattr(ledger_sums.os, "preadv")
     try:
         assert matches(fd, SIZE, blocks, part)
+        assert extended(fd, blocks, part, SIZE, b"more") is not None
         os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, b"x")
+        os.write(fd, bytes([data[0] ^ 1]))
         assert not matches(fd, SIZE, blocks, part)
     finally:
         os.close(fd)
-    assert started == []

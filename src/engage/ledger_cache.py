@@ -8,9 +8,10 @@ cache was made from. The cache keeps, for the clean start of the file it
 covers (every batch committed, the last line whole):
 
 - the file's identity (device and inode), the byte offset and line count covered;
-- CRC-32 sums of the covered bytes, a MiB at a time (:mod:`engage.ledger_sums`), and of their
-  last 4 KiB;
-- what a reader needs to go on: every id (for duplicates), the text of the few
+- XXH3 sums of the covered bytes, a MiB at a time (:mod:`engage.ledger_sums`), and the CRC-32
+  of their last 4 KiB;
+- what a reader needs to go on: every id (for duplicates: in files of their own,
+  written once, one for each save's new ids and merged as segments are), the text of the few
   records that are not time entries (read again each time), the damaged lines
   with their digests, seals, engagement ids, and the voids still waiting for
   their target;
@@ -21,16 +22,18 @@ covers (every batch committed, the last line whole):
   that week's.
 
 Before the cache is used, the last 4 KiB must match, and the whole covered
-prefix must match its CRC unless the file is exactly as the cache last saw it
+prefix must match its sums unless the file is exactly as the cache last saw it
 (same size, modification and change times) and a later edit could not share
 those times. That holds when the stat was taken long enough after the file's
-last change (git's "racy clean" rule), or when engage itself wrote the file
-and then set its modification time 1 ns back (``backdate``): the clock had
-already passed that time, so any later write gives the file a newer one. The
-one edit this cannot see is another program's in-place edit of the same size
-that puts the modification time back to the very nanosecond, within the same
-clock tick (4 ms here) as engage's write; Linux 6.13 and later give that edit
-a new change time too. On any doubt, and on any fault in the cache, the
+last change (git's "racy clean" rule), or when engage itself wrote the file,
+then set its modification time 1 ns back (``backdate``), took the stat, and
+checked every byte: the clock had already passed the time it set, so any
+later write gives the file a newer one, and the check sees any edit made
+before. What no stat can show: another program's in-place edit of the same
+size that puts the modification time back to the very nanosecond within the
+same clock tick (4 ms here) as the backdate (Linux 6.13 and later give it a
+new change time), and writes through a memory map on a file system that does
+not stamp them (tmpfs). On any doubt, and on any fault in the cache, the
 ledger is read in full and the cache made again: the cache only ever saves time.
 """
 
@@ -52,7 +55,7 @@ from engage.ledger_sums import BLOCK, matches, read_at
 from engage.ledger_totals import Totals
 from engage.records import Entry
 
-FORMAT = 6
+FORMAT = 8
 RACY_NS = 2_000_000_000  # a stat taken this soon after a change may miss an edit in the same tick
 TAIL = 4096
 MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
@@ -68,13 +71,14 @@ class Snapshot:
     key: str  # the ledger's path, hours per day, readers and engage's version: see ``place``
     offset: int = 0
     lines: int = 0
-    blocks: list[int] = field(default_factory=list)  # CRC-32 of each whole block of the covered bytes
-    part_crc: int = 0  # and of the bytes after them
+    blocks: list[int] = field(default_factory=list)  # XXH3 of each whole block of the covered bytes
+    part_sum: int = 0  # and of the bytes after them
     tail_crc: int = 0
     stat: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # dev, ino, size, mtime_ns, ctime_ns
     saved_ns: int = 0  # when ``stat`` was taken (time.time_ns, just before): the racy rule weighs it
     backdated: bool = False  # ``stat`` was taken after engage wrote the file and backdated it
-    ids: bytes = b"\n"
+    ids: bytes = b"\n"  # as ``id_lines`` writes them, after a first newline; not in the index but
+    id_files: list[tuple[str, int]] = field(default_factory=list)  # in these files (name, bytes), in turn
     others: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of non-entry records
     problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, text, why, digest
     engagements: list[str] = field(default_factory=list)
@@ -106,7 +110,7 @@ class Snapshot:
         if seen == self.stat and (self.backdated or settled(info, self.saved_ns)):
             Checked.remember(seen, self.offset, self.sums)  # a write in this command then needs no check
             return "stat"
-        if not matches(fd, self.offset, self.blocks, self.part_crc):
+        if not matches(fd, self.offset, self.blocks, self.part_sum):
             return ""
         Checked.remember(seen, self.offset, self.sums)
         return "crc"
@@ -114,11 +118,11 @@ class Snapshot:
     @property
     def sums(self) -> tuple[int, ...]:
         """What the covered bytes were: every block's CRC-32 and the rest's."""
-        return (self.part_crc, *self.blocks)
+        return (self.part_sum, *self.blocks)
 
     def well_formed(self) -> bool:
         """Whether every field has the shape this module writes (a cache edited by hand has not)."""
-        ints = (self.offset, self.lines, self.part_crc, self.tail_crc, self.saved_ns, self.scale, self.merged)
+        ints = (self.offset, self.lines, self.part_sum, self.tail_crc, self.saved_ns, self.scale, self.merged)
         return (
             all(type(n) is int for n in (*ints, *self.blocks))
             and type(self.backdated) is bool
@@ -126,6 +130,7 @@ class Snapshot:
             and len(self.blocks) == self.offset // BLOCK
             and self.scale > 0
             and type(self.ids) is bytes
+            and all(_shaped(f, (str, int)) and f[0].startswith("ids-") for f in self.id_files)
             and _shaped(self.stat, (int,) * 5)
             and all(_shaped(o, (int, str)) for o in self.others)
             and all(_shaped(p, (int, str, str, str)) for p in self.problems)
@@ -157,24 +162,27 @@ def settled(info: os.stat_result, at_ns: int) -> bool:
     return at_ns - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS
 
 
-def backdate(fd: int) -> bool:
-    """Set the modification time of the file open as ``fd`` 1 ns back, under the clock: whether it was.
+def backdate(fd: int) -> os.stat_result | None:
+    """Set the modification time of the file open as ``fd`` 1 ns back, under the clock; its stat then.
 
     Called by a writer right after its write, under the lock. The file's
     modification time is then earlier than the clock already reads, so any
-    later write, by any program, gives it a newer one: a stat taken now stays
-    true until the file changes, with no racy window to check bytes for. Not
-    done where times cannot be set through a descriptor (Windows) or by this
-    user (a shared ledger someone else owns); the racy rule then applies.
+    later write, by any program, gives it a newer one: the stat returned stays
+    true until the file changes, once the bytes are checked (an edit made
+    before the backdate shows in no stat). None where times cannot be set
+    through a descriptor (Windows) or by this user (a shared ledger someone
+    else owns), or were rounded back up (a network file system): the racy
+    rule then applies.
     """
     if os.utime not in os.supports_fd:
-        return False
+        return None
     try:
         info = os.fstat(fd)
         os.utime(fd, ns=(info.st_atime_ns, info.st_mtime_ns - 1))
-        return os.fstat(fd).st_mtime_ns < info.st_mtime_ns  # not rounded back up (a network file system)
+        after = os.fstat(fd)
     except OSError:
-        return False
+        return None
+    return after if after.st_mtime_ns < info.st_mtime_ns else None
 
 
 def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
@@ -197,6 +205,9 @@ def load(folder: Path, key: str) -> Snapshot | None:
         snapshot = Snapshot(folder=folder, **data)
         if not snapshot.well_formed():
             return None
+        snapshot.ids = b"".join(_checked((folder / name).read_bytes()) for name, _ in snapshot.id_files)
+        if len(snapshot.ids) != sum(size for _, size in snapshot.id_files) or snapshot.ids[:1] != b"\n":
+            return None
         Checked.keep(seen, _copy(snapshot))
         return snapshot
     except (OSError, ValueError, EOFError, TypeError, AttributeError):
@@ -209,7 +220,7 @@ def _index_seen(folder: Path, key: str, info: os.stat_result) -> tuple[object, .
 
 def _copy(snapshot: Snapshot) -> Snapshot:
     """A snapshot whose lists may be changed (saving adds segments) without changing the original."""
-    return replace(snapshot, segments=list(snapshot.segments))
+    return replace(snapshot, segments=list(snapshot.segments), id_files=list(snapshot.id_files))
 
 
 def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
@@ -235,9 +246,9 @@ def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
             snapshot.merged = merged
         elif rows:
             _add_segment(snapshot, rows)
-        data: dict[str, Any] = {
-            name: getattr(snapshot, name) for name in Snapshot.__dataclass_fields__ if name != "folder"
-        }
+        _save_ids(snapshot)
+        kept = [name for name in Snapshot.__dataclass_fields__ if name not in ("folder", "ids")]  # ids: files
+        data = {name: getattr(snapshot, name) for name in kept}
         data["format"] = FORMAT
         index = snapshot.folder / "index"
         _write(index, marshal.dumps(data))
@@ -283,10 +294,25 @@ def _add_segment(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
     snapshot.segments.append((name, min(days), max(days), len(rows)))
 
 
+def _save_ids(snapshot: Snapshot) -> None:
+    """Write the ids no file holds yet to a file of their own; all of them to one, past ``MAX_SEGMENTS``.
+
+    A write beside 100,000 records then adds its one id, not the 1.3 MB of all of them.
+    """
+    held = sum(size for _, size in snapshot.id_files)
+    if len(snapshot.ids) == held:
+        return
+    if len(snapshot.id_files) >= MAX_SEGMENTS or len(snapshot.ids) < held:
+        snapshot.id_files, held = [], 0
+    name = f"ids-{os.urandom(8).hex()}"
+    _write(snapshot.folder / name, snapshot.ids[held:])
+    snapshot.id_files.append((name, len(snapshot.ids) - held))
+
+
 def _remove_orphans(snapshot: Snapshot) -> None:
-    named = {name for name, _, _, _ in snapshot.segments}
+    named = {name for name, _, _, _ in snapshot.segments} | {name for name, _ in snapshot.id_files}
     cutoff = time.time() - ORPHAN_SECONDS
-    for file in snapshot.folder.glob("seg-*"):
+    for file in [*snapshot.folder.glob("seg-*"), *snapshot.folder.glob("ids-*")]:
         try:
             if file.name not in named and file.stat().st_mtime < cutoff:
                 file.unlink()

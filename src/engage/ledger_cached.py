@@ -29,7 +29,7 @@ from engage.ledger_read import (
     read_lines,
     read_written,
 )
-from engage.ledger_sums import extended
+from engage.ledger_sums import extended, matches, read_exactly, sums
 from engage.records import Entry, LedgerProblem
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
             others=sorted(reading.texts.items()),
             pending=sorted(reading.pending),
         )
-        snapshot.blocks, snapshot.part_crc = extended([], 0, 0, raw)
+        snapshot.blocks, snapshot.part_sum = sums(raw)
         _fill(snapshot, ledger, reading)
         save(snapshot, ledger._held, replace=True)
         tidy(folder)
@@ -125,18 +125,26 @@ def remember_written(
         snapshot = load(folder, key) if start else Snapshot(folder, key)
         if snapshot is None or snapshot.offset != start:
             return
-        backdated = backdate(fd)  # before the stat the cache keeps: it then needs no racy check
-        at, info = time.time_ns(), os.fstat(fd)
+        at = time.time_ns()
+        stamped = backdate(fd)
+        info = stamped or os.fstat(fd)
         if not start:
             snapshot.stat, snapshot.saved_ns = stat_of(info), at
-        if Checked.knows(stat_of(before), start, snapshot.sums):  # checked under this lock, before the write
+        if stamped:  # its stat is trusted from now on, so every byte is checked now, after it was taken:
+            # another program's edit made between the write and the backdate shows in no stat
+            if not matches(fd, start, snapshot.blocks, snapshot.part_sum):
+                return
+            if read_exactly(fd, start, len(written)) != written:
+                return
+            Checked.remember(stat_of(info), start, snapshot.sums)
+        elif Checked.knows(stat_of(before), start, snapshot.sums):  # checked under the lock, before the write
             Checked.remember(stat_of(info), start, snapshot.sums)
         if not snapshot.covers(fd, info):
             return
         reading = read_written(records, hours_per_day, _prior(snapshot))
         if reading is not None and info.st_size == start + len(written):
             seen = (info, at)
-            _compose(Ledger, path, fd, seen, snapshot, hours_per_day, written, reading, "crc", backdated)
+            _compose(Ledger, path, fd, seen, snapshot, hours_per_day, written, reading, "crc", bool(stamped))
     except Exception:  # the record is written: a cache left behind only costs time
         return
 
@@ -189,6 +197,9 @@ def _compose(
     ledger.torn = tuple(reading.torn)
     ledger.line_count = reading.line_count
     if delta and reading.clean:
+        summed = extended(fd, snapshot.blocks, snapshot.part_sum, snapshot.offset, delta)
+        if summed is None:  # the covered bytes of the last block changed under the cache
+            return None
         grown = Snapshot(
             snapshot.folder,
             snapshot.key,
@@ -203,9 +214,10 @@ def _compose(
             problems=kept,
             pending=sorted(set(snapshot.pending) | reading.pending),
             segments=list(snapshot.segments),  # its own list: the ledger keeps reading the old one
+            id_files=list(snapshot.id_files),
             merged=snapshot.merged,
         )
-        grown.blocks, grown.part_crc = extended(snapshot.blocks, snapshot.part_crc, snapshot.offset, delta)
+        grown.blocks, grown.part_sum = summed
         _fill(grown, ledger, reading)
         save(grown, ledger._held, replace=False)
         Checked.remember(stat_of(info), grown.offset, grown.sums)  # checked, and the rest just read
