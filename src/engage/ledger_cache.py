@@ -95,12 +95,12 @@ class Snapshot:
         """Whether the file open as ``fd`` still starts with the bytes this cache was made from.
 
         "" when it does not; "stat" when the file is as the cache last saw it, long after its last
-        change; "crc" when the covered bytes had to be (and were) checked.
+        change; "bytes" when the covered bytes had to be (and were) checked.
         """
         if (info.st_dev, info.st_ino) != self.stat[:2] or info.st_size < self.offset:
             return ""
         if self.offset == 0:
-            return "crc"
+            return "bytes"
         start = max(0, self.offset - TAIL)
         if zlib.crc32(read_at(fd, self.offset - start, start)) != self.tail_crc:
             return ""
@@ -113,11 +113,11 @@ class Snapshot:
         if not matches(fd, self.offset, self.blocks, self.part_sum):
             return ""
         Checked.remember(seen, self.offset, self.sums)
-        return "crc"
+        return "bytes"
 
     @property
     def sums(self) -> tuple[int, ...]:
-        """What the covered bytes were: every block's CRC-32 and the rest's."""
+        """What the covered bytes were: every block's sum and the rest's."""
         return (self.part_sum, *self.blocks)
 
     def well_formed(self) -> bool:

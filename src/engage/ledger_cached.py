@@ -143,8 +143,8 @@ def remember_written(
             return
         reading = read_written(records, hours_per_day, _prior(snapshot))
         if reading is not None and info.st_size == start + len(written):
-            seen = (info, at)
-            _compose(Ledger, path, fd, seen, snapshot, hours_per_day, written, reading, "crc", bool(stamped))
+            seen, backdated = (info, at), stamped is not None
+            _compose(Ledger, path, fd, seen, snapshot, hours_per_day, written, reading, "bytes", backdated)
     except Exception:  # the record is written: a cache left behind only costs time
         return
 
@@ -221,7 +221,7 @@ def _compose(
         _fill(grown, ledger, reading)
         save(grown, ledger._held, replace=False)
         Checked.remember(stat_of(info), grown.offset, grown.sums)  # checked, and the rest just read
-    elif checked == "crc" and not delta and settled(info, at):
+    elif checked == "bytes" and not delta and settled(info, at):
         snapshot.stat, snapshot.saved_ns = stat_of(info), at  # checked, and long unchanged: trust its stat
         snapshot.backdated = False
         save(snapshot, [], replace=False)
