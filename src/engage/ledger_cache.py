@@ -32,9 +32,11 @@ later write gives the file a newer one, and the check sees any edit made
 before. What no stat can show: another program's in-place edit of the same
 size that puts the modification time back to the very nanosecond within the
 same clock tick (4 ms here) as the backdate (Linux 6.13 and later give it a
-new change time), and writes through a memory map on a file system that does
-not stamp them (tmpfs). On any doubt, and on any fault in the cache, the
-ledger is read in full and the cache made again: the cache only ever saves time.
+new change time), and writes through a shared memory map that stamp no time:
+on tmpfs any, on ext4 those to a page already written through the map and
+not yet on disk. No stat-based check (git's, make's, rsync's) sees those.
+On any doubt, and on any fault in the cache, the ledger is read in full and
+the cache made again: the cache only ever saves time.
 """
 
 from __future__ import annotations
