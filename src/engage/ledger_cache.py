@@ -78,7 +78,7 @@ class Snapshot:
     tail_crc: int = 0
     stat: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # dev, ino, size, mtime_ns, ctime_ns
     saved_ns: int = 0  # when ``stat`` was taken (time.time_ns, just before): the racy rule weighs it
-    backdated: bool = False  # ``stat`` was taken after engage wrote the file and backdated it
+    backdated: bool = False  # ``stat`` was taken after engage wrote and backdated the file, then checked
     ids: bytes = b"\n"  # as ``id_lines`` writes them, after a first newline; not in the index but
     id_files: list[tuple[str, int]] = field(default_factory=list)  # in these files (name, bytes), in turn
     others: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of non-entry records
