@@ -9,6 +9,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 ENGAGE = shutil.which("engage", path=str(Path(sys.executable).parent)) or "engage"
 
@@ -27,11 +28,19 @@ def timed(command: list[str], runs: int, env: dict[str, str] | None = None) -> f
 Run = tuple[list[str], dict[str, str]]  # a command and its environment
 
 
-def side_by_side(ours: Run, peer: Run | None, runs: int) -> tuple[float, float | None]:
-    """Median wall times of engage's command and a peer's, run in turns so that both see the same load."""
+class Side(NamedTuple):
+    """engage's median time beside a peer's, and the median of each turn's ratio."""
+
+    ours: float
+    peer: float | None
+    ratio: float | None  # each turn's two runs are back to back: a slow spell of the machine slows both
+
+
+def side_by_side(ours: Run, peer: Run | None, runs: int) -> Side:
+    """engage's command and a peer's, run in turns so that both see the same load."""
     if peer is None:
         subprocess.run(ours[0], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ours[1])
-        return timed(ours[0], runs, ours[1]), None
+        return Side(timed(ours[0], runs, ours[1]), None, None)
     mine: list[float] = []
     theirs: list[float] = []
     for command, env in (ours, peer):  # once untimed each: files in the OS cache, caches filled
@@ -41,7 +50,8 @@ def side_by_side(ours: Run, peer: Run | None, runs: int) -> tuple[float, float |
             start = time.perf_counter()
             subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
             times.append(time.perf_counter() - start)
-    return statistics.median(mine), statistics.median(theirs)
+    ratios = [a / b for a, b in zip(mine, theirs, strict=True)]
+    return Side(statistics.median(mine), statistics.median(theirs), statistics.median(ratios))
 
 
 def peak_mib(command: list[str], env: dict[str, str]) -> float:
