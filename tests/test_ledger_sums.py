@@ -47,20 +47,38 @@ def test_sums_grown_by_appends_are_those_of_the_whole(
         os.close(fd)
 
 
-def test_an_append_after_a_change_to_the_last_blocks_covered_bytes_is_refused(
+def test_an_append_that_fills_a_block_after_a_change_to_its_covered_bytes_is_refused(
     tmp_path: Path, data: bytes
 ) -> None:
-    """An append reads the covered bytes of its last block again: changed, they give no sums."""
+    """Filling a block reads its covered bytes back, for its XXH3 sum: changed, they give no sums."""
     covered = data[: 2 * BLOCK + 500]
     blocks, part = sums(covered)
     fd = _file(tmp_path, covered)
     try:
+        filler = b"x" * BLOCK
+        assert extended(fd, blocks, part, len(covered), filler) == sums(covered + filler)
         os.pwrite(fd, b"x" if covered[2 * BLOCK + 7] != ord("x") else b"y", 2 * BLOCK + 7)
-        assert extended(fd, blocks, part, len(covered), b"more") is None
+        assert extended(fd, blocks, part, len(covered), filler) is None
         os.ftruncate(fd, 2 * BLOCK + 100)  # cut short
-        assert extended(fd, blocks, part, len(covered), b"more") is None
+        assert extended(fd, blocks, part, len(covered), filler) is None
     finally:
         os.close(fd)
+
+
+def test_a_ledger_under_one_block_is_summed_without_xxhash(tmp_path: Path) -> None:
+    """xxhash costs 1 ms of a log's start: a ledger under 1 MiB never loads it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import os, sys; from engage.ledger_sums import sums, extended, matches; "
+        f"data = b'x' * {BLOCK - 10}; fd = os.open({str(tmp_path / 'l')!r}, os.O_RDWR | os.O_CREAT); "
+        "os.write(fd, data); blocks, part = sums(data[:100]); "
+        "grown = extended(fd, blocks, part, 100, data[100:]); "
+        f"assert grown and matches(fd, {BLOCK - 10}, *grown); print('xxhash' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("where", [0, BLOCK - 1, BLOCK * 3 + 5, SIZE - CHUNK - 100, SIZE - 1])
