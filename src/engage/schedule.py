@@ -21,17 +21,20 @@ from engage.schedule_refs import check_dependencies, check_rules
 __all__ = ["load_schedule", "where_in"]  # where_in: for plugins' errors about their settings
 
 
-def load_schedule(path: str | Path, plugin_sections: Collection[str] = ()) -> Engagement:
+def load_schedule(
+    path: str | Path, plugin_sections: Collection[str] = (), *, content: bytes | None = None
+) -> Engagement:
     """Read and validate a schedule file.
 
     :param path: the TOML schedule.
     :param plugin_sections: names of top-level tables that plugins read
         (``[budget]``, ``[calendar]``); any other unknown table is an error.
+    :param content: the file's bytes, when the caller has read them already.
     :raises EngageError: naming the file, line and key path of the first problem.
     """
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = (path.read_bytes() if content is None else content).decode("utf-8-sig")
     except FileNotFoundError:
         raise EngageError(f"{path}: no such schedule file; give an existing .toml file") from None
     except IsADirectoryError:

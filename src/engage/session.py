@@ -18,7 +18,6 @@ from engage.ledger_write import write_in_progress
 from engage.model import Engagement
 from engage.parsing import today_in
 from engage.plugins import available_plugin_names, get_plugin_manager
-from engage.schedule import load_schedule
 
 T = TypeVar("T")
 
@@ -77,7 +76,9 @@ class Session:
     def load(self, path: Path) -> Engagement:
         """Read any schedule, accepting the tables that known plugins read."""
         get_plugin_manager()  # loads plugins: their names are the tables they may read
-        return load_schedule(path, plugin_sections=available_plugin_names())
+        from engage import schedule_cache
+
+        return schedule_cache.load(path, available_plugin_names())
 
     @property
     def chosen_ledger(self) -> Path | None:

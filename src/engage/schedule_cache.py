@@ -1,0 +1,100 @@
+"""A schedule read and checked once, kept for the commands after it: found again by its very bytes.
+
+Reading a schedule means importing the TOML parser and the modules that
+check it, parsing, and checking: about 5 ms of an ``engage log`` of 90, and
+most of a portfolio's time per engagement. A schedule whose bytes, path,
+plugin tables, engage and Python are exactly those of one read before comes
+back from the cache instead, with nothing parsed or checked again: the cache
+holds those very bytes and compares them, so an edit, however small, is
+always read. A schedule with a problem is never kept: its error is found
+again every time. Any fault in the cache only costs the read it would have spared.
+What it holds is unpickled: the cache folder is trusted as the user's own, as
+their shell's start-up files are.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import zlib
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from engage.cachedir import cache_dir, write_atomically
+from engage.model import Engagement
+
+FORMAT = 1
+
+
+def load(path: Path, plugin_sections: Collection[str]) -> Engagement:
+    """The schedule at ``path`` as :func:`engage.schedule.load_schedule` reads it; from the cache when
+    the same bytes were read before, at the same path, with the same tables and the same engage."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None  # load_schedule says what is wrong
+    if raw is not None:
+        identity = _identity(path, raw, plugin_sections)
+        file = cache_dir() / "schedules" / f"{zlib.crc32(identity):08x}{zlib.adler32(identity):08x}"
+        kept = _kept(file, identity)
+        if kept is not None:
+            return kept
+    from engage.schedule import load_schedule
+
+    engagement = load_schedule(path, plugin_sections, content=raw)
+    if raw is not None:
+        _keep(file, identity, engagement)
+    return engagement
+
+
+def _identity(path: Path, raw: bytes, plugin_sections: Collection[str]) -> bytes:
+    """Everything the engagement read from ``raw`` depends on: compared whole, not by a digest."""
+    from engage import __version__
+
+    parts = [str(path), "\0".join(sorted(plugin_sections)), __version__, sys.version, str(FORMAT), _code()]
+    return raw + b"\0\0" + "\0".join(parts).encode("utf-8", "surrogateescape")
+
+
+def _code() -> str:
+    """The state of engage's own modules: an edit to one (an editable install) changes what is read."""
+    folder = os.path.dirname(__file__)
+    try:
+        with os.scandir(folder) as found:
+            stats = [(e.name, e.stat()) for e in found if e.name.endswith(".py")]
+    except OSError:
+        return str(os.urandom(8))  # cannot tell: keep nothing that could be used again
+    return ",".join(sorted(f"{name}:{info.st_mtime_ns}:{info.st_size}" for name, info in stats))
+
+
+def _pickler() -> Any:
+    try:
+        import _pickle  # the C half of pickle, without the 2 ms of importing the module around it
+
+        return _pickle
+    except ImportError:  # another Python than CPython
+        import pickle
+
+        return pickle
+
+
+def _kept(file: Path, identity: bytes) -> Engagement | None:
+    try:
+        data = file.read_bytes()
+        held = memoryview(data)[:-4]
+        if len(data) < 4 or zlib.crc32(held) != int.from_bytes(data[-4:], "little"):
+            return None
+        kept_identity, engagement = _pickler().loads(held)
+    except Exception:  # gone, damaged, or made by another engage: read the schedule
+        return None
+    if kept_identity != identity or type(engagement) is not Engagement:
+        return None
+    return engagement
+
+
+def _keep(file: Path, identity: bytes, engagement: Engagement) -> None:
+    try:
+        payload = _pickler().dumps((identity, engagement), protocol=5)
+    except Exception:  # a plugin's setting that cannot be pickled: this schedule is read each time
+        return
+    write_atomically(file, payload + zlib.crc32(payload).to_bytes(4, "little"))
