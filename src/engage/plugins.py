@@ -63,6 +63,7 @@ _loaded: tuple[Config, pluggy.PluginManager] | None = None
 _infos: dict[str, PluginInfo] = {}
 _available: set[str] = set()
 _files_stamp = ""  # the state of every file the loaded plugins were imported from
+_environment = ""  # what finding them depended on: Python, engage's modules, the distributions
 _plugins_dir: str | None = None  # the running command line's --plugins-dir
 
 
@@ -117,6 +118,13 @@ def plugin_record_kinds(pm: pluggy.PluginManager) -> dict[str, RecordKind]:
     return kinds
 
 
+def environment_stamp() -> str:
+    """What finding the loaded plugins depended on, as text: Python, engage and its own modules, every
+    installed distribution, the plugin settings and folder. What is read with engage's help (a
+    schedule) may be kept while it stays the same."""
+    return _environment
+
+
 def plugin_files_stamp() -> str:
     """A digest of the state of every file the loaded plugins came from, their helper modules too.
 
@@ -158,8 +166,9 @@ def _load(config: Config) -> pluggy.PluginManager:
     """Register every wanted plugin, as found by the start-up cache or, failing it, by discovery."""
     from engage import __version__
 
-    global _files_stamp
+    global _files_stamp, _environment
     key = plugin_cache.cache_key(config.key(), config.directory, __version__)
+    _environment = repr(sorted(key.items()))
     cached = plugin_cache.read(config.key(), key)
     found = from_cache(cached) if cached is not None else None
     if found is None:

@@ -2,20 +2,21 @@
 
 Reading a schedule means importing the TOML parser and the modules that
 check it, parsing, and checking: about 5 ms of an ``engage log`` of 90, and
-most of a portfolio's time per engagement. A schedule whose bytes, path,
-plugin tables, engage and Python are exactly those of one read before comes
-back from the cache instead, with nothing parsed or checked again: the cache
-holds those very bytes and compares them, so an edit, however small, is
-always read. A schedule with a problem is never kept: its error is found
-again every time. Any fault in the cache only costs the read it would have spared.
-What it holds is unpickled: the cache folder is trusted as the user's own, as
-their shell's start-up files are.
+most of a portfolio's time per engagement. A schedule whose bytes, path and
+plugin tables are exactly those of one read before, in the same environment
+(Python, engage and its modules, every installed distribution: what the
+plugin cache is keyed on), comes back from the cache instead, with nothing
+parsed again: the cache holds those very bytes and compares them, so an
+edit, however small, is always read. Only its time zones are looked up
+again, for the time zone database may have changed. A schedule with a
+problem is never kept: its error is found again every time. Any fault in the
+cache only costs the read it would have spared. What it holds is unpickled:
+the cache folder is trusted as the user's own, as their shell's start-up
+files are.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 import zlib
 from collections.abc import Collection
 from pathlib import Path
@@ -38,7 +39,7 @@ def load(path: Path, plugin_sections: Collection[str]) -> Engagement:
         identity = _identity(path, raw, plugin_sections)
         file = cache_dir() / "schedules" / f"{zlib.crc32(identity):08x}{zlib.adler32(identity):08x}"
         kept = _kept(file, identity)
-        if kept is not None:
+        if kept is not None and _zones_known(kept):
             return kept
     from engage.schedule import load_schedule
 
@@ -50,21 +51,23 @@ def load(path: Path, plugin_sections: Collection[str]) -> Engagement:
 
 def _identity(path: Path, raw: bytes, plugin_sections: Collection[str]) -> bytes:
     """Everything the engagement read from ``raw`` depends on: compared whole, not by a digest."""
-    from engage import __version__
+    from engage.plugins import environment_stamp
 
-    parts = [str(path), "\0".join(sorted(plugin_sections)), __version__, sys.version, str(FORMAT), _code()]
+    parts = [str(path), "\0".join(sorted(plugin_sections)), str(FORMAT), environment_stamp()]
     return raw + b"\0\0" + "\0".join(parts).encode("utf-8", "surrogateescape")
 
 
-def _code() -> str:
-    """The state of engage's own modules: an edit to one (an editable install) changes what is read."""
-    folder = os.path.dirname(__file__)
+def _zones_known(engagement: Engagement) -> bool:
+    """Whether the time zones the schedule names are still in the time zone database."""
+    from zoneinfo import ZoneInfo
+
+    names = {engagement.timezone, *(place.timezone for place in engagement.locations.values())}
     try:
-        with os.scandir(folder) as found:
-            stats = [(e.name, e.stat()) for e in found if e.name.endswith(".py")]
-    except OSError:
-        return str(os.urandom(8))  # cannot tell: keep nothing that could be used again
-    return ",".join(sorted(f"{name}:{info.st_mtime_ns}:{info.st_size}" for name, info in stats))
+        for name in names - {None, ""}:
+            ZoneInfo(name)
+    except Exception:  # gone since it was kept: the reader says so, with the file and line
+        return False
+    return True
 
 
 def _pickler() -> Any:
