@@ -581,9 +581,20 @@ def test_idle_caches_and_a_ledgers_caches_from_other_versions_are_removed(tmp_pa
     same_as_full_read(path)  # the cache is trusted: nothing made anew, nothing tidied
     assert old_version.exists() and idle.exists()
     (folder / "index").unlink()
-    same_as_full_read(path)  # made anew
+    same_as_full_read(path)  # made anew, and the others tidied
     assert not old_version.exists() and not idle.exists()
     assert new_version.exists() and used.exists() and (folder / "index").exists()
+    idle_too = cache(f"{'6' * 16}-{'7' * 16}", 31)
+    (folder / "index").unlink()
+    same_as_full_read(path)  # made anew within the hour: not tidied again (a portfolio makes hundreds)
+    assert idle_too.exists()
+    marker = folder.parent / ".tidied"
+    an_hour_ago = time.time() - 3601
+    os.utime(marker, (an_hour_ago, an_hour_ago))
+    (folder / "index").unlink()
+    same_as_full_read(path)
+    assert not idle_too.exists()
+    assert time.time() - marker.stat().st_mtime < 60
 
 
 def test_ids_are_kept_apart_from_the_index_and_a_write_adds_only_its_own(tmp_path: Path) -> None:

@@ -32,16 +32,24 @@ def tidy(folder: Path) -> None:
     """Remove the caches no command has written for ``IDLE_DAYS``, and those of the same ledger as
     ``folder`` (another engage version's, other hours per day) idle for a day: each is 13 MB beside
     100,000 records, and an upgrade would otherwise leave one behind for good. Called when a cache
-    is made anew (a full read costs far more); one removed under a reader costs that reader time only.
+    is made anew (a full read costs far more), at most once an hour; one removed under a reader costs
+    that reader time only.
     """
     import shutil
 
     now = time.time()
-    same_ledger = folder.name.split("-")[0] + "-"
+    marker = folder.parent / ".tidied"  # at most once an hour: a portfolio makes hundreds of caches at once
     try:
-        others = [other for other in folder.parent.iterdir() if other.name != folder.name]
+        if now - marker.stat().st_mtime < 3600:
+            return
+    except OSError:
+        pass
+    try:
+        marker.touch()
+        others = [other for other in folder.parent.iterdir() if other.name not in (folder.name, marker.name)]
     except OSError:
         return
+    same_ledger = folder.name.split("-")[0] + "-"
     for other in others:
         try:
             idle = now - other.stat().st_mtime  # a folder's time changes as each save renames its index
