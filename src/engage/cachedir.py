@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import zlib
 from pathlib import Path
 
 CACHE_VAR = "ENGAGE_CACHE_DIR"
@@ -39,3 +40,17 @@ def write_atomically(path: Path, content: str | bytes) -> bool:
             temporary.unlink()
         return False
     return True
+
+
+def write_checked(path: Path, payload: bytes) -> bool:
+    """:func:`write_atomically` ``payload`` with its CRC-32 after it, which :func:`checked` verifies."""
+    return write_atomically(path, payload + zlib.crc32(payload).to_bytes(4, "little"))
+
+
+def checked(data: bytes) -> memoryview:
+    """What a file :func:`write_checked` wrote holds, if it still matches its CRC-32 (a bit flipped on
+    disk, a file cut short: ValueError). A view, not a copy: a ledger cache's ids are 1.3 MB."""
+    held = memoryview(data)[:-4]
+    if len(data) < 4 or zlib.crc32(held) != int.from_bytes(data[-4:], "little"):
+        raise ValueError("a cache file does not match its checksum")
+    return held

@@ -51,7 +51,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engage.cachedir import write_atomically
+from engage.cachedir import checked, write_checked
 from engage.checked import Checked
 from engage.ledger_sums import BLOCK, matches, read_at
 from engage.ledger_totals import Totals
@@ -150,7 +150,7 @@ class Snapshot:
         for name, low, high, _ in self.segments:
             if (first is not None and high < first) or (last is not None and low > last):
                 continue
-            rows = marshal.loads(_checked((self.folder / name).read_bytes()))
+            rows = marshal.loads(checked((self.folder / name).read_bytes()))
             found.extend(_entries(rows, hours_per_day, first, last))
         return found
 
@@ -200,14 +200,14 @@ def load(folder: Path, key: str) -> Snapshot | None:
             known = Checked.kept(seen)
             if isinstance(known, Snapshot):  # read (or written) already by this command, unchanged since
                 return _copy(known)
-            data = marshal.loads(_checked(index.read()))
+            data = marshal.loads(checked(index.read()))
         if type(data) is not dict or data.get("format") != FORMAT or data.get("key") != key:
             return None
         del data["format"]
         snapshot = Snapshot(folder=folder, **data)
         if not snapshot.well_formed():
             return None
-        snapshot.ids = b"".join(_checked((folder / name).read_bytes()) for name, _ in snapshot.id_files)
+        snapshot.ids = b"".join(checked((folder / name).read_bytes()) for name, _ in snapshot.id_files)
         if len(snapshot.ids) != sum(size for _, size in snapshot.id_files) or snapshot.ids[:1] != b"\n":
             return None
         Checked.keep(seen, _copy(snapshot))
@@ -267,12 +267,12 @@ def _merge(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
     Only the weeks they touch are written again: logging this week rewrites this week.
     """
     for name, _, _, _ in snapshot.segments[snapshot.merged :]:
-        rows.extend(marshal.loads(_checked((snapshot.folder / name).read_bytes())))
+        rows.extend(marshal.loads(checked((snapshot.folder / name).read_bytes())))
     touched = {(row[1] - 1) // 7 for row in rows}
     kept = []
     for segment in snapshot.segments[: snapshot.merged]:
         if (segment[1] - 1) // 7 in touched:
-            rows.extend(marshal.loads(_checked((snapshot.folder / segment[0]).read_bytes())))
+            rows.extend(marshal.loads(checked((snapshot.folder / segment[0]).read_bytes())))
         else:
             kept.append(segment)
     snapshot.segments = kept
@@ -324,19 +324,8 @@ def _remove_orphans(snapshot: Snapshot) -> None:
 
 def _write(target: Path, payload: bytes) -> None:
     """Write a file whole, its CRC-32 after it; OSError if it could not be (the index must not name it)."""
-    if not write_atomically(target, payload + zlib.crc32(payload).to_bytes(4, "little")):
+    if not write_checked(target, payload):
         raise OSError(f"{target}: cannot write the ledger cache")
-
-
-def _checked(data: bytes) -> memoryview:
-    """What a cache file holds, if it still matches its CRC-32 (a bit flipped on disk: ValueError).
-
-    A view, not a copy: an index beside 100,000 records is 1.3 MB.
-    """
-    held = memoryview(data)[:-4]
-    if len(data) < 4 or zlib.crc32(held) != int.from_bytes(data[-4:], "little"):
-        raise ValueError("a cache file does not match its checksum")
-    return held
 
 
 def _row(e: Entry) -> tuple[Any, ...]:

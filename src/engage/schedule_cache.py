@@ -22,7 +22,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from engage.cachedir import cache_dir, write_atomically
+from engage.cachedir import cache_dir, checked, write_checked
 from engage.model import Engagement
 
 FORMAT = 1
@@ -83,11 +83,7 @@ def _pickler() -> Any:
 
 def _kept(file: Path, identity: bytes) -> Engagement | None:
     try:
-        data = file.read_bytes()
-        held = memoryview(data)[:-4]
-        if len(data) < 4 or zlib.crc32(held) != int.from_bytes(data[-4:], "little"):
-            return None
-        kept_identity, engagement = _pickler().loads(held)
+        kept_identity, engagement = _pickler().loads(checked(file.read_bytes()))
     except Exception:  # gone, damaged, or made by another engage: read the schedule
         return None
     if kept_identity != identity or type(engagement) is not Engagement:
@@ -100,4 +96,4 @@ def _keep(file: Path, identity: bytes, engagement: Engagement) -> None:
         payload = _pickler().dumps((identity, engagement), protocol=5)
     except Exception:  # a plugin's setting that cannot be pickled: this schedule is read each time
         return
-    write_atomically(file, payload + zlib.crc32(payload).to_bytes(4, "little"))
+    write_checked(file, payload)
