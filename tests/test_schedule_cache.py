@@ -17,6 +17,14 @@ from engage.schedule import load_schedule
 SECTIONS = ("budget", "calendar", "fees", "holidays", "interop", "status")
 
 
+@pytest.fixture(autouse=True)
+def plugins_loaded() -> None:
+    """As a command has them before it reads a schedule: the cache is keyed on what they were found in."""
+    from engage.plugins import get_plugin_manager
+
+    get_plugin_manager()
+
+
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The schedules read from their TOML (the real reader still runs)."""

@@ -31,8 +31,10 @@ FORMAT = 1
 def load(path: Path, plugin_sections: Collection[str]) -> Engagement:
     """The schedule at ``path`` as :func:`engage.schedule.load_schedule` reads it; from the cache when
     the same bytes were read before, at the same path, with the same tables and the same engage."""
+    from engage.plugins import environment_stamp
+
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if environment_stamp() else None  # no plugins loaded: nothing to key on
     except OSError:
         raw = None  # load_schedule says what is wrong
     if raw is not None:
