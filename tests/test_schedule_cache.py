@@ -104,3 +104,10 @@ def test_log_from_the_cache_imports_no_toml_parser(tmp_path: Path) -> None:
         imported.append({line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line})
     assert {"tomli", "engage.schedule"} <= imported[0]
     assert not {"tomli", "engage.schedule"} & imported[1]
+
+
+def test_edits_replace_what_was_kept_instead_of_piling_up(ijm: Seed) -> None:
+    for days in (21, 22, 23):
+        ijm.rewrite("max_days = " + str(days - 1), f"max_days = {days}")
+        assert schedule_cache.load(ijm.path, SECTIONS).max_days == days
+    assert len(list(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("schedules/*"))) == 1

@@ -39,7 +39,7 @@ def load(path: Path, plugin_sections: Collection[str]) -> Engagement:
         raw = None  # load_schedule says what is wrong
     if raw is not None:
         identity = _identity(path, raw, plugin_sections)
-        file = cache_dir() / "schedules" / f"{zlib.crc32(identity):08x}{zlib.adler32(identity):08x}"
+        file = _place(path)
         kept = _kept(file, identity)
         if kept is not None and _zones_known(kept):
             return kept
@@ -49,6 +49,13 @@ def load(path: Path, plugin_sections: Collection[str]) -> Engagement:
     if raw is not None:
         _keep(file, identity, engagement)
     return engagement
+
+
+def _place(path: Path) -> Path:
+    """One file per schedule, whatever it holds: an edit replaces what was kept, so edits and
+    upgrades leave nothing behind."""
+    where = str(path.absolute()).encode("utf-8", "surrogateescape")
+    return cache_dir() / "schedules" / f"{zlib.crc32(where):08x}{zlib.adler32(where):08x}"
 
 
 def _identity(path: Path, raw: bytes, plugin_sections: Collection[str]) -> bytes:
