@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from conftest import Seed, invoke
 from engage.ledger import Ledger
@@ -35,6 +36,13 @@ def write_plugin(folder: Path, name: str, source: str) -> Path:
     return folder
 
 
+def log_with(seed: Seed, plugins: Path) -> Result:
+    """``engage log`` of a day's work with the plugins in ``plugins`` loaded too."""
+    return invoke(
+        "-s", str(seed.path), "--plugins-dir", str(plugins), "log", "1", "-p", "prep", "-d", "2021-11-16"
+    )
+
+
 def test_plugin_failing_in_holidays_is_a_warning_once_the_entry_is_safe(ijm: Seed, tmp_path: Path) -> None:
     folder = write_plugin(
         tmp_path / "p",
@@ -47,9 +55,7 @@ def test_plugin_failing_in_holidays_is_a_warning_once_the_entry_is_safe(ijm: See
             raise RuntimeError("calendar server down")
         """,
     )
-    result = invoke(
-        "-s", str(ijm.path), "--plugins-dir", str(folder), "log", "1", "-p", "prep", "-d", "2021-11-16"
-    )
+    result = log_with(ijm, folder)
     assert result.exit_code == 0
     assert "safely in the ledger" in result.stderr and "plugin 'broken_days'" in result.stderr
     assert "calendar server down" in result.stderr
@@ -73,8 +79,7 @@ def test_a_plugins_engage_error_in_after_log_refuses_the_entry_and_another_fault
             raise EngageError("strict.limit: must be a number of days such as 3")
         """,
     )
-    log = ["-s", str(ijm.path), "log", "1", "-p", "prep", "-d", "2021-11-16"]
-    refused = invoke("--plugins-dir", str(refusing), *log)
+    refused = log_with(ijm, refusing)
     assert refused.exit_code == 2 and "strict.limit" in refused.stderr
     assert not ijm.ledger.exists()
     failing = write_plugin(
@@ -88,7 +93,7 @@ def test_a_plugins_engage_error_in_after_log_refuses_the_entry_and_another_fault
             return [entry.nothing]
         """,
     )
-    written = invoke("--plugins-dir", str(failing), *log)
+    written = log_with(ijm, failing)
     assert written.exit_code == 0 and "safely in the ledger" in written.stderr and "buggy" in written.stderr
     assert len(Ledger.read(ijm.ledger, 8).entries()) == 1
 
