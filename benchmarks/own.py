@@ -29,7 +29,7 @@ def write_portfolio(folder: Path, engagements: int, entries_each: int, sloppy: b
     instead, weekends and other phases' windows included, the worst case for
     the budget checks.
     """
-    from engage.schedule import load_schedule
+    from engage.schedule.loader import load_schedule
 
     total = 0
     for n in range(engagements):
@@ -117,8 +117,8 @@ def bench_portfolio(
 
 def bench_calendar(events: int, runs: int) -> None:
     from engage import CalendarEvent, Ledger, hookimpl
-    from engage.plugins import get_plugin_manager
-    from engage.schedule import load_schedule
+    from engage.plugin.manager import get_plugin_manager
+    from engage.schedule.loader import load_schedule
     from engage_calendar.build import View, calendar_bytes
 
     class Many:
@@ -172,7 +172,7 @@ def bench_calendar(events: int, runs: int) -> None:
 def bench_ledger(entries: int) -> None:
     from fractions import Fraction
 
-    from engage.ledger import Ledger, append, new_record
+    from engage.ledger.ledger import Ledger, append, new_record
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import IJM, Seed, copy_seed
-from engage.ledger import Ledger, append, new_record
+from engage.ledger.ledger import Ledger, append, new_record
 
 ENGAGE = str(Path(sys.executable).with_name("engage"))
 KILLS = int(os.environ.get("ENGAGE_BATTERY_KILLS", "4"))
@@ -245,8 +245,8 @@ def test_the_ledger_lock_and_filelock_exclude_each_other(tmp_path: Path) -> None
     """engage takes the lock with flock itself on POSIX, as filelock does: each waits for the other."""
     from filelock import FileLock, Timeout
 
-    from engage.ledger_write import write_in_progress
-    from engage.locking import LockTimeout, held
+    from engage.ledger.lock import LockTimeout, held
+    from engage.ledger.writer import write_in_progress
 
     ledger = tmp_path / "l.jsonl"
     lock = tmp_path / "l.jsonl.lock"

@@ -22,10 +22,10 @@ from fractions import Fraction
 from pathlib import Path
 
 from conftest import IJM
-from engage.ledger import Ledger, append, new_record
-from engage.ledger_cache import load
-from engage.ledger_cache_folders import place
-from engage.ledger_kinds import reader_fingerprint
+from engage.ledger.cache.folders import place
+from engage.ledger.cache.store import load
+from engage.ledger.kinds import reader_fingerprint
+from engage.ledger.ledger import Ledger, append, new_record
 
 MAIN = "from engage.cli import main; main()"
 HOURS = Fraction(8)
@@ -138,7 +138,6 @@ def test_a_cache_folder_that_is_a_file_prints_no_traceback(tmp_path: Path) -> No
 
 HOUSE = '''"""House plugin."""
 from engage import hookimpl
-
 @hookimpl
 def engage_after_log(entry):
     return ["house: logged"]
@@ -179,8 +178,8 @@ RACE = """
 import os, sys, zlib
 from fractions import Fraction
 from pathlib import Path
-from engage import ledger_sums
-from engage.ledger import Ledger, append, new_record
+from engage.ledger.cache import sums as ledger_sums
+from engage.ledger.ledger import Ledger, append, new_record
 
 path = Path(sys.argv[1])
 for n in range(60):  # past the last 4 KiB the tail check reads

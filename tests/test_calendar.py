@@ -12,7 +12,7 @@ from icalendar import Calendar
 from calendar_checks import parse_everywhere
 from conftest import Seed, invoke, one_line_error
 from engage import CalendarEvent, hookimpl
-from engage.plugins import get_plugin_manager
+from engage.plugin.manager import get_plugin_manager
 
 ORGANIZER = "consultant@example.org"
 

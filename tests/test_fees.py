@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SCHEDULES, Seed, copy_seed, one_line_error
-from engage.ledger import Ledger
+from engage.ledger.ledger import Ledger
 from engage_fees.money import money, round_money, split
 
 ETF = SCHEDULES / "tors" / "etf-expert-assignment.toml"

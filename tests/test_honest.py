@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 
 from conftest import Seed, invoke
-from engage.ledger import Ledger
+from engage.ledger.ledger import Ledger
 from test_atomic import ENGAGE, engage_env, timesheet
 
 
@@ -49,7 +49,6 @@ def test_plugin_failing_in_holidays_is_a_warning_once_the_entry_is_safe(ijm: See
         "broken_days",
         """
         from engage import hookimpl
-
         @hookimpl
         def engage_non_working_days(engagement, start, end):
             raise RuntimeError("calendar server down")
@@ -87,7 +86,6 @@ def test_a_plugins_engage_error_in_after_log_refuses_the_entry_and_another_fault
         "buggy",
         """
         from engage import hookimpl
-
         @hookimpl
         def engage_after_log(engagement, entry, ledger):
             return [entry.nothing]
@@ -114,7 +112,6 @@ def test_plugin_blamed_is_the_one_whose_code_raised(ijm: Seed, tmp_path: Path) -
         "loose_check",
         """
         from engage import hookimpl
-
         @hookimpl
         def engage_budget_checks(engagement, ledger, today):
             raise KeyError("no such thing")
@@ -157,7 +154,7 @@ def test_concurrent_voids_of_one_entry_land_once(ijm: Seed) -> None:
 WRITER = textwrap.dedent(
     """
     import sys
-    from engage.ledger import append_batch, new_record
+    from engage.ledger.ledger import append_batch, new_record
     path, who, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     for i in range(count):
         records = [new_record("entry", date="2021-11-16", phase="prep", days="0.25", consultant=who,

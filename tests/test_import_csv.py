@@ -102,7 +102,7 @@ def _mixed_sheet(rows: int) -> str:
 def test_a_large_import_says_what_a_full_re_read_counts(ijm: Seed, tmp_path: Path) -> None:
     from fractions import Fraction
 
-    from engage.ledger import Ledger
+    from engage.ledger.ledger import Ledger
 
     assert ijm.run("log", "1.5", "-p", "prep", "-d", "2021-11-15").exit_code == 0
     sheet = tmp_path / "t.csv"
@@ -163,8 +163,7 @@ def test_a_bad_row_deep_in_a_repetitive_sheet_is_named(
     ],
 )
 def test_a_file_without_quotes_is_split_as_the_csv_module_reads_it(text: str) -> None:
-    from engage import timesheet
-
+    from engage.importing import timesheet
     delimiter = max(",;\t", key=text.split("\n", 1)[0].count)
     fast = timesheet._split_rows(text, delimiter)
     assert fast is not None  # the quick path was taken

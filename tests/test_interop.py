@@ -11,7 +11,7 @@ import pytest
 
 from conftest import Seed, invoke, one_line_error
 from engage import EngageError, Exporter, ImportedTime, Importer, hookimpl
-from engage.plugins import get_plugin_manager
+from engage.plugin.manager import get_plugin_manager
 
 
 def logged(seed: Seed) -> list[tuple[str, str, Fraction, str, str]]:

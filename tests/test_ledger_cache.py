@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Seed
-from engage import ledger_cached
-from engage.ledger import Ledger, append, new_record
+from engage.ledger.cache import reading as ledger_cached
+from engage.ledger.ledger import Ledger, append, new_record
 
 ENGAGE = str(Path(sys.executable).with_name("engage"))
 HOURS = Fraction(8)
@@ -315,7 +315,7 @@ def test_many_small_writes_are_folded_into_their_weeks(tmp_path: Path) -> None:
     assert len(read.entries()) == 340
     import marshal
 
-    from engage.ledger_cache import MAX_SEGMENTS
+    from engage.ledger.cache.store import MAX_SEGMENTS
 
     index = marshal.loads(next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/index")).read_bytes())
     assert len(index["segments"]) <= 5 + MAX_SEGMENTS  # a segment a week, and the writes since the last fold
@@ -373,8 +373,7 @@ def test_a_fault_while_caching_what_was_written_does_not_fail_the_write(
     ijm: Seed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The entry is safe once written: a bug in bringing the cache up to date must not make log fail."""
-    from engage import ledger_read
-
+    from engage.ledger import reader as ledger_read
     def broken(*args: object) -> object:
         raise AssertionError("a reader bug")
 
@@ -446,10 +445,10 @@ def test_the_racy_rule_weighs_when_the_stat_was_taken_not_when_the_cache_was_sav
     import time
     import types
 
-    from engage import ledger_cache
-    from engage.ledger_cache import load, settled
-    from engage.ledger_cache_folders import place
-    from engage.ledger_kinds import reader_fingerprint
+    from engage.ledger.cache import store as ledger_cache
+    from engage.ledger.cache.folders import place
+    from engage.ledger.cache.store import load, settled
+    from engage.ledger.kinds import reader_fingerprint
 
     path = tmp_path / "l.jsonl"
     append(path, [entry(f"note {i}") for i in range(50)])
@@ -475,8 +474,7 @@ def test_the_racy_rule_weighs_when_the_stat_was_taken_not_when_the_cache_was_sav
 def byte_checks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """Who checked covered prefixes byte by byte (a reader, or the writer after its write), and their
     sizes (the real check still runs)."""
-    from engage import ledger_cache
-
+    from engage.ledger.cache import store as ledger_cache
     checks: list[tuple[str, int]] = []
     for module, who in ((ledger_cache, "reader"), (ledger_cached, "writer")):
 
@@ -557,8 +555,8 @@ def test_idle_caches_and_a_ledgers_caches_from_other_versions_are_removed(tmp_pa
     """Each is 13 MB beside 100,000 records: an upgrade of engage must not leave one behind for good."""
     import time
 
-    from engage.ledger_cache_folders import place
-    from engage.ledger_kinds import reader_fingerprint
+    from engage.ledger.cache.folders import place
+    from engage.ledger.kinds import reader_fingerprint
 
     path = tmp_path / "l.jsonl"
     append(path, [entry(f"n{i}") for i in range(20)])
@@ -601,7 +599,7 @@ def test_ids_are_kept_apart_from_the_index_and_a_write_adds_only_its_own(tmp_pat
     """Beside 100,000 records the ids are 1.3 MB: a write must not write them all again."""
     import marshal
 
-    from engage.ledger_cache import MAX_SEGMENTS
+    from engage.ledger.cache.store import MAX_SEGMENTS
 
     path = tmp_path / "l.jsonl"
     append(path, [entry(f"n{i}") for i in range(300)])

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engage import ledger_sums
-from engage.ledger_sums import BLOCK, CHUNK, extended, matches, sums
+from engage.ledger.cache import sums as ledger_sums
+from engage.ledger.cache.sums import BLOCK, CHUNK, extended, matches, sums
 
 SIZE = 5 * BLOCK + CHUNK + 12_345  # whole blocks, and a last one of two reads
 
@@ -71,7 +71,7 @@ def test_a_ledger_under_one_block_is_summed_without_xxhash(tmp_path: Path) -> No
     import sys
 
     probe = (
-        "import os, sys; from engage.ledger_sums import sums, extended, matches; "
+        "import os, sys; from engage.ledger.cache.sums import sums, extended, matches; "
         f"data = b'x' * {BLOCK - 10}; fd = os.open({str(tmp_path / 'l')!r}, os.O_RDWR | os.O_CREAT); "
         "os.write(fd, data); blocks, part = sums(data[:100]); "
         "grown = extended(fd, blocks, part, 100, data[100:]); "

@@ -101,7 +101,7 @@ def test_a_friday_is_a_weekend_on_the_mission_and_a_working_day_at_home(tmp_path
 
 
 def test_the_order_entry_phase_consultant_engagement() -> None:
-    from engage.schedule import load_schedule
+    from engage.schedule.loader import load_schedule
 
     folder = Path(__import__("tempfile").mkdtemp())
     engagement = load_schedule(schedule(folder, PHASES))

@@ -66,7 +66,6 @@ def engage(tmp_path: Path) -> Engage:
 
 EXTRA = """
 from engage import hookimpl
-
 @hookimpl
 def engage_after_log(entry):
     return [f"extra: logged {entry.phase}"]
@@ -163,7 +162,6 @@ def test_a_damaged_cache_is_rebuilt_without_a_word(engage: Engage, damage: objec
 
 ORDERED = """
 from engage import hookimpl
-
 @hookimpl(wrapper=True)
 def engage_after_log(entry):
     results = yield
@@ -224,7 +222,7 @@ def test_log_imports_only_the_plugins_it_calls(engage: Engage) -> None:
         f"cli.main(['-s', {str(engage.schedule)!r}, 'log', '1', '-p', 'prep', '-d', '2021-11-16'], "
         "standalone_mode=False)\n"
         "print(sorted(m for m in ('engage_calendar', 'engage_status', 'engage_interop', 'importlib.metadata',"
-        " 'engage.verdict', 'engage.cli.import_commands', 'engage.cli.schedule_commands',"
+        " 'engage.judging.verdict', 'engage.cli.imports', 'engage.cli.schedule',"
         " 'engage_budget.command', 'engage_fees.command') if m in sys.modules))\n"
     )
     env = {**os.environ, "ENGAGE_CACHE_DIR": str(engage.cache)}
@@ -306,7 +304,7 @@ def test_a_plugins_folder_opened_to_everyone_after_it_was_cached_is_refused(
 def test_every_public_name_is_there_though_imported_on_first_use() -> None:
     code = (
         "import sys, engage\n"
-        "print([m for m in ('engage.hooktypes', 'engage.ledger', 'engage.model', 'engage.verdict', 'pluggy')"
+        "print([m for m in ('engage.hooktypes', 'engage.ledger.ledger', 'engage.schedule.model', 'engage.judging.verdict', 'pluggy')"
         " if m in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -330,7 +328,7 @@ class ReplacesLog:
 
 def test_a_plugin_command_in_place_of_a_core_one_goes_when_the_plugin_does(ijm: Seed) -> None:
     from engage.cli import cli
-    from engage.plugins import get_plugin_manager
+    from engage.plugin.manager import get_plugin_manager
 
     pm = get_plugin_manager()
     pm.register(ReplacesLog(), name="replaces_log")

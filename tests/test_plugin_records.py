@@ -19,7 +19,7 @@ import click
 
 from engage import hookimpl
 from engage.hooktypes import RecordKind
-from engage.ledger import new_record
+from engage.ledger.ledger import new_record
 from engage.session import pass_session
 
 
@@ -94,7 +94,6 @@ def test_a_record_kind_taken_twice_is_refused(ijm: Seed, tmp_path: Path) -> None
 
 COLUMN = """
 from engage import hookimpl
-
 @hookimpl
 def engage_portfolio_columns(engagement, ledger, today):
     if engagement.id.startswith("ijm"):

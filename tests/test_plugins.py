@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, Seed, invoke, one_line_error
 from engage import DayOff, hookimpl, hookspecs
-from engage.plugins import get_plugin_manager
+from engage.plugin.manager import get_plugin_manager
 
 BUILT_IN = ["budget", "calendar", "fees", "holidays", "interop", "status"]
 
@@ -52,7 +52,6 @@ def test_without_plugins_their_commands_are_gone_and_the_core_still_works(ijm: S
 
 AFTER_LOG_PLUGIN = """
 from engage import hookimpl
-
 @hookimpl
 def engage_after_log(entry, ledger):
     return [f"org rule: {len(ledger.entries())} entries so far, last {entry.phase}"]
@@ -86,7 +85,6 @@ def test_plugin_raising_after_log_is_named_and_the_entry_is_kept(ijm: Seed, tmp_
         "flaky",
         """
         from engage import hookimpl
-
         @hookimpl
         def engage_after_log(entry):
             return [1 / 0]

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from conftest import copy_seed, invoke
-from engage.ledger import Ledger, append_batch, new_record
-from engage.model import DELIVERABLE_STATUSES
+from engage.ledger.ledger import Ledger, append_batch, new_record
+from engage.schedule.model import DELIVERABLE_STATUSES
 
 settings.register_profile("quick", max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 settings.register_profile(

@@ -219,8 +219,6 @@ def test_installed_engage_log_runs_without_click(tmp_path: Path) -> None:
 
 CONTEXT_PLUGIN = """
 from engage import hookimpl
-
-
 @hookimpl
 def engage_after_log(engagement, entry, ledger):
     import click
@@ -256,7 +254,7 @@ def test_the_distribution_named_as_engages_own_is_the_one_installed() -> None:
     """engage's own plugins are told from others by their distribution's name."""
     from importlib.metadata import entry_points
 
-    from engage.plugins import DISTRIBUTION
+    from engage.plugin.manager import DISTRIBUTION
 
     ours = {
         e.name for e in entry_points(group="engage") if e.dist and e.dist.metadata["Name"] == DISTRIBUTION

@@ -21,8 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Seed
-from engage import layout
-from engage.ledger import Ledger, append, new_record
+from engage.ledger.ledger import Ledger, append, new_record
+from engage.output import terminal as layout
 
 HOURS = Fraction(8)
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import Seed, copy_seed
-from engage import schedule, schedule_cache
-from engage.schedule import load_schedule
+from engage.schedule import cache as schedule_cache
+from engage.schedule import loader as schedule
+from engage.schedule.loader import load_schedule
 
 SECTIONS = ("budget", "calendar", "fees", "holidays", "interop", "status")
 
@@ -20,7 +21,7 @@ SECTIONS = ("budget", "calendar", "fees", "holidays", "interop", "status")
 @pytest.fixture(autouse=True)
 def plugins_loaded() -> None:
     """As a command has them before it reads a schedule: the cache is keyed on what they were found in."""
-    from engage.plugins import get_plugin_manager
+    from engage.plugin.manager import get_plugin_manager
 
     get_plugin_manager()
 
@@ -102,8 +103,8 @@ def test_log_from_the_cache_imports_no_toml_parser(tmp_path: Path) -> None:
         done = subprocess.run([*log, "-d", day], capture_output=True, text=True, env=env, timeout=120)
         assert done.returncode == 0, done.stderr
         imported.append({line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line})
-    assert {"tomli", "engage.schedule"} <= imported[0]
-    assert not {"tomli", "engage.schedule"} & imported[1]
+    assert {"tomli", "engage.schedule.loader"} <= imported[0]
+    assert not {"tomli", "engage.schedule.loader"} & imported[1]
 
 
 def test_edits_replace_what_was_kept_instead_of_piling_up(ijm: Seed) -> None:

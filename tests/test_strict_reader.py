@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import Seed, one_line_error
-from engage.ledger import Ledger
+from engage.ledger.ledger import Ledger
 
 
 def entry(ident: str, note: str, days: str = "1") -> str:
@@ -75,8 +75,7 @@ def test_a_tiny_amount_is_refused_at_the_door(ijm: Seed) -> None:
 
 
 def test_statuses_and_outcomes_follow_the_model(ijm: Seed, monkeypatch) -> None:
-    from engage import model
-
+    from engage.schedule import model
     line = json.dumps(
         {
             "id": "s1",

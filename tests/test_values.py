@@ -429,7 +429,7 @@ IMPORTS = textwrap.dedent(
             frame = frame.f_back
 
     sys.addaudithook(hook)
-    import engage.model, engage.records, engage.hooktypes, engage.timeline, engage.verdict
+    import engage.schedule.model, engage.ledger.records, engage.hooktypes, engage.judging.timeline, engage.judging.verdict
     import engage_fees.records, engage_status.report, engage_calendar.build
     from engage.values import frozen
     before = set(compiled)
@@ -455,7 +455,7 @@ def test_importing_the_values_compiles_no_code_for_them() -> None:
 
 def test_what_unwrap_finds_behind_init_is_init_itself() -> None:
     """Tools follow ``__init__.__wrapped__`` (``inspect.unwrap``): they must reach something callable."""
-    from engage.model import Person
+    from engage.schedule.model import Person
 
     behind = inspect.unwrap(Person.__init__)
     assert callable(behind)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SCHEDULE_FILES, Seed, copy_seed, invoke
-from engage.layout import fit_table
+from engage.output.terminal import fit_table
 
 WIDTHS = (80, 120)
 WEEK = "2021-W47"

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from engage import Engagement, Entry, Finding, Ledger, Section, Week, hookimpl
-from engage.figures import usage_of
+from engage.judging.usage import usage_of
 from engage.parsing import format_budget, format_days
 from engage_budget.checks import (
     burn_rate,
@@ -57,7 +57,7 @@ __all__ = [
 
 def findings(engagement: Engagement, ledger: Ledger, today: dt.date) -> list[Finding]:
     """Every plugin's findings, worst first, then by date and phase order (the verdict's)."""
-    from engage.verdict import judge
+    from engage.judging.verdict import judge
 
     return judge(engagement, ledger, today).findings
 

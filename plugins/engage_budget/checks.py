@@ -10,15 +10,15 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from engage import Engagement, Finding, Ledger, hookimpl
-from engage.figures import phase_usage
+from engage.judging.timeline import day_of
+from engage.judging.usage import phase_usage
 from engage.parsing import format_budget, format_days, plural
-from engage.timeline import day_of
 from engage_budget.judging import judge
 from engage_budget.settings import settings_of
 from engage_budget.team import Shortfall, shortfalls
 
 if TYPE_CHECKING:
-    from engage.verdict import Verdict
+    from engage.judging.verdict import Verdict
 
 check = hookimpl(specname="engage_budget_checks")
 BURN_WINDOW = dt.timedelta(days=14)

@@ -7,8 +7,9 @@ from collections import Counter
 
 import click
 
-from engage import Engagement, Finding, Ledger, colour
-from engage.output import json_text, table
+from engage import Engagement, Finding, Ledger
+from engage.output import colour
+from engage.output.formats import json_text, table
 from engage.parsing import DATE_HELP, parse_date
 from engage.session import Session, pass_session
 
@@ -29,7 +30,7 @@ def budget(ctx: click.Context, session: Session, as_of: str | None, strict: bool
       engage budget
       engage budget --as-of 2021-12-10 --format json
     """
-    from engage.layout import output_width, wrap
+    from engage.output.terminal import output_width, wrap
     from engage_budget import findings
 
     engagement = session.engagement
@@ -71,8 +72,8 @@ def _exit(ctx: click.Context, found: list[Finding], strict: bool) -> None:
 
 def team_table(engagement: Engagement, ledger: Ledger, today: dt.date) -> str:
     """Each consultant's budget, used and left as of ``today``, from the verdict."""
+    from engage.judging.verdict import judge
     from engage.parsing import format_budget, format_days
-    from engage.verdict import judge
 
     rows = [
         (

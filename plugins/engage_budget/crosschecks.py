@@ -10,13 +10,13 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from engage import Engagement, Finding, Ledger, hookimpl
-from engage.ledger import DayTotal
+from engage.judging.timeline import day_of
+from engage.ledger.ledger import DayTotal
 from engage.parsing import format_days, plural
-from engage.timeline import day_of
 from engage_budget.judging import judge
 
 if TYPE_CHECKING:
-    from engage.verdict import Verdict
+    from engage.judging.verdict import Verdict
 
 check = hookimpl(specname="engage_budget_checks")
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from engage import Engagement, Ledger
-    from engage.verdict import Verdict
+    from engage.judging.verdict import Verdict
 
 
 def judge(engagement: Engagement, ledger: Ledger, today: dt.date) -> Verdict:
     """:func:`engage.judge`, the one verdict every check reads."""
-    from engage.verdict import judge as verdict
+    from engage.judging.verdict import judge as verdict
 
     return verdict(engagement, ledger, today)

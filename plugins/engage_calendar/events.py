@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Iterator
 
 from engage import CalendarEvent, Engagement, Ledger, Meeting, Phase
-from engage.dates import DateRule
+from engage.judging.verdict import DeliverableVerdict, Verdict, judge
 from engage.parsing import format_budget, today_in
-from engage.verdict import DeliverableVerdict, Verdict, judge
+from engage.schedule.rules import DateRule
 
 TO_BE_AGREED = "date to be agreed"
 WAITING = "date not known yet"  # a relative date whose event has not happened

@@ -150,7 +150,7 @@ def statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as_
 
 
 def _statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as_of: dt.date) -> Statement:
-    from engage.verdict import judge
+    from engage.judging.verdict import judge
 
     ledger = ledger.until(as_of)
     verdict = judge(engagement, ledger, as_of)

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from engage import Engagement, Ledger
-from engage import ledger as ledger_file
 from engage.errors import EngageError
+from engage.ledger import ledger as ledger_file
 from engage.parsing import DATE_HELP, parse_date
 from engage.session import Session, pass_session, warn
 from engage_fees.records import CATEGORIES, Invoice, Paid

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from engage import Engagement
 from engage.errors import EngageError
-from engage.output import markdown_cell
+from engage.output.formats import markdown_cell
 from engage.values import frozen
 from engage_fees.account import Statement, open_fee_lines
 from engage_fees.money import ZERO, money

@@ -35,8 +35,8 @@ from fractions import Fraction
 from typing import Any
 
 from engage import EngageError, Engagement
-from engage.dates import DateRule, parse_rule
-from engage.schedule_reader import key_lines
+from engage.schedule.rules import DateRule, parse_rule
+from engage.schedule.toml_values import key_lines
 from engage.values import frozen
 from engage_fees.money import ZERO, known_currency, minor_digits, parse_money, round_money, split
 

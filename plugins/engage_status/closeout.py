@@ -8,9 +8,9 @@ from dataclasses import field
 from fractions import Fraction
 
 from engage import Engagement, Ledger, Section
+from engage.judging.verdict import judge
 from engage.parsing import format_budget, format_days
 from engage.values import frozen
-from engage.verdict import judge
 
 
 @frozen

@@ -6,7 +6,7 @@ import click
 
 from engage.errors import EngageError
 from engage.hooktypes import Week
-from engage.output import chosen_format
+from engage.output.formats import chosen_format
 from engage.parsing import DATE_HELP, parse_date, parse_week
 from engage.session import Session, pass_session
 
@@ -75,7 +75,7 @@ def status(
             f"{len(engagements)} engagements, each with its ledger beside its schedule; "
             "drop --ledger (and unset ENGAGE_LEDGER), or report one schedule"
         )
-    from engage.busy import steps
+    from engage.output.progress_bar import steps
 
     for engagement in steps(engagements, "Reading engagements", more_than=20):
         today = session.today(engagement)
@@ -95,7 +95,7 @@ def status(
         columns = tuple((str(k), v) for result in cells for k, v in (result or {}).items())
         reports.append(replace(report, sections=sections, columns=columns))
     if fmt == "xlsx":
-        from engage.workbook import write_workbook
+        from engage.output.workbook import write_workbook
         from engage_status.sheets import workbook_sheets
 
         assert output is not None
@@ -118,8 +118,7 @@ def status(
         )
         click.echo(f"Wrote {output}", err=True)
     else:
-        from engage import colour
-
+        from engage.output import colour
         if fmt == "plain":
             colour.echo(text, nl=False)
         else:
@@ -196,8 +195,7 @@ def report(
         target.write_text(("\ufeff" if fmt == "csv" else "") + text, encoding="utf-8", newline="")
         click.echo(f"Wrote {output}", err=True)
     elif fmt == "plain":
-        from engage import colour
-
+        from engage.output import colour
         colour.echo(text, nl=False)
     else:
         click.echo(text, nl=False)

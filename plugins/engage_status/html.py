@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from html import escape
 
 from engage import Section
-from engage.output import plain
+from engage.output.formats import plain
 from engage.parsing import format_budget, format_days
 from engage_status.report import Report
 from engage_status.tables import header_lines, portfolio_tables, report_tables

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from engage import Section
-from engage.output import csv_text, json_text, table
+from engage.judging.team import owes
+from engage.judging.verdict import ConsultantVerdict, DeliverableVerdict
+from engage.output.formats import csv_text, json_text, table
 from engage.parsing import format_days
 from engage.values import frozen
-from engage.verdict import ConsultantVerdict, DeliverableVerdict
-from engage.verdict_team import owes
 from engage_status.report import LOOKAHEAD, Report
 
 
@@ -158,7 +158,7 @@ def render(reports: Sequence[Report], fmt: str) -> str:
         lines += [table(item.headers, item.rows, style), ""]
         owed = owed_lines(stints)
         if owed and style == "simple":  # each item wrapped to the terminal, under its dash
-            from engage.layout import output_width, wrap
+            from engage.output.terminal import output_width, wrap
 
             owed = [line for item in owed for line in wrap(item, output_width(), indent=2)]
         if owed:

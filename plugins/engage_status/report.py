@@ -8,9 +8,16 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from engage import Engagement, Ledger, Section, Week
-from engage.timeline import day_of
+from engage.judging.timeline import day_of
+from engage.judging.verdict import (
+    STATE_ORDER,
+    ConsultantVerdict,
+    DeliverableVerdict,
+    MeetingVerdict,
+    Verdict,
+    judge,
+)
 from engage.values import frozen
-from engage.verdict import STATE_ORDER, ConsultantVerdict, DeliverableVerdict, MeetingVerdict, Verdict, judge
 
 LOOKAHEAD = dt.timedelta(days=14)
 

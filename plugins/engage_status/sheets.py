@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engage.output import csv_text
-from engage.timeline import day_of
+from engage.judging.timeline import day_of
+from engage.output.formats import csv_text
 from engage_status.report import PhaseRow, Report, state_rank
 
 TIDY_HEADERS = (

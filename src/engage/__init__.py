@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from engage.version import __version__ as __version__
 
 # The public API, imported on first use: ``engage log`` and ``engage --version`` pay only for
 # what they touch. Each name and the module it comes from.
@@ -21,19 +21,19 @@ _HOME = {
     "RecordKind": "engage.hooktypes",
     "Section": "engage.hooktypes",
     "Week": "engage.hooktypes",
-    "DayTotal": "engage.ledger",
-    "Entry": "engage.ledger",
-    "Ledger": "engage.ledger",
-    "MeetingOutcome": "engage.ledger",
-    "StatusChange": "engage.ledger",
-    "Deadline": "engage.model",
-    "Deliverable": "engage.model",
-    "Engagement": "engage.model",
-    "Meeting": "engage.model",
-    "Person": "engage.model",
-    "Phase": "engage.model",
-    "judge": "engage.verdict",
-    "Verdict": "engage.verdict",
+    "DayTotal": "engage.ledger.ledger",
+    "Entry": "engage.ledger.ledger",
+    "Ledger": "engage.ledger.ledger",
+    "MeetingOutcome": "engage.ledger.ledger",
+    "StatusChange": "engage.ledger.ledger",
+    "Deadline": "engage.schedule.model",
+    "Deliverable": "engage.schedule.model",
+    "Engagement": "engage.schedule.model",
+    "Meeting": "engage.schedule.model",
+    "Person": "engage.schedule.model",
+    "Phase": "engage.schedule.model",
+    "judge": "engage.judging.verdict",
+    "Verdict": "engage.judging.verdict",
 }
 
 if TYPE_CHECKING:
@@ -50,9 +50,9 @@ if TYPE_CHECKING:
         Section,
         Week,
     )
-    from engage.ledger import DayTotal, Entry, Ledger, MeetingOutcome, StatusChange
-    from engage.model import Deadline, Deliverable, Engagement, Meeting, Person, Phase
-    from engage.verdict import Verdict, judge
+    from engage.judging.verdict import Verdict, judge
+    from engage.ledger.ledger import DayTotal, Entry, Ledger, MeetingOutcome, StatusChange
+    from engage.schedule.model import Deadline, Deliverable, Engagement, Meeting, Person, Phase
 
 
 def __getattr__(name: str) -> object:

@@ -39,8 +39,8 @@ if TYPE_CHECKING:
         Section,
         Week,
     )
-    from engage.ledger import Entry, Ledger
-    from engage.model import Engagement, Location
+    from engage.ledger.ledger import Entry, Ledger
+    from engage.schedule.model import Engagement, Location
 
 PROJECT = "engage"
 hookspec = pluggy.HookspecMarker(PROJECT)

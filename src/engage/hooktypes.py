@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from engage.values import frozen
 
 if TYPE_CHECKING:
-    from engage.ledger import Entry
-    from engage.model import Engagement
+    from engage.ledger.ledger import Entry
+    from engage.schedule.model import Engagement
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 from engage.errors import EngageError
-from engage.ledger import Ledger, LedgerProblem, append_batch
-from engage.ledger_write import write_in_progress
-from engage.model import Engagement
+from engage.ledger.ledger import Ledger, LedgerProblem, append_batch
+from engage.ledger.writer import write_in_progress
 from engage.parsing import today_in
-from engage.plugins import available_plugin_names, get_plugin_manager
+from engage.plugin.manager import available_plugin_names, get_plugin_manager
+from engage.schedule.model import Engagement
 
 T = TypeVar("T")
 
@@ -34,7 +34,7 @@ def ledger_beside(schedule: Path) -> Path:
 
 def warn(message: str) -> None:
     """A one-line warning on stderr, the one form every warning takes."""
-    from engage.colour import say
+    from engage.output.colour import say
 
     say("engage", "warning", message)
 
@@ -76,8 +76,7 @@ class Session:
     def load(self, path: Path) -> Engagement:
         """Read any schedule, accepting the tables that known plugins read."""
         get_plugin_manager()  # loads plugins: their names are the tables they may read
-        from engage import schedule_cache
-
+        from engage.schedule import cache as schedule_cache
         return schedule_cache.load(path, available_plugin_names())
 
     @property
@@ -122,7 +121,7 @@ class Session:
         """Append records to the chosen ledger, all or none, stamped with the engagement's id.
 
         ``check`` runs under the ledger's lock with the ledger as it stands
-        (see :func:`engage.ledger.append_batch`). Everything the command needs
+        (see :func:`engage.ledger.ledger.append_batch`). Everything the command needs
         is validated first (:meth:`validate`), so a written record is a done command.
         """
         engagement = self.engagement
@@ -167,7 +166,7 @@ class Session:
         try:
             yield
         except Exception as exc:
-            from engage.plugins import blame
+            from engage.plugin.manager import blame
 
             culprit = blame(exc) or "engage failed"
             message = exc.message if isinstance(exc, EngageError) else f"{type(exc).__name__}: {exc}"

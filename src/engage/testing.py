@@ -18,7 +18,7 @@ import pluggy
 import pytest
 from click.testing import CliRunner, Result
 
-from engage.cli.schedule_commands import template_text
+from engage.cli.schedule import template_text
 
 ISOLATED_VARS = (
     "ENGAGE_SCHEDULE",
@@ -68,7 +68,7 @@ def engage_plugin(engage_schedule: Path) -> Iterator[Callable[..., object]]:
     found by its entry point) is left as it is. Useful to test a plugin before
     it is installed, or a rule written inside the test itself.
     """
-    from engage.plugins import get_plugin_manager
+    from engage.plugin.manager import get_plugin_manager
 
     pm: pluggy.PluginManager = get_plugin_manager()
     names: list[str] = []

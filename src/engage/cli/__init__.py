@@ -12,8 +12,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from engage.colour import say, write
 from engage.errors import EngageError
+from engage.output.colour import say, write
 
 if TYPE_CHECKING:
     from engage.cli.app import CORE_COMMANDS, EngageGroup, accept_global_options, cli
@@ -61,7 +61,7 @@ def run_guarded(call: Callable[[], object]) -> int:
             return code
         if os.environ.get(TRACEBACK_VAR):
             raise
-        from engage.plugins import blame
+        from engage.plugin.manager import blame
 
         culprit = blame(exc) or "internal error"
         say(
@@ -130,7 +130,7 @@ def guard_streams() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="surrogateescape")
         if stream.isatty():
-            from engage.output import TerminalWriter
+            from engage.output.formats import TerminalWriter
 
             setattr(sys, name, TerminalWriter(stream))
 

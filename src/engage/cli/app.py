@@ -8,24 +8,25 @@ from typing import Any
 
 import click
 
-from engage import __version__, colour
-from engage.checked import Checked
+from engage import __version__
 from engage.cli import ReaderLeft, run_guarded
+from engage.ledger.cache.checked import Checked
+from engage.output import colour
 
 # The core commands and the module of each, imported when the command is asked for:
 # ``engage log`` does not pay for importing ``show`` or ``import`` (a test checks this table).
 CORE_COMMANDS = {
-    "init": "schedule_commands",
-    "show": "schedule_commands",
-    "log": "ledger_commands",
-    "void": "ledger_commands",
-    "entries": "entries_command",
-    "import": "import_commands",
-    "deliver": "progress_commands",
-    "meeting": "progress_commands",
-    "close": "progress_commands",
-    "plugins": "plugin_commands",
-    "repair": "repair_commands",
+    "init": "schedule",
+    "show": "schedule",
+    "log": "ledger",
+    "void": "ledger",
+    "entries": "entries",
+    "import": "imports",
+    "deliver": "progress",
+    "meeting": "progress",
+    "close": "progress",
+    "plugins": "plugins",
+    "repair": "repair",
 }
 
 
@@ -55,7 +56,7 @@ class EngageGroup(click.Group):
 
     def _with_plugins(self, ctx: click.Context, name: str | None = None) -> None:
         # Called before the group's callback runs, so the session is made from the parsed options.
-        from engage.plugins import commands_added, plugins_adding
+        from engage.plugin.manager import commands_added, plugins_adding
 
         if ctx.obj is None:
             _start(ctx, ctx.params.get("schedule"), ctx.params.get("ledger"), ctx.params.get("plugins_dir"))
@@ -246,7 +247,7 @@ def cli(
 
 def _start(ctx: click.Context, schedule: str | None, ledger: str | None, plugins_dir: str | None) -> None:
     """The command line's session, and its plugins folder (imported here: ``--version`` needs neither)."""
-    from engage.plugins import use_plugins_dir
+    from engage.plugin.manager import use_plugins_dir
     from engage.session import Session
 
     use_plugins_dir(plugins_dir)

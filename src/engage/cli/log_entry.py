@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from engage import ledger as ledger_file
-from engage.colour import write
-from engage.figures import usage_of
-from engage.ledger import Entry, Ledger
-from engage.model import Engagement
-from engage.output import terminal_text
+from engage.judging.usage import usage_of
+from engage.ledger import ledger as ledger_file
+from engage.ledger.ledger import Entry, Ledger
+from engage.output.colour import write
+from engage.output.formats import terminal_text
 from engage.parsing import format_days, format_hours, parse_amount, parse_date, today_in
+from engage.schedule.model import Engagement
+from engage.schedule.who import check_place, resolve_consultant
 from engage.session import Session, warn
-from engage.who import check_place, resolve_consultant
 
 WARNING_PREFIX = "warning: "
 
 
 def check_phase(engagement: Engagement, key: str) -> str:
     """The phase's key, typed in any case or as its name; or an error listing the phases there are."""
-    from engage.matching import find_item
+    from engage.schedule.lookup import find_item
 
     return find_item(engagement.phases, key, "phase", f" of {engagement.id}").key
 
@@ -76,7 +76,7 @@ def log_time(
 
 def read_record(record: dict[str, object], engagement: Engagement) -> Entry:
     """A new record as the ledger will read it back."""
-    from engage.ledger_kinds import KINDS
+    from engage.ledger.kinds import KINDS
 
     entry = KINDS["entry"](record, 0, engagement.hours_per_day)
     assert isinstance(entry, Entry)

@@ -19,7 +19,7 @@ import os
 import sys
 from typing import Any
 
-from engage import colour
+from engage.output import colour
 
 COMMAND = "log"
 BEFORE_VALUES = {
@@ -102,15 +102,15 @@ def run_quick(argv: list[str], complete_var: str | None = None) -> int | None:
     if parsed is None or os.environ.get(complete_var or COMPLETE_VAR):
         return None
     before, after = parsed
-    from engage.checked import Checked
     from engage.cli import run_guarded
+    from engage.ledger.cache.checked import Checked
 
     declined = False
 
     def run() -> None:
         nonlocal declined
         from engage.cli.log_entry import log_time
-        from engage.plugins import plugins_adding, use_plugins_dir
+        from engage.plugin.manager import plugins_adding, use_plugins_dir
         from engage.session import Session
 
         use_plugins_dir(before.get("plugins_dir"))
@@ -150,7 +150,7 @@ def _as_under_click(session: Any, given: dict[str, Any]) -> contextlib.AbstractC
     which keeps escape sequences only under engage's context. engage's own plugins do neither;
     with another's ``engage_after_log`` (or click loaded already), ``log`` runs in one.
     """
-    from engage.plugins import DISTRIBUTION, plugin_infos
+    from engage.plugin.manager import DISTRIBUTION, plugin_infos
 
     infos = plugin_infos()
     others = [
@@ -163,7 +163,7 @@ def _as_under_click(session: Any, given: dict[str, Any]) -> contextlib.AbstractC
     import click
 
     from engage.cli.app import cli
-    from engage.cli.ledger_commands import log
+    from engage.cli.ledger import log
 
     outer = click.Context(cli, info_name="engage", obj=session, color=True)
     inner = click.Context(log, info_name=COMMAND, parent=outer, color=True)
@@ -188,7 +188,7 @@ def _as_click_would(run: Any) -> Any:
 
 def finish() -> None:
     """After a command line: the next one (in tests, the same process) chooses plugins and colour anew."""
-    plugins = sys.modules.get("engage.plugins")
+    plugins = sys.modules.get("engage.plugin.manager")
     if plugins is not None:
         plugins.use_plugins_dir(None)
     colour.choose(None)

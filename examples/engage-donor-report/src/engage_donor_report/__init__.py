@@ -59,7 +59,7 @@ def donor_report(session: Session, quarter: str | None, fmt: str) -> None:
     Example:
       engage donor-report --quarter 2021-Q4 --format csv
     """
-    from engage.output import csv_text, table
+    from engage.output.formats import csv_text, table
 
     engagement = session.engagement
     day = parse_quarter(quarter)[1] if quarter else session.today()

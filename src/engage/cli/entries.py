@@ -1,0 +1,211 @@
+"""The ``engage entries`` command: logged time as typed, filtered by dates, phase and consultant."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from pathlib import Path
+
+import click
+
+from engage.cli.completion import phase_keys
+from engage.cli.log_entry import check_phase
+from engage.errors import EngageError
+from engage.ledger.ledger import Entry, Ledger
+from engage.output.formats import chosen_format, csv_text, json_text, table
+from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_week, plural
+from engage.schedule.who import consultant_filter
+from engage.session import Session, pass_session
+
+BUILT_IN = ("plain", "markdown", "github", "json", "csv", "xlsx")
+MONTH_HELP = "a month as YYYY-MM, e.g. 2021-11"
+
+
+@click.command()
+@click.option("--week", "-w", help="Only this ISO week, e.g. 2021-W47.")
+@click.option("--month", "-m", help="Only this month, e.g. 2021-11.")
+@click.option("--from", "since", metavar="DATE", help=f"Only from this date on: {DATE_HELP}.")
+@click.option("--to", "until", metavar="DATE", help="Only up to this date (included).")
+@click.option(
+    "--phase", "-p", help="Only this phase (its key or name, in any case).", shell_complete=phase_keys
+)
+@click.option("--consultant", "-c", help="Only this consultant's entries (a key or name, any case).")
+@click.option("--all", "-a", "show_all", is_flag=True, help="Include voided entries.")
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help="plain, markdown (or github), json, csv, xlsx (with -o), "
+    "or another tracker's: timedot, taskjuggler, watson (see 'engage plugins').",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write here instead of standard output (xlsx needs it).")
+@pass_session
+def entries(
+    session: Session,
+    week: str | None,
+    month: str | None,
+    since: str | None,
+    until: str | None,
+    phase: str | None,
+    consultant: str | None,
+    show_all: bool,
+    fmt: str | None,
+    output: str | None,
+) -> None:
+    """List logged time, oldest first, as typed (4h shows as "4h (0.5 d)"); voided entries only with --all.
+
+    Filters combine: --month 2021-11 --phase prep --consultant Ann.
+
+    \b
+    Examples:
+      engage entries --week 2021-W46 --format csv > week46.csv
+      engage entries --from 2021-11-01 --to 2021-11-15 --consultant Ann
+      engage entries --month 2021-11 --format xlsx -o november.xlsx
+      engage entries --format timedot > engage.timedot    # for hledger
+    """
+    engagement = session.engagement
+    fmt = chosen_format(fmt, output, BUILT_IN)
+    exporter = None
+    if fmt not in BUILT_IN:
+        from engage.importing.items import exporters
+
+        known = exporters(session.plugin_manager)
+        exporter = known.get(fmt)
+        if exporter is None or show_all:
+            raise EngageError(
+                f"--format {fmt!r}: give one of {', '.join(BUILT_IN)}, {', '.join(sorted(known))}"
+                if exporter is None
+                else f"--format {fmt} writes only entries that count; leave out --all"
+            )
+    if fmt == "xlsx" and not output:
+        raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+    today = session.today()
+    first, last = _period(week, month, since, until, today)
+    if phase is not None:
+        phase = check_phase(engagement, phase)
+    who = consultant_filter(engagement, consultant)
+    ledger = session.ledger()
+    chosen = [
+        e
+        for e in ledger.entries(include_voided=show_all, start=first, end=last)  # only those dates loaded
+        if (phase is None or e.phase == phase) and (who is None or who(e.consultant))
+    ]
+    if exporter is not None:
+        _emit(exporter.write(engagement, chosen), output)
+    elif fmt == "json":
+        _emit(json_text([_json(e, ledger, show_all) for e in chosen]) + "\n", output)
+    elif fmt == "csv":
+        headers, rows = _tidy(chosen, ledger, show_all)
+        _emit(csv_text(headers, rows), output, bom=output is not None)
+    elif fmt == "xlsx":
+        from engage.output.workbook import write_workbook
+
+        assert output is not None
+        headers, rows = _tidy(chosen, ledger, show_all)
+        write_workbook(Path(output), [("Entries", headers, rows)])
+        click.echo(f"Wrote {output} ({plural(len(chosen), 'entry', 'entries')})", err=True)
+    else:
+        markdown = fmt in ("markdown", "github")
+        _text(chosen, ledger, show_all, today, "github" if markdown else "simple", output)
+
+
+def _period(
+    week: str | None, month: str | None, since: str | None, until: str | None, today: dt.date
+) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last days asked for (None: open), every filter applied; refused when empty."""
+    first: dt.date | None = parse_date(since, today) if since else None
+    last: dt.date | None = parse_date(until, today) if until else None
+    spans = []
+    if week:
+        spans.append(parse_week(week))
+    if month:
+        spans.append(parse_month(month))
+    for start, end in spans:
+        first = start if first is None else max(first, start)
+        last = end if last is None else min(last, end)
+    if first is not None and last is not None and first > last:
+        raise EngageError(f"the period asked for is empty ({first} is after {last}); widen --from/--to")
+    return first, last
+
+
+def parse_month(text: str) -> tuple[dt.date, dt.date]:
+    """A month (2021-11): its first and last days."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise EngageError(f"cannot read {text!r} as a month; give {MONTH_HELP}")
+    year, month = int(match.group(1)), int(match.group(2))
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, 1), following - dt.timedelta(days=1)
+
+
+def _json(entry: Entry, ledger: Ledger, show_all: bool) -> dict[str, object]:
+    data = entry.as_dict()
+    return {**data, "voided": ledger.is_void(entry.id)} if show_all else data
+
+
+def _tidy(chosen: list[Entry], ledger: Ledger, show_all: bool) -> tuple[list[str], list[list[object]]]:
+    """One row per entry, numbers as numbers: days always, hours where hours were typed."""
+    headers = ["id", "date", "phase", "days", "hours", "consultant", "note"] + (
+        ["voided"] if show_all else []
+    )
+    rows: list[list[object]] = [
+        [e.id, e.date, e.phase, e.days, e.amount if e.unit == "hours" else None, e.consultant, e.note]
+        + (["voided" if ledger.is_void(e.id) else ""] if show_all else [])
+        for e in chosen
+    ]
+    return headers, rows
+
+
+def _text(
+    chosen: list[Entry], ledger: Ledger, show_all: bool, today: dt.date, tablefmt: str, output: str | None
+) -> None:
+    headers = ["id", "date", "phase", "time", "consultant", "note"] + (["voided"] if show_all else [])
+    rows = [
+        [
+            e.id,
+            e.date,
+            e.phase,
+            format_amount(e.amount, e.unit, e.days),
+            e.consultant,
+            _note(e.note, tablefmt),
+        ]
+        + (["voided" if ledger.is_void(e.id) else ""] if show_all else [])
+        for e in chosen
+    ]
+    if not rows:
+        _emit("No entries.\n", output)
+        return
+    lines = [table(headers, rows, tablefmt, optional=("id",))]
+    live = [e for e in chosen if not ledger.is_void(e.id)]
+    total = sum((e.days for e in live), start=Fraction(0))
+    lines.append(f"\n{plural(len(chosen), 'entry', 'entries')}, {format_days(total)} days")
+    ahead = [e for e in live if e.date > today]
+    if ahead:  # counted as status and budget count them: from their date on
+        days = format_days(sum((e.days for e in ahead), start=Fraction(0)))
+        lines.append(
+            f"{plural(len(ahead), 'entry', 'entries')} ({days} days) dated after today ({today}): "
+            "not counted by status or budget until their date"
+        )
+    _emit("\n".join(lines) + "\n", output)
+
+
+def _note(note: str, tablefmt: str) -> str:
+    if tablefmt == "github":
+        return note.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    return note.replace("\n", " ⏎ ")
+
+
+def _emit(text: str, output: str | None, bom: bool = False) -> None:
+    if not output:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise EngageError(f"{target.parent}: no such folder for the output")
+    target.write_text(("\ufeff" if bom else "") + text, encoding="utf-8", newline="")
+    click.echo(f"Wrote {output}", err=True)
+
+
+COMMANDS = [entries]

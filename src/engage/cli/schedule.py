@@ -1,0 +1,347 @@
+"""Commands about the schedule itself: ``init`` a new one, ``show`` what it says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from engage.errors import EngageError
+from engage.output import colour
+from engage.output.formats import json_text, table
+from engage.parsing import DATE_HELP, format_budget, parse_date
+from engage.schedule.model import WEEKDAYS, Engagement
+from engage.session import Session, pass_session
+
+if TYPE_CHECKING:
+    from engage.judging.verdict import Verdict
+
+TEMPLATE_ID = 'id = "new-engagement"'
+
+
+def template_text() -> str:
+    """The commented schedule template shipped with engage."""
+    packaged = resources.files("engage").joinpath("data/template.toml")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    # A source checkout (editable install): the template lives in schedules/.
+    source = Path(__file__).resolve().parents[3] / "schedules" / "template.toml"
+    return source.read_text(encoding="utf-8")
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def init(file: Path) -> None:
+    """Write a new, commented schedule from the template.
+
+    \b
+    Example:
+      engage init engage.toml && $EDITOR engage.toml
+    """
+    if file.exists():
+        raise EngageError(
+            f"{file}: already exists; choose a new file name (engage never overwrites a schedule)"
+        )
+    if not file.parent.is_dir():
+        raise EngageError(f"{file.parent}: no such folder; create it first or choose another path")
+    # engage.toml is the name engage looks for: the folder then names the engagement.
+    name = file.resolve().parent.name if file.stem == "engage" else file.stem
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "new-engagement"
+    text = template_text().replace(TEMPLATE_ID, f'id = "{slug}"', 1)
+    try:
+        with file.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise EngageError(f"{file}: cannot write: {exc.strerror or exc}") from None
+    hint = "engage show" if file.name == "engage.toml" else f"engage -s {file} show"
+    click.echo(f"Wrote {file}; fill it in from the ToR, then try: {hint}")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["plain", "json"]), default="plain", show_default=True)
+@click.option("--as-of", "as_of", help=f"States as of this date: {DATE_HELP} (default today).")
+@pass_session
+def show(session: Session, fmt: str, as_of: str | None) -> None:
+    """Show the engagement: phases with windows and budgets, deliverables, meetings, deadlines.
+
+    \b
+    Example:
+      engage -s schedules/ijm-kenya-pap-strategic-plan.toml show --format json
+    """
+    from engage.judging.verdict import judge  # not on the path of engage log
+
+    engagement = session.engagement
+    today = parse_date(as_of, session.today()) if as_of else session.today()
+    verdict = judge(engagement, session.read_ledger(engagement, session.ledger_path).until(today), today)
+    if fmt == "json":
+        click.echo(json_text(engagement_dict(verdict)))
+        return
+    colour.echo(describe(verdict))
+
+
+def _rule(when: object) -> str | None:
+    from engage.schedule.rules import DateRule
+
+    return when.text if isinstance(when, DateRule) else None
+
+
+def engagement_dict(verdict: Verdict) -> dict[str, object]:
+    """The engagement as ``show --format json`` prints it: dates resolved (null while unknown), with
+    the rule each came from, and each deliverable's and meeting's state as of today."""
+    engagement, timeline = verdict.engagement, verdict.timeline
+    return {
+        "id": engagement.id,
+        "title": engagement.title,
+        "client": engagement.client,
+        "timezone": engagement.timezone,
+        "start": engagement.start,
+        "max_days": engagement.max_days,
+        "hours_per_day": engagement.hours_per_day,
+        "holidays": engagement.holidays,
+        "supervisor": asdict(engagement.supervisor),
+        "consultants": list(engagement.consultants),
+        "team": [
+            {
+                "key": c.key,
+                "name": c.name,
+                "role": c.role,
+                "email": c.email,
+                "days": c.days,
+                "location": c.location,
+                "phases": {p.key: p.shares[c.key] for p in engagement.phases if c.key in p.shares},
+            }
+            for c in engagement.team
+        ],
+        "holiday_regions": list(engagement.holiday_regions),
+        "working_days": week_names(engagement.working_days),
+        "locations": {
+            key: {
+                "name": place.name,
+                "timezone": place.timezone,
+                "working_days": week_names(place.working_days),
+                "holidays": list(place.holidays),
+            }
+            for key, place in engagement.locations.items()
+        },
+        "contacts": [asdict(c) for c in engagement.contacts],
+        "period": (
+            {"start": engagement.period[0], "end": engagement.period[1]} if engagement.period else None
+        ),
+        "intermittent": engagement.intermittent,
+        "dates": dict(engagement.dates),
+        "as_of": verdict.as_of,
+        "state": verdict.state,
+        "reason": verdict.reason,
+        "phases": [
+            {
+                "key": p.key,
+                "name": p.name,
+                "days": p.days,
+                "start": timeline.window(p.key).start,
+                "end": timeline.window(p.key).end,
+                "start_rule": _rule(p.start),
+                "end_rule": _rule(p.end),
+                "team": {key: days for key, days in p.team},
+                "location": p.location,
+            }
+            for p in engagement.phases
+        ],
+        "deliverables": [
+            {
+                "key": d.key,
+                "name": d.name,
+                "phase": d.deliverable.phase,
+                "due": d.due.day,
+                "due_rule": d.due.rule,
+                "waiting": d.due.waiting if d.due.value is None else None,
+                "depends_on": list(d.deliverable.depends_on),
+                "review_days": d.deliverable.review_days,
+                "revision_days": d.deliverable.revision_days,
+                "replaces": d.deliverable.replaces,
+                "state": d.state,
+                "days_late": d.days_late,
+            }
+            for d in verdict.deliverables
+        ],
+        "meetings": [
+            {
+                "key": m.key,
+                "name": m.name,
+                "kind": m.kind,
+                "phase": engagement.meeting(m.key).phase,
+                "start": m.span.start,
+                "end": m.span.end,
+                "start_rule": _rule(engagement.meeting(m.key).start),
+                "end_rule": _rule(engagement.meeting(m.key).end),
+                "waiting": m.span.waiting or None,
+                "location": engagement.meeting(m.key).location,
+                "attendees": list(engagement.meeting(m.key).attendees),
+                "state": m.state,
+            }
+            for m in verdict.meetings
+        ],
+        "deadlines": [
+            {
+                "key": d.key,
+                "name": d.name,
+                "date": timeline.resolve(d.date, verdict.progress, due=True).value,
+                "date_rule": _rule(d.date),
+            }
+            for d in engagement.deadlines
+        ],
+    }
+
+
+def week_names(days: tuple[int, ...]) -> list[str]:
+    """Working weekdays as the week runs: ['sun', 'mon', 'tue', 'wed', 'thu'] for a Dhaka week."""
+    first = next((d for d in days if (d - 2) % 7 + 1 not in days), days[0] if days else 1)
+    ordered = sorted(days, key=lambda d: (d - first) % 7)
+    return [WEEKDAYS[d - 1] for d in ordered]
+
+
+def _consultants(engagement: Engagement) -> str:
+    if len(engagement.team) > 1 or any(c.role or c.days for c in engagement.team):
+        return f"{len(engagement.team)}: {', '.join(c.key for c in engagement.team)} (see Team)"
+    return ", ".join(engagement.consultants) or "(not named)"
+
+
+def team_lines(engagement: Engagement) -> list[str]:
+    """The Team, Places and Contacts tables of ``show``, where the schedule has them."""
+    lines: list[str] = []
+    if engagement.team:
+        with_share = {c.key: [p for p in engagement.phases if c.key in p.shares] for c in engagement.team}
+        rows: list[tuple[str, ...]] = [
+            (
+                c.key,
+                c.name,
+                c.role,
+                format_budget(c.days) if c.days is not None else "",
+                engagement.location(c.location).name if c.location else "",
+                ", ".join(f"{p.key} {format_budget(p.shares[c.key])}" for p in with_share[c.key]),
+            )
+            for c in engagement.team
+        ]
+        lines += ["", "Team", table(("key", "consultant", "role", "cap", "based in", "person-days"), rows)]
+    if engagement.locations:
+        places = [engagement.home, *engagement.locations.values()]
+        rows = [
+            (
+                p.key or "(engagement)",
+                p.name,
+                p.timezone,
+                " ".join(week_names(p.working_days)),
+                ", ".join(p.holidays) or "none",
+            )
+            for p in places
+        ]
+        lines += ["", "Places", table(("key", "place", "time zone", "working days", "holidays"), rows)]
+    if engagement.contacts:
+        rows = [(c.name, c.role, c.email, ", ".join(c.receives)) for c in engagement.contacts]
+        lines += ["", "Contacts", table(("name", "role", "email", "receives"), rows)]
+    return lines
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
+
+
+def describe(verdict: Verdict) -> str:
+    """The engagement for people: a header and one table per part, states as of today."""
+    engagement, timeline = verdict.engagement, verdict.timeline
+    budgets = sum((p.days for p in engagement.phases), start=0)
+    from engage.output.terminal import labelled, output_width, wrap
+
+    width = output_width()
+    facts = [
+        ("Client", engagement.client),
+        (
+            "Supervisor",
+            engagement.supervisor.label
+            + (f" <{engagement.supervisor.email}>" if engagement.supervisor.email else ""),
+        ),
+        ("Consultants", _consultants(engagement)),
+        (
+            "Cap",
+            f"{format_budget(engagement.max_days)} days "
+            f"(phase budgets add up to {format_budget(budgets)}); "
+            f"{format_budget(engagement.hours_per_day)} hours a day; time zone {engagement.timezone}",
+        ),
+        ("State", f"{verdict.reason} (as of {verdict.as_of})"),
+    ]
+    if engagement.dates:
+        named = (f"{key} {value or 'to be agreed'}" for key, value in engagement.dates.items())
+        facts.append(("Dates", ", ".join(named)))
+    if engagement.period:
+        spread = "; intermittent: days spread over it" if engagement.intermittent else ""
+        facts.append(("Period", f"{engagement.period[0]} – {engagement.period[1]}{spread}"))
+    lines = [*wrap(engagement.title, width), *(labelled(label, value, width) for label, value in facts)]
+    lines += team_lines(engagement)
+    lines += [
+        "",
+        "Phases",
+        table(
+            ("key", "phase", "days", "window", "working days"),
+            [
+                (
+                    p.key,
+                    p.name,
+                    format_budget(p.days),
+                    _span(w.start, w.end) + (" (planned)" if w.planned else ""),
+                    len(timeline.working_days(w.start, w.end, p.location or "")),
+                )
+                for p in engagement.phases
+                for w in [timeline.window(p.key)]
+            ],
+        ),
+        "",
+        "Deliverables",
+        table(
+            ("key", "deliverable", "phase", "due", "review / revision", "depends on", "last status", "state"),
+            [
+                (
+                    d.key,
+                    d.name,
+                    d.deliverable.phase,
+                    d.due.describe() + (f" ({d.due.rule})" if d.due.rule and d.due.value else ""),
+                    f"{d.deliverable.review_days} / {d.deliverable.revision_days} wd",
+                    ", ".join(d.deliverable.depends_on),
+                    f"{d.status} {d.since}" if d.since else d.status,
+                    d.state
+                    if d.reason.startswith(("due ", "waiting"))
+                    else d.reason
+                    if d.reason.startswith(d.state)
+                    else f"{d.state}: {d.reason}",
+                )
+                for d in verdict.deliverables
+            ],
+            optional=("review / revision", "depends on", "phase"),
+        ),
+        "",
+        "Meetings",
+        table(
+            ("key", "meeting", "kind", "when", "location", "state"),
+            [
+                (m.key, m.name, m.kind, m.span.text(), engagement.meeting(m.key).location, m.state)
+                for m in verdict.meetings
+            ],
+            optional=("location", "kind"),
+        ),
+        "",
+        "Deadlines",
+        table(
+            ("key", "deadline", "date"),
+            [
+                (d.key, d.name, timeline.resolve(d.date, verdict.progress, due=True).describe())
+                for d in engagement.deadlines
+            ],
+        ),
+    ]
+    return "\n".join(lines)
+
+
+COMMANDS = [init, show]

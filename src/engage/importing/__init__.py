@@ -1,0 +1,1 @@
+"""Time from elsewhere: CSV timesheets and other trackers' items made into ledger records."""

@@ -1,0 +1,389 @@
+"""The one verdict on an engagement as of a date: states, lateness and reasons every output reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from fractions import Fraction
+from functools import cached_property
+
+from engage.hooktypes import SEVERITY_ORDER, Finding
+from engage.judging.history import Progress
+from engage.judging.team import ConsultantVerdict, ShareVerdict, team_figures
+from engage.judging.timeline import Resolved, Span, Timeline, Window
+from engage.judging.usage import phase_usage
+from engage.ledger.ledger import Closing, Ledger
+from engage.parsing import format_budget, format_days, plural
+from engage.schedule.model import Deliverable, Engagement
+from engage.schedule.rules import DateRule
+from engage.values import frozen
+
+AT_RISK_MARGIN = 25  # percentage points of budget used ahead of the window elapsed
+BEHIND_MARGIN = 50  # percentage points of the window elapsed ahead of the budget used
+DUE_SOON = dt.timedelta(days=7)
+# Engagement states, worst first. "problem" is an error finding no other state covers.
+STATE_ORDER = ("over", "late", "problem", "at risk", "on track", "closed")
+MEETING_STATES = {
+    "held": "held",
+    "validated": "validated",
+    "changes-requested": "changes requested",
+    "postponed": "postponed",
+    "cancelled": "cancelled",
+}
+# Error findings that restate what the verdict already judged from the same figures.
+__all__ = ["ConsultantVerdict", "ShareVerdict", "Verdict", "judge"]
+COVERED = {"phase-over-budget", "over-cap", "deliverable-late"}
+
+
+@frozen
+class DeliverableVerdict:
+    """A deliverable as of a date: its state, who holds it, and the consultant's days late."""
+
+    deliverable: Deliverable
+    due: Resolved
+    state: str  # not due, due soon, late, with client, review overdue, returned, accepted, replaced, waiting
+    holder: str  # "consultant", "client" or "" once accepted or replaced
+    deadline: dt.date | None  # the consultant's current deadline: the due date, or the resubmission's
+    days_late: int  # the consultant's, counted while they hold it past its deadline
+    status: str  # the latest status recorded, or "not submitted"
+    since: dt.date | None  # the date of that status
+    reason: str
+
+    @property
+    def key(self) -> str:
+        """The deliverable's key."""
+        return self.deliverable.key
+
+    @property
+    def name(self) -> str:
+        """The deliverable's name."""
+        return self.deliverable.name
+
+
+@frozen
+class MeetingVerdict:
+    """A meeting as of a date: planned, held, validated, changes requested, postponed or cancelled."""
+
+    key: str
+    name: str
+    kind: str
+    span: Span
+    state: str
+    outcome: str
+    outcome_date: dt.date | None
+    note: str
+
+
+@frozen
+class PhaseVerdict:
+    """A phase's budget against its window: on track, at risk or over, with the reason."""
+
+    key: str
+    name: str
+    budget: Fraction
+    used: Fraction
+    window: Window
+    state: str
+    reason: str
+
+
+class Verdict:
+    """Everything judged about one engagement as of one date, computed once."""
+
+    def __init__(self, engagement: Engagement, ledger: Ledger, as_of: dt.date) -> None:
+        self.engagement = engagement
+        self.ledger = ledger
+        self.as_of = as_of
+        self.closing: Closing | None = ledger.closing()
+        if self.closing is not None and self.closing.date > as_of:
+            self.closing = None
+        # Nothing grows after the close: lateness and elapsed time stop at its date.
+        self.until = min(as_of, self.closing.date) if self.closing else as_of
+        self.timeline: Timeline = engagement.timeline
+        self.progress = Progress(ledger)
+
+    @cached_property
+    def deliverables(self) -> tuple[DeliverableVerdict, ...]:
+        """Each deliverable's verdict, in schedule order."""
+        return tuple(self._deliverable(d) for d in self.engagement.deliverables)
+
+    def deliverable(self, key: str) -> DeliverableVerdict:
+        """One deliverable's verdict."""
+        return next(d for d in self.deliverables if d.key == key)
+
+    @cached_property
+    def meetings(self) -> tuple[MeetingVerdict, ...]:
+        """Each meeting's verdict, in schedule order."""
+        found = []
+        for meeting in self.engagement.meetings:
+            outcomes = [o for o in self.progress.outcomes(meeting.key) if o.date <= self.as_of]
+            last = outcomes[-1] if outcomes else None
+            found.append(
+                MeetingVerdict(
+                    meeting.key,
+                    meeting.name,
+                    meeting.kind,
+                    self.timeline.meeting_span(meeting.key, self.progress),
+                    MEETING_STATES[last.outcome] if last else "planned",
+                    last.outcome if last else "",
+                    last.date if last else None,
+                    last.note if last else "",
+                )
+            )
+        return tuple(found)
+
+    def meeting(self, key: str) -> MeetingVerdict:
+        """One meeting's verdict."""
+        return next(m for m in self.meetings if m.key == key)
+
+    @cached_property
+    def phases(self) -> tuple[PhaseVerdict, ...]:
+        """Each phase's verdict, in schedule order."""
+        found = []
+        for usage in phase_usage(self.engagement, self.ledger, until=self.as_of):
+            phase, window = usage.phase, self.timeline.window(usage.phase.key)
+            state, reason = self._phase_state(window, usage.used, phase.days, phase.location or "")
+            found.append(PhaseVerdict(phase.key, phase.name, phase.days, usage.used, window, state, reason))
+        return tuple(found)
+
+    @cached_property
+    def team(self) -> tuple[ConsultantVerdict, ...]:
+        """Each consultant's figures as of the verdict's date, in schedule order; this week is the ISO
+        week of that date. Names the ledger holds that the schedule does not come last."""
+        monday = self.as_of - dt.timedelta(days=self.as_of.weekday())
+        return self.team_in_week(monday, monday + dt.timedelta(days=6))
+
+    def team_in_week(self, first: dt.date, last: dt.date) -> tuple[ConsultantVerdict, ...]:
+        """Each consultant's figures, with ``this_week`` counted from ``first`` to ``last``."""
+        cached = self._teams.get((first, last))
+        if cached is None:
+            cached = self._teams[(first, last)] = self._team(first, last)
+        return cached
+
+    @cached_property
+    def _teams(self) -> dict[tuple[dt.date, dt.date], tuple[ConsultantVerdict, ...]]:
+        return {}
+
+    def _team(self, first: dt.date, last: dt.date) -> tuple[ConsultantVerdict, ...]:
+        return team_figures(self.engagement, self.ledger, self.as_of, first, last)
+
+    def consultant(self, key: str) -> ConsultantVerdict:
+        """One consultant's figures (by key), as of the verdict's date."""
+        return next(c for c in self.team if c.key == key)
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """Every plugin's budget and schedule findings, worst first, then by date and phase order."""
+        from engage.plugin.manager import get_plugin_manager
+
+        order = {phase.key: i for i, phase in enumerate(self.engagement.phases)}
+        results = get_plugin_manager().hook.engage_budget_checks(
+            engagement=self.engagement, ledger=self.ledger, today=self.as_of
+        )
+        found = [finding for result in results for finding in (result or ())]
+        return sorted(
+            found,
+            key=lambda f: (
+                SEVERITY_ORDER[f.severity],
+                f.date or dt.date.max,
+                order.get(f.phase or "", len(order)),
+                f.code,
+            ),
+        )
+
+    @property
+    def state(self) -> str:
+        """The engagement's state: the worst of its phases, deliverables, meetings and error findings."""
+        return self._state_and_reason[0]
+
+    @property
+    def reason(self) -> str:
+        """Why the engagement has its state, in a line: 'late: Draft Strategic Plan 3 days late'."""
+        return self._state_and_reason[1]
+
+    @cached_property
+    def open_items(self) -> list[str]:
+        """What is not finished: deliverables not accepted or replaced, meetings still to happen."""
+        items = [
+            f"{d.name} ({d.state})" for d in self.deliverables if d.state not in ("accepted", "replaced")
+        ]
+        items += [f"{m.name} ({m.state})" for m in self.meetings if m.state in ("planned", "postponed")]
+        return items
+
+    @cached_property
+    def _state_and_reason(self) -> tuple[str, str]:
+        if self.closing is not None:
+            left = self.open_items
+            head = f"closed on {self.closing.date} ({self.closing.outcome})"
+            return "closed", head + (f"; left open: {'; '.join(left)}" if left else "")
+        found: list[tuple[str, str]] = [(p.state, p.reason) for p in self.phases if p.state != "on track"]
+        used, cap = self.ledger.days_used(), self.engagement.max_days
+        if used > cap:
+            over = f"over: {format_days(used)} of {format_budget(cap)} days used, over the cap"
+            found.append(("over", over))
+        for d in self.deliverables:
+            if d.state == "late":
+                found.append(("late", f"late: {d.name} {d.reason}"))
+            elif d.state == "review overdue":
+                found.append(("at risk", f"at risk: {d.name} {d.reason}"))
+        for m in self.meetings:
+            dependents = [d.name for d in self.engagement.deliverables if m.key in d.depends_on]
+            if m.state == "cancelled" and dependents:
+                found.append(
+                    ("at risk", f"at risk: {m.name} cancelled; {'; '.join(dependents)} depend on it")
+                )
+        for f in self.findings:
+            if f.severity == "error" and f.code not in COVERED:  # the verdict's own figures cover those
+                found.append(("problem", f"problem: {f.message}"))
+        if not found:
+            return "on track", "on track"
+        worst = min(STATE_ORDER.index(state) for state, _ in found)
+        reasons = list(OrderedDict.fromkeys(r for s, r in found if STATE_ORDER.index(s) == worst))
+        more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+        return STATE_ORDER[worst], reasons[0] + more
+
+    def _phase_state(
+        self, window: Window, used: Fraction, budget: Fraction, place: str = ""
+    ) -> tuple[str, str]:
+        percent = float(used / budget * 100)
+        working = self.timeline.working_days(window.start, window.end, place)  # at the phase's place
+        done = [day for day in working if day <= self.until]
+        elapsed = (
+            100.0 * len(done) / len(working) if working else (100.0 if self.until >= window.end else 0.0)
+        )
+        figures = f"{percent:.0f}% of budget used, {elapsed:.0f}% of the window elapsed"
+        if used > budget:
+            return "over", f"over: {format_days(used)} of {format_budget(budget)} days used ({percent:.0f}%)"
+        if self.closing is None:
+            if percent - elapsed >= AT_RISK_MARGIN:
+                return "at risk", f"at risk: {figures}"
+            if elapsed - percent >= BEHIND_MARGIN:
+                return "at risk", f"at risk, behind: {figures}"
+        if self.until < window.start and used == 0:
+            return "on track", f"on track: not started, window opens {window.start}"
+        return "on track", f"on track: {figures}"
+
+    def _deliverable(self, deliverable: Deliverable) -> DeliverableVerdict:
+        """Walk the deliverable's life; lateness accrues only while the consultant holds it."""
+        timeline, until = self.timeline, self.until
+        due = timeline.due(deliverable.key, self.progress)
+        # Statuses recorded after a close still count (a final accepted late); lateness stops at it.
+        history = [c for c in self.progress.history(deliverable.key) if c.date <= self.as_of]
+        replaced_on = self._replaced_on(deliverable.key, until)
+        # A returned deliverable that another replaces (a draft, by the final) is revised into that
+        # one: its own cycle owes nothing more, and the replacement's due date carries the lateness.
+        successor = next((d for d in self.engagement.deliverables if d.replaces == deliverable.key), None)
+        stop = min(until, replaced_on) if replaced_on else until
+        deadline, holder, late = due.day, "consultant", 0
+        handed_over: dt.date | None = None
+        for change in history:
+            if change.status == "submitted" and holder == "consultant":
+                late += _days_past(deadline, min(change.date, until))
+                holder, handed_over = "client", change.date
+            elif change.status == "returned" and holder == "client":
+                holder = "consultant"
+                deadline = (
+                    None if successor else timeline.working_days_after(change.date, deliverable.revision_days)
+                )
+            elif change.status == "accepted":
+                if holder == "consultant":  # accepted with no submission (a merged ledger): handed over then
+                    late += _days_past(deadline, min(change.date, until))
+                holder = ""
+                break
+        if holder == "consultant":
+            late += _days_past(deadline, stop)
+        last = history[-1] if history else None
+        status, since = (last.status, last.date) if last else ("not submitted", None)
+        state, reason = self._life_state(deliverable, due, holder, deadline, handed_over, replaced_on, late)
+        return DeliverableVerdict(deliverable, due, state, holder, deadline, late, status, since, reason)
+
+    def _life_state(
+        self,
+        deliverable: Deliverable,
+        due: Resolved,
+        holder: str,
+        deadline: dt.date | None,
+        handed_over: dt.date | None,
+        replaced_on: dt.date | None,
+        late: int,
+    ) -> tuple[str, str]:
+        until = self.until
+        late_text = f"{plural(late, 'day')} late"
+        if replaced_on is not None:
+            return "replaced", f"replaced on {replaced_on}" + (f"; {late_text}" if late else "")
+        if holder == "":
+            return "accepted", "accepted" + (f"; {late_text}" if late else "")
+        if holder == "client":
+            assert handed_over is not None
+            held = len(self.timeline.working_days(handed_over + dt.timedelta(days=1), until))
+            text = f"with the client for {plural(held, 'working day')}, {deliverable.review_days} allowed"
+            return ("review overdue" if held > deliverable.review_days else "with client"), text
+        if deadline is None and handed_over is not None:
+            successor = next(d.name for d in self.engagement.deliverables if d.replaces == deliverable.key)
+            return "returned", f"returned; {successor} replaces it"
+        if deadline is None:
+            return "waiting", f"waiting: due {due.waiting}"
+        if until > deadline:
+            return "late", late_text
+        if handed_over is not None:
+            return "returned", f"returned; resubmit by {deadline}"
+        if deadline - until <= DUE_SOON:
+            return "due soon", f"due {deadline}"
+        return "not due", f"due {deadline}"
+
+    def waiting_on_client(self, day: dt.date) -> bool:
+        """True when, on ``day``, every deliverable the consultant could work on was with the client.
+
+        A deliverable not yet owed on that day (its due date waits on an event that had not
+        happened, such as the final waiting for the draft's return) is not counted either way.
+        """
+        holders = []
+        for deliverable in self.engagement.deliverables:
+            history = [c for c in self.progress.history(deliverable.key) if c.date <= day]
+            last = history[-1].status if history else None
+            if self._replaced_on(deliverable.key, day) is not None or last == "accepted":
+                continue
+            if last is None and not self._owed_on(deliverable, day):
+                continue
+            holders.append(last == "submitted")
+        return bool(holders) and all(holders)
+
+    def _owed_on(self, deliverable: Deliverable, day: dt.date) -> bool:
+        """False while the deliverable's due date waits on an event that had not happened by ``day``."""
+        rule = deliverable.due
+        if isinstance(rule, DateRule) and rule.ref.kind == "deliverable":
+            happened = self.progress.event(rule.ref.key, rule.ref.event)
+            return happened is not None and happened <= day
+        return True
+
+    def _replaced_on(self, key: str, until: dt.date) -> dt.date | None:
+        for other in self.engagement.deliverables:
+            if other.replaces == key:
+                submitted = self.progress.event(other.key, "submitted")
+                if submitted is not None and submitted <= until:
+                    return submitted
+        return None
+
+
+def _days_past(deadline: dt.date | None, day: dt.date) -> int:
+    return max(0, (day - deadline).days) if deadline is not None else 0
+
+
+_CACHE: OrderedDict[tuple[int, int, dt.date], tuple[Engagement, Ledger, Verdict]] = OrderedDict()
+
+
+def judge(engagement: Engagement, ledger: Ledger, as_of: dt.date) -> Verdict:
+    """The verdict on ``engagement`` with ``ledger`` as of ``as_of``, computed once per command.
+
+    Every output asks here, so the same inputs give the same verdict object
+    and two reports cannot disagree.
+    """
+    key = (id(engagement), id(ledger), as_of)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is engagement and hit[1] is ledger:
+        return hit[2]
+    verdict = Verdict(engagement, ledger, as_of)
+    _CACHE[key] = (engagement, ledger, verdict)  # holding both keeps their ids from being reused
+    while len(_CACHE) > 64:
+        _CACHE.popitem(last=False)
+    return verdict

@@ -1,0 +1,1 @@
+"""The ledger cache: what a ledger's lines held, checked before it is believed."""

@@ -1,0 +1,281 @@
+"""Reading a ledger through its cache: only the lines added since the last read are parsed.
+
+See :mod:`engage.ledger.cache.store` for what is kept and when it is trusted. The
+result is always the ledger a full read would give; a test compares the two
+after appends by another process, truncation, replacement and edits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+import zlib
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from engage.errors import EngageError
+from engage.ledger.cache.checked import Checked
+from engage.ledger.cache.folders import place, tidy
+from engage.ledger.cache.store import TAIL, Snapshot, backdate, load, read_at, save, settled, stat_of
+from engage.ledger.cache.sums import extended, matches, read_exactly, sums
+from engage.ledger.kinds import reader_fingerprint
+from engage.ledger.reader import (
+    Prior,
+    Reading,
+    id_lines,
+    named_engagements,
+    read_known,
+    read_lines,
+    read_written,
+)
+from engage.ledger.records import Entry, LedgerProblem
+
+if TYPE_CHECKING:
+    from engage.ledger.ledger import Ledger
+
+
+def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
+    """The ledger at ``path``, read from where its cache stopped when the cache can be trusted."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return cls(path, [], [])
+    except OSError as exc:
+        raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
+    try:
+        at, info = time.time_ns(), os.fstat(fd)  # when the stat was taken: what the racy rule weighs
+        folder, key = place(path, hours_per_day, reader_fingerprint())
+        snapshot = load(folder, key)
+        if snapshot is not None:
+            try:
+                ledger = _from_cache(cls, path, fd, (info, at), snapshot, hours_per_day)
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError):
+                ledger = None  # a cache tampered with into another shape: read the file instead
+            if ledger is not None:
+                return ledger
+        raw = _read_from(fd, 0)
+    except OSError as exc:
+        raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    reading = read_lines(path, raw, hours_per_day)
+    ledger = cls.from_reading(path, reading)
+    ledger.named_engagements = frozenset(named_engagements(raw))
+    if raw and reading.clean:
+        snapshot = Snapshot(
+            folder,
+            key,
+            offset=len(raw),
+            lines=raw.count(b"\n"),
+            tail_crc=zlib.crc32(raw[-TAIL:]),
+            stat=stat_of(info),
+            saved_ns=at,
+            ids=b"\n" + id_lines(reading.ids),
+            others=sorted(reading.texts.items()),
+            pending=sorted(reading.pending),
+        )
+        snapshot.blocks, snapshot.part_sum = sums(raw)
+        _fill(snapshot, ledger, reading)
+        save(snapshot, ledger._held, replace=True)
+        tidy(folder)
+    return ledger
+
+
+def _from_cache(
+    cls: type[Ledger],
+    path: Path,
+    fd: int,
+    seen: tuple[os.stat_result, int],
+    snapshot: Snapshot,
+    hours_per_day: Fraction,
+) -> Ledger | None:
+    """The ledger from the cache and the lines after it; None when the cache cannot be used."""
+    checked = snapshot.covers(fd, seen[0])
+    if not checked:
+        return None
+    delta = _read_from(fd, snapshot.offset)
+    reading = read_lines(path, delta, hours_per_day, _prior(snapshot))
+    if reading.doubt:
+        return None
+    return _compose(cls, path, fd, seen, snapshot, hours_per_day, delta, reading, checked)
+
+
+def remember_written(
+    path: Path,
+    fd: int,
+    before: os.stat_result,
+    written: bytes,
+    records: list[dict[str, Any]],
+    hours_per_day: Fraction,
+) -> None:
+    """Bring the cache up to date with what a writer just appended, from the records it wrote.
+
+    Called under the lock, right after the write: the next command then reads
+    nothing new, and an import of 100,000 rows is not parsed back line by line.
+    Only what :func:`engage.ledger.reader.read_written` can read exactly is
+    taken; anything else is left for the next reader to parse.
+    """
+    from engage.ledger.ledger import Ledger
+
+    try:
+        folder, key = place(path, hours_per_day, reader_fingerprint())
+        start = before.st_size
+        snapshot = load(folder, key) if start else Snapshot(folder, key)
+        if snapshot is None or snapshot.offset != start:
+            return
+        at = time.time_ns()
+        stamped = backdate(fd)
+        info = stamped or os.fstat(fd)
+        if not start:
+            snapshot.stat, snapshot.saved_ns = stat_of(info), at
+        if stamped:  # its stat is trusted from now on, so every byte is checked now, after it was taken:
+            # another program's edit made between the write and the backdate shows in no stat
+            if not matches(fd, start, snapshot.blocks, snapshot.part_sum):
+                return
+            if read_exactly(fd, start, len(written)) != written:
+                return
+            Checked.remember(stat_of(info), start, snapshot.sums)
+        elif Checked.knows(stat_of(before), start, snapshot.sums):  # checked under the lock, before the write
+            Checked.remember(stat_of(info), start, snapshot.sums)
+        if not snapshot.covers(fd, info):
+            return
+        reading = read_written(records, hours_per_day, _prior(snapshot))
+        if reading is not None and info.st_size == start + len(written):
+            seen, backdated = (info, at), stamped is not None
+            _compose(Ledger, path, fd, seen, snapshot, hours_per_day, written, reading, "bytes", backdated)
+    except Exception:  # the record is written: a cache left behind only costs time
+        return
+
+
+def _prior(snapshot: Snapshot) -> Prior:
+    return Prior(
+        snapshot.lines,
+        snapshot.ids,
+        frozenset(snapshot.sealed_batches),
+        frozenset(snapshot.sealed_torn),
+        frozenset(snapshot.pending),
+    )
+
+
+def _compose(
+    cls: type[Ledger],
+    path: Path,
+    fd: int,
+    seen: tuple[os.stat_result, int],
+    snapshot: Snapshot,
+    hours_per_day: Fraction,
+    delta: bytes,
+    reading: Reading,
+    checked: str,
+    backdated: bool = False,
+) -> Ledger | None:
+    """The ledger from the cache and what the lines after it hold; the cache grown to cover them.
+
+    ``seen``: the file's stat and when it was taken (before: what a later change is weighed against);
+    ``backdated``: taken after this process wrote the lines and backdated the file (see ``backdate``).
+    """
+    info, at = seen
+    try:
+        earlier = read_known(snapshot.others, hours_per_day)
+    except (ValueError, TypeError, KeyError, ArithmeticError):
+        return None
+    from engage.ledger.ledger import _Cached
+
+    ledger = cls(path, [*earlier, *reading.records], [])
+    ledger._records = None  # in file order once the cached entries are loaded, if ever
+    ledger._cached = _Cached(snapshot, hours_per_day)
+    kept = [p for p in snapshot.problems if p[3] not in reading.sealed_torn]
+    ledger.problems = sorted(
+        [LedgerProblem(path, line, text, why) for line, text, why, _ in kept] + reading.problems,
+        key=lambda p: p.line,
+    )
+    ledger.engagements = frozenset(snapshot.engagements) | reading.engagements
+    ledger.named_engagements = frozenset(snapshot.raw_engagements) | named_engagements(delta)
+    ledger.dead_batches = reading.dead_batches
+    ledger.torn = tuple(reading.torn)
+    ledger.line_count = reading.line_count
+    if delta and reading.clean:
+        summed = extended(fd, snapshot.blocks, snapshot.part_sum, snapshot.offset, delta)
+        if summed is None:  # the covered bytes of the last block changed under the cache
+            return None
+        grown = Snapshot(
+            snapshot.folder,
+            snapshot.key,
+            offset=snapshot.offset + len(delta),
+            lines=snapshot.lines + delta.count(b"\n"),
+            tail_crc=zlib.crc32(_tail(fd, snapshot.offset + len(delta), delta)),
+            stat=stat_of(info),
+            saved_ns=at,
+            backdated=backdated,
+            ids=snapshot.ids + id_lines(reading.ids),
+            others=[*snapshot.others, *sorted(reading.texts.items())],
+            problems=kept,
+            pending=sorted(set(snapshot.pending) | reading.pending),
+            segments=list(snapshot.segments),  # its own list: the ledger keeps reading the old one
+            id_files=list(snapshot.id_files),
+            merged=snapshot.merged,
+        )
+        grown.blocks, grown.part_sum = summed
+        _fill(grown, ledger, reading)
+        save(grown, ledger._held, replace=False)
+        Checked.remember(stat_of(info), grown.offset, grown.sums)  # checked, and the rest just read
+    elif checked == "bytes" and not delta and settled(info, at):
+        snapshot.stat, snapshot.saved_ns = stat_of(info), at  # checked, and long unchanged: trust its stat
+        snapshot.backdated = False
+        save(snapshot, [], replace=False)
+    return ledger
+
+
+def _fill(snapshot: Snapshot, ledger: Ledger, reading: Reading) -> None:
+    """What the cache keeps besides the entries: problems found now, seals, engagements, totals."""
+    snapshot.problems = [
+        *snapshot.problems,
+        *((p.line, p.content, p.reason, reading.digests.get(p.line, "")) for p in reading.problems),
+    ]
+    snapshot.engagements = sorted(ledger.engagements)
+    snapshot.raw_engagements = sorted(ledger.named_engagements)
+    snapshot.sealed_batches = sorted(reading.sealed_batches)
+    snapshot.sealed_torn = sorted(reading.sealed_torn)
+    snapshot.scale, snapshot.totals = ledger._fine
+
+
+def _tail(fd: int, end: int, delta: bytes) -> bytes:
+    if len(delta) >= TAIL:
+        return delta[-TAIL:]
+    start = max(0, end - TAIL)
+    return read_at(fd, end - start, start)
+
+
+def _read_from(fd: int, offset: int) -> bytes:
+    chunks = []
+    while chunk := read_at(fd, 1 << 22, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def cached_entries(
+    path: Path, snapshot: Snapshot, hours_per_day: Fraction, start: dt.date | None, end: dt.date | None
+) -> list[Entry]:
+    """The cache's entries dated from ``start`` to ``end``, voided ones too; from the file if need be.
+
+    A segment may be gone (another engage tidied the cache) or damaged; the
+    file holds the same entries in its first ``snapshot.offset`` bytes, which
+    were checked when the ledger was read.
+    """
+    try:
+        return snapshot.entries(
+            hours_per_day, start.toordinal() if start else None, end.toordinal() if end else None
+        )
+    except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+        try:
+            raw = path.read_bytes()[: snapshot.offset]
+        except OSError as exc:
+            raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
+        return [
+            r
+            for r in read_lines(path, raw, hours_per_day).records
+            if isinstance(r, Entry) and not (start and r.date < start) and not (end and r.date > end)
+        ]

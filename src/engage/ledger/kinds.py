@@ -1,0 +1,268 @@
+"""One reader per record kind: which fields it has and what values they may take.
+
+Statuses and outcomes are checked against the lists in :mod:`engage.schedule.model`,
+so a status added there is accepted here. Plugins add kinds through the
+``engage_record_kinds`` hook (see :func:`all_kinds`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+from collections.abc import Callable
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+from engage.ledger.records import (
+    Bookkeeping,
+    Closing,
+    Commit,
+    Entry,
+    MeetingOutcome,
+    Record,
+    Seal,
+    StatusChange,
+    Void,
+)
+from engage.parsing import MAX_DAYS_PER_ENTRY, MAX_HOURS_PER_ENTRY, MIN_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY
+from engage.schedule import model
+
+# An amount as engage stores it: "1.5", "4", or "4/3" for 1h20m. No sign, exponent, "_" or spaces.
+_AMOUNT_TEXT = re.compile(r"(?:\d{1,4}(?:\.\d{1,6})?|\d{1,6}/\d{1,6})\Z", re.ASCII)
+
+
+def kind_of(data: Any, kinds: dict[str, Reader]) -> str:
+    """The kind of a decoded line, checked with the fields every record has."""
+    if not isinstance(data, dict):
+        raise TypeError("not a record object")
+    kind = data["kind"]
+    if not isinstance(kind, str) or kind not in kinds:
+        raise ValueError(f"unknown record kind {kind!r}")
+    for key in ("id", "recorded_at"):
+        if not isinstance(data[key], str) or not data[key]:
+            raise TypeError(f"{key} must be text")
+    for key in ("engagement", "batch"):
+        if key in data and (not isinstance(data[key], str) or not data[key]):
+            raise TypeError(f"{key} must be text")
+    return str(kind)
+
+
+def _text(data: dict[str, Any], key: str, required: bool = False) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise TypeError(f"{key} must be text")
+    if required and not value:
+        raise KeyError(key)
+    return value
+
+
+def _choice(data: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+    value = _text(data, key, required=True)
+    if value not in allowed:
+        raise ValueError(f"{key} {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+@lru_cache(maxsize=8192)
+def _day_text(text: str) -> dt.date:
+    day = dt.date.fromisoformat(text)
+    if not 1970 <= day.year <= 2100 or len(text) != 10:
+        raise ValueError(f"date {text!r} is not a plausible YYYY-MM-DD date")
+    return day
+
+
+def _day(data: dict[str, Any]) -> dt.date:
+    return _day_text(_text(data, "date", required=True))
+
+
+@lru_cache(maxsize=4096)
+def _amount_text(text: str, unit: str) -> Fraction:
+    if not _AMOUNT_TEXT.match(text):
+        raise ValueError(f"{unit} {text!r} is not an amount engage writes (such as 1.5, 4 or 4/3)")
+    value = Fraction(text)
+    low, high = (
+        (MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY)
+        if unit == "days"
+        else (MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)
+    )
+    if not low <= value <= high:
+        raise ValueError(f"{unit} {text!r} is outside {float(low):g} to {high} {unit} for one entry")
+    return value
+
+
+def _amount(value: Any, unit: str) -> Fraction:
+    if type(value) is str:
+        return _amount_text(value, unit)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError(f"{unit} must be a number written as text")
+    return _amount_text(value if isinstance(value, str) else repr(value), unit)
+
+
+@lru_cache(maxsize=4096)
+def _in_days(hours: Fraction, hours_per_day: Fraction) -> Fraction:
+    return hours / hours_per_day
+
+
+def _entry(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Entry:
+    if "hours" in data and "days" in data:
+        raise ValueError("an entry gives days or hours, not both")
+    if "hours" in data:
+        amount, unit = _amount(data["hours"], "hours"), "hours"
+        days = _in_days(amount, hours_per_day)
+    else:
+        amount = days = _amount(data["days"], "days")
+        unit = "days"
+    phase, consultant, note = data.get("phase"), data.get("consultant", ""), data.get("note", "")
+    if type(phase) is not str or type(consultant) is not str or type(note) is not str:  # fast path
+        phase, consultant, note = (
+            _text(data, "phase", required=True),
+            _text(data, "consultant"),
+            _text(data, "note"),
+        )
+    if not phase:
+        raise KeyError("phase")
+    at = data.get("at", "")
+    if type(at) is not str:
+        at = _text(data, "at")
+    return Entry(
+        data["id"], _day(data), phase, amount, unit, days, consultant, note, data["recorded_at"], line, at
+    )
+
+
+def _void(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Void:
+    return Void(
+        data["id"], _text(data, "target", required=True), _text(data, "reason"), data["recorded_at"], line
+    )
+
+
+def _status(data: dict[str, Any], line: int, hours_per_day: Fraction) -> StatusChange:
+    return StatusChange(
+        data["id"],
+        _text(data, "deliverable", required=True),
+        _choice(data, "status", model.DELIVERABLE_STATUSES),
+        _day(data),
+        _text(data, "note"),
+        data["recorded_at"],
+        line,
+    )
+
+
+def _outcome(data: dict[str, Any], line: int, hours_per_day: Fraction) -> MeetingOutcome:
+    to = data.get("to")
+    return MeetingOutcome(
+        data["id"],
+        _text(data, "meeting", required=True),
+        _choice(data, "outcome", model.MEETING_OUTCOMES),
+        _day(data),
+        _text(data, "note"),
+        data["recorded_at"],
+        line,
+        None if to is None else _day_text(_text(data, "to", required=True)),
+    )
+
+
+def _closing(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Closing:
+    return Closing(
+        data["id"],
+        _choice(data, "outcome", model.CLOSE_OUTCOMES),
+        _day(data),
+        _text(data, "note"),
+        data["recorded_at"],
+        line,
+    )
+
+
+def _commit(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Commit:
+    count = data["count"]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 2:
+        raise ValueError("a commit's count must be a whole number of at least 2")
+    return Commit(data["id"], _text(data, "batch", required=True), count, data["recorded_at"], line)
+
+
+def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    values = data.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise TypeError(f"{key} must be a list of text")
+    return tuple(values)
+
+
+def _seal(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Seal:
+    return Seal(data["id"], _strings(data, "batches"), _strings(data, "torn"), data["recorded_at"], line)
+
+
+Reader = Callable[[dict[str, Any], int, Fraction], Record | Bookkeeping]
+
+# One reader per record kind: a new kind is one more row. Plugins add theirs through
+# the ``engage_record_kinds`` hook (see :func:`all_kinds`).
+KINDS: dict[str, Reader] = {
+    "entry": _entry,
+    "void": _void,
+    "deliverable": _status,
+    "meeting": _outcome,
+    "close": _closing,
+    "commit": _commit,
+    "seal": _seal,
+}
+
+
+def all_kinds() -> dict[str, Reader]:
+    """The core's record kinds and those the loaded plugins register (``engage_record_kinds``)."""
+    from engage.plugin.manager import get_plugin_manager, plugin_record_kinds
+
+    registered = plugin_record_kinds(get_plugin_manager())
+    if not registered:
+        return KINDS
+    kinds = dict(KINDS)
+    for kind in registered.values():
+        kinds[kind.name] = _plugin_reader(kind.read)
+    return kinds
+
+
+def reader_fingerprint() -> str:
+    """What decides how a line reads: the kinds, their readers' code, the model's lists, the bounds.
+
+    The ledger cache is keyed on it, so that a reader changed by an upgrade,
+    an edited plugin or a status added to the model reads every line again.
+    """
+    from engage.plugin.manager import get_plugin_manager, plugin_files_stamp, plugin_record_kinds
+
+    pm = get_plugin_manager()
+    readers: list[tuple[str, Callable[..., Any]]] = list(KINDS.items())
+    readers += [(kind.name, kind.read) for kind in plugin_record_kinds(pm).values()]
+    parts = [
+        repr((model.DELIVERABLE_STATUSES, model.MEETING_OUTCOMES, model.CLOSE_OUTCOMES)),
+        repr((MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)),
+        plugin_files_stamp() if len(readers) > len(KINDS) else "",  # a plugin reader's helpers too
+    ]
+    key = (id(pm), *(id(read) for _, read in readers))
+    if key not in _SOURCES:  # once per loaded set of readers: a command reads its ledger up to three times
+        _SOURCES.clear()
+        _SOURCES[key] = "\n".join(_source(name, read) for name, read in sorted(readers, key=lambda r: r[0]))
+    return "\n".join([*parts, _SOURCES[key]])
+
+
+_SOURCES: dict[tuple[int, ...], str] = {}
+
+
+def _source(name: str, read: Callable[..., Any]) -> str:
+    """Where a reader's code is, and that file's size and time."""
+    module = sys.modules.get(getattr(read, "__module__", None) or type(read).__module__)
+    source = str(getattr(module, "__file__", "") or "")
+    try:
+        info = os.stat(source)
+    except OSError:
+        return f"{name}:{source}:{getattr(read, '__qualname__', type(read).__qualname__)}"
+    return f"{name}:{source}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def _plugin_reader(read: Callable[[dict[str, Any], int], Any]) -> Reader:
+    def reader(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Any:
+        record = read(data, line)
+        if record.id != data["id"] or not isinstance(record.date, dt.date):
+            raise ValueError("the plugin's reader gave a record without its id or date")
+        return record
+
+    return reader

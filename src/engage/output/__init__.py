@@ -1,0 +1,1 @@
+"""Output for people and programs: tables, terminal layout, colour, workbooks, progress."""

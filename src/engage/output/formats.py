@@ -1,0 +1,169 @@
+"""Write tables and records for people and programs: aligned text, CSV, JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from typing import Any, TextIO
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+GUARD = "'"  # what starts a guarded cell; engage.importing.timesheet.unguard takes it off again
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?\Z")
+# C0 and C1 controls but tab and newline, bidirectional overrides, and the lone surrogates that
+# stand for bytes that were not UTF-8 (a note typed in a Latin-1 terminal).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as surrogateescape keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: str) -> str:
+    """Text safe for a terminal: control characters shown escaped (``\\x1b``), never sent raw."""
+    return _UNSAFE.sub(_escaped, text)
+
+
+class TerminalWriter:
+    """A terminal's stream that shows control characters escaped: nothing a note holds can drive it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.unguarded = stream  # for engage.output.colour, which escapes the text itself before styling it
+
+    def write(self, text: str) -> int:
+        """Write text with control characters escaped."""
+        return self._stream.write(terminal_text(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def plain(value: object) -> object:
+    """A cell as JSON and tables want it: dates as ISO text, fractions as floats."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else round(float(value), 4)
+    if value is None:
+        return ""
+    return value
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    fmt: str = "simple",
+    width: int | None = None,
+    optional: Sequence[str] = (),
+) -> str:
+    """An aligned table: plain text fits ``width`` (default: the terminal's), other formats by tabulate.
+
+    ``optional`` names columns a narrow terminal may leave out, least needed first.
+    """
+    if fmt == "simple":
+        from engage.output.terminal import fit_table, output_width
+
+        text = [[c if type(c) is str else str(plain(c)) for c in row] for row in rows]
+        if not text:
+            return "(none)"
+        return fit_table(
+            [str(h) for h in headers], text, output_width() if width is None else width, optional
+        )
+    body = [[plain(cell) for cell in row] for row in rows]
+    if not body:
+        return "(none)"
+    from tabulate import tabulate
+
+    return tabulate(body, headers=list(headers), tablefmt=fmt, disable_numparse=True)
+
+
+def csv_cell(value: object) -> object:
+    """A cell safe to open in a spreadsheet: text that would start a formula is quoted with '.
+
+    Numbers stay numbers (-0.75 is not guarded), and a cell that starts with
+    the guard itself is guarded too, so that import takes exactly one off.
+    """
+    value = plain(value)
+    if not isinstance(value, str) or _NUMBER.match(value):
+        return value
+    guarded = value.startswith(GUARD) and value[1:2] in (*FORMULA_STARTS, GUARD)
+    if value.startswith(FORMULA_STARTS) or guarded:
+        return GUARD + value
+    return value
+
+
+def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV with a header row, every cell spreadsheet-safe."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def json_text(data: object) -> str:
+    """JSON with dates as ISO text and fractions as numbers; indented for a person at a terminal.
+
+    Piped or redirected output is compact, which lets the json module's C
+    encoder run: a portfolio's report is written several times faster.
+    """
+    import sys
+
+    indent = 2 if sys.stdout.isatty() else None
+    text = json.dumps(data, indent=indent, ensure_ascii=False, default=plain)
+    # A lone surrogate (a byte that was not UTF-8) stays a JSON escape that reads back the same.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def markdown_cell(value: object) -> str:
+    """Text safe in a Markdown table that wikis render: HTML escaped, pipes escaped, line breaks as <br>."""
+    import html
+
+    text = html.escape(str(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
+
+
+SUFFIX_FORMATS = {
+    ".xlsx": "xlsx",
+    ".csv": "csv",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+}
+
+
+def chosen_format(fmt: str | None, output: str | None, offered: Sequence[str]) -> str:
+    """``--format``, else what ``-o FILE``'s extension says (status.xlsx: xlsx), else plain.
+
+    A format that contradicts the file's extension (``--format csv -o s.xlsx``) is refused, so
+    no file holds what its name says it does not.
+    """
+    from pathlib import Path
+
+    from engage.errors import EngageError
+
+    implied = SUFFIX_FORMATS.get(Path(output).suffix.lower()) if output else None
+    if implied is not None and implied not in offered:
+        implied = None
+    if fmt is None:
+        return implied or "plain"
+    fmt = fmt.lower()
+    same = {fmt, "markdown" if fmt == "github" else fmt}
+    if implied in ("xlsx", "csv", "json", "html") and implied not in same:  # text into .md or .txt is fine
+        raise EngageError(
+            f"--format {fmt} but -o {output} names a {implied} file; "
+            f"give -o a .{fmt} name, or leave out --format"
+        )
+    return fmt

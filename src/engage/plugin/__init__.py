@@ -1,0 +1,1 @@
+"""Plugins: discovery, lazy proxies, the start-up cache and the plugin manager."""

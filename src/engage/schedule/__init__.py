@@ -1,0 +1,1 @@
+"""The schedule: a ToR's TOML file read into a frozen Engagement."""
