@@ -119,7 +119,8 @@ def bench_calendar(events: int, runs: int) -> None:
     from engage import CalendarEvent, Ledger, hookimpl
     from engage.plugin.manager import get_plugin_manager
     from engage.schedule.loader import load_schedule
-    from engage_calendar.build import View, calendar_bytes
+    from engage_calendar.build import View
+    from engage_calendar.command import calendar_bytes
 
     class Many:
         @hookimpl
@@ -172,7 +173,8 @@ def bench_calendar(events: int, runs: int) -> None:
 def bench_ledger(entries: int) -> None:
     from fractions import Fraction
 
-    from engage.ledger.ledger import Ledger, append, new_record
+    from engage.ledger.ledger import Ledger, new_record
+    from engage.ledger.writer import append
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -117,7 +117,9 @@ def read_back(url: str) -> dict[str, list]:
     found: dict[str, list] = {}
     for resource in client.calendar(url=url).get_events():
         data = resource.data.encode() if isinstance(resource.data, str) else resource.data
-        calendar = parse_everywhere(data, None, as_written=False)  # RFC 4791 4.1: no METHOD in a stored resource
+        calendar = parse_everywhere(
+            data, None, as_written=False
+        )  # RFC 4791 4.1: no METHOD in a stored resource
         for event in calendar.walk("VEVENT"):
             found.setdefault(str(event["UID"]), []).append(event)
     return found

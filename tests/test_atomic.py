@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from conftest import IJM, Seed, copy_seed
-from engage.ledger.ledger import Ledger, append, new_record
+from engage.ledger.ledger import Ledger, new_record
+from engage.ledger.writer import append
 
 ENGAGE = str(Path(sys.executable).with_name("engage"))
 KILLS = int(os.environ.get("ENGAGE_BATTERY_KILLS", "4"))

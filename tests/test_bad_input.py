@@ -31,7 +31,12 @@ BAD_SCHEDULES = [
         'due = "end of phase editing"',
         ["deliverables[3].due", "editing"],
     ),
-    ("ijm", 'due = "end of phase writeup"', 'due = "next week"', ["deliverables[3].due", "end of phase prep", "working days after"]),
+    (
+        "ijm",
+        'due = "end of phase writeup"',
+        'due = "next week"',
+        ["deliverables[3].due", "end of phase prep", "working days after"],
+    ),
     ("ijm", 'depends_on = ["draft"]', 'depends_on = ["drafts"]', ["deliverables[5].depends_on[0]", "drafts"]),
     (
         "ijm",
@@ -42,7 +47,12 @@ BAD_SCHEDULES = [
     ("ijm", 'kind = "validation"', 'kind = "party"', ["meetings[1].kind", "retreat, workshop, validation"]),
     ("ijm", 'phase = "writeup"', 'phase = "write-up"', ["deliverables[3].phase", "prep, retreat"]),
     ("ijm", 'working_days = ["mon",', 'working_days = ["moon",', ["working_days[0]", "weekday"]),
-    ("ijm", 'working_days = ["mon",', 'working_days = ["monkey",', ["working_days[0]", "weekday", "'monkey'"]),
+    (
+        "ijm",
+        'working_days = ["mon",',
+        'working_days = ["monkey",',
+        ["working_days[0]", "weekday", "'monkey'"],
+    ),
     ("ijm", 'holidays = "KE"', 'holidays = "Kenya"', ["holidays", "country code"]),
     ("ijm", "[supervisor]\n", "[supervsor]\n", ["supervsor", "unknown table"]),
     (

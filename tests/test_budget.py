@@ -115,7 +115,10 @@ def test_late_deliverables_count_days_and_show_status(seed: Seed) -> None:
         assert f"{days} day{'s' if days != 1 else ''} late (due {due}, not submitted)" in finding["message"]
     for deliverable in data["deliverables"]:
         if deliverable["key"] != "draft":
-            assert seed.run("deliver", deliverable["key"], "--status", "submitted", "--date", as_of).exit_code == 0
+            assert (
+                seed.run("deliver", deliverable["key"], "--status", "submitted", "--date", as_of).exit_code
+                == 0
+            )
         assert seed.run("deliver", deliverable["key"], "--status", "accepted", "--date", as_of).exit_code == 0
     assert "deliverable-late" not in codes(findings(seed, as_of)[1])
 

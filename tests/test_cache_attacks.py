@@ -25,7 +25,8 @@ from conftest import IJM
 from engage.ledger.cache.folders import place
 from engage.ledger.cache.store import load
 from engage.ledger.kinds import reader_fingerprint
-from engage.ledger.ledger import Ledger, append, new_record
+from engage.ledger.ledger import Ledger, new_record
+from engage.ledger.writer import append
 
 MAIN = "from engage.cli import main; main()"
 HOURS = Fraction(8)
@@ -179,7 +180,8 @@ import os, sys, zlib
 from fractions import Fraction
 from pathlib import Path
 from engage.ledger.cache import sums as ledger_sums
-from engage.ledger.ledger import Ledger, append, new_record
+from engage.ledger.ledger import Ledger, new_record
+from engage.ledger.writer import append
 
 path = Path(sys.argv[1])
 for n in range(60):  # past the last 4 KiB the tail check reads

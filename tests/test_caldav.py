@@ -73,7 +73,9 @@ def test_publish_deletes_removed_items_and_never_overwrites_server_edits(seed: S
 
 def test_failed_publish_saves_no_state(ijm: Seed, monkeypatch) -> None:
     monkeypatch.setenv("ENGAGE_MAIL_FROM", ORGANIZER)
-    one_line_error(ijm.run("calendar", "publish", f"http://127.0.0.1:{free_port()}/cal/"), "CalDAV publish failed")
+    one_line_error(
+        ijm.run("calendar", "publish", f"http://127.0.0.1:{free_port()}/cal/"), "CalDAV publish failed"
+    )
     assert not ijm.path.with_name(ijm.path.stem + ".calendar.json").exists()
 
 
@@ -101,7 +103,9 @@ def test_installed_command_every_path(seed: Seed, smtp: Inbox, caldav_url: str, 
     events = parse_everywhere(feed.read_bytes(), "PUBLISH").walk("VEVENT")
     run("calendar", "send")
     invitations = received(smtp)
-    assert sorted(str(only_event(c)["UID"]) for _, _, c in invitations) == sorted(str(e["UID"]) for e in events)
+    assert sorted(str(only_event(c)["UID"]) for _, _, c in invitations) == sorted(
+        str(e["UID"]) for e in events
+    )
     run("calendar", "publish", caldav_url)
     assert sorted(read_back(caldav_url)) == sorted(str(e["UID"]) for e in events)
     remove_last_deliverable(seed)
@@ -148,7 +152,9 @@ def test_copies_an_earlier_engage_published_are_replaced_not_duplicated(ijm: See
     assert str(stored[uid][0]["SUMMARY"]) == "Four-day strategic planning retreat"
 
 
-def test_if_match_stops_an_overwrite_when_the_server_changes_mid_publish(ijm: Seed, caldav_url: str, monkeypatch) -> None:
+def test_if_match_stops_an_overwrite_when_the_server_changes_mid_publish(
+    ijm: Seed, caldav_url: str, monkeypatch
+) -> None:
     """The supervisor edits the event in the instant between engage's listing and its PUT: the
     server refuses the conditional write (412) and engage reports it; nothing is overwritten."""
     from caldav.davclient import DAVClient

@@ -138,7 +138,9 @@ def test_days_passing_change_no_event(ijm: Seed, monkeypatch: pytest.MonkeyPatch
     first = events(export(ijm))
     monkeypatch.setattr(calendar_events, "today_in", lambda zone: dt.date(2099, 1, 1))
     later = events(export(ijm))
-    assert {key: e["SEQUENCE"] for key, e in later.items()} == {key: e["SEQUENCE"] for key, e in first.items()}
+    assert {key: e["SEQUENCE"] for key, e in later.items()} == {
+        key: e["SEQUENCE"] for key, e in first.items()
+    }
     assert str(later["deliverable.draft"]["DESCRIPTION"]) == str(first["deliverable.draft"]["DESCRIPTION"])
 
 
@@ -185,7 +187,10 @@ def test_one_sequence_per_uid_in_every_view(ijm: Seed) -> None:
 
 def test_feed_has_organizer_and_no_attendee(seed: Seed) -> None:
     if seed.name == "ijm":
-        seed.rewrite('role = "Associate Director, Programs"', 'role = "Associate Director, Programs"\nemail = "adp@example.org"')
+        seed.rewrite(
+            'role = "Associate Director, Programs"',
+            'role = "Associate Director, Programs"\nemail = "adp@example.org"',
+        )
     for event in events(export(seed)).values():
         assert str(event["ORGANIZER"]) == f"mailto:{ORGANIZER}"
         assert "ATTENDEE" not in event  # RFC 5546 3.2.1: PUBLISH has no attendees
@@ -294,12 +299,28 @@ def test_state_of_the_earlier_format_keeps_sequences_rising(ijm: Seed) -> None:
 
     uid = "meeting.retreat.ijm-kenya-pap-2021@engage-tracker"
     event = {
-        "key": "meeting.retreat", "title": "Retreat", "start": {"date": "2021-11-23"}, "end": None,
-        "description": "", "location": "", "attendees": [], "categories": ["retreat"], "alarm": False,
+        "key": "meeting.retreat",
+        "title": "Retreat",
+        "start": {"date": "2021-11-23"},
+        "end": None,
+        "description": "",
+        "location": "",
+        "attendees": [],
+        "categories": ["retreat"],
+        "alarm": False,
     }
-    old = {"sequence": 3, "fingerprint": "x", "created": "20211101T000000Z", "revised": "20211102T000000Z",
-           "cancelled": False, "event": event}
-    state = {"version": 1, "views": {"supervisor": {uid: old}, "supervisor+phases": {uid: {**old, "sequence": 5}}}}
+    old = {
+        "sequence": 3,
+        "fingerprint": "x",
+        "created": "20211101T000000Z",
+        "revised": "20211102T000000Z",
+        "cancelled": False,
+        "event": event,
+    }
+    state = {
+        "version": 1,
+        "views": {"supervisor": {uid: old}, "supervisor+phases": {uid: {**old, "sequence": 5}}},
+    }
     ijm.path.with_name(ijm.path.stem + ".calendar.json").write_text(json.dumps(state))
     retreat = events(export(ijm))["meeting.retreat"]
     assert retreat["SEQUENCE"] == 6

@@ -110,6 +110,10 @@ def test_calcurse_reimport_adds_copies_so_the_readme_says_so(ijm: Seed, tmp_path
     for _ in range(2):
         subprocess.run([*command, "-i", str(ics)], capture_output=True, env=env, check=True)
     listing = subprocess.run(
-        [*command, "-Q", "--from", "11/23/2021", "--days", "1"], capture_output=True, text=True, env=env, check=True
+        [*command, "-Q", "--from", "11/23/2021", "--days", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     ).stdout
     assert listing.count("Four-day strategic planning retreat") == 2

@@ -32,7 +32,7 @@ def test_daylight_saving_zone_is_written_as_yearly_rules(defenders: Seed) -> Non
     assert meeting.decoded("DTSTART").utcoffset() == dt.timedelta(hours=1)  # CET: after the change
 
 
-HOSTILE = 'Hostile, title; with \\\\ backslash\\nsecond line\\u000b(a Word line break)\\u0007bell'
+HOSTILE = "Hostile, title; with \\\\ backslash\\nsecond line\\u000b(a Word line break)\\u0007bell"
 
 
 def unescape(value: str) -> str:

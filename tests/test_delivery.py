@@ -45,7 +45,10 @@ SUPERVISOR = {"ijm": "adp@example.org", "defenders": "procurement@defenderscoali
 
 def with_supervisor_email(seed: Seed) -> str:
     if seed.name == "ijm":
-        seed.rewrite('role = "Associate Director, Programs"', 'role = "Associate Director, Programs"\nemail = "adp@example.org"')
+        seed.rewrite(
+            'role = "Associate Director, Programs"',
+            'role = "Associate Director, Programs"\nemail = "adp@example.org"',
+        )
     return SUPERVISOR[seed.name]
 
 
@@ -77,7 +80,11 @@ def test_send_one_invitation_per_event_then_only_changes(seed: Seed, smtp: Inbox
         uids.add(str(event["UID"]))
     assert uids == {str(e["UID"]) for e in feed.walk("VEVENT")}
     if seed.name == "ijm":  # the COB deadline: its time carries its zone
-        [body] = [m.get_body(("plain",)).get_content() for _, m, c in first if "proposal" in str(only_event(c)["UID"])]
+        [body] = [
+            m.get_body(("plain",)).get_content()
+            for _, m, c in first
+            if "proposal" in str(only_event(c)["UID"])
+        ]
         assert "Mon 15 Nov 2021, 17:00–17:30 EAT (Africa/Nairobi, UTC+03:00)" in body
 
     again = seed.run("calendar", "send")
@@ -99,7 +106,8 @@ def test_send_one_invitation_per_event_then_only_changes(seed: Seed, smtp: Inbox
 def move(seed: Seed) -> None:
     if seed.name == "ijm":
         seed.rewrite(
-            "start = 2021-11-23\nend = 2021-11-26\n# The ToR", "start = 2021-11-30\nend = 2021-12-03\n# The ToR"
+            "start = 2021-11-23\nend = 2021-11-26\n# The ToR",
+            "start = 2021-11-30\nend = 2021-12-03\n# The ToR",
         )
     else:
         seed.rewrite('start = "start of phase feedback"', "start = 2023-09-27")
@@ -114,7 +122,10 @@ def test_removed_and_undated_items_are_cancelled_then_reinvited(seed: Seed, smtp
     end = text.index("[[meetings]]", start)
     removed = text[start:end].split('key = "', 1)[1].split('"', 1)[0]
     meeting = {"ijm": "retreat", "defenders": "validation"}[seed.name]
-    dates = {"ijm": "start = 2021-11-23\nend = 2021-11-26\n# The ToR", "defenders": 'start = "start of phase feedback"\n'}
+    dates = {
+        "ijm": "start = 2021-11-23\nend = 2021-11-26\n# The ToR",
+        "defenders": 'start = "start of phase feedback"\n',
+    }
     undated = text[:start] + text[end:]
     undated = undated.replace(dates[seed.name], "# The ToR" if seed.name == "ijm" else "", 1)
     seed.path.write_text(undated)
@@ -137,11 +148,15 @@ def test_removed_and_undated_items_are_cancelled_then_reinvited(seed: Seed, smtp
     assert seed.run("calendar", "send").exit_code == 0
     back = {str(only_event(c)["UID"]).split(".")[1]: only_event(c) for _, _, c in received(smtp)}
     assert sorted(back) == sorted([removed, meeting])
-    assert all(e["SEQUENCE"] == sent[k]["SEQUENCE"] + 2 and e["STATUS"] == "CONFIRMED" for k, e in back.items())
+    assert all(
+        e["SEQUENCE"] == sent[k]["SEQUENCE"] + 2 and e["STATUS"] == "CONFIRMED" for k, e in back.items()
+    )
 
 
 def test_to_replaces_the_supervisor(defenders: Seed, smtp: Inbox) -> None:
-    assert defenders.run("calendar", "send", "--to", "me@example.org", "--to", "pm@example.org").exit_code == 0
+    assert (
+        defenders.run("calendar", "send", "--to", "me@example.org", "--to", "pm@example.org").exit_code == 0
+    )
     messages = received(smtp)
     assert messages and all(r == ["me@example.org", "pm@example.org"] for r, _, _ in messages)
     attendees = [str(a) for a in only_event(messages[0][2])["ATTENDEE"]]
@@ -169,7 +184,9 @@ def test_no_server_is_one_line_and_saves_nothing(seed: Seed, monkeypatch: pytest
     )
     assert not seed.path.with_name(seed.path.stem + ".calendar.json").exists()
     monkeypatch.delenv("ENGAGE_MAIL_FROM")
-    one_line_error(seed.run("calendar", "send", "--to", "x@example.org"), "ENGAGE_MAIL_FROM or [calendar] organizer")
+    one_line_error(
+        seed.run("calendar", "send", "--to", "x@example.org"), "ENGAGE_MAIL_FROM or [calendar] organizer"
+    )
 
 
 def test_dry_run_prints_the_messages_and_sends_nothing(defenders: Seed, monkeypatch) -> None:

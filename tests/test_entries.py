@@ -81,7 +81,12 @@ def test_tidy_csv_with_a_bom_when_written_to_a_file(logged: Seed, tmp_path: Path
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 right
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert [(r["days"], r["hours"]) for r in rows] == [("0.5", "4"), ("1.5", ""), ("0.1875", "1.5"), ("1", "")]
+    assert [(r["days"], r["hours"]) for r in rows] == [
+        ("0.5", "4"),
+        ("1.5", ""),
+        ("0.1875", "1.5"),
+        ("1", ""),
+    ]
     assert rows[2]["note"] == "'=SUM(A1)"
     piped = logged.run("entries", "--format", "csv").stdout
     assert not piped.startswith("\ufeff")

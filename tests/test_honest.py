@@ -154,7 +154,8 @@ def test_concurrent_voids_of_one_entry_land_once(ijm: Seed) -> None:
 WRITER = textwrap.dedent(
     """
     import sys
-    from engage.ledger.ledger import append_batch, new_record
+    from engage.ledger.ledger import new_record
+    from engage.ledger.writer import append_batch
     path, who, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     for i in range(count):
         records = [new_record("entry", date="2021-11-16", phase="prep", days="0.25", consultant=who,

@@ -164,6 +164,7 @@ def test_a_bad_row_deep_in_a_repetitive_sheet_is_named(
 )
 def test_a_file_without_quotes_is_split_as_the_csv_module_reads_it(text: str) -> None:
     from engage.importing import timesheet
+
     delimiter = max(",;\t", key=text.split("\n", 1)[0].count)
     fast = timesheet._split_rows(text, delimiter)
     assert fast is not None  # the quick path was taken

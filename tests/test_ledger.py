@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Seed
-from engage.ledger.ledger import Ledger, append, new_record
+from engage.ledger.ledger import Ledger, new_record
+from engage.ledger.writer import append
 
 HOSTILE_NOTES = [
     "commas, \"quotes\", and 'apostrophes'",
@@ -83,7 +84,8 @@ def test_crlf_ledger_from_a_windows_checkout_reads(ijm: Seed) -> None:
 WRITER = textwrap.dedent(
     """
     import sys
-    from engage.ledger.ledger import append, new_record
+    from engage.ledger.ledger import new_record
+    from engage.ledger.writer import append
     path, who, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     for i in range(count):
         append(path, [new_record("entry", date="2021-11-16", phase="prep", days="0.25",
@@ -123,7 +125,8 @@ def test_concurrent_cli_loggers_all_land(ijm: Seed) -> None:
 KILLED = textwrap.dedent(
     """
     import sys
-    from engage.ledger.ledger import append, new_record
+    from engage.ledger.ledger import new_record
+    from engage.ledger.writer import append
     big = "x" * 200_000
     print("ready", flush=True)
     while True:

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from conftest import Seed
 from engage.ledger.cache import reading as ledger_cached
-from engage.ledger.ledger import Ledger, append, new_record
+from engage.ledger.ledger import Ledger, new_record
+from engage.ledger.writer import append
 
 ENGAGE = str(Path(sys.executable).with_name("engage"))
 HOURS = Fraction(8)
@@ -374,6 +375,7 @@ def test_a_fault_while_caching_what_was_written_does_not_fail_the_write(
 ) -> None:
     """The entry is safe once written: a bug in bringing the cache up to date must not make log fail."""
     from engage.ledger import reader as ledger_read
+
     def broken(*args: object) -> object:
         raise AssertionError("a reader bug")
 
@@ -475,6 +477,7 @@ def byte_checks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """Who checked covered prefixes byte by byte (a reader, or the writer after its write), and their
     sizes (the real check still runs)."""
     from engage.ledger.cache import store as ledger_cache
+
     checks: list[tuple[str, int]] = []
     for module, who in ((ledger_cache, "reader"), (ledger_cached, "writer")):
 
@@ -540,7 +543,9 @@ def test_where_times_cannot_be_set_the_next_command_checks_the_bytes(
     assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "-n", "last").exit_code == 0
     info = ijm.ledger.stat()
     assert info.st_mtime_ns == info.st_ctime_ns  # not backdated, and the cache does not say it was:
-    index = marshal.loads(next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/index")).read_bytes()[:-4])
+    index = marshal.loads(
+        next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*/index")).read_bytes()[:-4]
+    )
     assert index["stat"][2:4] == (info.st_size, info.st_mtime_ns) and index["backdated"] is False
     data = ijm.ledger.read_bytes()
     ijm.ledger.write_bytes(data.replace(b"note 003", b"NOTE 003"))  # far before the last 4 KiB

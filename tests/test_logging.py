@@ -127,7 +127,9 @@ def test_void_hides_the_entry_keeps_the_history_and_updates_figures(seed: Seed) 
 
 
 def test_deliver_and_meeting_are_ledger_records(seed: Seed) -> None:
-    submitted, returned = {"ijm": ("2021-12-02", "2021-12-06"), "defenders": ("2023-09-22", "2023-09-26")}[seed.name]
+    submitted, returned = {"ijm": ("2021-12-02", "2021-12-06"), "defenders": ("2023-09-22", "2023-09-26")}[
+        seed.name
+    ]
     result = seed.run("deliver", "draft", "--status", "submitted", "--date", submitted)
     assert result.exit_code == 0 and f"submitted on {submitted}" in result.stdout
     seed.run("deliver", "draft", "--status", "returned", "--date", returned, "--note", "tighten goals")

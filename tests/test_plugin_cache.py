@@ -205,13 +205,17 @@ def test_hooks_behave_the_same_imported_at_once_or_on_first_call(engage: Engage,
         entry = logged.stdout.split("(entry ")[1][:12]
         voided = engage("void", entry, **env)
         said = [line for line in logged.stdout.splitlines() if not line.startswith("Preparation:")]
-        runs.append(("\n".join(said).replace(day, "DAY").replace(entry, "ID"), voided.returncode, voided.stderr))
+        runs.append(
+            ("\n".join(said).replace(day, "DAY").replace(entry, "ID"), voided.returncode, voided.stderr)
+        )
     assert runs[0] == runs[1]
     out, code, err = runs[1]
     lines = out.splitlines()
     assert lines.index("FIRST: PREP OF 4 PHASES") < lines.index("last, a generator")
     assert "DEFAULT KEPT" in lines
-    assert lines[-1] == "WRAPPED 4 RESULTS"  # ordered's three and budget's; the old-style wrapper is outermost
+    assert (
+        lines[-1] == "WRAPPED 4 RESULTS"
+    )  # ordered's three and budget's; the old-style wrapper is outermost
     assert code == 2 and "plugin 'ordered' failed in engage_void_blockers()" in err
 
 
@@ -343,7 +347,9 @@ def test_a_plugin_command_in_place_of_a_core_one_goes_when_the_plugin_does(ijm: 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shortcut is taken on Linux only")
 @pytest.mark.parametrize("xdg", [None, "/srv/caches", "relative/caches", "  "])
-def test_the_cache_folder_is_where_platformdirs_puts_it(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+def test_the_cache_folder_is_where_platformdirs_puts_it(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None
+) -> None:
     from platformdirs import user_cache_dir
 
     from engage.cachedir import cache_dir

@@ -39,7 +39,9 @@ def test_built_in_plugins_come_from_the_entry_point_group() -> None:
 def test_allowlist_and_blocklist() -> None:
     assert sorted(listed(env={"ENGAGE_LOAD_PLUGINS": "holidays,budget"})) == ["budget", "holidays"]
     assert listed(env={"ENGAGE_LOAD_PLUGINS": ""}) == {}
-    assert sorted(listed(env={"ENGAGE_BLOCK_PLUGINS": "calendar"})) == [n for n in BUILT_IN if n != "calendar"]
+    assert sorted(listed(env={"ENGAGE_BLOCK_PLUGINS": "calendar"})) == [
+        n for n in BUILT_IN if n != "calendar"
+    ]
 
 
 def test_without_plugins_their_commands_are_gone_and_the_core_still_works(ijm: Seed) -> None:

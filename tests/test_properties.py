@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from conftest import copy_seed, invoke
-from engage.ledger.ledger import Ledger, append_batch, new_record
+from engage.ledger.ledger import Ledger, new_record
+from engage.ledger.writer import append_batch
 from engage.schedule.model import DELIVERABLE_STATUSES
 
 settings.register_profile("quick", max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))

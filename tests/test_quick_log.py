@@ -128,7 +128,7 @@ def test_the_quick_path_does_what_click_does(template: list[str], schedule: Path
         _fresh(folder, schedule)
         runner = CliRunner()
         with runner.isolation(env=env) as (out, err, _):
-            code = run_quick(argv)
+            code = run_quick(argv, group=lambda: cli)
         quick = _outcome(folder, (code, out.getvalue().decode(), err.getvalue().decode()))
 
     if parse(argv) is None:
@@ -173,7 +173,7 @@ def test_anything_else_is_left_to_click(argv: list[str]) -> None:
 
 def test_shell_completion_is_left_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_ENGAGE_COMPLETE", "bash_complete")
-    assert run_quick(["-s", "x.toml", "log", "1", "-p", "prep"]) is None
+    assert run_quick(["-s", "x.toml", "log", "1", "-p", "prep"], group=lambda: cli) is None
 
 
 def test_a_plugins_own_log_command_still_wins(ijm: Seed, tmp_path: Path) -> None:

@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Seed
-from engage.ledger.ledger import Ledger, append, new_record
+from engage.ledger.ledger import Ledger, new_record
+from engage.ledger.writer import append
 from engage.output import terminal as layout
 
 HOURS = Fraction(8)

@@ -104,13 +104,16 @@ def test_ijm_week_47_by_hand(ijm_logged: Seed) -> None:
     template = deliverables["template"]
     assert (template["state"], template["status"], template["days_late"]) == ("late", "not submitted", 6)
     assert (deliverables["draft"]["state"], deliverables["draft"]["days_late"]) == ("due soon", 0)
-    assert [(m["date"], m["kind"]) for m in data["milestones"]] == [
-        ("2021-11-22", "deliverable due"),  # the template, still owed
-        ("2021-12-02", "deliverable due"),
-        ("2021-12-03", "validation"),
-        ("2021-12-09", "deliverable due"),
-        ("2021-12-09", "deliverable due"),
-    ][1:]  # milestones are what is still ahead of the report's date
+    assert (
+        [(m["date"], m["kind"]) for m in data["milestones"]]
+        == [
+            ("2021-11-22", "deliverable due"),  # the template, still owed
+            ("2021-12-02", "deliverable due"),
+            ("2021-12-03", "validation"),
+            ("2021-12-09", "deliverable due"),
+            ("2021-12-09", "deliverable due"),
+        ][1:]
+    )  # milestones are what is still ahead of the report's date
     assert [(m["key"], m["state"], m["date"]) for m in data["meetings"]] == [
         ("retreat", "planned", "2021-11-23"),
         ("validation", "planned", "2021-12-03"),
@@ -124,7 +127,9 @@ def test_ijm_week_47_by_hand(ijm_logged: Seed) -> None:
     ]
     # The template is late: the engagement is late, whatever its phases say (one verdict).
     assert data["state"] == "late"
-    assert data["reason"].startswith("late: A template that will guide the development of the strategic plan 6 days late")
+    assert data["reason"].startswith(
+        "late: A template that will guide the development of the strategic plan 6 days late"
+    )
 
 
 def test_ijm_mid_week_48_write_up_at_risk(ijm_logged: Seed) -> None:
@@ -298,7 +303,9 @@ def test_html_is_one_self_contained_page_with_a_chart(tmp_path: Path, ijm: Seed,
 def test_csv_is_one_tidy_table_agreeing_with_json(tmp_path: Path, ijm: Seed, defenders: Seed) -> None:
     rows = list(csv.DictReader(io.StringIO(portfolio(tmp_path, ijm, defenders, "csv"))))
     data = json.loads(invoke("status", "--week", "2021-W47", "--format", "json", str(tmp_path)).stdout)
-    expected = [(r["id"], p["key"], p["used"], p["budget"], r["used"], p["state"]) for r in data for p in r["phases"]]
+    expected = [
+        (r["id"], p["key"], p["used"], p["budget"], r["used"], p["state"]) for r in data for p in r["phases"]
+    ]
     got = [
         (r["engagement_id"], r["phase_key"], float(r["phase_used"]), float(r["phase_budget"]),
          float(r["days_used"]), r["phase_state"])
@@ -327,7 +334,14 @@ def test_workbook_sheets_agree_with_json(tmp_path: Path, ijm: Seed, defenders: S
     result = invoke("status", "--week", "2021-W47", "--format", "xlsx", "-o", str(target), str(tmp_path))
     assert result.exit_code == 0, result.stderr
     book = load_workbook(target)
-    assert book.sheetnames[:6] == ["Portfolio", "Phases", "Team", "Deliverables", "Meetings", "Entries this week"]
+    assert book.sheetnames[:6] == [
+        "Portfolio",
+        "Phases",
+        "Team",
+        "Deliverables",
+        "Meetings",
+        "Entries this week",
+    ]
     assert "Findings" in book.sheetnames  # the budget plugin's section, a sheet of its own
     for sheet in book:
         assert sheet.freeze_panes == "A2"
@@ -337,7 +351,9 @@ def test_workbook_sheets_agree_with_json(tmp_path: Path, ijm: Seed, defenders: S
     for report in data:
         row = by_title[report["title"]]
         assert (row[4], row[5], row[6]) == (report["used"], report["max_days"], report["this_week"])
-        assert row[3].date().isoformat() == report["as_of"] and row[summary[0].index("state")] == report["state"]
+        assert (
+            row[3].date().isoformat() == report["as_of"] and row[summary[0].index("state")] == report["state"]
+        )
     phases = list(book["Phases"].iter_rows(values_only=True))[1:]
     assert [(r[0], r[1], r[4], r[8].date().isoformat()) for r in phases] == [
         (rep["id"], p["key"], p["used"], p["start"]) for rep in data for p in rep["phases"]

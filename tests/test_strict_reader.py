@@ -76,6 +76,7 @@ def test_a_tiny_amount_is_refused_at_the_door(ijm: Seed) -> None:
 
 def test_statuses_and_outcomes_follow_the_model(ijm: Seed, monkeypatch) -> None:
     from engage.schedule import model
+
     line = json.dumps(
         {
             "id": "s1",

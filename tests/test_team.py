@@ -340,7 +340,9 @@ def test_trial_findings_on_teams_and_places(tmp_path: Path) -> None:
     for day in ("2017-06-01", "2017-06-04"):
         assert run("log", "1", "-p", "inception", "-d", day, "-c", "national").exit_code == 0
     found = json.loads(run("budget", "--as-of", "2017-06-05", "--format", "json").stdout)
-    assert any(f["code"] == "consultant-over-share" and "national used 2.0 of their 0" in f["message"] for f in found)
+    assert any(
+        f["code"] == "consultant-over-share" and "national used 2.0 of their 0" in f["message"] for f in found
+    )
 
     # Inside the contract period but after the last phase: no "outside the engagement".
     logged = run("log", "1", "-p", "final", "-d", "2017-07-31", "-c", "lead")

@@ -19,8 +19,10 @@ def _logged(seed: Seed) -> Seed:
     shown = json.loads(seed.run("show", "--format", "json").stdout)
     phase = shown["phases"][0]["key"]
     who = ["-c", shown["team"][0]["key"]] if shown.get("team") else []
-    for day, note in (("2021-11-22", "desk review of the ToR, the 2019 strategy and the donor reports"),
-                      ("2021-11-23", "calls")):
+    for day, note in (
+        ("2021-11-22", "desk review of the ToR, the 2019 strategy and the donor reports"),
+        ("2021-11-23", "calls"),
+    ):
         assert seed.run("log", "4h", "-p", phase, "-d", day, "-n", note, *who).exit_code == 0
     return seed
 
@@ -100,9 +102,10 @@ def test_optional_columns_go_first_and_it_is_said() -> None:
     assert "extra" in wide.splitlines()[0] and "not shown" not in wide
 
 
-
 def test_a_figure_against_its_limit_stays_on_one_line() -> None:
-    rows = [["Facilitation and Consolidation of the Strategic Plan", "KES0.00 / KES900,000.00", "late: 6 days"]]
+    rows = [
+        ["Facilitation and Consolidation of the Strategic Plan", "KES0.00 / KES900,000.00", "late: 6 days"]
+    ]
     text = fit_table(["engagement", "invoiced / ceiling", "state"], rows, 50)
     assert max(len(line) for line in text.splitlines()) <= 50
     assert any("KES0.00 / KES900,000.00" in line for line in text.splitlines())
@@ -123,5 +126,8 @@ def test_every_commands_help_and_fees_fit_80_columns(ijm: Seed, monkeypatch: pyt
         paths = [(name, sub) for sub in getattr(command, "commands", {})] or [(name,)]
         for path in paths:
             result = ijm.run(*path, "--help")
-            assert result.exit_code == 0 and not _too_wide(result.stdout, 80), (path, _too_wide(result.stdout, 80))
+            assert result.exit_code == 0 and not _too_wide(result.stdout, 80), (
+                path,
+                _too_wide(result.stdout, 80),
+            )
     assert not _too_wide(ijm.run("fees").stdout, 80)

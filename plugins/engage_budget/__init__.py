@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from engage import Engagement, Entry, Finding, Ledger, Section, Week, hookimpl
-from engage.judging.usage import usage_of
-from engage.parsing import format_budget, format_days
+from engage import (
+    Engagement,
+    Entry,
+    Ledger,
+    Section,
+    Timeline,
+    Verdict,
+    format_budget,
+    format_days,
+    hookimpl,
+    usage_of,
+)
 from engage_budget.checks import (
     burn_rate,
     deliverables_on_time,
@@ -42,7 +50,6 @@ __all__ = [
     "days_that_count",
     "deliverables_on_time",
     "engagement_cap",
-    "findings",
     "forgotten_days",
     "left_open",
     "meetings_in_their_phase",
@@ -55,13 +62,6 @@ __all__ = [
 ]
 
 
-def findings(engagement: Engagement, ledger: Ledger, today: dt.date) -> list[Finding]:
-    """Every plugin's findings, worst first, then by date and phase order (the verdict's)."""
-    from engage.judging.verdict import judge
-
-    return judge(engagement, ledger, today).findings
-
-
 @hookimpl
 def engage_register_commands(cli: click.Group) -> None:
     from engage_budget.command import budget
@@ -70,7 +70,9 @@ def engage_register_commands(cli: click.Group) -> None:
 
 
 @hookimpl
-def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[str]:
+def engage_after_log(
+    engagement: Engagement, entry: Entry, ledger: Ledger, timeline: Timeline
+) -> Iterator[str]:
     """Warn the consultant at once: the phase past its threshold or over, a weekend or holiday."""
     if entry.phase not in {p.key for p in engagement.phases}:
         yield f"warning: {entry.phase!r} is not a phase of this engagement"
@@ -89,10 +91,10 @@ def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> It
     if entry.date.isoweekday() not in engagement.location(place).working_days:
         yield f"warning: {entry.date} is a {entry.date:%A}, not a working day{where}"
     else:
-        holiday = engagement.timeline.holiday(entry.date, place)
+        holiday = timeline.holiday(entry.date, place)
         if holiday:
             yield f"warning: {entry.date} is a public holiday{where} ({holiday})"
-    yield from _dates_of(engagement, entry, ledger)
+    yield from _dates_of(timeline, entry, ledger)
     yield from _share_of(engagement, entry, ledger)
 
 
@@ -116,11 +118,11 @@ def _share_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[
         yield f"warning: {person.key} has used {format_days(total)} of their {cap} days"
 
 
-def _dates_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[str]:
+def _dates_of(timeline: Timeline, entry: Entry, ledger: Ledger) -> Iterator[str]:
     """The entry's date outside the engagement or its phase's window, in the future, or a full day."""
-    from engage.parsing import today_in
+    from engage import today_in
 
-    timeline = engagement.timeline
+    engagement = timeline.engagement
     closing = ledger.closing()
     if entry.date > today_in(engagement.timezone):
         yield f"warning: {entry.date} is in the future; it counts from that date"
@@ -140,11 +142,9 @@ def _dates_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[
 
 
 @hookimpl
-def engage_status_sections(
-    engagement: Engagement, ledger: Ledger, week: Week, today: dt.date
-) -> list[Section]:
+def engage_status_sections(verdict: Verdict) -> list[Section]:
     """The budget findings as of the report's date, as a section of the status report."""
-    found = findings(engagement, ledger, today)
+    found = verdict.findings
     return [
         Section(
             title="Findings",

@@ -7,18 +7,22 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
-from engage import Engagement, Finding, Ledger, hookimpl
-from engage.judging.timeline import day_of
-from engage.judging.usage import phase_usage
-from engage.parsing import format_budget, format_days, plural
-from engage_budget.judging import judge
+from engage import (
+    Engagement,
+    Finding,
+    Ledger,
+    Timeline,
+    Verdict,
+    day_of,
+    format_budget,
+    format_days,
+    hookimpl,
+    phase_usage,
+    plural,
+)
 from engage_budget.settings import settings_of
 from engage_budget.team import Shortfall, shortfalls
-
-if TYPE_CHECKING:
-    from engage.judging.verdict import Verdict
 
 check = hookimpl(specname="engage_budget_checks")
 BURN_WINDOW = dt.timedelta(days=14)
@@ -29,11 +33,12 @@ def _percent(used: Fraction, budget: Fraction) -> str:
 
 
 @check
-def phase_budgets(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def phase_budgets(
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
+) -> Iterator[Finding]:
     """A phase over its budget (error), or past the warning threshold (warning) unless it is done:
     its window is over and its deliverables accepted."""
     settings = settings_of(engagement)
-    verdict = judge(engagement, ledger, today)
     for usage in phase_usage(engagement, ledger):
         phase = usage.phase
         done = verdict.timeline.window(phase.key).end < verdict.until and all(
@@ -60,7 +65,7 @@ def phase_budgets(engagement: Engagement, ledger: Ledger, today: dt.date) -> Ite
 
 
 @check
-def engagement_cap(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
+def engagement_cap(engagement: Engagement, ledger: Ledger, verdict: Verdict) -> Iterator[Finding]:
     """The engagement over its cap (error) or near it (warning); phase budgets that miss the cap."""
     used, cap = ledger.days_used(), engagement.max_days
     if used > cap:
@@ -85,23 +90,24 @@ def engagement_cap(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
         )
 
 
-def short_windows(engagement: Engagement) -> dict[str, list[Shortfall]]:
+def short_windows(timeline: Timeline) -> dict[str, list[Shortfall]]:
     """Phases whose window has fewer working days than their budget (or, for a phase with a team,
     than one consultant's share, counted at that consultant's place), with who falls short."""
     found = {}
-    for phase in engagement.phases:
-        short = shortfalls(engagement, phase.key)
+    for phase in timeline.engagement.phases:
+        short = shortfalls(timeline, phase.key)
         if short:
             found[phase.key] = short
     return found
 
 
 @check
-def windows_hold_their_budgets(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def windows_hold_their_budgets(
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
+) -> Iterator[Finding]:
     """A phase whose window has fewer working days than its budget, naming the deliverables it squeezes."""
-    timeline = engagement.timeline
-    verdict = judge(engagement, ledger, today)
-    for key, short in short_windows(engagement).items():
+    timeline = verdict.timeline
+    for key, short in short_windows(verdict.timeline).items():
         phase, window = engagement.phase(key), timeline.window(key)
         place = phase.location or ""
         week = engagement.location(place).working_days
@@ -133,13 +139,14 @@ def windows_hold_their_budgets(engagement: Engagement, ledger: Ledger, today: dt
 
 
 @check
-def deliverables_on_time(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def deliverables_on_time(
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
+) -> Iterator[Finding]:
     """The verdict's late deliverables (error) and overdue reviews (warning); a deliverable whose
     remaining work cannot fit before it is due (unless its whole phase window is too short)."""
-    verdict = judge(engagement, ledger, today)
     timeline = verdict.timeline
     usage = {u.phase.key: u for u in phase_usage(engagement, ledger)}
-    squeezed = short_windows(engagement)
+    squeezed = short_windows(verdict.timeline)
     for d in verdict.deliverables:
         deliverable = d.deliverable
         where = {"phase": deliverable.phase, "deliverable": d.key}
@@ -208,10 +215,10 @@ def _placed_days(engagement: Engagement, ledger: Ledger) -> dict[tuple[str, str,
 
 
 @check
-def work_on_the_right_days(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
+def work_on_the_right_days(engagement: Engagement, ledger: Ledger, verdict: Verdict) -> Iterator[Finding]:
     """Work on a weekend or holiday (one finding a day, naming it); outside the engagement or its
     phase's window (one finding each, listing the days); on a phase the schedule does not have."""
-    timeline = engagement.timeline
+    timeline = verdict.timeline
     windows = timeline.windows
     first, last = timeline.start, timeline.end
     off_days: dict[tuple[str, dt.date, str], Fraction] = {}
@@ -280,16 +287,16 @@ def _listing(days: list[dt.date], most: int = 5) -> str:
 
 
 @check
-def burn_rate(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def burn_rate(engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict) -> Iterator[Finding]:
     """At the pace of the last two weeks, a phase that will run out of days before its window ends.
 
     The pace is the phase's own: days logged to it in the last two weeks over
     the working days of those two weeks that fall inside its window. Quiet once the
     engagement is closed: nothing runs out after the end.
     """
-    if judge(engagement, ledger, today).closing is not None:
+    if verdict.closing is not None:
         return
-    timeline = engagement.timeline
+    timeline = verdict.timeline
     for usage in phase_usage(engagement, ledger, until=today):
         window = timeline.window(usage.phase.key)
         if not window.start <= today < window.end or usage.left <= 0:
@@ -316,13 +323,14 @@ def burn_rate(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterato
 
 
 @check
-def forgotten_days(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def forgotten_days(
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
+) -> Iterator[Finding]:
     """Working days in the elapsed part of the engagement with nothing logged, leaving out days on
     which every open deliverable was with the client (the consultant was waiting on comments).
     Quiet on an intermittent engagement: its days are spread, and gaps are the plan."""
     if engagement.intermittent:
         return
-    verdict = judge(engagement, ledger, today)
     timeline = verdict.timeline
     end = min(verdict.until - dt.timedelta(days=1), timeline.end)
     if end < timeline.start:
@@ -345,9 +353,10 @@ def forgotten_days(engagement: Engagement, ledger: Ledger, today: dt.date) -> It
 
 
 @check
-def meetings_in_their_phase(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def meetings_in_their_phase(
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
+) -> Iterator[Finding]:
     """A meeting dated outside the phase it belongs to; a cancelled meeting that deliverables depend on."""
-    verdict = judge(engagement, ledger, today)
     for meeting in verdict.meetings:
         phase = engagement.meeting(meeting.key).phase
         span = meeting.span

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
 import click
 
-from engage import Engagement, Finding, Ledger
-from engage.output import colour
-from engage.output.formats import json_text, table
-from engage.parsing import DATE_HELP, parse_date
-from engage.session import Session, pass_session
+from engage import (
+    DATE_HELP,
+    Finding,
+    Session,
+    Verdict,
+    echo,
+    json_text,
+    parse_date,
+    pass_session,
+    table,
+)
 
 
 @click.command()
@@ -30,20 +35,19 @@ def budget(ctx: click.Context, session: Session, as_of: str | None, strict: bool
       engage budget
       engage budget --as-of 2021-12-10 --format json
     """
-    from engage.output.terminal import output_width, wrap
-    from engage_budget import findings
+    from engage import output_width, wrap
 
     engagement = session.engagement
     today = parse_date(as_of, session.today()) if as_of else session.today()
-    ledger = session.ledger().until(today)
-    found = findings(engagement, ledger, today)
+    verdict = session.verdict(engagement, session.ledger().until(today), today)
+    found = verdict.findings
     if fmt == "json":
         click.echo(json_text([f.as_dict() for f in found]))
         return _exit(ctx, found, strict)
     if engagement.team:
-        click.echo(team_table(engagement, ledger, today) + "\n")
+        click.echo(team_table(verdict) + "\n")
     if found:
-        colour.echo(
+        echo(
             table(
                 ("severity", "code", "message", "where"),
                 [
@@ -70,10 +74,9 @@ def _exit(ctx: click.Context, found: list[Finding], strict: bool) -> None:
         ctx.exit(1)
 
 
-def team_table(engagement: Engagement, ledger: Ledger, today: dt.date) -> str:
-    """Each consultant's budget, used and left as of ``today``, from the verdict."""
-    from engage.judging.verdict import judge
-    from engage.parsing import format_budget, format_days
+def team_table(verdict: Verdict) -> str:
+    """Each consultant's budget, used and left as of the verdict's date."""
+    from engage import format_budget, format_days
 
     rows = [
         (
@@ -83,6 +86,6 @@ def team_table(engagement: Engagement, ledger: Ledger, today: dt.date) -> str:
             format_days(c.used),
             format_days(c.remaining) if c.remaining is not None else "",
         )
-        for c in judge(engagement, ledger, today).team
+        for c in verdict.team
     ]
     return "Team\n" + table(("key", "role", "budget", "used", "left"), rows)

@@ -7,16 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
-from engage import Engagement, Finding, Ledger, hookimpl
-from engage.judging.timeline import day_of
-from engage.ledger.ledger import DayTotal
-from engage.parsing import format_days, plural
-from engage_budget.judging import judge
-
-if TYPE_CHECKING:
-    from engage.judging.verdict import Verdict
+from engage import DayTotal, Engagement, Finding, Ledger, Verdict, day_of, format_days, hookimpl, plural
 
 check = hookimpl(specname="engage_budget_checks")
 
@@ -45,10 +37,11 @@ def _planned(verdict: Verdict, key: str) -> tuple[str, dt.date | None]:
 
 
 @check
-def dates_agree(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def dates_agree(
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
+) -> Iterator[Finding]:
     """A deliverable due before what it depends on, or after the engagement's last day; a status
     recorded before what it depends on happened."""
-    verdict = judge(engagement, ledger, today)
     last_day = verdict.timeline.last_phase_end
     for d in verdict.deliverables:
         where = {"phase": d.deliverable.phase, "deliverable": d.key}
@@ -85,9 +78,9 @@ def dates_agree(engagement: Engagement, ledger: Ledger, today: dt.date) -> Itera
 
 
 @check
-def windows_apart(engagement: Engagement) -> Iterator[Finding]:
+def windows_apart(engagement: Engagement, verdict: Verdict) -> Iterator[Finding]:
     """Phase windows fixed by the schedule (not planned by engage) that overlap."""
-    timeline = engagement.timeline
+    timeline = verdict.timeline
     fixed = [(p, timeline.window(p.key)) for p in engagement.phases if not timeline.window(p.key).planned]
     for i, (first, a) in enumerate(fixed):
         for second, b in fixed[i + 1 :]:
@@ -110,7 +103,9 @@ def overbooked(totals: Sequence[DayTotal]) -> dict[tuple[str, dt.date], Fraction
 
 
 @check
-def days_that_count(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def days_that_count(
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
+) -> Iterator[Finding]:
     """One consultant booking more than a day on one date; entries dated after today (not counted
     until their date) or after the engagement was closed."""
     for (consultant, day), days in overbooked(ledger.day_totals()).items():
@@ -133,7 +128,7 @@ def days_that_count(engagement: Engagement, ledger: Ledger, today: dt.date) -> I
             f"dated after {today}: {shown}; not counted until their date",
             date=dates[0],
         )
-    closing = judge(engagement, ledger, today).closing
+    closing = verdict.closing
     if closing is not None:
         after = [t for t in ledger.day_totals() if t.date > closing.date]
         if after:
@@ -148,9 +143,8 @@ def days_that_count(engagement: Engagement, ledger: Ledger, today: dt.date) -> I
 
 
 @check
-def left_open(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def left_open(engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict) -> Iterator[Finding]:
     """A closed engagement: what it left open (deliverables not accepted, meetings not held)."""
-    verdict = judge(engagement, ledger, today)
     if verdict.closing is not None and verdict.open_items:
         yield Finding(
             "info",
@@ -162,7 +156,7 @@ def left_open(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterato
 
 
 @check
-def places_known(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
+def places_known(engagement: Engagement, ledger: Ledger, verdict: Verdict) -> Iterator[Finding]:
     """Entries logged at a place the schedule no longer has (a location renamed or removed)."""
     lost: dict[str, list[dt.date]] = defaultdict(list)
     for total in ledger.day_totals():

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from engage import EngageError, Engagement
-from engage.values import frozen
+from engage import EngageError, Engagement, frozen
 
 DEFAULT_WARN_AT = 0.8
 

@@ -7,10 +7,17 @@ import datetime as dt
 from collections.abc import Iterator
 from fractions import Fraction
 
-from engage import Engagement, Finding, Ledger, hookimpl
-from engage.parsing import format_budget, format_days
-from engage.values import frozen
-from engage_budget.judging import judge
+from engage import (
+    Engagement,
+    Finding,
+    Ledger,
+    Timeline,
+    Verdict,
+    format_budget,
+    format_days,
+    frozen,
+    hookimpl,
+)
 
 check = hookimpl(specname="engage_budget_checks")
 
@@ -31,10 +38,10 @@ class Shortfall:
         return f"{self.who} has {format_budget(self.days)} person-days but {self.working} working days{where}"
 
 
-def shortfalls(engagement: Engagement, phase_key: str) -> list[Shortfall]:
+def shortfalls(timeline: Timeline, phase_key: str) -> list[Shortfall]:
     """Who cannot fit their days in the phase's window: each consultant with a share, by the
     working days of their place; the phase's whole budget where it gives no team."""
-    timeline = engagement.timeline
+    engagement = timeline.engagement
     phase, window = engagement.phase(phase_key), timeline.window(phase_key)
     found = []
     if not phase.team:
@@ -58,10 +65,11 @@ def _place_name(engagement: Engagement, place: str) -> str:
 
 
 @check
-def consultant_shares(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def consultant_shares(
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
+) -> Iterator[Finding]:
     """A consultant over their share of a phase or over their own cap (errors), even where the
     phase and the engagement are within budget; time logged by someone the schedule does not name."""
-    verdict = judge(engagement, ledger, today)
     names = {p.key: p.name for p in engagement.phases}
     for person in verdict.team:
         if not person.named:
@@ -93,13 +101,14 @@ def consultant_shares(engagement: Engagement, ledger: Ledger, today: dt.date) ->
 
 
 @check
-def period_holds_the_days(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterator[Finding]:
+def period_holds_the_days(
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
+) -> Iterator[Finding]:
     """An intermittent engagement whose days left no longer fit in the working days left in its
     period; phase windows outside it (work outside it: ``work_on_the_right_days``)."""
     if engagement.period is None:
         return
     first, last = engagement.period
-    verdict = judge(engagement, ledger, today)
     timeline = verdict.timeline
     for phase in engagement.phases:
         window = timeline.window(phase.key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from engage import CalendarEvent, Engagement, Ledger, hookimpl
+from engage import CalendarEvent, Verdict, hookimpl
 
 if TYPE_CHECKING:
     import click  # only for the annotation: commands import it when they are added
@@ -21,8 +21,8 @@ def engage_register_commands(cli: click.Group) -> None:
 
 
 @hookimpl(trylast=True)
-def engage_calendar_events(engagement: Engagement, ledger: Ledger) -> Iterator[CalendarEvent]:
+def engage_calendar_events(verdict: Verdict) -> Iterator[CalendarEvent]:
     """Deadlines, deliverables, dated meetings, phase windows and holidays of the engagement."""
     from engage_calendar.events import engagement_events
 
-    return engagement_events(engagement, ledger)
+    return engagement_events(verdict)

@@ -6,8 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from engage import CalendarEvent, EngageError, Engagement
-from engage.values import frozen
+from engage import CalendarEvent, EngageError, Engagement, frozen
 from engage_calendar.events import REMOVED
 from engage_calendar.settings import Settings
 from engage_calendar.state import Revision, State, decode, encode, fingerprint, read_state, state_path
@@ -126,19 +125,3 @@ def output_path(path: str) -> Path:
     if target.is_dir():
         raise EngageError(f"{target}: is a folder; give a file name such as {target / 'milestones.ics'}")
     return target
-
-
-def calendar_bytes(
-    engagement: Engagement, events: Iterable[CalendarEvent], view: View, save: bool = True
-) -> tuple[bytes, list[Item]]:
-    """Revise and render the feed in one step (what ``engage calendar`` does), for benchmarks."""
-    from engage_calendar.ics import feed
-    from engage_calendar.settings import settings
-
-    rendering = settings(engagement)
-    state = load_state(engagement)
-    before = dict(state.events)
-    items = revise(engagement, events, {}, state, rendering)
-    if save and state.events != before:
-        state.save()
-    return feed(engagement, items, view, rendering), items

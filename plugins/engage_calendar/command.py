@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import click
 
-from engage import EngageError, Engagement
-from engage.session import Session, pass_session, warn
+from engage import CalendarEvent, EngageError, Engagement, Session, pass_session, warn
 from engage_calendar.build import CONSULTANT, SUPERVISOR, Item, View, load_state, output_path, revise
 from engage_calendar.settings import EMAIL, Settings, settings
 from engage_calendar.state import State
@@ -35,11 +35,14 @@ def _collect(session: Session) -> Revised:
     engagement = session.engagement
     ledger = session.ledger()
     rendering = settings(engagement)
-    results = session.plugin_manager.hook.engage_calendar_events(engagement=engagement, ledger=ledger)
+    verdict = session.verdict(engagement, ledger, session.today(engagement))
+    results = session.plugin_manager.hook.engage_calendar_events(
+        engagement=engagement, ledger=ledger, verdict=verdict
+    )
     events = [event for result in results for event in (result or ())]
     state = load_state(engagement)
     before = dict(state.events)
-    off = off_calendar(engagement, ledger)
+    off = off_calendar(verdict)
     items = revise(engagement, events, off, state, rendering)
     names = {f"meeting.{m.key}": m.name for m in engagement.meetings}
     names |= {f"deliverable.{d.key}": d.name for d in engagement.deliverables}
@@ -212,3 +215,19 @@ def publish(session: Session, url: str) -> None:
         warn(conflict)
     if outcome.conflicts:
         raise SystemExit(1)
+
+
+def calendar_bytes(
+    engagement: Engagement, events: Iterable[CalendarEvent], view: View, save: bool = True
+) -> tuple[bytes, list[Item]]:
+    """Revise and render the feed in one step (what ``engage calendar`` does), for benchmarks."""
+    from engage_calendar.ics import feed
+    from engage_calendar.settings import settings
+
+    rendering = settings(engagement)
+    state = load_state(engagement)
+    before = dict(state.events)
+    items = revise(engagement, events, {}, state, rendering)
+    if save and state.events != before:
+        state.save()
+    return feed(engagement, items, view, rendering), items

@@ -10,10 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from engage import CalendarEvent, Engagement, Ledger, Meeting, Phase
-from engage.judging.verdict import DeliverableVerdict, Verdict, judge
-from engage.parsing import format_budget, today_in
-from engage.schedule.rules import DateRule
+from engage import (
+    CalendarEvent,
+    DateRule,
+    DeliverableVerdict,
+    Engagement,
+    Meeting,
+    Phase,
+    Verdict,
+    format_budget,
+)
 
 TO_BE_AGREED = "date to be agreed"
 WAITING = "date not known yet"  # a relative date whose event has not happened
@@ -22,15 +28,10 @@ REMOVED = "removed from the schedule"  # what an item that simply disappeared is
 Day = dt.date | dt.datetime
 
 
-def verdict_now(engagement: Engagement, ledger: Ledger) -> Verdict:
-    """The one verdict, as of today in the engagement's time zone: what the calendar shows."""
-    return judge(engagement, ledger, today_in(engagement.timezone))
-
-
-def meeting_when(engagement: Engagement, ledger: Ledger, meeting: Meeting) -> tuple[Day, Day] | str:
+def meeting_when(verdict: Verdict, meeting: Meeting) -> tuple[Day, Day] | str:
     """A meeting's start and inclusive end (moved by a recorded postponement), or why it has none:
     CANCELLED, or TO_BE_AGREED (no date in the schedule, or postponed with no new date)."""
-    found = verdict_now(engagement, ledger).meeting(meeting.key)
+    found = verdict.meeting(meeting.key)
     if found.state == "cancelled":
         return CANCELLED
     span = found.span
@@ -39,9 +40,9 @@ def meeting_when(engagement: Engagement, ledger: Ledger, meeting: Meeting) -> tu
     return span.start, span.end
 
 
-def due_when(engagement: Engagement, ledger: Ledger, key: str) -> Day | str:
+def due_when(verdict: Verdict, key: str) -> Day | str:
     """A deliverable's due date, or WAITING while its rule waits on an event."""
-    due = verdict_now(engagement, ledger).deliverable(key).due
+    due = verdict.deliverable(key).due
     return WAITING if due.value is None else due.value
 
 
@@ -56,19 +57,18 @@ def cancellation_note(off: str) -> str:
     return "Cancelled."
 
 
-def off_calendar(engagement: Engagement, ledger: Ledger) -> dict[str, str]:
+def off_calendar(verdict: Verdict) -> dict[str, str]:
     """Item keys (as in ``CalendarEvent.key``) that have no date now, with the reason."""
-    found: dict[str, object] = {
-        f"meeting.{m.key}": meeting_when(engagement, ledger, m) for m in engagement.meetings
-    }
-    found |= {f"deliverable.{d.key}": due_when(engagement, ledger, d.key) for d in engagement.deliverables}
+    engagement = verdict.engagement
+    found: dict[str, object] = {f"meeting.{m.key}": meeting_when(verdict, m) for m in engagement.meetings}
+    found |= {f"deliverable.{d.key}": due_when(verdict, d.key) for d in engagement.deliverables}
     return {key: when for key, when in found.items() if isinstance(when, str)}
 
 
-def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[CalendarEvent]:
+def engagement_events(verdict: Verdict) -> Iterator[CalendarEvent]:
     """Every dated item of the schedule as an event, described with its state from the verdict;
     items without a date are left out (the event they wait on says so)."""
-    verdict = verdict_now(engagement, ledger)
+    engagement = verdict.engagement
     timeline = verdict.timeline
     waiting = _waiting_on(verdict)
     for deadline in engagement.deadlines:
@@ -86,7 +86,7 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
     names = {d.key: d.name for d in engagement.deliverables} | {m.key: m.name for m in engagement.meetings}
     for d in verdict.deliverables:
         deliverable = d.deliverable
-        due = due_when(engagement, ledger, d.key)
+        due = due_when(verdict, d.key)
         if isinstance(due, str):
             continue
         yield CalendarEvent(
@@ -109,7 +109,7 @@ def engagement_events(engagement: Engagement, ledger: Ledger) -> Iterator[Calend
         )
     for m in verdict.meetings:
         meeting = engagement.meeting(m.key)
-        span = meeting_when(engagement, ledger, meeting)
+        span = meeting_when(verdict, meeting)
         if isinstance(span, str):
             continue
         yield CalendarEvent(

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from engage import CalendarEvent, Engagement, Person, __version__
-from engage.judging.timeline import day_of
+from engage import CalendarEvent, Engagement, Person, __version__, day_of
 from engage_calendar.build import Item, View, sort_key
 from engage_calendar.events import cancellation_note
 from engage_calendar.settings import Settings

@@ -16,8 +16,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from zoneinfo import ZoneInfo
 
-from engage import EngageError, Engagement
-from engage.values import frozen
+from engage import EngageError, Engagement, frozen
 from engage_calendar.build import Item, View
 from engage_calendar.events import TO_BE_AGREED, cancellation_note
 from engage_calendar.ics import CANCEL, REQUEST, invitation, span

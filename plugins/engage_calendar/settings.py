@@ -6,8 +6,7 @@ import datetime as dt
 import os
 import re
 
-from engage import EngageError, Engagement
-from engage.values import frozen
+from engage import EngageError, Engagement, frozen
 
 DEFAULT_REMINDER_DAYS = (2,)
 KEYS = ("reminder_days", "reminder_time", "default_duration", "organizer")

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from engage.values import frozen
+from engage import frozen
 
 if TYPE_CHECKING:
     from icalendar import Timezone

@@ -11,11 +11,10 @@ ceiling to the portfolio summary.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from engage import Engagement, Finding, Ledger, RecordKind, Section, Week, hookimpl
+from engage import Engagement, Finding, Ledger, RecordKind, Section, Verdict, hookimpl
 
 if TYPE_CHECKING:
     import click  # only for the annotation: commands import it when they are added
@@ -39,7 +38,7 @@ def engage_record_kinds() -> Iterable[RecordKind]:
 
 
 @hookimpl
-def engage_budget_checks(engagement: Engagement, ledger: Ledger, today: dt.date) -> list[Finding] | None:
+def engage_budget_checks(engagement: Engagement, verdict: Verdict) -> list[Finding] | None:
     from engage_fees.account import statement
     from engage_fees.checks import fee_findings
     from engage_fees.settings import fees_of
@@ -47,13 +46,11 @@ def engage_budget_checks(engagement: Engagement, ledger: Ledger, today: dt.date)
     settings = fees_of(engagement)
     if settings is None:
         return None
-    return list(fee_findings(engagement, statement(engagement, ledger, settings, today)))
+    return list(fee_findings(verdict, statement(verdict, settings)))
 
 
 @hookimpl
-def engage_portfolio_columns(
-    engagement: Engagement, ledger: Ledger, today: dt.date
-) -> dict[str, object] | None:
+def engage_portfolio_columns(engagement: Engagement, verdict: Verdict) -> dict[str, object] | None:
     """Invoiced against the ceiling (or the lump sum) in the portfolio summary."""
     from engage_fees.account import statement
     from engage_fees.money import money
@@ -62,7 +59,7 @@ def engage_portfolio_columns(
     settings = fees_of(engagement)
     if settings is None:
         return None
-    result = statement(engagement, ledger, settings, today)
+    result = statement(verdict, settings)
     cap = settings.ceiling or settings.total
     invoiced = money(result.totals["invoiced"], settings.currency, settings.locale)
     limit = money(cap, settings.currency, settings.locale) if cap else "-"
@@ -70,9 +67,7 @@ def engage_portfolio_columns(
 
 
 @hookimpl
-def engage_status_sections(
-    engagement: Engagement, ledger: Ledger, week: Week, today: dt.date
-) -> list[Section] | None:
+def engage_status_sections(engagement: Engagement, verdict: Verdict) -> list[Section] | None:
     from engage_fees.account import statement
     from engage_fees.report import sections
     from engage_fees.settings import fees_of
@@ -80,7 +75,7 @@ def engage_status_sections(
     settings = fees_of(engagement)
     if settings is None:
         return None
-    result = statement(engagement, ledger, settings, today)
+    result = statement(verdict, settings)
     parts = {s.title: s for s in sections(engagement, result)}
     rows: list[tuple[object, ...]] = list(parts["Totals"].rows)
     if "Payments" in parts:

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from engage import Engagement, Entry, Ledger
-from engage.values import frozen
+from engage import Engagement, Entry, Ledger, Verdict, frozen
 from engage_fees.money import ZERO, round_money
 from engage_fees.records import Expense, Invoice, Paid
 from engage_fees.settings import FeeSettings, Rate, Tranche
@@ -131,29 +130,24 @@ def earned_for(days: Fraction, rate: Rate | None, engagement: Engagement, curren
     return round_money(_decimal(days) * rate.per_day(engagement.hours_per_day), currency)
 
 
-_computed: weakref.WeakKeyDictionary[Ledger, dict[tuple[str, str, dt.date], Statement]] = (
-    weakref.WeakKeyDictionary()
-)
+_computed: weakref.WeakKeyDictionary[Verdict, Statement] = weakref.WeakKeyDictionary()
 
 
-def statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as_of: dt.date) -> Statement:
-    """The fees as of ``as_of`` (``ledger`` is cut at that date first).
+def statement(verdict: Verdict, settings: FeeSettings) -> Statement:
+    """The fees as of the verdict's date (records dated later are left out).
 
-    Computed once per ledger read, engagement and date: the status report
-    asks for the same figures for its section, its findings and the portfolio.
+    Computed once per verdict: the status report asks for the same figures for its section, its
+    findings and the portfolio, and the session hands each the same verdict.
     """
-    key = (engagement.id, str(engagement.source), as_of)
-    known = _computed.setdefault(ledger, {})
-    if key not in known:
-        known[key] = _statement(engagement, ledger, settings, as_of)
-    return known[key]
+    known = _computed.get(verdict)
+    if known is None:
+        known = _computed[verdict] = _statement(verdict, settings)
+    return known
 
 
-def _statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as_of: dt.date) -> Statement:
-    from engage.judging.verdict import judge
-
-    ledger = ledger.until(as_of)
-    verdict = judge(engagement, ledger, as_of)
+def _statement(verdict: Verdict, settings: FeeSettings) -> Statement:
+    engagement, as_of = verdict.engagement, verdict.as_of
+    ledger = verdict.ledger.until(as_of)
     invoices = ledger.live(Invoice)
     paid = {p.invoice: p.date for p in ledger.live(Paid)}
     states = [InvoiceState(i, paid.get(i.number)) for i in invoices]
@@ -176,7 +170,7 @@ def _statement(engagement: Engagement, ledger: Ledger, settings: FeeSettings, as
 
     tranches = []
     for tranche in settings.tranches:
-        resolved = engagement.timeline.resolve(tranche.on, verdict.progress)
+        resolved = verdict.timeline.resolve(tranche.on, verdict.progress)
         held = covered_payments.get(tranche.key)
         if held is not None and held.paid_on is not None:
             tranches.append(TrancheState(tranche, "paid", held.paid_on, held.invoice.number, ""))

@@ -6,13 +6,12 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from engage import Engagement, Finding
-from engage.parsing import format_days
+from engage import Finding, Timeline, Verdict, format_days
 from engage_fees.account import Statement
 from engage_fees.money import money
 
 
-def fee_findings(engagement: Engagement, result: Statement) -> Iterator[Finding]:
+def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
     """Every fee finding as of the statement's date, with a stable code."""
     settings = result.settings
     cur, loc = settings.currency, settings.locale
@@ -29,13 +28,13 @@ def fee_findings(engagement: Engagement, result: Statement) -> Iterator[Finding]
                 date=today,
             )
         elif settings.basis == "days":
-            projected = _at_pace(engagement, result, today)
+            projected = _at_pace(verdict.timeline, result, today)
             if projected is not None and projected > settings.ceiling:
                 yield Finding(
                     "warning",
                     "fees-ceiling-at-pace",
                     f"at the current pace fees reach {money(projected, cur, loc)} by "
-                    f"{engagement.timeline.end}, past the ceiling {money(settings.ceiling, cur, loc)} "
+                    f"{verdict.timeline.end}, past the ceiling {money(settings.ceiling, cur, loc)} "
                     f"({money(settings.ceiling - earned, cur, loc)} left)",
                     date=today,
                 )
@@ -81,9 +80,9 @@ def _covered_days(result: Statement) -> Decimal | None:
     return (total / planned).quantize(Decimal("0.001"))
 
 
-def _at_pace(engagement: Engagement, result: Statement, today: dt.date) -> Decimal | None:
+def _at_pace(timeline: Timeline, result: Statement, today: dt.date) -> Decimal | None:
     """Fees at the end of the engagement if earning goes on as it has (None before a week has passed)."""
-    start, end = engagement.timeline.start, engagement.timeline.end
+    start, end = timeline.start, timeline.end
     elapsed = (min(today, end) - start).days + 1
     if elapsed < 7 or today >= end:
         return None

@@ -9,11 +9,17 @@ from pathlib import Path
 
 import click
 
-from engage import Engagement, Ledger
-from engage.errors import EngageError
-from engage.ledger import ledger as ledger_file
-from engage.parsing import DATE_HELP, parse_date
-from engage.session import Session, pass_session, warn
+from engage import (
+    DATE_HELP,
+    EngageError,
+    Engagement,
+    Ledger,
+    Session,
+    new_record,
+    parse_date,
+    pass_session,
+    warn,
+)
 from engage_fees.records import CATEGORIES, Invoice, Paid
 from engage_fees.settings import FeeSettings, fees_of
 
@@ -53,7 +59,7 @@ def fees(session: Session, as_of: str | None, fmt: str) -> None:
     engagement = session.engagement
     settings = settings_or_fail(engagement)
     today = parse_date(as_of, session.today()) if as_of else session.today()
-    result = statement(engagement, session.ledger(), settings, today)
+    result = statement(session.verdict(engagement, session.ledger().until(today), today), settings)
     click.echo(render(engagement, result, fmt), nl=False)
 
 
@@ -140,7 +146,7 @@ def expense(
         except OSError as exc:
             raise EngageError(f"--receipt {receipt}: cannot read: {exc.strerror or exc}") from None
         fields["receipt"] = str(receipt.resolve())
-    record = ledger_file.new_record("fees.expense", **fields)
+    record = new_record("fees.expense", **fields)
     from engage_fees.money import money  # the reply is made before the write: nothing fails after it
 
     shown = money(round_money(value * rate, settings.currency), settings.currency, settings.locale)
@@ -189,7 +195,7 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     chosen = number.strip() if number else next_number(every, settings.invoicing.prefix)
     if not chosen:
         raise EngageError("--number must not be empty")
-    result = statement(engagement, ledger, settings, date)
+    result = statement(session.verdict(engagement, ledger.until(date), date), settings)
     made = draft(engagement, result, date, chosen)
     text = (html_page if fmt == "html" else markdown)(engagement, result, made)
 
@@ -212,7 +218,7 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
                 )
 
     not_invoiced(ledger)
-    record = ledger_file.new_record(
+    record = new_record(
         "fees.invoice",
         date=date.isoformat(),
         number=chosen,
@@ -238,7 +244,7 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
         raise
     click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {output} (record {record['id']})")
     with session.after_write(f"invoice {chosen}"):
-        after = statement(engagement, session.ledger(), settings, date)
+        after = statement(session.verdict(engagement, session.ledger().until(date), date), settings)
         ceiling = settings.ceiling
         invoiced = sum((s.invoice.total for s in after.invoices), Decimal(0))
         if ceiling is not None and invoiced > ceiling:
@@ -283,6 +289,6 @@ def paid(session: Session, number: str, day: str) -> None:
             raise EngageError(f"invoice {number} is already recorded as paid on {done[0].date}")
 
     payable(session.ledger())
-    record = ledger_file.new_record("fees.paid", date=date.isoformat(), invoice=number)
+    record = new_record("fees.paid", date=date.isoformat(), invoice=number)
     session.write([record], check=payable)
     click.echo(f"Invoice {number} paid on {date} (record {record['id']})")

@@ -6,10 +6,7 @@ import datetime as dt
 import html
 from decimal import Decimal
 
-from engage import Engagement
-from engage.errors import EngageError
-from engage.output.formats import markdown_cell
-from engage.values import frozen
+from engage import EngageError, Engagement, frozen, markdown_cell
 from engage_fees.account import Statement, open_fee_lines
 from engage_fees.money import ZERO, money
 from engage_fees.records import Invoice

@@ -128,7 +128,7 @@ def _remember(key: str, value: str) -> str:
 
 
 def _save() -> None:
-    from engage.cachedir import write_atomically
+    from engage import write_atomically
 
     write_atomically(_memory_path(), json.dumps(_said))  # not written: only slower next time
 
@@ -137,7 +137,7 @@ def _save() -> None:
 def _memory_path() -> Path:
     from importlib.util import find_spec
 
-    from engage.cachedir import cache_dir
+    from engage import cache_dir
 
     spec = find_spec("babel")
     origin = spec.origin if spec and spec.origin else ""

@@ -12,8 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from engage import RecordKind
-from engage.values import frozen
+from engage import RecordKind, frozen
 from engage_fees.money import parse_money
 
 CATEGORIES = ("per-diem", "travel", "accommodation", "other")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import html
 from decimal import Decimal
 
-from engage import Engagement, Section
-from engage.output.formats import json_text, table
-from engage.parsing import format_days
+from engage import Engagement, Section, format_days, json_text, table
 from engage_fees.account import Statement
 from engage_fees.money import money, round_money
 
@@ -177,7 +175,7 @@ def render(engagement: Engagement, result: Statement, fmt: str) -> str:
     if fmt == "markdown":
         head = f"# {title}"
     else:  # the title wraps to the terminal, as every plain table does
-        from engage.output.terminal import output_width, wrap
+        from engage import output_width, wrap
 
         head = "\n".join(part for line in title.splitlines() for part in wrap(line, output_width()))
     chunks = [head]

@@ -34,10 +34,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from engage import EngageError, Engagement
-from engage.schedule.rules import DateRule, parse_rule
-from engage.schedule.toml_values import key_lines
-from engage.values import frozen
+from engage import DateRule, EngageError, Engagement, frozen, key_lines, parse_rule
 from engage_fees.money import ZERO, known_currency, minor_digits, parse_money, round_money, split
 
 BASES = ("deliverables", "days")

@@ -8,10 +8,16 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from engage import DayOff, EngageError, Engagement, hookimpl
-from engage.cachedir import cache_dir, write_atomically
-from engage.plugin.startup_cache import installed_version
-from engage.schedule.model import Location
+from engage import (
+    DayOff,
+    EngageError,
+    Engagement,
+    Location,
+    cache_dir,
+    hookimpl,
+    installed_version,
+    write_atomically,
+)
 
 __version__ = "0.1.0"
 
@@ -30,7 +36,7 @@ def engage_non_working_days(
         try:
             known = [holidays_of(country, subdivision or None, y) for y in range(start.year, end.year + 1)]
         except EngageError as exc:  # name the schedule and the line of the setting
-            from engage.schedule.loader import where_in
+            from engage import where_in
 
             if place.key:  # name the location's setting, not the engagement's
                 key = f"locations.{place.key}.holidays"

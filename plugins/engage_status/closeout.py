@@ -7,10 +7,7 @@ from collections import defaultdict
 from dataclasses import field
 from fractions import Fraction
 
-from engage import Engagement, Ledger, Section
-from engage.judging.verdict import judge
-from engage.parsing import format_budget, format_days
-from engage.values import frozen
+from engage import Engagement, Section, Verdict, format_budget, format_days, frozen
 
 
 @frozen
@@ -32,11 +29,9 @@ class CloseOut:
     sections: tuple[Section, ...] = field(default=())
 
 
-def build_closeout(
-    engagement: Engagement, ledger: Ledger, start: dt.date | None, end: dt.date | None, as_of: dt.date
-) -> CloseOut:
-    """Figures from the verdict as of ``as_of`` (the close date, once closed) for entries in the period."""
-    verdict = judge(engagement, ledger, as_of)
+def build_closeout(verdict: Verdict, start: dt.date | None, end: dt.date | None) -> CloseOut:
+    """Figures from the verdict (as of the close date, once closed) for entries in the period."""
+    engagement, ledger, as_of = verdict.engagement, verdict.ledger, verdict.as_of
     first = start or verdict.timeline.start
     last = end or (verdict.closing.date if verdict.closing else max(verdict.timeline.end, as_of))
     end_at = min(last, as_of)

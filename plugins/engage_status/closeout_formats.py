@@ -6,9 +6,7 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
-from engage import Section
-from engage.output.formats import csv_text, json_text, plain, table
-from engage.parsing import format_budget, format_days
+from engage import Section, csv_text, format_budget, format_days, json_text, plain, table
 from engage_status.closeout import CloseOut, heading_facts
 
 
@@ -27,7 +25,7 @@ def render_closeout(report: CloseOut, fmt: str) -> str:
 
 def write_closeout(report: CloseOut, path: Path) -> None:
     """A workbook: the heading facts, then a sheet per section."""
-    from engage.output.workbook import Sheet, write_workbook
+    from engage import Sheet, write_workbook
 
     sheets: list[Sheet] = [("Summary", ("field", "value"), heading_facts(report))]
     sheets += [(s.title[:31], s.headers, s.rows) for s in report.sections]
@@ -41,7 +39,7 @@ def _cell(value: object) -> object:
 
 
 def _text(report: CloseOut, markdown: bool) -> str:
-    from engage.output.terminal import heading, labelled, output_width
+    from engage import heading, labelled, output_width
 
     width = output_width()
     title = f"Close-out report: {report.engagement.title}"

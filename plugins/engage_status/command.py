@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import click
 
-from engage.errors import EngageError
-from engage.hooktypes import Week
-from engage.output.formats import chosen_format
-from engage.parsing import DATE_HELP, parse_date, parse_week
-from engage.session import Session, pass_session
+from engage import (
+    DATE_HELP,
+    EngageError,
+    Session,
+    Week,
+    chosen_format,
+    parse_date,
+    parse_week,
+    pass_session,
+    write_output,
+)
 
 FORMATS = ["plain", "markdown", "github", "html", "csv", "json", "xlsx"]
 
@@ -75,7 +81,7 @@ def status(
             f"{len(engagements)} engagements, each with its ledger beside its schedule; "
             "drop --ledger (and unset ENGAGE_LEDGER), or report one schedule"
         )
-    from engage.output.progress_bar import steps
+    from engage import steps
 
     for engagement in steps(engagements, "Reading engagements", more_than=20):
         today = session.today(engagement)
@@ -84,18 +90,25 @@ def status(
         chosen = Week.of(span[0]) if span else Week.of(given or today)
         when = as_of_for(chosen, today, given)
         ledger = session.read_ledger(engagement, ledger_path).until(when)
-        report = build(engagement, ledger, chosen, when)
+        verdict = session.verdict(engagement, ledger, when)
+        report = build(verdict, chosen)
         results = session.plugin_manager.hook.engage_status_sections(
-            engagement=engagement, ledger=ledger, week=chosen, today=when
+            engagement=engagement,
+            ledger=ledger,
+            week=chosen,
+            today=when,
+            verdict=verdict,
+            command="status",
+            period=(chosen.start, chosen.end),
         )
         sections = tuple(section for result in results for section in (result or ()))
         cells = session.plugin_manager.hook.engage_portfolio_columns(
-            engagement=engagement, ledger=ledger, today=when
+            engagement=engagement, ledger=ledger, today=when, verdict=verdict
         )
         columns = tuple((str(k), v) for result in cells for k, v in (result or {}).items())
         reports.append(replace(report, sections=sections, columns=columns))
     if fmt == "xlsx":
-        from engage.output.workbook import write_workbook
+        from engage import write_workbook
         from engage_status.sheets import workbook_sheets
 
         assert output is not None
@@ -108,21 +121,7 @@ def status(
         text = render_people(reports, "github" if fmt == "markdown" else fmt)
     else:
         text = render(reports, fmt)
-    if output:
-        target = Path(output)
-        if not target.parent.is_dir():
-            raise EngageError(f"{target.parent}: no such folder for the report")
-        bom = "\ufeff" if fmt == "csv" else ""  # Excel reads a file's UTF-8 right only after a BOM
-        target.write_text(
-            bom + text, encoding="utf-8", errors="surrogateescape", newline="" if fmt == "csv" else None
-        )
-        click.echo(f"Wrote {output}", err=True)
-    else:
-        from engage.output import colour
-        if fmt == "plain":
-            colour.echo(text, nl=False)
-        else:
-            click.echo(text, nl=False)
+    write_output(text, output, "report", bom=fmt == "csv", coloured=fmt == "plain")
 
 
 @click.command()
@@ -173,10 +172,16 @@ def report(
     if first and last and first > last:
         raise EngageError(f"--from {first} is after --to {last}; give a period that runs forward")
     cut = ledger.until(when)
-    built = build_closeout(engagement, cut, first, last, when)
-    week = Week.of(when)
+    verdict = session.verdict(engagement, cut, when)
+    built = build_closeout(verdict, first, last)
     results = session.plugin_manager.hook.engage_status_sections(
-        engagement=engagement, ledger=cut, week=week, today=when
+        engagement=engagement,
+        ledger=cut,
+        week=Week.of(when),
+        today=when,
+        verdict=verdict,
+        command="report",
+        period=(built.start, built.end),
     )
     extra = tuple(s for result in results for s in (result or ()))
     from dataclasses import replace
@@ -188,14 +193,4 @@ def report(
         click.echo(f"Wrote {output}", err=True)
         return
     text = render_closeout(built, fmt)
-    if output:
-        target = Path(output)
-        if not target.parent.is_dir():
-            raise EngageError(f"{target.parent}: no such folder for the report")
-        target.write_text(("\ufeff" if fmt == "csv" else "") + text, encoding="utf-8", newline="")
-        click.echo(f"Wrote {output}", err=True)
-    elif fmt == "plain":
-        from engage.output import colour
-        colour.echo(text, nl=False)
-    else:
-        click.echo(text, nl=False)
+    write_output(text, output, "report", bom=fmt == "csv", coloured=fmt == "plain")

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from engage import Section
-from engage.judging.timeline import day_of
-from engage.output.formats import json_text, markdown_cell, plain, table, terminal_text
+from engage import Section, day_of, json_text, markdown_cell, plain, table, terminal_text
 from engage_status.report import Report
 from engage_status.tables import header_lines, portfolio_tables, report_tables
 
@@ -35,7 +33,7 @@ def render(reports: Sequence[Report], fmt: str) -> str:
 
 
 def _text(reports: Sequence[Report], markdown: bool) -> str:
-    from engage.output.terminal import heading, labelled, output_width
+    from engage import heading, labelled, output_width
 
     fmt = "github" if markdown else "simple"
     width = output_width()

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from engage import Section
-from engage.output.formats import plain
-from engage.parsing import format_budget, format_days
+from engage import Section, format_budget, format_days, plain
 from engage_status.report import Report
 from engage_status.tables import header_lines, portfolio_tables, report_tables
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from engage import Section
-from engage.judging.team import owes
-from engage.judging.verdict import ConsultantVerdict, DeliverableVerdict
-from engage.output.formats import csv_text, json_text, table
-from engage.parsing import format_days
-from engage.values import frozen
+from engage import (
+    ConsultantVerdict,
+    DeliverableVerdict,
+    Engagement,
+    Section,
+    csv_text,
+    format_days,
+    frozen,
+    json_text,
+    table,
+)
 from engage_status.report import LOOKAHEAD, Report
 
 
@@ -158,9 +163,24 @@ def render(reports: Sequence[Report], fmt: str) -> str:
         lines += [table(item.headers, item.rows, style), ""]
         owed = owed_lines(stints)
         if owed and style == "simple":  # each item wrapped to the terminal, under its dash
-            from engage.output.terminal import output_width, wrap
+            from engage import output_width, wrap
 
             owed = [line for item in owed for line in wrap(item, output_width(), indent=2)]
         if owed:
             lines += ["Owes in the next two weeks:", *owed, ""]
     return "\n".join(lines).rstrip() + "\n" if lines else "No consultants in these engagements.\n"
+
+
+def owes(
+    engagement: Engagement, deliverables: Sequence[DeliverableVerdict], key: str
+) -> list[DeliverableVerdict]:
+    """The deliverables a consultant holds a deadline for: in phases where they have a share, or
+    in phases that give no team (everyone's); on a schedule that names nobody, all of them."""
+    found = []
+    for d in deliverables:
+        if d.holder != "consultant" or d.deadline is None:
+            continue
+        shares = engagement.phase(d.deliverable.phase).shares
+        if not engagement.team or not shares or key in shares:
+            found.append(d)
+    return found

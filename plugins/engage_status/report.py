@@ -7,17 +7,18 @@ from dataclasses import field
 from fractions import Fraction
 from typing import NamedTuple
 
-from engage import Engagement, Ledger, Section, Week
-from engage.judging.timeline import day_of
-from engage.judging.verdict import (
+from engage import (
     STATE_ORDER,
     ConsultantVerdict,
     DeliverableVerdict,
+    Engagement,
     MeetingVerdict,
+    Section,
     Verdict,
-    judge,
+    Week,
+    day_of,
+    frozen,
 )
-from engage.values import frozen
 
 LOOKAHEAD = dt.timedelta(days=14)
 
@@ -93,9 +94,9 @@ def as_of_for(week: Week, today: dt.date, given: dt.date | None) -> dt.date:
     return today if week.start <= today <= week.end or today < week.start else week.end
 
 
-def build(engagement: Engagement, ledger: Ledger, week: Week, as_of: dt.date) -> Report:
-    """A report from the verdict on ``ledger`` (already cut at ``as_of``: see ``Ledger.until``)."""
-    verdict = judge(engagement, ledger, as_of)
+def build(verdict: Verdict, week: Week) -> Report:
+    """A report from the verdict (its ledger already cut at its date: see ``Ledger.until``)."""
+    engagement, ledger, as_of = verdict.engagement, verdict.ledger, verdict.as_of
     week_entries = ledger.entries(start=week.start, end=week.end)
     week_totals = [t for t in ledger.day_totals() if t.date in week]
     phases = tuple(

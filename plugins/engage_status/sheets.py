@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engage.judging.timeline import day_of
-from engage.output.formats import csv_text
+from engage import csv_text, day_of
 from engage_status.report import PhaseRow, Report, state_rank
 
 TIDY_HEADERS = (

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engage import Section
-from engage.parsing import format_budget, format_days
+from engage import Section, format_budget, format_days
 from engage_status.report import Report, state_rank
 
 
@@ -26,8 +25,11 @@ def header_lines(report: Report) -> list[tuple[str, str]]:
             "Days used",
             f"{format_days(report.used)} of {format_budget(engagement.max_days)} "
             f"({format_days(report.this_week)} this week)"
-            + (f"; {format_days(report.not_counted)} more dated after {report.as_of}, not counted yet"
-               if report.not_counted else ""),
+            + (
+                f"; {format_days(report.not_counted)} more dated after {report.as_of}, not counted yet"
+                if report.not_counted
+                else ""
+            ),
         ),
         ("State", report.reason),
     ]
@@ -92,10 +94,7 @@ def report_tables(report: Report) -> list[Section]:
         Section(
             "Meetings",
             ("key", "meeting", "kind", "when", "state", "note"),
-            tuple(
-                (m.key, m.name, m.kind, m.span.text(), m.state, m.note)
-                for m in report.meetings
-            ),
+            tuple((m.key, m.name, m.kind, m.span.text(), m.state, m.note) for m in report.meetings),
             note="" if report.meetings else "No meetings in this schedule.",
             optional=("kind",),
         ),

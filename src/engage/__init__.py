@@ -1,4 +1,9 @@
-"""engage: track consultancy engagements; the public API that plugins import."""
+"""engage: track consultancy engagements; the public API that plugins import.
+
+Everything a plugin needs is imported from here, as the built-in plugins do: an ``import-linter``
+contract in ``pyproject.toml`` forbids them (and so any plugin that follows them) every other module,
+which may change. ``docs/plugins.md`` describes each name.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,12 @@ from engage.version import __version__ as __version__
 # The public API, imported on first use: ``engage log`` and ``engage --version`` pay only for
 # what they touch. Each name and the module it comes from.
 _HOME = {
+    # Errors
     "EngageError": "engage.errors",
     "PluginError": "engage.errors",
+    # The hook markers
     "hookimpl": "engage.hookspecs",
+    # What hooks return
     "CalendarEvent": "engage.hooktypes",
     "DayOff": "engage.hooktypes",
     "Exporter": "engage.hooktypes",
@@ -21,22 +29,89 @@ _HOME = {
     "RecordKind": "engage.hooktypes",
     "Section": "engage.hooktypes",
     "Week": "engage.hooktypes",
-    "DayTotal": "engage.ledger.ledger",
-    "Entry": "engage.ledger.ledger",
-    "Ledger": "engage.ledger.ledger",
-    "MeetingOutcome": "engage.ledger.ledger",
-    "StatusChange": "engage.ledger.ledger",
+    # The schedule: what the ToR says
+    "Consultant": "engage.schedule.model",
+    "Contact": "engage.schedule.model",
     "Deadline": "engage.schedule.model",
     "Deliverable": "engage.schedule.model",
     "Engagement": "engage.schedule.model",
+    "Location": "engage.schedule.model",
     "Meeting": "engage.schedule.model",
     "Person": "engage.schedule.model",
     "Phase": "engage.schedule.model",
-    "judge": "engage.judging.verdict",
+    # Relative dates
+    "DateRule": "engage.schedule.rules",
+    "parse_rule": "engage.schedule.rules",
+    # Errors naming a schedule's file, line and key
+    "key_lines": "engage.schedule.toml_values",
+    "where_in": "engage.schedule.toml_values",
+    # The ledger: what happened
+    "Ledger": "engage.ledger.ledger",
+    "new_record": "engage.ledger.ledger",
+    "Entry": "engage.ledger.records",
+    "MeetingOutcome": "engage.ledger.records",
+    "StatusChange": "engage.ledger.records",
+    "Closing": "engage.ledger.records",
+    "DayTotal": "engage.ledger.totals",
+    # The timeline: windows, due dates, working days
+    "Resolved": "engage.judging.timeline",
+    "Span": "engage.judging.timeline",
+    "Timeline": "engage.judging.timeline",
+    "Window": "engage.judging.timeline",
+    "day_of": "engage.judging.timeline",
+    # Days used and left
+    "PhaseUsage": "engage.judging.usage",
+    "phase_usage": "engage.judging.usage",
+    "usage_of": "engage.judging.usage",
+    # The one verdict
+    "STATE_ORDER": "engage.judging.verdict",
+    "DeliverableVerdict": "engage.judging.verdict",
+    "MeetingVerdict": "engage.judging.verdict",
+    "PhaseVerdict": "engage.judging.verdict",
     "Verdict": "engage.judging.verdict",
+    "judge": "engage.judging.verdict",
+    "ConsultantVerdict": "engage.judging.team",
+    "ShareVerdict": "engage.judging.team",
+    # What users type, and days as people read them
+    "DATE_HELP": "engage.parsing",
+    "format_budget": "engage.parsing",
+    "format_days": "engage.parsing",
+    "parse_date": "engage.parsing",
+    "parse_week": "engage.parsing",
+    "plural": "engage.parsing",
+    "today_in": "engage.parsing",
+    # Values
+    "frozen": "engage.values",
+    # Output: tables, terminal, colour, workbooks
+    "chosen_format": "engage.output.formats",
+    "csv_text": "engage.output.formats",
+    "json_text": "engage.output.formats",
+    "markdown_cell": "engage.output.formats",
+    "plain": "engage.output.formats",
+    "table": "engage.output.formats",
+    "terminal_text": "engage.output.formats",
+    "write_output": "engage.output.files",
+    "heading": "engage.output.terminal",
+    "labelled": "engage.output.terminal",
+    "output_width": "engage.output.terminal",
+    "wrap": "engage.output.terminal",
+    "echo": "engage.output.colour",
+    "Sheet": "engage.output.workbook",
+    "write_workbook": "engage.output.workbook",
+    "steps": "engage.output.progress_bar",
+    # Commands: the session a plugin's command works on, and warnings
+    "Session": "engage.session",
+    "pass_session": "engage.session",
+    "warn": "engage.session",
+    # The cache folder
+    "cache_dir": "engage.cachedir",
+    "write_atomically": "engage.cachedir",
+    # Installed distributions
+    "installed_version": "engage.plugin.startup_cache",
 }
 
 if TYPE_CHECKING:
+    from engage.cachedir import cache_dir, write_atomically
     from engage.errors import EngageError, PluginError
     from engage.hookspecs import hookimpl
     from engage.hooktypes import (
@@ -50,9 +125,51 @@ if TYPE_CHECKING:
         Section,
         Week,
     )
-    from engage.judging.verdict import Verdict, judge
-    from engage.ledger.ledger import DayTotal, Entry, Ledger, MeetingOutcome, StatusChange
-    from engage.schedule.model import Deadline, Deliverable, Engagement, Meeting, Person, Phase
+    from engage.judging.team import ConsultantVerdict, ShareVerdict
+    from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of
+    from engage.judging.usage import PhaseUsage, phase_usage, usage_of
+    from engage.judging.verdict import (
+        STATE_ORDER,
+        DeliverableVerdict,
+        MeetingVerdict,
+        PhaseVerdict,
+        Verdict,
+        judge,
+    )
+    from engage.ledger.ledger import Ledger, new_record
+    from engage.ledger.records import Closing, Entry, MeetingOutcome, StatusChange
+    from engage.ledger.totals import DayTotal
+    from engage.output.colour import echo
+    from engage.output.files import write_output
+    from engage.output.formats import (
+        chosen_format,
+        csv_text,
+        json_text,
+        markdown_cell,
+        plain,
+        table,
+        terminal_text,
+    )
+    from engage.output.progress_bar import steps
+    from engage.output.terminal import heading, labelled, output_width, wrap
+    from engage.output.workbook import Sheet, write_workbook
+    from engage.parsing import DATE_HELP, format_budget, format_days, parse_date, parse_week, plural, today_in
+    from engage.plugin.startup_cache import installed_version
+    from engage.schedule.model import (
+        Consultant,
+        Contact,
+        Deadline,
+        Deliverable,
+        Engagement,
+        Location,
+        Meeting,
+        Person,
+        Phase,
+    )
+    from engage.schedule.rules import DateRule, parse_rule
+    from engage.schedule.toml_values import key_lines, where_in
+    from engage.session import Session, pass_session, warn
+    from engage.values import frozen
 
 
 def __getattr__(name: str) -> object:
@@ -72,11 +189,19 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DATE_HELP",
+    "STATE_ORDER",
     "CalendarEvent",
+    "Closing",
+    "Consultant",
+    "ConsultantVerdict",
+    "Contact",
+    "DateRule",
     "DayOff",
     "DayTotal",
     "Deadline",
     "Deliverable",
+    "DeliverableVerdict",
     "EngageError",
     "Engagement",
     "Entry",
@@ -85,16 +210,62 @@ __all__ = [
     "ImportedTime",
     "Importer",
     "Ledger",
+    "Location",
     "Meeting",
     "MeetingOutcome",
+    "MeetingVerdict",
     "Person",
     "Phase",
+    "PhaseUsage",
+    "PhaseVerdict",
     "PluginError",
     "RecordKind",
+    "Resolved",
     "Section",
+    "Session",
+    "ShareVerdict",
+    "Sheet",
+    "Span",
     "StatusChange",
+    "Timeline",
     "Verdict",
     "Week",
+    "Window",
+    "__version__",
+    "cache_dir",
+    "chosen_format",
+    "csv_text",
+    "day_of",
+    "echo",
+    "format_budget",
+    "format_days",
+    "frozen",
+    "heading",
     "hookimpl",
+    "installed_version",
+    "json_text",
     "judge",
+    "key_lines",
+    "labelled",
+    "markdown_cell",
+    "new_record",
+    "output_width",
+    "parse_date",
+    "parse_rule",
+    "parse_week",
+    "pass_session",
+    "phase_usage",
+    "plain",
+    "plural",
+    "steps",
+    "table",
+    "terminal_text",
+    "today_in",
+    "usage_of",
+    "warn",
+    "where_in",
+    "wrap",
+    "write_atomically",
+    "write_output",
+    "write_workbook",
 ]

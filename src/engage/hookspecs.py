@@ -39,6 +39,8 @@ if TYPE_CHECKING:
         Section,
         Week,
     )
+    from engage.judging.timeline import Timeline
+    from engage.judging.verdict import Verdict
     from engage.ledger.ledger import Entry, Ledger
     from engage.schedule.model import Engagement, Location
 
@@ -84,9 +86,8 @@ def engage_non_working_days(
     Called when phase windows are planned and when checks ask whether a date
     is a working day, once per calendar year that is looked at. Weekends are
     not given here: the schedule's ``working_days`` already says them.
-    While planning, ``engagement.timeline`` is being built: read the
-    engagement's settings (``holidays``, ``holidays_subdivision``), not its
-    timeline.
+    It is called while the timeline is being planned: read the engagement's
+    settings (``holidays``, ``holidays_subdivision``), not a verdict.
 
     :param engagement: the engagement being planned.
     :param start: first day asked about.
@@ -155,7 +156,9 @@ def engage_void_blockers(engagement: Engagement, ledger: Ledger, record: object)
 
 
 @hookspec
-def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterable[str] | None:
+def engage_after_log(
+    engagement: Engagement, entry: Entry, ledger: Ledger, timeline: Timeline
+) -> Iterable[str] | None:
     """Tell the consultant something about a new entry, shown right after it is written.
 
     Called by ``engage log`` once per entry, just before the entry is written,
@@ -169,10 +172,13 @@ def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> It
     :param engagement: the engagement logged against.
     :param entry: the entry about to be written.
     :param ledger: the ledger as it will be once the entry is written, the entry included.
+    :param timeline: the engagement laid out in time, holidays included: phase windows, working
+        days, ``holiday(day, place)``. ``log`` judges nothing more, to stay quick.
     :return: lines to print (a warning before a phase overruns, say); None
         or an empty list to say nothing.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.4 ``timeline``.
     """
 
 
@@ -182,7 +188,9 @@ def engage_after_log(engagement: Engagement, entry: Entry, ledger: Ledger) -> It
 
 
 @hookspec
-def engage_budget_checks(engagement: Engagement, ledger: Ledger, today: dt.date) -> Iterable[Finding] | None:
+def engage_budget_checks(
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
+) -> Iterable[Finding] | None:
     """Report what is wrong, or about to be, with an engagement's budget or schedule.
 
     Called by ``engage budget`` and wherever findings are shown (the status
@@ -192,9 +200,14 @@ def engage_budget_checks(engagement: Engagement, ledger: Ledger, today: dt.date)
     :param ledger: its ledger as of ``today``: records dated later are left out.
     :param today: the date to judge as of (``--as-of``; default today in the
         engagement's time zone).
+    :param verdict: the command's one verdict on the engagement as of ``today``: read its
+        ``timeline``, ``phases``, ``deliverables``, ``meetings`` and ``team`` rather than working
+        them out again. Its ``findings``, ``state`` and ``reason`` are made from what this hook
+        returns, so a check that reads them is refused (a ``PluginError`` naming the plugin).
     :return: ``Finding`` values; None when all is well.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.4 ``verdict``.
     """
 
 
@@ -204,7 +217,9 @@ def engage_budget_checks(engagement: Engagement, ledger: Ledger, today: dt.date)
 
 
 @hookspec
-def engage_calendar_events(engagement: Engagement, ledger: Ledger) -> Iterable[CalendarEvent] | None:
+def engage_calendar_events(
+    engagement: Engagement, ledger: Ledger, verdict: Verdict
+) -> Iterable[CalendarEvent] | None:
     """Add events to the supervisor's calendar.
 
     Called each time a calendar is built (``engage calendar``, ``send``,
@@ -213,11 +228,14 @@ def engage_calendar_events(engagement: Engagement, ledger: Ledger) -> Iterable[C
 
     :param engagement: the engagement whose calendar is built.
     :param ledger: its ledger (for statuses to show in descriptions).
+    :param verdict: the verdict as of today in the engagement's time zone: due dates after
+        returns (``deliverable.deadline``), postponed meetings' ``span``, the timeline.
     :return: ``CalendarEvent`` values. Keys must be stable between runs and
         unique in the engagement: the event's UID is made from them, so that
         a re-sent calendar updates events in place.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.4 ``verdict``.
     """
 
 
@@ -228,28 +246,40 @@ def engage_calendar_events(engagement: Engagement, ledger: Ledger) -> Iterable[C
 
 @hookspec
 def engage_status_sections(
-    engagement: Engagement, ledger: Ledger, week: Week, today: dt.date
+    engagement: Engagement,
+    ledger: Ledger,
+    week: Week,
+    today: dt.date,
+    verdict: Verdict,
+    command: str,
+    period: tuple[dt.date, dt.date],
 ) -> Iterable[Section] | None:
-    """Add titled tables to an engagement's weekly status report.
+    """Add titled tables to an engagement's weekly status report, or to its close-out report.
 
-    Called by ``engage status`` for each engagement in the report, in every
-    output format.
+    Called by ``engage status`` for each engagement in the report, and by ``engage report``,
+    in every output format. A section's ``note`` is always shown (the workbook included);
+    ``status --format csv`` writes each section as a block after the phases, under its title.
 
     :param engagement: the engagement reported on.
     :param ledger: its ledger as of ``today``: records dated later are left out.
     :param week: the reported ISO week (``week.start`` Monday, ``week.end``
         Sunday, ``week.label`` such as ``2021-W47``).
     :param today: the as-of date of the report.
+    :param verdict: the report's verdict on the engagement as of ``today``.
+    :param command: ``"status"`` or ``"report"``: which report the section goes into.
+    :param period: the first and last day the report covers: the week for ``status``; for
+        ``report`` its ``--from``/``--to`` (else the engagement's first day to ``today``).
     :return: ``Section(title, headers, rows)`` values, cells being plain
         values (text, numbers, dates); None to add none.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.4 ``verdict``, ``command``, ``period``.
     """
 
 
 @hookspec
 def engage_portfolio_columns(
-    engagement: Engagement, ledger: Ledger, today: dt.date
+    engagement: Engagement, ledger: Ledger, today: dt.date, verdict: Verdict
 ) -> Mapping[str, object] | None:
     """Add cells to an engagement's row of the portfolio summary (``engage status`` of several).
 
@@ -261,10 +291,12 @@ def engage_portfolio_columns(
     :param engagement: the engagement of the row.
     :param ledger: its ledger as of ``today``: records dated later are left out.
     :param today: the as-of date of the report.
+    :param verdict: the report's verdict on the engagement as of ``today``.
     :return: a mapping of column title to a plain value (text, number, date),
         such as ``{"invoiced / ceiling": "$2,250.00 / $4,500.00"}``; None to add none.
 
     .. versionadded:: 0.3
+    .. versionchanged:: 0.4 ``verdict``.
     """
 
 

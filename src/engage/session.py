@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 from engage.errors import EngageError
-from engage.ledger.ledger import Ledger, LedgerProblem, append_batch
-from engage.ledger.writer import write_in_progress
+from engage.ledger.ledger import Ledger, LedgerProblem
+from engage.ledger.writer import append_batch, write_in_progress
 from engage.parsing import today_in
-from engage.plugin.manager import available_plugin_names, get_plugin_manager
+from engage.plugin.manager import available_plugin_names, environment_stamp, get_plugin_manager
 from engage.schedule.model import Engagement
 
 T = TypeVar("T")
@@ -46,11 +46,60 @@ class Session:
         self._schedule = schedule
         self._ledger = ledger
         self._warned: set[Path] = set()
+        self._kinds_of: pluggy.PluginManager | None = None  # the plugins whose record kinds were handed in
+        # One timeline per engagement and one verdict per engagement, ledger and date, for this command.
+        # Each key holds its objects, so an id is never reused while it is a key.
+        self._timelines: dict[int, tuple[Engagement, Timeline]] = {}
+        self._verdicts: dict[tuple[int, int, dt.date], tuple[Engagement, Ledger, Verdict]] = {}
 
     @property
     def plugin_manager(self) -> pluggy.PluginManager:
         """The loaded plugins."""
         return get_plugin_manager()
+
+    def hand_record_kinds(self) -> None:
+        """Hand the ledger layer the record kinds the loaded plugins register, before a read or write."""
+        pm = self.plugin_manager
+        if self._kinds_of is not pm:
+            from engage.ledger import kinds
+            from engage.plugin.manager import plugin_files_stamp, plugin_record_kinds
+
+            kinds.use(kinds.Kinds(plugin_record_kinds(pm).values(), plugin_files_stamp()))
+            self._kinds_of = pm
+
+    def timeline(self, engagement: Engagement) -> Timeline:
+        """The engagement laid out in time, with the plugins' days off: planned once per command."""
+        held = self._timelines.get(id(engagement))
+        if held is None:
+            from engage.judging.timeline import plan
+
+            held = self._timelines[id(engagement)] = (
+                engagement,
+                plan(engagement, self.plugin_manager.hook.engage_non_working_days),
+            )
+        return held[1]
+
+    def verdict(self, engagement: Engagement, ledger: Ledger, as_of: dt.date) -> Verdict:
+        """The one verdict on ``engagement`` with ``ledger`` as of ``as_of`` for this command.
+
+        Every output and every hook that judges reads this object, so two reports cannot disagree:
+        the timeline is planned with the plugins' days off, and the plugins' budget checks receive
+        the verdict itself (``engage_budget_checks(verdict=…)``).
+        """
+        key = (id(engagement), id(ledger), as_of)
+        held = self._verdicts.get(key)
+        if held is None:
+            from engage.judging.verdict import Verdict
+
+            made = Verdict(
+                engagement,
+                ledger,
+                as_of,
+                self.timeline(engagement),
+                self.plugin_manager.hook.engage_budget_checks,
+            )
+            held = self._verdicts[key] = (engagement, ledger, made)
+        return held[2]
 
     @cached_property
     def schedule_path(self) -> Path:
@@ -77,7 +126,8 @@ class Session:
         """Read any schedule, accepting the tables that known plugins read."""
         get_plugin_manager()  # loads plugins: their names are the tables they may read
         from engage.schedule import cache as schedule_cache
-        return schedule_cache.load(path, available_plugin_names())
+
+        return schedule_cache.load(path, available_plugin_names(), environment_stamp())
 
     @property
     def chosen_ledger(self) -> Path | None:
@@ -105,6 +155,7 @@ class Session:
         if path is None:
             assert engagement.source is not None
             path = ledger_beside(engagement.source)
+        self.hand_record_kinds()
         ledger = Ledger.read(path, engagement.hours_per_day)
         refuse_foreign(path, ledger.engagements, engagement)
         if ledger.problems and path not in self._warned:
@@ -121,11 +172,12 @@ class Session:
         """Append records to the chosen ledger, all or none, stamped with the engagement's id.
 
         ``check`` runs under the ledger's lock with the ledger as it stands
-        (see :func:`engage.ledger.ledger.append_batch`). Everything the command needs
+        (see :func:`engage.ledger.writer.append_batch`). Everything the command needs
         is validated first (:meth:`validate`), so a written record is a done command.
         """
         engagement = self.engagement
         self.validate()
+        self.hand_record_kinds()
         sealed = append_batch(
             self.ledger_path,
             records,
@@ -143,7 +195,7 @@ class Session:
         Bad input stops the command; a plugin fault here is left to
         :meth:`after_write`, which warns once the record is safe.
         """
-        self.preview(lambda: self.engagement.timeline)
+        self.preview(lambda: self.timeline(self.engagement).windows)
 
     def preview(self, work: Callable[[], T]) -> tuple[T | None, Exception | None]:
         """Run what a command shows after writing, before it writes.
@@ -237,6 +289,9 @@ def refuse_foreign(path: Path, engagements: frozenset[str], engagement: Engageme
 
 if TYPE_CHECKING:
     import click
+
+    from engage.judging.timeline import Timeline
+    from engage.judging.verdict import Verdict
 
     pass_session = click.make_pass_decorator(Session)
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from engage import __version__
-from engage.cli import ReaderLeft, run_guarded
+from engage.cli.boundary import ReaderLeft, run_guarded
 from engage.ledger.cache.checked import Checked
 from engage.output import colour
 
@@ -116,7 +116,8 @@ class EngageGroup(click.Group):
         """Run a command line; ``quick``: ``engage log`` in its plain form runs without click's parser."""
         from engage.cli.quick import finish, run_quick
 
-        code = run_quick(sys.argv[1:] if args is None else list(args), complete_var) if quick else None
+        given = sys.argv[1:] if args is None else list(args)
+        code = run_quick(given, complete_var, group=lambda: self) if quick else None
         if code is None:
             try:
                 with Checked.scope():  # a ledger read twice in one command is checked once

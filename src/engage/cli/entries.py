@@ -12,6 +12,7 @@ from engage.cli.completion import phase_keys
 from engage.cli.log_entry import check_phase
 from engage.errors import EngageError
 from engage.ledger.ledger import Entry, Ledger
+from engage.output.files import write_output
 from engage.output.formats import chosen_format, csv_text, json_text, table
 from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_week, plural
 from engage.schedule.who import consultant_filter
@@ -198,14 +199,7 @@ def _note(note: str, tablefmt: str) -> str:
 
 
 def _emit(text: str, output: str | None, bom: bool = False) -> None:
-    if not output:
-        click.echo(text, nl=False)
-        return
-    target = Path(output)
-    if not target.parent.is_dir():
-        raise EngageError(f"{target.parent}: no such folder for the output")
-    target.write_text(("\ufeff" if bom else "") + text, encoding="utf-8", newline="")
-    click.echo(f"Wrote {output}", err=True)
+    write_output(text, output, bom=bom)
 
 
 COMMANDS = [entries]

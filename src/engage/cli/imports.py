@@ -14,12 +14,12 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from engage.cli.log_entry import check_phase, entry_fields
+from engage.cli.log_entry import check_phase
 from engage.errors import EngageError
 from engage.importing import timesheet
 from engage.judging.usage import cap_line
 from engage.ledger import ledger as ledger_file
-from engage.ledger.ledger import Ledger
+from engage.ledger.ledger import Ledger, entry_fields
 from engage.output.formats import terminal_text
 from engage.parsing import format_days, parse_amount, parse_date, plural
 from engage.schedule.model import Engagement

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from engage.cli.completion import phase_keys
-from engage.cli.log_entry import check_phase, entry_fields, log_time
+from engage.cli.log_entry import check_phase, log_time
 from engage.errors import EngageError
 from engage.judging.usage import usage_of
 from engage.ledger import ledger as ledger_file
@@ -16,7 +16,7 @@ from engage.schedule.who import CONSULTANT_VAR, check_place, resolve_consultant
 from engage.session import Session, pass_session
 
 # importers read these here too
-__all__ = ["CONSULTANT_VAR", "check_phase", "check_place", "entry_fields", "resolve_consultant"]
+__all__ = ["CONSULTANT_VAR", "check_phase", "check_place", "resolve_consultant"]
 
 
 @click.command()

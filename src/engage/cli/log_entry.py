@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from engage.judging.usage import usage_of
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Entry, Ledger
@@ -24,13 +22,6 @@ def check_phase(engagement: Engagement, key: str) -> str:
     return find_item(engagement.phases, key, "phase", f" of {engagement.id}").key
 
 
-def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
-    """How an amount is stored, exactly: "1.5" days, "4" hours, or "4/3" hours for 1h20m."""
-    decimal = str(float(amount))
-    text = decimal if Fraction(decimal) == amount else f"{amount.numerator}/{amount.denominator}"
-    return {unit: text.removesuffix(".0")}
-
-
 def log_time(
     session: Session, days: str, phase: str, day: str, note: str, consultant: str | None, at: str | None
 ) -> None:
@@ -47,7 +38,7 @@ def log_time(
         "entry",
         date=date.isoformat(),
         phase=phase,
-        **entry_fields(amount, unit),
+        **ledger_file.entry_fields(amount, unit),
         consultant=who,
         note=note,
         **({"at": place} if place else {}),
@@ -87,6 +78,7 @@ def _after_log(session: Session, engagement: Engagement, entry: Entry, ledger: L
     """The phase's usage and what plugins say about a new entry."""
     lines = [usage_of(engagement, ledger, entry.phase).summary()]
     hook = session.plugin_manager.hook
-    for said in hook.engage_after_log(engagement=engagement, entry=entry, ledger=ledger):
+    timeline = session.timeline(engagement)
+    for said in hook.engage_after_log(engagement=engagement, entry=entry, ledger=ledger, timeline=timeline):
         lines.extend(said or ())
     return lines

@@ -158,11 +158,9 @@ def _find(items: tuple[Item, ...], key: str, kind: str) -> Item:
 def _not_ahead(date: dt.date, today: dt.date, subject: str, session: Session | None = None) -> None:
     """Refuse a date in the future, or (given the session) before the engagement began."""
     if session is not None:
-        first = session.engagement.timeline.start
+        first = session.timeline(session.engagement).start
         if date < first:
-            raise EngageError(
-                f"{subject}: {date} is before the engagement began on {first}; check the date"
-            )
+            raise EngageError(f"{subject}: {date} is before the engagement began on {first}; check the date")
     if date > today:
         raise EngageError(
             f"{subject}: {date} is in the future; record what has happened, dated today or earlier"
@@ -175,10 +173,8 @@ def _say_verdict(session: Session, item: str, day: dt.date) -> None:
 
     The record is written by now: whatever fails here is a warning that says so.
     """
-    from engage.judging.verdict import judge
-
     with session.after_write("the record"):
-        verdict = judge(session.engagement, session.ledger().until(day), day)
+        verdict = session.verdict(session.engagement, session.ledger().until(day), day)
         if item.startswith("deliverable "):
             found = verdict.deliverable(item.split(" ", 1)[1])
             text = found.reason if found.reason.startswith(found.state) else f"{found.state}: {found.reason}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from engage.output import colour
@@ -96,13 +97,16 @@ def _options(argv: list[str], at: int, values: dict[str, str], into: dict[str, A
     return at
 
 
-def run_quick(argv: list[str], complete_var: str | None = None) -> int | None:
-    """Run ``engage log`` when ``argv`` is a plain form of it: its exit status; None: not run, ask click."""
+def run_quick(argv: list[str], complete_var: str | None = None, *, group: Callable[[], Any]) -> int | None:
+    """Run ``engage log`` when ``argv`` is a plain form of it: its exit status; None: not run, ask click.
+
+    ``group`` gives the click group, for a plugin's ``engage_after_log`` that looks for its context.
+    """
     parsed = parse(argv)
     if parsed is None or os.environ.get(complete_var or COMPLETE_VAR):
         return None
     before, after = parsed
-    from engage.cli import run_guarded
+    from engage.cli.boundary import run_guarded
     from engage.ledger.cache.checked import Checked
 
     declined = False
@@ -132,7 +136,7 @@ def run_quick(argv: list[str], complete_var: str | None = None) -> int | None:
             "consultant": after.get("consultant"),
             "at": after.get("at"),
         }
-        with _as_under_click(session, given):
+        with _as_under_click(session, given, group):
             log_time(session, **given)
 
     try:
@@ -143,7 +147,9 @@ def run_quick(argv: list[str], complete_var: str | None = None) -> int | None:
     return None if declined else code
 
 
-def _as_under_click(session: Any, given: dict[str, Any]) -> contextlib.AbstractContextManager[Any]:
+def _as_under_click(
+    session: Any, given: dict[str, Any], group: Callable[[], Any]
+) -> contextlib.AbstractContextManager[Any]:
     """The click context the click path runs ``log`` in, where a plugin's ``engage_after_log`` may look.
 
     A plugin may call ``click.get_current_context()`` (to reach the session), or ``click.echo``,
@@ -162,10 +168,9 @@ def _as_under_click(session: Any, given: dict[str, Any]) -> contextlib.AbstractC
         return contextlib.nullcontext()
     import click
 
-    from engage.cli.app import cli
     from engage.cli.ledger import log
 
-    outer = click.Context(cli, info_name="engage", obj=session, color=True)
+    outer = click.Context(group(), info_name="engage", obj=session, color=True)
     inner = click.Context(log, info_name=COMMAND, parent=outer, color=True)
     inner.params.update(given)
     return inner

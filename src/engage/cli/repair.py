@@ -26,6 +26,7 @@ def repair(session: Session) -> None:
     """
     engagement = session.engagement
     path = session.ledger_path
+    session.hand_record_kinds()
     refuse_foreign(path, Ledger.read(path, engagement.hours_per_day).engagements, engagement)
     sealed = seal(path, engagement.hours_per_day)
     for problem in sealed:

@@ -73,11 +73,11 @@ def show(session: Session, fmt: str, as_of: str | None) -> None:
     Example:
       engage -s schedules/ijm-kenya-pap-strategic-plan.toml show --format json
     """
-    from engage.judging.verdict import judge  # not on the path of engage log
-
     engagement = session.engagement
     today = parse_date(as_of, session.today()) if as_of else session.today()
-    verdict = judge(engagement, session.read_ledger(engagement, session.ledger_path).until(today), today)
+    verdict = session.verdict(
+        engagement, session.read_ledger(engagement, session.ledger_path).until(today), today
+    )
     if fmt == "json":
         click.echo(json_text(engagement_dict(verdict)))
         return

@@ -327,9 +327,7 @@ def _consultant_of(
 
 
 def _hours_field(hours: Fraction) -> dict[str, str]:
-    from engage.cli.log_entry import entry_fields
-
-    return entry_fields(hours, "hours")
+    return ledger_file.entry_fields(hours, "hours")
 
 
 def _identity(item: ImportedTime, day: dt.date) -> str:

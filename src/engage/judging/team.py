@@ -4,7 +4,6 @@ each phase. The verdict (``engage.judging.verdict``) computes them once; every o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,7 @@ from engage.schedule.model import UNNAMED_KEY, Consultant, Engagement
 from engage.values import frozen
 
 if TYPE_CHECKING:
-    from engage.judging.verdict import DeliverableVerdict
+    pass
 
 
 @frozen
@@ -152,18 +151,3 @@ def _unnamed(
 
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def owes(
-    engagement: Engagement, deliverables: Sequence[DeliverableVerdict], key: str
-) -> list[DeliverableVerdict]:
-    """The deliverables a consultant holds a deadline for: in phases where they have a share, or
-    in phases that give no team (everyone's); on a schedule that names nobody, all of them."""
-    found = []
-    for d in deliverables:
-        if d.holder != "consultant" or d.deadline is None:
-            continue
-        shares = engagement.phase(d.deliverable.phase).shares
-        if not engagement.team or not shares or key in shares:
-            found.append(d)
-    return found

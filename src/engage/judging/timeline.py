@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from engage.errors import EngageError
 from engage.schedule.rules import DateRule, Ref, shift_calendar
 from engage.values import frozen
 
 if TYPE_CHECKING:
+    from engage.hooktypes import DayOff
     from engage.judging.history import Progress
     from engage.schedule.model import Engagement, Phase, When
+
+# What gives days off: the ``engage_non_working_days`` hook, handed in by the session. Called with the
+# hook's keyword arguments, it answers each plugin's list (or None).
+DaysOffSource = Callable[..., Iterable["Iterable[DayOff] | None"]]
 
 ONE_DAY = dt.timedelta(days=1)
 # Planning stops rather than loop for ever on a schedule whose working days never come.
@@ -83,8 +89,9 @@ class Span:
 class Timeline:
     """An engagement laid out in time: windows, due dates, holidays and working days."""
 
-    def __init__(self, engagement: Engagement) -> None:
+    def __init__(self, engagement: Engagement, days_off: DaysOffSource | None = None) -> None:
         self.engagement = engagement
+        self._source = days_off  # None: weekends only, no holidays
         # Days off per place (a location key; "" for the engagement's own), loaded a year at a time.
         self._days_off: dict[str, dict[dt.date, str]] = {}
         self._years: set[tuple[str, int]] = set()
@@ -234,10 +241,10 @@ class Timeline:
         return max(ends)
 
     def _load_year(self, year: int, place: str = "") -> None:
-        from engage.plugin.manager import get_plugin_manager
-
         self._years.add((place, year))
-        results = get_plugin_manager().hook.engage_non_working_days(
+        if self._source is None:
+            return
+        results: Iterable[Any] = self._source(
             engagement=self.engagement,
             start=dt.date(year, 1, 1),
             end=dt.date(year, 12, 31),
@@ -255,7 +262,7 @@ def _moved(start: dt.date | dt.datetime, end: dt.date | dt.datetime, to: dt.date
     return Span(start + shift, end + shift, rule)
 
 
-def plan(engagement: Engagement) -> Timeline:
+def plan(engagement: Engagement, days_off: DaysOffSource | None = None) -> Timeline:
     """Lay out phase windows: given dates and rules are kept, other phases follow on working days.
 
     A phase without dates starts on the first working day after the previous
@@ -265,8 +272,9 @@ def plan(engagement: Engagement) -> Timeline:
     since the team works side by side. A phase with only a start or an end is
     extended from it by that length. Working days are the phase's location's.
     Rules may name other phases in any order; the schedule loader has refused cycles.
+    ``days_off`` is the holiday hook (the session hands it in); without it only weekends are off.
     """
-    timeline = Timeline(engagement)
+    timeline = Timeline(engagement, days_off)
     order = [p.key for p in engagement.phases]
     planning: set[str] = set()
 

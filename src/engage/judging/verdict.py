@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
+from engage.errors import PluginError
 from engage.hooktypes import SEVERITY_ORDER, Finding
 from engage.judging.history import Progress
 from engage.judging.team import ConsultantVerdict, ShareVerdict, team_figures
-from engage.judging.timeline import Resolved, Span, Timeline, Window
+from engage.judging.timeline import Resolved, Span, Timeline, Window, plan
 from engage.judging.usage import phase_usage
 from engage.ledger.ledger import Closing, Ledger
 from engage.parsing import format_budget, format_days, plural
@@ -31,7 +34,16 @@ MEETING_STATES = {
     "cancelled": "cancelled",
 }
 # Error findings that restate what the verdict already judged from the same figures.
-__all__ = ["ConsultantVerdict", "ShareVerdict", "Verdict", "judge"]
+__all__ = [
+    "STATE_ORDER",
+    "ConsultantVerdict",
+    "DeliverableVerdict",
+    "MeetingVerdict",
+    "PhaseVerdict",
+    "ShareVerdict",
+    "Verdict",
+    "judge",
+]
 COVERED = {"phase-over-budget", "over-cap", "deliverable-late"}
 
 
@@ -87,19 +99,49 @@ class PhaseVerdict:
     reason: str
 
 
-class Verdict:
-    """Everything judged about one engagement as of one date, computed once."""
+# What makes findings: the ``engage_budget_checks`` hook, handed in by the session. Called with the
+# hook's keyword arguments (``verdict`` among them), it answers each plugin's findings (or None).
+ChecksSource = Callable[..., Iterable["Iterable[Finding] | None"]]
 
-    def __init__(self, engagement: Engagement, ledger: Ledger, as_of: dt.date) -> None:
+
+class Verdict:
+    """Everything judged about one engagement as of one date, computed once.
+
+    The session makes one per engagement and date (:meth:`engage.session.Session.verdict`), with the
+    timeline planned on the plugins' days off and the plugins' budget checks handed in, and hands it
+    to every hook that judges. Its attributes:
+
+    - ``engagement``, ``ledger``, ``as_of``: what was judged; ``ledger`` holds every record, the
+      figures count those dated up to ``as_of``.
+    - ``closing``: the close recorded on or before ``as_of``, else None; ``until`` is the day lateness
+      and elapsed time stop at (``as_of``, or the close's date).
+    - ``timeline``: phase windows, due dates and working days (:class:`engage.Timeline`).
+    - ``progress``: the ledger's deliverable and meeting history (statuses, outcomes, moves).
+    - ``deliverables``, ``meetings``, ``phases``, ``team``: a verdict on each, in schedule order.
+    - ``findings``: the budget checks' findings, worst first (never read from inside a check).
+    - ``state`` and ``reason``: the engagement's one state (:data:`STATE_ORDER`) and why.
+    - ``open_items``: what is not finished; :meth:`coming` what falls due in the next days.
+    """
+
+    def __init__(
+        self,
+        engagement: Engagement,
+        ledger: Ledger,
+        as_of: dt.date,
+        timeline: Timeline | None = None,
+        checks: ChecksSource | None = None,
+    ) -> None:
         self.engagement = engagement
         self.ledger = ledger
         self.as_of = as_of
+        self._checks = checks
+        self._checking = False
         self.closing: Closing | None = ledger.closing()
         if self.closing is not None and self.closing.date > as_of:
             self.closing = None
         # Nothing grows after the close: lateness and elapsed time stop at its date.
         self.until = min(as_of, self.closing.date) if self.closing else as_of
-        self.timeline: Timeline = engagement.timeline
+        self.timeline: Timeline = timeline if timeline is not None else plan(engagement)
         self.progress = Progress(ledger)
 
     @cached_property
@@ -174,13 +216,22 @@ class Verdict:
     @cached_property
     def findings(self) -> list[Finding]:
         """Every plugin's budget and schedule findings, worst first, then by date and phase order."""
-        from engage.plugin.manager import get_plugin_manager
-
+        if self._checking:  # cached_property runs this again when a check reads it: say who, not recurse
+            raise PluginError(
+                "a budget check read verdict.findings (or state, reason): those are made from the checks' "
+                "findings; read the verdict's phases, deliverables, meetings and team instead"
+            )
         order = {phase.key: i for i, phase in enumerate(self.engagement.phases)}
-        results = get_plugin_manager().hook.engage_budget_checks(
-            engagement=self.engagement, ledger=self.ledger, today=self.as_of
-        )
-        found = [finding for result in results for finding in (result or ())]
+        self._checking = True
+        try:
+            results: Iterable[Any] = (
+                self._checks(engagement=self.engagement, ledger=self.ledger, today=self.as_of, verdict=self)
+                if self._checks is not None
+                else ()
+            )
+            found = [finding for result in results for finding in (result or ())]
+        finally:
+            self._checking = False
         return sorted(
             found,
             key=lambda f: (
@@ -369,21 +420,18 @@ def _days_past(deadline: dt.date | None, day: dt.date) -> int:
     return max(0, (day - deadline).days) if deadline is not None else 0
 
 
-_CACHE: OrderedDict[tuple[int, int, dt.date], tuple[Engagement, Ledger, Verdict]] = OrderedDict()
+def judge(
+    engagement: Engagement,
+    ledger: Ledger,
+    as_of: dt.date,
+    timeline: Timeline | None = None,
+    checks: ChecksSource | None = None,
+) -> Verdict:
+    """A verdict on ``engagement`` with ``ledger`` as of ``as_of``.
 
-
-def judge(engagement: Engagement, ledger: Ledger, as_of: dt.date) -> Verdict:
-    """The verdict on ``engagement`` with ``ledger`` as of ``as_of``, computed once per command.
-
-    Every output asks here, so the same inputs give the same verdict object
-    and two reports cannot disagree.
+    A command asks its session (:meth:`engage.session.Session.verdict`), which makes one per
+    engagement and date with the plugins' days off and checks handed in, so that every output of the
+    command reads the same verdict and two reports cannot disagree. A hook that judges receives that
+    verdict. Without ``timeline`` only weekends are days off; without ``checks`` there are no findings.
     """
-    key = (id(engagement), id(ledger), as_of)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is engagement and hit[1] is ledger:
-        return hit[2]
-    verdict = Verdict(engagement, ledger, as_of)
-    _CACHE[key] = (engagement, ledger, verdict)  # holding both keeps their ids from being reused
-    while len(_CACHE) > 64:
-        _CACHE.popitem(last=False)
-    return verdict
+    return Verdict(engagement, ledger, as_of, timeline, checks)

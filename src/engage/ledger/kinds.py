@@ -2,7 +2,7 @@
 
 Statuses and outcomes are checked against the lists in :mod:`engage.schedule.model`,
 so a status added there is accepted here. Plugins add kinds through the
-``engage_record_kinds`` hook (see :func:`all_kinds`).
+``engage_record_kinds`` hook, handed in by the session (see :class:`Kinds`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import datetime as dt
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
-from functools import lru_cache
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
 
 from engage.ledger.records import (
     Bookkeeping,
@@ -29,6 +29,9 @@ from engage.ledger.records import (
 )
 from engage.parsing import MAX_DAYS_PER_ENTRY, MAX_HOURS_PER_ENTRY, MIN_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY
 from engage.schedule import model
+
+if TYPE_CHECKING:
+    from engage.hooktypes import RecordKind
 
 # An amount as engage stores it: "1.5", "4", or "4/3" for 1h20m. No sign, exponent, "_" or spaces.
 _AMOUNT_TEXT = re.compile(r"(?:\d{1,4}(?:\.\d{1,6})?|\d{1,6}/\d{1,6})\Z", re.ASCII)
@@ -196,7 +199,7 @@ def _seal(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Seal:
 Reader = Callable[[dict[str, Any], int, Fraction], Record | Bookkeeping]
 
 # One reader per record kind: a new kind is one more row. Plugins add theirs through
-# the ``engage_record_kinds`` hook (see :func:`all_kinds`).
+# the ``engage_record_kinds`` hook, handed in by the session (see :class:`Kinds`).
 KINDS: dict[str, Reader] = {
     "entry": _entry,
     "void": _void,
@@ -208,43 +211,61 @@ KINDS: dict[str, Reader] = {
 }
 
 
-def all_kinds() -> dict[str, Reader]:
-    """The core's record kinds and those the loaded plugins register (``engage_record_kinds``)."""
-    from engage.plugin.manager import get_plugin_manager, plugin_record_kinds
+class Kinds:
+    """The kinds of record ledgers are read with: the core's, and those plugins register.
 
-    registered = plugin_record_kinds(get_plugin_manager())
-    if not registered:
-        return KINDS
-    kinds = dict(KINDS)
-    for kind in registered.values():
-        kinds[kind.name] = _plugin_reader(kind.read)
-    return kinds
+    The session makes it from the loaded plugins (``engage_record_kinds``) and hands it to the
+    ledger layer with :func:`use`, which knows nothing of plugins. Until then a ledger reads the
+    core's kinds only, and a plugin's record counts as damage (named, never dropped).
+    """
+
+    def __init__(self, plugin_kinds: Iterable[RecordKind] = (), stamp: str = "") -> None:
+        self._plugin_kinds = tuple(plugin_kinds)
+        self._stamp = stamp  # the state of the plugins' files: a reader's helpers may change too
+        readers = dict(KINDS)
+        for kind in self._plugin_kinds:
+            readers[kind.name] = _plugin_reader(kind.read)
+        self.readers: dict[str, Reader] = readers
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What decides how a line reads: the kinds, their readers' code, the model's lists, the bounds.
+
+        The ledger cache is keyed on it, so that a reader changed by an upgrade,
+        an edited plugin or a status added to the model reads every line again.
+        """
+        readers: list[tuple[str, Callable[..., Any]]] = list(KINDS.items())
+        readers += [(kind.name, kind.read) for kind in self._plugin_kinds]
+        parts = [
+            repr((model.DELIVERABLE_STATUSES, model.MEETING_OUTCOMES, model.CLOSE_OUTCOMES)),
+            repr((MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)),
+            self._stamp if self._plugin_kinds else "",
+            "\n".join(_source(name, read) for name, read in sorted(readers, key=lambda r: r[0])),
+        ]
+        return "\n".join(parts)
+
+
+_in_use = Kinds()
+
+
+def use(kinds: Kinds) -> None:
+    """Read every ledger of this process with ``kinds`` (the session's, from its plugins).
+
+    Process-wide, as the plugins are: every read and every write of one command must read a
+    line the same way, and the cache is keyed on what it read with.
+    """
+    global _in_use
+    _in_use = kinds
+
+
+def all_kinds() -> dict[str, Reader]:
+    """The readers of the kinds in use: the core's, and those the session handed in."""
+    return _in_use.readers
 
 
 def reader_fingerprint() -> str:
-    """What decides how a line reads: the kinds, their readers' code, the model's lists, the bounds.
-
-    The ledger cache is keyed on it, so that a reader changed by an upgrade,
-    an edited plugin or a status added to the model reads every line again.
-    """
-    from engage.plugin.manager import get_plugin_manager, plugin_files_stamp, plugin_record_kinds
-
-    pm = get_plugin_manager()
-    readers: list[tuple[str, Callable[..., Any]]] = list(KINDS.items())
-    readers += [(kind.name, kind.read) for kind in plugin_record_kinds(pm).values()]
-    parts = [
-        repr((model.DELIVERABLE_STATUSES, model.MEETING_OUTCOMES, model.CLOSE_OUTCOMES)),
-        repr((MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)),
-        plugin_files_stamp() if len(readers) > len(KINDS) else "",  # a plugin reader's helpers too
-    ]
-    key = (id(pm), *(id(read) for _, read in readers))
-    if key not in _SOURCES:  # once per loaded set of readers: a command reads its ledger up to three times
-        _SOURCES.clear()
-        _SOURCES[key] = "\n".join(_source(name, read) for name, read in sorted(readers, key=lambda r: r[0]))
-    return "\n".join([*parts, _SOURCES[key]])
-
-
-_SOURCES: dict[tuple[int, ...], str] = {}
+    """The fingerprint of the kinds in use (see :attr:`Kinds.fingerprint`)."""
+    return _in_use.fingerprint
 
 
 def _source(name: str, read: Callable[..., Any]) -> str:

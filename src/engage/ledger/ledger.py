@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from engage.errors import EngageError
 from engage.ledger.records import (
@@ -31,7 +30,7 @@ from engage.ledger.records import (
 from engage.ledger.totals import DayTotal, Totals, add_entries, day_totals, regroup
 
 if TYPE_CHECKING:
-    from engage.ledger.cache.store import Snapshot
+    from engage.ledger.cache.reading import Cached
     from engage.ledger.reader import Reading
 
 R = TypeVar("R")
@@ -49,17 +48,9 @@ __all__ = [
     "Seal",
     "StatusChange",
     "Void",
-    "append",
-    "append_batch",
+    "entry_fields",
     "new_record",
 ]
-
-
-class _Cached(NamedTuple):
-    """Entries left in the ledger cache, and how to read their hours."""
-
-    snapshot: Snapshot
-    hours_per_day: Fraction
 
 
 class Ledger:
@@ -76,7 +67,7 @@ class Ledger:
         self._records: list[Record] | None = records
         self._others: list[Record] = [r for r in records if not isinstance(r, Entry)]
         self._held: list[Entry] = [r for r in records if isinstance(r, Entry)]  # entries in memory
-        self._cached: _Cached | None = None  # entries still in the cache
+        self._cached: Cached | None = None  # entries still in the cache
         self._cut: dt.date | None = None  # entries and records dated after it do not count
         self.voids: dict[str, Void] = {r.target: r for r in self._others if isinstance(r, Void)}
         self.engagements: frozenset[str] = frozenset()  # engagement ids the records carry
@@ -329,28 +320,11 @@ def new_record(kind: str, **fields: object) -> dict[str, object]:
     return {"id": os.urandom(6).hex(), "kind": kind, "recorded_at": recorded_at, **fields}
 
 
-def append_batch(
-    path: str | Path,
-    records: list[dict[str, object]],
-    *,
-    engagement: str | None = None,
-    hours_per_day: Fraction = Fraction(8),
-    check: Callable[[Ledger], None] | None = None,
-) -> list[LedgerProblem]:
-    """Append records so that they land whole or not at all; see :mod:`engage.ledger.writer`.
-
-    ``check`` is called with the ledger as it stands, under the lock, before
-    anything is written: the place for duplicate checks. Returns what an
-    interrupted earlier write had left, now sealed.
-    """
-    from engage.ledger.writer import append_batch as write
-
-    return write(path, records, engagement=engagement, hours_per_day=hours_per_day, check=check)
-
-
-def append(path: str | Path, records: Iterable[dict[str, object]]) -> None:
-    """Append records, all or none, with no engagement check (for scripts and tests)."""
-    append_batch(path, list(records))
+def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
+    """How an amount is stored, exactly: "1.5" days, "4" hours, or "4/3" hours for 1h20m."""
+    decimal = str(float(amount))
+    text = decimal if Fraction(decimal) == amount else f"{amount.numerator}/{amount.denominator}"
+    return {unit: text.removesuffix(".0")}
 
 
 def _entry_order(entry: Entry) -> tuple[dt.date, str, bool, int]:

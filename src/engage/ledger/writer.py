@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from json.encoder import encode_basestring as quoted
 from pathlib import Path
@@ -140,7 +140,7 @@ def _write_locked(
     if not head and not (before.dead_batches or before.torn):  # a plain append: the cache can follow
         from engage.ledger.cache.reading import remember_written
 
-        remember_written(path, fd, unwritten, payload + b"".join(commit), written, hours_per_day)
+        remember_written(path, fd, unwritten, payload + b"".join(commit), written, hours_per_day, Ledger)
     return sealed
 
 
@@ -187,3 +187,8 @@ def _encode(record: dict[str, object]) -> bytes:
         return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
     except UnicodeEncodeError:  # lone surrogates from an odd terminal: keep them, escaped
         return json.dumps(record, ensure_ascii=True).encode("ascii") + b"\n"
+
+
+def append(path: str | Path, records: Iterable[dict[str, object]]) -> None:
+    """Append records, all or none, with no engagement check (for scripts and tests)."""
+    append_batch(path, list(records))

@@ -18,6 +18,7 @@ from engage.errors import PluginError
 from engage.plugin.proxy import valid_hook
 
 if TYPE_CHECKING:
+    from engage.hooktypes import RecordKind
     from engage.plugin.manager import Config
 
 ENTRY_POINT_GROUP = "engage"
@@ -118,8 +119,6 @@ def discover(config: Config, register: Callable[[pluggy.PluginManager, object, s
             )
 
     check_pending(pm)
-    from engage.plugin.manager import plugin_record_kinds
-
     plugin_record_kinds(pm)  # a kind registered twice is refused now, not on the first ledger read
     for plugin in described:
         real = found.objects[plugin["name"]]
@@ -318,3 +317,19 @@ def import_file(path: Path) -> ModuleType:
             f"plugin {path.stem!r} ({path}) failed to load: {type(exc).__name__}: {exc}"
         ) from exc
     return module
+
+
+def plugin_record_kinds(pm: pluggy.PluginManager) -> dict[str, RecordKind]:
+    """The record kinds plugins register, by name; a name taken twice is a PluginError."""
+    from engage.ledger.kinds import KINDS
+
+    kinds: dict[str, RecordKind] = {}
+    for result in pm.hook.engage_record_kinds():
+        for kind in result or ():
+            if kind.name in KINDS or kind.name in kinds:
+                raise PluginError(
+                    f"record kind {kind.name!r} is registered twice (by the core or another plugin); "
+                    "prefix a plugin's kinds with its name"
+                )
+            kinds[kind.name] = kind
+    return kinds

@@ -23,14 +23,23 @@ from engage.plugin.discovery import (
     from_cache,
     loader,
     peeker,
+    plugin_record_kinds,
     refuse_unsafe,
 )
 from engage.plugin.proxy import LazyPlugin
 
 if TYPE_CHECKING:
-    from engage.hooktypes import RecordKind
+    pass
 
-__all__ = ["BLOCK_VAR", "ENTRY_POINT_GROUP", "PluginInfo", "blame", "get_plugin_manager", "refuse_unsafe"]
+__all__ = [
+    "BLOCK_VAR",
+    "ENTRY_POINT_GROUP",
+    "PluginInfo",
+    "blame",
+    "get_plugin_manager",
+    "plugin_record_kinds",
+    "refuse_unsafe",
+]
 
 LOAD_VAR = "ENGAGE_LOAD_PLUGINS"  # allowlist, comma-separated; empty string: load none
 DIR_VAR = "ENGAGE_PLUGINS_DIR"
@@ -103,22 +112,6 @@ def plugin_infos() -> dict[str, PluginInfo]:
     return dict(_infos)
 
 
-def plugin_record_kinds(pm: pluggy.PluginManager) -> dict[str, RecordKind]:
-    """The record kinds plugins register, by name; a name taken twice is a PluginError."""
-    from engage.ledger.kinds import KINDS
-
-    kinds: dict[str, RecordKind] = {}
-    for result in pm.hook.engage_record_kinds():
-        for kind in result or ():
-            if kind.name in KINDS or kind.name in kinds:
-                raise PluginError(
-                    f"record kind {kind.name!r} is registered twice (by the core or another plugin); "
-                    "prefix a plugin's kinds with its name"
-                )
-            kinds[kind.name] = kind
-    return kinds
-
-
 def environment_stamp() -> str:
     """What finding the loaded plugins depended on, as text: Python, engage and its own modules, every
     installed distribution, the plugin settings and folder. What is read with engage's help (a
@@ -165,7 +158,8 @@ def _names(value: str) -> frozenset[str]:
 
 def _load(config: Config) -> pluggy.PluginManager:
     """Register every wanted plugin, as found by the start-up cache or, failing it, by discovery."""
-    from engage import __version__
+    from engage.version import __version__
+
     global _files_stamp, _environment
     key = plugin_cache.cache_key(config.key(), config.directory, __version__)
     _environment = repr(sorted(key.items()))
@@ -227,6 +221,7 @@ def _timed(function: Callable[..., object], hook: str, plugin: str) -> Callable[
 
     call._engage_traced = True  # type: ignore[attr-defined]
     return call
+
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
     try:

@@ -28,17 +28,18 @@ from engage.schedule.model import Engagement
 FORMAT = 1
 
 
-def load(path: Path, plugin_sections: Collection[str]) -> Engagement:
+def load(path: Path, plugin_sections: Collection[str], environment: str = "") -> Engagement:
     """The schedule at ``path`` as :func:`engage.schedule.loader.load_schedule` reads it; from the cache when
-    the same bytes were read before, at the same path, with the same tables and the same engage."""
-    from engage.plugin.manager import environment_stamp
+    the same bytes were read before, at the same path, with the same tables and the same engage.
 
+    ``environment`` is what finding the plugins depended on (the session hands in the plugin
+    manager's stamp); without it nothing is kept, since there is nothing to key on."""
     try:
-        raw = path.read_bytes() if environment_stamp() else None  # no plugins loaded: nothing to key on
+        raw = path.read_bytes() if environment else None
     except OSError:
         raw = None  # load_schedule says what is wrong
     if raw is not None:
-        identity = _identity(path, raw, plugin_sections)
+        identity = _identity(path, raw, plugin_sections, environment)
         file = _place(path)
         kept = _kept(file, identity)
         if kept is not None and _zones_known(kept):
@@ -58,11 +59,9 @@ def _place(path: Path) -> Path:
     return cache_dir() / "schedules" / f"{zlib.crc32(where):08x}{zlib.adler32(where):08x}"
 
 
-def _identity(path: Path, raw: bytes, plugin_sections: Collection[str]) -> bytes:
+def _identity(path: Path, raw: bytes, plugin_sections: Collection[str], environment: str) -> bytes:
     """Everything the engagement read from ``raw`` depends on: compared whole, not by a digest."""
-    from engage.plugin.manager import environment_stamp
-
-    parts = [str(path), "\0".join(sorted(plugin_sections)), str(FORMAT), environment_stamp()]
+    parts = [str(path), "\0".join(sorted(plugin_sections)), str(FORMAT), environment]
     return raw + b"\0\0" + "\0".join(parts).encode("utf-8", "surrogateescape")
 
 

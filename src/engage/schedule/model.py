@@ -5,15 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import field
 from fractions import Fraction
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from engage.schedule.rules import DateRule
 from engage.values import frozen
-
-if TYPE_CHECKING:
-    from engage.judging.timeline import Timeline
 
 MEETING_KINDS: tuple[str, ...] = ("retreat", "workshop", "validation", "other")
 DELIVERABLE_STATUSES: tuple[str, ...] = ("submitted", "returned", "accepted")
@@ -274,17 +269,6 @@ class Engagement:
     def plugin_settings(self, section: str) -> dict[str, object]:
         """The schedule's ``[section]`` table for a plugin (``[budget]``, ``[calendar]``)."""
         return self.settings.get(section, {})
-
-    @cached_property
-    def timeline(self) -> Timeline:
-        """Phase windows, due dates and non-working days, planned on first use.
-
-        Planning asks plugins for non-working days (public holidays), which can
-        be slow to import, so it is done lazily: ``engage log`` never pays for it.
-        """
-        from engage.judging.timeline import plan
-
-        return plan(self)
 
 
 UNNAMED = Consultant(UNNAMED_KEY)

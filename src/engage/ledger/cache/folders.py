@@ -16,7 +16,8 @@ IDLE_DAYS = 30  # a ledger's cache not written for this long is removed (the nex
 def place(path: Path, hours_per_day: Fraction, readers: str) -> tuple[Path, str]:
     """The cache folder of a ledger read with these hours per day and readers, and the key its index
     must hold (see ``reader_fingerprint``): two keys sharing a folder by chance only evict each other."""
-    from engage import __version__
+    from engage.version import __version__
+
     ledger = str(path.absolute())
     key = "\0".join([ledger, str(hours_per_day), readers, __version__, str(FORMAT)])
     return cache_dir() / "ledgers" / f"{_digest(ledger)}-{_digest(key)}", key

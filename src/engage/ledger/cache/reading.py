@@ -13,7 +13,7 @@ import time
 import zlib
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from engage.errors import EngageError
 from engage.ledger.cache.checked import Checked
@@ -34,6 +34,13 @@ from engage.ledger.records import Entry, LedgerProblem
 
 if TYPE_CHECKING:
     from engage.ledger.ledger import Ledger
+
+
+class Cached(NamedTuple):
+    """Entries a ledger left in its cache, and how to read their hours."""
+
+    snapshot: Snapshot
+    hours_per_day: Fraction
 
 
 def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
@@ -109,6 +116,7 @@ def remember_written(
     written: bytes,
     records: list[dict[str, Any]],
     hours_per_day: Fraction,
+    cls: type[Ledger],
 ) -> None:
     """Bring the cache up to date with what a writer just appended, from the records it wrote.
 
@@ -117,8 +125,6 @@ def remember_written(
     Only what :func:`engage.ledger.reader.read_written` can read exactly is
     taken; anything else is left for the next reader to parse.
     """
-    from engage.ledger.ledger import Ledger
-
     try:
         folder, key = place(path, hours_per_day, reader_fingerprint())
         start = before.st_size
@@ -144,7 +150,7 @@ def remember_written(
         reading = read_written(records, hours_per_day, _prior(snapshot))
         if reading is not None and info.st_size == start + len(written):
             seen, backdated = (info, at), stamped is not None
-            _compose(Ledger, path, fd, seen, snapshot, hours_per_day, written, reading, "bytes", backdated)
+            _compose(cls, path, fd, seen, snapshot, hours_per_day, written, reading, "bytes", backdated)
     except Exception:  # the record is written: a cache left behind only costs time
         return
 
@@ -181,11 +187,9 @@ def _compose(
         earlier = read_known(snapshot.others, hours_per_day)
     except (ValueError, TypeError, KeyError, ArithmeticError):
         return None
-    from engage.ledger.ledger import _Cached
-
     ledger = cls(path, [*earlier, *reading.records], [])
     ledger._records = None  # in file order once the cached entries are loaded, if ever
-    ledger._cached = _Cached(snapshot, hours_per_day)
+    ledger._cached = Cached(snapshot, hours_per_day)
     kept = [p for p in snapshot.problems if p[3] not in reading.sealed_torn]
     ledger.problems = sorted(
         [LedgerProblem(path, line, text, why) for line, text, why, _ in kept] + reading.problems,

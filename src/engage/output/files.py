@@ -1,0 +1,45 @@
+"""Where a command's output goes: standard output, or the file ``-o FILE`` names, checked first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from engage.errors import EngageError
+from engage.output import colour
+
+
+def output_target(output: str, what: str = "output") -> Path:
+    """Where ``-o FILE`` writes, refused (bad input, nothing written) when its folder is missing or it
+    is a folder itself. ``what`` names the document in the message: "report", "calendar file"."""
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise EngageError(
+            f"{target.parent}: no such folder for the {what}; create it first or choose another path"
+        )
+    if target.is_dir():
+        raise EngageError(f"{target}: is a folder; give -o a file name inside it")
+    return target
+
+
+def write_output(
+    text: str, output: str | None, what: str = "output", *, bom: bool = False, coloured: bool = False
+) -> None:
+    """Print ``text``, or write it to ``-o FILE`` and say so on stderr: the one writer of ``-o``.
+
+    ``bom`` starts the file with a UTF-8 byte-order mark (Excel reads CSV as UTF-8 only after one);
+    ``coloured`` colours states in plain text on a terminal (never in a file). Line ends are
+    written as given.
+    """
+    if not output:
+        if coloured:
+            colour.echo(text, nl=False)
+        else:
+            click.echo(text, nl=False)
+        return
+    target = output_target(output, what)
+    target.write_text(
+        ("\ufeff" if bom else "") + text, encoding="utf-8", errors="surrogateescape", newline=""
+    )
+    click.echo(f"Wrote {output}", err=True)
