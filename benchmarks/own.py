@@ -30,7 +30,9 @@ def write_portfolio(folder: Path, engagements: int, entries_each: int, sloppy: b
     the budget checks.
     """
     from engage.schedule.loader import load_schedule
+    from engage.session import Session
 
+    session = Session()  # plans with the plugins' holidays, as a command does
     total = 0
     for n in range(engagements):
         seed = SEEDS[n % 2]
@@ -39,7 +41,7 @@ def write_portfolio(folder: Path, engagements: int, entries_each: int, sloppy: b
         path = folder / f"e{n:04d}.toml"
         path.write_text(text.replace(f'id = "{ident}"', f'id = "{ident}-{n:04d}"', 1), encoding="utf-8")
         engagement = load_schedule(path, {"budget", "calendar", "status", "holidays", "fees"})
-        timeline = engagement.timeline
+        timeline = session.timeline(engagement)
         days = {
             phase.key: (
                 [timeline.start + dt.timedelta(days=d) for d in range(60)]
@@ -117,8 +119,8 @@ def bench_portfolio(
 
 def bench_calendar(events: int, runs: int) -> None:
     from engage import CalendarEvent, Ledger, hookimpl
-    from engage.plugin.manager import get_plugin_manager
     from engage.schedule.loader import load_schedule
+    from engage.session import Session
     from engage_calendar.build import View
     from engage_calendar.command import calendar_bytes
 
@@ -141,13 +143,17 @@ def bench_calendar(events: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         schedule = Path(tmp) / "engage.toml"
         shutil.copy(SEEDS[0], schedule)
-        pm = get_plugin_manager()
+        session = Session()
+        pm = session.plugin_manager
         pm.register(Many(), name="bench")
         try:
             engagement = load_schedule(schedule, {"budget", "calendar", "status", "holidays", "fees"})
             ledger = Ledger.read(Path(tmp) / "none.jsonl", engagement.hours_per_day)
+            verdict = session.verdict(engagement, ledger, dt.date(2021, 11, 16))
             collected = [
-                e for r in pm.hook.engage_calendar_events(engagement=engagement, ledger=ledger) for e in r
+                e
+                for r in pm.hook.engage_calendar_events(engagement=engagement, ledger=ledger, verdict=verdict)
+                for e in r
             ]
             start = time.perf_counter()
             data, _ = calendar_bytes(engagement, collected, View())

@@ -133,10 +133,10 @@ def test_status_change_is_an_update_too(seed: Seed) -> None:
 def test_days_passing_change_no_event(ijm: Seed, monkeypatch: pytest.MonkeyPatch) -> None:
     """An event changes when something is recorded, never because a day passed: a late deliverable's
     growing lateness would otherwise re-send the supervisor an update every day."""
-    import engage_calendar.events as calendar_events
+    import engage.session  # the calendar judges as of the session's today
 
     first = events(export(ijm))
-    monkeypatch.setattr(calendar_events, "today_in", lambda zone: dt.date(2099, 1, 1))
+    monkeypatch.setattr(engage.session, "today_in", lambda zone: dt.date(2099, 1, 1))
     later = events(export(ijm))
     assert {key: e["SEQUENCE"] for key, e in later.items()} == {
         key: e["SEQUENCE"] for key, e in first.items()

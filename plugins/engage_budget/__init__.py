@@ -12,7 +12,6 @@ from engage import (
     Ledger,
     Section,
     Timeline,
-    Verdict,
     format_budget,
     format_days,
     hookimpl,
@@ -41,6 +40,8 @@ from engage_budget.team import consultant_shares, period_holds_the_days
 
 if TYPE_CHECKING:
     import click  # only for the annotation: commands import it when they are added
+
+    from engage import Verdict
 
 __version__ = "0.1.0"
 __all__ = [

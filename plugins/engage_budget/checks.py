@@ -7,13 +7,13 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from engage import (
     Engagement,
     Finding,
     Ledger,
     Timeline,
-    Verdict,
     day_of,
     format_budget,
     format_days,
@@ -23,6 +23,9 @@ from engage import (
 )
 from engage_budget.settings import settings_of
 from engage_budget.team import Shortfall, shortfalls
+
+if TYPE_CHECKING:
+    from engage import Verdict
 
 check = hookimpl(specname="engage_budget_checks")
 BURN_WINDOW = dt.timedelta(days=14)

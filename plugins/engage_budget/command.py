@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,13 +11,15 @@ from engage import (
     DATE_HELP,
     Finding,
     Session,
-    Verdict,
     echo,
     json_text,
     parse_date,
     pass_session,
     table,
 )
+
+if TYPE_CHECKING:
+    from engage import Verdict
 
 
 @click.command()

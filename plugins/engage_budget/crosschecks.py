@@ -7,8 +7,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from engage import DayTotal, Engagement, Finding, Ledger, Verdict, day_of, format_days, hookimpl, plural
+from engage import DayTotal, Engagement, Finding, Ledger, day_of, format_days, hookimpl, plural
+
+if TYPE_CHECKING:
+    from engage import Verdict
 
 check = hookimpl(specname="engage_budget_checks")
 

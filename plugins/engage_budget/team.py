@@ -6,18 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from engage import (
     Engagement,
     Finding,
     Ledger,
     Timeline,
-    Verdict,
     format_budget,
     format_days,
     frozen,
     hookimpl,
 )
+
+if TYPE_CHECKING:
+    from engage import Verdict
 
 check = hookimpl(specname="engage_budget_checks")
 

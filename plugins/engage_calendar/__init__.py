@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from engage import CalendarEvent, Verdict, hookimpl
+from engage import CalendarEvent, hookimpl
 
 if TYPE_CHECKING:
     import click  # only for the annotation: commands import it when they are added
+
+    from engage import Verdict
 
 __version__ = "0.1.0"
 

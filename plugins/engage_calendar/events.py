@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from engage import (
     CalendarEvent,
@@ -17,9 +18,11 @@ from engage import (
     Engagement,
     Meeting,
     Phase,
-    Verdict,
     format_budget,
 )
+
+if TYPE_CHECKING:
+    from engage import Verdict
 
 TO_BE_AGREED = "date to be agreed"
 WAITING = "date not known yet"  # a relative date whose event has not happened

@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from engage import Engagement, Finding, Ledger, RecordKind, Section, Verdict, hookimpl
+from engage import Engagement, Finding, Ledger, RecordKind, Section, hookimpl
 
 if TYPE_CHECKING:
     import click  # only for the annotation: commands import it when they are added
+
+    from engage import Verdict
 
 __version__ = "0.1.0"
 

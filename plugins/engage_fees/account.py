@@ -13,11 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from engage import Engagement, Entry, Ledger, Verdict, frozen
+from engage import Engagement, Entry, Ledger, frozen
 from engage_fees.money import ZERO, round_money
 from engage_fees.records import Expense, Invoice, Paid
 from engage_fees.settings import FeeSettings, Rate, Tranche
+
+if TYPE_CHECKING:
+    from engage import Verdict
 
 UNNAMED = "consultant"  # the ToR's single, unnamed consultant
 

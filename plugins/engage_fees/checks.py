@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from engage import Finding, Timeline, Verdict, format_days
+from engage import Finding, Timeline, format_days
 from engage_fees.account import Statement
 from engage_fees.money import money
+
+if TYPE_CHECKING:
+    from engage import Verdict
 
 
 def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:

@@ -227,22 +227,27 @@ class Kinds:
             readers[kind.name] = _plugin_reader(kind.read)
         self.readers: dict[str, Reader] = readers
 
-    @cached_property
+    @property
     def fingerprint(self) -> str:
         """What decides how a line reads: the kinds, their readers' code, the model's lists, the bounds.
 
         The ledger cache is keyed on it, so that a reader changed by an upgrade,
         an edited plugin or a status added to the model reads every line again.
         """
-        readers: list[tuple[str, Callable[..., Any]]] = list(KINDS.items())
-        readers += [(kind.name, kind.read) for kind in self._plugin_kinds]
         parts = [
             repr((model.DELIVERABLE_STATUSES, model.MEETING_OUTCOMES, model.CLOSE_OUTCOMES)),
             repr((MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)),
             self._stamp if self._plugin_kinds else "",
-            "\n".join(_source(name, read) for name, read in sorted(readers, key=lambda r: r[0])),
+            self._sources,
         ]
         return "\n".join(parts)
+
+    @cached_property
+    def _sources(self) -> str:
+        """Where each reader's code is, once per set of kinds: a command reads its ledger up to 3 times."""
+        readers: list[tuple[str, Callable[..., Any]]] = list(KINDS.items())
+        readers += [(kind.name, kind.read) for kind in self._plugin_kinds]
+        return "\n".join(_source(name, read) for name, read in sorted(readers, key=lambda r: r[0]))
 
 
 _in_use = Kinds()
