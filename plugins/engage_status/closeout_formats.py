@@ -6,8 +6,9 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
-from engage import Section, csv_text, format_budget, format_days, json_text, plain, table
+from engage import csv_text, format_budget, format_days, json_text, markdown_cell, plain
 from engage_status.closeout import CloseOut, heading_facts
+from engage_status.sections import notes_sheet, section_html, section_text
 
 
 def render_closeout(report: CloseOut, fmt: str) -> str:
@@ -29,6 +30,7 @@ def write_closeout(report: CloseOut, path: Path) -> None:
 
     sheets: list[Sheet] = [("Summary", ("field", "value"), heading_facts(report))]
     sheets += [(s.title[:31], s.headers, s.rows) for s in report.sections]
+    sheets += notes_sheet([(report.engagement.id, s) for s in report.sections])
     write_workbook(path, sheets)
 
 
@@ -45,25 +47,11 @@ def _text(report: CloseOut, markdown: bool) -> str:
     title = f"Close-out report: {report.engagement.title}"
     out = [f"# {title}" if markdown else heading(title, width), ""]
     for label, value in heading_facts(report):
-        out.append(f"- **{label}:** {_md(value)}" if markdown else labelled(label, value, width))
+        out.append(f"- **{label}:** {markdown_cell(value)}" if markdown else labelled(label, value, width))
     out.append("")
     for section in report.sections:
-        out += [f"## {section.title}" if markdown else section.title, ""]
-        if section.rows:
-            rows = [[_md(_cell(c)) if markdown else _cell(c) for c in row] for row in section.rows]
-            out.append(
-                table(section.headers, rows, "github" if markdown else "simple", optional=section.optional)
-            )
-        else:
-            out.append(section.note or "(none)")
-        out.append("")
+        out += section_text(section, markdown, cell=_cell)
     return "\n".join(out).rstrip() + "\n"
-
-
-def _md(value: object) -> object:
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
-    return value
 
 
 def as_json(report: CloseOut) -> dict[str, object]:
@@ -98,24 +86,13 @@ def _html(report: CloseOut) -> str:
         "<h2>Days used against the plan</h2>",
         burn_up(report),
     ]
-    body += [f"<h2>{escape(s.title)}</h2>{_html_table(s)}" for s in report.sections]
+    body += [f"<h2>{escape(s.title)}</h2>{section_html(s, cell=_cell)}" for s in report.sections]
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>Close-out: {escape(report.engagement.title)}</title>\n"
         f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )
-
-
-def _html_table(section: Section) -> str:
-    if not section.rows:
-        return f'<p class="note">{escape(section.note or "(none)")}</p>'
-    head = "".join(f"<th>{escape(h)}</th>" for h in section.headers)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(plain(_cell(c))))}</td>" for c in row) + "</tr>"
-        for row in section.rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def burn_up(report: CloseOut) -> str:

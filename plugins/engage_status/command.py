@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from engage import (
@@ -13,8 +15,12 @@ from engage import (
     parse_date,
     parse_week,
     pass_session,
+    warn,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from engage_status.report import Report
 
 FORMATS = ["plain", "markdown", "github", "html", "csv", "json", "xlsx"]
 
@@ -122,6 +128,8 @@ def status(
     else:
         text = render(reports, fmt)
     write_output(text, output, "report", bom=fmt == "csv", coloured=fmt == "plain")
+    if fmt == "csv":
+        _say_sections_left_out(reports)
 
 
 @click.command()
@@ -194,3 +202,14 @@ def report(
         return
     text = render_closeout(built, fmt)
     write_output(text, output, "report", bom=fmt == "csv", coloured=fmt == "plain")
+
+
+def _say_sections_left_out(reports: list[Report]) -> None:
+    """CSV is one tidy table of phases: the sections with rows it leaves out are named, never dropped
+    in silence."""
+    left = list(dict.fromkeys(s.title for r in reports for s in r.sections if s.rows))
+    if left:
+        warn(
+            f"--format csv is one table of phases; these sections are left out: {', '.join(left)} "
+            "(--format json or xlsx has them)"
+        )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from engage import Section, day_of, json_text, markdown_cell, plain, table, terminal_text
+from engage import Section, day_of, json_text, markdown_cell, plain, terminal_text
 from engage_status.report import Report
+from engage_status.sections import section_text
 from engage_status.tables import header_lines, portfolio_tables, report_tables
 
 
@@ -35,19 +36,11 @@ def render(reports: Sequence[Report], fmt: str) -> str:
 def _text(reports: Sequence[Report], markdown: bool) -> str:
     from engage import heading, labelled, output_width
 
-    fmt = "github" if markdown else "simple"
     width = output_width()
     out: list[str] = []
 
     def emit(item: Section, level: str) -> None:
-        out.append(f"{level} {_md(item.title)}" if markdown else item.title)
-        out.append("")
-        if item.rows:
-            rows = [[_md(cell) for cell in row] for row in item.rows] if markdown else item.rows
-            out.append(table(item.headers, rows, fmt, width=width, optional=item.optional))
-        else:
-            out.append(str(_md(item.note)) if markdown and item.note else item.note or "(none)")
-        out.append("")
+        out.extend(section_text(item, markdown, level))
 
     if len(reports) > 1:
         if markdown:

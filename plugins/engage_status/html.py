@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from engage import Section, format_budget, format_days, plain
+from engage import Section, format_budget, format_days
 from engage_status.report import Report
+from engage_status.sections import section_html
 from engage_status.tables import header_lines, portfolio_tables, report_tables
 
 STATE_COLOURS = {"on track": "#2e7d32", "at risk": "#ef6c00", "over": "#c62828"}
@@ -61,21 +62,14 @@ def page(reports: Sequence[Report]) -> str:
 
 
 def _table(item: Section) -> str:
-    if not item.rows:
-        return f'<p class="note">{escape(item.note or "(none)")}</p>'
-    head = "".join(f"<th>{escape(h)}</th>" for h in item.headers)
-    rows = []
-    for row in item.rows:
-        cells = []
-        for header, cell in zip(item.headers, row, strict=False):
-            text = str(plain(cell))
-            if header == "state":
-                css = f' class="state-{text.split(":")[0].split(",")[0].replace(" ", "-")}"'
-            else:
-                css = ' class="nowrap"' if header in ("window", "due", "date", "since") else ""
-            cells.append(f"<td{css}>{escape(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return section_html(item, _cell_class)
+
+
+def _cell_class(header: str, text: str) -> str:
+    """States in their colour; dates never broken across lines."""
+    if header == "state":
+        return f"state-{text.split(':')[0].split(',')[0].replace(' ', '-')}"
+    return "nowrap" if header in ("window", "due", "date", "since") else ""
 
 
 def chart(report: Report) -> str:

@@ -13,10 +13,10 @@ from engage import (
     DeliverableVerdict,
     Engagement,
     MeetingVerdict,
+    Milestone,
     Section,
     Verdict,
     Week,
-    day_of,
     frozen,
 )
 
@@ -42,13 +42,6 @@ class PhaseRow:
     @property
     def percent(self) -> float:
         return round(float(self.used / self.budget * 100), 1)
-
-
-@frozen
-class Milestone:
-    date: dt.date
-    kind: str
-    name: str
 
 
 class EntryRow(NamedTuple):
@@ -113,7 +106,7 @@ def build(verdict: Verdict, week: Week) -> Report:
         )
         for p in verdict.phases
     )
-    upcoming = _milestones(verdict) if verdict.closing is None else []
+    upcoming = verdict.coming()
     return Report(
         engagement=engagement,
         week=week,
@@ -123,14 +116,14 @@ def build(verdict: Verdict, week: Week) -> Report:
         phases=phases,
         deliverables=verdict.deliverables,
         meetings=verdict.meetings,
-        milestones=tuple(m for m in upcoming if m.date <= as_of + LOOKAHEAD),
+        milestones=verdict.coming(LOOKAHEAD.days),
         next_milestone=upcoming[0] if upcoming else None,
         entries=tuple([EntryRow(e.date, e.consultant, e.phase, e.days, e.note) for e in week_entries]),
         state=verdict.state,
         reason=verdict.reason,
         closed=verdict.closing.date if verdict.closing else None,
         left_open=tuple(verdict.open_items),
-        not_counted=sum((t.days for t in ledger.beyond_totals()), start=Fraction(0)),
+        not_counted=verdict.not_counted,
         team=verdict.team_in_week(week.start, week.end),
     )
 
@@ -138,21 +131,3 @@ def build(verdict: Verdict, week: Week) -> Report:
 def state_rank(state: str) -> int:
     """Worst first, for sorting a portfolio."""
     return STATE_ORDER.index(state)
-
-
-def _milestones(verdict: Verdict) -> list[Milestone]:
-    """What is still to come: due dates the consultant owes, meetings that will happen, deadlines."""
-    engagement, as_of = verdict.engagement, verdict.as_of
-    found = [
-        Milestone(d.deadline, "deliverable due", d.name)
-        for d in verdict.deliverables
-        if d.holder == "consultant" and d.deadline is not None
-    ]
-    for meeting in verdict.meetings:
-        if meeting.span.start is not None and meeting.state in ("planned", "postponed"):
-            found.append(Milestone(day_of(meeting.span.start), meeting.kind, meeting.name))
-    for deadline in engagement.deadlines:
-        when = verdict.timeline.resolve(deadline.date, verdict.progress, due=True).day
-        if when is not None:
-            found.append(Milestone(when, "deadline", deadline.name))
-    return sorted((m for m in found if m.date >= as_of), key=lambda m: (m.date, m.name))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from engage import csv_text, day_of
 from engage_status.report import PhaseRow, Report, state_rank
+from engage_status.sections import section_sheets
 
 TIDY_HEADERS = (
     "engagement_id",
@@ -210,15 +211,5 @@ def workbook_sheets(reports: Sequence[Report]) -> list[Sheet]:
             ],
         ),
     ]
-    titles = list(dict.fromkeys(s.title for r in reports for s in r.sections))
-    for title in titles:
-        headers = next(s.headers for r in reports for s in r.sections if s.title == title)
-        rows = [
-            (r.engagement.id, *row)
-            for r in reports
-            for s in r.sections
-            if s.title == title and tuple(s.headers) == tuple(headers)
-            for row in s.rows
-        ]
-        sheets.append((title, ("engagement", *headers), rows))
+    sheets += section_sheets([(r.engagement.id, s) for r in reports for s in r.sections])
     return sheets

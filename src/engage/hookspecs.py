@@ -203,7 +203,7 @@ def engage_budget_checks(
     :param verdict: the command's one verdict on the engagement as of ``today``: read its
         ``timeline``, ``phases``, ``deliverables``, ``meetings`` and ``team`` rather than working
         them out again. Its ``findings``, ``state`` and ``reason`` are made from what this hook
-        returns, so a check that reads them is refused (a ``PluginError`` naming the plugin).
+        returns, so a check that reads them is refused, and the error names the plugin.
     :return: ``Finding`` values; None when all is well.
 
     .. versionadded:: 0.1

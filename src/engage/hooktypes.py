@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -78,13 +79,45 @@ class CalendarEvent:
 
 @frozen
 class Section:
-    """A titled table for a status report: headers and rows of plain values."""
+    """A titled table for a status report: headers, rows of cells, and a note.
+
+    Cells are plain values: text, numbers, dates, or the typed cells :class:`Days` and
+    :class:`Money`, which print as people read them and land in the workbook as numbers. The note
+    is always shown: below the table, in its place when there are no rows, and in the workbook's
+    Notes sheet. The workbook gives each title (and each set of headers under one title) a sheet
+    whose rows name their engagement; JSON keeps headers, rows and note; ``status --format csv`` is
+    one tidy table of phases and leaves sections out, saying so on stderr.
+    """
 
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
     note: str = ""
     optional: tuple[str, ...] = ()  # columns a narrow terminal may leave out, least needed first
+
+
+@frozen
+class Days:
+    """A number of days in a section's cell: "1.5" in text, a number in the workbook and JSON."""
+
+    value: Fraction
+
+    def __str__(self) -> str:
+        text = f"{float(self.value):.2f}"
+        return text[:-1] if text.endswith("0") else text
+
+
+@frozen
+class Money:
+    """An amount in a section's cell: its ``text`` in print ("€1,250.00"; else "EUR 1,250.00"), and in
+    the workbook a number in its currency's format; JSON keeps the text."""
+
+    amount: Decimal
+    currency: str
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text or f"{self.currency} {self.amount:,.2f}"
 
 
 @frozen

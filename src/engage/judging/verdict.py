@@ -9,11 +9,10 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from engage.errors import PluginError
 from engage.hooktypes import SEVERITY_ORDER, Finding
 from engage.judging.history import Progress
 from engage.judging.team import ConsultantVerdict, ShareVerdict, team_figures
-from engage.judging.timeline import Resolved, Span, Timeline, Window, plan
+from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of, plan
 from engage.judging.usage import phase_usage
 from engage.ledger.ledger import Closing, Ledger
 from engage.parsing import format_budget, format_days, plural
@@ -39,6 +38,7 @@ __all__ = [
     "ConsultantVerdict",
     "DeliverableVerdict",
     "MeetingVerdict",
+    "Milestone",
     "PhaseVerdict",
     "ShareVerdict",
     "Verdict",
@@ -87,6 +87,15 @@ class MeetingVerdict:
 
 
 @frozen
+class Milestone:
+    """Something still to come: a due date the consultant owes, a meeting, a deadline."""
+
+    date: dt.date
+    kind: str  # "deliverable due", a meeting's kind (retreat, workshop, validation, other), "deadline"
+    name: str
+
+
+@frozen
 class PhaseVerdict:
     """A phase's budget against its window: on track, at risk or over, with the reason."""
 
@@ -97,6 +106,11 @@ class PhaseVerdict:
     window: Window
     state: str
     reason: str
+
+
+class FindingsReadByACheck(RuntimeError):
+    """A budget check read what the checks make (findings, state, reason). Not an ``EngageError``: the
+    command line then names the plugin whose frame raised it, as for any fault in a plugin."""
 
 
 # What makes findings: the ``engage_budget_checks`` hook, handed in by the session. Called with the
@@ -120,7 +134,8 @@ class Verdict:
     - ``deliverables``, ``meetings``, ``phases``, ``team``: a verdict on each, in schedule order.
     - ``findings``: the budget checks' findings, worst first (never read from inside a check).
     - ``state`` and ``reason``: the engagement's one state (:data:`STATE_ORDER`) and why.
-    - ``open_items``: what is not finished; :meth:`coming` what falls due in the next days.
+    - ``open_items``: what is not finished; :meth:`coming`, what falls due from ``as_of`` on (in the
+      next N days); ``not_counted``, the days logged with a date after ``as_of``.
     """
 
     def __init__(
@@ -217,7 +232,7 @@ class Verdict:
     def findings(self) -> list[Finding]:
         """Every plugin's budget and schedule findings, worst first, then by date and phase order."""
         if self._checking:  # cached_property runs this again when a check reads it: say who, not recurse
-            raise PluginError(
+            raise FindingsReadByACheck(
                 "a budget check read verdict.findings (or state, reason): those are made from the checks' "
                 "findings; read the verdict's phases, deliverables, meetings and team instead"
             )
@@ -260,6 +275,36 @@ class Verdict:
         ]
         items += [f"{m.name} ({m.state})" for m in self.meetings if m.state in ("planned", "postponed")]
         return items
+
+    def coming(self, days: int | None = None) -> tuple[Milestone, ...]:
+        """What is still to come from ``as_of`` on, soonest first: due dates the consultant owes (after
+        a return, the resubmission's), meetings still planned or postponed to a date, the schedule's
+        deadlines; only the next ``days`` days when given; nothing once the engagement is closed."""
+        horizon = self.as_of + dt.timedelta(days=days) if days is not None else dt.date.max
+        return tuple(m for m in self._coming if m.date <= horizon)
+
+    @cached_property
+    def _coming(self) -> tuple[Milestone, ...]:
+        if self.closing is not None:
+            return ()
+        found = [
+            Milestone(d.deadline, "deliverable due", d.name)
+            for d in self.deliverables
+            if d.holder == "consultant" and d.deadline is not None
+        ]
+        for meeting in self.meetings:
+            if meeting.span.start is not None and meeting.state in ("planned", "postponed"):
+                found.append(Milestone(day_of(meeting.span.start), meeting.kind, meeting.name))
+        for deadline in self.engagement.deadlines:
+            when = self.timeline.resolve(deadline.date, self.progress, due=True).day
+            if when is not None:
+                found.append(Milestone(when, "deadline", deadline.name))
+        return tuple(sorted((m for m in found if m.date >= self.as_of), key=lambda m: (m.date, m.name)))
+
+    @cached_property
+    def not_counted(self) -> Fraction:
+        """Days logged with a date after ``as_of``: in the ledger, not counted in any figure yet."""
+        return sum((t.days for t in self.ledger.beyond_totals()), start=Fraction(0))
 
     @cached_property
     def _state_and_reason(self) -> tuple[str, str]:

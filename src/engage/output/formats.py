@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any, TextIO
 
+from engage.hooktypes import Days, Money
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"  # what starts a guarded cell; engage.importing.timesheet.unguard takes it off again
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?\Z")
@@ -54,7 +56,16 @@ def plain(value: object) -> object:
         return value.numerator if value.denominator == 1 else round(float(value), 4)
     if value is None:
         return ""
+    if isinstance(value, Days):  # a number for JSON and CSV
+        return plain(value.value)
+    if isinstance(value, Money):
+        return str(value)
     return value
+
+
+def _shown(cell: object) -> object:
+    """A cell as a table shows it to people: typed cells (days, money) as they read them."""
+    return str(cell) if isinstance(cell, Days | Money) else plain(cell)
 
 
 def table(
@@ -71,13 +82,13 @@ def table(
     if fmt == "simple":
         from engage.output.terminal import fit_table, output_width
 
-        text = [[c if type(c) is str else str(plain(c)) for c in row] for row in rows]
+        text = [[c if type(c) is str else str(_shown(c)) for c in row] for row in rows]
         if not text:
             return "(none)"
         return fit_table(
             [str(h) for h in headers], text, output_width() if width is None else width, optional
         )
-    body = [[plain(cell) for cell in row] for row in rows]
+    body = [[_shown(cell) for cell in row] for row in rows]
     if not body:
         return "(none)"
     from tabulate import tabulate

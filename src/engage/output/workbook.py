@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from engage.errors import EngageError
+from engage.hooktypes import Days, Money
 
 Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]  # title, headers, rows
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
@@ -21,6 +22,10 @@ def cell_value(value: object) -> object:
         return value.numerator if value.denominator == 1 else float(value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
+    if isinstance(value, Days):
+        return cell_value(value.value)
+    if isinstance(value, Money):
+        return value.amount
     return value
 
 
@@ -41,9 +46,11 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append([cell_value(v) for v in row])
-        for row_cells in sheet.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
+        for row, row_cells in zip(rows, sheet.iter_rows(min_row=2), strict=False):
+            for given, cell in zip(row, row_cells, strict=False):
+                if isinstance(given, Money):
+                    cell.number_format = f'#,##0.00 "{given.currency}"'
+                elif isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"  # text, never a formula
                 elif isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
@@ -69,6 +76,8 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, Days | Money):
+        return str(value)
     if isinstance(value, dt.date):
         return "2021-11-16"
     if isinstance(value, Fraction | float):
