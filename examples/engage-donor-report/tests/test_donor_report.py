@@ -33,3 +33,24 @@ def test_a_bad_quarter_is_one_line(engage_schedule: Path, engage_run, engage_plu
     result = engage_run("donor-report", "--quarter", "Q5")
     assert result.exit_code == 2
     assert "give one such as 2021-Q4" in result.output
+
+
+def test_weekly_mail_gives_the_dates_status_gives(engage_schedule: Path, engage_run, engage_plugin) -> None:
+    engage_plugin(engage_donor_report, name="donor_report_under_test")
+    mail = engage_run("weekly-mail", "--as-of", "2026-01-05")
+    assert mail.exit_code == 0, mail.output
+    report = json.loads(engage_run("status", "--as-of", "2026-01-05", "--format", "json").output)[0]
+    coming = [m for m in report["milestones"]]
+    assert coming, "the template has something coming in its first two weeks"
+    for milestone in coming:
+        assert f"- {milestone['date']}  " in mail.output
+    assert all(len(line) <= 78 for line in mail.output.splitlines()[1:])
+
+
+def test_the_donor_rule_is_a_finding(engage_schedule: Path, engage_run, engage_plugin) -> None:
+    engage_plugin(engage_donor_report, name="donor_report_under_test")
+    report = json.loads(engage_run("status", "--as-of", "2026-01-05", "--format", "json").output)[0]
+    soon = [m for m in report["milestones"] if m["kind"] == "deliverable due"]
+    found = json.loads(engage_run("budget", "--as-of", "2026-01-05", "--format", "json").output)
+    notices = {f["date"] for f in found if f["code"] == "donor-notice"}
+    assert notices and notices <= {m["date"] for m in soon}

@@ -1,16 +1,38 @@
-"""A donor-style quarterly summary for engage: a ``donor-report`` command and a status section."""
+"""A donor's view of an engagement: a quarterly report, a weekly mail, a status section and a budget rule.
+
+Written on engage's public API alone (everything is imported from ``engage``), as any plugin can be.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 import click
 
-from engage import EngageError, Engagement, Ledger, Section, Week, hookimpl, judge
-from engage.session import Session, pass_session
+from engage import (
+    DATE_HELP,
+    EngageError,
+    Finding,
+    Section,
+    Session,
+    Verdict,
+    Week,
+    csv_text,
+    format_budget,
+    format_days,
+    hookimpl,
+    parse_date,
+    pass_session,
+    plural,
+    table,
+    wrap,
+)
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+MAIL_WIDTH = 78
+NOTICE_DAYS = 5  # the donor wants to hear of a deliverable due within this many working days
 
 
 def quarter_of(day: dt.date) -> tuple[str, dt.date, dt.date]:
@@ -29,19 +51,21 @@ def parse_quarter(text: str) -> tuple[str, dt.date, dt.date]:
     return quarter_of(dt.date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1))
 
 
-def donor_summary(engagement: Engagement, ledger: Ledger, day: dt.date) -> Section:
-    """Days per phase in the quarter of ``day`` and to date, and the deliverables accepted."""
+def donor_summary(verdict: Verdict, day: dt.date) -> Section:
+    """Days per phase in the quarter of ``day`` and to date, and the deliverables accepted in it,
+    as the verdict gives them (the states every engage report gives)."""
     label, first, last = quarter_of(day)
+    ledger = verdict.ledger
     rows: list[tuple[object, ...]] = []
-    for phase in engagement.phases:
+    for phase in verdict.engagement.phases:
         in_quarter = ledger.days_used(phase.key, first, last)
         to_date = ledger.days_used(phase.key, end=last)
         rows.append((phase.name, float(in_quarter), float(to_date), float(phase.days)))
-    accepted = []
-    # The deliverables' states as every engage report gives them (the one verdict).
-    for deliverable in judge(engagement, ledger.until(last), last).deliverables:
-        if deliverable.state == "accepted" and deliverable.since and first <= deliverable.since <= last:
-            accepted.append(f"{deliverable.name} ({deliverable.since})")
+    accepted = [
+        f"{d.name} ({d.since})"
+        for d in verdict.deliverables
+        if d.state == "accepted" and d.since and first <= d.since <= last
+    ]
     note = "Accepted this quarter: " + ("; ".join(accepted) if accepted else "none")
     return Section(
         f"Donor summary {label}", ("phase", "days this quarter", "days to date", "budget"), tuple(rows), note
@@ -59,11 +83,10 @@ def donor_report(session: Session, quarter: str | None, fmt: str) -> None:
     Example:
       engage donor-report --quarter 2021-Q4 --format csv
     """
-    from engage.output.formats import csv_text, table
-
     engagement = session.engagement
-    day = parse_quarter(quarter)[1] if quarter else session.today()
-    section = donor_summary(engagement, session.ledger(), day)
+    day = parse_quarter(quarter)[2] if quarter else session.today()
+    as_of = min(day, session.today())
+    section = donor_summary(session.verdict(engagement, session.ledger().until(as_of), as_of), day)
     if fmt == "csv":
         click.echo(csv_text(section.headers, section.rows), nl=False)
         return
@@ -72,11 +95,70 @@ def donor_report(session: Session, quarter: str | None, fmt: str) -> None:
     click.echo(section.note)
 
 
+def weekly_mail_text(verdict: Verdict, days: int) -> str:
+    """The mail: the engagement's state and why, days used, what is coming, what is not counted yet."""
+    engagement = verdict.engagement
+    week = Week.of(verdict.as_of)
+    used, cap = verdict.ledger.days_used(), engagement.max_days
+    body = [
+        f"Dear {engagement.supervisor.name or 'supervisor'},",
+        "",
+        f"As of {verdict.as_of}: {verdict.reason}.",
+        f"Days used: {format_days(used)} of {format_budget(cap)}.",
+        "",
+        f"Coming in the next {plural(days, 'day')}:",
+    ]
+    coming = verdict.coming(days)
+    body += [f"- {m.date}  {m.name} ({m.kind})" for m in coming] or ["- nothing"]
+    if verdict.not_counted:
+        body += ["", f"{format_days(verdict.not_counted)} days are logged with later dates, not counted yet."]
+    # Mail clients wrap at 78 columns: so does the body, items indented under their dash.
+    wrapped = [piece for line in body for piece in wrap(line, MAIL_WIDTH, 2 if line.startswith("- ") else 0)]
+    subject = f"Subject: {engagement.title}: week {week.label}, {verdict.state}"
+    return "\n".join([subject, "", *wrapped]) + "\n"
+
+
+@click.command("weekly-mail")
+@click.option("--as-of", "as_of", help=f"The mail's date: {DATE_HELP}.")
+@click.option("--days", type=click.IntRange(1, 366), default=14, show_default=True, help="How far ahead.")
+@pass_session
+def weekly_mail(session: Session, as_of: str | None, days: int) -> None:
+    """A weekly mail to the supervisor: state, days used, what is coming, ready to paste.
+
+    \b
+    Example:
+      engage weekly-mail --as-of 2021-11-26
+    """
+    engagement = session.engagement
+    today = parse_date(as_of, session.today()) if as_of else session.today()
+    verdict = session.verdict(engagement, session.ledger().until(today), today)
+    click.echo(weekly_mail_text(verdict, days), nl=False)
+
+
 @hookimpl
 def engage_register_commands(cli: click.Group) -> None:
     cli.add_command(donor_report)
+    cli.add_command(weekly_mail)
 
 
 @hookimpl
-def engage_status_sections(engagement: Engagement, ledger: Ledger, week: Week) -> list[Section]:
-    return [donor_summary(engagement, ledger, week.end)]
+def engage_status_sections(verdict: Verdict, week: Week) -> list[Section]:
+    return [donor_summary(verdict, week.end)]
+
+
+@hookimpl
+def engage_budget_checks(verdict: Verdict) -> Iterator[Finding]:
+    """The donor's rule: a deliverable the consultant holds, due within five working days, is told."""
+    for deliverable in verdict.deliverables:
+        due = deliverable.deadline
+        if deliverable.holder != "consultant" or due is None or due < verdict.as_of:
+            continue
+        left = len(verdict.timeline.working_days(verdict.as_of, due))
+        if left <= NOTICE_DAYS:
+            yield Finding(
+                "info",
+                "donor-notice",
+                f"{deliverable.name}: due {due}, {plural(left, 'working day')} from today; tell the donor",
+                deliverable=deliverable.key,
+                date=due,
+            )
