@@ -123,11 +123,13 @@ class Session:
         return self.load(self.schedule_path)
 
     def load(self, path: Path) -> Engagement:
-        """Read any schedule, accepting the tables that known plugins read."""
-        get_plugin_manager()  # loads plugins: their names are the tables they may read
+        """Read any schedule, accepting the tables of the plugins found and of those registered by hand
+        (a plugin under test, registered with ``engage.testing``'s ``engage_plugin``)."""
+        pm = self.plugin_manager  # loads plugins: their names are the tables they may read
         from engage.schedule import cache as schedule_cache
 
-        return schedule_cache.load(path, available_plugin_names(), environment_stamp())
+        registered = {name for name, _ in pm.list_name_plugin() if name}
+        return schedule_cache.load(path, available_plugin_names() | registered, environment_stamp())
 
     @property
     def chosen_ledger(self) -> Path | None:

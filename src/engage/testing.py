@@ -37,10 +37,13 @@ ISOLATED_VARS = (
 def engage_schedule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A copy of engage's schedule template in a temp folder, chosen through ENGAGE_SCHEDULE.
 
-    Rewrite it (``path.write_text``) to test against your own engagement.
+    Rewrite it (``path.write_text``) to test against your own engagement, your plugin's settings
+    table included. Everything engage writes stays in the temp folder: the ledger beside the
+    schedule, and its caches in ``cache/`` (ENGAGE_CACHE_DIR), never the user's cache folder.
     """
     for name in ISOLATED_VARS:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ENGAGE_CACHE_DIR", str(tmp_path / "cache"))
     path = tmp_path / "engage.toml"
     path.write_text(template_text(), encoding="utf-8")
     monkeypatch.setenv("ENGAGE_SCHEDULE", str(path))
