@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import field
 from fractions import Fraction
 
-from engage import Engagement, Section, Verdict, format_budget, format_days, frozen
+from engage import DayTotal, Engagement, Section, Verdict, format_budget, format_days, frozen
 
 
 @frozen
@@ -69,50 +70,7 @@ def build_closeout(verdict: Verdict, start: dt.date | None, end: dt.date | None)
     )
     by_consultant = _totals("Days by consultant", "consultant", cube, 1)
     by_month = _totals("Days by month", "month", cube, 2)
-    history = Section(
-        "Deliverables: what was handed in, returned and accepted",
-        ("deliverable", "event", "date", "note"),
-        tuple(
-            (d.name, change.status, change.date, change.note)
-            for d in verdict.deliverables
-            for change in ledger.status_changes(d.key)
-            if change.date <= as_of
-        ),
-        note="No deliverable has a recorded status.",
-    )
-    standing = Section(
-        "Deliverables as of the report's date",
-        ("key", "deliverable", "due", "state", "days late", "why"),
-        tuple(
-            (d.key, d.name, d.due.day or "waiting", d.state, d.days_late or "", d.reason)
-            for d in verdict.deliverables
-        ),
-        optional=("why",),
-    )
-    meetings = Section(
-        "Meetings and their outcomes",
-        ("meeting", "planned", "outcome", "date", "note"),
-        tuple(
-            row
-            for m in verdict.meetings
-            for row in (
-                [
-                    (m.name, m.span.text(), o.outcome + (f" to {o.to}" if o.to else ""), str(o.date), o.note)
-                    for o in ledger.meeting_outcomes(m.key)
-                    if o.date <= as_of
-                ]
-                or [(m.name, m.span.text(), m.state, "", "")]
-            )
-        ),
-        note="No meetings in this schedule.",
-    )
-    cumulative, running = [], Fraction(0)
-    daily: dict[dt.date, Fraction] = defaultdict(Fraction)
-    for t in days:
-        daily[t.date] += t.days
-    for day in sorted(daily):
-        running += daily[day]
-        cumulative.append((day, running))
+    history, standing, meetings = _deliverable_history(verdict), _standing(verdict), _meetings(verdict)
     closing = verdict.closing
     return CloseOut(
         engagement=engagement,
@@ -124,18 +82,82 @@ def build_closeout(verdict: Verdict, start: dt.date | None, end: dt.date | None)
         closed=f"{closing.outcome} on {closing.date}" if closing else "",
         used=sum((t.days for t in days), Fraction(0)),
         used_total=ledger.days_used(),
-        burn=tuple(cumulative),
+        burn=_burn(days),
         plan_start=verdict.timeline.start,
         plan_end=verdict.timeline.last_phase_end,
         sections=(by_phase, totals, by_consultant, by_month, standing, history, meetings),
     )
 
 
+def _deliverable_history(verdict: Verdict) -> Section:
+    """Each status recorded for each deliverable, up to the report's date."""
+    rows = tuple(
+        (d.name, change.status, change.date, change.note)
+        for d in verdict.deliverables
+        for change in verdict.ledger.status_changes(d.key)
+        if change.date <= verdict.as_of
+    )
+    return Section(
+        "Deliverables: what was handed in, returned and accepted",
+        ("deliverable", "event", "date", "note"),
+        rows,
+        note="" if rows else "No deliverable has a recorded status.",
+    )
+
+
+def _standing(verdict: Verdict) -> Section:
+    """Each deliverable's state as of the report's date, with why."""
+    return Section(
+        "Deliverables as of the report's date",
+        ("key", "deliverable", "due", "state", "days late", "why"),
+        tuple(
+            (d.key, d.name, d.due.day or "waiting", d.state, d.days_late or "", d.reason)
+            for d in verdict.deliverables
+        ),
+        optional=("why",),
+    )
+
+
+def _meetings(verdict: Verdict) -> Section:
+    """Each meeting with the outcomes recorded for it, or its state when none is."""
+    rows = tuple(
+        row
+        for m in verdict.meetings
+        for row in (
+            [
+                (m.name, m.span.text(), o.outcome + (f" to {o.to}" if o.to else ""), str(o.date), o.note)
+                for o in verdict.ledger.meeting_outcomes(m.key)
+                if o.date <= verdict.as_of
+            ]
+            or [(m.name, m.span.text(), m.state, "", "")]
+        )
+    )
+    return Section(
+        "Meetings and their outcomes",
+        ("meeting", "planned", "outcome", "date", "note"),
+        rows,
+        note="" if rows else "No meetings in this schedule.",
+    )
+
+
+def _burn(days: Sequence[DayTotal]) -> tuple[tuple[dt.date, Fraction], ...]:
+    """Days used to date, day by day: the burn-up's line."""
+    daily: dict[dt.date, Fraction] = defaultdict(Fraction)
+    for t in days:
+        daily[t.date] += t.days
+    cumulative, running = [], Fraction(0)
+    for day in sorted(daily):
+        running += daily[day]
+        cumulative.append((day, running))
+    return tuple(cumulative)
+
+
 def _totals(title: str, label: str, cube: dict[tuple[str, str, str], Fraction], axis: int) -> Section:
     sums: dict[str, Fraction] = defaultdict(Fraction)
     for key, days in cube.items():
         sums[key[axis]] += days
-    return Section(title, (label, "days"), tuple(sorted(sums.items())), note="No time logged in this period.")
+    rows = tuple(sorted(sums.items()))
+    return Section(title, (label, "days"), rows, note="" if rows else "No time logged in this period.")
 
 
 def heading_facts(report: CloseOut) -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -20,6 +22,7 @@ from engage import (
 )
 
 if TYPE_CHECKING:
+    from engage import Engagement
     from engage_status.report import Report
 
 FORMATS = ["plain", "markdown", "github", "html", "csv", "json", "xlsx"]
@@ -66,19 +69,12 @@ def status(
       engage status --week 2021-W47 --format html -o status.html schedules/
       engage status --by consultant schedules/
     """
-    from dataclasses import replace
-    from pathlib import Path
-
-    from engage_status.formats import render
-    from engage_status.report import as_of_for, build
-
     fmt = chosen_format(fmt, output, FORMATS)
     if fmt == "xlsx" and not output:
         raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     if by == "consultant" and fmt in ("html", "xlsx"):
         raise EngageError(f"--by consultant gives plain, markdown, csv or json; leave out --format {fmt}")
     span = parse_week(week) if week else None
-    reports = []
     engagements = list(session.portfolio(schedules))
     ledger_path = session.chosen_ledger if schedules else session.ledger_path
     if ledger_path is not None and len(engagements) > 1:
@@ -89,30 +85,50 @@ def status(
         )
     from engage import steps
 
-    for engagement in steps(engagements, "Reading engagements", more_than=20):
-        today = session.today(engagement)
-        given = parse_date(as_of, today) if as_of else None
-        # The week asked for; else the week of --as-of; else this week.
-        chosen = Week.of(span[0]) if span else Week.of(given or today)
-        when = as_of_for(chosen, today, given)
-        ledger = session.read_ledger(engagement, ledger_path).until(when)
-        verdict = session.verdict(engagement, ledger, when)
-        report = build(verdict, chosen)
-        results = session.plugin_manager.hook.engage_status_sections(
-            engagement=engagement,
-            ledger=ledger,
-            week=chosen,
-            today=when,
-            verdict=verdict,
-            command="status",
-            period=(chosen.start, chosen.end),
-        )
-        sections = tuple(section for result in results for section in (result or ()))
-        cells = session.plugin_manager.hook.engage_portfolio_columns(
-            engagement=engagement, ledger=ledger, today=when, verdict=verdict
-        )
-        columns = tuple((str(k), v) for result in cells for k, v in (result or {}).items())
-        reports.append(replace(report, sections=sections, columns=columns))
+    reports = [
+        _report(session, engagement, span, as_of, ledger_path)
+        for engagement in steps(engagements, "Reading engagements", more_than=20)
+    ]
+    _emit(reports, fmt, output, by)
+
+
+def _report(
+    session: Session,
+    engagement: Engagement,
+    span: tuple[dt.date, dt.date] | None,
+    as_of: str | None,
+    ledger_path: Path | None,
+) -> Report:
+    """One engagement's report for the week asked for (else the week of --as-of, else this week),
+    with the plugins' sections and portfolio cells, all read from one verdict."""
+    from dataclasses import replace
+
+    from engage_status.report import as_of_for, build
+
+    today = session.today(engagement)
+    given = parse_date(as_of, today) if as_of else None
+    chosen = Week.of(span[0]) if span else Week.of(given or today)
+    when = as_of_for(chosen, today, given)
+    ledger = session.read_ledger(engagement, ledger_path).until(when)
+    verdict = session.verdict(engagement, ledger, when)
+    hook = session.plugin_manager.hook
+    results = hook.engage_status_sections(
+        engagement=engagement,
+        ledger=ledger,
+        week=chosen,
+        today=when,
+        verdict=verdict,
+        command="status",
+        period=(chosen.start, chosen.end),
+    )
+    sections = tuple(section for result in results for section in (result or ()))
+    cells = hook.engage_portfolio_columns(engagement=engagement, ledger=ledger, today=when, verdict=verdict)
+    columns = tuple((str(k), v) for result in cells for k, v in (result or {}).items())
+    return replace(build(verdict, chosen), sections=sections, columns=columns)
+
+
+def _emit(reports: list[Report], fmt: str, output: str | None, by: str) -> None:
+    """The reports in ``fmt``: a workbook, the consultants' view, or the report as text."""
     if fmt == "xlsx":
         from engage import write_workbook
         from engage_status.sheets import workbook_sheets
@@ -126,6 +142,8 @@ def status(
 
         text = render_people(reports, "github" if fmt == "markdown" else fmt)
     else:
+        from engage_status.formats import render
+
         text = render(reports, fmt)
     write_output(text, output, "report", bom=fmt == "csv", coloured=fmt == "plain")
     if fmt == "csv":
@@ -162,7 +180,6 @@ def report(
       engage report --format html -o close-out.html
       engage report --from 2021-11-01 --to 2021-11-30 -o november.xlsx
     """
-    from pathlib import Path
 
     from engage_status.closeout import build_closeout
     from engage_status.closeout_formats import render_closeout, write_closeout

@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from engage import Section, day_of, json_text, markdown_cell, plain, terminal_text
-from engage_status.report import Report
-from engage_status.sections import section_text
+from engage import (
+    ConsultantVerdict,
+    DeliverableVerdict,
+    MeetingVerdict,
+    Milestone,
+    Section,
+    day_of,
+    json_text,
+    plain,
+    terminal_text,
+)
+from engage_status.report import PhaseRow, Report
+from engage_status.sections import md, section_text
 from engage_status.tables import header_lines, portfolio_tables, report_tables
 
 
@@ -49,18 +59,13 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
             emit(item, "##")
     for report in reports:
         title = report.engagement.title
-        out += [f"# {_md(title)}" if markdown else heading(title, width), ""]
+        out += [f"# {md(title)}" if markdown else heading(title, width), ""]
         for label, value in header_lines(report):
-            out.append(f"- **{label}:** {_md(value)}" if markdown else labelled(label, value, width))
+            out.append(f"- **{label}:** {md(value)}" if markdown else labelled(label, value, width))
         out.append("")
         for item in report_tables(report):
             emit(item, "##")
     return "\n".join(out).rstrip() + "\n"
-
-
-def _md(value: object) -> object:
-    """Text safe in Markdown that wikis render: HTML escaped, pipes escaped, line breaks as <br>."""
-    return markdown_cell(value) if isinstance(value, str) else value
 
 
 def as_json(report: Report) -> dict[str, object]:
@@ -81,87 +86,90 @@ def as_json(report: Report) -> dict[str, object]:
         "reason": report.reason,
         "closed": report.closed,
         "next_milestone": _milestone(report.next_milestone),
-        "phases": [
-            {
-                "key": p.key,
-                "name": p.name,
-                "budget": p.budget,
-                "used": p.used,
-                "this_week": p.this_week,
-                "remaining": p.remaining,
-                "percent": p.percent,
-                "start": p.start,
-                "end": p.end,
-                "state": p.state,
-                "reason": p.reason,
-            }
-            for p in report.phases
-        ],
-        "team": [
-            {
-                "key": c.key,
-                "name": c.name,
-                "role": c.role,
-                "budget": c.budget,
-                "used": c.used,
-                "this_week": c.this_week,
-                "remaining": c.remaining,
-                "named": c.named,
-                "phases": [
-                    {"phase": part.phase, "share": part.share, "used": part.used}
-                    for part in c.phases
-                    if part.share or part.used  # a phase that leaves them out, and no work there: no row
-                ],
-            }
-            for c in report.team
-        ],
-        "deliverables": [
-            {
-                "key": d.key,
-                "name": d.name,
-                "due": d.due.day,
-                "due_rule": d.due.rule,
-                "waiting": d.due.waiting if d.due.value is None else None,
-                "state": d.state,
-                "status": d.status,
-                "status_date": d.since,
-                "days_late": d.days_late,
-                "reason": d.reason,
-            }
-            for d in report.deliverables
-        ],
-        "meetings": [
-            {
-                "key": m.key,
-                "name": m.name,
-                "kind": m.kind,
-                "date": day_of(m.span.start) if m.span.start is not None else None,
-                "state": m.state,
-                "outcome": m.outcome or None,
-                "outcome_date": m.outcome_date,
-            }
-            for m in report.meetings
-        ],
+        "phases": [_phases_json(p) for p in report.phases],
+        "team": [_team_json(c) for c in report.team],
+        "deliverables": [_deliverables_json(d) for d in report.deliverables],
+        "meetings": [_meetings_json(m) for m in report.meetings],
         "milestones": [_milestone(m) for m in report.milestones],
         "entries": [
             {"date": e.date, "consultant": e.consultant, "phase": e.phase, "days": e.days, "note": e.note}
             for e in report.entries
         ],
-        "sections": [
-            {
-                "title": s.title,
-                "headers": list(s.headers),
-                "rows": [[plain(cell) for cell in row] for row in s.rows],
-                "note": s.note,
-            }
-            for s in report.sections
+        "sections": [_section_json(s) for s in report.sections],
+    }
+
+
+def _phases_json(p: PhaseRow) -> dict[str, object]:
+    return {
+        "key": p.key,
+        "name": p.name,
+        "budget": p.budget,
+        "used": p.used,
+        "this_week": p.this_week,
+        "remaining": p.remaining,
+        "percent": p.percent,
+        "start": p.start,
+        "end": p.end,
+        "state": p.state,
+        "reason": p.reason,
+    }
+
+
+def _team_json(c: ConsultantVerdict) -> dict[str, object]:
+    return {
+        "key": c.key,
+        "name": c.name,
+        "role": c.role,
+        "budget": c.budget,
+        "used": c.used,
+        "this_week": c.this_week,
+        "remaining": c.remaining,
+        "named": c.named,
+        "phases": [
+            {"phase": part.phase, "share": part.share, "used": part.used}
+            for part in c.phases
+            if part.share or part.used  # a phase that leaves them out, and no work there: no row
         ],
     }
 
 
-def _milestone(milestone: object) -> dict[str, object] | None:
-    from engage_status.report import Milestone
+def _deliverables_json(d: DeliverableVerdict) -> dict[str, object]:
+    return {
+        "key": d.key,
+        "name": d.name,
+        "due": d.due.day,
+        "due_rule": d.due.rule,
+        "waiting": d.due.waiting if d.due.value is None else None,
+        "state": d.state,
+        "status": d.status,
+        "status_date": d.since,
+        "days_late": d.days_late,
+        "reason": d.reason,
+    }
 
-    if not isinstance(milestone, Milestone):
+
+def _meetings_json(m: MeetingVerdict) -> dict[str, object]:
+    return {
+        "key": m.key,
+        "name": m.name,
+        "kind": m.kind,
+        "date": day_of(m.span.start) if m.span.start is not None else None,
+        "state": m.state,
+        "outcome": m.outcome or None,
+        "outcome_date": m.outcome_date,
+    }
+
+
+def _section_json(section: Section) -> dict[str, object]:
+    return {
+        "title": section.title,
+        "headers": list(section.headers),
+        "rows": [[plain(cell) for cell in row] for row in section.rows],
+        "note": section.note,
+    }
+
+
+def _milestone(milestone: Milestone | None) -> dict[str, object] | None:
+    if milestone is None:
         return None
     return {"date": milestone.date, "kind": milestone.kind, "name": milestone.name}

@@ -19,22 +19,22 @@ def _same(value: object) -> object:
     return value
 
 
-def _md(value: object) -> object:
+def md(value: object) -> object:
     """Text safe in Markdown that wikis render: HTML escaped, pipes escaped, line breaks as <br>."""
     return markdown_cell(value) if isinstance(value, str) else value
 
 
 def section_text(section: Section, markdown: bool, level: str = "##", cell: Cell = _same) -> list[str]:
     """The section's lines: its title, its table (fitted to the terminal), its note."""
-    out = [f"{level} {_md(section.title)}" if markdown else section.title, ""]
+    out = [f"{level} {md(section.title)}" if markdown else section.title, ""]
     if section.rows:
-        rows = [[_md(cell(c)) if markdown else cell(c) for c in row] for row in section.rows]
+        rows = [[md(cell(c)) if markdown else cell(c) for c in row] for row in section.rows]
         fmt = "github" if markdown else "simple"
         out.append(table(section.headers, rows, fmt, optional=section.optional))
         if section.note:
-            out += ["", str(_md(section.note)) if markdown else section.note]
+            out += ["", str(md(section.note)) if markdown else section.note]
     else:
-        out.append(str(_md(section.note)) if markdown and section.note else section.note or "(none)")
+        out.append(str(md(section.note)) if markdown and section.note else section.note or "(none)")
     out.append("")
     return out
 

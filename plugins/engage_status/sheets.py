@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from engage import csv_text, day_of
 from engage_status.report import PhaseRow, Report, state_rank
@@ -87,129 +87,89 @@ Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]
 
 
 def workbook_sheets(reports: Sequence[Report]) -> list[Sheet]:
-    """A summary sheet, then one sheet per section; each row names its engagement."""
+    """A summary sheet, then a sheet per table and per plugin section; each row names its engagement."""
+    return [
+        _summary_sheet(reports),
+        _sheet(reports, "Phases", PHASE_HEADERS, lambda r: [phase_cells(p) for p in r.phases]),
+        _sheet(reports, "Team", TEAM_HEADERS, _team_rows),
+        _sheet(reports, "Deliverables", DELIVERABLE_HEADERS, _deliverable_rows),
+        _sheet(reports, "Meetings", MEETING_HEADERS, _meeting_rows),
+        _sheet(
+            reports,
+            "Entries this week",
+            ("date", "consultant", "phase", "days", "note"),
+            lambda r: [(e.date, e.consultant, e.phase, e.days, e.note) for e in r.entries],
+        ),
+        *section_sheets([(r.engagement.id, s) for r in reports for s in r.sections]),
+    ]
+
+
+PHASE_HEADERS: tuple[str, ...] = ("key", "phase", "budget", "used", "this week", "remaining", "% used")
+PHASE_HEADERS += ("start", "end", "state", "reason")
+TEAM_HEADERS = ("key", "consultant", "role", "budget", "used", "this week", "remaining")
+DELIVERABLE_HEADERS: tuple[str, ...] = ("key", "deliverable", "due", "state", "last status", "status date")
+DELIVERABLE_HEADERS += ("days late", "reason")
+MEETING_HEADERS = ("key", "meeting", "kind", "date", "state", "outcome", "outcome date")
+
+
+def _sheet(
+    reports: Sequence[Report],
+    title: str,
+    headers: Sequence[str],
+    rows_of: Callable[[Report], Iterable[Sequence[object]]],
+) -> Sheet:
+    """One sheet of every engagement's rows, each row led by its engagement's id."""
+    rows = [(r.engagement.id, *row) for r in reports for row in rows_of(r)]
+    return (title, ("engagement", *headers), rows)
+
+
+def _summary_sheet(reports: Sequence[Report]) -> Sheet:
+    """A row per engagement, worst first, closed ones last; plugins' portfolio columns before the state."""
     ordered = sorted(reports, key=lambda r: (r.closed is not None, state_rank(r.state)))
     extra = _extra(reports)
-    sheets: list[Sheet] = [
+    headers: tuple[str, ...] = ("engagement", "client", "week", "as of", "days used", "cap", "this week")
+    headers += ("next milestone date", "next milestone", *extra, "state", "reason", "closed")
+    rows = [
         (
-            "Portfolio" if len(reports) > 1 else "Summary",
-            (
-                "engagement",
-                "client",
-                "week",
-                "as of",
-                "days used",
-                "cap",
-                "this week",
-                "next milestone date",
-                "next milestone",
-                *extra,
-                "state",
-                "reason",
-                "closed",
-            ),
-            [
-                (
-                    r.engagement.title,
-                    r.engagement.client,
-                    r.week.label,
-                    r.as_of,
-                    r.used,
-                    r.engagement.max_days,
-                    r.this_week,
-                    r.next_milestone.date if r.next_milestone else None,
-                    r.next_milestone.name if r.next_milestone else "",
-                    *(dict(r.columns).get(title) for title in extra),
-                    r.state,
-                    r.reason,
-                    r.closed,
-                )
-                for r in ordered
-            ],
-        ),
-        (
-            "Phases",
-            (
-                "engagement",
-                "key",
-                "phase",
-                "budget",
-                "used",
-                "this week",
-                "remaining",
-                "% used",
-                "start",
-                "end",
-                "state",
-                "reason",
-            ),
-            [(r.engagement.id, *phase_cells(p)) for r in reports for p in r.phases],
-        ),
-        (
-            "Team",
-            ("engagement", "key", "consultant", "role", "budget", "used", "this week", "remaining"),
-            [
-                (r.engagement.id, c.key, c.name, c.role, c.budget, c.used, c.this_week, c.remaining)
-                for r in reports
-                for c in r.team
-            ],
-        ),
-        (
-            "Deliverables",
-            (
-                "engagement",
-                "key",
-                "deliverable",
-                "due",
-                "state",
-                "last status",
-                "status date",
-                "days late",
-                "reason",
-            ),
-            [
-                (
-                    r.engagement.id,
-                    d.key,
-                    d.name,
-                    d.due.day,
-                    d.state,
-                    d.status,
-                    d.since,
-                    d.days_late,
-                    d.reason,
-                )
-                for r in reports
-                for d in r.deliverables
-            ],
-        ),
-        (
-            "Meetings",
-            ("engagement", "key", "meeting", "kind", "date", "state", "outcome", "outcome date"),
-            [
-                (
-                    r.engagement.id,
-                    m.key,
-                    m.name,
-                    m.kind,
-                    day_of(m.span.start) if m.span.start is not None else None,
-                    m.state,
-                    m.outcome,
-                    m.outcome_date,
-                )
-                for r in reports
-                for m in r.meetings
-            ],
-        ),
-        (
-            "Entries this week",
-            ("engagement", "date", "consultant", "phase", "days", "note"),
-            [
-                (r.engagement.id, e.date, e.consultant, e.phase, e.days, e.note)
-                for r in reports
-                for e in r.entries
-            ],
-        ),
+            r.engagement.title,
+            r.engagement.client,
+            r.week.label,
+            r.as_of,
+            r.used,
+            r.engagement.max_days,
+            r.this_week,
+            r.next_milestone.date if r.next_milestone else None,
+            r.next_milestone.name if r.next_milestone else "",
+            *(dict(r.columns).get(title) for title in extra),
+            r.state,
+            r.reason,
+            r.closed,
+        )
+        for r in ordered
     ]
-    sheets += section_sheets([(r.engagement.id, s) for r in reports for s in r.sections])
-    return sheets
+    return ("Portfolio" if len(reports) > 1 else "Summary", headers, rows)
+
+
+def _team_rows(r: Report) -> list[tuple[object, ...]]:
+    return [(c.key, c.name, c.role, c.budget, c.used, c.this_week, c.remaining) for c in r.team]
+
+
+def _deliverable_rows(r: Report) -> list[tuple[object, ...]]:
+    return [
+        (d.key, d.name, d.due.day, d.state, d.status, d.since, d.days_late, d.reason) for d in r.deliverables
+    ]
+
+
+def _meeting_rows(r: Report) -> list[tuple[object, ...]]:
+    return [
+        (
+            m.key,
+            m.name,
+            m.kind,
+            day_of(m.span.start) if m.span.start else None,
+            m.state,
+            m.outcome,
+            m.outcome_date,
+        )
+        for m in r.meetings
+    ]

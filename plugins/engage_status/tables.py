@@ -35,62 +35,77 @@ def header_lines(report: Report) -> list[tuple[str, str]]:
     ]
 
 
+def _phase_table(report: Report) -> Section:
+    """Each phase's budget, days used, window and state."""
+    return Section(
+        "Phases",
+        ("key", "phase", "budget", "used", "this week", "remaining", "% used", "window", "state"),
+        tuple(
+            (
+                p.key,
+                p.name,
+                format_budget(p.budget),
+                format_days(p.used),
+                format_days(p.this_week),
+                format_days(p.remaining),
+                f"{p.percent:.0f}%",
+                f"{p.start} – {p.end}",
+                p.reason,
+            )
+            for p in report.phases
+        ),
+        optional=("remaining", "this week", "% used"),
+    )
+
+
+def _team_table(report: Report) -> Section:
+    """Each consultant's budget, days used and left."""
+    return Section(
+        "Team",
+        ("key", "consultant", "role", "budget", "used", "this week", "remaining"),
+        tuple(
+            (
+                c.key,
+                c.name if c.named else f"{c.name} (not in the schedule)",
+                c.role,
+                format_budget(c.budget) if c.budget is not None else "",
+                format_days(c.used),
+                format_days(c.this_week),
+                format_days(c.remaining) if c.remaining is not None else "",
+            )
+            for c in report.team
+        ),
+        optional=("remaining", "this week", "role"),
+    )
+
+
+def _deliverable_table(report: Report) -> Section:
+    """Each deliverable's due date, state and why."""
+    return Section(
+        "Deliverables",
+        ("key", "deliverable", "due", "state", "last status", "days late", "why"),
+        tuple(
+            (
+                d.key,
+                d.name,
+                d.due.day or "waiting",
+                d.state,
+                f"{d.status} {d.since}" if d.since else d.status,
+                d.days_late or "",
+                d.reason,
+            )
+            for d in report.deliverables
+        ),
+        optional=("last status",),
+    )
+
+
 def report_tables(report: Report) -> list[Section]:
     """Phases, deliverables, milestones, the week's entries, then plugin sections."""
     tables = [
-        Section(
-            "Phases",
-            ("key", "phase", "budget", "used", "this week", "remaining", "% used", "window", "state"),
-            tuple(
-                (
-                    p.key,
-                    p.name,
-                    format_budget(p.budget),
-                    format_days(p.used),
-                    format_days(p.this_week),
-                    format_days(p.remaining),
-                    f"{p.percent:.0f}%",
-                    f"{p.start} – {p.end}",
-                    p.reason,
-                )
-                for p in report.phases
-            ),
-            optional=("remaining", "this week", "% used"),
-        ),
-        Section(
-            "Team",
-            ("key", "consultant", "role", "budget", "used", "this week", "remaining"),
-            tuple(
-                (
-                    c.key,
-                    c.name if c.named else f"{c.name} (not in the schedule)",
-                    c.role,
-                    format_budget(c.budget) if c.budget is not None else "",
-                    format_days(c.used),
-                    format_days(c.this_week),
-                    format_days(c.remaining) if c.remaining is not None else "",
-                )
-                for c in report.team
-            ),
-            optional=("remaining", "this week", "role"),
-        ),
-        Section(
-            "Deliverables",
-            ("key", "deliverable", "due", "state", "last status", "days late", "why"),
-            tuple(
-                (
-                    d.key,
-                    d.name,
-                    d.due.day or "waiting",
-                    d.state,
-                    f"{d.status} {d.since}" if d.since else d.status,
-                    d.days_late or "",
-                    d.reason,
-                )
-                for d in report.deliverables
-            ),
-            optional=("last status",),
-        ),
+        _phase_table(report),
+        _team_table(report),
+        _deliverable_table(report),
         Section(
             "Meetings",
             ("key", "meeting", "kind", "when", "state", "note"),
