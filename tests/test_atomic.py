@@ -20,30 +20,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IJM, Seed, copy_seed
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.writer import append
+from helpers import IJM, Seed, copy_seed
+from helpers.processes import ENGAGE, engage_env, timesheet
 
-ENGAGE = str(Path(sys.executable).with_name("engage"))
 KILLS = int(os.environ.get("ENGAGE_BATTERY_KILLS", "4"))
 needs_sigkill = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL does not exist on Windows")
 
 
-def engage_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGAGE_") or k == "ENGAGE_CACHE_DIR"}
-    return {**env, "ENGAGE_CONSULTANT": "Test Consultant"}
-
-
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([ENGAGE, *args], capture_output=True, text=True, env=engage_env(), timeout=120)
-
-
-def timesheet(path: Path, rows: int, note_size: int = 40, day: str = "2021-11-16") -> Path:
-    pad = "n" * note_size
-    lines = ["date,phase,hours,consultant,note"]
-    lines += [f"{day},prep,1,Test Consultant,{pad} row {n}" for n in range(rows)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def counted(seed: Seed) -> Ledger:

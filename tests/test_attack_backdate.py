@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed
+from helpers import Seed
 
 ENGAGE = str(Path(sys.executable).with_name("engage"))
 IN_MODIFY = 2

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, copy_seed, invoke, one_line_error
+from helpers import Seed, copy_seed, invoke, one_line_error
 
 # (seed, text replaced, replacement, fragments the one-line error must hold)
 BAD_SCHEDULES = [

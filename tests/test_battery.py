@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, copy_seed, invoke, one_line_error
+from helpers import Seed, copy_seed, invoke, one_line_error
 
 GOOD = {
     "id": "good1",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, invoke, one_line_error
+from helpers import Seed, invoke, one_line_error
 
 
 def findings(seed: Seed, as_of: str, *extra: str) -> tuple[int, list[dict]]:
@@ -239,7 +239,7 @@ LOG_WARNINGS = [
 
 @pytest.mark.parametrize(("name", "args", "warning"), LOG_WARNINGS)
 def test_log_warns_at_once(tmp_path: Path, name: str, args: list[str], warning: str) -> None:
-    from conftest import copy_seed
+    from helpers import copy_seed
 
     seed = copy_seed(name, tmp_path)
     result = seed.run("log", *args)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IJM
+from helpers import IJM
 
 
 def _portfolio(tmp_path: Path, count: int) -> Path:

@@ -21,12 +21,12 @@ import textwrap
 from fractions import Fraction
 from pathlib import Path
 
-from conftest import IJM
 from engage.ledger.cache.folders import place
 from engage.ledger.cache.store import load
 from engage.ledger.kinds import reader_fingerprint
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.writer import append
+from helpers import IJM
 
 MAIN = "from engage.cli import main; main()"
 HOURS = Fraction(8)

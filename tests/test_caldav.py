@@ -9,14 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from calendar_checks import parse_everywhere
-from conftest import Seed, one_line_error
-from servers import ORGANIZER, PASSWORD, USER, Inbox, edit_on_server, free_port, read_back
-from test_calendar import remove_last_deliverable
-from test_calendar_text import make_hostile
-from test_delivery import move, only_event, received, with_supervisor_email
-
-pytest_plugins = ["servers"]  # the smtp and caldav_url fixtures
+from helpers import Seed, one_line_error
+from helpers.calendar_checks import only_event, parse_everywhere, received
+from helpers.seed_edits import make_hostile, move, remove_last_deliverable, with_supervisor_email
+from helpers.servers import ORGANIZER, PASSWORD, USER, Inbox, edit_on_server, free_port, read_back
 
 
 def test_publish_then_republish_updates_in_place(seed: Seed, caldav_url: str) -> None:

@@ -9,30 +9,13 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from calendar_checks import parse_everywhere
-from conftest import Seed, invoke, one_line_error
 from engage import CalendarEvent, hookimpl
 from engage.plugin.manager import get_plugin_manager
+from helpers import Seed, invoke, one_line_error
+from helpers.calendar_checks import ORGANIZER, events, export, parse_everywhere
+from helpers.seed_edits import remove_last_deliverable
 
-ORGANIZER = "consultant@example.org"
-
-
-@pytest.fixture(autouse=True)
-def organizer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The address the feed names as ORGANIZER (ENGAGE_MAIL_FROM)."""
-    monkeypatch.setenv("ENGAGE_MAIL_FROM", ORGANIZER)
-
-
-def export(seed: Seed, *args: str) -> bytes:
-    result = seed.run("calendar", *args)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout_bytes
-
-
-def events(data: bytes) -> dict[str, object]:
-    calendar = Calendar.from_ical(data)
-    # UID "deliverable.draft.ijm-kenya-pap-2021@engage-tracker" -> key "deliverable.draft"
-    return {".".join(str(e["UID"]).split(".")[:2]): e for e in calendar.walk("VEVENT")}
+pytestmark = pytest.mark.usefixtures("organizer")  # the feed names an ORGANIZER
 
 
 def test_output_is_valid_folded_crlf_icalendar(seed: Seed) -> None:
@@ -142,15 +125,6 @@ def test_days_passing_change_no_event(ijm: Seed, monkeypatch: pytest.MonkeyPatch
         key: e["SEQUENCE"] for key, e in first.items()
     }
     assert str(later["deliverable.draft"]["DESCRIPTION"]) == str(first["deliverable.draft"]["DESCRIPTION"])
-
-
-def remove_last_deliverable(seed: Seed) -> tuple[str, str]:
-    """Remove the last deliverable (nothing depends on it in either seed); return its key and the old text."""
-    text = seed.text()
-    start = text.rindex("[[deliverables]]")
-    end = text.index("[[meetings]]", start)
-    seed.path.write_text(text[:start] + text[end:])
-    return "deliverable." + text[start:end].split('key = "', 1)[1].split('"', 1)[0], text
 
 
 def test_removed_item_leaves_the_feed_and_comes_back_newer(seed: Seed) -> None:

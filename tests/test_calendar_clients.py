@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed
-from test_calendar import ORGANIZER, events, export, organizer  # noqa: F401 (organizer: autouse fixture)
+from helpers import Seed
+from helpers.calendar_checks import events, export
+
+pytestmark = pytest.mark.usefixtures("organizer")  # the feed names an ORGANIZER
 
 
 @pytest.mark.skipif(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from icalendar import Calendar
 
-from calendar_checks import parse_everywhere
-from conftest import Seed
-from test_calendar import ORGANIZER, events, export, organizer  # noqa: F401 (organizer: autouse fixture)
+from helpers import Seed
+from helpers.calendar_checks import events, export, parse_everywhere
+from helpers.seed_edits import make_hostile
+
+pytestmark = pytest.mark.usefixtures("organizer")  # the feed names an ORGANIZER
 
 
 def test_timed_meeting_without_end_lasts_default_duration(defenders: Seed) -> None:
@@ -32,24 +35,9 @@ def test_daylight_saving_zone_is_written_as_yearly_rules(defenders: Seed) -> Non
     assert meeting.decoded("DTSTART").utcoffset() == dt.timedelta(hours=1)  # CET: after the change
 
 
-HOSTILE = "Hostile, title; with \\\\ backslash\\nsecond line\\u000b(a Word line break)\\u0007bell"
-
-
 def unescape(value: str) -> str:
     """RFC 5545 3.3.11 TEXT unescaped."""
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
-
-
-def make_hostile(seed: Seed) -> str:
-    """Give the seed a hostile title and meeting name; return the meeting's key."""
-    text = seed.text()
-    title = text.split("\ntitle = ", 1)[1].split("\n", 1)[0]
-    seed.rewrite(f"title = {title}", f'title = "{HOSTILE}"')
-    key = {"ijm": "retreat", "defenders": "validation"}[seed.name]
-    name_line = f'[[meetings]]\nkey = "{key}"\nname = '
-    old_name = text.split(name_line, 1)[1].split("\n", 1)[0]
-    seed.rewrite(name_line + old_name, name_line + '"Meet\\u000bagain\\r\\nnow\\u0000"')
-    return key
 
 
 def test_hostile_text_is_cleaned_and_escaped(seed: Seed) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed
+from helpers import Seed
 
 ESC = "\x1b["
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import Seed
+from helpers import Seed
 
 ENGAGE = shutil.which("engage")
 pytestmark = pytest.mark.skipif(ENGAGE is None, reason="the installed engage command is not on PATH")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import Seed
+from helpers import Seed
 
 
 def codes(seed: Seed, as_of: str) -> dict[str, list[dict]]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import Seed, copy_seed, one_line_error
+from helpers import Seed, copy_seed, one_line_error
 
 # IJM's draft strategic plan is due Thu 2 Dec 2021; the client reviews in 10 working days and the
 # consultant revises in 5 (the defaults). Jamhuri Day is observed on Mon 13 Dec 2021.

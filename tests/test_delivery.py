@@ -10,46 +10,10 @@ import re
 import pytest
 from icalendar import Calendar
 
-from calendar_checks import libical_errors, parse_everywhere, require_libical
-from conftest import Seed, one_line_error
-from servers import ORGANIZER, PASSWORD, USER, Inbox, free_port
-from test_calendar import remove_last_deliverable
-
-pytest_plugins = ["servers"]  # the smtp and caldav_url fixtures
-
-
-def received(inbox: Inbox) -> list[tuple[list[str], email.message.EmailMessage, Calendar]]:
-    """Every message in the sink: envelope recipients, the message, its calendar part parsed back."""
-    found = []
-    for recipients, raw in inbox.messages:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        assert message.get_content_type() == "multipart/alternative"
-        text, part = message.get_payload()
-        assert text.get_content_type() == "text/plain"
-        assert part.get_content_type() == "text/calendar"
-        assert part.get_content_disposition() is None  # inline, not an attachment
-        method = part.get_param("method")
-        calendar = parse_everywhere(part.get_payload(decode=True), method)
-        found.append((recipients, message, calendar))
-    inbox.messages.clear()
-    return found
-
-
-def only_event(calendar: Calendar):
-    [event] = calendar.walk("VEVENT")
-    return event
-
-
-SUPERVISOR = {"ijm": "adp@example.org", "defenders": "procurement@defenderscoalition.org"}
-
-
-def with_supervisor_email(seed: Seed) -> str:
-    if seed.name == "ijm":
-        seed.rewrite(
-            'role = "Associate Director, Programs"',
-            'role = "Associate Director, Programs"\nemail = "adp@example.org"',
-        )
-    return SUPERVISOR[seed.name]
+from helpers import Seed, one_line_error
+from helpers.calendar_checks import libical_errors, only_event, received, require_libical
+from helpers.seed_edits import move, remove_last_deliverable, with_supervisor_email
+from helpers.servers import ORGANIZER, PASSWORD, USER, Inbox, free_port
 
 
 def test_send_one_invitation_per_event_then_only_changes(seed: Seed, smtp: Inbox) -> None:
@@ -101,16 +65,6 @@ def test_send_one_invitation_per_event_then_only_changes(seed: Seed, smtp: Inbox
 
     assert seed.run("calendar", "send", "--all").exit_code == 0
     assert len(received(smtp)) == len(first)
-
-
-def move(seed: Seed) -> None:
-    if seed.name == "ijm":
-        seed.rewrite(
-            "start = 2021-11-23\nend = 2021-11-26\n# The ToR",
-            "start = 2021-11-30\nend = 2021-12-03\n# The ToR",
-        )
-    else:
-        seed.rewrite('start = "start of phase feedback"', "start = 2023-09-27")
 
 
 def test_removed_and_undated_items_are_cancelled_then_reinvited(seed: Seed, smtp: Inbox) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, one_line_error
+from helpers import Seed, one_line_error
 
 LOGS = [
     ("4h", "prep", "2021-11-16", "Ann", "desk review"),

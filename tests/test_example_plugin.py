@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IJM, ROOT
+from helpers import IJM, ROOT
 
 EXAMPLE = ROOT / "examples" / "engage-donor-report"
 ENGAGE = "from engage.cli import main; main()"

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SCHEDULES, Seed, copy_seed, one_line_error
 from engage.ledger.ledger import Ledger
 from engage_fees.money import money, round_money, split
+from helpers import SCHEDULES, Seed, copy_seed, one_line_error
 
 ETF = SCHEDULES / "tors" / "etf-expert-assignment.toml"
 ENGAGE = str(Path(sys.executable).with_name("engage"))

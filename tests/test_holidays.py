@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Seed, invoke, one_line_error
+from helpers import Seed, invoke, one_line_error
 
 
 def windows(seed: Seed, env: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:

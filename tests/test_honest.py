@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from conftest import Seed, invoke
 from engage.ledger.ledger import Ledger
-from test_atomic import ENGAGE, engage_env, timesheet
+from helpers import Seed, invoke
+from helpers.processes import ENGAGE, engage_env, timesheet
 
 
 def test_unknown_holiday_country_is_refused_before_writing(ijm: Seed) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, one_line_error
+from helpers import Seed, one_line_error
 
 HEADER = "date,phase,days,consultant,note\n"
 
@@ -78,7 +78,7 @@ def test_multi_line_notes_and_quotes_survive_export_and_import(
     exported = ijm.run("entries", "--format", "csv").stdout
     other = tmp_path / "other"
     other.mkdir()
-    from conftest import copy_seed
+    from helpers import copy_seed
 
     target = copy_seed("ijm", other)
     sheet = tmp_path / "round.csv"

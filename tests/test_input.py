@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from conftest import Seed, invoke, one_line_error
 from engage.parsing import parse_amount, parse_date
+from helpers import Seed, invoke, one_line_error
 
 WED = dt.date(2021, 11, 24)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFENDERS, IJM, ROOT
+from helpers import DEFENDERS, IJM, ROOT
 
 ENGAGE = shutil.which("engage", path=str(Path(sys.executable).parent)) or shutil.which("engage")
 PLUGINS = {

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, invoke, one_line_error
 from engage import EngageError, Exporter, ImportedTime, Importer, hookimpl
 from engage.plugin.manager import get_plugin_manager
+from helpers import Seed, invoke, one_line_error
 
 
 def logged(seed: Seed) -> list[tuple[str, str, Fraction, str, str]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, one_line_error
+from helpers import Seed, one_line_error
 
 WATSON = shutil.which("watson", path=str(Path(sys.executable).parent)) or shutil.which("watson")
 TIMEW = shutil.which("timew")

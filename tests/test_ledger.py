@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.writer import append
+from helpers import Seed
 
 HOSTILE_NOTES = [
     "commas, \"quotes\", and 'apostrophes'",

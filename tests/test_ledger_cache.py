@@ -21,10 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Seed
 from engage.ledger.cache import reading as ledger_cached
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.writer import append
+from helpers import Seed
 
 ENGAGE = str(Path(sys.executable).with_name("engage"))
 HOURS = Fraction(8)

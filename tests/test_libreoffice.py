@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, copy_seed, invoke
+from helpers import SEEDS, copy_seed, invoke
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

@@ -10,8 +10,8 @@ from fractions import Fraction
 
 import pytest
 
-from conftest import Seed, one_line_error
 from engage.parsing import parse_amount, parse_date
+from helpers import Seed, one_line_error
 
 # (typed, value, unit)
 VALID_AMOUNTS = [

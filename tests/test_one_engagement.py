@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Seed, invoke, one_line_error
+from helpers import Seed, invoke, one_line_error
 
 
 def records(path: Path) -> list[dict[str, object]]:

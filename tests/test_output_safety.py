@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed
-from test_atomic import ENGAGE, engage_env
+from helpers import Seed
+from helpers.processes import ENGAGE, engage_env
 
 EVIL = "title \x1b]0;owned\x07 clear \x1b[2J end"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import Result
 
-from conftest import Seed, invoke, one_line_error
+from helpers import Seed, invoke, one_line_error
 
 PLACES = """
 [locations.dhaka]
@@ -264,7 +264,7 @@ def test_a_phase_without_a_place_is_planned_on_each_members_own_calendar(tmp_pat
     engage's own plan must then pass engage's own window-too-short check (a trial found it did not)."""
     import shutil
 
-    from conftest import SCHEDULES, invoke
+    from helpers import SCHEDULES, invoke
 
     path = tmp_path / "u.toml"
     shutil.copy(SCHEDULES / "tors" / "undp-srepgen-midterm-review.toml", path)

@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 import pytest
 
-from conftest import IJM, Seed, invoke
 from engage import hookimpl
+from helpers import IJM, Seed, invoke
 
 BUILT_IN = ["budget", "calendar", "fees", "holidays", "interop", "status"]
 MAIN = "from engage.cli import main; main()"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFENDERS, IJM, ROOT, invoke
 from engage import hookspecs
+from helpers import DEFENDERS, IJM, ROOT, invoke
 
 GUIDE = ROOT / "docs" / "plugins.md"
 HOOKS = sorted(name for name in dir(hookspecs) if name.startswith("engage_"))

@@ -8,7 +8,7 @@ import json
 import textwrap
 from pathlib import Path
 
-from conftest import Seed, invoke, one_line_error
+from helpers import Seed, invoke, one_line_error
 
 TRIPS = """
 import datetime as dt

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, invoke, one_line_error
+from helpers import Seed, invoke, one_line_error
 
 PLUGIN = (
     "from engage import hookimpl\n\n@hookimpl\ndef engage_after_log(entry):\n    return ['org rule ran']\n"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Seed, invoke, one_line_error
 from engage import DayOff, hookimpl, hookspecs
 from engage.plugin.manager import get_plugin_manager
+from helpers import ROOT, Seed, invoke, one_line_error
 
 BUILT_IN = ["budget", "calendar", "fees", "holidays", "interop", "status"]
 

@@ -1,31 +1,25 @@
 """Properties checked with hypothesis: records round-trip, schedules export faithful ICS, notes survive.
 
-Example counts are kept small so the suite stays fast; HYPOTHESIS_PROFILE=thorough runs more.
+Example counts are kept small so the suite stays fast; HYPOTHESIS_PROFILE=thorough runs more (conftest.py
+registers the profiles).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from fractions import Fraction
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from conftest import copy_seed, invoke
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.writer import append_batch
 from engage.schedule.model import DELIVERABLE_STATUSES
-
-settings.register_profile("quick", max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-settings.register_profile(
-    "thorough", max_examples=300, deadline=None, suppress_health_check=list(HealthCheck)
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+from helpers import copy_seed, invoke
 
 notes = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60)  # any text a person can type
 days = st.sampled_from(["0.25", "0.5", "1", "1.5", "2", "7", "31"])

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import IJM, SEEDS, UNDP, Seed, copy_seed, invoke
 from engage.cli import cli
 from engage.cli.quick import parse, run_quick
+from helpers import IJM, SEEDS, UNDP, Seed, copy_seed, invoke
 
 ENGAGE = shutil.which("engage", path=str(Path(sys.executable).parent)) or "engage"
 ID = re.compile(r"\b[0-9a-f]{12}\b")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import invoke, one_line_error
+from helpers import invoke, one_line_error
 
 # Start Tue 16 Nov 2021, Kenyan holidays: Jamhuri Day, Sun 12 Dec 2021, is observed on Mon 13 Dec.
 BASE = """\

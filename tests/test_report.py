@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, one_line_error
+from helpers import Seed, one_line_error
 
 LOG = [
     ("2", "prep", "2021-11-16", "Ann"),

@@ -20,10 +20,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import Seed
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.writer import append
 from engage.output import terminal as layout
+from helpers import Seed
 
 HOURS = Fraction(8)
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, copy_seed
 from engage.plugin.manager import environment_stamp
 from engage.schedule import cache as schedule_cache
 from engage.schedule import loader as schedule
 from engage.schedule.loader import load_schedule
+from helpers import Seed, copy_seed
 
 SECTIONS = ("budget", "calendar", "fees", "holidays", "interop", "status")
 

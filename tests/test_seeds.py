@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from conftest import SEEDS, Seed
+from helpers import SEEDS, Seed
 
 IJM_DELIVERABLES = [
     "Inception report detailing interpretation of the TOR and proposed outline for the four-day retreat",

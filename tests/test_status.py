@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Seed, invoke, one_line_error
+from helpers import Seed, invoke, one_line_error
 
 IJM_LOG = [
     # week 46

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import Seed, one_line_error
 from engage.ledger.ledger import Ledger
+from helpers import Seed, one_line_error
 
 
 def entry(ident: str, note: str, days: str = "1") -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from conftest import Seed, invoke, one_line_error
+from helpers import Seed, invoke, one_line_error
 
 FIVE = ["lead", "enum1", "enum2", "enum3", "enum4"]
 
@@ -320,7 +320,7 @@ def test_trial_findings_on_teams_and_places(tmp_path: Path) -> None:
     period as the engagement's span, a person matched by name when one schedule lacks an email."""
     import shutil
 
-    from conftest import SCHEDULES, invoke
+    from helpers import SCHEDULES, invoke
 
     path = tmp_path / "u.toml"
     shutil.copy(SCHEDULES / "tors" / "undp-srepgen-midterm-review.toml", path)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from icalendar import Calendar
 
-from conftest import Seed, one_line_error
-from test_delivery import Inbox, only_event, received
-
-pytest_plugins = ["servers"]  # the smtp fixture
+from helpers import Seed, one_line_error
+from helpers.calendar_checks import only_event, received
+from helpers.servers import Inbox
 
 
 def test_send_goes_to_the_supervisor_and_contacts_who_receive_the_calendar(undp: Seed, smtp: Inbox) -> None:

@@ -12,11 +12,9 @@ import json
 import pytest
 from icalendar import Calendar
 
-from conftest import Seed, copy_seed, invoke, one_line_error
 from engage.parsing import today_in
-from servers import Inbox
-
-pytest_plugins = ["servers"]  # the smtp fixture: a real aiosmtpd sink
+from helpers import Seed, copy_seed, invoke, one_line_error
+from helpers.servers import Inbox
 
 
 def ics_events(seed: Seed) -> dict[str, object]:

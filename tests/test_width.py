@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SCHEDULE_FILES, Seed, copy_seed, invoke
 from engage.output.terminal import fit_table
+from helpers import SCHEDULE_FILES, Seed, copy_seed, invoke
 
 WIDTHS = (80, 120)
 WEEK = "2021-W47"

@@ -1,20 +1,27 @@
-"""Independent checks of engage's iCalendar output: icalendar, the strict `ical` package, libical."""
+"""Independent checks of engage's iCalendar output: icalendar, the strict `ical` package, libical;
+the feed exported and the invitations received, parsed back."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from icalendar import Calendar
 
-# servers.py holds the smtp and caldav_url fixtures, loaded as a plugin (pytest_plugins) by the
-# modules that also import its helpers; this module is imported before it, so mark it here.
-pytest.register_assert_rewrite("servers")
+from helpers import Seed
+
+if TYPE_CHECKING:
+    from helpers.servers import Inbox
 
 HERE = Path(__file__).resolve().parent
 SYSTEM_PYTHON = "/usr/bin/python3"
+# The address the feed names as ORGANIZER (ENGAGE_MAIL_FROM), set by the organizer fixture and the servers.
+ORGANIZER = "consultant@example.org"
 
 
 def libical_available() -> str:
@@ -68,3 +75,37 @@ def require_libical() -> None:
 
 def which(program: str) -> str | None:
     return shutil.which(program)
+
+
+def export(seed: Seed, *args: str) -> bytes:
+    result = seed.run("calendar", *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout_bytes
+
+
+def events(data: bytes) -> dict[str, object]:
+    calendar = Calendar.from_ical(data)
+    # UID "deliverable.draft.ijm-kenya-pap-2021@engage-tracker" -> key "deliverable.draft"
+    return {".".join(str(e["UID"]).split(".")[:2]): e for e in calendar.walk("VEVENT")}
+
+
+def received(inbox: Inbox) -> list[tuple[list[str], email.message.EmailMessage, Calendar]]:
+    """Every message in the sink: envelope recipients, the message, its calendar part parsed back."""
+    found = []
+    for recipients, raw in inbox.messages:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        assert message.get_content_type() == "multipart/alternative"
+        text, part = message.get_payload()
+        assert text.get_content_type() == "text/plain"
+        assert part.get_content_type() == "text/calendar"
+        assert part.get_content_disposition() is None  # inline, not an attachment
+        method = part.get_param("method")
+        calendar = parse_everywhere(part.get_payload(decode=True), method)
+        found.append((recipients, message, calendar))
+    inbox.messages.clear()
+    return found
+
+
+def only_event(calendar: Calendar):
+    [event] = calendar.walk("VEVENT")
+    return event

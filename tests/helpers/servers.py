@@ -1,4 +1,7 @@
-"""Real servers for delivery tests, started on 127.0.0.1: SMTP (aiosmtpd) and CalDAV (Radicale)."""
+"""Real servers for delivery tests, started on 127.0.0.1: SMTP (aiosmtpd) and CalDAV (Radicale).
+
+A pytest plugin: conftest.py loads it (pytest_plugins), so the smtp and caldav_url fixtures are everyone's.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from calendar_checks import parse_everywhere
-
-ORGANIZER = "consultant@example.org"
+from helpers.calendar_checks import ORGANIZER, parse_everywhere
 
 
 def free_port() -> int:
