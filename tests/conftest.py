@@ -17,7 +17,6 @@ from engage.testing import ISOLATED_VARS
 pytest.register_assert_rewrite("helpers")
 
 from helpers import SEEDS, Seed, copy_seed  # noqa: E402
-from helpers.calendar_checks import ORGANIZER  # noqa: E402
 
 pytest_plugins = ["helpers.servers"]  # the smtp and caldav_url fixtures: real servers on 127.0.0.1
 
@@ -36,7 +35,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ENGAGE_CONSULTANT", "Test Consultant")
     monkeypatch.setenv("ENGAGE_CACHE_DIR", str(tmp_path / "cache"))
-    # Tests that read phrases out of tables see them unwrapped; test_width.py sets its own widths.
+    # Tests that read phrases out of tables see them unwrapped; output/test_width.py sets its own widths.
     monkeypatch.setenv("COLUMNS", "250")
     for name in ("NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)
@@ -69,9 +68,3 @@ def undp(tmp_path: Path) -> Seed:
 def geo(tmp_path: Path) -> Seed:
     """GEO Lima & Callao: relative due dates and a review cycle."""
     return copy_seed("geo", tmp_path)
-
-
-@pytest.fixture
-def organizer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The address the calendar feed names as ORGANIZER (ENGAGE_MAIL_FROM); calendar tests use it."""
-    monkeypatch.setenv("ENGAGE_MAIL_FROM", ORGANIZER)

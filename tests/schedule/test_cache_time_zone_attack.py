@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "schedules" / "defenders-coalition-protection-policy.toml"
+from helpers import DEFENDERS as SEED
 
 
 def _tzif() -> Path | None:

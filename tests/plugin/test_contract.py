@@ -178,8 +178,8 @@ def test_every_hook_is_documented(hook: str) -> None:
 def test_every_hook_has_a_test(hook: str) -> None:
     sources = [
         p.read_text(encoding="utf-8")
-        for p in (ROOT / "tests").glob("test_*.py")
-        if p.name != Path(__file__).name
+        for p in (ROOT / "tests").rglob("test_*.py")
+        if p.resolve() != Path(__file__).resolve()
     ]
     implemented_in_tests = any(re.search(rf"def {hook}\(", text) for text in sources) or (
         f"def {hook}(" in Path(__file__).read_text(encoding="utf-8")
