@@ -1,12 +1,14 @@
-"""The installed ``engage`` command in a child process, as a user or a script runs it, and input for it."""
+"""engage in a child process (the installed command, or this Python running its main) and input for it."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 ENGAGE = str(Path(sys.executable).with_name("engage"))
+MAIN = "from engage.cli import main; main()"
 
 
 def engage_env() -> dict[str, str]:
@@ -20,3 +22,15 @@ def timesheet(path: Path, rows: int, note_size: int = 40, day: str = "2021-11-16
     lines += [f"{day},prep,1,Test Consultant,{pad} row {n}" for n in range(rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def engage_in(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``engage -s FOLDER/engage.toml ARGS...`` by this Python, in FOLDER, its cache in FOLDER/cache."""
+    environ = {**os.environ, "ENGAGE_CACHE_DIR": str(folder / "cache"), **env}
+    return subprocess.run(
+        [sys.executable, "-c", MAIN, "-s", str(folder / "engage.toml"), *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=folder,
+    )

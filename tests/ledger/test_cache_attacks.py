@@ -1,13 +1,14 @@
-"""Attacks on the caches that once found faults, kept so that they stay fixed.
+"""Attacks on the ledger cache that once found faults, kept so that they stay fixed.
 
 - a plugin reader whose verdict comes from a helper module: the ledger cache must read old lines
   again when the helper changes;
 - a segment file gone from the ledger cache: the cache must heal, not stop advancing;
-- a cache folder that is a file: the fees memo must print no traceback at exit;
-- a plugin file rewritten in place with its old mtime and size: its new hooks must be found;
 - a ledger truncated in place during a read: no SIGBUS from the prefix check;
 - an id holding a newline: the cache must still find it, and its duplicate count once;
 - a line not in UTF-8 added after the cache: damage, as in a full read.
+
+The attacks on the other caches: plugin/test_startup_cache_attack.py (the plugin start-up cache),
+plugins/fees/test_money_memo.py (the money memo).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from engage.ledger.kinds import reader_fingerprint
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.writer import append
 from helpers import IJM
+from helpers.processes import engage_in
 
-MAIN = "from engage.cli import main; main()"
 HOURS = Fraction(8)
 
 MILEAGE = """
@@ -68,17 +69,6 @@ def engage_record_kinds():
 """
 
 
-def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "ENGAGE_CACHE_DIR": str(tmp_path / "cache"), **env}
-    return subprocess.run(
-        [sys.executable, "-c", MAIN, "-s", str(tmp_path / "engage.toml"), *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        cwd=tmp_path,
-    )
-
-
 def test_a_plugin_reader_changed_through_its_helper_module_reads_old_lines_again(tmp_path: Path) -> None:
     """The fingerprint watches only the file the reader is defined in; the limit here lives elsewhere."""
     shutil.copy(IJM, tmp_path / "engage.toml")
@@ -93,13 +83,13 @@ def test_a_plugin_reader_changed_through_its_helper_module_reads_old_lines_again
     ledger.write_text(json.dumps(day) + "\n" + json.dumps(trip) + "\n", encoding="utf-8")
     env = {"ENGAGE_PLUGINS_DIR": str(folder)}
 
-    first = run(tmp_path, "budget", **env)  # exit 1: the damage is a finding
+    first = engage_in(tmp_path, "budget", **env)  # exit 1: the damage is a finding
     assert "km must be below 100" in first.stderr  # damage, as the reader says
 
     limits.write_text("MAX_KM = 5000\n", encoding="utf-8")  # a plugin upgrade: 200 km is fine now
-    fresh = run(tmp_path, "budget", **env, ENGAGE_CACHE_DIR=str(tmp_path / "fresh"))
+    fresh = engage_in(tmp_path, "budget", **env, ENGAGE_CACHE_DIR=str(tmp_path / "fresh"))
     assert "damaged" not in fresh.stderr, fresh.stderr
-    cached = run(tmp_path, "budget", **env)
+    cached = engage_in(tmp_path, "budget", **env)
     assert cached.stderr == fresh.stderr  # fails: the cache still reports the line as damaged
 
 
@@ -125,54 +115,6 @@ def test_a_segment_gone_from_the_ledger_cache_does_not_stop_it_from_following_th
     snapshot = load(folder, key)
     assert snapshot is not None
     assert snapshot.offset == path.stat().st_size  # fails: stuck where the merge first failed
-
-
-def test_a_cache_folder_that_is_a_file_prints_no_traceback(tmp_path: Path) -> None:
-    """Not an error (the cache only saves time): no traceback, as for ``log`` (test_plugin_cache)."""
-    shutil.copy(IJM, tmp_path / "engage.toml")
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("", encoding="utf-8")
-    done = run(tmp_path, "fees", "--as-of", "2021-12-31", ENGAGE_CACHE_DIR=str(blocked))
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr, done.stderr  # fails: money.py's atexit _save raises
-
-
-HOUSE = '''"""House plugin."""
-from engage import hookimpl
-@hookimpl
-def engage_after_log(entry):
-    return ["house: logged"]
-'''
-
-
-def test_a_plugin_file_restored_with_its_old_time_is_found_again(tmp_path: Path) -> None:
-    """``cp -p backup/house.py house.py`` (or tar, unzip): same inode, size and mtime, new code.
-
-    The start-up cache watches mtime, size and inode; only the change time (ctime) shows this.
-    """
-    shutil.copy(IJM, tmp_path / "engage.toml")
-    folder = tmp_path / "plugins"
-    folder.mkdir()
-    plugin = folder / "house.py"
-    plugin.write_text(HOUSE, encoding="utf-8")
-    env = {"ENGAGE_PLUGINS_DIR": str(folder)}
-    first = run(tmp_path, "log", "1", "-p", "prep", "-d", "2021-11-16", **env)
-    assert first.returncode == 0 and "house: logged" in first.stdout + first.stderr, first.stderr
-
-    before = plugin.stat()
-    unhooked = HOUSE.replace("@hookimpl\n", "")
-    unhooked += "#" * (len(HOUSE) - len(unhooked) - 1) + "\n"  # the same size
-    with open(plugin, "r+", encoding="utf-8") as stream:  # in place, as cp does: the same inode
-        stream.write(unhooked)
-    os.utime(plugin, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p does
-    assert plugin.stat().st_size == before.st_size
-
-    fresh = run(
-        tmp_path, "log", "1", "-p", "prep", "-d", "2021-11-17", **env, ENGAGE_CACHE_DIR=str(tmp_path / "f")
-    )
-    assert "house" not in fresh.stdout + fresh.stderr  # the hook is gone
-    cached = run(tmp_path, "log", "1", "-p", "prep", "-d", "2021-11-18", **env)
-    assert "house" not in cached.stdout + cached.stderr  # fails: the cached hook is still called
 
 
 RACE = """

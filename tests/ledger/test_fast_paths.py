@@ -1,28 +1,21 @@
 """What makes large ledgers fast keeps every figure and every character of the output the same.
 
 - ``Ledger.day_totals`` (what checks and reports add up) equals the sums of the entries;
-- the plain-text table's one-line-a-row path gives what the wrapping path gives;
-- the money memo gives babel's text, and a second report does not import babel;
 - a report on a ledger read through its cache equals one on the same ledger read in full.
+
+The other fast paths: output/test_fast_table.py (the plain-text table), plugins/fees/test_money_memo.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import subprocess
-import sys
 from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.writer import append
-from engage.output import terminal as layout
 from helpers import Seed
 
 HOURS = Fraction(8)
@@ -52,56 +45,6 @@ def test_day_totals_are_the_sums_of_the_live_entries(tmp_path: Path) -> None:
         later = [e for e in ledger.entries() if e.date > dt.date(2021, 11, 17)]
         assert sum(t.days for t in cut.beyond_totals()) == sum(e.days for e in later)
         assert sum(t.entries for t in cut.beyond_totals()) == len(later) > 0
-
-
-cells = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    rows=st.lists(st.lists(cells, min_size=3, max_size=3), min_size=1, max_size=8), width=st.integers(20, 120)
-)
-def test_the_fast_table_is_the_table_row_by_row(rows: list[list[str]], width: int) -> None:
-    headers = ["date", "note", "days"]
-    fast = layout.fit_table(headers, rows, width)
-    widths, _ = layout._layout(headers, rows, width)
-    slow = [*layout._row_lines(headers, widths), "  ".join("-" * w for w in widths)]
-    for row in rows:
-        slow += layout._row_lines(row, widths)
-    assert fast.split("\n")[: len(slow)] == slow
-    floors = [
-        max([layout._floor(column[0], 0), *(layout._floor(c) for c in column[1:])])
-        for column in zip(headers, *rows, strict=True)
-    ]
-    assert [layout._column_floor(c) for c in zip(headers, *rows, strict=True)] == floors
-
-
-def test_money_is_babels_and_a_second_report_does_not_load_babel(ijm: Seed) -> None:
-    from babel.numbers import format_currency
-
-    from engage_fees import money
-
-    for amount, currency in [("1500", "KES"), ("-687903750.00", "KES"), ("0.5", "USD"), ("12", "UGX")]:
-        money.money.cache_clear()
-        assert money.money(__import__("decimal").Decimal(amount), currency, "en") == format_currency(
-            __import__("decimal").Decimal(amount), currency, locale="en"
-        )
-    probe = (
-        "import sys; from engage.cli import cli; "
-        f"cli.main(['-s', {str(ijm.path)!r}, 'status', '--week', '2021-W47'], standalone_mode=False); "
-        "print('babel loaded' if 'babel' in sys.modules else 'babel not loaded', file=sys.stderr)"
-    )
-    env = {**os.environ, "ENGAGE_CONSULTANT": "Test Consultant"}
-    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    second = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
-    )
-    assert "KES" in first.stdout and first.stdout == second.stdout
-    assert "babel loaded" in first.stderr and "babel not loaded" in second.stderr
-    memory = next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("money-*.json"))
-    memory.write_text("{not json", encoding="utf-8")  # a damaged memo is asked again, not believed
-    third = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    assert third.stdout == first.stdout and json.loads(memory.read_text(encoding="utf-8"))
 
 
 def test_a_report_from_the_cache_is_the_report_from_a_full_read(ijm: Seed) -> None:

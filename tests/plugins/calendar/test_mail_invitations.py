@@ -1,4 +1,4 @@
-"""Invitations by mail, received by a real SMTP sink (aiosmtpd) and parsed back."""
+"""Invitations by mail, received by a real SMTP sink (aiosmtpd) and parsed back; a password never shown."""
 
 from __future__ import annotations
 
@@ -125,6 +125,21 @@ def test_wrong_password_is_refused_in_one_line_and_never_shown(seed: Seed, smtp:
     line = one_line_error(seed.run("calendar", "send", "--to", "x@example.org"), "refused the login", USER)
     assert "wrong-guess" not in line
     assert smtp.messages == []
+
+
+def test_non_ascii_smtp_password_is_not_shown(defenders: Seed, monkeypatch) -> None:
+    secret = "hunter2-ß-secret"
+    for name, value in {
+        "ENGAGE_SMTP_HOST": "127.0.0.1",
+        "ENGAGE_SMTP_PORT": "9",
+        "ENGAGE_SMTP_STARTTLS": "0",
+        "ENGAGE_SMTP_USER": "me",
+        "ENGAGE_SMTP_PASSWORD": secret,
+        "ENGAGE_MAIL_FROM": "me@example.org",
+    }.items():
+        monkeypatch.setenv(name, value)
+    line = one_line_error(defenders.run("calendar", "send", "--to", "x@example.org"), "ASCII")
+    assert "ß" not in line and "hunter2" not in line and "position" not in line
 
 
 def test_no_server_is_one_line_and_saves_nothing(seed: Seed, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,8 +1,10 @@
-"""Public holidays from the `holidays` library move planned phase windows on both seeds."""
+"""Public holidays from the `holidays` library move planned phase windows on both seeds; their cache path
+comes from validated codes only."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from helpers import Seed, invoke, one_line_error
 
@@ -72,3 +74,10 @@ def test_log_imports_no_heavy_library_once_holidays_are_cached(ijm: Seed) -> Non
     assert first.stdout.strip().splitlines()[-1] == "['holidays']"  # the first time, the cache is filled
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert again.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_holiday_subdivision_cannot_steer_the_cache_path(ijm: Seed, tmp_path: Path) -> None:
+    ijm.rewrite('holidays = "KE"', 'holidays = "KE"\nholidays_subdivision = "../../../escaped"')
+    result = ijm.run("log", "1", "-p", "prep")
+    one_line_error(result, "holidays_subdivision", "not a subdivision code")
+    assert not list(tmp_path.rglob("*escaped*")) and not ijm.ledger.exists()
