@@ -1,28 +1,31 @@
-"""Shared fixtures: seed schedules copied to a temp folder, and the CLI run in-process."""
+"""Shared fixtures: seed schedules copied to a temp folder, settings kept from the developer's, real servers.
+
+Only fixtures (and the suite's hypothesis profiles) live here; what tests import lives in ``helpers``.
+"""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
-from engage.cli import cli
 from engage.testing import ISOLATED_VARS
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEDULES = ROOT / "schedules"
-IJM = SCHEDULES / "ijm-kenya-pap-strategic-plan.toml"
-DEFENDERS = SCHEDULES / "defenders-coalition-protection-policy.toml"
-SEEDS = {"ijm": IJM, "defenders": DEFENDERS}
-# Schedules modelled on more real ToRs, besides the two seeds.
-GEO = SCHEDULES / "tors" / "geo-lima-callao-assessment.toml"
-# A team: a lead and field staff, a Dhaka mission and home days, intermittent over two months.
-UNDP = SCHEDULES / "tors" / "undp-srepgen-midterm-review.toml"
-SCHEDULE_FILES = {**SEEDS, "geo": GEO, "undp": UNDP}
+# The helpers' asserts report as a test's own do: registered before anything imports them.
+pytest.register_assert_rewrite("helpers")
+
+from helpers import SEEDS, Seed, copy_seed  # noqa: E402
+
+pytest_plugins = ["helpers.servers"]  # the smtp and caldav_url fixtures: real servers on 127.0.0.1
+
+# Example counts are kept small so the suite stays fast; HYPOTHESIS_PROFILE=thorough runs more.
+settings.register_profile("quick", max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+settings.register_profile(
+    "thorough", max_examples=300, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 @pytest.fixture(autouse=True)
@@ -32,46 +35,11 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ENGAGE_CONSULTANT", "Test Consultant")
     monkeypatch.setenv("ENGAGE_CACHE_DIR", str(tmp_path / "cache"))
-    # Tests that read phrases out of tables see them unwrapped; test_width.py sets its own widths.
+    # Tests that read phrases out of tables see them unwrapped; output/test_width.py sets its own widths.
     monkeypatch.setenv("COLUMNS", "250")
     for name in ("NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-
-
-@dataclass
-class Seed:
-    """A seed schedule copied into a temp folder, with a runner bound to it."""
-
-    name: str
-    path: Path
-
-    @property
-    def ledger(self) -> Path:
-        return self.path.with_name(self.path.stem + ".ledger.jsonl")
-
-    def run(self, *args: str, input: str | None = None) -> Result:
-        """``engage -s COPY ARGS...`` in-process; exceptions surface as failures."""
-        return invoke("-s", str(self.path), *args, input=input)
-
-    def text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
-
-    def rewrite(self, old: str, new: str) -> None:
-        text = self.text()
-        assert old in text, f"{old!r} not in {self.path.name}"
-        self.path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-    """The real CLI, in-process, stdout and stderr kept apart."""
-    return CliRunner().invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
-
-
-def copy_seed(name: str, folder: Path) -> Seed:
-    target = folder / SCHEDULE_FILES[name].name
-    shutil.copy(SCHEDULE_FILES[name], target)
-    return Seed(name, target)
 
 
 @pytest.fixture(params=sorted(SEEDS))
@@ -100,17 +68,3 @@ def undp(tmp_path: Path) -> Seed:
 def geo(tmp_path: Path) -> Seed:
     """GEO Lima & Callao: relative due dates and a review cycle."""
     return copy_seed("geo", tmp_path)
-
-
-def one_line_error(result: Result, *fragments: str) -> str:
-    """Assert the usage-error contract: exit 2, one line on stderr, no traceback; return it."""
-    assert result.exit_code == 2, (result.exit_code, result.output, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
-
-
-Runner = Callable[..., Result]
