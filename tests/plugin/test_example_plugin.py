@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import site
 import subprocess
 import sys
 import venv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import IJM, ROOT
+from helpers import DEFENDERS, IJM, ROOT
 
 EXAMPLE = ROOT / "examples" / "engage-donor-report"
 ENGAGE = "from engage.cli import main; main()"
@@ -75,23 +77,14 @@ def test_installed_example_is_found_by_entry_point_and_runs_both_additions(
     schedule = tmp_path / "engage.toml"
     shutil.copy(IJM, schedule)
 
-    def engage(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(fresh_python), "-c", ENGAGE, *args],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            timeout=120,
-            env={
-                "PATH": "/usr/bin:/bin",
-                "ENGAGE_CONSULTANT": "Test Consultant",
-                "ENGAGE_CACHE_DIR": str(tmp_path / "cache"),
-            },
-        )
-
+    engage = _runner(fresh_python, tmp_path)
     listed = {p["name"]: p for p in json.loads(engage("plugins", "--format", "json").stdout)}
     assert listed["donor_report"]["origin"] == "engage-donor-report"
-    assert listed["donor_report"]["hooks"] == ["engage_register_commands", "engage_status_sections"]
+    assert listed["donor_report"]["hooks"] == [
+        "engage_budget_checks",
+        "engage_register_commands",
+        "engage_status_sections",
+    ]
 
     assert engage("log", "2", "-p", "prep", "-d", "2021-11-16").returncode == 0
     assert engage("deliver", "inception", "--status", "submitted", "--date", "2021-11-22").returncode == 0
@@ -106,6 +99,81 @@ def test_installed_example_is_found_by_entry_point_and_runs_both_additions(
     assert section["rows"][0] == ["Preparation", 2.0, 2.0, 7.0]
 
 
+def _runner(python: Path, folder: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """The installed engage, run in ``folder`` by the fresh environment's Python."""
+
+    def engage(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(python), "-c", ENGAGE, *args],
+            capture_output=True,
+            text=True,
+            cwd=folder,
+            timeout=120,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "ENGAGE_CONSULTANT": "Test Consultant",
+                "ENGAGE_CACHE_DIR": str(folder / "cache"),
+            },
+        )
+
+    return engage
+
+
+def test_the_example_imports_nothing_but_engages_public_api() -> None:
+    import engage
+
+    for path in (EXAMPLE / "src").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "engage":
+                assert node.module == "engage", (path, node.module)
+                assert {a.name for a in node.names} <= set(engage.__all__), path
+
+
+@pytest.mark.parametrize("schedule", [IJM, DEFENDERS], ids=["ijm", "defenders"])
+def test_the_installed_examples_mail_and_rule_give_the_dates_status_gives(
+    fresh_python: Path, tmp_path: Path, schedule: Path
+) -> None:
+    """A weekly mail and a donor budget rule, on the public API alone, after a return (the
+    resubmission's deadline) and a postponed meeting (its new date): the same dates as status."""
+    shutil.copy(schedule, tmp_path / "engage.toml")
+    engage = _runner(fresh_python, tmp_path)
+    shown = json.loads(engage("show", "--format", "json").stdout)
+    first = shown["deliverables"][0]
+    due = first["due"]
+    meeting = shown["meetings"][0]["key"] if shown["meetings"] else None
+    for args in (
+        ("deliver", first["key"], "--status", "submitted", "--date", due),
+        ("deliver", first["key"], "--status", "returned", "--date", due),
+        *(
+            [("meeting", meeting, "--outcome", "postponed", "--date", due, "--to", _later(due, 3))]
+            if meeting
+            else []
+        ),
+    ):
+        done = engage(*args)
+        assert done.returncode == 0, (args, done.stderr)
+    as_of = _later(due, 1)
+    status = json.loads(engage("status", "--as-of", as_of, "--format", "json").stdout)[0]
+    mail = engage("weekly-mail", "--as-of", as_of)
+    assert mail.returncode == 0, mail.stderr
+    listed = [line.split()[1] for line in mail.stdout.splitlines() if line.startswith("- 20")]
+    assert listed == [m["date"] for m in status["milestones"]]  # the same dates, in the same order
+    assert listed, "a returned deliverable is owed again"
+    [owed] = [m for m in status["milestones"] if m["name"] == first["name"]]  # the resubmission
+    assert owed["date"] > due
+    found = json.loads(engage("budget", "--as-of", as_of, "--format", "json").stdout)
+    notices = {(f["deliverable"], f["date"]) for f in found if f["code"] == "donor-notice"}
+    assert (first["key"], owed["date"]) in notices
+    dates = {m["date"]: m["kind"] for m in status["milestones"]}
+    assert all(dates[date] == "deliverable due" for _, date in notices)
+
+
+def _later(day: str, days: int) -> str:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
 def test_the_example_passes_its_own_tests_with_engages_fixtures(fresh_python: Path) -> None:
     done = subprocess.run(
         [str(fresh_python), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE / "tests")],
@@ -115,4 +183,4 @@ def test_the_example_passes_its_own_tests_with_engages_fixtures(fresh_python: Pa
         cwd=EXAMPLE,
     )
     assert done.returncode == 0, done.stdout[-3000:]
-    assert "3 passed" in done.stdout
+    assert "5 passed" in done.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import Seed, invoke
+from helpers import Seed, invoke
 
 SECTIONS_PLUGIN = '''
 from decimal import Decimal
