@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -221,37 +222,69 @@ def _placed_days(engagement: Engagement, ledger: Ledger) -> dict[tuple[str, str,
 def work_on_the_right_days(engagement: Engagement, ledger: Ledger, verdict: Verdict) -> Iterator[Finding]:
     """Work on a weekend or holiday (one finding a day, naming it); outside the engagement or its
     phase's window (one finding each, listing the days); on a phase the schedule does not have."""
-    timeline = verdict.timeline
+    wrong = _wrong_days(engagement, ledger, verdict.timeline)
+    yield from _unknown_phase_findings(ledger, verdict.timeline, wrong.unknown_phase)
+    yield from _off_day_findings(engagement, verdict.timeline, wrong.off_days)
+    yield from _outside_findings(engagement, verdict.timeline, wrong.outside)
+
+
+@dataclass
+class _WrongDays:
+    """Logged work on the wrong days, by what is wrong with it."""
+
+    # (phase, date) of work on a phase the schedule does not have, by date: an ordered set.
+    unknown_phase: dict[tuple[str, dt.date], None] = field(default_factory=dict)
+    # Days worked per (code, date, place), the code saying whether a weekend or a holiday.
+    off_days: defaultdict[tuple[str, dt.date, str], Fraction] = field(
+        default_factory=lambda: defaultdict(Fraction)
+    )
+    # Days worked per date outside a phase's window, or outside the engagement under "".
+    outside: defaultdict[str, defaultdict[dt.date, Fraction]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Fraction))
+    )
+
+
+def _wrong_days(engagement: Engagement, ledger: Ledger, timeline: Timeline) -> _WrongDays:
+    """Each day's work, where it was worked, sorted by date into what is wrong with it."""
     windows = timeline.windows
     first, last = timeline.start, timeline.end
-    off_days: dict[tuple[str, dt.date, str], Fraction] = {}
-    outside: dict[str, dict[dt.date, Fraction]] = defaultdict(dict)  # "" for the engagement
-    unknown: set[tuple[str, dt.date]] = set()
+    wrong = _WrongDays()
     for (place, phase, day), days in sorted(_placed_days(engagement, ledger).items(), key=lambda i: i[0][2]):
         if phase not in windows:
-            if (phase, day) in unknown:  # the same day's entries, worked in another place
-                continue
-            unknown.add((phase, day))
-            for entry in (e for e in ledger.entries(start=day, end=day) if e.phase == phase):
-                yield Finding(
-                    "warning",
-                    "unknown-phase",
-                    f"{format_days(entry.days)} days on {day} logged to {phase!r}, which the schedule "
-                    f"does not have (entry {entry.id}); void it and log it to one of: {', '.join(windows)}",
-                    phase=phase,
-                    date=day,
-                )
+            wrong.unknown_phase[(phase, day)] = None  # once, though worked in more than one place
             continue
         if day.isoweekday() not in engagement.location(place).working_days:
-            key = ("work-on-weekend", day, place)
-            off_days[key] = off_days.get(key, Fraction(0)) + days
+            wrong.off_days[("work-on-weekend", day, place)] += days
         elif timeline.holiday(day, place):
-            key = ("work-on-holiday", day, place)
-            off_days[key] = off_days.get(key, Fraction(0)) + days
+            wrong.off_days[("work-on-holiday", day, place)] += days
         if not first <= day <= last:
-            outside[""][day] = outside[""].get(day, Fraction(0)) + days
+            wrong.outside[""][day] += days
         elif day not in windows[phase]:
-            outside[phase][day] = outside[phase].get(day, Fraction(0)) + days
+            wrong.outside[phase][day] += days
+    return wrong
+
+
+def _unknown_phase_findings(
+    ledger: Ledger, timeline: Timeline, unknown_phase: Iterable[tuple[str, dt.date]]
+) -> Iterator[Finding]:
+    """One finding per entry logged to a phase the schedule does not have."""
+    phases = ", ".join(timeline.windows)
+    for phase, day in unknown_phase:
+        for entry in (e for e in ledger.entries(start=day, end=day) if e.phase == phase):
+            yield Finding(
+                "warning",
+                "unknown-phase",
+                f"{format_days(entry.days)} days on {day} logged to {phase!r}, which the schedule "
+                f"does not have (entry {entry.id}); void it and log it to one of: {phases}",
+                phase=phase,
+                date=day,
+            )
+
+
+def _off_day_findings(
+    engagement: Engagement, timeline: Timeline, off_days: dict[tuple[str, dt.date, str], Fraction]
+) -> Iterator[Finding]:
+    """One finding per weekend day or holiday worked, naming it and the place."""
     for (code, day, place), days in off_days.items():
         where = f" in {engagement.location(place).name}" if place else ""
         if code == "work-on-weekend":
@@ -260,6 +293,12 @@ def work_on_the_right_days(engagement: Engagement, ledger: Ledger, verdict: Verd
             holiday = timeline.holiday(day, place)
             message = f"{format_days(days)} days logged on {day:%a} {day}, {holiday}{where}"
         yield Finding("warning", code, message, date=day)
+
+
+def _outside_findings(
+    engagement: Engagement, timeline: Timeline, outside: Mapping[str, Mapping[dt.date, Fraction]]
+) -> Iterator[Finding]:
+    """One finding for the work outside the engagement, one per phase for the work outside its window."""
     for phase, by_date in outside.items():
         total = format_days(sum(by_date.values(), start=Fraction(0)))
         dates = _listing(sorted(by_date))
@@ -268,11 +307,11 @@ def work_on_the_right_days(engagement: Engagement, ledger: Ledger, verdict: Verd
             yield Finding(
                 "warning",
                 "work-outside-period" if engagement.period else "work-outside-engagement",
-                f"{total} days logged outside {span} ({first} – {last}): {dates}",
+                f"{total} days logged outside {span} ({timeline.start} – {timeline.end}): {dates}",
                 date=min(by_date),
             )
             continue
-        window = windows[phase]
+        window = timeline.windows[phase]
         yield Finding(
             "info",
             "work-outside-phase",

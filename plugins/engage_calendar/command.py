@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from engage import CalendarEvent, EngageError, Engagement, Session, pass_session
 from engage_calendar.build import CONSULTANT, SUPERVISOR, Item, View, load_state, output_path, revise
 from engage_calendar.settings import EMAIL, Settings, settings
 from engage_calendar.state import State
+
+if TYPE_CHECKING:
+    from engage_calendar.mail import Outgoing
 
 VIEW = "engage_calendar.view"  # the group's options, shared with send and publish through ctx.meta
 NO_ORGANIZER = "set ENGAGE_MAIL_FROM or [calendar] organizer to the address invitations come from"
@@ -133,18 +137,9 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool)
     ORGANIZER: ENGAGE_MAIL_FROM, else [calendar] organizer. SMTP from ENGAGE_SMTP_HOST,
     ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_PASSWORD, ENGAGE_SMTP_STARTTLS (1/0, default 1).
     """
-    from engage_calendar.mail import Outgoing, deliver, outgoing, readable
+    from engage_calendar.mail import outgoing, readable
 
-    engagement = session.engagement
-    recipients = list(dict.fromkeys(to)) or calendar_recipients(engagement)
-    if not recipients:
-        raise EngageError(
-            "the schedule gives no supervisor email (supervisor.email) and no contact receives the "
-            "calendar; add one or pass --to ADDRESS"
-        )
-    for address in recipients:
-        if not EMAIL.fullmatch(address):
-            raise EngageError(f"--to {address!r} is not an email address such as name@example.org")
+    recipients = _send_recipients(session.engagement, to)
     revised = _collect(session)
     if not revised.settings.organizer:
         raise EngageError(f"no sender: {NO_ORGANIZER}")
@@ -157,20 +152,7 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool)
             click.echo(f"--- message {number} of {len(messages)}: {message.method} ---")
             click.echo(readable(message.message))
     elif messages:
-        delivered: list[Outgoing] = []
-
-        def sent(message: Outgoing) -> None:
-            delivered.append(message)
-            for address in message.recipients:
-                revised.state.mail.setdefault(address.lower(), {})[message.item.uid] = (
-                    message.item.revision.sequence
-                )
-
-        try:
-            deliver(messages, sent)
-        finally:
-            if delivered:
-                revised.state.save()
+        _deliver_and_record(messages, revised.state)
     invites = sum(1 for m in messages if m.method == "REQUEST")
     counts = [_count(invites, "invitation"), _count(len(messages) - invites, "cancellation")]
     addresses = ", ".join(recipients)
@@ -182,6 +164,40 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool)
     if revised.undated:
         undated = "; ".join(revised.undated)
         click.echo(f"No date yet, so no invitation until there is one: {undated}", err=dry_run)
+
+
+def _send_recipients(engagement: Engagement, to: tuple[str, ...]) -> list[str]:
+    """The addresses to send to: --to, else the calendar's recipients; an error when there are
+    none or one is not an email address."""
+    recipients = list(dict.fromkeys(to)) or calendar_recipients(engagement)
+    if not recipients:
+        raise EngageError(
+            "the schedule gives no supervisor email (supervisor.email) and no contact receives the "
+            "calendar; add one or pass --to ADDRESS"
+        )
+    for address in recipients:
+        if not EMAIL.fullmatch(address):
+            raise EngageError(f"--to {address!r} is not an email address such as name@example.org")
+    return recipients
+
+
+def _deliver_and_record(messages: Sequence[Outgoing], state: State) -> None:
+    """Send the messages, recording in ``state`` what each recipient was sent; the state is saved
+    even when sending stops part way, so what went out is not sent twice."""
+    from engage_calendar.mail import deliver
+
+    delivered: list[Outgoing] = []
+
+    def sent(message: Outgoing) -> None:
+        delivered.append(message)
+        for address in message.recipients:
+            state.mail.setdefault(address.lower(), {})[message.item.uid] = message.item.revision.sequence
+
+    try:
+        deliver(messages, sent)
+    finally:
+        if delivered:
+            state.save()
 
 
 def _count(number: int, noun: str) -> str:

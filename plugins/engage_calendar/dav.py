@@ -46,6 +46,17 @@ class Outcome:
         return text + (f", {len(self.conflicts)} in conflict" if self.conflicts else "")
 
 
+@dataclass
+class _Publishing:
+    """What every write of one publish shares: the client, the calendar's address, the record of
+    what engage last wrote there (updated after each write the server accepts) and the counts."""
+
+    client: object
+    base: str
+    stored: dict[str, Stored]
+    outcome: Outcome
+
+
 def publish(
     engagement: Engagement,
     items: Sequence[Item],
@@ -68,13 +79,14 @@ def publish(
     suffix = f".{engagement.id}@engage-tracker"
     try:
         client = DAVClient(url=base, username=user, password=password, timeout=30, require_tls=False)
+        run = _Publishing(client, base, stored, outcome)
         remote = {uid: found for uid, found in _listing(client, base).items() if uid.endswith(suffix)}
         wanted = {item.uid: item for item in items if item.on and view.shows(item.event)}
         for uid, item in wanted.items():
-            _put(client, base, engagement, item, settings, remote.get(uid), stored, outcome)
+            _put(run, engagement, item, settings, remote.get(uid))
         titles = {item.uid: item.event.title for item in items}
         for uid in sorted((set(remote) | set(stored)) - set(wanted)):
-            _delete(client, base, uid, titles.get(uid, uid), remote.get(uid), stored, outcome)
+            _delete(run, uid, titles.get(uid, uid), remote.get(uid))
     except error.AuthorizationError:
         raise EngageError(
             f"{url}: the CalDAV server refused the credentials; check ENGAGE_CALDAV_USER/PASSWORD"
@@ -86,70 +98,55 @@ def publish(
 
 
 def _put(
-    client: object,
-    base: str,
-    engagement: Engagement,
-    item: Item,
-    settings: Settings,
-    found: tuple[str, str] | None,
-    stored: dict[str, Stored],
-    outcome: Outcome,
+    run: _Publishing, engagement: Engagement, item: Item, settings: Settings, found: tuple[str, str] | None
 ) -> None:
-    known = stored.get(item.uid)
+    known = run.stored.get(item.uid)
     sequence = item.revision.sequence
     if found is None:
-        href = known.href if known else urlsplit(urljoin(base, quote(item.uid, safe="@") + ".ics")).path
+        href = known.href if known else urlsplit(urljoin(run.base, quote(item.uid, safe="@") + ".ics")).path
         headers = {"If-None-Match": "*"}
     else:
         href, etag = found
         if known and known.sequence == sequence:  # nothing new from engage: the server's copy stands
-            outcome.unchanged += 1
+            run.outcome.unchanged += 1
             return
         if known and known.etag != etag:
-            outcome.conflicts.append(_conflict(item.event.title, "changed on the server"))
+            run.outcome.conflicts.append(_conflict(item.event.title, "changed on the server"))
             return
         headers = {"If-Match": etag}  # no record: an earlier engage's copy, just read, is replaced
     body = resource(engagement, item, settings).decode("utf-8")
-    response = client.request(  # type: ignore[attr-defined]
-        urljoin(base, href), "PUT", body, {**headers, "Content-Type": "text/calendar; charset=utf-8"}
+    response = run.client.request(  # type: ignore[attr-defined]
+        urljoin(run.base, href), "PUT", body, {**headers, "Content-Type": "text/calendar; charset=utf-8"}
     )
     if response.status == 412:
-        outcome.conflicts.append(_conflict(item.event.title, "changed on the server while publishing"))
+        run.outcome.conflicts.append(_conflict(item.event.title, "changed on the server while publishing"))
         return
     _check(response, "PUT", href)
-    etag = response.headers.get("ETag") or _etag(client, urljoin(base, href))
-    stored[item.uid] = Stored(href, etag, sequence)
+    etag = response.headers.get("ETag") or _etag(run.client, urljoin(run.base, href))
+    run.stored[item.uid] = Stored(href, etag, sequence)
     if found is None:
-        outcome.added += 1
+        run.outcome.added += 1
     else:
-        outcome.updated += 1
+        run.outcome.updated += 1
 
 
-def _delete(
-    client: object,
-    base: str,
-    uid: str,
-    title: str,
-    found: tuple[str, str] | None,
-    stored: dict[str, Stored],
-    outcome: Outcome,
-) -> None:
-    known = stored.get(uid)
+def _delete(run: _Publishing, uid: str, title: str, found: tuple[str, str] | None) -> None:
+    known = run.stored.get(uid)
     if found is None:  # already gone from the server
-        stored.pop(uid, None)
+        run.stored.pop(uid, None)
         return
     href, etag = found
     if known and known.etag != etag:
-        outcome.conflicts.append(_conflict(title, "changed on the server, so it was not deleted"))
+        run.outcome.conflicts.append(_conflict(title, "changed on the server, so it was not deleted"))
         return
-    response = client.request(urljoin(base, href), "DELETE", "", {"If-Match": etag})  # type: ignore[attr-defined]
+    response = run.client.request(urljoin(run.base, href), "DELETE", "", {"If-Match": etag})  # type: ignore[attr-defined]
     if response.status == 412:
-        outcome.conflicts.append(_conflict(title, "changed on the server, so it was not deleted"))
+        run.outcome.conflicts.append(_conflict(title, "changed on the server, so it was not deleted"))
         return
     if response.status != 404:
         _check(response, "DELETE", href)
-    stored.pop(uid, None)
-    outcome.deleted += 1
+    run.stored.pop(uid, None)
+    run.outcome.deleted += 1
 
 
 def _conflict(title: str, what: str) -> str:

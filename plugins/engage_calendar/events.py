@@ -71,11 +71,19 @@ def off_calendar(verdict: Verdict) -> dict[str, str]:
 def engagement_events(verdict: Verdict) -> Iterator[CalendarEvent]:
     """Every dated item of the schedule as an event, described with its state from the verdict;
     items without a date are left out (the event they wait on says so)."""
-    engagement = verdict.engagement
-    timeline = verdict.timeline
     waiting = _waiting_on(verdict)
+    yield from _deadline_events(verdict)
+    yield from _deliverable_events(verdict, waiting)
+    yield from _meeting_events(verdict, waiting)
+    yield from _phase_events(verdict)
+    yield from _holiday_events(verdict)
+
+
+def _deadline_events(verdict: Verdict) -> Iterator[CalendarEvent]:
+    """The schedule's deadlines that have a date."""
+    engagement = verdict.engagement
     for deadline in engagement.deadlines:
-        when = timeline.resolve(deadline.date, verdict.progress, due=True).value
+        when = verdict.timeline.resolve(deadline.date, verdict.progress, due=True).value
         if when is None:
             continue
         yield CalendarEvent(
@@ -86,6 +94,11 @@ def engagement_events(verdict: Verdict) -> Iterator[CalendarEvent]:
             categories=("deadline",),
             alarm=True,
         )
+
+
+def _deliverable_events(verdict: Verdict, waiting: dict[str, list[str]]) -> Iterator[CalendarEvent]:
+    """Each deliverable with a due date, with its phase, rule, dependencies and standing."""
+    engagement = verdict.engagement
     names = {d.key: d.name for d in engagement.deliverables} | {m.key: m.name for m in engagement.meetings}
     for d in verdict.deliverables:
         deliverable = d.deliverable
@@ -110,6 +123,11 @@ def engagement_events(verdict: Verdict) -> Iterator[CalendarEvent]:
             categories=("deliverable",),
             alarm=True,
         )
+
+
+def _meeting_events(verdict: Verdict, waiting: dict[str, list[str]]) -> Iterator[CalendarEvent]:
+    """Each meeting with a date, with its attendees and outcome."""
+    engagement = verdict.engagement
     for m in verdict.meetings:
         meeting = engagement.meeting(m.key)
         span = meeting_when(verdict, meeting)
@@ -133,8 +151,13 @@ def engagement_events(verdict: Verdict) -> Iterator[CalendarEvent]:
             ),
             categories=(meeting.kind,),
         )
+
+
+def _phase_events(verdict: Verdict) -> Iterator[CalendarEvent]:
+    """Each phase's window, with its budget and team."""
+    engagement = verdict.engagement
     for phase in engagement.phases:
-        window = timeline.window(phase.key)
+        window = verdict.timeline.window(phase.key)
         yield CalendarEvent(
             key=f"phase.{phase.key}",
             title=f"Phase: {phase.name} ({format_budget(phase.days)} days)",
@@ -143,17 +166,14 @@ def engagement_events(verdict: Verdict) -> Iterator[CalendarEvent]:
             description=_lines(engagement.title, phase.description, *_team_lines(engagement, phase)),
             categories=("phase",),
         )
+
+
+def _holiday_events(verdict: Verdict) -> Iterator[CalendarEvent]:
+    """The public holidays within the engagement: its own, then each place's that differ from them."""
+    engagement = verdict.engagement
+    timeline = verdict.timeline
     first, last = timeline.start, timeline.end
-    # The engagement's own holidays, then those of each place its phases and consultants work in.
-    places = [
-        "",
-        *dict.fromkeys(
-            p
-            for p in (*(ph.location for ph in engagement.phases), *(c.location for c in engagement.team))
-            if p
-        ),
-    ]
-    for place in places:
+    for place in _places(engagement):
         where = f" ({engagement.location(place).name})" if place else ""
         day = first
         while day <= last:
@@ -166,6 +186,19 @@ def engagement_events(verdict: Verdict) -> Iterator[CalendarEvent]:
                     categories=("holiday",),
                 )
             day += dt.timedelta(days=1)
+
+
+def _places(engagement: Engagement) -> list[str]:
+    """Whose holidays the calendar shows: the engagement's own (the place ""), then those of each
+    place its phases and consultants work in."""
+    return [
+        "",
+        *dict.fromkeys(
+            p
+            for p in (*(ph.location for ph in engagement.phases), *(c.location for c in engagement.team))
+            if p
+        ),
+    ]
 
 
 def _team_lines(engagement: Engagement, phase: Phase) -> list[str]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,6 +26,10 @@ from engage import (
 from engage_fees.records import CATEGORIES, Invoice, Paid
 from engage_fees.settings import FeeSettings, fees_of
 
+if TYPE_CHECKING:
+    from engage_fees.account import Statement
+    from engage_fees.invoice import Draft
+
 
 def settings_or_fail(engagement: Engagement) -> FeeSettings:
     """The schedule's fees, or an error saying how to add them."""
@@ -33,6 +40,14 @@ def settings_or_fail(engagement: Engagement) -> FeeSettings:
             "(see schedules/template.toml)"
         )
     return settings
+
+
+def _not_after_today(session: Session, day: str, advice: str) -> dt.date:
+    """The date given with --date, or an error ending in ``advice`` when it is after today."""
+    date = parse_date(day, session.today())
+    if date > session.today():
+        raise EngageError(f"--date {date} is in the future; {advice}")
+    return date
 
 
 @click.command()
@@ -95,43 +110,17 @@ def expense(
       engage expense 120 --category travel --note "taxi to the retreat"
       engage expense 9500 --currency KES --rate 0.0078 --category per-diem
     """
-    from engage_fees.money import known_currency, parse_money, round_money
+    from engage_fees.money import round_money
 
-    engagement = session.engagement
-    settings = settings_or_fail(engagement)
-    try:
-        value = parse_money(amount)
-    except ValueError as exc:
-        raise EngageError(f"AMOUNT: {exc}") from None
-    if value <= 0:
-        raise EngageError(f"AMOUNT: {amount!r} must be more than 0")
-    code = (currency or settings.currency).strip().upper()
-    if not known_currency(code):
-        raise EngageError(f"--currency {currency!r} is not an ISO 4217 code such as KES or USD")
-    if code == settings.currency:
-        rate = Decimal(1)
-        if fx is not None and fx.strip() not in ("1", "1.0"):
-            raise EngageError(f"--rate is for an amount in another currency; this one is in {code}")
-    elif fx is None:
-        raise EngageError(
-            f"an amount in {code} needs --rate, the {settings.currency} per {code} (such as --rate 0.0078)"
-        )
-    else:
-        try:
-            rate = parse_money(fx)
-        except ValueError as exc:
-            raise EngageError(f"--rate: {exc}") from None
-        if rate <= 0:
-            raise EngageError(f"--rate {fx!r} must be more than 0")
+    settings = settings_or_fail(session.engagement)
+    value = _more_than_zero(amount, "AMOUNT:", "AMOUNT:")
+    code = _currency_code(settings, currency)
+    rate = _rate_to_contract(settings, code, fx)
     if round_money(value * rate, settings.currency) == 0:
         raise EngageError(
             f"AMOUNT: {amount} {code} rounds to nothing in {settings.currency}; give the real amount"
         )
-    date = parse_date(day, session.today())
-    if date > session.today():
-        raise EngageError(
-            f"--date {date} is in the future; an expense records what was spent, today or earlier"
-        )
+    date = _not_after_today(session, day, "an expense records what was spent, today or earlier")
     fields: dict[str, object] = {
         "date": date.isoformat(),
         "amount": str(value),
@@ -141,11 +130,7 @@ def expense(
         "note": note,
     }
     if receipt is not None:
-        try:
-            fields["receipt_sha256"] = hashlib.sha256(receipt.read_bytes()).hexdigest()
-        except OSError as exc:
-            raise EngageError(f"--receipt {receipt}: cannot read: {exc.strerror or exc}") from None
-        fields["receipt"] = str(receipt.resolve())
+        fields |= _receipt_fields(receipt)
     record = new_record("fees.expense", **fields)
     from engage_fees.money import money  # the reply is made before the write: nothing fails after it
 
@@ -153,6 +138,53 @@ def expense(
     extra = f" ({money(value, code, settings.locale)} at {rate})" if code != settings.currency else ""
     session.write([record])
     click.echo(f"Expense {record['id']}: {shown}{extra}, {category.lower()} on {date}")
+
+
+def _more_than_zero(text: str, unreadable: str, zero: str) -> Decimal:
+    """An amount typed on the command line; the errors start with ``unreadable`` when it is not a
+    number and with ``zero`` when it is 0 or less, as AMOUNT and --rate each word them."""
+    from engage_fees.money import parse_money
+
+    try:
+        value = parse_money(text)
+    except ValueError as exc:
+        raise EngageError(f"{unreadable} {exc}") from None
+    if value <= 0:
+        raise EngageError(f"{zero} {text!r} must be more than 0")
+    return value
+
+
+def _currency_code(settings: FeeSettings, currency: str | None) -> str:
+    """The expense's ISO 4217 code: --currency, else the contract's."""
+    from engage_fees.money import known_currency
+
+    code = (currency or settings.currency).strip().upper()
+    if not known_currency(code):
+        raise EngageError(f"--currency {currency!r} is not an ISO 4217 code such as KES or USD")
+    return code
+
+
+def _rate_to_contract(settings: FeeSettings, code: str, fx: str | None) -> Decimal:
+    """The contract currency per unit of ``code``: 1 for the contract's own, else --rate, which an
+    amount in another currency must give."""
+    if code == settings.currency:
+        if fx is not None and fx.strip() not in ("1", "1.0"):
+            raise EngageError(f"--rate is for an amount in another currency; this one is in {code}")
+        return Decimal(1)
+    if fx is None:
+        raise EngageError(
+            f"an amount in {code} needs --rate, the {settings.currency} per {code} (such as --rate 0.0078)"
+        )
+    return _more_than_zero(fx, "--rate:", "--rate")
+
+
+def _receipt_fields(receipt: Path) -> dict[str, object]:
+    """The receipt as the expense keeps it: its SHA-256 and full path (the file is never copied)."""
+    try:
+        sha256 = hashlib.sha256(receipt.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise EngageError(f"--receipt {receipt}: cannot read: {exc.strerror or exc}") from None
+    return {"receipt_sha256": sha256, "receipt": str(receipt.resolve())}
 
 
 @click.command()
@@ -172,14 +204,32 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
       engage invoice --date 2021-12-20 --format markdown -o INV-001.md
     """
     from engage_fees.account import statement
-    from engage_fees.invoice import draft, html_page, markdown, next_number
+    from engage_fees.invoice import draft, html_page, markdown
     from engage_fees.money import money
 
     engagement = session.engagement
     settings = settings_or_fail(engagement)
-    date = parse_date(day, session.today())
-    if date > session.today():
-        raise EngageError(f"--date {date} is in the future; date an invoice today or earlier")
+    date = _not_after_today(session, day, "date an invoice today or earlier")
+    fmt = _invoice_format(output, fmt)
+    ledger = session.ledger()
+    chosen = _invoice_number(ledger, number, settings.invoicing.prefix)
+    result = statement(session.verdict(engagement, ledger.until(date), date), settings)
+    made = draft(engagement, result, date, chosen)
+    text = (html_page if fmt == "html" else markdown)(engagement, result, made)
+    not_invoiced = _not_invoiced(chosen, made)
+    not_invoiced(ledger)
+    record = _invoice_record(date, chosen, made)
+    total = money(made.total, made.currency, settings.locale)
+    _write_invoice(session, output, text, record, not_invoiced)
+    click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {output} (record {record['id']})")
+    with session.after_write(f"invoice {chosen}"):
+        after = statement(session.verdict(engagement, session.ledger().until(date), date), settings)
+        _warn_past_ceiling(after, settings, made.currency)
+
+
+def _invoice_format(output: Path, fmt: str | None) -> str:
+    """The format to write the invoice in (--format, else from -o's suffix), once -o is known to
+    name a new file in an existing folder."""
     suffix = output.suffix.lower()
     if suffix not in (".md", ".markdown", ".html", ".htm", ".txt"):
         raise EngageError(f"-o {output}: an invoice is written as Markdown (.md) or HTML (.html); name it so")
@@ -188,18 +238,27 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
         raise EngageError(f"-o {output}: give a file in an existing folder")
     if output.exists():  # an invoice already sent is a document of record: never overwritten
         raise EngageError(f"-o {output} already exists; give a new file for this invoice")
-    ledger = session.ledger()
+    return fmt
+
+
+def _invoice_number(ledger: Ledger, number: str | None, prefix: str) -> str:
+    """--number as typed (letters, digits and - / . _), else the prefix and the next in sequence."""
+    from engage_fees.invoice import next_number
+
     every = [r for r in ledger.records if isinstance(r, Invoice)]  # voided ones too: numbers are not reused
     if number is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,39}", number.strip()):
         raise EngageError(f"--number {number!r}: give letters, digits and - / . _ (such as INV-2021-007)")
-    chosen = number.strip() if number else next_number(every, settings.invoicing.prefix)
+    chosen = number.strip() if number else next_number(every, prefix)
     if not chosen:
         raise EngageError("--number must not be empty")
-    result = statement(session.verdict(engagement, ledger.until(date), date), settings)
-    made = draft(engagement, result, date, chosen)
-    text = (html_page if fmt == "html" else markdown)(engagement, result, made)
+    return chosen
 
-    def not_invoiced(current: Ledger) -> None:  # under the lock: two invoices cannot cover one thing
+
+def _not_invoiced(chosen: str, made: Draft) -> Callable[[Ledger], None]:
+    """The check that the invoice's number is unused and nothing on it is on a live invoice already;
+    run once before the write and again under the lock, so two invoices cannot cover one thing."""
+
+    def not_invoiced(current: Ledger) -> None:
         taken = [
             r for r in current.records if isinstance(r, Invoice) and r.number.casefold() == chosen.casefold()
         ]
@@ -217,8 +276,12 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
                     "nothing was invoiced twice (void that invoice to issue it again)"
                 )
 
-    not_invoiced(ledger)
-    record = new_record(
+    return not_invoiced
+
+
+def _invoice_record(date: dt.date, chosen: str, made: Draft) -> dict[str, object]:
+    """The ledger record of the invoice: its number, total and what it covers."""
+    return new_record(
         "fees.invoice",
         date=date.isoformat(),
         number=chosen,
@@ -229,7 +292,12 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
         expenses=list(made.expenses),
         due=made.due.isoformat(),
     )
-    total = money(made.total, made.currency, settings.locale)
+
+
+def _write_invoice(
+    session: Session, output: Path, text: str, record: dict[str, object], check: Callable[[Ledger], None]
+) -> None:
+    """Write the invoice's document to ``output``, then its record to the ledger."""
     # The document first, then the record: both land or neither (an invoice recorded but not
     # written, or written but not recorded, would be invoiced again or lost).
     try:
@@ -238,18 +306,21 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     except OSError as exc:
         raise EngageError(f"-o {output}: cannot write: {exc.strerror or exc}; nothing was invoiced") from None
     try:
-        session.write([record], check=not_invoiced)
+        session.write([record], check=check)
     except BaseException:
         output.unlink(missing_ok=True)
         raise
-    click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {output} (record {record['id']})")
-    with session.after_write(f"invoice {chosen}"):
-        after = statement(session.verdict(engagement, session.ledger().until(date), date), settings)
-        ceiling = settings.ceiling
-        invoiced = sum((s.invoice.total for s in after.invoices), Decimal(0))
-        if ceiling is not None and invoiced > ceiling:
-            over = money(invoiced - ceiling, made.currency, settings.locale)
-            warn(f"invoiced {money(invoiced, made.currency, settings.locale)} is {over} past the ceiling")
+
+
+def _warn_past_ceiling(after: Statement, settings: FeeSettings, currency: str) -> None:
+    """A warning when all invoiced, this invoice included, goes past the contract's ceiling."""
+    from engage_fees.money import money
+
+    ceiling = settings.ceiling
+    invoiced = sum((s.invoice.total for s in after.invoices), Decimal(0))
+    if ceiling is not None and invoiced > ceiling:
+        over = money(invoiced - ceiling, currency, settings.locale)
+        warn(f"invoiced {money(invoiced, currency, settings.locale)} is {over} past the ceiling")
 
 
 @click.command()
@@ -265,9 +336,7 @@ def paid(session: Session, number: str, day: str) -> None:
     """
     engagement = session.engagement
     settings_or_fail(engagement)
-    date = parse_date(day, session.today())
-    if date > session.today():
-        raise EngageError(f"--date {date} is in the future; record a payment once it has arrived")
+    date = _not_after_today(session, day, "record a payment once it has arrived")
     number = next(  # as issued, whatever the case and spacing typed
         (
             i.number

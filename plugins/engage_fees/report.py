@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from decimal import Decimal
 
 from engage import Engagement, Section, format_days, json_text, table
@@ -37,50 +38,68 @@ def sections(engagement: Engagement, result: Statement) -> list[Section]:
     def m(amount: Decimal) -> str:
         return money(amount, cur, loc)
 
-    out = [
-        Section(
-            "Consultants",
-            ("consultant", "days", "rate", "earned" if result.settings.basis == "days" else "at that rate"),
-            tuple(
-                (c.key, format_days(c.days), str(c.rate) if c.rate else "no rate", m(c.earned))
-                for c in result.consultants
-            ),
-        )
-    ]
+    out = [_consultants(result, m)]
     if result.tranches:
-        out.append(
-            Section(
-                "Payments",
-                ("payment", "amount", "on", "state"),
-                tuple(
-                    (
-                        t.tranche.name,
-                        m(t.tranche.amount),
-                        t.tranche.on_text,
-                        tranche_state(t.state, t.since, t.invoice, t.waiting),
-                    )
-                    for t in result.tranches
-                ),
-            )
-        )
+        out.append(_payments(result, m))
     by_category = result.expenses_by_category()
     if by_category:
-        out.append(
-            Section(
-                "Expenses", ("category", "amount"), tuple((k, m(v)) for k, v in sorted(by_category.items()))
-            )
-        )
+        out.append(_expenses(by_category, m))
     if result.invoices:
-        out.append(
-            Section(
-                "Invoices",
-                ("number", "date", "amount", "due", "paid"),
-                tuple(
-                    (s.invoice.number, s.invoice.date, m(s.invoice.total), s.invoice.due, s.paid_on or "")
-                    for s in result.invoices
-                ),
+        out.append(_invoices(result, m))
+    out.append(_totals(result, m))
+    return out
+
+
+def _consultants(result: Statement, m: Callable[[Decimal], str]) -> Section:
+    """Each consultant's days, rate and what they earned (or would, at that rate)."""
+    return Section(
+        "Consultants",
+        ("consultant", "days", "rate", "earned" if result.settings.basis == "days" else "at that rate"),
+        tuple(
+            (c.key, format_days(c.days), str(c.rate) if c.rate else "no rate", m(c.earned))
+            for c in result.consultants
+        ),
+    )
+
+
+def _payments(result: Statement, m: Callable[[Decimal], str]) -> Section:
+    """Each tranche: its amount, what it is due on and where it stands."""
+    return Section(
+        "Payments",
+        ("payment", "amount", "on", "state"),
+        tuple(
+            (
+                t.tranche.name,
+                m(t.tranche.amount),
+                t.tranche.on_text,
+                tranche_state(t.state, t.since, t.invoice, t.waiting),
             )
-        )
+            for t in result.tranches
+        ),
+    )
+
+
+def _expenses(by_category: dict[str, Decimal], m: Callable[[Decimal], str]) -> Section:
+    """What was spent in each category, in the contract's currency."""
+    return Section(
+        "Expenses", ("category", "amount"), tuple((k, m(v)) for k, v in sorted(by_category.items()))
+    )
+
+
+def _invoices(result: Statement, m: Callable[[Decimal], str]) -> Section:
+    """Each invoice issued, with when it is due and when it was paid."""
+    return Section(
+        "Invoices",
+        ("number", "date", "amount", "due", "paid"),
+        tuple(
+            (s.invoice.number, s.invoice.date, m(s.invoice.total), s.invoice.due, s.paid_on or "")
+            for s in result.invoices
+        ),
+    )
+
+
+def _totals(result: Statement, m: Callable[[Decimal], str]) -> Section:
+    """The totals, under the lump sum and the ceiling where the contract has them."""
     rows: list[tuple[str, str]] = [(TOTAL_LABELS.get(k, k), m(v)) for k, v in result.totals.items()]
     if result.settings.ceiling is not None:
         rows.insert(0, ("ceiling", m(result.settings.ceiling)))
@@ -94,8 +113,7 @@ def sections(engagement: Engagement, result: Statement) -> list[Section]:
                     m(result.effective_rate) + (f" (planned {m(planned)})" if planned else ""),
                 )
             )
-    out.append(Section("Totals", ("", cur), tuple(rows)))
-    return out
+    return Section("Totals", ("", result.currency), tuple(rows))
 
 
 def as_json(result: Statement) -> dict[str, object]:

@@ -257,50 +257,74 @@ def _known_ref(w: _Where, engagement: Engagement, rule: DateRule, key: str) -> N
         raise w.fail(key, f"no {what} {ref.key!r} in this schedule; known: {', '.join(known) or 'none'}")
 
 
+# One checked [[fees.payments]] table: key, name, percent, amount, when it is due and that as written.
+_Payment = tuple[str, str, Decimal | None, Decimal | None, dt.date | DateRule, str]
+
+
 def _tranches(
-    w: _Where, engagement: Engagement, items: object, total: Decimal | None, currency: str
+    w: _Where, engagement: Engagement, payments: object, total: Decimal | None, currency: str
 ) -> tuple[Tranche, ...]:
-    if not isinstance(items, list):
+    """The ``[[fees.payments]]`` tables as tranches, each checked, with its amount of money."""
+    if not isinstance(payments, list):
         raise w.fail("fees.payments", "must be an array of tables: [[fees.payments]]")
-    if not items:
+    if not payments:
         return ()
     seen: set[str] = set()
-    raw: list[tuple[str, str, Decimal | None, Decimal | None, dt.date | DateRule, str]] = []
-    for i, item in enumerate(items):
-        where = f"fees.payments[{i}]"
-        if not isinstance(item, dict):
-            raise w.fail(where, "must be a table with key, name, percent or amount, and on")
-        for key in item:
-            if key not in ("key", "name", "percent", "amount", "on"):
-                raise w.fail(
-                    f"{where}.{key}", "unknown key; a payment takes key, name, percent or amount, on"
-                )
-        key = item.get("key")
-        if not isinstance(key, str) or not key or key in seen:
-            raise w.fail(f"{where}.key", f'must be a key used once, such as "first", got {key!r}')
-        seen.add(key)
-        name = item.get("name", key)
-        if ("percent" in item) == ("amount" in item):
-            raise w.fail(where, "give percent (50) or amount (6000), one of the two")
-        percent = _amount(w, item, "percent", where)
-        amount = _amount(w, item, "amount", where, currency)
-        on = item.get("on")
-        if isinstance(on, dt.date) and not isinstance(on, dt.datetime):
-            trigger: dt.date | DateRule = on
-        elif isinstance(on, str):
-            try:
-                trigger = parse_rule(on)
-            except ValueError as exc:
-                raise w.fail(
-                    f"{where}.on",
-                    f'{exc}; write a date or an event such as "deliverable draft accepted", '
-                    '"meeting validation" or "30 days after deliverable final accepted"',
-                ) from None
-        else:
-            raise w.fail(f"{where}.on", 'must say when it is due: a date or "deliverable KEY accepted"')
-        if isinstance(trigger, DateRule):
-            _known_ref(w, engagement, trigger, f"{where}.on")
-        raw.append((key, str(name), percent, amount, trigger, on if isinstance(on, str) else on.isoformat()))
+    raw = [
+        _payment(w, engagement, f"fees.payments[{i}]", payment, seen, currency)
+        for i, payment in enumerate(payments)
+    ]
+    amounts = _payment_amounts(w, raw, total, currency)
+    return tuple(
+        Tranche(key, name, amount, on, on_text, percent)
+        for (key, name, percent, _, on, on_text), amount in zip(raw, amounts, strict=True)
+    )
+
+
+def _payment(
+    w: _Where, engagement: Engagement, where: str, payment: object, seen: set[str], currency: str
+) -> _Payment:
+    """One payment's table, every key checked; its key is added to ``seen``, the keys used so far."""
+    if not isinstance(payment, dict):
+        raise w.fail(where, "must be a table with key, name, percent or amount, and on")
+    for key in payment:
+        if key not in ("key", "name", "percent", "amount", "on"):
+            raise w.fail(f"{where}.{key}", "unknown key; a payment takes key, name, percent or amount, on")
+    key = payment.get("key")
+    if not isinstance(key, str) or not key or key in seen:
+        raise w.fail(f"{where}.key", f'must be a key used once, such as "first", got {key!r}')
+    seen.add(key)
+    name = payment.get("name", key)
+    if ("percent" in payment) == ("amount" in payment):
+        raise w.fail(where, "give percent (50) or amount (6000), one of the two")
+    percent = _amount(w, payment, "percent", where)
+    amount = _amount(w, payment, "amount", where, currency)
+    on: Any = payment.get("on")  # a date or text; _trigger refuses anything else
+    trigger = _trigger(w, engagement, on, f"{where}.on")
+    return (key, str(name), percent, amount, trigger, on if isinstance(on, str) else on.isoformat())
+
+
+def _trigger(w: _Where, engagement: Engagement, on: object, key: str) -> dt.date | DateRule:
+    """When a payment is due: a date, or an event of this schedule (``deliverable draft accepted``)."""
+    if isinstance(on, dt.date) and not isinstance(on, dt.datetime):
+        return on
+    if not isinstance(on, str):
+        raise w.fail(key, 'must say when it is due: a date or "deliverable KEY accepted"')
+    try:
+        trigger = parse_rule(on)
+    except ValueError as exc:
+        raise w.fail(
+            key,
+            f'{exc}; write a date or an event such as "deliverable draft accepted", '
+            '"meeting validation" or "30 days after deliverable final accepted"',
+        ) from None
+    _known_ref(w, engagement, trigger, key)
+    return trigger
+
+
+def _payment_amounts(w: _Where, raw: list[_Payment], total: Decimal | None, currency: str) -> list[Decimal]:
+    """Each payment's amount: its share of the lump sum when all are in percent (adding up to 100),
+    else as given (adding up to the lump sum, when there is one)."""
     percents = [r[2] for r in raw]
     if all(p is not None for p in percents):
         whole = sum((p for p in percents if p is not None), ZERO)
@@ -308,19 +332,15 @@ def _tranches(
             raise w.fail("fees.payments", f"the percentages add up to {whole}, not 100")
         if total is None:
             raise w.fail("fees.total", "payments in percent need the lump sum: total = 12000")
-        amounts = split(total, [p for p in percents if p is not None], currency)
-    elif all(p is None for p in percents):
+        return split(total, [p for p in percents if p is not None], currency)
+    if all(p is None for p in percents):
         amounts = [r[3] for r in raw if r[3] is not None]
         if total is not None and sum(amounts, ZERO) != total:
             raise w.fail(
                 "fees.payments", f"the amounts add up to {sum(amounts, ZERO)}, not the total {total}"
             )
-    else:
-        raise w.fail("fees.payments", "give every payment a percent, or every one an amount, not a mix")
-    return tuple(
-        Tranche(key, name, amount, on, on_text, percent)
-        for (key, name, percent, _, on, on_text), amount in zip(raw, amounts, strict=True)
-    )
+        return amounts
+    raise w.fail("fees.payments", "give every payment a percent, or every one an amount, not a mix")
 
 
 def _invoicing(w: _Where, table: object) -> Invoicing:

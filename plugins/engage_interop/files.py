@@ -31,3 +31,12 @@ def read_json(path: Path, what: str) -> Any:
         raise EngageError(
             f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); give {what}"
         ) from None
+
+
+def read_json_array(path: Path, what: str, each: str) -> list[tuple[str, Any]]:
+    """Each element of the file's JSON array with where it stands (``PATH: frame 3``), or an error
+    naming the file when it holds no array; ``each`` is what one element is (interval, frame)."""
+    found = read_json(path, what)
+    if not isinstance(found, list):
+        raise EngageError(f"{path}: not a list of {each}s; give {what}")
+    return [(f"{path}: {each} {number}", element) for number, element in enumerate(found, start=1)]

@@ -11,7 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from engage import EngageError, ImportedTime
-from engage_interop.files import read_json
+from engage_interop.files import read_json_array
 
 WHAT = "the output of 'timew export'"
 
@@ -24,12 +24,8 @@ def _instant(text: object) -> dt.datetime:
 
 def read(path: Path) -> list[ImportedTime]:
     """Every closed interval as time against its tags."""
-    intervals = read_json(path, WHAT)
-    if not isinstance(intervals, list):
-        raise EngageError(f"{path}: not a list of intervals; give {WHAT}")
-    items = []
-    for number, interval in enumerate(intervals, start=1):
-        where = f"{path}: interval {number}"
+    imported = []
+    for where, interval in read_json_array(path, WHAT, "interval"):
         if not isinstance(interval, dict):
             raise EngageError(f"{where}: not an interval object; give {WHAT}")
         if "end" not in interval:
@@ -47,7 +43,7 @@ def read(path: Path) -> list[ImportedTime]:
             raise EngageError(f"{where}: tags must be a list of text")
         if end < start:
             raise EngageError(f"{where}: ends before it starts")
-        items.append(
+        imported.append(
             ImportedTime(
                 where=f"{where} ({start:%Y-%m-%dT%H:%MZ} {' '.join(tags)})",
                 hours=Fraction(int((end - start).total_seconds()), 3600),
@@ -57,4 +53,4 @@ def read(path: Path) -> list[ImportedTime]:
                 ref=f"{interval['start']}",  # timew keeps intervals from overlapping: the start names one
             )
         )
-    return items
+    return imported

@@ -13,7 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from engage import EngageError, ImportedTime
-from engage_interop.files import read_json
+from engage_interop.files import read_json_array
 
 PERSON_TAG = "consultant:"  # as engage's exporter writes who worked
 WHAT = "Watson's frames file (in $WATSON_DIR, or ~/.config/watson/frames)"
@@ -26,12 +26,8 @@ def read(path: Path) -> list[ImportedTime]:
     """
     if path.is_dir():
         path = path / "frames"
-    frames = read_json(path, WHAT)
-    if not isinstance(frames, list):
-        raise EngageError(f"{path}: not a list of frames; give {WHAT}")
-    items = []
-    for number, frame in enumerate(frames, start=1):
-        where = f"{path}: frame {number}"
+    imported = []
+    for where, frame in read_json_array(path, WHAT, "frame"):
         try:
             start, stop, project, ident = frame[0], frame[1], frame[2], frame[3]
             tags = frame[4] if len(frame) > 4 and frame[4] else []
@@ -49,7 +45,7 @@ def read(path: Path) -> list[ImportedTime]:
             raise EngageError(f"{where}: stops before it starts; fix it with 'watson edit {str(ident)[:7]}'")
         people = [t.removeprefix(PERSON_TAG) for t in tags if t.startswith(PERSON_TAG)]
         tags = [t for t in tags if not t.startswith(PERSON_TAG)]
-        items.append(
+        imported.append(
             ImportedTime(
                 where=f"{where} ({str(ident)[:7]})",
                 hours=Fraction(round(stop) - round(start), 3600),
@@ -61,4 +57,4 @@ def read(path: Path) -> list[ImportedTime]:
                 ref=str(ident) if ident else "",
             )
         )
-    return items
+    return imported
