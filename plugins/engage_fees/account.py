@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from engage import Engagement, Entry, Ledger, frozen
-from engage_fees.money import ZERO, round_money
+from engage_fees.money import ZERO, decimal_of, round_money
 from engage_fees.records import Expense, Invoice, Paid
 from engage_fees.settings import FeeSettings, Rate, Tranche
 
@@ -111,7 +111,7 @@ class Statement:
         total = self.settings.total
         if total is None or not self.days_logged:
             return None
-        return round_money(total / _decimal(self.days_logged), self.currency)
+        return round_money(total / decimal_of(self.days_logged), self.currency)
 
     @property
     def planned_rate(self) -> Decimal | None:
@@ -120,18 +120,14 @@ class Statement:
             return self.settings.rate.amount
         if self.settings.total is None or not self.planned_days:
             return None
-        return round_money(self.settings.total / _decimal(self.planned_days), self.currency)
-
-
-def _decimal(value: Fraction) -> Decimal:
-    return Decimal(value.numerator) / Decimal(value.denominator)
+        return round_money(self.settings.total / decimal_of(self.planned_days), self.currency)
 
 
 def earned_for(days: Fraction, rate: Rate | None, engagement: Engagement, currency: str) -> Decimal:
     """Days at a rate, rounded once to the minor unit."""
     if rate is None:
         return ZERO
-    return round_money(_decimal(days) * rate.per_day(engagement.hours_per_day), currency)
+    return round_money(decimal_of(days) * rate.per_day(engagement.hours_per_day), currency)
 
 
 _computed: weakref.WeakKeyDictionary[Verdict, Statement] = weakref.WeakKeyDictionary()

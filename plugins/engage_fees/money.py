@@ -39,10 +39,15 @@ def known_currency(code: str) -> bool:
     return known == "yes"
 
 
+def decimal_of(value: Fraction) -> Decimal:
+    """A fraction (days, hours per day) as a Decimal, to 28 significant digits."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
 def round_money(amount: Decimal | Fraction | int, currency: str) -> Decimal:
     """``amount`` rounded to the currency's minor unit, halves away from zero."""
     if isinstance(amount, Fraction):
-        amount = Decimal(amount.numerator) / Decimal(amount.denominator)  # 28 significant digits
+        amount = decimal_of(amount)
     quantum = Decimal(1).scaleb(-minor_digits(currency))
     return Decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
 

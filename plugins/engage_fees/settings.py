@@ -35,7 +35,7 @@ from fractions import Fraction
 from typing import Any
 
 from engage import DateRule, EngageError, Engagement, frozen, key_lines, parse_rule
-from engage_fees.money import ZERO, known_currency, minor_digits, parse_money, round_money, split
+from engage_fees.money import ZERO, decimal_of, known_currency, minor_digits, parse_money, round_money, split
 
 BASES = ("deliverables", "days")
 INVOICING_KEYS = (
@@ -63,7 +63,7 @@ class Rate:
         """The rate for one day of work."""
         if self.per == "day":
             return self.amount
-        return self.amount * Decimal(hours_per_day.numerator) / Decimal(hours_per_day.denominator)
+        return self.amount * decimal_of(hours_per_day)
 
     def __str__(self) -> str:
         return f"{self.amount}/{'h' if self.per == 'hour' else 'day'}"
