@@ -258,7 +258,8 @@ def engage_status_sections(
 
     Called by ``engage status`` for each engagement in the report, and by ``engage report``,
     in every output format. A section's ``note`` is always shown (the workbook included);
-    ``status --format csv`` writes each section as a block after the phases, under its title.
+    ``status --format csv`` is one tidy table of phases: it names on stderr the sections it
+    leaves out. See :class:`engage.Section` for typed cells and the workbook's rules.
 
     :param engagement: the engagement reported on.
     :param ledger: its ledger as of ``today``: records dated later are left out.
