@@ -15,9 +15,10 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import pluggy
 
@@ -32,19 +33,23 @@ MAX_HOURS = 24
 
 def importers(pm: pluggy.PluginManager) -> dict[str, Importer]:
     """Every importer the loaded plugins offer, by name (the first plugin to name one wins)."""
-    found: dict[str, Importer] = {}
-    for result in pm.hook.engage_importers():
-        for importer in result or ():
-            found.setdefault(importer.name, importer)
-    return found
+    return _by_name(pm.hook.engage_importers())
 
 
 def exporters(pm: pluggy.PluginManager) -> dict[str, Exporter]:
     """Every exporter the loaded plugins offer, by name (the first plugin to name one wins)."""
-    found: dict[str, Exporter] = {}
-    for result in pm.hook.engage_exporters():
-        for exporter in result or ():
-            found.setdefault(exporter.name, exporter)
+    return _by_name(pm.hook.engage_exporters())
+
+
+_Format = TypeVar("_Format", Importer, Exporter)
+
+
+def _by_name(offered: Iterable[Iterable[_Format] | None]) -> dict[str, _Format]:
+    """The formats each plugin offers (None: it offers none), by name; the first to name one wins."""
+    found: dict[str, _Format] = {}
+    for formats in offered:
+        for named in formats or ():
+            found.setdefault(named.name, named)
     return found
 
 
