@@ -168,8 +168,7 @@ def _phases(
         days, shares, location = people.phase_extras(r, table, where, team, places)
         start = _phase_date(r, table, "start", where)
         end = _phase_date(r, table, "end", where)
-        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-            r.fail(f"{where}.end", f"{end} is before the phase's start {start}")
+        items.check_order(r, where, start, end, "phase")  # never a moment: see _phase_date
         phases.append(
             Phase(
                 key=r.key(table, where, seen),
