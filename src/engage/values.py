@@ -105,13 +105,7 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
     params = [f for f in fields if f.init]
     names = tuple(f.name for f in params)
     count = len(names)
-    required = 0
-    for f in params:
-        if f.default is MISSING and f.default_factory is MISSING:
-            if required < params.index(f):
-                after = f" {params[required].name!r}" if sys.version_info >= (3, 13) else ""
-                raise TypeError(f"non-default argument {f.name!r} follows default argument{after}")
-            required += 1
+    required = _count_required(params)
     # What each parameter holds before the call fills it: its default, or _UNSET where the
     # caller must give it or a default_factory makes it (``made``).
     start = [_UNSET if f.default is MISSING else f.default for f in params]  # MISSING with a factory
@@ -121,40 +115,8 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
     defaults = {f.name: f.default for f in params if f.default is not MISSING}
     settable = frozenset(names)
     pick = _tuple_getter(names, itemgetter)
-    self_name = "__dataclass_self__" if "self" in cls.__dataclass_fields__ else "self"  # type: ignore[attr-defined]
-    # Fields an init=False default_factory sets: then every field is set in field order, as the stdlib does.
-    plan: tuple[tuple[str, int, Any], ...] | None = None
-    if any(not f.init and f.default_factory is not MISSING for f in fields):
-        plan = tuple(
-            (f.name, index[f.name], None) if f.init else (f.name, -1, f.default_factory)
-            for f in fields
-            if f.init or f.default_factory is not MISSING
-        )
+    plan = _field_order(fields, index)
     post_init = hasattr(cls, "__post_init__")
-
-    def refuse(args: tuple[Any, ...], kwargs: dict[str, Any]) -> NoReturn:
-        """Raise the TypeError Python raises for such a call, checking in the order it does."""
-        qualname = __init__.__qualname__
-        given = len(args)
-        for key in kwargs:
-            i = index.get(key)
-            if i is None and key != self_name:
-                raise TypeError(f"{qualname}() got an unexpected keyword argument {key!r}")
-            if i is None or i < given:
-                raise TypeError(f"{qualname}() got multiple values for argument {key!r}")
-        if given > count:
-            takes = f"from {required + 1} to {count + 1}" if required < count else f"{count + 1}"
-            plural = "" if takes == "1" else "s"
-            but = f"but {given + 1} were given"
-            raise TypeError(f"{qualname}() takes {takes} positional argument{plural} {but}")
-        missing = [repr(name) for name in names[given:required] if name not in kwargs]
-        if len(missing) == 1:
-            listed = missing[0]
-        else:
-            listed = ", ".join(missing[:-1]) + ("," if len(missing) > 2 else "") + " and " + missing[-1]
-        plural = "s" if len(missing) > 1 else ""
-        what = f"{len(missing)} required positional argument{plural}"
-        raise TypeError(f"{qualname}() missing {what}: {listed}")
 
     def __init__(self: Any, /, *args: Any, **kwargs: Any) -> None:
         given = len(args)
@@ -194,7 +156,68 @@ def _make_init(cls: type, fields: tuple[Field[Any], ...]) -> Callable[..., None]
         if post_init:
             self.__post_init__()
 
+    refuse = _refusal(cls, __init__, names, index, required)  # after __init__: its errors name it
     return __init__
+
+
+def _count_required(params: list[Field[Any]]) -> int:
+    """How many init fields come first without a default; a field without one after a default is refused."""
+    required = 0
+    for f in params:
+        if f.default is MISSING and f.default_factory is MISSING:
+            if required < params.index(f):
+                after = f" {params[required].name!r}" if sys.version_info >= (3, 13) else ""
+                raise TypeError(f"non-default argument {f.name!r} follows default argument{after}")
+            required += 1
+    return required
+
+
+def _field_order(
+    fields: tuple[Field[Any], ...], index: dict[str, int]
+) -> tuple[tuple[str, int, Any], ...] | None:
+    """Where an init=False default_factory sets a field, every field in field order (name, place in
+    the call or -1, factory), as the stdlib sets them; None where the call's order will do."""
+    if not any(not f.init and f.default_factory is not MISSING for f in fields):
+        return None
+    return tuple(
+        (f.name, index[f.name], None) if f.init else (f.name, -1, f.default_factory)
+        for f in fields
+        if f.init or f.default_factory is not MISSING
+    )
+
+
+def _refusal(
+    cls: type, init: Callable[..., None], names: tuple[str, ...], index: dict[str, int], required: int
+) -> Callable[[tuple[Any, ...], dict[str, Any]], NoReturn]:
+    """What ``init`` raises for a call it cannot take: the TypeError Python raises for such a call."""
+    count = len(names)
+    self_name = "__dataclass_self__" if "self" in cls.__dataclass_fields__ else "self"  # type: ignore[attr-defined]
+
+    def refuse(args: tuple[Any, ...], kwargs: dict[str, Any]) -> NoReturn:
+        """Raise the TypeError Python raises for such a call, checking in the order it does."""
+        qualname = init.__qualname__
+        given = len(args)
+        for key in kwargs:
+            i = index.get(key)
+            if i is None and key != self_name:
+                raise TypeError(f"{qualname}() got an unexpected keyword argument {key!r}")
+            if i is None or i < given:
+                raise TypeError(f"{qualname}() got multiple values for argument {key!r}")
+        if given > count:
+            takes = f"from {required + 1} to {count + 1}" if required < count else f"{count + 1}"
+            plural = "" if takes == "1" else "s"
+            but = f"but {given + 1} were given"
+            raise TypeError(f"{qualname}() takes {takes} positional argument{plural} {but}")
+        missing = [repr(name) for name in names[given:required] if name not in kwargs]
+        if len(missing) == 1:
+            listed = missing[0]
+        else:
+            listed = ", ".join(missing[:-1]) + ("," if len(missing) > 2 else "") + " and " + missing[-1]
+        plural = "s" if len(missing) > 1 else ""
+        what = f"{len(missing)} required positional argument{plural}"
+        raise TypeError(f"{qualname}() missing {what}: {listed}")
+
+    return refuse
 
 
 def _make_repr(names: Any) -> Callable[[Any], str]:

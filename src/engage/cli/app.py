@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -153,29 +154,17 @@ def _set_colour(ctx: click.Context, param: click.Parameter, value: bool | None) 
 def _trailing_options() -> list[click.Option]:
     """``-s``, ``--ledger`` and ``--color`` as every command also accepts them after its name."""
     return [
-        click.Option(
-            ["-s", "--schedule", "_schedule"],
-            hidden=True,
-            expose_value=False,
-            callback=_set_session("_schedule"),
-            is_eager=True,
-        ),
-        click.Option(
-            ["--ledger", "_ledger"],
-            hidden=True,
-            expose_value=False,
-            callback=_set_session("_ledger"),
-            is_eager=True,
-        ),
-        click.Option(
-            ["--color/--no-color", "_color"],
-            default=None,
-            hidden=True,
-            expose_value=False,
-            callback=_set_colour,
-            is_eager=True,
-        ),
+        _trailing(["-s", "--schedule", "_schedule"], _set_session("_schedule")),
+        _trailing(["--ledger", "_ledger"], _set_session("_ledger")),
+        _trailing(["--color/--no-color", "_color"], _set_colour, default=None),
     ]
+
+
+def _trailing(declarations: list[str], callback: Callable[..., Any], **settings: Any) -> click.Option:
+    """A global option as a command also takes it after its name: hidden, its value handed to ``callback``."""
+    return click.Option(
+        declarations, hidden=True, expose_value=False, callback=callback, is_eager=True, **settings
+    )
 
 
 def accept_global_options(command: click.Command) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,9 @@ from engage.output.formats import chosen_format, csv_text, json_text, table
 from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_week, plural
 from engage.schedule.who import consultant_filter
 from engage.session import Session, pass_session
+
+if TYPE_CHECKING:
+    from engage.hooktypes import Exporter
 
 BUILT_IN = ("plain", "markdown", "github", "json", "csv", "xlsx")
 MONTH_HELP = "a month as YYYY-MM, e.g. 2021-11"
@@ -66,18 +70,7 @@ def entries(
     """
     engagement = session.engagement
     fmt = chosen_format(fmt, output, BUILT_IN)
-    exporter = None
-    if fmt not in BUILT_IN:
-        from engage.importing.items import exporters
-
-        known = exporters(session.plugin_manager)
-        exporter = known.get(fmt)
-        if exporter is None or show_all:
-            raise EngageError(
-                f"--format {fmt!r}: give one of {', '.join(BUILT_IN)}, {', '.join(sorted(known))}"
-                if exporter is None
-                else f"--format {fmt} writes only entries that count; leave out --all"
-            )
+    exporter = None if fmt in BUILT_IN else _exporter(session, fmt, show_all)
     if fmt == "xlsx" and not output:
         raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     today = session.today()
@@ -93,7 +86,30 @@ def entries(
     ]
     if exporter is not None:
         _emit(exporter.write(engagement, chosen), output)
-    elif fmt == "json":
+    else:
+        _write(fmt, chosen, ledger, show_all, today, output)
+
+
+def _exporter(session: Session, fmt: str, show_all: bool) -> Exporter:
+    """The plugin format ``--format`` names; refused when there is none, or with ``--all``."""
+    from engage.importing.items import exporters
+
+    known = exporters(session.plugin_manager)
+    exporter = known.get(fmt)
+    if exporter is None or show_all:
+        raise EngageError(
+            f"--format {fmt!r}: give one of {', '.join(BUILT_IN)}, {', '.join(sorted(known))}"
+            if exporter is None
+            else f"--format {fmt} writes only entries that count; leave out --all"
+        )
+    return exporter
+
+
+def _write(
+    fmt: str, chosen: list[Entry], ledger: Ledger, show_all: bool, today: dt.date, output: str | None
+) -> None:
+    """The chosen entries in a built-in format, to ``output`` or standard output."""
+    if fmt == "json":
         _emit(json_text([_json(e, ledger, show_all) for e in chosen]) + "\n", output)
     elif fmt == "csv":
         headers, rows = _tidy(chosen, ledger, show_all)

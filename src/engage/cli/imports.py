@@ -181,20 +181,9 @@ def timesheet_records(
     each distinct cell is checked once and its answer reused, so 100,000 rows
     cost little more than reading them. Every row is still checked.
     """
-
-    def check_header(headers: list[str]) -> None:
-        missing = [c for c in ("date", "phase") if c not in headers] + (
-            [] if {"days", "hours"} & set(headers) else ["days or hours"]
-        )
-        if missing:
-            raise EngageError(
-                f"{file}: missing column(s) {', '.join(missing)}; "
-                "the header row must name date, phase, days (or hours), consultant, note"
-            )
-
     from engage.output.progress_bar import steps
 
-    headers, found = timesheet.rows(text, file, check_header)
+    headers, found = timesheet.rows(text, file, functools.partial(_check_header, file))
     column = {name: index for index, name in enumerate(headers) if name}
 
     def cell(cells: list[str], name: str) -> str | None:
@@ -202,39 +191,23 @@ def timesheet_records(
         index = column.get(name)
         return cells[index] if index is not None and index < len(cells) else None
 
-    amounts: dict[tuple[str | None, str | None], dict[str, str]] = {}
-    phases: dict[str, str] = {}
-    dates: dict[str, str] = {}
-    people: dict[str | None, str] = {}
-    places: dict[str | None, dict[str, str]] = {}
+    amounts: _Answers[tuple[str | None, str | None], dict[str, str]]
+    amounts = _Answers(lambda typed: entry_fields(*_row_amount(engagement, typed)))
+    phases: _Answers[str, str] = _Answers(lambda typed: check_phase(engagement, typed.strip()))
+    dates: _Answers[str, str] = _Answers(lambda typed: parse_date(typed, today).isoformat())
+    people: _Answers[str | None, str] = _Answers(lambda typed: resolve_consultant(engagement, typed))
+    places: _Answers[str | None, dict[str, str]] = _Answers(lambda typed: _place_field(engagement, typed))
     # One moment for the whole import, and the ids drawn from the OS in one call.
     stamp = ledger_file.new_record("entry")
     ids = os.urandom(6 * len(found)).hex()
     records = []
     for index, (number, cells) in enumerate(steps(found, f"Checking {file.name}", more_than=2000)):
         try:
-            amount_key = (cell(cells, "hours"), cell(cells, "days"))
-            amount = amounts.get(amount_key)
-            if amount is None:
-                row = {"hours": amount_key[0] or "", "days": amount_key[1] or ""}
-                amount = amounts[amount_key] = entry_fields(*_row_amount(engagement, row))
-            phase_text = cell(cells, "phase") or ""
-            phase = phases.get(phase_text)
-            if phase is None:
-                phase = phases[phase_text] = check_phase(engagement, phase_text.strip())
-            date_text = cell(cells, "date") or ""
-            date = dates.get(date_text)
-            if date is None:
-                date = dates[date_text] = parse_date(date_text, today).isoformat()
-            person_text = cell(cells, "consultant")
-            consultant = people.get(person_text)
-            if consultant is None:
-                consultant = people[person_text] = resolve_consultant(engagement, person_text)
-            place_text = cell(cells, "at")  # an optional column, as log --at
-            place = places.get(place_text)
-            if place is None:
-                key = check_place(engagement, place_text)
-                place = places[place_text] = {"at": key} if key else {}
+            amount = amounts[cell(cells, "hours"), cell(cells, "days")]
+            phase = phases[cell(cells, "phase") or ""]
+            date = dates[cell(cells, "date") or ""]
+            consultant = people[cell(cells, "consultant")]
+            place = places[cell(cells, "at")]  # an optional column, as log --at
         except EngageError as exc:
             raise EngageError(f"{file}: row {number}: {exc.message}") from None
         records.append(
@@ -255,12 +228,49 @@ def timesheet_records(
     return records
 
 
-def _row_amount(engagement: Engagement, row: dict[str, str]) -> tuple[Fraction, str]:
-    """A row's days, or hours; given both, they must agree through the schedule's hours per day."""
-    hours_text = (row.get("hours") or "").strip()
+def _check_header(file: Path, headers: list[str]) -> None:
+    """Refuse a header that names no date, no phase, or neither days nor hours."""
+    missing = [c for c in ("date", "phase") if c not in headers] + (
+        [] if {"days", "hours"} & set(headers) else ["days or hours"]
+    )
+    if missing:
+        raise EngageError(
+            f"{file}: missing column(s) {', '.join(missing)}; "
+            "the header row must name date, phase, days (or hours), consultant, note"
+        )
+
+
+_Typed = TypeVar("_Typed")
+_Answer = TypeVar("_Answer")
+
+
+class _Answers(dict[_Typed, _Answer]):
+    """What each distinct text typed in a column comes to, worked out the first time it is met."""
+
+    def __init__(self, check: Callable[[_Typed], _Answer]) -> None:
+        super().__init__()
+        self.check = check
+
+    def __missing__(self, typed: _Typed) -> _Answer:
+        answer = self[typed] = self.check(typed)
+        return answer
+
+
+def _place_field(engagement: Engagement, typed: str | None) -> dict[str, str]:
+    """The ``at`` field of a row's entry: the place checked, none where the row names none."""
+    key = check_place(engagement, typed)
+    return {"at": key} if key else {}
+
+
+def _row_amount(engagement: Engagement, typed: tuple[str | None, str | None]) -> tuple[Fraction, str]:
+    """A row's days, or hours; given both, they must agree through the schedule's hours per day.
+
+    ``typed``: the row's hours and days cells, None where it has none.
+    """
+    hours_text = (typed[0] or "").strip()
     hours_typed = hours_text + "h" if hours_text[-1:].isdigit() else hours_text
     hours = parse_amount(hours_typed) if hours_text else None
-    days_text = (row.get("days") or "").strip()
+    days_text = (typed[1] or "").strip()
     if not days_text and hours is None:
         raise EngageError("no days or hours given")
     if not days_text:

@@ -40,9 +40,7 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
     deliverable = _find(session.engagement.deliverables, key, "deliverable")
     key = deliverable.key
     status = status.lower()
-    today = session.today()
-    date = parse_date(day, today)
-    _not_ahead(date, today, f"{deliverable.name}: {status}", session)
+    date, _ = _dated(session, day, f"{deliverable.name}: {status}")
 
     def in_order(ledger: Ledger) -> None:  # under the ledger's lock: no other status slips in between
         check_status(Progress(ledger).history(key), status, date, deliverable.name)
@@ -79,9 +77,7 @@ def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, 
     found = _find(session.engagement.meetings, key, "meeting")
     key = found.key
     outcome = outcome.lower()
-    today = session.today()
-    date = parse_date(day, today)
-    _not_ahead(date, today, f"{found.name}: {outcome}", session)
+    date, today = _dated(session, day, f"{found.name}: {outcome}")
     fields: dict[str, object] = {"meeting": key, "outcome": outcome, "date": date.isoformat(), "note": note}
     if to is not None:
         if outcome != "postponed":
@@ -127,9 +123,7 @@ def close(session: Session, day: str, outcome: str, note: str) -> None:
       engage close --date 2021-12-10 --note "final plan adopted by the board"
       engage close --outcome terminated --note "funding withdrawn"
     """
-    today = session.today()
-    date = parse_date(day, today)
-    _not_ahead(date, today, "close", session)
+    date, _ = _dated(session, day, "close")
 
     def open_still(ledger: Ledger) -> None:  # under the lock: two closes cannot both land
         closing = ledger.closing()
@@ -153,6 +147,14 @@ def _find(items: tuple[Item, ...], key: str, kind: str) -> Item:
     from engage.schedule.lookup import find_item
 
     return find_item(items, key, kind)
+
+
+def _dated(session: Session, day: str, subject: str) -> tuple[dt.date, dt.date]:
+    """The record's date, and today; a date in the future or before the engagement began is refused."""
+    today = session.today()
+    date = parse_date(day, today)
+    _not_ahead(date, today, subject, session)
+    return date, today
 
 
 def _not_ahead(date: dt.date, today: dt.date, subject: str, session: Session | None = None) -> None:

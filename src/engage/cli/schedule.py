@@ -93,7 +93,7 @@ def _rule(when: object) -> str | None:
 def engagement_dict(verdict: Verdict) -> dict[str, object]:
     """The engagement as ``show --format json`` prints it: dates resolved (null while unknown), with
     the rule each came from, and each deliverable's and meeting's state as of today."""
-    engagement, timeline = verdict.engagement, verdict.timeline
+    engagement = verdict.engagement
     return {
         "id": engagement.id,
         "title": engagement.title,
@@ -105,18 +105,7 @@ def engagement_dict(verdict: Verdict) -> dict[str, object]:
         "holidays": engagement.holidays,
         "supervisor": asdict(engagement.supervisor),
         "consultants": list(engagement.consultants),
-        "team": [
-            {
-                "key": c.key,
-                "name": c.name,
-                "role": c.role,
-                "email": c.email,
-                "days": c.days,
-                "location": c.location,
-                "phases": {p.key: p.shares[c.key] for p in engagement.phases if c.key in p.shares},
-            }
-            for c in engagement.team
-        ],
+        "team": _team_dicts(engagement),
         "holiday_regions": list(engagement.holiday_regions),
         "working_days": week_names(engagement.working_days),
         "locations": {
@@ -137,64 +126,97 @@ def engagement_dict(verdict: Verdict) -> dict[str, object]:
         "as_of": verdict.as_of,
         "state": verdict.state,
         "reason": verdict.reason,
-        "phases": [
-            {
-                "key": p.key,
-                "name": p.name,
-                "days": p.days,
-                "start": timeline.window(p.key).start,
-                "end": timeline.window(p.key).end,
-                "start_rule": _rule(p.start),
-                "end_rule": _rule(p.end),
-                "team": {key: days for key, days in p.team},
-                "location": p.location,
-            }
-            for p in engagement.phases
-        ],
-        "deliverables": [
-            {
-                "key": d.key,
-                "name": d.name,
-                "phase": d.deliverable.phase,
-                "due": d.due.day,
-                "due_rule": d.due.rule,
-                "waiting": d.due.waiting if d.due.value is None else None,
-                "depends_on": list(d.deliverable.depends_on),
-                "review_days": d.deliverable.review_days,
-                "revision_days": d.deliverable.revision_days,
-                "replaces": d.deliverable.replaces,
-                "state": d.state,
-                "days_late": d.days_late,
-            }
-            for d in verdict.deliverables
-        ],
-        "meetings": [
-            {
-                "key": m.key,
-                "name": m.name,
-                "kind": m.kind,
-                "phase": engagement.meeting(m.key).phase,
-                "start": m.span.start,
-                "end": m.span.end,
-                "start_rule": _rule(engagement.meeting(m.key).start),
-                "end_rule": _rule(engagement.meeting(m.key).end),
-                "waiting": m.span.waiting or None,
-                "location": engagement.meeting(m.key).location,
-                "attendees": list(engagement.meeting(m.key).attendees),
-                "state": m.state,
-            }
-            for m in verdict.meetings
-        ],
+        "phases": _phase_dicts(verdict),
+        "deliverables": _deliverable_dicts(verdict),
+        "meetings": _meeting_dicts(verdict),
         "deadlines": [
             {
                 "key": d.key,
                 "name": d.name,
-                "date": timeline.resolve(d.date, verdict.progress, due=True).value,
+                "date": verdict.timeline.resolve(d.date, verdict.progress, due=True).value,
                 "date_rule": _rule(d.date),
             }
             for d in engagement.deadlines
         ],
     }
+
+
+def _team_dicts(engagement: Engagement) -> list[dict[str, object]]:
+    """Each consultant, with their person-days in each phase that gives them a share."""
+    return [
+        {
+            "key": c.key,
+            "name": c.name,
+            "role": c.role,
+            "email": c.email,
+            "days": c.days,
+            "location": c.location,
+            "phases": {p.key: p.shares[c.key] for p in engagement.phases if c.key in p.shares},
+        }
+        for c in engagement.team
+    ]
+
+
+def _phase_dicts(verdict: Verdict) -> list[dict[str, object]]:
+    """Each phase with its window as worked out, and the rules its dates came from."""
+    timeline = verdict.timeline
+    return [
+        {
+            "key": p.key,
+            "name": p.name,
+            "days": p.days,
+            "start": timeline.window(p.key).start,
+            "end": timeline.window(p.key).end,
+            "start_rule": _rule(p.start),
+            "end_rule": _rule(p.end),
+            "team": {key: days for key, days in p.team},
+            "location": p.location,
+        }
+        for p in verdict.engagement.phases
+    ]
+
+
+def _deliverable_dicts(verdict: Verdict) -> list[dict[str, object]]:
+    """Each deliverable with its due date, what it waits on, and its state as of today."""
+    return [
+        {
+            "key": d.key,
+            "name": d.name,
+            "phase": d.deliverable.phase,
+            "due": d.due.day,
+            "due_rule": d.due.rule,
+            "waiting": d.due.waiting if d.due.value is None else None,
+            "depends_on": list(d.deliverable.depends_on),
+            "review_days": d.deliverable.review_days,
+            "revision_days": d.deliverable.revision_days,
+            "replaces": d.deliverable.replaces,
+            "state": d.state,
+            "days_late": d.days_late,
+        }
+        for d in verdict.deliverables
+    ]
+
+
+def _meeting_dicts(verdict: Verdict) -> list[dict[str, object]]:
+    """Each meeting with its span as worked out, the rules it came from, and its state as of today."""
+    engagement = verdict.engagement
+    return [
+        {
+            "key": m.key,
+            "name": m.name,
+            "kind": m.kind,
+            "phase": engagement.meeting(m.key).phase,
+            "start": m.span.start,
+            "end": m.span.end,
+            "start_rule": _rule(engagement.meeting(m.key).start),
+            "end_rule": _rule(engagement.meeting(m.key).end),
+            "waiting": m.span.waiting or None,
+            "location": engagement.meeting(m.key).location,
+            "attendees": list(engagement.meeting(m.key).attendees),
+            "state": m.state,
+        }
+        for m in verdict.meetings
+    ]
 
 
 def week_names(days: tuple[int, ...]) -> list[str]:
@@ -252,11 +274,24 @@ def _span(start: dt.date, end: dt.date) -> str:
 
 def describe(verdict: Verdict) -> str:
     """The engagement for people: a header and one table per part, states as of today."""
-    engagement, timeline = verdict.engagement, verdict.timeline
-    budgets = sum((p.days for p in engagement.phases), start=0)
     from engage.output.terminal import labelled, output_width, wrap
 
+    engagement = verdict.engagement
     width = output_width()
+    facts = _facts(verdict)
+    lines = [*wrap(engagement.title, width), *(labelled(label, value, width) for label, value in facts)]
+    lines += team_lines(engagement)
+    lines += ["", "Phases", _phase_table(verdict)]
+    lines += ["", "Deliverables", _deliverable_table(verdict)]
+    lines += ["", "Meetings", _meeting_table(verdict)]
+    lines += ["", "Deadlines", _deadline_table(verdict)]
+    return "\n".join(lines)
+
+
+def _facts(verdict: Verdict) -> list[tuple[str, str]]:
+    """The header of ``show``: who the engagement is for and with, its cap, its state, its dates."""
+    engagement = verdict.engagement
+    budgets = sum((p.days for p in engagement.phases), start=0)
     facts = [
         ("Client", engagement.client),
         (
@@ -279,69 +314,75 @@ def describe(verdict: Verdict) -> str:
     if engagement.period:
         spread = "; intermittent: days spread over it" if engagement.intermittent else ""
         facts.append(("Period", f"{engagement.period[0]} – {engagement.period[1]}{spread}"))
-    lines = [*wrap(engagement.title, width), *(labelled(label, value, width) for label, value in facts)]
-    lines += team_lines(engagement)
-    lines += [
-        "",
-        "Phases",
-        table(
-            ("key", "phase", "days", "window", "working days"),
-            [
-                (
-                    p.key,
-                    p.name,
-                    format_budget(p.days),
-                    _span(w.start, w.end) + (" (planned)" if w.planned else ""),
-                    len(timeline.working_days(w.start, w.end, p.location or "")),
-                )
-                for p in engagement.phases
-                for w in [timeline.window(p.key)]
-            ],
-        ),
-        "",
-        "Deliverables",
-        table(
-            ("key", "deliverable", "phase", "due", "review / revision", "depends on", "last status", "state"),
-            [
-                (
-                    d.key,
-                    d.name,
-                    d.deliverable.phase,
-                    d.due.describe() + (f" ({d.due.rule})" if d.due.rule and d.due.value else ""),
-                    f"{d.deliverable.review_days} / {d.deliverable.revision_days} wd",
-                    ", ".join(d.deliverable.depends_on),
-                    f"{d.status} {d.since}" if d.since else d.status,
-                    d.state
-                    if d.reason.startswith(("due ", "waiting"))
-                    else d.reason
-                    if d.reason.startswith(d.state)
-                    else f"{d.state}: {d.reason}",
-                )
-                for d in verdict.deliverables
-            ],
-            optional=("review / revision", "depends on", "phase"),
-        ),
-        "",
-        "Meetings",
-        table(
-            ("key", "meeting", "kind", "when", "location", "state"),
-            [
-                (m.key, m.name, m.kind, m.span.text(), engagement.meeting(m.key).location, m.state)
-                for m in verdict.meetings
-            ],
-            optional=("location", "kind"),
-        ),
-        "",
-        "Deadlines",
-        table(
-            ("key", "deadline", "date"),
-            [
-                (d.key, d.name, timeline.resolve(d.date, verdict.progress, due=True).describe())
-                for d in engagement.deadlines
-            ],
-        ),
-    ]
-    return "\n".join(lines)
+    return facts
+
+
+def _phase_table(verdict: Verdict) -> str:
+    """The Phases table of ``show``: each window, and the working days in it."""
+    timeline = verdict.timeline
+    return table(
+        ("key", "phase", "days", "window", "working days"),
+        [
+            (
+                p.key,
+                p.name,
+                format_budget(p.days),
+                _span(w.start, w.end) + (" (planned)" if w.planned else ""),
+                len(timeline.working_days(w.start, w.end, p.location or "")),
+            )
+            for p in verdict.engagement.phases
+            for w in [timeline.window(p.key)]
+        ],
+    )
+
+
+def _deliverable_table(verdict: Verdict) -> str:
+    """The Deliverables table of ``show``: due dates, review allowances, last status and state."""
+    return table(
+        ("key", "deliverable", "phase", "due", "review / revision", "depends on", "last status", "state"),
+        [
+            (
+                d.key,
+                d.name,
+                d.deliverable.phase,
+                d.due.describe() + (f" ({d.due.rule})" if d.due.rule and d.due.value else ""),
+                f"{d.deliverable.review_days} / {d.deliverable.revision_days} wd",
+                ", ".join(d.deliverable.depends_on),
+                f"{d.status} {d.since}" if d.since else d.status,
+                d.state
+                if d.reason.startswith(("due ", "waiting"))
+                else d.reason
+                if d.reason.startswith(d.state)
+                else f"{d.state}: {d.reason}",
+            )
+            for d in verdict.deliverables
+        ],
+        optional=("review / revision", "depends on", "phase"),
+    )
+
+
+def _meeting_table(verdict: Verdict) -> str:
+    """The Meetings table of ``show``: when each is, where, and its state."""
+    engagement = verdict.engagement
+    return table(
+        ("key", "meeting", "kind", "when", "location", "state"),
+        [
+            (m.key, m.name, m.kind, m.span.text(), engagement.meeting(m.key).location, m.state)
+            for m in verdict.meetings
+        ],
+        optional=("location", "kind"),
+    )
+
+
+def _deadline_table(verdict: Verdict) -> str:
+    """The Deadlines table of ``show``: each date as worked out, or what it waits on."""
+    return table(
+        ("key", "deadline", "date"),
+        [
+            (d.key, d.name, verdict.timeline.resolve(d.date, verdict.progress, due=True).describe())
+            for d in verdict.engagement.deadlines
+        ],
+    )
 
 
 COMMANDS = [init, show]

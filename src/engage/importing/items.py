@@ -15,9 +15,10 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import pluggy
 
@@ -32,19 +33,23 @@ MAX_HOURS = 24
 
 def importers(pm: pluggy.PluginManager) -> dict[str, Importer]:
     """Every importer the loaded plugins offer, by name (the first plugin to name one wins)."""
-    found: dict[str, Importer] = {}
-    for result in pm.hook.engage_importers():
-        for importer in result or ():
-            found.setdefault(importer.name, importer)
-    return found
+    return _by_name(pm.hook.engage_importers())
 
 
 def exporters(pm: pluggy.PluginManager) -> dict[str, Exporter]:
     """Every exporter the loaded plugins offer, by name (the first plugin to name one wins)."""
-    found: dict[str, Exporter] = {}
-    for result in pm.hook.engage_exporters():
-        for exporter in result or ():
-            found.setdefault(exporter.name, exporter)
+    return _by_name(pm.hook.engage_exporters())
+
+
+_Format = TypeVar("_Format", Importer, Exporter)
+
+
+def _by_name(offered: Iterable[Iterable[_Format] | None]) -> dict[str, _Format]:
+    """The formats each plugin offers (None: it offers none), by name; the first to name one wins."""
+    found: dict[str, _Format] = {}
+    for formats in offered:
+        for named in formats or ():
+            found.setdefault(named.name, named)
     return found
 
 
@@ -140,40 +145,25 @@ def plan_import(
     place (an unmapped project, an unknown person, an implausible amount);
     then nothing must be written.
     """
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     if not file.exists():
         raise EngageError(f"{file}: no such file; give the {importer.name} file to import")
-    try:
-        file_zone = ZoneInfo(tz or engagement.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise EngageError(f"--tz {tz!r}: unknown time zone; give one such as Africa/Nairobi") from None
-    zone = ZoneInfo(engagement.timezone)
+    file_zone, zone = _zones(engagement, tz)
     items = list(importer.read(file))
     if not items:
         raise EngageError(f"{file}: no time in it to import; give {importer.summary}")
     known = imported_sources(ledger_path)
     phases = {p.key for p in engagement.phases}
     seen: dict[str, int] = {}
-    records: list[dict[str, object]] = []
     unmapped: dict[str, str] = {}
     changed: list[tuple[str, str]] = []
     empty: list[str] = []
     already = 0
-    stamp = ledger_file.new_record("entry")  # one moment for the whole import
-    drawn = os.urandom(6 * len(items)).hex()
-    ids = iter([drawn[i : i + 12] for i in range(0, len(drawn), 12)])
-    amounts: dict[Fraction, dict[str, str]] = {}
-    who: dict[str, str] = {}
+    new = _NewEntries(engagement, people, consultant, len(items))
     for item in items:
         if item.hours == 0:
             empty.append(item.where)
             continue
-        if not 0 < item.hours <= MAX_HOURS:
-            raise EngageError(
-                f"{item.where}: {float(item.hours):g} hours in one entry; engage takes more than 0 "
-                f"and at most {MAX_HOURS} hours (a timer left running? fix it in {importer.name})"
-            )
+        _check_hours(item, importer)
         day = _local_day(item, file_zone, zone)
         phase = _phase_of(item, maps, phases)
         if phase is None:
@@ -193,16 +183,64 @@ def plan_import(
         if live or any(e.digest == digest for e in earlier):
             already += 1  # imported before (and, if voided, voided on purpose)
             continue
-        amount = amounts.get(item.hours)
+        new.add(item, day, phase, source, digest)
+    _refuse_changed(changed, importer)
+    _refuse_unmapped(unmapped, engagement, importer, file)
+    return ImportPlan(new.records, already, empty)
+
+
+def _zones(engagement: Engagement, tz: str | None) -> tuple[dt.tzinfo, dt.tzinfo]:
+    """The zone of clock times the file writes without one (``--tz``, else the engagement's), and the
+    engagement's own, in which each day is counted."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        file_zone = ZoneInfo(tz or engagement.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise EngageError(f"--tz {tz!r}: unknown time zone; give one such as Africa/Nairobi") from None
+    return file_zone, ZoneInfo(engagement.timezone)
+
+
+def _check_hours(item: ImportedTime, importer: Importer) -> None:
+    """Refuse more hours than a day has in one item (or fewer than none): a timer left running."""
+    if not 0 < item.hours <= MAX_HOURS:
+        raise EngageError(
+            f"{item.where}: {float(item.hours):g} hours in one entry; engage takes more than 0 "
+            f"and at most {MAX_HOURS} hours (a timer left running? fix it in {importer.name})"
+        )
+
+
+class _NewEntries:
+    """The ledger entries an import adds, made as its items are read.
+
+    A few amounts and people recur over many items: each is worked out once.
+    """
+
+    def __init__(
+        self, engagement: Engagement, people: dict[str, str], consultant: str | None, count: int
+    ) -> None:
+        self.engagement, self.people, self.consultant = engagement, people, consultant
+        self.stamp = ledger_file.new_record("entry")  # one moment for the whole import
+        drawn = os.urandom(6 * count).hex()
+        self.ids = iter([drawn[i : i + 12] for i in range(0, len(drawn), 12)])
+        self.amounts: dict[Fraction, dict[str, str]] = {}
+        self.who: dict[str, str] = {}
+        self.records: list[dict[str, object]] = []
+
+    def add(self, item: ImportedTime, day: dt.date, phase: str, source: str, digest: str) -> None:
+        """One entry for ``item``, marked with its ``source`` and what it said (``digest``)."""
+        amount = self.amounts.get(item.hours)
         if amount is None:
-            amount = amounts[item.hours] = _hours_field(item.hours)
-        person = who.get(item.person)
+            amount = self.amounts[item.hours] = _hours_field(item.hours)
+        person = self.who.get(item.person)
         if person is None:
-            person = who[item.person] = _consultant_of(engagement, item, people, consultant)
-        records.append(
+            person = self.who[item.person] = _consultant_of(
+                self.engagement, item, self.people, self.consultant
+            )
+        self.records.append(
             {
-                **stamp,
-                "id": next(ids),
+                **self.stamp,
+                "id": next(self.ids),
                 "date": day.isoformat(),
                 "phase": phase,
                 **amount,
@@ -212,6 +250,11 @@ def plan_import(
                 "source_digest": digest,
             }
         )
+
+
+def _refuse_changed(changed: list[tuple[str, str]], importer: Importer) -> None:
+    """Refuse items changed since they were imported, naming the first: which figure is right, the
+    user decides (a void, then the import again)."""
     if changed:
         where, entry = changed[0]
         more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
@@ -219,6 +262,12 @@ def plan_import(
             f"{where}: changed in {importer.name} since it was imported as entry {entry}{more}; "
             f"if the new figure is right, 'engage void {entry}' and import again"
         )
+
+
+def _refuse_unmapped(
+    unmapped: dict[str, str], engagement: Engagement, importer: Importer, file: Path
+) -> None:
+    """Refuse projects or tags no phase takes, naming the first three and where each first came."""
     if unmapped:
         shown = ", ".join(f"{key!r} (first: {where})" for key, where in list(unmapped.items())[:3])
         more = f" and {len(unmapped) - 3} more" if len(unmapped) > 3 else ""
@@ -226,7 +275,6 @@ def plan_import(
             f"{file}: no phase for {shown}{more}; map each {importer.map_by} to a phase with "
             f"--map SOURCE=PHASE (phases: {', '.join(p.key for p in engagement.phases)})"
         )
-    return ImportPlan(records, already, empty)
 
 
 @frozen

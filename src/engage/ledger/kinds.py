@@ -145,11 +145,7 @@ def _status(data: dict[str, Any], line: int, hours_per_day: Fraction) -> StatusC
     return StatusChange(
         data["id"],
         _text(data, "deliverable", required=True),
-        _choice(data, "status", model.DELIVERABLE_STATUSES),
-        _day(data),
-        _text(data, "note"),
-        data["recorded_at"],
-        line,
+        *_dated_choice(data, line, "status", model.DELIVERABLE_STATUSES),
     )
 
 
@@ -158,24 +154,21 @@ def _outcome(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Meetin
     return MeetingOutcome(
         data["id"],
         _text(data, "meeting", required=True),
-        _choice(data, "outcome", model.MEETING_OUTCOMES),
-        _day(data),
-        _text(data, "note"),
-        data["recorded_at"],
-        line,
+        *_dated_choice(data, line, "outcome", model.MEETING_OUTCOMES),
         None if to is None else _day_text(_text(data, "to", required=True)),
     )
 
 
 def _closing(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Closing:
-    return Closing(
-        data["id"],
-        _choice(data, "outcome", model.CLOSE_OUTCOMES),
-        _day(data),
-        _text(data, "note"),
-        data["recorded_at"],
-        line,
-    )
+    return Closing(data["id"], *_dated_choice(data, line, "outcome", model.CLOSE_OUTCOMES))
+
+
+def _dated_choice(
+    data: dict[str, Any], line: int, key: str, allowed: tuple[str, ...]
+) -> tuple[str, dt.date, str, str, int]:
+    """What a status, an outcome and a close each end with: the choice made, its date, a note, when
+    it was recorded and its line, checked in that order."""
+    return _choice(data, key, allowed), _day(data), _text(data, "note"), data["recorded_at"], line
 
 
 def _commit(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Commit:

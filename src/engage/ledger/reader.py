@@ -114,10 +114,8 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | N
     before = prior.lines if prior else 0
     not_utf8 = {number + before for number in not_utf8}  # numbered in the file, as the lines are
     reading.line_count = before + len(lines)
-    last_number = before + len(lines) if reading.unterminated else 0
-    known: Callable[[str], bool] | None = None
-    if prior is not None:
-        known = prior.knows(many=len(lines) > 64)
+    known = prior.knows(many=len(lines) > 64) if prior is not None else None
+    # The hot loop of every ledger read: kept in one piece, its state in local names (benchmarks/run.py).
     for number, line in enumerate(lines, start=before + 1):
         text = line.strip()
         if not text:
@@ -155,20 +153,41 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | N
         sealed_batches |= prior.sealed_batches
         sealed_torn |= prior.sealed_torn
     if damaged:
-        chunks = raw.split(b"\n")  # the bytes as they are: a torn line may end mid-character
-        for number, line, reason in damaged:
-            hashed = digest(chunks[number - before - 1])
-            if hashed in sealed_torn:
-                continue  # an interrupted write, sealed: known, not counted, not reported again
-            if number == last_number:
-                reading.torn.append(hashed)
-            reading.digests[number] = hashed
-            reading.problems.append(LedgerProblem(path, number, line.rstrip("\r"), reason))
+        _report_damage(reading, path, raw, damaged, before)
+    _count(reading, path, good, commits, batch_sizes, known)
+    return reading
+
+
+def _report_damage(
+    reading: Reading, path: Path, raw: bytes, damaged: list[tuple[int, str, str]], before: int
+) -> None:
+    """Each damaged line as a problem, with its digest; an unfinished last line is torn too."""
+    last_number = reading.line_count if reading.unterminated else 0
+    chunks = raw.split(b"\n")  # the bytes as they are: a torn line may end mid-character
+    for number, line, reason in damaged:
+        hashed = digest(chunks[number - before - 1])
+        if hashed in reading.sealed_torn:
+            continue  # an interrupted write, sealed: known, not counted, not reported again
+        if number == last_number:
+            reading.torn.append(hashed)
+        reading.digests[number] = hashed
+        reading.problems.append(LedgerProblem(path, number, line.rstrip("\r"), reason))
+
+
+def _count(
+    reading: Reading,
+    path: Path,
+    good: list[tuple[int, str, Record, dict[str, Any]]],
+    commits: dict[str, int],
+    batch_sizes: dict[str, int],
+    known: Callable[[str], bool] | None,
+) -> None:
+    """The records that count: those of batches their commit completes (or alone), voids checked last."""
     targets: dict[str, Record] = {}
-    voided: dict[str, Void] = {}
     voids: list[tuple[Void, str]] = []
     records = reading.records
     engagements = reading.engagements
+    sealed_batches = reading.sealed_batches
     for number, line, record, data in good:
         if batch_sizes:
             batch = data.get("batch")
@@ -199,10 +218,22 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | N
                 last,
             )
         )
-    for void, text in voids:  # after all records: a merged ledger may hold a void before its target
+    _apply_voids(reading, path, voids, targets, known)
+
+
+def _apply_voids(
+    reading: Reading,
+    path: Path,
+    voids: list[tuple[Void, str]],
+    targets: dict[str, Record],
+    known: Callable[[str], bool] | None,
+) -> None:
+    """Each void against its target, after all records: a merged ledger may hold a void before it."""
+    voided: dict[str, Void] = {}
+    for void, text in voids:
         if known is not None and known(void.target):
             reading.doubt = True  # a correction of a line read before: count everything again
-            return reading
+            return
         problem = _void_problem(void, targets, voided)
         if problem:
             if void.target not in targets and void.target != void.id:
@@ -213,7 +244,6 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | N
         else:
             voided[void.target] = void
     reading.problems.sort(key=lambda p: p.line)
-    return reading
 
 
 def read_written(records: list[dict[str, Any]], hours_per_day: Fraction, prior: Prior) -> Reading | None:

@@ -7,9 +7,10 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
@@ -61,52 +62,83 @@ def _strings(values: object) -> bool:
 
 def discover(config: Config, register: Callable[[pluggy.PluginManager, object, str], None]) -> Found:
     """Find and import every wanted plugin, register it for real to check it, and describe it."""
-    from importlib.metadata import entry_points
-
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    found = Found([], [])
-
-    def wanted(name: str) -> bool:
-        found.available.append(name)
-        return (config.allow is None or name in config.allow) and name not in config.block
-
-    described: list[dict[str, Any]] = []
-    for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
-        if not wanted(entry_point.name) or pm.has_plugin(entry_point.name):
-            continue
-        before = set(sys.modules)
-        plugin = load_entry_point(entry_point.name, entry_point.value)
-        found.files += _module_files(set(sys.modules) - before)
-        dist = entry_point.dist
-        register(pm, plugin, entry_point.name)
-        found.objects[entry_point.name] = plugin
-        described.append(
-            {
-                "name": entry_point.name,
-                "kind": "entry",
-                "value": entry_point.value,
-                "module": entry_point.module,
-                "version": dist.version if dist else "",
-                "origin": dist.metadata["Name"] if dist else entry_point.value,
-            }
-        )
-
+    discovery = _Discovery(config, register)
+    described = discovery.from_entry_points()
     if config.directory:
-        folder = Path(config.directory)
+        described += discovery.from_folder(Path(config.directory))
+    pm, found = discovery.pm, discovery.found
+    check_pending(pm)
+    plugin_record_kinds(pm)  # a kind registered twice is refused now, not on the first ledger read
+    for plugin in described:
+        real = found.objects[plugin["name"]]
+        plugin["hooks"] = _hooks_of(pm, real, plugin["name"])
+        plugin["commands"] = _commands_of(plugin["hooks"], real)
+        found.files += _files_of(plugin)
+    found.plugins = described
+    return found
+
+
+_Plugin = TypeVar("_Plugin")
+
+
+class _Discovery:
+    """One discovery: the plugins wanted, each imported and registered with a plugin manager of its own."""
+
+    def __init__(self, config: Config, register: Callable[[pluggy.PluginManager, object, str], None]) -> None:
+        self.config = config
+        self.register = register
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.found = Found([], [])
+
+    def wanted(self, name: str) -> bool:
+        """Whether the allow and block lists let a plugin in; its name is noted as available either way."""
+        self.found.available.append(name)
+        return (self.config.allow is None or name in self.config.allow) and name not in self.config.block
+
+    def take(self, name: str, load: Callable[[], _Plugin]) -> _Plugin:
+        """The plugin imported by ``load`` and registered, the files its import brought in noted."""
+        before = set(sys.modules)
+        plugin = load()
+        self.found.files += _module_files(set(sys.modules) - before)
+        self.register(self.pm, plugin, name)
+        self.found.objects[name] = plugin
+        return plugin
+
+    def from_entry_points(self) -> list[dict[str, Any]]:
+        """The ``engage`` entry points' plugins, by name, each described."""
+        from importlib.metadata import entry_points
+
+        described: list[dict[str, Any]] = []
+        for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+            if not self.wanted(entry_point.name) or self.pm.has_plugin(entry_point.name):
+                continue
+            self.take(entry_point.name, partial(load_entry_point, entry_point.name, entry_point.value))
+            dist = entry_point.dist
+            described.append(
+                {
+                    "name": entry_point.name,
+                    "kind": "entry",
+                    "value": entry_point.value,
+                    "module": entry_point.module,
+                    "version": dist.version if dist else "",
+                    "origin": dist.metadata["Name"] if dist else entry_point.value,
+                }
+            )
+        return described
+
+    def from_folder(self, folder: Path) -> list[dict[str, Any]]:
+        """The plugins folder's ``.py`` files (not ``_private.py`` ones), by name, each described."""
         if not folder.is_dir():
             what = "is a file, not a folder" if folder.exists() else "plugins folder does not exist"
             raise PluginError(f"{folder}: {what}; give a folder of .py plugins")
         refuse_unsafe(folder)
+        described: list[dict[str, Any]] = []
         for path in sorted(folder.glob("*.py")):
-            if path.name.startswith("_") or not wanted(path.stem):
+            if path.name.startswith("_") or not self.wanted(path.stem):
                 continue
             refuse_unsafe(path)
-            before = set(sys.modules)
-            module = import_file(path)
-            found.files += _module_files(set(sys.modules) - before)
-            register(pm, module, path.stem)
-            found.objects[path.stem] = module
+            module = self.take(path.stem, partial(import_file, path))
             described.append(
                 {
                     "name": path.stem,
@@ -117,16 +149,7 @@ def discover(config: Config, register: Callable[[pluggy.PluginManager, object, s
                     "origin": str(path),
                 }
             )
-
-    check_pending(pm)
-    plugin_record_kinds(pm)  # a kind registered twice is refused now, not on the first ledger read
-    for plugin in described:
-        real = found.objects[plugin["name"]]
-        plugin["hooks"] = _hooks_of(pm, real, plugin["name"])
-        plugin["commands"] = _commands_of(plugin["hooks"], real)
-        found.files += _files_of(plugin)
-    found.plugins = described
-    return found
+        return described
 
 
 def check_pending(pm: pluggy.PluginManager) -> None:

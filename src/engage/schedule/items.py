@@ -72,13 +72,7 @@ def meetings(r: Reader, data: Mapping[str, Any], phase_keys: list[str], seen: se
         end = r.when(table["end"], f"{where}.end") if "end" in table else None
         if end is not None and start is None:
             r.fail(f"{where}.start", "missing; a meeting with an end needs a start")
-        if (
-            isinstance(start, dt.date)
-            and isinstance(end, dt.date)
-            and isinstance(start, dt.datetime) == isinstance(end, dt.datetime)
-            and end < start
-        ):
-            r.fail(f"{where}.end", f"{end} is before the meeting's start {start}")
+        check_order(r, where, start, end, "meeting")
         found.append(
             Meeting(
                 key=r.key(table, where, seen),
@@ -169,6 +163,17 @@ def deadlines(r: Reader, data: Mapping[str, Any], seen: set[str]) -> list[Deadli
             )
         )
     return found
+
+
+def check_order(r: Reader, where: str, start: object, end: object, what: str) -> None:
+    """Refuse an end before its start; a rule, or a day against a moment, is not compared here."""
+    if (
+        isinstance(start, dt.date)
+        and isinstance(end, dt.date)
+        and isinstance(start, dt.datetime) == isinstance(end, dt.datetime)
+        and end < start
+    ):
+        r.fail(f"{where}.end", f"{end} is before the {what}'s start {start}")
 
 
 def phase_ref(

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli  # tomllib's upstream, compiled: parses a schedule 3x faster (benchmarks/run.py)
 
@@ -16,6 +16,9 @@ from engage.schedule.model import NON_WORKING_DUE, WEEKDAYS, Consultant, Engagem
 from engage.schedule.references import check_dependencies, check_rules
 from engage.schedule.rules import DateRule
 from engage.schedule.toml_values import KEY_PATTERN, TOP_KEYS, Reader, reason, show, where_in
+
+if TYPE_CHECKING:
+    from engage.schedule.model import Deadline, Deliverable, Meeting
 
 __all__ = ["load_schedule", "where_in"]  # where_in: for plugins' errors about their settings
 
@@ -56,74 +59,30 @@ def load_schedule(
 
 
 def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Engagement:
-    settings: dict[str, dict[str, object]] = {}
-    for key, value in data.items():
-        if key in TOP_KEYS:
-            continue
-        if isinstance(value, dict) and key in plugin_sections:
-            settings[key] = value
-            continue
-        if isinstance(value, dict):
-            known = ", ".join(sorted(plugin_sections)) or "none loaded"
-            r.fail(key, f"unknown table; plugin settings tables: {known}")
-        import difflib
-
-        near = difflib.get_close_matches(key, list(TOP_KEYS), n=1)
-        r.fail(key, f"unknown key; did you mean '{near[0]}'?" if near else "unknown key")
-
+    settings = _plugin_settings(r, data, plugin_sections)
     ident = r.text(data, "id", "")
     if not KEY_PATTERN.match(ident):
         r.fail("id", f"must be lower-case letters, digits, '-', '_' or '.', got {ident!r}")
     timezone = r.text(data, "timezone", "")
     _check_timezone(r, timezone)
-    start = (
-        r.date(data.get("start"), "start")
-        if "start" in data
-        else r.fail("start", "missing; give the first day of the engagement, e.g. 2021-11-16")
-    )
+    if "start" not in data:
+        r.fail("start", "missing; give the first day of the engagement, e.g. 2021-11-16")
+    start = r.date(data["start"], "start")
     max_days = r.number(data, "max_days", "", most=3660)
     hours_per_day = r.number(data, "hours_per_day", "", most=24, default=8)
-    working_days = people.working_days(r, data.get("working_days", list(WEEKDAYS[:5])), "working_days")
-    regions = people.holiday_regions(r, data.get("holidays"), "holidays", data.get("holidays_subdivision"))
-    country, _, subdivision = regions[0].partition("-") if regions else ("", "", "")
-    home = Location("", "", timezone, working_days, regions)
+    home = _home(r, data, timezone)
     places = people.locations(r, data, home, lambda name, where: _check_timezone(r, name, where))
     team = people.consultants(r, data, places, max_days)
     period = people.period(r, data)
     intermittent = data.get("intermittent", False)
     if not isinstance(intermittent, bool):
         r.fail("intermittent", f"must be true or false, got {show(intermittent)}")
-
-    supervisor_table = (
-        r.table(data.get("supervisor"), "supervisor")
-        if "supervisor" in data
-        else r.fail("supervisor", "missing; give a [supervisor] table with name, role and email")
-    )
-    r.known_keys(supervisor_table, "supervisor", ("name", "role", "email"))
-    supervisor = Person(
-        name=r.text(supervisor_table, "name", "supervisor", required=False),
-        role=r.text(supervisor_table, "role", "supervisor", required=False),
-        email=r.text(supervisor_table, "email", "supervisor", required=False),
-    )
-    if not (supervisor.name or supervisor.role):
-        r.fail("supervisor", "give at least a name or a role")
-    if supervisor.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", supervisor.email):
-        r.fail("supervisor.email", f"must be an email address, got {supervisor.email!r}")
-
+    supervisor = _supervisor(r, data)
     due_rule = data.get("due_on_non_working_day", "next")
     if due_rule not in NON_WORKING_DUE:
         r.fail("due_on_non_working_day", f"must be one of {', '.join(NON_WORKING_DUE)}, got {show(due_rule)}")
-    dates = items.named_dates(r, data)
-    phases = _phases(r, data, team, set(places))
-    people.check_caps(r, phases, team)
-    phase_keys = [p.key for p in phases]
-    item_keys: set[str] = set()
-    meetings = items.meetings(r, data, phase_keys, item_keys)
-    deliverables = items.deliverables(r, data, phase_keys, item_keys, {m.key for m in meetings})
-    deadlines = items.deadlines(r, data, item_keys)
-    check_dependencies(r, deliverables)
-    check_rules(r, phases, deliverables, meetings, deadlines, dict(dates))
-
+    dates, phases, meetings, deliverables, deadlines = _plan(r, data, team, set(places))
+    country, _, subdivision = home.holidays[0].partition("-") if home.holidays else ("", "", "")
     return Engagement(
         id=ident,
         title=r.text(data, "title", ""),
@@ -132,10 +91,10 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
         start=start,
         max_days=max_days,
         hours_per_day=hours_per_day,
-        working_days=working_days,
+        working_days=home.working_days,
         holidays=country or None,
         holidays_subdivision=subdivision or None,
-        holiday_regions=regions,
+        holiday_regions=home.holidays,
         consultants=tuple(c.name or c.key for c in team),
         team=team,
         locations=places,
@@ -154,6 +113,74 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
     )
 
 
+def _plugin_settings(
+    r: Reader, data: Mapping[str, Any], plugin_sections: set[str]
+) -> dict[str, dict[str, object]]:
+    """The tables plugins read, by name; any other key engage does not know is refused."""
+    settings: dict[str, dict[str, object]] = {}
+    for key, value in data.items():
+        if key in TOP_KEYS:
+            continue
+        if isinstance(value, dict) and key in plugin_sections:
+            settings[key] = value
+            continue
+        if isinstance(value, dict):
+            known = ", ".join(sorted(plugin_sections)) or "none loaded"
+            r.fail(key, f"unknown table; plugin settings tables: {known}")
+        import difflib
+
+        near = difflib.get_close_matches(key, list(TOP_KEYS), n=1)
+        r.fail(key, f"unknown key; did you mean '{near[0]}'?" if near else "unknown key")
+    return settings
+
+
+def _home(r: Reader, data: Mapping[str, Any], timezone: str) -> Location:
+    """The engagement's own place: its time zone, working week and holiday regions."""
+    working_days = people.working_days(r, data.get("working_days", list(WEEKDAYS[:5])), "working_days")
+    regions = people.holiday_regions(r, data.get("holidays"), "holidays", data.get("holidays_subdivision"))
+    return Location("", "", timezone, working_days, regions)
+
+
+def _supervisor(r: Reader, data: Mapping[str, Any]) -> Person:
+    """The ``[supervisor]`` table: a name or a role at least, and an email address if any."""
+    table = (
+        r.table(data.get("supervisor"), "supervisor")
+        if "supervisor" in data
+        else r.fail("supervisor", "missing; give a [supervisor] table with name, role and email")
+    )
+    r.known_keys(table, "supervisor", ("name", "role", "email"))
+    supervisor = Person(
+        name=r.text(table, "name", "supervisor", required=False),
+        role=r.text(table, "role", "supervisor", required=False),
+        email=r.text(table, "email", "supervisor", required=False),
+    )
+    if not (supervisor.name or supervisor.role):
+        r.fail("supervisor", "give at least a name or a role")
+    if supervisor.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", supervisor.email):
+        r.fail("supervisor.email", f"must be an email address, got {supervisor.email!r}")
+    return supervisor
+
+
+def _plan(
+    r: Reader, data: Mapping[str, Any], team: tuple[Consultant, ...], places: set[str]
+) -> tuple[dict[str, dt.date | None], list[Phase], list[Meeting], list[Deliverable], list[Deadline]]:
+    """Named dates, phases, meetings, deliverables and deadlines, every reference among them checked.
+
+    Meetings, deliverables and deadlines share one set of keys: no two of them may have the same key.
+    """
+    dates = items.named_dates(r, data)
+    phases = _phases(r, data, team, places)
+    people.check_caps(r, phases, team)
+    phase_keys = [p.key for p in phases]
+    item_keys: set[str] = set()
+    meetings = items.meetings(r, data, phase_keys, item_keys)
+    deliverables = items.deliverables(r, data, phase_keys, item_keys, {m.key for m in meetings})
+    deadlines = items.deadlines(r, data, item_keys)
+    check_dependencies(r, deliverables)
+    check_rules(r, phases, deliverables, meetings, deadlines, dict(dates))
+    return dates, phases, meetings, deliverables, deadlines
+
+
 def _phases(
     r: Reader, data: Mapping[str, Any], team: tuple[Consultant, ...], places: set[str]
 ) -> list[Phase]:
@@ -168,8 +195,7 @@ def _phases(
         days, shares, location = people.phase_extras(r, table, where, team, places)
         start = _phase_date(r, table, "start", where)
         end = _phase_date(r, table, "end", where)
-        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-            r.fail(f"{where}.end", f"{end} is before the phase's start {start}")
+        items.check_order(r, where, start, end, "phase")  # never a moment: see _phase_date
         phases.append(
             Phase(
                 key=r.key(table, where, seen),

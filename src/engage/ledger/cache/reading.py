@@ -57,7 +57,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
         snapshot = load(folder, key)
         if snapshot is not None:
             try:
-                ledger = _from_cache(cls, path, fd, (info, at), snapshot, hours_per_day)
+                ledger = _from_cache(cls, path, fd, (info, at), Cached(snapshot, hours_per_day))
             except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError):
                 ledger = None  # a cache tampered with into another shape: read the file instead
             if ledger is not None:
@@ -91,22 +91,18 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
 
 
 def _from_cache(
-    cls: type[Ledger],
-    path: Path,
-    fd: int,
-    seen: tuple[os.stat_result, int],
-    snapshot: Snapshot,
-    hours_per_day: Fraction,
+    cls: type[Ledger], path: Path, fd: int, seen: tuple[os.stat_result, int], cached: Cached
 ) -> Ledger | None:
     """The ledger from the cache and the lines after it; None when the cache cannot be used."""
+    snapshot = cached.snapshot
     checked = snapshot.covers(fd, seen[0])
     if not checked:
         return None
     delta = _read_from(fd, snapshot.offset)
-    reading = read_lines(path, delta, hours_per_day, _prior(snapshot))
+    reading = read_lines(path, delta, cached.hours_per_day, _prior(snapshot))
     if reading.doubt:
         return None
-    return _compose(cls, path, fd, seen, snapshot, hours_per_day, delta, reading, checked)
+    return _compose(cls, path, fd, seen, cached, delta, reading, checked)
 
 
 def remember_written(
@@ -149,8 +145,8 @@ def remember_written(
             return
         reading = read_written(records, hours_per_day, _prior(snapshot))
         if reading is not None and info.st_size == start + len(written):
-            seen, backdated = (info, at), stamped is not None
-            _compose(cls, path, fd, seen, snapshot, hours_per_day, written, reading, "bytes", backdated)
+            seen, cached = (info, at), Cached(snapshot, hours_per_day)
+            _compose(cls, path, fd, seen, cached, written, reading, "bytes", stamped is not None)
     except Exception:  # the record is written: a cache left behind only costs time
         return
 
@@ -170,8 +166,7 @@ def _compose(
     path: Path,
     fd: int,
     seen: tuple[os.stat_result, int],
-    snapshot: Snapshot,
-    hours_per_day: Fraction,
+    cached: Cached,
     delta: bytes,
     reading: Reading,
     checked: str,
@@ -183,13 +178,14 @@ def _compose(
     ``backdated``: taken after this process wrote the lines and backdated the file (see ``backdate``).
     """
     info, at = seen
+    snapshot = cached.snapshot
     try:
-        earlier = read_known(snapshot.others, hours_per_day)
+        earlier = read_known(snapshot.others, cached.hours_per_day)
     except (ValueError, TypeError, KeyError, ArithmeticError):
         return None
     ledger = cls(path, [*earlier, *reading.records], [])
     ledger._records = None  # in file order once the cached entries are loaded, if ever
-    ledger._cached = Cached(snapshot, hours_per_day)
+    ledger._cached = cached
     kept = [p for p in snapshot.problems if p[3] not in reading.sealed_torn]
     ledger.problems = sorted(
         [LedgerProblem(path, line, text, why) for line, text, why, _ in kept] + reading.problems,
@@ -204,23 +200,7 @@ def _compose(
         summed = extended(fd, snapshot.blocks, snapshot.part_sum, snapshot.offset, delta)
         if summed is None:  # the covered bytes of the last block changed under the cache
             return None
-        grown = Snapshot(
-            snapshot.folder,
-            snapshot.key,
-            offset=snapshot.offset + len(delta),
-            lines=snapshot.lines + delta.count(b"\n"),
-            tail_crc=zlib.crc32(_tail(fd, snapshot.offset + len(delta), delta)),
-            stat=stat_of(info),
-            saved_ns=at,
-            backdated=backdated,
-            ids=snapshot.ids + id_lines(reading.ids),
-            others=[*snapshot.others, *sorted(reading.texts.items())],
-            problems=kept,
-            pending=sorted(set(snapshot.pending) | reading.pending),
-            segments=list(snapshot.segments),  # its own list: the ledger keeps reading the old one
-            id_files=list(snapshot.id_files),
-            merged=snapshot.merged,
-        )
+        grown = _grown(snapshot, fd, seen, delta, reading, kept, backdated)
         grown.blocks, grown.part_sum = summed
         _fill(grown, ledger, reading)
         save(grown, ledger._held, replace=False)
@@ -230,6 +210,36 @@ def _compose(
         snapshot.backdated = False
         save(snapshot, [], replace=False)
     return ledger
+
+
+def _grown(
+    snapshot: Snapshot,
+    fd: int,
+    seen: tuple[os.stat_result, int],
+    delta: bytes,
+    reading: Reading,
+    kept: list[tuple[int, str, str, str]],
+    backdated: bool,
+) -> Snapshot:
+    """The cache as it stands once it covers ``delta`` too: ``kept``, the problems it still holds."""
+    info, at = seen
+    return Snapshot(
+        snapshot.folder,
+        snapshot.key,
+        offset=snapshot.offset + len(delta),
+        lines=snapshot.lines + delta.count(b"\n"),
+        tail_crc=zlib.crc32(_tail(fd, snapshot.offset + len(delta), delta)),
+        stat=stat_of(info),
+        saved_ns=at,
+        backdated=backdated,
+        ids=snapshot.ids + id_lines(reading.ids),
+        others=[*snapshot.others, *sorted(reading.texts.items())],
+        problems=kept,
+        pending=sorted(set(snapshot.pending) | reading.pending),
+        segments=list(snapshot.segments),  # its own list: the ledger keeps reading the old one
+        id_files=list(snapshot.id_files),
+        merged=snapshot.merged,
+    )
 
 
 def _fill(snapshot: Snapshot, ledger: Ledger, reading: Reading) -> None:
