@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from engage import RecordKind, frozen
+from engage import RecordKind, date_field, frozen, text_field, texts_field
 from engage_fees.money import parse_money
 
 CATEGORIES = ("per-diem", "travel", "accommodation", "other")
@@ -68,61 +68,37 @@ class Paid:
     line: int = 0
 
 
-def _text(data: dict[str, Any], key: str, required: bool = True) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str):
-        raise TypeError(f"{key} must be text")
-    if required and not value:
-        raise KeyError(key)
-    return value
-
-
-def _date(data: dict[str, Any], key: str = "date") -> dt.date:
-    text = _text(data, key)
-    day = dt.date.fromisoformat(text)
-    if len(text) != 10 or not 1970 <= day.year <= 2100:
-        raise ValueError(f"{key} {text!r} is not a YYYY-MM-DD date")
-    return day
-
-
 def _money(data: dict[str, Any], key: str, positive: bool = True) -> Decimal:
-    value = parse_money(_text(data, key))
+    value = parse_money(text_field(data, key, required=True))
     if positive and value <= 0:
         raise ValueError(f"{key} must be more than 0")
     return value
 
 
 def _code(data: dict[str, Any]) -> str:
-    code = _text(data, "currency")
+    code = text_field(data, "currency", required=True)
     if not _CODE.match(code):
         raise ValueError(f"currency {code!r} is not an ISO 4217 code")
     return code
 
 
-def _ids(data: dict[str, Any], key: str) -> tuple[str, ...]:
-    values = data.get(key, [])
-    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-        raise TypeError(f"{key} must be a list of text")
-    return tuple(values)
-
-
 def read_expense(data: dict[str, Any], line: int) -> Expense:
     """An expense line, every field checked."""
-    category = _text(data, "category")
+    category = text_field(data, "category", required=True)
     if category not in CATEGORIES:
         raise ValueError(f"category {category!r} is not one of {', '.join(CATEGORIES)}")
-    sha = _text(data, "receipt_sha256", required=False)
+    sha = text_field(data, "receipt_sha256")
     if sha and not _HEX.match(sha):
         raise ValueError("receipt_sha256 must be 64 hex digits")
     return Expense(
         data["id"],
-        _date(data),
+        date_field(data),
         _money(data, "amount"),
         _code(data),
         _money(data, "rate"),
         category,
-        _text(data, "note", required=False),
-        _text(data, "receipt", required=False),
+        text_field(data, "note"),
+        text_field(data, "receipt"),
         sha,
         data["recorded_at"],
         line,
@@ -133,14 +109,14 @@ def read_invoice(data: dict[str, Any], line: int) -> Invoice:
     """An invoice line, every field checked."""
     return Invoice(
         data["id"],
-        _date(data),
-        _text(data, "number"),
+        date_field(data),
+        text_field(data, "number", required=True),
         _money(data, "total", positive=False),
         _code(data),
-        _ids(data, "payments"),
-        _ids(data, "entries"),
-        _ids(data, "expenses"),
-        _date(data, "due"),
+        texts_field(data, "payments", empty=False),
+        texts_field(data, "entries", empty=False),
+        texts_field(data, "expenses", empty=False),
+        date_field(data, "due"),
         data["recorded_at"],
         line,
     )
@@ -148,7 +124,9 @@ def read_invoice(data: dict[str, Any], line: int) -> Invoice:
 
 def read_paid(data: dict[str, Any], line: int) -> Paid:
     """A payment line, every field checked."""
-    return Paid(data["id"], _date(data), _text(data, "invoice"), data["recorded_at"], line)
+    return Paid(
+        data["id"], date_field(data), text_field(data, "invoice", required=True), data["recorded_at"], line
+    )
 
 
 def describe(record: Expense | Invoice | Paid) -> str:

@@ -6,21 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from engage import EngageError
+from engage import EngageError, read_file
 
 
 def read_text(path: Path, what: str) -> str:
     """The file's text (UTF-8, a byte-order mark allowed), or an error naming it."""
+    raw = read_file(path, what)
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise EngageError(f"{path}: no such file; give {what}") from None
-    except IsADirectoryError:
-        raise EngageError(f"{path}: a folder; give {what}") from None
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EngageError(f"{path}: byte {exc.start}: not UTF-8 text; give {what}") from None
-    except OSError as exc:
-        raise EngageError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def read_json(path: Path, what: str) -> Any:

@@ -83,6 +83,11 @@ _HOME = {
     "parse_week": "engage.parsing",
     "plural": "engage.parsing",
     "today_in": "engage.parsing",
+    # Reading a plugin's own records, and an importer's file
+    "date_field": "engage.ledger.kinds",
+    "text_field": "engage.ledger.kinds",
+    "texts_field": "engage.ledger.kinds",
+    "read_file": "engage.importing.files",
     # Values
     "frozen": "engage.values",
     # Output: tables, terminal, colour, workbooks
@@ -130,6 +135,7 @@ if TYPE_CHECKING:
         Section,
         Week,
     )
+    from engage.importing.files import read_file
     from engage.judging.team import ConsultantVerdict, ShareVerdict
     from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of
     from engage.judging.usage import PhaseUsage, phase_usage, usage_of
@@ -142,6 +148,7 @@ if TYPE_CHECKING:
         Verdict,
         judge,
     )
+    from engage.ledger.kinds import date_field, text_field, texts_field
     from engage.ledger.ledger import Ledger, new_record
     from engage.ledger.records import Closing, Entry, MeetingOutcome, StatusChange
     from engage.ledger.totals import DayTotal
@@ -244,6 +251,7 @@ __all__ = [
     "cache_dir",
     "chosen_format",
     "csv_text",
+    "date_field",
     "day_of",
     "echo",
     "format_budget",
@@ -266,9 +274,12 @@ __all__ = [
     "phase_usage",
     "plain",
     "plural",
+    "read_file",
     "steps",
     "table",
     "terminal_text",
+    "text_field",
+    "texts_field",
     "today_in",
     "usage_of",
     "warn",

@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import gc
 import os
-import sys
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +16,7 @@ import click
 from engage.cli.log_entry import check_phase
 from engage.errors import EngageError
 from engage.importing import timesheet
+from engage.importing.files import read_file
 from engage.judging.usage import cap_line
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Ledger, entry_fields
@@ -100,7 +100,7 @@ def import_(
             guess = guess_format(file)
             if guess:
                 raise EngageError(f"{file} looks like a {guess} file; import it with --from {guess} FILE")
-        text = timesheet.read_text(file, _read_bytes(file))
+        text = timesheet.read_text(file, read_file(file, "a CSV timesheet, or --from FORMAT"))
         records = timesheet_records(engagement, text, file, session.today())
         import_records(session, records, file, allow_duplicates)
         return
@@ -117,20 +117,6 @@ def import_(
     import_records(session, plan.records, file, allow_duplicates)
     already = f"; {plan.already} already imported, left out" if plan.already else ""
     click.echo(f"That is {plan.hours_text()} as {importer.name} counts them{already}")
-
-
-def _read_bytes(file: Path) -> bytes:
-    """A file's bytes, or standard input's for ``-``."""
-    if str(file) == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return file.read_bytes()
-    except FileNotFoundError:
-        raise EngageError(f"{file}: no such file; give a CSV timesheet") from None
-    except IsADirectoryError:
-        raise EngageError(f"{file}: is a folder; give a CSV timesheet, or --from FORMAT") from None
-    except OSError as exc:
-        raise EngageError(f"{file}: cannot read: {exc.strerror or exc}") from None
 
 
 def import_records(

@@ -53,7 +53,11 @@ def kind_of(data: Any, kinds: dict[str, Reader]) -> str:
     return str(kind)
 
 
-def _text(data: dict[str, Any], key: str, required: bool = False) -> str:
+# Field readers, public (engage.text_field, date_field, texts_field): a plugin's record reader checks
+# its fields with the very rules the core's readers follow.
+def text_field(data: dict[str, Any], key: str, required: bool = False) -> str:
+    """The text at ``key`` ("" when absent); a TypeError when it is not text, a KeyError when
+    ``required`` and empty."""
     value = data.get(key, "")
     if not isinstance(value, str):
         raise TypeError(f"{key} must be text")
@@ -63,22 +67,27 @@ def _text(data: dict[str, Any], key: str, required: bool = False) -> str:
 
 
 def _choice(data: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
-    value = _text(data, key, required=True)
+    value = text_field(data, key, required=True)
     if value not in allowed:
         raise ValueError(f"{key} {value!r} is not one of {', '.join(allowed)}")
     return value
 
 
 @lru_cache(maxsize=8192)
-def _day_text(text: str) -> dt.date:
+def _day_text(text: str, key: str = "date") -> dt.date:
     day = dt.date.fromisoformat(text)
     if not 1970 <= day.year <= 2100 or len(text) != 10:
-        raise ValueError(f"date {text!r} is not a plausible YYYY-MM-DD date")
+        raise ValueError(f"{key} {text!r} is not a plausible YYYY-MM-DD date")
     return day
 
 
+def date_field(data: dict[str, Any], key: str = "date") -> dt.date:
+    """The YYYY-MM-DD date at ``key``, required, from 1970 to 2100; a ValueError naming it otherwise."""
+    return _day_text(text_field(data, key, required=True), key)
+
+
 def _day(data: dict[str, Any]) -> dt.date:
-    return _day_text(_text(data, "date", required=True))
+    return date_field(data)
 
 
 @lru_cache(maxsize=4096)
@@ -121,15 +130,15 @@ def _entry(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Entry:
     phase, consultant, note = data.get("phase"), data.get("consultant", ""), data.get("note", "")
     if type(phase) is not str or type(consultant) is not str or type(note) is not str:  # fast path
         phase, consultant, note = (
-            _text(data, "phase", required=True),
-            _text(data, "consultant"),
-            _text(data, "note"),
+            text_field(data, "phase", required=True),
+            text_field(data, "consultant"),
+            text_field(data, "note"),
         )
     if not phase:
         raise KeyError("phase")
     at = data.get("at", "")
     if type(at) is not str:
-        at = _text(data, "at")
+        at = text_field(data, "at")
     return Entry(
         data["id"], _day(data), phase, amount, unit, days, consultant, note, data["recorded_at"], line, at
     )
@@ -137,14 +146,18 @@ def _entry(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Entry:
 
 def _void(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Void:
     return Void(
-        data["id"], _text(data, "target", required=True), _text(data, "reason"), data["recorded_at"], line
+        data["id"],
+        text_field(data, "target", required=True),
+        text_field(data, "reason"),
+        data["recorded_at"],
+        line,
     )
 
 
 def _status(data: dict[str, Any], line: int, hours_per_day: Fraction) -> StatusChange:
     return StatusChange(
         data["id"],
-        _text(data, "deliverable", required=True),
+        text_field(data, "deliverable", required=True),
         *_dated_choice(data, line, "status", model.DELIVERABLE_STATUSES),
     )
 
@@ -153,9 +166,9 @@ def _outcome(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Meetin
     to = data.get("to")
     return MeetingOutcome(
         data["id"],
-        _text(data, "meeting", required=True),
+        text_field(data, "meeting", required=True),
         *_dated_choice(data, line, "outcome", model.MEETING_OUTCOMES),
-        None if to is None else _day_text(_text(data, "to", required=True)),
+        None if to is None else date_field(data, "to"),
     )
 
 
@@ -168,25 +181,28 @@ def _dated_choice(
 ) -> tuple[str, dt.date, str, str, int]:
     """What a status, an outcome and a close each end with: the choice made, its date, a note, when
     it was recorded and its line, checked in that order."""
-    return _choice(data, key, allowed), _day(data), _text(data, "note"), data["recorded_at"], line
+    return _choice(data, key, allowed), _day(data), text_field(data, "note"), data["recorded_at"], line
 
 
 def _commit(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Commit:
     count = data["count"]
     if isinstance(count, bool) or not isinstance(count, int) or count < 2:
         raise ValueError("a commit's count must be a whole number of at least 2")
-    return Commit(data["id"], _text(data, "batch", required=True), count, data["recorded_at"], line)
+    return Commit(data["id"], text_field(data, "batch", required=True), count, data["recorded_at"], line)
 
 
-def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
+def texts_field(data: dict[str, Any], key: str, empty: bool = True) -> tuple[str, ...]:
+    """The list of text at ``key`` (() when absent); with ``empty=False`` no item may be empty."""
     values = data.get(key, [])
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+    if not isinstance(values, list) or not all(isinstance(v, str) and (empty or v) for v in values):
         raise TypeError(f"{key} must be a list of text")
     return tuple(values)
 
 
 def _seal(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Seal:
-    return Seal(data["id"], _strings(data, "batches"), _strings(data, "torn"), data["recorded_at"], line)
+    return Seal(
+        data["id"], texts_field(data, "batches"), texts_field(data, "torn"), data["recorded_at"], line
+    )
 
 
 Reader = Callable[[dict[str, Any], int, Fraction], Record | Bookkeeping]
