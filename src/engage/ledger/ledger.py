@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
@@ -100,19 +101,41 @@ class Ledger:
         """A ledger from the bytes of its file (see :mod:`engage.ledger.reader`)."""
         from engage.ledger.reader import named_engagements, read_lines
 
-        ledger = cls.from_reading(path, read_lines(path, raw, hours_per_day))
-        ledger.named_engagements = frozenset(named_engagements(raw))
-        return ledger
+        reading = read_lines(path, raw, hours_per_day)
+        return cls.from_reading(path, reading, named_engagements=frozenset(named_engagements(raw)))
 
     @classmethod
-    def from_reading(cls, path: Path, reading: Reading) -> Ledger:
-        """A ledger from what the strict reader found."""
-        ledger = cls(path, reading.records, reading.problems)
-        ledger.engagements = frozenset(reading.engagements)
+    def from_reading(
+        cls,
+        path: Path,
+        reading: Reading,
+        *,
+        earlier: Sequence[Record] = (),
+        problems: list[LedgerProblem] | None = None,
+        engagements: frozenset[str] = frozenset(),
+        named_engagements: frozenset[str] = frozenset(),
+        cached: Cached | None = None,
+    ) -> Ledger:
+        """A ledger from what the strict reader found: the public constructor the cache uses too.
+
+        ``earlier`` are records kept before the lines read (the cache's), ``cached`` the entries
+        left in the cache; ``problems`` replace the reading's, and ``engagements`` add to them.
+        """
+        ledger = cls(path, [*earlier, *reading.records], reading.problems if problems is None else problems)
+        if cached is not None:
+            ledger._records = None  # in file order once the cached entries are loaded, if ever
+            ledger._cached = cached
+        ledger.engagements = engagements | reading.engagements
+        ledger.named_engagements = named_engagements
         ledger.dead_batches = reading.dead_batches
         ledger.torn = tuple(reading.torn)
         ledger.line_count = reading.line_count
         return ledger
+
+    @property
+    def held_entries(self) -> list[Entry]:
+        """The entries read into memory (not left in the cache), voided ones too, in file order."""
+        return self._held
 
     def _view(self) -> Ledger:
         """A copy sharing this ledger's records, to be narrowed or added to."""
@@ -189,8 +212,9 @@ class Ledger:
         return tuple(sorted(live, key=_entry_order))
 
     @cached_property
-    def _fine(self) -> tuple[int, Totals]:
-        """Days of live entries per (date, phase, consultant, place), in whole 1/scale days, with counts."""
+    def fine_totals(self) -> tuple[int, Totals]:
+        """Days of live entries per (date, phase, consultant, place), in whole 1/scale days, with counts:
+        what the cache keeps, and what every total is summed from."""
         snapshot = self._cached.snapshot if self._cached else None
         scale, totals = (snapshot.scale, snapshot.totals) if snapshot else (1, {})
         return add_entries(scale, totals, [e for e in self._held if e.id not in self.voids], self._cut)
@@ -201,18 +225,18 @@ class Ledger:
 
     @cached_property
     def _day_totals(self) -> tuple[DayTotal, ...]:
-        return tuple(day_totals(*self._fine))
+        return tuple(day_totals(*self.fine_totals))
 
     @cached_property
     def _units(self) -> tuple[int, dict[tuple[str, dt.date], int]]:
         """Days per (phase, date) as whole numbers of 1/scale day, voided entries excluded."""
-        scale, totals = self._fine
+        scale, totals = self.fine_totals
         return scale, regroup(totals, lambda date, phase, _: (phase, date))  # type: ignore[return-value]
 
     @cached_property
     def _consultant_units(self) -> dict[tuple[str, str, dt.date], int]:
         """Days per (consultant, phase, date) in the same whole units as ``_units``."""
-        return regroup(self._fine[1], lambda date, phase, who: (who, phase, date))  # type: ignore[return-value]
+        return regroup(self.fine_totals[1], lambda date, phase, who: (who, phase, date))  # type: ignore[return-value]
 
     def used_by_consultant(
         self, start: dt.date | None = None, end: dt.date | None = None

@@ -68,8 +68,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
     finally:
         os.close(fd)
     reading = read_lines(path, raw, hours_per_day)
-    ledger = cls.from_reading(path, reading)
-    ledger.named_engagements = frozenset(named_engagements(raw))
+    ledger = cls.from_reading(path, reading, named_engagements=frozenset(named_engagements(raw)))
     if raw and reading.clean:
         snapshot = Snapshot(
             folder,
@@ -85,7 +84,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
         )
         snapshot.blocks, snapshot.part_sum = sums(raw)
         _fill(snapshot, ledger, reading)
-        save(snapshot, ledger._held, replace=True)
+        save(snapshot, ledger.held_entries, replace=True)
         tidy(folder)
     return ledger
 
@@ -183,19 +182,19 @@ def _compose(
         earlier = read_known(snapshot.others, cached.hours_per_day)
     except (ValueError, TypeError, KeyError, ArithmeticError):
         return None
-    ledger = cls(path, [*earlier, *reading.records], [])
-    ledger._records = None  # in file order once the cached entries are loaded, if ever
-    ledger._cached = cached
     kept = [p for p in snapshot.problems if p[3] not in reading.sealed_torn]
-    ledger.problems = sorted(
-        [LedgerProblem(path, line, text, why) for line, text, why, _ in kept] + reading.problems,
-        key=lambda p: p.line,
+    ledger = cls.from_reading(
+        path,
+        reading,
+        earlier=earlier,
+        problems=sorted(
+            [LedgerProblem(path, line, text, why) for line, text, why, _ in kept] + reading.problems,
+            key=lambda p: p.line,
+        ),
+        engagements=frozenset(snapshot.engagements),
+        named_engagements=frozenset(snapshot.raw_engagements) | named_engagements(delta),
+        cached=cached,
     )
-    ledger.engagements = frozenset(snapshot.engagements) | reading.engagements
-    ledger.named_engagements = frozenset(snapshot.raw_engagements) | named_engagements(delta)
-    ledger.dead_batches = reading.dead_batches
-    ledger.torn = tuple(reading.torn)
-    ledger.line_count = reading.line_count
     if delta and reading.clean:
         summed = extended(fd, snapshot.blocks, snapshot.part_sum, snapshot.offset, delta)
         if summed is None:  # the covered bytes of the last block changed under the cache
@@ -203,7 +202,7 @@ def _compose(
         grown = _grown(snapshot, fd, seen, delta, reading, kept, backdated)
         grown.blocks, grown.part_sum = summed
         _fill(grown, ledger, reading)
-        save(grown, ledger._held, replace=False)
+        save(grown, ledger.held_entries, replace=False)
         Checked.remember(stat_of(info), grown.offset, grown.sums)  # checked, and the rest just read
     elif checked == "bytes" and not delta and settled(info, at):
         snapshot.stat, snapshot.saved_ns = stat_of(info), at  # checked, and long unchanged: trust its stat
@@ -252,7 +251,7 @@ def _fill(snapshot: Snapshot, ledger: Ledger, reading: Reading) -> None:
     snapshot.raw_engagements = sorted(ledger.named_engagements)
     snapshot.sealed_batches = sorted(reading.sealed_batches)
     snapshot.sealed_torn = sorted(reading.sealed_torn)
-    snapshot.scale, snapshot.totals = ledger._fine
+    snapshot.scale, snapshot.totals = ledger.fine_totals
 
 
 def _tail(fd: int, end: int, delta: bytes) -> bytes:
