@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 from engage.errors import EngageError
+from engage.ledger.kinds import Kinds
 from engage.ledger.ledger import Ledger, LedgerProblem
 from engage.ledger.writer import append_batch, write_in_progress
 from engage.parsing import today_in
@@ -46,7 +47,7 @@ class Session:
         self._schedule = schedule
         self._ledger = ledger
         self._warned: set[Path] = set()
-        self._kinds_of: pluggy.PluginManager | None = None  # the plugins whose record kinds were handed in
+        self._kinds: tuple[pluggy.PluginManager, Kinds] | None = None  # the plugins, their record kinds
         # One timeline per engagement and one verdict per engagement, ledger and date, for this command.
         # Each key holds its objects, so an id is never reused while it is a key.
         self._timelines: dict[int, tuple[Engagement, Timeline]] = {}
@@ -57,15 +58,15 @@ class Session:
         """The loaded plugins."""
         return get_plugin_manager()
 
-    def hand_record_kinds(self) -> None:
-        """Hand the ledger layer the record kinds the loaded plugins register, before a read or write."""
+    @property
+    def record_kinds(self) -> Kinds:
+        """The record kinds ledgers are read with: the core's and the loaded plugins' (made once)."""
         pm = self.plugin_manager
-        if self._kinds_of is not pm:
-            from engage.ledger import kinds
+        if self._kinds is None or self._kinds[0] is not pm:
             from engage.plugin.manager import plugin_files_stamp, plugin_record_kinds
 
-            kinds.use(kinds.Kinds(plugin_record_kinds(pm).values(), plugin_files_stamp()))
-            self._kinds_of = pm
+            self._kinds = (pm, Kinds(plugin_record_kinds(pm).values(), plugin_files_stamp()))
+        return self._kinds[1]
 
     def timeline(self, engagement: Engagement) -> Timeline:
         """The engagement laid out in time, with the plugins' days off: planned once per command."""
@@ -157,8 +158,7 @@ class Session:
         if path is None:
             assert engagement.source is not None
             path = ledger_beside(engagement.source)
-        self.hand_record_kinds()
-        ledger = Ledger.read(path, engagement.hours_per_day)
+        ledger = Ledger.read(path, engagement.hours_per_day, self.record_kinds)
         refuse_foreign(path, ledger.engagements, engagement)
         if ledger.problems and path not in self._warned:
             self._warned.add(path)
@@ -179,13 +179,13 @@ class Session:
         """
         engagement = self.engagement
         self.validate()
-        self.hand_record_kinds()
         sealed = append_batch(
             self.ledger_path,
             records,
             engagement=engagement.id,
             hours_per_day=engagement.hours_per_day,
             check=check,
+            kinds=self.record_kinds,
         )
         self._warned.add(self.ledger_path)  # what was sealed is said now; the rest on reading
         for problem in sealed:

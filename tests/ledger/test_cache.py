@@ -22,8 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engage.ledger.cache import reading as ledger_cached
+from engage.ledger.kinds import Kinds
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.writer import append
+from engage.session import Session
 from helpers import Seed
 
 ENGAGE = str(Path(sys.executable).with_name("engage"))
@@ -66,9 +68,11 @@ def ledger_day(day: int) -> object:
     return dt.date(2021, 11, day)
 
 
-def same_as_full_read(path: Path) -> Ledger:
-    cached = Ledger.read(path, HOURS)
-    full = Ledger.parse(path, path.read_bytes(), HOURS)
+def same_as_full_read(path: Path, kinds: Kinds | None = None) -> Ledger:
+    """The ledger read through its cache, checked against a full parse; ``kinds`` those it was written
+    with (a command's, the plugins' included; else the core's)."""
+    cached = Ledger.read(path, HOURS, kinds)
+    full = Ledger.parse(path, path.read_bytes(), HOURS, kinds)
     assert facts(cached) == facts(full)
     return cached
 
@@ -110,12 +114,13 @@ def test_what_a_writer_appends_is_cached_without_reading_it_back(
     sheet.write_text("date,phase,hours,consultant,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
     assert ijm.run("import", str(sheet)).exit_code == 0
     parsed.clear()
-    read = same_as_full_read(ijm.ledger)
+    kinds = Session().record_kinds  # the command's: the writer cached its lines under them
+    read = same_as_full_read(ijm.ledger, kinds)
     assert parsed[0] == 0  # the import's 300 rows and its commit were cached by the writer
     assert len(read.entries()) == 301 and read.days_used() == Fraction(1) + Fraction(300 * 2, 8)
     assert ijm.run("log", "0.5", "-p", "prep", "-d", "2021-11-17", "-n", "after").exit_code == 0
     parsed.clear()
-    assert same_as_full_read(ijm.ledger).records[-1].note == "after" and parsed[0] == 0  # type: ignore[union-attr]
+    assert same_as_full_read(ijm.ledger, kinds).records[-1].note == "after" and parsed[0] == 0  # type: ignore[union-attr]
 
 
 def test_append_by_another_process(ijm: Seed, tmp_path: Path) -> None:
@@ -450,7 +455,7 @@ def test_the_racy_rule_weighs_when_the_stat_was_taken_not_when_the_cache_was_sav
     from engage.ledger.cache import store as ledger_cache
     from engage.ledger.cache.folders import place
     from engage.ledger.cache.store import load, settled
-    from engage.ledger.kinds import reader_fingerprint
+    from engage.ledger.kinds import CORE_KINDS
 
     path = tmp_path / "l.jsonl"
     append(path, [entry(f"note {i}") for i in range(50)])
@@ -467,7 +472,7 @@ def test_the_racy_rule_weighs_when_the_stat_was_taken_not_when_the_cache_was_sav
 
     monkeypatch.setattr(ledger_cached, "read_lines", slow_parse)
     Ledger.read(path, HOURS)
-    snapshot = load(*place(path, HOURS, reader_fingerprint()))
+    snapshot = load(*place(path, HOURS, CORE_KINDS.fingerprint))
     assert snapshot is not None
     assert not settled(path.stat(), snapshot.saved_ns)  # the next command checks the bytes
 
@@ -561,12 +566,12 @@ def test_idle_caches_and_a_ledgers_caches_from_other_versions_are_removed(tmp_pa
     import time
 
     from engage.ledger.cache.folders import place
-    from engage.ledger.kinds import reader_fingerprint
+    from engage.ledger.kinds import CORE_KINDS
 
     path = tmp_path / "l.jsonl"
     append(path, [entry(f"n{i}") for i in range(20)])
     Ledger.read(path, HOURS)
-    folder, _ = place(path, HOURS, reader_fingerprint())
+    folder, _ = place(path, HOURS, CORE_KINDS.fingerprint)
     same_ledger = folder.name.split("-")[0]
 
     def cache(name: str, idle_days: float) -> Path:

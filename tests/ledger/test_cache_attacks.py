@@ -24,7 +24,7 @@ from pathlib import Path
 
 from engage.ledger.cache.folders import place
 from engage.ledger.cache.store import load
-from engage.ledger.kinds import reader_fingerprint
+from engage.ledger.kinds import CORE_KINDS
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.writer import append
 from helpers import IJM
@@ -105,7 +105,7 @@ def test_a_segment_gone_from_the_ledger_cache_does_not_stop_it_from_following_th
     for day in (16, 17, 18):
         append(path, [new_record("entry", date=f"2021-11-{day}", phase="prep", days="1")])
     Ledger.read(path, HOURS)
-    folder, key = place(path, HOURS, reader_fingerprint())
+    folder, key = place(path, HOURS, CORE_KINDS.fingerprint)
     segments = sorted(folder.glob("seg-*"))
     assert segments
     segments[0].unlink()

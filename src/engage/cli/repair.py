@@ -26,15 +26,15 @@ def repair(session: Session) -> None:
     """
     engagement = session.engagement
     path = session.ledger_path
-    session.hand_record_kinds()
-    refuse_foreign(path, Ledger.read(path, engagement.hours_per_day).engagements, engagement)
-    sealed = seal(path, engagement.hours_per_day)
+    kinds = session.record_kinds
+    refuse_foreign(path, Ledger.read(path, engagement.hours_per_day, kinds).engagements, engagement)
+    sealed = seal(path, engagement.hours_per_day, kinds)
     for problem in sealed:
         where = f"{problem.line}-{problem.last_line}" if problem.last_line else str(problem.line)
         click.echo(terminal_text(f"Sealed {path}:{where}: what an interrupted write left (never counted)"))
     if not sealed:
         click.echo(terminal_text(f"Nothing to seal in {path}"))
-    left = Ledger.read(path, engagement.hours_per_day).problems
+    left = Ledger.read(path, engagement.hours_per_day, kinds).problems
     for problem in left:
         click.echo(terminal_text(f"Left for a person to fix: {problem}"))
 

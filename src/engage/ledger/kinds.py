@@ -223,9 +223,10 @@ KINDS: dict[str, Reader] = {
 class Kinds:
     """The kinds of record ledgers are read with: the core's, and those plugins register.
 
-    The session makes it from the loaded plugins (``engage_record_kinds``) and hands it to the
-    ledger layer with :func:`use`, which knows nothing of plugins. Until then a ledger reads the
-    core's kinds only, and a plugin's record counts as damage (named, never dropped).
+    The session makes it from the loaded plugins (``engage_record_kinds``) and hands it to every
+    read and write of a ledger (``Ledger.read``, ``append_batch``): the ledger layer knows nothing
+    of plugins. Without it a ledger reads the core's kinds only (:data:`CORE_KINDS`), and a
+    plugin's record counts as damage, named and never dropped.
     """
 
     def __init__(self, plugin_kinds: Iterable[RecordKind] = (), stamp: str = "") -> None:
@@ -259,27 +260,7 @@ class Kinds:
         return "\n".join(_source(name, read) for name, read in sorted(readers, key=lambda r: r[0]))
 
 
-_in_use = Kinds()
-
-
-def use(kinds: Kinds) -> None:
-    """Read every ledger of this process with ``kinds`` (the session's, from its plugins).
-
-    Process-wide, as the plugins are: every read and every write of one command must read a
-    line the same way, and the cache is keyed on what it read with.
-    """
-    global _in_use
-    _in_use = kinds
-
-
-def all_kinds() -> dict[str, Reader]:
-    """The readers of the kinds in use: the core's, and those the session handed in."""
-    return _in_use.readers
-
-
-def reader_fingerprint() -> str:
-    """The fingerprint of the kinds in use (see :attr:`Kinds.fingerprint`)."""
-    return _in_use.fingerprint
+CORE_KINDS = Kinds()  # what a ledger is read with when no plugin registers a kind
 
 
 def _source(name: str, read: Callable[..., Any]) -> str:

@@ -32,6 +32,7 @@ from engage.ledger.totals import DayTotal, Totals, add_entries, day_totals, regr
 
 if TYPE_CHECKING:
     from engage.ledger.cache.reading import Cached
+    from engage.ledger.kinds import Kinds
     from engage.ledger.reader import Reading
 
 R = TypeVar("R")
@@ -90,18 +91,24 @@ class Ledger:
         return self._records
 
     @classmethod
-    def read(cls, path: str | Path, hours_per_day: Fraction) -> Ledger:
-        """Read a ledger file, from where the cache stopped when it can; a missing file is an empty ledger."""
-        from engage.ledger.cache.reading import read
+    def read(cls, path: str | Path, hours_per_day: Fraction, kinds: Kinds | None = None) -> Ledger:
+        """Read a ledger file, from where the cache stopped when it can; a missing file is an empty ledger.
 
-        return read(cls, Path(path), hours_per_day)
+        ``kinds`` are the record kinds to read (the session's: the core's and its plugins'); without
+        them, the core's only.
+        """
+        from engage.ledger.cache.reading import read
+        from engage.ledger.kinds import CORE_KINDS
+
+        return read(cls, Path(path), hours_per_day, kinds or CORE_KINDS)
 
     @classmethod
-    def parse(cls, path: Path, raw: bytes, hours_per_day: Fraction) -> Ledger:
+    def parse(cls, path: Path, raw: bytes, hours_per_day: Fraction, kinds: Kinds | None = None) -> Ledger:
         """A ledger from the bytes of its file (see :mod:`engage.ledger.reader`)."""
+        from engage.ledger.kinds import CORE_KINDS
         from engage.ledger.reader import named_engagements, read_lines
 
-        reading = read_lines(path, raw, hours_per_day)
+        reading = read_lines(path, raw, hours_per_day, kinds=kinds or CORE_KINDS)
         return cls.from_reading(path, reading, named_engagements=frozenset(named_engagements(raw)))
 
     @classmethod
@@ -204,7 +211,7 @@ class Ledger:
             return []
         from engage.ledger.cache.reading import cached_entries
 
-        return cached_entries(self.path, *self._cached, start, end)
+        return cached_entries(self.path, self._cached, start, end)
 
     @cached_property
     def _live_entries(self) -> tuple[Entry, ...]:

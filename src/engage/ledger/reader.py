@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engage.ledger.kinds import KINDS, all_kinds, kind_of
+from engage.ledger.kinds import CORE_KINDS, KINDS, Kinds, kind_of
 from engage.ledger.records import (
     Commit,
     Entry,
@@ -93,7 +93,9 @@ def digest(line: bytes) -> str:
     return hashlib.sha256(line.rstrip(b"\r")).hexdigest()[:16]
 
 
-def read_lines(path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | None = None) -> Reading:
+def read_lines(
+    path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | None = None, kinds: Kinds = CORE_KINDS
+) -> Reading:
     """Every line of a ledger read on its own; see the module docstring.
 
     With ``prior``, ``raw`` is what follows lines already read: it is numbered
@@ -110,7 +112,7 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | N
     batch_sizes: dict[str, int] = {}
     first_at: dict[str, int] = {}
     lines, not_utf8 = _lines(raw)
-    kinds = all_kinds()
+    readers = kinds.readers
     before = prior.lines if prior else 0
     not_utf8 = {number + before for number in not_utf8}  # numbered in the file, as the lines are
     reading.line_count = before + len(lines)
@@ -124,7 +126,7 @@ def read_lines(path: Path, raw: bytes, hours_per_day: Fraction, prior: Prior | N
             if number in not_utf8:
                 raise ValueError("not UTF-8 text")
             data = _decode(text)
-            record = kinds[kind_of(data, kinds)](data, number, hours_per_day)
+            record = readers[kind_of(data, readers)](data, number, hours_per_day)
         except RecursionError:
             damaged.append((number, line, "nested too deeply to be a record"))
             continue
@@ -296,13 +298,15 @@ def _void_problem(void: Void, targets: dict[str, Record], voided: dict[str, Void
     return ""
 
 
-def read_known(texts: list[tuple[int, str]], hours_per_day: Fraction) -> list[Record]:
+def read_known(
+    texts: list[tuple[int, str]], hours_per_day: Fraction, kinds: Kinds = CORE_KINDS
+) -> list[Record]:
     """Records read before and kept by the cache as text: read again, by the same readers."""
-    kinds = all_kinds()
+    readers = kinds.readers
     found = []
     for number, text in texts:
         data = _decode(text)
-        found.append(kinds[kind_of(data, kinds)](data, number, hours_per_day))
+        found.append(readers[kind_of(data, readers)](data, number, hours_per_day))
     return found  # type: ignore[return-value]  # bookkeeping is never kept as text
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from engage.errors import EngageError
 from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.store import read_at
+from engage.ledger.kinds import CORE_KINDS, Kinds
 from engage.ledger.ledger import Ledger, LedgerProblem, new_record
 
 LOCK_TIMEOUT_SECONDS = 15
@@ -35,6 +36,7 @@ def append_batch(
     engagement: str | None = None,
     hours_per_day: Fraction = Fraction(8),
     check: Callable[[Ledger], None] | None = None,
+    kinds: Kinds = CORE_KINDS,
 ) -> list[LedgerProblem]:
     """Append ``records`` whole or not at all; returns what was found interrupted and sealed.
 
@@ -42,7 +44,7 @@ def append_batch(
     records, call ``check`` with the ledger as it is (a duplicate check, a
     void's target) so that no other writer can change it in between, seal
     what an interrupted writer left, then write. Records are stamped with
-    ``engagement`` when given.
+    ``engagement`` when given. ``kinds``: the record kinds the ledger is read with (the session's).
     """
     from engage.ledger.lock import LockTimeout, held
 
@@ -54,7 +56,7 @@ def append_batch(
         with held(Path(str(path) + ".lock"), LOCK_TIMEOUT_SECONDS), Checked.scope():
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
             try:
-                return _write_locked(fd, path, records, stamp, hours_per_day, check)
+                return _write_locked(fd, path, records, stamp, (hours_per_day, kinds), check)
             finally:
                 os.close(fd)
     except LockTimeout:
@@ -81,10 +83,11 @@ def write_in_progress(path: Path) -> bool:
         return False  # a read-only folder: nobody can be writing through the lock there
 
 
-def seal(path: str | Path, hours_per_day: Fraction = Fraction(8)) -> list[LedgerProblem]:
+def seal(
+    path: str | Path, hours_per_day: Fraction = Fraction(8), kinds: Kinds = CORE_KINDS
+) -> list[LedgerProblem]:
     """Seal what interrupted writes left (``engage repair``); returns what was sealed."""
-    path = Path(path)
-    return append_batch(path, [], hours_per_day=hours_per_day)
+    return append_batch(Path(path), [], hours_per_day=hours_per_day, kinds=kinds)
 
 
 def _write_locked(
@@ -92,10 +95,11 @@ def _write_locked(
     path: Path,
     records: list[dict[str, object]],
     stamp: dict[str, str],
-    hours_per_day: Fraction,
+    reading: tuple[Fraction, Kinds],
     check: Callable[[Ledger], None] | None,
 ) -> list[LedgerProblem]:
-    before = Ledger.read(path, hours_per_day)  # from where the cache stopped: no full re-read
+    hours_per_day, kinds = reading
+    before = Ledger.read(path, hours_per_day, kinds)  # from where the cache stopped: no full re-read
     engagement = stamp.get("engagement")
     if engagement is not None:
         others = before.named_engagements - {engagement}
@@ -140,7 +144,9 @@ def _write_locked(
     if not head and not (before.dead_batches or before.torn):  # a plain append: the cache can follow
         from engage.ledger.cache.reading import remember_written
 
-        remember_written(path, fd, unwritten, payload + b"".join(commit), written, hours_per_day, Ledger)
+        remember_written(
+            path, fd, unwritten, payload + b"".join(commit), written, hours_per_day, Ledger, kinds
+        )
     return sealed
 
 

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engage.ledger.ledger import Ledger
+from engage.session import Session
 from engage_fees.money import money, round_money, split
 from helpers import SCHEDULES, Seed, copy_seed, one_line_error
 
@@ -212,7 +213,7 @@ def test_two_invoices_at_once_invoice_the_tranche_once(tmp_path: Path) -> None:
     for code, err in results:
         if code == 2:
             assert "already invoiced" in err or "nothing to invoice" in err, err
-    ledger = Ledger.read(seed.ledger, hours_per_day=8)
+    ledger = Ledger.read(seed.ledger, 8, Session().record_kinds)  # the plugins' record kinds
     invoices = [r for r in ledger.records if getattr(r, "kind", "") == "fees.invoice"]
     assert len(invoices) == 1 and invoices[0].payments == ("first",)
     # A refused invoice leaves no document behind, even one refused under the lock after writing it.
@@ -526,7 +527,7 @@ def test_a_void_that_would_break_an_invoice_is_refused(ijm: Seed, tmp_path: Path
     before = ijm.ledger.read_bytes()
     one_line_error(ijm.run("void", entry), "cannot be voided", f"invoice {number}", "void that invoice first")
     assert ijm.run("paid", number, "-d", "2021-12-01").exit_code == 0
-    records = Ledger.read(ijm.ledger, Fraction(8)).records
+    records = Ledger.read(ijm.ledger, Fraction(8), Session().record_kinds).records
     invoice = next(r for r in records if getattr(r, "number", None) == number)
     one_line_error(ijm.run("void", invoice.id), "is recorded as paid", "void the payment first")
     assert ijm.ledger.read_bytes()[: len(before)] == before

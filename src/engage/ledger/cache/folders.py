@@ -15,7 +15,7 @@ IDLE_DAYS = 30  # a ledger's cache not written for this long is removed (the nex
 
 def place(path: Path, hours_per_day: Fraction, readers: str) -> tuple[Path, str]:
     """The cache folder of a ledger read with these hours per day and readers, and the key its index
-    must hold (see ``reader_fingerprint``): two keys sharing a folder by chance only evict each other."""
+    must hold (see ``Kinds.fingerprint``): two keys sharing a folder by chance only evict each other."""
     from engage.version import __version__
 
     ledger = str(path.absolute())

@@ -20,7 +20,7 @@ from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.folders import place, tidy
 from engage.ledger.cache.store import TAIL, Snapshot, backdate, load, read_at, save, settled, stat_of
 from engage.ledger.cache.sums import extended, matches, read_exactly, sums
-from engage.ledger.kinds import reader_fingerprint
+from engage.ledger.kinds import CORE_KINDS, Kinds
 from engage.ledger.reader import (
     Prior,
     Reading,
@@ -41,9 +41,10 @@ class Cached(NamedTuple):
 
     snapshot: Snapshot
     hours_per_day: Fraction
+    kinds: Kinds = CORE_KINDS
 
 
-def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
+def read(cls: type[Ledger], path: Path, hours_per_day: Fraction, kinds: Kinds = CORE_KINDS) -> Ledger:
     """The ledger at ``path``, read from where its cache stopped when the cache can be trusted."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -53,11 +54,11 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
         raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
     try:
         at, info = time.time_ns(), os.fstat(fd)  # when the stat was taken: what the racy rule weighs
-        folder, key = place(path, hours_per_day, reader_fingerprint())
+        folder, key = place(path, hours_per_day, kinds.fingerprint)
         snapshot = load(folder, key)
         if snapshot is not None:
             try:
-                ledger = _from_cache(cls, path, fd, (info, at), Cached(snapshot, hours_per_day))
+                ledger = _from_cache(cls, path, fd, (info, at), Cached(snapshot, hours_per_day, kinds))
             except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError):
                 ledger = None  # a cache tampered with into another shape: read the file instead
             if ledger is not None:
@@ -67,7 +68,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction) -> Ledger:
         raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-    reading = read_lines(path, raw, hours_per_day)
+    reading = read_lines(path, raw, hours_per_day, None, kinds)
     ledger = cls.from_reading(path, reading, named_engagements=frozenset(named_engagements(raw)))
     if raw and reading.clean:
         snapshot = Snapshot(
@@ -98,7 +99,7 @@ def _from_cache(
     if not checked:
         return None
     delta = _read_from(fd, snapshot.offset)
-    reading = read_lines(path, delta, cached.hours_per_day, _prior(snapshot))
+    reading = read_lines(path, delta, cached.hours_per_day, _prior(snapshot), cached.kinds)
     if reading.doubt:
         return None
     return _compose(cls, path, fd, seen, cached, delta, reading, checked)
@@ -112,6 +113,7 @@ def remember_written(
     records: list[dict[str, Any]],
     hours_per_day: Fraction,
     cls: type[Ledger],
+    kinds: Kinds,
 ) -> None:
     """Bring the cache up to date with what a writer just appended, from the records it wrote.
 
@@ -121,7 +123,7 @@ def remember_written(
     taken; anything else is left for the next reader to parse.
     """
     try:
-        folder, key = place(path, hours_per_day, reader_fingerprint())
+        folder, key = place(path, hours_per_day, kinds.fingerprint)
         start = before.st_size
         snapshot = load(folder, key) if start else Snapshot(folder, key)
         if snapshot is None or snapshot.offset != start:
@@ -144,7 +146,7 @@ def remember_written(
             return
         reading = read_written(records, hours_per_day, _prior(snapshot))
         if reading is not None and info.st_size == start + len(written):
-            seen, cached = (info, at), Cached(snapshot, hours_per_day)
+            seen, cached = (info, at), Cached(snapshot, hours_per_day, kinds)
             _compose(cls, path, fd, seen, cached, written, reading, "bytes", stamped is not None)
     except Exception:  # the record is written: a cache left behind only costs time
         return
@@ -179,7 +181,7 @@ def _compose(
     info, at = seen
     snapshot = cached.snapshot
     try:
-        earlier = read_known(snapshot.others, cached.hours_per_day)
+        earlier = read_known(snapshot.others, cached.hours_per_day, cached.kinds)
     except (ValueError, TypeError, KeyError, ArithmeticError):
         return None
     kept = [p for p in snapshot.problems if p[3] not in reading.sealed_torn]
@@ -269,15 +271,14 @@ def _read_from(fd: int, offset: int) -> bytes:
     return b"".join(chunks)
 
 
-def cached_entries(
-    path: Path, snapshot: Snapshot, hours_per_day: Fraction, start: dt.date | None, end: dt.date | None
-) -> list[Entry]:
+def cached_entries(path: Path, cached: Cached, start: dt.date | None, end: dt.date | None) -> list[Entry]:
     """The cache's entries dated from ``start`` to ``end``, voided ones too; from the file if need be.
 
     A segment may be gone (another engage tidied the cache) or damaged; the
     file holds the same entries in its first ``snapshot.offset`` bytes, which
     were checked when the ledger was read.
     """
+    snapshot, hours_per_day = cached.snapshot, cached.hours_per_day
     try:
         return snapshot.entries(
             hours_per_day, start.toordinal() if start else None, end.toordinal() if end else None
@@ -289,6 +290,6 @@ def cached_entries(
             raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
         return [
             r
-            for r in read_lines(path, raw, hours_per_day).records
+            for r in read_lines(path, raw, hours_per_day, None, cached.kinds).records
             if isinstance(r, Entry) and not (start and r.date < start) and not (end and r.date > end)
         ]
