@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING
 import click
 
 from engage.cli.completion import phase_keys
-from engage.cli.log_entry import check_phase
 from engage.errors import EngageError
 from engage.ledger.ledger import Entry, Ledger
 from engage.output.files import write_output
 from engage.output.formats import chosen_format, csv_text, json_text, table
 from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_week, plural
-from engage.schedule.who import consultant_filter
+from engage.schedule.lookup import consultant_filter, find_phase
 from engage.session import Session, pass_session
 
 if TYPE_CHECKING:
@@ -76,7 +75,7 @@ def entries(
     today = session.today()
     first, last = _period(week, month, since, until, today)
     if phase is not None:
-        phase = check_phase(engagement, phase)
+        phase = find_phase(engagement, phase)
     who = consultant_filter(engagement, consultant)
     ledger = session.ledger()
     chosen = [

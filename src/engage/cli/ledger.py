@@ -5,18 +5,18 @@ from __future__ import annotations
 import click
 
 from engage.cli.completion import phase_keys
-from engage.cli.log_entry import check_phase, log_time
+from engage.cli.log_entry import log_time
 from engage.errors import EngageError
 from engage.judging.usage import usage_of
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Closing, Entry, Ledger, MeetingOutcome, Record, StatusChange, Void
 from engage.output.formats import terminal_text
 from engage.parsing import DATE_HELP, format_days
-from engage.schedule.who import CONSULTANT_VAR, check_place, resolve_consultant
+from engage.schedule.lookup import CONSULTANT_VAR, check_place, find_phase, resolve_consultant
 from engage.session import Session, pass_session
 
 # importers read these here too
-__all__ = ["CONSULTANT_VAR", "check_phase", "check_place", "resolve_consultant"]
+__all__ = ["CONSULTANT_VAR", "check_place", "find_phase", "resolve_consultant"]
 
 
 @click.command()

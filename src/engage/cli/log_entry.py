@@ -8,18 +8,11 @@ from engage.ledger.ledger import Entry, Ledger
 from engage.output.colour import write
 from engage.output.formats import terminal_text
 from engage.parsing import format_days, format_hours, parse_amount, parse_date, today_in
+from engage.schedule.lookup import check_place, find_phase, resolve_consultant
 from engage.schedule.model import Engagement
-from engage.schedule.who import check_place, resolve_consultant
 from engage.session import Session, warn
 
 WARNING_PREFIX = "warning: "
-
-
-def check_phase(engagement: Engagement, key: str) -> str:
-    """The phase's key, typed in any case or as its name; or an error listing the phases there are."""
-    from engage.schedule.lookup import find_item
-
-    return find_item(engagement.phases, key, "phase", f" of {engagement.id}").key
 
 
 def log_time(
@@ -28,7 +21,7 @@ def log_time(
     """Validate, write one entry, then say what it did and what plugins say about it."""
     engagement = session.engagement
     amount, unit = parse_amount(days)
-    phase = check_phase(engagement, phase)
+    phase = find_phase(engagement, phase)
     place = check_place(engagement, at)
     who = resolve_consultant(engagement, consultant)
     # "today" where the work was done: a consultant at home in Geneva has not yet reached Dhaka's date.

@@ -351,7 +351,7 @@ def _phase_of(item: ImportedTime, maps: dict[str, str], phases: set[str]) -> str
 def _consultant_of(
     engagement: Engagement, item: ImportedTime, people: dict[str, str], default: str | None
 ) -> str:
-    from engage.schedule.who import resolve_consultant
+    from engage.schedule.lookup import resolve_consultant
 
     person = item.person.strip()
     if person in people:
