@@ -99,32 +99,19 @@ def as_json(report: Report) -> dict[str, object]:
     }
 
 
+def _attributes(value: object, *names: str) -> dict[str, object]:
+    """The named attributes of ``value``, under their own names: the JSON fields that copy a figure."""
+    return {name: getattr(value, name) for name in names}
+
+
 def _phases_json(p: PhaseRow) -> dict[str, object]:
-    return {
-        "key": p.key,
-        "name": p.name,
-        "budget": p.budget,
-        "used": p.used,
-        "this_week": p.this_week,
-        "remaining": p.remaining,
-        "percent": p.percent,
-        "start": p.start,
-        "end": p.end,
-        "state": p.state,
-        "reason": p.reason,
-    }
+    figures = ("budget", "used", "this_week", "remaining", "percent")
+    return _attributes(p, "key", "name", *figures, "start", "end", "state", "reason")
 
 
 def _team_json(c: ConsultantVerdict) -> dict[str, object]:
     return {
-        "key": c.key,
-        "name": c.name,
-        "role": c.role,
-        "budget": c.budget,
-        "used": c.used,
-        "this_week": c.this_week,
-        "remaining": c.remaining,
-        "named": c.named,
+        **_attributes(c, "key", "name", "role", "budget", "used", "this_week", "remaining", "named"),
         "phases": [
             {"phase": part.phase, "share": part.share, "used": part.used}
             for part in c.phases

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     )
     from engage.judging.timeline import Timeline
     from engage.judging.verdict import Verdict
-    from engage.ledger.ledger import Entry, Ledger
+    from engage.ledger.ledger import Ledger
+    from engage.ledger.records import Entry
     from engage.schedule.model import Engagement, Location
 
 PROJECT = "engage"

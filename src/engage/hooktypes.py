@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from engage.values import frozen
 
 if TYPE_CHECKING:
-    from engage.ledger.ledger import Entry
+    from engage.ledger.records import Entry
     from engage.schedule.model import Engagement
 
 Severity = Literal["error", "warning", "info"]

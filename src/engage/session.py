@@ -14,7 +14,8 @@ import pluggy
 
 from engage.errors import EngageError
 from engage.ledger.kinds import Kinds
-from engage.ledger.ledger import Ledger, LedgerProblem
+from engage.ledger.ledger import Ledger
+from engage.ledger.records import LedgerProblem
 from engage.ledger.writer import append_batch, write_in_progress
 from engage.parsing import today_in
 from engage.plugin.manager import available_plugin_names, environment_stamp, get_plugin_manager

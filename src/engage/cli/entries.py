@@ -11,7 +11,8 @@ import click
 
 from engage.cli.completion import phase_keys
 from engage.errors import EngageError
-from engage.ledger.ledger import Entry, Ledger
+from engage.ledger.ledger import Ledger
+from engage.ledger.records import Entry
 from engage.output.files import write_output
 from engage.output.formats import chosen_format, csv_text, json_text, table
 from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_week, plural

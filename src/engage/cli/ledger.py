@@ -9,7 +9,8 @@ from engage.cli.log_entry import log_time
 from engage.errors import EngageError
 from engage.judging.usage import usage_of
 from engage.ledger import ledger as ledger_file
-from engage.ledger.ledger import Closing, Entry, Ledger, MeetingOutcome, Record, StatusChange, Void
+from engage.ledger.ledger import Ledger
+from engage.ledger.records import Closing, Entry, MeetingOutcome, Record, StatusChange, Void
 from engage.output.formats import terminal_text
 from engage.parsing import DATE_HELP, format_days
 from engage.schedule.lookup import CONSULTANT_VAR, check_place, find_phase, resolve_consultant

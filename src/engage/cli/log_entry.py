@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from engage.judging.usage import usage_of
 from engage.ledger import ledger as ledger_file
-from engage.ledger.ledger import Entry, Ledger
+from engage.ledger.ledger import Ledger
+from engage.ledger.records import Entry
 from engage.output.colour import write
 from engage.output.formats import terminal_text
 from engage.parsing import format_days, format_hours, parse_amount, parse_date, today_in

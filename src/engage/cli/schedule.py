@@ -15,7 +15,7 @@ from engage.errors import EngageError
 from engage.output import colour
 from engage.output.formats import json_text, table
 from engage.parsing import DATE_HELP, format_budget, parse_date
-from engage.schedule.model import WEEKDAYS, Engagement
+from engage.schedule.model import WEEKDAYS, Engagement, Meeting, Phase
 from engage.session import Session, pass_session
 
 if TYPE_CHECKING:
@@ -157,6 +157,11 @@ def _team_dicts(engagement: Engagement) -> list[dict[str, object]]:
     ]
 
 
+def _dates(start: object, end: object, given: Phase | Meeting) -> dict[str, object]:
+    """Dates as worked out, with the rules the schedule gave for them (None where it gave a date)."""
+    return {"start": start, "end": end, "start_rule": _rule(given.start), "end_rule": _rule(given.end)}
+
+
 def _phase_dicts(verdict: Verdict) -> list[dict[str, object]]:
     """Each phase with its window as worked out, and the rules its dates came from."""
     timeline = verdict.timeline
@@ -165,10 +170,7 @@ def _phase_dicts(verdict: Verdict) -> list[dict[str, object]]:
             "key": p.key,
             "name": p.name,
             "days": p.days,
-            "start": timeline.window(p.key).start,
-            "end": timeline.window(p.key).end,
-            "start_rule": _rule(p.start),
-            "end_rule": _rule(p.end),
+            **_dates(timeline.window(p.key).start, timeline.window(p.key).end, p),
             "team": {key: days for key, days in p.team},
             "location": p.location,
         }
@@ -206,10 +208,7 @@ def _meeting_dicts(verdict: Verdict) -> list[dict[str, object]]:
             "name": m.name,
             "kind": m.kind,
             "phase": engagement.meeting(m.key).phase,
-            "start": m.span.start,
-            "end": m.span.end,
-            "start_rule": _rule(engagement.meeting(m.key).start),
-            "end_rule": _rule(engagement.meeting(m.key).end),
+            **_dates(m.span.start, m.span.end, engagement.meeting(m.key)),
             "waiting": m.span.waiting or None,
             "location": engagement.meeting(m.key).location,
             "attendees": list(engagement.meeting(m.key).attendees),

@@ -6,7 +6,8 @@ import datetime as dt
 from functools import cached_property
 
 from engage.errors import EngageError
-from engage.ledger.ledger import Ledger, MeetingOutcome, StatusChange
+from engage.ledger.ledger import Ledger
+from engage.ledger.records import MeetingOutcome, StatusChange
 from engage.values import frozen
 
 HELD = ("held", "validated", "changes-requested")

@@ -14,7 +14,8 @@ from engage.judging.history import Progress
 from engage.judging.team import ConsultantVerdict, ShareVerdict, team_figures
 from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of, plan
 from engage.judging.usage import phase_usage
-from engage.ledger.ledger import Closing, Ledger
+from engage.ledger.ledger import Ledger
+from engage.ledger.records import Closing
 from engage.parsing import format_budget, format_days, plural
 from engage.schedule.model import Deliverable, Engagement
 from engage.schedule.rules import DateRule

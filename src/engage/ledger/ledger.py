@@ -16,18 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from engage.errors import EngageError
-from engage.ledger.records import (
-    Bookkeeping,
-    Closing,
-    Commit,
-    Entry,
-    LedgerProblem,
-    MeetingOutcome,
-    Record,
-    Seal,
-    StatusChange,
-    Void,
-)
+from engage.ledger.records import Closing, Entry, LedgerProblem, MeetingOutcome, Record, StatusChange, Void
 from engage.ledger.totals import DayTotal, Totals, add_entries, day_totals, regroup
 
 if TYPE_CHECKING:
@@ -37,22 +26,7 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
-__all__ = [
-    "Bookkeeping",
-    "Closing",
-    "Commit",
-    "DayTotal",
-    "Entry",
-    "Ledger",
-    "LedgerProblem",
-    "MeetingOutcome",
-    "Record",
-    "Seal",
-    "StatusChange",
-    "Void",
-    "entry_fields",
-    "new_record",
-]
+__all__ = ["Ledger", "entry_fields", "new_record"]
 
 
 class Ledger:

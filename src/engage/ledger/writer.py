@@ -24,7 +24,8 @@ from engage.errors import EngageError
 from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.store import read_at
 from engage.ledger.kinds import CORE_KINDS, Kinds
-from engage.ledger.ledger import Ledger, LedgerProblem, new_record
+from engage.ledger.ledger import Ledger, new_record
+from engage.ledger.records import LedgerProblem
 
 LOCK_TIMEOUT_SECONDS = 15
 
