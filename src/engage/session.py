@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -27,6 +28,8 @@ SCHEDULE_VAR = "ENGAGE_SCHEDULE"
 LEDGER_VAR = "ENGAGE_LEDGER"
 DEFAULT_SCHEDULE = "engage.toml"
 LEDGER_SUFFIX = ".ledger.jsonl"
+KEPT_VERDICTS = 64
+Held = tuple[Engagement, Ledger, "Verdict"]  # a verdict with what it judged, kept alive while it is kept
 
 
 def ledger_beside(schedule: Path) -> Path:
@@ -50,9 +53,12 @@ class Session:
         self._warned: set[Path] = set()
         self._kinds: tuple[pluggy.PluginManager, Kinds] | None = None  # the plugins, their record kinds
         # One timeline per engagement and one verdict per engagement, ledger and date, for this command.
-        # Each key holds its objects, so an id is never reused while it is a key.
+        # Each key holds its objects, so an id is never reused while it is a key. A portfolio keeps
+        # only the latest verdicts: each holds its ledger, and memory stays bounded by what is shown.
         self._timelines: dict[int, tuple[Engagement, Timeline]] = {}
-        self._verdicts: dict[tuple[int, int, dt.date], tuple[Engagement, Ledger, Verdict]] = {}
+        self._verdicts: OrderedDict[tuple[int, int, dt.date], tuple[Engagement, Ledger, Verdict]] = (
+            OrderedDict()
+        )
 
     @property
     def plugin_manager(self) -> pluggy.PluginManager:
@@ -101,6 +107,8 @@ class Session:
                 self.plugin_manager.hook.engage_budget_checks,
             )
             held = self._verdicts[key] = (engagement, ledger, made)
+            while len(self._verdicts) > KEPT_VERDICTS:
+                self._verdicts.popitem(last=False)
         return held[2]
 
     @cached_property

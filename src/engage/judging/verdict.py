@@ -33,7 +33,6 @@ MEETING_STATES = {
     "postponed": "postponed",
     "cancelled": "cancelled",
 }
-# Error findings that restate what the verdict already judged from the same figures.
 __all__ = [
     "STATE_ORDER",
     "ConsultantVerdict",
@@ -45,6 +44,7 @@ __all__ = [
     "Verdict",
     "judge",
 ]
+# Error findings that restate what the verdict already judged from the same figures.
 COVERED = {"phase-over-budget", "over-cap", "deliverable-late"}
 
 
@@ -126,8 +126,8 @@ class Verdict:
     timeline planned on the plugins' days off and the plugins' budget checks handed in, and hands it
     to every hook that judges. Its attributes:
 
-    - ``engagement``, ``ledger``, ``as_of``: what was judged; ``ledger`` holds every record, the
-      figures count those dated up to ``as_of``.
+    - ``engagement``, ``ledger``, ``as_of``: what was judged; a command hands in the ledger cut at
+      ``as_of`` (``Ledger.until``), so records dated later count in no figure.
     - ``closing``: the close recorded on or before ``as_of``, else None; ``until`` is the day lateness
       and elapsed time stop at (``as_of``, or the close's date).
     - ``timeline``: phase windows, due dates and working days (:class:`engage.Timeline`).
