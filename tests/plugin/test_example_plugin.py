@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DEFENDERS, IJM, ROOT
+from helpers import DEFENDERS, IJM, ROOT, UNDP
 
 EXAMPLE = ROOT / "examples" / "engage-donor-report"
 ENGAGE = "from engage.cli import main; main()"
@@ -129,7 +129,7 @@ def test_the_example_imports_nothing_but_engages_public_api() -> None:
                 assert {a.name for a in node.names} <= set(engage.__all__), path
 
 
-@pytest.mark.parametrize("schedule", [IJM, DEFENDERS], ids=["ijm", "defenders"])
+@pytest.mark.parametrize("schedule", [IJM, DEFENDERS, UNDP], ids=["ijm", "defenders", "undp"])
 def test_the_installed_examples_mail_and_rule_give_the_dates_status_gives(
     fresh_python: Path, tmp_path: Path, schedule: Path
 ) -> None:
