@@ -12,12 +12,19 @@ from engage.errors import EngageError
 from engage.hooktypes import Days, Money
 
 Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]  # title, headers, rows
-_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 MAX_COLUMN_WIDTH = 60
 
 
+# What a workbook cannot hold (XML 1.0 forbids these controls): shown escaped, "\x0b", never refused.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def cell_value(value: object) -> object:
-    """A value as a spreadsheet cell: fractions as numbers, dates as dates, None as empty."""
+    """A value as a spreadsheet cell: fractions as numbers, dates as dates, None as empty, text with
+    the control characters a workbook cannot hold escaped (a vertical tab pasted from Word)."""
+    if isinstance(value, str):
+        return _NOT_IN_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else float(value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
@@ -41,7 +48,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
     used: set[str] = set()
     for title, headers, rows in sheets:
         sheet = book.create_sheet(_sheet_title(title, used))
-        sheet.append(list(headers))
+        sheet.append([cell_value(str(header)) for header in headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
