@@ -17,6 +17,7 @@ from engage import (
     parse_date,
     parse_week,
     pass_session,
+    section_problem,
     warn,
     write_output,
 )
@@ -111,8 +112,9 @@ def _report(
     when = as_of_for(chosen, today, given)
     ledger = session.read_ledger(engagement, ledger_path).until(when)
     verdict = session.verdict(engagement, ledger, when)
-    hook = session.plugin_manager.hook
-    results = hook.engage_status_sections(
+    sections = session.collect(
+        "engage_status_sections",
+        section_problem,
         engagement=engagement,
         ledger=ledger,
         week=chosen,
@@ -121,10 +123,11 @@ def _report(
         command="status",
         period=(chosen.start, chosen.end),
     )
-    sections = tuple(section for result in results for section in (result or ()))
-    cells = hook.engage_portfolio_columns(engagement=engagement, ledger=ledger, today=when, verdict=verdict)
+    cells = session.plugin_manager.hook.engage_portfolio_columns(
+        engagement=engagement, ledger=ledger, today=when, verdict=verdict
+    )
     columns = tuple((str(k), v) for result in cells for k, v in (result or {}).items())
-    return replace(build(verdict, chosen), sections=sections, columns=columns)
+    return replace(build(verdict, chosen), sections=tuple(sections), columns=columns)
 
 
 def _emit(reports: list[Report], fmt: str, output: str | None, by: str) -> None:
@@ -199,7 +202,9 @@ def report(
     cut = ledger.until(when)
     verdict = session.verdict(engagement, cut, when)
     built = build_closeout(verdict, first, last)
-    results = session.plugin_manager.hook.engage_status_sections(
+    extra = session.collect(
+        "engage_status_sections",
+        section_problem,
         engagement=engagement,
         ledger=cut,
         week=Week.of(when),
@@ -208,10 +213,9 @@ def report(
         command="report",
         period=(built.start, built.end),
     )
-    extra = tuple(s for result in results for s in (result or ()))
     from dataclasses import replace
 
-    built = replace(built, sections=built.sections + extra)
+    built = replace(built, sections=built.sections + tuple(extra))
     if fmt == "xlsx":
         assert output is not None
         write_closeout(built, Path(output))

@@ -31,6 +31,8 @@ _HOME = {
     "RecordKind": "engage.hooktypes",
     "Section": "engage.hooktypes",
     "Week": "engage.hooktypes",
+    "finding_problem": "engage.hooktypes",
+    "section_problem": "engage.hooktypes",
     # The schedule: what the ToR says
     "Consultant": "engage.schedule.model",
     "Contact": "engage.schedule.model",
@@ -134,6 +136,8 @@ if TYPE_CHECKING:
         RecordKind,
         Section,
         Week,
+        finding_problem,
+        section_problem,
     )
     from engage.importing.files import read_file
     from engage.judging.team import ConsultantVerdict, ShareVerdict
@@ -254,6 +258,7 @@ __all__ = [
     "date_field",
     "day_of",
     "echo",
+    "finding_problem",
     "format_budget",
     "format_days",
     "frozen",
@@ -275,6 +280,7 @@ __all__ = [
     "plain",
     "plural",
     "read_file",
+    "section_problem",
     "steps",
     "table",
     "terminal_text",

@@ -205,3 +205,33 @@ class RecordKind:
     name: str
     read: Callable[[dict[str, Any], int], Any]
     describe: Callable[[Any], str] | None = None
+
+
+def finding_problem(value: object) -> str:
+    """What is wrong with ``value`` as a budget check's finding; "" when it is a good Finding."""
+    if not isinstance(value, Finding):
+        return f"{type(value).__name__} {_shown(value)} where a Finding belongs"
+    if value.severity not in SEVERITY_ORDER:
+        return f"a Finding of severity {value.severity!r}; give error, warning or info"
+    if value.date is not None and (
+        not isinstance(value.date, dt.date) or isinstance(value.date, dt.datetime)
+    ):
+        return f"a Finding dated {_shown(value.date)}; give a date (a Resolved's .day), or None"
+    return ""
+
+
+def section_problem(value: object) -> str:
+    """What is wrong with ``value`` as a report section; "" when it is a good Section."""
+    if not isinstance(value, Section):
+        return f"{type(value).__name__} {_shown(value)} where a Section belongs"
+    width = len(value.headers)
+    for number, row in enumerate(value.rows, start=1):
+        if isinstance(row, str | bytes) or not isinstance(row, Sequence) or len(row) != width:
+            cells = len(row) if isinstance(row, Sequence) else type(row).__name__
+            return f"section {value.title!r}: row {number} has {cells} cells for {width} headers"
+    return ""
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
-from engage.errors import EngageError
+from engage.errors import EngageError, PluginError
+from engage.hooktypes import finding_problem
 from engage.ledger.kinds import Kinds
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import LedgerProblem
@@ -75,6 +77,25 @@ class Session:
             self._kinds = (pm, Kinds(plugin_record_kinds(pm).values(), plugin_files_stamp()))
         return self._kinds[1]
 
+    def collect(self, hook: str, problem: Callable[[object], str], **arguments: object) -> list[Any]:
+        """Call the collecting hook named ``hook`` and return every item its plugins gave, each checked
+        by ``problem`` (``engage.finding_problem``, ``section_problem``: "" when fine).
+
+        A bad item stops the command with one line naming the plugin that gave it: the plugins are
+        asked again one at a time to find it, so a good run pays for nothing.
+        """
+        caller = getattr(self.plugin_manager.hook, hook)
+        items = _items(caller(**arguments))
+        if not any(problem(item) for item in items):
+            return items
+        for impl in caller.get_hookimpls():
+            others = [i.plugin for i in caller.get_hookimpls() if i.plugin is not impl.plugin]
+            alone = self.plugin_manager.subset_hook_caller(hook, remove_plugins=others)
+            for item in _items(alone(**arguments)):
+                if problem(item):
+                    raise PluginError(f"plugin {impl.plugin_name!r} gave {problem(item)} in {hook}()")
+        raise PluginError(f"a plugin gave {next(problem(i) for i in items if problem(i))} in {hook}()")
+
     def timeline(self, engagement: Engagement) -> Timeline:
         """The engagement laid out in time, with the plugins' days off: planned once per command."""
         held = self._timelines.get(id(engagement))
@@ -104,7 +125,7 @@ class Session:
                 ledger,
                 as_of,
                 self.timeline(engagement),
-                self.plugin_manager.hook.engage_budget_checks,
+                functools.partial(self.collect, "engage_budget_checks", finding_problem),
             )
             held = self._verdicts[key] = (engagement, ledger, made)
             while len(self._verdicts) > KEPT_VERDICTS:
@@ -257,6 +278,19 @@ class Session:
                 if file.resolve() not in seen:
                     seen.add(file.resolve())
                     yield self.load(file)
+
+
+def _items(results: list[Any]) -> list[Any]:
+    """The items of a collecting hook's results: each plugin's iterable, or a lone value as given."""
+    found: list[Any] = []
+    for result in results:
+        if result is None:
+            continue
+        if isinstance(result, str | bytes) or not hasattr(result, "__iter__"):
+            found.append(result)  # not a collection: checked, and named, as the item it is
+        else:
+            found.extend(result)
+    return found
 
 
 def _sealed(problem: LedgerProblem) -> str:

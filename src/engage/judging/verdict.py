@@ -7,7 +7,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
 
 from engage.hooktypes import SEVERITY_ORDER, Finding
 from engage.judging.history import Progress
@@ -115,8 +114,8 @@ class FindingsReadByACheck(RuntimeError):
 
 
 # What makes findings: the ``engage_budget_checks`` hook, handed in by the session. Called with the
-# hook's keyword arguments (``verdict`` among them), it answers each plugin's findings (or None).
-ChecksSource = Callable[..., Iterable["Iterable[Finding] | None"]]
+# hook's keyword arguments (``verdict`` among them), it gives every plugin's findings, checked.
+ChecksSource = Callable[..., Iterable[Finding]]
 
 
 class Verdict:
@@ -240,12 +239,15 @@ class Verdict:
         order = {phase.key: i for i, phase in enumerate(self.engagement.phases)}
         self._checking = True
         try:
-            results: Iterable[Any] = (
-                self._checks(engagement=self.engagement, ledger=self.ledger, today=self.as_of, verdict=self)
+            found: list[Finding] = (
+                list(
+                    self._checks(
+                        engagement=self.engagement, ledger=self.ledger, today=self.as_of, verdict=self
+                    )
+                )
                 if self._checks is not None
-                else ()
+                else []
             )
-            found = [finding for result in results for finding in (result or ())]
         finally:
             self._checking = False
         return sorted(
