@@ -70,7 +70,12 @@ def as_json(report: CloseOut) -> dict[str, object]:
         "used_total": report.used_total,
         "burn_up": [{"date": d, "days": days} for d, days in report.burn],
         "sections": [
-            {"title": s.title, "headers": list(s.headers), "rows": [[plain(c) for c in r] for r in s.rows]}
+            {
+                "title": s.title,
+                "headers": list(s.headers),
+                "rows": [[plain(c) for c in r] for r in s.rows],
+                "note": s.note,
+            }
             for s in report.sections
         ],
     }

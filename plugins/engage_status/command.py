@@ -14,6 +14,7 @@ from engage import (
     Session,
     Week,
     chosen_format,
+    output_target,
     parse_date,
     parse_week,
     pass_session,
@@ -23,7 +24,9 @@ from engage import (
 )
 
 if TYPE_CHECKING:
-    from engage import Engagement
+    from collections.abc import Iterable
+
+    from engage import Engagement, Section
     from engage_status.report import Report
 
 FORMATS = ["plain", "markdown", "github", "html", "csv", "json", "xlsx"]
@@ -137,7 +140,7 @@ def _emit(reports: list[Report], fmt: str, output: str | None, by: str) -> None:
         from engage_status.sheets import workbook_sheets
 
         assert output is not None
-        write_workbook(Path(output), workbook_sheets(reports))
+        write_workbook(output_target(output, "workbook"), workbook_sheets(reports))
         click.echo(f"Wrote {output}", err=True)
         return
     if by == "consultant":
@@ -150,7 +153,7 @@ def _emit(reports: list[Report], fmt: str, output: str | None, by: str) -> None:
         text = render(reports, fmt)
     write_output(text, output, "report", bom=fmt == "csv", coloured=fmt == "plain")
     if fmt == "csv":
-        _say_sections_left_out(reports)
+        _say_sections_left_out((s for r in reports for s in r.sections), "phases")
 
 
 @click.command()
@@ -218,19 +221,21 @@ def report(
     built = replace(built, sections=built.sections + tuple(extra))
     if fmt == "xlsx":
         assert output is not None
-        write_closeout(built, Path(output))
+        write_closeout(built, output_target(output, "workbook"))
         click.echo(f"Wrote {output}", err=True)
         return
     text = render_closeout(built, fmt)
     write_output(text, output, "report", bom=fmt == "csv", coloured=fmt == "plain")
+    if fmt == "csv":
+        _say_sections_left_out(extra, "days by phase, consultant and month")
 
 
-def _say_sections_left_out(reports: list[Report]) -> None:
-    """CSV is one tidy table of phases: the sections with rows it leaves out are named, never dropped
-    in silence."""
-    left = list(dict.fromkeys(s.title for r in reports for s in r.sections if s.rows))
+def _say_sections_left_out(sections: Iterable[Section], table: str) -> None:
+    """CSV is one tidy table: the sections it leaves out (with rows or a note) are named, never
+    dropped in silence."""
+    left = list(dict.fromkeys(s.title for s in sections if s.rows or s.note))
     if left:
         warn(
-            f"--format csv is one table of phases; these sections are left out: {', '.join(left)} "
+            f"--format csv is one table of {table}; these sections are left out: {', '.join(left)} "
             "(--format json or xlsx has them)"
         )

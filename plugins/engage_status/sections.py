@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
-from engage import Section, Sheet, markdown_cell, plain, table
+from engage import Section, Sheet, markdown_cell, output_width, plain, table, wrap
 
 Cell = Callable[[object], object]
 
@@ -32,11 +32,16 @@ def section_text(section: Section, markdown: bool, level: str = "##", cell: Cell
         fmt = "github" if markdown else "simple"
         out.append(table(section.headers, rows, fmt, optional=section.optional))
         if section.note:
-            out += ["", str(md(section.note)) if markdown else section.note]
+            out += ["", _note(section.note, markdown)]
     else:
-        out.append(str(md(section.note)) if markdown and section.note else section.note or "(none)")
+        out.append(_note(section.note or "(none)", markdown))
     out.append("")
     return out
+
+
+def _note(note: str, markdown: bool) -> str:
+    """A note as Markdown, or wrapped to the terminal's width as the cells of a table are."""
+    return str(md(note)) if markdown else "\n".join(wrap(note, output_width()))
 
 
 def section_html(

@@ -101,6 +101,7 @@ _HOME = {
     "table": "engage.output.formats",
     "terminal_text": "engage.output.formats",
     "write_output": "engage.output.files",
+    "output_target": "engage.output.files",
     "heading": "engage.output.terminal",
     "labelled": "engage.output.terminal",
     "output_width": "engage.output.terminal",
@@ -157,7 +158,7 @@ if TYPE_CHECKING:
     from engage.ledger.records import Closing, Entry, MeetingOutcome, StatusChange
     from engage.ledger.totals import DayTotal
     from engage.output.colour import echo
-    from engage.output.files import write_output
+    from engage.output.files import output_target, write_output
     from engage.output.formats import (
         chosen_format,
         csv_text,
@@ -271,6 +272,7 @@ __all__ = [
     "labelled",
     "markdown_cell",
     "new_record",
+    "output_target",
     "output_width",
     "parse_date",
     "parse_rule",

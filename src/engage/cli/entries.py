@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -13,7 +12,7 @@ from engage.cli.completion import phase_keys
 from engage.errors import EngageError
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Entry
-from engage.output.files import write_output
+from engage.output.files import output_target, write_output
 from engage.output.formats import chosen_format, csv_text, json_text, table
 from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_week, plural
 from engage.schedule.lookup import consultant_filter, find_phase
@@ -119,7 +118,7 @@ def _write(
 
         assert output is not None
         headers, rows = _tidy(chosen, ledger, show_all)
-        write_workbook(Path(output), [("Entries", headers, rows)])
+        write_workbook(output_target(output, "workbook"), [("Entries", headers, rows)])
         click.echo(f"Wrote {output} ({plural(len(chosen), 'entry', 'entries')})", err=True)
     else:
         markdown = fmt in ("markdown", "github")

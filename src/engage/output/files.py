@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -14,12 +15,12 @@ def output_target(output: str, what: str = "output") -> Path:
     """Where ``-o FILE`` writes, refused (bad input, nothing written) when its folder is missing or it
     is a folder itself. ``what`` names the document in the message: "report", "calendar file"."""
     target = Path(output)
+    if output.endswith(("/", os.sep)) or target.is_dir():
+        raise EngageError(f"{output}: is a folder; give -o a file name")
     if not target.parent.is_dir():
         raise EngageError(
             f"{target.parent}: no such folder for the {what}; create it first or choose another path"
         )
-    if target.is_dir():
-        raise EngageError(f"{target}: is a folder; give -o a file name inside it")
     return target
 
 
@@ -39,7 +40,28 @@ def write_output(
             click.echo(text, nl=False)
         return
     target = output_target(output, what)
-    target.write_text(
-        ("\ufeff" if bom else "") + text, encoding="utf-8", errors="surrogateescape", newline=""
-    )
+    data = (("\ufeff" if bom else "") + text).encode("utf-8", "surrogateescape")
+    try:
+        _write_whole(target, data)
+    except OSError as exc:
+        raise EngageError(f"{target}: cannot write the {what}: {exc.strerror or exc}") from None
     click.echo(f"Wrote {output}", err=True)
+
+
+def _write_whole(target: Path, data: bytes) -> None:
+    """The file holds all of ``data`` or is as it was: written beside it, then renamed over it.
+
+    A device or a pipe (``/dev/stdout``, ``/dev/full``) is written as it is: nothing can stand beside it.
+    """
+    if target.exists() and not target.is_file():
+        with target.open("wb") as handle:
+            handle.write(data)
+        return
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        with partial.open("wb") as handle:
+            handle.write(data)
+        os.replace(partial, target)
+    finally:
+        if partial.is_file():  # written but not renamed: nothing of it stays
+            partial.unlink()

@@ -102,3 +102,33 @@ def test_a_budget_check_that_reads_the_verdicts_state_is_named_not_looped(ijm: S
     assert done.exit_code == 2
     assert "donor_sections" in done.stderr and "read verdict.findings" in done.stderr
     assert "RecursionError" not in done.stderr and "Traceback" not in done.stderr
+
+
+LONG_NOTE_PLUGIN = '''
+from engage import Section, hookimpl
+
+@hookimpl
+def engage_status_sections():
+    return [Section("Context", ("what",), (("kept",),), note="word " * 60)]
+'''
+
+
+def test_a_long_note_wraps_to_the_terminal_and_json_keeps_every_note(
+    ijm: Seed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    args = _args(ijm, tmp_path, LONG_NOTE_PLUGIN)
+    for command in (("status", "--week", "2021-W47"), ("report", "--as-of", "2021-12-10")):
+        shown = invoke(*args, *command)
+        assert shown.exit_code == 0, shown.output
+        assert "word word" in shown.stdout
+        assert max(len(line) for line in shown.stdout.splitlines()) <= 80, command
+        data = json.loads(invoke(*args, *command, "--format", "json").stdout)
+        sections = (data[0] if isinstance(data, list) else data)["sections"]
+        assert [s["note"] for s in sections if s["title"] == "Context"] == ["word " * 60], command
+
+
+def test_report_csv_names_the_sections_it_leaves_out(ijm: Seed, tmp_path: Path) -> None:
+    done = invoke(*_args(ijm, tmp_path), "report", "--as-of", "2021-12-10", "--format", "csv")
+    assert done.exit_code == 0
+    assert "these sections are left out: Donor ledger, Risks" in done.stderr
