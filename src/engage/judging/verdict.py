@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
 from engage.hooktypes import SEVERITY_ORDER, Finding
 from engage.judging.history import Progress
@@ -468,18 +469,13 @@ def _days_past(deadline: dt.date | None, day: dt.date) -> int:
     return max(0, (day - deadline).days) if deadline is not None else 0
 
 
-def judge(
-    engagement: Engagement,
-    ledger: Ledger,
-    as_of: dt.date,
-    timeline: Timeline | None = None,
-    checks: ChecksSource | None = None,
-) -> Verdict:
+def judge(engagement: Engagement, ledger: Ledger, as_of: dt.date, **handed: Any) -> Verdict:
     """A verdict on ``engagement`` with ``ledger`` as of ``as_of``.
 
     A command asks its session (:meth:`engage.session.Session.verdict`), which makes one per
     engagement and date with the plugins' days off and checks handed in, so that every output of the
     command reads the same verdict and two reports cannot disagree. A hook that judges receives that
-    verdict. Without ``timeline`` only weekends are days off; without ``checks`` there are no findings.
+    verdict. ``handed`` are :class:`Verdict`'s ``timeline`` and ``checks``: without a timeline only
+    weekends are days off; without checks there are no findings.
     """
-    return Verdict(engagement, ledger, as_of, timeline, checks)
+    return Verdict(engagement, ledger, as_of, **handed)
