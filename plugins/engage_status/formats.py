@@ -124,9 +124,7 @@ def _deliverables_json(d: DeliverableVerdict) -> dict[str, object]:
     return {
         "key": d.key,
         "name": d.name,
-        "due": d.due.day,
-        "due_rule": d.due.rule,
-        "waiting": d.due.waiting if d.due.value is None else None,
+        **d.due.fields("due"),
         "state": d.state,
         "status": d.status,
         "status_date": d.since,

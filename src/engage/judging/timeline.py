@@ -55,6 +55,15 @@ class Resolved:
         """The calendar date, or None while unknown."""
         return None if self.value is None else day_of(self.value)
 
+    def fields(self, name: str) -> dict[str, object]:
+        """The date as JSON fields, as ``show`` and ``status`` give them: ``name`` (the day),
+        ``name_rule`` and ``waiting`` (what it waits for while unknown, else None)."""
+        return {
+            name: self.day,
+            f"{name}_rule": self.rule,
+            "waiting": self.waiting if self.value is None else None,
+        }
+
     def describe(self) -> str:
         """The date, or what it waits for: '2021-11-22' or 'waiting: 5 working days after …'."""
         if self.value is None:
