@@ -28,7 +28,13 @@ def section_text(section: Section, markdown: bool, level: str = "##", cell: Cell
     """The section's lines: its title, its table (fitted to the terminal), its note."""
     out = [f"{level} {md(section.title)}" if markdown else section.title, ""]
     if section.rows:
-        rows = [[md(cell(c)) if markdown else cell(c) for c in row] for row in section.rows]
+        rows: Sequence[Sequence[object]] = (
+            section.rows
+        )  # a week's entries: thousands of cells, kept as they are
+        if markdown:
+            rows = [[md(cell(c)) for c in row] for row in section.rows]
+        elif cell is not _same:
+            rows = [[cell(c) for c in row] for row in section.rows]
         fmt = "github" if markdown else "simple"
         out.append(table(section.headers, rows, fmt, optional=section.optional))
         if section.note:

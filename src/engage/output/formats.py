@@ -63,9 +63,11 @@ def plain(value: object) -> object:
     return value
 
 
-def _shown(cell: object) -> object:
-    """A cell as a table shows it to people: typed cells (days, money) as they read them."""
-    return str(cell) if isinstance(cell, Days | Money) else plain(cell)
+_TYPED = (Days, Money)  # typed cells: shown to people as they read them, "1.5", "€1,250.50"
+
+
+def _text(cell: object) -> str:
+    return str(cell if type(cell) in _TYPED else plain(cell))
 
 
 def table(
@@ -82,13 +84,15 @@ def table(
     if fmt == "simple":
         from engage.output.terminal import fit_table, output_width
 
-        text = [[c if type(c) is str else str(_shown(c)) for c in row] for row in rows]
+        text = [
+            [c if type(c) is str else str(c if type(c) in _TYPED else plain(c)) for c in row] for row in rows
+        ]
         if not text:
             return "(none)"
         return fit_table(
             [str(h) for h in headers], text, output_width() if width is None else width, optional
         )
-    body = [[_shown(cell) for cell in row] for row in rows]
+    body = [[cell if type(cell) in _TYPED else plain(cell) for cell in row] for row in rows]
     if not body:
         return "(none)"
     from tabulate import tabulate
