@@ -16,6 +16,7 @@ import pluggy
 
 from engage.errors import EngageError, PluginError
 from engage.hooktypes import finding_problem
+from engage.ledger.files import open_regular
 from engage.ledger.kinds import Kinds
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import LedgerProblem
@@ -309,12 +310,17 @@ def check_is_ledger(path: Path, given: str, schedule: Path | None) -> None:
             f"{given} {path} is a schedule, not a ledger; give a ledger file such as NAME{LEDGER_SUFFIX}"
         )
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096).lstrip()
+        fd = open_regular(path, os.O_RDONLY)
     except FileNotFoundError:
         return
     except OSError as exc:
         raise EngageError(f"{given} {path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        head = os.read(fd, 4096).lstrip()
+    except OSError as exc:
+        raise EngageError(f"{given} {path}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     if head and not head.startswith((b"{", b"<<<<<<< ")):  # a ledger, perhaps mid-merge
         raise EngageError(
             f"{given} {path} is not an engage ledger (its first line is not a JSON record); "

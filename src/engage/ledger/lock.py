@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from engage.ledger.files import open_regular
+
 POLL_SECONDS = 0.05
 
 
@@ -36,7 +38,7 @@ def held(path: Path, timeout: float) -> Iterator[None]:
         except Timeout:
             raise LockTimeout(str(path)) from None
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = open_regular(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, "the ledger's lock")
     try:
         deadline = time.monotonic() + timeout
         while True:

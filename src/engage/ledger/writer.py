@@ -23,6 +23,7 @@ from pathlib import Path
 from engage.errors import EngageError
 from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.store import read_at
+from engage.ledger.files import open_regular
 from engage.ledger.kinds import CORE_KINDS, Kinds
 from engage.ledger.ledger import Ledger, new_record
 from engage.ledger.records import LedgerProblem
@@ -55,7 +56,7 @@ def append_batch(
     stamp = {"engagement": engagement} if engagement is not None else {}
     try:
         with held(Path(str(path) + ".lock"), LOCK_TIMEOUT_SECONDS), Checked.scope():
-            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+            fd = open_regular(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
             try:
                 return _write_locked(fd, path, records, stamp, (hours_per_day, kinds), check)
             finally:

@@ -20,6 +20,7 @@ from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.folders import place, tidy
 from engage.ledger.cache.store import TAIL, Snapshot, backdate, load, read_at, save, settled, stat_of
 from engage.ledger.cache.sums import extended, matches, read_exactly, sums
+from engage.ledger.files import open_regular
 from engage.ledger.kinds import CORE_KINDS, Kinds
 from engage.ledger.reader import (
     Prior,
@@ -47,7 +48,7 @@ class Cached(NamedTuple):
 def read(cls: type[Ledger], path: Path, hours_per_day: Fraction, kinds: Kinds = CORE_KINDS) -> Ledger:
     """The ledger at ``path``, read from where its cache stopped when the cache can be trusted."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        fd = open_regular(path, os.O_RDONLY)
     except FileNotFoundError:
         return cls(path, [], [])
     except OSError as exc:
