@@ -68,6 +68,8 @@ def test_engage_ships_its_type_information() -> None:
 def test_the_plugin_guide_imports_only_the_public_api() -> None:
     """What the guide teaches a plugin author to import is what the contract lets them."""
     guide = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
-    internal = [line for line in guide.splitlines() if line.lstrip().startswith(("from engage.", "import engage."))]
+    internal = [
+        line for line in guide.splitlines() if line.lstrip().startswith(("from engage.", "import engage."))
+    ]
     allowed = ("from engage.testing",)
     assert [line for line in internal if not line.lstrip().startswith(allowed)] == []

@@ -212,17 +212,20 @@ def publish(session: Session, url: str) -> None:
 
     Only new and changed events are written, each conditionally (If-Match), so an edit made on
     the server is reported as a conflict, never overwritten; items taken off are deleted.
-    Credentials from ENGAGE_CALDAV_USER and ENGAGE_CALDAV_PASSWORD.
+    Credentials from the URL (https://USER:PASSWORD@host/...; never printed or stored), else
+    ENGAGE_CALDAV_USER and ENGAGE_CALDAV_PASSWORD, else ~/.netrc.
     """
     from engage_calendar.dav import publish as put
+    from engage_calendar.dav import without_credentials
 
+    url, credentials = without_credentials(url)  # never printed, never stored: used for this run
     view = click.get_current_context().meta[VIEW]
     revised = _collect(session)
     key = url if url.endswith("/") else url + "/"
     stored = revised.state.caldav.setdefault(key, {})
     before = dict(stored)
     try:
-        outcome = put(revised.engagement, revised.items, view, revised.settings, url, stored)
+        outcome = put(revised.engagement, revised.items, view, revised.settings, url, stored, credentials)
     finally:
         if stored != before:  # only what the server accepted is recorded
             revised.state.save()

@@ -11,13 +11,13 @@ import os
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from engage import EngageError, Engagement
 from engage_calendar.build import Item, View
 from engage_calendar.ics import resource
 from engage_calendar.settings import Settings
-from engage_calendar.state import Stored
+from engage_calendar.state import Stored, without_user_info
 
 QUERY = """<?xml version="1.0" encoding="utf-8"?>
 <C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
@@ -64,17 +64,17 @@ def publish(
     settings: Settings,
     url: str,
     stored: dict[str, Stored],
+    credentials: tuple[str | None, str | None] = (None, None),
 ) -> Outcome:
     """Bring the calendar at ``url`` in line with ``items``; ``stored`` is updated after each
-    write the server accepts."""
+    write the server accepts. ``credentials`` (user, password) are those taken out of the URL
+    given (:func:`without_credentials`); ``url`` must hold none."""
     from caldav.davclient import DAVClient
     from caldav.lib import error
 
-    if not url.startswith(("http://", "https://")):
-        raise EngageError(f"{url!r} is not a CalDAV calendar address; give an http(s):// URL")
     base = url if url.endswith("/") else url + "/"
-    user = os.environ.get("ENGAGE_CALDAV_USER") or None
-    password = os.environ.get("ENGAGE_CALDAV_PASSWORD") or None
+    user = credentials[0] or os.environ.get("ENGAGE_CALDAV_USER") or None
+    password = credentials[1] or os.environ.get("ENGAGE_CALDAV_PASSWORD") or None
     outcome = Outcome()
     suffix = f".{engagement.id}@engage-tracker"
     try:
@@ -89,12 +89,30 @@ def publish(
             _delete(run, uid, titles.get(uid, uid), remote.get(uid))
     except error.AuthorizationError:
         raise EngageError(
-            f"{url}: the CalDAV server refused the credentials; check ENGAGE_CALDAV_USER/PASSWORD"
+            f"{url}: the CalDAV server refused the credentials; check those in the URL, "
+            "in ENGAGE_CALDAV_USER/PASSWORD or in ~/.netrc"
         ) from None
     except (error.DAVError, OSError) as exc:
         reason = " ".join(str(exc).split())[:200]
         raise EngageError(f"{url}: CalDAV publish failed: {type(exc).__name__}: {reason}") from None
     return outcome
+
+
+def without_credentials(url: str) -> tuple[str, tuple[str | None, str | None]]:
+    """``url`` with any ``user:password@`` taken out (so it is never printed or stored), and them.
+
+    Without them, credentials come from ENGAGE_CALDAV_USER/PASSWORD, or from ``~/.netrc``.
+    """
+    if not url.startswith(("http://", "https://")):
+        raise EngageError(
+            f"{without_user_info(url)!r} is not a CalDAV calendar address; give an http(s):// URL"
+        )
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, (None, None)
+    user, password = parts.username, parts.password
+    clean = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    return clean, (unquote(user) if user else None, unquote(password) if password else None)
 
 
 def _put(

@@ -95,7 +95,7 @@ def read_state(path: Path) -> State:
             {uid: Revision(**rev) for uid, rev in data.get("events", {}).items()},
             {address: dict(sent) for address, sent in data.get("mail", {}).items()},
             {
-                url: {uid: Stored(**stored) for uid, stored in resources.items()}
+                without_user_info(url): {uid: Stored(**stored) for uid, stored in resources.items()}
                 for url, resources in data.get("caldav", {}).items()
             },
         )
@@ -156,3 +156,12 @@ def decode(data: dict[str, object]) -> CalendarEvent:
     values["attendees"] = tuple(values["attendees"])  # type: ignore[arg-type]
     values["categories"] = tuple(values["categories"])  # type: ignore[arg-type]
     return CalendarEvent(**values)  # type: ignore[arg-type]
+
+
+def without_user_info(text: str) -> str:
+    """Any URL-like text with what sits before an ``@`` in its authority taken out."""
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return text
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{authority.rpartition('@')[2]}{slash}{path}"

@@ -18,7 +18,9 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[c[0] for c in COMMANDS])
-def test_output_into_a_folder_is_one_line_and_writes_nothing(ijm: Seed, tmp_path: Path, command: tuple) -> None:
+def test_output_into_a_folder_is_one_line_and_writes_nothing(
+    ijm: Seed, tmp_path: Path, command: tuple
+) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()
     line = one_line_error(ijm.run(*command, "-o", str(folder)), str(folder), "is a folder")

@@ -23,7 +23,7 @@ class DonorRules:
 
 def test_a_registered_plugins_table_is_accepted(engage_schedule: Path, engage_run, engage_plugin) -> None:
     engage_schedule.write_text(
-        engage_schedule.read_text(encoding="utf-8") + '\n[donor_rules]\nnotice_days = 5\n', encoding="utf-8"
+        engage_schedule.read_text(encoding="utf-8") + "\n[donor_rules]\nnotice_days = 5\n", encoding="utf-8"
     )
     engage_plugin(DonorRules(), name="donor_rules")
     assert engage_run("log", "1", "--phase", "prep", "--date", "2026-01-05").exit_code == 0

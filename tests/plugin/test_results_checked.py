@@ -11,7 +11,7 @@ import pytest
 from helpers import Seed, one_line_error
 
 BAD = {
-    "a text for a finding": ('engage_budget_checks', 'return "oops"', "str 'oops' where a Finding belongs"),
+    "a text for a finding": ("engage_budget_checks", 'return "oops"', "str 'oops' where a Finding belongs"),
     "a severity": ("engage_budget_checks", 'return [Finding("critical", "x", "x")]', "severity 'critical'"),
     "a date as text": (
         "engage_budget_checks",
@@ -44,7 +44,7 @@ def test_a_bad_result_is_one_line_naming_the_plugin(ijm: Seed, tmp_path: Path, c
 def test_a_lone_finding_not_in_a_list_is_taken_as_one(ijm: Seed, tmp_path: Path) -> None:
     folder = tmp_path / "org"
     folder.mkdir()
-    source = 'from engage import Finding, hookimpl\n\n@hookimpl\ndef engage_budget_checks():\n'
+    source = "from engage import Finding, hookimpl\n\n@hookimpl\ndef engage_budget_checks():\n"
     source += '    return Finding("info", "lonely", "one finding, not in a list")\n'
     (folder / "lone.py").write_text(source, encoding="utf-8")
     done = ijm.run("--plugins-dir", str(folder), "budget", "--format", "json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +173,47 @@ def test_if_match_stops_an_overwrite_when_the_server_changes_mid_publish(
     assert result.exit_code == 1
     assert "If-Match" in seen[0] and "changed on the server while publishing" in result.stderr
     assert str(read_back(caldav_url)[uid][0]["SUMMARY"]) == "Retreat, edited on the server"
+
+
+def _with_credentials(url: str, user: str, password: str) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{user}:{password}@{rest}"
+
+
+def test_credentials_in_the_url_are_used_but_never_printed_or_stored(
+    ijm: Seed, caldav_url: str, monkeypatch
+) -> None:
+    monkeypatch.delenv("ENGAGE_CALDAV_USER")
+    monkeypatch.delenv("ENGAGE_CALDAV_PASSWORD")
+    secret_url = _with_credentials(caldav_url, USER, PASSWORD)
+    result = ijm.run("calendar", "publish", secret_url)
+    assert result.exit_code == 0, result.stderr
+    assert f"Published to {caldav_url}: " in result.output
+    state = ijm.path.with_name(ijm.path.stem + ".calendar.json").read_text()
+    assert caldav_url in state
+    for text in (result.output, result.stderr, state):
+        assert PASSWORD not in text and f"{USER}:" not in text
+    assert len(read_back(caldav_url)) > 0
+    # A state file an earlier engage wrote, its URL key holding the password: cleaned on the next save.
+    state_file = ijm.path.with_name(ijm.path.stem + ".calendar.json")
+    data = json.loads(state)
+    data["caldav"] = {secret_url.rstrip("/") + "/": data["caldav"][caldav_url.rstrip("/") + "/"]}
+    state_file.write_text(json.dumps(data))
+    ijm.rewrite("Inception report", "Inception report (revised)")
+    again = ijm.run("calendar", "publish", secret_url)
+    assert "1 updated" in again.output and "0 added" in again.output, again.output
+    assert PASSWORD not in state_file.read_text()
+    wrong = ijm.run("calendar", "publish", _with_credentials(caldav_url, USER, "wr%40ng"))
+    line = one_line_error(wrong, caldav_url, "refused the credentials")
+    assert "wr%40ng" not in line and "wr@ng" not in line
+
+
+def test_credentials_from_netrc(ijm: Seed, caldav_url: str, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ENGAGE_CALDAV_USER")
+    monkeypatch.delenv("ENGAGE_CALDAV_PASSWORD")
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    result = ijm.run("calendar", "publish", caldav_url)
+    assert result.exit_code == 0 and f"Published to {caldav_url}: " in result.output, result.stderr

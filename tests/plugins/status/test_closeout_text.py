@@ -22,7 +22,12 @@ def test_a_report_with_nothing_recorded_says_so(ijm: Seed) -> None:
 
 def test_report_markdown_escapes_html_in_notes(ijm: Seed) -> None:
     hostile = '<img src=x onerror="alert(1)"> <script>x</script>'
-    assert ijm.run("deliver", "inception", "--status", "submitted", "--date", "2021-11-22", "--note", hostile).exit_code == 0
+    assert (
+        ijm.run(
+            "deliver", "inception", "--status", "submitted", "--date", "2021-11-22", "--note", hostile
+        ).exit_code
+        == 0
+    )
     markdown = ijm.run("report", "--as-of", "2021-11-30", "--format", "markdown").stdout
     assert "&lt;script&gt;" in markdown
     assert "<script>" not in markdown and "<img" not in markdown

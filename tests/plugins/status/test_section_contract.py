@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from helpers import Seed, invoke
 
-SECTIONS_PLUGIN = '''
+SECTIONS_PLUGIN = """
 from decimal import Decimal
 from fractions import Fraction
 from engage import Days, Money, Section, hookimpl
@@ -29,7 +29,7 @@ def engage_status_sections(verdict, command, period):
         Section("Risks", ("risk", "owner"), (("Venue not confirmed", "IJM"),)),
         Section("Risks", ("risk", "owner", "due"), (("Visa late", "UNDP", "2021-12-01"),)),
     ]
-'''
+"""
 
 
 def _args(seed: Seed, tmp_path: Path, source: str = SECTIONS_PLUGIN) -> tuple[str, ...]:
@@ -87,14 +87,14 @@ def test_csv_names_the_sections_it_leaves_out(ijm: Seed, tmp_path: Path) -> None
     assert "these sections are left out: Donor ledger, Risks" in done.stderr
 
 
-LOOPING_CHECK = '''
+LOOPING_CHECK = """
 from engage import Finding, hookimpl
 
 @hookimpl
 def engage_budget_checks(verdict):
     if verdict.state == "late":
         yield Finding("info", "late", "late")
-'''
+"""
 
 
 def test_a_budget_check_that_reads_the_verdicts_state_is_named_not_looped(ijm: Seed, tmp_path: Path) -> None:
@@ -104,13 +104,13 @@ def test_a_budget_check_that_reads_the_verdicts_state_is_named_not_looped(ijm: S
     assert "RecursionError" not in done.stderr and "Traceback" not in done.stderr
 
 
-LONG_NOTE_PLUGIN = '''
+LONG_NOTE_PLUGIN = """
 from engage import Section, hookimpl
 
 @hookimpl
 def engage_status_sections():
     return [Section("Context", ("what",), (("kept",),), note="word " * 60)]
-'''
+"""
 
 
 def test_a_long_note_wraps_to_the_terminal_and_json_keeps_every_note(
