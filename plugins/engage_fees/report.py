@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 from decimal import Decimal
 
-from engage import Engagement, Section, format_days, json_text, table
+from engage import Engagement, Section, format_days, json_text, markdown_cell, table
 from engage_fees.account import Statement
 from engage_fees.money import money, round_money
 
@@ -191,13 +191,13 @@ def render(engagement: Engagement, result: Statement, fmt: str) -> str:
         )
     fmt_name = "github" if fmt == "markdown" else "simple"
     if fmt == "markdown":
-        head = f"# {title}"
+        head = "# " + markdown_cell(title).replace("<br>", "  \n")
     else:  # the title wraps to the terminal, as every plain table does
         from engage import output_width, wrap
 
         head = "\n".join(part for line in title.splitlines() for part in wrap(line, output_width()))
     chunks = [head]
     for s in parts:
-        heading = f"## {s.title}" if fmt == "markdown" else s.title
+        heading = f"## {markdown_cell(s.title)}" if fmt == "markdown" else s.title
         chunks.append(f"{heading}\n\n{table(s.headers, s.rows, fmt_name)}")
     return "\n\n".join(chunks) + "\n"

@@ -45,7 +45,7 @@ def _text(report: CloseOut, markdown: bool) -> str:
 
     width = output_width()
     title = f"Close-out report: {report.engagement.title}"
-    out = [f"# {title}" if markdown else heading(title, width), ""]
+    out = [f"# {markdown_cell(title)}" if markdown else heading(title, width), ""]
     for label, value in heading_facts(report):
         out.append(f"- **{label}:** {markdown_cell(value)}" if markdown else labelled(label, value, width))
     out.append("")

@@ -14,6 +14,7 @@ from engage import (
     format_days,
     frozen,
     json_text,
+    markdown_cell,
     table,
 )
 from engage_status.report import LOOKAHEAD, Report
@@ -159,13 +160,15 @@ def render(reports: Sequence[Report], fmt: str) -> str:
     lines: list[str] = []
     counted = sections(reports, listed=False)
     for item, stints in zip(counted, by_consultant(reports).values(), strict=True):
-        lines += [f"## {item.title}" if style == "github" else item.title, ""]
+        lines += [f"## {markdown_cell(item.title)}" if style == "github" else item.title, ""]
         lines += [table(item.headers, item.rows, style), ""]
         owed = owed_lines(stints)
         if owed and style == "simple":  # each item wrapped to the terminal, under its dash
             from engage import output_width, wrap
 
             owed = [line for item in owed for line in wrap(item, output_width(), indent=2)]
+        if owed and style == "github":
+            owed = [f"- {markdown_cell(item.removeprefix('- '))}" for item in owed]
         if owed:
             lines += ["Owes in the next two weeks:", *owed, ""]
     return "\n".join(lines).rstrip() + "\n" if lines else "No consultants in these engagements.\n"

@@ -31,9 +31,7 @@ def section_text(section: Section, markdown: bool, level: str = "##", cell: Cell
         rows: Sequence[Sequence[object]] = (
             section.rows
         )  # a week's entries: thousands of cells, kept as they are
-        if markdown:
-            rows = [[md(cell(c)) for c in row] for row in section.rows]
-        elif cell is not _same:
+        if cell is not _same:  # Markdown cells are escaped by table()
             rows = [[cell(c) for c in row] for row in section.rows]
         fmt = "github" if markdown else "simple"
         out.append(table(section.headers, rows, fmt, optional=section.optional))

@@ -209,7 +209,7 @@ def _text(
 
 def _note(note: str, tablefmt: str) -> str:
     if tablefmt == "github":
-        return note.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+        return note  # escaped, line breaks and all, by table()
     return note.replace("\n", " ⏎ ")
 
 

@@ -70,6 +70,9 @@ def _text(cell: object) -> str:
     return str(cell if type(cell) in _TYPED else plain(cell))
 
 
+_MARKDOWN_TABLES = ("github", "pipe")
+
+
 def table(
     headers: Sequence[str],
     rows: Iterable[Sequence[object]],
@@ -95,6 +98,9 @@ def table(
     body = [[cell if type(cell) in _TYPED else plain(cell) for cell in row] for row in rows]
     if not body:
         return "(none)"
+    if fmt in _MARKDOWN_TABLES:  # every Markdown table escapes here, whoever made its rows
+        headers = [markdown_cell(h) for h in headers]
+        body = [[markdown_cell(c) if isinstance(c, str) else c for c in row] for row in body]
     from tabulate import tabulate
 
     return tabulate(body, headers=list(headers), tablefmt=fmt, disable_numparse=True)
@@ -141,11 +147,17 @@ def json_text(data: object) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]|~"})
+
+
 def markdown_cell(value: object) -> str:
-    """Text safe in a Markdown table that wikis render: HTML escaped, pipes escaped, line breaks as <br>."""
+    """Text shown as typed in Markdown that wikis render, in a table or a line: the one escaper of every
+    Markdown output. HTML is escaped (no ``<script>``, no ``onerror=``), Markdown's marks are
+    backslashed (no link, image, emphasis or code made by a note, no cell ended by a pipe), and
+    line breaks are ``<br>``."""
     import html
 
-    text = html.escape(str(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    text = html.escape(str(value), quote=False).translate(_MARKDOWN)
     return text.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
 
 
