@@ -127,8 +127,6 @@ def _dates_of(timeline: Timeline, entry: Entry, ledger: Ledger) -> Iterator[str]
     closing = ledger.closing()
     if entry.date > today_in(engagement.timezone):
         yield f"warning: {entry.date} is in the future; it counts from that date"
-    if closing is not None and entry.date > closing.date:
-        yield f"warning: {entry.date} is after the engagement was closed on {closing.date}"
     if entry.date < timeline.start or entry.date > timeline.end:
         yield f"warning: {entry.date} is outside the engagement ({timeline.start} – {timeline.end})"
     elif closing is None and entry.date not in timeline.window(entry.phase):

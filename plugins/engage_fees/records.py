@@ -140,6 +140,6 @@ def describe(record: Expense | Invoice | Paid) -> str:
 
 KINDS = (
     RecordKind(Expense.kind, read_expense, describe),
-    RecordKind(Invoice.kind, read_invoice, describe),
-    RecordKind(Paid.kind, read_paid, describe),
+    RecordKind(Invoice.kind, read_invoice, describe, after_close=True),
+    RecordKind(Paid.kind, read_paid, describe, after_close=True),
 )

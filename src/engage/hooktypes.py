@@ -200,11 +200,14 @@ class RecordKind:
     ``TypeError`` or ``KeyError`` saying which field is wrong: the strict
     reader then reports the line as damage, as for any core record.
     ``describe(record)`` gives one line for ``engage void`` to confirm with.
+    ``after_close``: True for records that may be dated after the engagement's
+    close (an invoice, a payment); the others are refused then, as time is.
     """
 
     name: str
     read: Callable[[dict[str, Any], int], Any]
     describe: Callable[[Any], str] | None = None
+    after_close: bool = False
 
 
 def finding_problem(value: object) -> str:

@@ -16,6 +16,7 @@ import pluggy
 
 from engage.errors import EngageError, PluginError
 from engage.hooktypes import finding_problem
+from engage.ledger.closed import refuse_after_close
 from engage.ledger.files import open_regular
 from engage.ledger.kinds import Kinds
 from engage.ledger.ledger import Ledger
@@ -205,18 +206,27 @@ class Session:
         """Append records to the chosen ledger, all or none, stamped with the engagement's id.
 
         ``check`` runs under the ledger's lock with the ledger as it stands
-        (see :func:`engage.ledger.writer.append_batch`). Everything the command needs
-        is validated first (:meth:`validate`), so a written record is a done command.
+        (see :func:`engage.ledger.writer.append_batch`), after the rule every write keeps:
+        nothing dated after the engagement's close (:func:`engage.ledger.closed.refuse_after_close`).
+        Everything the command needs is validated first (:meth:`validate`), so a written record
+        is a done command.
         """
         engagement = self.engagement
         self.validate()
+        kinds = self.record_kinds
+
+        def checked(ledger: Ledger) -> None:
+            refuse_after_close(ledger, records, kinds)
+            if check is not None:
+                check(ledger)
+
         sealed = append_batch(
             self.ledger_path,
             records,
             engagement=engagement.id,
             hours_per_day=engagement.hours_per_day,
-            check=check,
-            kinds=self.record_kinds,
+            check=checked,
+            kinds=kinds,
         )
         self._warned.add(self.ledger_path)  # what was sealed is said now; the rest on reading
         for problem in sealed:

@@ -12,6 +12,8 @@ import json
 import pytest
 from icalendar import Calendar
 
+from engage.ledger.ledger import new_record
+from engage.ledger.writer import append
 from engage.parsing import today_in
 from helpers import Seed, copy_seed, invoke, one_line_error
 from helpers.servers import Inbox
@@ -258,8 +260,10 @@ def test_closing_stops_what_grows_and_void_reopens(ijm: Seed, tmp_path) -> None:
     assert "Facilitation and Consolidation" not in live.split("Portfolio", 1)[1].split("\n\n\n")[0]
     assert "Facilitation and Consolidation" in closed_table
 
-    logged = ijm.run("log", "1", "--phase", "final", "--date", "2021-12-08")
-    assert logged.exit_code == 0 and "after the engagement was closed on 2021-12-06" in logged.output
+    one_line_error(ijm.run("log", "1", "--phase", "final", "--date", "2021-12-08"), "closed on 2021-12-06")
+    # A teammate's ledger merged in, or one written before engage refused it, may still hold such time.
+    late = new_record("entry", date="2021-12-08", phase="final", days="1", consultant="Test Consultant")
+    append(ijm.ledger, [{**late, "note": "", "engagement": "ijm-kenya-pap-2021"}])
     codes = {
         f["code"] for f in json.loads(ijm.run("budget", "--as-of", "2022-06-01", "--format", "json").stdout)
     }

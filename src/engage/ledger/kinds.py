@@ -236,6 +236,7 @@ class Kinds:
         for kind in self._plugin_kinds:
             readers[kind.name] = _plugin_reader(kind.read)
         self.readers: dict[str, Reader] = readers
+        self.after_close = AFTER_CLOSE | {kind.name for kind in self._plugin_kinds if kind.after_close}
 
     @property
     def fingerprint(self) -> str:
@@ -260,6 +261,7 @@ class Kinds:
         return "\n".join(_source(name, read) for name, read in sorted(readers, key=lambda r: r[0]))
 
 
+AFTER_CLOSE = frozenset({"void", "close", "commit", "seal"})  # core kinds that may follow a close
 CORE_KINDS = Kinds()  # what a ledger is read with when no plugin registers a kind
 
 
