@@ -75,4 +75,9 @@ def one_line_error(result: Result, *fragments: str) -> str:
     return lines[0]
 
 
+def budget_exit(found: list[dict]) -> int:
+    """What ``engage budget`` must exit with for its JSON findings: 1 when one is an error, else 0."""
+    return 1 if any(f["severity"] == "error" for f in found) else 0
+
+
 Runner = Callable[..., Result]

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Seed, invoke, one_line_error
+from helpers import Seed, budget_exit, invoke, one_line_error
 
 
 def findings(seed: Seed, as_of: str, *extra: str) -> tuple[int, list[dict]]:
     result = seed.run("budget", "--as-of", as_of, "--format", "json", *extra)
-    assert result.exit_code in (0, 1), result.stderr
-    return result.exit_code, json.loads(result.stdout)
+    found = json.loads(result.stdout)
+    assert result.exit_code == budget_exit(found), result.stderr
+    return result.exit_code, found
 
 
 def codes(found: list[dict]) -> list[str]:
