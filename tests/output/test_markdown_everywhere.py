@@ -10,7 +10,8 @@ from helpers import Seed
 
 NOTE = "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) a|b *bold*"
 TITLE = "GEO <b onmouseover=alert(4)>Lima</b> & [Callao](javascript:alert(5))"
-RAW = ("<script>", "<img", "<b ", "[x](javascript:", "[Callao](", "a|b", "*bold*")
+PERSON = "<i>Eve</i> [me](javascript:alert(6))"
+RAW = ("<i>", "[me](", "<script>", "<img", "<b ", "[x](javascript:", "[Callao](", "a|b", "*bold*")
 
 
 @pytest.fixture
@@ -18,7 +19,8 @@ def hostile(geo: Seed) -> Seed:
     geo.rewrite(
         'title = "GEO Lima & Callao: integrated environmental assessment report"', f'title = "{TITLE}"'
     )
-    assert geo.run("log", "1", "-p", "draft", "-d", "2004-03-02", "--note", NOTE).exit_code == 0
+    logged = geo.run("log", "1", "-p", "draft", "-d", "2004-03-02", "--note", NOTE, "-c", PERSON)
+    assert logged.exit_code == 0, logged.stderr
     assert (
         geo.run("deliver", "draft", "--status", "submitted", "-d", "2004-03-04", "--note", NOTE).exit_code
         == 0
