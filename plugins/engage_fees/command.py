@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -130,7 +128,9 @@ def expense(
         "note": note,
     }
     if receipt is not None:
-        fields |= _receipt_fields(receipt)
+        from engage_fees.receipts import receipt_fields
+
+        fields |= receipt_fields(receipt)
     record = new_record("fees.expense", **fields)
     from engage_fees.money import money  # the reply is made before the write: nothing fails after it
 
@@ -156,11 +156,12 @@ def _more_than_zero(text: str, unreadable: str, zero: str) -> Decimal:
 
 def _currency_code(settings: FeeSettings, currency: str | None) -> str:
     """The expense's ISO 4217 code: --currency, else the contract's."""
-    from engage_fees.money import known_currency
+    from engage_fees.money import currency_problem
 
     code = (currency or settings.currency).strip().upper()
-    if not known_currency(code):
-        raise EngageError(f"--currency {currency!r} is not an ISO 4217 code such as KES or USD")
+    problem = currency_problem(code)
+    if problem is not None:
+        raise EngageError(f"--currency {currency!r}: {code} is {problem}; give the code of the money paid")
     return code
 
 
@@ -176,15 +177,6 @@ def _rate_to_contract(settings: FeeSettings, code: str, fx: str | None) -> Decim
             f"an amount in {code} needs --rate, the {settings.currency} per {code} (such as --rate 0.0078)"
         )
     return _more_than_zero(fx, "--rate:", "--rate")
-
-
-def _receipt_fields(receipt: Path) -> dict[str, object]:
-    """The receipt as the expense keeps it: its SHA-256 and full path (the file is never copied)."""
-    try:
-        sha256 = hashlib.sha256(receipt.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise EngageError(f"--receipt {receipt}: cannot read: {exc.strerror or exc}") from None
-    return {"receipt_sha256": sha256, "receipt": str(receipt.resolve())}
 
 
 @click.command()
@@ -244,9 +236,10 @@ def _invoice_format(output: Path, fmt: str | None) -> str:
 def _invoice_number(ledger: Ledger, number: str | None, prefix: str) -> str:
     """--number as typed (letters, digits and - / . _), else the prefix and the next in sequence."""
     from engage_fees.invoice import next_number
+    from engage_fees.settings import NUMBER
 
     every = [r for r in ledger.records if isinstance(r, Invoice)]  # voided ones too: numbers are not reused
-    if number is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,39}", number.strip()):
+    if number is not None and not NUMBER.fullmatch(number.strip()):
         raise EngageError(f"--number {number!r}: give letters, digits and - / . _ (such as INV-2021-007)")
     chosen = number.strip() if number else next_number(every, prefix)
     if not chosen:

@@ -22,21 +22,65 @@ from types import ModuleType
 ZERO = Decimal(0)
 
 
+# ISO 4217 codes that do not denote money a consultant is paid in: test and "no currency" codes,
+# precious metals, units of account and bond-market units, and funds (a currency's next-day or
+# inflation-indexed twin). The CFA and CFP francs (XOF, XAF, XPF) and the East Caribbean dollar (XCD)
+# are real currencies and are not here.
+NOT_MONEY = frozenset(
+    {"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XSU", "XUA", "XBA", "XBB", "XBC", "XBD", "XFO", "XFU"}
+    | {"BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "USS", "UYI", "UYW"}
+)
+_CODE = re.compile(r"[A-Z]{3}", re.ASCII)
+_LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8}){0,3}", re.ASCII)
+
+
 @lru_cache(maxsize=64)
 def minor_digits(currency: str) -> int:
     """Digits after the decimal point in the currency's minor unit (CLDR, through babel)."""
-    return int(_asked(f"digits {currency}", lambda: str(_babel().get_currency_precision(currency))))
+    said = _asked(f"digits {currency}", lambda: str(_babel().get_currency_precision(currency)))
+    if not (said.isascii() and said.isdigit() and int(said) <= 4):  # CLDR's most is 4 (CLF, UYW)
+        raise ValueError(f"babel gave {said!r} digits for {currency}")
+    return int(said)
+
+
+def currency_problem(code: str) -> str | None:
+    """What is wrong with ``code`` as the currency of an amount, or None when it is money."""
+    if not _CODE.fullmatch(code):
+        return "not an ISO 4217 code such as KES or USD"
+    if code in NOT_MONEY:
+        return "an ISO 4217 code that is not money (a test code, a metal, a unit of account or a fund)"
+    if not known_currency(code):
+        return "not an ISO 4217 code such as KES or USD"
+    return None
 
 
 @lru_cache(maxsize=64)
 def known_currency(code: str) -> bool:
-    """True for an ISO 4217 code babel knows (``KES``, ``USD``)."""
-    if not (len(code) == 3 and code.isupper()):
+    """True for an ISO 4217 code of money that babel knows (``KES``, ``USD``, ``XOF``; not ``XXX``)."""
+    if not _CODE.fullmatch(code) or code in NOT_MONEY:
         return False
     known = _asked(
         f"known {code}", lambda: "yes" if _babel().get_currency_name(code, locale="en") != code else "no"
     )
     return known == "yes"
+
+
+@lru_cache(maxsize=16)
+def known_locale(name: str) -> bool:
+    """True for a locale babel can format amounts in (``en``, ``fr_FR``, ``sw-KE``)."""
+    if not _LOCALE.fullmatch(name):
+        return False
+
+    def ask() -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(name.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            return "no"
+        return "yes"
+
+    return _asked(f"locale {name}", ask) == "yes"
 
 
 def decimal_of(value: Fraction) -> Decimal:
@@ -59,7 +103,8 @@ def split(total: Decimal, shares: list[Decimal], currency: str) -> list[Decimal]
     return [*parts, total - sum(parts, ZERO)]
 
 
-_AMOUNT = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?|\.\d+")
+_AMOUNT = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?|\.\d+", re.ASCII)
+MAX_AMOUNT_CHARS = 40  # 1e12 with grouping and six decimals fits: longer is not an amount
 
 
 def parse_money(text: str) -> Decimal:
@@ -69,12 +114,17 @@ def parse_money(text: str) -> Decimal:
     is refused rather than guessed: read as grouping, it would multiply the amount.
     """
     cleaned = text.strip().replace("_", "")
+    shown = repr(text) if len(text) <= MAX_AMOUNT_CHARS else repr(text[:MAX_AMOUNT_CHARS]) + "…"
+    if not cleaned.isascii():  # Decimal() reads ١٢٣ and １２３ as 123: an amount is written in 0-9
+        raise ValueError(f"{shown} is not an amount in ASCII digits; write it like 1500, 1500.50 or 1,500.50")
+    if len(cleaned) > MAX_AMOUNT_CHARS:
+        raise ValueError(f"{shown} is not a plausible amount; write at most 999,999,999,999.999999")
     if not _AMOUNT.fullmatch(cleaned):
         hint = " (a decimal point, not a comma: 12.50)" if "," in cleaned else ""
-        raise ValueError(f"{text!r} is not an amount{hint}; write it like 1500, 1500.50 or 1,500.50")
+        raise ValueError(f"{shown} is not an amount{hint}; write it like 1500, 1500.50 or 1,500.50")
     value = Decimal(cleaned.replace(",", ""))
     if not value.is_finite() or value.as_tuple().exponent < -6 or abs(value) >= Decimal("1e12"):  # type: ignore[operator]
-        raise ValueError(f"{text!r} is not a plausible amount")
+        raise ValueError(f"{shown} is not a plausible amount; write at most 999,999,999,999.999999")
     return value
 
 
