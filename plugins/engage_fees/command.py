@@ -108,8 +108,9 @@ def expense(
       engage expense 120 --category travel --note "taxi to the retreat"
       engage expense 9500 --currency KES --rate 0.0078 --category per-diem
     """
-    from engage_fees.money import round_money
+    from engage_fees.money import from_babel_only, round_money
 
+    from_babel_only()  # what is recorded rests on babel, not on the cache folder
     settings = settings_or_fail(session.engagement)
     value = _more_than_zero(amount, "AMOUNT:", "AMOUNT:")
     code = _currency_code(settings, currency)
@@ -197,8 +198,9 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     """
     from engage_fees.account import statement
     from engage_fees.invoice import draft, html_page, markdown
-    from engage_fees.money import money
+    from engage_fees.money import from_babel_only, money
 
+    from_babel_only()  # what is recorded and printed rests on babel, not on the cache folder
     engagement = session.engagement
     settings = settings_or_fail(engagement)
     date = _not_after_today(session, day, "date an invoice today or earlier")

@@ -145,61 +145,115 @@ def _babel() -> ModuleType:
 
 def _asked(key: str, ask: Callable[[], str]) -> str:
     """What babel said of ``key`` in an earlier run, else what it says now (then kept)."""
-    known = _remembered(key)
+    known = None if _babel_only else _remembered(key)
     return known if known is not None else _remember(key, ask())
 
 
+def from_babel_only() -> None:
+    """Take every figure and text from babel itself from now on, never from the memo.
+
+    For the commands that write money into the ledger or an invoice (``expense``, ``invoice``):
+    what they record must not rest on a file in the cache folder, checked or not. They pay for
+    babel's locale data (~40 ms); the reports, which write nothing, keep the memo.
+    """
+    global _babel_only
+    _babel_only = True
+    for memoised in (minor_digits, known_currency, known_locale, money):
+        memoised.cache_clear()
+
+
 # What babel said, kept between runs: loading its locale data costs a status report ~40 ms, and a
-# report shows the same amounts run after run. Keyed on the installed babel, so an upgrade asks again.
+# report shows the same amounts run after run, while reading and checking the memo costs well under
+# 1 ms. The file carries the SHA-256 of its key (the installed babel: an upgrade asks again) and its
+# content; one that does not match, or holds what babel cannot have said, is dropped and rebuilt.
 _said: dict[str, str] | None = None
+_babel_only = False
 _unsaved = False
 MEMORY = 2048  # amounts kept; the oldest half is forgotten past this
+_FORMAT = "engage-money-memo/2"
 
 
 def _remembered(key: str) -> str | None:
     global _said
     if _said is None:
-        _said = {}
         try:
-            loaded = json.loads(_memory_path().read_text(encoding="utf-8"))
-            if isinstance(loaded, dict):
-                _said = {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, str)}
-        except (OSError, ValueError):
-            pass
+            _said = _checked(json.loads(_memory_path().read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            _said = {}
+        except (OSError, ValueError, UnicodeDecodeError):
+            _said = {}
+            _remember_later()  # a damaged or altered memo is replaced, not kept
     return _said.get(key)
 
 
+def _checksum(said: dict[str, str]) -> str:
+    import hashlib
+
+    content = json.dumps(said, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(f"{_FORMAT}\n{_memory_key()}\n{content}".encode()).hexdigest()
+
+
+def _checked(loaded: object) -> dict[str, str]:
+    """The memo's entries, if the file is one this babel wrote and nothing in it was changed."""
+    if not isinstance(loaded, dict) or loaded.get("key") != _memory_key():
+        raise ValueError("a money memo of another babel, or not a memo")
+    said = loaded.get("said")
+    if not isinstance(said, dict) or not all(isinstance(v, str) for v in said.values()):
+        raise ValueError("a money memo without its entries")
+    if loaded.get("sha256") != _checksum(said):
+        raise ValueError("a money memo that does not match its checksum")
+    for key, value in said.items():  # what babel can say: digits 0 to 4, yes or no
+        if key.startswith("digits ") and value not in ("0", "1", "2", "3", "4"):
+            raise ValueError(f"a money memo with {value!r} digits")
+        if key.startswith(("known ", "locale ")) and value not in ("yes", "no"):
+            raise ValueError(f"a money memo with {value!r} for {key}")
+    return said
+
+
 def _remember(key: str, value: str) -> str:
-    global _unsaved
+    if _said is None:  # asked of babel only: the memo is still read (and checked), to add to it
+        _remembered(key)
     assert _said is not None
     _said[key] = value
     if len(_said) > MEMORY:
         for old in list(_said)[: MEMORY // 2]:
             del _said[old]
+    _remember_later()
+    return value
+
+
+def _remember_later() -> None:
+    global _unsaved
     if not _unsaved:
         _unsaved = True
         atexit.register(_save)
-    return value
 
 
 def _save() -> None:
     from engage import write_atomically
 
-    write_atomically(_memory_path(), json.dumps(_said))  # not written: only slower next time
+    said = dict(_said or {})
+    memo = {"key": _memory_key(), "said": said, "sha256": _checksum(said)}
+    write_atomically(_memory_path(), json.dumps(memo))  # not written: only slower next time
 
 
 @lru_cache(maxsize=1)
-def _memory_path() -> Path:
+def _memory_key() -> str:
+    """What the memo is of: the installed babel (its path and when it was installed)."""
     from importlib.util import find_spec
-
-    from engage import cache_dir
 
     spec = find_spec("babel")
     origin = spec.origin if spec and spec.origin else ""
     try:
-        stamp = f"{origin}:{os.stat(origin).st_mtime_ns}"
+        return f"{origin}:{os.stat(origin).st_mtime_ns}"
     except OSError:
-        stamp = origin
+        return origin
+
+
+@lru_cache(maxsize=1)
+def _memory_path() -> Path:
     import hashlib
 
-    return cache_dir() / f"money-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.json"
+    from engage import cache_dir
+
+    return cache_dir() / f"money-{hashlib.sha256(_memory_key().encode()).hexdigest()[:16]}.json"
