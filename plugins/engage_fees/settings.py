@@ -178,13 +178,13 @@ def fees_of(engagement: Engagement) -> FeeSettings | None:
     for key in table:
         if key not in allowed:
             raise w.fail(f"fees.{key}", f"unknown key; [fees] takes {', '.join(allowed)}")
-    currency = table.get("currency")
-    problem = currency_problem(currency) if isinstance(currency, str) else "not text"
-    if problem is not None:
+    given = table.get("currency")
+    problem = currency_problem(given) if isinstance(given, str) else "not text"
+    if problem is not None or not isinstance(given, str):
         raise w.fail(
-            "fees.currency",
-            f'{currency!r} is {problem}; give the ISO 4217 code of money such as "USD" or "KES"',
+            "fees.currency", f'{given!r} is {problem}; give the ISO 4217 code of money such as "USD" or "KES"'
         )
+    currency = given
     basis = table.get("basis", "deliverables")
     if basis not in BASES:
         raise w.fail("fees.basis", f'must be "deliverables" or "days", got {basis!r}')
