@@ -204,24 +204,53 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     engagement = session.engagement
     settings = settings_or_fail(engagement)
     date = _not_after_today(session, day, "date an invoice today or earlier")
-    fmt = _invoice_format(output, fmt)
     ledger = session.ledger()
+    if _finished_interrupted(ledger, output, settings):
+        return
+    fmt = _invoice_format(output, fmt, ledger)
     chosen = _invoice_number(ledger, number, settings.invoicing.prefix)
     result = statement(session.verdict(engagement, ledger.until(date), date), settings)
     made = draft(engagement, result, date, chosen)
     text = (html_page if fmt == "html" else markdown)(engagement, result, made)
     not_invoiced = _not_invoiced(chosen, made)
     not_invoiced(ledger)
-    record = _invoice_record(date, chosen, made)
+    record = _invoice_record(date, chosen, made, output, text)
     total = money(made.total, made.currency, settings.locale)
-    _write_invoice(session, output, text, record, not_invoiced)
-    click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {output} (record {record['id']})")
+    written = _write_invoice(session, output, text, record, not_invoiced)
+    click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {written} (record {record['id']})")
     with session.after_write(f"invoice {chosen}"):
         after = statement(session.verdict(engagement, session.ledger().until(date), date), settings)
         _warn_past_ceiling(after, settings, made.currency)
 
 
-def _invoice_format(output: Path, fmt: str | None) -> str:
+def _finished_interrupted(ledger: Ledger, output: Path, settings: FeeSettings) -> bool:
+    """Put in place the documents of invoices an interrupted run recorded (see issuing.py); True
+    when ``output`` was one of them, which is then all this run had to do."""
+    from engage_fees.issuing import finish_interrupted
+    from engage_fees.money import money
+
+    this = False
+    for issued, document, what in finish_interrupted([r for r in ledger.records if isinstance(r, Invoice)]):
+        if what == "put in place" and _same_file(document, output):
+            total = money(issued.total, issued.currency, settings.locale)
+            click.echo(
+                f"Invoice {issued.number}: {total}, due {issued.due}, written to {output} "
+                f"(record {issued.id}, recorded by an interrupted run; nothing new was invoiced)"
+            )
+            this = True
+        else:
+            warn(
+                f"invoice {issued.number} (record {issued.id}) was recorded by an interrupted run; "
+                f"its document {what} at {document}"
+            )
+    return this
+
+
+def _same_file(recorded: Path, output: Path) -> bool:
+    return recorded == output.resolve()
+
+
+def _invoice_format(output: Path, fmt: str | None, ledger: Ledger) -> str:
     """The format to write the invoice in (--format, else from -o's suffix), once -o is known to
     name a new file in an existing folder."""
     suffix = output.suffix.lower()
@@ -230,8 +259,14 @@ def _invoice_format(output: Path, fmt: str | None) -> str:
     fmt = fmt or ("html" if suffix in (".html", ".htm") else "markdown")
     if output.is_dir() or not output.absolute().parent.is_dir():
         raise EngageError(f"-o {output}: give a file in an existing folder")
-    if output.exists():  # an invoice already sent is a document of record: never overwritten
-        raise EngageError(f"-o {output} already exists; give a new file for this invoice")
+    if output.exists() or output.is_symlink():  # an invoice sent is a document of record: never overwritten
+        issued = [
+            r
+            for r in ledger.records
+            if isinstance(r, Invoice) and r.document and _same_file(Path(r.document), output)
+        ]
+        what = f": it is invoice {issued[-1].number} (record {issued[-1].id})" if issued else ""
+        raise EngageError(f"-o {output} already exists{what}; give a new file for this invoice")
     return fmt
 
 
@@ -274,8 +309,10 @@ def _not_invoiced(chosen: str, made: Draft) -> Callable[[Ledger], None]:
     return not_invoiced
 
 
-def _invoice_record(date: dt.date, chosen: str, made: Draft) -> dict[str, object]:
-    """The ledger record of the invoice: its number, total and what it covers."""
+def _invoice_record(date: dt.date, chosen: str, made: Draft, output: Path, text: str) -> dict[str, object]:
+    """The ledger record of the invoice: its number, total, what it covers, and its document."""
+    import hashlib
+
     return new_record(
         "fees.invoice",
         date=date.isoformat(),
@@ -286,25 +323,43 @@ def _invoice_record(date: dt.date, chosen: str, made: Draft) -> dict[str, object
         entries=list(made.entries),
         expenses=list(made.expenses),
         due=made.due.isoformat(),
+        document=str(output.resolve()),
+        document_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
 
 
 def _write_invoice(
     session: Session, output: Path, text: str, record: dict[str, object], check: Callable[[Ledger], None]
-) -> None:
-    """Write the invoice's document to ``output``, then its record to the ledger."""
-    # The document first, then the record: both land or neither (an invoice recorded but not
-    # written, or written but not recorded, would be invoiced again or lost).
+) -> Path:
+    """Write the invoice's document to a temporary, its record to the ledger, then the document
+    into place: both land or neither, and a kill between them is finished by the next run.
+    Returns where the document is: ``output``, or its temporary when it could not be moved."""
+    from engage_fees.issuing import put_in_place, sweep_abandoned, write_temporary
+
+    temporary = write_temporary(output, str(record["id"]), text)
+    folder = output.absolute().parent
+
+    def checked(current: Ledger) -> None:  # under the lock
+        sweep_abandoned(folder, {r.id for r in current.records if isinstance(r, Invoice)})
+        check(current)
+
     try:
-        with output.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise EngageError(f"-o {output}: cannot write: {exc.strerror or exc}; nothing was invoiced") from None
-    try:
-        session.write([record], check=check)
-    except BaseException:
-        output.unlink(missing_ok=True)
+        session.write([record], check=checked)
+    except EngageError:  # refused or not written: nothing was recorded
+        temporary.unlink(missing_ok=True)
         raise
+    # Any other interruption leaves the temporary: removed later if its record never landed,
+    # put in place if it did.
+    try:
+        put_in_place(temporary, output, str(record["document_sha256"]))
+    except OSError as exc:
+        warn(
+            f"invoice {record['number']} is recorded (record {record['id']}), but its document could not "
+            f"be put at {output}: {exc.strerror or exc}; it waits at {temporary}, which the next "
+            "engage invoice puts in place"
+        )
+        return temporary
+    return output
 
 
 def _warn_past_ceiling(after: Statement, settings: FeeSettings, currency: str) -> None:
