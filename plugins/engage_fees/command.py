@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from engage_fees.invoice import Draft
 
 
+MOST = Decimal("1e12")  # what parse_money takes: an expense, converted, stays under it
+
+
 def settings_or_fail(engagement: Engagement) -> FeeSettings:
     """The schedule's fees, or an error saying how to add them."""
     settings = fees_of(engagement)
@@ -115,6 +118,11 @@ def expense(
     value = _more_than_zero(amount, "AMOUNT:", "AMOUNT:")
     code = _currency_code(settings, currency)
     rate = _rate_to_contract(settings, code, fx)
+    if value * rate >= MOST:  # each is plausible alone; together they can make 10^24
+        raise EngageError(
+            f"AMOUNT: {amount} {code} at --rate {rate} is {value * rate:.3g} {settings.currency}, more than "
+            f"an expense can be (under 10^12); check the amount and the rate"
+        )
     if round_money(value * rate, settings.currency) == 0:
         raise EngageError(
             f"AMOUNT: {amount} {code} rounds to nothing in {settings.currency}; give the real amount"

@@ -215,3 +215,11 @@ def test_a_regular_receipt_is_hashed(ijm: Seed, tmp_path: Path) -> None:
     done = ijm.run("expense", "10", "--category", "travel", "-d", "2021-11-17", "--receipt", str(receipt))
     assert done.exit_code == 0, done.stderr
     assert hashlib.sha256(receipt.read_bytes()).hexdigest() in ijm.ledger.read_text()
+
+
+def test_an_expense_whose_conversion_overflows_is_one_line(ijm: Seed) -> None:
+    done = ijm.run(
+        "expense", "999,999,999,999.99", "--currency", "USD", "--rate", "999999999999", "--category", "travel"
+    )
+    one_line_error(done, "AMOUNT", "more than an expense can be", "check the amount and the rate")
+    assert not ijm.ledger.exists()
