@@ -172,6 +172,31 @@ def test_an_invoice_killed_after_its_record_is_finished_by_the_rerun(tmp_path: P
 
 
 @needs_posix
+def test_an_invoice_killed_the_moment_its_record_is_written_is_finished_by_the_rerun(tmp_path: Path) -> None:
+    """A real kill -9 in that window: the child kills itself where it would move the document."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    seed = copy_seed("geo", folder)
+    _payable(seed)
+    output = folder / "GEO-001.html"
+    killer = (
+        "import os, signal; import engage_fees.issuing as issuing; "
+        "issuing.put_in_place = lambda *a: os.kill(os.getpid(), signal.SIGKILL); "
+        "from engage.cli import main; main()"
+    )
+    args = ["-s", str(seed.path), "invoice", "-d", "2004-03-09", "-o", str(output)]
+    killed = subprocess.run([sys.executable, "-c", killer, *args], capture_output=True, text=True, env=_env())
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    [invoice] = _invoices(seed)
+    assert not output.exists() and [p.name for p in _documents(folder)] != []  # recorded; its temporary waits
+    again = _run(seed, "invoice", "-d", "2004-03-09", "-o", str(output))
+    assert again.returncode == 0, again.stderr
+    assert "Invoice GEO-001: $2,250.00" in again.stdout and "interrupted" in again.stdout
+    assert [i["id"] for i in _invoices(seed)] == [invoice["id"]]  # nothing issued anew
+    _assert_whole(seed, folder)
+
+
+@needs_posix
 def test_a_temporary_with_no_record_is_never_taken_for_an_invoice(tmp_path: Path) -> None:
     folder = tmp_path / "work"
     folder.mkdir()
