@@ -291,3 +291,44 @@ def test_a_full_disk_leaves_neither_and_the_rerun_works(tmp_path: Path, where: s
     assert again.returncode == 0, again.stderr
     assert "Invoice GEO-001" in again.stdout
     _assert_whole(seed, folder)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 512 KiB tmpfs: a real full disk that cannot hurt the machine (root on Linux only)."""
+    import shutil
+
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("a real full disk needs a tmpfs mount, which needs root on Linux")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_really_full_disk_leaves_no_invoice_and_the_rerun_works(small_disk: Path) -> None:
+    seed = copy_seed("geo", small_disk)
+    _payable(seed)
+    ledger_before = seed.ledger.read_bytes()
+    stat = os.statvfs(small_disk)
+    with (small_disk / "filler").open("wb") as filler:
+        filler.write(b"\0" * (stat.f_bavail * stat.f_frsize))  # not a byte left
+    output = small_disk / "GEO-001.html"
+    full = _run(seed, "invoice", "-d", "2004-03-09", "-o", str(output))
+    assert full.returncode == 2, (full.stdout, full.stderr)
+    [line] = full.stderr.strip().splitlines()
+    assert "No space left on device" in line and "nothing was invoiced" in line, line
+    assert seed.ledger.read_bytes() == ledger_before
+    assert [p.name for p in _documents(small_disk)] == ["filler"]  # no 0-byte invoice, no temporary
+    (small_disk / "filler").unlink()
+    again = _run(seed, "invoice", "-d", "2004-03-09", "-o", str(output))
+    assert again.returncode == 0, again.stderr
+    assert "Invoice GEO-001" in again.stdout
+    _assert_whole(seed, small_disk)
