@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +27,9 @@ from engage_fees.settings import FeeSettings, fees_of
 if TYPE_CHECKING:
     from engage_fees.account import Statement
     from engage_fees.invoice import Draft
+
+
+MOST = Decimal("1e12")  # what parse_money takes: an expense, converted, stays under it
 
 
 def settings_or_fail(engagement: Engagement) -> FeeSettings:
@@ -110,12 +111,18 @@ def expense(
       engage expense 120 --category travel --note "taxi to the retreat"
       engage expense 9500 --currency KES --rate 0.0078 --category per-diem
     """
-    from engage_fees.money import round_money
+    from engage_fees.money import from_babel_only, round_money
 
+    from_babel_only()  # what is recorded rests on babel, not on the cache folder
     settings = settings_or_fail(session.engagement)
     value = _more_than_zero(amount, "AMOUNT:", "AMOUNT:")
     code = _currency_code(settings, currency)
     rate = _rate_to_contract(settings, code, fx)
+    if value * rate >= MOST:  # each is plausible alone; together they can make 10^24
+        raise EngageError(
+            f"AMOUNT: {amount} {code} at --rate {rate} is {value * rate:.3g} {settings.currency}, more than "
+            f"an expense can be (under 10^12); check the amount and the rate"
+        )
     if round_money(value * rate, settings.currency) == 0:
         raise EngageError(
             f"AMOUNT: {amount} {code} rounds to nothing in {settings.currency}; give the real amount"
@@ -130,7 +137,9 @@ def expense(
         "note": note,
     }
     if receipt is not None:
-        fields |= _receipt_fields(receipt)
+        from engage_fees.receipts import receipt_fields
+
+        fields |= receipt_fields(receipt)
     record = new_record("fees.expense", **fields)
     from engage_fees.money import money  # the reply is made before the write: nothing fails after it
 
@@ -156,11 +165,12 @@ def _more_than_zero(text: str, unreadable: str, zero: str) -> Decimal:
 
 def _currency_code(settings: FeeSettings, currency: str | None) -> str:
     """The expense's ISO 4217 code: --currency, else the contract's."""
-    from engage_fees.money import known_currency
+    from engage_fees.money import currency_problem
 
     code = (currency or settings.currency).strip().upper()
-    if not known_currency(code):
-        raise EngageError(f"--currency {currency!r} is not an ISO 4217 code such as KES or USD")
+    problem = currency_problem(code)
+    if problem is not None:
+        raise EngageError(f"--currency {currency!r}: {code} is {problem}; give the code of the money paid")
     return code
 
 
@@ -176,15 +186,6 @@ def _rate_to_contract(settings: FeeSettings, code: str, fx: str | None) -> Decim
             f"an amount in {code} needs --rate, the {settings.currency} per {code} (such as --rate 0.0078)"
         )
     return _more_than_zero(fx, "--rate:", "--rate")
-
-
-def _receipt_fields(receipt: Path) -> dict[str, object]:
-    """The receipt as the expense keeps it: its SHA-256 and full path (the file is never copied)."""
-    try:
-        sha256 = hashlib.sha256(receipt.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise EngageError(f"--receipt {receipt}: cannot read: {exc.strerror or exc}") from None
-    return {"receipt_sha256": sha256, "receipt": str(receipt.resolve())}
 
 
 @click.command()
@@ -205,29 +206,59 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     """
     from engage_fees.account import statement
     from engage_fees.invoice import draft, html_page, markdown
-    from engage_fees.money import money
+    from engage_fees.money import from_babel_only, money
 
+    from_babel_only()  # what is recorded and printed rests on babel, not on the cache folder
     engagement = session.engagement
     settings = settings_or_fail(engagement)
     date = _not_after_today(session, day, "date an invoice today or earlier")
-    fmt = _invoice_format(output, fmt)
     ledger = session.ledger()
+    if _finished_interrupted(ledger, output, settings):
+        return
+    fmt = _invoice_format(output, fmt, ledger)
     chosen = _invoice_number(ledger, number, settings.invoicing.prefix)
     result = statement(session.verdict(engagement, ledger.until(date), date), settings)
     made = draft(engagement, result, date, chosen)
     text = (html_page if fmt == "html" else markdown)(engagement, result, made)
     not_invoiced = _not_invoiced(chosen, made)
     not_invoiced(ledger)
-    record = _invoice_record(date, chosen, made)
+    record = _invoice_record(date, chosen, made, output, text)
     total = money(made.total, made.currency, settings.locale)
-    _write_invoice(session, output, text, record, not_invoiced)
-    click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {output} (record {record['id']})")
+    written = _write_invoice(session, output, text, record, not_invoiced)
+    click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {written} (record {record['id']})")
     with session.after_write(f"invoice {chosen}"):
         after = statement(session.verdict(engagement, session.ledger().until(date), date), settings)
         _warn_past_ceiling(after, settings, made.currency)
 
 
-def _invoice_format(output: Path, fmt: str | None) -> str:
+def _finished_interrupted(ledger: Ledger, output: Path, settings: FeeSettings) -> bool:
+    """Put in place the documents of invoices an interrupted run recorded (see issuing.py); True
+    when ``output`` was one of them, which is then all this run had to do."""
+    from engage_fees.issuing import finish_interrupted
+    from engage_fees.money import money
+
+    this = False
+    for issued, document, what in finish_interrupted([r for r in ledger.records if isinstance(r, Invoice)]):
+        if what == "put in place" and _same_file(document, output):
+            total = money(issued.total, issued.currency, settings.locale)
+            click.echo(
+                f"Invoice {issued.number}: {total}, due {issued.due}, written to {output} "
+                f"(record {issued.id}, recorded by an interrupted run; nothing new was invoiced)"
+            )
+            this = True
+        else:
+            warn(
+                f"invoice {issued.number} (record {issued.id}) was recorded by an interrupted run; "
+                f"its document {what} at {document}"
+            )
+    return this
+
+
+def _same_file(recorded: Path, output: Path) -> bool:
+    return recorded == output.resolve()
+
+
+def _invoice_format(output: Path, fmt: str | None, ledger: Ledger) -> str:
     """The format to write the invoice in (--format, else from -o's suffix), once -o is known to
     name a new file in an existing folder."""
     suffix = output.suffix.lower()
@@ -236,17 +267,24 @@ def _invoice_format(output: Path, fmt: str | None) -> str:
     fmt = fmt or ("html" if suffix in (".html", ".htm") else "markdown")
     if output.is_dir() or not output.absolute().parent.is_dir():
         raise EngageError(f"-o {output}: give a file in an existing folder")
-    if output.exists():  # an invoice already sent is a document of record: never overwritten
-        raise EngageError(f"-o {output} already exists; give a new file for this invoice")
+    if output.exists() or output.is_symlink():  # an invoice sent is a document of record: never overwritten
+        issued = [
+            r
+            for r in ledger.records
+            if isinstance(r, Invoice) and r.document and _same_file(Path(r.document), output)
+        ]
+        what = f": it is invoice {issued[-1].number} (record {issued[-1].id})" if issued else ""
+        raise EngageError(f"-o {output} already exists{what}; give a new file for this invoice")
     return fmt
 
 
 def _invoice_number(ledger: Ledger, number: str | None, prefix: str) -> str:
     """--number as typed (letters, digits and - / . _), else the prefix and the next in sequence."""
     from engage_fees.invoice import next_number
+    from engage_fees.settings import NUMBER
 
     every = [r for r in ledger.records if isinstance(r, Invoice)]  # voided ones too: numbers are not reused
-    if number is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,39}", number.strip()):
+    if number is not None and not NUMBER.fullmatch(number.strip()):
         raise EngageError(f"--number {number!r}: give letters, digits and - / . _ (such as INV-2021-007)")
     chosen = number.strip() if number else next_number(every, prefix)
     if not chosen:
@@ -279,8 +317,10 @@ def _not_invoiced(chosen: str, made: Draft) -> Callable[[Ledger], None]:
     return not_invoiced
 
 
-def _invoice_record(date: dt.date, chosen: str, made: Draft) -> dict[str, object]:
-    """The ledger record of the invoice: its number, total and what it covers."""
+def _invoice_record(date: dt.date, chosen: str, made: Draft, output: Path, text: str) -> dict[str, object]:
+    """The ledger record of the invoice: its number, total, what it covers, and its document."""
+    import hashlib
+
     return new_record(
         "fees.invoice",
         date=date.isoformat(),
@@ -291,25 +331,43 @@ def _invoice_record(date: dt.date, chosen: str, made: Draft) -> dict[str, object
         entries=list(made.entries),
         expenses=list(made.expenses),
         due=made.due.isoformat(),
+        document=str(output.resolve()),
+        document_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
 
 
 def _write_invoice(
     session: Session, output: Path, text: str, record: dict[str, object], check: Callable[[Ledger], None]
-) -> None:
-    """Write the invoice's document to ``output``, then its record to the ledger."""
-    # The document first, then the record: both land or neither (an invoice recorded but not
-    # written, or written but not recorded, would be invoiced again or lost).
+) -> Path:
+    """Write the invoice's document to a temporary, its record to the ledger, then the document
+    into place: both land or neither, and a kill between them is finished by the next run.
+    Returns where the document is: ``output``, or its temporary when it could not be moved."""
+    from engage_fees.issuing import put_in_place, sweep_abandoned, write_temporary
+
+    temporary = write_temporary(output, str(record["id"]), text)
+    folder = output.absolute().parent
+
+    def checked(current: Ledger) -> None:  # under the lock
+        sweep_abandoned(folder, {r.id for r in current.records if isinstance(r, Invoice)})
+        check(current)
+
     try:
-        with output.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise EngageError(f"-o {output}: cannot write: {exc.strerror or exc}; nothing was invoiced") from None
-    try:
-        session.write([record], check=check)
-    except BaseException:
-        output.unlink(missing_ok=True)
+        session.write([record], check=checked)
+    except EngageError:  # refused or not written: nothing was recorded
+        temporary.unlink(missing_ok=True)
         raise
+    # Any other interruption leaves the temporary: removed later if its record never landed,
+    # put in place if it did.
+    try:
+        put_in_place(temporary, output, str(record["document_sha256"]))
+    except OSError as exc:
+        warn(
+            f"invoice {record['number']} is recorded (record {record['id']}), but its document could not "
+            f"be put at {output}: {exc.strerror or exc}; it waits at {temporary}, which the next "
+            "engage invoice puts in place"
+        )
+        return temporary
+    return output
 
 
 def _warn_past_ceiling(after: Statement, settings: FeeSettings, currency: str) -> None:

@@ -22,21 +22,65 @@ from types import ModuleType
 ZERO = Decimal(0)
 
 
+# ISO 4217 codes that do not denote money a consultant is paid in: test and "no currency" codes,
+# precious metals, units of account and bond-market units, and funds (a currency's next-day or
+# inflation-indexed twin). The CFA and CFP francs (XOF, XAF, XPF) and the East Caribbean dollar (XCD)
+# are real currencies and are not here.
+NOT_MONEY = frozenset(
+    {"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XSU", "XUA", "XBA", "XBB", "XBC", "XBD", "XFO", "XFU"}
+    | {"BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "USS", "UYI", "UYW"}
+)
+_CODE = re.compile(r"[A-Z]{3}", re.ASCII)
+_LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8}){0,3}", re.ASCII)
+
+
 @lru_cache(maxsize=64)
 def minor_digits(currency: str) -> int:
     """Digits after the decimal point in the currency's minor unit (CLDR, through babel)."""
-    return int(_asked(f"digits {currency}", lambda: str(_babel().get_currency_precision(currency))))
+    said = _asked(f"digits {currency}", lambda: str(_babel().get_currency_precision(currency)))
+    if not (said.isascii() and said.isdigit() and int(said) <= 4):  # CLDR's most is 4 (CLF, UYW)
+        raise ValueError(f"babel gave {said!r} digits for {currency}")
+    return int(said)
+
+
+def currency_problem(code: str) -> str | None:
+    """What is wrong with ``code`` as the currency of an amount, or None when it is money."""
+    if not _CODE.fullmatch(code):
+        return "not an ISO 4217 code such as KES or USD"
+    if code in NOT_MONEY:
+        return "an ISO 4217 code that is not money (a test code, a metal, a unit of account or a fund)"
+    if not known_currency(code):
+        return "not an ISO 4217 code such as KES or USD"
+    return None
 
 
 @lru_cache(maxsize=64)
 def known_currency(code: str) -> bool:
-    """True for an ISO 4217 code babel knows (``KES``, ``USD``)."""
-    if not (len(code) == 3 and code.isupper()):
+    """True for an ISO 4217 code of money that babel knows (``KES``, ``USD``, ``XOF``; not ``XXX``)."""
+    if not _CODE.fullmatch(code) or code in NOT_MONEY:
         return False
     known = _asked(
         f"known {code}", lambda: "yes" if _babel().get_currency_name(code, locale="en") != code else "no"
     )
     return known == "yes"
+
+
+@lru_cache(maxsize=16)
+def known_locale(name: str) -> bool:
+    """True for a locale babel can format amounts in (``en``, ``fr_FR``, ``sw-KE``)."""
+    if not _LOCALE.fullmatch(name):
+        return False
+
+    def ask() -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(name.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            return "no"
+        return "yes"
+
+    return _asked(f"locale {name}", ask) == "yes"
 
 
 def decimal_of(value: Fraction) -> Decimal:
@@ -59,7 +103,8 @@ def split(total: Decimal, shares: list[Decimal], currency: str) -> list[Decimal]
     return [*parts, total - sum(parts, ZERO)]
 
 
-_AMOUNT = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?|\.\d+")
+_AMOUNT = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?|\.\d+", re.ASCII)
+MAX_AMOUNT_CHARS = 40  # 1e12 with grouping and six decimals fits: longer is not an amount
 
 
 def parse_money(text: str) -> Decimal:
@@ -69,12 +114,17 @@ def parse_money(text: str) -> Decimal:
     is refused rather than guessed: read as grouping, it would multiply the amount.
     """
     cleaned = text.strip().replace("_", "")
+    shown = repr(text) if len(text) <= MAX_AMOUNT_CHARS else repr(text[:MAX_AMOUNT_CHARS]) + "…"
+    if not cleaned.isascii():  # Decimal() reads ١٢٣ and １２３ as 123: an amount is written in 0-9
+        raise ValueError(f"{shown} is not an amount in ASCII digits; write it like 1500, 1500.50 or 1,500.50")
+    if len(cleaned) > MAX_AMOUNT_CHARS:
+        raise ValueError(f"{shown} is not a plausible amount; write at most 999,999,999,999.999999")
     if not _AMOUNT.fullmatch(cleaned):
         hint = " (a decimal point, not a comma: 12.50)" if "," in cleaned else ""
-        raise ValueError(f"{text!r} is not an amount{hint}; write it like 1500, 1500.50 or 1,500.50")
+        raise ValueError(f"{shown} is not an amount{hint}; write it like 1500, 1500.50 or 1,500.50")
     value = Decimal(cleaned.replace(",", ""))
     if not value.is_finite() or value.as_tuple().exponent < -6 or abs(value) >= Decimal("1e12"):  # type: ignore[operator]
-        raise ValueError(f"{text!r} is not a plausible amount")
+        raise ValueError(f"{shown} is not a plausible amount; write at most 999,999,999,999.999999")
     return value
 
 
@@ -95,61 +145,115 @@ def _babel() -> ModuleType:
 
 def _asked(key: str, ask: Callable[[], str]) -> str:
     """What babel said of ``key`` in an earlier run, else what it says now (then kept)."""
-    known = _remembered(key)
+    known = None if _babel_only else _remembered(key)
     return known if known is not None else _remember(key, ask())
 
 
+def from_babel_only() -> None:
+    """Take every figure and text from babel itself from now on, never from the memo.
+
+    For the commands that write money into the ledger or an invoice (``expense``, ``invoice``):
+    what they record must not rest on a file in the cache folder, checked or not. They pay for
+    babel's locale data (~40 ms); the reports, which write nothing, keep the memo.
+    """
+    global _babel_only
+    _babel_only = True
+    for memoised in (minor_digits, known_currency, known_locale, money):
+        memoised.cache_clear()
+
+
 # What babel said, kept between runs: loading its locale data costs a status report ~40 ms, and a
-# report shows the same amounts run after run. Keyed on the installed babel, so an upgrade asks again.
+# report shows the same amounts run after run, while reading and checking the memo costs well under
+# 1 ms. The file carries the SHA-256 of its key (the installed babel: an upgrade asks again) and its
+# content; one that does not match, or holds what babel cannot have said, is dropped and rebuilt.
 _said: dict[str, str] | None = None
+_babel_only = False
 _unsaved = False
 MEMORY = 2048  # amounts kept; the oldest half is forgotten past this
+_FORMAT = "engage-money-memo/2"
 
 
 def _remembered(key: str) -> str | None:
     global _said
     if _said is None:
-        _said = {}
         try:
-            loaded = json.loads(_memory_path().read_text(encoding="utf-8"))
-            if isinstance(loaded, dict):
-                _said = {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, str)}
-        except (OSError, ValueError):
-            pass
+            _said = _checked(json.loads(_memory_path().read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            _said = {}
+        except (OSError, ValueError, UnicodeDecodeError):
+            _said = {}
+            _remember_later()  # a damaged or altered memo is replaced, not kept
     return _said.get(key)
 
 
+def _checksum(said: dict[str, str]) -> str:
+    import hashlib
+
+    content = json.dumps(said, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(f"{_FORMAT}\n{_memory_key()}\n{content}".encode()).hexdigest()
+
+
+def _checked(loaded: object) -> dict[str, str]:
+    """The memo's entries, if the file is one this babel wrote and nothing in it was changed."""
+    if not isinstance(loaded, dict) or loaded.get("key") != _memory_key():
+        raise ValueError("a money memo of another babel, or not a memo")
+    said = loaded.get("said")
+    if not isinstance(said, dict) or not all(isinstance(v, str) for v in said.values()):
+        raise ValueError("a money memo without its entries")
+    if loaded.get("sha256") != _checksum(said):
+        raise ValueError("a money memo that does not match its checksum")
+    for key, value in said.items():  # what babel can say: digits 0 to 4, yes or no
+        if key.startswith("digits ") and value not in ("0", "1", "2", "3", "4"):
+            raise ValueError(f"a money memo with {value!r} digits")
+        if key.startswith(("known ", "locale ")) and value not in ("yes", "no"):
+            raise ValueError(f"a money memo with {value!r} for {key}")
+    return said
+
+
 def _remember(key: str, value: str) -> str:
-    global _unsaved
+    if _said is None:  # asked of babel only: the memo is still read (and checked), to add to it
+        _remembered(key)
     assert _said is not None
     _said[key] = value
     if len(_said) > MEMORY:
         for old in list(_said)[: MEMORY // 2]:
             del _said[old]
+    _remember_later()
+    return value
+
+
+def _remember_later() -> None:
+    global _unsaved
     if not _unsaved:
         _unsaved = True
         atexit.register(_save)
-    return value
 
 
 def _save() -> None:
     from engage import write_atomically
 
-    write_atomically(_memory_path(), json.dumps(_said))  # not written: only slower next time
+    said = dict(_said or {})
+    memo = {"key": _memory_key(), "said": said, "sha256": _checksum(said)}
+    write_atomically(_memory_path(), json.dumps(memo))  # not written: only slower next time
 
 
 @lru_cache(maxsize=1)
-def _memory_path() -> Path:
+def _memory_key() -> str:
+    """What the memo is of: the installed babel (its path and when it was installed)."""
     from importlib.util import find_spec
-
-    from engage import cache_dir
 
     spec = find_spec("babel")
     origin = spec.origin if spec and spec.origin else ""
     try:
-        stamp = f"{origin}:{os.stat(origin).st_mtime_ns}"
+        return f"{origin}:{os.stat(origin).st_mtime_ns}"
     except OSError:
-        stamp = origin
+        return origin
+
+
+@lru_cache(maxsize=1)
+def _memory_path() -> Path:
     import hashlib
 
-    return cache_dir() / f"money-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.json"
+    from engage import cache_dir
+
+    return cache_dir() / f"money-{hashlib.sha256(_memory_key().encode()).hexdigest()[:16]}.json"

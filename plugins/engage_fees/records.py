@@ -54,6 +54,8 @@ class Invoice:
     due: dt.date
     recorded_at: str
     line: int = 0
+    document: str = ""  # its document: full path and SHA-256 (older invoices have neither)
+    document_sha256: str = ""
 
 
 @frozen
@@ -107,6 +109,9 @@ def read_expense(data: dict[str, Any], line: int) -> Expense:
 
 def read_invoice(data: dict[str, Any], line: int) -> Invoice:
     """An invoice line, every field checked."""
+    sha = text_field(data, "document_sha256")
+    if sha and not _HEX.match(sha):
+        raise ValueError("document_sha256 must be 64 hex digits")
     return Invoice(
         data["id"],
         date_field(data),
@@ -119,6 +124,8 @@ def read_invoice(data: dict[str, Any], line: int) -> Invoice:
         date_field(data, "due"),
         data["recorded_at"],
         line,
+        text_field(data, "document"),
+        sha,
     )
 
 

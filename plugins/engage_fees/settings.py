@@ -29,15 +29,31 @@ do, so the core's ``[[consultants]]`` stay free of fee keys::
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from engage import DateRule, EngageError, Engagement, frozen, key_lines, parse_rule
-from engage_fees.money import ZERO, decimal_of, known_currency, minor_digits, parse_money, round_money, split
+from engage_fees.money import (
+    ZERO,
+    currency_problem,
+    decimal_of,
+    known_locale,
+    minor_digits,
+    parse_money,
+    round_money,
+    split,
+)
 
 BASES = ("deliverables", "days")
+# An invoice number, as --number takes it: letters, digits and - / . _, at most 40 characters. The
+# prefix is its start, so leaves room for the sequence (001): no control characters, no HTML, no
+# path that climbs (a number starts with a letter or a digit).
+NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,39}", re.ASCII)
+PREFIX_MAX = 32
+PREFIX = re.compile(rf"(?:[A-Za-z0-9][A-Za-z0-9/._-]{{0,{PREFIX_MAX - 1}}})?", re.ASCII)
 INVOICING_KEYS = (
     "from",
     "from_address",
@@ -162,9 +178,13 @@ def fees_of(engagement: Engagement) -> FeeSettings | None:
     for key in table:
         if key not in allowed:
             raise w.fail(f"fees.{key}", f"unknown key; [fees] takes {', '.join(allowed)}")
-    currency = table.get("currency")
-    if not isinstance(currency, str) or not known_currency(currency):
-        raise w.fail("fees.currency", f'must be an ISO 4217 code such as "USD" or "KES", got {currency!r}')
+    given = table.get("currency")
+    problem = currency_problem(given) if isinstance(given, str) else "not text"
+    if problem is not None or not isinstance(given, str):
+        raise w.fail(
+            "fees.currency", f'{given!r} is {problem}; give the ISO 4217 code of money such as "USD" or "KES"'
+        )
+    currency = given
     basis = table.get("basis", "deliverables")
     if basis not in BASES:
         raise w.fail("fees.basis", f'must be "deliverables" or "days", got {basis!r}')
@@ -188,8 +208,10 @@ def fees_of(engagement: Engagement) -> FeeSettings | None:
     if ceiling is not None and total is not None and total > ceiling:
         raise w.fail("fees.total", f"the lump sum {total} is above the ceiling {ceiling}")
     locale = table.get("locale", "en")
-    if not isinstance(locale, str):
-        raise w.fail("fees.locale", f'must be a locale such as "en" or "fr_FR", got {locale!r}')
+    if not isinstance(locale, str) or not known_locale(locale):
+        raise w.fail(
+            "fees.locale", f'must be a locale such as "en" or "fr_FR" that babel knows, got {locale!r}'
+        )
     return FeeSettings(
         currency,
         str(basis),
@@ -359,9 +381,16 @@ def _invoicing(w: _Where, table: object) -> Invoicing:
             raise w.fail(f"fees.invoicing.{key}", f"must be text, got {value!r}")
         else:
             details[key] = value
+    prefix = str(table.get("prefix", "INV-"))
+    if not PREFIX.fullmatch(prefix):
+        raise w.fail(
+            "fees.invoicing.prefix",
+            "an invoice number's start: give letters, digits and - / . _, starting with a letter or digit, "
+            f'at most {PREFIX_MAX} (such as "INV-"), got {prefix[: PREFIX_MAX + 1]!r}',
+        )
     return Invoicing(
         {k: v for k, v in details.items() if k != "prefix"},
         int(table.get("terms_days", 30)),
-        str(table.get("prefix", "INV-")),
+        prefix,
         int(table.get("remind_after_days", 14)),
     )

@@ -23,10 +23,12 @@ _AMOUNT = re.compile(
     rf"^(?:(?P<days>{_NUMBER})\s*d?"
     rf"|(?P<hours>{_NUMBER})\s*h(?:\s*(?P<more>\d+)\s*m?)?"
     rf"|(?P<minutes>{_NUMBER})\s*m"
-    rf"|(?P<clock_hours>\d+):(?P<clock_minutes>[0-5]\d))$"
+    rf"|(?P<clock_hours>\d+):(?P<clock_minutes>[0-5]\d))$",
+    re.ASCII,  # \d is 0-9 only: Python's own numbers read ١ and １ as 1, which nobody means here
 )
-_OFFSET = re.compile(r"^([+-])\s*(\d{1,4})$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+MAX_AMOUNT_CHARS = 24  # "24h", "1h30m", "0.125": longer is not an amount of time
+_OFFSET = re.compile(r"^([+-])\s*(\d{1,4})$", re.ASCII)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", re.ASCII)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -37,6 +39,10 @@ def parse_amount(text: str) -> tuple[Fraction, str]:
     days through the schedule's hours per day when figures are computed.
     """
     cleaned = text.strip().lower()
+    if len(cleaned) > MAX_AMOUNT_CHARS:
+        raise EngageError(f"cannot read {text[:MAX_AMOUNT_CHARS]!r}… as time spent; give {DAYS_HELP}")
+    if not cleaned.isascii():
+        raise EngageError(f"cannot read {text!r} as time spent: use ASCII digits 0-9; give {DAYS_HELP}")
     match = _AMOUNT.match(cleaned) if cleaned else None
     if not match or not any(match.groupdict().values()):
         raise EngageError(f"cannot read {text!r} as time spent; give {DAYS_HELP}")
@@ -117,7 +123,7 @@ def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
 
 def parse_week(text: str) -> tuple[dt.date, dt.date]:
     """Read an ISO week (2021-W47): returns its Monday and Sunday."""
-    match = re.fullmatch(r"\s*(\d{4})-?[Ww](\d{1,2})\s*", text)
+    match = re.fullmatch(r"\s*(\d{4})-?[Ww](\d{1,2})\s*", text, re.ASCII)
     if not match:
         raise EngageError(f"cannot read {text!r} as a week; give {WEEK_HELP}")
     year, week = int(match.group(1)), int(match.group(2))

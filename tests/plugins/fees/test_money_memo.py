@@ -8,7 +8,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from helpers import IJM, Seed
 from helpers.processes import engage_in
@@ -50,3 +53,100 @@ def test_a_cache_folder_that_is_a_file_prints_no_traceback(tmp_path: Path) -> No
     done = engage_in(tmp_path, "fees", "--as-of", "2021-12-31", ENGAGE_CACHE_DIR=str(blocked))
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr, done.stderr  # fails: money.py's atexit _save raises
+
+
+# --- attacks on the memo: each answered with the right figures ------------------------------
+
+
+def _entries(memo: dict) -> dict:
+    """The memo's entries, whichever way the file holds them."""
+    return memo["said"] if isinstance(memo.get("said"), dict) else memo
+
+
+def _set(key_part: str, value: str) -> Callable[[dict], None]:
+    def attack(memo: dict) -> None:
+        entries = _entries(memo)
+        for key in [k for k in entries if key_part in k]:
+            entries[key] = value
+
+    return attack
+
+
+def _other_babel(memo: dict) -> None:
+    if "key" in memo:
+        memo["key"] = memo["key"] + "0"
+    _entries(memo)["digits KES"] = "0"
+
+
+def _swapped(memo: dict) -> None:
+    entries = _entries(memo)
+    texts = [k for k in entries if k.endswith(" KES en")]
+    first, last = texts[0], texts[-1]
+    entries[first], entries[last] = entries[last], entries[first]
+
+
+MEMO_ATTACKS: dict[str, Callable[[dict], None]] = {
+    "digits of KES set to 0": _set("digits KES", "0"),
+    "digits of KES set to 7": _set("digits KES", "7"),
+    "digits of KES not a number": _set("digits KES", "two"),
+    "KES said unknown": _set("known KES", "no"),
+    "an amount's text changed": _set("10.45 KES en", "KES99.99"),
+    "two amounts' texts swapped": _swapped,
+    "a memo of another babel": _other_babel,
+}
+
+
+def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    done = engage_in(folder, *args)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.mark.parametrize("attack", sorted(MEMO_ATTACKS))
+def test_an_altered_memo_is_rebuilt_never_believed(tmp_path: Path, attack: str) -> None:
+    shutil.copy(IJM, tmp_path / "engage.toml")
+    _run(tmp_path, "expense", "10.45", "--category", "travel", "-d", "2021-11-17")
+    _run(tmp_path, "expense", "1.5", "--category", "travel", "-d", "2021-11-18")
+    _run(tmp_path, "fees", "--as-of", "2021-11-30")  # the memo now holds what the report asked babel
+    memo_file = next((tmp_path / "cache").glob("money-*.json"))
+    memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    assert "digits KES" in _entries(memo)
+    MEMO_ATTACKS[attack](memo)
+    memo_file.write_text(json.dumps(memo), encoding="utf-8")
+
+    report = _run(tmp_path, "fees", "--as-of", "2021-11-30", "--format", "json")
+    assert json.loads(report.stdout)["expenses"] == "11.95", attack
+    plain = _run(tmp_path, "fees", "--as-of", "2021-11-30").stdout
+    assert "KES11.95" in plain and "99.99" not in plain, (attack, plain)
+    made = _run(tmp_path, "invoice", "-d", "2021-11-30", "-o", str(tmp_path / "inv.md"))
+    assert "KES11.95" in made.stdout, (attack, made.stdout)
+    record = json.loads((tmp_path / "engage.ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert record["kind"] == "fees.invoice" and record["total"] == "11.95", (attack, record)
+    document = (tmp_path / "inv.md").read_text(encoding="utf-8")
+    assert "KES10.45" in document and "KES11.95" in document and "99.99" not in document, attack
+    rebuilt = _entries(json.loads(memo_file.read_text(encoding="utf-8")))
+    assert rebuilt.get("digits KES") == "2" and "KES99.99" not in rebuilt.values(), attack
+
+
+def test_a_memo_whose_checksum_is_forged_cannot_change_what_is_recorded(tmp_path: Path) -> None:
+    """One who can write the cache folder and recompute the checksum may change what a report shows
+    (the cache folder's own checks are its defence), never what invoice and expense record."""
+    from engage_fees import money
+
+    shutil.copy(IJM, tmp_path / "engage.toml")
+    _run(tmp_path, "expense", "10.45", "--category", "travel", "-d", "2021-11-17")
+    _run(tmp_path, "fees", "--as-of", "2021-11-30")
+    memo_file = next((tmp_path / "cache").glob("money-*.json"))
+    memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    memo["said"]["digits KES"] = "0"
+    memo["said"] = {k: v for k, v in memo["said"].items() if " KES en" not in k}
+    probe = "from engage_fees import money; print(money._checksum(__import__('json').loads(input())))"
+    env = {**os.environ, "ENGAGE_CACHE_DIR": str(tmp_path / "cache")}
+    memo["sha256"] = subprocess.run(
+        [sys.executable, "-c", probe], input=json.dumps(memo["said"]), capture_output=True, text=True, env=env
+    ).stdout.strip()
+    assert money  # the module the probe reads
+    memo_file.write_text(json.dumps(memo), encoding="utf-8")
+    _run(tmp_path, "invoice", "-d", "2021-11-30", "-o", str(tmp_path / "inv.md"))
+    record = json.loads((tmp_path / "engage.ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert record["total"] == "10.45" and "KES10.45" in (tmp_path / "inv.md").read_text(encoding="utf-8")
