@@ -4,7 +4,8 @@ The installed ``engage import`` runs in a child process. To kill it in the windo
 tracker imports (its records written, their commit not yet), the test stops the child
 (SIGSTOP) the moment the ledger grows, checks that the ledger then holds a batch without its
 commit, and only then kills it (SIGKILL); a child caught after its commit is killed too and
-counted apart. Other children are killed at a random moment. After each kill the same
+counted apart. Every other such kill is followed by ``engage repair`` before the re-run, as the
+warning suggests. Other children are killed at a random moment. After each kill the same
 import is run again: it must land every item, the hours of each day equal to the file's,
 nothing counted twice, and what the kill left sealed.
 
@@ -121,6 +122,15 @@ def test_an_import_killed_before_its_commit_lands_whole_once_when_run_again(
         seed = copy_seed("ijm", folder)
         command = [ENGAGE, "-s", str(seed.path), "import", *tracker.args]
         outcomes.append(_kill_when_written(command, seed.ledger))
+        if trial % 2 and outcomes[-1] == "between records and commit":  # repaired first: the same
+            warned = subprocess.run(
+                [ENGAGE, "-s", str(seed.path), "entries"], capture_output=True, text=True, env=engage_env()
+            ).stderr
+            assert "interrupted write" in warned and "run the import again" in warned, warned
+            repaired = subprocess.run(
+                [ENGAGE, "-s", str(seed.path), "repair"], capture_output=True, text=True, env=engage_env()
+            )
+            assert "Sealed" in repaired.stdout, repaired.stdout
         _rerun_lands_whole_once(tracker, seed.path, seed.ledger, outcomes[-1])
         trial += 1
     rng = random.Random(name)
