@@ -56,6 +56,7 @@ BAD_ITEMS = [
 OVERFLOWS = [
     ("frames", '[[1637042400, Infinity, "ijm", "a1", [], 0]]', WATSON_MAP, "frames"),
     ("frames", '[[1e20, 1e20, "ijm", "a1", [], 0]]', WATSON_MAP, "frames"),
+    ("frames", "[[1637042400, 1" + "0" * 400 + ', "ijm", "a1", [], 0]]', WATSON_MAP, "frame 1"),
     (
         "timew.json",
         '[{"start": "99991231T230000Z", "end": "99991231T235900Z", "tags": ["prep"]}]',

@@ -35,6 +35,7 @@ from engage.schedule.model import Engagement
 from engage.values import frozen
 
 NO_KEY = "(no project or tag)"  # what --map names an item with no project, tag or account
+MAX_HOURS_SHOWN = 10**6  # hours in an item beyond which its figure is not shown
 
 
 def importers(pm: pluggy.PluginManager) -> dict[str, Importer]:
@@ -197,8 +198,13 @@ def plan_import(
             empty.append(item.where)
             continue
         where = _where(file, item)
-        amount = new.amount(item, where, importer)
-        day = _local_day(item, where, (file_zone, zone), importer)
+        try:
+            amount = new.amount(item, where, importer)
+            day = _local_day(item, where, (file_zone, zone), importer)
+        except (OverflowError, ValueError, ArithmeticError) as exc:  # a figure past what Python holds
+            raise EngageError(
+                f"{where}: cannot take its time ({' '.join(str(exc).split())}); fix it in {importer.name}"
+            ) from None
         phase = _phase_of(item, maps, phases)
         if phase is None:
             for key in item.keys[:1] or item.fallback[:1] or (NO_KEY,):
@@ -270,6 +276,11 @@ class _NewEntries:
         """How the entry of ``item`` stores its hours, checked as ``log`` checks an amount."""
         amount = self.amounts.get(item.hours)
         if amount is None:
+            if abs(item.hours) > MAX_HOURS_SHOWN:  # more than a float holds, or a screen: said in words
+                raise EngageError(
+                    f"{where}: more than a million hours in one entry; give at most 24h per entry "
+                    f"(a timer left running? fix it in {importer.name}, or leave it out of the file)"
+                )
             try:
                 amount = self.amounts[item.hours] = ledger_file.new_entry_amount(
                     item.hours, "hours", _typed_hours(item.hours)
