@@ -215,7 +215,7 @@ def plan_import(
         if seen[source] > 1:  # items alike in one file stay distinct
             source += f"#{seen[source]}"
         new.add(item, day, phase, amount, (source, _digest(item, day)))
-        wheres.append(item.where)
+        wheres.append(where)
     _refuse_unmapped(unmapped, engagement, importer, file)
     return ImportPlan(importer.name, new.records, wheres, empty)
 
