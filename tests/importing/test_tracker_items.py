@@ -172,3 +172,31 @@ def test_concurrent_imports_with_allow_duplicates_count_each_item_once(
     assert hours_by_day(ledger) == tracker.hours_by_day
     again = ijm.run("import", *tracker.args, "--allow-duplicates")
     assert "already in the ledger" in again.stdout
+
+
+def test_a_damaged_imported_line_is_no_import(ijm: Seed, tmp_path: Path) -> None:
+    # What an older engage wrote and the strict reader refuses ("1e-07" hours) never counted:
+    # the item it came from is imported when the file is fixed, not called changed or already there.
+    _logged_once(ijm)
+    damaged = {
+        "id": "0123456789ab",
+        "kind": "entry",
+        "recorded_at": "2021-11-16T09:00:00Z",
+        "date": "2021-11-16",
+        "phase": "prep",
+        "hours": "1e-07",
+        "consultant": "Test Consultant",
+        "note": "",
+        "source": "watson:a1",
+        "source_digest": "0000000000000000",
+    }
+    with ijm.ledger.open("a") as ledger:
+        ledger.write(json.dumps(damaged) + "\n")
+    frames = tmp_path / "frames"
+    frames.write_text('[[1637042400, 1637046000, "ijm", "a1", [], 0]]')
+    result = ijm.run("import", "--from", "watson", str(frames), *WATSON_MAP)
+    assert result.exit_code == 0 and "Imported 1 entry" in result.stdout, result.stderr
+    assert sorted((e.unit, e.amount) for e in Ledger.read(ijm.ledger, Fraction(8)).entries()) == [
+        ("days", 1),
+        ("hours", 1),
+    ]
