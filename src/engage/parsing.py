@@ -16,6 +16,8 @@ DATE_HELP = (
 WEEK_HELP = "an ISO week such as 2021-W47"
 MAX_DAYS_PER_ENTRY = 31
 MAX_HOURS_PER_ENTRY = 31 * 24  # what a ledger may hold; `log` takes at most 24h
+MAX_HOURS_PER_DAY = 24  # what `log` and every import take in one entry
+FIRST_YEAR, LAST_YEAR = 1970, 2100  # the dates an engagement's records may carry
 MIN_DAYS_PER_ENTRY = Fraction(1, 1000)
 MIN_HOURS_PER_ENTRY = Fraction(1, 60)  # a minute
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"
@@ -48,11 +50,6 @@ def parse_amount(text: str) -> tuple[Fraction, str]:
         raise EngageError(f"cannot read {text!r} as time spent; give {DAYS_HELP}")
     if match.group("days") is not None:
         value, unit = Fraction(match.group("days")), "days"
-        if value > MAX_DAYS_PER_ENTRY:
-            raise EngageError(
-                f"{text!r} days in one entry is more than a month; "
-                f"give at most {MAX_DAYS_PER_ENTRY} days, or split the work into entries by date"
-            )
     else:
         if match.group("clock_hours") is not None:
             hours, minutes = match.group("clock_hours"), match.group("clock_minutes")
@@ -62,13 +59,36 @@ def parse_amount(text: str) -> tuple[Fraction, str]:
             raise EngageError(f"{text!r}: minutes after the hours go up to 59; give {DAYS_HELP}")
         value = Fraction(hours) + Fraction(minutes) / 60
         unit = "hours"
-        if value > 24:
-            raise EngageError(f"{text!r} is more than 24 hours in one day; give at most 24h per entry")
+    return check_amount(value, unit, text), unit
+
+
+def check_amount(value: Fraction, unit: str, text: str) -> Fraction:
+    """``value`` (in ``unit``: days or hours) if one new entry may hold it, else the error ``log``
+    gives for ``text``, the amount as typed: every way time comes in (log, CSV, other trackers)
+    checks its amounts here, so that none takes what another refuses."""
+    if unit == "days" and value > MAX_DAYS_PER_ENTRY:
+        raise EngageError(
+            f"{text!r} days in one entry is more than a month; "
+            f"give at most {MAX_DAYS_PER_ENTRY} days, or split the work into entries by date"
+        )
+    if unit == "hours" and value > MAX_HOURS_PER_DAY:
+        raise EngageError(
+            f"{text!r} is more than {MAX_HOURS_PER_DAY} hours in one day; "
+            f"give at most {MAX_HOURS_PER_DAY}h per entry"
+        )
     if value <= 0:
         raise EngageError(f"{text!r} is not a positive amount of time; give {DAYS_HELP}")
     if value < (MIN_DAYS_PER_ENTRY if unit == "days" else MIN_HOURS_PER_ENTRY):
         raise EngageError(f"{text!r} is less than a minute of work; give at least 0.001 days or 1m")
-    return value, unit
+    return value
+
+
+def check_date(day: dt.date, text: str, give: str = DATE_HELP) -> dt.date:
+    """``day`` if an engagement may hold it (from 1970 to 2100, as the ledger reader takes), else the
+    error ``log`` gives for ``text``, the date as typed (``give``: what would be right instead)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise EngageError(f"{text!r} is not a plausible date for an engagement; give {give}")
+    return day
 
 
 def parse_date(text: str, today: dt.date) -> dt.date:
@@ -100,9 +120,7 @@ def parse_date(text: str, today: dt.date) -> dt.date:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise EngageError(f"cannot read {text!r} as a date; give {DATE_HELP}") from None
-    if not 1970 <= day.year <= 2100:
-        raise EngageError(f"{text!r} is not a plausible date for an engagement; give {DATE_HELP}")
-    return day
+    return check_date(day, text)
 
 
 def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
@@ -116,9 +134,7 @@ def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
         day = dt.date(year, second, first)
     except ValueError:
         raise EngageError(f"{text!r} is not a date (read as day/month/year); give {DATE_HELP}") from None
-    if not 1970 <= day.year <= 2100:
-        raise EngageError(f"{text!r} is not a plausible date for an engagement; give {DATE_HELP}")
-    return day
+    return check_date(day, text)
 
 
 def parse_week(text: str) -> tuple[dt.date, dt.date]:

@@ -43,7 +43,12 @@ def _bulk(command: F) -> F:
 
 @click.command(name="import")
 @click.argument("file", type=click.Path(allow_dash=True, path_type=Path))  # a folder: Watson's
-@click.option("--allow-duplicates", is_flag=True, help="Import rows identical to entries already logged.")
+@click.option(
+    "--allow-duplicates",
+    is_flag=True,
+    help="Import rows identical to entries already logged (new work that looks the same). "
+    "With --from, an item already imported from the tracker is still left out: never imported twice.",
+)
 @click.option(
     "--from",
     "source_format",
@@ -75,7 +80,8 @@ def import_(
     land whole or not at all, even if engage is killed part way: run it again.
     FILE may be - for standard input. UTF-8, with or without a byte-order mark.
     With --from, items already imported are left out, so importing a file
-    again adds only what is new.
+    again adds only what is new; which are new is decided under the ledger's
+    lock, so imports run at once add each item once, --allow-duplicates or not.
 
     \b
     Examples:
@@ -99,35 +105,60 @@ def import_(
         records = timesheet_records(engagement, text, file, session.today())
         import_records(session, records, file, allow_duplicates)
         return
-    from engage.importing.items import importer_named, parse_maps, parse_people, plan_import
+    from engage.importing.items import hours_text, importer_named, parse_maps, parse_people, plan_import
 
     importer = importer_named(session.plugin_manager, source_format)
     mapping, default = parse_maps(engagement, maps), parse_people(engagement, people)
-    plan = plan_import(engagement, importer, file, session.ledger_path, mapping, *default, tz)
+    plan = plan_import(engagement, importer, file, mapping, *default, tz)
     for where in plan.skipped_empty:
         click.echo(f"engage: warning: {where}: no time in it; not imported", err=True)
-    if not plan.records:
-        click.echo(f"Nothing new in {file}: its {plan.already} entries are already in the ledger")
+    written, already = import_records(session, plan.records, file, allow_duplicates, plan.new_in)
+    if not written:
+        click.echo(f"Nothing new in {file}: its {already} entries are already in the ledger")
         return
-    import_records(session, plan.records, file, allow_duplicates)
-    already = f"; {plan.already} already imported, left out" if plan.already else ""
-    click.echo(f"That is {plan.hours_text()} as {importer.name} counts them{already}")
+    left_out = f"; {already} already imported, left out" if already else ""
+    click.echo(f"That is {hours_text(written)} as {importer.name} counts them{left_out}")
+
+
+New = Callable[[Ledger], tuple[list[dict[str, object]], int]]
 
 
 def import_records(
-    session: Session, records: list[dict[str, object]], source: Path | str, allow_duplicates: bool
-) -> None:
-    """The one write path for every import: all or none, rows already logged refused under the lock."""
+    session: Session,
+    records: list[dict[str, object]],
+    source: Path | str,
+    allow_duplicates: bool,
+    new_in: New | None = None,
+) -> tuple[list[dict[str, object]], int]:
+    """The one write path for every import: all or none, decided under the lock; returns what it
+    wrote and how many records it left out as already imported.
+
+    ``new_in`` (another tracker's items: :meth:`ImportPlan.new_in`) says which
+    of ``records`` the ledger does not count yet; it is asked under the lock,
+    with the ledger as it stands there, so an import killed before its commit
+    lands whole when run again and imports run at once add each item once.
+    Rows identical to entries already logged are refused unless
+    ``allow_duplicates``; the source check is made all the same.
+    """
     engagement = session.engagement
     under_lock: list[Ledger] = []
+    chosen = list(records)  # the very list the writer writes: narrowed under the lock, in place
+    already = [0]
 
-    def no_repeats(current: Ledger) -> None:
+    def check(current: Ledger) -> None:
         under_lock[:] = [current]
-        if not allow_duplicates:
-            refuse_duplicates(current, records, source)
+        if new_in is not None:
+            chosen[:], already[0] = new_in(current)
+        if not allow_duplicates and chosen:
+            refuse_duplicates(current, chosen, source)
 
-    no_repeats(session.ledger())  # say so before validating the rest; checked again under the lock
-    session.write(records, check=no_repeats)
+    check(session.ledger())  # say so before taking the lock; decided again under it
+    if not chosen:
+        return [], already[0]
+    session.write(chosen, check=check)
+    if not chosen:  # another import added them meanwhile
+        return [], already[0]
+    records = chosen
     with session.after_write(f"the import of {plural(len(records), 'entry', 'entries')}"):
         # The ledger as it stood under the lock, plus what was just written after it: the
         # figures of a full re-read, without reading every new record back.
@@ -137,6 +168,7 @@ def import_records(
         )
         click.echo(terminal_text(done))
         click.echo(cap_line(engagement, under_lock[0].days_used() + total))
+    return records, already[0]
 
 
 COMMANDS = [import_]

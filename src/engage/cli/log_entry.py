@@ -32,7 +32,7 @@ def log_time(
         "entry",
         date=date.isoformat(),
         phase=phase,
-        **ledger_file.entry_fields(amount, unit),
+        **ledger_file.new_entry_amount(amount, unit, days),
         consultant=who,
         note=note,
         **({"at": place} if place else {}),

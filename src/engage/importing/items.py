@@ -5,8 +5,12 @@ module turns what they read into ledger records: dates in the engagement's
 time zone, phases through ``--map``, people through ``--consultant``, and
 each record marked with its ``source`` (which item) and ``source_digest`` (what
 it said), so that importing the same file again adds nothing and an item
-changed since is reported, never counted twice. It writes nothing: ``engage import`` hands the records to the
-one import write path, exactly as for its own CSV.
+changed since is reported, never counted twice. Every item is checked as ``log``
+checks what is typed (amounts, dates) before anything is written. It writes
+nothing: ``engage import`` hands the records to the one import write path,
+exactly as for its own CSV, and which items are already imported is decided
+there, under the ledger's lock, from the entries the ledger counts
+(:meth:`ImportPlan.new_in`).
 """
 
 from __future__ import annotations
@@ -25,10 +29,13 @@ import pluggy
 from engage.errors import EngageError
 from engage.hooktypes import Exporter, ImportedTime, Importer
 from engage.ledger import ledger as ledger_file
+from engage.ledger.ledger import Ledger
+from engage.parsing import FIRST_YEAR, LAST_YEAR, check_date, format_hours
 from engage.schedule.model import Engagement
 from engage.values import frozen
 
-MAX_HOURS = 24
+NO_KEY = "(no project or tag)"  # what --map names an item with no project, tag or account
+MAX_HOURS_SHOWN = 10**6  # hours in an item beyond which its figure is not shown
 
 
 def importers(pm: pluggy.PluginManager) -> dict[str, Importer]:
@@ -72,25 +79,55 @@ def guess_format(file: Path) -> str | None:
 
 @frozen
 class ImportPlan:
-    """What an import would add: new ledger records, and how many items were there already."""
+    """What an import would add if the ledger held none of it: a ledger record per item, each checked.
 
+    ``wheres`` says where each record's item is in the file. Which records are
+    new is for :meth:`new_in` to say, under the ledger's lock.
+    """
+
+    importer: str
     records: list[dict[str, object]]
-    already: int
+    wheres: list[str]
     skipped_empty: list[str]
 
-    @property
-    def hours(self) -> Fraction:
-        """Hours in the new records (a few amounts recur: each is read once)."""
-        counts: dict[str, int] = {}
-        for record in self.records:
-            text = str(record["hours"])
-            counts[text] = counts.get(text, 0) + 1
-        return sum((Fraction(text) * count for text, count in counts.items()), start=Fraction(0))
+    def new_in(self, ledger: Ledger) -> tuple[list[dict[str, object]], int]:
+        """The records whose items ``ledger`` does not count yet, and how many it does.
 
-    def hours_text(self) -> str:
-        """The hours as trackers show them, to compare: ``16.08 hours (16h 05m)``."""
-        minutes = round(self.hours * 60)
-        return f"{float(self.hours):.2f} hours ({minutes // 60}h {minutes % 60:02d}m)"
+        Call it under the ledger's lock, with the ledger as it stands there: an
+        item counts as imported only once the entry made of it counts (its batch
+        committed), so an import killed before its commit lands whole when run
+        again, and two imports at once cannot both add it. A voided import stays
+        out (the user decided); an item changed since it was imported is refused.
+        """
+        known = imported_sources(ledger)
+        if not known:
+            return list(self.records), 0
+        fresh: list[dict[str, object]] = []
+        changed: list[tuple[str, str]] = []
+        already = 0
+        for record, where in zip(self.records, self.wheres, strict=True):
+            earlier = known.get(str(record["source"]), [])
+            live = [e for e in earlier if not e.voided]
+            digest = record["source_digest"]
+            if live and live[-1].digest != digest:
+                changed.append((where, live[-1].entry))
+            elif live or any(e.digest == digest for e in earlier):
+                already += 1  # imported before (and, if voided, voided on purpose)
+            else:
+                fresh.append(record)
+        _refuse_changed(changed, self.importer)
+        return fresh, already
+
+
+def hours_text(records: list[dict[str, object]]) -> str:
+    """The hours in records, as trackers show them, to compare: ``16.08 hours (16h 05m)``."""
+    counts: dict[str, int] = {}
+    for record in records:  # a few amounts recur: each is read once
+        text = str(record["hours"])
+        counts[text] = counts.get(text, 0) + 1
+    hours = sum((Fraction(text) * count for text, count in counts.items()), start=Fraction(0))
+    minutes = round(hours * 60)
+    return f"{float(hours):.2f} hours ({minutes // 60}h {minutes % 60:02d}m)"
 
 
 def parse_maps(engagement: Engagement, given: Sequence[str]) -> dict[str, str]:
@@ -133,60 +170,77 @@ def plan_import(
     engagement: Engagement,
     importer: Importer,
     file: Path,
-    ledger_path: Path,
     maps: dict[str, str],
     people: dict[str, str],
     consultant: str | None,
     tz: str | None = None,
 ) -> ImportPlan:
-    """Read ``file`` with ``importer`` and make ledger records of what is not yet imported.
+    """Read ``file`` with ``importer`` and make a ledger record of every item, each checked.
 
-    Raises EngageError naming the file and record of the first thing it cannot
-    place (an unmapped project, an unknown person, an implausible amount);
-    then nothing must be written.
+    Raises EngageError naming the file and item of the first thing it cannot
+    place or that ``log`` would refuse (an unmapped project, an unknown person,
+    an amount or a date out of range); then nothing must be written.
     """
     if not file.exists():
         raise EngageError(f"{file}: no such file; give the {importer.name} file to import")
     file_zone, zone = _zones(engagement, tz)
-    items = list(importer.read(file))
+    items = _read_items(importer, file)
     if not items:
         raise EngageError(f"{file}: no time in it to import; give {importer.summary}")
-    known = imported_sources(ledger_path)
     phases = {p.key for p in engagement.phases}
     seen: dict[str, int] = {}
     unmapped: dict[str, str] = {}
-    changed: list[tuple[str, str]] = []
     empty: list[str] = []
-    already = 0
+    wheres: list[str] = []
     new = _NewEntries(engagement, people, consultant, len(items))
     for item in items:
         if item.hours == 0:
             empty.append(item.where)
             continue
-        _check_hours(item, importer)
-        day = _local_day(item, file_zone, zone)
+        where = _where(file, item)
+        try:
+            amount = new.amount(item, where, importer)
+            day = _local_day(item, where, (file_zone, zone), importer)
+        except (OverflowError, ValueError, ArithmeticError) as exc:  # a figure past what Python holds
+            raise EngageError(
+                f"{where}: cannot take its time ({' '.join(str(exc).split())}); fix it in {importer.name}"
+            ) from None
         phase = _phase_of(item, maps, phases)
         if phase is None:
-            for key in item.keys[:1] or item.fallback[:1] or ("(no project or tag)",):
+            for key in item.keys[:1] or item.fallback[:1] or (NO_KEY,):
                 unmapped.setdefault(key, item.where)
             continue
         source = f"{importer.name}:{item.ref or _identity(item, day)}"
         seen[source] = seen.get(source, 0) + 1
         if seen[source] > 1:  # items alike in one file stay distinct
             source += f"#{seen[source]}"
-        digest = _digest(item, day)
-        earlier = known.get(source, [])
-        live = [e for e in earlier if not e.voided]
-        if live and live[-1].digest != digest:
-            changed.append((item.where, live[-1].entry))
-            continue
-        if live or any(e.digest == digest for e in earlier):
-            already += 1  # imported before (and, if voided, voided on purpose)
-            continue
-        new.add(item, day, phase, source, digest)
-    _refuse_changed(changed, importer)
+        new.add(item, day, phase, amount, (source, _digest(item, day)))
+        wheres.append(where)
     _refuse_unmapped(unmapped, engagement, importer, file)
-    return ImportPlan(new.records, already, empty)
+    return ImportPlan(importer.name, new.records, wheres, empty)
+
+
+def _read_items(importer: Importer, file: Path) -> list[ImportedTime]:
+    """Every item the importer reads in ``file``; what it cannot read (a number beyond any date,
+    JSON nested past Python's limit) is one error naming the file, never an internal one."""
+    try:
+        return list(importer.read(file))
+    except EngageError:
+        raise
+    except RecursionError:
+        raise EngageError(
+            f"{file}: nested too deeply to be a {importer.name} file; give {importer.summary}"
+        ) from None
+    except (OverflowError, ValueError, ArithmeticError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise EngageError(
+            f"{file}: cannot read it as a {importer.name} file ({reason}); give {importer.summary}"
+        ) from None
+
+
+def _where(file: Path, item: ImportedTime) -> str:
+    """Where an item is, its file named: importers name it in ``where``, but a plugin's may not."""
+    return item.where if str(file) in item.where else f"{file}: {item.where}"
 
 
 def _zones(engagement: Engagement, tz: str | None) -> tuple[dt.tzinfo, dt.tzinfo]:
@@ -199,15 +253,6 @@ def _zones(engagement: Engagement, tz: str | None) -> tuple[dt.tzinfo, dt.tzinfo
     except (ZoneInfoNotFoundError, ValueError):
         raise EngageError(f"--tz {tz!r}: unknown time zone; give one such as Africa/Nairobi") from None
     return file_zone, ZoneInfo(engagement.timezone)
-
-
-def _check_hours(item: ImportedTime, importer: Importer) -> None:
-    """Refuse more hours than a day has in one item (or fewer than none): a timer left running."""
-    if not 0 < item.hours <= MAX_HOURS:
-        raise EngageError(
-            f"{item.where}: {float(item.hours):g} hours in one entry; engage takes more than 0 "
-            f"and at most {MAX_HOURS} hours (a timer left running? fix it in {importer.name})"
-        )
 
 
 class _NewEntries:
@@ -227,11 +272,30 @@ class _NewEntries:
         self.who: dict[str, str] = {}
         self.records: list[dict[str, object]] = []
 
-    def add(self, item: ImportedTime, day: dt.date, phase: str, source: str, digest: str) -> None:
-        """One entry for ``item``, marked with its ``source`` and what it said (``digest``)."""
+    def amount(self, item: ImportedTime, where: str, importer: Importer) -> dict[str, str]:
+        """How the entry of ``item`` stores its hours, checked as ``log`` checks an amount."""
         amount = self.amounts.get(item.hours)
         if amount is None:
-            amount = self.amounts[item.hours] = _hours_field(item.hours)
+            if abs(item.hours) > MAX_HOURS_SHOWN:  # more than a float holds, or a screen: said in words
+                raise EngageError(
+                    f"{where}: more than a million hours in one entry; give at most 24h per entry "
+                    f"(a timer left running? fix it in {importer.name}, or leave it out of the file)"
+                )
+            try:
+                amount = self.amounts[item.hours] = ledger_file.new_entry_amount(
+                    item.hours, "hours", _typed_hours(item.hours)
+                )
+            except EngageError as exc:
+                raise EngageError(
+                    f"{where}: {float(item.hours):g} hours in one entry: {exc.message} "
+                    f"(fix it in {importer.name}, or leave it out of the file)"
+                ) from None
+        return amount
+
+    def add(
+        self, item: ImportedTime, day: dt.date, phase: str, amount: dict[str, str], source: tuple[str, str]
+    ) -> None:
+        """One entry for ``item``, marked with its ``source`` and what it said (its digest)."""
         person = self.who.get(item.person)
         if person is None:
             person = self.who[item.person] = _consultant_of(
@@ -246,20 +310,20 @@ class _NewEntries:
                 **amount,
                 "consultant": person,
                 "note": item.note,
-                "source": source,
-                "source_digest": digest,
+                "source": source[0],
+                "source_digest": source[1],
             }
         )
 
 
-def _refuse_changed(changed: list[tuple[str, str]], importer: Importer) -> None:
+def _refuse_changed(changed: list[tuple[str, str]], importer: str) -> None:
     """Refuse items changed since they were imported, naming the first: which figure is right, the
     user decides (a void, then the import again)."""
     if changed:
         where, entry = changed[0]
         more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
         raise EngageError(
-            f"{where}: changed in {importer.name} since it was imported as entry {entry}{more}; "
+            f"{where}: changed in {importer} since it was imported as entry {entry}{more}; "
             f"if the new figure is right, 'engage void {entry}' and import again"
         )
 
@@ -286,52 +350,94 @@ class Imported:
     voided: bool
 
 
-def imported_sources(ledger_path: Path) -> dict[str, list[Imported]]:
-    """Entries already imported, by ``source``, oldest first, voided ones included.
+def imported_sources(ledger: Ledger) -> dict[str, list[Imported]]:
+    """Entries ``ledger`` counts that came from another tracker, by ``source``, oldest first, voided
+    ones included.
 
+    Only entries the ledger reader counts: the lines of an interrupted write
+    (a batch without its commit) or a damaged line are no import, so the item
+    is imported again. The ledger's entries hold no ``source``: it is read from
+    their lines, each matched to an entry the ledger counts by line and id.
     A voided import is a decision the user made: importing the same item again
     must not bring it back; a changed item (a Watson frame edited since) may
     replace it.
     """
     try:
-        raw = ledger_path.read_bytes()
+        raw = ledger.path.read_bytes()
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise EngageError(f"{ledger_path}: cannot read ledger: {exc.strerror or exc}") from None
-    sources: list[tuple[str, str, str]] = []
-    voided: set[str] = set()
-    for line in raw.split(b"\n"):
-        if b'"source"' not in line and b'"void"' not in line:
+        raise EngageError(f"{ledger.path}: cannot read ledger: {exc.strerror or exc}") from None
+    lines: dict[int, tuple[str, str, str]] = {}  # line -> id, source, digest
+    dates: list[str] = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):  # numbered as the reader numbers them
+        if b'"source"' not in line:
             continue
         try:
             data = json.loads(line)
         except ValueError:
-            continue  # a damaged line is reported by the ledger reader
-        if not isinstance(data, dict):
-            continue
-        if data.get("kind") == "void":
-            voided.add(str(data.get("target")))
-        elif isinstance(data.get("source"), str):
-            sources.append((data["source"], str(data.get("id")), str(data.get("source_digest", ""))))
+            continue  # a damaged line: the ledger does not count it
+        if isinstance(data, dict) and data.get("kind") == "entry" and isinstance(data.get("source"), str):
+            lines[number] = (str(data.get("id")), data["source"], str(data.get("source_digest", "")))
+            dates.append(str(data.get("date")))
+    if not lines:
+        return {}
+    first, last = _span(dates)
+    counted = sorted((e.line, e.id) for e in ledger.entries(True, first, last) if e.line in lines)
     found: dict[str, list[Imported]] = {}
-    for source, entry, digest in sources:
-        found.setdefault(source, []).append(Imported(entry, digest, entry in voided))
+    for number, entry in counted:
+        ident, source, digest = lines[number]
+        if ident == entry:
+            found.setdefault(source, []).append(Imported(entry, digest, ledger.is_void(entry)))
     return found
 
 
-def _local_day(item: ImportedTime, file_zone: dt.tzinfo, zone: dt.tzinfo) -> dt.date:
-    if item.start is not None:
-        start = item.start if item.start.tzinfo else item.start.replace(tzinfo=file_zone)
-        return start.astimezone(zone).date()
-    if item.day is None:
-        raise EngageError(f"{item.where}: no date; the importer gave neither a start nor a day")
-    return item.day
+def _span(dates: list[str]) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last of the dates imported entries carry (None: no bound where one is no date)."""
+    try:
+        return dt.date.fromisoformat(min(dates)), dt.date.fromisoformat(max(dates))
+    except ValueError:
+        return None, None
+
+
+def _local_day(
+    item: ImportedTime, where: str, zones: tuple[dt.tzinfo, dt.tzinfo], importer: Importer
+) -> dt.date:
+    """The item's date in the engagement's zone, checked as ``log`` checks a date."""
+    file_zone, zone = zones
+    try:
+        if item.start is not None:
+            start = item.start if item.start.tzinfo else item.start.replace(tzinfo=file_zone)
+            day = start.astimezone(zone).date()
+        elif item.day is None:
+            raise EngageError(f"{where}: no date; the importer gave neither a start nor a day")
+        else:
+            day = item.day
+    except (OverflowError, ValueError):  # a year 9999 instant moved into a zone east of UTC
+        raise EngageError(
+            f"{where}: {item.start} is beyond the calendar in {zone}; "
+            f"give dates from {FIRST_YEAR} to {LAST_YEAR} (fix it in {importer.name})"
+        ) from None
+    try:
+        return check_date(day, day.isoformat(), f"a date from {FIRST_YEAR} to {LAST_YEAR}")
+    except EngageError as exc:
+        raise EngageError(f"{where}: {exc.message} (fix it in {importer.name})") from None
+
+
+def _typed_hours(hours: Fraction) -> str:
+    """Hours as a person would type them for ``log``, seconds where less than a minute: ``30s``."""
+    seconds = hours * 3600
+    if 0 < seconds < 60:
+        return f"{float(seconds):g}s"
+    return format_hours(hours)
 
 
 def _phase_of(item: ImportedTime, maps: dict[str, str], phases: set[str]) -> str | None:
     def lookup(key: str) -> str | None:
         return maps.get(key) or (key if key in phases else None)
+
+    if not item.keys and not item.fallback:  # untagged: --map '(no project or tag)=PHASE' places it
+        return lookup(NO_KEY)
 
     found = {p for p in (lookup(k) for k in item.keys) if p}
     if len(found) > 1:
@@ -372,10 +478,6 @@ def _consultant_of(
         return resolve_consultant(engagement, None)
     except EngageError as exc:
         raise EngageError(f"{item.where}: {exc.message}") from None
-
-
-def _hours_field(hours: Fraction) -> dict[str, str]:
-    return ledger_file.entry_fields(hours, "hours")
 
 
 def _identity(item: ImportedTime, day: dt.date) -> str:

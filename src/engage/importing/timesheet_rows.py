@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from engage.errors import EngageError
 from engage.importing import timesheet
-from engage.ledger.ledger import entry_fields, new_record
+from engage.ledger.ledger import new_entry_amount, new_record
 from engage.parsing import parse_amount, parse_date
 from engage.schedule.lookup import check_place, find_phase, resolve_consultant
 from engage.schedule.model import Engagement
@@ -38,7 +38,7 @@ def timesheet_records(
         return cells[index] if index is not None and index < len(cells) else None
 
     amounts: _Answers[tuple[str | None, str | None], dict[str, str]]
-    amounts = _Answers(lambda typed: entry_fields(*_row_amount(engagement, typed)))
+    amounts = _Answers(lambda typed: new_entry_amount(*_row_amount(engagement, typed), _typed(typed)))
     phases: _Answers[str, str] = _Answers(lambda typed: find_phase(engagement, typed.strip()))
     dates: _Answers[str, str] = _Answers(lambda typed: parse_date(typed, today).isoformat())
     people: _Answers[str | None, str] = _Answers(lambda typed: resolve_consultant(engagement, typed))
@@ -106,6 +106,11 @@ def _place_field(engagement: Engagement, typed: str | None) -> dict[str, str]:
     """The ``at`` field of a row's entry: the place checked, none where the row names none."""
     key = check_place(engagement, typed)
     return {"at": key} if key else {}
+
+
+def _typed(typed: tuple[str | None, str | None]) -> str:
+    """The cell a row's amount is read from, as typed: its days, else its hours."""
+    return (typed[1] or "").strip() or (typed[0] or "").strip()
 
 
 def _row_amount(engagement: Engagement, typed: tuple[str | None, str | None]) -> tuple[Fraction, str]:

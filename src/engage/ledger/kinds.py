@@ -27,7 +27,14 @@ from engage.ledger.records import (
     StatusChange,
     Void,
 )
-from engage.parsing import MAX_DAYS_PER_ENTRY, MAX_HOURS_PER_ENTRY, MIN_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY
+from engage.parsing import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_DAYS_PER_ENTRY,
+    MAX_HOURS_PER_ENTRY,
+    MIN_DAYS_PER_ENTRY,
+    MIN_HOURS_PER_ENTRY,
+)
 from engage.schedule import model
 
 if TYPE_CHECKING:
@@ -76,7 +83,7 @@ def _choice(data: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
 @lru_cache(maxsize=8192)
 def _day_text(text: str, key: str = "date") -> dt.date:
     day = dt.date.fromisoformat(text)
-    if not 1970 <= day.year <= 2100 or len(text) != 10:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR or len(text) != 10:
         raise ValueError(f"{key} {text!r} is not a plausible YYYY-MM-DD date")
     return day
 
@@ -103,6 +110,12 @@ def _amount_text(text: str, unit: str) -> Fraction:
     if not low <= value <= high:
         raise ValueError(f"{unit} {text!r} is outside {float(low):g} to {high} {unit} for one entry")
     return value
+
+
+def stored_amount(text: str, unit: str) -> Fraction:
+    """An amount as a record stores it ("1.5", "4/3"), read as the reader reads it; a ValueError
+    naming it when the reader would count its line as damage."""
+    return _amount_text(text, unit)
 
 
 def _amount(value: Any, unit: str) -> Fraction:

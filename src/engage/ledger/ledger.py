@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
-__all__ = ["Ledger", "entry_fields", "new_record"]
+__all__ = ["Ledger", "entry_fields", "new_entry_amount", "new_record"]
 
 
 class Ledger:
@@ -330,6 +330,29 @@ def entry_fields(amount: Fraction, unit: str) -> dict[str, str]:
     decimal = str(float(amount))
     text = decimal if Fraction(decimal) == amount else f"{amount.numerator}/{amount.denominator}"
     return {unit: text.removesuffix(".0")}
+
+
+def new_entry_amount(amount: Fraction, unit: str, typed: str) -> dict[str, str]:
+    """How a new entry stores ``amount``, checked first: the one check of every way time comes in.
+
+    ``log``, a CSV import and another tracker's import all take the same amounts: in the range
+    ``log`` takes (:func:`engage.parsing.check_amount`), and stored as the strict reader will
+    read them back (``1e-07`` or seven decimals would be a damaged line). An EngageError naming
+    ``typed``, the amount as the user or the file gave it, otherwise.
+    """
+    from engage.ledger.kinds import stored_amount
+    from engage.parsing import check_amount
+
+    check_amount(amount, unit, typed)
+    fields = entry_fields(amount, unit)
+    try:
+        stored_amount(fields[unit], unit)
+    except ValueError:
+        raise EngageError(
+            f"{typed!r} is more precise than engage keeps; give at most 6 decimals "
+            f"(such as {float(amount):.6f}), or whole minutes"
+        ) from None
+    return fields
 
 
 def _entry_order(entry: Entry) -> tuple[dt.date, str, bool, int]:

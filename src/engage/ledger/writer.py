@@ -45,7 +45,9 @@ def append_batch(
     Under the ledger's lock: refuse a ledger holding another engagement's
     records, call ``check`` with the ledger as it is (a duplicate check, a
     void's target) so that no other writer can change it in between, seal
-    what an interrupted writer left, then write. Records are stamped with
+    what an interrupted writer left, then write. ``check`` may narrow ``records``
+    in place (an import leaving out the items the ledger already counts): what
+    it leaves in the list is what is written. Records are stamped with
     ``engagement`` when given. ``kinds``: the record kinds the ledger is read with (the session's).
     """
     from engage.ledger.lock import LockTimeout, held
