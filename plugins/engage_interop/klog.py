@@ -69,7 +69,8 @@ def _entry(text: str, line: int, where: str) -> _Entry:
     if match:
         groups = match.groups()
         if groups[10]:
-            raise EngageError(f"{where}: open range {text.split()[0]} - ?; close it in klog, then import")
+            opened = text.split("-", 1)[0].strip()
+            raise EngageError(f"{where}: open range {opened} - ?; close it in klog, then import")
         try:
             start, end = _minutes_of(groups[0:5]), _minutes_of(groups[5:10])
         except ValueError as exc:
