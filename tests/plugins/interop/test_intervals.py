@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,6 +17,11 @@ import pytest
 from helpers import Seed, one_line_error
 
 NAIROBI = dt.timezone(dt.timedelta(hours=3))  # the IJM seed's zone (Africa/Nairobi, no DST)
+ENGAGE = Path(sys.executable).with_name("engage")
+TIMEW = shutil.which("timew")
+WATSON = shutil.which("watson", path=str(Path(sys.executable).parent)) or shutil.which("watson")
+needs_timew = pytest.mark.skipif(not TIMEW, reason="timew is not installed (apt-get install timewarrior)")
+needs_watson = pytest.mark.skipif(not WATSON, reason="Watson is not installed (pip install td-watson)")
 
 
 def entries(seed: Seed) -> list[dict[str, str]]:
@@ -103,4 +113,78 @@ def test_reader_overflows_are_one_line_input_errors(ijm: Seed, tmp_path: Path, f
     path = tmp_path / "input.json"
     path.write_text(text)
     one_line_error(ijm.run("import", "--from", fmt, str(path)), "input.json")
+    assert not ijm.ledger.exists()
+
+
+# --- against the real programs, in the engagement's zone ----------------------------------------------
+
+
+@needs_watson
+def test_watson_report_and_engage_split_a_late_frame_alike(ijm: Seed, tmp_path: Path) -> None:
+    assert WATSON
+    folder = tmp_path / "watson"
+    folder.mkdir()
+    env = {**os.environ, "WATSON_DIR": str(folder), "TZ": "Africa/Nairobi"}
+
+    def watson(*args: str) -> str:
+        done = subprocess.run([WATSON, *args], capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    watson("add", "-f", "2021-11-16 21:15", "-t", "2021-11-17 02:45", "prep")
+    import_file(ijm, "watson", folder)
+    reported = {
+        day: Fraction(round(json.loads(watson("report", "--json", "--from", day, "--to", day))["time"]), 3600)
+        for day in ("2021-11-16", "2021-11-17")
+    }
+    assert reported == per_day(ijm) == {"2021-11-16": Fraction(11, 4), "2021-11-17": Fraction(11, 4)}
+
+
+@needs_timew
+def test_timew_summary_and_engage_split_a_late_interval_alike(ijm: Seed, tmp_path: Path) -> None:
+    assert TIMEW
+    db = tmp_path / "timew"
+    (db / "data").mkdir(parents=True)
+    (db / "timewarrior.cfg").write_text("")
+    env = {**os.environ, "TIMEWARRIORDB": str(db), "TZ": "Africa/Nairobi"}
+
+    def timew(*args: str) -> str:
+        done = subprocess.run([TIMEW, *args, ":yes"], capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr + done.stdout
+        return done.stdout
+
+    timew("track", "2021-11-16T20:00:00", "-", "2021-11-17T01:30:00", "prep")
+    export = tmp_path / "timew.json"
+    export.write_text(timew("export"))
+    import_file(ijm, "timewarrior", export)
+
+    def summary(day: str, following: str) -> Fraction:
+        h, m, sec = (
+            int(g) for g in re.findall(r"(\d+):(\d\d):(\d\d)", timew("summary", day, "-", following))[-1]
+        )
+        return Fraction(h * 3600 + m * 60 + sec, 3600)
+
+    reported = {
+        "2021-11-16": summary("2021-11-16", "2021-11-17"),
+        "2021-11-17": summary("2021-11-17", "2021-11-18"),
+    }
+    assert reported == per_day(ijm) == {"2021-11-16": Fraction(4), "2021-11-17": Fraction(3, 2)}
+
+
+def test_installed_engage_reports_an_overflow_in_one_line(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "frames"
+    path.write_text('[[1e20, 1e20, "prep", "x", [], 0]]')
+    env = {**os.environ, "ENGAGE_CONSULTANT": "Test Consultant"}
+    env.pop("ENGAGE_TRACEBACK", None)
+    done = subprocess.run(
+        [str(ENGAGE), "-s", str(ijm.path), "import", "--from", "watson", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"{path}: frame 1" in lines[0] and "out of range" in lines[0]
     assert not ijm.ledger.exists()
