@@ -27,7 +27,7 @@ from engage_interop.files import read_text
 
 WHAT = "an hledger timedot file"
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?=\s|;|$)")
-_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?|[.,]\d+)(s|m|h|d|w|mo|y)?$")
+_NUMBER = re.compile(r"^(\d+(?:[.,]\d*)?|[.,]\d+)(s|m|h|d|w|mo|y)?$")  # 1. and 1, read as 1
 _UNIT_HOURS = {
     None: Fraction(1),
     "s": Fraction(1, 3600),
@@ -51,7 +51,7 @@ def amount_hours(text: str) -> Fraction | None:
     match = _NUMBER.match(text.strip())
     if not match:
         return None
-    return Fraction(match.group(1).replace(",", ".")) * _UNIT_HOURS[match.group(2)]
+    return Fraction(match.group(1).replace(",", ".").rstrip(".") or "0") * _UNIT_HOURS[match.group(2)]
 
 
 def read(path: Path) -> list[ImportedTime]:

@@ -43,12 +43,12 @@ def import_file(seed: Seed, fmt: str, path: Path, *maps: str) -> str:
 @needs_hledger
 def test_timedot_decimal_comma_reads_as_hledger_reads_it(ijm: Seed, tmp_path: Path) -> None:
     path = tmp_path / "comma.timedot"
-    path.write_text("2021-11-16\nprep  0,25\nprep  1,5h\nwriteup  2,75\n")
+    path.write_text("2021-11-16\nprep  0,25\nprep  1,5h\nwriteup  2,75\nfinal  1.\nfinal  ,5\n")
     out = import_file(ijm, "timedot", path)
-    assert "That is 4.50 hours" in out
+    assert "That is 6.00 hours" in out
     hledger = subprocess.run([HLEDGER, "-f", str(path), "balance", "-N"], capture_output=True, text=True)
     assert hledger.returncode == 0, hledger.stderr
-    assert hledger.stdout.split() == ["1.75", "prep", "2.75", "writeup"]
+    assert hledger.stdout.split() == ["1.50", "final", "1.75", "prep", "2.75", "writeup"]
 
 
 def test_timedot_export_keeps_notes_and_reads_them_back(ijm: Seed, tmp_path: Path) -> None:
