@@ -64,6 +64,11 @@ def timedot(engagement: Engagement, entries: Sequence[Entry]) -> str:
 
 def _account(*parts: str) -> str:
     """An hledger account name of ``parts``, or an error when one would be read as something else."""
+    if parts[0][:1].isdigit():
+        raise EngageError(
+            f"{parts[0]!r} cannot start an hledger account name: a line starting with a digit is read "
+            "as a date line, and its time would be lost; give the engagement an id starting with a letter"
+        )
     for part in parts:
         if not part.strip() or part != one_line(part) or re.search(r"[;#*]|\s\s|\t|^\s|\s$", part):
             raise EngageError(

@@ -170,3 +170,11 @@ def test_watson_reports_the_long_day_on_its_day(ijm: Seed, tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stderr
     assert round(json.loads(done.stdout)["time"]) == 18 * 3600
+
+
+@needs_hledger
+def test_timedot_export_refuses_an_account_hledger_would_read_as_a_date(ijm: Seed) -> None:
+    # hledger reads "2021-11-16:prep  2h" as a date line with a description: the 2h would vanish.
+    ijm.rewrite('id = "ijm-kenya-pap-2021"', 'id = "2021-11-16"')
+    assert ijm.run("log", "2h", "-p", "prep", "--date", "2021-11-16").exit_code == 0
+    one_line_error(ijm.run("entries", "--format", "timedot"), "'2021-11-16'", "digit")
