@@ -92,6 +92,27 @@ def test_watsons_running_frame_is_named_in_a_warning(ijm: Seed, tmp_path: Path) 
         assert len(warning) == 1, result.stderr
         assert "'prep'" in warning[0] and "2021-11-16 11:00" in warning[0] and "watson stop" in warning[0]
     assert per_day(ijm) == {"2021-11-16": Fraction(1)}
+    (folder / "state").write_text("{}")  # what Watson writes once it is stopped
+    quiet = ijm.run("import", "--from", "watson", str(folder))
+    assert quiet.exit_code == 0 and "running" not in quiet.stderr, quiet.stderr
+
+
+@needs_watson
+def test_watsons_own_running_frame_is_named(ijm: Seed, tmp_path: Path) -> None:
+    assert WATSON
+    folder = tmp_path / "watson"
+    folder.mkdir()
+    env = {**os.environ, "WATSON_DIR": str(folder), "TZ": "Africa/Nairobi"}
+    for args in (
+        ["add", "-f", "2021-11-16 09:00", "-t", "2021-11-16 10:00", "prep"],
+        ["start", "prep", "+desk"],
+    ):
+        done = subprocess.run([WATSON, *args], capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+    result = ijm.run("import", "--from", "watson", str(folder))
+    assert result.exit_code == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if "still running" in line]
+    assert "'prep' +desk" in warning and "not imported" in warning
 
 
 # --- overflows ----------------------------------------------------------------------------------------
