@@ -1,8 +1,12 @@
 """Entries written in other tools' formats, so that a consultant is never locked in.
 
 Each entry becomes hours (days times the schedule's hours per day). Trackers
-that want clock times (Watson, TaskJuggler) get the day's entries stacked
-from 09:00 in the engagement's time zone, one after another.
+that want clock times (Watson, TaskJuggler) get each consultant's entries of a
+day stacked one after another from 09:00 in the engagement's time zone, or
+ending at midnight when the day holds more than 09:00 leaves: time always stays
+on its day, and a day holding more hours than it has is refused. Text that could
+change what the format means (a newline in a title, a note, a name) is escaped
+or quoted (``quoting``); an account name that would be read differently is refused.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ import re
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
-from engage import Engagement, Entry
+from engage import EngageError, Engagement, Entry
+from engage_interop.quoting import one_line, quoted
 
 DAY_STARTS = dt.time(9, 0)
+_PLAIN_NAME = re.compile(r'[^,;"\\]+')
 
 
 def hours_of(engagement: Engagement, entry: Entry) -> Fraction:
@@ -36,7 +42,7 @@ def _amount(hours: Fraction) -> str:
 def timedot(engagement: Engagement, entries: Sequence[Entry]) -> str:
     """hledger timedot: a date line per day, an ``ENGAGEMENT:PHASE`` account line per entry."""
     lines = [
-        f"# engage entries of {engagement.id} ({engagement.title}), in hours",
+        f"# engage entries of {one_line(engagement.id)} ({one_line(engagement.title)}), in hours",
         f"# ({engagement.hours_per_day} hours a day); read with: hledger -f FILE.timedot balance",
     ]
     day: dt.date | None = None
@@ -44,25 +50,64 @@ def timedot(engagement: Engagement, entries: Sequence[Entry]) -> str:
         if entry.date != day:
             day = entry.date
             lines += ["", day.isoformat()]
-        comment = f"  ; consultant:{entry.consultant}" if entry.consultant else ""
-        lines.append(f"{engagement.id}:{entry.phase}  {_amount(hours_of(engagement, entry))}{comment}")
+        tags = []
+        if entry.consultant:
+            plain = _PLAIN_NAME.fullmatch(entry.consultant) and entry.consultant == one_line(entry.consultant)
+            tags.append(f"consultant:{entry.consultant.strip() if plain else quoted(entry.consultant)}")
+        if entry.note:
+            tags.append(f"note:{quoted(entry.note)}")
+        comment = f"  ; {', '.join(tags)}" if tags else ""
+        account = _account(engagement.id, entry.phase)
+        lines.append(f"{account}  {_amount(hours_of(engagement, entry))}{comment}")
     return "\n".join(lines) + "\n"
 
 
+def _account(*parts: str) -> str:
+    """An hledger account name of ``parts``, or an error when one would be read as something else."""
+    if parts[0][:1].isdigit():
+        raise EngageError(
+            f"{parts[0]!r} cannot start an hledger account name: a line starting with a digit is read "
+            "as a date line, and its time would be lost; give the engagement an id starting with a letter"
+        )
+    for part in parts:
+        if not part.strip() or part != one_line(part) or re.search(r"[;#*]|\s\s|\t|^\s|\s$", part):
+            raise EngageError(
+                f"{part!r} cannot be part of an hledger account name (a control character, ';', '#', '*', "
+                "or a double space would change what the line says); give the engagement and its phases "
+                "keys of letters, digits, '-' and '_'"
+            )
+    return ":".join(parts)
+
+
 def _stacked(
-    engagement: Engagement, entries: Sequence[Entry]
+    engagement: Engagement, entries: Sequence[Entry], tool: str
 ) -> Iterator[tuple[Entry, dt.datetime, dt.datetime]]:
-    """Each entry with a start and end: the day's entries one after another from 09:00."""
+    """Each entry with a start and end on its own day: a consultant's entries of a day one after
+    another from 09:00, or ending at midnight when 09:00 leaves too little of the day."""
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(engagement.timezone)
-    ends: dict[tuple[dt.date, str], dt.datetime] = {}
-    for entry in entries:
-        start = ends.get((entry.date, entry.consultant)) or dt.datetime.combine(entry.date, DAY_STARTS, zone)
-        seconds = round(hours_of(engagement, entry) * 3600)
-        end = start + dt.timedelta(seconds=seconds)
-        ends[(entry.date, entry.consultant)] = end
-        yield entry, start, end
+    seconds = [round(hours_of(engagement, entry) * 3600) for entry in entries]
+    totals: dict[tuple[dt.date, str], int] = {}
+    for entry, length in zip(entries, seconds, strict=True):
+        totals[(entry.date, entry.consultant)] = totals.get((entry.date, entry.consultant), 0) + length
+    starts: dict[tuple[dt.date, str], dt.datetime] = {}
+    for (day, person), total in totals.items():
+        nine = dt.datetime.combine(day, DAY_STARTS, zone).astimezone(dt.UTC)
+        midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
+        start = min(nine, midnight - dt.timedelta(seconds=total))
+        if start < dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC):
+            raise EngageError(
+                f"{day}: {one_line(person) or 'the consultant'} has {total / 3600:g} hours on one day, more "
+                f"than the day holds, and {tool} would move them to another day; void the entry logged "
+                "twice (engage entries, engage void ID), then export again"
+            )
+        starts[(day, person)] = start
+    for entry, length in zip(entries, seconds, strict=True):
+        start = starts[(entry.date, entry.consultant)]
+        end = start + dt.timedelta(seconds=length)  # in UTC: a day of a clock change is as long as it is
+        starts[(entry.date, entry.consultant)] = end
+        yield entry, start.astimezone(zone), end.astimezone(zone)
 
 
 def _identifier(text: str) -> str:
@@ -79,12 +124,13 @@ def taskjuggler(engagement: Engagement, entries: Sequence[Entry]) -> str:
     """A ``supplement resource`` block per consultant, a ``booking`` line per entry."""
     project = _identifier(engagement.id)
     lines = [
-        f"# engage actuals of {engagement.id}: include in a TaskJuggler plan whose tasks are",
-        f"# {project}.PHASE and whose resources are named as below (times in {engagement.timezone}).",
+        f"# engage actuals of {one_line(engagement.id)}: include in a TaskJuggler plan whose tasks are",
+        f"# {project}.PHASE and whose resources are named as below "
+        f"(times in {one_line(engagement.timezone)}).",
     ]
     by_person: dict[str, list[str]] = {}
     minutes: list[int] = []
-    for entry, start, end in _stacked(engagement, entries):
+    for entry, start, end in _stacked(engagement, entries, "TaskJuggler"):
         length = round((end - start).total_seconds() / 60)
         minutes += [length, start.hour * 60 + start.minute]
         by_person.setdefault(entry.consultant or "consultant", []).append(
@@ -97,7 +143,13 @@ def taskjuggler(engagement: Engagement, entries: Sequence[Entry]) -> str:
     elif resolution < 60:
         lines.append(f"# These bookings need 'timingresolution {resolution}min' in the project.")
     for person, bookings in by_person.items():
-        lines += ["", f"# {person}", f"supplement resource {_identifier(person)} {{", *bookings, "}"]
+        lines += [
+            "",
+            f"# {one_line(person)}",
+            f"supplement resource {_identifier(person)} {{",
+            *bookings,
+            "}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -105,7 +157,7 @@ def watson(engagement: Engagement, entries: Sequence[Entry]) -> str:
     """A Watson frames file: each entry a frame whose project is the phase, tagged with the note and
     ``consultant:NAME``."""
     frames = []
-    for entry, start, end in _stacked(engagement, entries):
+    for entry, start, end in _stacked(engagement, entries, "Watson"):
         ident = hashlib.sha256(entry.id.encode()).hexdigest()[:32]
         recorded = dt.datetime.fromisoformat(entry.recorded_at.replace("Z", "+00:00"))
         frames.append(

@@ -5,9 +5,15 @@ A record is a date line (``2021-11-16`` or ``2021/11/16``, perhaps a should-tota
 such as ``(8h!)``), summary lines, then indented entries: a range (``9:00 - 12:30``,
 ``8:00am-9:15am``, ``<23:00 - 1:00``, ``22:00 - 0:30>``), a duration (``1h30m``,
 ``45m``, ``-30m``) or an open range (``9:00 - ?``), each with an optional summary.
-Tags in the record summary apply to all its entries. Open ranges are refused:
-the time is not known until they are closed. A negative duration (a break)
-is taken off the entry before it.
+Tags (``#home-office``, ``#ticket=42``) in the record summary apply to all its entries.
+As klog reads them: entries are indented once (four, three or two spaces, or a
+tab, the same in the whole record), and a line indented twice continues the
+entry's summary, whatever it starts with. Open ranges are refused: the time is
+not known until they are closed. klog counts a negative duration (a break) as an
+entry of its own, against its own tags; engage logs no negative time, so it is
+taken off the entries of the same record that carry exactly the same tags
+(nearest before it first), which keeps every ``klog total --tag`` figure and every
+day's total; a negative that no such entry can absorb is refused with the reason.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ _DATE = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})(?:\s+\((?P<should>[^)]*)\))?
 _TIME = r"(<)?(\d{1,2}):(\d{2})\s*(am|pm)?(>)?"
 _RANGE = re.compile(rf"^{_TIME}\s*-\s*(?:{_TIME}|(\?+))(?:\s+(.*))?$", re.IGNORECASE)
 _DURATION = re.compile(r"^([+-])?(?:(\d+)h)?(?:(\d+)m)?(?=\s|$)(?:\s+(.*))?$")
-_TAG = re.compile(r"#([\w]+)(?:=(\"[^\"]*\"|'[^']*'|[^\s#]*))?", re.UNICODE)
+_TAG = re.compile(r"#([\w-]+)(?:=(\"[^\"\n]*\"|'[^'\n]*'|[\w-]*))?")
+_INDENTS = ("    ", "   ", "  ", "\t")  # the order klog tries them in (klog/parser/txt/line.go)
 
 
 @dataclass
@@ -35,6 +42,7 @@ class _Entry:
     minutes: int
     summary: str
     tags: list[tuple[str, str]] = field(default_factory=list)
+    text: str = ""
 
 
 def _minutes_of(groups: tuple[str | None, ...]) -> int:
@@ -61,7 +69,8 @@ def _entry(text: str, line: int, where: str) -> _Entry:
     if match:
         groups = match.groups()
         if groups[10]:
-            raise EngageError(f"{where}: open range {text.split()[0]} - ?; close it in klog, then import")
+            opened = text.split("-", 1)[0].strip()
+            raise EngageError(f"{where}: open range {opened} - ?; close it in klog, then import")
         try:
             start, end = _minutes_of(groups[0:5]), _minutes_of(groups[5:10])
         except ValueError as exc:
@@ -69,12 +78,13 @@ def _entry(text: str, line: int, where: str) -> _Entry:
         if end < start:
             raise EngageError(f"{where}: the range {text!r} ends before it starts")
         summary = groups[11] or ""
-        return _Entry(line, end - start, summary, _tags(summary))
+        return _Entry(line, end - start, summary, _tags(summary), text.split()[0])
     match = _DURATION.match(text)
     if match and (match.group(2) or match.group(3)):
         minutes = int(match.group(2) or 0) * 60 + int(match.group(3) or 0)
         summary = match.group(4) or ""
-        return _Entry(line, -minutes if match.group(1) == "-" else minutes, summary, _tags(summary))
+        signed = -minutes if match.group(1) == "-" else minutes
+        return _Entry(line, signed, summary, _tags(summary), text.split()[0])
     raise EngageError(
         f"{where}: cannot read {text!r} as an entry; klog entries are ranges (9:00 - 12:30) "
         "or durations (1h30m, 45m)"
@@ -83,9 +93,8 @@ def _entry(text: str, line: int, where: str) -> _Entry:
 
 def read(path: Path) -> list[ImportedTime]:
     """Every entry of every record as time against its tags and its record's."""
-    text = read_text(path, WHAT)
+    lines = read_text(path, WHAT).splitlines()
     items: list[ImportedTime] = []
-    lines = text.splitlines()
     number = 0
     while number < len(lines):
         raw = lines[number]
@@ -100,26 +109,13 @@ def read(path: Path) -> list[ImportedTime]:
             day = dt.date(int(date_match.group(1)), int(date_match.group(2)), int(date_match.group(3)))
         except ValueError:
             raise EngageError(f"{where}: {raw.strip()!r} is not a date") from None
-        summary: list[str] = []
-        entries: list[_Entry] = []
-        entry_indent = ""
+        block = []
         while number < len(lines) and lines[number].strip():
-            line = lines[number]
             number += 1
-            stripped = line.strip()
-            indent = line[: len(line) - len(line.lstrip(" \t"))]
-            if not indent:
-                if entries:
-                    raise EngageError(f"{path}:{number}: summary text after entries; indent it as an entry")
-                summary.append(stripped)
-            elif entries and len(indent) > len(entry_indent) and _continues(line):
-                entries[-1].summary += " " + stripped  # an entry's summary continued, indented deeper
-                entries[-1].tags += _tags(stripped)
-            else:
-                entry_indent = entry_indent or indent
-                entries.append(_entry(stripped, number, f"{path}:{number}"))
+            block.append((number, lines[number - 1]))
+        summary, entries = _record(block, path)
         record_tags = _tags(" ".join(summary))
-        _take_breaks(entries, path)
+        _offset_negatives(entries, record_tags, path)
         for entry in entries:
             tags = entry.tags + record_tags
             items.append(
@@ -135,22 +131,68 @@ def read(path: Path) -> list[ImportedTime]:
     return items
 
 
-def _continues(line: str) -> bool:
-    """A deeper-indented line that is not itself an entry continues the last entry's summary."""
-    text = line.strip()
-    return not (_RANGE.match(text) or (_DURATION.match(text) and re.match(r"^[+-]?\d+[hm]", text)))
-
-
-def _take_breaks(entries: list[_Entry], path: Path) -> None:
-    """Take each negative duration off the entry before it, as the time it interrupted."""
-    for index, entry in enumerate(entries):
-        if entry.minutes >= 0:
-            continue
-        before = next((e for e in reversed(entries[:index]) if e.minutes > 0), None)
-        if before is None or before.minutes + entry.minutes < 0:
+def _record(block: list[tuple[int, str]], path: Path) -> tuple[list[str], list[_Entry]]:
+    """A record's summary lines and entries, read by indentation as klog's parser reads them."""
+    summary: list[str] = []
+    entries: list[_Entry] = []
+    style = ""
+    for number, line in block:
+        where = f"{path}:{number}"
+        if not style:
+            style = next((s for s in _INDENTS if line.startswith(s)), "")
+            if not style:
+                if line[:1].isspace():
+                    raise EngageError(
+                        f"{where}: a record summary line starts with a blank; indent entries "
+                        "by two to four spaces or a tab, and summary lines not at all"
+                    )
+                summary.append(line.strip())
+                continue
+        if line.startswith(style * 2) and entries:
+            entries[-1].summary = " ".join(p for p in (entries[-1].summary, line.strip()) if p)
+            entries[-1].tags += _tags(line)
+        elif line.startswith(style) and not line[len(style) : len(style) + 1].isspace():
+            entries.append(_entry(line.strip(), number, where))
+        else:
+            shown = "a tab" if style == "\t" else f"{len(style)} spaces"
             raise EngageError(
-                f"{path}:{entry.line}: a negative duration with no longer entry before it to take it off; "
-                "put the break after the range it interrupts"
+                f"{where}: {line.strip()[:40]!r} is not indented as this record's entries ({shown}, "
+                "or twice that to continue an entry's summary); klog reads it as an error too"
             )
-        before.minutes += entry.minutes
-    entries[:] = [e for e in entries if e.minutes >= 0]
+    return summary, entries
+
+
+def _offset_negatives(entries: list[_Entry], record_tags: list[tuple[str, str]], path: Path) -> None:
+    """Take each negative duration off the entries of its record with exactly its tags.
+
+    klog counts the negative as an entry of its own: ``klog total --tag T`` sums it with
+    every entry tagged T. Taking it off entries with the same tags (and only those)
+    leaves every such total, and the day's, as klog gives them.
+    """
+
+    def tag_set(entry: _Entry) -> frozenset[tuple[str, str]]:
+        return frozenset(entry.tags + record_tags)
+
+    for index, negative in enumerate(entries):
+        if negative.minutes >= 0:
+            continue
+        tags = tag_set(negative)
+        before = [e for e in reversed(entries[:index]) if e.minutes > 0 and tag_set(e) == tags]
+        after = [e for e in entries[index + 1 :] if e.minutes > 0 and tag_set(e) == tags]
+        left = -negative.minutes
+        if sum(e.minutes for e in before + after) < left:
+            shown = " ".join(sorted(f"#{t}={v}" if v else f"#{t}" for t, v in tags)) or "no tags"
+            raise EngageError(
+                f"{path}:{negative.line}: {negative.text} ({shown}) is taken off the day in klog, but the "
+                "record has no entry with the same tags long enough to take it from, and engage logs "
+                "no negative time; give the break the tags of the entry it interrupts, or shorten that entry"
+            )
+        for entry in before + after:
+            taken = min(entry.minutes, left)
+            if taken:
+                entry.minutes -= taken
+                less = f"(less {negative.text}" + (f": {negative.summary})" if negative.summary else ")")
+                entry.summary = f"{entry.summary} {less}".strip()
+            left -= taken
+        negative.minutes = 0
+    entries[:] = [e for e in entries if not e.text.startswith("-")]  # each is now in the entries above

@@ -4,17 +4,20 @@ Format: hledger's manual, section "Timedot format"
 (https://hledger.org/timedot.html; for hledger 1.25 as Debian ships it, ``hledger help``).
 A dot is a quarter hour (spaces group them); a number is hours; a number with
 a unit is ``s``, ``m``, ``h``, ``d`` (24h), ``w`` (7d), ``mo`` (30d) or ``y``
-(365d). Lines starting ``#`` or ``;`` and text after ``;`` are comments,
+(365d); a decimal comma (``0,25``, ``1,5h``) reads as hledger reads it. Lines
+starting ``#`` or ``;`` and text after ``;`` are comments,
 leading org-mode stars are ignored, and an account line with no amount
 holds no time. ``--map`` matches the account, else a parent account, else
 one of its parts (``ijm:retreat:travel`` maps as ``retreat``). A
 ``consultant:NAME`` tag in a line's comment (as engage writes it) names who
-worked.
+worked, and a ``note:"..."`` tag (a JSON string, as engage's exporter writes it)
+is the entry's note.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -24,7 +27,7 @@ from engage_interop.files import read_text
 
 WHAT = "an hledger timedot file"
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?=\s|;|$)")
-_NUMBER = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)(s|m|h|d|w|mo|y)?$")
+_NUMBER = re.compile(r"^(\d+(?:[.,]\d*)?|[.,]\d+)(s|m|h|d|w|mo|y)?$")  # 1. and 1, read as 1
 _UNIT_HOURS = {
     None: Fraction(1),
     "s": Fraction(1, 3600),
@@ -35,7 +38,9 @@ _UNIT_HOURS = {
     "mo": Fraction(24 * 30),
     "y": Fraction(24 * 365),
 }
-_CONSULTANT = re.compile(r"consultant:\s*([^,]+)")
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_CONSULTANT = re.compile(rf"(?:^|[\s,])consultant:\s*({_QUOTED}|[^,]+)")
+_NOTE = re.compile(rf"(?:^|[\s,])note:\s*({_QUOTED})")
 
 
 def amount_hours(text: str) -> Fraction | None:
@@ -46,7 +51,7 @@ def amount_hours(text: str) -> Fraction | None:
     match = _NUMBER.match(text.strip())
     if not match:
         return None
-    return Fraction(match.group(1)) * _UNIT_HOURS[match.group(2)]
+    return Fraction(match.group(1).replace(",", ".").rstrip(".") or "0") * _UNIT_HOURS[match.group(2)]
 
 
 def read(path: Path) -> list[ImportedTime]:
@@ -84,7 +89,7 @@ def read(path: Path) -> list[ImportedTime]:
             )
         if hours == 0:
             continue  # an account with no amount: hledger reads it as no time
-        person = _CONSULTANT.search(comment)
+        person, note = _tags(comment, where)
         parts = account.split(":")
         items.append(
             ImportedTime(
@@ -93,7 +98,26 @@ def read(path: Path) -> list[ImportedTime]:
                 day=day,
                 keys=(account,),
                 fallback=(*(":".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)), *reversed(parts)),
-                person=person.group(1).strip() if person else "",
+                person=person,
+                note=note,
             )
         )
     return items
+
+
+def _tags(comment: str, where: str) -> tuple[str, str]:
+    """The ``consultant:`` and ``note:`` tags of a line's comment (quoted values decoded)."""
+    masked = re.sub(_QUOTED, lambda m: '"' + " " * (len(m.group()) - 2) + '"', comment)
+    found = []
+    for pattern in (_CONSULTANT, _NOTE):
+        match = pattern.search(masked)
+        text = comment[match.start(1) : match.end(1)].strip() if match else ""
+        if text.startswith('"'):
+            try:
+                text = str(json.loads(text))
+            except ValueError:
+                raise EngageError(
+                    f"{where}: cannot read the quoted text {text[:40]}; give a JSON string"
+                ) from None
+        found.append(text)
+    return found[0], found[1]

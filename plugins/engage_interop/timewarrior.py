@@ -1,16 +1,18 @@
 """Timewarrior's ``timew export``: a JSON array of intervals with start, end, tags, annotation.
 
 Format: https://timewarrior.net/docs/api/ (times are UTC, written 20160427T080000Z).
-An interval still open (no ``end``) is refused: stop it first.
+An interval still open (no ``end``) is refused: stop it first. An interval that
+crosses midnight is split at the engagement's midnight, as ``timew summary``
+splits it at the local one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 from pathlib import Path
 
 from engage import EngageError, ImportedTime
+from engage_interop.days import engagement_zone, interval_items, placeable
 from engage_interop.files import read_json_array
 
 WHAT = "the output of 'timew export'"
@@ -19,11 +21,15 @@ WHAT = "the output of 'timew export'"
 def _instant(text: object) -> dt.datetime:
     if not isinstance(text, str):
         raise ValueError("missing")
-    return dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    instant = dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    if not placeable(instant):
+        raise ValueError("out of range")
+    return instant
 
 
 def read(path: Path) -> list[ImportedTime]:
-    """Every closed interval as time against its tags."""
+    """Every closed interval as time against its tags, one item per day it covers."""
+    zone = engagement_zone()
     imported = []
     for where, interval in read_json_array(path, WHAT, "interval"):
         if not isinstance(interval, dict):
@@ -34,8 +40,8 @@ def read(path: Path) -> list[ImportedTime]:
             start, end = _instant(interval.get("start")), _instant(interval["end"])
         except ValueError:
             raise EngageError(
-                f"{where}: start and end must be UTC times such as 20211116T093000Z, got "
-                f"{interval.get('start')!r} and {interval.get('end')!r}"
+                f"{where}: start and end must be UTC times between the years 0002 and 9998, such as "
+                f"20211116T093000Z, got {str(interval.get('start'))[:40]!r} and {str(interval['end'])[:40]!r}"
             ) from None
         tags = interval.get("tags") or []
         annotation = interval.get("annotation") or ""
@@ -43,14 +49,13 @@ def read(path: Path) -> list[ImportedTime]:
             raise EngageError(f"{where}: tags must be a list of text")
         if end < start:
             raise EngageError(f"{where}: ends before it starts")
-        imported.append(
-            ImportedTime(
-                where=f"{where} ({start:%Y-%m-%dT%H:%MZ} {' '.join(tags)})",
-                hours=Fraction(int((end - start).total_seconds()), 3600),
-                start=start,
-                keys=tuple(tags),
-                note=str(annotation),
-                ref=f"{interval['start']}",  # timew keeps intervals from overlapping: the start names one
-            )
+        imported += interval_items(
+            f"{where} ({start:%Y-%m-%dT%H:%MZ} {' '.join(tags)})",
+            start,
+            end,
+            zone,
+            ref=f"{interval['start']}",  # timew keeps intervals from overlapping: the start names one
+            keys=tuple(tags),
+            note=str(annotation),
         )
     return imported

@@ -2,21 +2,41 @@
 
 Format: https://github.com/jazzband/Watson/blob/master/watson/frames.py
 (start and stop are Unix times, so instants: engage dates them in the
-engagement's time zone). Tags become the note, except a ``consultant:NAME`` tag
-(as engage's exporter writes it), which names who worked.
+engagement's time zone, and splits a frame that crosses its midnight, as
+``watson report`` splits it at the local one). Tags become the note, except a
+``consultant:NAME`` tag (as engage's exporter writes it), which names who worked.
+The frame still running (Watson's ``state`` file beside ``frames``) is not
+imported, since its end is not known: a warning names its project and start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
+import json
+import math
 from pathlib import Path
 
-from engage import EngageError, ImportedTime
+from engage import EngageError, ImportedTime, warn
+from engage_interop.days import engagement_zone, interval_items, placeable
 from engage_interop.files import read_json_array
 
 PERSON_TAG = "consultant:"  # as engage's exporter writes who worked
 WHAT = "Watson's frames file (in $WATSON_DIR, or ~/.config/watson/frames)"
+
+
+def _instant(value: object) -> dt.datetime:
+    """A Unix time as an aware instant, or ValueError when it is none a date can hold."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("start and stop must be Unix times")
+    if not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a time")
+    try:
+        instant = dt.datetime.fromtimestamp(round(value), dt.UTC)
+    except (OverflowError, ValueError, OSError):
+        raise ValueError(f"{value!r} is out of range") from None
+    if not placeable(instant):
+        raise ValueError(f"{value!r} is out of range")
+    return instant
 
 
 def read(path: Path) -> list[ImportedTime]:
@@ -26,35 +46,57 @@ def read(path: Path) -> list[ImportedTime]:
     """
     if path.is_dir():
         path = path / "frames"
+    zone = engagement_zone()
     imported = []
     for where, frame in read_json_array(path, WHAT, "frame"):
         try:
             start, stop, project, ident = frame[0], frame[1], frame[2], frame[3]
             tags = frame[4] if len(frame) > 4 and frame[4] else []
-            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (start, stop)):
-                raise TypeError("start and stop must be Unix times")
+            begin, end = _instant(start), _instant(stop)
             if not isinstance(project, str) or not project:
                 raise TypeError("the project must be text")
             if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
                 raise TypeError("tags must be a list of text")
-        except (TypeError, IndexError, KeyError) as exc:
+        except (TypeError, IndexError, KeyError, ValueError) as exc:
             raise EngageError(
-                f"{where}: cannot read it ({exc}); a frame is [start, stop, project, id, tags, updated_at]"
+                f"{where}: cannot read it ({exc}); a frame is [start, stop, project, id, tags, updated_at] "
+                "with Unix times"
             ) from None
-        if stop < start:
+        if end < begin:
             raise EngageError(f"{where}: stops before it starts; fix it with 'watson edit {str(ident)[:7]}'")
         people = [t.removeprefix(PERSON_TAG) for t in tags if t.startswith(PERSON_TAG)]
         tags = [t for t in tags if not t.startswith(PERSON_TAG)]
-        imported.append(
-            ImportedTime(
-                where=f"{where} ({str(ident)[:7]})",
-                hours=Fraction(round(stop) - round(start), 3600),
-                start=dt.datetime.fromtimestamp(round(start), dt.UTC),
-                keys=tuple(f"{project}+{tag}" for tag in tags),
-                fallback=(project,),
-                person=people[0] if people else "",
-                note=", ".join(tags),
-                ref=str(ident) if ident else "",
-            )
+        imported += interval_items(
+            f"{where} ({str(ident)[:7]})",
+            begin,
+            end,
+            zone,
+            ref=str(ident) if ident else "",
+            keys=tuple(f"{project}+{tag}" for tag in tags),
+            fallback=(project,),
+            person=people[0] if people else "",
+            note=", ".join(tags),
         )
+    _warn_running(path.parent / "state", zone)
     return imported
+
+
+def _warn_running(state: Path, zone: dt.tzinfo) -> None:
+    """Say that Watson's running frame, if any, is not imported, naming its project and start."""
+    try:
+        current = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return  # no state file (or none Watson would read): nothing is running
+    if not isinstance(current, dict) or not current.get("project"):
+        return  # Watson writes {} when nothing runs
+    try:
+        started = f"{_instant(current.get('start')).astimezone(zone):%Y-%m-%d %H:%M}"
+    except (TypeError, ValueError):
+        started = "an unreadable time"
+    given = current.get("tags")
+    tags = given if isinstance(given, list) else []
+    shown = " ".join([repr(str(current["project"])[:60]), *(f"+{str(t)[:30]}" for t in tags[:5])])
+    warn(
+        f"{state}: the frame of {shown} started {started} is still running and is not imported; "
+        "'watson stop', then import again"
+    )

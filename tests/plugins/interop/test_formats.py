@@ -25,14 +25,15 @@ def logged(seed: Seed) -> list[tuple[str, str, Fraction, str, str]]:
 # klog: written from klog's file format specification,
 # https://github.com/jotaen/klog/blob/main/Specification.md (records, ranges, durations,
 # shifted times <23:00 and 0:30>, 24:00, open ranges "9:00 - ?", #tags in record and entry
-# summaries, indentation of two spaces to a tab, entry summaries continued on deeper lines).
+# summaries, indentation of two spaces to a tab, entry summaries continued on lines indented twice,
+# a break taken off the entries with its tags).
 KLOG = """\
 2021-11-16 (8h!)
 Desk review for IJM #ijm
     8:00 - 12:30 Read the 2019 plan #prep
-    -30m coffee with the team
+    -30m coffee with the team #prep
     1h15m Call with the supervisor
-      about the inception report #inception
+        about the inception report #inception
     <23:30 - 0:15 late reading #prep
 
 2021/11/17
@@ -52,7 +53,13 @@ def test_klog_records_ranges_durations_breaks_and_tags(ijm: Seed, tmp_path: Path
     result = ijm.run("import", "--from", "klog", str(path), "--map", "inception=prep")
     assert result.exit_code == 0, result.stderr
     assert logged(ijm) == [
-        ("2021-11-16", "prep", Fraction(4), "Test Consultant", "Read the 2019 plan #prep"),
+        (
+            "2021-11-16",
+            "prep",
+            Fraction(4),
+            "Test Consultant",
+            "Read the 2019 plan #prep (less -30m: coffee with the team #prep)",
+        ),
         (
             "2021-11-16",
             "prep",
@@ -81,7 +88,7 @@ def test_klog_records_ranges_durations_breaks_and_tags(ijm: Seed, tmp_path: Path
         ("2021-11-16\n    9:00 - ? still going #prep\n", ["work.klg:2", "open range"]),
         ("2021-11-16\n    nine to five #prep\n", ["work.klg:2", "cannot read 'nine to five #prep'"]),
         ("16.11.2021\n    1h #prep\n", ["work.klg:1", "expected a record's date"]),
-        ("2021-11-16\n    -30m #prep\n", ["work.klg:2", "negative duration"]),
+        ("2021-11-16\n    -30m #prep\n", ["work.klg:2", "-30m (#prep)", "same tags"]),
         ("2021-11-16\n    1h #prep\n    2h #nowhere\n", ["'nowhere'", "work.klg:3", "--map"]),
     ],
 )
