@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from engage import EngageError, ImportedTime
-from engage_interop.days import engagement_zone, interval_items, placeable
+from engage_interop.days import placeable, span
 from engage_interop.files import read_json_array
 
 WHAT = "the output of 'timew export'"
@@ -29,7 +29,6 @@ def _instant(text: object) -> dt.datetime:
 
 def read(path: Path) -> list[ImportedTime]:
     """Every closed interval as time against its tags, one item per day it covers."""
-    zone = engagement_zone()
     imported = []
     for where, interval in read_json_array(path, WHAT, "interval"):
         if not isinstance(interval, dict):
@@ -49,13 +48,14 @@ def read(path: Path) -> list[ImportedTime]:
             raise EngageError(f"{where}: tags must be a list of text")
         if end < start:
             raise EngageError(f"{where}: ends before it starts")
-        imported += interval_items(
-            f"{where} ({start:%Y-%m-%dT%H:%MZ} {' '.join(tags)})",
-            start,
-            end,
-            zone,
-            ref=f"{interval['start']}",  # timew keeps intervals from overlapping: the start names one
-            keys=tuple(tags),
-            note=str(annotation),
+        imported.append(
+            span(
+                f"{where} ({start:%Y-%m-%dT%H:%MZ} {' '.join(tags)})",
+                start,
+                end,
+                ref=f"{interval['start']}",  # timew keeps intervals from overlapping: the start names one
+                keys=tuple(tags),
+                note=str(annotation),
+            )
         )
     return imported

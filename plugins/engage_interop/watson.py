@@ -17,7 +17,7 @@ import math
 from pathlib import Path
 
 from engage import EngageError, ImportedTime, warn
-from engage_interop.days import engagement_zone, interval_items, placeable
+from engage_interop.days import placeable, span
 from engage_interop.files import read_json_array
 
 PERSON_TAG = "consultant:"  # as engage's exporter writes who worked
@@ -46,7 +46,6 @@ def read(path: Path) -> list[ImportedTime]:
     """
     if path.is_dir():
         path = path / "frames"
-    zone = engagement_zone()
     imported = []
     for where, frame in read_json_array(path, WHAT, "frame"):
         try:
@@ -66,22 +65,23 @@ def read(path: Path) -> list[ImportedTime]:
             raise EngageError(f"{where}: stops before it starts; fix it with 'watson edit {str(ident)[:7]}'")
         people = [t.removeprefix(PERSON_TAG) for t in tags if t.startswith(PERSON_TAG)]
         tags = [t for t in tags if not t.startswith(PERSON_TAG)]
-        imported += interval_items(
-            f"{where} ({str(ident)[:7]})",
-            begin,
-            end,
-            zone,
-            ref=str(ident) if ident else "",
-            keys=tuple(f"{project}+{tag}" for tag in tags),
-            fallback=(project,),
-            person=people[0] if people else "",
-            note=", ".join(tags),
+        imported.append(
+            span(
+                f"{where} ({str(ident)[:7]})",
+                begin,
+                end,
+                ref=str(ident) if ident else "",
+                keys=tuple(f"{project}+{tag}" for tag in tags),
+                fallback=(project,),
+                person=people[0] if people else "",
+                note=", ".join(tags),
+            )
         )
-    _warn_running(path.parent / "state", zone)
+    _warn_running(path.parent / "state")
     return imported
 
 
-def _warn_running(state: Path, zone: dt.tzinfo) -> None:
+def _warn_running(state: Path) -> None:
     """Say that Watson's running frame, if any, is not imported, naming its project and start."""
     try:
         current = json.loads(state.read_text(encoding="utf-8"))
@@ -90,7 +90,9 @@ def _warn_running(state: Path, zone: dt.tzinfo) -> None:
     if not isinstance(current, dict) or not current.get("project"):
         return  # Watson writes {} when nothing runs
     try:
-        started = f"{_instant(current.get('start')).astimezone(zone):%Y-%m-%d %H:%M}"
+        started = (
+            f"{_instant(current.get('start')).astimezone():%Y-%m-%d %H:%M %Z}"  # local, as Watson shows it
+        )
     except (TypeError, ValueError):
         started = "an unreadable time"
     given = current.get("tags")

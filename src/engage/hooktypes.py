@@ -145,7 +145,10 @@ class ImportedTime:
 
     Give ``start`` (an instant: aware, or naive in the file's zone) when the
     tracker records clock times, else ``day``; engage turns either into a date
-    in the engagement's time zone. ``keys`` are what ``--map SOURCE=PHASE``
+    in the engagement's time zone. With ``start``, give ``end`` too when the
+    tracker keeps it: engage then splits the time at the engagement's midnight,
+    as ``timew summary`` and ``watson report`` split it by day (``hours`` is
+    then worked out from the two). ``keys`` are what ``--map SOURCE=PHASE``
     matches (a tag, ``project+tag``, an account); they must agree on one
     phase. ``fallback`` keys are tried only when no key matched (a Watson
     project without its tag). ``ref`` identifies the item in its tracker so
@@ -161,6 +164,7 @@ class ImportedTime:
     person: str = ""
     note: str = ""
     ref: str = ""
+    end: dt.datetime | None = None
 
 
 @frozen

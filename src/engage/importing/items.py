@@ -28,6 +28,7 @@ import pluggy
 
 from engage.errors import EngageError
 from engage.hooktypes import Exporter, ImportedTime, Importer
+from engage.importing.days import by_day
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Ledger
 from engage.parsing import FIRST_YEAR, LAST_YEAR, check_date, format_hours
@@ -184,7 +185,7 @@ def plan_import(
     if not file.exists():
         raise EngageError(f"{file}: no such file; give the {importer.name} file to import")
     file_zone, zone = _zones(engagement, tz)
-    items = _read_items(importer, file)
+    items = by_day(_read_items(importer, file), file_zone, zone)
     if not items:
         raise EngageError(f"{file}: no time in it to import; give {importer.summary}")
     phases = {p.key for p in engagement.phases}

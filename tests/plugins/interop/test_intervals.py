@@ -90,7 +90,9 @@ def test_watsons_running_frame_is_named_in_a_warning(ijm: Seed, tmp_path: Path) 
         assert result.exit_code == 0, result.stderr
         warning = [line for line in result.stderr.splitlines() if "running" in line]
         assert len(warning) == 1, result.stderr
-        assert "'prep'" in warning[0] and "2021-11-16 11:00" in warning[0] and "watson stop" in warning[0]
+        local = (start + dt.timedelta(hours=2)).astimezone()  # as Watson shows it: this machine's time
+        assert "'prep'" in warning[0] and f"{local:%Y-%m-%d %H:%M %Z}" in warning[0], warning
+        assert "watson stop" in warning[0]
     assert per_day(ijm) == {"2021-11-16": Fraction(1)}
     (folder / "state").write_text("{}")  # what Watson writes once it is stopped
     quiet = ijm.run("import", "--from", "watson", str(folder))

@@ -1,0 +1,69 @@
+"""Intervals from other trackers put on the engagement's days: split at its midnight, as trackers report."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from fractions import Fraction
+
+from engage.errors import EngageError
+from engage.hooktypes import ImportedTime
+from engage.parsing import MAX_HOURS_PER_DAY
+
+
+def by_day(items: Iterable[ImportedTime], file_zone: dt.tzinfo, zone: dt.tzinfo) -> list[ImportedTime]:
+    """``items`` with every interval (``start`` and ``end``) cut into one item per day of ``zone``.
+
+    Naive instants are in ``file_zone``. The first piece keeps the item's
+    ``ref`` (an interval imported whole before is then reported as changed,
+    never counted twice); each later piece is named by ``ref`` and its start.
+    An interval longer than a day is refused, as ``log`` refuses such an amount.
+    """
+    found: list[ImportedTime] = []
+    for item in items:
+        if item.start is None or item.end is None:
+            found.append(item)
+            continue
+        start = item.start if item.start.tzinfo else item.start.replace(tzinfo=file_zone)
+        end = item.end if item.end.tzinfo else item.end.replace(tzinfo=file_zone)
+        if end < start:
+            raise EngageError(f"{item.where}: ends before it starts; fix it in the tracker")
+        if end - start > dt.timedelta(hours=MAX_HOURS_PER_DAY):
+            hours = (end - start).total_seconds() / 3600
+            raise EngageError(
+                f"{item.where}: {hours:g} hours in one interval; engage takes at most {MAX_HOURS_PER_DAY} "
+                "(a timer left running? fix it in the tracker)"
+            )
+        try:
+            pieces = _pieces(start, end, zone)
+        except OverflowError:
+            raise EngageError(f"{item.where}: its time is beyond the dates engage can hold") from None
+        for number, (begin, finish) in enumerate(pieces):
+            later = number > 0
+            found.append(
+                dataclasses.replace(
+                    item,
+                    where=f"{item.where}, from {begin.astimezone(zone):%Y-%m-%d}" if later else item.where,
+                    hours=Fraction(round((finish - begin).total_seconds()), 3600),
+                    start=begin,
+                    end=finish,
+                    ref=f"{item.ref}@{begin.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+                    if later and item.ref
+                    else item.ref,
+                )
+            )
+    return found
+
+
+def _pieces(start: dt.datetime, end: dt.datetime, zone: dt.tzinfo) -> list[tuple[dt.datetime, dt.datetime]]:
+    """``start`` to ``end`` (aware) in pieces, one per day of ``zone`` that it covers."""
+    pieces = []
+    while True:
+        local = start.astimezone(zone)
+        midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), zone)
+        if midnight >= end:
+            pieces.append((start, end))
+            return pieces
+        pieces.append((start, midnight))
+        start = midnight
