@@ -206,7 +206,7 @@ class Session:
         """Append records to the chosen ledger, all or none, stamped with the engagement's id.
 
         ``check`` runs under the ledger's lock with the ledger as it stands
-        (see :func:`engage.ledger.writer.append_batch`), after the rule every write keeps:
+        (see :func:`engage.ledger.writer.append_batch`), then the rule every write keeps:
         nothing dated after the engagement's close (:func:`engage.ledger.closed.refuse_after_close`).
         Everything the command needs is validated first (:meth:`validate`), so a written record
         is a done command.
@@ -216,9 +216,9 @@ class Session:
         kinds = self.record_kinds
 
         def checked(ledger: Ledger) -> None:
-            refuse_after_close(ledger, records, kinds)
             if check is not None:
-                check(ledger)
+                check(ledger)  # may narrow ``records`` in place (an import leaves out what is in)
+            refuse_after_close(ledger, records, kinds)
 
         sealed = append_batch(
             self.ledger_path,
