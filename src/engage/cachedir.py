@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import zlib
 from pathlib import Path
 
 CACHE_VAR = "ENGAGE_CACHE_DIR"
 
-_trust: dict[str, str] = {}  # folder: why others could write it ("" when they cannot), once a process
 _warned: set[str] = set()
 
 
@@ -50,34 +50,41 @@ def untrusted(folder: Path) -> str:
     :func:`others_can_write`, and so must every folder above it, on the path as given and on the
     path its links lead to, for whoever may write one of those could put another folder in its
     place; a folder above it that every user may write is allowed only with its sticky bit (``/tmp``),
-    which keeps each user's entries their own. Answered once a process for each folder.
+    which keeps each user's entries their own. A dozen stats: some 10 µs.
     """
-    where = os.path.abspath(folder)
-    if where not in _trust:
-        _trust[where] = _why_untrusted(where)
-    return _trust[where]
+    return _why_untrusted(os.path.abspath(folder))  # not remembered: a test's commands share a process
 
 
 def _why_untrusted(where: str) -> str:
     if os.name == "nt":
         return ""
-    for chain in sorted({where, os.path.realpath(where)}):
-        path = chain
-        while True:
-            try:
-                info: os.stat_result | None = os.stat(path)
-            except FileNotFoundError:
-                info = None  # not made yet: the folders above it decide
-            except OSError as exc:
-                return f"{path}: cannot be checked ({exc.strerror or exc})"
-            why = others_can_write(info) if info is not None else ""
-            if why and not (path != chain and info and _sticky_and_kept(info)):
-                return f"{path}: {why}"
-            parent = os.path.dirname(path)
-            if parent == path:
-                break
-            path = parent
-    return ""
+    why, linked = _walk(where)
+    if not why and linked:  # the folders a link leads to: whoever writes them writes the cache
+        why, _ = _walk(os.path.realpath(where))
+    return why
+
+
+def _walk(start: str) -> tuple[str, bool]:
+    """Why a folder on the path from ``start`` up fails the rule ("" when none does), and whether one
+    of them is a link (its own mode says nothing: the folder it leads to is checked then)."""
+    path, linked = start, False
+    while True:
+        try:
+            info: os.stat_result | None = os.lstat(path)
+        except FileNotFoundError:
+            info = None  # not made yet: the folders above it decide
+        except OSError as exc:
+            return f"{path}: cannot be checked ({exc.strerror or exc})", linked
+        if info is not None and stat.S_ISLNK(info.st_mode):
+            linked = True
+        elif info is not None:
+            why = others_can_write(info)
+            if why and not (path != start and _sticky_and_kept(info)):
+                return f"{path}: {why}", linked
+        parent = os.path.dirname(path)
+        if parent == path:
+            return "", linked
+        path = parent
 
 
 def _sticky_and_kept(info: os.stat_result) -> bool:
