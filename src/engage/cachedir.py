@@ -71,10 +71,8 @@ def _walk(start: str) -> tuple[str, bool]:
     while True:
         try:
             info: os.stat_result | None = os.lstat(path)
-        except FileNotFoundError:
-            info = None  # not made yet: the folders above it decide
-        except OSError as exc:
-            return f"{path}: cannot be checked ({exc.strerror or exc})", linked
+        except OSError:  # not made yet, or not to be reached: nothing in it is read; those above decide
+            info = None
         if info is not None and stat.S_ISLNK(info.st_mode):
             linked = True
         elif info is not None:
@@ -131,7 +129,10 @@ def write_checked(path: Path, payload: bytes, key: bytes = b"") -> bool:
     """:func:`write_atomically` ``payload`` with its :func:`seal` after it, which :func:`checked` verifies.
 
     ``key`` is what the payload was computed from (not written): a file read under another key, a
-    copy put in another's place, fails the check as a damaged one does."""
+    copy put in another's place, fails the check as a damaged one does. Nothing is written in a
+    folder another user could write (it would never be read): False, as for a write that failed."""
+    if not trusted(path.parent):
+        return False
     return write_atomically(path, payload + seal(payload, key).to_bytes(4, "little"))
 
 

@@ -32,7 +32,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engage.cachedir import cache_dir, read_checked, trusted, write_checked
+from engage.cachedir import cache_dir, read_checked, write_checked
 from engage.schedule.model import (
     Consultant,
     Contact,
@@ -134,8 +134,6 @@ def _kept(file: Path, identity: bytes) -> Engagement | None:
 
 
 def _keep(file: Path, identity: bytes, engagement: Engagement) -> None:
-    if not trusted(file.parent):
-        return
     try:
         payload = marshal.dumps((identity, encode(engagement)))
     except (TypeError, ValueError):  # a plugin's setting of a type not kept: this schedule is read each time
