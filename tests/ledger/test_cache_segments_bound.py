@@ -12,6 +12,7 @@ import datetime as dt
 import marshal
 import os
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,23 @@ def test_a_damaged_segment_or_stale_index_gives_the_full_reads_figures(tmp_path:
     assert weeks(seed) == WEEKS
     assert listed(seed) == 382
     assert weeks(seed) == WEEKS  # and again, from the cache made anew
+
+
+def forge_totals(seed: Seed) -> None:
+    """Every day's total in the cache's index made ten times what it is, sealed as engage seals it."""
+    index = cache_folder(seed) / "index"
+    data = marshal.loads(index.read_bytes()[:-4])
+    data["totals"] = {key: (units * 10, count) for key, (units, count) in data["totals"].items()}
+    payload = marshal.dumps(data)
+    index.write_bytes(payload + zlib.crc32(payload).to_bytes(4, "little"))
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775])
+def test_a_ledger_cache_in_a_folder_others_can_write_is_not_believed(tmp_path: Path, mode: int) -> None:
+    seed = filled(tmp_path)
+    forge_totals(seed)
+    Path(os.environ["ENGAGE_CACHE_DIR"]).chmod(mode)
+    shown = seed.run("show")
+    assert "State:       over: 11.94 of 7 days used (171%)" in shown.stdout  # not 119.4
+    assert shown.stderr.count("caches not used") == 1
+    assert weeks(seed) == WEEKS
