@@ -19,6 +19,13 @@ from engage.plugin.discovery import refuse_unsafe
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="Unix modes and owners")
 
 
+@pytest.fixture(autouse=True)
+def shared_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders' group is not the user's private group here (see the test of that group below)."""
+    gid = os.getgid()
+    monkeypatch.setattr(os, "getgid", lambda: gid + 4242)
+
+
 def folder(tmp_path: Path, *parts: str, mode: int = 0o755) -> Path:
     made = tmp_path.joinpath(*parts)
     made.mkdir(parents=True, exist_ok=True)
@@ -114,6 +121,21 @@ def test_a_sealed_file_is_read_back_only_under_its_key_and_whole(tmp_path: Path)
     assert read_checked(path, b"key one") is None  # cut short
     with pytest.raises(ValueError):
         checked(b"pay", b"key one")
+
+
+def test_a_folder_writable_by_the_users_own_private_group_is_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """umask 002 with a group per user (Fedora) makes every folder group-writable: by the user alone."""
+    import grp
+    import pwd
+
+    monkeypatch.undo()
+    user = pwd.getpwuid(os.getuid()).pw_name
+    group = grp.getgrgid(os.getgid())
+    private = group.gr_name == user and set(group.gr_mem) <= {user}
+    info = os.stat_result((0o40775, 0, 0, 0, os.getuid(), os.getgid(), 0, 0, 0, 0))
+    assert others_can_write(info) == ("" if private else f"writable by its group (gid {os.getgid()})")
+    other = os.stat_result((0o40775, 0, 0, 0, os.getuid(), os.getgid() + 4242, 0, 0, 0, 0))
+    assert others_can_write(other) == f"writable by its group (gid {os.getgid() + 4242})"
 
 
 def test_nothing_is_written_or_read_in_a_folder_others_can_write(tmp_path: Path, capsys) -> None:

@@ -29,18 +29,36 @@ def cache_dir() -> Path:
 def others_can_write(info: os.stat_result) -> str:
     """Why another user could change a file or folder with this stat; "" when only you (or root) can.
 
-    The one rule for "a place others can write": a plugins folder or file that fails it is refused
+    Group-writable counts unless the group is the user's own private one. The one rule for "a place
+    others can write": a plugins folder or file that fails it is refused
     (its code would run as you), a cache folder that fails it is not read (what it holds would be
     believed, or decoded, as yours)."""
     if os.name == "nt":  # no Unix modes: Windows folders are guarded by their ACLs
         return ""
     if info.st_mode & 0o002:
         return "writable by every user"
-    if info.st_mode & 0o020:
+    if info.st_mode & 0o020 and not _private_group(info.st_gid):
         return f"writable by its group (gid {info.st_gid})"
     if info.st_uid not in (os.getuid(), 0):
         return f"owned by another user (uid {info.st_uid})"
     return ""
+
+
+def _private_group(gid: int) -> bool:
+    """Whether ``gid`` is the user's own private group (named as the user, their primary group, with no
+    other member), which a umask of 002 makes every new folder writable by (Fedora; Debian's ssh
+    allows it too). Asked only of a group-writable folder."""
+    if gid != os.getgid():
+        return False
+    try:
+        import grp
+        import pwd
+
+        user = pwd.getpwuid(os.getuid()).pw_name
+        group = grp.getgrgid(gid)
+    except (ImportError, KeyError):
+        return False
+    return group.gr_name == user and set(group.gr_mem) <= {user}
 
 
 def untrusted(folder: Path) -> str:

@@ -124,7 +124,11 @@ def forge_totals(seed: Seed) -> None:
 
 
 @pytest.mark.parametrize("mode", [0o777, 0o775])
-def test_a_ledger_cache_in_a_folder_others_can_write_is_not_believed(tmp_path: Path, mode: int) -> None:
+def test_a_ledger_cache_in_a_folder_others_can_write_is_not_believed(
+    tmp_path: Path, mode: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gid = os.getgid()
+    monkeypatch.setattr(os, "getgid", lambda: gid + 4242)  # the folder's group is shared, not the user's own
     seed = filled(tmp_path)
     forge_totals(seed)
     Path(os.environ["ENGAGE_CACHE_DIR"]).chmod(mode)

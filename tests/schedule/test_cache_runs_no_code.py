@@ -63,8 +63,10 @@ def plant(seed: Seed, marker: Path, sealed_as: str) -> None:
 
 @pytest.mark.parametrize("mode", [0o777, 0o775, 0o757])
 def test_a_pickle_in_a_cache_folder_others_can_write_runs_nothing(
-    ijm: Seed, tmp_path: Path, mode: int
+    ijm: Seed, tmp_path: Path, mode: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    gid = os.getgid()
+    monkeypatch.setattr(os, "getgid", lambda: gid + 4242)  # the folder's group is shared, not the user's own
     before = shown(ijm)  # fills the cache
     marker = tmp_path / "marker"
     plant(ijm, marker, "crc")
