@@ -15,11 +15,21 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from engage.cachedir import trusted
 from engage.errors import EngageError
 from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.folders import place, tidy
-from engage.ledger.cache.store import TAIL, Snapshot, backdate, forget, load, read_at, save, settled, stat_of
+from engage.ledger.cache.store import (
+    TAIL,
+    Snapshot,
+    backdate,
+    folder_trusted,
+    forget,
+    load,
+    read_at,
+    save,
+    settled,
+    stat_of,
+)
 from engage.ledger.cache.sums import extended, matches, read_exactly, sums
 from engage.ledger.kinds import CORE_KINDS, Kinds
 from engage.ledger.reader import (
@@ -87,7 +97,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction, kinds: Kinds = 
         snapshot.blocks, snapshot.part_sum = sums(raw)
         _fill(snapshot, ledger, reading)
         save(snapshot, ledger.held_entries, replace=True)
-        if trusted(folder):
+        if folder_trusted(folder):
             tidy(folder)
     return ledger
 

@@ -213,7 +213,7 @@ def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
 def load(folder: Path, key: str) -> Snapshot | None:
     """The cache in ``folder``, or None when there is none or it cannot be trusted as written (or the
     folder could have been written by another user)."""
-    if not trusted(folder):
+    if not folder_trusted(folder):
         return None
     try:
         with open(folder / "index", "rb") as index:
@@ -245,6 +245,17 @@ def _id_bytes(folder: Path, key: str, named: tuple[str, int, int]) -> memoryview
     return checked(data, _bound(key, named[:2]))
 
 
+def folder_trusted(folder: Path) -> bool:
+    """:func:`engage.cachedir.trusted`, asked once a command: a read, a write and the cache brought
+    up to date after it ask of the same folder."""
+    seen = ("trusted", str(folder))
+    known = Checked.kept(seen)
+    if known is None:
+        known = trusted(folder)
+        Checked.keep(seen, known)
+    return bool(known)
+
+
 def _index_seen(folder: Path, key: str, info: os.stat_result) -> tuple[object, ...]:
     return ("ledger index", str(folder), key, *stat_of(info))
 
@@ -260,7 +271,7 @@ def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
     Faults are swallowed: a cache that cannot be written is simply not used; nor is one in a folder
     another user could write (it would never be read).
     """
-    if not trusted(snapshot.folder):
+    if not folder_trusted(snapshot.folder):
         return
     try:
         snapshot.folder.mkdir(parents=True, exist_ok=True)
