@@ -178,7 +178,9 @@ def engage_after_log(entry):
 
 
 @pytest.mark.parametrize("change", ["hidden", "moved elsewhere"])
-def test_a_loose_plugin_hidden_or_moved_in_the_cache_is_found_where_it_is(tmp_path: Path, change: str) -> None:
+def test_a_loose_plugin_hidden_or_moved_in_the_cache_is_found_where_it_is(
+    tmp_path: Path, change: str
+) -> None:
     folder = tmp_path / "plugins"
     folder.mkdir()
     (folder / "house.py").write_text(HOUSE, encoding="utf-8")
