@@ -9,6 +9,7 @@ stayed so). Now each is answered with the figures a full read gives, and the cac
 from __future__ import annotations
 
 import datetime as dt
+import json
 import marshal
 import os
 import shutil
@@ -136,3 +137,20 @@ def test_a_ledger_cache_in_a_folder_others_can_write_is_not_believed(
     assert "State:       over: 11.94 of 7 days used (171%)" in shown.stdout  # not 119.4
     assert shown.stderr.count("caches not used") == 1
     assert weeks(seed) == WEEKS
+
+
+def test_an_ids_file_copied_from_another_ledgers_cache_lets_no_duplicate_count(tmp_path: Path) -> None:
+    """The ids find duplicates: another ledger's, of the very same size, would let a copied line count."""
+    seed, other = filled(tmp_path / "one"), filled(tmp_path / "two")
+    ids = marshal.loads((cache_folder(seed) / "index").read_bytes()[:-4])["id_files"]
+    theirs = marshal.loads((cache_folder(other) / "index").read_bytes()[:-4])["id_files"]
+    assert [size for _, size, *_ in ids] == [size for _, size, *_ in theirs]  # 382 ids of 12 digits each
+    (cache_folder(seed) / ids[0][0]).write_bytes((cache_folder(other) / theirs[0][0]).read_bytes())
+    first = json.loads(next(line for line in seed.ledger.read_bytes().splitlines() if b'"entry"' in line))
+    del first["batch"]  # as log writes an entry: no import batch to wait for
+    with seed.ledger.open("ab") as handle:
+        handle.write(json.dumps(first).encode() + b"\n")  # an entry again, as a bad merge leaves it
+    assert listed(seed) == 382  # not 383
+    shown = seed.run("show")
+    assert "11.94 of 7 days used" in shown.stdout  # not 11.97
+    assert "damaged line not counted (duplicate id" in shown.stderr
