@@ -116,13 +116,15 @@ _HOME = {
     "warn": "engage.session",
     # The cache folder
     "cache_dir": "engage.cachedir",
+    "read_checked": "engage.cachedir",
     "write_atomically": "engage.cachedir",
+    "write_checked": "engage.cachedir",
     # Installed distributions
     "installed_version": "engage.plugin.startup_cache",
 }
 
 if TYPE_CHECKING:
-    from engage.cachedir import cache_dir, write_atomically
+    from engage.cachedir import cache_dir, read_checked, write_atomically, write_checked
     from engage.errors import EngageError, PluginError
     from engage.hookspecs import hookimpl
     from engage.hooktypes import (
@@ -281,6 +283,7 @@ __all__ = [
     "phase_usage",
     "plain",
     "plural",
+    "read_checked",
     "read_file",
     "section_problem",
     "steps",
@@ -294,6 +297,7 @@ __all__ = [
     "where_in",
     "wrap",
     "write_atomically",
+    "write_checked",
     "write_output",
     "write_workbook",
 ]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import zlib
 from pathlib import Path
 
 CACHE_VAR = "ENGAGE_CACHE_DIR"
+
+_warned: set[str] = set()
 
 
 def cache_dir() -> Path:
@@ -21,6 +24,99 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("engage", appauthor=False))
+
+
+def others_can_write(info: os.stat_result) -> str:
+    """Why another user could change a file or folder with this stat; "" when only you (or root) can.
+
+    Group-writable counts unless the group is the user's own private one. The one rule for "a place
+    others can write": a plugins folder or file that fails it is refused
+    (its code would run as you), a cache folder that fails it is not read (what it holds would be
+    believed, or decoded, as yours)."""
+    if os.name == "nt":  # no Unix modes: Windows folders are guarded by their ACLs
+        return ""
+    if info.st_mode & 0o002:
+        return "writable by every user"
+    if info.st_mode & 0o020 and not _private_group(info.st_gid):
+        return f"writable by its group (gid {info.st_gid})"
+    if info.st_uid not in (os.getuid(), 0):
+        return f"owned by another user (uid {info.st_uid})"
+    return ""
+
+
+def _private_group(gid: int) -> bool:
+    """Whether ``gid`` is the user's own private group (named as the user, their primary group, with no
+    other member), which a umask of 002 makes every new folder writable by (Fedora; Debian's ssh
+    allows it too). Asked only of a group-writable folder."""
+    if gid != os.getgid():
+        return False
+    try:
+        import grp
+        import pwd
+
+        user = pwd.getpwuid(os.getuid()).pw_name
+        group = grp.getgrgid(gid)
+    except (ImportError, KeyError):
+        return False
+    return group.gr_name == user and set(group.gr_mem) <= {user}
+
+
+def untrusted(folder: Path) -> str:
+    """Why what ``folder`` holds could have been put there by another user; "" when it could not.
+
+    The folder (or, until it is made, the nearest one above it that exists) must pass
+    :func:`others_can_write`, and so must every folder above it, on the path as given and on the
+    path its links lead to, for whoever may write one of those could put another folder in its
+    place; a folder above it that every user may write is allowed only with its sticky bit (``/tmp``),
+    which keeps each user's entries their own. A dozen stats: some 10 µs.
+    """
+    return _why_untrusted(os.path.abspath(folder))  # not remembered: a test's commands share a process
+
+
+def _why_untrusted(where: str) -> str:
+    if os.name == "nt":
+        return ""
+    why, linked = _walk(where)
+    if not why and linked:  # the folders a link leads to: whoever writes them writes the cache
+        why, _ = _walk(os.path.realpath(where))
+    return why
+
+
+def _walk(start: str) -> tuple[str, bool]:
+    """Why a folder on the path from ``start`` up fails the rule ("" when none does), and whether one
+    of them is a link (its own mode says nothing: the folder it leads to is checked then)."""
+    path, linked = start, False
+    while True:
+        try:
+            info: os.stat_result | None = os.lstat(path)
+        except OSError:  # not made yet, or not to be reached: nothing in it is read; those above decide
+            info = None
+        if info is not None and stat.S_ISLNK(info.st_mode):
+            linked = True
+        elif info is not None:
+            why = others_can_write(info)
+            if why and not (path != start and _sticky_and_kept(info)):
+                return f"{path}: {why}", linked
+        parent = os.path.dirname(path)
+        if parent == path:
+            return "", linked
+        path = parent
+
+
+def _sticky_and_kept(info: os.stat_result) -> bool:
+    """A folder above others that anyone may add to, whose sticky bit keeps each entry its owner's, and
+    whose own owner (who could still move entries) is you or root: ``/tmp``."""
+    return bool(info.st_mode & 0o1000) and info.st_uid in (os.getuid(), 0)
+
+
+def trusted(folder: Path) -> bool:
+    """Whether caches in ``folder`` may be read: no other user could have written them (see
+    :func:`untrusted`). When not, says so once on stderr: engage computes afresh, only slower."""
+    why = untrusted(folder)
+    if why and why not in _warned:
+        _warned.add(why)
+        sys.stderr.write(f"engage: caches not used: {why}; another user could put one there to be believed\n")
+    return not why
 
 
 def write_atomically(path: Path, content: str | bytes) -> bool:
@@ -42,15 +138,39 @@ def write_atomically(path: Path, content: str | bytes) -> bool:
     return True
 
 
-def write_checked(path: Path, payload: bytes) -> bool:
-    """:func:`write_atomically` ``payload`` with its CRC-32 after it, which :func:`checked` verifies."""
-    return write_atomically(path, payload + zlib.crc32(payload).to_bytes(4, "little"))
+def seal(payload: bytes | memoryview, key: bytes = b"") -> int:
+    """The CRC-32 of ``key`` and then ``payload``: what a cache file was computed from, and what it holds."""
+    return zlib.crc32(payload, zlib.crc32(key))
 
 
-def checked(data: bytes) -> memoryview:
-    """What a file :func:`write_checked` wrote holds, if it still matches its CRC-32 (a bit flipped on
-    disk, a file cut short: ValueError). A view, not a copy: a ledger cache's ids are 1.3 MB."""
+def write_checked(path: Path, payload: bytes, key: bytes = b"") -> bool:
+    """:func:`write_atomically` ``payload`` with its :func:`seal` after it, which :func:`checked` verifies.
+
+    ``key`` is what the payload was computed from (not written): a file read under another key, a
+    copy put in another's place, fails the check as a damaged one does. Nothing is written in a
+    folder another user could write (it would never be read): False, as for a write that failed."""
+    if not trusted(path.parent):
+        return False
+    return write_atomically(path, payload + seal(payload, key).to_bytes(4, "little"))
+
+
+def checked(data: bytes, key: bytes = b"") -> memoryview:
+    """What a file :func:`write_checked` wrote holds, if it still matches its seal under ``key`` (a bit
+    flipped on disk, a file cut short, one made from something else: ValueError). A view, not a copy:
+    a ledger cache's ids are 1.3 MB."""
     held = memoryview(data)[:-4]
-    if len(data) < 4 or zlib.crc32(held) != int.from_bytes(data[-4:], "little"):
+    if len(data) < 4 or seal(held, key) != int.from_bytes(data[-4:], "little"):
         raise ValueError("a cache file does not match its checksum")
     return held
+
+
+def read_checked(path: Path, key: bytes) -> memoryview | None:
+    """What the cache file ``path`` holds, if it was written by :func:`write_checked` under ``key`` in a
+    folder only you can write; None otherwise (not there, damaged, made from something else, or in a
+    folder others can write): the caller computes afresh."""
+    if not trusted(path.parent):
+        return None
+    try:
+        return checked(path.read_bytes(), key)
+    except (OSError, ValueError):
+        return None

@@ -338,9 +338,9 @@ def test_a_cache_tampered_into_another_shape_is_not_believed(tmp_path: Path) -> 
     for field, value in [
         ("offset", "12"),
         ("totals", {"x": 1}),
-        ("segments", [("seg-x", "a", 1, 2)]),
-        ("id_files", [("ids-x", "a")]),
-        ("id_files", [("ids-gone", 12)]),
+        ("segments", [("seg-x", "a", 1, 2, 0)]),
+        ("id_files", [("ids-x", "a", 0)]),
+        ("id_files", [("ids-gone", 12, 0)]),
     ]:
         index.write_bytes(marshal.dumps({**data, field: value}))
         assert same_as_full_read(path).days_used() == Fraction(30, 4)
@@ -619,7 +619,7 @@ def test_ids_are_kept_apart_from_the_index_and_a_write_adds_only_its_own(tmp_pat
     def id_files() -> dict[str, int]:
         index = marshal.loads((folder / "index").read_bytes()[:-4])
         assert "ids" not in index
-        return {name: (folder / name).stat().st_mtime_ns for name, _ in index["id_files"]}
+        return {name: (folder / name).stat().st_mtime_ns for name, _, _ in index["id_files"]}
 
     before = id_files()
     append(path, [entry("one more")])
@@ -642,7 +642,7 @@ def test_an_ids_file_changed_or_gone_is_not_believed(tmp_path: Path, change: str
     append(path, [entry(f"n{i}") for i in range(50)])
     Ledger.read(path, HOURS)
     folder = next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("ledgers/*"))
-    (name, _), *_ = marshal.loads((folder / "index").read_bytes()[:-4])["id_files"]
+    (name, _, _), *_ = marshal.loads((folder / "index").read_bytes()[:-4])["id_files"]
     first = Ledger.parse(path, path.read_bytes(), HOURS).entries()[0]
     if change == "flip":
         data = bytearray((folder / name).read_bytes())

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import zlib
 from pathlib import Path
 
 import click
@@ -149,15 +150,19 @@ def _unknown_option(cached: dict) -> None:
 def test_a_damaged_cache_is_rebuilt_without_a_word(engage: Engage, damage: object) -> None:
     before = engage.plugins()
     [path] = engage.cache.glob("plugins-*.json")
-    if callable(damage):  # the right key, with a description that must not be trusted
-        cached = json.loads(path.read_text(encoding="utf-8"))
+    if callable(damage):  # the right key and seal, with a description that must not be trusted
+        cached = json.loads(path.read_bytes()[:-4])  # the JSON, then its seal
         damage(cached)
-        damage = json.dumps(cached)
-    assert isinstance(damage, str)
-    path.write_text(damage, encoding="utf-8")
+        payload = json.dumps(cached).encode()
+        key = cached["key"]["config"].encode()
+        written = payload + zlib.crc32(payload, zlib.crc32(key)).to_bytes(4, "little")
+    else:
+        assert isinstance(damage, str)
+        written = damage.encode()
+    path.write_bytes(written)
     assert engage.plugins() == before
-    assert path.read_text(encoding="utf-8") != damage  # written whole again
-    assert json.loads(path.read_text(encoding="utf-8"))["plugins"]
+    assert path.read_bytes() != written  # written whole again
+    assert json.loads(path.read_bytes()[:-4])["plugins"]
 
 
 ORDERED = """

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 from engage import hookspecs
+from engage.cachedir import others_can_write
 from engage.errors import PluginError
 from engage.plugin.proxy import valid_hook
 
@@ -305,23 +306,21 @@ def peeker(plugin: dict[str, Any]) -> Callable[[], object]:
 
 
 def refuse_unsafe(path: Path) -> None:
-    """Refuse a plugin folder or file that others could have written: its code would run as you."""
-    if os.name == "nt":  # no Unix modes: Windows folders are guarded by their ACLs
-        return
+    """Refuse a plugin folder or file that others could have written: its code would run as you.
+
+    The rule is :func:`engage.cachedir.others_can_write`, the one a cache folder is read by."""
     try:
         info = path.stat()
     except OSError as exc:
         raise PluginError(f"{path}: cannot read this plugin path: {exc.strerror or exc}") from None
-    if info.st_mode & 0o002:
+    why = others_can_write(info)
+    if why.startswith("writable"):
+        fix = "chmod o-w" if "every" in why else "chmod g-w"
         raise PluginError(
-            f"{path}: writable by every user, so anyone could put code here that engage would run; "
-            f"refused: chmod o-w {path}"
+            f"{path}: {why}, so another user could put code here that engage would run; refused: {fix} {path}"
         )
-    if info.st_uid not in (os.getuid(), 0):
-        raise PluginError(
-            f"{path}: owned by another user (uid {info.st_uid}), so engage will not run it as you; "
-            "refused: use plugins you own"
-        )
+    if why:
+        raise PluginError(f"{path}: {why}, so engage will not run it as you; refused: use plugins you own")
 
 
 def import_file(path: Path) -> ModuleType:

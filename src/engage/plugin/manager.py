@@ -63,6 +63,10 @@ class Config(NamedTuple):
     directory: str | None
     trace: bool
 
+    def wants(self, name: str) -> bool:
+        """Whether the allow and block lists let a plugin of this name in."""
+        return (self.allow is None or name in self.allow) and name not in self.block
+
     def key(self) -> str:
         """The settings as stable text (a frozenset's order changes from one process to the next)."""
         allow = sorted(self.allow) if self.allow is not None else None
@@ -163,7 +167,7 @@ def _load(config: Config) -> pluggy.PluginManager:
     global _files_stamp, _environment
     key = plugin_cache.cache_key(config.key(), config.directory, __version__)
     _environment = repr(sorted(key.items()))
-    cached = plugin_cache.read(config.key(), key)
+    cached = plugin_cache.read(config.key(), key, config.wants)
     found = from_cache(cached) if cached is not None else None
     if found is None:
         found = discover(config, _register)

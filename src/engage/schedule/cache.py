@@ -10,22 +10,63 @@ parsed again: the cache holds those very bytes and compares them, so an
 edit, however small, is always read. Only its time zones are looked up
 again, for the time zone database may have changed. A schedule with a
 problem is never kept: its error is found again every time. Any fault in the
-cache only costs the read it would have spared. What it holds is unpickled:
-the cache folder is trusted as the user's own, as their shell's start-up
-files are.
+cache only costs the read it would have spared.
+
+Nothing is unpickled. What is kept is plain data (``marshal`` of numbers,
+text, lists, dicts and tagged tuples: a format that holds no objects and
+calls nothing when read), sealed under the schedule's bytes and its key,
+and decoded into engage's own model classes only (:data:`_CLASSES`): any
+other tag, class or type is a fault, and the schedule is read instead. And
+nothing is read from a cache folder another user could write
+(:func:`engage.cachedir.trusted`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import marshal
 import zlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import fields
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engage.cachedir import cache_dir, checked, write_checked
-from engage.schedule.model import Engagement
+from engage.cachedir import cache_dir, read_checked, write_checked
+from engage.schedule.model import (
+    Consultant,
+    Contact,
+    Deadline,
+    Deliverable,
+    Engagement,
+    Location,
+    Meeting,
+    Person,
+    Phase,
+)
+from engage.schedule.rules import DateRule, Ref
 
-FORMAT = 1
+FORMAT = 2  # 2: tagged plain data under a seal, no pickles
+
+# The only classes a kept schedule may hold, each with its number of fields (all given to __init__).
+_CLASSES: dict[str, tuple[type, int]] = {
+    cls.__name__: (cls, len(fields(cls)))
+    for cls in (
+        Engagement,
+        Person,
+        Consultant,
+        Location,
+        Contact,
+        Phase,
+        Deliverable,
+        Meeting,
+        Deadline,
+        DateRule,
+        Ref,
+    )
+}
+_TUPLE, _DATE, _DATETIME, _TIME, _FRACTION, _PATH, _OBJECT = range(7)
+_PLAIN = (type(None), bool, int, float, str)
 
 
 def load(path: Path, plugin_sections: Collection[str], environment: str = "") -> Engagement:
@@ -78,30 +119,104 @@ def _zones_known(engagement: Engagement) -> bool:
     return True
 
 
-def _pickler() -> Any:
-    try:
-        import _pickle  # the C half of pickle, without the 2 ms of importing the module around it
-
-        return _pickle
-    except ImportError:  # another Python than CPython
-        import pickle
-
-        return pickle
-
-
 def _kept(file: Path, identity: bytes) -> Engagement | None:
+    held = read_checked(file, identity)
+    if held is None:  # not kept, damaged, kept from other bytes, or in a folder others can write
+        return None
     try:
-        kept_identity, engagement = _pickler().loads(checked(file.read_bytes()))
-    except Exception:  # gone, damaged, or made by another engage: read the schedule
+        kept_identity, data = marshal.loads(held)
+        if kept_identity != identity:
+            return None
+        engagement = decode(data)
+    except Exception:  # made by another engage, or not by engage: read the schedule
         return None
-    if kept_identity != identity or type(engagement) is not Engagement:
-        return None
-    return engagement
+    return engagement if type(engagement) is Engagement else None
 
 
 def _keep(file: Path, identity: bytes, engagement: Engagement) -> None:
     try:
-        payload = _pickler().dumps((identity, engagement), protocol=5)
-    except Exception:  # a plugin's setting that cannot be pickled: this schedule is read each time
+        payload = marshal.dumps((identity, encode(engagement)))
+    except (TypeError, ValueError):  # a plugin's setting of a type not kept: this schedule is read each time
         return
-    write_checked(file, payload)
+    write_checked(file, payload, identity)
+
+
+def encode(value: Any) -> Any:
+    """``value`` as plain data :func:`decode` turns back into it; TypeError for what it would not."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list:
+        return [encode(item) for item in value]
+    if kind is dict:
+        if not all(type(key) is str for key in value):
+            raise TypeError("a dict keyed by other than text")
+        return {key: encode(item) for key, item in value.items()}
+    if kind is tuple:
+        return (_TUPLE, *map(encode, value))
+    if kind is dt.date:
+        return (_DATE, value.toordinal())
+    if kind is dt.datetime or kind is dt.time:
+        if value.tzinfo is not None and type(value.tzinfo) is not dt.timezone:
+            raise TypeError("a time in a zone not kept")
+        return (_DATETIME if kind is dt.datetime else _TIME, value.isoformat())
+    if kind is Fraction:
+        return (_FRACTION, value.numerator, value.denominator)
+    if kind is type(Path()):
+        return (_PATH, str(value))
+    if _CLASSES.get(kind.__name__, (None,))[0] is kind:
+        return (_OBJECT, kind.__name__, *(encode(getattr(value, f.name)) for f in fields(value)))
+    raise TypeError(f"{kind.__name__} is not kept")
+
+
+def decode(data: Any) -> Any:
+    """What :func:`encode` made ``data`` from; ValueError for anything it does not make (another tag,
+    a class not engage's model, a type marshal holds but the model does not: bytes, code, sets)."""
+    kind = type(data)
+    if kind in _PLAIN:
+        return data
+    if kind is list:
+        return [decode(item) for item in data]
+    if kind is dict:
+        if not all(type(key) is str for key in data):
+            raise ValueError("a dict keyed by other than text")
+        return {key: decode(item) for key, item in data.items()}
+    if kind is not tuple or not data or type(data[0]) is not int or not 0 <= data[0] < len(_DECODERS):
+        raise ValueError(f"{kind.__name__} is not in a kept schedule")
+    return _DECODERS[data[0]](data)
+
+
+def _object(data: tuple[Any, ...]) -> Any:
+    cls, count = _CLASSES[data[1]] if type(data[1]) is str and data[1] in _CLASSES else (None, -1)
+    if cls is None or len(data) != 2 + count:
+        raise ValueError("not one of engage's model classes")
+    return cls(*map(decode, data[2:]))
+
+
+def _fraction(data: tuple[Any, ...]) -> Fraction:
+    if len(data) != 3 or type(data[1]) is not int or type(data[2]) is not int:
+        raise ValueError("not a fraction")
+    return Fraction(data[1], data[2])
+
+
+def _text(data: tuple[Any, ...]) -> str:
+    if len(data) != 2 or type(data[1]) is not str:
+        raise ValueError("not a kept text")
+    return data[1]
+
+
+def _date(data: tuple[Any, ...]) -> dt.date:
+    if len(data) != 2 or type(data[1]) is not int:
+        raise ValueError("not a kept date")
+    return dt.date.fromordinal(data[1])
+
+
+_DECODERS: tuple[Callable[[tuple[Any, ...]], Any], ...] = (
+    lambda data: tuple(map(decode, data[1:])),
+    _date,
+    lambda data: dt.datetime.fromisoformat(_text(data)),
+    lambda data: dt.time.fromisoformat(_text(data)),
+    _fraction,
+    lambda data: Path(_text(data)),
+    _object,
+)

@@ -53,11 +53,11 @@ def test_holidays_are_cached_per_library_version_and_recomputed_when_damaged(ijm
     assert ijm.run("show").exit_code == 0
     cached = tmp_path / "cache" / f"holidays-{library.__version__}-KE-all-2021.json"
     expected = [[d.isoformat(), n] for d, n in sorted(library.country_holidays("KE", years=2021).items())]
-    assert json.loads(cached.read_text()) == expected
+    assert json.loads(cached.read_bytes()[:-4]) == expected  # and its seal after it
     cached.write_text("{ damaged")
     ijm.rewrite("days = 5\n", "days = 7\n")
     assert windows(ijm)["final"] == ("2021-12-03", "2021-12-14")
-    assert json.loads(cached.read_text()) == expected
+    assert json.loads(cached.read_bytes()[:-4]) == expected
 
 
 def test_log_imports_no_heavy_library_once_holidays_are_cached(ijm: Seed) -> None:

@@ -18,7 +18,18 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from engage.errors import EngageError
 from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.folders import place, tidy
-from engage.ledger.cache.store import TAIL, Snapshot, backdate, load, read_at, save, settled, stat_of
+from engage.ledger.cache.store import (
+    TAIL,
+    Snapshot,
+    backdate,
+    folder_trusted,
+    forget,
+    load,
+    read_at,
+    save,
+    settled,
+    stat_of,
+)
 from engage.ledger.cache.sums import extended, matches, read_exactly, sums
 from engage.ledger.files import open_regular
 from engage.ledger.kinds import CORE_KINDS, Kinds
@@ -87,7 +98,8 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction, kinds: Kinds = 
         snapshot.blocks, snapshot.part_sum = sums(raw)
         _fill(snapshot, ledger, reading)
         save(snapshot, ledger.held_entries, replace=True)
-        tidy(folder)
+        if folder_trusted(folder):
+            tidy(folder)
     return ledger
 
 
@@ -285,6 +297,7 @@ def cached_entries(path: Path, cached: Cached, start: dt.date | None, end: dt.da
             hours_per_day, start.toordinal() if start else None, end.toordinal() if end else None
         )
     except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+        forget(snapshot.folder)  # a segment gone, damaged or not the one named: the next read heals it
         try:
             raw = path.read_bytes()[: snapshot.offset]
         except OSError as exc:

@@ -41,6 +41,7 @@ the cache made again: the cache only ever saves time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import marshal
 import os
@@ -51,13 +52,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engage.cachedir import checked, write_checked
+from engage.cachedir import checked, seal, trusted, write_atomically
 from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.sums import BLOCK, matches, read_at
 from engage.ledger.records import Entry
 from engage.ledger.totals import Totals
 
-FORMAT = 8
+FORMAT = 9  # 9: each segment and ids file sealed under its key and place, its seal in the index
 RACY_NS = 2_000_000_000  # a stat taken this soon after a change may miss an edit in the same tick
 TAIL = 4096
 MAX_SEGMENTS = 16  # segments added since the last merge; then they are merged into one a week
@@ -80,7 +81,7 @@ class Snapshot:
     saved_ns: int = 0  # when ``stat`` was taken (time.time_ns, just before): the racy rule weighs it
     backdated: bool = False  # ``stat`` was taken after engage wrote and backdated the file, then checked
     ids: bytes = b"\n"  # as ``id_lines`` writes them, after a first newline; not in the index but
-    id_files: list[tuple[str, int]] = field(default_factory=list)  # in these files (name, bytes), in turn
+    id_files: list[tuple[str, int, int]] = field(default_factory=list)  # in these files (name, bytes, seal)
     others: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of non-entry records
     problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, text, why, digest
     engagements: list[str] = field(default_factory=list)
@@ -90,7 +91,8 @@ class Snapshot:
     pending: list[str] = field(default_factory=list)
     scale: int = 1
     totals: Totals = field(default_factory=dict)
-    segments: list[tuple[str, int, int, int]] = field(default_factory=list)  # name, first, last, count
+    # name, first and last day (ordinals), count, seal
+    segments: list[tuple[str, int, int, int, int]] = field(default_factory=list)
     merged: int = 0  # how many of the segments are a week's each (the rest came one save each)
 
     def covers(self, fd: int, info: os.stat_result) -> str:
@@ -132,7 +134,7 @@ class Snapshot:
             and len(self.blocks) == self.offset // BLOCK
             and self.scale > 0
             and type(self.ids) is bytes
-            and all(_shaped(f, (str, int)) and f[0].startswith("ids-") for f in self.id_files)
+            and all(_shaped(f, (str, int, int)) and f[0].startswith("ids-") for f in self.id_files)
             and _shaped(self.stat, (int,) * 5)
             and all(_shaped(o, (int, str)) for o in self.others)
             and all(_shaped(p, (int, str, str, str)) for p in self.problems)
@@ -141,18 +143,34 @@ class Snapshot:
             and all(
                 _shaped(k, (int, str, str, str)) and _shaped(v, (int, int)) for k, v in self.totals.items()
             )
-            and all(_shaped(g, (str, int, int, int)) and g[0].startswith("seg-") for g in self.segments)
+            and all(_shaped(g, (str, int, int, int, int)) and g[0].startswith("seg-") for g in self.segments)
         )
 
     def entries(self, hours_per_day: Fraction, first: int | None, last: int | None) -> list[Entry]:
         """The cached entries dated from ``first`` to ``last`` (ordinals; None: no bound), voided ones too."""
         found: list[Entry] = []
-        for name, low, high, _ in self.segments:
+        for segment in self.segments:
+            _, low, high, _, _ = segment
             if (first is not None and high < first) or (last is not None and low > last):
                 continue
-            rows = marshal.loads(checked((self.folder / name).read_bytes()))
-            found.extend(_entries(rows, hours_per_day, first, last))
+            found.extend(_entries(_segment_rows(self, segment), hours_per_day, first, last))
         return found
+
+
+def _segment_rows(snapshot: Snapshot, segment: tuple[str, int, int, int, int]) -> list[tuple[Any, ...]]:
+    """The rows of a segment, if its file is the one the index names at this place (ValueError if not:
+    a file swapped with another, copied from another ledger's cache or left from an older one)."""
+    name, _, _, count, sealed = segment
+    data = (snapshot.folder / name).read_bytes()
+    rows = marshal.loads(checked(data, _bound(snapshot.key, segment[:4])))
+    if int.from_bytes(data[-4:], "little") != sealed or type(rows) is not list or len(rows) != count:
+        raise ValueError(f"{name}: not the segment the ledger cache's index names")
+    return rows
+
+
+def _bound(key: str, place: tuple[object, ...]) -> bytes:
+    """What a segment or ids file is sealed under: its ledger and reading (the key), and its place."""
+    return "\0".join([key, *map(str, place)]).encode("utf-8", "surrogateescape")
 
 
 def _shaped(value: Any, types: tuple[type, ...]) -> bool:
@@ -193,7 +211,10 @@ def stat_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
 
 
 def load(folder: Path, key: str) -> Snapshot | None:
-    """The cache in ``folder``, or None when there is none or it cannot be trusted as written."""
+    """The cache in ``folder``, or None when there is none or it cannot be trusted as written (or the
+    folder could have been written by another user)."""
+    if not folder_trusted(folder):
+        return None
     try:
         with open(folder / "index", "rb") as index:
             seen = _index_seen(folder, key, os.fstat(index.fileno()))
@@ -207,13 +228,32 @@ def load(folder: Path, key: str) -> Snapshot | None:
         snapshot = Snapshot(folder=folder, **data)
         if not snapshot.well_formed():
             return None
-        snapshot.ids = b"".join(checked((folder / name).read_bytes()) for name, _ in snapshot.id_files)
-        if len(snapshot.ids) != sum(size for _, size in snapshot.id_files) or snapshot.ids[:1] != b"\n":
+        snapshot.ids = b"".join(_id_bytes(folder, key, named) for named in snapshot.id_files)
+        if len(snapshot.ids) != sum(size for _, size, _ in snapshot.id_files) or snapshot.ids[:1] != b"\n":
             return None
         Checked.keep(seen, _copy(snapshot))
         return snapshot
     except (OSError, ValueError, EOFError, TypeError, AttributeError):
         return None
+
+
+def _id_bytes(folder: Path, key: str, named: tuple[str, int, int]) -> memoryview:
+    """An ids file's bytes, if it is the one the index names at this place (else ValueError)."""
+    data = (folder / named[0]).read_bytes()
+    if int.from_bytes(data[-4:], "little") != named[2]:
+        raise ValueError(f"{named[0]}: not the ids file the ledger cache's index names")
+    return checked(data, _bound(key, named[:2]))
+
+
+def folder_trusted(folder: Path) -> bool:
+    """:func:`engage.cachedir.trusted`, asked once a command: a read, a write and the cache brought
+    up to date after it ask of the same folder."""
+    seen = ("trusted", str(folder))
+    known = Checked.kept(seen)
+    if known is None:
+        known = trusted(folder)
+        Checked.keep(seen, known)
+    return bool(known)
 
 
 def _index_seen(folder: Path, key: str, info: os.stat_result) -> tuple[object, ...]:
@@ -228,8 +268,11 @@ def _copy(snapshot: Snapshot) -> Snapshot:
 def save(snapshot: Snapshot, new_entries: list[Entry], replace: bool) -> None:
     """Write the cache: ``new_entries`` as a new segment (all of them, by week, if ``replace``).
 
-    Faults are swallowed: a cache that cannot be written is simply not used.
+    Faults are swallowed: a cache that cannot be written is simply not used; nor is one in a folder
+    another user could write (it would never be read).
     """
+    if not folder_trusted(snapshot.folder):
+        return
     try:
         snapshot.folder.mkdir(parents=True, exist_ok=True)
         rows = [_row(e) for e in new_entries]
@@ -266,13 +309,13 @@ def _merge(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
 
     Only the weeks they touch are written again: logging this week rewrites this week.
     """
-    for name, _, _, _ in snapshot.segments[snapshot.merged :]:
-        rows.extend(marshal.loads(checked((snapshot.folder / name).read_bytes())))
+    for segment in snapshot.segments[snapshot.merged :]:
+        rows.extend(_segment_rows(snapshot, segment))
     touched = {(row[1] - 1) // 7 for row in rows}
     kept = []
     for segment in snapshot.segments[: snapshot.merged]:
         if (segment[1] - 1) // 7 in touched:
-            rows.extend(marshal.loads(checked((snapshot.folder / segment[0]).read_bytes())))
+            rows.extend(_segment_rows(snapshot, segment))
         else:
             kept.append(segment)
     snapshot.segments = kept
@@ -291,9 +334,10 @@ def _add_by_week(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
 
 def _add_segment(snapshot: Snapshot, rows: list[tuple[Any, ...]]) -> None:
     name = f"seg-{os.urandom(8).hex()}"
-    _write(snapshot.folder / name, marshal.dumps(rows))
     days = [row[1] for row in rows]
-    snapshot.segments.append((name, min(days), max(days), len(rows)))
+    place = (name, min(days), max(days), len(rows))
+    sealed = _write(snapshot.folder / name, marshal.dumps(rows), _bound(snapshot.key, place))
+    snapshot.segments.append((*place, sealed))
 
 
 def _save_ids(snapshot: Snapshot) -> None:
@@ -301,18 +345,25 @@ def _save_ids(snapshot: Snapshot) -> None:
 
     A write beside 100,000 records then adds its one id, not the 1.3 MB of all of them.
     """
-    held = sum(size for _, size in snapshot.id_files)
+    held = sum(size for _, size, _ in snapshot.id_files)
     if len(snapshot.ids) == held:
         return
     if len(snapshot.id_files) >= MAX_SEGMENTS or len(snapshot.ids) < held:
         snapshot.id_files, held = [], 0
     name = f"ids-{os.urandom(8).hex()}"
-    _write(snapshot.folder / name, snapshot.ids[held:])
-    snapshot.id_files.append((name, len(snapshot.ids) - held))
+    place = (name, len(snapshot.ids) - held)
+    sealed = _write(snapshot.folder / name, snapshot.ids[held:], _bound(snapshot.key, place))
+    snapshot.id_files.append((*place, sealed))
+
+
+def forget(folder: Path) -> None:
+    """Drop the index of a cache found not to hold what it names: the next read makes it anew."""
+    with contextlib.suppress(OSError):
+        (folder / "index").unlink(missing_ok=True)
 
 
 def _remove_orphans(snapshot: Snapshot) -> None:
-    named = {name for name, _, _, _ in snapshot.segments} | {name for name, _ in snapshot.id_files}
+    named = {segment[0] for segment in snapshot.segments} | {named[0] for named in snapshot.id_files}
     cutoff = time.time() - ORPHAN_SECONDS
     for file in [*snapshot.folder.glob("seg-*"), *snapshot.folder.glob("ids-*")]:
         try:
@@ -322,10 +373,14 @@ def _remove_orphans(snapshot: Snapshot) -> None:
             continue
 
 
-def _write(target: Path, payload: bytes) -> None:
-    """Write a file whole, its CRC-32 after it; OSError if it could not be (the index must not name it)."""
-    if not write_checked(target, payload):
+def _write(target: Path, payload: bytes, bound: bytes = b"") -> int:
+    """Write a file whole, its seal under ``bound`` after it; the seal, which the index keeps.
+
+    OSError if it could not be written (the index must not name it)."""
+    sealed = seal(payload, bound)
+    if not write_atomically(target, payload + sealed.to_bytes(4, "little")):
         raise OSError(f"{target}: cannot write the ledger cache")
+    return sealed
 
 
 def _row(e: Entry) -> tuple[Any, ...]:
