@@ -164,44 +164,38 @@ def from_babel_only() -> None:
 
 # What babel said, kept between runs: loading its locale data costs a status report ~40 ms, and a
 # report shows the same amounts run after run, while reading and checking the memo costs well under
-# 1 ms. The file carries the SHA-256 of its key (the installed babel: an upgrade asks again) and its
-# content; one that does not match, or holds what babel cannot have said, is dropped and rebuilt.
+# 1 ms. The file is sealed (engage.write_checked) under its key, the installed babel (an upgrade asks
+# again); one that does not match, holds what babel cannot have said, or lies in a folder others can
+# write, is never believed and is rebuilt.
 _said: dict[str, str] | None = None
 _babel_only = False
 _unsaved = False
 MEMORY = 2048  # amounts kept; the oldest half is forgotten past this
-_FORMAT = "engage-money-memo/2"
+_FORMAT = "engage-money-memo/3"
 
 
 def _remembered(key: str) -> str | None:
     global _said
     if _said is None:
+        from engage import read_checked
+
+        held = read_checked(_memory_path(), _memory_key().encode("utf-8", "surrogateescape"))
         try:
-            _said = _checked(json.loads(_memory_path().read_text(encoding="utf-8")))
-        except FileNotFoundError:
+            _said = _checked(json.loads(bytes(held))) if held is not None else {}
+        except (ValueError, UnicodeDecodeError, RecursionError):
             _said = {}
-        except (OSError, ValueError, UnicodeDecodeError):
-            _said = {}
-            _remember_later()  # a damaged or altered memo is replaced, not kept
+        if held is None or not _said:
+            _remember_later()  # missing, damaged or altered: replaced, never believed
     return _said.get(key)
 
 
-def _checksum(said: dict[str, str]) -> str:
-    import hashlib
-
-    content = json.dumps(said, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
-    return hashlib.sha256(f"{_FORMAT}\n{_memory_key()}\n{content}".encode()).hexdigest()
-
-
 def _checked(loaded: object) -> dict[str, str]:
-    """The memo's entries, if the file is one this babel wrote and nothing in it was changed."""
-    if not isinstance(loaded, dict) or loaded.get("key") != _memory_key():
-        raise ValueError("a money memo of another babel, or not a memo")
+    """The memo's entries, if they are what babel can have said (its checksum is checked on reading)."""
+    if not isinstance(loaded, dict) or loaded.get("format") != _FORMAT:
+        raise ValueError("not a money memo")
     said = loaded.get("said")
     if not isinstance(said, dict) or not all(isinstance(v, str) for v in said.values()):
         raise ValueError("a money memo without its entries")
-    if loaded.get("sha256") != _checksum(said):
-        raise ValueError("a money memo that does not match its checksum")
     for key, value in said.items():  # what babel can say: digits 0 to 4, yes or no
         if key.startswith("digits ") and value not in ("0", "1", "2", "3", "4"):
             raise ValueError(f"a money memo with {value!r} digits")
@@ -230,11 +224,11 @@ def _remember_later() -> None:
 
 
 def _save() -> None:
-    from engage import write_atomically
+    from engage import write_checked
 
-    said = dict(_said or {})
-    memo = {"key": _memory_key(), "said": said, "sha256": _checksum(said)}
-    write_atomically(_memory_path(), json.dumps(memo))  # not written: only slower next time
+    memo = json.dumps({"format": _FORMAT, "said": dict(_said or {})}).encode("utf-8")
+    # Not written (a full disk, a folder others can write): only slower next time.
+    write_checked(_memory_path(), memo, _memory_key().encode("utf-8", "surrogateescape"))
 
 
 @lru_cache(maxsize=1)

@@ -42,7 +42,7 @@ def test_money_is_babels_and_a_second_report_does_not_load_babel(ijm: Seed) -> N
     memory = next(Path(os.environ["ENGAGE_CACHE_DIR"]).glob("money-*.json"))
     memory.write_text("{not json", encoding="utf-8")  # a damaged memo is asked again, not believed
     third = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    assert third.stdout == first.stdout and json.loads(memory.read_text(encoding="utf-8"))
+    assert third.stdout == first.stdout and _load(memory)["said"]
 
 
 def test_a_cache_folder_that_is_a_file_prints_no_traceback(tmp_path: Path) -> None:
@@ -56,6 +56,25 @@ def test_a_cache_folder_that_is_a_file_prints_no_traceback(tmp_path: Path) -> No
 
 
 # --- attacks on the memo: each answered with the right figures ------------------------------
+
+
+def _load(memo_file: Path) -> dict:
+    """The memo's JSON, its seal (engage.write_checked's last four bytes) left off."""
+    return json.loads(memo_file.read_bytes()[:-4])
+
+
+def _store(memo_file: Path, memo: dict, sealed: bool) -> None:
+    """Put ``memo`` back: with the seal recomputed under the installed babel's key, as one who can
+    write the cache folder could, or with the old seal (an edit that does not recompute it)."""
+    from engage.cachedir import seal
+    from engage_fees import money
+
+    payload = json.dumps(memo).encode("utf-8")
+    if sealed:
+        tail = seal(payload, money._memory_key().encode("utf-8", "surrogateescape")).to_bytes(4, "little")
+    else:
+        tail = memo_file.read_bytes()[-4:]
+    memo_file.write_bytes(payload + tail)
 
 
 def _entries(memo: dict) -> dict:
@@ -73,8 +92,7 @@ def _set(key_part: str, value: str) -> Callable[[dict], None]:
 
 
 def _other_babel(memo: dict) -> None:
-    if "key" in memo:
-        memo["key"] = memo["key"] + "0"
+    memo["format"] = "engage-money-memo/0"
     _entries(memo)["digits KES"] = "0"
 
 
@@ -102,17 +120,24 @@ def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-@pytest.mark.parametrize("attack", sorted(MEMO_ATTACKS))
-def test_an_altered_memo_is_rebuilt_never_believed(tmp_path: Path, attack: str) -> None:
+# Edits no seal can tell from babel's own answers (another digit count in 0-4, a currency said
+# unknown, a text) need one who can write the user's own cache folder; the rest are refused on
+# reading even with the seal recomputed.
+RESEALED = ["digits of KES set to 7", "digits of KES not a number", "a memo of another babel"]
+CASES = [(name, False) for name in sorted(MEMO_ATTACKS)] + [(name, True) for name in RESEALED]
+
+
+@pytest.mark.parametrize(("attack", "resealed"), CASES)
+def test_an_altered_memo_is_rebuilt_never_believed(tmp_path: Path, attack: str, resealed: bool) -> None:
     shutil.copy(IJM, tmp_path / "engage.toml")
     _run(tmp_path, "expense", "10.45", "--category", "travel", "-d", "2021-11-17")
     _run(tmp_path, "expense", "1.5", "--category", "travel", "-d", "2021-11-18")
     _run(tmp_path, "fees", "--as-of", "2021-11-30")  # the memo now holds what the report asked babel
     memo_file = next((tmp_path / "cache").glob("money-*.json"))
-    memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    memo = _load(memo_file)
     assert "digits KES" in _entries(memo)
     MEMO_ATTACKS[attack](memo)
-    memo_file.write_text(json.dumps(memo), encoding="utf-8")
+    _store(memo_file, memo, sealed=resealed)
 
     report = _run(tmp_path, "fees", "--as-of", "2021-11-30", "--format", "json")
     assert json.loads(report.stdout)["expenses"] == "11.95", attack
@@ -124,7 +149,7 @@ def test_an_altered_memo_is_rebuilt_never_believed(tmp_path: Path, attack: str) 
     assert record["kind"] == "fees.invoice" and record["total"] == "11.95", (attack, record)
     document = (tmp_path / "inv.md").read_text(encoding="utf-8")
     assert "KES10.45" in document and "KES11.95" in document and "99.99" not in document, attack
-    rebuilt = _entries(json.loads(memo_file.read_text(encoding="utf-8")))
+    rebuilt = _entries(_load(memo_file))
     assert rebuilt.get("digits KES") == "2" and "KES99.99" not in rebuilt.values(), attack
 
 
@@ -137,16 +162,26 @@ def test_a_memo_whose_checksum_is_forged_cannot_change_what_is_recorded(tmp_path
     _run(tmp_path, "expense", "10.45", "--category", "travel", "-d", "2021-11-17")
     _run(tmp_path, "fees", "--as-of", "2021-11-30")
     memo_file = next((tmp_path / "cache").glob("money-*.json"))
-    memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    memo = _load(memo_file)
     memo["said"]["digits KES"] = "0"
     memo["said"] = {k: v for k, v in memo["said"].items() if " KES en" not in k}
-    probe = "from engage_fees import money; print(money._checksum(__import__('json').loads(input())))"
-    env = {**os.environ, "ENGAGE_CACHE_DIR": str(tmp_path / "cache")}
-    memo["sha256"] = subprocess.run(
-        [sys.executable, "-c", probe], input=json.dumps(memo["said"]), capture_output=True, text=True, env=env
-    ).stdout.strip()
-    assert money  # the module the probe reads
-    memo_file.write_text(json.dumps(memo), encoding="utf-8")
+    assert money  # whose key the forged seal is made under
+    _store(memo_file, memo, sealed=True)
     _run(tmp_path, "invoice", "-d", "2021-11-30", "-o", str(tmp_path / "inv.md"))
     record = json.loads((tmp_path / "engage.ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert record["total"] == "10.45" and "KES10.45" in (tmp_path / "inv.md").read_text(encoding="utf-8")
+
+
+def test_a_memo_in_a_folder_others_can_write_is_never_read(tmp_path: Path) -> None:
+    shutil.copy(IJM, tmp_path / "engage.toml")
+    _run(tmp_path, "expense", "10.45", "--category", "travel", "-d", "2021-11-17")
+    _run(tmp_path, "fees", "--as-of", "2021-11-30")
+    memo_file = next((tmp_path / "cache").glob("money-*.json"))
+    memo = _load(memo_file)
+    memo["said"] = {k: v for k, v in memo["said"].items() if " KES en" not in k} | {"digits KES": "0"}
+    _store(memo_file, memo, sealed=True)  # a memo another user put there, sealed as engage seals it
+    (tmp_path / "cache").chmod(0o777)
+    done = engage_in(tmp_path, "fees", "--as-of", "2021-11-30")
+    assert done.returncode == 0 and "KES10.45" in done.stdout, done.stdout
+    assert "caches not used" in done.stderr and "writable by every user" in done.stderr
+    assert _load(memo_file)["said"].get("digits KES") == "0"  # nor written over: it is not engage's
