@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from engage.ledger.ledger import Ledger
+    from helpers import Seed
 
 FORMATS = ("watson", "timewarrior", "klog", "timedot", "csv")
 FIRST_DAY = dt.date(2021, 11, 16)
@@ -114,3 +115,30 @@ def hours_by_day(ledger: Ledger) -> dict[str, Fraction]:
         assert entry.unit == "hours", entry
         found[entry.date.isoformat()] = found.get(entry.date.isoformat(), Fraction(0)) + entry.amount
     return found
+
+
+# What the interop tests read back: the entries engage lists, hours per day, an import through the CLI.
+def entries(seed: Seed) -> list[dict[str, str]]:
+    """The entries engage lists, as JSON."""
+    result = seed.run("entries", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return list(json.loads(result.stdout))
+
+
+def per_day(seed: Seed) -> dict[str, Fraction]:
+    """Hours per date as engage counts them (days times the seed's 8 hours)."""
+    totals: dict[str, Fraction] = {}
+    for entry in entries(seed):
+        hours = Fraction(entry["days"]).limit_denominator(10**6) * 8
+        totals[entry["date"]] = totals.get(entry["date"], Fraction(0)) + hours
+    return totals
+
+
+def import_file(seed: Seed, fmt: str, path: Path, *maps: str) -> str:
+    """``engage import --from FMT PATH --map ...``, which must succeed; what it said."""
+    args = ["import", "--from", fmt, str(path)]
+    for text in maps:
+        args += ["--map", text]
+    result = seed.run(*args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout + result.stderr

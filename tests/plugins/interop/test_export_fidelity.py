@@ -14,27 +14,13 @@ from pathlib import Path
 import pytest
 
 from helpers import Seed, one_line_error
+from helpers.trackers import entries, import_file
 
 HLEDGER = shutil.which("hledger")
 WATSON = shutil.which("watson", path=str(Path(sys.executable).parent)) or shutil.which("watson")
 needs_hledger = pytest.mark.skipif(not HLEDGER, reason="hledger is not installed (apt-get install hledger)")
 needs_watson = pytest.mark.skipif(not WATSON, reason="Watson is not installed (pip install td-watson)")
 NAIROBI = dt.timezone(dt.timedelta(hours=3))  # the IJM seed's zone (Africa/Nairobi, no DST)
-
-
-def entries(seed: Seed) -> list[dict[str, str]]:
-    result = seed.run("entries", "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    return list(json.loads(result.stdout))
-
-
-def import_file(seed: Seed, fmt: str, path: Path, *maps: str) -> str:
-    args = ["import", "--from", fmt, str(path)]
-    for text in maps:
-        args += ["--map", text]
-    result = seed.run(*args)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout + result.stderr
 
 
 # --- timedot ------------------------------------------------------------------------------------------

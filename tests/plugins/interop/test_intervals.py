@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers import Seed, one_line_error
+from helpers.trackers import import_file, per_day
 
 NAIROBI = dt.timezone(dt.timedelta(hours=3))  # the IJM seed's zone (Africa/Nairobi, no DST)
 ENGAGE = Path(sys.executable).with_name("engage")
@@ -22,30 +23,6 @@ TIMEW = shutil.which("timew")
 WATSON = shutil.which("watson", path=str(Path(sys.executable).parent)) or shutil.which("watson")
 needs_timew = pytest.mark.skipif(not TIMEW, reason="timew is not installed (apt-get install timewarrior)")
 needs_watson = pytest.mark.skipif(not WATSON, reason="Watson is not installed (pip install td-watson)")
-
-
-def entries(seed: Seed) -> list[dict[str, str]]:
-    result = seed.run("entries", "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    return list(json.loads(result.stdout))
-
-
-def per_day(seed: Seed) -> dict[str, Fraction]:
-    """Hours per date as engage counts them (days times the seed's 8 hours)."""
-    totals: dict[str, Fraction] = {}
-    for entry in entries(seed):
-        hours = Fraction(entry["days"]).limit_denominator(10**6) * 8
-        totals[entry["date"]] = totals.get(entry["date"], Fraction(0)) + hours
-    return totals
-
-
-def import_file(seed: Seed, fmt: str, path: Path, *maps: str) -> str:
-    args = ["import", "--from", fmt, str(path)]
-    for text in maps:
-        args += ["--map", text]
-    result = seed.run(*args)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout + result.stderr
 
 
 # --- intervals across midnight ------------------------------------------------------------------------

@@ -2,36 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from pathlib import Path
 
 from helpers import Seed, one_line_error
-
-
-def entries(seed: Seed) -> list[dict[str, str]]:
-    result = seed.run("entries", "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    return list(json.loads(result.stdout))
-
-
-def per_day(seed: Seed) -> dict[str, Fraction]:
-    """Hours per date as engage counts them (days times the seed's 8 hours)."""
-    totals: dict[str, Fraction] = {}
-    for entry in entries(seed):
-        hours = Fraction(entry["days"]).limit_denominator(10**6) * 8
-        totals[entry["date"]] = totals.get(entry["date"], Fraction(0)) + hours
-    return totals
-
-
-def import_file(seed: Seed, fmt: str, path: Path, *maps: str) -> str:
-    args = ["import", "--from", fmt, str(path)]
-    for text in maps:
-        args += ["--map", text]
-    result = seed.run(*args)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout + result.stderr
-
+from helpers.trackers import entries, import_file, per_day
 
 # --- klog ---------------------------------------------------------------------------------------------
 
