@@ -6,6 +6,10 @@ Only fixtures (and the suite's hypothesis profiles) live here; what tests import
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,3 +72,21 @@ def undp(tmp_path: Path) -> Seed:
 def geo(tmp_path: Path) -> Seed:
     """GEO Lima & Callao: relative due dates and a review cycle."""
     return copy_seed("geo", tmp_path)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 512 KiB tmpfs: a real full disk that cannot hurt the machine (root on Linux only)."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("a full disk needs a tmpfs mount, which needs root on Linux; run the suite as root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

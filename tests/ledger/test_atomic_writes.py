@@ -14,7 +14,6 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -161,24 +160,6 @@ def test_kill_9_during_a_large_import_is_all_or_nothing(tmp_path: Path) -> None:
         assert len(counted(seed).entries()) == rows, (outcomes[-1], again.stderr)  # whole, and once
         assert counted(seed).problems == []  # what the kill left is sealed
     print("kill -9 during import:", {o: outcomes.count(o) for o in sorted(set(outcomes))})
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path):
-    """A 512 KiB tmpfs: a full disk that cannot hurt the machine."""
-    if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("a full disk needs a tmpfs mount, which needs root on Linux; run the suite as root")
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def _fill(disk: Path, leave: int) -> None:

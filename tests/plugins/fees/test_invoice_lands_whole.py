@@ -293,26 +293,6 @@ def test_a_full_disk_leaves_neither_and_the_rerun_works(tmp_path: Path, where: s
     _assert_whole(seed, folder)
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 512 KiB tmpfs: a real full disk that cannot hurt the machine (root on Linux only)."""
-    import shutil
-
-    if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("a real full disk needs a tmpfs mount, which needs root on Linux")
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
 def test_a_really_full_disk_leaves_no_invoice_and_the_rerun_works(small_disk: Path) -> None:
     seed = copy_seed("geo", small_disk)
     _payable(seed)
