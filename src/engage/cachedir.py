@@ -94,13 +94,65 @@ def _walk(start: str) -> tuple[str, bool]:
         if info is not None and stat.S_ISLNK(info.st_mode):
             linked = True
         elif info is not None:
-            why = others_can_write(info)
+            why = others_can_write(info) or ("it has an access control list" if _has_acl(path) else "")
             if why and not (path != start and _sticky_and_kept(info)):
                 return f"{path}: {why}", linked
         parent = os.path.dirname(path)
         if parent == path:
             return "", linked
         path = parent
+
+
+MAX_CACHE_FILE = 1 << 30  # more than any cache engage writes (a million entries' ids are ~13 MB)
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def open_own(path: Path) -> int:
+    """A descriptor of the cache file ``path``, if it is a regular file of the user's that no one else
+    could have written, of a sane size; OSError otherwise (then it is not believed: computed afresh).
+
+    Not through a link, never a FIFO (which would wait forever) or a device (``/dev/zero`` would fill
+    memory); not written by another user, through a group or an access control list (a file made
+    under ``umask 000``)."""
+    fd = os.open(path, _READ)
+    try:
+        info = os.fstat(fd)
+        why = "not a regular file" if not stat.S_ISREG(info.st_mode) else others_can_write(info)
+        if not why and info.st_size > MAX_CACHE_FILE:
+            why = "too large to be a cache file"
+        if not why and _has_acl(fd):
+            why = "it has an access control list"
+    except BaseException:
+        os.close(fd)
+        raise
+    if why:
+        os.close(fd)
+        raise OSError(f"{path}: {why}")
+    return fd
+
+
+def read_own(path: Path) -> bytes:
+    """What the cache file ``path`` holds, if :func:`open_own` takes it; OSError otherwise."""
+    fd = open_own(path)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _has_acl(target: int | str) -> bool:
+    """Whether a file or folder carries a POSIX access ACL, which may let other users write it whatever
+    its mode bits say (its group bits are then the ACL's mask). Linux only: elsewhere, False."""
+    if not hasattr(os, "listxattr"):
+        return False
+    try:
+        return "system.posix_acl_access" in os.listxattr(target)
+    except OSError:
+        return False
 
 
 def _sticky_and_kept(info: os.stat_result) -> bool:
@@ -128,7 +180,10 @@ def write_atomically(path: Path, content: str | bytes) -> bool:
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as stream:
+        fd = os.open(temporary, _WRITE, 0o600)
+        with open(fd, "wb") as stream:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)  # whatever the umask (000: anyone could write it), or a leftover's mode
             stream.write(data)
         os.replace(temporary, path)
     except OSError:
@@ -171,6 +226,6 @@ def read_checked(path: Path, key: bytes) -> memoryview | None:
     if not trusted(path.parent):
         return None
     try:
-        return checked(path.read_bytes(), key)
+        return checked(read_own(path), key)
     except (OSError, ValueError):
         return None

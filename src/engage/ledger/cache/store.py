@@ -52,7 +52,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engage.cachedir import checked, seal, trusted, write_atomically
+from engage.cachedir import checked, open_own, read_own, seal, trusted, write_atomically
 from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.sums import BLOCK, matches, read_at
 from engage.ledger.records import Entry
@@ -161,7 +161,7 @@ def _segment_rows(snapshot: Snapshot, segment: tuple[str, int, int, int, int]) -
     """The rows of a segment, if its file is the one the index names at this place (ValueError if not:
     a file swapped with another, copied from another ledger's cache or left from an older one)."""
     name, _, _, count, sealed = segment
-    data = (snapshot.folder / name).read_bytes()
+    data = read_own(snapshot.folder / name)
     rows = marshal.loads(checked(data, _bound(snapshot.key, segment[:4])))
     if int.from_bytes(data[-4:], "little") != sealed or type(rows) is not list or len(rows) != count:
         raise ValueError(f"{name}: not the segment the ledger cache's index names")
@@ -216,7 +216,7 @@ def load(folder: Path, key: str) -> Snapshot | None:
     if not folder_trusted(folder):
         return None
     try:
-        with open(folder / "index", "rb") as index:
+        with open(open_own(folder / "index"), "rb") as index:
             seen = _index_seen(folder, key, os.fstat(index.fileno()))
             known = Checked.kept(seen)
             if isinstance(known, Snapshot):  # read (or written) already by this command, unchanged since
@@ -239,7 +239,7 @@ def load(folder: Path, key: str) -> Snapshot | None:
 
 def _id_bytes(folder: Path, key: str, named: tuple[str, int, int]) -> memoryview:
     """An ids file's bytes, if it is the one the index names at this place (else ValueError)."""
-    data = (folder / named[0]).read_bytes()
+    data = read_own(folder / named[0])
     if int.from_bytes(data[-4:], "little") != named[2]:
         raise ValueError(f"{named[0]}: not the ids file the ledger cache's index names")
     return checked(data, _bound(key, named[:2]))
