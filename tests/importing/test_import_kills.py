@@ -143,3 +143,42 @@ def test_an_import_killed_before_its_commit_lands_whole_once_when_run_again(
         _rerun_lands_whole_once(tracker, seed.path, seed.ledger, how)
     print(f"kill -9 during import --from {name}:", {o: outcomes.count(o) for o in sorted(set(outcomes))})
     assert outcomes.count("between records and commit") >= KILLS, outcomes
+
+
+@needs_sigkill
+def test_a_stopped_import_that_finishes_after_its_batch_was_sealed_counts_nothing_twice(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-Z during an import, the lock file removed by hand, the import run again, then fg: the
+    stopped writer commits a batch already sealed and imported again. Found doubled (2x) at 1b1abcf."""
+    tracker = tracker_file("watson", tmp_path, ITEMS, NOTE_SIZE)
+    for trial in range(4 * KILLS):
+        (tmp_path / f"t{trial}").mkdir()
+        seed = copy_seed("ijm", tmp_path / f"t{trial}")
+        command = [ENGAGE, "-s", str(seed.path), "import", *tracker.args]
+        size = seed.ledger.stat().st_size if seed.ledger.exists() else 0
+        stopped = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=engage_env())
+        while stopped.poll() is None and not (seed.ledger.exists() and seed.ledger.stat().st_size > size):
+            pass
+        stopped.send_signal(signal.SIGSTOP)
+        _stopped(stopped.pid)
+        if not _counted(seed.ledger).dead_batches:  # caught after its commit: not the case under test
+            stopped.send_signal(signal.SIGCONT)
+            stopped.communicate(timeout=60)
+            continue
+        Path(str(seed.ledger) + ".lock").unlink()  # what the old lock message advised
+        again = subprocess.run(command, capture_output=True, text=True, env=engage_env(), timeout=120)
+        assert again.returncode == 0, again.stderr
+        stopped.send_signal(signal.SIGCONT)
+        stopped.communicate(timeout=60)
+        counted = _counted(seed.ledger)
+        assert len(counted.entries()) == tracker.items and hours_by_day(counted) == tracker.hours_by_day
+        listed = subprocess.run(
+            [ENGAGE, "-s", str(seed.path), "entries", "--format", "csv"],
+            capture_output=True,
+            text=True,
+            env=engage_env(),
+        )
+        assert len(listed.stdout.strip().splitlines()) == tracker.items + 1, listed.stderr
+        return
+    pytest.skip("no stop landed between records and commit in this many trials")

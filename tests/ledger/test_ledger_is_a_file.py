@@ -105,3 +105,16 @@ def test_a_regular_ledger_still_works_and_a_hard_link_is_a_regular_file(seed: Se
     assert shown.exit_code == 0, shown.stderr
     rows = shown.output.strip().splitlines()
     assert len(rows) == 2 and rows[1].split(",")[1:4] == ["2021-11-16", "prep", "1"], shown.output
+
+
+def test_a_held_lock_is_waited_for_and_never_said_to_be_removable(seed: Seed, monkeypatch) -> None:
+    """The lock ends with its process, so a lock held this long is held by a live one (stopped with
+    Ctrl-Z, say): removing the file would let two write at once (a doubled import, at 1b1abcf)."""
+    from engage.ledger import writer
+    from engage.ledger.lock import held
+
+    monkeypatch.setattr(writer, "LOCK_TIMEOUT_SECONDS", 0.2)
+    with held(Path(str(seed.ledger) + ".lock"), 0):
+        line = one_line_error(seed.run(*LOG), "held the ledger's lock", "Ctrl-Z", "fg")
+    assert "remove" not in line.replace("removing the .lock file would let two write at once", "")
+    assert not seed.ledger.exists() or seed.ledger.read_bytes() == b""

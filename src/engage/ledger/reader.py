@@ -193,7 +193,9 @@ def _count(
     for number, line, record, data in good:
         if batch_sizes:
             batch = data.get("batch")
-            if batch is not None and commits.get(batch) != batch_sizes[batch]:
+            # A sealed batch never counts, even if its writer, stopped (Ctrl-Z) rather than killed,
+            # commits it later: the seal told the user to run the import again, and they may have.
+            if batch is not None and (batch in sealed_batches or commits.get(batch) != batch_sizes[batch]):
                 if batch not in sealed_batches:
                     first, _ = reading.dead_batches.get(batch, (number, number))
                     reading.dead_batches[batch] = (first, number)
@@ -283,6 +285,8 @@ def read_written(records: list[dict[str, Any]], hours_per_day: Fraction, prior: 
         seen.add(data["id"])
         reading.ids.append(data["id"])
     if batches != {batch: commits.get(batch) for batch in batches} or set(commits) - set(batches):
+        return None
+    if set(batches) & reading.sealed_batches:  # a writer that finished after its batch was sealed
         return None
     reading.line_count = number + 1  # as the file splits: the empty text after the last newline
     return reading

@@ -65,8 +65,9 @@ def append_batch(
                 os.close(fd)
     except LockTimeout:
         raise EngageError(
-            f"{path}: another engage process has held the ledger lock for "
-            f"{LOCK_TIMEOUT_SECONDS}s; try again, or remove {path}.lock if no engage is running"
+            f"{path}: another engage process has held the ledger's lock for {LOCK_TIMEOUT_SECONDS}s "
+            "(a long import, or one stopped with Ctrl-Z: bring it back with fg, or end it); try again "
+            "then. The lock ends with its process: removing the .lock file would let two write at once"
         ) from None
     except OSError as exc:
         raise EngageError(
