@@ -165,8 +165,8 @@ def trusted(folder: Path) -> bool:
     """Whether caches in ``folder`` may be read: no other user could have written them (see
     :func:`untrusted`). When not, says so once on stderr: engage computes afresh, only slower."""
     why = untrusted(folder)
-    if why and why not in _warned:
-        _warned.add(why)
+    if why and str(cache_dir()) not in _warned:  # one line a command, however many caches it passes over
+        _warned.add(str(cache_dir()))
         sys.stderr.write(f"engage: caches not used: {why}; another user could put one there to be believed\n")
     return not why
 

@@ -133,3 +133,11 @@ def test_a_folder_with_an_access_list_is_not_trusted(warm: Path) -> None:
     shown = _run(warm, "show")
     assert shown.returncode == 0 and "caches not used" in shown.stderr, shown.stderr
     assert "access control list" in shown.stderr
+
+
+def test_caches_passed_over_are_said_in_one_line(warm: Path) -> None:
+    for sub in ("schedules", "ledgers"):
+        (warm / "cache" / sub).chmod(0o777)
+    shown = _run(warm, "show")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stderr.count("caches not used") == 1, shown.stderr
