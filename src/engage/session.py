@@ -260,6 +260,8 @@ class Session:
         """Run what follows a write: a failure there is a warning, for the record is safe."""
         try:
             yield
+        except BrokenPipeError:
+            raise  # `engage import ... | head -1`: the reader left; the boundary ends quietly, status 0
         except Exception as exc:
             from engage.plugin.manager import blame
 

@@ -116,3 +116,31 @@ def test_plugin_blamed_is_the_one_whose_code_raised(ijm: Seed, tmp_path: Path) -
     assert result.exit_code == 2
     assert "plugin 'loose_check' failed in engage_budget_checks()" in result.stderr
     assert "'budget'" not in result.stderr
+
+
+def test_a_reader_that_leaves_after_an_import_is_no_failure(tmp_path: Path) -> None:
+    """``engage import ... | head -1``: the pipe closes before the second line; the rows are in,
+    and nothing says 'afterwards engage failed: BrokenPipeError' (at 1b1abcf it did)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from helpers import IJM
+    from helpers.processes import MAIN, engage_env
+
+    shutil.copy(IJM, tmp_path / "engage.toml")
+    sheet = tmp_path / "t.csv"
+    sheet.write_text("date,phase,hours,note\n2021-11-22,prep,1,x\n2021-11-23,prep,1,y\n")
+    child = subprocess.Popen(
+        [sys.executable, "-c", MAIN, "-s", "engage.toml", "import", "t.csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=engage_env(),
+        cwd=tmp_path,
+    )
+    assert child.stdout is not None
+    child.stdout.close()  # the reader is gone before engage says anything
+    _, stderr = child.communicate(timeout=60)
+    assert stderr == "" and child.returncode == 0, stderr
+    assert (tmp_path / "engage.ledger.jsonl").read_text().count('"kind": "entry"') == 2
