@@ -111,7 +111,7 @@ def expense(
       engage expense 120 --category travel --note "taxi to the retreat"
       engage expense 9500 --currency KES --rate 0.0078 --category per-diem
     """
-    from engage_fees.money import from_babel_only, round_money
+    from engage_fees.money import from_babel_only, minor_digits, round_money
 
     from_babel_only()  # what is recorded rests on babel, not on the cache folder
     settings = settings_or_fail(session.engagement)
@@ -124,8 +124,10 @@ def expense(
             f"an expense can be (under 10^12); check the amount and the rate"
         )
     if round_money(value * rate, settings.currency) == 0:
+        smallest = Decimal(1).scaleb(-minor_digits(settings.currency))
         raise EngageError(
-            f"AMOUNT: {amount} {code} rounds to nothing in {settings.currency}; give the real amount"
+            f"AMOUNT: {amount} {code} rounds to nothing in {settings.currency}, whose smallest amount is "
+            f"{smallest}; give the real amount"
         )
     date = _not_after_today(session, day, "an expense records what was spent, today or earlier")
     fields: dict[str, object] = {
