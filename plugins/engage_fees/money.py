@@ -65,9 +65,22 @@ def known_currency(code: str) -> bool:
     return known == "yes"
 
 
+def locale_name(name: str) -> str | None:
+    """The babel name (``de_DE``, ``zh_Hant_TW``) of a locale written as a POSIX name (``de_DE``,
+    ``de_de``) or a BCP 47 tag (``de-DE``, ``zh-Hant-TW``); None when babel cannot format amounts in it."""
+    if not _LOCALE.fullmatch(name):
+        return None
+    language, *rest = re.split(r"[-_]", name)
+    parts = [language.lower()]
+    for part in rest:
+        parts.append(part.title() if len(part) == 4 and part.isalpha() else part.upper())
+    canonical = "_".join(parts)
+    return canonical if known_locale(canonical) else None
+
+
 @lru_cache(maxsize=16)
 def known_locale(name: str) -> bool:
-    """True for a locale babel can format amounts in (``en``, ``fr_FR``, ``sw-KE``)."""
+    """True for a locale babel can format amounts in, as named (``en``, ``fr_FR``, ``sw_KE``)."""
     if not _LOCALE.fullmatch(name):
         return False
 
@@ -75,8 +88,9 @@ def known_locale(name: str) -> bool:
         from babel import Locale, UnknownLocaleError
 
         try:
-            Locale.parse(name.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
+            Locale.parse(name)
+            _babel().format_currency(Decimal(1), "USD", locale=name)
+        except (UnknownLocaleError, ValueError, TypeError, LookupError):
             return "no"
         return "yes"
 

@@ -273,3 +273,42 @@ def test_plain_amounts_and_rates_still_go_in(ijm: Seed) -> None:
         assert done.exit_code == 0, (amount, done.stderr)
     done = ijm.run("expense", "10", "--currency", "USD", "--rate", "0.000001", "--category", "other")
     assert "rounds to nothing" in done.stderr  # 10 USD at 0.000001 is less than a cent
+
+
+# --- BCP 47 locale tags ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [("de-DE", "2.250,00\xa0$"), ("en-US", "$2,250.00"), ("fr-FR", "2\u202f250,00\xa0$US")],
+)
+def test_a_hyphenated_locale_is_read_as_babel_reads_it(
+    geo: Seed, tmp_path: Path, locale: str, shown: str
+) -> None:
+    geo.rewrite('currency = "USD"', f'currency = "USD"\nlocale = "{locale}"')
+    geo_done = [
+        geo.run("deliver", "draft", "--status", "submitted", "-d", "2004-03-04"),
+        geo.run("deliver", "draft", "--status", "accepted", "-d", "2004-03-08"),
+    ]
+    assert all(done.exit_code == 0 for done in geo_done), [done.stderr for done in geo_done]
+    for command in (("fees",), ("show",), ("budget",)):
+        done = geo.run(*command)
+        assert done.exit_code in (0, 1) and "plugin" not in done.stderr and "Traceback" not in done.stderr, (
+            command,
+            done.stderr,
+        )
+        assert "expected only letters" not in done.output + done.stderr
+    assert shown in geo.run("fees").stdout
+    output = tmp_path / "inv.md"
+    done = geo.run("invoice", "-d", "2004-03-09", "-o", str(output))
+    assert done.exit_code == 0, done.stderr
+    assert shown in done.stdout and shown in output.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("locale", ["de-DE-x-", "en-GB-oed", "xx-YY", "-de", "de--DE"])
+def test_a_bad_hyphenated_locale_is_a_schedule_error_with_file_and_line(ijm: Seed, locale: str) -> None:
+    ijm.rewrite('currency = "KES"', f'currency = "KES"\nlocale = "{locale}"')
+    for command in (("fees",), ("show",), ("budget",), ("expense", "10", "--category", "travel")):
+        line = one_line_error(ijm.run(*command), str(ijm.path), "line 165", "fees.locale")
+        assert "plugin" not in line and "locale such as" in line and "de-DE" in line, line
+    assert not ijm.ledger.exists()
