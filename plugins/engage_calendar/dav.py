@@ -103,11 +103,20 @@ def without_credentials(url: str) -> tuple[str, tuple[str | None, str | None]]:
 
     Without them, credentials come from ENGAGE_CALDAV_USER/PASSWORD, or from ``~/.netrc``.
     """
-    if not url.startswith(("http://", "https://")):
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
         raise EngageError(
             f"{without_user_info(url)!r} is not a CalDAV calendar address; give an http(s):// URL"
         )
+    url = scheme.lower() + sep + rest  # HTTP://… is http://…
     parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - a password holding / ? or # leaves a "port" that is not a number
+    except ValueError:
+        raise EngageError(
+            f"{without_user_info(url)!r} is not a CalDAV calendar address: its port is not a port number "
+            "(a password holding / ? or # must be percent-encoded, or given in ENGAGE_CALDAV_PASSWORD)"
+        ) from None
     if "@" not in parts.netloc:
         return url, (None, None)
     user, password = parts.username, parts.password

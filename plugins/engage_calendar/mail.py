@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import smtplib
 import ssl
 import textwrap
@@ -170,6 +171,11 @@ def deliver(messages: Sequence[Outgoing], sent: Callable[[Outgoing], None]) -> N
     host = os.environ.get("ENGAGE_SMTP_HOST", "").strip()
     if not host:
         raise EngageError(f"no SMTP server: set ENGAGE_SMTP_HOST (and as needed {SMTP_VARS})")
+    if not _plain_host(host):  # never echoed: it may hold a password (u:pw@host, smtp://u:pw@host)
+        raise EngageError(
+            "ENGAGE_SMTP_HOST must be a host name or address alone, such as smtp.example.org; give the "
+            "user and password in ENGAGE_SMTP_USER and ENGAGE_SMTP_PASSWORD, the port in ENGAGE_SMTP_PORT"
+        )
     starttls = os.environ.get("ENGAGE_SMTP_STARTTLS", "1").strip()
     if starttls not in ("0", "1"):
         raise EngageError(f"ENGAGE_SMTP_STARTTLS must be 1 or 0, got {starttls!r}")
@@ -200,9 +206,25 @@ def deliver(messages: Sequence[Outgoing], sent: Callable[[Outgoing], None]) -> N
         ) from None
     except smtplib.SMTPNotSupportedError as exc:
         raise EngageError(
-            f"SMTP server {where}: {exc}; set ENGAGE_SMTP_STARTTLS=0 if it has no TLS"
+            f"SMTP server {where}: {str(exc).rstrip('.')}; set ENGAGE_SMTP_STARTTLS=0 if it has no TLS"
         ) from None
     except smtplib.SMTPRecipientsRefused as exc:
         raise EngageError(f"SMTP server {where} refused the recipients {', '.join(exc.recipients)}") from None
     except (smtplib.SMTPException, OSError) as exc:
         raise EngageError(f"cannot send through SMTP server {where}: {exc}") from None
+
+
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+_HOST_NAME = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\.?", re.ASCII)
+
+
+def _plain_host(host: str) -> bool:
+    """True for a host name (``smtp.example.org``) or an IP address (``127.0.0.1``, ``::1``) alone:
+    no user, password, scheme, port or path."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return len(host) <= 253 and _HOST_NAME.fullmatch(host) is not None
+    return True

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from engage import CalendarEvent, EngageError
 
 STATE_SUFFIX = ".calendar.json"
+_LEAD = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:(?=[/\\]))?[/\\]*")  # a scheme and its slashes
 VERSION = 2
 
 
@@ -159,9 +161,15 @@ def decode(data: dict[str, object]) -> CalendarEvent:
 
 
 def without_user_info(text: str) -> str:
-    """Any URL-like text with what sits before an ``@`` in its authority taken out."""
-    scheme, sep, rest = text.partition("://")
-    if not sep:
+    """Any URL-like text with what sits before an ``@`` in its authority taken out, in whatever form
+    it was written (``http://u:p@h/``, ``u:p@h/``, ``//u:p@h/``, ``http:/u:p@h/``, ``http:\\\\u:p@h/``).
+
+    The authority runs from after the scheme and its slashes to the next ``/``, ``\\``, ``?`` or ``#``;
+    a scheme is kept only when slashes follow it (in ``u:p@h``, ``u:`` is no scheme)."""
+    lead = _LEAD.match(text)
+    start = lead.end() if lead else 0
+    end = next((i for i, c in enumerate(text[start:], start) if c in "/\\?#"), len(text))
+    at = text.rfind("@", start, end)
+    if at < 0:
         return text
-    authority, slash, path = rest.partition("/")
-    return f"{scheme}{sep}{authority.rpartition('@')[2]}{slash}{path}"
+    return text[:start] + text[at + 1 :]

@@ -111,7 +111,7 @@ def expense(
       engage expense 120 --category travel --note "taxi to the retreat"
       engage expense 9500 --currency KES --rate 0.0078 --category per-diem
     """
-    from engage_fees.money import from_babel_only, round_money
+    from engage_fees.money import from_babel_only, minor_digits, round_money
 
     from_babel_only()  # what is recorded rests on babel, not on the cache folder
     settings = settings_or_fail(session.engagement)
@@ -124,8 +124,10 @@ def expense(
             f"an expense can be (under 10^12); check the amount and the rate"
         )
     if round_money(value * rate, settings.currency) == 0:
+        smallest = Decimal(1).scaleb(-minor_digits(settings.currency))
         raise EngageError(
-            f"AMOUNT: {amount} {code} rounds to nothing in {settings.currency}; give the real amount"
+            f"AMOUNT: {amount} {code} rounds to nothing in {settings.currency}, whose smallest amount is "
+            f"{smallest}; give the real amount"
         )
     date = _not_after_today(session, day, "an expense records what was spent, today or earlier")
     fields: dict[str, object] = {
@@ -216,15 +218,38 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     if _finished_interrupted(ledger, output, settings):
         return
     fmt = _invoice_format(output, fmt, ledger)
-    chosen = _invoice_number(ledger, number, settings.invoicing.prefix)
-    result = statement(session.verdict(engagement, ledger.until(date), date), settings)
-    made = draft(engagement, result, date, chosen)
-    text = (html_page if fmt == "html" else markdown)(engagement, result, made)
-    not_invoiced = _not_invoiced(chosen, made)
-    not_invoiced(ledger)
+    render = html_page if fmt == "html" else markdown
+
+    def decide(current: Ledger) -> tuple[str, Draft, str]:
+        """The number, the draft and the document a run would issue on ``current``."""
+        chosen = _invoice_number(current, number, settings.invoicing.prefix)
+        result = statement(session.verdict(engagement, current.until(date), date), settings)
+        made = draft(engagement, result, date, chosen)
+        return chosen, made, render(engagement, result, made)
+
+    chosen, made, text = decide(ledger)
+    _not_invoiced(chosen, made)(ledger)
     record = _invoice_record(date, chosen, made, output, text)
+
+    def decided_again(current: Ledger) -> str | None:
+        """Under the lock: without --number, what a re-run would issue now (another number, less
+        on it, or "nothing to invoice") when another invoice landed since; None when unchanged."""
+        nonlocal chosen, made, text
+        if number is not None:  # a number given is checked as given: used, it is refused
+            return None
+        again = decide(current)
+        if again[2] == text:
+            return None
+        chosen, made, text = again
+        fresh = _invoice_record(date, chosen, made, output, text)
+        record.update({k: v for k, v in fresh.items() if k not in ("id", "recorded_at")})
+        return text
+
+    def not_invoiced(current: Ledger) -> None:
+        _not_invoiced(chosen, made)(current)
+
+    written = _write_invoice(session, output, text, record, not_invoiced, decided_again)
     total = money(made.total, made.currency, settings.locale)
-    written = _write_invoice(session, output, text, record, not_invoiced)
     click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {written} (record {record['id']})")
     with session.after_write(f"invoice {chosen}"):
         after = statement(session.verdict(engagement, session.ledger().until(date), date), settings)
@@ -337,11 +362,18 @@ def _invoice_record(date: dt.date, chosen: str, made: Draft, output: Path, text:
 
 
 def _write_invoice(
-    session: Session, output: Path, text: str, record: dict[str, object], check: Callable[[Ledger], None]
+    session: Session,
+    output: Path,
+    text: str,
+    record: dict[str, object],
+    check: Callable[[Ledger], None],
+    decided_again: Callable[[Ledger], str | None],
 ) -> Path:
     """Write the invoice's document to a temporary, its record to the ledger, then the document
     into place: both land or neither, and a kill between them is finished by the next run.
-    Returns where the document is: ``output``, or its temporary when it could not be moved."""
+    Under the lock, ``decided_again`` may change the invoice (updating ``record`` and returning
+    the new document), as a re-run would. Returns where the document is: ``output``, or its
+    temporary when it could not be moved."""
     from engage_fees.issuing import put_in_place, sweep_abandoned, write_temporary
 
     temporary = write_temporary(output, str(record["id"]), text)
@@ -349,6 +381,10 @@ def _write_invoice(
 
     def checked(current: Ledger) -> None:  # under the lock
         sweep_abandoned(folder, {r.id for r in current.records if isinstance(r, Invoice)})
+        again = decided_again(current)
+        if again is not None:  # the same temporary's name, its new bytes, before the record names them
+            temporary.unlink(missing_ok=True)
+            write_temporary(output, str(record["id"]), again)
         check(current)
 
     try:

@@ -65,9 +65,22 @@ def known_currency(code: str) -> bool:
     return known == "yes"
 
 
+def locale_name(name: str) -> str | None:
+    """The babel name (``de_DE``, ``zh_Hant_TW``) of a locale written as a POSIX name (``de_DE``,
+    ``de_de``) or a BCP 47 tag (``de-DE``, ``zh-Hant-TW``); None when babel cannot format amounts in it."""
+    if not _LOCALE.fullmatch(name):
+        return None
+    language, *rest = re.split(r"[-_]", name)
+    parts = [language.lower()]
+    for part in rest:
+        parts.append(part.title() if len(part) == 4 and part.isalpha() else part.upper())
+    canonical = "_".join(parts)
+    return canonical if known_locale(canonical) else None
+
+
 @lru_cache(maxsize=16)
 def known_locale(name: str) -> bool:
-    """True for a locale babel can format amounts in (``en``, ``fr_FR``, ``sw-KE``)."""
+    """True for a locale babel can format amounts in, as named (``en``, ``fr_FR``, ``sw_KE``)."""
     if not _LOCALE.fullmatch(name):
         return False
 
@@ -75,8 +88,9 @@ def known_locale(name: str) -> bool:
         from babel import Locale, UnknownLocaleError
 
         try:
-            Locale.parse(name.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
+            Locale.parse(name)
+            _babel().format_currency(Decimal(1), "USD", locale=name)
+        except (UnknownLocaleError, ValueError, TypeError, LookupError):
             return "no"
         return "yes"
 
@@ -105,26 +119,43 @@ def split(total: Decimal, shares: list[Decimal], currency: str) -> list[Decimal]
 
 _AMOUNT = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?|\.\d+", re.ASCII)
 MAX_AMOUNT_CHARS = 40  # 1e12 with grouping and six decimals fits: longer is not an amount
+MOST_DECIMALS = 6
+SMALLEST = Decimal(1).scaleb(-MOST_DECIMALS)  # 0.000001
+LARGEST = "999,999,999,999.999999"
 
 
 def parse_money(text: str) -> Decimal:
     """A plain decimal amount ("1500", "1500.50", "1,500.50"); raises ValueError otherwise.
 
     A comma is read only as a thousands separator (1,500.50). A decimal comma ("1,5", "12,50")
-    is refused rather than guessed: read as grouping, it would multiply the amount.
+    is refused rather than guessed: read as grouping, it would multiply the amount. An underscore
+    (which Decimal() skips: "1__0" is 10) is refused too: an amount is written in 0-9, "," and ".".
     """
-    cleaned = text.strip().replace("_", "")
+    cleaned = text.strip()
     shown = repr(text) if len(text) <= MAX_AMOUNT_CHARS else repr(text[:MAX_AMOUNT_CHARS]) + "…"
     if not cleaned.isascii():  # Decimal() reads ١٢٣ and １２３ as 123: an amount is written in 0-9
         raise ValueError(f"{shown} is not an amount in ASCII digits; write it like 1500, 1500.50 or 1,500.50")
     if len(cleaned) > MAX_AMOUNT_CHARS:
-        raise ValueError(f"{shown} is not a plausible amount; write at most 999,999,999,999.999999")
+        raise ValueError(
+            f"{shown} is not a plausible amount; write at most {LARGEST}, to {MOST_DECIMALS} decimals"
+        )
     if not _AMOUNT.fullmatch(cleaned):
-        hint = " (a decimal point, not a comma: 12.50)" if "," in cleaned else ""
+        hint = (
+            " (no underscores: group thousands with commas, 1,000)"
+            if "_" in cleaned
+            else " (a decimal point, not a comma: 12.50)"
+            if "," in cleaned
+            else ""
+        )
         raise ValueError(f"{shown} is not an amount{hint}; write it like 1500, 1500.50 or 1,500.50")
     value = Decimal(cleaned.replace(",", ""))
-    if not value.is_finite() or value.as_tuple().exponent < -6 or abs(value) >= Decimal("1e12"):  # type: ignore[operator]
-        raise ValueError(f"{shown} is not a plausible amount; write at most 999,999,999,999.999999")
+    if value.as_tuple().exponent < -MOST_DECIMALS:  # type: ignore[operator]
+        raise ValueError(
+            f"{shown} is finer than engage keeps: at most {MOST_DECIMALS} decimals, the smallest amount "
+            f"being {SMALLEST}; write {value.quantize(SMALLEST, rounding=ROUND_HALF_UP)} or a larger amount"
+        )
+    if abs(value) >= Decimal("1e12"):
+        raise ValueError(f"{shown} is not a plausible amount; write at most {LARGEST}")
     return value
 
 

@@ -40,7 +40,7 @@ from engage_fees.money import (
     ZERO,
     currency_problem,
     decimal_of,
-    known_locale,
+    locale_name,
     minor_digits,
     parse_money,
     round_money,
@@ -207,10 +207,12 @@ def fees_of(engagement: Engagement) -> FeeSettings | None:
         raise w.fail("fees.rate", "a days contract needs a day rate: rate = 600, or [fees.rates]")
     if ceiling is not None and total is not None and total > ceiling:
         raise w.fail("fees.total", f"the lump sum {total} is above the ceiling {ceiling}")
-    locale = table.get("locale", "en")
-    if not isinstance(locale, str) or not known_locale(locale):
+    written = table.get("locale", "en")
+    locale = locale_name(written) if isinstance(written, str) else None
+    if locale is None:
         raise w.fail(
-            "fees.locale", f'must be a locale such as "en" or "fr_FR" that babel knows, got {locale!r}'
+            "fees.locale",
+            f'must be a locale such as "en", "fr_FR" or "de-DE" that babel knows, got {written!r}',
         )
     return FeeSettings(
         currency,

@@ -78,3 +78,17 @@ def test_invoices_and_payments_may_follow_the_close(geo: Seed, tmp_path: Path) -
     paid = geo.run("paid", "GEO-001", "-d", "2004-04-20")
     assert paid.exit_code == 0, paid.stderr
     one_line_error(geo.run("log", "1", "-p", "revise", "-d", "2004-03-10"), "closed on 2004-03-09")
+
+
+def test_a_meeting_postponed_to_a_day_after_the_close_is_refused(ijm: Seed, closed: str) -> None:
+    before = ijm.ledger.read_bytes()
+    moved = ("meeting", "retreat", "--outcome", "postponed", "-d", "2021-12-09")
+    line = one_line_error(
+        ijm.run(*moved, "--to", "2022-01-10"), "closed on 2021-12-10", f"engage void {closed}"
+    )
+    assert "2022-01-10 comes after it" in line and "on or before 2021-12-10" in line, line
+    assert "nothing written" in line
+    assert ijm.ledger.read_bytes() == before
+    on_the_close = ijm.run(*moved, "--to", "2021-12-10")
+    assert on_the_close.exit_code == 0, on_the_close.stderr
+    assert '"to": "2021-12-10"' in ijm.ledger.read_text() or '"to":"2021-12-10"' in ijm.ledger.read_text()

@@ -223,3 +223,92 @@ def test_an_expense_whose_conversion_overflows_is_one_line(ijm: Seed) -> None:
     )
     one_line_error(done, "AMOUNT", "more than an expense can be", "check the amount and the rate")
     assert not ijm.ledger.exists()
+
+
+# --- underscores and amounts too fine -------------------------------------------------------------
+
+GRAMMAR = "write it like 1500, 1500.50 or 1,500.50"
+
+
+@pytest.mark.parametrize("amount", ["1__0", "_1", "1_", "1_0", "1_000.50", "1,000_000"])
+def test_an_underscore_in_an_amount_is_refused(ijm: Seed, amount: str) -> None:
+    line = one_line_error(
+        ijm.run("expense", "--category", "other", "-d", "2021-11-17", "--", amount), "AMOUNT", repr(amount)
+    )
+    assert GRAMMAR in line and "underscore" in line, line
+    assert not ijm.ledger.exists()
+
+
+def test_an_underscore_in_a_rate_is_refused(ijm: Seed) -> None:
+    done = ijm.run("expense", "10", "--currency", "USD", "--rate", "1_000", "--category", "travel")
+    line = one_line_error(done, "--rate", "'1_000'")
+    assert GRAMMAR in line and "underscore" in line, line
+    assert not ijm.ledger.exists()
+
+
+def test_an_underscore_in_a_schedule_amount_is_a_schedule_error(ijm: Seed) -> None:
+    ijm.rewrite("ceiling = 900000", 'ceiling = "900_000"')
+    line = one_line_error(ijm.run("fees"), str(ijm.path), "fees.ceiling", "'900_000'", "line 167")
+    assert GRAMMAR in line, line
+
+
+@pytest.mark.parametrize("command", [("10", "--currency", "USD", "--rate"), ()])
+def test_an_amount_finer_than_engage_keeps_says_so(ijm: Seed, command: tuple[str, ...]) -> None:
+    done = ijm.run("expense", *command, "0.0000001", "--category", "travel", "-d", "2021-11-17")
+    line = one_line_error(done, "'0.0000001'", "6 decimals", "0.000001")
+    assert "999,999" not in line and "at most" in line, line
+    assert not ijm.ledger.exists()
+
+
+def test_an_amount_under_the_currencys_smallest_says_which_that_is(ijm: Seed) -> None:
+    done = ijm.run("expense", "0.001", "--category", "travel", "-d", "2021-11-17")
+    line = one_line_error(done, "AMOUNT", "0.001", "rounds to nothing in KES", "0.01")
+    assert "999,999" not in line, line
+    assert not ijm.ledger.exists()
+
+
+def test_plain_amounts_and_rates_still_go_in(ijm: Seed) -> None:
+    for amount in ("10", "1,000", "1,000.50", ".5", "0.01"):
+        done = ijm.run("expense", amount, "--category", "other", "-d", "2021-11-17")
+        assert done.exit_code == 0, (amount, done.stderr)
+    done = ijm.run("expense", "10", "--currency", "USD", "--rate", "0.000001", "--category", "other")
+    assert "rounds to nothing" in done.stderr  # 10 USD at 0.000001 is less than a cent
+
+
+# --- BCP 47 locale tags ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [("de-DE", "2.250,00\xa0$"), ("en-US", "$2,250.00"), ("fr-FR", "2\u202f250,00\xa0$US")],
+)
+def test_a_hyphenated_locale_is_read_as_babel_reads_it(
+    geo: Seed, tmp_path: Path, locale: str, shown: str
+) -> None:
+    geo.rewrite('currency = "USD"', f'currency = "USD"\nlocale = "{locale}"')
+    geo_done = [
+        geo.run("deliver", "draft", "--status", "submitted", "-d", "2004-03-04"),
+        geo.run("deliver", "draft", "--status", "accepted", "-d", "2004-03-08"),
+    ]
+    assert all(done.exit_code == 0 for done in geo_done), [done.stderr for done in geo_done]
+    for command in (("fees",), ("show",), ("budget",)):
+        done = geo.run(*command)
+        assert done.exit_code in (0, 1) and "plugin" not in done.stderr and "Traceback" not in done.stderr, (
+            command,
+            done.stderr,
+        )
+        assert "expected only letters" not in done.output + done.stderr
+    assert shown in geo.run("fees").stdout
+    output = tmp_path / "inv.md"
+    done = geo.run("invoice", "-d", "2004-03-09", "-o", str(output))
+    assert done.exit_code == 0, done.stderr
+    assert shown in done.stdout and shown in output.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("locale", ["de-DE-x-", "en-GB-oed", "xx-YY", "-de", "de--DE"])
+def test_a_bad_hyphenated_locale_is_a_schedule_error_with_file_and_line(ijm: Seed, locale: str) -> None:
+    ijm.rewrite('currency = "KES"', f'currency = "KES"\nlocale = "{locale}"')
+    for command in (("fees",), ("show",), ("budget",), ("expense", "10", "--category", "travel")):
+        line = one_line_error(ijm.run(*command), str(ijm.path), "line 165", "fees.locale")
+        assert "plugin" not in line and "locale such as" in line and "de-DE" in line, line
+    assert not ijm.ledger.exists()

@@ -312,3 +312,68 @@ def test_a_really_full_disk_leaves_no_invoice_and_the_rerun_works(small_disk: Pa
     assert again.returncode == 0, again.stderr
     assert "Invoice GEO-001" in again.stdout
     _assert_whole(seed, small_disk)
+
+
+def _waiting_invoices(seed: Seed, folder: Path, runs: list[tuple[str, str]]) -> list[tuple[int, str, str]]:
+    """Start ``invoice -d DAY -o NAME`` for each (day, name) while the lock is held, each once it has
+    drafted and waits on the lock; then let them race for it. (exit code, stdout, stderr) of each."""
+    with _lock_held(seed):
+        procs = []
+        for day, name in runs:
+            before = list(folder.iterdir())
+            proc = subprocess.Popen(
+                _engage(seed, "invoice", "-d", day, "-o", str(folder / name)),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=_env(),
+            )
+            _wait_for_a_file(folder, before, proc)
+            procs.append(proc)
+    return [(p.wait(timeout=120), *p.communicate()) for p in procs]
+
+
+@needs_posix
+def test_concurrent_invoices_without_a_number_decide_under_the_lock_as_a_rerun_would(tmp_path: Path) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    seed = copy_seed("geo", folder)
+    _payable(seed)
+    done = _waiting_invoices(seed, folder, [("2004-03-09", f"{n}.md") for n in range(8)])
+    assert sorted(code for code, _, _ in done) == [0] + [2] * 7, done
+    for code, out, err in done:
+        assert "already used" not in err and "give another" not in err, err
+        if code == 0:
+            assert "Invoice GEO-001: " in out, out
+        else:
+            assert err.count("\n") == 1 and "nothing to invoice" in err, err
+    rerun = _run(seed, "invoice", "-d", "2004-03-09", "-o", str(folder / "again.md"))
+    assert rerun.returncode == 2 and "nothing to invoice" in rerun.stderr, rerun.stderr
+    assert [i["number"] for i in _invoices(seed)] == ["GEO-001"]
+    _assert_whole(seed, folder)
+
+
+@needs_posix
+def test_a_loser_with_something_still_payable_takes_the_next_number(tmp_path: Path) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    seed = copy_seed("geo", folder)
+    _payable(seed)
+    for status, day in (("submitted", "2004-03-15"), ("accepted", "2004-03-18")):
+        assert _run(seed, "deliver", "final", "--status", status, "-d", day).returncode == 0
+    # Both draft GEO-001: the later one both tranches, the earlier the first only.
+    done = _waiting_invoices(seed, folder, [("2004-03-19", "both.md"), ("2004-03-09", "first.md")])
+    for _, _, err in done:
+        assert "already used" not in err and "give another" not in err, err
+    invoices = {i["number"]: i for i in _invoices(seed)}
+    if len(invoices) == 2:  # the earlier won: the later re-decided under the lock, the final tranche alone
+        assert done[1][0] == 0 and "Invoice GEO-001: " in done[1][1], done
+        assert done[0][0] == 0 and "Invoice GEO-002: " in done[0][1], done
+        assert invoices["GEO-001"]["payments"] == ["first"] and invoices["GEO-002"]["payments"] == ["final"]
+    else:  # the later won with both tranches: the earlier is told what a re-run is told
+        assert done[0][0] == 0 and "Invoice GEO-001: " in done[0][1], done
+        rerun = _run(seed, "invoice", "-d", "2004-03-09", "-o", str(folder / "again.md"))
+        assert rerun.returncode == done[1][0] == 2 and rerun.stderr == done[1][2], (rerun.stderr, done)
+        assert done[1][2].count("\n") == 1 and "GEO-001" in done[1][2], done
+        assert invoices["GEO-001"]["payments"] == ["first", "final"]
+    _assert_whole(seed, folder)
