@@ -182,7 +182,7 @@ def plan_import(
     place or that ``log`` would refuse (an unmapped project, an unknown person,
     an amount or a date out of range); then nothing must be written.
     """
-    if not file.exists():
+    if str(file) != "-" and not file.exists():  # - is standard input, which every reader reads
         raise EngageError(f"{file}: no such file; give the {importer.name} file to import")
     file_zone, zone = _zones(engagement, tz)
     items = by_day(_read_items(importer, file), file_zone, zone)

@@ -1,0 +1,148 @@
+"""What an import reads, and what it takes from it, whatever the file is and whatever it holds.
+
+A device (``/dev/zero``), a folder where a file belongs, or a file past 256 MB is refused in one
+line before memory runs out (run under RLIMIT_AS, so a regression fails rather than kills the
+machine); a pipe and ``-`` work for every format. Text no output can show (a lone surrogate) is
+refused naming the item; a piece of an interval under a minute at midnight joins its day; names
+are read as ``log --consultant`` reads them, and a note is held to a CSV cell's limit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from engage import Entry
+from engage.ledger.ledger import Ledger
+from helpers import Seed, one_line_error
+from helpers.processes import ENGAGE, engage_env
+
+WATSON_MAP = ("--map", "prep=prep")
+SOURCES = [
+    ("--from", "watson"),
+    ("--from", "timewarrior"),
+    ("--from", "klog"),
+    ("--from", "timedot"),
+    ("--from", "toggl"),
+    ("--from", "harvest"),
+    (),  # a CSV timesheet
+]
+
+
+def _limited() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a regression fails here, not the machine
+
+
+def _engage(seed: Seed, *args: str, stdin: int | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed engage on ``seed``, its memory limited to 2 GB."""
+    return subprocess.run(
+        [ENGAGE, "-s", str(seed.path), *args],
+        capture_output=True,
+        text=True,
+        env=engage_env(),
+        timeout=120,
+        preexec_fn=_limited,
+        stdin=stdin,
+    )
+
+
+def _logged(seed: Seed) -> list[Entry]:
+    """The live entries of ``seed``'s ledger, as engage reads them."""
+    return Ledger.read(seed.ledger, Fraction(8)).entries()
+
+
+def _one_line(done: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert done.returncode == 2, (done.returncode, done.stderr[-500:])
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr[-500:]
+    for fragment in fragments:
+        assert fragment in done.stderr, (fragment, done.stderr)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s[1] if s else "csv")
+def test_a_device_is_refused_before_a_byte_is_read(ijm: Seed, source: tuple[str, ...]) -> None:
+    _one_line(_engage(ijm, "import", *source, "/dev/zero"), "/dev/zero: is a device", "give ")
+    assert not ijm.ledger.exists()
+
+
+def test_a_watson_folder_whose_frames_is_a_link_to_a_device_is_refused(ijm: Seed, tmp_path: Path) -> None:
+    folder = tmp_path / "watson"
+    folder.mkdir()
+    (folder / "frames").symlink_to("/dev/zero")
+    _one_line(_engage(ijm, "import", "--from", "watson", str(folder)), "frames: is a device")
+    assert not ijm.ledger.exists()
+
+
+@pytest.mark.parametrize("name", ["timewarrior", "klog", "timedot"])
+def test_a_folder_where_a_file_belongs_is_refused(ijm: Seed, tmp_path: Path, name: str) -> None:
+    one_line_error(ijm.run("import", "--from", name, str(tmp_path)), f"{tmp_path}: is a folder")
+    assert not ijm.ledger.exists()
+
+
+def test_a_file_past_256_mb_is_refused_naming_the_limit(ijm: Seed, tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    with big.open("wb") as sparse:
+        sparse.truncate(257 * 1024 * 1024)
+    _one_line(_engage(ijm, "import", str(big)), "big.csv: more than 256 MB")
+    assert not ijm.ledger.exists()
+
+
+def test_standard_input_past_256_mb_is_refused_too(ijm: Seed) -> None:
+    with open("/dev/zero", "rb") as endless:
+        done = _engage(ijm, "import", "--from", "watson", "-", stdin=endless.fileno())
+    _one_line(done, "-: more than 256 MB")
+    assert not ijm.ledger.exists()
+
+
+TIMEW = [{"start": "20211116T060000Z", "end": "20211116T070000Z", "tags": ["prep"], "annotation": "desk"}]
+
+
+def test_a_pipe_is_read_as_a_file(ijm: Seed, tmp_path: Path) -> None:
+    pipe = tmp_path / "timew.pipe"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        with pipe.open("w") as writer:
+            writer.write(json.dumps(TIMEW))
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    done = _engage(ijm, "import", "--from", "timewarrior", str(pipe))
+    feeder.join(5)
+    assert done.returncode == 0, done.stderr
+    assert "Imported 1 entry" in done.stdout
+    assert [e.amount for e in _logged(ijm)] == [1]
+
+
+FILES = {
+    "watson": ('[[1637042400, 1637046000, "prep", "a1", ["desk"], 0]]', WATSON_MAP),
+    "timewarrior": (json.dumps(TIMEW), ()),
+    "klog": ("2021-11-16\n    1h desk #prep\n", ()),
+    "timedot": ("2021-11-16\nprep  1h\n", ()),
+    "toggl": (
+        "Project,Description,Start date,Start time,Duration\nprep,desk,2021-11-16,09:00:00,01:00:00\n",
+        (),
+    ),
+    "harvest": ("Date,Project,Task,Hours\n2021-11-16,prep,desk,1\n", ()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_every_format_reads_standard_input(ijm: Seed, name: str) -> None:
+    text, maps = FILES[name]
+    done = ijm.run("import", "--from", name, "-", *maps, input=text)
+    assert done.exit_code == 0, done.stderr
+    assert "Imported 1 entry" in done.stdout and "from -" in done.stdout
+    assert [e.amount for e in _logged(ijm)] == [1]
+
+
+if sys.platform != "linux":  # /dev/zero, FIFOs and RLIMIT_AS as on Linux
+    pytestmark = pytest.mark.skip(reason="Linux only")
