@@ -144,5 +144,93 @@ def test_every_format_reads_standard_input(ijm: Seed, name: str) -> None:
     assert [e.amount for e in _logged(ijm)] == [1]
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "maps", "where"),
+    [
+        (
+            "frames",
+            '[[1637049600, 1637053200, "prep", "z1000000000000000000000000000000", ["\\ud800 x"], 1]]',
+            ("--from", "watson", *WATSON_MAP),
+            "frame 1 (z100000)",
+        ),
+        (
+            "timew.json",
+            '[{"start": "20211116T080000Z", "end": "20211116T090000Z", "tags": ["prep"], "annotation": "\\udfff"}]',
+            ("--from", "timewarrior"),
+            "interval 1",
+        ),
+        (
+            "timew.json",
+            '[{"start": "20211116T080000Z", "end": "20211116T090000Z", "tags": ["pr\\udfffep"]}]',
+            ("--from", "timewarrior"),
+            "interval 1",
+        ),
+    ],
+)
+def test_a_lone_surrogate_is_refused_naming_the_item(
+    ijm: Seed, tmp_path: Path, name: str, text: str, maps: tuple[str, ...], where: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    done = subprocess.run(
+        [ENGAGE, "-s", str(ijm.path), "import", str(path), *maps],
+        capture_output=True,
+        text=True,
+        env=engage_env(),
+        timeout=60,
+        errors="surrogateescape",
+    )
+    _one_line(done, f"{path}: {where}", "lone surrogate")
+    assert not ijm.ledger.exists()
+
+
+def test_an_imported_name_is_read_as_log_reads_one(ijm: Seed, tmp_path: Path) -> None:
+    assert ijm.run("log", "1h", "-p", "prep", "-d", "2021-11-15", "-c", "Ann\nB\t Otieno").exit_code == 0
+    path = tmp_path / "frames"
+    path.write_text(
+        json.dumps([[1637042400, 1637046000, "prep", "a1", ["consultant:\n Ann\nB\t Otieno\r\n"], 0]])
+    )
+    done = ijm.run("import", "--from", "watson", str(path), *WATSON_MAP)
+    assert done.exit_code == 0, done.stderr
+    assert [e.consultant for e in _logged(ijm)] == ["Ann B Otieno", "Ann B Otieno"]
+
+
+def test_a_name_in_a_csv_export_is_read_as_log_reads_one(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "harvest.csv"
+    path.write_text(
+        'Date,Project,Task,Hours,First name,Last name\n2021-11-16,prep,desk,1,"Ann\nB",\tOtieno\n'
+    )
+    done = ijm.run("import", "--from", "harvest", str(path))
+    assert done.exit_code == 0, done.stderr
+    assert [e.consultant for e in _logged(ijm)] == ["Ann B Otieno"]
+
+
+def test_a_name_given_with_consultant_matches_the_name_read(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "frames"
+    path.write_text(json.dumps([[1637042400, 1637046000, "prep", "a1", ["consultant:Ann\nB"], 0]]))
+    done = ijm.run("import", "--from", "watson", str(path), *WATSON_MAP, "-c", "Ann  B=amina")
+    assert done.exit_code == 0, done.stderr
+    assert [e.consultant for e in _logged(ijm)] == ["amina"]
+
+
+@pytest.mark.parametrize("size", [128 * 1024 + 1, 12 * 1024 * 1024])
+def test_a_note_longer_than_a_csv_cell_is_refused(ijm: Seed, tmp_path: Path, size: int) -> None:
+    path = tmp_path / "frames"
+    path.write_text(json.dumps([[1637042400, 1637046000, "prep", "a1", ["n" * size], 0]]))
+    one_line_error(
+        ijm.run("import", "--from", "watson", str(path), *WATSON_MAP),
+        f"{path}: frame 1 (a1)",
+        "longer than 128 KB",
+    )
+    assert not ijm.ledger.exists()
+
+
+def test_a_note_of_128_kb_is_taken(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "frames"
+    path.write_text(json.dumps([[1637042400, 1637046000, "prep", "a1", ["n" * 128 * 1024], 0]]))
+    assert ijm.run("import", "--from", "watson", str(path), *WATSON_MAP).exit_code == 0
+    assert len(_logged(ijm)[0].note) == 128 * 1024
+
+
 if sys.platform != "linux":  # /dev/zero, FIFOs and RLIMIT_AS as on Linux
     pytestmark = pytest.mark.skip(reason="Linux only")
