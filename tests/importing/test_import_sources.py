@@ -184,6 +184,30 @@ def test_a_lone_surrogate_is_refused_naming_the_item(
     assert not ijm.ledger.exists()
 
 
+def test_seconds_before_midnight_join_the_day_holding_most_of_the_interval(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "timew.json"  # 23:59:30 to 00:10 in Nairobi: 30 s on the 16th, 10 min on the 17th
+    path.write_text('[{"start": "20211116T205930Z", "end": "20211116T211000Z", "tags": ["prep"]}]')
+    done = ijm.run("import", "--from", "timewarrior", str(path))
+    assert done.exit_code == 0, done.stderr
+    assert [(e.date.isoformat(), e.amount) for e in _logged(ijm)] == [("2021-11-17", Fraction(630, 3600))]
+
+
+def test_seconds_after_midnight_join_the_day_before(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "frames"  # 23:50 to 00:00:20 in Nairobi
+    path.write_text('[[1637095800, 1637096420, "prep", "a1", [], 0]]')
+    done = ijm.run("import", "--from", "watson", str(path), *WATSON_MAP)
+    assert done.exit_code == 0, done.stderr
+    entries = _logged(ijm)
+    assert [(e.date.isoformat(), e.amount * 3600) for e in entries] == [("2021-11-16", 620)]
+
+
+def test_an_interval_under_a_minute_across_midnight_stays_refused(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "timew.json"
+    path.write_text('[{"start": "20211116T205930Z", "end": "20211116T210020Z", "tags": ["prep"]}]')
+    one_line_error(ijm.run("import", "--from", "timewarrior", str(path)), "interval 1", "less than a minute")
+    assert not ijm.ledger.exists()
+
+
 def test_an_imported_name_is_read_as_log_reads_one(ijm: Seed, tmp_path: Path) -> None:
     assert ijm.run("log", "1h", "-p", "prep", "-d", "2021-11-15", "-c", "Ann\nB\t Otieno").exit_code == 0
     path = tmp_path / "frames"
