@@ -268,6 +268,20 @@ def test_timedot_export_is_read_by_hledger_with_the_same_totals(ijm: Seed, tmp_p
     assert sorted(again, key=str) == sorted(original, key=str)
 
 
+@needs_hledger
+def test_timedot_white_space_before_an_amount_is_read_as_hledger_reads_it(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "tabs.timedot"
+    path.write_text("2021-11-16\nprep\t\t1\nprep \t2\n")  # two white-space characters end an account
+    assert hledger_totals(path) == {"prep": Fraction(3)}
+    result = ijm.run("import", "--from", "timedot", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert sum(hours_logged(ijm).values()) == 3
+    single = tmp_path / "tab.timedot"
+    single.write_text("2021-11-16\nprep\t1\n")  # one tab: part of the account name, and no amount
+    assert sum(hledger_totals(single).values()) == 0
+    one_line_error(ijm.run("import", "--from", "timedot", str(single)), "tab.timedot:2", "two spaces")
+
+
 TIMEDOT = """\
 # Written from hledger's manual, "Timedot format" (hledger 1.25, 'hledger help'; https://hledger.org/timedot.html).
 * Time log
