@@ -3,6 +3,7 @@ is missing once, and the TaskJuggler export keeping people apart and bookings en
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -50,3 +51,24 @@ def _bookings(text: str) -> dict[str, list[tuple[int, int]]]:
             length = int(booked[3]) * (60 if booked[4] == "h" else 1)
             found[resource].append((start, start + length))
     return found
+
+
+def test_taskjuggler_gives_each_consultant_a_resource_of_their_own(ijm: Seed) -> None:
+    for person in ("Ann B", "Ann-B", "ann b"):
+        assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "-c", person).exit_code == 0
+    text = ijm.run("entries", "--format", "taskjuggler").stdout
+    assert _bookings(text) == {"ann_b": [(540, 1020)], "ann_b_2": [(540, 1020)], "ann_b_3": [(540, 1020)]}
+    assert "# Ann B\nsupplement resource ann_b {" in text and "# Ann-B\nsupplement resource ann_b_2 {" in text
+
+
+def test_taskjuggler_bookings_meet_end_to_end_and_add_up_to_the_minute(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "frames"  # 3601 s, 91 s and 1000 s: 78m12s in all
+    path.write_text(
+        '[[1637049600, 1637053201, "prep", "a1", [], 0], [1637053201, 1637053292, "prep", "a2", [], 0],'
+        ' [1637053292, 1637054292, "prep", "a3", [], 0]]'
+    )
+    assert ijm.run("import", "--from", "watson", str(path), *WATSON_MAP).exit_code == 0
+    (booked,) = _bookings(ijm.run("entries", "--format", "taskjuggler").stdout).values()
+    assert booked == [(540, 600), (600, 602), (602, 618)]
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(booked))
+    assert booked[-1][1] - booked[0][0] == 78
