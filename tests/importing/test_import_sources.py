@@ -256,5 +256,27 @@ def test_a_note_of_128_kb_is_taken(ijm: Seed, tmp_path: Path) -> None:
     assert len(_logged(ijm)[0].note) == 128 * 1024
 
 
+def test_a_file_of_empty_items_says_so(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "empty.klg"
+    path.write_text("2021-11-16\n    0m desk #prep\n")
+    done = ijm.run("import", "--from", "klog", str(path))
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.strip() == f"Nothing new in {path}: none of its items holds any time"
+    assert "no time in it; not imported" in done.stderr
+    assert not ijm.ledger.exists()
+
+
+def test_nothing_new_counts_in_words(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "one.klg"
+    path.write_text("2021-11-16\n    1h desk #prep\n")
+    assert ijm.run("import", "--from", "klog", str(path)).exit_code == 0
+    again = ijm.run("import", "--from", "klog", str(path))
+    assert again.stdout.strip() == f"Nothing new in {path}: 1 entry from it is already in the ledger"
+    path.write_text("2021-11-16\n    1h desk #prep\n    2h more #prep\n")
+    assert ijm.run("import", "--from", "klog", str(path)).exit_code == 0
+    third = ijm.run("import", "--from", "klog", str(path))
+    assert third.stdout.strip() == f"Nothing new in {path}: 2 entries from it are already in the ledger"
+
+
 if sys.platform != "linux":  # /dev/zero, FIFOs and RLIMIT_AS as on Linux
     pytestmark = pytest.mark.skip(reason="Linux only")
