@@ -116,12 +116,36 @@ def _identifier(text: str) -> str:
     return "_" + cleaned if cleaned[0].isdigit() else cleaned
 
 
+def _resource_ids(people: list[str]) -> dict[str, str]:
+    """A TaskJuggler id for each consultant, unique: ``Ann B``, ``Ann-B`` and ``ann b`` are three
+    people to engage, so three resources (``ann_b``, ``ann_b_2``, ``ann_b_3``), never one."""
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for person in people:
+        base = ident = _identifier(person)
+        number = 1
+        while ident in taken:
+            number += 1
+            ident = f"{base}_{number}"
+        taken.add(ident)
+        found[person] = ident
+    return found
+
+
+def _nearest_minute(instant: dt.datetime) -> dt.datetime:
+    """``instant`` on the nearest whole minute, half a minute up: the same rule for every end, so
+    bookings that meet still meet."""
+    whole = instant.replace(second=0, microsecond=0)
+    return whole + dt.timedelta(minutes=1) if instant - whole >= dt.timedelta(seconds=30) else whole
+
+
 def _duration(minutes: int) -> str:
     return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}min"
 
 
 def taskjuggler(engagement: Engagement, entries: Sequence[Entry]) -> str:
-    """A ``supplement resource`` block per consultant, a ``booking`` line per entry."""
+    """A ``supplement resource`` block per consultant (each its own id), a ``booking`` line per entry,
+    each end on the nearest minute."""
     project = _identifier(engagement.id)
     lines = [
         f"# engage actuals of {one_line(engagement.id)}: include in a TaskJuggler plan whose tasks are",
@@ -130,7 +154,10 @@ def taskjuggler(engagement: Engagement, entries: Sequence[Entry]) -> str:
     ]
     by_person: dict[str, list[str]] = {}
     minutes: list[int] = []
-    for entry, start, end in _stacked(engagement, entries, "TaskJuggler"):
+    for entry, exact_start, exact_end in _stacked(engagement, entries, "TaskJuggler"):
+        # Each end of a booking on the nearest minute: a day's bookings stay back to back, never
+        # overlapping, and together as long as the day's entries, to the minute.
+        start, end = _nearest_minute(exact_start), _nearest_minute(exact_end)
         length = round((end - start).total_seconds() / 60)
         minutes += [length, start.hour * 60 + start.minute]
         by_person.setdefault(entry.consultant or "consultant", []).append(
@@ -142,11 +169,12 @@ def taskjuggler(engagement: Engagement, entries: Sequence[Entry]) -> str:
         lines.append("# Some bookings are not whole multiples of 5 minutes, TaskJuggler's finest resolution.")
     elif resolution < 60:
         lines.append(f"# These bookings need 'timingresolution {resolution}min' in the project.")
+    resources = _resource_ids(list(by_person))
     for person, bookings in by_person.items():
         lines += [
             "",
             f"# {one_line(person)}",
-            f"supplement resource {_identifier(person)} {{",
+            f"supplement resource {resources[person]} {{",
             *bookings,
             "}",
         ]

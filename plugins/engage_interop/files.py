@@ -27,7 +27,7 @@ def read_json(path: Path, what: str) -> Any:
             f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); give {what}"
         ) from None
     except RecursionError:
-        raise EngageError(f"{path}: JSON nested too deeply to be {what}; give {what}") from None
+        raise EngageError(f"{path}: JSON nested too deeply to read; give {what}") from None
 
 
 def read_json_array(path: Path, what: str, each: str) -> list[tuple[str, Any]]:

@@ -5,7 +5,8 @@ Format: hledger's manual, section "Timedot format"
 A dot is a quarter hour (spaces group them); a number is hours; a number with
 a unit is ``s``, ``m``, ``h``, ``d`` (24h), ``w`` (7d), ``mo`` (30d) or ``y``
 (365d); a decimal comma (``0,25``, ``1,5h``) reads as hledger reads it. Lines
-starting ``#`` or ``;`` and text after ``;`` are comments,
+starting ``#`` or ``;`` and text after ``;`` are comments, two white-space
+characters (spaces or tabs) end an account name, as in hledger (one tab is part of it),
 leading org-mode stars are ignored, and an account line with no amount
 holds no time. ``--map`` matches the account, else a parent account, else
 one of its parts (``ijm:retreat:travel`` maps as ``retreat``). A
@@ -75,11 +76,16 @@ def read(path: Path) -> list[ImportedTime]:
             if raw.startswith("*"):
                 continue  # org-mode headlines before the first date are ignored, as hledger does
             raise EngageError(f"{where}: time before any date line; start with a date such as 2021-11-16")
-        account, sep, amount = [*re.split(r"(\s{2,}|\t)", body.strip(), maxsplit=1), "", ""][:3]
-        if not sep and " " in account and amount_hours(account.rsplit(" ", 1)[1]) is not None:
+        # As hledger: two white-space characters (spaces or tabs) end the account; one is part of it.
+        account, sep, amount = [*re.split(r"([ \t]{2,})", body.strip(), maxsplit=1), "", ""][:3]
+        if (
+            not sep
+            and amount_hours(re.split(r"[ \t]", account)[-1]) is not None
+            and re.search(r"[ \t]", account)
+        ):
             raise EngageError(
-                f"{where}: {account!r}: put two spaces between the account and the amount, "
-                "or hledger reads no time here"
+                f"{where}: {account!r}: put two spaces between the account and the amount (one space or "
+                "tab is read as part of the account), or hledger reads no time here"
             )
         hours = amount_hours(amount) if sep else Fraction(0)
         if hours is None:

@@ -39,8 +39,9 @@ def read(path: Path) -> list[ImportedTime]:
             start, end = _instant(interval.get("start")), _instant(interval["end"])
         except ValueError:
             raise EngageError(
-                f"{where}: start and end must be UTC times between the years 0002 and 9998, such as "
-                f"20211116T093000Z, got {str(interval.get('start'))[:40]!r} and {str(interval['end'])[:40]!r}"
+                f"{where}: start and end must be UTC times dated 1970 to 2100 (the dates engage keeps), "
+                f"such as 20211116T093000Z, got {str(interval.get('start'))[:40]!r} "
+                f"and {str(interval['end'])[:40]!r}"
             ) from None
         tags = interval.get("tags") or []
         annotation = interval.get("annotation") or ""

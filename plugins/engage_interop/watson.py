@@ -16,11 +16,12 @@ import json
 import math
 from pathlib import Path
 
-from engage import EngageError, ImportedTime, warn
+from engage import EngageError, ImportedTime, read_file, warn
 from engage_interop.days import placeable, span
 from engage_interop.files import read_json_array
 
 PERSON_TAG = "consultant:"  # as engage's exporter writes who worked
+STATE_BYTES = 1024 * 1024  # Watson's state is one small object
 WHAT = "Watson's frames file (in $WATSON_DIR, or ~/.config/watson/frames)"
 
 
@@ -48,6 +49,12 @@ def read(path: Path) -> list[ImportedTime]:
         path = path / "frames"
     imported = []
     for where, frame in read_json_array(path, WHAT, "frame"):
+        if not isinstance(frame, list) or len(frame) < 4:
+            given = f"{len(frame)} fields" if isinstance(frame, list) else f"a JSON {type(frame).__name__}"
+            raise EngageError(
+                f"{where}: {given}; a frame is a list [start, stop, project, id, tags, updated_at] of at "
+                f"least start, stop, project and id; give {WHAT}"
+            )
         try:
             start, stop, project, ident = frame[0], frame[1], frame[2], frame[3]
             tags = frame[4] if len(frame) > 4 and frame[4] else []
@@ -77,16 +84,24 @@ def read(path: Path) -> list[ImportedTime]:
                 note=", ".join(tags),
             )
         )
-    _warn_running(path.parent / "state")
+    if str(path) != "-":  # standard input has no folder, so no state beside it
+        _warn_running(path.parent / "state")
     return imported
 
 
 def _warn_running(state: Path) -> None:
     """Say that Watson's running frame, if any, is not imported, naming its project and start."""
+    if not state.exists():
+        return  # no state file: nothing is running
+    unknown = "whether a frame is still running is not known, and a running frame is never imported"
     try:
-        current = json.loads(state.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return  # no state file (or none Watson would read): nothing is running
+        current = json.loads(read_file(state, "Watson's state file", STATE_BYTES).decode("utf-8"))
+    except EngageError as exc:  # a device, a folder, a file past any state's size
+        warn(f"{exc.message}; {unknown}")
+        return
+    except (ValueError, RecursionError):
+        warn(f"{state}: Invalid JSON, as 'watson status' says; {unknown}")
+        return
     if not isinstance(current, dict) or not current.get("project"):
         return  # Watson writes {} when nothing runs
     try:

@@ -40,7 +40,7 @@ BAD_ITEMS = [
         '[{"start": "00010102T000000Z", "end": "00010102T010000Z", "tags": ["prep"]}]',
         (),
         "interval 1",
-        "between the years 0002 and 9998",
+        "dated 1970 to 2100",
     ),
     (
         "timew.json",
@@ -61,7 +61,7 @@ OVERFLOWS = [
         "timew.json",
         '[{"start": "99991231T230000Z", "end": "99991231T235900Z", "tags": ["prep"]}]',
         (),
-        "between the years 0002 and 9998",
+        "dated 1970 to 2100",
     ),
     ("frames", "[" * 100_000 + "]" * 100_000, WATSON_MAP, "nested too deeply"),
     ("timew.json", "[" * 100_000 + "]" * 100_000, (), "nested too deeply"),

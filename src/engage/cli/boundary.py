@@ -83,7 +83,17 @@ def _click_outcome(exc: Exception) -> int | None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    line = " ".join(text.split())
+    return line if line.isascii() else "".join(map(_writable, line))
+
+
+def _writable(char: str) -> str:
+    """A character as the error stream can write it: a lone surrogate (a tracker's JSON ``"\\udfff"``
+    named in a message) as its escape, except one standing for a byte that was not UTF-8, which
+    ``guard_streams`` writes back as that byte."""
+    if "\ud800" <= char <= "\udfff" and not "\udc80" <= char <= "\udcff":
+        return f"\\u{ord(char):04x}"
+    return char
 
 
 def guard_streams() -> None:

@@ -114,7 +114,11 @@ def import_(
         click.echo(f"engage: warning: {where}: no time in it; not imported", err=True)
     written, already = import_records(session, plan.records, file, allow_duplicates, plan.new_in)
     if not written:
-        click.echo(f"Nothing new in {file}: its {already} entries are already in the ledger")
+        if already:
+            entries = f"{plural(already, 'entry', 'entries')} from it {'is' if already == 1 else 'are'}"
+            click.echo(f"Nothing new in {file}: {entries} already in the ledger")
+        else:
+            click.echo(f"Nothing new in {file}: none of its items holds any time")
         return
     left_out = f"; {already} already imported, left out" if already else ""
     click.echo(f"That is {hours_text(written)} as {importer.name} counts them{left_out}")

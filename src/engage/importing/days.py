@@ -11,6 +11,8 @@ from engage.errors import EngageError
 from engage.hooktypes import ImportedTime
 from engage.parsing import MAX_HOURS_PER_DAY
 
+SECONDS_IN_MINUTE = 60  # log takes no less than a minute
+
 
 def by_day(items: Iterable[ImportedTime], file_zone: dt.tzinfo, zone: dt.tzinfo) -> list[ImportedTime]:
     """``items`` with every interval (``start`` and ``end``) cut into one item per day of ``zone``.
@@ -19,6 +21,9 @@ def by_day(items: Iterable[ImportedTime], file_zone: dt.tzinfo, zone: dt.tzinfo)
     ``ref`` (an interval imported whole before is then reported as changed,
     never counted twice); each later piece is named by ``ref`` and its start.
     An interval longer than a day is refused, as ``log`` refuses such an amount.
+    A piece under a minute (an interval started seconds before midnight) joins
+    the piece beside it, on the day holding most of the interval: ``log`` takes
+    no amount under a minute, and the interval's total stays exact.
     """
     found: list[ImportedTime] = []
     for item in items:
@@ -39,13 +44,13 @@ def by_day(items: Iterable[ImportedTime], file_zone: dt.tzinfo, zone: dt.tzinfo)
             pieces = _pieces(start, end, zone)
         except OverflowError:
             raise EngageError(f"{item.where}: its time is beyond the dates engage can hold") from None
-        for number, (begin, finish) in enumerate(pieces):
+        for number, (begin, finish, seconds) in enumerate(_joined(pieces)):
             later = number > 0
             found.append(
                 dataclasses.replace(
                     item,
                     where=f"{item.where}, from {begin.astimezone(zone):%Y-%m-%d}" if later else item.where,
-                    hours=Fraction(round((finish - begin).total_seconds()), 3600),
+                    hours=Fraction(seconds, 3600),
                     start=begin,
                     end=finish,
                     ref=f"{item.ref}@{begin.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
@@ -67,3 +72,19 @@ def _pieces(start: dt.datetime, end: dt.datetime, zone: dt.tzinfo) -> list[tuple
             return pieces
         pieces.append((start, midnight))
         start = midnight
+
+
+def _joined(pieces: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime, int]]:
+    """Each piece with its seconds, a piece under a minute joined to the longer piece beside it (its
+    seconds counted there), so that no piece is less than ``log`` takes unless the whole interval is."""
+    timed = [(begin, finish, round((finish - begin).total_seconds())) for begin, finish in pieces]
+    while len(timed) > 1:
+        short = next((n for n, piece in enumerate(timed) if piece[2] < SECONDS_IN_MINUTE), None)
+        if short is None:
+            break
+        beside = [n for n in (short - 1, short + 1) if 0 <= n < len(timed)]
+        into = max(beside, key=lambda n: timed[n][2])
+        begin, finish, seconds = timed[into]
+        timed[into] = (begin, finish, seconds + timed[short][2])
+        del timed[short]
+    return timed

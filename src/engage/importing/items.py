@@ -29,6 +29,7 @@ import pluggy
 from engage.errors import EngageError
 from engage.hooktypes import Exporter, ImportedTime, Importer
 from engage.importing.days import by_day
+from engage.importing.timesheet import MAX_CELL_BYTES
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Ledger
 from engage.parsing import FIRST_YEAR, LAST_YEAR, check_date, format_hours
@@ -148,6 +149,8 @@ def parse_maps(engagement: Engagement, given: Sequence[str]) -> dict[str, str]:
 
 def parse_people(engagement: Engagement, given: Sequence[str]) -> tuple[dict[str, str], str | None]:
     """``--consultant PERSON=KEY`` and ``--consultant KEY`` (everyone else) options, checked."""
+    from engage.schedule.lookup import consultant_name
+
     people: dict[str, str] = {}
     default: str | None = None
     for text in given:
@@ -161,7 +164,7 @@ def parse_people(engagement: Engagement, given: Sequence[str]) -> tuple[dict[str
             )
         key = named.key if named is not None else key
         if sep:
-            people[person.strip()] = key
+            people[consultant_name(person)] = key
         else:
             default = key
     return people, default
@@ -182,7 +185,7 @@ def plan_import(
     place or that ``log`` would refuse (an unmapped project, an unknown person,
     an amount or a date out of range); then nothing must be written.
     """
-    if not file.exists():
+    if str(file) != "-" and not file.exists():  # - is standard input, which every reader reads
         raise EngageError(f"{file}: no such file; give the {importer.name} file to import")
     file_zone, zone = _zones(engagement, tz)
     items = by_day(_read_items(importer, file), file_zone, zone)
@@ -199,6 +202,7 @@ def plan_import(
             empty.append(item.where)
             continue
         where = _where(file, item)
+        _check_text(item, where, importer)
         try:
             amount = new.amount(item, where, importer)
             day = _local_day(item, where, (file_zone, zone), importer)
@@ -237,6 +241,28 @@ def _read_items(importer: Importer, file: Path) -> list[ImportedTime]:
         raise EngageError(
             f"{file}: cannot read it as a {importer.name} file ({reason}); give {importer.summary}"
         ) from None
+
+
+def _check_text(item: ImportedTime, where: str, importer: Importer) -> None:
+    """Refuse text no output could show (a lone surrogate, which JSON can write as ``"\\ud800"``), and a
+    note longer than a CSV timesheet's cell may be: one limit for every import."""
+    texts = [("note", item.note), ("consultant", item.person), ("id", item.ref)]
+    texts += [("project or tag", key) for key in (*item.keys, *item.fallback)]
+    for what, text in texts:
+        if text.isascii():
+            continue
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise EngageError(
+                f"{where}: its {what} holds {text[exc.start]!r}, half a character (a lone surrogate) "
+                f"that no text can show; fix it in {importer.name}"
+            ) from None
+    if len(item.note) > MAX_CELL_BYTES // 4 and len(item.note.encode("utf-8")) > MAX_CELL_BYTES:
+        raise EngageError(
+            f"{where}: its note is longer than {MAX_CELL_BYTES // 1024} KB, the most a note may hold "
+            f"(as in a CSV timesheet); shorten it in {importer.name}"
+        )
 
 
 def _where(file: Path, item: ImportedTime) -> str:
@@ -458,9 +484,9 @@ def _phase_of(item: ImportedTime, maps: dict[str, str], phases: set[str]) -> str
 def _consultant_of(
     engagement: Engagement, item: ImportedTime, people: dict[str, str], default: str | None
 ) -> str:
-    from engage.schedule.lookup import resolve_consultant
+    from engage.schedule.lookup import consultant_name, resolve_consultant
 
-    person = item.person.strip()
+    person = consultant_name(item.person)  # as log --consultant reads a name
     if person in people:
         return people[person]
     named = engagement.consultant_of(person) if person and engagement.team else None
@@ -496,4 +522,4 @@ def _digest(item: ImportedTime, day: dt.date) -> str:
     """What the item says, to notice when it changed since it was imported."""
     start = item.start.isoformat() if item.start else ""
     text = "\x1f".join([day.isoformat(), start, str(item.hours), *item.keys, "|", *item.fallback, item.note])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]  # text checked: no lone surrogate

@@ -50,6 +50,12 @@ def find_phase(engagement: Engagement, typed: str) -> str:
     return find_item(engagement.phases, typed, "phase", f" of {engagement.id}").key
 
 
+def consultant_name(text: str) -> str:
+    """A consultant's name as the ledger stores it, typed or imported: every run of white space (a
+    newline, a tab) one space, none at either end."""
+    return " ".join(text.split())
+
+
 def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     """Who worked, as the ledger stores it: ``--consultant``, else $ENGAGE_CONSULTANT, else the
     schedule's only consultant.
@@ -61,7 +67,7 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     can be followed across engagements), else ``consultant``; never the
     machine's login name.
     """
-    name = " ".join((given or os.environ.get(CONSULTANT_VAR) or "").split())
+    name = consultant_name(given or os.environ.get(CONSULTANT_VAR) or "")
     team = engagement.team
     if not team:
         return name or UNNAMED_KEY

@@ -222,7 +222,7 @@ def test_bad_import_options_are_one_line(
     [
         (
             '[[1637105400, 1637110800, "ijm", "a1"],\n [1637105400, "x"]]',
-            ["frames: frame 2", "cannot read it"],
+            ["frames: frame 2: 2 fields", "start, stop, project and id"],
         ),
         ('[[1637105400, 1637110800, "ijm", "a1"],\n oops]', ["frames:2:", "not valid JSON"]),
         ('{"frames": []}', ["not a list of frames"]),

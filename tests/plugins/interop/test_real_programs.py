@@ -268,6 +268,20 @@ def test_timedot_export_is_read_by_hledger_with_the_same_totals(ijm: Seed, tmp_p
     assert sorted(again, key=str) == sorted(original, key=str)
 
 
+@needs_hledger
+def test_timedot_white_space_before_an_amount_is_read_as_hledger_reads_it(ijm: Seed, tmp_path: Path) -> None:
+    path = tmp_path / "tabs.timedot"
+    path.write_text("2021-11-16\nprep\t\t1\nprep \t2\n")  # two white-space characters end an account
+    assert hledger_totals(path) == {"prep": Fraction(3)}
+    result = ijm.run("import", "--from", "timedot", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert sum(hours_logged(ijm).values()) == 3
+    single = tmp_path / "tab.timedot"
+    single.write_text("2021-11-16\nprep\t1\n")  # one tab: part of the account name, and no amount
+    assert sum(hledger_totals(single).values()) == 0
+    one_line_error(ijm.run("import", "--from", "timedot", str(single)), "tab.timedot:2", "two spaces")
+
+
 TIMEDOT = """\
 # Written from hledger's manual, "Timedot format" (hledger 1.25, 'hledger help'; https://hledger.org/timedot.html).
 * Time log
@@ -362,3 +376,27 @@ def test_taskjuggler_reads_the_supplement_and_counts_the_same_hours(ijm: Seed, t
     assert float(rows["ijm_kenya_pap_2021.prep"]) == pytest.approx(12 + 4 / 3 + 8, abs=0.05)
     assert float(rows["ijm_kenya_pap_2021.retreat"]) == 3.0
     assert "supplement resource brian {\n  booking ijm_kenya_pap_2021.retreat" in supplement
+
+
+TEAM_PLAN = (
+    PLAN.replace(
+        'resource amina_otieno "Amina Otieno"\nresource brian "Brian"\n',
+        'resource ann_b "Ann B"\nresource ann_b_2 "Ann-B"\nresource ann_b_3 "ann b"\n',
+    )
+    .replace("allocate amina_otieno", "allocate ann_b")
+    .replace("allocate brian", "allocate ann_b_2")
+)
+
+
+@needs_tj3
+def test_taskjuggler_books_consultants_whose_ids_would_match_apart(ijm: Seed, tmp_path: Path) -> None:
+    for person in ("Ann B", "Ann-B", "ann b"):
+        assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16", "-c", person).exit_code == 0
+    (tmp_path / "actuals.tji").write_text(ijm.run("entries", "--format", "taskjuggler").stdout)
+    (tmp_path / "plan.tjp").write_text(TEAM_PLAN)
+    done = subprocess.run(
+        [TJ3, "--silent", "--no-color", "plan.tjp"], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = dict(csv.reader(io.StringIO((tmp_path / "actuals.csv").read_text()), delimiter=";"))
+    assert float(rows["ijm_kenya_pap_2021.prep"]) == 24.0
