@@ -125,3 +125,24 @@ def test_numbers_stay_numbers_in_csv(ijm: Seed) -> None:
     text = ijm.run("status", "--as-of", "2021-11-17", "--format", "csv").stdout
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert "-0.75" in cells and "'-0.75" not in cells
+
+
+def test_a_lone_surrogate_in_a_ledger_line_is_shown_not_a_crash(ijm: Seed, tmp_path: Path) -> None:
+    """A JSON ``\\ud800`` (a teammate's ledger, an older import) crashed entries at 1b1abcf."""
+    import subprocess
+    import sys
+
+    from helpers.processes import MAIN, engage_env
+
+    line = (
+        '{"id": "aaaaaaaaaaaa", "kind": "entry", "recorded_at": "2021-11-16T00:00:00Z", "date": "2021-11-17", '
+        '"phase": "prep", "days": "1", "consultant": "x", "note": "\\ud800 lone \\udcff byte"}\n'
+    )
+    ijm.ledger.write_text(line, encoding="ascii")
+    for args in (("entries",), ("entries", "--format", "csv"), ("entries", "-o", str(tmp_path / "e.csv"))):
+        done = subprocess.run(
+            [sys.executable, "-c", MAIN, "-s", str(ijm.path), *args], capture_output=True, env=engage_env()
+        )
+        assert done.returncode == 0, done.stderr
+        text = done.stdout or (tmp_path / "e.csv").read_bytes()
+        assert b"\\ud800 lone \xff byte" in text, text

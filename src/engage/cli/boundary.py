@@ -111,7 +111,10 @@ def guard_streams() -> None:
         if fd == 0:
             continue
         if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="surrogateescape")
+            from engage.output.formats import KEPT_BYTES, register_kept_bytes
+
+            register_kept_bytes()
+            stream.reconfigure(errors=KEPT_BYTES)
         if stream.isatty():
             from engage.output.formats import TerminalWriter
 

@@ -9,6 +9,7 @@ import click
 
 from engage.errors import EngageError
 from engage.output import colour
+from engage.output.formats import KEPT_BYTES, register_kept_bytes
 
 
 def output_target(output: str, what: str = "output") -> Path:
@@ -40,7 +41,8 @@ def write_output(
             click.echo(text, nl=False)
         return
     target = output_target(output, what)
-    data = (("\ufeff" if bom else "") + text).encode("utf-8", "surrogateescape")
+    register_kept_bytes()
+    data = (("\ufeff" if bom else "") + text).encode("utf-8", KEPT_BYTES)
     try:
         _write_whole(target, data)
     except OSError as exc:

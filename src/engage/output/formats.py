@@ -28,6 +28,29 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+KEPT_BYTES = "engage-kept-bytes"  # the error handler every stream and file engage writes text to uses
+
+
+def kept_bytes(error: UnicodeError) -> tuple[bytes, int]:
+    """Encoding a lone surrogate: one that stands for a byte that was not UTF-8 is written as that
+    byte (what ``surrogateescape`` does), any other (``\\ud800`` in a JSON line) as the text
+    ``\\ud800``, rather than failing the whole command."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = bytearray()
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        out += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}".encode("ascii")
+    return bytes(out), error.end
+
+
+def register_kept_bytes() -> None:
+    """Make :data:`KEPT_BYTES` known to the codecs (again is harmless)."""
+    import codecs
+
+    codecs.register_error(KEPT_BYTES, kept_bytes)
+
+
 def terminal_text(text: str) -> str:
     """Text safe for a terminal: control characters shown escaped (``\\x1b``), never sent raw."""
     return _UNSAFE.sub(_escaped, text)
