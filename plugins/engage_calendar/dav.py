@@ -112,11 +112,14 @@ def without_credentials(url: str) -> tuple[str, tuple[str | None, str | None]]:
     parts = urlsplit(url)
     try:
         parts.port  # noqa: B018 - a password holding / ? or # leaves a "port" that is not a number
+        cut = "@" in parts.path.lstrip("/").split("/", 1)[0]  # http://bob:12/ss@host/: "12/ss" was one
     except ValueError:
+        cut = True
+    if cut:  # whatever the address says may be part of a password: nothing of it is echoed
         raise EngageError(
-            f"{without_user_info(url)!r} is not a CalDAV calendar address: its port is not a port number "
-            "(a password holding / ? or # must be percent-encoded, or given in ENGAGE_CALDAV_PASSWORD)"
-        ) from None
+            "the calendar address given is not one engage can read: a password holding / ? or # "
+            "must be percent-encoded (%2F, %3F, %23), or given in ENGAGE_CALDAV_PASSWORD"
+        )
     if "@" not in parts.netloc:
         return url, (None, None)
     user, password = parts.username, parts.password

@@ -37,6 +37,22 @@ def test_an_address_that_is_not_caldav_is_refused_without_its_password(ijm: Seed
     assert not ijm.path.with_name(ijm.path.stem + ".calendar.json").exists()
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://bob:Sekr1tZZ/x@127.0.0.1:1/cal/",  # the "port" is "Sekr1tZZ": not a number
+        "http://bob:12/Sekr1tZZ@127.0.0.1/cal/",  # the "port" is 12, the rest of the password a path
+        "http://bob:Sekr1tZZ?x@127.0.0.1/cal/",
+    ],
+)
+def test_a_password_holding_a_slash_is_never_echoed(ijm: Seed, address: str) -> None:
+    """Found at 8bc689e: the address was echoed whole in the port error, the password with it."""
+    done = ijm.run("calendar", "publish", address)
+    line = one_line_error(done, "must be percent-encoded", "ENGAGE_CALDAV_PASSWORD")
+    assert "Sekr1tZZ" not in line and "12/" not in line, line
+    assert not ijm.path.with_name(ijm.path.stem + ".calendar.json").exists()
+
+
 def test_the_installed_command_hides_it_too(ijm: Seed) -> None:
     done = subprocess.run(
         [ENGAGE, "-s", str(ijm.path), "calendar", "publish", NOT_ADDRESSES[0]],
@@ -110,3 +126,11 @@ def test_no_starttls_is_said_once_without_doubled_punctuation(
     assert ".;" not in line and ";;" not in line and ".." not in line.replace("127.0.0.1", ""), line
     assert PASSWORD not in done.stdout + done.stderr
     assert smtp.messages == []
+
+
+def test_an_at_sign_deeper_in_the_path_is_a_calendar_address(ijm: Seed) -> None:
+    """Nextcloud and SOGo name calendars by the user's address: .../calendars/bob@example.org/work/."""
+    from helpers.servers import free_port
+
+    address = f"http://127.0.0.1:{free_port()}/remote.php/dav/calendars/bob@example.org/work/"
+    one_line_error(ijm.run("calendar", "publish", address), "CalDAV publish failed", address)
