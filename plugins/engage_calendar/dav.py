@@ -109,8 +109,8 @@ def without_credentials(url: str) -> tuple[str, tuple[str | None, str | None]]:
             f"{without_user_info(url)!r} is not a CalDAV calendar address; give an http(s):// URL"
         )
     url = scheme.lower() + sep + rest  # HTTP://… is http://…
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)  # ValueError: "[::1" and the like
         parts.port  # noqa: B018 - a password holding / ? or # leaves a "port" that is not a number
         cut = "@" in parts.path.lstrip("/").split("/", 1)[0]  # http://bob:12/ss@host/: "12/ss" was one
     except ValueError:

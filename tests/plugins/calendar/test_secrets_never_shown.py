@@ -43,6 +43,7 @@ def test_an_address_that_is_not_caldav_is_refused_without_its_password(ijm: Seed
         "http://bob:Sekr1tZZ/x@127.0.0.1:1/cal/",  # the "port" is "Sekr1tZZ": not a number
         "http://bob:12/Sekr1tZZ@127.0.0.1/cal/",  # the "port" is 12, the rest of the password a path
         "http://bob:Sekr1tZZ?x@127.0.0.1/cal/",
+        "http://bob:Sekr1tZZ@[::1/cal/",  # not a URL at all: "Invalid IPv6 URL" was a plugin failure
     ],
 )
 def test_a_password_holding_a_slash_is_never_echoed(ijm: Seed, address: str) -> None:
