@@ -39,6 +39,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ENGAGE_CONSULTANT", "Test Consultant")
     monkeypatch.setenv("ENGAGE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # never the developer's config.toml
     # Tests that read phrases out of tables see them unwrapped; output/test_width.py sets its own widths.
     monkeypatch.setenv("COLUMNS", "250")
     for name in ("NO_COLOR", "FORCE_COLOR"):

@@ -30,6 +30,13 @@ ISOLATED_VARS = (
     "ENGAGE_TRACE_HOOKS",
     "ENGAGE_TRACEBACK",
     "ENGAGE_CACHE_DIR",
+    "ENGAGE_CONFIG",
+    "ENGAGE_MAIL_FROM",
+    "ENGAGE_SMTP_HOST",
+    "ENGAGE_SMTP_PORT",
+    "ENGAGE_SMTP_USER",
+    "ENGAGE_SMTP_STARTTLS",
+    "ENGAGE_CALDAV_USER",
 )
 
 
@@ -44,6 +51,7 @@ def engage_schedule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     for name in ISOLATED_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ENGAGE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ENGAGE_CONFIG", str(tmp_path / "config" / "config.toml"))  # never the user's settings
     path = tmp_path / "engage.toml"
     path.write_text(template_text(), encoding="utf-8")
     monkeypatch.setenv("ENGAGE_SCHEDULE", str(path))

@@ -27,6 +27,7 @@ CORE_COMMANDS = {
     "meeting": "progress",
     "close": "progress",
     "plugins": "plugins",
+    "config": "config",
     "repair": "repair",
 }
 

@@ -68,6 +68,9 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     machine's login name.
     """
     name = consultant_name(given or os.environ.get(CONSULTANT_VAR) or "")
+    source = "" if given else f" (from ${CONSULTANT_VAR})"
+    if not name:
+        name, source = _configured(engagement.id)
     team = engagement.team
     if not team:
         return name or UNNAMED_KEY
@@ -75,7 +78,6 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     if name:
         person = engagement.consultant_of(name)
         if person is None:
-            source = "" if given else f" (from ${CONSULTANT_VAR})"
             raise EngageError(
                 f"{name!r}{source} is not a consultant on {engagement.id}; give --consultant with one of: "
                 f"{choices}"
@@ -87,6 +89,21 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
         f"{engagement.id} has several consultants; pass --consultant (or set ${CONSULTANT_VAR}) "
         f"with one of: {choices}"
     )
+
+
+def _configured(engagement_id: str) -> tuple[str, str]:
+    """The consultant the config files name for this engagement (``consultant.ID``), else ``user.name``;
+    with where it came from, for errors. Nothing is read when no config file exists but a stat or two."""
+    from engage.settings.keys import key_of
+    from engage.settings.lookup import find
+
+    for key in (f"consultant.{engagement_id}", "user.name"):
+        if key_of(key) is None:
+            continue
+        found = find(key)
+        if found is not None and consultant_name(found.value):
+            return consultant_name(found.value), f" ({key} from {found.source})"
+    return "", ""
 
 
 def check_place(engagement: Engagement, key: str | None) -> str:

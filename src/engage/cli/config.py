@@ -1,0 +1,76 @@
+"""The ``config`` command: read, write and list the settings in the user's and the local config file."""
+
+from __future__ import annotations
+
+import click
+
+from engage.errors import EngageError
+from engage.settings.files import edit, local_path, read, user_path
+from engage.settings.keys import KEYS, checked, key_of, known
+from engage.settings.lookup import find
+
+
+@click.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.option("--global", "where", flag_value="global", default=True, help="The user's file (the default).")
+@click.option("--local", "where", flag_value="local", help="The engagement's .engage/config.toml, shared.")
+@click.option("--unset", is_flag=True, help="Remove KEY from the file.")
+@click.option("--list", "listing", is_flag=True, help="Every setting, with where its value comes from.")
+def config(key: str | None, value: str | None, where: str, unset: bool, listing: bool) -> None:
+    """Read (KEY), write (KEY VALUE) or remove (--unset KEY) a setting; --list them all.
+
+    Precedence, one rule: a command-line option, then the environment variable, then the local
+    file, then the user's file, then engage's default.
+
+    \b
+    Example:
+      engage config user.name "Ana Kovač"
+      engage config --local calendar.organizer team@example.org
+    """
+    path = local_path() if where == "local" else user_path()
+    if listing:
+        if key or value or unset:
+            raise click.UsageError("--list takes no KEY, VALUE or --unset")
+        _list()
+        return
+    if key is None:
+        raise click.UsageError("give KEY, KEY VALUE, --unset KEY or --list")
+    kind = known(key).kind
+    if unset:
+        if value is not None:
+            raise click.UsageError("--unset takes KEY alone")
+        edit(path, key, None)
+        return
+    if value is None:
+        found = find(key)
+        if found is None:
+            raise SystemExit(1)
+        click.echo(found.value)
+        return
+    try:
+        text = checked(key, value)
+    except ValueError as exc:
+        raise EngageError(f"{key}: {exc}") from None
+    edit(path, key, text, kind)
+
+
+def _list() -> None:
+    """Each setting set somewhere: ``key = value  (source)``; then the files' keys engage does not know."""
+    names = set(KEYS)
+    unknown: list[str] = []
+    for path in (local_path(), user_path()):
+        for name, (_, line) in read(path).items():
+            if key_of(name) is None:
+                unknown.append(f"{path}: line {line}: {name}")
+            else:
+                names.add(name)
+    for name in sorted(names):
+        found = find(name)
+        if found is not None:
+            click.echo(f"{name} = {found.value}  ({found.source})")
+    for where in unknown:
+        click.echo(f"unknown setting, not used: {where}", err=True)
+
+
+COMMANDS = [config]

@@ -1,0 +1,219 @@
+"""The config files: where they are, read (errors naming file, line and key), written atomically by line."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from engage.errors import EngageError
+from engage.settings.keys import checked, key_of
+
+CONFIG_VAR = "ENGAGE_CONFIG"
+LOCAL_NAME = Path(".engage") / "config.toml"  # in a folder: the portfolio scan reads only its *.toml
+SCHEDULE_VAR = "ENGAGE_SCHEDULE"
+
+Values = dict[str, tuple[str, int]]  # "section.key" -> (its value as text, its line)
+
+
+def user_path() -> Path:
+    """``ENGAGE_CONFIG``, else ``config.toml`` in the platform's user config folder for engage."""
+    if os.environ.get(CONFIG_VAR):
+        return Path(os.environ[CONFIG_VAR])
+    if sys.platform.startswith("linux"):  # what platformdirs answers, without importing it on every start
+        xdg = os.environ.get("XDG_CONFIG_HOME", "").strip()
+        return Path(xdg if os.path.isabs(xdg) else os.path.expanduser("~/.config")) / "engage" / "config.toml"
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("engage", appauthor=False)) / "config.toml"
+
+
+def local_path() -> Path:
+    """``.engage/config.toml`` beside ``$ENGAGE_SCHEDULE``, else in the nearest folder, here or above, that
+    holds one (or ``engage.toml``); else here."""
+    if os.environ.get(SCHEDULE_VAR):
+        return Path(os.environ[SCHEDULE_VAR]).absolute().parent / LOCAL_NAME
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / LOCAL_NAME).is_file() or (folder / "engage.toml").is_file():
+            return folder / LOCAL_NAME
+    return here / LOCAL_NAME
+
+
+BARE = r"[A-Za-z0-9_-]+"
+KEY = rf'(?:{BARE}|"[^"\\]*")'
+_HEADER = re.compile(rf"^\s*\[\s*({BARE})\s*\]\s*(?:#.*)?$")
+_ASSIGN = re.compile(rf'^\s*({KEY})\s*=\s*("(?:[^"\\]|\\.)*"|-?\d+|true|false)\s*(?:#.*)?$')
+
+
+def read(path: Path) -> Values:
+    """The settings in ``path`` ({} when there is none); EngageError ``FILE: line N: KEY: ...`` when damaged.
+
+    The plain form engage writes (``[section]`` and ``key = value`` lines) is read line by line, which
+    costs ``engage log`` no more than the file read; anything else is handed to tomllib."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EngageError(f"{path}: cannot be read ({exc}); give a UTF-8 TOML file, or remove it") from exc
+    values = _plain(text)
+    if values is None:
+        values = _toml(path, text)
+    for name, (value, line) in values.items():
+        if key_of(name) is not None:
+            try:
+                checked(name, value)
+            except ValueError as exc:
+                raise EngageError(f"{path}: line {line}: {name}: {exc}") from None
+    return values
+
+
+def _plain(text: str) -> Values | None:
+    """The settings of a file in the plain form; None at a line that is not (tomllib reads it)."""
+    values: Values = {}
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        header = _HEADER.match(line)
+        if header:
+            section = header.group(1)
+            continue
+        assign = _ASSIGN.match(line)
+        if not assign or not section:
+            return None
+        key, raw = assign.groups()
+        name = f"{section}.{key.strip(chr(34))}"
+        if name in values:
+            return None  # tomllib names the duplicate
+        try:
+            value = json.loads(raw) if raw.startswith('"') else raw
+        except ValueError:
+            return None
+        values[name] = (value if isinstance(value, str) else str(value), number)
+    return values
+
+
+def _toml(path: Path, text: str) -> Values:
+    """The settings of a file only tomllib reads; EngageError at a syntax error or a value not a setting's."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = f" line {found.group(1) if found else max(1, len(text.splitlines()))}:"
+        what = re.sub(r"\s*\(at line.*\)", "", message)
+        raise EngageError(
+            f'{path}:{line} not TOML ({what}); write [section] headers and key = "value" lines'
+        ) from None
+    values: Values = {}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise EngageError(f"{path}: line {_line(text, '', section)}: {section}: put it under a [section]")
+        for key, value in table.items():
+            name = f"{section}.{key}"
+            if isinstance(value, dict | list) or not isinstance(value, str | int | bool):
+                raise EngageError(
+                    f"{path}: line {_line(text, section, key)}: {name}: give a string, number or boolean"
+                )
+            text_value = str(value).lower() if isinstance(value, bool) else str(value)
+            values[name] = (text_value, _line(text, section, key))
+    return values
+
+
+def _line(text: str, section: str, key: str) -> int:
+    """The line that sets ``key`` in ``[section]`` (0 when not found): for errors only."""
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            current = header.group(1).strip('"')
+        elif current == section and re.match(rf'^\s*"?{re.escape(key)}"?\s*=', line):
+            return number
+    return 0
+
+
+def _quoted(name: str) -> str:
+    return name if re.fullmatch(BARE, name) else json.dumps(name)
+
+
+def _literal(value: str, kind: str) -> str:
+    if kind == "port":
+        return value
+    if kind == "bool":
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def edit(path: Path, name: str, value: str | None, kind: str = "text") -> bool:
+    """Set ``name`` to ``value`` in ``path`` (None: remove it), keeping every other line; whether it changed.
+
+    The file is read first (a damaged one is refused, with its line) and replaced atomically."""
+    read(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        lines = []
+    section, key = name.split(".", 1)
+    current = ""
+    last_in_section = -1
+    found = -1
+    for index, line in enumerate(lines):
+        header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            current = header.group(1).strip('"')
+            if current == section:
+                last_in_section = index
+            continue
+        if current == section:
+            if line.strip():
+                last_in_section = index
+            if re.match(rf'^\s*"?{re.escape(key)}"?\s*=', line):
+                found = index
+    new_line = f"{_quoted(key)} = {_literal(value, kind)}" if value is not None else None
+    if found >= 0:
+        if new_line is None:
+            del lines[found]
+        else:
+            lines[found] = new_line
+    elif new_line is None:
+        return False
+    elif last_in_section >= 0:
+        lines.insert(last_in_section + 1, new_line)
+    else:
+        if lines and lines[-1].strip():
+            lines.append("")
+        lines += [f"[{section}]", new_line]
+    _replace(path, "".join(f"{line}\n" for line in lines))
+    return True
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a temporary beside it, then os.replace; its mode kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644 & ~_umask()
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with open(fd, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,90 @@
+"""The settings there are: each key, the environment variable that overrides it, and its kind of value."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engage.errors import EngageError
+
+ENGAGEMENT_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One setting: its environment variable ("" when none) and what its value must be."""
+
+    name: str
+    var: str
+    kind: str  # "text", "email", "port", "bool", "list", "path"
+    about: str
+
+
+KEYS: dict[str, Key] = {
+    key.name: key
+    for key in (
+        Key("user.name", "ENGAGE_CONSULTANT", "text", "who logs, when neither -c nor the schedule decides"),
+        Key("user.email", "", "email", "your address"),
+        Key("mail.from", "ENGAGE_MAIL_FROM", "email", "the address invitations come from"),
+        Key("calendar.organizer", "ENGAGE_MAIL_FROM", "email", "the organizer of invitations"),
+        Key("smtp.host", "ENGAGE_SMTP_HOST", "text", "the SMTP server, a bare host name"),
+        Key("smtp.port", "ENGAGE_SMTP_PORT", "port", "its port"),
+        Key("smtp.user", "ENGAGE_SMTP_USER", "text", "the SMTP login"),
+        Key("smtp.starttls", "ENGAGE_SMTP_STARTTLS", "bool", "whether to use STARTTLS"),
+        Key("caldav.user", "ENGAGE_CALDAV_USER", "text", "the CalDAV login"),
+        Key("plugins.dir", "ENGAGE_PLUGINS_DIR", "path", "a folder of .py plugins"),
+        Key("plugins.load", "ENGAGE_LOAD_PLUGINS", "list", "load only these plugins"),
+        Key("plugins.block", "ENGAGE_BLOCK_PLUGINS", "list", "skip these plugins"),
+        Key("timesheet.signing_key", "", "path", "the key timesheets are signed with"),
+    )
+}
+PER_ENGAGEMENT = Key("consultant.ID", "", "text", "your consultant key on engagement ID's team")
+SHAPE = "user.name, smtp.port, consultant.ENGAGEMENT-ID, ... (engage config --list shows them)"
+
+
+def key_of(name: str) -> Key | None:
+    """The setting ``name`` is, or None when engage has no such key."""
+    if name in KEYS:
+        return KEYS[name]
+    section, dot, rest = name.partition(".")
+    if section == "consultant" and dot and ENGAGEMENT_KEY.match(rest):
+        return PER_ENGAGEMENT
+    return None
+
+
+def known(name: str) -> Key:
+    """The setting ``name`` is; EngageError naming the keys when it is none."""
+    key = key_of(name)
+    if key is None:
+        raise EngageError(f"unknown setting {name!r}; settings are such as {SHAPE}")
+    return key
+
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
+def checked(name: str, value: object) -> str:
+    """``value`` for setting ``name`` as text (booleans: true, false); ValueError saying what would do."""
+    kind = known(name).kind
+    if kind == "bool":
+        text = str(value).strip().lower() if not isinstance(value, bool) else str(value).lower()
+        if text in TRUE:
+            return "true"
+        if text in FALSE:
+            return "false"
+        raise ValueError(f"{value!r} is not a boolean; give true or false")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"{value!r} is not text; give a quoted string")
+    text = str(value).strip()
+    if kind == "port":
+        if not text.isdigit() or not 0 < int(text) < 65536:
+            raise ValueError(f"{value!r} is not a port number; give one from 1 to 65535, such as 587")
+        return str(int(text))
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text; give a quoted string")
+    if not text or "\n" in text:
+        raise ValueError(f"{value!r} is empty or holds a line break; give one line of text")
+    if kind == "email" and not re.match(r"^[^@\s]+@[^@\s]+$", text):
+        raise ValueError(f"{value!r} is not an email address; give one such as ana@example.org")
+    return text

@@ -1,0 +1,159 @@
+"""``engage config`` and the one precedence rule: option > environment > local file > user file > default."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import UNDP, invoke, one_line_error
+from helpers.processes import ENGAGE, engage_env
+
+
+@pytest.fixture
+def undp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The UNDP schedule (three consultants: log must be told who) as engage.toml, chosen by $ENGAGE_SCHEDULE."""
+    monkeypatch.delenv("ENGAGE_CONSULTANT")
+    path = tmp_path / "engage.toml"
+    shutil.copy(UNDP, path)
+    monkeypatch.setenv("ENGAGE_SCHEDULE", str(path))
+    return path
+
+
+def user_file(tmp_path: Path) -> Path:
+    return tmp_path / "config" / "engage" / "config.toml"
+
+
+def consultants(schedule: Path) -> list[str]:
+    ledger = schedule.with_name("engage.ledger.jsonl")
+    return [
+        json.loads(line)["consultant"] for line in ledger.read_text().splitlines() if '"consultant"' in line
+    ]
+
+
+def test_a_consultant_set_once_is_used_by_log(undp: Path, tmp_path: Path) -> None:
+    assert invoke("config", "user.name", "national").exit_code == 0
+    assert 'name = "national"' in user_file(tmp_path).read_text()
+    assert invoke("log", "1", "-p", "inception", "-d", "2017-06-05").exit_code == 0
+    assert consultants(undp) == ["national"]
+
+
+def test_environment_overrides_the_file_and_the_option_both(
+    undp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke("config", "user.name", "national")
+    monkeypatch.setenv("ENGAGE_CONSULTANT", "lead")
+    invoke("log", "1", "-p", "inception", "-d", "2017-06-05")
+    invoke("log", "1", "-p", "inception", "-d", "2017-06-06", "-c", "field1")
+    assert consultants(undp) == ["lead", "field1"]
+
+
+def test_local_file_overrides_the_user_file_and_per_engagement_key_wins(undp: Path, tmp_path: Path) -> None:
+    invoke("config", "user.name", "national")
+    assert invoke("config", "--local", "user.name", "lead").exit_code == 0
+    local = tmp_path / ".engage" / "config.toml"
+    assert local.is_file()
+    invoke("log", "1", "-p", "inception", "-d", "2017-06-05")
+    invoke("config", "consultant.undp-srepgen-mtr-2017", "field1")
+    invoke("log", "1", "-p", "inception", "-d", "2017-06-06")
+    assert consultants(undp) == ["lead", "field1"]
+
+
+def test_list_names_each_source_and_unknown_keys(
+    undp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke("config", "user.name", "national")
+    invoke("config", "--local", "calendar.organizer", "team@example.org")
+    with user_file(tmp_path).open("a") as stream:
+        stream.write('\n[smtp]\nhots = "typo"\n')
+    monkeypatch.setenv("ENGAGE_SMTP_HOST", "mail.example.org")
+    done = invoke("config", "--list")
+    assert done.exit_code == 0
+    assert f"user.name = national  (user {user_file(tmp_path)})" in done.stdout
+    assert (
+        f"calendar.organizer = team@example.org  (local {tmp_path / '.engage' / 'config.toml'})"
+        in done.stdout
+    )
+    assert "smtp.host = mail.example.org  (env ENGAGE_SMTP_HOST)" in done.stdout
+    assert "smtp.hots" in done.stderr and "line 5" in done.stderr
+
+
+def test_read_unset_and_the_comments_kept(undp: Path, tmp_path: Path) -> None:
+    path = user_file(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text('# mine\n[user]\n# who I am\nname = "lead"  # me\nemail = "a@b.org"\n')
+    done = invoke("config", "user.name")
+    assert (done.exit_code, done.stdout) == (0, "lead\n")
+    invoke("config", "smtp.port", "2525")
+    invoke("config", "--unset", "user.email")
+    assert path.read_text() == '# mine\n[user]\n# who I am\nname = "lead"  # me\n\n[smtp]\nport = 2525\n'
+    done = invoke("config", "user.email")
+    assert (done.exit_code, done.stdout) == (1, "")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (("smtp.port", "abc"), ("smtp.port", "port number", "587")),
+        (("smtp.starttls", "maybe"), ("smtp.starttls", "true or false")),
+        (("user.email", "nobody"), ("user.email", "email address")),
+        (("no.such", "x"), ("unknown setting 'no.such'", "user.name")),
+        (("smtp.password", "x"), ("unknown setting",)),
+    ],
+)
+def test_bad_keys_and_values_one_line_nothing_written(
+    undp: Path, tmp_path: Path, args: tuple[str, ...], fragments: tuple[str, ...]
+) -> None:
+    one_line_error(invoke("config", *args), *fragments)
+    assert not user_file(tmp_path).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        ('[user]\nname = "x"\nemail = [\n', ("config.toml: line 3:", "not TOML")),
+        ('[smtp]\n\nport = "many"\n', ("config.toml: line 3: smtp.port:", "not a port number")),
+        ("[smtp]\nstarttls = 7 # x\n", ("line 2: smtp.starttls:", "true or false")),
+    ],
+)
+def test_a_damaged_file_gives_one_located_line(
+    undp: Path, tmp_path: Path, text: str, fragments: tuple[str, ...]
+) -> None:
+    path = user_file(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    one_line_error(invoke("log", "1", "-p", "inception", "-d", "2017-06-05"), *fragments)
+    one_line_error(invoke("config", "user.name", "lead"), *fragments)
+    assert path.read_text() == text
+
+
+def test_through_the_installed_command_the_quick_log_reads_the_file(undp: Path, tmp_path: Path) -> None:
+    env = {**engage_env(), "ENGAGE_SCHEDULE": str(undp), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    del env["ENGAGE_CONSULTANT"]
+    run = lambda *args: subprocess.run([ENGAGE, *args], env=env, cwd=tmp_path, capture_output=True, text=True)  # noqa: E731
+    assert run("config", "user.name", "field1").returncode == 0
+    done = run("log", "1", "-p", "inception", "-d", "2017-06-05")
+    assert done.returncode == 0, done.stderr
+    assert consultants(undp) == ["field1"]
+    user_file(tmp_path).write_text("[user\n")
+    done = run("log", "1", "-p", "inception", "-d", "2017-06-06")
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and "line 1" in done.stderr
+
+
+def test_the_user_file_is_found_where_the_platform_keeps_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from engage.settings.files import user_path
+
+    assert user_path() == tmp_path / "config" / "engage" / "config.toml"
+    monkeypatch.setenv("ENGAGE_CONFIG", str(tmp_path / "elsewhere.toml"))
+    assert user_path() == tmp_path / "elsewhere.toml"
+    monkeypatch.delenv("ENGAGE_CONFIG")
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert user_path() == tmp_path / "home" / ".config" / "engage" / "config.toml"
+    assert os.environ.get("ENGAGE_CONFIG") is None
