@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
-from engage import EngageError, Engagement
+from engage import EngageError, Engagement, setting
 from engage_calendar.build import Item, View
 from engage_calendar.ics import resource
 from engage_calendar.settings import Settings
@@ -73,7 +73,7 @@ def publish(
     from caldav.lib import error
 
     base = url if url.endswith("/") else url + "/"
-    user = credentials[0] or os.environ.get("ENGAGE_CALDAV_USER") or None
+    user = credentials[0] or setting("caldav.user") or None
     password = credentials[1] or os.environ.get("ENGAGE_CALDAV_PASSWORD") or None
     outcome = Outcome()
     suffix = f".{engagement.id}@engage-tracker"

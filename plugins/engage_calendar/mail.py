@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from zoneinfo import ZoneInfo
 
-from engage import EngageError, Engagement, frozen
+from engage import EngageError, Engagement, find_setting, frozen, setting
 from engage_calendar.build import Item, View
 from engage_calendar.events import TO_BE_AGREED, cancellation_note
 from engage_calendar.ics import CANCEL, REQUEST, invitation, span
@@ -167,22 +167,28 @@ def readable(message: EmailMessage) -> str:
 
 
 def deliver(messages: Sequence[Outgoing], sent: Callable[[Outgoing], None]) -> None:
-    """Send over one SMTP connection from the ENGAGE_SMTP_* variables; ``sent`` after each accepted."""
-    host = os.environ.get("ENGAGE_SMTP_HOST", "").strip()
+    """Send over one SMTP connection from the smtp settings (the ENGAGE_SMTP_* variables, else the config
+    files: ``engage config smtp.host ...``); ``sent`` after each accepted."""
+    found = find_setting("smtp.host")
+    host, source = (found.value.strip(), found.source) if found else ("", "")
     if not host:
-        raise EngageError(f"no SMTP server: set ENGAGE_SMTP_HOST (and as needed {SMTP_VARS})")
-    if not _plain_host(host):  # never echoed: it may hold a password (u:pw@host, smtp://u:pw@host)
         raise EngageError(
-            "ENGAGE_SMTP_HOST must be a host name or address alone, such as smtp.example.org; give the "
+            f"no SMTP server: set ENGAGE_SMTP_HOST or engage config smtp.host (and as needed {SMTP_VARS})"
+        )
+    if not _plain_host(host):  # never echoed: it may hold a password (u:pw@host, smtp://u:pw@host)
+        named = "ENGAGE_SMTP_HOST" if source.startswith("env") else f"smtp.host ({source})"
+        raise EngageError(
+            f"{named} must be a host name or address alone, such as smtp.example.org; give the "
             "user and password in ENGAGE_SMTP_USER and ENGAGE_SMTP_PASSWORD, the port in ENGAGE_SMTP_PORT"
         )
-    starttls = os.environ.get("ENGAGE_SMTP_STARTTLS", "1").strip()
+    starttls = (setting("smtp.starttls") or "1").strip()
+    starttls = {"true": "1", "false": "0"}.get(starttls, starttls)  # a config file's booleans
     if starttls not in ("0", "1"):
         raise EngageError(f"ENGAGE_SMTP_STARTTLS must be 1 or 0, got {starttls!r}")
-    port_text = os.environ.get("ENGAGE_SMTP_PORT", "587" if starttls == "1" else "25").strip()
+    port_text = (setting("smtp.port") or ("587" if starttls == "1" else "25")).strip()
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise EngageError(f"ENGAGE_SMTP_PORT must be a port number such as 587, got {port_text!r}")
-    user = os.environ.get("ENGAGE_SMTP_USER", "")
+    user = setting("smtp.user") or ""
     password = os.environ.get("ENGAGE_SMTP_PASSWORD", "")
     if not (user.isascii() and password.isascii()):
         # never show the password, nor a character of it or its position

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
-from engage import EngageError, Engagement, frozen
+from engage import EngageError, Engagement, find_setting, frozen
 
 DEFAULT_REMINDER_DAYS = (2,)
 KEYS = ("reminder_days", "reminder_time", "default_duration", "organizer")
@@ -57,9 +56,13 @@ def reminder_days(engagement: Engagement) -> tuple[int, ...]:
 
 
 def organizer(engagement: Engagement) -> str:
-    """The address invitations come from: ENGAGE_MAIL_FROM, else ``[calendar] organizer``; may be ''."""
-    value = os.environ.get("ENGAGE_MAIL_FROM", "").strip()
+    """The address invitations come from: the ``mail.from`` setting (ENGAGE_MAIL_FROM, else the local
+    or the user's config file), else the schedule's ``[calendar] organizer``; may be ''."""
+    found = find_setting("mail.from")
+    value = found.value.strip() if found else ""
     source = "ENGAGE_MAIL_FROM"
+    if found and not found.source.startswith("env"):
+        source = f"mail.from ({found.source})"
     if not value:
         value = engagement.plugin_settings("calendar").get("organizer", "")  # type: ignore[assignment]
         source = f"{engagement.source}: calendar.organizer"

@@ -119,6 +119,9 @@ _HOME = {
     "read_checked": "engage.cachedir",
     "write_atomically": "engage.cachedir",
     "write_checked": "engage.cachedir",
+    # Settings: option > environment variable > local file > user's file
+    "setting": "engage.settings.lookup",
+    "find_setting": "engage.settings.lookup",
     # Installed distributions
     "installed_version": "engage.plugin.startup_cache",
 }
@@ -189,6 +192,7 @@ if TYPE_CHECKING:
     from engage.schedule.rules import DateRule, parse_rule
     from engage.schedule.toml_values import key_lines, where_in
     from engage.session import Session, pass_session, warn
+    from engage.settings.lookup import find_setting, setting
     from engage.values import frozen
 
 
@@ -261,6 +265,7 @@ __all__ = [
     "date_field",
     "day_of",
     "echo",
+    "find_setting",
     "finding_problem",
     "format_budget",
     "format_days",
@@ -286,6 +291,7 @@ __all__ = [
     "read_checked",
     "read_file",
     "section_problem",
+    "setting",
     "steps",
     "table",
     "terminal_text",

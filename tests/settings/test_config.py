@@ -67,17 +67,14 @@ def test_list_names_each_source_and_unknown_keys(
     undp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     invoke("config", "user.name", "national")
-    invoke("config", "--local", "calendar.organizer", "team@example.org")
+    invoke("config", "--local", "mail.from", "team@example.org")
     with user_file(tmp_path).open("a") as stream:
         stream.write('\n[smtp]\nhots = "typo"\n')
     monkeypatch.setenv("ENGAGE_SMTP_HOST", "mail.example.org")
     done = invoke("config", "--list")
     assert done.exit_code == 0
     assert f"user.name = national  (user {user_file(tmp_path)})" in done.stdout
-    assert (
-        f"calendar.organizer = team@example.org  (local {tmp_path / '.engage' / 'config.toml'})"
-        in done.stdout
-    )
+    assert f"mail.from = team@example.org  (local {tmp_path / '.engage' / 'config.toml'})" in done.stdout
     assert "smtp.host = mail.example.org  (env ENGAGE_SMTP_HOST)" in done.stdout
     assert "smtp.hots" in done.stderr and "line 5" in done.stderr
 

@@ -26,7 +26,7 @@ def config(key: str | None, value: str | None, where: str, unset: bool, listing:
     \b
     Example:
       engage config user.name "Ana Kovač"
-      engage config --local calendar.organizer team@example.org
+      engage config --local mail.from team@example.org
     """
     path = local_path() if where == "local" else user_path()
     if listing:
@@ -36,11 +36,14 @@ def config(key: str | None, value: str | None, where: str, unset: bool, listing:
         return
     if key is None:
         raise click.UsageError("give KEY, KEY VALUE, --unset KEY or --list")
-    kind = known(key).kind
+    setting = known(key)
+    if where == "local" and setting.personal and not unset:
+        raise EngageError(f"{key}: not kept in the local file, which a team shares; give it with --global")
+    kind = setting.kind
     if unset:
         if value is not None:
             raise click.UsageError("--unset takes KEY alone")
-        edit(path, key, None)
+        edit(path, key, None, shared=where == "local")
         return
     if value is None:
         found = find(key)
@@ -52,15 +55,15 @@ def config(key: str | None, value: str | None, where: str, unset: bool, listing:
         text = checked(key, value)
     except ValueError as exc:
         raise EngageError(f"{key}: {exc}") from None
-    edit(path, key, text, kind)
+    edit(path, key, text, kind, shared=where == "local")
 
 
 def _list() -> None:
     """Each setting set somewhere: ``key = value  (source)``; then the files' keys engage does not know."""
     names = set(KEYS)
     unknown: list[str] = []
-    for path in (local_path(), user_path()):
-        for name, (_, line) in read(path).items():
+    for path, shared in ((local_path(), True), (user_path(), False)):
+        for name, (_, line) in read(path, shared).items():
             if key_of(name) is None:
                 unknown.append(f"{path}: line {line}: {name}")
             else:

@@ -27,6 +27,7 @@ from engage.plugin.discovery import (
     refuse_unsafe,
 )
 from engage.plugin.proxy import LazyPlugin
+from engage.settings.lookup import find, setting
 
 if TYPE_CHECKING:
     pass
@@ -94,15 +95,18 @@ def use_plugins_dir(directory: str | Path | None) -> None:
 def get_plugin_manager() -> pluggy.PluginManager:
     """The plugin manager, loading plugins on first use (and again only if settings change).
 
-    Loose plugins come from the folder set by :func:`use_plugins_dir`, else ``ENGAGE_PLUGINS_DIR``.
+    Loose plugins come from the folder set by :func:`use_plugins_dir`, else ``ENGAGE_PLUGINS_DIR``,
+    else the user's ``plugins.dir`` setting; the allowlist and blocklist likewise (``plugins.load``,
+    ``plugins.block``), by the settings' one precedence rule.
     """
     global _loaded
-    directory = _plugins_dir or os.environ.get(DIR_VAR) or None
+    directory = setting("plugins.dir", _plugins_dir) or None
     if directory:  # resolved once, here: a later chdir must not change which code runs
-        directory = str(Path(directory).absolute())
+        directory = str(Path(directory).expanduser().absolute())
+    allow = find("plugins.load")
     config = Config(
-        allow=_names(os.environ[LOAD_VAR]) if LOAD_VAR in os.environ else None,
-        block=_names(os.environ.get(BLOCK_VAR, "")),
+        allow=_names(allow.value) if allow is not None else None,
+        block=_names(setting("plugins.block") or ""),
         directory=directory,
         trace=bool(os.environ.get(TRACE_VAR)),
     )

@@ -70,7 +70,7 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     name = consultant_name(given or os.environ.get(CONSULTANT_VAR) or "")
     source = "" if given else f" (from ${CONSULTANT_VAR})"
     if not name:
-        name, source = _configured(engagement.id)
+        name, source = _configured(engagement)
     team = engagement.team
     if not team:
         return name or UNNAMED_KEY
@@ -91,18 +91,25 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     )
 
 
-def _configured(engagement_id: str) -> tuple[str, str]:
-    """The consultant the config files name for this engagement (``consultant.ID``), else ``user.name``;
-    with where it came from, for errors. Nothing is read when no config file exists but a stat or two."""
+def _configured(engagement: Engagement) -> tuple[str, str]:
+    """Who the settings say logs on this engagement, and from where (for errors): ``consultant.ID``,
+    else the team's consultant whose email is ``user.email``, else ``user.name``; ("", "") when none.
+    With no config file, this costs a stat or two."""
     from engage.settings.keys import key_of
     from engage.settings.lookup import find
 
-    for key in (f"consultant.{engagement_id}", "user.name"):
-        if key_of(key) is None:
-            continue
-        found = find(key)
-        if found is not None and consultant_name(found.value):
-            return consultant_name(found.value), f" ({key} from {found.source})"
+    per_engagement = f"consultant.{engagement.id}"
+    found = find(per_engagement) if key_of(per_engagement) is not None else None
+    if found is not None:
+        return consultant_name(found.value), f" ({per_engagement} from {found.source})"
+    email = find("user.email")
+    if email is not None:
+        matched = [c for c in engagement.team if c.email and c.email.casefold() == email.value.casefold()]
+        if len(matched) == 1:
+            return matched[0].key, ""
+    found = find("user.name")
+    if found is not None:
+        return consultant_name(found.value), f" (user.name from {found.source})"
     return "", ""
 
 

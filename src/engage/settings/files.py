@@ -49,22 +49,43 @@ _HEADER = re.compile(rf"^\s*\[\s*({BARE})\s*\]\s*(?:#.*)?$")
 _ASSIGN = re.compile(rf'^\s*({KEY})\s*=\s*("(?:[^"\\]|\\.)*"|-?\d+|true|false)\s*(?:#.*)?$')
 
 
-def read(path: Path) -> Values:
+def read(path: Path, shared: bool = False) -> Values:
     """The settings in ``path`` ({} when there is none); EngageError ``FILE: line N: KEY: ...`` when damaged.
 
     The plain form engage writes (``[section]`` and ``key = value`` lines) is read line by line, which
     costs ``engage log`` no more than the file read; anything else is handed to tomllib."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
     except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise EngageError(f"{path}: cannot be read ({exc}); give a UTF-8 TOML file, or remove it") from exc
+    stamp = (info.st_ino, info.st_size, info.st_mtime_ns, shared)
+    kept = _read.get(str(path))
+    if kept is None or kept[0] != stamp:  # a command looks settings up several times: read once
+        kept = _read[str(path)] = (stamp, _values(path, shared))  # (while the file is unchanged)
+    return kept[1]
+
+
+_read: dict[str, tuple[tuple[object, ...], Values]] = {}
+
+
+def _values(path: Path, shared: bool) -> Values:
+    try:
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise EngageError(f"{path}: cannot be read ({exc}); give a UTF-8 TOML file, or remove it") from exc
     values = _plain(text)
     if values is None:
         values = _toml(path, text)
     for name, (value, line) in values.items():
-        if key_of(name) is not None:
+        key = key_of(name)
+        if key is not None and shared and key.personal:
+            raise EngageError(
+                f"{path}: line {line}: {name}: not taken from a file a team shares (its code would run as "
+                f"you); remove it, and set it with engage config --global"
+            )
+        if key is not None:
             try:
                 checked(name, value)
             except ValueError as exc:
@@ -152,11 +173,11 @@ def _literal(value: str, kind: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def edit(path: Path, name: str, value: str | None, kind: str = "text") -> bool:
+def edit(path: Path, name: str, value: str | None, kind: str = "text", shared: bool = False) -> bool:
     """Set ``name`` to ``value`` in ``path`` (None: remove it), keeping every other line; whether it changed.
 
     The file is read first (a damaged one is refused, with its line) and replaced atomically."""
-    read(path)
+    read(path, shared)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:

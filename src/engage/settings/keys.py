@@ -18,6 +18,7 @@ class Key:
     var: str
     kind: str  # "text", "email", "port", "bool", "list", "path"
     about: str
+    personal: bool = False  # never from the local file, which a team shares: it would run code as you
 
 
 KEYS: dict[str, Key] = {
@@ -25,17 +26,15 @@ KEYS: dict[str, Key] = {
     for key in (
         Key("user.name", "ENGAGE_CONSULTANT", "text", "who logs, when neither -c nor the schedule decides"),
         Key("user.email", "", "email", "your address"),
-        Key("mail.from", "ENGAGE_MAIL_FROM", "email", "the address invitations come from"),
-        Key("calendar.organizer", "ENGAGE_MAIL_FROM", "email", "the organizer of invitations"),
+        Key("mail.from", "ENGAGE_MAIL_FROM", "email", "the organizer invitations come from"),
         Key("smtp.host", "ENGAGE_SMTP_HOST", "text", "the SMTP server, a bare host name"),
         Key("smtp.port", "ENGAGE_SMTP_PORT", "port", "its port"),
         Key("smtp.user", "ENGAGE_SMTP_USER", "text", "the SMTP login"),
         Key("smtp.starttls", "ENGAGE_SMTP_STARTTLS", "bool", "whether to use STARTTLS"),
         Key("caldav.user", "ENGAGE_CALDAV_USER", "text", "the CalDAV login"),
-        Key("plugins.dir", "ENGAGE_PLUGINS_DIR", "path", "a folder of .py plugins"),
+        Key("plugins.dir", "ENGAGE_PLUGINS_DIR", "path", "a folder of .py plugins", personal=True),
         Key("plugins.load", "ENGAGE_LOAD_PLUGINS", "list", "load only these plugins"),
         Key("plugins.block", "ENGAGE_BLOCK_PLUGINS", "list", "skip these plugins"),
-        Key("timesheet.signing_key", "", "path", "the key timesheets are signed with"),
     )
 }
 PER_ENGAGEMENT = Key("consultant.ID", "", "text", "your consultant key on engagement ID's team")
@@ -77,6 +76,8 @@ def checked(name: str, value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError(f"{value!r} is not text; give a quoted string")
     text = str(value).strip()
+    if kind == "list" and isinstance(value, str):
+        return ",".join(name.strip() for name in text.split(",") if name.strip())  # empty: none
     if kind == "port":
         if not text.isdigit() or not 0 < int(text) < 65536:
             raise ValueError(f"{value!r} is not a port number; give one from 1 to 65535, such as 587")

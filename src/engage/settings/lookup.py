@@ -17,7 +17,7 @@ class Found:
     source: str
 
 
-def find(name: str, option: str | None = None) -> Found | None:
+def find_setting(name: str, option: str | None = None) -> Found | None:
     """Setting ``name`` by the one rule: ``option`` (the command line's), its environment variable, the
     local file, the user's file; None when none sets it (the caller's default applies)."""
     key = known(name)
@@ -26,10 +26,13 @@ def find(name: str, option: str | None = None) -> Found | None:
     if key.var and key.var in os.environ:
         return Found(os.environ[key.var], f"env {key.var}")
     for where, path in (("local", local_path()), ("user", user_path())):
-        values = read(path)
+        values = read(path, shared=where == "local")
         if name in values:
             return Found(values[name][0], f"{where} {path}")
     return None
+
+
+find = find_setting  # the core's short name
 
 
 def setting(name: str, option: str | None = None) -> str | None:
@@ -37,5 +40,5 @@ def setting(name: str, option: str | None = None) -> str | None:
     command line's ``option``, its ``ENGAGE_`` environment variable, the engagement's local
     ``.engage/config.toml``, the user's ``config.toml``; None when none sets it. Booleans read as
     ``true``/``false`` from the files; an environment variable's text is as given."""
-    found = find(name, option)
+    found = find_setting(name, option)
     return None if found is None else found.value
