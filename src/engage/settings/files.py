@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from engage.errors import EngageError
@@ -45,8 +43,8 @@ def local_path() -> Path:
 
 BARE = r"[A-Za-z0-9_-]+"
 KEY = rf'(?:{BARE}|"[^"\\]*")'
-_HEADER = re.compile(rf"^\s*\[\s*({BARE})\s*\]\s*(?:#.*)?$")
-_ASSIGN = re.compile(rf'^\s*({KEY})\s*=\s*("(?:[^"\\]|\\.)*"|-?\d+|true|false)\s*(?:#.*)?$')
+_HEADER = rf"^\s*\[\s*({BARE})\s*\]\s*(?:#.*)?$"  # compiled (and kept by re) when a file is read
+_ASSIGN = rf'^\s*({KEY})\s*=\s*("(?:[^"\\]|\\.)*"|-?\d+|true|false)\s*(?:#.*)?$'
 
 
 def read(path: Path, shared: bool = False) -> Values:
@@ -101,11 +99,11 @@ def _plain(text: str) -> Values | None:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        header = _HEADER.match(line)
+        header = re.match(_HEADER, line)
         if header:
             section = header.group(1)
             continue
-        assign = _ASSIGN.match(line)
+        assign = re.match(_ASSIGN, line)
         if not assign or not section:
             return None
         key, raw = assign.groups()
@@ -113,11 +111,23 @@ def _plain(text: str) -> Values | None:
         if name in values:
             return None  # tomllib names the duplicate
         try:
-            value = json.loads(raw) if raw.startswith('"') else raw
+            value = _unquoted(raw) if raw.startswith('"') else raw
         except ValueError:
             return None
         values[name] = (value if isinstance(value, str) else str(value), number)
     return values
+
+
+def _unquoted(raw: str) -> str:
+    """A TOML basic string's text: JSON's escapes, bar TOML's own (then tomllib reads the file)."""
+    if "\\" not in raw:
+        return raw[1:-1]
+    import json
+
+    value = json.loads(raw)
+    if not isinstance(value, str):
+        raise ValueError(raw)
+    return value
 
 
 def _toml(path: Path, text: str) -> Values:
@@ -162,15 +172,16 @@ def _line(text: str, section: str, key: str) -> int:
 
 
 def _quoted(name: str) -> str:
+    import json
+
     return name if re.fullmatch(BARE, name) else json.dumps(name)
 
 
 def _literal(value: str, kind: str) -> str:
-    if kind == "port":
-        return value
-    if kind == "bool":
-        return value
-    return json.dumps(value, ensure_ascii=False)
+    """``value`` as TOML: a port and a boolean bare, text as a basic string (JSON's escapes are TOML's)."""
+    import json
+
+    return value if kind in ("port", "bool") else json.dumps(value, ensure_ascii=False)
 
 
 def edit(path: Path, name: str, value: str | None, kind: str = "text", shared: bool = False) -> bool:
@@ -218,6 +229,8 @@ def edit(path: Path, name: str, value: str | None, kind: str = "text", shared: b
 
 def _replace(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically: a temporary beside it, then os.replace; its mode kept."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o777

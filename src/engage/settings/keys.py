@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from engage.errors import EngageError
+from engage.values import frozen
 
-ENGAGEMENT_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+ENGAGEMENT_KEY = r"[A-Za-z0-9_-]+"  # compiled when first matched: not on engage log's path without a file
 
 
-@dataclass(frozen=True)
+@frozen
 class Key:
     """One setting: its environment variable ("" when none) and what its value must be."""
 
@@ -46,7 +46,7 @@ def key_of(name: str) -> Key | None:
     if name in KEYS:
         return KEYS[name]
     section, dot, rest = name.partition(".")
-    if section == "consultant" and dot and ENGAGEMENT_KEY.match(rest):
+    if section == "consultant" and dot and re.fullmatch(ENGAGEMENT_KEY, rest):
         return PER_ENGAGEMENT
     return None
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from engage.settings.files import local_path, read, user_path
 from engage.settings.keys import known
+from engage.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Found:
     """A setting's value and where it came from: ``option``, ``env VAR``, ``local FILE`` or ``user FILE``."""
 
