@@ -63,6 +63,20 @@ def test_local_file_overrides_the_user_file_and_per_engagement_key_wins(undp: Pa
     assert consultants(undp) == ["lead", "field1"]
 
 
+def test_user_email_finds_the_consultant_with_that_address(undp: Path) -> None:
+    undp.write_text(
+        undp.read_text().replace('key = "national"\n', 'key = "national"\nemail = "Nat@Example.org"\n', 1)
+    )
+    invoke("config", "user.name", "lead")
+    invoke("config", "user.email", "nat@example.org")
+    invoke("log", "1", "-p", "inception", "-d", "2017-06-05")
+    assert consultants(undp) == ["national"]
+
+
+def test_several_consultants_and_none_set_names_the_setting(undp: Path) -> None:
+    one_line_error(invoke("log", "1", "-p", "inception"), "several consultants", "engage config user.name")
+
+
 def test_list_names_each_source_and_unknown_keys(
     undp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -86,7 +86,8 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     if len(team) == 1:
         return team[0].key
     raise EngageError(
-        f"{engagement.id} has several consultants; pass --consultant (or set ${CONSULTANT_VAR}) "
+        f"{engagement.id} has several consultants; pass --consultant (or set ${CONSULTANT_VAR}, or "
+        "engage config user.name) "
         f"with one of: {choices}"
     )
 
