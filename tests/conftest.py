@@ -40,6 +40,11 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ENGAGE_CONSULTANT", "Test Consultant")
     monkeypatch.setenv("ENGAGE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # never the developer's config.toml
+    # nor their keyring: none, unless a test chooses one (keyrings.alt's file, in XDG_DATA_HOME)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    if "keyring.core" in sys.modules:  # chosen anew from the variable, by the next command
+        monkeypatch.setattr(sys.modules["keyring.core"], "_keyring_backend", None)
     # Tests that read phrases out of tables see them unwrapped; output/test_width.py sets its own widths.
     monkeypatch.setenv("COLUMNS", "250")
     for name in ("NO_COLOR", "FORCE_COLOR"):

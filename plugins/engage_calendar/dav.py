@@ -7,7 +7,6 @@ named, reported, never overwritten. Items off the calendar are deleted from it.
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -74,7 +73,7 @@ def publish(
 
     base = url if url.endswith("/") else url + "/"
     user = credentials[0] or setting("caldav.user") or None
-    password = credentials[1] or os.environ.get("ENGAGE_CALDAV_PASSWORD") or None
+    password = credentials[1] or setting("caldav.password") or None  # else the keyring
     outcome = Outcome()
     suffix = f".{engagement.id}@engage-tracker"
     try:

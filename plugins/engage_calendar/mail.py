@@ -7,7 +7,6 @@ Each message is ``multipart/alternative``: a readable text part, then the calend
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import smtplib
 import ssl
@@ -189,7 +188,7 @@ def deliver(messages: Sequence[Outgoing], sent: Callable[[Outgoing], None]) -> N
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise EngageError(f"ENGAGE_SMTP_PORT must be a port number such as 587, got {port_text!r}")
     user = setting("smtp.user") or ""
-    password = os.environ.get("ENGAGE_SMTP_PASSWORD", "")
+    password = setting("smtp.password") or ""  # ENGAGE_SMTP_PASSWORD, else the keyring
     if not (user.isascii() and password.isascii()):
         # never show the password, nor a character of it or its position
         raise EngageError(

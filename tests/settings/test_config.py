@@ -113,7 +113,8 @@ def test_read_unset_and_the_comments_kept(undp: Path, tmp_path: Path) -> None:
         (("smtp.starttls", "maybe"), ("smtp.starttls", "true or false")),
         (("user.email", "nobody"), ("user.email", "email address")),
         (("no.such", "x"), ("unknown setting 'no.such'", "user.name")),
-        (("smtp.password", "x"), ("unknown setting",)),
+        (("smtp.password", "a\nb"), ("smtp.password", "one line")),
+        (("--local", "smtp.password", "x"), ("smtp.password", "not kept in the local file", "--global")),
     ],
 )
 def test_bad_keys_and_values_one_line_nothing_written(
@@ -168,3 +169,63 @@ def test_the_user_file_is_found_where_the_platform_keeps_it(
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert user_path() == tmp_path / "home" / ".config" / "engage" / "config.toml"
     assert os.environ.get("ENGAGE_CONFIG") is None
+
+
+SECRET = "s3cret-Pa55"
+
+
+def readable_by_others_holding(root: Path, text: str) -> list[Path]:
+    """Files under ``root`` that hold ``text`` and that someone else could read."""
+    return [
+        p
+        for p in root.rglob("*")
+        if p.is_file() and text in p.read_text(errors="replace") and p.stat().st_mode & 0o077
+    ]
+
+
+def test_a_password_goes_to_the_keyring_never_a_readable_file_never_printed(
+    undp: Path, tmp_path: Path
+) -> None:
+    env = {**engage_env(), "ENGAGE_SCHEDULE": str(undp), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.update(
+        XDG_DATA_HOME=str(tmp_path / "data"), PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring"
+    )
+    run = lambda *args: subprocess.run([ENGAGE, *args], env=env, cwd=tmp_path, capture_output=True, text=True)  # noqa: E731
+    done = run("config", "smtp.password", SECRET)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    kept = list((tmp_path / "data").rglob("*.cfg"))
+    assert kept and all(p.stat().st_mode & 0o777 == 0o600 for p in kept)  # keyrings.alt's file: the keyring
+    assert not (tmp_path / "config" / "engage" / "secrets.toml").exists()
+    for args in (("config", "smtp.password"), ("config", "--list")):
+        done = run(*args)
+        assert done.returncode == 0 and SECRET not in done.stdout + done.stderr and "****" in done.stdout
+    assert "smtp.password = ****  (keyring)" in run("config", "--list").stdout
+    assert not readable_by_others_holding(tmp_path, SECRET)
+    one_line_error_of = run("config", "--local", "smtp.password", SECRET)
+    assert one_line_error_of.returncode == 2 and "--global" in one_line_error_of.stderr
+    assert run("config", "--unset", "smtp.password").returncode == 0
+    assert run("config", "smtp.password").returncode == 1
+
+
+def test_without_a_keyring_a_warning_and_a_file_only_you_can_read(undp: Path, tmp_path: Path) -> None:
+    done = invoke("config", "caldav.password", SECRET)  # the suite's keyring: keyring.backends.fail
+    assert done.exit_code == 0 and "no system keyring" in done.stderr and SECRET not in done.stderr
+    kept = tmp_path / "config" / "engage" / "secrets.toml"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert not readable_by_others_holding(tmp_path, SECRET)
+    assert SECRET not in user_file(tmp_path).read_text() if user_file(tmp_path).exists() else True
+    from engage import setting
+
+    assert setting("caldav.password") == SECRET
+    kept.chmod(0o644)
+    one_line_error(invoke("config", "--list"), "secrets.toml", "chmod 600")
+
+
+def test_a_password_in_a_config_file_is_refused_with_its_line(undp: Path, tmp_path: Path) -> None:
+    path = user_file(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(f'[smtp]\npassword = "{SECRET}"\n')
+    line = one_line_error(
+        invoke("config", "--list"), "config.toml: line 2: smtp.password", "engage config smtp.password"
+    )
+    assert SECRET not in line

@@ -10,7 +10,7 @@ import pytest
 from helpers import Seed, invoke, one_line_error
 from helpers.calendar_checks import received
 from helpers.seed_edits import with_supervisor_email
-from helpers.servers import ORGANIZER, USER, Inbox
+from helpers.servers import ORGANIZER, PASSWORD, USER, Inbox
 
 
 def test_smtp_and_the_organizer_from_the_config_files(
@@ -23,6 +23,7 @@ def test_smtp_and_the_organizer_from_the_config_files(
         "ENGAGE_SMTP_STARTTLS",
         "ENGAGE_SMTP_USER",
         "ENGAGE_MAIL_FROM",
+        "ENGAGE_SMTP_PASSWORD",
     ):
         monkeypatch.delenv(name)
     with_supervisor_email(seed)
@@ -31,12 +32,14 @@ def test_smtp_and_the_organizer_from_the_config_files(
         ("smtp.port", port),
         ("smtp.starttls", "false"),
         ("smtp.user", USER),
+        ("smtp.password", PASSWORD),  # no keyring in the suite: the user's secrets.toml, mode 600
     ):
         assert invoke("config", key, value).exit_code == 0
     monkeypatch.chdir(seed.path.parent)
     assert invoke("config", "--local", "mail.from", ORGANIZER).exit_code == 0
     result = seed.run("calendar", "send")
     assert result.exit_code == 0, result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
     messages = received(smtp)
     assert messages and all(message["From"] == ORGANIZER for _, message, _ in messages)
 

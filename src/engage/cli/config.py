@@ -8,6 +8,9 @@ from engage.errors import EngageError
 from engage.settings.files import edit, local_path, read, user_path
 from engage.settings.keys import KEYS, checked, key_of, known
 from engage.settings.lookup import find
+from engage.settings.secrets import store
+
+SHOWN = "****"  # what a password is shown as: set, never what it is
 
 
 @click.command()
@@ -43,19 +46,25 @@ def config(key: str | None, value: str | None, where: str, unset: bool, listing:
     if unset:
         if value is not None:
             raise click.UsageError("--unset takes KEY alone")
-        edit(path, key, None, shared=where == "local")
+        if kind == "secret":
+            store(key, None)
+        else:
+            edit(path, key, None, shared=where == "local")
         return
     if value is None:
         found = find(key)
         if found is None:
             raise SystemExit(1)
-        click.echo(found.value)
+        click.echo(SHOWN if kind == "secret" else found.value)
         return
     try:
         text = checked(key, value)
     except ValueError as exc:
         raise EngageError(f"{key}: {exc}") from None
-    edit(path, key, text, kind, shared=where == "local")
+    if kind == "secret":
+        store(key, text)
+    else:
+        edit(path, key, text, kind, shared=where == "local")
 
 
 def _list() -> None:
@@ -71,7 +80,9 @@ def _list() -> None:
     for name in sorted(names):
         found = find(name)
         if found is not None:
-            click.echo(f"{name} = {found.value}  ({found.source})")
+            secret = name in KEYS and KEYS[name].kind == "secret"
+            shown = SHOWN if secret else found.value
+            click.echo(f"{name} = {shown}  ({found.source})")
     for where in unknown:
         click.echo(f"unknown setting, not used: {where}", err=True)
 

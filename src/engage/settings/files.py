@@ -47,7 +47,7 @@ _HEADER = rf"^\s*\[\s*({BARE})\s*\]\s*(?:#.*)?$"  # compiled (and kept by re) wh
 _ASSIGN = rf'^\s*({KEY})\s*=\s*("(?:[^"\\]|\\.)*"|-?\d+|true|false)\s*(?:#.*)?$'
 
 
-def read(path: Path, shared: bool = False) -> Values:
+def read(path: Path, shared: bool = False, secrets: bool = False) -> Values:
     """The settings in ``path`` ({} when there is none); EngageError ``FILE: line N: KEY: ...`` when damaged.
 
     The plain form engage writes (``[section]`` and ``key = value`` lines) is read line by line, which
@@ -58,17 +58,17 @@ def read(path: Path, shared: bool = False) -> Values:
         return {}
     except OSError as exc:
         raise EngageError(f"{path}: cannot be read ({exc}); give a UTF-8 TOML file, or remove it") from exc
-    stamp = (info.st_ino, info.st_size, info.st_mtime_ns, shared)
+    stamp = (info.st_ino, info.st_size, info.st_mtime_ns, shared, secrets)
     kept = _read.get(str(path))
     if kept is None or kept[0] != stamp:  # a command looks settings up several times: read once
-        kept = _read[str(path)] = (stamp, _values(path, shared))  # (while the file is unchanged)
+        kept = _read[str(path)] = (stamp, _values(path, shared, secrets))  # (while the file is unchanged)
     return kept[1]
 
 
 _read: dict[str, tuple[tuple[object, ...], Values]] = {}
 
 
-def _values(path: Path, shared: bool) -> Values:
+def _values(path: Path, shared: bool, secrets: bool) -> Values:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -78,6 +78,11 @@ def _values(path: Path, shared: bool) -> Values:
         values = _toml(path, text)
     for name, (value, line) in values.items():
         key = key_of(name)
+        if key is not None and key.kind == "secret" and not secrets:
+            raise EngageError(
+                f"{path}: line {line}: {name}: a password is not kept in a config file; remove the line, "
+                f"and give it with engage config {name} (the system keyring keeps it)"
+            )
         if key is not None and shared and key.personal:
             raise EngageError(
                 f"{path}: line {line}: {name}: not taken from a file a team shares (its code would run as "
@@ -184,11 +189,13 @@ def _literal(value: str, kind: str) -> str:
     return value if kind in ("port", "bool") else json.dumps(value, ensure_ascii=False)
 
 
-def edit(path: Path, name: str, value: str | None, kind: str = "text", shared: bool = False) -> bool:
+def edit(
+    path: Path, name: str, value: str | None, kind: str = "text", shared: bool = False, secrets: bool = False
+) -> bool:
     """Set ``name`` to ``value`` in ``path`` (None: remove it), keeping every other line; whether it changed.
 
     The file is read first (a damaged one is refused, with its line) and replaced atomically."""
-    read(path, shared)
+    read(path, shared, secrets)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:

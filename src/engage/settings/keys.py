@@ -16,7 +16,7 @@ class Key:
 
     name: str
     var: str
-    kind: str  # "text", "email", "port", "bool", "list", "path"
+    kind: str  # "text", "email", "port", "bool", "list", "path", "secret"
     about: str
     personal: bool = False  # never from the local file, which a team shares: it would run code as you
 
@@ -30,8 +30,10 @@ KEYS: dict[str, Key] = {
         Key("smtp.host", "ENGAGE_SMTP_HOST", "text", "the SMTP server, a bare host name"),
         Key("smtp.port", "ENGAGE_SMTP_PORT", "port", "its port"),
         Key("smtp.user", "ENGAGE_SMTP_USER", "text", "the SMTP login"),
+        Key("smtp.password", "ENGAGE_SMTP_PASSWORD", "secret", "the SMTP password", personal=True),
         Key("smtp.starttls", "ENGAGE_SMTP_STARTTLS", "bool", "whether to use STARTTLS"),
         Key("caldav.user", "ENGAGE_CALDAV_USER", "text", "the CalDAV login"),
+        Key("caldav.password", "ENGAGE_CALDAV_PASSWORD", "secret", "the CalDAV password", personal=True),
         Key("plugins.dir", "ENGAGE_PLUGINS_DIR", "path", "a folder of .py plugins", personal=True),
         Key("plugins.load", "ENGAGE_LOAD_PLUGINS", "list", "load only these plugins"),
         Key("plugins.block", "ENGAGE_BLOCK_PLUGINS", "list", "skip these plugins"),
@@ -66,6 +68,10 @@ FALSE = {"0", "false", "no", "off"}
 def checked(name: str, value: object) -> str:
     """``value`` for setting ``name`` as text (booleans: true, false); ValueError saying what would do."""
     kind = known(name).kind
+    if kind == "secret":  # never in a message: not even a character of it
+        if not isinstance(value, str) or not value or "\n" in value or "\r" in value:
+            raise ValueError("a password must be one line of text, not empty")
+        return value
     if kind == "bool":
         text = str(value).strip().lower() if not isinstance(value, bool) else str(value).lower()
         if text in TRUE:

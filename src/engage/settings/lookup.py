@@ -25,6 +25,11 @@ def find_setting(name: str, option: str | None = None) -> Found | None:
         return Found(option, "option")
     if key.var and key.var in os.environ:
         return Found(os.environ[key.var], f"env {key.var}")
+    if key.kind == "secret":  # the keyring, else the user's secrets file: never a config file
+        from engage.settings.secrets import fetch
+
+        kept = fetch(name)
+        return Found(*kept) if kept else None
     for where, path in (("local", local_path()), ("user", user_path())):
         values = read(path, shared=where == "local")
         if name in values:
