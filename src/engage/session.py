@@ -52,6 +52,9 @@ class Session:
     """The schedule and ledger one command line points at, read when first needed."""
 
     def __init__(self, schedule: str | None = None, ledger: str | None = None) -> None:
+        from engage.settings.files import use_schedule
+
+        use_schedule(Path(schedule) if schedule else None)  # its folder holds the local settings
         self._schedule = schedule
         self._ledger = ledger
         self._warned: set[Path] = set()

@@ -63,6 +63,26 @@ def test_local_file_overrides_the_user_file_and_per_engagement_key_wins(undp: Pa
     assert consultants(undp) == ["lead", "field1"]
 
 
+def test_the_local_file_is_beside_the_schedule_given_with_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``engage -s other/engage.toml config --local`` wrote beside the working folder's schedule."""
+    monkeypatch.delenv("ENGAGE_CONSULTANT")
+    here, other = tmp_path / "here", tmp_path / "other"
+    for folder in (here, other):
+        folder.mkdir()
+        shutil.copy(UNDP, folder / "engage.toml")
+    monkeypatch.chdir(here)
+    chosen = str(other / "engage.toml")
+    assert invoke("-s", chosen, "config", "--local", "user.name", "field1").exit_code == 0
+    assert (other / ".engage" / "config.toml").is_file() and not (here / ".engage").exists()
+    assert invoke("-s", chosen, "log", "1", "-p", "inception", "-d", "2017-06-05").exit_code == 0
+    assert consultants(other / "engage.toml") == ["field1"]
+    one_line_error(
+        invoke("log", "1", "-p", "inception", "-d", "2017-06-05"), "engage config"
+    )  # here: nobody set
+
+
 def test_user_email_finds_the_consultant_with_that_address(undp: Path) -> None:
     undp.write_text(
         undp.read_text().replace('key = "national"\n', 'key = "national"\nemail = "Nat@Example.org"\n', 1)

@@ -29,9 +29,19 @@ def user_path() -> Path:
     return Path(user_config_dir("engage", appauthor=False)) / "config.toml"
 
 
+_chosen: list[Path] = []  # the schedule this command was given with -s: the local file is beside it
+
+
+def use_schedule(path: Path | None) -> None:
+    """The schedule the command works on (``-s FILE``), whose folder holds the local file (None: none)."""
+    _chosen[:] = [path] if path is not None else []
+
+
 def local_path() -> Path:
-    """``.engage/config.toml`` beside ``$ENGAGE_SCHEDULE``, else in the nearest folder, here or above, that
-    holds one (or ``engage.toml``); else here."""
+    """``.engage/config.toml`` beside the schedule given with ``-s``, else beside ``$ENGAGE_SCHEDULE``,
+    else in the nearest folder, here or above, that holds one (or ``engage.toml``); else here."""
+    if _chosen:
+        return _chosen[0].absolute().parent / LOCAL_NAME
     if os.environ.get(SCHEDULE_VAR):
         return Path(os.environ[SCHEDULE_VAR]).absolute().parent / LOCAL_NAME
     here = Path.cwd()
