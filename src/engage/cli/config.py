@@ -7,7 +7,7 @@ import click
 from engage.errors import EngageError
 from engage.settings.files import edit, local_path, read, user_path
 from engage.settings.keys import KEYS, checked, key_of, known
-from engage.settings.lookup import find
+from engage.settings.lookup import find_setting
 from engage.settings.secrets import store
 
 SHOWN = "****"  # what a password is shown as: set, never what it is
@@ -52,7 +52,7 @@ def config(key: str | None, value: str | None, where: str, unset: bool, listing:
             edit(path, key, None, shared=where == "local")
         return
     if value is None:
-        found = find(key)
+        found = find_setting(key)
         if found is None:
             raise SystemExit(1)
         click.echo(SHOWN if kind == "secret" else found.value)
@@ -78,7 +78,7 @@ def _list() -> None:
             else:
                 names.add(name)
     for name in sorted(names):
-        found = find(name)
+        found = find_setting(name)
         if found is not None:
             secret = name in KEYS and KEYS[name].kind == "secret"
             shown = SHOWN if secret else found.value

@@ -27,7 +27,7 @@ from engage.plugin.discovery import (
     refuse_unsafe,
 )
 from engage.plugin.proxy import LazyPlugin
-from engage.settings.lookup import find, setting
+from engage.settings.lookup import find_setting, setting
 
 if TYPE_CHECKING:
     pass
@@ -103,7 +103,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
     directory = setting("plugins.dir", _plugins_dir) or None
     if directory:  # resolved once, here: a later chdir must not change which code runs
         directory = str(Path(directory).expanduser().absolute())
-    allow = find("plugins.load")
+    allow = find_setting("plugins.load")
     config = Config(
         allow=_names(allow.value) if allow is not None else None,
         block=_names(setting("plugins.block") or ""),

@@ -97,18 +97,18 @@ def _configured(engagement: Engagement) -> tuple[str, str]:
     else the team's consultant whose email is ``user.email``, else ``user.name``; ("", "") when none.
     With no config file, this costs a stat or two."""
     from engage.settings.keys import key_of
-    from engage.settings.lookup import find
+    from engage.settings.lookup import find_setting
 
     per_engagement = f"consultant.{engagement.id}"
-    found = find(per_engagement) if key_of(per_engagement) is not None else None
+    found = find_setting(per_engagement) if key_of(per_engagement) is not None else None
     if found is not None:
         return consultant_name(found.value), f" ({per_engagement} from {found.source})"
-    email = find("user.email")
+    email = find_setting("user.email")
     if email is not None:
         matched = [c for c in engagement.team if c.email and c.email.casefold() == email.value.casefold()]
         if len(matched) == 1:
             return matched[0].key, ""
-    found = find("user.name")
+    found = find_setting("user.name")
     if found is not None:
         return consultant_name(found.value), f" (user.name from {found.source})"
     return "", ""

@@ -37,9 +37,6 @@ def find_setting(name: str, option: str | None = None) -> Found | None:
     return None
 
 
-find = find_setting  # the core's short name
-
-
 def setting(name: str, option: str | None = None) -> str | None:
     """The value of setting ``name`` (such as ``"smtp.host"``) by engage's one precedence rule: the
     command line's ``option``, its ``ENGAGE_`` environment variable, the engagement's local
