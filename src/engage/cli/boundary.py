@@ -7,6 +7,7 @@ plain form runs without it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -19,10 +20,18 @@ TRACEBACK_VAR = "ENGAGE_TRACEBACK"
 
 
 def run_guarded(call: Callable[[], object]) -> int:
-    """Run the command line; every error becomes one line on stderr and an exit status."""
+    """Run the command line; every error becomes one line on stderr and an exit status.
+
+    Once a record is written the command has succeeded: a failure after it (printing the reply, a
+    plugin's afterword) is a warning that names what is safe, and the status is 0, so that no one
+    runs the command again and counts it twice.
+    """
+    _written().clear()  # a test's commands share a process
     try:
         result = call()
     except EngageError as exc:
+        if written := _written():
+            return _safe(written, _one_line(exc.message))
         say("engage", "error", _one_line(exc.message))
         return exc.exit_code
     except (BrokenPipeError, ReaderLeft):  # `engage calendar | head`: the reader left; not an error,
@@ -37,6 +46,14 @@ def run_guarded(call: Callable[[], object]) -> int:
         from engage.plugin.manager import blame
 
         culprit = blame(exc) or "internal error"
+        if _settle_stdout() or _output_failed(exc):  # the output could not be written: not a bug
+            failure = f"cannot write the output: {getattr(exc, 'strerror', None) or exc}"
+            if written := _written():
+                return _safe(written, failure)
+            say("engage", "error", failure)
+            return 2
+        if written := _written():
+            return _safe(written, f"{culprit}: {type(exc).__name__}: {_one_line(str(exc))}")
         say(
             "engage",
             "error",
@@ -47,9 +64,49 @@ def run_guarded(call: Callable[[], object]) -> int:
     return result if isinstance(result, int) else 0
 
 
+def _written() -> list[str]:
+    """What the command line writes to the ledger, as the writer lists it (imported only to write)."""
+    writer = sys.modules.get("engage.ledger.writer")
+    return writer.WRITTEN if writer is not None else _NOTHING_YET
+
+
+_NOTHING_YET: list[str] = []  # the writer not imported: nothing can have been written (stays empty)
+
+
+def _safe(written: list[str], failure: str) -> int:
+    """The warning for a failure after a write, and the status of a command that succeeded."""
+    what = ", ".join(written[:3]) + (f" and {len(written) - 3} more" if len(written) > 3 else "")
+    say("engage", "warning", f"{what} is safely in the ledger; afterwards {failure}")
+    return 0
+
+
 class ReaderLeft(Exception):
     """Standard output's reader went away (``engage ... | head``); raised where click's ``main``
     would otherwise end the command with status 1."""
+
+
+def _settle_stdout() -> bool:
+    """After a failure, standard output flushed, or pointed at the null device when it cannot take what
+    it holds (a full disk, ``> /dev/full``): else the flush at exit fails again, and Python's
+    "Exception ignored" and status 120 would follow the one line engage has said."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # a test's capture: no file
+            os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+        return True
+    return False
+
+
+_FULL = {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _output_failed(exc: Exception) -> bool:
+    """Whether ``exc`` is a write that failed for want of room (a full disk, ``> /dev/full``), with no
+    file named: what engage writes to files is named in its own messages; this is its output."""
+    return isinstance(exc, OSError) and exc.errno in _FULL and exc.filename is None
 
 
 def quiet_closed_pipes() -> None:

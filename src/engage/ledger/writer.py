@@ -60,9 +60,11 @@ def append_batch(
         with held(Path(str(path) + ".lock"), LOCK_TIMEOUT_SECONDS), Checked.scope():
             fd = open_regular(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
             try:
-                return _write_locked(fd, path, records, stamp, (hours_per_day, kinds), check)
+                sealed = _write_locked(fd, path, records, stamp, (hours_per_day, kinds), check)
             finally:
                 os.close(fd)
+        WRITTEN.extend(_named(record) for record in records)
+        return sealed
     except LockTimeout:
         raise EngageError(
             f"{path}: another engage process has held the ledger's lock for {LOCK_TIMEOUT_SECONDS}s "
@@ -73,6 +75,16 @@ def append_batch(
         raise EngageError(
             f"{path}: cannot write the ledger: {exc.strerror or exc}; nothing was written"
         ) from None
+
+
+WRITTEN: list[str] = []
+"""What this command line has written, as "entry ID": once anything is, the command has succeeded, and
+the error boundary turns a later failure into a warning that names it (:mod:`engage.cli.boundary`)."""
+
+
+def _named(record: dict[str, object]) -> str:
+    kind = str(record.get("kind", "record")).rpartition(".")[2]  # "fees.expense": "expense"
+    return f"{kind} {record.get('id', '')}".strip()
 
 
 def write_in_progress(path: Path) -> bool:
