@@ -14,7 +14,7 @@ import pytest
 
 from engage.cachedir import checked, others_can_write, read_checked, untrusted, write_checked
 from engage.errors import PluginError
-from engage.plugin.discovery import refuse_unsafe
+from engage.plugin.trust import refuse_unsafe
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="Unix modes and owners")
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 from engage import hookspecs
-from engage.cachedir import others_can_write
 from engage.errors import PluginError
 from engage.plugin.proxy import valid_hook
+from engage.plugin.trust import refuse_unsafe
 
 if TYPE_CHECKING:
     from engage.hooktypes import RecordKind
@@ -303,24 +303,6 @@ def peeker(plugin: dict[str, Any]) -> Callable[[], object]:
             return None
 
     return peek
-
-
-def refuse_unsafe(path: Path) -> None:
-    """Refuse a plugin folder or file that others could have written: its code would run as you.
-
-    The rule is :func:`engage.cachedir.others_can_write`, the one a cache folder is read by."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise PluginError(f"{path}: cannot read this plugin path: {exc.strerror or exc}") from None
-    why = others_can_write(info)
-    if why.startswith("writable"):
-        fix = "chmod o-w" if "every" in why else "chmod g-w"
-        raise PluginError(
-            f"{path}: {why}, so another user could put code here that engage would run; refused: {fix} {path}"
-        )
-    if why:
-        raise PluginError(f"{path}: {why}, so engage will not run it as you; refused: use plugins you own")
 
 
 def import_file(path: Path) -> ModuleType:

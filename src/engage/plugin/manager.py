@@ -24,9 +24,9 @@ from engage.plugin.discovery import (
     loader,
     peeker,
     plugin_record_kinds,
-    refuse_unsafe,
 )
 from engage.plugin.proxy import LazyPlugin
+from engage.plugin.trust import refuse_unsafe
 from engage.settings.lookup import find_setting, setting
 
 if TYPE_CHECKING:

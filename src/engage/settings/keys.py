@@ -35,6 +35,13 @@ KEYS: dict[str, Key] = {
         Key("caldav.user", "ENGAGE_CALDAV_USER", "text", "the CalDAV login"),
         Key("caldav.password", "ENGAGE_CALDAV_PASSWORD", "secret", "the CalDAV password", personal=True),
         Key("plugins.dir", "ENGAGE_PLUGINS_DIR", "path", "a folder of .py plugins", personal=True),
+        Key(
+            "plugins.trusted",
+            "ENGAGE_PLUGINS_TRUSTED",
+            "path",
+            "a plugins folder you vouch for where permissions say nothing (Windows, exFAT, SMB, /mnt/c)",
+            personal=True,
+        ),
         Key("plugins.load", "ENGAGE_LOAD_PLUGINS", "list", "load only these plugins"),
         Key("plugins.block", "ENGAGE_BLOCK_PLUGINS", "list", "skip these plugins"),
     )
