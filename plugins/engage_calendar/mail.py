@@ -199,7 +199,7 @@ def deliver(messages: Sequence[Outgoing], sent: Callable[[Outgoing], None]) -> N
     try:
         with smtplib.SMTP(host, int(port_text), timeout=30) as smtp:
             if starttls == "1":
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=tls_context())
             if user:
                 smtp.login(user, password)
             for outgoing_message in messages:
@@ -213,10 +213,26 @@ def deliver(messages: Sequence[Outgoing], sent: Callable[[Outgoing], None]) -> N
         raise EngageError(
             f"SMTP server {where}: {str(exc).rstrip('.')}; set ENGAGE_SMTP_STARTTLS=0 if it has no TLS"
         ) from None
+    except ssl.SSLCertVerificationError as exc:
+        raise EngageError(
+            f"SMTP server {where}: its certificate is not trusted ({exc.verify_message}); set smtp.host to "
+            "the name its certificate is for, or add its authority to the system's certificates"
+        ) from None
     except smtplib.SMTPRecipientsRefused as exc:
         raise EngageError(f"SMTP server {where} refused the recipients {', '.join(exc.recipients)}") from None
     except (smtplib.SMTPException, OSError) as exc:
         raise EngageError(f"cannot send through SMTP server {where}: {exc}") from None
+
+
+def tls_context() -> ssl.SSLContext:
+    """TLS checked against the system's own trust store (truststore: the macOS Keychain, Windows' store,
+    OpenSSL's on Linux), so a python.org Python on macOS, which has no certificates of its own until
+    its "Install Certificates" script is run, can use STARTTLS; Python's defaults where it is missing."""
+    try:
+        import truststore
+    except ImportError:
+        return ssl.create_default_context()
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"

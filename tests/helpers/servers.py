@@ -70,6 +70,44 @@ def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
         controller.stop()
 
 
+class TlsInbox(Inbox):
+    """An SMTP server that takes mail only after STARTTLS, its certificate for 127.0.0.1 signed by
+    ``authority`` (a PEM file no system trusts)."""
+
+    authority: Path
+
+
+@pytest.fixture
+def smtp_tls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[TlsInbox]:
+    import ssl
+
+    import trustme
+    from aiosmtpd.controller import Controller
+
+    ca = trustme.CA()
+    served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(served)
+    inbox = TlsInbox()
+    inbox.authority = tmp_path / "test-ca.pem"
+    ca.cert_pem.write_to_path(str(inbox.authority))
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=served, require_starttls=True)
+    controller.start()
+    for name, value in {
+        "ENGAGE_SMTP_HOST": "127.0.0.1",
+        "ENGAGE_SMTP_PORT": str(port),
+        "ENGAGE_SMTP_STARTTLS": "1",
+        "ENGAGE_MAIL_FROM": ORGANIZER,
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def caldav_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A real Radicale server on 127.0.0.1 with one user and an empty calendar."""

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from helpers import Seed, one_line_error
 from helpers.calendar_checks import libical_errors, only_event, received, require_libical
 from helpers.seed_edits import move, remove_last_deliverable, with_supervisor_email
-from helpers.servers import ORGANIZER, PASSWORD, USER, Inbox, free_port
+from helpers.servers import ORGANIZER, PASSWORD, USER, Inbox, TlsInbox, free_port
 
 
 def test_send_one_invitation_per_event_then_only_changes(seed: Seed, smtp: Inbox) -> None:
@@ -186,3 +186,18 @@ def test_libical_method_rules_pass_for_publish_request_and_cancel(defenders: See
     # the checker is not a rubber stamp: the old form (ATTENDEE in PUBLISH, no ORGANIZER) fails it
     old = feed.replace(b"ORGANIZER:mailto:consultant@example.org\r\n", b"ATTENDEE:mailto:x@example.org\r\n")
     assert any("ATTENDEE" in error or "ORGANIZER" in error for error in libical_errors(old))
+
+
+def test_starttls_checks_the_certificate_against_the_systems_trust_store(
+    defenders: Seed, smtp_tls: TlsInbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real STARTTLS server whose authority no system trusts is refused in one line; once the system's
+    store holds it (SSL_CERT_FILE, read by OpenSSL's store as truststore uses it on Linux), mail goes."""
+    with_supervisor_email(defenders)
+    refused = defenders.run("calendar", "send")
+    one_line_error(refused, "certificate is not trusted", "127.0.0.1")
+    assert smtp_tls.messages == []
+    monkeypatch.setenv("SSL_CERT_FILE", str(smtp_tls.authority))
+    sent = defenders.run("calendar", "send")
+    assert sent.exit_code == 0, sent.stderr
+    assert len(smtp_tls.messages) > 1
