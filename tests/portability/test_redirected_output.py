@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import copy_seed
-from helpers.windows import Outcome, c_locale_env, engage_as_on_windows, engage_redirected
+from helpers.windows import Outcome, c_locale_env, engage_as_on_windows, engage_redirected, windows_env
 
 NNBSP = "\u202f"  # the narrow no-break space Babel writes between thousands in French amounts
 NOTE = f"line one\nline two 🎉 Łódź ğ ሰላም, 6{NNBSP}000,00 € paid"
@@ -180,18 +180,22 @@ def test_the_quick_log_reply_and_its_warnings_are_utf8_on_a_redirected_stream(tm
     assert done.text.count("\n") == 2
 
 
-def test_an_explicit_pythonioencoding_is_the_users_choice(tmp_path: Path) -> None:
-    """PYTHONIOENCODING=cp1252 (asked for): kept, what cp1252 lacks escaped; still no CR added."""
+@pytest.mark.parametrize(
+    ("chosen", "written"),
+    [
+        ("cp1252", b"\\u0141\xf3d\\u017a"),  # what cp1252 lacks escaped by engage's handler
+        ("cp1252:replace", b"?\xf3d?"),  # the user's own handler
+        ("utf-8", "Łódź".encode()),
+    ],
+)
+@pytest.mark.parametrize("layer", ["windows", "C locale"])
+def test_an_explicit_pythonioencoding_is_the_users_choice(
+    tmp_path: Path, chosen: str, written: bytes, layer: str
+) -> None:
+    """PYTHONIOENCODING (asked for): its encoding and error handler kept; still no newline translation."""
     schedule = _logged("defenders", tmp_path / "work")
-    done = engage_redirected(
-        schedule.parent,
-        "-s",
-        schedule.name,
-        "entries",
-        "--format",
-        "csv",
-        env=c_locale_env(PYTHONIOENCODING="cp1252"),
-    )
+    env = (windows_env if layer == "windows" else c_locale_env)(PYTHONIOENCODING=chosen)
+    done = engage_redirected(schedule.parent, "-s", schedule.name, "entries", "--format", "csv", env=env)
     assert done.code == 0, done.error
-    assert "Łódź".encode() not in done.out and b"\\u0141\xf3d\\u017a" in done.out
-    assert done.out.count(b"\r\n") == 3
+    assert written in done.out
+    assert done.out.count(b"\r\n") == 3 and b"\r\r\n" not in done.out

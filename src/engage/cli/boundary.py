@@ -163,9 +163,9 @@ def _redirected(stream: Any) -> Any:
     """
     from engage.output.formats import KEPT_BYTES
 
-    chosen = os.environ.get("PYTHONIOENCODING", "")
-    encoding = stream.encoding if chosen.split(":")[0] else "utf-8"
-    errors = stream.errors if ":" in chosen and chosen.split(":", 1)[1] else KEPT_BYTES
+    chosen, _, chosen_errors = os.environ.get("PYTHONIOENCODING", "").partition(":")
+    encoding = chosen or "utf-8"  # Python refused to start had it named no codec
+    errors = chosen_errors or KEPT_BYTES
     raw = getattr(getattr(stream, "buffer", None), "raw", None)
     if raw is None or not isinstance(stream, io.TextIOWrapper):
         stream.reconfigure(encoding=encoding, errors=errors, newline="\n")
