@@ -41,10 +41,25 @@ def windows_env(*, streams: bool = True, fs: bool = True, open_: bool = True, **
     return {**env, **extra}
 
 
+def c_locale_env(**extra: str) -> dict[str, str]:
+    """The environment of a child under the C locale with Python's UTF-8 mode and locale coercion off:
+    Python then gives standard streams that are not a terminal ASCII (as Windows gives them cp1252)."""
+    env = {k: v for k, v in engage_env().items() if not k.startswith(("LC_", "PYTHONIOENCODING"))}
+    env.update(LANG="C", LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    return {**env, **extra}
+
+
 def engage_as_on_windows(
     folder: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, **extra: str
 ) -> Outcome:
     """``engage ARGS`` in ``folder`` under every Windows behaviour, stdout and stderr redirected to files."""
+    return engage_redirected(folder, *args, stdin=stdin, env=env or windows_env(**extra))
+
+
+def engage_redirected(
+    folder: Path, *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None
+) -> Outcome:
+    """``engage ARGS`` in ``folder`` with ``env`` (default: no Windows layer), stdout and stderr to files."""
     out, err = folder / ".stdout", folder / ".stderr"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         done = subprocess.run(
@@ -53,7 +68,7 @@ def engage_as_on_windows(
             stdout=stdout,
             stderr=stderr,
             cwd=folder,
-            env=env or windows_env(**extra),
+            env=env or engage_env(),
             check=False,
         )
     return Outcome(done.returncode, out.read_bytes(), err.read_bytes())

@@ -120,12 +120,15 @@ class EngageGroup(click.Group):
 
         given = sys.argv[1:] if args is None else list(args)
         code = run_quick(given, complete_var, group=lambda: self) if quick else None
+        # Arguments as typed: on Windows click would expand ~, %VAR%, $VAR and wildcards in each
+        # (a note "~3 days late" made a path, "*.docx" a list of files); a shell that does, already has.
+        options = {"color": True, "windows_expand_args": False, **extra}
         if code is None:
             try:
                 with Checked.scope():  # a ledger read twice in one command is checked once
                     code = run_guarded(
                         lambda: super(EngageGroup, self).main(
-                            args, prog_name, complete_var, standalone_mode=False, **{"color": True, **extra}
+                            args, prog_name, complete_var, standalone_mode=False, **options
                         )
                     )
             finally:

@@ -6,8 +6,10 @@ plain form runs without it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -154,12 +156,25 @@ def _writable(char: str) -> str:
 
 
 def guard_streams() -> None:
-    """Terminals see control characters escaped; files and pipes get text byte-exact.
+    """Terminals see control characters escaped; files and pipes get text byte-exact, in UTF-8.
+
+    Standard output and error that are not a console (a file, a pipe, Git Bash's
+    mintty, an IDE's panel, a scheduled task) are written in UTF-8 with no
+    newline translation, whatever the platform's choice: on Windows CPython
+    gives them the ANSI code page (cp1252) and writes ``\\n`` as ``\\r\\n``, so
+    ``engage entries --format csv > x.csv`` would end rows with ``\\r\\r\\n`` and
+    lose every character outside cp1252; a C locale gives ASCII. An explicit
+    ``PYTHONIOENCODING`` is the user's choice and is kept (its encoding, and its
+    error handler if it names one); only the newline translation goes.
+    Consoles keep what Python gave them (UTF-8 on a Windows console, through
+    its own console writer).
 
     Bytes that were not UTF-8 (kept as lone surrogates) are written back as
     the bytes they were, and click is told not to strip escape sequences
     from piped output (``color=True`` in :meth:`EngageGroup.main`), which
-    would silently change notes.
+    would silently change notes. A reader that left is a closed pipe on every
+    platform: Windows reports it as ``EINVAL``, made a :class:`BrokenPipeError`
+    here, and the flush at exit keeps quiet about it.
     """
     for fd, name in enumerate(("stdin", "stdout", "stderr")):
         stream = getattr(sys, name)
@@ -167,15 +182,114 @@ def guard_streams() -> None:
             stream = _null_stream(fd, name)
         if fd == 0:
             continue
+        console = _is_console(stream)
         if hasattr(stream, "reconfigure"):
             from engage.output.formats import KEPT_BYTES, register_kept_bytes
 
             register_kept_bytes()
-            stream.reconfigure(errors=KEPT_BYTES)
-        if stream.isatty():
+            if console:
+                stream.reconfigure(errors=KEPT_BYTES)
+            else:
+                stream = _redirected(stream)
+                setattr(sys, name, stream)
+        if console:
             from engage.output.formats import TerminalWriter
 
             setattr(sys, name, TerminalWriter(stream))
+    global _exit_flush_registered
+    if not _exit_flush_registered:
+        atexit.register(_flush_at_exit)
+        _exit_flush_registered = True
+
+
+_exit_flush_registered = False
+
+
+def _is_console(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _redirected(stream: Any) -> Any:
+    """``stream`` (not a console) as UTF-8, no newline translation, a closed pipe a BrokenPipeError.
+
+    A stream with no descriptor of its own (a test's capture) is only reconfigured.
+    """
+    from engage.output.formats import KEPT_BYTES
+
+    chosen, _, chosen_errors = os.environ.get("PYTHONIOENCODING", "").partition(":")
+    encoding = chosen or "utf-8"  # Python refused to start had it named no codec
+    errors = chosen_errors or KEPT_BYTES
+    raw = getattr(getattr(stream, "buffer", None), "raw", None)
+    if raw is None or not isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(encoding=encoding, errors=errors, newline="\n")
+        return stream
+    stream.flush()
+    return io.TextIOWrapper(
+        io.BufferedWriter(_PipeEnd(raw, stream)),
+        encoding=encoding,
+        errors=errors,
+        newline="\n",
+        line_buffering=stream.line_buffering,
+        write_through=stream.write_through,
+    )
+
+
+class _PipeEnd(io.RawIOBase):
+    """A standard stream's descriptor, where a reader that left is a :class:`BrokenPipeError`.
+
+    Windows reports writing to a pipe whose reader left as ``OSError(EINVAL)``.
+    Closing this closes nothing: the descriptor stays the process's.
+    """
+
+    def __init__(self, raw: Any, holder: Any) -> None:
+        super().__init__()
+        self._raw = raw
+        self._holder = holder  # the stream ``raw`` came in: closed when collected, it would close ``raw``
+        self.name = getattr(raw, "name", None)
+        self.mode = "wb"
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return int(self._raw.fileno())
+
+    def isatty(self) -> bool:
+        return bool(self._raw.isatty())
+
+    def write(self, data: Any) -> int | None:
+        try:
+            written = self._raw.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            if exc.errno == errno.EINVAL:
+                raise BrokenPipeError(errno.EPIPE, "the reader of standard output left") from None
+            raise
+        return None if written is None else int(written)
+
+
+def _flush_at_exit() -> None:
+    """Flush standard output and error before Python does, so that a reader that left is quiet.
+
+    Python's own flush at exit would print "Exception ignored ... BrokenPipeError"
+    (or ``OSError: [Errno 22]`` on Windows) and end with status 120.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            if stream is not None:
+                stream.flush()
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError) or exc.errno in (errno.EPIPE, errno.EINVAL):
+                quiet_closed_pipes()
+            else:
+                raise
+        except ValueError:  # closed
+            pass
 
 
 def _null_stream(fd: int, name: str) -> Any:

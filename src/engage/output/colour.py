@@ -34,7 +34,20 @@ def choose(value: bool | None) -> None:
 
 
 def enabled(stream: TextIO | None = None) -> bool:
-    """Whether to colour what goes to ``stream`` (standard output by default)."""
+    """Whether to colour what goes to ``stream`` (standard output by default).
+
+    On a Windows console, only once VT mode is on (:mod:`engage.output.console`): never where it cannot be.
+    """
+    target = stream or sys.stdout
+    wanted = _wanted(target)
+    if wanted and sys.platform == "win32" and _console(target):
+        from engage.output.console import vt_ready
+
+        return vt_ready(target.fileno())
+    return wanted
+
+
+def _wanted(target: TextIO) -> bool:
     if _choice is not None:
         return _choice
     force = os.environ.get("FORCE_COLOR")
@@ -42,10 +55,13 @@ def enabled(stream: TextIO | None = None) -> bool:
         return force != "0"
     if os.environ.get("NO_COLOR"):
         return False
-    target = stream or sys.stdout
+    return _console(target)
+
+
+def _console(target: TextIO) -> bool:
     try:
         return target.isatty()
-    except (AttributeError, ValueError):
+    except (AttributeError, OSError, ValueError):
         return False
 
 
