@@ -34,6 +34,8 @@ _WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | 
 class Held(PermissionError):
     """A file that could not be replaced for all the patience given: another program holds it open."""
 
+    waited = 0.0
+
 
 def temporary_of(path: Path) -> Path:
     """Where ``path`` is written before it is put in place: ``.NAME.PID.partial`` beside it."""
@@ -47,15 +49,17 @@ def replace_whole(
     mode: int | None = None,
     created: int = 0o666,
     durable: bool = True,
-    patience: float = PATIENCE,
+    patience: float | None = None,
 ) -> None:
     """Write ``data`` to ``path`` whole, or leave it as it was and raise the OSError that stopped it.
 
     ``mode`` is the file's mode whatever the umask; None keeps the mode of the file it replaces,
     or gives a new one ``created`` less the umask. ``durable`` syncs the data to disk before the
     rename (a cache, computed again if lost, skips it). A replace or removal refused with
-    PermissionError (a file held open, on Windows) is tried again for up to ``patience`` seconds.
+    PermissionError (a file held open, on Windows) is tried again for up to ``patience`` seconds
+    (None: ``PATIENCE``).
     """
+    patience = PATIENCE if patience is None else patience
     temporary = temporary_of(path)
     if mode is None:
         try:
@@ -79,7 +83,9 @@ def replace_whole(
         try:
             patiently(os.replace, temporary, path, patience=patience)
         except PermissionError as exc:
-            raise Held(errno.EACCES, f"held open by another program ({exc.strerror})", str(path)) from exc
+            held = Held(errno.EACCES, f"held open by another program ({exc.strerror})", str(path))
+            held.waited = patience
+            raise held from exc
     except BaseException as exc:
         remove_file(temporary, patience if isinstance(exc, Exception) else 0.0)
         raise
@@ -103,19 +109,21 @@ def write_file(path: Path, data: str | bytes, what: str = "file", *, mode: int |
         raise EngageError(cannot_write(path, what, exc)) from None
 
 
-def cannot_write(path: Path, what: str, exc: OSError, patience: float = PATIENCE) -> str:
+def cannot_write(path: Path, what: str, exc: OSError) -> str:
     """The one line for a file that could not be written: a held one says who may hold it."""
     if isinstance(exc, Held):
         return (
-            f"{path}: cannot write the {what}: another program still held it open after {patience:g} s "
+            f"{path}: cannot write the {what}: another program still held it open after {exc.waited:g} s "
             "(Excel, OneDrive's sync, an antivirus scan); close it there, or pause the sync, and run again"
         )
     return f"{path}: cannot write the {what}: {exc.strerror or exc}"
 
 
-def patiently(call: Callable[..., object], *args: Path, patience: float = PATIENCE) -> None:
+def patiently(call: Callable[..., object], *args: Path, patience: float | None = None) -> None:
     """``call(*args)`` (``os.replace``, ``os.unlink``), tried again while it raises PermissionError,
-    with a pause that doubles up to ``LONGEST_PAUSE``, for up to ``patience`` seconds."""
+    with a pause that doubles up to ``LONGEST_PAUSE``, for up to ``patience`` seconds (None:
+    ``PATIENCE``)."""
+    patience = PATIENCE if patience is None else patience
     deadline = time.monotonic() + patience
     pause = FIRST_PAUSE
     while True:
@@ -129,7 +137,7 @@ def patiently(call: Callable[..., object], *args: Path, patience: float = PATIEN
             pause = min(pause * 2, LONGEST_PAUSE)
 
 
-def remove_file(path: Path, patience: float = PATIENCE) -> bool:
+def remove_file(path: Path, patience: float | None = None) -> bool:
     """Remove ``path`` if it is there, waiting up to ``patience`` seconds for a program that holds it
     open (Windows refuses to remove it until then); whether it is gone."""
     try:
