@@ -63,21 +63,18 @@ def replace_whole(
     temporary = temporary_of(path)
     if mode is None:
         try:
-            mode = os.stat(path).st_mode & 0o7777
+            mode = os.stat(path).st_mode & 0o777  # never a set-user-id bit carried over
         except OSError:
             mode = created & ~_umask()
     fd = os.open(temporary, _WRITE, mode)
     try:
-        try:
+        with open(fd, "wb") as stream:
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, mode)  # whatever the umask, or the mode of a temporary left before
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            stream.write(data)
             if durable:
+                stream.flush()
                 os.fsync(fd)
-        finally:
-            os.close(fd)
         if not hasattr(os, "fchmod"):  # Windows: only the read-only flag, set by name
             os.chmod(temporary, mode)
         try:
