@@ -312,3 +312,33 @@ def test_remove_file_waits_out_a_hold(tmp_path: Path, monkeypatch: pytest.Monkey
     kept = tmp_path / "y"
     kept.write_text("y")
     assert remove_file(kept, 0.1) is False and kept.exists()
+
+
+def test_an_invoice_whose_temporary_is_held_a_moment_is_put_in_place_without_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The document is linked into place, then its temporary removed: a scan holding the temporary
+    (its first removals refused) is waited out, not reported as an invoice left out of place."""
+    from helpers import copy_seed
+
+    folder = tmp_path / "work"
+    folder.mkdir()
+    seed = copy_seed("geo", folder)
+    for status, day in (("submitted", "2004-03-04"), ("accepted", "2004-03-08")):
+        assert seed.run("deliver", "draft", "--status", status, "-d", day).exit_code == 0
+    refused: list[str] = []
+    unlink = os.unlink
+
+    def unlink_later(path: object, *args: object, **kwargs: object) -> None:
+        if str(path).endswith(".partial") and len(refused) < 3:
+            refused.append(str(path))
+            raise PermissionError(13, "[WinError 32] used by another process", str(path))
+        unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", unlink_later)
+    output = folder / "GEO-001.html"
+    result = seed.run("invoice", "-d", "2004-03-09", "-o", str(output))
+    assert result.exit_code == 0, result.stderr
+    assert "warning" not in result.stderr
+    assert refused and "Invoice GEO-001" in output.read_text(encoding="utf-8")
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".partial")] == []
