@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engage import CalendarEvent, EngageError, Engagement, Session, pass_session, warn
+from engage import CalendarEvent, EngageError, Engagement, Session, pass_session, warn, write_file
 from engage_calendar.build import CONSULTANT, SUPERVISOR, Item, View, load_state, output_path, revise
 from engage_calendar.settings import EMAIL, Settings, settings
 from engage_calendar.state import State
@@ -87,11 +87,7 @@ def calendar(ctx: click.Context, output: str | None, audience: str, phases: bool
     revised = _collect(ctx.obj)
     data = feed(revised.engagement, revised.items, ctx.meta[VIEW], revised.settings)
     if output:
-        target = output_path(output)
-        try:
-            target.write_bytes(data)
-        except OSError as exc:
-            raise EngageError(f"{target}: cannot write the calendar: {exc.strerror or exc}") from None
+        write_file(output_path(output), data, "calendar")
     else:
         click.echo(data, nl=False)
     if revised.changed:
@@ -197,7 +193,13 @@ def _deliver_and_record(messages: Sequence[Outgoing], state: State) -> None:
         deliver(messages, sent)
     finally:
         if delivered:
-            state.save()
+            try:
+                state.save()
+            except EngageError as exc:
+                raise EngageError(
+                    f"{exc.message}; {_count(len(delivered), 'message')} went out but could not be "
+                    "recorded, so the next send mails them again"
+                ) from None
 
 
 def _count(number: int, noun: str) -> str:

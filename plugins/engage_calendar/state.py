@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engage import CalendarEvent, EngageError
+from engage import CalendarEvent, EngageError, write_file
 
 STATE_SUFFIX = ".calendar.json"
 _LEAD = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:(?=[/\\]))?[/\\]*")  # a scheme and its slashes
@@ -57,7 +56,8 @@ class State:
     caldav: dict[str, dict[str, Stored]] = field(default_factory=dict)
 
     def save(self) -> None:
-        """Write atomically under a lock; mail and CalDAV records of others are kept."""
+        """Write atomically under a lock; mail and CalDAV records of others are kept. A state file
+        another program holds open (OneDrive, on Windows) is waited for, as ``write_file`` does."""
         from filelock import FileLock
 
         with FileLock(str(self.path) + ".lock", timeout=15):
@@ -71,14 +71,7 @@ class State:
                     for url, resources in {**on_disk.caldav, **self.caldav}.items()
                 },
             }
-            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            try:
-                partial.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-                os.replace(partial, self.path)
-            except OSError as exc:
-                raise EngageError(
-                    f"{self.path}: cannot write calendar state: {exc.strerror or exc}"
-                ) from None
+            write_file(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n", "calendar state")
 
 
 def state_path(schedule: Path) -> Path:

@@ -19,6 +19,7 @@ from engage import (
     new_record,
     parse_date,
     pass_session,
+    remove_file,
     warn,
 )
 from engage_fees.records import CATEGORIES, Invoice, Paid
@@ -383,14 +384,14 @@ def _write_invoice(
         sweep_abandoned(folder, {r.id for r in current.records if isinstance(r, Invoice)})
         again = decided_again(current)
         if again is not None:  # the same temporary's name, its new bytes, before the record names them
-            temporary.unlink(missing_ok=True)
+            remove_file(temporary)
             write_temporary(output, str(record["id"]), again)
         check(current)
 
     try:
         session.write([record], check=checked)
     except EngageError:  # refused or not written: nothing was recorded
-        temporary.unlink(missing_ok=True)
+        remove_file(temporary)
         raise
     # Any other interruption leaves the temporary: removed later if its record never landed,
     # put in place if it did.

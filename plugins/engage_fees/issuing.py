@@ -24,7 +24,7 @@ import re
 import sys
 from pathlib import Path
 
-from engage import EngageError
+from engage import EngageError, remove_file
 from engage_fees.records import Invoice
 
 SUFFIX = ".partial"
@@ -51,7 +51,7 @@ def write_temporary(output: Path, record_id: str, text: str) -> Path:
         os.fsync(fd)
     except BaseException as exc:
         os.close(fd)
-        temporary.unlink(missing_ok=True)
+        remove_file(temporary)
         if isinstance(exc, OSError):
             raise EngageError(
                 f"-o {output}: cannot write: {exc.strerror or exc}; nothing was invoiced"
@@ -87,7 +87,7 @@ def put_in_place(temporary: Path, output: Path, sha256: str) -> None:
         os.rename(temporary, output)
         _sync_folder(output.parent)
         return
-    temporary.unlink(missing_ok=True)
+    remove_file(temporary)  # held open a while (OneDrive, a scan: Windows)? the next run removes it
     _sync_folder(output.parent)
 
 
@@ -114,7 +114,7 @@ def finish_interrupted(invoices: list[Invoice]) -> list[tuple[Invoice, Path, str
         placed = document.exists() and sha256_of(document) == invoice.document_sha256
         for temporary in waiting:
             if placed:  # killed between the link and the unlink: the document is there
-                temporary.unlink(missing_ok=True)
+                remove_file(temporary)
                 continue
             if sha256_of(temporary) != invoice.document_sha256:
                 continue  # not what was recorded: never put in place
@@ -139,7 +139,7 @@ def sweep_abandoned(folder: Path, record_ids: set[str]) -> None:
             found = _TEMPORARY.fullmatch(temporary.name)
             if found is None or found["record"] in record_ids or _alive(int(found["pid"])):
                 continue
-            temporary.unlink(missing_ok=True)
+            remove_file(temporary, 0.0)  # under the ledger's lock: one held open waits for a later run
 
 
 def _alive(pid: int) -> bool:

@@ -119,6 +119,9 @@ _HOME = {
     "read_checked": "engage.cachedir",
     "write_atomically": "engage.cachedir",
     "write_checked": "engage.cachedir",
+    # A file the user keeps, written whole (a file held open on Windows waited for)
+    "write_file": "engage.atomic",
+    "remove_file": "engage.atomic",
     # Settings: option > environment variable > local file > user's file
     "setting": "engage.settings.lookup",
     "find_setting": "engage.settings.lookup",
@@ -127,6 +130,7 @@ _HOME = {
 }
 
 if TYPE_CHECKING:
+    from engage.atomic import remove_file, write_file
     from engage.cachedir import cache_dir, read_checked, write_atomically, write_checked
     from engage.errors import EngageError, PluginError
     from engage.hookspecs import hookimpl
@@ -290,6 +294,7 @@ __all__ = [
     "plural",
     "read_checked",
     "read_file",
+    "remove_file",
     "section_problem",
     "setting",
     "steps",
@@ -304,6 +309,7 @@ __all__ = [
     "wrap",
     "write_atomically",
     "write_checked",
+    "write_file",
     "write_output",
     "write_workbook",
 ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import sys
 import zlib
 from pathlib import Path
+
+from engage.atomic import replace_whole
 
 CACHE_VAR = "ENGAGE_CACHE_DIR"
 
@@ -104,7 +105,6 @@ def _walk(start: str) -> tuple[str, bool]:
 
 
 MAX_CACHE_FILE = 1 << 30  # more than any cache engage writes (a million entries' ids are ~13 MB)
-_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 _READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -174,23 +174,20 @@ def trusted(folder: Path) -> bool:
 def write_atomically(path: Path, content: str | bytes) -> bool:
     """Write ``content`` (text as UTF-8) to ``path``: a reader sees the old file or the new one, never a part.
 
-    A cache that cannot be written is not an error: False says it was not.
+    Mode 600, not synced to disk (a cache lost is computed again), a file held open on Windows
+    (another engage reading it) waited for ``CACHE_PATIENCE`` seconds, the temporary never left
+    behind. A cache that cannot be written is not an error: False says it was not.
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, _WRITE, 0o600)
-        with open(fd, "wb") as stream:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)  # whatever the umask (000: anyone could write it), or a leftover's mode
-            stream.write(data)
-        os.replace(temporary, path)
+        replace_whole(path, data, mode=0o600, durable=False, patience=CACHE_PATIENCE)
     except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
         return False
     return True
+
+
+CACHE_PATIENCE = 1.0  # seconds: a cache is read in milliseconds; a command does not wait long for one
 
 
 def seal(payload: bytes | memoryview, key: bytes = b"") -> int:

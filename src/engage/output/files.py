@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from engage.atomic import write_file
 from engage.errors import EngageError
 from engage.output import colour
 from engage.output.formats import KEPT_BYTES, register_kept_bytes
@@ -42,28 +43,5 @@ def write_output(
         return
     target = output_target(output, what)
     register_kept_bytes()
-    data = (("\ufeff" if bom else "") + text).encode("utf-8", KEPT_BYTES)
-    try:
-        _write_whole(target, data)
-    except OSError as exc:
-        raise EngageError(f"{target}: cannot write the {what}: {exc.strerror or exc}") from None
+    write_file(target, (("\ufeff" if bom else "") + text).encode("utf-8", KEPT_BYTES), what)
     click.echo(f"Wrote {output}", err=True)
-
-
-def _write_whole(target: Path, data: bytes) -> None:
-    """The file holds all of ``data`` or is as it was: written beside it, then renamed over it.
-
-    A device or a pipe (``/dev/stdout``, ``/dev/full``) is written as it is: nothing can stand beside it.
-    """
-    if target.exists() and not target.is_file():
-        with target.open("wb") as handle:
-            handle.write(data)
-        return
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        with partial.open("wb") as handle:
-            handle.write(data)
-        os.replace(partial, target)
-    finally:
-        if partial.is_file():  # written but not renamed: nothing of it stays
-            partial.unlink()

@@ -76,10 +76,13 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
     if not sheets:
         book.create_sheet("(empty)")
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise EngageError(f"{path}: cannot write the workbook: {exc.strerror or exc}") from None
+    import io
+
+    from engage.atomic import write_file
+
+    whole = io.BytesIO()  # made in memory, then written whole: an old workbook stays if it cannot be
+    book.save(whole)
+    write_file(path, whole.getvalue(), "workbook")
 
 
 def _shown(value: object) -> str:

@@ -245,23 +245,15 @@ def edit(
 
 
 def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a temporary beside it, then os.replace; its mode kept."""
-    import tempfile
+    """Write ``text`` to ``path`` whole (:func:`engage.atomic.write_file`), its mode kept (a new file
+    644 less the umask; ``secrets.toml`` stays 600); a file held open is waited for, then one line."""
+    from engage.atomic import write_file
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644 & ~_umask()
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with open(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EngageError(f"{path.parent}: cannot make the folder: {exc.strerror or exc}") from None
+    write_file(path, text, "config file", mode=None if path.exists() else 0o644 & ~_umask())
 
 
 def _umask() -> int:

@@ -1,0 +1,152 @@
+"""Files written whole: beside the file, then put in its place, waiting out a program that holds it open.
+
+Every file engage rewrites (an ``-o`` report, the calendar state, a config file, a cache) is
+written to a temporary beside it, ``.NAME.PID.partial``, then renamed over it: a reader sees the
+old file or the new one, never a part, and a failure leaves the old one as it was.
+
+POSIX renames over a file whoever holds it open. Windows refuses (``PermissionError``, WinError 5
+or 32) while any process has it open without FILE_SHARE_DELETE, which is how Python, Excel and
+most programs open files: OneDrive syncing it, an antivirus scanning it, Excel showing it, another
+engage reading it. The replace is therefore tried again, with a growing pause, for up to
+``PATIENCE`` seconds; so is the removal of the temporary, which is never left behind. A hold that
+outlasts it is one line naming the file and what to do.
+
+Imported by ``engage log`` (through the cache): nothing here but ``os`` and ``time``.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from engage.errors import EngageError
+
+PATIENCE = 10.0  # seconds a held file is waited for: a sync or a scan lets go within a few
+FIRST_PAUSE = 0.02
+LONGEST_PAUSE = 0.5
+SUFFIX = ".partial"
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+class Held(PermissionError):
+    """A file that could not be replaced for all the patience given: another program holds it open."""
+
+    waited = 0.0
+
+
+def temporary_of(path: Path) -> Path:
+    """Where ``path`` is written before it is put in place: ``.NAME.PID.partial`` beside it."""
+    return path.with_name(f".{path.name}.{os.getpid()}{SUFFIX}")
+
+
+def replace_whole(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int | None = None,
+    created: int = 0o666,
+    durable: bool = True,
+    patience: float | None = None,
+) -> None:
+    """Write ``data`` to ``path`` whole, or leave it as it was and raise the OSError that stopped it.
+
+    ``mode`` is the file's mode whatever the umask; None keeps the mode of the file it replaces,
+    or gives a new one ``created`` less the umask. ``durable`` syncs the data to disk before the
+    rename (a cache, computed again if lost, skips it). A replace or removal refused with
+    PermissionError (a file held open, on Windows) is tried again for up to ``patience`` seconds
+    (None: ``PATIENCE``).
+    """
+    patience = PATIENCE if patience is None else patience
+    temporary = temporary_of(path)
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode & 0o777  # never a set-user-id bit carried over
+        except OSError:
+            mode = created & ~_umask()
+    fd = os.open(temporary, _WRITE, mode)
+    try:
+        with open(fd, "wb") as stream:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)  # whatever the umask, or the mode of a temporary left before
+            stream.write(data)
+            if durable:
+                stream.flush()
+                os.fsync(fd)
+        if not hasattr(os, "fchmod"):  # Windows: only the read-only flag, set by name
+            os.chmod(temporary, mode)
+        try:
+            patiently(os.replace, temporary, path, patience=patience)
+        except PermissionError as exc:
+            held = Held(errno.EACCES, f"held open by another program ({exc.strerror})", str(path))
+            held.waited = patience
+            raise held from exc
+    except BaseException as exc:
+        remove_file(temporary, patience if isinstance(exc, Exception) else 0.0)
+        raise
+
+
+def write_file(path: Path, data: str | bytes, what: str = "file", *, mode: int | None = None) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` whole and synced, or leave the file as it was: the
+    one writer of a file the user keeps. A failure is one EngageError line naming the file, ``what``
+    it is ("report", "calendar state") and what to do; a file another program holds open (Excel,
+    OneDrive, an antivirus scan, on Windows) is waited for up to ``PATIENCE`` seconds first.
+    ``mode``: as :func:`replace_whole` (None: the old file's). A device or a pipe (``-o /dev/stdout``)
+    is written as it is: nothing can stand beside it."""
+    content = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if os.path.exists(path) and not os.path.isfile(path):
+            with open(path, "wb") as stream:
+                stream.write(content)
+        else:
+            replace_whole(path, content, mode=mode)
+    except OSError as exc:
+        raise EngageError(cannot_write(path, what, exc)) from None
+
+
+def cannot_write(path: Path, what: str, exc: OSError) -> str:
+    """The one line for a file that could not be written: a held one says who may hold it."""
+    if isinstance(exc, Held):
+        return (
+            f"{path}: cannot write the {what}: another program still held it open after {exc.waited:g} s "
+            "(Excel, OneDrive's sync, an antivirus scan); close it there, or pause the sync, and run again"
+        )
+    return f"{path}: cannot write the {what}: {exc.strerror or exc}"
+
+
+def patiently(call: Callable[..., object], *args: Path, patience: float | None = None) -> None:
+    """``call(*args)`` (``os.replace``, ``os.unlink``), tried again while it raises PermissionError,
+    with a pause that doubles up to ``LONGEST_PAUSE``, for up to ``patience`` seconds (None:
+    ``PATIENCE``)."""
+    patience = PATIENCE if patience is None else patience
+    deadline = time.monotonic() + patience
+    pause = FIRST_PAUSE
+    while True:
+        try:
+            call(*args)
+            return
+        except PermissionError:
+            if time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE)
+
+
+def remove_file(path: Path, patience: float | None = None) -> bool:
+    """Remove ``path`` if it is there, waiting up to ``patience`` seconds for a program that holds it
+    open (Windows refuses to remove it until then); whether it is gone."""
+    try:
+        patiently(os.unlink, path, patience=patience)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
