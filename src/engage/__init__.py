@@ -120,8 +120,8 @@ _HOME = {
     "write_atomically": "engage.cachedir",
     "write_checked": "engage.cachedir",
     # A file the user keeps, written whole (a file held open on Windows waited for)
-    "write_file": "engage.atomic",
-    "remove_file": "engage.atomic",
+    "write_file": "engage.storage.atomic",
+    "remove_file": "engage.storage.atomic",
     # Settings: option > environment variable > local file > user's file
     "setting": "engage.settings.lookup",
     "find_setting": "engage.settings.lookup",
@@ -130,7 +130,6 @@ _HOME = {
 }
 
 if TYPE_CHECKING:
-    from engage.atomic import remove_file, write_file
     from engage.cachedir import cache_dir, read_checked, write_atomically, write_checked
     from engage.errors import EngageError, PluginError
     from engage.hookspecs import hookimpl
@@ -197,6 +196,7 @@ if TYPE_CHECKING:
     from engage.schedule.toml_values import key_lines, where_in
     from engage.session import Session, pass_session, warn
     from engage.settings.lookup import find_setting, setting
+    from engage.storage.atomic import remove_file, write_file
     from engage.values import frozen
 
 

@@ -8,7 +8,7 @@ import sys
 import zlib
 from pathlib import Path
 
-from engage.atomic import replace_whole
+from engage.storage.atomic import replace_whole
 
 CACHE_VAR = "ENGAGE_CACHE_DIR"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-import engage.atomic
+import engage.storage.atomic
 from engage import EngageError, remove_file, write_file
 from engage.cachedir import write_atomically
 from helpers import Seed, one_line_error
@@ -145,7 +145,7 @@ def test_a_note_not_in_utf8_is_written_back_as_its_byte_and_never_empties_the_fi
 def _refused_for_good(seed: Seed, prev: Path) -> object:
     mp = pytest.MonkeyPatch()
     try:
-        mp.setattr(engage.atomic, "PATIENCE", 0.3)
+        mp.setattr(engage.storage.atomic, "PATIENCE", 0.3)
         mp.setattr(os, "replace", _refuse)
         return seed.run("entries", "--format", "csv", "-o", str(prev))
     finally:
@@ -172,7 +172,7 @@ def test_a_hold_past_the_patience_is_one_line_and_the_temporary_goes_even_when_i
             raise PermissionError(13, "[WinError 32] used by another process", str(path))
         unlink(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engage.atomic, "PATIENCE", 0.4)
+    monkeypatch.setattr(engage.storage.atomic, "PATIENCE", 0.4)
     monkeypatch.setattr(os, "replace", _refuse)
     monkeypatch.setattr(os, "unlink", unlink_later)
     started = time.monotonic()
@@ -221,7 +221,7 @@ def test_a_state_that_cannot_be_saved_after_send_says_the_mail_went(ijm: Seed, s
     with_supervisor_email(ijm)
     mp = pytest.MonkeyPatch()
     try:
-        mp.setattr(engage.atomic, "PATIENCE", 0.2)
+        mp.setattr(engage.storage.atomic, "PATIENCE", 0.2)
         mp.setattr(os, "replace", _refuse)
         result = ijm.run("calendar", "send")
     finally:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from engage.atomic import write_file
 from engage.errors import EngageError
 from engage.output import colour
 from engage.output.formats import KEPT_BYTES, register_kept_bytes
+from engage.storage.atomic import write_file
 
 
 def output_target(output: str, what: str = "output") -> Path:

@@ -78,7 +78,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
         book.create_sheet("(empty)")
     import io
 
-    from engage.atomic import write_file
+    from engage.storage.atomic import write_file
 
     whole = io.BytesIO()  # made in memory, then written whole: an old workbook stays if it cannot be
     book.save(whole)

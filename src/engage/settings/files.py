@@ -245,9 +245,9 @@ def edit(
 
 
 def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole (:func:`engage.atomic.write_file`), its mode kept (a new file
+    """Write ``text`` to ``path`` whole (:func:`engage.storage.atomic.write_file`), its mode kept (a new file
     644 less the umask; ``secrets.toml`` stays 600); a file held open is waited for, then one line."""
-    from engage.atomic import write_file
+    from engage.storage.atomic import write_file
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
