@@ -29,6 +29,7 @@ CORE_COMMANDS = {
     "plugins": "plugins",
     "config": "config",
     "repair": "repair",
+    "sync": "sync",
 }
 
 

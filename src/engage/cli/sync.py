@@ -1,0 +1,113 @@
+"""``engage sync`` and ``engage sync init``: one ledger for a team, over git."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from engage.errors import EngageError
+from engage.output.formats import terminal_text
+from engage.session import Session, pass_session, warn
+
+if TYPE_CHECKING:
+    from engage.sync.run import Outcome, Plan
+
+
+@click.group(invoke_without_command=True)
+@pass_session
+@click.pass_context
+def sync(ctx: click.Context, session: Session) -> None:
+    """Share this engagement's ledger with the team: commit, fetch, merge, push.
+
+    The engagement's folder is (or is inside) a git repository, set up once
+    with 'engage sync init'. What you recorded is committed with a message
+    saying what ("ann: 1.5 days, draft submitted"); the others' records are
+    merged in, each once (the ledger never conflicts); then it is pushed.
+    Offline, it commits here and pushes next time.
+
+    \b
+    Examples:
+      engage sync init git@github.com:org/geo-lima.git
+      engage sync
+    """
+    if ctx.invoked_subcommand is None:
+        from engage.sync.run import sync as run
+
+        _report(run(_plan(session)))
+
+
+@sync.command("init")
+@click.argument("remote", required=False)
+@pass_session
+def init(session: Session, remote: str | None) -> None:
+    """Make the engagement's folder a shared repository, with engage's ledger merge.
+
+    Sets up git's merge driver for ledgers (each record once, never a conflict),
+    a .gitattributes naming it and a .gitignore for locks, commits, and pushes to
+    REMOTE when given: a repository on any git host, or a bare repository on a
+    file server ('git init --bare //server/share/geo.git').
+
+    \b
+    Example:
+      engage sync init git@github.com:org/geo-lima.git
+    """
+    from engage.sync.run import init as run
+
+    outcome = run(_plan(session), remote)
+    _report(outcome)
+    where = remote or "REMOTE"
+    click.echo(f"Teammates join with: git clone {where} && cd into it && engage sync")
+
+
+def _plan(session: Session) -> Plan:
+    from engage.settings.lookup import setting
+    from engage.sync.run import Plan
+
+    engagement = session.engagement
+    person = _person(session)
+    email = setting("user.email") or f"{person.replace(' ', '.')}@engage.invalid"
+    return Plan(
+        schedule=session.schedule_path,
+        ledger=session.ledger_path,
+        hours_per_day=engagement.hours_per_day,
+        person=person,
+        email=email,
+        say=click.echo,
+    )
+
+
+def _person(session: Session) -> str:
+    """Who is syncing: their consultant key on this engagement, else their name, else "someone"."""
+    from engage.schedule.lookup import resolve_consultant
+    from engage.settings.lookup import setting
+
+    try:
+        return resolve_consultant(session.engagement, None)
+    except EngageError:
+        return setting("user.name") or "someone"
+
+
+def _report(outcome: Outcome) -> None:
+    for who, what in outcome.sent.items():
+        click.echo(terminal_text(f"Committed: {who}: {what}"))
+    for who, what in outcome.received.items():
+        click.echo(terminal_text(f"From {who}: {what}"))
+    if not outcome.remote:
+        if not outcome.sent:
+            click.echo("Nothing new to commit")
+        warn("no remote: committed here only; add one with engage sync init REMOTE")
+    elif outcome.offline:
+        warn(
+            terminal_text(
+                f"{outcome.remote} cannot be reached ({outcome.offline}); what is committed here is pushed "
+                "by the next engage sync"
+            )
+        )
+    elif outcome.pushed:
+        click.echo(f"Pushed to {outcome.remote}")
+    elif not (outcome.sent or outcome.received):
+        click.echo(f"Up to date with {outcome.remote}")
+
+
+COMMANDS = [sync]

@@ -1,0 +1,1 @@
+"""A team's ledger over git: engage's merge driver for ledgers, and ``engage sync``."""

@@ -1,0 +1,247 @@
+"""A team on real git: a bare repository and three clones, each logging and syncing; every clone ends
+with the same figures and every record once. Runs the installed ``engage`` as each consultant would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from helpers import SCHEDULE_FILES
+from helpers.processes import ENGAGE, engage_env
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+AS_OF = "2004-03-20"
+
+
+class Clone:
+    """One consultant's laptop: a clone of the team's repository, engage run in it as them."""
+
+    def __init__(self, folder: Path, person: str, cache: Path) -> None:
+        self.folder = folder
+        self.person = person
+        self.env = {**engage_env(), "ENGAGE_CONSULTANT": person, "ENGAGE_CACHE_DIR": str(cache)}
+        self.env.update({"GIT_AUTHOR_NAME": person, "GIT_COMMITTER_NAME": person})
+        self.env.update(
+            {"GIT_AUTHOR_EMAIL": f"{person}@example.org", "GIT_COMMITTER_EMAIL": f"{person}@example.org"}
+        )
+
+    def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [ENGAGE, *args], cwd=self.folder, env=self.env, capture_output=True, text=True, check=False
+        )
+        if ok:
+            assert done.returncode == 0, (args, done.stdout, done.stderr)
+        return done
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=self.folder, env=self.env, capture_output=True, text=True, check=True
+        ).stdout
+
+    @property
+    def ledger(self) -> Path:
+        return self.folder / "engage.ledger.jsonl"
+
+    def records(self) -> list[dict]:
+        if not self.ledger.exists():
+            return []
+        return [json.loads(line) for line in self.ledger.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> dict[str, Clone]:
+    """The lead's engagement (GEO Lima) shared through a bare repository; two teammates cloned it."""
+    bare = tmp_path / "team.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    lead = Clone(tmp_path / "ann", "ann", tmp_path / "cache-ann")
+    lead.folder.mkdir()
+    shutil.copy(SCHEDULE_FILES["geo"], lead.folder / "engage.toml")
+    made = lead.run("sync", "init", str(bare))
+    assert "Pushed to origin" in made.stdout and f"git clone {bare}" in made.stdout
+    clones = {"ann": lead}
+    for person in ("ben", "cleo"):
+        subprocess.run(["git", "clone", "-q", str(bare), str(tmp_path / person)], check=True)
+        clones[person] = Clone(tmp_path / person, person, tmp_path / f"cache-{person}")
+    return clones
+
+
+def _figures(clone: Clone) -> tuple[str, str]:
+    status = clone.run("status", "--as-of", AS_OF, "--format", "json").stdout
+    fees = clone.run("fees", "--as-of", AS_OF, "--format", "json").stdout
+    return status, fees
+
+
+def test_three_clones_syncing_in_any_order_agree_and_keep_every_record_once(team: dict[str, Clone]) -> None:
+    ann, ben, cleo = team["ann"], team["ben"], team["cleo"]
+    ben.run("log", "2", "-p", "draft", "-d", "2004-03-02", "-n", "interviews in Callao")
+    cleo.run("log", "4h", "-p", "draft", "-d", "2004-03-03")
+    ann.run("log", "1.5", "-p", "draft", "-d", "2004-03-02")
+    ann.run("deliver", "draft", "--status", "submitted", "-d", "2004-03-04")
+    first = ben.run("sync")
+    assert "Committed: ben: 2 days" in first.stdout and "Pushed to origin" in first.stdout
+    second = ann.run("sync")  # ben pushed in between: fetched, merged, pushed
+    assert "From ben: 2 days" in second.stdout and "Pushed to origin" in second.stdout
+    cleo.run("log", "1", "-p", "workshop", "-d", "2004-03-10")
+    wrong = cleo.records()[-1]["id"]
+    cleo.run("void", wrong, "--reason", "logged twice")
+    third = cleo.run("sync")
+    assert "Committed: cleo: 0.5 days, 1 void" in third.stdout, third.stdout
+    assert "From ben: 2 days" in third.stdout and "From ann: 1.5 days" in third.stdout
+    ann.run("deliver", "draft", "--status", "accepted", "-d", "2004-03-08")
+    ann.run("invoice", "-d", "2004-03-09", "-o", "invoice-001.md")
+    ann.run("sync")
+    for clone in (ben, cleo, ann, ben):
+        clone.run("sync")
+    ids = [Counter(r["id"] for r in clone.records()) for clone in team.values()]
+    assert ids[0] == ids[1] == ids[2] and set(ids[0].values()) == {1}  # every record, once, everywhere
+    figures = {person: _figures(clone) for person, clone in team.items()}
+    assert figures["ann"] == figures["ben"] == figures["cleo"]
+    [status] = json.loads(figures["ann"][0])
+    assert status["used"] == 2 + 0.5 + 1.5  # ben's, cleo's 4 hours, ann's; cleo's voided day not counted
+    fees = json.loads(figures["ann"][1])
+    assert fees["payments"][0]["state"] == "invoiced" and fees["invoiced"] == "2250.00"
+    heads = {clone.git("rev-parse", "HEAD") for clone in team.values()}
+    assert len(heads) == 1  # everyone at the same commit
+    again = ben.run("sync")
+    assert again.stdout == "Up to date with origin\n" and ben.git("rev-parse", "HEAD") in heads
+
+
+def test_concurrent_syncs_lose_nothing(team: dict[str, Clone]) -> None:
+    for n, clone in enumerate(team.values()):
+        for day in range(3):
+            clone.run(
+                "log", "0.5", "-p", "draft", "-d", f"2004-03-0{day + 2}", "-n", f"{clone.person} {n}.{day}"
+            )
+
+    def sync(clone: Clone) -> subprocess.CompletedProcess[str]:
+        return clone.run("sync")
+
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(sync, team.values()))
+    for clone in [*team.values(), *team.values()]:  # a second round brings the last pusher's to the first
+        clone.run("sync")
+    for clone in team.values():
+        notes = sorted(r["note"] for r in clone.records() if r["kind"] == "entry")
+        assert notes == sorted(f"{c.person} {n}.{d}" for n, c in enumerate(team.values()) for d in range(3))
+
+
+def test_an_offline_clone_commits_and_pushes_next_time(team: dict[str, Clone], tmp_path: Path) -> None:
+    ben = team["ben"]
+    bare = ben.git("remote", "get-url", "origin").strip()
+    ben.git("remote", "set-url", "origin", str(tmp_path / "unreachable.git"))
+    ben.run("log", "1", "-p", "draft", "-d", "2004-03-02", "-n", "in the field")
+    offline = ben.run("sync")
+    assert offline.returncode == 0 and "Committed: ben: 1 days" in offline.stdout
+    assert "origin cannot be reached" in offline.stderr and "pushed by the next engage sync" in offline.stderr
+    assert "in the field" in ben.git("show", "HEAD:engage.ledger.jsonl")
+    ben.run("log", "0.5", "-p", "draft", "-d", "2004-03-03", "-n", "still in the field")
+    ben.run("sync")
+    ben.git("remote", "set-url", "origin", bare)
+    back = ben.run("sync")
+    assert "Pushed to origin" in back.stdout
+    ann = team["ann"]
+    ann.run("sync")
+    assert sorted(r["note"] for r in ann.records() if r["kind"] == "entry") == [
+        "in the field",
+        "still in the field",
+    ]
+
+
+def test_plain_git_merge_with_the_driver_gives_what_sync_gives(team: dict[str, Clone]) -> None:
+    ann, ben = team["ann"], team["ben"]
+    ben.run("sync")  # a fresh clone's first sync sets the driver up in its own config
+    assert "engage.sync.driver" in ben.git("config", "merge.engage-ledger.driver")
+    ann.run("log", "1", "-p", "draft", "-d", "2004-03-02", "-n", "ann")
+    ben.run("log", "1", "-p", "draft", "-d", "2004-03-02", "-n", "ben")
+    ann.run("sync")
+    ben.git("add", "engage.ledger.jsonl")
+    ben.git("commit", "-q", "-m", "ben by hand")
+    ben.git("fetch", "-q", "origin")
+    ben.git("merge", "-q", "--no-edit", "origin/" + ben.git("symbolic-ref", "--short", "HEAD").strip())
+    lines = ben.ledger.read_text(encoding="utf-8").splitlines()
+    assert "<<<<<<<" not in "".join(lines) and len(lines) == len(set(lines))
+    assert sorted(r["note"] for r in ben.records() if r["kind"] == "entry") == ["ann", "ben"]
+    ben.run("sync")
+    ann.run("sync")
+    assert _figures(ann) == _figures(ben)
+
+
+def test_a_schedule_both_changed_is_one_line_and_nothing_is_lost(team: dict[str, Clone]) -> None:
+    ann, ben = team["ann"], team["ben"]
+    for clone, title in ((ann, "GEO Lima (ann's title)"), (ben, "GEO Lima (ben's title)")):
+        text = (clone.folder / "engage.toml").read_text(encoding="utf-8")
+        line = next(line for line in text.splitlines() if line.startswith("title"))
+        (clone.folder / "engage.toml").write_text(text.replace(line, f'title = "{title}"'), encoding="utf-8")
+    ann.run("log", "1", "-p", "draft", "-d", "2004-03-02", "-n", "ann's day")
+    ann.run("sync")
+    ben.run("log", "1", "-p", "draft", "-d", "2004-03-02", "-n", "ben's day")
+    refused = ben.run("sync", ok=False)
+    assert refused.returncode == 2
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("engage: error: engage.toml: changed in the same lines")
+    assert "nothing is lost" in lines[0] and "git merge origin/" in lines[0]
+    assert "ben's title" in (ben.folder / "engage.toml").read_text(encoding="utf-8")  # his, as he left it
+    assert "ben's day" in ben.git("show", "HEAD:engage.ledger.jsonl")  # committed, safe
+    assert not (ben.folder / ".git" / "MERGE_HEAD").exists()
+
+
+def test_sync_outside_a_repository_says_how_to_start(tmp_path: Path) -> None:
+    lone = Clone(tmp_path / "lone", "ann", tmp_path / "cache")
+    lone.folder.mkdir()
+    shutil.copy(SCHEDULE_FILES["geo"], lone.folder / "engage.toml")
+    refused = lone.run("sync", ok=False)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"engage: error: {lone.folder}: not in a git repository; run 'engage sync init [REMOTE]' to make it one\n"
+    )
+    made = lone.run("sync", "init")
+    assert "no remote: committed here only" in made.stderr
+    assert (lone.folder / ".git").is_dir() and "merge=engage-ledger" in (
+        lone.folder / ".gitattributes"
+    ).read_text()
+    assert os.path.exists(lone.folder / ".gitignore")
+
+
+def test_a_sync_killed_at_any_moment_is_completed_by_the_next(team: dict[str, Clone]) -> None:
+    """The whole sync (engage and the git it runs) killed at moments spread over its run: commit,
+    fetch, merge and push; the next sync completes, and every record is there once, everywhere."""
+    import random
+    import signal
+    import time
+
+    ann, ben = team["ann"], team["ben"]
+    rng = random.Random(int(os.environ.get("ENGAGE_KILL_SEED", "24")))
+    notes: list[str] = []
+    for turn in range(int(os.environ.get("ENGAGE_SYNC_KILLS", "8"))):
+        for clone in (ann, ben):
+            note = f"{clone.person} {turn}"
+            clone.run("log", "0.25", "-p", "draft", "-d", "2004-03-02", "-n", note)
+            notes.append(note)
+        ann.run("sync")  # so that ben's sync has something to merge
+        child = subprocess.Popen(
+            [ENGAGE, "sync"],
+            cwd=ben.folder,
+            env=ben.env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.0, 0.6))
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+    for clone in (ben, ann, ben, ann):
+        clone.run("sync")
+    for clone in (ann, ben):
+        got = sorted(r["note"] for r in clone.records() if r["kind"] == "entry")
+        assert got == sorted(notes)
+        assert clone.git("status", "--porcelain", "--untracked-files=no") == ""
+    assert _figures(ann) == _figures(ben)
