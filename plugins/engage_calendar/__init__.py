@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from engage import CalendarEvent, hookimpl
+from engage import CalendarEvent, MergeDriver, hookimpl
 
 if TYPE_CHECKING:
     import click  # only for the annotation: commands import it when they are added
@@ -28,3 +28,15 @@ def engage_calendar_events(verdict: Verdict) -> Iterator[CalendarEvent]:
     from engage_calendar.events import engagement_events
 
     return engagement_events(verdict)
+
+
+@hookimpl
+def engage_merge_drivers() -> list[MergeDriver]:
+    """Two clones' calendar states made one, so SEQUENCE only grows (see ``state.merge_states``)."""
+    from engage_calendar.state import STATE_SUFFIX, merge_states
+
+    return [
+        MergeDriver(
+            "engage-calendar", f"*{STATE_SUFFIX}", "engage calendar state: SEQUENCE only grows", merge_states
+        )
+    ]

@@ -74,6 +74,53 @@ class State:
             write_file(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n", "calendar state")
 
 
+def merge_states(ancestor: bytes, ours: bytes, theirs: bytes) -> bytes:
+    """Two clones' states made one, whichever is ours: for each UID the revision with the higher
+    SEQUENCE (then the later revision), for each mail address and CalDAV resource what was sent at
+    the higher SEQUENCE. Every later export and send numbers above both, so a calendar that received
+    either side's invitation takes the next one as an update. ``ValueError`` when a side is not a state."""
+    sides = [_state_data(raw) for raw in (ours, theirs)]
+    events: dict[str, dict[str, Any]] = {}
+    mail: dict[str, dict[str, int]] = {}
+    caldav: dict[str, dict[str, dict[str, Any]]] = {}
+    for data in sides:
+        for uid, revision in data.get("events", {}).items():
+            kept = events.get(uid)
+            if kept is None or (revision["sequence"], revision["revised"]) > (
+                kept["sequence"],
+                kept["revised"],
+            ):
+                events[uid] = revision
+        for address, sent in data.get("mail", {}).items():
+            into = mail.setdefault(address, {})
+            for uid, sequence in sent.items():
+                into[uid] = max(sequence, into.get(uid, sequence))
+        for url, resources in data.get("caldav", {}).items():
+            into_dav = caldav.setdefault(url, {})
+            for uid, stored in resources.items():
+                if uid not in into_dav or stored["sequence"] > into_dav[uid]["sequence"]:
+                    into_dav[uid] = stored
+    merged = {
+        "version": VERSION,
+        "events": dict(sorted(events.items())),
+        "mail": {address: dict(sorted(sent.items())) for address, sent in sorted(mail.items())},
+        "caldav": {url: dict(sorted(res.items())) for url, res in sorted(caldav.items())},
+    }
+    return (json.dumps(merged, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _state_data(raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ValueError(f"not a calendar state ({exc})") from None
+    if not isinstance(data, dict) or data.get("version", 1) != VERSION:
+        raise ValueError(f"not a calendar state of version {VERSION}; run engage calendar on each side first")
+    return data
+
+
 def state_path(schedule: Path) -> Path:
     """``NAME.calendar.json`` beside ``NAME.toml``."""
     return schedule.with_name(schedule.stem + STATE_SUFFIX)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         Exporter,
         Finding,
         Importer,
+        MergeDriver,
         RecordKind,
         Section,
         Week,
@@ -337,4 +338,24 @@ def engage_exporters() -> Iterable[Exporter] | None:
         values chosen, oldest first. None to offer none.
 
     .. versionadded:: 0.2
+    """
+
+
+# ---------------------------------------------------------------------------
+# A team's files over git
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_merge_drivers() -> Iterable[MergeDriver] | None:
+    """Say how git merges a file your plugin keeps beside the schedule (``engage sync``).
+
+    When a team shares the engagement's folder over git, two clones may both change such a file.
+    Called by ``engage sync`` (which registers each driver in the clone's git config and names its
+    pattern in ``.gitattributes``) and by git itself, through engage's driver, when two clones
+    changed such a file. The ledger's own driver is the core's.
+
+    :return: ``MergeDriver(name, pattern, summary, merge)`` values. None to offer none.
+
+    .. versionadded:: 0.5
     """

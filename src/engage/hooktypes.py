@@ -193,6 +193,23 @@ class Exporter:
 
 
 @frozen
+class MergeDriver:
+    """How git merges a file a plugin keeps beside the schedule, for ``engage sync``
+    (``engage_merge_drivers``).
+
+    ``pattern`` is a ``.gitattributes`` pattern (``*.calendar.json``); ``merge(ancestor, ours,
+    theirs)`` gives the merged bytes, the same whichever side is ours, or raises ``ValueError`` with a
+    message when it cannot merge (git then leaves the file unmerged and ``engage sync`` says so).
+    ``name`` is git's driver name: prefix it with ``engage-``.
+    """
+
+    name: str
+    pattern: str
+    summary: str
+    merge: Callable[[bytes, bytes, bytes], bytes]
+
+
+@frozen
 class RecordKind:
     """A kind of ledger record a plugin stores (``engage_record_kinds``).
 

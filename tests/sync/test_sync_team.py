@@ -245,3 +245,76 @@ def test_a_sync_killed_at_any_moment_is_completed_by_the_next(team: dict[str, Cl
         assert got == sorted(notes)
         assert clone.git("status", "--porcelain", "--untracked-files=no") == ""
     assert _figures(ann) == _figures(ben)
+
+
+NOTES_PLUGIN = """
+from engage import MergeDriver, hookimpl
+
+
+def merge(ancestor, ours, theirs):
+    mine = ours.splitlines()
+    return b"".join(line + b"\\n" for line in mine + [x for x in theirs.splitlines() if x not in mine])
+
+
+@hookimpl
+def engage_merge_drivers():
+    return [MergeDriver("engage-notes", "*.notes.txt", "team notes: each line once", merge)]
+"""
+
+
+def test_a_plugins_file_beside_the_schedule_is_merged_by_its_own_driver(
+    team: dict[str, Clone], tmp_path: Path
+) -> None:
+    plugins = tmp_path / "plugins"
+    plugins.mkdir(mode=0o700)
+    (plugins / "team_notes.py").write_text(NOTES_PLUGIN, encoding="utf-8")
+    ann, ben = team["ann"], team["ben"]
+    for clone in (ann, ben):
+        clone.env["ENGAGE_PLUGINS_DIR"] = str(plugins)
+    ann.run("sync")  # names the plugin's pattern in .gitattributes, and pushes it
+    ben.run("sync")
+    assert "*.notes.txt merge=engage-notes -text" in (ben.folder / ".gitattributes").read_text()
+    (ann.folder / "engage.notes.txt").write_text("ann: client moved the workshop\n", encoding="utf-8")
+    (ben.folder / "engage.notes.txt").write_text("ben: interviews done\n", encoding="utf-8")
+    assert "Pushed to origin" in ann.run("sync").stdout
+    merged = ben.run("sync")
+    assert "Pushed to origin" in merged.stdout, merged.stderr
+    ann.run("sync")
+    for clone in (ann, ben):
+        assert (clone.folder / "engage.notes.txt").read_text(encoding="utf-8") == (
+            "ben: interviews done\nann: client moved the workshop\n"
+        )
+
+
+def test_calendar_state_from_two_clones_merges_and_sequence_only_grows(team: dict[str, Clone]) -> None:
+    """ann moves the engagement's start, ben the draft's due date (other lines of the schedule), and
+    each exports: both changed the state. Merged, it holds each event at the highest SEQUENCE either
+    sent, and the next export numbers nothing lower."""
+    ann, ben = team["ann"], team["ben"]
+    ann.run("calendar")
+    ann.run("sync")
+    ben.run("sync")
+    first = json.loads((ann.folder / "engage.calendar.json").read_text(encoding="utf-8"))["events"]
+    schedule = ann.folder / "engage.toml"
+    text = schedule.read_text(encoding="utf-8")
+    schedule.write_text(text.replace("start = 2004-03-01", "start = 2004-03-03", 1), encoding="utf-8")
+    ann.run("calendar")
+    theirs = ben.folder / "engage.toml"
+    text = theirs.read_text(encoding="utf-8")
+    theirs.write_text(
+        text.replace('due = "4 working days after start"', 'due = "5 working days after start"')
+    )
+    ben.run("calendar")
+    ann.run("sync")
+    done = ben.run("sync")
+    assert done.returncode == 0 and "Pushed to origin" in done.stdout, done.stderr
+    ann.run("sync")
+    states = [json.loads((c.folder / "engage.calendar.json").read_text(encoding="utf-8")) for c in (ann, ben)]
+    assert states[0] == states[1]
+    merged = states[0]["events"]
+    assert set(merged) == set(first)
+    assert all(rev["sequence"] >= 1 for rev in merged.values())  # every event revised by one or both
+    assert "5 working days after start" in theirs.read_text() and "2004-03-03" in theirs.read_text()
+    ben.run("calendar")
+    after = json.loads((ben.folder / "engage.calendar.json").read_text(encoding="utf-8"))["events"]
+    assert all(after[uid]["sequence"] >= merged[uid]["sequence"] for uid in merged)

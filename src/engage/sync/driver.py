@@ -1,9 +1,9 @@
-"""git's merge driver for ledgers: ``python -m engage.sync.driver %O %A %B %P``.
+"""git's merge drivers for the files engage keeps: ``python -m engage.sync.driver NAME %O %A %B %P``.
 
-Registered by ``engage sync init`` (and by ``engage sync`` in a fresh clone) as ``merge.engage-ledger``
-in the repository's config, and named for ``*.ledger.jsonl`` in ``.gitattributes``. git gives the
-ancestor's, our and their copies as files; the merged ledger is written over ours, and status 0 tells
-git the merge is clean: a ledger never conflicts (:mod:`engage.sync.merge`).
+Registered by ``engage sync`` in the clone's config (``merge.NAME.driver``) and named in
+``.gitattributes``: the ledger's (:mod:`engage.sync.merge`), and each plugin's
+(``engage_merge_drivers``, such as the calendar's state). git gives the ancestor's, our and their
+copies as files; the merged file is written over ours, and status 0 tells git the merge is clean.
 """
 
 from __future__ import annotations
@@ -11,31 +11,53 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from engage.hooktypes import MergeDriver
 from engage.sync.merge import merge
 
-NAME = "engage-ledger"
-ATTRIBUTE = f"*.ledger.jsonl merge={NAME} -text"  # -text: no line ends turned into CRLF on Windows
+LEDGER = MergeDriver(
+    "engage-ledger", "*.ledger.jsonl", "engage ledger: each record once, never a conflict", merge
+)
 
 
-def command() -> str:
+def drivers() -> list[MergeDriver]:
+    """The ledger's driver, then each plugin's."""
+    from engage.plugin.manager import get_plugin_manager
+
+    found = [LEDGER]
+    for offered in get_plugin_manager().hook.engage_merge_drivers():
+        found.extend(offered or ())
+    return found
+
+
+def attribute(driver: MergeDriver) -> str:
+    """The driver's line in ``.gitattributes``; ``-text``: no line ends turned into CRLF on Windows."""
+    return f"{driver.pattern} merge={driver.name} -text"
+
+
+def command(driver: MergeDriver) -> str:
     """The driver's command line for git's config: this Python, so it runs whichever engage is installed."""
     python = sys.executable.replace("\\", "/")
-    return f'"{python}" -m engage.sync.driver %O %A %B %P'
+    return f'"{python}" -m engage.sync.driver {driver.name} %O %A %B %P'
 
 
 def main(argv: list[str]) -> int:
-    """Merge the ledger copies git names; 0 when merged (always, unless a copy cannot be read)."""
-    if len(argv) < 3:
-        print("usage: python -m engage.sync.driver ANCESTOR OURS THEIRS [PATH]", file=sys.stderr)
+    """Merge the copies git names; 0 when merged, 1 when the driver could not (git: a conflict)."""
+    if len(argv) < 4:
+        print("usage: python -m engage.sync.driver NAME ANCESTOR OURS THEIRS [PATH]", file=sys.stderr)
         return 2
-    ancestor, ours, theirs = (Path(name) for name in argv[:3])
+    name, (ancestor, ours, theirs) = argv[0], (Path(arg) for arg in argv[1:4])
+    where = argv[4] if len(argv) > 4 else ours
+    chosen = LEDGER if name == LEDGER.name else next((d for d in drivers() if d.name == name), None)
+    if chosen is None:
+        print(f"engage: error: {where}: no merge driver {name!r}; is its plugin installed?", file=sys.stderr)
+        return 1
     try:
-        merged = merge(ancestor.read_bytes(), ours.read_bytes(), theirs.read_bytes())
+        merged = chosen.merge(ancestor.read_bytes(), ours.read_bytes(), theirs.read_bytes())
         ours.write_bytes(merged)  # git's own temporary: a merge stopped here is not taken, and done again
-    except OSError as exc:
-        where = argv[3] if len(argv) > 3 else ours
-        print(f"engage: error: {where}: cannot merge the ledger: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        print(f"engage: error: {where}: cannot merge: {why}", file=sys.stderr)
+        return 1
     return 0
 
 

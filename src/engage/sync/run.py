@@ -9,6 +9,8 @@ saying how to merge it, and nothing is lost.
 
 from __future__ import annotations
 
+import fnmatch
+import glob
 import os
 import time
 from collections.abc import Callable
@@ -131,21 +133,26 @@ def _synced(plan: Plan, git: Git) -> Outcome:
 
 
 def _set_up(git: Git, plan: Plan, write_files: bool) -> None:
-    """The ledger's merge driver in this clone's config; with ``write_files``, also ``.gitattributes``
-    and ``.gitignore`` (``engage sync init``), which a fresh clone then has from the repository."""
-    if git.value("config", "--get", f"merge.{driver.NAME}.driver") != driver.command():
-        git.run("config", f"merge.{driver.NAME}.name", "engage ledger: each record once")
-        git.run("config", f"merge.{driver.NAME}.driver", driver.command())
-    attributes = git.root / ATTRIBUTES
-    if write_files or not _has_line(attributes, driver.ATTRIBUTE):
-        _add_lines(attributes, [driver.ATTRIBUTE])
+    """Each merge driver in this clone's config; with ``write_files``, also ``.gitattributes`` and
+    ``.gitignore`` (``engage sync init``), which a fresh clone then has from the repository."""
+    attributes = []
+    for chosen in driver.drivers():
+        if git.value("config", "--get", f"merge.{chosen.name}.driver") != driver.command(chosen):
+            git.run("config", f"merge.{chosen.name}.name", chosen.summary)
+            git.run("config", f"merge.{chosen.name}.driver", driver.command(chosen))
+        attributes.append(driver.attribute(chosen))
+    path = git.root / ATTRIBUTES
+    if write_files or not all(_has_line(path, line) for line in attributes):
+        _add_lines(path, attributes)
     if write_files:
         _add_lines(git.root / ".gitignore", list(IGNORED))
 
 
 def _commit(git: Git, plan: Plan) -> dict[str, str]:
     """Commit the engagement's files this machine changed; what they recorded, by person."""
-    paths = [_relative(p, git.root) for p in (plan.ledger, plan.schedule)]
+    kept = sorted(plan.schedule.parent.glob(f"{glob.escape(plan.schedule.stem)}.*"))  # NAME.calendar.json...
+    paths = [_relative(p, git.root) for p in (plan.ledger, plan.schedule, *kept) if not _ignored(p)]
+    paths = list(dict.fromkeys(paths))
     paths += [name for name in (ATTRIBUTES, ".gitignore") if (git.root / name).exists()]
     changed = git.run("status", "--porcelain", "--untracked-files=all", "--", *paths).out
     if not changed.strip():
@@ -251,6 +258,10 @@ def _relative(path: Path, root: Path) -> str:
 
 def _inside(path: Path, root: Path) -> bool:
     return not _relative(path, root).startswith("../")
+
+
+def _ignored(path: Path) -> bool:
+    return path.is_dir() or any(fnmatch.fnmatch(path.name, pattern) for pattern in IGNORED)
 
 
 def _has_line(path: Path, line: str) -> bool:
