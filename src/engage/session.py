@@ -266,6 +266,10 @@ class Session:
         except BrokenPipeError:
             raise  # `engage import ... | head -1`: the reader left; the boundary ends quietly, status 0
         except Exception as exc:
+            from engage.output.broken import output_failure
+
+            if output_failure(exc):  # the output, not a plugin: said by the boundary, as for every command
+                raise
             from engage.plugin.manager import blame
 
             culprit = blame(exc) or "engage failed"

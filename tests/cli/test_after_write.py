@@ -49,7 +49,7 @@ def test_expense_and_invoice_whose_reply_cannot_be_printed_succeed_once(geo: See
     assert spent.returncode == 0 and f"expense {expense['id']} is safely in the ledger" in spent.stderr
     made = _to_full_disk(geo, "invoice", "-d", "2004-03-09", "-o", str(tmp_path / "inv.md"))
     [issued] = _records(geo, "fees.invoice")
-    assert made.returncode == 0 and f"invoice {issued['id']} is safely in the ledger" in made.stderr
+    assert made.returncode == 0 and f"invoice {issued['number']} is safely in the ledger" in made.stderr
     assert (tmp_path / "inv.md").read_text(encoding="utf-8").count(issued["number"]) >= 1
     again = geo.run("invoice", "-d", "2004-03-09", "-o", str(tmp_path / "again.md"))
     assert again.exit_code == 2 and len(_records(geo, "fees.invoice")) == 1  # nothing new to invoice
@@ -95,3 +95,104 @@ def test_a_plugin_command_failing_after_its_write_is_a_warning_and_status_0(tmp_
     # and a command that fails before writing still fails
     failed = invoke("--plugins-dir", str(plugins), "-s", str(ijm.path), "log", "1", "-p", "nope")
     one_line_error(failed, "unknown phase 'nope'")
+
+
+def _installed(seed: Seed, *args: str, stdout=None, stderr=None, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [ENGAGE, "-s", str(seed.path), *args],
+        stdout=stdout,
+        stderr=stderr,
+        env={**engage_env(), **env},
+        cwd=seed.path.parent,
+        check=False,
+    )
+
+
+def test_when_neither_output_nor_error_can_be_written_the_written_entry_still_means_status_0(
+    ijm: Seed,
+) -> None:
+    """A scheduled task logging with '>> engage.log 2>&1' on a full disk: nothing can be said at all."""
+    from helpers.windows import windows_env
+
+    with open("/dev/full", "wb") as full:
+        plain = _installed(ijm, "log", "0.5", "-p", "prep", "-d", "2021-11-16", stdout=full, stderr=full)
+        assert plain.returncode == 0
+        # and as CPython on Windows builds its streams (where the flush at exit used to end in 120)
+        done = subprocess.run(
+            [ENGAGE, "-s", str(ijm.path), "log", "0.5", "-p", "prep", "-d", "2021-11-17"],
+            stdout=full,
+            stderr=full,
+            env=windows_env(),
+            cwd=ijm.path.parent,
+            check=False,
+        )
+        assert done.returncode == 0
+    assert [r["date"] for r in _records(ijm, "entry")] == ["2021-11-16", "2021-11-17"]
+
+
+def test_an_import_whose_reply_cannot_be_printed_says_so_once_and_succeeds(ijm: Seed, tmp_path: Path) -> None:
+    from helpers.windows import windows_env
+
+    sheet = tmp_path / "s.csv"
+    rows = "".join(f"2021-11-1{n},prep,0.25,Test Consultant,row {n}\n" for n in range(6, 9))
+    sheet.write_text("date,phase,days,consultant,note\n" + rows, encoding="utf-8")
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [ENGAGE, "-s", str(ijm.path), "import", str(sheet)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=windows_env(),
+            cwd=ijm.path.parent,
+            check=False,
+        )
+    warning = done.stderr.decode()
+    assert done.returncode == 0, warning
+    assert (
+        warning.count("\n") == 1 and "are safely in the ledger; afterwards cannot write the output" in warning
+    )
+    assert len(_records(ijm, "entry")) == 3
+
+
+def test_ctrl_c_after_the_entry_is_written_says_it_is_safe_not_aborted(ijm: Seed) -> None:
+    """stdout a pipe already full: 'log' has written its entry and waits to print; Ctrl-C then."""
+    import os
+    import signal
+    import time
+
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    try:
+        while True:
+            os.write(write_end, b"x" * 65536)
+    except BlockingIOError:
+        pass
+    os.set_blocking(write_end, True)
+    child = subprocess.Popen(
+        [ENGAGE, "-s", str(ijm.path), "log", "0.5", "-p", "prep", "-d", "2021-11-16"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env=engage_env(),
+        cwd=ijm.path.parent,
+    )
+    os.close(write_end)
+    deadline = time.monotonic() + 20
+    while not (ijm.ledger.exists() and _records(ijm, "entry")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=20)
+    os.close(read_end)
+    [entry] = _records(ijm, "entry")
+    assert child.returncode == 0, err
+    assert (
+        err.decode().strip().endswith(f"entry {entry['id']} is safely in the ledger; afterwards interrupted")
+    )
+
+
+def test_an_encoding_the_user_chose_that_cannot_hold_a_character_is_one_line(ijm: Seed) -> None:
+    done = _installed(
+        ijm, "show", stdout=subprocess.PIPE, stderr=subprocess.PIPE, PYTHONIOENCODING="ascii:strict"
+    )
+    assert done.returncode == 2
+    line = done.stderr.decode()
+    assert line.count("\n") == 1 and "in the output's encoding ascii (PYTHONIOENCODING)" in line, line

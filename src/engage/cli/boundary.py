@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engage.errors import EngageError
+from engage.output.broken import output_failure
 from engage.output.colour import say, write
 
 TRACEBACK_VAR = "ENGAGE_TRACEBACK"
@@ -25,17 +26,15 @@ def run_guarded(call: Callable[[], object]) -> int:
     """Run the command line; every error becomes one line on stderr and an exit status.
 
     Once a record is written the command has succeeded: a failure after it (printing the reply, a
-    plugin's afterword) is a warning that names what is safe, and the status is 0, so that no one
-    runs the command again and counts it twice.
+    plugin's afterword, Ctrl-C) is a warning that names what is safe, and the status is 0, so that no
+    one runs the command again and counts it twice.
     """
     _written().clear()  # a test's commands share a process
     try:
         result = call()
+        sys.stdout.flush()  # what is still buffered fails here, where it is reported, not at exit
     except EngageError as exc:
-        if written := _written():
-            return _safe(written, _one_line(exc.message))
-        say("engage", "error", _one_line(exc.message))
-        return exc.exit_code
+        return _failed(_one_line(exc.message), exc.exit_code)
     except (BrokenPipeError, ReaderLeft):  # `engage calendar | head`: the reader left; not an error,
         quiet_closed_pipes()  # and a record written before stays written: status 0, nothing to redo
         return 0
@@ -45,25 +44,50 @@ def run_guarded(call: Callable[[], object]) -> int:
             return code
         if os.environ.get(TRACEBACK_VAR):
             raise
+        failure = output_failure(exc)
+        if _settle_stdout() or failure:  # the output could not be written: not a bug
+            return _failed(failure or f"cannot write the output: {exc}", 2)
         from engage.plugin.manager import blame
 
         culprit = blame(exc) or "internal error"
-        if _settle_stdout() or _output_failed(exc):  # the output could not be written: not a bug
-            failure = f"cannot write the output: {getattr(exc, 'strerror', None) or exc}"
-            if written := _written():
-                return _safe(written, failure)
-            say("engage", "error", failure)
-            return 2
-        if written := _written():
-            return _safe(written, f"{culprit}: {type(exc).__name__}: {_one_line(str(exc))}")
-        say(
-            "engage",
-            "error",
-            f"{culprit}: {type(exc).__name__}: {_one_line(str(exc))} "
-            f"(set {TRACEBACK_VAR}=1 for the traceback)",
-        )
-        return 2
+        if _written():
+            return _failed(f"{culprit}: {type(exc).__name__}: {_one_line(str(exc))}", 2)
+        hint = f" (set {TRACEBACK_VAR}=1 for the traceback)"
+        return _failed(f"{culprit}: {type(exc).__name__}: {_one_line(str(exc))}{hint}", 2)
     return result if isinstance(result, int) else 0
+
+
+def interrupted() -> int:
+    """Ctrl-C (or the end of input): "aborted" and status 1, unless something was written already."""
+    if _written():
+        return _failed("interrupted", 1)
+    _tell("", "")
+    _tell("aborted", "")
+    return 1
+
+
+def _failed(failure: str, code: int) -> int:
+    """One line for a failure and its status; after a write, a warning naming what is safe, status 0."""
+    written = _written()
+    if not written:
+        _tell("error", failure)
+        return code
+    what = ", ".join(written[:3]) + (f" and {len(written) - 3} more" if len(written) > 3 else "")
+    verb = "is" if len(written) == 1 else "are"
+    _tell("warning", f"{what} {verb} safely in the ledger; afterwards {failure}")
+    return 0
+
+
+def _tell(word: str, message: str) -> None:
+    """``engage: WORD: MESSAGE`` on stderr (``engage: WORD`` alone, or an empty line); where stderr itself
+    cannot be written (a full disk), nothing: the status says the rest."""
+    try:
+        if message:
+            say("engage", word, message)
+        else:
+            write(f"engage: {word}" if word else "", err=True)
+    except (OSError, ValueError):
+        _to_null("stderr")
 
 
 def _written() -> list[str]:
@@ -75,40 +99,30 @@ def _written() -> list[str]:
 _NOTHING_YET: list[str] = []  # the writer not imported: nothing can have been written (stays empty)
 
 
-def _safe(written: list[str], failure: str) -> int:
-    """The warning for a failure after a write, and the status of a command that succeeded."""
-    what = ", ".join(written[:3]) + (f" and {len(written) - 3} more" if len(written) > 3 else "")
-    say("engage", "warning", f"{what} is safely in the ledger; afterwards {failure}")
-    return 0
+def _settle_stdout() -> bool:
+    """After a failure, standard output flushed, or pointed at the null device when it cannot take what
+    it holds (a full disk, ``> /dev/full``): else the flush at exit fails again, and Python's
+    "Exception ignored" and status 120 would follow the one line engage has said. True: it could not."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _to_null("stdout")
+        return True
+    return False
+
+
+def _to_null(name: str) -> None:
+    """Standard stream ``name`` pointed at the null device: what it still holds goes nowhere, quietly."""
+    stream = getattr(sys, name)
+    null = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # a test's capture: no file
+        os.dup2(null, stream.fileno())
+    os.close(null)
 
 
 class ReaderLeft(Exception):
     """Standard output's reader went away (``engage ... | head``); raised where click's ``main``
     would otherwise end the command with status 1."""
-
-
-def _settle_stdout() -> bool:
-    """After a failure, standard output flushed, or pointed at the null device when it cannot take what
-    it holds (a full disk, ``> /dev/full``): else the flush at exit fails again, and Python's
-    "Exception ignored" and status 120 would follow the one line engage has said."""
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        null = os.open(os.devnull, os.O_WRONLY)
-        with contextlib.suppress(AttributeError, OSError, ValueError):  # a test's capture: no file
-            os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-        return True
-    return False
-
-
-_FULL = {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
-
-
-def _output_failed(exc: Exception) -> bool:
-    """Whether ``exc`` is a write that failed for want of room (a full disk, ``> /dev/full``), with no
-    file named: what engage writes to files is named in its own messages; this is its output."""
-    return isinstance(exc, OSError) and exc.errno in _FULL and exc.filename is None
 
 
 def quiet_closed_pipes() -> None:
@@ -130,8 +144,10 @@ def _click_outcome(exc: Exception) -> int | None:
         return None
     if isinstance(exc, click.exceptions.Exit):
         return int(exc.exit_code)
-    if isinstance(exc, click.Abort):
-        write("engage: aborted", err=True)
+    if isinstance(exc, click.Abort):  # click has ended the line already
+        if _written():
+            return _failed("interrupted", 1)
+        _tell("aborted", "")
         return 1
     if isinstance(exc, click.ClickException):
         where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "engage"
@@ -286,8 +302,8 @@ def _flush_at_exit() -> None:
         except OSError as exc:
             if isinstance(exc, BrokenPipeError) or exc.errno in (errno.EPIPE, errno.EINVAL):
                 quiet_closed_pipes()
-            else:
-                raise
+            else:  # a full disk: the command has said what it could, and its status stands
+                _to_null(name)
         except ValueError:  # closed
             pass
 

@@ -183,9 +183,9 @@ def _as_click_would(run: Any) -> Any:
         try:
             run()
         except (EOFError, KeyboardInterrupt):
-            colour.write("", err=True)
-            colour.write("engage: aborted", err=True)
-            return 1
+            from engage.cli.boundary import interrupted
+
+            return interrupted()
         return 0
 
     return guarded

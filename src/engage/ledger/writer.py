@@ -61,9 +61,9 @@ def append_batch(
             fd = open_regular(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
             try:
                 sealed = _write_locked(fd, path, records, stamp, (hours_per_day, kinds), check)
+                WRITTEN.extend(_named(record) for record in records)  # written: whatever follows, done
             finally:
                 os.close(fd)
-        WRITTEN.extend(_named(record) for record in records)
         return sealed
     except LockTimeout:
         raise EngageError(
@@ -84,7 +84,7 @@ the error boundary turns a later failure into a warning that names it (:mod:`eng
 
 def _named(record: dict[str, object]) -> str:
     kind = str(record.get("kind", "record")).rpartition(".")[2]  # "fees.expense": "expense"
-    return f"{kind} {record.get('id', '')}".strip()
+    return f"{kind} {record.get('number') or record.get('id', '')}".strip()  # an invoice by its number
 
 
 def write_in_progress(path: Path) -> bool:
