@@ -69,7 +69,16 @@ def test_the_driver_writes_the_merge_over_ours_for_git(tmp_path: Path) -> None:
     ours.write_bytes(lines(line("a"), line("b")))
     theirs.write_bytes(lines(line("a"), line("c")))
     done = subprocess.run(
-        [sys.executable, "-m", "engage.sync.driver", str(ancestor), str(ours), str(theirs), "x.ledger.jsonl"],
+        [
+            sys.executable,
+            "-m",
+            "engage.sync.driver",
+            "engage-ledger",
+            str(ancestor),
+            str(ours),
+            str(theirs),
+            "x.ledger.jsonl",
+        ],
         capture_output=True,
         text=True,
         check=False,
