@@ -318,3 +318,30 @@ def test_calendar_state_from_two_clones_merges_and_sequence_only_grows(team: dic
     ben.run("calendar")
     after = json.loads((ben.folder / "engage.calendar.json").read_text(encoding="utf-8"))["events"]
     assert all(after[uid]["sequence"] >= merged[uid]["sequence"] for uid in merged)
+
+
+def test_logging_while_syncing_loses_nothing(team: dict[str, Clone]) -> None:
+    """A merge replaces the ledger file; a log appending at that moment must wait for it (the ledger's
+    lock), not write into the file being replaced."""
+    ann, ben = team["ann"], team["ben"]
+    written: list[str] = []
+
+    def logging() -> None:
+        for n in range(12):
+            ben.run("log", "0.1", "-p", "draft", "-d", "2004-03-02", "-n", f"while syncing {n}")
+            written.append(f"while syncing {n}")
+
+    def syncing() -> None:
+        for n in range(4):
+            ann.run("log", "0.1", "-p", "draft", "-d", "2004-03-03", "-n", f"ann {n}")
+            ann.run("sync")
+            ben.run("sync")
+
+    with ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(logging), pool.submit(syncing)]:
+            future.result()
+    for clone in (ben, ann, ben):
+        clone.run("sync")
+    notes = Counter(r["note"] for r in ben.records() if r["kind"] == "entry")
+    assert notes == Counter(written + [f"ann {n}" for n in range(4)])
+    assert Counter(r["note"] for r in ann.records() if r["kind"] == "entry") == notes

@@ -13,7 +13,8 @@ import fnmatch
 import glob
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -101,9 +102,10 @@ def sync(plan: Plan, git: Git | None = None) -> Outcome:
 def _synced(plan: Plan, git: Git) -> Outcome:
     _clear_stale_lock(git)
     _set_up(git, plan, write_files=False)
-    _finish_merge(git, plan)
     outcome = Outcome()
-    outcome.sent = _commit(git, plan)
+    with _ledger_held(plan):
+        _finish_merge(git, plan)
+        outcome.sent = _commit(git, plan)
     remote = git.value("remote")
     if not remote:
         return outcome
@@ -115,8 +117,11 @@ def _synced(plan: Plan, git: Git) -> Outcome:
             outcome.offline = fetched.said()
             return outcome
         theirs = f"refs/remotes/{outcome.remote}/{branch}"
-        if git.value("rev-parse", "--verify", "-q", theirs):
-            _merge(git, plan, theirs, outcome)
+        with _ledger_held(plan):  # what was logged while fetching is committed first, then merged
+            for who, what in _commit(git, plan).items():
+                outcome.sent[who] = f"{outcome.sent[who]}, {what}" if who in outcome.sent else what
+            if git.value("rev-parse", "--verify", "-q", theirs):
+                _merge(git, plan, theirs, outcome)
         if not _ahead(git, theirs):
             return outcome
         target = f"HEAD:refs/heads/{branch}"
@@ -130,6 +135,23 @@ def _synced(plan: Plan, git: Git) -> Outcome:
     raise EngageError(
         f"{outcome.remote}: others kept pushing while engage sync merged ({PUSH_TRIES} tries); run it again"
     )
+
+
+@contextmanager
+def _ledger_held(plan: Plan) -> Iterator[None]:
+    """The ledger's own lock, held while git reads or replaces the ledger: an ``engage log`` appending
+    to the file a merge is replacing would write into a file no longer there."""
+    from engage.ledger.lock import LockTimeout, held
+    from engage.ledger.writer import LOCK_TIMEOUT_SECONDS
+
+    try:
+        with held(Path(str(plan.ledger) + ".lock"), LOCK_TIMEOUT_SECONDS):
+            yield
+    except LockTimeout:
+        raise EngageError(
+            f"{plan.ledger}: another engage process held the ledger's lock for {LOCK_TIMEOUT_SECONDS}s; "
+            "run engage sync again when it is done"
+        ) from None
 
 
 def _set_up(git: Git, plan: Plan, write_files: bool) -> None:
