@@ -216,19 +216,45 @@ def test_the_calendar_state_held_open_during_send_is_saved_after_so_nothing_is_m
     assert "Nothing new to send" in again.text and smtp.messages == []
 
 
-def test_a_state_that_cannot_be_saved_after_send_says_the_mail_went(ijm: Seed, smtp: Inbox) -> None:
-    """The one case a hold outlasts: the line says the messages went out unrecorded."""
+def test_a_state_held_past_the_patience_after_send_is_kept_beside_it_and_nothing_is_mailed_twice(
+    ijm: Seed, smtp: Inbox
+) -> None:
+    """The hold outlasts the patience: the mail went, so the state is kept beside the held file (a new
+    file, no replace), one warning, exit 0; the next send reads it and mails nothing again."""
     with_supervisor_email(ijm)
+    state = ijm.path.with_name(ijm.path.stem + ".calendar.json")
+    replace = os.replace
+
+    def refuse_the_state(source: object, target: object, *args: object, **kwargs: object) -> None:
+        if str(target) == str(state):
+            _refuse(source, target)
+        replace(source, target, *args, **kwargs)  # type: ignore[arg-type]
+
     mp = pytest.MonkeyPatch()
     try:
         mp.setattr(engage.storage.atomic, "PATIENCE", 0.2)
-        mp.setattr(os, "replace", _refuse)
+        mp.setattr(os, "replace", refuse_the_state)
         result = ijm.run("calendar", "send")
     finally:
         mp.undo()
-    one_line_error(result, ".calendar.json: cannot write the calendar state", "went out", "mails them again")
-    assert smtp.messages
-    assert leftovers(ijm.path.parent) == []
+    assert result.exit_code == 0, result.stderr
+    warning = result.stderr.strip().splitlines()
+    assert len(warning) == 1 and "warning" in warning[0] and ".pending" in warning[0], result.stderr
+    sent = len(smtp.messages)
+    assert sent > 1
+    assert not state.exists() and leftovers(ijm.path.parent) == []
+    pending = [p for p in ijm.path.parent.iterdir() if p.name.endswith(".pending")]
+    assert len(pending) == 1 and pending[0].name.startswith(f".{state.name}.")
+    smtp.messages.clear()
+    again = ijm.run("calendar", "send")  # the hold is gone
+    assert again.exit_code == 0, again.stderr
+    assert "Nothing new to send" in again.stdout and smtp.messages == []
+    # the next save that can write the state takes the kept one in, and removes it
+    assert ijm.run("calendar", "send", "--all").exit_code == 0
+    assert len(smtp.messages) == sent
+    assert [p for p in ijm.path.parent.iterdir() if p.name.endswith(".pending")] == []
+    recorded = json.loads(state.read_text(encoding="utf-8"))["mail"]
+    assert len(next(iter(recorded.values()))) == sent
 
 
 def test_a_config_file_held_open_is_written_once_let_go_its_mode_kept(ijm: Seed, tmp_path: Path) -> None:
