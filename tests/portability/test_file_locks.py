@@ -368,3 +368,66 @@ def test_an_invoice_whose_temporary_is_held_a_moment_is_put_in_place_without_a_w
     assert "warning" not in result.stderr
     assert refused and "Invoice GEO-001" in output.read_text(encoding="utf-8")
     assert [p.name for p in folder.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_a_temporary_a_killed_engage_left_is_cleared_by_the_next_write(ijm: Seed) -> None:
+    """``.NAME.PID.partial`` stayed forever once an engage was killed mid-write: the next write of NAME
+    removes those whose process is gone, and keeps a running one's (another engage writing now)."""
+    killed = subprocess.Popen([sys.executable, "-c", "pass"])
+    killed.wait()  # a process that was, and is no more
+    folder = ijm.path.parent
+    gone = folder / f".status.md.{killed.pid}.partial"
+    running = folder / f".status.md.{os.getppid()}.partial"
+    other = folder / f".notes.md.{killed.pid}.partial"  # another file's: not this write's business
+    for path in (gone, running, other):
+        path.write_text("half a report", encoding="utf-8")
+    done = ijm.run("status", "--week", "2021-W47", "-o", str(folder / "status.md"))
+    assert done.exit_code == 0, done.stderr
+    assert not gone.exists() and running.exists() and other.exists()
+
+
+def test_where_no_process_can_be_asked_a_temporary_a_day_old_is_left_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engage.storage.atomic, "ASK_PROCESS", False)  # as on Windows
+    old, new = tmp_path / ".r.md.1.partial", tmp_path / ".r.md.2.partial"
+    for path in (old, new):
+        path.write_text("x")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    write_file(tmp_path / "r.md", "report")
+    assert not old.exists() and new.exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes; Windows is the in-process case below")
+def test_a_read_only_target_gets_its_mode_after_the_replace_never_on_the_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only temporary cannot be removed on Windows: the mode is applied once it is in place."""
+    target = tmp_path / "r.md"
+    target.write_text("old")
+    target.chmod(0o444)
+    modes: list[int] = []
+    replace = os.replace
+
+    def watch(source: object, dest: object, *args: object, **kwargs: object) -> None:
+        modes.append(os.stat(source).st_mode & 0o777)  # type: ignore[arg-type]
+        replace(source, dest, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", watch)
+    write_file(target, "new")
+    assert modes and all(mode & 0o200 for mode in modes)
+    assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o444
+
+
+def test_a_read_only_target_windows_will_not_replace_is_one_line_at_once(
+    ijm: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not ten seconds blamed on another program: the file is read-only, and the line says so."""
+    monkeypatch.setattr(engage.storage.atomic, "READ_ONLY_BLOCKS_REPLACE", True)
+    out = ijm.path.with_name("status.md")
+    out.write_text("last week's report\n", encoding="utf-8")
+    out.chmod(0o444)
+    started = time.monotonic()
+    line = one_line_error(ijm.run("status", "--week", "2021-W47", "-o", str(out)), f"{out} is read-only")
+    assert "another program" not in line and time.monotonic() - started < 5
+    assert out.read_text(encoding="utf-8") == "last week's report\n" and leftovers(out.parent) == []
