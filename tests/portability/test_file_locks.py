@@ -26,7 +26,7 @@ from engage import EngageError, remove_file, write_file
 from engage.cachedir import write_atomically
 from helpers import Seed, one_line_error
 from helpers.processes import ENGAGE, engage_env
-from helpers.seed_edits import with_supervisor_email
+from helpers.seed_edits import move, with_supervisor_email
 from helpers.servers import Inbox
 from helpers.windows import engage_as_on_windows
 
@@ -255,6 +255,28 @@ def test_a_state_held_past_the_patience_after_send_is_kept_beside_it_and_nothing
     assert [p for p in ijm.path.parent.iterdir() if p.name.endswith(".pending")] == []
     recorded = json.loads(state.read_text(encoding="utf-8"))["mail"]
     assert len(next(iter(recorded.values()))) == sent
+
+
+def test_a_state_that_cannot_be_kept_at_all_says_how_many_went_and_speaks_of_one_as_one(
+    ijm: Seed, smtp: Inbox
+) -> None:
+    """Neither the state nor a file beside it can be written: the line says the mail went, unrecorded."""
+    with_supervisor_email(ijm)
+    assert ijm.run("calendar", "send").exit_code == 0
+    move(ijm)
+    smtp.messages.clear()
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setattr(engage.storage.atomic, "PATIENCE", 0.2)
+        mp.setattr(os, "replace", _refuse)
+        result = ijm.run("calendar", "send")
+    finally:
+        mp.undo()
+    one_line_error(
+        result, ".calendar.json: cannot write the calendar state", "1 message went out", "mails it again"
+    )
+    assert len(smtp.messages) == 1
+    assert leftovers(ijm.path.parent) == []
 
 
 def test_a_config_file_held_open_is_written_once_let_go_its_mode_kept(ijm: Seed, tmp_path: Path) -> None:
