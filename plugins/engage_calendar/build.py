@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from engage import CalendarEvent, EngageError, Engagement, frozen
+from engage import CalendarEvent, EngageError, Engagement, frozen, output_target
 from engage_calendar.events import REMOVED
 from engage_calendar.settings import Settings
 from engage_calendar.state import Revision, State, decode, encode, fingerprint, read_state, state_path
@@ -124,4 +124,4 @@ def output_path(path: str) -> Path:
         raise EngageError(f"{target.parent}: no such folder for the calendar file")
     if target.is_dir():
         raise EngageError(f"{target}: is a folder; give a file name such as {target / 'milestones.ics'}")
-    return target
+    return output_target(path, "calendar file")  # never over a ledger, schedule or calendar state

@@ -196,9 +196,10 @@ def _deliver_and_record(messages: Sequence[Outgoing], state: State) -> None:
             try:
                 state.save()
             except EngageError as exc:
+                them = "it" if len(delivered) == 1 else "them"
                 raise EngageError(
                     f"{exc.message}; {_count(len(delivered), 'message')} went out but could not be "
-                    "recorded, so the next send mails them again"
+                    f"recorded, so the next send mails {them} again"
                 ) from None
 
 

@@ -214,8 +214,9 @@ def deliver(messages: Sequence[Outgoing], sent: Callable[[Outgoing], None]) -> N
             f"SMTP server {where}: {str(exc).rstrip('.')}; set ENGAGE_SMTP_STARTTLS=0 if it has no TLS"
         ) from None
     except ssl.SSLCertVerificationError as exc:
+        why = getattr(exc, "verify_message", None) or exc  # truststore's Windows backend sets none
         raise EngageError(
-            f"SMTP server {where}: its certificate is not trusted ({exc.verify_message}); set smtp.host to "
+            f"SMTP server {where}: its certificate is not trusted ({why}); set smtp.host to "
             "the name its certificate is for, or add its authority to the system's certificates"
         ) from None
     except smtplib.SMTPRecipientsRefused as exc:

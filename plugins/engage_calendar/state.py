@@ -11,16 +11,19 @@ It is written only after a delivery has been accepted.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engage import CalendarEvent, EngageError, write_file
+from engage import CalendarEvent, EngageError, remove_file, warn, write_file
 
 STATE_SUFFIX = ".calendar.json"
+PENDING = ".pending"  # a state kept beside the file when it could not be replaced
 _LEAD = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:(?=[/\\]))?[/\\]*")  # a scheme and its slashes
 VERSION = 2
 
@@ -57,11 +60,17 @@ class State:
 
     def save(self) -> None:
         """Write atomically under a lock; mail and CalDAV records of others are kept. A state file
-        another program holds open (OneDrive, on Windows) is waited for, as ``write_file`` does."""
+        another program holds open (OneDrive, on Windows) is waited for, as ``write_file`` does.
+
+        One held past that patience cannot be replaced, yet what it records has happened (the mail
+        went out): the state is then kept beside it in a new file, ``.NAME.calendar.json.PID.pending``,
+        which needs no replace, with one warning; every read merges it in, and the next save that can
+        write the state removes it."""
         from filelock import FileLock
 
         with FileLock(str(self.path) + ".lock", timeout=15):
             on_disk = read_state(self.path)
+            merged = pending_files(self.path)
             data = {
                 "version": VERSION,
                 "events": {uid: asdict(rev) for uid, rev in sorted(self.events.items())},
@@ -71,7 +80,51 @@ class State:
                     for url, resources in {**on_disk.caldav, **self.caldav}.items()
                 },
             }
-            write_file(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n", "calendar state")
+            text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+            try:
+                write_file(self.path, text, "calendar state")
+            except EngageError as refused:
+                aside = self.path.with_name(f".{self.path.name}.{os.getpid()}{PENDING}")
+                try:
+                    write_file(aside, text, "calendar state")
+                except EngageError:
+                    raise refused from None
+                warn(
+                    f"{refused.message}; what it records is kept beside it in {aside.name} instead, "
+                    "and the next calendar command reads it and writes it in"
+                )
+                return
+            for path in merged:
+                remove_file(path)
+
+
+def pending_files(path: Path) -> list[Path]:
+    """The states kept beside ``path`` when it could not be replaced (see :meth:`State.save`)."""
+    try:
+        return sorted(path.parent.glob(f".{glob.escape(path.name)}.*{PENDING}"))
+    except OSError:
+        return []
+
+
+def merge(ours: State, theirs: State) -> State:
+    """Two states as one: per UID the revision with the highest SEQUENCE, per address and per CalDAV
+    resource the highest sent; nothing recorded in either is lost."""
+    events = dict(ours.events)
+    for uid, rev in theirs.events.items():
+        if uid not in events or rev.sequence > events[uid].sequence:
+            events[uid] = rev
+    mail = {address: dict(sent) for address, sent in ours.mail.items()}
+    for address, sent in theirs.mail.items():
+        mine = mail.setdefault(address, {})
+        for uid, sequence in sent.items():
+            mine[uid] = max(sequence, mine.get(uid, sequence))
+    caldav = {url: dict(resources) for url, resources in ours.caldav.items()}
+    for url, resources in theirs.caldav.items():
+        held = caldav.setdefault(url, {})
+        for uid, stored in resources.items():
+            if uid not in held or stored.sequence > held[uid].sequence:
+                held[uid] = stored
+    return State(ours.path, events, mail, caldav)
 
 
 def merge_states(ancestor: bytes, ours: bytes, theirs: bytes) -> bytes:
@@ -127,13 +180,22 @@ def state_path(schedule: Path) -> Path:
 
 
 def read_state(path: Path) -> State:
-    """The state file; a missing file is an empty state; version 1 files are carried over."""
+    """The state file, with any state kept beside it because it could not be replaced merged in; a
+    missing file is an empty state; version 1 files are carried over."""
+    state = _read_one(path, path)
+    for aside in pending_files(path):
+        state = merge(state, _read_one(aside, path))
+    return state
+
+
+def _read_one(path: Path, named: Path) -> State:
+    """One state file as a State of ``named``; a missing file is an empty state."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version", 1) == 1:
-            return State(path, _from_version_1(data))
+            return State(named, _from_version_1(data))
         return State(
-            path,
+            named,
             {uid: Revision(**rev) for uid, rev in data.get("events", {}).items()},
             {address: dict(sent) for address, sent in data.get("mail", {}).items()},
             {
@@ -142,7 +204,7 @@ def read_state(path: Path) -> State:
             },
         )
     except FileNotFoundError:
-        return State(path)
+        return State(named)
     except (OSError, ValueError, TypeError, AttributeError) as exc:
         raise EngageError(
             f"{path}: calendar state cannot be read ({exc}); it lets re-sent calendars update in place: "

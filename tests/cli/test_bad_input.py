@@ -185,3 +185,26 @@ def test_unwritable_ledger_is_one_line(ijm: Seed, tmp_path: Path) -> None:
         ),
         "folder does not exist",
     )
+
+
+def test_o_never_writes_over_engages_own_files(ijm: Seed, tmp_path: Path) -> None:
+    """``status --format csv -o NAME.ledger.jsonl`` wiped the ledger: a report never lands on a ledger,
+    a schedule (any .toml) or a calendar state."""
+    assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16").exit_code == 0
+    ledger = ijm.ledger.read_bytes()
+    schedule = ijm.text()
+    renamed = tmp_path / "kept-records.jsonl"  # a ledger by what it holds, whatever its name
+    renamed.write_bytes(ledger)
+    state = tmp_path / "engage.calendar.json"
+    state.write_text("{}", encoding="utf-8")
+    for target in (ijm.ledger, ijm.path, renamed, state, tmp_path / "new.toml"):
+        for args in (
+            ("status", "--format", "csv", "-o", str(target)),
+            ("entries", "--format", "csv", "-o", str(target)),
+            ("calendar", "-o", str(target)),
+        ):
+            one_line_error(ijm.run(*args), str(target), "-o")
+    assert ijm.ledger.read_bytes() == ledger and renamed.read_bytes() == ledger
+    assert ijm.text() == schedule and state.read_text(encoding="utf-8") == "{}"
+    assert not (tmp_path / "new.toml").exists()
+    assert ijm.run("status", "--format", "csv", "-o", str(tmp_path / "report.csv")).exit_code == 0

@@ -52,11 +52,23 @@ def _open_folder(tmp_path: Path) -> Path:
     return folder
 
 
+def _no_modes(tmp_path: Path, monkeypatch, kind: str = "exfat") -> None:
+    """Make engage believe ``tmp_path`` is a drive that keeps no Unix modes."""
+    table = tmp_path / "mountinfo"
+    table.write_text(
+        f"22 1 8:32 / / rw - ext4 /dev/sdc rw\n86 22 8:17 / {tmp_path} rw - {kind} /dev/sdb1 rw\n"
+    )
+    monkeypatch.setattr("engage.plugin.trust.MOUNTS", str(table))
+
+
 @pytest.mark.skipif(os.name == "nt", reason="Unix permission bits do not exist on Windows")
-def test_a_folder_you_vouch_for_runs_and_only_from_your_own_settings(ijm: Seed, tmp_path: Path) -> None:
+def test_a_folder_you_vouch_for_runs_and_only_from_your_own_settings(
+    ijm: Seed, tmp_path: Path, monkeypatch
+) -> None:
     folder = _open_folder(tmp_path)
+    _no_modes(tmp_path, monkeypatch)
     refused = ijm.run("--plugins-dir", str(folder), "log", "1", "-p", "prep")
-    one_line_error(refused, "writable by every user", "chmod o-w")
+    one_line_error(refused, "this drive (exfat) keeps no permissions", "engage config plugins.trusted")
     assert not ijm.ledger.exists()
     # a team's shared local file cannot vouch: it would run a teammate's code as you
     local = invoke("-s", str(ijm.path), "config", "--local", "plugins.trusted", str(folder))
@@ -70,7 +82,103 @@ def test_a_folder_you_vouch_for_runs_and_only_from_your_own_settings(ijm: Seed, 
     other.mkdir(mode=0o777)
     other.chmod(0o777)
     (other / "org_rules.py").write_text(PLUGIN, encoding="utf-8")
-    one_line_error(ijm.run("--plugins-dir", str(other), "show"), f"{other}: writable by every user")
+    one_line_error(ijm.run("--plugins-dir", str(other), "show"), f"{other}: this drive (exfat)")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Unix permission bits do not exist on Windows")
+def test_on_a_filesystem_that_keeps_modes_a_vouch_does_not_open_a_world_writable_folder(
+    ijm: Seed, tmp_path: Path
+) -> None:
+    """ext4, tmpfs: another user could plant a __pycache__ file, a link, or swap the file; chmod fixes it."""
+    folder = _open_folder(tmp_path)
+    assert invoke("config", "plugins.trusted", str(folder)).exit_code == 0
+    refused = ijm.run("--plugins-dir", str(folder), "show")
+    one_line_error(refused, f"{folder}: writable by every user", f"chmod o-w {folder}")
+
+
+@pytest.mark.skipif(not hasattr(os, "chown") or os.getuid() != 0, reason="chown needs root")
+def test_on_a_drive_without_modes_the_owner_it_reports_is_the_mounts_and_the_vouch_decides(
+    ijm: Seed, tmp_path: Path, monkeypatch
+) -> None:
+    """exFAT or CIFS mounted by root without uid=: every file reports another owner; vouching must work."""
+    folder = _open_folder(tmp_path)
+    for path in (folder, folder / "org_rules.py"):
+        path.chmod(0o755)
+        os.chown(path, 4242, -1)
+    _no_modes(tmp_path, monkeypatch, "cifs")
+    one_line_error(ijm.run("--plugins-dir", str(folder), "show"), "this drive (cifs)", "plugins.trusted")
+    assert invoke("config", "plugins.trusted", str(folder)).exit_code == 0
+    shown = ijm.run("--plugins-dir", str(folder), "log", "1", "-p", "prep")
+    assert shown.exit_code == 0, shown.stderr
+    assert "org rule ran" in shown.stdout
+
+
+ATTACK = "import pathlib\npathlib.Path(__file__).with_name('PWNED').write_text('x')\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "chown") or os.getuid() != 0, reason="chown needs root")
+def test_a_planted_pycache_file_never_runs_in_place_of_the_source(
+    ijm: Seed, tmp_path: Path, monkeypatch
+) -> None:
+    """Another user's .pyc stamped with the source's mtime and size: Python's loader would run it."""
+    import importlib.util
+    import py_compile
+
+    folder = _open_folder(tmp_path)
+    source = folder / "org_rules.py"
+    genuine = source.read_bytes()
+    attack = ATTACK.encode().ljust(len(genuine) - 1, b"#") + b"\n"
+    assert len(attack) == len(genuine)
+    stamp = source.stat()
+    source.write_bytes(attack)
+    os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    pyc = Path(importlib.util.cache_from_source(str(source)))
+    py_compile.compile(str(source), cfile=str(pyc), doraise=True)
+    source.write_bytes(genuine)
+    os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    for path in (pyc.parent, pyc):
+        os.chown(path, 4242, -1)
+    # on ext4 the world-writable folder is refused, vouched or not
+    assert invoke("config", "plugins.trusted", str(folder)).exit_code == 0
+    one_line_error(ijm.run("--plugins-dir", str(folder), "show"), "writable by every user")
+    # where a vouch counts, the source is what runs
+    _no_modes(tmp_path, monkeypatch)
+    logged = ijm.run("--plugins-dir", str(folder), "log", "1", "-p", "prep")
+    assert logged.exit_code == 0, logged.stderr
+    assert "org rule ran" in logged.stdout
+    assert not (folder / "PWNED").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "chown") or os.getuid() != 0, reason="chown needs root")
+def test_a_planted_link_to_another_file_is_refused(ijm: Seed, tmp_path: Path, monkeypatch) -> None:
+    """The link stats as its target (owned by you): the plugin is read without following it."""
+    folder = _open_folder(tmp_path)
+    private = tmp_path / "private.py"
+    private.write_text(ATTACK, encoding="utf-8")
+    private.chmod(0o600)
+    (folder / "evil.py").symlink_to(private)
+    os.lchown(folder / "evil.py", 4242, -1)
+    assert invoke("config", "plugins.trusted", str(folder)).exit_code == 0
+    one_line_error(ijm.run("--plugins-dir", str(folder), "show"), "writable by every user")
+    _no_modes(tmp_path, monkeypatch)
+    refused = ijm.run("--plugins-dir", str(folder), "show")
+    one_line_error(refused, f"{folder / 'evil.py'}: a link, not a plugin file")
+    assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "chown") or os.getuid() != 0, reason="chown needs root")
+def test_the_file_imported_is_judged_by_the_descriptor_it_is_read_from(tmp_path: Path) -> None:
+    """A file swapped after the folder's check: what is read is checked again, on its own fstat."""
+    from engage.plugin.discovery import import_file
+
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    swapped = folder / "org_rules.py"
+    swapped.write_text(ATTACK, encoding="utf-8")
+    os.chown(swapped, 4242, -1)
+    with pytest.raises(PluginError, match="owned by another user"):
+        import_file(swapped)
+    assert not (folder / "PWNED").exists()
 
 
 @pytest.mark.skipif(not hasattr(os, "chown") or os.getuid() != 0, reason="chown needs root")

@@ -26,7 +26,7 @@ from engage import EngageError, remove_file, write_file
 from engage.cachedir import write_atomically
 from helpers import Seed, one_line_error
 from helpers.processes import ENGAGE, engage_env
-from helpers.seed_edits import with_supervisor_email
+from helpers.seed_edits import move, with_supervisor_email
 from helpers.servers import Inbox
 from helpers.windows import engage_as_on_windows
 
@@ -216,9 +216,55 @@ def test_the_calendar_state_held_open_during_send_is_saved_after_so_nothing_is_m
     assert "Nothing new to send" in again.text and smtp.messages == []
 
 
-def test_a_state_that_cannot_be_saved_after_send_says_the_mail_went(ijm: Seed, smtp: Inbox) -> None:
-    """The one case a hold outlasts: the line says the messages went out unrecorded."""
+def test_a_state_held_past_the_patience_after_send_is_kept_beside_it_and_nothing_is_mailed_twice(
+    ijm: Seed, smtp: Inbox
+) -> None:
+    """The hold outlasts the patience: the mail went, so the state is kept beside the held file (a new
+    file, no replace), one warning, exit 0; the next send reads it and mails nothing again."""
     with_supervisor_email(ijm)
+    state = ijm.path.with_name(ijm.path.stem + ".calendar.json")
+    replace = os.replace
+
+    def refuse_the_state(source: object, target: object, *args: object, **kwargs: object) -> None:
+        if str(target) == str(state):
+            _refuse(source, target)
+        replace(source, target, *args, **kwargs)  # type: ignore[arg-type]
+
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setattr(engage.storage.atomic, "PATIENCE", 0.2)
+        mp.setattr(os, "replace", refuse_the_state)
+        result = ijm.run("calendar", "send")
+    finally:
+        mp.undo()
+    assert result.exit_code == 0, result.stderr
+    warning = result.stderr.strip().splitlines()
+    assert len(warning) == 1 and "warning" in warning[0] and ".pending" in warning[0], result.stderr
+    sent = len(smtp.messages)
+    assert sent > 1
+    assert not state.exists() and leftovers(ijm.path.parent) == []
+    pending = [p for p in ijm.path.parent.iterdir() if p.name.endswith(".pending")]
+    assert len(pending) == 1 and pending[0].name.startswith(f".{state.name}.")
+    smtp.messages.clear()
+    again = ijm.run("calendar", "send")  # the hold is gone
+    assert again.exit_code == 0, again.stderr
+    assert "Nothing new to send" in again.stdout and smtp.messages == []
+    # the next save that can write the state takes the kept one in, and removes it
+    assert ijm.run("calendar", "send", "--all").exit_code == 0
+    assert len(smtp.messages) == sent
+    assert [p for p in ijm.path.parent.iterdir() if p.name.endswith(".pending")] == []
+    recorded = json.loads(state.read_text(encoding="utf-8"))["mail"]
+    assert len(next(iter(recorded.values()))) == sent
+
+
+def test_a_state_that_cannot_be_kept_at_all_says_how_many_went_and_speaks_of_one_as_one(
+    ijm: Seed, smtp: Inbox
+) -> None:
+    """Neither the state nor a file beside it can be written: the line says the mail went, unrecorded."""
+    with_supervisor_email(ijm)
+    assert ijm.run("calendar", "send").exit_code == 0
+    move(ijm)
+    smtp.messages.clear()
     mp = pytest.MonkeyPatch()
     try:
         mp.setattr(engage.storage.atomic, "PATIENCE", 0.2)
@@ -226,8 +272,10 @@ def test_a_state_that_cannot_be_saved_after_send_says_the_mail_went(ijm: Seed, s
         result = ijm.run("calendar", "send")
     finally:
         mp.undo()
-    one_line_error(result, ".calendar.json: cannot write the calendar state", "went out", "mails them again")
-    assert smtp.messages
+    one_line_error(
+        result, ".calendar.json: cannot write the calendar state", "1 message went out", "mails it again"
+    )
+    assert len(smtp.messages) == 1
     assert leftovers(ijm.path.parent) == []
 
 
@@ -342,3 +390,66 @@ def test_an_invoice_whose_temporary_is_held_a_moment_is_put_in_place_without_a_w
     assert "warning" not in result.stderr
     assert refused and "Invoice GEO-001" in output.read_text(encoding="utf-8")
     assert [p.name for p in folder.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_a_temporary_a_killed_engage_left_is_cleared_by_the_next_write(ijm: Seed) -> None:
+    """``.NAME.PID.partial`` stayed forever once an engage was killed mid-write: the next write of NAME
+    removes those whose process is gone, and keeps a running one's (another engage writing now)."""
+    killed = subprocess.Popen([sys.executable, "-c", "pass"])
+    killed.wait()  # a process that was, and is no more
+    folder = ijm.path.parent
+    gone = folder / f".status.md.{killed.pid}.partial"
+    running = folder / f".status.md.{os.getppid()}.partial"
+    other = folder / f".notes.md.{killed.pid}.partial"  # another file's: not this write's business
+    for path in (gone, running, other):
+        path.write_text("half a report", encoding="utf-8")
+    done = ijm.run("status", "--week", "2021-W47", "-o", str(folder / "status.md"))
+    assert done.exit_code == 0, done.stderr
+    assert not gone.exists() and running.exists() and other.exists()
+
+
+def test_where_no_process_can_be_asked_a_temporary_a_day_old_is_left_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engage.storage.atomic, "ASK_PROCESS", False)  # as on Windows
+    old, new = tmp_path / ".r.md.1.partial", tmp_path / ".r.md.2.partial"
+    for path in (old, new):
+        path.write_text("x")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    write_file(tmp_path / "r.md", "report")
+    assert not old.exists() and new.exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes; Windows is the in-process case below")
+def test_a_read_only_target_gets_its_mode_after_the_replace_never_on_the_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only temporary cannot be removed on Windows: the mode is applied once it is in place."""
+    target = tmp_path / "r.md"
+    target.write_text("old")
+    target.chmod(0o444)
+    modes: list[int] = []
+    replace = os.replace
+
+    def watch(source: object, dest: object, *args: object, **kwargs: object) -> None:
+        modes.append(os.stat(source).st_mode & 0o777)  # type: ignore[arg-type]
+        replace(source, dest, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", watch)
+    write_file(target, "new")
+    assert modes and all(mode & 0o200 for mode in modes)
+    assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o444
+
+
+def test_a_read_only_target_windows_will_not_replace_is_one_line_at_once(
+    ijm: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not ten seconds blamed on another program: the file is read-only, and the line says so."""
+    monkeypatch.setattr(engage.storage.atomic, "READ_ONLY_BLOCKS_REPLACE", True)
+    out = ijm.path.with_name("status.md")
+    out.write_text("last week's report\n", encoding="utf-8")
+    out.chmod(0o444)
+    started = time.monotonic()
+    line = one_line_error(ijm.run("status", "--week", "2021-W47", "-o", str(out)), f"{out} is read-only")
+    assert "another program" not in line and time.monotonic() - started < 5
+    assert out.read_text(encoding="utf-8") == "last week's report\n" and leftovers(out.parent) == []

@@ -249,3 +249,20 @@ def test_a_password_in_a_config_file_is_refused_with_its_line(undp: Path, tmp_pa
         invoke("config", "--list"), "config.toml: line 2: smtp.password", "engage config smtp.password"
     )
     assert SECRET not in line
+
+
+@pytest.mark.parametrize("key", ["plugins.trusted", "plugins.dir"])
+def test_a_folder_setting_is_stored_absolute_and_must_exist(
+    key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative "ww" would be read against each later run's current folder: another folder each time."""
+    (tmp_path / "ww").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert invoke("config", key, "ww").exit_code == 0
+    assert invoke("config", key).stdout == f"{tmp_path / 'ww'}\n"
+    assert str(tmp_path / "ww") in user_file(tmp_path).read_text(encoding="utf-8")
+    before = user_file(tmp_path).read_text(encoding="utf-8")
+    one_line_error(invoke("config", key, "missing"), key, f"{tmp_path / 'missing'} does not exist")
+    (tmp_path / "a-file").write_text("")
+    one_line_error(invoke("config", key, "a-file"), key, "is not a folder")
+    assert user_file(tmp_path).read_text(encoding="utf-8") == before  # nothing written

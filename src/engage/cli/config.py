@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from engage.errors import EngageError
@@ -61,10 +63,22 @@ def config(key: str | None, value: str | None, where: str, unset: bool, listing:
         text = checked(key, value)
     except ValueError as exc:
         raise EngageError(f"{key}: {exc}") from None
+    if kind == "path":
+        text = _folder(key, text)
     if kind == "secret":
         store(key, text)
     else:
         edit(path, key, text, kind, shared=where == "local")
+
+
+def _folder(key: str, text: str) -> str:
+    """A folder setting as stored: absolute (a relative one would be read against each run's current
+    folder), and a folder that exists."""
+    folder = os.path.abspath(os.path.expanduser(text))
+    if not os.path.isdir(folder):
+        what = "is not a folder" if os.path.exists(folder) else "does not exist"
+        raise EngageError(f"{key}: {folder} {what}; give an existing folder")
+    return folder
 
 
 def _list() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -23,7 +24,32 @@ def output_target(output: str, what: str = "output") -> Path:
         raise EngageError(
             f"{target.parent}: no such folder for the {what}; create it first or choose another path"
         )
+    own = _engage_file(target)
+    if own:
+        raise EngageError(f"{output}: is {own}, which -o would overwrite; give -o another file name")
     return target
+
+
+def _engage_file(target: Path) -> str:
+    """What engage keeps in ``target`` ("a ledger", "a schedule", "a calendar state"), or "" when it is
+    none of engage's own files: a report written over one would wipe it."""
+    name = target.name.lower()
+    if name.endswith(".ledger.jsonl"):
+        return "a ledger"
+    if name.endswith(".toml"):
+        return "a schedule or settings file"
+    if name.endswith(".calendar.json"):
+        return "a calendar state"
+    try:
+        with open(target, "rb") as handle:
+            first = handle.readline(65536)
+    except OSError:
+        return ""
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return ""
+    return "a ledger" if isinstance(record, dict) and "kind" in record else ""
 
 
 def write_output(

@@ -17,7 +17,7 @@ import pluggy
 from engage import hookspecs
 from engage.errors import PluginError
 from engage.plugin.proxy import valid_hook
-from engage.plugin.trust import refuse_unsafe
+from engage.plugin.trust import read_plugin, refuse_unsafe
 
 if TYPE_CHECKING:
     from engage.hooktypes import RecordKind
@@ -306,15 +306,20 @@ def peeker(plugin: dict[str, Any]) -> Callable[[], object]:
 
 
 def import_file(path: Path) -> ModuleType:
-    """A loose plugin file, imported as ``engage_local_plugins.NAME``."""
+    """A loose plugin file, imported as ``engage_local_plugins.NAME``: its source read from one descriptor
+    (:func:`engage.plugin.trust.read_plugin`) and compiled here, never from a ``__pycache__`` file another
+    user could have planted beside it."""
     module_name = f"engage_local_plugins.{path.stem}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
+    source = read_plugin(path)
+    spec = importlib.util.spec_from_loader(module_name, loader=None, origin=str(path))
+    if spec is None:
         raise PluginError(f"{path}: cannot import this plugin file")
     module = importlib.util.module_from_spec(spec)
+    module.__file__ = str(path)
     sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
+        code = compile(source, str(path), "exec", dont_inherit=True)
+        exec(code, module.__dict__)
     except Exception as exc:
         sys.modules.pop(module_name, None)
         raise PluginError(

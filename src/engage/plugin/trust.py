@@ -34,6 +34,17 @@ def refuse_unsafe(path: Path) -> None:
         info = path.stat()
     except OSError as exc:
         raise PluginError(f"{path}: cannot read this plugin path: {exc.strerror or exc}") from None
+    judge(path, info)
+
+
+def judge(path: Path, info: os.stat_result) -> None:
+    """Refuse ``path`` if ``info`` (its stat, or the fstat of the descriptor its code is read from) says
+    others could have written it.
+
+    Your vouch (``plugins.trusted``) counts only where modes say nothing: on a filesystem that keeps
+    them, a folder others can write stays refused whatever is vouched (another user could plant a
+    ``__pycache__`` file, a link, or swap the file). Where the filesystem keeps no modes, the owner it
+    reports is the mount's option, not a person: the vouch alone decides."""
     folder = path if stat.S_ISDIR(info.st_mode) else path.parent
     if os.name == "nt":
         if not inside(folder, Path.home()) and not _vouched(folder):
@@ -43,11 +54,13 @@ def refuse_unsafe(path: Path) -> None:
             )
         return
     why = others_can_write(info)
-    if not why or (_vouched(folder) and info.st_uid == os.getuid()):
+    if not why:
         return
     kind = filesystem_of(str(path))
     macos_drive = kind is None and sys.platform == "darwin" and stat.S_IMODE(info.st_mode) == 0o777
     if kind in NO_MODES or macos_drive:
+        if _vouched(folder):
+            return
         drive = f"this drive ({kind})" if kind else "this drive"
         raise PluginError(
             f"{path}: {drive} keeps no permissions, so engage cannot tell who may put code here; "
@@ -59,6 +72,31 @@ def refuse_unsafe(path: Path) -> None:
             f"{path}: {why}, so another user could put code here that engage would run; refused: {fix} {path}"
         )
     raise PluginError(f"{path}: {why}, so engage will not run it as you; refused: use plugins you own")
+
+
+def read_plugin(path: Path) -> bytes:
+    """The source of a loose plugin file, read from one descriptor opened without following a link and
+    judged by its own fstat: what is checked is what runs (no swap between a stat and the import)."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    if not nofollow and path.is_symlink():
+        raise PluginError(f"{path}: a link, not a plugin file; refused: put the file itself in the folder")
+    try:
+        fd = os.open(path, os.O_RDONLY | nofollow | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        if path.is_symlink():
+            raise PluginError(
+                f"{path}: a link, not a plugin file; refused: put the file itself in the folder"
+            ) from None
+        raise PluginError(f"{path}: cannot read this plugin path: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise PluginError(f"{path}: not a regular file; refused: a plugin is a .py file")
+        judge(path, info)
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise PluginError(f"{path}: cannot read this plugin path: {exc.strerror or exc}") from None
 
 
 def inside(path: Path, folder: Path) -> bool:

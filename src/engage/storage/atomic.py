@@ -8,8 +8,14 @@ POSIX renames over a file whoever holds it open. Windows refuses (``PermissionEr
 or 32) while any process has it open without FILE_SHARE_DELETE, which is how Python, Excel and
 most programs open files: OneDrive syncing it, an antivirus scanning it, Excel showing it, another
 engage reading it. The replace is therefore tried again, with a growing pause, for up to
-``PATIENCE`` seconds; so is the removal of the temporary, which is never left behind. A hold that
-outlasts it is one line naming the file and what to do.
+``PATIENCE`` seconds; so is the removal of the temporary. A hold that outlasts it is one line naming
+the file and what to do.
+
+A temporary an engage killed part way left behind is removed by the next write of that file: one
+whose process is gone (POSIX asks ``os.kill(pid, 0)``), or, where that cannot be asked (Windows),
+one older than a day. A read-only target (no write bit; Windows' Read-only attribute) gets its mode
+after the replace, never on the temporary, which stays removable; Windows refuses to replace a
+read-only file at all, so there it is one line at once, not a wait blamed on another program.
 
 Imported by ``engage log`` (through the cache): nothing here but ``os`` and ``time``.
 """
@@ -29,6 +35,15 @@ FIRST_PAUSE = 0.02
 LONGEST_PAUSE = 0.5
 SUFFIX = ".partial"
 _WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+STALE = 24 * 3600.0  # where no process can be asked after: a temporary this old is left over
+ASK_PROCESS = os.name != "nt"  # os.kill(pid, 0) on Windows would end the process, not ask after it
+READ_ONLY_BLOCKS_REPLACE = os.name == "nt"  # MoveFileEx refuses a read-only target, held or not
+
+
+class ReadOnly(PermissionError):
+    """A target the system will not replace: it is read-only."""
 
 
 class Held(PermissionError):
@@ -61,22 +76,25 @@ def replace_whole(
     """
     patience = PATIENCE if patience is None else patience
     temporary = temporary_of(path)
+    clear_leftovers(path)
+    try:
+        existing: int | None = os.stat(path).st_mode & 0o777  # never a set-user-id bit carried over
+    except OSError:
+        existing = None
+    if existing is not None and not existing & 0o200 and READ_ONLY_BLOCKS_REPLACE:
+        raise ReadOnly(errno.EACCES, "read-only", str(path))
     if mode is None:
-        try:
-            mode = os.stat(path).st_mode & 0o777  # never a set-user-id bit carried over
-        except OSError:
-            mode = created & ~_umask()
-    fd = os.open(temporary, _WRITE, mode)
+        mode = existing if existing is not None else created & ~_umask()
+    writable = mode | 0o200  # a read-only temporary could not be removed on Windows: the mode comes after
+    fd = os.open(temporary, _WRITE, writable)
     try:
         with open(fd, "wb") as stream:
             if hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)  # whatever the umask, or the mode of a temporary left before
+                os.fchmod(fd, writable)  # whatever the umask, or the mode of a temporary left before
             stream.write(data)
             if durable:
                 stream.flush()
                 os.fsync(fd)
-        if not hasattr(os, "fchmod"):  # Windows: only the read-only flag, set by name
-            os.chmod(temporary, mode)
         try:
             patiently(os.replace, temporary, path, patience=patience)
         except PermissionError as exc:
@@ -86,6 +104,42 @@ def replace_whole(
     except BaseException as exc:
         remove_file(temporary, patience if isinstance(exc, Exception) else 0.0)
         raise
+    if mode != writable:
+        os.chmod(path, mode)
+
+
+def clear_leftovers(path: Path) -> None:
+    """Remove the temporaries of ``path`` (``.NAME.PID.partial``) an engage killed part way left: those
+    whose process is gone, or where that cannot be asked (Windows) those older than ``STALE``."""
+    prefix = f".{path.name}."
+    folder = os.path.dirname(path) or "."
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix) : -len(SUFFIX)] if name.startswith(prefix) and name.endswith(SUFFIX) else ""
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        leftover = os.path.join(folder, name)
+        if _left_over(int(pid), leftover):
+            remove_file(Path(leftover), 0.0)  # held, or not ours to remove: the next write tries again
+
+
+def _left_over(pid: int, leftover: str) -> bool:
+    """Whether the temporary written by process ``pid`` is left over: that process is gone."""
+    if ASK_PROCESS:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except (PermissionError, OverflowError, OSError):
+            return False  # PermissionError: running, as another user
+        return False
+    try:
+        return time.time() - os.stat(leftover).st_mtime > STALE
+    except OSError:
+        return False
 
 
 def write_file(path: Path, data: str | bytes, what: str = "file", *, mode: int | None = None) -> None:
@@ -108,6 +162,11 @@ def write_file(path: Path, data: str | bytes, what: str = "file", *, mode: int |
 
 def cannot_write(path: Path, what: str, exc: OSError) -> str:
     """The one line for a file that could not be written: a held one says who may hold it."""
+    if isinstance(exc, ReadOnly):
+        return (
+            f"{path} is read-only, so the {what} cannot be written; clear its Read-only attribute "
+            "(attrib -r, or the file's Properties) and run again"
+        )
     if isinstance(exc, Held):
         return (
             f"{path}: cannot write the {what}: another program still held it open after {exc.waited:g} s "

@@ -201,3 +201,21 @@ def test_starttls_checks_the_certificate_against_the_systems_trust_store(
     sent = defenders.run("calendar", "send")
     assert sent.exit_code == 0, sent.stderr
     assert len(smtp_tls.messages) > 1
+
+
+def test_a_certificate_error_without_a_verify_message_is_still_one_line(
+    defenders: Seed, smtp: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """truststore's Windows backend raises SSLCertVerificationError with no verify_message."""
+    import smtplib
+    import ssl
+
+    def untrusted(self: object, *args: object, **kwargs: object) -> None:
+        raise ssl.SSLCertVerificationError(1, "certificate verify failed: the chain ends in an unknown root")
+
+    monkeypatch.setenv("ENGAGE_SMTP_STARTTLS", "1")
+    monkeypatch.setattr(smtplib.SMTP, "starttls", untrusted)
+    with_supervisor_email(defenders)
+    refused = defenders.run("calendar", "send")
+    one_line_error(refused, "certificate is not trusted", "unknown root")
+    assert smtp.messages == []
