@@ -101,7 +101,7 @@ def test_workbook_reads_back_with_real_numbers_and_dates(logged: Seed, tmp_path:
     sheet = load_workbook(target).active
     assert sheet.title == "Entries" and sheet.freeze_panes == "A2"
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0] == ("id", "date", "phase", "days", "hours", "consultant", "note")
+    assert values[0] == ("id", "date", "phase", "days", "hours", "consultant", "note", "by")
     assert [(r[1].date(), r[3], r[4]) for r in values[1:]] == [
         (dt.date(2021, 11, 16), 0.5, 4),
         (dt.date(2021, 11, 22), 1.5, None),

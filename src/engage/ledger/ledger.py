@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
-__all__ = ["Ledger", "entry_fields", "new_entry_amount", "new_record"]
+BY_FIELD = "by"  # who recorded a record: the acting consultant's key (or name), on records since 2026
+MACHINE_FIELD = "machine"  # the recording machine's random id (engage.settings.machine)
+
+__all__ = ["BY_FIELD", "MACHINE_FIELD", "Ledger", "entry_fields", "new_entry_amount", "new_record"]
 
 
 class Ledger:
