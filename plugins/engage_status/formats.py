@@ -96,6 +96,7 @@ def as_json(report: Report) -> dict[str, object]:
             for e in report.entries
         ],
         "sections": [_section_json(s) for s in report.sections],
+        "findings": [f.as_dict() for f in report.findings],
     }
 
 

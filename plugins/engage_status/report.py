@@ -12,6 +12,7 @@ from engage import (
     ConsultantVerdict,
     DeliverableVerdict,
     Engagement,
+    Finding,
     MeetingVerdict,
     Milestone,
     Section,
@@ -78,6 +79,7 @@ class Report:
     columns: tuple[tuple[str, object], ...] = ()  # plugins' cells for the portfolio row
     # Each consultant's figures from the verdict, this week being the report's week.
     team: tuple[ConsultantVerdict, ...] = ()
+    findings: tuple[Finding, ...] = ()  # the verdict's, worst first: merged records that collide among them
 
 
 def as_of_for(week: Week, today: dt.date, given: dt.date | None) -> dt.date:
@@ -125,6 +127,7 @@ def build(verdict: Verdict, week: Week) -> Report:
         left_open=tuple(verdict.open_items),
         not_counted=verdict.not_counted,
         team=verdict.team_in_week(week.start, week.end),
+        findings=tuple(verdict.findings),
     )
 
 

@@ -21,6 +21,7 @@ _HOME = {
     "hookimpl": "engage.hookspecs",
     # What hooks return
     "CalendarEvent": "engage.hooktypes",
+    "Collision": "engage.hooktypes",
     "DayOff": "engage.hooktypes",
     "Days": "engage.hooktypes",
     "Exporter": "engage.hooktypes",
@@ -135,6 +136,7 @@ if TYPE_CHECKING:
     from engage.hookspecs import hookimpl
     from engage.hooktypes import (
         CalendarEvent,
+        Collision,
         DayOff,
         Days,
         Exporter,
@@ -221,6 +223,7 @@ __all__ = [
     "STATE_ORDER",
     "CalendarEvent",
     "Closing",
+    "Collision",
     "Consultant",
     "ConsultantVerdict",
     "Contact",

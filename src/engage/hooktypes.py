@@ -56,6 +56,18 @@ class Finding:
 
 
 @frozen
+class Collision(Finding):
+    """A finding about records a merged ledger holds that contradict each other (recorded on two
+    machines): ``records`` names them, the one the figures count first, then the one they leave out."""
+
+    records: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        """A finding's JSON shape, with ``records``."""
+        return {**super().as_dict(), "records": list(self.records)}
+
+
+@frozen
 class CalendarEvent:
     """One event for the supervisor's calendar.
 

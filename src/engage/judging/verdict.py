@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from engage.hooktypes import SEVERITY_ORDER, Finding
+from engage.judging.collisions import collision_findings
 from engage.judging.history import Progress
 from engage.judging.team import ConsultantVerdict, ShareVerdict, team_figures
 from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of, plan
@@ -251,6 +252,7 @@ class Verdict:
             )
         finally:
             self._checking = False
+        found += collision_findings(self.engagement, self.ledger, self.progress)
         return sorted(
             found,
             key=lambda f: (

@@ -174,6 +174,7 @@ def _status(data: dict[str, Any], line: int, hours_per_day: Fraction) -> StatusC
         text_field(data, "deliverable", required=True),
         *_dated_choice(data, line, "status", model.DELIVERABLE_STATUSES),
         text_field(data, "by"),
+        text_field(data, "machine"),
     )
 
 
@@ -185,6 +186,7 @@ def _outcome(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Meetin
         *_dated_choice(data, line, "outcome", model.MEETING_OUTCOMES),
         None if to is None else date_field(data, "to"),
         text_field(data, "by"),
+        text_field(data, "machine"),
     )
 
 

@@ -72,6 +72,7 @@ class StatusChange:
     recorded_at: str
     line: int = 0
     by: str = ""  # who recorded it, where the record says
+    machine: str = ""  # the recording machine's id, where the record says: orders ties after a merge
 
 
 @frozen
@@ -87,6 +88,7 @@ class MeetingOutcome:
     line: int = 0
     to: dt.date | None = None  # a postponed meeting's new first day, where one was agreed
     by: str = ""  # who recorded it, where the record says
+    machine: str = ""  # the recording machine's id, where the record says: orders ties after a merge
 
 
 @frozen
