@@ -53,6 +53,7 @@ class EntryRow(NamedTuple):
     phase: str
     days: Fraction
     note: str
+    by: str = ""  # who recorded it ("" on older records)
 
 
 @frozen
@@ -120,7 +121,7 @@ def build(verdict: Verdict, week: Week) -> Report:
         meetings=verdict.meetings,
         milestones=verdict.coming(LOOKAHEAD.days),
         next_milestone=upcoming[0] if upcoming else None,
-        entries=tuple([EntryRow(e.date, e.consultant, e.phase, e.days, e.note) for e in week_entries]),
+        entries=tuple([EntryRow(e.date, e.consultant, e.phase, e.days, e.note, e.by) for e in week_entries]),
         state=verdict.state,
         reason=verdict.reason,
         closed=verdict.closing.date if verdict.closing else None,

@@ -105,3 +105,28 @@ def test_the_machine_id_is_made_once_even_when_damaged(tmp_path: Path, geo: Seed
     machine._known.clear()
     assert machine.machine_id() == made
     assert oct(os.stat(folder / "machine-id").st_mode & 0o777) in ("0o644", "0o600", "0o640")
+
+
+def test_status_of_a_team_says_who_recorded_the_weeks_entries(
+    team: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENGAGE_CONSULTANT", "Ann")
+    team.run("log", "1", "-p", "draft", "-d", "2004-03-01")
+    team.run("log", "1", "-p", "draft", "-d", "2004-03-02", "--consultant", "Ben")
+    monkeypatch.setenv("ENGAGE_CONSULTANT", "Ben")
+    team.run("log", "0.5", "-p", "draft", "-d", "2004-03-03")
+    team.run("log", "1", "-p", "draft", "-d", "2004-03-09")  # another week: not this one's
+    text = team.run("status", "--as-of", "2004-03-05").stdout
+    line = next(line for line in text.splitlines() if line.startswith("Recorded"))
+    assert line.split(None, 1)[1].strip() == "Ann 2 (1 for Ben), Ben 1 entries this week"
+    (report,) = json.loads(team.run("status", "--as-of", "2004-03-05", "--format", "json").stdout)
+    assert [(e["consultant"], e["by"]) for e in report["entries"]] == [
+        ("Ann", "Ann"),
+        ("Ben", "Ann"),
+        ("Ben", "Ben"),
+    ]
+
+
+def test_status_of_one_consultant_says_nothing_of_who_recorded(geo: Seed) -> None:
+    geo.run("log", "1", "-p", "draft", "-d", "2004-03-01")
+    assert "Recorded" not in geo.run("status", "--as-of", "2004-03-05").stdout
