@@ -82,7 +82,7 @@ def test_entries_show_by_in_json_and_csv_and_in_text_only_where_it_differs(
     as_json = json.loads(team.run("entries", "--format", "json").stdout)
     assert [(e["consultant"], e["by"]) for e in as_json] == [("Ann", "Ann"), ("Ben", "Ann")]
     rows = list(csv.reader(io.StringIO(team.run("entries", "--format", "csv").stdout)))
-    assert rows[0][-1] == "by" and [r[-1] for r in rows[1:]] == ["Ann", "Ann"]
+    assert rows[0][6] == "by" and [r[6] for r in rows[1:]] == ["Ann", "Ann"]
     lines = team.run("entries").stdout.splitlines()
     assert "recorded by" in lines[0]
     ben = next(line for line in lines if "Ben" in line)

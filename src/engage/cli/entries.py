@@ -163,11 +163,11 @@ def _json(entry: Entry, ledger: Ledger, show_all: bool) -> dict[str, object]:
 
 def _tidy(chosen: list[Entry], ledger: Ledger, show_all: bool) -> tuple[list[str], list[list[object]]]:
     """One row per entry, numbers as numbers: days always, hours where hours were typed."""
-    headers = ["id", "date", "phase", "days", "hours", "consultant", "note", "by"] + (
+    headers = ["id", "date", "phase", "days", "hours", "consultant", "by", "note"] + (
         ["voided"] if show_all else []
     )
     rows: list[list[object]] = [
-        [e.id, e.date, e.phase, e.days, e.amount if e.unit == "hours" else None, e.consultant, e.note, e.by]
+        [e.id, e.date, e.phase, e.days, e.amount if e.unit == "hours" else None, e.consultant, e.by, e.note]
         + (["voided" if ledger.is_void(e.id) else ""] if show_all else [])
         for e in chosen
     ]
