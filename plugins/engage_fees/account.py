@@ -15,7 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from engage import Collision, Engagement, Entry, Ledger, frozen
+from engage import Engagement, Entry, Finding, Ledger, frozen
 from engage_fees.collisions import counted_invoices, counted_payments
 from engage_fees.money import ZERO, decimal_of, round_money
 from engage_fees.records import Expense, Invoice, Paid
@@ -73,7 +73,7 @@ class Statement:
     planned_days: Fraction
     totals: dict[str, Decimal] = field(default_factory=dict)
     # Invoices and payments a merge holds twice, left out of every figure (see engage_fees.collisions).
-    collisions: list[Collision] = field(default_factory=list)
+    collisions: list[Finding] = field(default_factory=list)
 
     @property
     def currency(self) -> str:

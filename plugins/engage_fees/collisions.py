@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engage import Collision
+from engage import Finding
 from engage_fees.records import Invoice, Paid
 
-MERGED = "recorded apart (a merge holds both)"
+MERGED = "recorded apart on two machines"
 
 
 def _named(record: Invoice | Paid) -> str:
@@ -31,13 +31,13 @@ def _first(record: Invoice | Paid) -> tuple[str, str]:
     return (record.recorded_at, record.id)
 
 
-def counted_invoices(invoices: Sequence[Invoice]) -> tuple[list[Invoice], list[Collision]]:
+def counted_invoices(invoices: Sequence[Invoice]) -> tuple[list[Invoice], list[Finding]]:
     """The invoices the figures count, in ledger order, and a finding for each one left out: one
     with a number, a tranche, entries or expenses an invoice recorded before it already holds."""
     numbers: dict[str, Invoice] = {}
     holders: dict[tuple[str, str], Invoice] = {}  # ("payment" | "entry" | "expense", id) -> invoice
     kept: set[str] = set()
-    found: list[Collision] = []
+    found: list[Finding] = []
     for invoice in sorted(invoices, key=_first):
         covered = [
             *(("payment", k) for k in invoice.payments),
@@ -45,7 +45,7 @@ def counted_invoices(invoices: Sequence[Invoice]) -> tuple[list[Invoice], list[C
             *(("expense", k) for k in invoice.expenses),
         ]
         clash = numbers.get(invoice.number)
-        why = "the same number"
+        why = "with one number"
         if clash is None:
             held = [holders[c] for c in covered if c in holders]
             if held:
@@ -53,16 +53,16 @@ def counted_invoices(invoices: Sequence[Invoice]) -> tuple[list[Invoice], list[C
                 shared = [k for kind, k in covered if holders.get((kind, k)) is clash]
                 kinds = sorted({kind for kind, k in covered if holders.get((kind, k)) is clash})
                 more = ", ..." if len(shared) > 3 else ""
-                why = f"the same {' and '.join(kinds)} ({', '.join(shared[:3])}{more})"
+                why = f"both invoicing the same {' and '.join(kinds)} ({', '.join(shared[:3])}{more})"
         if clash is not None:
             found.append(
-                Collision(
+                Finding(
                     "error",
                     "invoice-collision",
-                    f"{_named(invoice)} and {_named(clash)} invoice {why}, {MERGED}; counted: "
-                    f"{clash.number} {clash.id} (recorded first), not {invoice.id} "
-                    f"({invoice.total} {invoice.currency}); void the wrong one: engage void {invoice.id} "
-                    f"(or engage void {clash.id}), then issue again what is still owed",
+                    f"{_named(clash)} and {_named(invoice)} were {MERGED}, {why}; counted: the one "
+                    f"recorded first, {clash.id}, not {invoice.id} ({invoice.total} {invoice.currency}); "
+                    f"void the wrong one: engage void {invoice.id} (or engage void {clash.id}), then "
+                    "invoice again what is still owed",
                     date=invoice.date,
                     records=(clash.id, invoice.id),
                 )
@@ -75,21 +75,21 @@ def counted_invoices(invoices: Sequence[Invoice]) -> tuple[list[Invoice], list[C
     return [i for i in invoices if i.id in kept], found
 
 
-def counted_payments(payments: Sequence[Paid]) -> tuple[dict[str, Paid], list[Collision]]:
+def counted_payments(payments: Sequence[Paid]) -> tuple[dict[str, Paid], list[Finding]]:
     """The payment counted for each invoice number (the one recorded first), and a finding for
     each other payment of the same invoice."""
     counted: dict[str, Paid] = {}
-    found: list[Collision] = []
+    found: list[Finding] = []
     for paid in sorted(payments, key=_first):
         first = counted.get(paid.invoice)
         if first is None:
             counted[paid.invoice] = paid
             continue
         found.append(
-            Collision(
+            Finding(
                 "error",
                 "payment-collision",
-                f"{_named(paid)} and {_named(first)} record one invoice paid twice, {MERGED}; counted: "
+                f"{_named(first)} and {_named(paid)} were {MERGED}: one invoice paid twice; counted: "
                 f"the payment of {first.date} ({first.id}), once; void the other: engage void {paid.id}",
                 date=paid.date,
                 records=(first.id, paid.id),

@@ -21,7 +21,6 @@ _HOME = {
     "hookimpl": "engage.hookspecs",
     # What hooks return
     "CalendarEvent": "engage.hooktypes",
-    "Collision": "engage.hooktypes",
     "DayOff": "engage.hooktypes",
     "Days": "engage.hooktypes",
     "Exporter": "engage.hooktypes",
@@ -136,7 +135,6 @@ if TYPE_CHECKING:
     from engage.hookspecs import hookimpl
     from engage.hooktypes import (
         CalendarEvent,
-        Collision,
         DayOff,
         Days,
         Exporter,
@@ -223,7 +221,6 @@ __all__ = [
     "STATE_ORDER",
     "CalendarEvent",
     "Closing",
-    "Collision",
     "Consultant",
     "ConsultantVerdict",
     "Contact",

@@ -139,7 +139,10 @@ def test_the_same_tranche_invoiced_under_two_numbers_counts_once(machines: Machi
     (tranche,) = [p for p in fees["payments"] if p["key"] == "first"]
     assert tranche["invoice"] == kept["number"]
     (found,) = collisions(ann, "invoice-collision")
-    assert found["records"] == [kept["id"], left["id"]] and "the same payment (first)" in found["message"]
+    assert (
+        found["records"] == [kept["id"], left["id"]]
+        and "both invoicing the same payment (first)" in found["message"]
+    )
 
 
 def test_the_same_days_invoiced_on_two_machines_count_once(tmp_path: Path) -> None:
@@ -199,6 +202,11 @@ def test_a_deliverable_accepted_on_two_dates_reads_the_first(machines: Machines)
     (tranche,) = [p for p in as_json(ann, "fees", "--as-of", AS_OF)["payments"] if p["key"] == "first"]
     assert (tranche["state"], tranche["since"]) == ("payable", "2004-03-08")
     assert as_json(ben, "status", "--as-of", AS_OF) == [status]
+    # the way out the finding gives: void the wrong one, on either laptop
+    machines.on("ben", "void", ids["2004-03-08"], "--reason", "accepted on the 10th")
+    assert collisions(ben, "deliverable-status-collision") == []
+    (status,) = as_json(ben, "status", "--as-of", AS_OF)
+    assert next(d for d in status["deliverables"] if d["key"] == "draft")["status_date"] == "2004-03-10"
 
 
 def test_accepted_on_one_machine_and_returned_on_the_other(machines: Machines) -> None:
@@ -242,6 +250,7 @@ def test_two_closes_count_the_later_and_name_the_other(machines: Machines) -> No
     assert found["records"] == [ids["2004-03-25"], ids["2004-03-20"]]
     (status,) = as_json(ann, "status", "--as-of", AS_OF)
     assert status["closed"] == "2004-03-25"
+    assert "records from two machines that contradict each other: 1 (see engage budget)" in status["reason"]
     assert as_json(ben, "status", "--as-of", AS_OF) == [status]
 
 

@@ -15,13 +15,13 @@ out; no reservation can stop two people recording them, only a merge can show th
 
 from __future__ import annotations
 
-from engage.hooktypes import Collision, Finding
+from engage.hooktypes import Finding
 from engage.judging.history import Progress
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Closing, MeetingOutcome, StatusChange
 from engage.schedule.model import Engagement
 
-AFTER_MERGE = "recorded apart (a merge holds both)"
+AFTER_MERGE = "recorded apart on two machines"
 
 
 def named(record: StatusChange | MeetingOutcome | Closing, what: str) -> str:
@@ -44,7 +44,7 @@ def collision_findings(engagement: Engagement, ledger: Ledger, progress: Progres
             key, code, choice = left.meeting, "meeting-outcome-collision", "outcome"
             kept_what, left_what = kept.outcome, left.outcome
         found.append(
-            Collision(
+            Finding(
                 "error",
                 code,
                 f"{names.get(key, key)}: {named(left, left_what)} contradicts {named(kept, kept_what)}, "
@@ -60,7 +60,7 @@ def collision_findings(engagement: Engagement, ledger: Ledger, progress: Progres
         for other in ledger.live(Closing):
             if other.id != counted.id:
                 found.append(
-                    Collision(
+                    Finding(
                         "error",
                         "closed-twice",
                         f"closed twice, {AFTER_MERGE}: {named(counted, counted.outcome)} and "

@@ -317,6 +317,9 @@ class Verdict:
         if self.closing is not None:
             left = self.open_items
             head = f"closed on {self.closing.date} ({self.closing.outcome})"
+            apart = sum(bool(f.records) for f in self.findings)
+            if apart:  # closed, but a merge holds decisions that disagree: they must not go unseen
+                head += f"; records from two machines that contradict each other: {apart} (see engage budget)"
             return "closed", head + (f"; left open: {'; '.join(left)}" if left else "")
         found: list[tuple[str, str]] = [(p.state, p.reason) for p in self.phases if p.state != "on track"]
         used, cap = self.ledger.days_used(), self.engagement.max_days
