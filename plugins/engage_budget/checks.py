@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engage import (
     Engagement,
@@ -153,7 +153,7 @@ def deliverables_on_time(
     squeezed = short_windows(verdict.timeline)
     for d in verdict.deliverables:
         deliverable = d.deliverable
-        where = {"phase": deliverable.phase, "deliverable": d.key}
+        where: dict[str, Any] = {"phase": deliverable.phase, "deliverable": d.key}  # Finding keywords
         if d.state == "late":
             what = (
                 f"returned on {d.since}, resubmission due {d.deadline}"

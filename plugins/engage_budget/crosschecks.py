@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engage import DayTotal, Engagement, Finding, Ledger, day_of, format_days, hookimpl, plural
 
@@ -48,7 +48,7 @@ def dates_agree(
     recorded before what it depends on happened."""
     last_day = verdict.timeline.last_phase_end
     for d in verdict.deliverables:
-        where = {"phase": d.deliverable.phase, "deliverable": d.key}
+        where: dict[str, Any] = {"phase": d.deliverable.phase, "deliverable": d.key}  # Finding keywords
         due = d.due.day
         if due is not None and due > last_day:
             yield Finding(

@@ -94,7 +94,12 @@ def engage_void_blockers(ledger: Ledger, record: object) -> Iterator[str]:
     for invoice in ledger.live(Invoice):
         if ident in invoice.entries or ident in invoice.expenses:
             yield f"invoice {invoice.number} (record {invoice.id}) bills it; void that invoice first"
-    if isinstance(record, Invoice):
+    # Two invoices with one number (issued on two machines, then merged): the payment settles the
+    # one kept, so the other may go.
+    twin = isinstance(record, Invoice) and any(
+        i.number == record.number and i.id != record.id for i in ledger.live(Invoice)
+    )
+    if isinstance(record, Invoice) and not twin:
         for payment in ledger.live(Paid):
             if payment.invoice == record.number:
                 paid = f"record {payment.id}"

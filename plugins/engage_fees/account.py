@@ -15,7 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from engage import Engagement, Entry, Ledger, frozen
+from engage import Engagement, Entry, Finding, Ledger, frozen
+from engage_fees.collisions import counted_invoices, counted_payments
 from engage_fees.money import ZERO, decimal_of, round_money
 from engage_fees.records import Expense, Invoice, Paid
 from engage_fees.settings import FeeSettings, Rate, Tranche
@@ -71,6 +72,8 @@ class Statement:
     days_logged: Fraction
     planned_days: Fraction
     totals: dict[str, Decimal] = field(default_factory=dict)
+    # Invoices and payments a merge holds twice, left out of every figure (see engage_fees.collisions).
+    collisions: list[Finding] = field(default_factory=list)
 
     @property
     def currency(self) -> str:
@@ -148,8 +151,9 @@ def statement(verdict: Verdict, settings: FeeSettings) -> Statement:
 def _statement(verdict: Verdict, settings: FeeSettings) -> Statement:
     engagement, as_of = verdict.engagement, verdict.as_of
     ledger = verdict.ledger.until(as_of)
-    invoices = ledger.live(Invoice)
-    paid = {p.invoice: p.date for p in ledger.live(Paid)}
+    invoices, collisions = counted_invoices(ledger.live(Invoice))
+    payments, paid_twice = counted_payments(ledger.live(Paid))
+    paid = {number: p.date for number, p in payments.items()}
     states = [InvoiceState(i, paid.get(i.number)) for i in invoices]
     covered_payments = {key: s for s in states for key in s.invoice.payments}
     covered_entries = {e for s in states for e in s.invoice.entries}
@@ -197,6 +201,7 @@ def _statement(verdict: Verdict, settings: FeeSettings) -> Statement:
         engagement.max_days,
     )
     result.totals = _totals(result, engagement)
+    result.collisions = collisions + paid_twice
     return result
 
 

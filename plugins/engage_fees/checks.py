@@ -20,6 +20,7 @@ def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
     settings = result.settings
     cur, loc = settings.currency, settings.locale
     today = result.as_of
+    yield from result.collisions
     earned = result.totals["earned"]
     if settings.ceiling is not None:
         if earned > settings.ceiling:

@@ -56,6 +56,7 @@ class Invoice:
     line: int = 0
     document: str = ""  # its document: full path and SHA-256 (older invoices have neither)
     document_sha256: str = ""
+    by: str = ""  # who recorded it, where the record says (engage's ``by``)
 
 
 @frozen
@@ -68,6 +69,7 @@ class Paid:
     invoice: str
     recorded_at: str
     line: int = 0
+    by: str = ""  # who recorded it, where the record says
 
 
 def _money(data: dict[str, Any], key: str, positive: bool = True) -> Decimal:
@@ -126,13 +128,19 @@ def read_invoice(data: dict[str, Any], line: int) -> Invoice:
         line,
         text_field(data, "document"),
         sha,
+        text_field(data, "by"),
     )
 
 
 def read_paid(data: dict[str, Any], line: int) -> Paid:
     """A payment line, every field checked."""
     return Paid(
-        data["id"], date_field(data), text_field(data, "invoice", required=True), data["recorded_at"], line
+        data["id"],
+        date_field(data),
+        text_field(data, "invoice", required=True),
+        data["recorded_at"],
+        line,
+        text_field(data, "by"),
     )
 
 

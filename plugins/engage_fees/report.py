@@ -47,7 +47,18 @@ def sections(engagement: Engagement, result: Statement) -> list[Section]:
     if result.invoices:
         out.append(_invoices(result, m))
     out.append(_totals(result, m))
+    if result.collisions:
+        out.append(_collisions(result))
     return out
+
+
+def _collisions(result: Statement) -> Section:
+    """Invoices and payments a merge holds twice: what is not counted, and why."""
+    return Section(
+        "Recorded twice on two machines (not counted)",
+        ("record", "counted instead", "what"),
+        tuple((c.records[-1], c.records[0], c.message) for c in result.collisions),
+    )
 
 
 def _consultants(result: Statement, m: Callable[[Decimal], str]) -> Section:
@@ -166,6 +177,7 @@ def as_json(result: Statement) -> dict[str, object]:
         ],
         "effective_rate": exact(result.effective_rate),
         "planned_rate": exact(result.planned_rate),
+        "collisions": [c.as_dict() for c in result.collisions],
     }
 
 

@@ -92,10 +92,18 @@ def as_json(report: Report) -> dict[str, object]:
         "meetings": [_meetings_json(m) for m in report.meetings],
         "milestones": [_milestone(m) for m in report.milestones],
         "entries": [
-            {"date": e.date, "consultant": e.consultant, "phase": e.phase, "days": e.days, "note": e.note}
+            {
+                "date": e.date,
+                "consultant": e.consultant,
+                "phase": e.phase,
+                "days": e.days,
+                "note": e.note,
+                "by": e.by,
+            }
             for e in report.entries
         ],
         "sections": [_section_json(s) for s in report.sections],
+        "findings": [f.as_dict() for f in report.findings],
     }
 
 

@@ -12,6 +12,7 @@ from engage import (
     ConsultantVerdict,
     DeliverableVerdict,
     Engagement,
+    Finding,
     MeetingVerdict,
     Milestone,
     Section,
@@ -52,6 +53,7 @@ class EntryRow(NamedTuple):
     phase: str
     days: Fraction
     note: str
+    by: str = ""  # who recorded it ("" on older records)
 
 
 @frozen
@@ -78,6 +80,7 @@ class Report:
     columns: tuple[tuple[str, object], ...] = ()  # plugins' cells for the portfolio row
     # Each consultant's figures from the verdict, this week being the report's week.
     team: tuple[ConsultantVerdict, ...] = ()
+    findings: tuple[Finding, ...] = ()  # the verdict's, worst first: merged records that collide among them
 
 
 def as_of_for(week: Week, today: dt.date, given: dt.date | None) -> dt.date:
@@ -118,13 +121,14 @@ def build(verdict: Verdict, week: Week) -> Report:
         meetings=verdict.meetings,
         milestones=verdict.coming(LOOKAHEAD.days),
         next_milestone=upcoming[0] if upcoming else None,
-        entries=tuple([EntryRow(e.date, e.consultant, e.phase, e.days, e.note) for e in week_entries]),
+        entries=tuple([EntryRow(e.date, e.consultant, e.phase, e.days, e.note, e.by) for e in week_entries]),
         state=verdict.state,
         reason=verdict.reason,
         closed=verdict.closing.date if verdict.closing else None,
         left_open=tuple(verdict.open_items),
         not_counted=verdict.not_counted,
         team=verdict.team_in_week(week.start, week.end),
+        findings=tuple(verdict.findings),
     )
 
 

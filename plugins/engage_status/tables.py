@@ -32,7 +32,26 @@ def header_lines(report: Report) -> list[tuple[str, str]]:
             ),
         ),
         ("State", report.reason),
+        *([("Recorded", recorders)] if (recorders := recorded_by(report)) else []),
     ]
+
+
+def recorded_by(report: Report) -> str:
+    """Who recorded the week's entries, for a team (several consultants, or entries one person
+    recorded for another): "Ann 3 (1 for Ben), Ben 2"; "" when there is nothing to tell."""
+    counts: dict[str, list[int]] = {}  # who recorded -> [entries, of them for someone else]
+    for entry in report.entries:
+        if entry.by:
+            mine = counts.setdefault(entry.by, [0, 0])
+            mine[0] += 1
+            mine[1] += entry.by != entry.consultant
+    if len(report.engagement.team) < 2 or not counts:
+        return ""
+    parts = []
+    for who, (made, others) in sorted(counts.items()):
+        names = sorted({e.consultant for e in report.entries if e.by == who and e.consultant != who})
+        parts.append(f"{who} {made}" + (f" ({others} for {', '.join(names)})" if others else ""))
+    return ", ".join(parts) + " entries this week"
 
 
 def _phase_table(report: Report) -> Section:

@@ -33,7 +33,9 @@ class Finding:
 
     ``code`` is stable (``phase-over-budget``) so scripts and tests can rely on
     it; ``message`` is for people. ``phase``, ``deliverable`` and ``date`` say
-    where the finding applies, each None where it does not.
+    where the finding applies, each None where it does not. ``records`` names the ledger records a
+    collision is about (two records machines made apart that contradict each other after a merge:
+    the one the figures count, then the one they leave out); in the JSON only where given.
     """
 
     severity: Severity
@@ -42,10 +44,11 @@ class Finding:
     phase: str | None = None
     deliverable: str | None = None
     date: dt.date | None = None
+    records: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape used by ``engage budget --format json``."""
-        return {
+        shape: dict[str, object] = {
             "severity": self.severity,
             "code": self.code,
             "message": self.message,
@@ -53,6 +56,9 @@ class Finding:
             "deliverable": self.deliverable,
             "date": self.date.isoformat() if self.date else None,
         }
+        if self.records:
+            shape["records"] = list(self.records)
+        return shape
 
 
 @frozen

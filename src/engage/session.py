@@ -227,6 +227,7 @@ class Session:
             self.ledger_path,
             records,
             engagement=engagement.id,
+            who=_who(engagement),
             hours_per_day=engagement.hours_per_day,
             check=checked,
             kinds=kinds,
@@ -298,6 +299,17 @@ class Session:
                 if file.resolve() not in seen:
                     seen.add(file.resolve())
                     yield self.load(file)
+
+
+def _who(engagement: Engagement) -> dict[str, str]:
+    """Who records, and on which machine: the fields every record a command writes carries (each left
+    out when not known). A stat or two and one small read: ``engage log`` pays for it."""
+    from engage.ledger.ledger import BY_FIELD, MACHINE_FIELD
+    from engage.schedule.lookup import acting_consultant
+    from engage.settings.machine import machine_id
+
+    found = {BY_FIELD: acting_consultant(engagement), MACHINE_FIELD: machine_id()}
+    return {field: value for field, value in found.items() if value}
 
 
 def _items(results: list[Any]) -> list[Any]:

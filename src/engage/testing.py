@@ -52,6 +52,7 @@ def engage_schedule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ENGAGE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ENGAGE_CONFIG", str(tmp_path / "config" / "config.toml"))  # never the user's settings
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # nor their machine id (on Linux)
     path = tmp_path / "engage.toml"
     path.write_text(template_text(), encoding="utf-8")
     monkeypatch.setenv("ENGAGE_SCHEDULE", str(path))

@@ -101,14 +101,14 @@ def test_workbook_reads_back_with_real_numbers_and_dates(logged: Seed, tmp_path:
     sheet = load_workbook(target).active
     assert sheet.title == "Entries" and sheet.freeze_panes == "A2"
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0] == ("id", "date", "phase", "days", "hours", "consultant", "note")
+    assert values[0] == ("id", "date", "phase", "days", "hours", "consultant", "by", "note")
     assert [(r[1].date(), r[3], r[4]) for r in values[1:]] == [
         (dt.date(2021, 11, 16), 0.5, 4),
         (dt.date(2021, 11, 22), 1.5, None),
         (dt.date(2021, 11, 23), 0.1875, 1.5),
     ]
-    assert values[3][6] == "=SUM(A1)"  # kept as text, not a formula
-    assert sheet.cell(4, 7).data_type == "s"
-    assert sheet.column_dimensions["G"].width >= len("desk review")
+    assert values[3][7] == "=SUM(A1)"  # kept as text, not a formula
+    assert sheet.cell(4, 8).data_type == "s"
+    assert sheet.column_dimensions["H"].width >= len("desk review")
     as_json = json.loads(logged.run("entries", "--format", "json", "--month", "2021-11").stdout)
     assert [r[3] for r in values[1:]] == [e["days"] for e in as_json]

@@ -206,8 +206,8 @@ def test_csv_output_keeps_formulas_inert(ijm: Seed) -> None:
     ijm.run("log", "1", "-p", "prep", "--note", '=HYPERLINK("http://x")')
     ijm.run("log", "1", "-p", "prep", "--note", "+1, -2 and @me")
     rows = list(csv.reader(io.StringIO(ijm.run("entries", "--format", "csv").stdout)))
-    assert rows[0] == ["id", "date", "phase", "days", "hours", "consultant", "note"]
-    assert [r[6] for r in rows[1:]] == ['\'=HYPERLINK("http://x")', "'+1, -2 and @me"]
+    assert rows[0] == ["id", "date", "phase", "days", "hours", "consultant", "by", "note"]
+    assert [r[7] for r in rows[1:]] == ['\'=HYPERLINK("http://x")', "'+1, -2 and @me"]
 
 
 def test_ledger_location_from_option_and_environment(ijm: Seed, tmp_path, monkeypatch) -> None:

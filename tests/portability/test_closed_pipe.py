@@ -64,4 +64,4 @@ def test_a_record_written_before_the_reader_left_counts_and_the_command_says_not
     assert done.returncode == 0
     assert b"error" not in errors.read_bytes() and b"Exception" not in errors.read_bytes()
     listed = engage_as_on_windows(tmp_path, "-s", seed.path.name, "entries", "--format", "csv")
-    assert listed.code == 0 and b"2023-09-05,desk,1,,Test Consultant,kept\r\n" in listed.out
+    assert listed.code == 0 and b"2023-09-05,desk,1,,Test Consultant,Test Consultant,kept\r\n" in listed.out

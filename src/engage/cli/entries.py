@@ -163,11 +163,11 @@ def _json(entry: Entry, ledger: Ledger, show_all: bool) -> dict[str, object]:
 
 def _tidy(chosen: list[Entry], ledger: Ledger, show_all: bool) -> tuple[list[str], list[list[object]]]:
     """One row per entry, numbers as numbers: days always, hours where hours were typed."""
-    headers = ["id", "date", "phase", "days", "hours", "consultant", "note"] + (
+    headers = ["id", "date", "phase", "days", "hours", "consultant", "by", "note"] + (
         ["voided"] if show_all else []
     )
     rows: list[list[object]] = [
-        [e.id, e.date, e.phase, e.days, e.amount if e.unit == "hours" else None, e.consultant, e.note]
+        [e.id, e.date, e.phase, e.days, e.amount if e.unit == "hours" else None, e.consultant, e.by, e.note]
         + (["voided" if ledger.is_void(e.id) else ""] if show_all else [])
         for e in chosen
     ]
@@ -177,7 +177,12 @@ def _tidy(chosen: list[Entry], ledger: Ledger, show_all: bool) -> tuple[list[str
 def _text(
     chosen: list[Entry], ledger: Ledger, show_all: bool, today: dt.date, tablefmt: str, output: str | None
 ) -> None:
-    headers = ["id", "date", "phase", "time", "consultant", "note"] + (["voided"] if show_all else [])
+    # "recorded by" only where someone logged for another (a lead for the field staff), and only when
+    # it says something: a narrow terminal leaves it out after the id.
+    others = any(e.by and e.by != e.consultant for e in chosen)
+    headers = ["id", "date", "phase", "time", "consultant", *(["recorded by"] if others else []), "note"] + (
+        ["voided"] if show_all else []
+    )
     rows = [
         [
             e.id,
@@ -185,6 +190,7 @@ def _text(
             e.phase,
             format_amount(e.amount, e.unit, e.days),
             e.consultant,
+            *([e.by if e.by != e.consultant else ""] if others else []),
             _note(e.note, tablefmt),
         ]
         + (["voided" if ledger.is_void(e.id) else ""] if show_all else [])
@@ -193,7 +199,7 @@ def _text(
     if not rows:
         _emit("No entries.\n", output)
         return
-    lines = [table(headers, rows, tablefmt, optional=("id",))]
+    lines = [table(headers, rows, tablefmt, optional=("id", "recorded by"))]
     live = [e for e in chosen if not ledger.is_void(e.id)]
     total = sum((e.days for e in live), start=Fraction(0))
     lines.append(f"\n{plural(len(chosen), 'entry', 'entries')}, {format_days(total)} days")

@@ -21,12 +21,31 @@ class Move:
     to: dt.date | None
 
 
+@frozen
+class Contradiction:
+    """Two records of a merged ledger that cannot both be true: ``kept`` counts, ``left`` does not.
+
+    One machine checks each status and outcome against the history under the ledger's lock; two
+    machines each check against their own, so a merge can hold a deliverable accepted on two dates,
+    or accepted here and returned there, or a meeting validated here and cancelled there.
+    """
+
+    kept: StatusChange | MeetingOutcome
+    left: StatusChange | MeetingOutcome
+
+
 class Progress:
     """Deliverable histories and meeting outcomes read from a ledger, for dates and verdicts.
 
     Event dates used by relative rules: a deliverable's ``submitted`` is its
     first submission, ``returned`` its latest return (each return restarts the
     revision clock), ``accepted`` its acceptance.
+
+    A merged ledger may hold records that contradict each other (see :class:`Contradiction`). The
+    reading is then the same on every machine, whatever order the merge put the lines in: the
+    records are walked in the order they happened (see :func:`_happened`), and one that
+    the history so far contradicts is left out of every figure and named in ``contradictions``, with
+    the record it contradicts, until one of the two is voided.
     """
 
     def __init__(self, ledger: Ledger) -> None:
@@ -41,9 +60,35 @@ class Progress:
         histories: dict[str, list[StatusChange]] = {}
         for change in self.ledger.status_changes():
             histories.setdefault(change.deliverable, []).append(change)
-        for changes in histories.values():
-            changes.sort(key=lambda c: (c.date, c.recorded_at))
+        for key, changes in histories.items():
+            changes.sort(key=_happened)
+            histories[key] = self._consistent_statuses(changes)
         return histories
+
+    @cached_property
+    def contradictions(self) -> list[Contradiction]:
+        """Records left out because an earlier one contradicts them (statuses, then outcomes)."""
+        self._histories  # noqa: B018 -- walking the histories finds them
+        self._outcomes  # noqa: B018
+        return sorted(self._found, key=lambda c: _happened(c.left))
+
+    @cached_property
+    def _found(self) -> list[Contradiction]:
+        return []
+
+    def _consistent_statuses(self, changes: list[StatusChange]) -> list[StatusChange]:
+        """The statuses that make one life: after an acceptance nothing more, and a submission is
+        answered once (a return and an acceptance of the same submission contradict each other)."""
+        kept: list[StatusChange] = []
+        for change in changes:
+            accepted = next((c for c in kept if c.status == "accepted"), None)
+            answered = kept[-1] if kept and kept[-1].status == "returned" else None
+            against = accepted or (answered if change.status == "accepted" else None)
+            if against is not None:
+                self._found.append(Contradiction(against, change))
+            else:
+                kept.append(change)
+        return kept
 
     def event(self, deliverable: str, event: str) -> dt.date | None:
         """The date of a deliverable's first submission, latest return or acceptance."""
@@ -53,8 +98,32 @@ class Progress:
         return dates[-1] if event == "returned" else dates[0]
 
     def outcomes(self, meeting: str) -> list[MeetingOutcome]:
-        """A meeting's outcomes in the order they happened."""
-        return sorted(self.ledger.meeting_outcomes(meeting), key=lambda o: (o.date, o.recorded_at))
+        """A meeting's outcomes in the order they happened (those a merge contradicts left out)."""
+        return self._outcomes.get(meeting, [])
+
+    @cached_property
+    def _outcomes(self) -> dict[str, list[MeetingOutcome]]:
+        outcomes: dict[str, list[MeetingOutcome]] = {}
+        for outcome in self.ledger.meeting_outcomes():
+            outcomes.setdefault(outcome.meeting, []).append(outcome)
+        for key, found in outcomes.items():
+            found.sort(key=_happened)
+            outcomes[key] = self._consistent_outcomes(found)
+        return outcomes
+
+    def _consistent_outcomes(self, outcomes: list[MeetingOutcome]) -> list[MeetingOutcome]:
+        """The outcomes that make one meeting's life: nothing after a cancellation, and once held
+        (validated, changes requested) neither postponed nor cancelled."""
+        kept: list[MeetingOutcome] = []
+        for outcome in outcomes:
+            last = kept[-1] if kept else None
+            if last is not None and (
+                last.outcome == "cancelled" or (last.outcome in HELD and outcome.outcome not in HELD)
+            ):
+                self._found.append(Contradiction(last, outcome))
+            else:
+                kept.append(outcome)
+        return kept
 
     def cancelled(self, meeting: str) -> bool:
         """True when the meeting's latest outcome is a cancellation."""
@@ -74,6 +143,14 @@ class Progress:
             elif outcome.outcome in HELD and move is not None and move.to is None:
                 move = Move(move.date, outcome.date)
         return move
+
+
+def _happened(record: StatusChange | MeetingOutcome) -> tuple[dt.date, str, str, int]:
+    """The order records happened in, the same on every machine: date, when recorded (to the
+    second), then the machine that recorded them, then their order in the file. A merge keeps each
+    machine's lines in their order, so two records of one second read the same after any merge;
+    older records name no machine and keep the order of the file."""
+    return (record.date, record.recorded_at, record.machine, record.line)
 
 
 def check_status(history: list[StatusChange], status: str, date: dt.date, name: str) -> None:

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from engage.hooktypes import SEVERITY_ORDER, Finding
+from engage.judging.collisions import collision_findings
 from engage.judging.history import Progress
 from engage.judging.team import ConsultantVerdict, ShareVerdict, team_figures
 from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of, plan
@@ -251,6 +252,7 @@ class Verdict:
             )
         finally:
             self._checking = False
+        found += collision_findings(self.engagement, self.ledger, self.progress)
         return sorted(
             found,
             key=lambda f: (
@@ -315,6 +317,9 @@ class Verdict:
         if self.closing is not None:
             left = self.open_items
             head = f"closed on {self.closing.date} ({self.closing.outcome})"
+            apart = sum(bool(f.records) for f in self.findings)
+            if apart:  # closed, but a merge holds decisions that disagree: they must not go unseen
+                head += f"; records from two machines that contradict each other: {apart} (see engage budget)"
             return "closed", head + (f"; left open: {'; '.join(left)}" if left else "")
         found: list[tuple[str, str]] = [(p.state, p.reason) for p in self.phases if p.state != "on track"]
         used, cap = self.ledger.days_used(), self.engagement.max_days

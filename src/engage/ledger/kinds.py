@@ -149,11 +149,11 @@ def _entry(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Entry:
         )
     if not phase:
         raise KeyError("phase")
-    at = data.get("at", "")
-    if type(at) is not str:
-        at = text_field(data, "at")
+    at, by = data.get("at", ""), data.get("by", "")
+    if type(at) is not str or type(by) is not str:
+        at, by = text_field(data, "at"), text_field(data, "by")
     return Entry(
-        data["id"], _day(data), phase, amount, unit, days, consultant, note, data["recorded_at"], line, at
+        data["id"], _day(data), phase, amount, unit, days, consultant, note, data["recorded_at"], line, at, by
     )
 
 
@@ -164,6 +164,7 @@ def _void(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Void:
         text_field(data, "reason"),
         data["recorded_at"],
         line,
+        text_field(data, "by"),
     )
 
 
@@ -172,6 +173,8 @@ def _status(data: dict[str, Any], line: int, hours_per_day: Fraction) -> StatusC
         data["id"],
         text_field(data, "deliverable", required=True),
         *_dated_choice(data, line, "status", model.DELIVERABLE_STATUSES),
+        text_field(data, "by"),
+        text_field(data, "machine"),
     )
 
 
@@ -182,11 +185,15 @@ def _outcome(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Meetin
         text_field(data, "meeting", required=True),
         *_dated_choice(data, line, "outcome", model.MEETING_OUTCOMES),
         None if to is None else date_field(data, "to"),
+        text_field(data, "by"),
+        text_field(data, "machine"),
     )
 
 
 def _closing(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Closing:
-    return Closing(data["id"], *_dated_choice(data, line, "outcome", model.CLOSE_OUTCOMES))
+    return Closing(
+        data["id"], *_dated_choice(data, line, "outcome", model.CLOSE_OUTCOMES), text_field(data, "by")
+    )
 
 
 def _dated_choice(

@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
-__all__ = ["Ledger", "entry_fields", "new_entry_amount", "new_record"]
+BY_FIELD = "by"  # who recorded a record: the acting consultant's key (or name), on records since 2026
+MACHINE_FIELD = "machine"  # the recording machine's random id (engage.settings.machine)
+
+__all__ = ["BY_FIELD", "MACHINE_FIELD", "Ledger", "entry_fields", "new_entry_amount", "new_record"]
 
 
 class Ledger:
@@ -270,7 +273,7 @@ class Ledger:
     def closing(self) -> Closing | None:
         """The record that closed the engagement, unless voided (the latest, if closed twice)."""
         closings = [r for r in self._others if isinstance(r, Closing) and r.id not in self.voids]
-        return max(closings, key=lambda c: (c.date, c.recorded_at)) if closings else None
+        return max(closings, key=lambda c: (c.date, c.recorded_at, c.id)) if closings else None
 
     def used_by_phase(self, until: dt.date | None = None) -> dict[str, Fraction]:
         """Days per phase, counting entries up to ``until`` (inclusive) if given."""

@@ -29,6 +29,7 @@ class Entry(NamedTuple):
     recorded_at: str
     line: int = 0
     at: str = ""  # the location key where the work was done (``log --at``); "" where not said
+    by: str = ""  # who recorded it (``BY_FIELD``); "" on older records and where nobody was known
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape used by ``engage entries --format json`` (``at`` only where said)."""
@@ -43,6 +44,7 @@ class Entry(NamedTuple):
         }
         if self.at:
             shape["at"] = self.at
+        shape["by"] = self.by
         return shape
 
 
@@ -55,6 +57,7 @@ class Void:
     reason: str
     recorded_at: str
     line: int = 0
+    by: str = ""  # who recorded it, where the record says
 
 
 @frozen
@@ -68,6 +71,8 @@ class StatusChange:
     note: str
     recorded_at: str
     line: int = 0
+    by: str = ""  # who recorded it, where the record says
+    machine: str = ""  # the recording machine's id, where the record says: orders ties after a merge
 
 
 @frozen
@@ -82,6 +87,8 @@ class MeetingOutcome:
     recorded_at: str
     line: int = 0
     to: dt.date | None = None  # a postponed meeting's new first day, where one was agreed
+    by: str = ""  # who recorded it, where the record says
+    machine: str = ""  # the recording machine's id, where the record says: orders ties after a merge
 
 
 @frozen
@@ -94,6 +101,7 @@ class Closing:
     note: str
     recorded_at: str
     line: int = 0
+    by: str = ""  # who recorded it, where the record says
 
 
 @frozen

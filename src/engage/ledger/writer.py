@@ -36,6 +36,7 @@ def append_batch(
     records: list[dict[str, object]],
     *,
     engagement: str | None = None,
+    who: dict[str, str] | None = None,
     hours_per_day: Fraction = Fraction(8),
     check: Callable[[Ledger], None] | None = None,
     kinds: Kinds = CORE_KINDS,
@@ -48,7 +49,8 @@ def append_batch(
     what an interrupted writer left, then write. ``check`` may narrow ``records``
     in place (an import leaving out the items the ledger already counts): what
     it leaves in the list is what is written. Records are stamped with
-    ``engagement`` when given. ``kinds``: the record kinds the ledger is read with (the session's).
+    ``engagement`` when given, then with ``who`` (who recorded, on which machine: ``by``,
+    ``machine``). ``kinds``: the record kinds the ledger is read with (the session's).
     """
     from engage.ledger.lock import LockTimeout, held
 
@@ -56,6 +58,7 @@ def append_batch(
     if not path.parent.is_dir():
         raise EngageError(f"{path}: the ledger's folder does not exist; create it or pass --ledger FILE")
     stamp = {"engagement": engagement} if engagement is not None else {}
+    stamp.update(who or {})
     try:
         with held(Path(str(path) + ".lock"), LOCK_TIMEOUT_SECONDS), Checked.scope():
             fd = open_regular(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)

@@ -92,6 +92,19 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     )
 
 
+def acting_consultant(engagement: Engagement) -> str:
+    """Who is recording, for the ``by`` every written record carries: the consultant key
+    :func:`resolve_consultant` gives with no ``--consultant`` (from $ENGAGE_CONSULTANT or the settings),
+    else the name given when the schedule's team does not hold it (a supervisor), else "" when nobody
+    is known. Never raises: who recorded is a note on the record, not a condition for writing it."""
+    try:
+        key = resolve_consultant(engagement, None)
+    except EngageError:
+        name = consultant_name(os.environ.get(CONSULTANT_VAR) or "") or _configured(engagement)[0]
+        return name  # a name the team does not hold, or "" with several consultants and none named
+    return "" if key == UNNAMED_KEY else key
+
+
 def _configured(engagement: Engagement) -> tuple[str, str]:
     """Who the settings say logs on this engagement, and from where (for errors): ``consultant.ID``,
     else the team's consultant whose email is ``user.email``, else ``user.name``; ("", "") when none.

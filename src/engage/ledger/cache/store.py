@@ -396,6 +396,7 @@ def _row(e: Entry) -> tuple[Any, ...]:
         e.recorded_at,
         e.line,
         e.at,
+        e.by,
     )
 
 
@@ -405,7 +406,7 @@ def _entries(
     dates: dict[int, dt.date] = {}
     amounts: dict[tuple[int, int, str], tuple[Fraction, Fraction]] = {}
     found = []
-    for ident, day, phase, numerator, denominator, unit, consultant, note, recorded, line, at in rows:
+    for ident, day, phase, numerator, denominator, unit, consultant, note, recorded, line, at, by in rows:
         if (first is not None and day < first) or (last is not None and day > last):
             continue
         date = dates.get(day)
@@ -418,5 +419,7 @@ def _entries(
                 amount,
                 amount if unit == "days" else amount / hours_per_day,
             )
-        found.append(Entry(ident, date, phase, pair[0], unit, pair[1], consultant, note, recorded, line, at))
+        found.append(
+            Entry(ident, date, phase, pair[0], unit, pair[1], consultant, note, recorded, line, at, by)
+        )
     return found
