@@ -71,16 +71,8 @@ class State:
         with FileLock(str(self.path) + ".lock", timeout=15):
             on_disk = read_state(self.path)
             merged = pending_files(self.path)
-            data = {
-                "version": VERSION,
-                "events": {uid: asdict(rev) for uid, rev in sorted(self.events.items())},
-                "mail": {**on_disk.mail, **self.mail},
-                "caldav": {
-                    url: {uid: asdict(stored) for uid, stored in sorted(resources.items())}
-                    for url, resources in {**on_disk.caldav, **self.caldav}.items()
-                },
-            }
-            text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+            mail, caldav = {**on_disk.mail, **self.mail}, {**on_disk.caldav, **self.caldav}
+            text = _text(State(self.path, self.events, mail, caldav))
             try:
                 write_file(self.path, text, "calendar state")
             except EngageError as refused:
@@ -98,6 +90,20 @@ class State:
                 remove_file(path)
 
 
+def _text(state: State) -> str:
+    """The state file's text: sorted, so that two clones' files differ only where the states do."""
+    data = {
+        "version": VERSION,
+        "events": {uid: asdict(rev) for uid, rev in sorted(state.events.items())},
+        "mail": {address: dict(sorted(sent.items())) for address, sent in sorted(state.mail.items())},
+        "caldav": {
+            url: {uid: asdict(stored) for uid, stored in sorted(resources.items())}
+            for url, resources in sorted(state.caldav.items())
+        },
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
 def pending_files(path: Path) -> list[Path]:
     """The states kept beside ``path`` when it could not be replaced (see :meth:`State.save`)."""
     try:
@@ -111,7 +117,7 @@ def merge(ours: State, theirs: State) -> State:
     resource the highest sent; nothing recorded in either is lost."""
     events = dict(ours.events)
     for uid, rev in theirs.events.items():
-        if uid not in events or rev.sequence > events[uid].sequence:
+        if uid not in events or (rev.sequence, rev.revised) > (events[uid].sequence, events[uid].revised):
             events[uid] = rev
     mail = {address: dict(sent) for address, sent in ours.mail.items()}
     for address, sent in theirs.mail.items():
@@ -128,50 +134,20 @@ def merge(ours: State, theirs: State) -> State:
 
 
 def merge_states(ancestor: bytes, ours: bytes, theirs: bytes) -> bytes:
-    """Two clones' states made one, whichever is ours: for each UID the revision with the higher
-    SEQUENCE (then the later revision), for each mail address and CalDAV resource what was sent at
-    the higher SEQUENCE. Every later export and send numbers above both, so a calendar that received
-    either side's invitation takes the next one as an update. ``ValueError`` when a side is not a state."""
-    sides = [_state_data(raw) for raw in (ours, theirs)]
-    events: dict[str, dict[str, Any]] = {}
-    mail: dict[str, dict[str, int]] = {}
-    caldav: dict[str, dict[str, dict[str, Any]]] = {}
-    for data in sides:
-        for uid, revision in data.get("events", {}).items():
-            kept = events.get(uid)
-            if kept is None or (revision["sequence"], revision["revised"]) > (
-                kept["sequence"],
-                kept["revised"],
-            ):
-                events[uid] = revision
-        for address, sent in data.get("mail", {}).items():
-            into = mail.setdefault(address, {})
-            for uid, sequence in sent.items():
-                into[uid] = max(sequence, into.get(uid, sequence))
-        for url, resources in data.get("caldav", {}).items():
-            into_dav = caldav.setdefault(url, {})
-            for uid, stored in resources.items():
-                if uid not in into_dav or stored["sequence"] > into_dav[uid]["sequence"]:
-                    into_dav[uid] = stored
-    merged = {
-        "version": VERSION,
-        "events": dict(sorted(events.items())),
-        "mail": {address: dict(sorted(sent.items())) for address, sent in sorted(mail.items())},
-        "caldav": {url: dict(sorted(res.items())) for url, res in sorted(caldav.items())},
-    }
-    return (json.dumps(merged, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    """Two clones' state files made one (git's merge driver, ``engage sync``), whichever is ours, by
+    :func:`merge`: every later export and send numbers above both, so a calendar that received either
+    side's invitation takes the next one as an update. ``ValueError`` when a side is not a state."""
+    here = Path(STATE_SUFFIX)
+    return _text(merge(_parsed(ours, here), _parsed(theirs, here))).encode("utf-8")
 
 
-def _state_data(raw: bytes) -> dict[str, Any]:
+def _parsed(raw: bytes, named: Path) -> State:
     if not raw.strip():
-        return {}
+        return State(named)
     try:
-        data = json.loads(raw)
-    except ValueError as exc:
+        return _from_data(json.loads(raw), named)
+    except (ValueError, TypeError, AttributeError) as exc:
         raise ValueError(f"not a calendar state ({exc})") from None
-    if not isinstance(data, dict) or data.get("version", 1) != VERSION:
-        raise ValueError(f"not a calendar state of version {VERSION}; run engage calendar on each side first")
-    return data
 
 
 def state_path(schedule: Path) -> Path:
@@ -191,18 +167,7 @@ def read_state(path: Path) -> State:
 def _read_one(path: Path, named: Path) -> State:
     """One state file as a State of ``named``; a missing file is an empty state."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version", 1) == 1:
-            return State(named, _from_version_1(data))
-        return State(
-            named,
-            {uid: Revision(**rev) for uid, rev in data.get("events", {}).items()},
-            {address: dict(sent) for address, sent in data.get("mail", {}).items()},
-            {
-                without_user_info(url): {uid: Stored(**stored) for uid, stored in resources.items()}
-                for url, resources in data.get("caldav", {}).items()
-            },
-        )
+        return _from_data(json.loads(path.read_text(encoding="utf-8")), named)
     except FileNotFoundError:
         return State(named)
     except (OSError, ValueError, TypeError, AttributeError) as exc:
@@ -210,6 +175,20 @@ def _read_one(path: Path, named: Path) -> State:
             f"{path}: calendar state cannot be read ({exc}); it lets re-sent calendars update in place: "
             "restore it from version control, or delete it to start numbering afresh"
         ) from None
+
+
+def _from_data(data: dict[str, Any], named: Path) -> State:
+    if data.get("version", 1) == 1:
+        return State(named, _from_version_1(data))
+    return State(
+        named,
+        {uid: Revision(**rev) for uid, rev in data.get("events", {}).items()},
+        {address: dict(sent) for address, sent in data.get("mail", {}).items()},
+        {
+            without_user_info(url): {uid: Stored(**stored) for uid, stored in resources.items()}
+            for url, resources in data.get("caldav", {}).items()
+        },
+    )
 
 
 def _from_version_1(data: dict[str, Any]) -> dict[str, Revision]:

@@ -2,7 +2,7 @@
 each collision is an error finding naming both records, and no figure counts money twice.
 
 Each test runs the real CLI on two copies of one ledger (two consultants' laptops, each with its
-own data folder and so its own machine id), merges them with ``helpers.merge.merged`` both ways
+own data folder and so its own machine id), merges them with the sync merge driver (``engage.sync.merge.merge``) both ways
 round, and checks ``fees``, ``budget`` and ``status`` as JSON on the merged ledger.
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from engage.sync.merge import merge as merged
 from helpers import Seed, copy_seed, invoke
-from helpers.merge import merged
 
 AS_OF = "2004-04-20"
 

@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from fractions import Fraction
 
-BY_FIELD = "by"  # engage.ledger.ledger.BY_FIELD once records carry who recorded them
+from engage.ledger.ledger import BY_FIELD
 
 _BOOKKEEPING = {"commit", "seal"}
 
