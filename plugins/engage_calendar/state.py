@@ -11,7 +11,6 @@ It is written only after a delivery has been accepted.
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import hashlib
 import json
 import os
@@ -106,6 +105,8 @@ def _text(state: State) -> str:
 
 def pending_files(path: Path) -> list[Path]:
     """The states kept beside ``path`` when it could not be replaced (see :meth:`State.save`)."""
+    import glob  # not on engage log's path, which imports this module for its calendar events
+
     try:
         return sorted(path.parent.glob(f".{glob.escape(path.name)}.*{PENDING}"))
     except OSError:

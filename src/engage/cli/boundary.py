@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 from engage.errors import EngageError
-from engage.output.broken import output_failure
 from engage.output.colour import say, write
 
 TRACEBACK_VAR = "ENGAGE_TRACEBACK"
@@ -44,6 +43,8 @@ def run_guarded(call: Callable[[], object]) -> int:
             return code
         if os.environ.get(TRACEBACK_VAR):
             raise
+        from engage.output.broken import output_failure
+
         failure = output_failure(exc)
         if _settle_stdout() or failure:  # the output could not be written: not a bug
             return _failed(failure or f"cannot write the output: {exc}", 2)
