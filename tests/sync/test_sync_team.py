@@ -345,3 +345,30 @@ def test_logging_while_syncing_loses_nothing(team: dict[str, Clone]) -> None:
     notes = Counter(r["note"] for r in ben.records() if r["kind"] == "entry")
     assert notes == Counter(written + [f"ann {n}" for n in range(4)])
     assert Counter(r["note"] for r in ann.records() if r["kind"] == "entry") == notes
+
+
+def test_two_clones_issuing_the_same_invoice_number_over_git_count_it_once(team: dict[str, Clone]) -> None:
+    """Both accept the draft and invoice its tranche offline: both issue GEO-001. After syncing every
+    clone names the collision as an error finding, and counts $2,250 invoiced, not $4,500."""
+    ann, ben = team["ann"], team["ben"]
+    ann.run("deliver", "draft", "--status", "submitted", "-d", "2004-03-04")
+    ann.run("sync")
+    ben.run("sync")
+    for clone in (ann, ben):
+        clone.run("deliver", "draft", "--status", "accepted", "-d", "2004-03-08")
+        clone.run("invoice", "-d", "2004-03-09", "-o", f"invoice-{clone.person}.md")
+    ann.run("sync")
+    ben.run("sync")
+    ann.run("sync")
+    invoices = [r for r in ann.records() if r["kind"] == "fees.invoice"]
+    assert [r["number"] for r in invoices] == ["GEO-001", "GEO-001"] and {r["by"] for r in invoices} == {
+        "ann",
+        "ben",
+    }
+    for clone in (ann, ben):
+        fees = json.loads(clone.run("fees", "--as-of", AS_OF, "--format", "json").stdout)
+        assert fees["invoiced"] == "2250.00"
+        found = json.loads(clone.run("budget", "--as-of", AS_OF, "--format", "json", ok=False).stdout)
+        [collision] = [f for f in found if f["code"] == "invoice-collision"]
+        assert collision["severity"] == "error" and {r["id"] for r in invoices} <= set(collision["records"])
+    assert _figures(ann) == _figures(ben)
