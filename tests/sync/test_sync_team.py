@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -65,7 +66,10 @@ def team(tmp_path: Path) -> dict[str, Clone]:
     lead.folder.mkdir()
     shutil.copy(SCHEDULE_FILES["geo"], lead.folder / "engage.toml")
     made = lead.run("sync", "init", str(bare))
-    assert "Pushed to origin" in made.stdout and f"git clone {bare}" in made.stdout
+    assert (
+        "Pushed to origin" in made.stdout
+        and f"git clone {bare}, then engage sync in the clone" in made.stdout
+    )
     clones = {"ann": lead}
     for person in ("ben", "cleo"):
         subprocess.run(["git", "clone", "-q", str(bare), str(tmp_path / person)], check=True)
@@ -139,7 +143,7 @@ def test_an_offline_clone_commits_and_pushes_next_time(team: dict[str, Clone], t
     ben.git("remote", "set-url", "origin", str(tmp_path / "unreachable.git"))
     ben.run("log", "1", "-p", "draft", "-d", "2004-03-02", "-n", "in the field")
     offline = ben.run("sync")
-    assert offline.returncode == 0 and "Committed: ben: 1 days" in offline.stdout
+    assert offline.returncode == 0 and "Committed: ben: 1 day" in offline.stdout
     assert "origin cannot be reached" in offline.stderr and "pushed by the next engage sync" in offline.stderr
     assert "in the field" in ben.git("show", "HEAD:engage.ledger.jsonl")
     ben.run("log", "0.5", "-p", "draft", "-d", "2004-03-03", "-n", "still in the field")
@@ -372,3 +376,135 @@ def test_two_clones_issuing_the_same_invoice_number_over_git_count_it_once(team:
         [collision] = [f for f in found if f["code"] == "invoice-collision"]
         assert collision["severity"] == "error" and {r["id"] for r in invoices} <= set(collision["records"])
     assert _figures(ann) == _figures(ben)
+
+
+# --- what the user's own git may have left (found by attack) ---------------------------------
+
+
+def test_a_plain_git_pull_before_any_sync_conflicts_and_the_next_sync_resolves_it_keeping_every_line(
+    team: dict[str, Clone],
+) -> None:
+    """A fresh clone has no merge driver in its config until its first sync: a 'git pull' then leaves the
+    ledger in conflict. A log after that, then sync: every record once, the merge finished."""
+    ann, ben = team["ann"], team["ben"]
+    ben.run("log", "1", "-p", "draft", "-d", "2004-03-02", "-n", "ben-1")
+    ben.git("add", "engage.ledger.jsonl")
+    ben.git("commit", "-q", "-m", "by hand")
+    ann.run("log", "1", "-p", "draft", "-d", "2004-03-02", "-n", "ann-1")
+    ann.run("sync")
+    pulled = subprocess.run(
+        ["git", "pull", "--no-rebase", "-q"], cwd=ben.folder, env=ben.env, capture_output=True
+    )
+    assert pulled.returncode != 0 and b"<<<<<<<" in ben.ledger.read_bytes()
+    ben.run("log", "0.5", "-p", "draft", "-d", "2004-03-03", "-n", "ben-2")  # logged into the conflicted file
+    done = ben.run("sync")
+    assert "Pushed to origin" in done.stdout
+    assert not (ben.folder / ".git" / "MERGE_HEAD").exists()
+    assert b"<<<<<<<" not in ben.ledger.read_bytes()
+    notes = Counter(r["note"] for r in ben.records() if r["kind"] == "entry")
+    assert notes == Counter(["ben-1", "ann-1", "ben-2"])
+    ann.run("sync")
+    assert Counter(r["note"] for r in ann.records() if r["kind"] == "entry") == notes
+
+
+def test_a_users_merge_of_another_file_is_never_aborted_and_the_advice_works(team: dict[str, Clone]) -> None:
+    ann, ben = team["ann"], team["ben"]
+    for clone, title in ((ann, "ann's"), (ben, "ben's")):
+        schedule = clone.folder / "engage.toml"
+        text = schedule.read_text(encoding="utf-8")
+        line = next(line for line in text.splitlines() if line.startswith("title"))
+        schedule.write_text(text.replace(line, f'title = "{title}"'), encoding="utf-8")
+    ann.run("sync")
+    refused = ben.run("sync", ok=False)
+    assert refused.returncode == 2 and "'git add engage.toml'" in refused.stderr
+    ben.run("log", "1", "-p", "draft", "-d", "2004-03-02", "-n", "during the merge")
+    branch = ben.git("symbolic-ref", "--short", "HEAD").strip()
+    subprocess.run(["git", "merge", f"origin/{branch}"], cwd=ben.folder, env=ben.env, capture_output=True)
+    again = ben.run("sync", ok=False)  # the user's merge of the schedule: refused in one line, not aborted
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "engage.toml" in again.stderr
+    assert (ben.folder / ".git" / "MERGE_HEAD").exists()
+    schedule = ben.folder / "engage.toml"
+    text = schedule.read_text(encoding="utf-8")
+    fixed = re.sub(r"<<<<<<< .*?\n(.*?)=======\n.*?>>>>>>> .*?\n", r"\1", text, flags=re.DOTALL)
+    schedule.write_text(fixed, encoding="utf-8")
+    ben.git("add", "engage.toml")
+    ben.git("commit", "-q", "--no-edit")
+    assert "Pushed to origin" in ben.run("sync").stdout
+    ann.run("sync")
+    assert "during the merge" in {r["note"] for r in ann.records() if r["kind"] == "entry"}
+
+
+def test_a_rebase_in_progress_or_a_detached_head_is_one_line_and_nothing_is_pushed(
+    team: dict[str, Clone],
+) -> None:
+    ben = team["ben"]
+    ben.run("log", "1", "-p", "draft", "-d", "2004-03-02")
+    ben.run("sync")
+    ben.git("checkout", "-q", "--detach", "HEAD")
+    ben.run("log", "1", "-p", "draft", "-d", "2004-03-03")
+    detached = ben.run("sync", ok=False)
+    assert (
+        detached.returncode == 2
+        and detached.stderr.count("\n") == 1
+        and "HEAD is detached" in detached.stderr
+    )
+    heads = subprocess.run(
+        ["git", "ls-remote", "--heads", "origin"], cwd=ben.folder, capture_output=True, text=True
+    )
+    assert len(heads.stdout.splitlines()) == 1  # no branch invented on the remote
+    ben.git("checkout", "-q", "-")
+    (ben.folder / ".git" / "rebase-merge").mkdir()
+    rebasing = ben.run("sync", ok=False)
+    assert rebasing.returncode == 2 and "a rebase is in progress" in rebasing.stderr
+
+
+def test_only_the_engagements_files_are_committed_and_the_upstream_remote_gets_them(
+    team: dict[str, Clone], tmp_path: Path
+) -> None:
+    ann, ben = team["ann"], team["ben"]
+    (ben.folder / "private.txt").write_text("not for the team\n")
+    ben.git("add", "private.txt")
+    (ben.folder / "engage.toml~").write_text("an editor's backup\n")
+    subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "backup.git")], check=True)
+    ben.git("remote", "add", "backup", str(tmp_path / "backup.git"))
+    ben.run("log", "1", "-p", "draft", "-d", "2004-03-02")
+    done = ben.run("sync")
+    assert "Pushed to origin" in done.stdout
+    committed = ben.git("show", "--name-only", "--format=", "HEAD").split()
+    assert committed == ["engage.ledger.jsonl"]
+    assert "private.txt" in ben.git("diff", "--cached", "--name-only")  # still staged, as the user left it
+    ann.run("sync")
+    assert len([r for r in ann.records() if r["kind"] == "entry"]) == 1
+
+
+def test_a_ledger_of_another_name_is_merged_by_the_driver_too(team: dict[str, Clone]) -> None:
+    ann, ben = team["ann"], team["ben"]
+    for clone in (ann, ben):
+        clone.run(
+            "--ledger", "hours.jsonl", "log", "1", "-p", "draft", "-d", "2004-03-02", "-n", clone.person
+        )
+    ann.run("--ledger", "hours.jsonl", "sync")
+    done = ben.run("--ledger", "hours.jsonl", "sync")
+    assert "Pushed to origin" in done.stdout, done.stderr
+    assert "/hours.jsonl merge=engage-ledger -text" in (ben.folder / ".gitattributes").read_text()
+    lines = (ben.folder / "hours.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(line)["note"] for line in lines if '"entry"' in line) == ["ann", "ben"]
+
+
+def test_a_remote_that_hangs_is_offline_not_an_error(
+    team: dict[str, Clone], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import invoke
+
+    ben = team["ben"]
+    ben.git("remote", "set-url", "origin", "ssh://git@example.invalid/team.git")
+    monkeypatch.setattr("engage.sync.run.NETWORK_SECONDS", 1)
+    monkeypatch.setenv("GIT_SSH_COMMAND", "sh -c 'sleep 30'")
+    monkeypatch.chdir(ben.folder)
+    monkeypatch.setenv("ENGAGE_CONSULTANT", "ben")
+    ben.run("log", "1", "-p", "draft", "-d", "2004-03-02")
+    started = __import__("time").monotonic()
+    result = invoke("sync")
+    assert result.exit_code == 0, result.stderr
+    assert "origin cannot be reached (no answer in 1s)" in result.stderr
+    assert __import__("time").monotonic() - started < 10

@@ -54,10 +54,15 @@ def init(session: Session, remote: str | None) -> None:
     """
     from engage.sync.run import init as run
 
-    outcome = run(_plan(session), remote)
+    plan = _plan(session)
+    outcome = run(plan, remote)
     _report(outcome)
-    where = remote or "REMOTE"
-    click.echo(f"Teammates join with: git clone {where} && cd into it && engage sync")
+    from engage.sync.git import repository_of
+
+    root = repository_of(plan.schedule.parent) or plan.schedule.parent
+    inside = plan.schedule.parent.resolve().relative_to(root.resolve()).as_posix()
+    folder = "the clone" + ("" if inside == "." else f"/{inside}")
+    click.echo(f"Teammates join with: git clone {remote or 'REMOTE'}, then engage sync in {folder}")
 
 
 def _plan(session: Session) -> Plan:
@@ -93,6 +98,8 @@ def _report(outcome: Outcome) -> None:
         click.echo(terminal_text(f"Committed: {who}: {what}"))
     for who, what in outcome.received.items():
         click.echo(terminal_text(f"From {who}: {what}"))
+    if outcome.merged:
+        click.echo(terminal_text(f"Merged from {outcome.remote}: {', '.join(outcome.merged)}"))
     if not outcome.remote:
         if not outcome.sent:
             click.echo("Nothing new to commit")
@@ -106,7 +113,7 @@ def _report(outcome: Outcome) -> None:
         )
     elif outcome.pushed:
         click.echo(f"Pushed to {outcome.remote}")
-    elif not (outcome.sent or outcome.received):
+    elif not (outcome.sent or outcome.received or outcome.merged):
         click.echo(f"Up to date with {outcome.remote}")
 
 

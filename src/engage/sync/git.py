@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +29,10 @@ class Done:
         return self.code == 0
 
     def said(self) -> str:
-        """What git said, in one line: its last non-empty line of error, else of output."""
+        """What git said, in one line: its messages joined, git's "hint:" lines left out."""
         lines = [line.strip() for line in (self.err or self.out).splitlines() if line.strip()]
-        return lines[-1] if lines else f"git exited with status {self.code}"
+        kept = [line for line in lines if not line.startswith("hint:")]
+        return " ".join(kept)[:400] if kept else f"git exited with status {self.code}"
 
 
 class Git:
@@ -46,23 +49,25 @@ class Git:
         return found
 
     def run(self, *args: str, check: bool = True, timeout: float = 120) -> Done:
-        """``git ARGS`` in the work tree; EngageError with git's own words when it fails and ``check``."""
+        """``git ARGS`` in the work tree; EngageError with git's own words when it fails and ``check``.
+
+        A git that does not answer within ``timeout`` (a network that hangs) is stopped with what it
+        started (ssh), and counts as failed: "no answer in 60s"."""
+        child = subprocess.Popen(
+            [self.program(), *args],
+            cwd=self.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **QUIET},
+            start_new_session=os.name != "nt",
+        )
         try:
-            done = subprocess.run(
-                [self.program(), *args],
-                cwd=self.root,
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="surrogateescape",
-                env={**os.environ, **QUIET},
-                timeout=timeout,
-                check=False,
-            )
+            out, err = child.communicate(timeout=timeout)
+            result = Done(child.returncode, _text(out), _text(err))
         except subprocess.TimeoutExpired:
-            late = f"git {args[0]} took over {timeout:.0f}s; check the network and try again"
-            raise EngageError(late) from None
-        result = Done(done.returncode, done.stdout, done.stderr)
+            _stop(child)
+            result = Done(124, "", f"no answer in {timeout:.0f}s")
         if check and not result.ok:
             raise EngageError(f"git {args[0]} failed: {result.said()}")
         return result
@@ -75,6 +80,19 @@ class Git:
     @property
     def git_dir(self) -> Path:
         return (self.root / self.value("rev-parse", "--git-dir")).resolve()
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    """End a git that hangs, and the ssh it started, then collect it."""
+    if os.name != "nt":
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGKILL)
+    child.kill()
+    child.communicate()
 
 
 def repository_of(folder: Path) -> Path | None:

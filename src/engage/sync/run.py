@@ -12,6 +12,8 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,10 +24,13 @@ from pathlib import Path
 from engage.errors import EngageError
 from engage.sync import driver
 from engage.sync.git import Git, repository_of
+from engage.sync.merge import merge
 from engage.sync.summary import by_person, new_lines
 
 ATTRIBUTES = ".gitattributes"
-IGNORED = ("*.lock", ".*.partial")  # locks and temporaries: this machine's only
+# this machine's only: engage's locks, its temporaries and kept states, git's merge temporaries
+IGNORED = ("*.ledger.jsonl.lock", "*.calendar.json.lock", ".*.partial", ".*.pending", ".merge_file_*")
+NETWORK_SECONDS = 60
 GIT_WAIT_SECONDS = 5  # longer than an editor's git holds its index lock
 SYNC_WAIT_SECONDS = 120
 PUSH_TRIES = 5
@@ -51,6 +56,7 @@ class Outcome:
     received: dict[str, str] = field(default_factory=dict)
     pushed: bool = False
     offline: str = ""  # why the remote could not be reached ("" when it could, or there is none)
+    merged: list[str] = field(default_factory=list)  # files besides the ledger the others changed
     remote: str = ""
 
 
@@ -79,8 +85,10 @@ def init(plan: Plan, remote: str | None) -> Outcome:
     if remote:
         current = git.value("remote", "get-url", "origin")
         if current and current != remote:
-            git.run("remote", "set-url", "origin", remote)
-        elif not current:
+            raise EngageError(
+                f"{git.root}: origin is {current} already; to move it: git remote set-url origin {remote}"
+            )
+        if not current:
             git.run("remote", "add", "origin", remote)
     return sync(plan, git)
 
@@ -100,40 +108,82 @@ def sync(plan: Plan, git: Git | None = None) -> Outcome:
 
 
 def _synced(plan: Plan, git: Git) -> Outcome:
-    _clear_stale_lock(git)
+    _clear_stale_locks(git)
+    branch = _branch(git)
     _set_up(git, plan, write_files=False)
     outcome = Outcome()
     with _ledger_held(plan):
         _finish_merge(git, plan)
-        outcome.sent = _commit(git, plan)
-    remote = git.value("remote")
+        _add_sent(outcome, _commit(git, plan))
+    remote = _remote(git, branch)
     if not remote:
         return outcome
-    outcome.remote = remote.splitlines()[0]
-    branch = git.value("symbolic-ref", "--short", "HEAD") or "main"
-    for _ in range(PUSH_TRIES):
-        fetched = git.run("fetch", "-q", outcome.remote, check=False, timeout=60)
+    outcome.remote = remote
+    upstream = git.value("config", f"branch.{branch}.merge").removeprefix("refs/heads/") or branch
+    for attempt in range(PUSH_TRIES):
+        fetched = git.run("fetch", "-q", remote, check=False, timeout=NETWORK_SECONDS)
         if not fetched.ok:
             outcome.offline = fetched.said()
             return outcome
-        theirs = f"refs/remotes/{outcome.remote}/{branch}"
+        theirs = f"refs/remotes/{remote}/{upstream}"
         with _ledger_held(plan):  # what was logged while fetching is committed first, then merged
-            for who, what in _commit(git, plan).items():
-                outcome.sent[who] = f"{outcome.sent[who]}, {what}" if who in outcome.sent else what
+            _add_sent(outcome, _commit(git, plan))
             if git.value("rev-parse", "--verify", "-q", theirs):
                 _merge(git, plan, theirs, outcome)
         if not _ahead(git, theirs):
             return outcome
-        target = f"HEAD:refs/heads/{branch}"
-        pushed = git.run("push", "-q", "-u", outcome.remote, target, check=False, timeout=60)
+        track = [] if git.value("config", f"branch.{branch}.remote") else ["-u"]
+        target = f"HEAD:refs/heads/{upstream}"
+        pushed = git.run("push", "-q", *track, remote, target, check=False, timeout=NETWORK_SECONDS)
         if pushed.ok:
             outcome.pushed = True
             return outcome
         if not _rejected(pushed.err):
             outcome.offline = pushed.said()
             return outcome
+        time.sleep(random.uniform(0.1, 0.5) * (attempt + 1))  # others are pushing: let them finish
     raise EngageError(
-        f"{outcome.remote}: others kept pushing while engage sync merged ({PUSH_TRIES} tries); run it again"
+        f"{remote}: others kept pushing while engage sync merged ({PUSH_TRIES} tries); run it again"
+    )
+
+
+def _add_sent(outcome: Outcome, said: dict[str, str]) -> None:
+    for who, what in said.items():
+        outcome.sent[who] = f"{outcome.sent[who]}, {what}" if who in outcome.sent else what
+
+
+def _branch(git: Git) -> str:
+    """The branch checked out; EngageError when git is in the middle of something sync must not finish
+    for the user (a rebase, a cherry-pick) or HEAD is detached: sync would push to a branch no one uses."""
+    git_dir = git.git_dir
+    for marker, what, way in (
+        ("rebase-merge", "a rebase", "git rebase --continue (or --abort)"),
+        ("rebase-apply", "a rebase", "git rebase --continue (or --abort)"),
+        ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue (or --abort)"),
+        ("REVERT_HEAD", "a revert", "git revert --continue (or --abort)"),
+    ):
+        if (git_dir / marker).exists():
+            raise EngageError(f"{git.root}: {what} is in progress; finish it ({way}), then engage sync")
+    branch = git.value("symbolic-ref", "-q", "--short", "HEAD")
+    if not branch:
+        raise EngageError(
+            f"{git.root}: no branch is checked out (HEAD is detached); 'git switch BRANCH' to the team's "
+            "branch, then engage sync"
+        )
+    return branch
+
+
+def _remote(git: Git, branch: str) -> str:
+    """The remote to sync with: the branch's upstream, else origin, else the only one; "" for none."""
+    configured = git.value("config", f"branch.{branch}.remote")
+    remotes = git.value("remote").splitlines()
+    if configured and configured != ".":
+        return configured
+    if "origin" in remotes or len(remotes) <= 1:
+        return "origin" if "origin" in remotes else "".join(remotes)
+    raise EngageError(
+        f"{git.root}: several remotes ({', '.join(remotes)}) and none is the branch's upstream; choose one: "
+        f"git branch --set-upstream-to={remotes[0]}/{branch}"
     )
 
 
@@ -163,6 +213,8 @@ def _set_up(git: Git, plan: Plan, write_files: bool) -> None:
             git.run("config", f"merge.{chosen.name}.name", chosen.summary)
             git.run("config", f"merge.{chosen.name}.driver", driver.command(chosen))
         attributes.append(driver.attribute(chosen))
+    if not fnmatch.fnmatch(plan.ledger.name, driver.LEDGER.pattern):  # a --ledger of another name
+        attributes.append(f"/{_relative(plan.ledger, git.root)} merge={driver.LEDGER.name} -text")
     path = git.root / ATTRIBUTES
     if write_files or not all(_has_line(path, line) for line in attributes):
         _add_lines(path, attributes)
@@ -171,21 +223,38 @@ def _set_up(git: Git, plan: Plan, write_files: bool) -> None:
 
 
 def _commit(git: Git, plan: Plan) -> dict[str, str]:
-    """Commit the engagement's files this machine changed; what they recorded, by person."""
-    kept = sorted(plan.schedule.parent.glob(f"{glob.escape(plan.schedule.stem)}.*"))  # NAME.calendar.json...
-    paths = [_relative(p, git.root) for p in (plan.ledger, plan.schedule, *kept) if not _ignored(p)]
-    paths = list(dict.fromkeys(paths))
+    """Commit the engagement's files this machine changed, and only those: the ledger, the schedule,
+    and the ``NAME.*`` files beside it that a merge driver knows (the calendar state). What they
+    recorded, by person; a changed file named for the person syncing ("the schedule")."""
+    patterns = [d.pattern for d in driver.drivers()]
+    beside = sorted(plan.schedule.parent.glob(f"{glob.escape(plan.schedule.stem)}.*"))
+    kept = [p for p in beside if any(fnmatch.fnmatch(p.name, pattern) for pattern in patterns)]
+    paths = list(dict.fromkeys(_relative(p, git.root) for p in (plan.ledger, plan.schedule, *kept)))
     paths += [name for name in (ATTRIBUTES, ".gitignore") if (git.root / name).exists()]
-    changed = git.run("status", "--porcelain", "--untracked-files=all", "--", *paths).out
-    if not changed.strip():
+    changed = [
+        line[3:]
+        for line in git.run("status", "--porcelain", "--untracked-files=all", "--", *paths).out.splitlines()
+    ]
+    if not changed:
         return {}
     ledger = _relative(plan.ledger, git.root)
-    before = _at_head(git, ledger)
+    before = _at(git, f"HEAD:{ledger}")
     now = plan.ledger.read_bytes() if plan.ledger.exists() else b""
     said = by_person(new_lines(before, now), plan.hours_per_day, plan.person)
-    git.run("add", "--", *[p for p in paths if (git.root / p).exists() or _tracked(git, p)])
-    message = "; ".join(f"{who}: {what}" for who, what in said.items()) or f"{plan.person}: the schedule"
-    git.run(*_identity(git, plan), "commit", "-q", "--no-verify", "-m", message)
+    schedule = _relative(plan.schedule, git.root)
+    others = ["the schedule" if name == schedule else Path(name).name for name in changed]
+    others = [
+        name
+        for name, path in zip(others, changed, strict=True)
+        if path not in (ledger, ATTRIBUTES, ".gitignore")
+    ]
+    if others:
+        said[plan.person] = ", ".join(([said[plan.person]] if plan.person in said else []) + others)
+    present = [p for p in paths if (git.root / p).exists() or _tracked(git, p)]
+    git.run("add", "--", *present)
+    message = "; ".join(f"{who}: {what}" for who, what in said.items()) or f"{plan.person}: engage's settings"
+    # only these paths, whatever else the user has staged
+    git.run(*_identity(git, plan), "commit", "-q", "--no-verify", "-m", message, "--", *present)
     return said
 
 
@@ -195,6 +264,7 @@ def _merge(git: Git, plan: Plan, theirs: str, outcome: Outcome) -> None:
         return  # nothing new there
     ledger = plan.ledger
     before = ledger.read_bytes() if ledger.exists() else b""
+    head = git.value("rev-parse", "HEAD")
     upstream = theirs.removeprefix("refs/remotes/")
     merged = git.run(
         *_identity(git, plan),
@@ -214,33 +284,68 @@ def _merge(git: Git, plan: Plan, theirs: str, outcome: Outcome) -> None:
             first = unmerged[0]
             raise EngageError(
                 f"{first}: changed in the same lines here and in {upstream}; nothing is lost: run "
-                f"'git merge {upstream}', fix {first}, 'git commit', then engage sync again"
+                f"'git merge {upstream}', fix {first}, 'git add {first}', 'git commit', then engage sync"
             )
         raise EngageError(f"git merge failed: {merged.said()}")
     after = ledger.read_bytes() if ledger.exists() else b""
     for who, what in by_person(new_lines(before, after), plan.hours_per_day).items():
-        outcome.received[who] = what
+        outcome.received[who] = f"{outcome.received[who]}, {what}" if who in outcome.received else what
+    changed = git.value("diff", "--name-only", head, "HEAD").splitlines()
+    ledger_name = _relative(plan.ledger, git.root)
+    outcome.merged += [name for name in changed if name != ledger_name and name not in outcome.merged]
 
 
 def _finish_merge(git: Git, plan: Plan) -> None:
-    """A merge a stopped sync left: committed when nothing is left unmerged, else started again."""
+    """A merge left unfinished (by a stopped sync, or the user's own ``git pull`` in a clone whose
+    drivers were not yet registered): ledgers git left in conflict are merged by engage's driver from
+    git's three copies, keeping every line added to the file since (an ``engage log`` after the
+    conflict); then the merge is committed. Other files in conflict are the user's: sync stops and
+    names them, and never aborts a merge it cannot tell is its own."""
     if not git.value("rev-parse", "-q", "--verify", "MERGE_HEAD"):
         return
-    if git.value("diff", "--name-only", "--diff-filter=U"):
-        git.run("merge", "--abort")
-        return
+    unmerged = git.value("diff", "--name-only", "--diff-filter=U").splitlines()
+    ledgers = [name for name in unmerged if _is_ledger(git, plan, name)]
+    for name in ledgers:
+        _resolve_ledger(git, name)
+    left = [name for name in unmerged if name not in ledgers]
+    if left:
+        raise EngageError(
+            f"{left[0]}: a merge is in progress and this file is in conflict; fix it, 'git add {left[0]}', "
+            "'git commit', then engage sync (or 'git merge --abort' to give the merge up)"
+        )
     git.run(*_identity(git, plan), "commit", "-q", "--no-edit", "--no-verify")
 
 
-def _clear_stale_lock(git: Git) -> None:
-    """Wait a moment for a git working in this clone (an editor's, the user's); a lock still there
-    after that, while no other sync runs here, was left by a git killed with its sync: removed, as
+def _resolve_ledger(git: Git, name: str) -> None:
+    """A ledger git left in conflict, merged from its three copies, and marked resolved."""
+    stages = [_at(git, f":{n}:{name}") for n in (1, 2, 3)]
+    merged = merge(*stages)
+    path = git.root / name
+    now = path.read_bytes() if path.exists() else b""
+    added = b"".join(line + b"\n" for line in now.splitlines() if not _CONFLICT.match(line))
+    path.write_bytes(merge(b"", merged, added))  # what was appended since the conflict, kept once
+    git.run("add", "--", name)
+
+
+_CONFLICT = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})( |$)")
+
+
+def _is_ledger(git: Git, plan: Plan, name: str) -> bool:
+    return name.endswith(".ledger.jsonl") or (git.root / name).resolve() == plan.ledger.resolve()
+
+
+def _clear_stale_locks(git: Git) -> None:
+    """Wait a moment for a git working in this clone (an editor's, the user's); the locks still there
+    after that, while no other sync runs here, were left by a git killed with its sync: removed, as
     git's own message advises once no git is running."""
-    lock = git.git_dir / "index.lock"
+    git_dir = git.git_dir
+    locks = [git_dir / "index.lock", git_dir / "HEAD.lock", git_dir / "packed-refs.lock"]
+    locks += list((git_dir / "refs").rglob("*.lock"))
     deadline = time.monotonic() + GIT_WAIT_SECONDS
-    while lock.exists() and time.monotonic() < deadline:
+    while any(lock.exists() for lock in locks) and time.monotonic() < deadline:
         time.sleep(0.1)
-    lock.unlink(missing_ok=True)
+    for lock in locks:
+        lock.unlink(missing_ok=True)
 
 
 def _identity(git: Git, plan: Plan) -> list[str]:
@@ -265,8 +370,9 @@ def _rejected(said: str) -> bool:
     return any(word in said for word in ("[rejected]", "non-fast-forward", "fetch first", "stale info"))
 
 
-def _at_head(git: Git, path: str) -> bytes:
-    done = git.run("show", f"HEAD:{path}", check=False)
+def _at(git: Git, revision: str) -> bytes:
+    """A file as git holds it (``HEAD:path``, ``:2:path``); b"" when it holds none."""
+    done = git.run("show", revision, check=False)
     return done.out.encode("utf-8", "surrogateescape") if done.ok else b""
 
 

@@ -46,7 +46,7 @@ def by_person(lines: list[bytes], hours_per_day: Fraction, unknown: str = "someo
             counts[who][kind.rpartition(".")[2]] += 1
     result = {}
     for who in sorted(set(said) | set(days) | set(counts)):
-        parts = [f"{_number(days[who])} days"] if days.get(who) else []
+        parts = [f"{_number(days[who])} day{'' if days[who] == 1 else 's'}"] if days.get(who) else []
         parts += [f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in sorted(counts[who].items())]
         result[who] = ", ".join(parts + said[who])
     return result
