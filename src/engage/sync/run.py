@@ -242,10 +242,9 @@ def _commit(git: Git, plan: Plan) -> dict[str, str]:
     now = plan.ledger.read_bytes() if plan.ledger.exists() else b""
     said = by_person(new_lines(before, now), plan.hours_per_day, plan.person)
     schedule = _relative(plan.schedule, git.root)
-    others = ["the schedule" if name == schedule else Path(name).name for name in changed]
     others = [
-        name
-        for name, path in zip(others, changed, strict=True)
+        "the schedule" if path == schedule else Path(path).name
+        for path in changed
         if path not in (ledger, ATTRIBUTES, ".gitignore")
     ]
     if others:
@@ -386,10 +385,6 @@ def _relative(path: Path, root: Path) -> str:
 
 def _inside(path: Path, root: Path) -> bool:
     return not _relative(path, root).startswith("../")
-
-
-def _ignored(path: Path) -> bool:
-    return path.is_dir() or any(fnmatch.fnmatch(path.name, pattern) for pattern in IGNORED)
 
 
 def _has_line(path: Path, line: str) -> bool:
