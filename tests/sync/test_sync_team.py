@@ -508,3 +508,24 @@ def test_a_remote_that_hangs_is_offline_not_an_error(
     assert result.exit_code == 0, result.stderr
     assert "origin cannot be reached (no answer in 1s)" in result.stderr
     assert __import__("time").monotonic() - started < 10
+
+
+@pytest.mark.parametrize("name", ["ijm", "defenders"])
+def test_each_seed_is_shared_by_two_clones(name: str, tmp_path: Path) -> None:
+    bare = tmp_path / "team.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    lead = Clone(tmp_path / "lead", "Test Consultant", tmp_path / "cache-lead")
+    lead.folder.mkdir()
+    shutil.copy(SCHEDULE_FILES[name], lead.folder / "engage.toml")
+    lead.run("sync", "init", str(bare))
+    subprocess.run(["git", "clone", "-q", str(bare), str(tmp_path / "other")], check=True)
+    other = Clone(tmp_path / "other", "Test Consultant", tmp_path / "cache-other")
+    phase = json.loads(lead.run("show", "--format", "json").stdout)["phases"][0]["key"]
+    start = json.loads(lead.run("show", "--format", "json").stdout)["phases"][0]["start"]
+    lead.run("log", "1", "-p", phase, "-d", start, "-n", "lead")
+    other.run("log", "0.5", "-p", phase, "-d", start, "-n", "other")
+    for clone in (lead, other, lead):
+        clone.run("sync")
+    week = ["status", "--format", "json"]
+    assert lead.run(*week).stdout == other.run(*week).stdout
+    assert sorted(r["note"] for r in other.records() if r["kind"] == "entry") == ["lead", "other"]
