@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engage import CalendarEvent, EngageError, Engagement, Session, pass_session, warn, write_file
+from engage import CalendarEvent, EngageError, Engagement, Session, pass_session, setting, warn, write_file
 from engage_calendar.build import CONSULTANT, SUPERVISOR, Item, View, load_state, output_path, revise
 from engage_calendar.settings import EMAIL, Settings, settings
 from engage_calendar.state import State
@@ -124,14 +124,21 @@ def calendar_recipients(engagement: Engagement) -> list[str]:
     "--all", "everything", is_flag=True, help="Send every event again, not only new and changed ones."
 )
 @click.option("--dry-run", is_flag=True, help="Print the messages instead of sending them; record nothing.")
+@click.option(
+    "--take-over", is_flag=True, help="Send from here from now on, where a teammate has sent so far."
+)
 @pass_session
-def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool) -> None:
+def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool, take_over: bool) -> None:
     """Mail invitations: one per new or changed event, a cancellation per event taken off.
 
     Each message carries its event inline as text/calendar (METHOD:REQUEST or CANCEL), the
     form mail clients that handle invitations (RFC 6047) act on. The sender is the
     ORGANIZER: ENGAGE_MAIL_FROM, else [calendar] organizer. SMTP from ENGAGE_SMTP_HOST,
     ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_PASSWORD, ENGAGE_SMTP_STARTTLS (1/0, default 1).
+
+    A team shares the calendar state with engage sync and sends from one clone: the first to send
+    is the sender, and a teammate's send is refused until they --take-over, so the supervisor never
+    gets the same invitation from two laptops.
     """
     from engage_calendar.mail import outgoing, readable
 
@@ -139,6 +146,14 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool)
     revised = _collect(session)
     if not revised.settings.organizer:
         raise EngageError(f"no sender: {NO_ORGANIZER}")
+    me = setting("user.name") or ""
+    sender = revised.state.sender
+    if not dry_run and sender and me and sender != me and not take_over:
+        raise EngageError(
+            f"invitations for {revised.engagement.id} are sent by {sender} (so says "
+            f"{revised.state.path.name}, shared by engage sync); ask {sender} to send them, or send from "
+            "here from now on: engage calendar send --take-over"
+        )
     view = click.get_current_context().meta[VIEW]
     messages = outgoing(
         revised.engagement, revised.items, view, revised.settings, recipients, revised.state, everything
@@ -148,7 +163,11 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool)
             click.echo(f"--- message {number} of {len(messages)}: {message.method} ---")
             click.echo(readable(message.message))
     elif messages:
+        revised.state.sender = me or sender
         _deliver_and_record(messages, revised.state)
+    elif take_over and me:  # nothing to send now, but from here from now on
+        revised.state.sender = me
+        revised.state.save()
     invites = sum(1 for m in messages if m.method == "REQUEST")
     counts = [_count(invites, "invitation"), _count(len(messages) - invites, "cancellation")]
     addresses = ", ".join(recipients)

@@ -56,6 +56,7 @@ class State:
     events: dict[str, Revision] = field(default_factory=dict)
     mail: dict[str, dict[str, int]] = field(default_factory=dict)
     caldav: dict[str, dict[str, Stored]] = field(default_factory=dict)
+    sender: str = ""  # who mails this engagement's invitations (a team sends from one clone)
 
     def save(self) -> None:
         """Write atomically under a lock; mail and CalDAV records of others are kept. A state file
@@ -71,7 +72,7 @@ class State:
             on_disk = read_state(self.path)
             merged = pending_files(self.path)
             mail, caldav = {**on_disk.mail, **self.mail}, {**on_disk.caldav, **self.caldav}
-            text = _text(State(self.path, self.events, mail, caldav))
+            text = _text(State(self.path, self.events, mail, caldav, self.sender or on_disk.sender))
             try:
                 write_file(self.path, text, "calendar state")
             except EngageError as refused:
@@ -100,6 +101,8 @@ def _text(state: State) -> str:
             for url, resources in sorted(state.caldav.items())
         },
     }
+    if state.sender:
+        data["sender"] = state.sender
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -131,7 +134,8 @@ def merge(ours: State, theirs: State) -> State:
         for uid, stored in resources.items():
             if uid not in held or stored.sequence > held[uid].sequence:
                 held[uid] = stored
-    return State(ours.path, events, mail, caldav)
+    senders = sorted(filter(None, {ours.sender, theirs.sender}))  # two at once: the same one everywhere
+    return State(ours.path, events, mail, caldav, senders[0] if senders else "")
 
 
 def merge_states(ancestor: bytes, ours: bytes, theirs: bytes) -> bytes:
@@ -189,6 +193,7 @@ def _from_data(data: dict[str, Any], named: Path) -> State:
             without_user_info(url): {uid: Stored(**stored) for uid, stored in resources.items()}
             for url, resources in data.get("caldav", {}).items()
         },
+        str(data.get("sender", "")),
     )
 
 

@@ -529,3 +529,34 @@ def test_each_seed_is_shared_by_two_clones(name: str, tmp_path: Path) -> None:
     week = ["status", "--format", "json"]
     assert lead.run(*week).stdout == other.run(*week).stdout
     assert sorted(r["note"] for r in other.records() if r["kind"] == "entry") == ["lead", "other"]
+
+
+def test_a_team_sends_invitations_from_one_clone_until_another_takes_over(smtp, tmp_path: Path) -> None:
+    """The supervisor never gets the same invitation from two laptops: after ann sent and synced,
+    ben's send is refused in one line, nothing mailed, until he takes over."""
+    bare = tmp_path / "team.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    ann = Clone(tmp_path / "ann", "ann", tmp_path / "cache-ann")
+    ann.folder.mkdir()
+    shutil.copy(SCHEDULE_FILES["geo"], ann.folder / "engage.toml")
+    ann.run("sync", "init", str(bare))
+    subprocess.run(["git", "clone", "-q", str(bare), str(tmp_path / "ben")], check=True)
+    ben = Clone(tmp_path / "ben", "ben", tmp_path / "cache-ben")
+    mail = {k: v for k, v in os.environ.items() if k.startswith(("ENGAGE_SMTP_", "ENGAGE_MAIL_FROM"))}
+    for clone in (ann, ben):
+        clone.env.update(mail)  # the real SMTP server's, as the smtp fixture set them
+    to = ["--to", "supervisor@example.org"]
+    assert "Sent" in ann.run("calendar", "send", *to).stdout
+    sent = len(smtp.messages)
+    ann.run("sync")
+    ben.run("sync")
+    refused = ben.run("calendar", "send", *to, ok=False)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "are sent by ann" in refused.stderr and "--take-over" in refused.stderr
+    assert len(smtp.messages) == sent  # nothing mailed
+    taken = ben.run("calendar", "send", *to, "--take-over")
+    assert "Nothing new to send" in taken.stdout and len(smtp.messages) == sent
+    ben.run("sync")
+    ann.run("sync")
+    again = ann.run("calendar", "send", *to, ok=False)
+    assert again.returncode == 2 and "are sent by ben" in again.stderr
