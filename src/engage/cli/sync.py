@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engage.errors import EngageError
 from engage.output.formats import terminal_text
 from engage.session import Session, pass_session, warn
 
@@ -83,14 +82,10 @@ def _plan(session: Session) -> Plan:
 
 
 def _person(session: Session) -> str:
-    """Who is syncing: their consultant key on this engagement, else their name, else "someone"."""
-    from engage.schedule.lookup import resolve_consultant
-    from engage.settings.lookup import setting
+    """Who is syncing, as their records name them (``by``); "someone" when nobody is known."""
+    from engage.schedule.lookup import acting_consultant
 
-    try:
-        return resolve_consultant(session.engagement, None)
-    except EngageError:
-        return setting("user.name") or "someone"
+    return acting_consultant(session.engagement) or "someone"
 
 
 def _report(outcome: Outcome) -> None:

@@ -10,12 +10,11 @@ gives no id (the records then carry none) rather than a new one on every command
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
 FILE_NAME = "machine-id"
-_ID = re.compile(r"[0-9a-f]{12}\Z")
+_HEX = frozenset("0123456789abcdef")
 _known: dict[str, str] = {}  # path -> id, once per process
 
 
@@ -43,7 +42,7 @@ def _read(path: Path) -> str:
         text = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return ""
-    return text if _ID.match(text) else ""
+    return text if len(text) == 12 and set(text) <= _HEX else ""
 
 
 def _make(path: Path) -> str:
