@@ -4,6 +4,7 @@ for it in your own settings; a shared file cannot vouch, and another user's fold
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from engage.errors import PluginError
 from engage.plugin.trust import NO_MODES, filesystem_of, mount_type
 from helpers import Seed, invoke, one_line_error
+from helpers.processes import ENGAGE, engage_env
 
 PLUGIN = (
     "from engage import hookimpl\n\n@hookimpl\ndef engage_after_log(entry):\n    return ['org rule ran']\n"
@@ -221,3 +223,19 @@ def test_inside_a_folder_means_within_it_after_links_not_a_name_that_starts_alik
     assert not inside(tmp_path / "Users" / "link", home)  # a link out of it leads elsewhere
     (home / "out").symlink_to(tmp_path / "Users" / "ann2")
     assert not inside(home / "out", home)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_named_like_a_plugin_is_refused_not_waited_on(ijm: Seed, tmp_path: Path) -> None:
+    folder = tmp_path / "plugins"
+    folder.mkdir(mode=0o700)
+    os.mkfifo(folder / "stuck.py", 0o600)
+    done = subprocess.run(
+        [ENGAGE, "--plugins-dir", str(folder), "-s", str(ijm.path), "show"],
+        capture_output=True,
+        text=True,
+        env=engage_env(),
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 2 and "not a regular file" in done.stderr, done.stderr

@@ -81,7 +81,8 @@ def read_plugin(path: Path) -> bytes:
     if not nofollow and path.is_symlink():
         raise PluginError(f"{path}: a link, not a plugin file; refused: put the file itself in the folder")
     try:
-        fd = os.open(path, os.O_RDONLY | nofollow | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: a FIFO named like a plugin would otherwise wait for a writer forever
+        fd = os.open(path, os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         if path.is_symlink():
             raise PluginError(
