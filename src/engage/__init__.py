@@ -57,6 +57,7 @@ _HOME = {
     "MeetingOutcome": "engage.ledger.records",
     "StatusChange": "engage.ledger.records",
     "Closing": "engage.ledger.records",
+    "TimesheetAction": "engage.ledger.records",
     "DayTotal": "engage.ledger.totals",
     # The timeline: windows, due dates, working days
     "Resolved": "engage.judging.timeline",
@@ -77,12 +78,25 @@ _HOME = {
     "Verdict": "engage.judging.verdict",
     "judge": "engage.judging.verdict",
     "ConsultantVerdict": "engage.judging.team",
+    # Timesheets: each sheet, its approval, its digest
+    "SheetState": "engage.judging.timesheets",
+    "month_end": "engage.judging.timesheets",
+    "months_between": "engage.judging.timesheets",
+    "overlapping_sheet": "engage.judging.timesheets",
+    "period_name": "engage.judging.timesheets",
+    "person_name": "engage.judging.timesheets",
+    "replay_sheets": "engage.judging.timesheets",
+    "sheet_digest": "engage.judging.timesheets",
+    "sheet_entries": "engage.judging.timesheets",
+    "sheet_owner": "engage.judging.timesheets",
+    "step_allowed": "engage.judging.timesheets",
     "ShareVerdict": "engage.judging.team",
     # What users type, and days as people read them
     "DATE_HELP": "engage.parsing",
     "format_budget": "engage.parsing",
     "format_days": "engage.parsing",
     "parse_date": "engage.parsing",
+    "parse_month": "engage.parsing",
     "parse_week": "engage.parsing",
     "plural": "engage.parsing",
     "today_in": "engage.parsing",
@@ -153,6 +167,19 @@ if TYPE_CHECKING:
     from engage.importing.files import read_file
     from engage.judging.team import ConsultantVerdict, ShareVerdict
     from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of
+    from engage.judging.timesheets import (
+        SheetState,
+        month_end,
+        months_between,
+        overlapping_sheet,
+        period_name,
+        person_name,
+        replay_sheets,
+        sheet_digest,
+        sheet_entries,
+        sheet_owner,
+        step_allowed,
+    )
     from engage.judging.usage import PhaseUsage, phase_usage, usage_of
     from engage.judging.verdict import (
         STATE_ORDER,
@@ -165,7 +192,7 @@ if TYPE_CHECKING:
     )
     from engage.ledger.kinds import date_field, text_field, texts_field
     from engage.ledger.ledger import Ledger, new_record
-    from engage.ledger.records import Closing, Entry, MeetingOutcome, StatusChange
+    from engage.ledger.records import Closing, Entry, MeetingOutcome, StatusChange, TimesheetAction
     from engage.ledger.totals import DayTotal
     from engage.output.colour import echo
     from engage.output.files import output_target, write_output
@@ -181,7 +208,16 @@ if TYPE_CHECKING:
     from engage.output.progress_bar import steps
     from engage.output.terminal import heading, labelled, output_width, wrap
     from engage.output.workbook import Sheet, write_workbook
-    from engage.parsing import DATE_HELP, format_budget, format_days, parse_date, parse_week, plural, today_in
+    from engage.parsing import (
+        DATE_HELP,
+        format_budget,
+        format_days,
+        parse_date,
+        parse_month,
+        parse_week,
+        plural,
+        today_in,
+    )
     from engage.plugin.startup_cache import installed_version
     from engage.schedule.model import (
         Consultant,
@@ -259,9 +295,11 @@ __all__ = [
     "Session",
     "ShareVerdict",
     "Sheet",
+    "SheetState",
     "Span",
     "StatusChange",
     "Timeline",
+    "TimesheetAction",
     "Verdict",
     "Week",
     "Window",
@@ -285,21 +323,32 @@ __all__ = [
     "key_lines",
     "labelled",
     "markdown_cell",
+    "month_end",
+    "months_between",
     "new_record",
     "output_target",
     "output_width",
+    "overlapping_sheet",
     "parse_date",
+    "parse_month",
     "parse_rule",
     "parse_week",
     "pass_session",
+    "period_name",
+    "person_name",
     "phase_usage",
     "plain",
     "plural",
     "read_checked",
     "read_file",
     "remove_file",
+    "replay_sheets",
     "section_problem",
     "setting",
+    "sheet_digest",
+    "sheet_entries",
+    "sheet_owner",
+    "step_allowed",
     "steps",
     "table",
     "terminal_text",

@@ -14,6 +14,7 @@ DATE_HELP = (
     "'yesterday', 'tomorrow', -2 (two days ago), a weekday such as 'mon' or 'last fri'"
 )
 WEEK_HELP = "an ISO week such as 2021-W47"
+MONTH_HELP = "a month as YYYY-MM, e.g. 2021-11"
 MAX_DAYS_PER_ENTRY = 31
 MAX_HOURS_PER_ENTRY = 31 * 24  # what a ledger may hold; `log` takes at most 24h
 MAX_HOURS_PER_DAY = 24  # what `log` and every import take in one entry
@@ -135,6 +136,16 @@ def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
     except ValueError:
         raise EngageError(f"{text!r} is not a date (read as day/month/year); give {DATE_HELP}") from None
     return check_date(day, text)
+
+
+def parse_month(text: str) -> tuple[dt.date, dt.date]:
+    """Read a month (2021-11): returns its first and last days."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text, re.ASCII)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise EngageError(f"cannot read {text!r} as a month; give {MONTH_HELP}")
+    year, month = int(match.group(1)), int(match.group(2))
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, 1), following - dt.timedelta(days=1)
 
 
 def parse_week(text: str) -> tuple[dt.date, dt.date]:

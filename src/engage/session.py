@@ -20,7 +20,7 @@ from engage.ledger.closed import refuse_after_close
 from engage.ledger.files import open_regular
 from engage.ledger.kinds import Kinds
 from engage.ledger.ledger import Ledger
-from engage.ledger.records import LedgerProblem
+from engage.ledger.records import LedgerProblem, TimesheetAction
 from engage.ledger.writer import append_batch, write_in_progress
 from engage.parsing import today_in
 from engage.plugin.manager import available_plugin_names, environment_stamp, get_plugin_manager
@@ -210,7 +210,8 @@ class Session:
 
         ``check`` runs under the ledger's lock with the ledger as it stands
         (see :func:`engage.ledger.writer.append_batch`), then the rule every write keeps:
-        nothing dated after the engagement's close (:func:`engage.ledger.closed.refuse_after_close`).
+        nothing dated after the engagement's close (:func:`engage.ledger.closed.refuse_after_close`), and
+        nothing that changes an approved timesheet (:func:`engage.judging.timesheets.refuse_in_approved`).
         Everything the command needs is validated first (:meth:`validate`), so a written record
         is a done command.
         """
@@ -222,6 +223,10 @@ class Session:
             if check is not None:
                 check(ledger)  # may narrow ``records`` in place (an import leaves out what is in)
             refuse_after_close(ledger, records, kinds)
+            if ledger.live(TimesheetAction):  # an approved timesheet locks its days
+                from engage.judging.timesheets import refuse_in_approved
+
+                refuse_in_approved(engagement, ledger, records)
 
         sealed = append_batch(
             self.ledger_path,

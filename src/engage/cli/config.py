@@ -63,22 +63,23 @@ def config(key: str | None, value: str | None, where: str, unset: bool, listing:
         text = checked(key, value)
     except ValueError as exc:
         raise EngageError(f"{key}: {exc}") from None
-    if kind == "path":
-        text = _folder(key, text)
+    if kind in ("path", "file"):
+        text = _located(key, text, folder=kind == "path")
     if kind == "secret":
         store(key, text)
     else:
         edit(path, key, text, kind, shared=where == "local")
 
 
-def _folder(key: str, text: str) -> str:
-    """A folder setting as stored: absolute (a relative one would be read against each run's current
-    folder), and a folder that exists."""
-    folder = os.path.abspath(os.path.expanduser(text))
-    if not os.path.isdir(folder):
-        what = "is not a folder" if os.path.exists(folder) else "does not exist"
-        raise EngageError(f"{key}: {folder} {what}; give an existing folder")
-    return folder
+def _located(key: str, text: str, folder: bool) -> str:
+    """A folder or file setting as stored: absolute (a relative one would be read against each run's
+    current folder), and a folder (a file) that exists."""
+    found = os.path.abspath(os.path.expanduser(text))
+    what, fits = ("folder", os.path.isdir) if folder else ("file", os.path.isfile)
+    if not fits(found):
+        said = f"is not a {what}" if os.path.exists(found) else "does not exist"
+        raise EngageError(f"{key}: {found} {said}; give an existing {what}")
+    return found
 
 
 def _list() -> None:

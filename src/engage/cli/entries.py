@@ -14,7 +14,7 @@ from engage.ledger.ledger import Ledger
 from engage.ledger.records import Entry
 from engage.output.files import output_target, write_output
 from engage.output.formats import chosen_format, csv_text, json_text, table
-from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_week, plural
+from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_month, parse_week, plural
 from engage.schedule.lookup import consultant_filter, find_phase
 from engage.session import Session, pass_session
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from engage.hooktypes import Exporter
 
 BUILT_IN = ("plain", "markdown", "github", "json", "csv", "xlsx")
-MONTH_HELP = "a month as YYYY-MM, e.g. 2021-11"
 
 
 @click.command()
@@ -142,18 +141,6 @@ def _period(
     if first is not None and last is not None and first > last:
         raise EngageError(f"the period asked for is empty ({first} is after {last}); widen --from/--to")
     return first, last
-
-
-def parse_month(text: str) -> tuple[dt.date, dt.date]:
-    """A month (2021-11): its first and last days."""
-    import re
-
-    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise EngageError(f"cannot read {text!r} as a month; give {MONTH_HELP}")
-    year, month = int(match.group(1)), int(match.group(2))
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return dt.date(year, month, 1), following - dt.timedelta(days=1)
 
 
 def _json(entry: Entry, ledger: Ledger, show_all: bool) -> dict[str, object]:

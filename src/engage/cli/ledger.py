@@ -10,7 +10,7 @@ from engage.errors import EngageError
 from engage.judging.usage import usage_of
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Ledger
-from engage.ledger.records import Closing, Entry, MeetingOutcome, Record, StatusChange, Void
+from engage.ledger.records import Closing, Entry, MeetingOutcome, Record, StatusChange, TimesheetAction, Void
 from engage.output.formats import terminal_text
 from engage.parsing import DATE_HELP, format_days
 from engage.schedule.lookup import CONSULTANT_VAR, check_place, find_phase, resolve_consultant
@@ -74,6 +74,11 @@ def void(session: Session, record_id: str, reason: str) -> None:
         found = current.find(record.id)
         if isinstance(found, Void):
             raise EngageError(f"{found.id} is itself a void; to restore {found.target}, log it again")
+        if isinstance(found, TimesheetAction):
+            raise EngageError(
+                f"{found.id} is a timesheet's {found.action}, which is not voided: the approver runs "
+                "'engage timesheet reopen' (or 'reject') with a reason, and the history stays"
+            )
         if current.is_void(found.id):
             raise EngageError(f"{found.id} is already voided (by {current.voids[found.id].id})")
         blockers = [
@@ -125,6 +130,8 @@ def describe_record(record: Record) -> str:
         return f"status {record.id}: {record.deliverable} {record.status} on {record.date}"
     if isinstance(record, Closing):
         return f"closing {record.id}: {record.outcome} on {record.date} (the engagement is open again)"
+    if isinstance(record, TimesheetAction):
+        return f"timesheet {record.id}: {record.consultant} {record.start} to {record.end} {record.action}"
     if isinstance(record, MeetingOutcome):
         return f"outcome {record.id}: {record.meeting} {record.outcome} on {record.date}"
     from engage.plugin.manager import get_plugin_manager, plugin_record_kinds

@@ -14,6 +14,7 @@ from engage.judging.collisions import collision_findings
 from engage.judging.history import Progress
 from engage.judging.team import ConsultantVerdict, ShareVerdict, team_figures
 from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of, plan
+from engage.judging.timesheets import SheetState, sheet_states
 from engage.judging.usage import phase_usage
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Closing
@@ -134,6 +135,7 @@ class Verdict:
     - ``timeline``: phase windows, due dates and working days (:class:`engage.Timeline`).
     - ``progress``: the ledger's deliverable and meeting history (statuses, outcomes, moves).
     - ``deliverables``, ``meetings``, ``phases``, ``team``: a verdict on each, in schedule order.
+    - ``timesheets``: each consultant's sheet per month and where its approval stands.
     - ``findings``: the budget checks' findings, worst first (never read from inside a check).
     - ``state`` and ``reason``: the engagement's one state (:data:`STATE_ORDER`) and why.
     - ``open_items``: what is not finished; :meth:`coming`, what falls due from ``as_of`` on (in the
@@ -160,6 +162,11 @@ class Verdict:
         self.until = min(as_of, self.closing.date) if self.closing else as_of
         self.timeline: Timeline = timeline if timeline is not None else plan(engagement)
         self.progress = Progress(ledger)
+
+    @cached_property
+    def timesheets(self) -> tuple[SheetState, ...]:
+        """Each consultant's timesheet per month (and per period with a step): where its approval stands."""
+        return sheet_states(self.engagement, self.ledger, self.as_of)
 
     @cached_property
     def deliverables(self) -> tuple[DeliverableVerdict, ...]:

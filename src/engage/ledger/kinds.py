@@ -25,6 +25,7 @@ from engage.ledger.records import (
     Record,
     Seal,
     StatusChange,
+    TimesheetAction,
     Void,
 )
 from engage.parsing import (
@@ -204,6 +205,34 @@ def _dated_choice(
     return _choice(data, key, allowed), _day(data), text_field(data, "note"), data["recorded_at"], line
 
 
+TIMESHEET_ACTIONS = ("submit", "approve", "reject", "reopen")
+
+
+def _timesheet(data: dict[str, Any], line: int, hours_per_day: Fraction) -> TimesheetAction:
+    start, end = date_field(data, "start"), date_field(data, "end")
+    if end < start:
+        raise ValueError(f"end {end} comes before start {start}")
+    consultant = text_field(data, "consultant", required=True)
+    return TimesheetAction(
+        data["id"],
+        _choice(data, "action", TIMESHEET_ACTIONS),
+        consultant,
+        start,
+        end,
+        _day(data),
+        text_field(data, "reason"),
+        data["recorded_at"],
+        line,
+        text_field(data, "actor"),
+        text_field(data, "by"),
+        text_field(data, "machine"),
+        text_field(data, "digest"),
+        text_field(data, "signature"),
+        text_field(data, "signer"),
+        text_field(data, "fingerprint"),
+    )
+
+
 def _commit(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Commit:
     count = data["count"]
     if isinstance(count, bool) or not isinstance(count, int) or count < 2:
@@ -235,6 +264,7 @@ KINDS: dict[str, Reader] = {
     "deliverable": _status,
     "meeting": _outcome,
     "close": _closing,
+    "timesheet": _timesheet,
     "commit": _commit,
     "seal": _seal,
 }
@@ -267,6 +297,7 @@ class Kinds:
         """
         parts = [
             repr((model.DELIVERABLE_STATUSES, model.MEETING_OUTCOMES, model.CLOSE_OUTCOMES)),
+            repr(TIMESHEET_ACTIONS),
             repr((MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY, MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)),
             self._stamp if self._plugin_kinds else "",
             self._sources,
@@ -281,7 +312,8 @@ class Kinds:
         return "\n".join(_source(name, read) for name, read in sorted(readers, key=lambda r: r[0]))
 
 
-AFTER_CLOSE = frozenset({"void", "close", "commit", "seal"})  # core kinds that may follow a close
+# Core kinds that may follow a close: a timesheet of the last month is submitted and approved after it.
+AFTER_CLOSE = frozenset({"void", "close", "timesheet", "commit", "seal"})
 CORE_KINDS = Kinds()  # what a ledger is read with when no plugin registers a kind
 
 

@@ -105,6 +105,34 @@ class Closing:
 
 
 @frozen
+class TimesheetAction:
+    """A step in a timesheet's approval: a consultant's sheet for ``start``..``end`` was submitted,
+    approved, rejected or reopened on ``date``.
+
+    ``digest`` is what the sheet held when the step was taken (:func:`engage.judging.timesheets.digest`);
+    ``signature`` an SSH signature over it (``ssh-keygen -Y sign``) by ``signer``, whose key has
+    ``fingerprint``; all three "" where the step was not signed.
+    """
+
+    id: str
+    action: str
+    consultant: str
+    start: dt.date
+    end: dt.date
+    date: dt.date
+    reason: str
+    recorded_at: str
+    line: int = 0
+    actor: str = ""  # whom the step was taken as: a consultant's key, or "supervisor"
+    by: str = ""  # who recorded it, as every record says
+    machine: str = ""
+    digest: str = ""
+    signature: str = ""
+    signer: str = ""
+    fingerprint: str = ""
+
+
+@frozen
 class Commit:
     """The last line of a multi-record write: the ``count`` records of ``batch`` all landed."""
 
@@ -143,7 +171,7 @@ class PluginRecord(Protocol):
     def line(self) -> int: ...
 
 
-Record = Entry | Void | StatusChange | MeetingOutcome | Closing | PluginRecord
+Record = Entry | Void | StatusChange | MeetingOutcome | Closing | TimesheetAction | PluginRecord
 Bookkeeping = Commit | Seal
 
 

@@ -16,7 +16,7 @@ class Key:
 
     name: str
     var: str
-    kind: str  # "text", "email", "port", "bool", "list", "path", "secret"
+    kind: str  # "text", "email", "port", "bool", "list", "path" (a folder), "file", "secret"
     about: str
     personal: bool = False  # never from the local file, which a team shares: it would run code as you
 
@@ -40,6 +40,13 @@ KEYS: dict[str, Key] = {
             "ENGAGE_PLUGINS_TRUSTED",
             "path",
             "a plugins folder you vouch for where permissions say nothing (Windows, exFAT, SMB, /mnt/c)",
+            personal=True,
+        ),
+        Key(
+            "timesheet.signing_key",
+            "ENGAGE_SIGNING_KEY",
+            "file",
+            "the SSH key timesheets are signed with (default: git's user.signingkey where gpg.format is ssh)",
             personal=True,
         ),
         Key("plugins.load", "ENGAGE_LOAD_PLUGINS", "list", "load only these plugins"),

@@ -1,0 +1,110 @@
+"""The schedule's ``[timesheets]`` table, validated: the layout, who approves whom, when sheets are due.
+
+::
+
+    [timesheets]
+    layout = "eu"                       # plain, eu, undp, worldbank, or a plugin's
+    approver = "supervisor"             # who approves every sheet: "supervisor" or a consultant's key
+    approvers = { ben = "ann" }         # per consultant, where another approves
+    allowed_signers = "allowed_signers" # beside the schedule unless named: whose SSH keys sign
+    submit_within = 7                   # days after the period ends, before "not submitted" is a finding
+    approve_within = 7                  # days after a submission, before "waiting" is a finding
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engage import EngageError, Engagement, frozen
+
+SUPERVISOR = "supervisor"
+KEYS = ("layout", "approver", "approvers", "allowed_signers", "submit_within", "approve_within")
+DEFAULT_LAYOUT = "plain"
+DEFAULT_WITHIN = 7
+
+
+@frozen
+class TimesheetSettings:
+    """What the ``[timesheets]`` table says (defaults where it is silent)."""
+
+    layout: str = DEFAULT_LAYOUT
+    approver: str = SUPERVISOR
+    approvers: tuple[tuple[str, str], ...] = ()
+    allowed_signers: Path | None = None
+    submit_within: int = DEFAULT_WITHIN
+    approve_within: int = DEFAULT_WITHIN
+    table: dict[str, object] | None = None  # the table as written, for layouts' own keys
+
+    def approver_of(self, consultant: str) -> str:
+        """Who approves ``consultant``'s sheets: "supervisor" or a consultant's key."""
+        return dict(self.approvers).get(consultant, self.approver)
+
+
+def in_use(engagement: Engagement) -> bool:
+    """True when the schedule has a ``[timesheets]`` table."""
+    return "timesheets" in engagement.settings
+
+
+def settings_of(engagement: Engagement, layout_keys: tuple[str, ...] = ()) -> TimesheetSettings:
+    """The ``[timesheets]`` table, checked: unknown keys (but ``layout_keys``, which layouts read),
+    an approver who is nobody on the team, a number of days that is not one."""
+    table = dict(engagement.plugin_settings("timesheets"))
+    where = f"{engagement.source}: timesheets"
+    for key in table:
+        if key not in KEYS and key not in layout_keys:
+            known = ", ".join((*KEYS, *layout_keys))
+            raise EngageError(f"{where}.{key}: unknown key; the [timesheets] table takes {known}")
+    layout = table.get("layout", DEFAULT_LAYOUT)
+    if not isinstance(layout, str) or not layout.strip():
+        raise EngageError(f"{where}.layout: must be a layout's name such as eu, undp or worldbank")
+    approver = _person(engagement, table.get("approver", SUPERVISOR), f"{where}.approver")
+    given = table.get("approvers", {})
+    if not isinstance(given, dict):
+        raise EngageError(f'{where}.approvers: must be a table such as {{ ben = "ann" }}')
+    approvers = []
+    for consultant, who in given.items():
+        person = engagement.consultant_of(consultant)
+        if person is None:
+            keys = ", ".join(c.key for c in engagement.team) or "(none: the schedule names no team)"
+            raise EngageError(f"{where}.approvers.{consultant}: not a consultant; the team: {keys}")
+        key = _person(engagement, who, f"{where}.approvers.{consultant}")
+        if key == person.key:
+            raise EngageError(f"{where}.approvers.{consultant}: nobody approves their own timesheet")
+        approvers.append((person.key, key))
+    signers = table.get("allowed_signers")
+    if signers is not None and (not isinstance(signers, str) or not signers.strip()):
+        raise EngageError(f'{where}.allowed_signers: must be a file name such as "allowed_signers"')
+    return TimesheetSettings(
+        layout=layout.strip(),
+        approver=approver,
+        approvers=tuple(approvers),
+        allowed_signers=Path(signers) if signers else None,
+        submit_within=_days(table.get("submit_within", DEFAULT_WITHIN), f"{where}.submit_within"),
+        approve_within=_days(table.get("approve_within", DEFAULT_WITHIN), f"{where}.approve_within"),
+        table=table,
+    )
+
+
+def _person(engagement: Engagement, value: object, where: str) -> str:
+    """ "supervisor" or a consultant's key, from a key or a name."""
+    if isinstance(value, str) and value.strip().lower() == SUPERVISOR:
+        return SUPERVISOR
+    person = engagement.consultant_of(value) if isinstance(value, str) and value.strip() else None
+    if person is None:
+        keys = ", ".join([SUPERVISOR, *(c.key for c in engagement.team)])
+        raise EngageError(f"{where}: {value!r} is nobody on this engagement; give one of: {keys}")
+    return person.key
+
+
+def _days(value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:
+        raise EngageError(f"{where}: must be a whole number of days from 0 to 366, got {value!r}")
+    return value
+
+
+def signers_file(engagement: Engagement, settings: TimesheetSettings) -> Path:
+    """The allowed-signers file: ``[timesheets] allowed_signers`` (beside the schedule when relative),
+    else ``allowed_signers`` beside the schedule."""
+    folder = engagement.source.parent if engagement.source is not None else Path.cwd()
+    named = settings.allowed_signers or Path("allowed_signers")
+    return named if named.is_absolute() else folder / named

@@ -1,0 +1,296 @@
+"""Timesheets: a consultant's sheet for a period, the steps of its approval, and the lock an approval puts.
+
+A sheet is the live entries one consultant logged from ``start`` to ``end``. Its approval is a
+history of ledger records (:class:`engage.ledger.records.TimesheetAction`): submitted, then approved
+or rejected, reopened. The history is replayed here, in one order every machine agrees on (when each
+step was recorded, then on which machine, then its id), so a merged ledger reads the same on every
+clone; a step the state it meets does not allow (approved on one laptop and rejected on another,
+before either synced) is kept aside as a contradiction, not counted.
+
+An approved sheet locks its days: nothing may be logged into it, voided from it or imported into it
+until it is reopened (:func:`refuse_in_approved`), and its ``digest`` says whether the ledger still
+holds the sheet that was approved (:func:`sheet_digest`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+from engage.errors import EngageError
+from engage.ledger.ledger import Ledger
+from engage.ledger.records import Entry, TimesheetAction
+from engage.schedule.model import UNNAMED_KEY, Engagement
+from engage.values import frozen
+
+NOT_SUBMITTED, SUBMITTED, APPROVED, REJECTED, REOPENED = (
+    "not submitted",
+    "submitted",
+    "approved",
+    "rejected",
+    "reopened",
+)
+SUPERVISOR = "supervisor"  # the key the supervisor acts under (``--as supervisor``)
+
+# From each state, the steps it allows and the state each leads to.
+_NEXT: dict[str, dict[str, str]] = {
+    NOT_SUBMITTED: {"submit": SUBMITTED},
+    REOPENED: {"submit": SUBMITTED},
+    REJECTED: {"submit": SUBMITTED},
+    SUBMITTED: {"approve": APPROVED, "reject": REJECTED, "reopen": REOPENED},
+    APPROVED: {"reopen": REOPENED},
+}
+
+
+@frozen
+class SheetState:
+    """Where one consultant's sheet for ``start``..``end`` stands.
+
+    ``steps``: the counted history, oldest first; ``contradictions``: steps recorded apart on two
+    machines that the history did not allow (an approval and a rejection of one submission), not
+    counted. ``submitted``: the submission counted now (None once reopened or never submitted);
+    ``approved``: the approval in force, else None.
+    """
+
+    consultant: str
+    start: dt.date
+    end: dt.date
+    state: str = NOT_SUBMITTED
+    steps: tuple[TimesheetAction, ...] = ()
+    contradictions: tuple[TimesheetAction, ...] = ()
+
+    @property
+    def last(self) -> TimesheetAction | None:
+        """The latest counted step, else None."""
+        return self.steps[-1] if self.steps else None
+
+    @property
+    def submitted(self) -> TimesheetAction | None:
+        """The submission the state rests on: the latest, unless reopened or rejected since."""
+        last = self.last
+        if last is None or self.state in (NOT_SUBMITTED, REOPENED):
+            return None
+        return next((s for s in reversed(self.steps) if s.action == "submit"), None)
+
+    @property
+    def approved(self) -> TimesheetAction | None:
+        """The approval in force, else None."""
+        return self.last if self.state == APPROVED else None
+
+    @property
+    def period(self) -> str:
+        """The period as people name it: ``2026-11`` for a calendar month, else ``D to D``."""
+        return period_name(self.start, self.end)
+
+    def describe(self, engagement: Engagement, as_of: dt.date) -> str:
+        """One line: "not submitted", "submitted 3 days ago", "approved by Marie Dupont on D (signed)",
+        "rejected by X on D: reason", "reopened by X on D: reason"."""
+        last = self.last
+        if last is None or self.state == NOT_SUBMITTED:
+            return NOT_SUBMITTED
+        who = person_name(engagement, last.actor)
+        by = f" by {who}" if who else ""
+        if self.state == SUBMITTED:
+            days = (as_of - last.date).days
+            ago = "today" if days <= 0 else f"{days} day{'s' if days != 1 else ''} ago"
+            return f"submitted {ago} ({last.date})"
+        if self.state == APPROVED:
+            return f"approved{by} on {last.date}" + (" (signed)" if last.signature else " (not signed)")
+        reason = f": {last.reason}" if last.reason else ""
+        return f"{self.state}{by} on {last.date}{reason}"
+
+
+def period_name(start: dt.date, end: dt.date) -> str:
+    """``2026-11`` for a whole calendar month, else ``2026-11-02 to 2026-11-08``."""
+    if start.day == 1 and end == month_end(start):
+        return f"{start:%Y-%m}"
+    return f"{start} to {end}"
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month."""
+    following = day.replace(day=28) + dt.timedelta(days=4)
+    return following - dt.timedelta(days=following.day)
+
+
+def person_name(engagement: Engagement, key: str) -> str:
+    """The name a step's ``by`` names: the supervisor's, a consultant's, else the key as recorded."""
+    if key == SUPERVISOR:
+        return engagement.supervisor.name or SUPERVISOR
+    person = engagement.consultant_of(key) if key else None
+    return (person.name or person.key) if person is not None else key
+
+
+def sheet_owner(engagement: Engagement, logged: str) -> str:
+    """The consultant whose sheet an entry's ``consultant`` falls on: a team key, else the name as
+    logged (white space folded), ``consultant`` where none was."""
+    person = engagement.consultant_of(logged) if logged and engagement.team else None
+    if person is not None:
+        return person.key
+    if not logged and len(engagement.team) == 1:
+        return engagement.team[0].key
+    return " ".join(logged.split()) or UNNAMED_KEY
+
+
+def sheet_entries(
+    engagement: Engagement, ledger: Ledger, consultant: str, start: dt.date, end: dt.date
+) -> list[Entry]:
+    """The live entries on ``consultant``'s sheet from ``start`` to ``end``, by date then id."""
+    found = [
+        e for e in ledger.entries(start=start, end=end) if sheet_owner(engagement, e.consultant) == consultant
+    ]
+    return sorted(found, key=lambda e: (e.date, e.id))
+
+
+def sheet_digest(entries: Iterable[Entry]) -> str:
+    """What a sheet holds, as ``sha256:HEX`` over each entry's id, date, phase, amount as typed, place
+    and note: the same entries give the same digest on every machine, any change another."""
+    text = "".join(
+        f"{e.id}\t{e.date}\t{e.phase}\t{e.amount}\t{e.unit}\t{e.at}\t{e.note}\n"
+        for e in sorted(entries, key=lambda e: (e.date, e.id))
+    )
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def steps_of(ledger: Ledger) -> list[TimesheetAction]:
+    """Every timesheet step the ledger holds, in the one order every clone agrees on."""
+    found = ledger.live(TimesheetAction)  # 'engage void' refuses a step: reopen is the way back
+    return sorted(found, key=lambda s: (s.recorded_at, s.machine, s.id))
+
+
+def replay_sheets(ledger: Ledger) -> dict[tuple[str, dt.date, dt.date], SheetState]:
+    """Each sheet that has a step, by (consultant, start, end): its state after its history."""
+    states: dict[tuple[str, dt.date, dt.date], SheetState] = {}
+    for step in steps_of(ledger):
+        key = (step.consultant, step.start, step.end)
+        current = states.get(key) or SheetState(step.consultant, step.start, step.end)
+        following = _NEXT[current.state].get(step.action)
+        if following is None:
+            states[key] = _with(current, contradictions=(*current.contradictions, step))
+        else:
+            states[key] = _with(current, state=following, steps=(*current.steps, step))
+    return states
+
+
+def _with(sheet: SheetState, **changes: object) -> SheetState:
+    fields = {
+        "consultant": sheet.consultant,
+        "start": sheet.start,
+        "end": sheet.end,
+        "state": sheet.state,
+        "steps": sheet.steps,
+        "contradictions": sheet.contradictions,
+    }
+    fields.update(changes)
+    return SheetState(**fields)  # type: ignore[arg-type]
+
+
+def step_allowed(state: SheetState, action: str) -> bool:
+    """True when ``action`` may follow where ``state`` stands."""
+    return action in _NEXT[state.state]
+
+
+def covering(
+    states: Mapping[tuple[str, dt.date, dt.date], SheetState], consultant: str, day: dt.date
+) -> SheetState | None:
+    """The approved sheet of ``consultant`` whose period holds ``day``, else None."""
+    for (who, start, end), state in states.items():
+        if who == consultant and start <= day <= end and state.state == APPROVED:
+            return state
+    return None
+
+
+def overlapping_sheet(
+    states: Mapping[tuple[str, dt.date, dt.date], SheetState], consultant: str, start: dt.date, end: dt.date
+) -> SheetState | None:
+    """Another sheet of ``consultant`` with a step in force whose period overlaps ``start``..``end``."""
+    for (who, first, last), state in states.items():
+        if (
+            who == consultant
+            and (first, last) != (start, end)
+            and first <= end
+            and start <= last
+            and state.state in (SUBMITTED, APPROVED)
+        ):
+            return state
+    return None
+
+
+def refuse_in_approved(engagement: Engagement, ledger: Ledger, records: list[dict[str, object]]) -> None:
+    """Refuse ``records`` that would change an approved sheet: time dated in its period, a void of an
+    entry on it. Called under the ledger's lock by every write (``log``, ``void``, ``import``)."""
+    states = replay_sheets(ledger)
+    if not any(s.state == APPROVED for s in states.values()):
+        return
+    for record in records:
+        kind = record.get("kind")
+        if kind == "entry":
+            day, logged = str(record.get("date", "")), str(record.get("consultant", ""))
+            what = f"time dated {day}"
+        elif kind == "void":
+            target = next((r for r in ledger.records if r.id == record.get("target")), None)
+            if not isinstance(target, Entry):
+                continue
+            day, logged = target.date.isoformat(), target.consultant
+            what = f"entry {target.id} (dated {day})"
+        else:
+            continue
+        try:
+            date = dt.date.fromisoformat(day)
+        except ValueError:
+            continue  # the record's own reader refuses it
+        state = covering(states, sheet_owner(engagement, logged), date)
+        if state is not None:
+            approval = state.last
+            assert approval is not None
+            who = person_name(engagement, approval.actor) or "someone"
+            raise EngageError(
+                f"{state.consultant}'s timesheet {state.period} was approved by {who} on {approval.date} "
+                f"(record {approval.id}); {what} cannot change it: to change it, the approver runs "
+                f"'engage timesheet reopen {_period_option(state)} --consultant {state.consultant} "
+                "--reason TEXT'; nothing written"
+            )
+
+
+def _period_option(state: SheetState) -> str:
+    name = state.period
+    return f"--month {name}" if " " not in name else f"--from {state.start} --to {state.end}"
+
+
+def months_between(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The calendar months from ``first``'s to ``last``'s, each as (first day, last day)."""
+    found = []
+    day = first.replace(day=1)
+    while day <= last:
+        end = month_end(day)
+        found.append((day, end))
+        day = end + dt.timedelta(days=1)
+    return found
+
+
+def sheet_states(engagement: Engagement, ledger: Ledger, as_of: dt.date) -> tuple[SheetState, ...]:
+    """Each consultant's sheet per month, as of ``as_of``: every month that ended by then in which they
+    logged time, and every period with a step; by consultant (team order), then period."""
+    states = replay_sheets(ledger)
+    logged: dict[str, set[tuple[dt.date, dt.date]]] = {}
+    for entry in ledger.entries(end=as_of):
+        month = (entry.date.replace(day=1), month_end(entry.date))
+        if month[1] < as_of:
+            logged.setdefault(sheet_owner(engagement, entry.consultant), set()).add(month)
+    for who, start, end in states:
+        logged.setdefault(who, set()).add((start, end))
+    order = {person.key: i for i, person in enumerate(engagement.team)}
+    found = [
+        states.get((who, start, end)) or SheetState(who, start, end)
+        for who, periods in logged.items()
+        for start, end in periods
+    ]
+    found.sort(key=lambda s: (order.get(s.consultant, len(order)), s.consultant, s.start, s.end))
+    return tuple(found)
+
+
+def days_on(entries: Iterable[Entry]) -> Fraction:
+    """The days the entries count."""
+    return sum((e.days for e in entries), start=Fraction(0))
