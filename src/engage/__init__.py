@@ -88,6 +88,8 @@ _HOME = {
     "replay_sheets": "engage.judging.timesheets",
     "sheet_digest": "engage.judging.timesheets",
     "sheet_entries": "engage.judging.timesheets",
+    "sheet_items": "engage.judging.timesheets",
+    "changes_since": "engage.judging.timesheets",
     "sheet_owner": "engage.judging.timesheets",
     "step_allowed": "engage.judging.timesheets",
     "ShareVerdict": "engage.judging.team",
@@ -169,6 +171,7 @@ if TYPE_CHECKING:
     from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of
     from engage.judging.timesheets import (
         SheetState,
+        changes_since,
         month_end,
         months_between,
         overlapping_sheet,
@@ -177,6 +180,7 @@ if TYPE_CHECKING:
         replay_sheets,
         sheet_digest,
         sheet_entries,
+        sheet_items,
         sheet_owner,
         step_allowed,
     )
@@ -305,6 +309,7 @@ __all__ = [
     "Window",
     "__version__",
     "cache_dir",
+    "changes_since",
     "chosen_format",
     "csv_text",
     "date_field",
@@ -347,6 +352,7 @@ __all__ = [
     "setting",
     "sheet_digest",
     "sheet_entries",
+    "sheet_items",
     "sheet_owner",
     "step_allowed",
     "steps",

@@ -39,7 +39,7 @@ _NEXT: dict[str, dict[str, str]] = {
     NOT_SUBMITTED: {"submit": SUBMITTED},
     REOPENED: {"submit": SUBMITTED},
     REJECTED: {"submit": SUBMITTED},
-    SUBMITTED: {"approve": APPROVED, "reject": REJECTED, "reopen": REOPENED},
+    SUBMITTED: {"submit": SUBMITTED, "approve": APPROVED, "reject": REJECTED, "reopen": REOPENED},
     APPROVED: {"reopen": REOPENED},
 }
 
@@ -116,9 +116,10 @@ def month_end(day: dt.date) -> dt.date:
 
 
 def person_name(engagement: Engagement, key: str) -> str:
-    """The name a step's ``by`` names: the supervisor's, a consultant's, else the key as recorded."""
+    """The name a step's ``actor`` names: the supervisor's (else their role), a consultant's, else the
+    key as recorded."""
     if key == SUPERVISOR:
-        return engagement.supervisor.name or SUPERVISOR
+        return engagement.supervisor.name or engagement.supervisor.role or "the supervisor"
     person = engagement.consultant_of(key) if key else None
     return (person.name or person.key) if person is not None else key
 
@@ -144,33 +145,71 @@ def sheet_entries(
     return sorted(found, key=lambda e: (e.date, e.id))
 
 
+def _line(entry: Entry) -> str:
+    return (
+        f"{entry.id}\t{entry.date}\t{entry.phase}\t{entry.amount}\t{entry.unit}\t{entry.at}\t{entry.note}\n"
+    )
+
+
 def sheet_digest(entries: Iterable[Entry]) -> str:
     """What a sheet holds, as ``sha256:HEX`` over each entry's id, date, phase, amount as typed, place
     and note: the same entries give the same digest on every machine, any change another."""
-    text = "".join(
-        f"{e.id}\t{e.date}\t{e.phase}\t{e.amount}\t{e.unit}\t{e.at}\t{e.note}\n"
-        for e in sorted(entries, key=lambda e: (e.date, e.id))
-    )
+    text = "".join(_line(e) for e in sorted(entries, key=lambda e: (e.date, e.id)))
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def sheet_items(entries: Iterable[Entry]) -> tuple[str, ...]:
+    """Each entry as ``ID:HASH`` (16 hex digits of the hash of what :func:`sheet_digest` reads of it),
+    so a step can later name the entries added, removed or changed since."""
+    return tuple(
+        f"{e.id}:{hashlib.sha256(_line(e).encode('utf-8')).hexdigest()[:16]}"
+        for e in sorted(entries, key=lambda e: (e.date, e.id))
+    )
+
+
+def changes_since(step: TimesheetAction, entries: Iterable[Entry]) -> tuple[list[str], list[str], list[str]]:
+    """The entry ids added to, removed from and changed on the sheet since ``step``, each sorted."""
+    then = dict(item.split(":", 1) for item in step.items if ":" in item)
+    now = dict(item.split(":", 1) for item in sheet_items(entries))
+    added = sorted(set(now) - set(then))
+    removed = sorted(set(then) - set(now))
+    changed = sorted(i for i in set(now) & set(then) if now[i] != then[i])
+    return added, removed, changed
+
+
 def steps_of(ledger: Ledger) -> list[TimesheetAction]:
-    """Every timesheet step the ledger holds, in the one order every clone agrees on."""
+    """Every timesheet step the ledger holds, in the one order every clone agrees on: when each was
+    recorded, then on which machine, then its place in the file (one machine's records keep their
+    order through every merge)."""
     found = ledger.live(TimesheetAction)  # 'engage void' refuses a step: reopen is the way back
-    return sorted(found, key=lambda s: (s.recorded_at, s.machine, s.id))
+    return sorted(found, key=lambda s: (s.recorded_at, s.machine, s.line))
 
 
 def replay_sheets(ledger: Ledger) -> dict[tuple[str, dt.date, dt.date], SheetState]:
-    """Each sheet that has a step, by (consultant, start, end): its state after its history."""
-    states: dict[tuple[str, dt.date, dt.date], SheetState] = {}
+    """Each sheet that has a step, by (consultant, start, end): its state after its history.
+
+    Each step names the step it was taken after (``follows``), so the history is a chain whatever
+    the clocks of the laptops said. Two steps taken after the same one on two machines before they
+    synced (an approval here, a rejection there; a resubmission the approver had not seen) are both
+    in the merged ledger: the one recorded first is counted, the other kept as a contradiction.
+    """
+    by_sheet: dict[tuple[str, dt.date, dt.date], list[TimesheetAction]] = {}
     for step in steps_of(ledger):
-        key = (step.consultant, step.start, step.end)
-        current = states.get(key) or SheetState(step.consultant, step.start, step.end)
-        following = _NEXT[current.state].get(step.action)
-        if following is None:
-            states[key] = _with(current, contradictions=(*current.contradictions, step))
-        else:
-            states[key] = _with(current, state=following, steps=(*current.steps, step))
+        by_sheet.setdefault((step.consultant, step.start, step.end), []).append(step)
+    states = {}
+    for key, steps in by_sheet.items():
+        state = SheetState(*key)
+        counted: set[str] = set()
+        following = ""
+        while True:
+            nxt = next((s for s in steps if s.follows == following and step_allowed(state, s.action)), None)
+            if nxt is None:
+                break
+            counted.add(nxt.id)
+            state = _with(state, state=_NEXT[state.state][nxt.action], steps=(*state.steps, nxt))
+            following = nxt.id
+        left = tuple(s for s in steps if s.id not in counted)
+        states[key] = _with(state, contradictions=left)
     return states
 
 

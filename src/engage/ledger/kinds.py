@@ -230,6 +230,8 @@ def _timesheet(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Time
         text_field(data, "signature"),
         text_field(data, "signer"),
         text_field(data, "fingerprint"),
+        texts_field(data, "items", empty=False),
+        text_field(data, "follows"),
     )
 
 

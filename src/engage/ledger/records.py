@@ -111,7 +111,8 @@ class TimesheetAction:
 
     ``digest`` is what the sheet held when the step was taken (:func:`engage.judging.timesheets.digest`);
     ``signature`` an SSH signature over it (``ssh-keygen -Y sign``) by ``signer``, whose key has
-    ``fingerprint``; all three "" where the step was not signed.
+    ``fingerprint``; all three "" where the step was not signed. ``items``: each entry on the sheet
+    as ``ID:HASH`` (:func:`engage.judging.timesheets.sheet_items`), so a later change is named.
     """
 
     id: str
@@ -130,6 +131,8 @@ class TimesheetAction:
     signature: str = ""
     signer: str = ""
     fingerprint: str = ""
+    items: tuple[str, ...] = ()  # each entry on the sheet as "ID:HASH", so a change can be named
+    follows: str = ""  # the id of the step this one was taken after ("" for a sheet's first)
 
 
 @frozen

@@ -1,0 +1,98 @@
+"""Approval across laptops, over real git: the consultant submits on theirs, the supervisor approves on
+their own clone, and ``engage sync`` carries each step and the lock to the other. Steps taken apart on
+two clones before they synced read the same on both afterwards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import SCHEDULE_FILES
+from helpers.processes import ENGAGE, engage_env
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+JUNE = ("--month", "2017-06")
+
+
+class Laptop:
+    """A clone of the team's repository, engage run there as one person."""
+
+    def __init__(self, folder: Path, person: str, cache: Path) -> None:
+        self.folder = folder
+        self.env = {**engage_env(), "ENGAGE_CONSULTANT": person, "ENGAGE_CACHE_DIR": str(cache)}
+        for role in ("AUTHOR", "COMMITTER"):
+            self.env |= {f"GIT_{role}_NAME": person, f"GIT_{role}_EMAIL": f"{person}@example.org"}
+
+    def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([ENGAGE, *args], cwd=self.folder, env=self.env, capture_output=True, text=True)
+        if ok:
+            assert done.returncode == 0, (args, done.stdout, done.stderr)
+        return done
+
+
+@pytest.fixture
+def laptops(tmp_path: Path) -> tuple[Laptop, Laptop]:
+    """The team leader's clone of the UNDP review and the supervisor's, through a bare repository."""
+    bare = tmp_path / "team.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    lead = Laptop(tmp_path / "lead", "lead", tmp_path / "cache-lead")
+    lead.folder.mkdir()
+    shutil.copy(SCHEDULE_FILES["undp"], lead.folder / "engage.toml")
+    lead.run("sync", "init", str(bare))
+    subprocess.run(["git", "clone", "-q", str(bare), str(tmp_path / "supervisor")], check=True)
+    return lead, Laptop(tmp_path / "supervisor", "supervisor", tmp_path / "cache-supervisor")
+
+
+def test_the_supervisor_approves_on_their_clone_and_the_lock_reaches_the_consultant(
+    laptops: tuple[Laptop, Laptop],
+) -> None:
+    lead, supervisor = laptops
+    lead.run("log", "1", "-p", "inception", "-d", "2017-06-05", "-n", "desk review")
+    lead.run("timesheet", "submit", *JUNE, "--key", "none")
+    lead.run("sync")
+    supervisor.run("sync")
+    approved = supervisor.run("timesheet", "approve", *JUNE, "--key", "none")  # the one sheet waiting
+    assert "Approved International Consultant's timesheet 2017-06" in approved.stdout
+    synced = supervisor.run("sync")
+    assert "Pushed" in synced.stdout, synced.stdout
+    lead.run("sync")
+    refused = lead.run("log", "1", "-p", "inception", "-d", "2017-06-06", ok=False)
+    assert refused.returncode == 2 and "was approved by UNDP Bangladesh" in refused.stderr
+    assert "matches the ledger: 1 entry, 1.0 days" in lead.run("timesheet", "verify", *JUNE).stdout
+
+
+def test_an_approval_and_a_rejection_taken_apart_read_the_same_on_both_clones(
+    laptops: tuple[Laptop, Laptop], tmp_path: Path
+) -> None:
+    """The lead resubmits while the supervisor, who has not synced, approves the first submission: after
+    the merge both clones count the same history, and keep the approval of a replaced submission aside."""
+    lead, supervisor = laptops
+    lead.run("log", "1", "-p", "inception", "-d", "2017-06-05")
+    lead.run("timesheet", "submit", *JUNE, "--key", "none")
+    lead.run("sync")
+    supervisor.run("sync")
+    lead.run("log", "1", "-p", "inception", "-d", "2017-06-06")
+    lead.run("timesheet", "submit", *JUNE, "--key", "none", "--note", "added the 6th")
+    time.sleep(1.1)  # recorded a second later (the ledger's times are whole seconds): counted second
+    supervisor.run("timesheet", "approve", *JUNE, "--key", "none")
+    lead.run("sync")
+    supervisor.run("sync")
+    lead.run("sync")
+    records = [
+        [json.loads(line) for line in (laptop.folder / "engage.ledger.jsonl").read_text().splitlines()]
+        for laptop in laptops
+    ]
+    assert sorted(r["id"] for r in records[0]) == sorted(r["id"] for r in records[1])
+    views = [laptop.run("timesheet", "verify", *JUNE, ok=False) for laptop in laptops]
+    assert views[0].returncode == views[1].returncode and views[0].stdout == views[1].stdout
+    assert views[0].stderr == views[1].stderr
+    # The resubmission came first: the sheet is submitted, and the approval of the first is not counted.
+    assert "no approved timesheet for 2017-06 (lead: submitted" in views[0].stderr, views[0].stderr
+    # A day in June is not locked on either laptop, for nothing approved the sheet as it stands.
+    lead.run("log", "0.5", "-p", "inception", "-d", "2017-06-07")
