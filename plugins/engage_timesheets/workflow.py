@@ -78,6 +78,11 @@ def step(
         raise EngageError(f"give --reason: the consultant reads why the sheet was {WAS[action]}")
     state = _checked(engagement, ledger, action, owner, start, end)
     entries = sheet_entries(engagement, ledger, owner, start, end)
+    if action == "submit" and not entries:
+        raise EngageError(
+            f"{_possessive(engagement, owner)} timesheet {state.period} holds no time: nothing to submit "
+            "(give --month, --week or --from/--to for the period you worked)"
+        )
     fields: dict[str, object] = {
         "action": action,
         "consultant": owner,

@@ -177,6 +177,10 @@ def test_who_may_take_each_step(june: Seed) -> None:
         ),
         (("submit", *JUNE, "--as", "nobody"), "--as 'nobody' is nobody on undp-srepgen-mtr-2017"),
         (("submit", "--month", "2099-01", "--as", "lead"), "ends after today"),
+        (
+            ("submit", "--month", "2017-05", "--as", "lead"),
+            "timesheet 2017-05 holds no time: nothing to submit",
+        ),
         (("submit", "--month", "2017-13", "--as", "lead"), "cannot read '2017-13' as a month"),
         (("submit", *JUNE, "--week", "2017-W23", "--as", "lead"), "give one period, not --month and --week"),
         (("reject", *JUNE, "-c", "lead", "--as", "supervisor", "--reason", " "), "give --reason"),
@@ -249,3 +253,18 @@ def test_the_key_comes_from_gits_signing_settings(june: Seed, tmp_path: Path) ->
 def test_a_timesheet_step_is_not_voided(june: Seed) -> None:
     assert june.run("timesheet", "submit", *JUNE, "--as", "lead", "--key", "none").exit_code == 0
     one_line_error(june.run("void", steps(june)[-1]["id"]), "is a timesheet's submit, which is not voided")
+
+
+def test_who_acts_comes_from_the_git_identity_where_nothing_else_says(june: Seed) -> None:
+    """No --as and no $ENGAGE_CONSULTANT: the repository's git user.email names the supervisor."""
+    folder = june.path.parent
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    subprocess.run(["git", "-C", str(folder), "config", "user.email", SUPERVISOR_EMAIL], check=True)
+    assert run(june, "timesheet", "submit", *JUNE, "--key", "none", person="lead").returncode == 0
+    approved = run(june, "timesheet", "approve", *JUNE, "--key", "none")
+    assert approved.returncode == 0, approved.stderr
+    assert "as UNDP Bangladesh, Commissioning Unit (MTR manager)" in approved.stdout
+    assert steps(june)[-1]["actor"] == "supervisor"
+    subprocess.run(["git", "-C", str(folder), "config", "user.email", "someone@else.org"], check=True)
+    nobody = run(june, "timesheet", "reopen", *JUNE, "--key", "none", "--reason", "x")
+    assert nobody.returncode == 2 and "who is taking this step on undp-srepgen-mtr-2017?" in nobody.stderr
