@@ -60,7 +60,7 @@ def test_the_supervisor_approves_on_their_clone_and_the_lock_reaches_the_consult
     approved = supervisor.run("timesheet", "approve", *JUNE, "--key", "none")  # the one sheet waiting
     assert "Approved International Consultant's timesheet 2017-06" in approved.stdout
     synced = supervisor.run("sync")
-    assert "Pushed" in synced.stdout, synced.stdout
+    assert "supervisor: timesheet 2017-06 of lead approved" in synced.stdout, synced.stdout
     lead.run("sync")
     refused = lead.run("log", "1", "-p", "inception", "-d", "2017-06-06", ok=False)
     assert refused.returncode == 2 and "was approved by UNDP Bangladesh" in refused.stderr

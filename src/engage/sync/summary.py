@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from fractions import Fraction
@@ -40,6 +41,8 @@ def by_person(lines: list[bytes], hours_per_day: Fraction, unknown: str = "someo
             said[who].append(f"{record.get('meeting')} {record.get('outcome')}")
         elif kind == "close":
             said[who].append(f"closed ({record.get('outcome')})")
+        elif kind == "timesheet":
+            said[who].append(_timesheet(record))
         elif kind == "fees.invoice":
             said[who].append(f"invoice {record.get('number')}")
         else:
@@ -50,6 +53,23 @@ def by_person(lines: list[bytes], hours_per_day: Fraction, unknown: str = "someo
         parts += [f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in sorted(counts[who].items())]
         result[who] = ", ".join(parts + said[who])
     return result
+
+
+_PAST = {"submit": "submitted", "approve": "approved", "reject": "rejected", "reopen": "reopened"}
+
+
+def _timesheet(record: dict[str, object]) -> str:
+    """ "timesheet 2017-06 of lead approved"."""
+    from engage.judging.timesheets import period_name
+
+    try:
+        period = period_name(
+            dt.date.fromisoformat(str(record.get("start"))), dt.date.fromisoformat(str(record.get("end")))
+        )
+    except ValueError:
+        period = "?"
+    action = str(record.get("action", ""))
+    return f"timesheet {period} of {record.get('consultant')} {_PAST.get(action, action)}"
 
 
 def _record(line: bytes) -> dict[str, object] | None:
