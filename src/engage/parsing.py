@@ -148,6 +148,19 @@ def parse_month(text: str) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), following - dt.timedelta(days=1)
 
 
+def period_name(start: dt.date, end: dt.date) -> str:
+    """``2026-11`` for a whole calendar month, else ``2026-11-02 to 2026-11-08``."""
+    if start.day == 1 and end == month_end(start):
+        return f"{start:%Y-%m}"
+    return f"{start} to {end}"
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month."""
+    following = day.replace(day=28) + dt.timedelta(days=4)
+    return following - dt.timedelta(days=following.day)
+
+
 def parse_week(text: str) -> tuple[dt.date, dt.date]:
     """Read an ISO week (2021-W47): returns its Monday and Sunday."""
     match = re.fullmatch(r"\s*(\d{4})-?[Ww](\d{1,2})\s*", text, re.ASCII)

@@ -22,6 +22,7 @@ from fractions import Fraction
 from engage.errors import EngageError
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Entry, TimesheetAction
+from engage.parsing import month_end, period_name
 from engage.schedule.model import UNNAMED_KEY, Engagement
 from engage.values import frozen
 
@@ -100,19 +101,6 @@ class SheetState:
             return f"approved{by} on {last.date}" + (" (signed)" if last.signature else " (not signed)")
         reason = f": {last.reason}" if last.reason else ""
         return f"{self.state}{by} on {last.date}{reason}"
-
-
-def period_name(start: dt.date, end: dt.date) -> str:
-    """``2026-11`` for a whole calendar month, else ``2026-11-02 to 2026-11-08``."""
-    if start.day == 1 and end == month_end(start):
-        return f"{start:%Y-%m}"
-    return f"{start} to {end}"
-
-
-def month_end(day: dt.date) -> dt.date:
-    """The last day of ``day``'s month."""
-    following = day.replace(day=28) + dt.timedelta(days=4)
-    return following - dt.timedelta(days=following.day)
 
 
 def person_name(engagement: Engagement, key: str) -> str:

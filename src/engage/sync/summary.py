@@ -8,6 +8,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 from engage.ledger.ledger import BY_FIELD
+from engage.parsing import period_name
 
 _BOOKKEEPING = {"commit", "seal"}
 
@@ -60,8 +61,6 @@ _PAST = {"submit": "submitted", "approve": "approved", "reject": "rejected", "re
 
 def _timesheet(record: dict[str, object]) -> str:
     """ "timesheet 2017-06 of lead approved"."""
-    from engage.judging.timesheets import period_name
-
     try:
         period = period_name(
             dt.date.fromisoformat(str(record.get("start"))), dt.date.fromisoformat(str(record.get("end")))
