@@ -24,7 +24,7 @@ from engage import EngageError, Engagement, TimesheetAction, find_setting, froze
 NAMESPACE = "engage-timesheet"
 SSH_SECONDS = 120  # a passphrase typed at the prompt
 UNSIGNED = "none"
-SIGNED_FIELDS = ("action", "actor", "consultant", "date", "digest", "end", "reason", "start")
+SIGNED_FIELDS = ("action", "actor", "consultant", "date", "digest", "end", "follows", "reason", "start")
 _GOOD = re.compile(r'Good "[^"]+" signature for (?P<who>.+) with (?P<type>\S+) key (?P<fp>SHA256:\S+)')
 
 
@@ -60,6 +60,7 @@ def payload_of(engagement: Engagement, step: TimesheetAction) -> bytes:
             "date": step.date.isoformat(),
             "actor": step.actor,
             "digest": step.digest,
+            "follows": step.follows,
             "reason": step.reason,
         },
     )

@@ -10,6 +10,7 @@ checks run again under the ledger's lock, so two approvers racing cannot both la
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import click
@@ -316,31 +317,34 @@ def _verify_one(
     else:
         ok = False
         lines.append(f"  CHANGED since it was approved: {_changes(approval, entries)}")
-    if not approval.signature:
-        lines.append("  not signed")
-        return ok, lines
+    signers = signers_file(engagement, settings)
+    for step in (approval, state.submitted):
+        if step is None:
+            continue
+        good, line = _signature(engagement, step, signers)
+        ok &= good
+        lines.append(line)
+    return ok, lines
+
+
+def _signature(engagement: Engagement, step: TimesheetAction, signers: Path) -> tuple[bool, str]:
+    """Whether a step's signature holds against the allowed signers, and the line that says so."""
+    what = "approval" if step.action == "approve" else "submission"
+    if not step.signature:
+        return True, f"  {what}: not signed"
     from engage_timesheets.signing import payload_of, verify
 
-    signers = signers_file(engagement, settings)
-    checked = (
-        verify(payload_of(engagement, approval), approval.signature, signers, approval.signer)
-        if signers.is_file()
-        else None
-    )
+    if not signers.is_file():
+        return False, f"  {what}: signature not checked: {signers} does not exist"
+    checked = verify(payload_of(engagement, step), step.signature, signers, step.signer)
     if checked is None:
-        ok = False
-        why = "no such file" if not signers.is_file() else "it does not verify"
-        lines.append(f"  signature BAD: checked as {approval.signer} against {signers}: {why}")
-    else:
-        lines.append(f"  signature good: {checked.signer}, key {checked.fingerprint}")
-    return ok, lines
+        return False, f"  {what}: signature BAD (checked as {step.signer} against {signers})"
+    return True, f"  {what}: signature good, {checked.signer}, key {checked.fingerprint}"
 
 
 def _signer_is_actor(signer: str, actor: Actor, key: str) -> None:
     """The key's principal in the allowed signers must be the actor (their email, key or name)."""
-    names = {actor.key.casefold(), actor.name.casefold()} | (
-        {actor.email.casefold()} if actor.email else set()
-    )
+    names = {actor.key.casefold(), actor.name.casefold(), actor.email.casefold()} - {""}
     if signer.casefold() not in names:
         raise EngageError(
             f"the key {key} belongs to {signer} in the allowed signers, not to {actor.name}; sign with "
