@@ -99,7 +99,7 @@ def approve(session: Session, **given: Any) -> None:
 
     \b
     Example:
-      engage timesheet approve -m 2026-11 -c ann --as supervisor --key ~/.ssh/id_ed25519
+      engage timesheet approve -m 2026-11 -c ann --key ~/.ssh/id_ed25519
     """
     from engage_timesheets.workflow import step
 
