@@ -116,7 +116,7 @@ def reject(session: Session, **given: Any) -> None:
 
     \b
     Example:
-      engage timesheet reject --month 2026-11 --consultant ann --reason "12 Nov: 9 hours, at most 8"
+      engage timesheet reject -m 2026-11 -c ann --reason "12 Nov: 9 hours, at most 8"
     """
     from engage_timesheets.workflow import step
 
@@ -133,7 +133,7 @@ def reopen(session: Session, **given: Any) -> None:
 
     \b
     Example:
-      engage timesheet reopen --month 2026-11 --consultant ann --reason "a day at the wrong phase"
+      engage timesheet reopen -m 2026-11 -c ann --reason "a day at the wrong phase"
     """
     from engage_timesheets.workflow import step
 
