@@ -116,7 +116,7 @@ def reject(session: Session, **given: Any) -> None:
 
     \b
     Example:
-      engage timesheet reject -m 2026-11 -c ann --reason "12 Nov: 9 hours, at most 8"
+      engage timesheet reject -m 2026-11 -c ann --reason "12 Nov: 9 h, over 8"
     """
     from engage_timesheets.workflow import step
 
