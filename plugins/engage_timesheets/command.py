@@ -133,7 +133,7 @@ def reopen(session: Session, **given: Any) -> None:
 
     \b
     Example:
-      engage timesheet reopen -m 2026-11 -c ann --reason "a day at the wrong phase"
+      engage timesheet reopen -m 2026-11 -c ann --reason "wrong phase"
     """
     from engage_timesheets.workflow import step
 
