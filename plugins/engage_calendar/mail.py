@@ -7,24 +7,19 @@ Each message is ``multipart/alternative``: a readable text part, then the calend
 from __future__ import annotations
 
 import datetime as dt
-import re
-import smtplib
-import ssl
 import textwrap
 from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from zoneinfo import ZoneInfo
 
-from engage import EngageError, Engagement, find_setting, frozen, setting
+from engage import Engagement, frozen, send_mail
 from engage_calendar.build import Item, View
 from engage_calendar.events import TO_BE_AGREED, cancellation_note
 from engage_calendar.ics import CANCEL, REQUEST, invitation, span
 from engage_calendar.settings import Settings
 from engage_calendar.state import State
 from engage_calendar.text import multiline, one_line
-
-SMTP_VARS = "ENGAGE_SMTP_HOST, ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_PASSWORD, ENGAGE_SMTP_STARTTLS"
 
 
 @frozen
@@ -166,87 +161,7 @@ def readable(message: EmailMessage) -> str:
 
 
 def deliver(messages: Sequence[Outgoing], sent: Callable[[Outgoing], None]) -> None:
-    """Send over one SMTP connection from the smtp settings (the ENGAGE_SMTP_* variables, else the config
-    files: ``engage config smtp.host ...``); ``sent`` after each accepted."""
-    found = find_setting("smtp.host")
-    host, source = (found.value.strip(), found.source) if found else ("", "")
-    if not host:
-        raise EngageError(
-            f"no SMTP server: set ENGAGE_SMTP_HOST or engage config smtp.host (and as needed {SMTP_VARS})"
-        )
-    if not _plain_host(host):  # never echoed: it may hold a password (u:pw@host, smtp://u:pw@host)
-        named = "ENGAGE_SMTP_HOST" if source.startswith("env") else f"smtp.host ({source})"
-        raise EngageError(
-            f"{named} must be a host name or address alone, such as smtp.example.org; give the "
-            "user and password in ENGAGE_SMTP_USER and ENGAGE_SMTP_PASSWORD, the port in ENGAGE_SMTP_PORT"
-        )
-    starttls = (setting("smtp.starttls") or "1").strip()
-    starttls = {"true": "1", "false": "0"}.get(starttls, starttls)  # a config file's booleans
-    if starttls not in ("0", "1"):
-        raise EngageError(f"ENGAGE_SMTP_STARTTLS must be 1 or 0, got {starttls!r}")
-    port_text = (setting("smtp.port") or ("587" if starttls == "1" else "25")).strip()
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise EngageError(f"ENGAGE_SMTP_PORT must be a port number such as 587, got {port_text!r}")
-    user = setting("smtp.user") or ""
-    password = setting("smtp.password") or ""  # ENGAGE_SMTP_PASSWORD, else the keyring
-    if not (user.isascii() and password.isascii()):
-        # never show the password, nor a character of it or its position
-        raise EngageError(
-            "ENGAGE_SMTP_USER or ENGAGE_SMTP_PASSWORD holds characters other than ASCII, "
-            "which SMTP login cannot send; use an ASCII password (an app password, say)"
-        )
-    where = f"{host}:{port_text}"
-    try:
-        with smtplib.SMTP(host, int(port_text), timeout=30) as smtp:
-            if starttls == "1":
-                smtp.starttls(context=tls_context())
-            if user:
-                smtp.login(user, password)
-            for outgoing_message in messages:
-                smtp.send_message(outgoing_message.message)
-                sent(outgoing_message)
-    except smtplib.SMTPAuthenticationError:
-        raise EngageError(
-            f"SMTP server {where} refused the login of {user!r}; check ENGAGE_SMTP_USER/PASSWORD"
-        ) from None
-    except smtplib.SMTPNotSupportedError as exc:
-        raise EngageError(
-            f"SMTP server {where}: {str(exc).rstrip('.')}; set ENGAGE_SMTP_STARTTLS=0 if it has no TLS"
-        ) from None
-    except ssl.SSLCertVerificationError as exc:
-        why = getattr(exc, "verify_message", None) or exc  # truststore's Windows backend sets none
-        raise EngageError(
-            f"SMTP server {where}: its certificate is not trusted ({why}); set smtp.host to "
-            "the name its certificate is for, or add its authority to the system's certificates"
-        ) from None
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise EngageError(f"SMTP server {where} refused the recipients {', '.join(exc.recipients)}") from None
-    except (smtplib.SMTPException, OSError) as exc:
-        raise EngageError(f"cannot send through SMTP server {where}: {exc}") from None
-
-
-def tls_context() -> ssl.SSLContext:
-    """TLS checked against the system's own trust store (truststore: the macOS Keychain, Windows' store,
-    OpenSSL's on Linux), so a python.org Python on macOS, which has no certificates of its own until
-    its "Install Certificates" script is run, can use STARTTLS; Python's defaults where it is missing."""
-    try:
-        import truststore
-    except ImportError:
-        return ssl.create_default_context()
-    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
-_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
-_HOST_NAME = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\.?", re.ASCII)
-
-
-def _plain_host(host: str) -> bool:
-    """True for a host name (``smtp.example.org``) or an IP address (``127.0.0.1``, ``::1``) alone:
-    no user, password, scheme, port or path."""
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return len(host) <= 253 and _HOST_NAME.fullmatch(host) is not None
-    return True
+    """Send through engage's one mail path (:func:`engage.send_mail`: the smtp settings, STARTTLS,
+    login); ``sent`` after each message accepted."""
+    by_message = {id(item.message): item for item in messages}
+    send_mail([item.message for item in messages], sent=lambda message: sent(by_message[id(message)]))

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engage import hookimpl
+from engage import Engagement, Finding, Section, hookimpl
 
 if TYPE_CHECKING:
     import click
+
+    from engage import Verdict
 
 __version__ = "0.1.0"
 
@@ -24,3 +26,28 @@ def engage_register_commands(cli: click.Group) -> None:
     from engage_timesheets.command import timesheet
 
     cli.add_command(timesheet)
+
+
+@hookimpl
+def engage_budget_checks(engagement: Engagement, verdict: Verdict) -> list[Finding] | None:
+    """Sheets not submitted or approved in time, changed since approved, or in contradiction."""
+    from engage_timesheets.checks import timesheet_findings
+
+    return list(timesheet_findings(engagement, verdict)) or None
+
+
+@hookimpl
+def engage_status_sections(engagement: Engagement, verdict: Verdict) -> list[Section] | None:
+    """Where each consultant's recent sheets stand, and every one not approved."""
+    from engage_timesheets.status import timesheet_section
+
+    section = timesheet_section(engagement, verdict)
+    return [section] if section is not None else None
+
+
+@hookimpl
+def engage_portfolio_columns(engagement: Engagement, verdict: Verdict) -> dict[str, object] | None:
+    """Sheets approved, waiting and not submitted, in the portfolio summary."""
+    from engage_timesheets.status import portfolio_cell
+
+    return portfolio_cell(engagement, verdict)

@@ -127,6 +127,7 @@ _HOME = {
     "Sheet": "engage.output.workbook",
     "write_workbook": "engage.output.workbook",
     "steps": "engage.output.progress_bar",
+    "send_mail": "engage.output.mail",
     # Commands: the session a plugin's command works on, and warnings
     "Session": "engage.session",
     "pass_session": "engage.session",
@@ -207,6 +208,7 @@ if TYPE_CHECKING:
         table,
         terminal_text,
     )
+    from engage.output.mail import send_mail
     from engage.output.progress_bar import steps
     from engage.output.terminal import heading, labelled, output_width, wrap
     from engage.output.workbook import Sheet, write_workbook
@@ -349,6 +351,7 @@ __all__ = [
     "remove_file",
     "replay_sheets",
     "section_problem",
+    "send_mail",
     "setting",
     "sheet_digest",
     "sheet_entries",
