@@ -39,7 +39,7 @@ def match(engagement: Engagement, text: str) -> Actor | None:
         return None
     supervisor = engagement.supervisor
     if wanted == SUPERVISOR or wanted in {_folded(supervisor.name), _folded(supervisor.email)} - {""}:
-        return Actor(SUPERVISOR, supervisor.name or supervisor.role or "the supervisor", supervisor.email)
+        return Actor(SUPERVISOR, supervisor.name or "the supervisor", supervisor.email)
     person = engagement.consultant_of(text) if engagement.team else None
     if person is None:
         person = next((c for c in engagement.team if c.email and _folded(c.email) == wanted), None)

@@ -66,6 +66,17 @@ def step(
 
 
 def write(seed: Seed, *records: dict[str, object]) -> list[dict[str, object]]:
-    """Append the records with the real writer, all or none."""
-    engage.Session(str(seed.path)).write(list(records))
+    """Append the records with the real writer, all or none; each step names the step it follows, as
+    the workflow commands do: the sheet's last counted step in this ledger (or earlier in ``records``)."""
+    session = engage.Session(str(seed.path))
+    last = {key: state.last.id for key, state in engage.replay_sheets(session.ledger()).items() if state.last}
+    for record in records:
+        key = (
+            record["consultant"],
+            dt.date.fromisoformat(str(record["start"])),
+            dt.date.fromisoformat(str(record["end"])),
+        )
+        record.setdefault("follows", last.get(key, ""))  # type: ignore[arg-type]
+        last[key] = str(record["id"])  # type: ignore[index]
+    session.write(list(records))
     return list(records)

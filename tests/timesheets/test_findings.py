@@ -84,7 +84,7 @@ def test_a_submitted_sheet_waits_for_its_approver(tmp_path: Path) -> None:
     ]
     assert found[0]["message"] == (
         "International Consultant's timesheet 2017-06 was submitted on 2017-07-02, 4 days ago, and waits "
-        "for supervisor to approve it (within 3 days): "
+        "for the supervisor to approve it (within 3 days): "
         "engage timesheet approve --month 2017-06 --consultant lead --as supervisor"
     )
     later = findings(seed, "2017-07-07")
@@ -104,7 +104,7 @@ def test_a_rejected_sheet_not_submitted_again_is_a_warning_from_the_rejection(ju
     field1 = {f["message"].split("'s")[0]: f for f in findings(june, "2017-07-16")}["Field enumerator 1"]
     assert field1["code"] == "timesheet-not-submitted"
     assert field1["message"] == (
-        "Field enumerator 1's timesheet 2017-06 was rejected by supervisor on 2017-07-10, 6 days ago, "
+        "Field enumerator 1's timesheet 2017-06 was rejected by the supervisor on 2017-07-10, 6 days ago, "
         "and is not submitted again (due within 5 days): "
         "engage timesheet submit --month 2017-06 --consultant field1"
     )
@@ -132,7 +132,7 @@ def test_an_approved_sheet_edited_by_hand_is_an_error(june: Seed) -> None:
         [approval["id"]],
     )
     assert changed["message"] == (
-        f"International Consultant's timesheet 2017-06 was approved by supervisor on 2017-07-03 "
+        f"International Consultant's timesheet 2017-06 was approved by the supervisor on 2017-07-03 "
         f"(record {approval['id']}), but the ledger no longer holds the sheet that was approved: an entry "
         "edited by hand, or a merge that brought time into the approved period; see engage timesheet "
         "verify --month 2017-06 --consultant lead; to change the sheet, the approver reopens it: engage "
@@ -176,7 +176,7 @@ def test_an_approval_and_a_rejection_taken_apart_collide_after_a_merge(
         "National Consultant's timesheet 2017-06: rejected by International Consultant on 2017-07-05 "
         f"(record {rejection['id']}, recorded by Test Consultant on machine "
     )
-    assert f"contradicts approved by supervisor on 2017-07-04 (record {approval['id']}" in message
+    assert f"contradicts approved by the supervisor on 2017-07-04 (record {approval['id']}" in message
     assert "recorded apart on two machines; counted: approved on 2017-07-04, not the reject" in message
     assert message.endswith(
         "(the sheet stands approved); if it should not stand, the approver reopens it: "

@@ -17,7 +17,7 @@ from helpers.timesheets import JULY, digest, log, step, team, write
 
 AS_OF = "2017-07-20"
 ROWS = [
-    ["International Consultant", "2017-06", 1, "approved by supervisor on 2017-07-03 (not signed)"],
+    ["International Consultant", "2017-06", 1, "approved by the supervisor on 2017-07-03 (not signed)"],
     ["National Consultant", "2017-06", 1, "submitted 18 days ago (2017-07-02)"],
     ["Field enumerator 1", "2017-06", 0.5, "not submitted"],
     [
@@ -84,9 +84,8 @@ def test_the_section_at_80_columns_from_the_installed_command(sheets: Seed) -> N
     lines = text.strip("\n").splitlines()
     assert all(len(line) <= 80 for line in lines), lines
     assert lines[0].split() == ["consultant", "period", "days", "timesheet"]
-    assert lines[2].startswith(
-        "International Consultant  2017-06  1.0   approved by supervisor on 2017-07-03"
-    )
+    assert lines[2].startswith("International Consultant  2017-06  1.0   approved by the supervisor on")
+    assert "approved by the supervisor on 2017-07-03 (not signed)" in " ".join(text.split())
     assert "National Consultant       2017-06  1.0   submitted 18 days ago (2017-07-02)" in lines
     assert "Field enumerator 1        2017-06  0.5   not submitted" in lines
     assert any(
@@ -117,7 +116,7 @@ def test_recent_months_and_every_sheet_not_approved(sheets: Seed) -> None:
         ["International Consultant", "2017-06"],
         ["International Consultant", "2017-07"],
     ]
-    assert september["rows"][1][3] == "approved by supervisor on 2017-08-02 (not signed)"
+    assert september["rows"][1][3] == "approved by the supervisor on 2017-08-02 (not signed)"
     assert september["note"] == ""
 
 
@@ -128,7 +127,7 @@ def test_an_approved_sheet_changed_since_says_so(sheets: Seed) -> None:
     sheets.ledger.write_text("".join(lines), encoding="utf-8")
     found = section(sheets)
     assert found is not None
-    assert found["rows"][0][3] == "approved by supervisor on 2017-07-03 (not signed); changed since"
+    assert found["rows"][0][3] == "approved by the supervisor on 2017-07-03 (not signed); changed since"
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html"])

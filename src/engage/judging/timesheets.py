@@ -104,10 +104,10 @@ class SheetState:
 
 
 def person_name(engagement: Engagement, key: str) -> str:
-    """The name a step's ``actor`` names: the supervisor's (else their role), a consultant's, else the
-    key as recorded."""
+    """The name a step's ``actor`` names: the supervisor's ("the supervisor" where the ToR names none),
+    a consultant's, else the key as recorded."""
     if key == SUPERVISOR:
-        return engagement.supervisor.name or engagement.supervisor.role or "the supervisor"
+        return engagement.supervisor.name or "the supervisor"
     person = engagement.consultant_of(key) if key else None
     return (person.name or person.key) if person is not None else key
 
