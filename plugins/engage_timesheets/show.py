@@ -92,7 +92,8 @@ def show(
         documents.append((person, chosen.render(request)))
     from engage_timesheets.formats import write
 
-    write([document for _, document in documents], fmt, output)
+    names = [person.name or person.key for person, _ in documents]
+    write([document for _, document in documents], fmt, output, names)
 
 
 def chosen_one(engagement: Engagement, given: str | None) -> Consultant:

@@ -8,13 +8,16 @@ from collections.abc import Sequence
 from engage import TimesheetDocument, output_target, write_output
 
 
-def write(documents: Sequence[TimesheetDocument], fmt: str, output: str | None) -> None:
-    """Write ``documents`` (one per consultant) to ``-o FILE`` or standard output."""
+def write(
+    documents: Sequence[TimesheetDocument], fmt: str, output: str | None, names: Sequence[str] = ()
+) -> None:
+    """Write ``documents`` (one per consultant, ``names`` theirs: the workbook's sheets) to ``-o FILE``
+    or standard output."""
     if fmt == "xlsx":
         from engage_timesheets.formats.xlsx import write_xlsx
 
         assert output is not None  # refused before: a workbook needs -o
-        write_xlsx(documents, output_target(output, "timesheet"))
+        write_xlsx(documents, output_target(output, "timesheet"), names)
         print(f"Wrote {output}", file=sys.stderr)
         return
     if fmt == "pdf":

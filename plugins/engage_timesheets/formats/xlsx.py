@@ -9,9 +9,11 @@ from engage import Sheet, TimesheetDocument, write_workbook
 from engage_timesheets.formats.cells import rows_of
 
 
-def write_xlsx(documents: Sequence[TimesheetDocument], path: Path) -> None:
+def write_xlsx(documents: Sequence[TimesheetDocument], path: Path, names: Sequence[str] = ()) -> None:
+    """One sheet per document, named after its consultant (else its title)."""
     sheets: list[Sheet] = []
-    for document in documents:
+    for index, document in enumerate(documents):
         rows = rows_of(document)
-        sheets.append((document.title.split(": ")[-1] or document.title, rows[0], rows[1:]))  # type: ignore[arg-type]
+        name = names[index] if index < len(names) else document.title
+        sheets.append((name, [str(cell) for cell in rows[0]], rows[1:]))
     write_workbook(path, sheets)
