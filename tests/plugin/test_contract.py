@@ -15,7 +15,7 @@ from engage import DayOff, hookimpl, hookspecs
 from engage.plugin.manager import get_plugin_manager
 from helpers import ROOT, Seed, invoke, one_line_error
 
-BUILT_IN = ["budget", "calendar", "fees", "holidays", "interop", "status"]
+BUILT_IN = ["budget", "calendar", "fees", "holidays", "interop", "status", "timesheets"]
 
 
 def listed(*args: str, env: dict[str, str] | None = None) -> dict[str, dict]:

@@ -18,7 +18,7 @@ import pytest
 from engage import hookimpl
 from helpers import IJM, Seed, invoke
 
-BUILT_IN = ["budget", "calendar", "fees", "holidays", "interop", "status"]
+BUILT_IN = ["budget", "calendar", "fees", "holidays", "interop", "status", "timesheets"]
 MAIN = "from engage.cli import main; main()"
 
 

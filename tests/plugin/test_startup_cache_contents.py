@@ -31,7 +31,7 @@ def engage_non_working_days(engagement, start, end, place):
     return []
 '''
 WINDOW = ["2021-12-03", "2021-12-14"]  # seven days from Fri 3 Dec; Jamhuri Day observed on Mon 13 Dec
-PLUGINS = ["budget", "calendar", "fees", "holidays", "interop", "status"]
+PLUGINS = ["budget", "calendar", "fees", "holidays", "interop", "status", "timesheets"]
 
 
 def engagement(folder: Path) -> Path:
