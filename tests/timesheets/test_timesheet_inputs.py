@@ -140,7 +140,7 @@ def test_a_narrow_terminal_gets_a_row_per_day(undp: Seed, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert any(line.startswith("Sun 04") and "1.12" in line for line in lines)
+    assert any(line.startswith("Sun 04") and "1.125" in line for line in lines)
     assert sum(1 for line in lines if line[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")) == 30
     monkeypatch.setenv("COLUMNS", "250")
     wide = undp.run("timesheet", "--month", "2017-06", "-c", "lead").stdout

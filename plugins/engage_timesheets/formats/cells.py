@@ -9,9 +9,9 @@ from engage import Money, SignatureLine, TimesheetDocument, plain
 
 
 def text(value: object) -> str:
-    """A cell for people: 7.5, 2026-11-02, $1,500.00; "" for nothing."""
+    """A cell for people: 7.5, 1.125, 2026-11-02, $1,500.00; "" for nothing."""
     if isinstance(value, Fraction | float | int) and not isinstance(value, bool):
-        shown = f"{float(value):.2f}".rstrip("0").rstrip(".")
+        shown = f"{float(value):.3f}".rstrip("0").rstrip(".")  # an hour is 0.125 of an 8-hour day
         return shown if shown not in ("", "-0") else "0"
     if isinstance(value, Money):
         return str(value)

@@ -18,7 +18,7 @@ table { border-collapse: collapse; margin: .2em 0; }
 th, td { border: 1px solid #888; padding: 2px 4px; }
 td.n { text-align: right; } tr.totals td { font-weight: bold; border-top: 2px solid #111; }
 table.grid { font-size: 8pt; } table.grid td.n, table.grid th { min-width: 1.6em; text-align: center; }
-th.weekend, td.weekend { background: #eee; }
+th .weekday { font-weight: normal; font-size: 7pt; color: #555; }
 ul.flags li { color: #a00; }
 .signatures { display: flex; gap: 3em; margin-top: 1.5em; }
 .signature { flex: 1; } .signature .line { border-bottom: 1px solid #111; height: 2.6em; }
@@ -65,19 +65,19 @@ def one(document: TimesheetDocument) -> str:
 
 
 def html_table(table: TimesheetTable) -> str:
+    """A table; a grid's day headed by its weekday and its day of the month. No weekend is shaded:
+    which days are worked depends on where (Friday and Saturday in Dhaka)."""
     grid = is_grid(table.columns)
-    weekend = [not isinstance(c, str) and c.isoweekday() >= 6 for c in table.columns]
     head = "".join(
-        f'<th{" class=weekend" if weekend[i] else ""} title="{escape(column(c, short=False))}">'
-        f"{escape(column(c))}</th>"
-        for i, c in enumerate(table.columns)
+        f'<th title="{escape(column(c, short=False))}">'
+        + ("" if isinstance(c, str) else f'<span class="weekday">{c:%a}</span><br>')
+        + f"{escape(column(c))}</th>"
+        for c in table.columns
     )
     rows = []
     for row, totals in [(r, False) for r in table.rows] + ([(table.totals, True)] if table.totals else []):
         cells = "".join(
-            f'<td class="{"n" if not isinstance(c, str) else ""}{" weekend" if weekend[i] else ""}">'
-            f"{escape(text(c))}</td>"
-            for i, c in enumerate(row)
+            f'<td class="{"" if isinstance(c, str) else "n"}">{escape(text(c))}</td>' for c in row
         )
         rows.append(f"<tr{' class=totals' if totals else ''}>{cells}</tr>")
     kind = ' class="grid"' if grid else ""

@@ -127,7 +127,7 @@ def pdf_table(part: TimesheetTable, width: float) -> object:
     style = styles()
     regular, bold, _ = fonts()
     grid = is_grid(part.columns)
-    head = [shown(column(c)) for c in part.columns]
+    head = [shown(c) if isinstance(c, str) else shown(f"{c:%a}"[:2] + "\n" + column(c)) for c in part.columns]
     body = [*part.rows, *([part.totals] if part.totals else [])]
     first = max(width * 0.22, 90.0)
     cells = [[Paragraph(f"<b>{h}</b>", style["cell"]) if i == 0 else h for i, h in enumerate(head)]]
@@ -138,9 +138,9 @@ def pdf_table(part: TimesheetTable, width: float) -> object:
                 for i, c in enumerate(row)
             ]
         )
-    if grid:
-        rest = (width - first) / max(1, len(part.columns) - 1)
-        widths: list[float] | None = [first, *([rest] * (len(part.columns) - 1))]
+    if grid:  # the label, the days, and a total a little wider than a day
+        rest = (width - first) / (len(part.columns) - 1 + 0.6)
+        widths: list[float] | None = [first, *([rest] * (len(part.columns) - 2)), rest * 1.6]
     else:
         widths = None
     table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
@@ -155,11 +155,10 @@ def pdf_table(part: TimesheetTable, width: float) -> object:
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
     ]
+    # No weekend shaded: which days are worked depends on where (Friday and Saturday in Dhaka).
     for index, name in enumerate(part.columns):
-        if not isinstance(name, str) and name.isoweekday() >= 6:
-            commands.append(("BACKGROUND", (index, 1), (index, -1), "#f2f2f2"))
         if isinstance(name, str) and index and not grid and all(isinstance(r[index], str) for r in part.rows):
-            commands.append(("ALIGN", (index, 1), (index, -1), "LEFT"))
+            commands.append(("ALIGN", (index, 0), (index, -1), "LEFT"))
     if part.totals:
         commands += [("FONTNAME", (0, -1), (-1, -1), bold), ("LINEABOVE", (0, -1), (-1, -1), 1.2, "#000000")]
     table.setStyle(TableStyle(commands))
@@ -167,27 +166,32 @@ def pdf_table(part: TimesheetTable, width: float) -> object:
 
 
 def signature_block(document: TimesheetDocument, width: float) -> object:
-    """One column per signature: the role, the name, a line to sign on, and what the ledger says."""
+    """One column per signature (an empty one between two, so that each has its own line): the role,
+    the name, a line to sign on, and what the ledger says."""
     from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
 
     style = styles()
     count = len(document.signatures)
-    row_role = [Paragraph(shown(s.role), style["label"]) for s in document.signatures]
-    row_name = [Paragraph(shown(s.name), style["body"]) for s in document.signatures]
-    row_line = ["" for _ in document.signatures]
-    row_said = [
-        Paragraph(shown(s.signed or "Signature and date"), style["small"]) for s in document.signatures
+    gap = 18.0
+
+    def spaced(cells: list[object]) -> list[object]:
+        return [cell for index, each in enumerate(cells) for cell in ([each] if index == 0 else ["", each])]
+
+    said = [s.signed or "Signature and date" for s in document.signatures]
+    rows = [
+        spaced([Paragraph(shown(s.role), style["label"]) for s in document.signatures]),
+        spaced([Paragraph(shown(s.name), style["body"]) for s in document.signatures]),
+        spaced(["" for _ in document.signatures]),
+        spaced([Paragraph(shown(text), style["small"]) for text in said]),
     ]
-    table = Table(
-        [row_role, row_name, row_line, row_said],
-        colWidths=[width / count] * count,
-        rowHeights=[None, None, 30, None],
-    )
+    each = (width - gap * (count - 1)) / count
+    widths = [w for index in range(count) for w in ([each] if index == 0 else [gap, each])]
+    table = Table(rows, colWidths=widths, rowHeights=[None, None, 34, None], hAlign="LEFT")
     commands: list[tuple[object, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 18),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
     ]
     for index in range(count):
-        commands.append(("LINEBELOW", (index, 2), (index, 2), 0.8, "#000000"))
+        commands.append(("LINEBELOW", (index * 2, 2), (index * 2, 2), 0.8, "#000000"))
     table.setStyle(TableStyle(commands))
     return KeepTogether([table])

@@ -50,7 +50,7 @@ def long_days(request: TimesheetRequest, limit_hours: Fraction) -> tuple[str, ..
 
 def number(value: Fraction) -> str:
     """A figure for a sentence: 9, 7.5, 0.25."""
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
     return text or "0"
 
 
