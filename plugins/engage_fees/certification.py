@@ -46,7 +46,7 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
     approval = request.state.approved
     supervisor = (
         person_name(engagement, approval.actor)
-        if approval is not None and approval.actor
+        if approval is not None and approval.actor not in ("", "supervisor")
         else engagement.supervisor.name or engagement.supervisor.role
     )
     bank = settings.invoicing.details.get("bank", "") if settings is not None else ""

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from engage import new_record
 from helpers import Seed
 
 TIMESHEETS = """
@@ -222,3 +223,56 @@ def test_markdown_has_a_table_per_part(team: Seed) -> None:
     assert "# Staff input 2017-06: International Consultant" in result.stdout
     assert "| Month   |   Home days |" in result.stdout or "| Month " in result.stdout
     assert "- **Field days:** 1" in result.stdout
+
+
+def append_step(seed: Seed, action: str, day: str, **fields: str) -> None:
+    """A timesheet step as the workflow records it (its commands are another part's)."""
+    record = new_record(
+        "timesheet",
+        action=action,
+        consultant="lead",
+        start="2017-06-01",
+        end="2017-06-30",
+        date=day,
+        **fields,
+    )
+    record["recorded_at"] = f"{day}T09:00:00Z"  # the steps in their order, whatever their random ids
+    with seed.ledger.open("a", encoding="utf-8") as ledger:
+        ledger.write(json.dumps(record) + "\n")
+
+
+def test_signature_lines_say_what_the_ledger_holds(team: Seed) -> None:
+    entries = json.loads(team.run("entries", "--format", "json", "--consultant", "lead").stdout)
+    assert len(entries) == 4
+    sheet = ["timesheet", "--month", "2017-06", "-c", "lead", "-l", "eu", "--format", "json"]
+    append_step(
+        team,
+        "submit",
+        "2017-07-02",
+        actor="lead",
+        signature="-----BEGIN SSH SIGNATURE-----",
+        signer="lead@example.org",
+        fingerprint="SHA256:abc123",
+    )
+    append_step(team, "approve", "2017-07-03", actor="supervisor", digest="sha256:not-what-it-holds")
+    result = team.run(*sheet)
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)["sheets"][0]
+    assert found["signatures"] == [
+        {
+            "role": "Person working for the action",
+            "name": "International Consultant",
+            "signed": "signed by lead@example.org on 2017-07-02, key SHA256:abc123",
+        },
+        {
+            "role": "Supervisor",
+            "name": "UNDP Bangladesh, Commissioning Unit (MTR manager)",
+            "signed": "approved on 2017-07-03, not signed",
+        },
+    ]
+    status = {f["label"]: f["value"] for f in found["fields"]}["Status"]
+    assert status.startswith("approved") and "not signed" in status
+    assert any(
+        flag.startswith("the entries changed since the sheet was approved on 2017-07-03")
+        for flag in found["flags"]
+    )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from fractions import Fraction
 
-from engage import EngageError, SignatureLine, TimesheetRequest, TimesheetTable, person_name
+from engage import EngageError, SignatureLine, TimesheetRequest, TimesheetTable, person_name, sheet_digest
 
 
 def grid(
@@ -61,10 +61,11 @@ def signatures(
     approval); an approver other than the supervisor is named from the approval step."""
     engagement = request.engagement
     approval = request.state.approved
+    supervisor = engagement.supervisor.name or engagement.supervisor.role
     approver = (
         person_name(engagement, approval.actor)
-        if approval is not None and approval.actor
-        else engagement.supervisor.name or engagement.supervisor.role
+        if approval is not None and approval.actor not in ("", "supervisor")
+        else supervisor
     )
     return (
         SignatureLine(
@@ -86,3 +87,13 @@ def text_setting(request: TimesheetRequest, key: str, default: str) -> str:
 def status(request: TimesheetRequest) -> str:
     """Where the sheet stands, as one line."""
     return request.state.describe(request.engagement, request.verdict.as_of)
+
+
+def flags(request: TimesheetRequest, limit_hours: Fraction) -> tuple[str, ...]:
+    """The long days, and a sheet the ledger no longer holds as it was submitted or approved."""
+    found = long_days(request, limit_hours)
+    step = request.state.approved or request.state.submitted
+    if step is not None and step.digest and step.digest != sheet_digest(request.entries):
+        what = "approved" if request.state.approved else "submitted"
+        found += (f"the entries changed since the sheet was {what} on {step.date} (record {step.id})",)
+    return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from engage import EngageError, TimesheetDocument, TimesheetLayout, TimesheetRequest, period_name
-from engage_timesheets.layouts.common import grid, long_days, phase_name, signatures, status, text_setting
+from engage_timesheets.layouts.common import flags, grid, phase_name, signatures, status, text_setting
 
 KEYS = ("action", "action_number", "beneficiary", "work_packages")
 
@@ -52,7 +52,7 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
             ("Status", status(request)),
         ),
         tables=(table,),
-        notes=long_days(request, Fraction(engagement.hours_per_day)),
+        notes=flags(request, Fraction(engagement.hours_per_day)),
         signatures=signatures(request, "Person working for the action", "Supervisor"),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from engage import TimesheetDocument, TimesheetLayout, TimesheetRequest, period_name
-from engage_timesheets.layouts.common import grid, long_days, phase_name, signatures, status
+from engage_timesheets.layouts.common import flags, grid, phase_name, signatures, status
 
 
 def render(request: TimesheetRequest) -> TimesheetDocument:
@@ -22,7 +22,7 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
             ("Status", status(request)),
         ),
         tables=(table,),
-        notes=long_days(request, Fraction(engagement.hours_per_day)),
+        notes=flags(request, Fraction(engagement.hours_per_day)),
         signatures=signatures(request, "Consultant", "Supervisor"),
     )
 

@@ -18,7 +18,7 @@ from engage import (
     months_between,
     period_name,
 )
-from engage_timesheets.layouts.common import long_days, phase_name, signatures, status
+from engage_timesheets.layouts.common import flags, phase_name, signatures, status
 
 BANK_DAY_HOURS = Fraction(8)
 
@@ -78,7 +78,7 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
             ("Status", status(request)),
         ),
         tables=(staff_input, worked),
-        notes=long_days(request, BANK_DAY_HOURS),
+        notes=flags(request, BANK_DAY_HOURS),
         signatures=signatures(request, "Consultant", "Task team leader"),
     )
 
