@@ -276,3 +276,26 @@ def test_signature_lines_say_what_the_ledger_holds(team: Seed) -> None:
         flag.startswith("the entries changed since the sheet was approved on 2017-07-03")
         for flag in found["flags"]
     )
+
+
+@pytest.mark.parametrize("dejavu", [True, False])
+def test_pdf_draws_what_its_font_holds_and_marks_the_rest(
+    team: Seed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dejavu: bool
+) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is not installed here (.ci/run installs it)")
+    from engage_timesheets.formats import pdf
+
+    if not dejavu:  # a system without DejaVu: Helvetica, whose characters are Windows-1252's
+        monkeypatch.setattr(pdf, "FONT_FILES", ())
+    pdf.fonts.cache_clear()
+    try:
+        team.rewrite('beneficiary = "Société', 'beneficiary = "Ωmega 漢字 Société')
+        target = tmp_path / "sheet.pdf"
+        result = team.run("timesheet", "--month", "2017-06", "-c", "lead", "-l", "eu", "-o", str(target))
+        assert result.exit_code == 0, result.stderr
+        text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True).stdout
+    finally:
+        pdf.fonts.cache_clear()
+    assert "Société d'Énergie Renouvelable, Peñalolén" in text  # French and Spanish either way
+    assert ("Ωmega" in text) if dejavu else ("?mega ?? Société" in text)
