@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 from engage import (
@@ -68,11 +69,7 @@ def show(
     if everyone and consultant:
         raise EngageError("give --all or --consultant, not both")
     ledger = session.ledger()
-    people = (
-        everyone_on(engagement, ledger, start, end, today)
-        if everyone
-        else [chosen_one(engagement, consultant)]
-    )
+    people = everyone_on(engagement, ledger, start, end) if everyone else [chosen_one(engagement, consultant)]
     verdict = session.verdict(engagement, ledger, today)
     states = replay_sheets(ledger)
     table = settings.table or {}
@@ -111,11 +108,9 @@ def person_of(engagement: Engagement, key: str) -> Consultant:
     return Consultant(key, name="" if key == "consultant" else key)
 
 
-def everyone_on(
-    engagement: Engagement, ledger: Ledger, start: object, end: object, today: object
-) -> list[Consultant]:
+def everyone_on(engagement: Engagement, ledger: Ledger, start: dt.date, end: dt.date) -> list[Consultant]:
     """``--all``: the team, in the schedule's order; with no team, everyone who logged in the period."""
     if engagement.team:
         return list(engagement.team)
-    names = sorted({sheet_owner(engagement, e.consultant) for e in ledger.entries(start=start, end=end)})  # type: ignore[arg-type]
+    names = sorted({sheet_owner(engagement, e.consultant) for e in ledger.entries(start=start, end=end)})
     return [person_of(engagement, name) for name in names] or [chosen_one(engagement, None)]
