@@ -205,3 +205,11 @@ def test_engage_log_imports_none_of_the_renderers(ijm: Seed) -> None:
     assert not {
         m for m in imported if m.split(".")[0] in ("reportlab", "openpyxl", "babel", "engage_timesheets")
     }
+
+
+def test_engage_plugins_lists_the_layouts_and_whose_they_are(ijm: Seed) -> None:
+    result = ijm.run("plugins", "--format", "json")
+    layouts = {f["name"]: p["name"] for p in json.loads(result.stdout) for f in p["layouts"]}
+    assert layouts == {"plain": "timesheets", "eu": "timesheets", "worldbank": "timesheets", "undp": "fees"}
+    text = ijm.run("plugins").stdout
+    assert "Timesheet layouts (engage timesheet --layout NAME):" in text
