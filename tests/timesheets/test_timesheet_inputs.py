@@ -4,12 +4,14 @@ period, bad inputs (one line, exit 2, nothing written), a plugin's layout, a nar
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pty
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -213,3 +215,12 @@ def test_engage_plugins_lists_the_layouts_and_whose_they_are(ijm: Seed) -> None:
     assert layouts == {"plain": "timesheets", "eu": "timesheets", "worldbank": "timesheets", "undp": "fees"}
     text = ijm.run("plugins").stdout
     assert "Timesheet layouts (engage timesheet --layout NAME):" in text
+
+
+def test_without_a_period_the_sheet_is_the_last_full_month(ijm: Seed) -> None:
+    today = dt.datetime.now(ZoneInfo("Africa/Nairobi")).date()  # the IJM schedule's time zone
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    ijm.run("log", "1", "-p", "prep", "-d", last.isoformat())
+    sheet = json.loads(ijm.run("timesheet", "--format", "json").stdout)["sheets"][0]
+    assert sheet["title"] == f"Timesheet {last:%Y-%m}: Test Consultant"
+    assert sheet["tables"][0]["columns"][-2] == last.isoformat() and sheet["tables"][0]["totals"][-1] == 1
