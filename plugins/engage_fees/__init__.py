@@ -19,7 +19,7 @@ from engage import Engagement, Finding, Ledger, RecordKind, Section, hookimpl
 if TYPE_CHECKING:
     import click  # only for the annotation: commands import it when they are added
 
-    from engage import Verdict
+    from engage import TimesheetLayout, Verdict
 
 __version__ = "0.1.0"
 
@@ -104,3 +104,11 @@ def engage_void_blockers(ledger: Ledger, record: object) -> Iterator[str]:
             if payment.invoice == record.number:
                 paid = f"record {payment.id}"
                 yield f"invoice {record.number} is recorded as paid ({paid}); void the payment first"
+
+
+@hookimpl(trylast=True)
+def engage_timesheet_layouts() -> list[TimesheetLayout]:
+    """UNDP's Certification of Payment, which states the fee (trylast: a plugin's ``undp`` replaces it)."""
+    from engage_fees.certification import LAYOUT
+
+    return [LAYOUT]

@@ -9,6 +9,7 @@ the core's ``timesheet`` records; the core's verdict says where each sheet stand
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from engage import Engagement, Finding, Section, hookimpl
@@ -16,7 +17,7 @@ from engage import Engagement, Finding, Section, hookimpl
 if TYPE_CHECKING:
     import click
 
-    from engage import Verdict
+    from engage import TimesheetLayout, Verdict
 
 __version__ = "0.1.0"
 
@@ -51,3 +52,11 @@ def engage_portfolio_columns(engagement: Engagement, verdict: Verdict) -> dict[s
     from engage_timesheets.status import portfolio_cell
 
     return portfolio_cell(engagement, verdict)
+
+
+@hookimpl(trylast=True)
+def engage_timesheet_layouts() -> Iterable[TimesheetLayout]:
+    """plain, eu and worldbank; trylast, so that a plugin's layout of the same name replaces one."""
+    from engage_timesheets.layouts import built_in
+
+    return built_in()

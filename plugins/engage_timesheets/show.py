@@ -1,12 +1,116 @@
-"""``engage timesheet``: a sheet in a layout and a format (being built)."""
+"""``engage timesheet``: the chosen consultants' sheets for a period, in a layout, in a format."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import sys
 
-from engage import EngageError, Session
+from engage import (
+    Consultant,
+    EngageError,
+    Engagement,
+    Ledger,
+    Session,
+    SheetState,
+    TimesheetDocument,
+    TimesheetLayout,
+    TimesheetRequest,
+    chosen_format,
+    layout_problem,
+    replay_sheets,
+    resolve_consultant,
+    sheet_entries,
+    sheet_owner,
+)
+from engage_timesheets.periods import chosen_period
+from engage_timesheets.settings import settings_of
+
+FORMATS = ("plain", "markdown", "csv", "json", "xlsx", "html", "pdf")
 
 
-def show(session: Session, **given: Any) -> None:
-    """Render the chosen sheets."""
-    raise EngageError("engage timesheet: showing a sheet is not built yet")
+def layouts(session: Session) -> dict[str, TimesheetLayout]:
+    """Every layout the plugins offer, by name: the first of a name wins (the built-ins come last)."""
+    found: dict[str, TimesheetLayout] = {}
+    for layout in session.collect("engage_timesheet_layouts", layout_problem):
+        found.setdefault(layout.name, layout)
+    return found
+
+
+def show(
+    session: Session,
+    month: str | None,
+    week: str | None,
+    since: str | None,
+    until: str | None,
+    consultant: str | None,
+    layout: str | None,
+    fmt: str | None,
+    output: str | None,
+    everyone: bool,
+) -> None:
+    """Render the chosen sheets; every bad input is refused before anything is written."""
+    engagement = session.engagement
+    today = session.today(engagement)
+    start, end = chosen_period(month, week, since, until, today)
+    offered = layouts(session)
+    settings = settings_of(engagement, tuple(key for each in offered.values() for key in each.keys))
+    name = (layout or settings.layout).strip().lower()
+    chosen = offered.get(name)
+    if chosen is None:
+        where = "--layout" if layout else f"{engagement.source}: timesheets.layout"
+        raise EngageError(f"{where}: unknown layout {name!r}; the layouts: {', '.join(sorted(offered))}")
+    fmt = chosen_format(fmt, output, FORMATS)
+    if fmt == "pdf" and not output and sys.stdout.isatty():
+        raise EngageError(
+            "--format pdf is binary: give -o FILE.pdf, or pipe it (engage timesheet --format pdf | lp)"
+        )
+    if fmt == "xlsx" and not output:
+        raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+    if everyone and consultant:
+        raise EngageError("give --all or --consultant, not both")
+    ledger = session.ledger()
+    people = everyone_on(engagement, ledger, start, end) if everyone else [chosen_one(engagement, consultant)]
+    verdict = session.verdict(engagement, ledger, today)
+    states = replay_sheets(ledger)
+    table = settings.table or {}
+    documents: list[tuple[Consultant, TimesheetDocument]] = []
+    for person in people:
+        request = TimesheetRequest(
+            engagement=engagement,
+            verdict=verdict,
+            consultant=person,
+            start=start,
+            end=end,
+            entries=tuple(sheet_entries(engagement, ledger, person.key, start, end)),
+            state=states.get((person.key, start, end)) or SheetState(person.key, start, end),
+            settings=table,
+            unit=chosen.unit,
+        )
+        documents.append((person, chosen.render(request)))
+    from engage_timesheets.formats import write
+
+    names = [person.name or person.key for person, _ in documents]
+    write([document for _, document in documents], fmt, output, names)
+
+
+def chosen_one(engagement: Engagement, given: str | None) -> Consultant:
+    """``--consultant``, else who ``engage log`` logs as; several consultants and none named is an
+    error naming them (``resolve_consultant`` says so)."""
+    key = sheet_owner(engagement, resolve_consultant(engagement, given))
+    return person_of(engagement, key)
+
+
+def person_of(engagement: Engagement, key: str) -> Consultant:
+    """The schedule's consultant of this key; on a schedule with no team, one made of the name."""
+    person = engagement.consultant_of(key) if engagement.team else None
+    if person is not None:
+        return person
+    return Consultant(key, name="" if key == "consultant" else key)
+
+
+def everyone_on(engagement: Engagement, ledger: Ledger, start: dt.date, end: dt.date) -> list[Consultant]:
+    """``--all``: the team, in the schedule's order; with no team, everyone who logged in the period."""
+    if engagement.team:
+        return list(engagement.team)
+    names = sorted({sheet_owner(engagement, e.consultant) for e in ledger.entries(start=start, end=end)})
+    return [person_of(engagement, name) for name in names] or [chosen_one(engagement, None)]

@@ -31,9 +31,15 @@ _HOME = {
     "MergeDriver": "engage.hooktypes",
     "RecordKind": "engage.hooktypes",
     "Section": "engage.hooktypes",
+    "SignatureLine": "engage.hooktypes",
+    "TimesheetDocument": "engage.hooktypes",
+    "TimesheetLayout": "engage.hooktypes",
+    "TimesheetRequest": "engage.hooktypes",
+    "TimesheetTable": "engage.hooktypes",
     "Week": "engage.hooktypes",
     "finding_problem": "engage.hooktypes",
     "section_problem": "engage.hooktypes",
+    "layout_problem": "engage.hooktypes",
     # The schedule: what the ToR says
     "Consultant": "engage.schedule.model",
     "Contact": "engage.schedule.model",
@@ -44,6 +50,8 @@ _HOME = {
     "Meeting": "engage.schedule.model",
     "Person": "engage.schedule.model",
     "Phase": "engage.schedule.model",
+    # Who logs: --consultant, else $ENGAGE_CONSULTANT or the settings, as engage log resolves it
+    "resolve_consultant": "engage.schedule.lookup",
     # Relative dates
     "DateRule": "engage.schedule.rules",
     "parse_rule": "engage.schedule.rules",
@@ -163,8 +171,14 @@ if TYPE_CHECKING:
         Money,
         RecordKind,
         Section,
+        SignatureLine,
+        TimesheetDocument,
+        TimesheetLayout,
+        TimesheetRequest,
+        TimesheetTable,
         Week,
         finding_problem,
+        layout_problem,
         section_problem,
     )
     from engage.importing.files import read_file
@@ -225,6 +239,7 @@ if TYPE_CHECKING:
         today_in,
     )
     from engage.plugin.startup_cache import installed_version
+    from engage.schedule.lookup import resolve_consultant
     from engage.schedule.model import (
         Consultant,
         Contact,
@@ -302,10 +317,15 @@ __all__ = [
     "ShareVerdict",
     "Sheet",
     "SheetState",
+    "SignatureLine",
     "Span",
     "StatusChange",
     "Timeline",
     "TimesheetAction",
+    "TimesheetDocument",
+    "TimesheetLayout",
+    "TimesheetRequest",
+    "TimesheetTable",
     "Verdict",
     "Week",
     "Window",
@@ -329,6 +349,7 @@ __all__ = [
     "judge",
     "key_lines",
     "labelled",
+    "layout_problem",
     "markdown_cell",
     "month_end",
     "months_between",
@@ -350,6 +371,7 @@ __all__ = [
     "read_file",
     "remove_file",
     "replay_sheets",
+    "resolve_consultant",
     "section_problem",
     "send_mail",
     "setting",

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         MergeDriver,
         RecordKind,
         Section,
+        TimesheetLayout,
         Week,
     )
     from engage.judging.timeline import Timeline
@@ -358,4 +359,29 @@ def engage_merge_drivers() -> Iterable[MergeDriver] | None:
     :return: ``MergeDriver(name, pattern, summary, merge)`` values. None to offer none.
 
     .. versionadded:: 0.5
+    """
+
+
+# ---------------------------------------------------------------------------
+# Timesheets
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def engage_timesheet_layouts() -> Iterable[TimesheetLayout] | None:
+    """Offer funders' timesheet layouts that ``engage timesheet --layout NAME`` renders.
+
+    Called by ``engage timesheet`` (to find the layout named by ``--layout``, else by the schedule's
+    ``[timesheets] layout``, else ``plain``; and to check the ``[timesheets]`` table with every
+    layout's keys), and by ``engage plugins``. A layout only lays the sheet out: engage picks the
+    consultant, the period and the entries, and prints the document in every format (plain,
+    Markdown, CSV, JSON, xlsx, HTML, PDF).
+
+    :return: ``TimesheetLayout(name, summary, render, keys, unit)`` values; ``render(request)``
+        gets a ``TimesheetRequest`` (the engagement, the verdict, the consultant, the period, the
+        sheet's entries, its ``SheetState``, the ``[timesheets]`` table) and gives a
+        ``TimesheetDocument``. The first layout of a name wins: the built-in layouts are
+        ``trylast``, so a plugin's layout of the same name replaces them. None to offer none.
+
+    .. versionadded:: 0.6
     """

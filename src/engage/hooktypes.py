@@ -1,9 +1,10 @@
-"""Values that plugins return from hooks: findings, events, sections, days off, importers, exporters."""
+"""Values that plugins return from hooks: findings, events, sections, days off, importers, exporters,
+timesheet layouts."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -12,8 +13,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from engage.values import frozen
 
 if TYPE_CHECKING:
+    from engage.judging.timesheets import SheetState
+    from engage.judging.verdict import Verdict
     from engage.ledger.records import Entry
-    from engage.schedule.model import Engagement
+    from engage.schedule.model import Consultant, Engagement
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -265,3 +268,118 @@ def section_problem(value: object) -> str:
 def _shown(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---------------------------------------------------------------------------
+# Timesheet layouts (``engage_timesheet_layouts``)
+# ---------------------------------------------------------------------------
+
+TimesheetUnit = Literal["days", "hours"]
+
+
+@frozen
+class TimesheetRequest:
+    """What a timesheet layout is handed: one consultant's sheet for ``start``..``end``.
+
+    ``consultant`` is the schedule's :class:`Consultant`; on a schedule that names no team, one made
+    of the name as logged (key and name alike). ``entries`` are the sheet's live entries, by date;
+    ``state`` where its approval stands; ``settings`` the schedule's ``[timesheets]`` table as
+    written (your layout's own keys included); ``unit`` the unit the sheet counts in (the layout's).
+    """
+
+    engagement: Engagement
+    verdict: Verdict
+    consultant: Consultant
+    start: dt.date
+    end: dt.date
+    entries: tuple[Entry, ...]
+    state: SheetState
+    settings: Mapping[str, object]
+    unit: TimesheetUnit = "days"
+
+    @property
+    def days(self) -> list[dt.date]:
+        """Every date of the period, first to last."""
+        return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+    def amount(self, entry: Entry) -> Fraction:
+        """An entry in the sheet's unit: its days, or its hours at the schedule's hours a day."""
+        return entry.days * self.engagement.hours_per_day if self.unit == "hours" else entry.days
+
+    def ledger_says(self, action: str) -> str:
+        """What the ledger says of the sheet's ``submit`` or ``approve`` step, for a signature line:
+        "signed by Ann on 2026-12-02, key SHA256:…", "approved on 2026-12-02, not signed", or ""
+        where the step is not in force (the paper is signed in ink)."""
+        step = self.state.submitted if action == "submit" else self.state.approved
+        if step is None:
+            return ""
+        if step.signature:
+            who = step.signer or step.actor or step.by
+            key = f", key {step.fingerprint}" if step.fingerprint else ""
+            return f"signed by {who} on {step.date}{key}"
+        return f"{'submitted' if action == 'submit' else 'approved'} on {step.date}, not signed"
+
+
+@frozen
+class TimesheetTable:
+    """A table of a timesheet: ``columns``, ``rows`` of cells (numbers as numbers, dates as dates,
+    text, :class:`Money`), and a ``totals`` row as wide as the columns (empty: none). A column headed
+    by a date is a day of a grid: formats print it as short as they must ("02", "Mo 02") and keep
+    the date where they can (JSON, CSV, the workbook)."""
+
+    title: str
+    columns: tuple[str | dt.date, ...]
+    rows: tuple[tuple[object, ...], ...]
+    totals: tuple[object, ...] = ()
+
+
+@frozen
+class SignatureLine:
+    """A place to sign: the ``role`` ("Consultant", "Supervisor"), the ``name`` printed under it, and
+    what the ledger says (``TimesheetRequest.ledger_says``); ``signed`` "" leaves a line for ink."""
+
+    role: str
+    name: str
+    signed: str = ""
+
+
+@frozen
+class TimesheetDocument:
+    """A sheet as a layout lays it out, in no format yet: each format (plain, Markdown, CSV, JSON,
+    xlsx, HTML, PDF) prints the ``title``, the header ``fields`` as (label, value) pairs, the
+    ``tables``, the ``notes`` (flags such as "2026-11-12: 9 h, more than 8 h a day") and the
+    ``signatures``, in that order."""
+
+    title: str
+    fields: tuple[tuple[str, object], ...] = ()
+    tables: tuple[TimesheetTable, ...] = ()
+    notes: tuple[str, ...] = ()
+    signatures: tuple[SignatureLine, ...] = ()
+
+
+@frozen
+class TimesheetLayout:
+    """A funder's timesheet layout that ``engage timesheet --layout NAME`` renders
+    (``engage_timesheet_layouts``).
+
+    ``render(request)`` gives a :class:`TimesheetDocument`, or raises ``EngageError`` (one line, exit 2)
+    on a bad setting. ``keys``: the ``[timesheets]`` keys the layout reads, so the table is checked
+    with them; ``unit``: what its cells count, ``"days"`` or ``"hours"``.
+    """
+
+    name: str
+    summary: str
+    render: Callable[[TimesheetRequest], TimesheetDocument]
+    keys: tuple[str, ...] = ()
+    unit: TimesheetUnit = "days"
+
+
+def layout_problem(value: object) -> str:
+    """What is wrong with ``value`` as a timesheet layout; "" when it is a good TimesheetLayout."""
+    if not isinstance(value, TimesheetLayout):
+        return f"{type(value).__name__} {_shown(value)} where a TimesheetLayout belongs"
+    if value.unit not in ("days", "hours"):
+        return f"layout {value.name!r}: unit {value.unit!r}; give days or hours"
+    if not callable(value.render):
+        return f"layout {value.name!r}: render is not callable"
+    return ""

@@ -5,6 +5,7 @@ uses timesheets."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import engage
@@ -80,3 +81,18 @@ def write(seed: Seed, *records: dict[str, object]) -> list[dict[str, object]]:
         last[key] = str(record["id"])  # type: ignore[index]
     session.write(list(records))
     return list(records)
+
+
+def keygen(folder: Path, name: str) -> Path:
+    """A fresh ed25519 key pair with no passphrase, as ``ssh-keygen`` makes it."""
+    key = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
+    return key
+
+
+def allow(schedule: Path, principal: str, key: Path) -> None:
+    """One line of the allowed-signers file beside the schedule, as git's gpg.ssh.allowedSignersFile."""
+    signers = schedule.with_name("allowed_signers")
+    public = " ".join(key.with_suffix(".pub").read_text().split()[:2])
+    with signers.open("a", encoding="utf-8") as file:
+        file.write(f'{principal} namespaces="engage-timesheet" {public}\n')

@@ -13,26 +13,12 @@ import pytest
 
 from helpers import Seed, one_line_error
 from helpers.processes import ENGAGE, engage_env
+from helpers.timesheets import allow, keygen
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
 
 SUPERVISOR_EMAIL = "mtr.manager@undp.example.org"  # the UNDP ToR's supervisor
 JUNE = ("--month", "2017-06")
-
-
-def keygen(folder: Path, name: str) -> Path:
-    """A fresh ed25519 key pair with no passphrase, as ``ssh-keygen`` makes it."""
-    key = folder / name
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
-    return key
-
-
-def allow(schedule: Path, principal: str, key: Path) -> None:
-    """One line of the allowed-signers file beside the schedule, as git's gpg.ssh.allowedSignersFile."""
-    signers = schedule.with_name("allowed_signers")
-    public = " ".join(key.with_suffix(".pub").read_text().split()[:2])
-    with signers.open("a", encoding="utf-8") as file:
-        file.write(f'{principal} namespaces="engage-timesheet" {public}\n')
 
 
 def run(seed: Seed, *args: str, person: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -36,6 +36,7 @@ def plugins(session: Session, fmt: str) -> None:
                 "hooks": hooks,
                 "importers": _offered(pm, plugin, "engage_importers"),
                 "exporters": _offered(pm, plugin, "engage_exporters"),
+                "layouts": _offered(pm, plugin, "engage_timesheet_layouts"),
             }
         )
     if fmt == "json":
@@ -50,22 +51,27 @@ def plugins(session: Session, fmt: str) -> None:
     for kind, how in (
         ("importers", "engage import --from NAME FILE"),
         ("exporters", "engage entries --format NAME"),
+        ("layouts", "engage timesheet --layout NAME"),
     ):
+        title = "Timesheet layouts" if kind == "layouts" else kind.capitalize()
         if kind == "importers":
             headers: tuple[str, ...] = ("name", "reads", "--map matches", "plugin")
             offered: list[tuple[str, ...]] = [
                 (f["name"], f["summary"], f["map_by"], p["name"]) for p in listing for f in p[kind]
             ]
+        elif kind == "layouts":
+            headers = ("name", "lays out", "plugin")
+            offered = [(f["name"], f["summary"], p["name"]) for p in listing for f in p[kind]]
         else:
             headers = ("name", "writes", "plugin")
             offered = [(f["name"], f["summary"], p["name"]) for p in listing for f in p[kind]]
         if offered:
-            click.echo(f"\n{kind.capitalize()} ({how}):")
+            click.echo(f"\n{title} ({how}):")
             click.echo(table(headers, offered))
 
 
 def _offered(pm: pluggy.PluginManager, plugin: object, hook: str) -> list[dict[str, str]]:
-    """The importers or exporters one plugin offers, by name and summary."""
+    """The importers, exporters or timesheet layouts one plugin offers, by name and summary."""
     caller = getattr(pm.hook, hook)
     found = []
     for impl in caller.get_hookimpls():

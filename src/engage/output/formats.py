@@ -191,6 +191,7 @@ SUFFIX_FORMATS = {
     ".html": "html",
     ".htm": "html",
     ".md": "markdown",
+    ".pdf": "pdf",
 }
 
 
@@ -211,7 +212,9 @@ def chosen_format(fmt: str | None, output: str | None, offered: Sequence[str]) -
         return implied or "plain"
     fmt = fmt.lower()
     same = {fmt, "markdown" if fmt == "github" else fmt}
-    if implied in ("xlsx", "csv", "json", "html") and implied not in same:  # text into .md or .txt is fine
+    if (
+        implied in ("xlsx", "csv", "json", "html", "pdf") and implied not in same
+    ):  # text into .md or .txt is fine
         raise EngageError(
             f"--format {fmt} but -o {output} names a {implied} file; "
             f"give -o a .{fmt} name, or leave out --format"
