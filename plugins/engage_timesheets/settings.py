@@ -45,15 +45,16 @@ def in_use(engagement: Engagement) -> bool:
     return "timesheets" in engagement.settings
 
 
-def settings_of(engagement: Engagement, layout_keys: tuple[str, ...] = ()) -> TimesheetSettings:
-    """The ``[timesheets]`` table, checked: unknown keys (but ``layout_keys``, which layouts read),
-    an approver who is nobody on the team, a number of days that is not one."""
+def settings_of(engagement: Engagement, layout_keys: tuple[str, ...] | None = None) -> TimesheetSettings:
+    """The ``[timesheets]`` table, checked: an approver who is nobody on the team, a number of days that
+    is not one; and, given the ``layout_keys`` the loaded layouts read, a key none of them knows (the
+    checks and the status section, which do not know the layouts, leave that to the command)."""
     table = dict(engagement.plugin_settings("timesheets"))
     where = f"{engagement.source}: timesheets"
-    for key in table:
-        if key not in KEYS and key not in layout_keys:
-            known = ", ".join((*KEYS, *layout_keys))
-            raise EngageError(f"{where}.{key}: unknown key; the [timesheets] table takes {known}")
+    known = (*KEYS, *layout_keys) if layout_keys is not None else None
+    for key in table if known is not None else ():
+        if known is not None and key not in known:
+            raise EngageError(f"{where}.{key}: unknown key; the [timesheets] table takes {', '.join(known)}")
     layout = table.get("layout", DEFAULT_LAYOUT)
     if not isinstance(layout, str) or not layout.strip():
         raise EngageError(f"{where}.layout: must be a layout's name such as eu, undp or worldbank")

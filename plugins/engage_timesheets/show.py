@@ -23,7 +23,7 @@ from engage import (
     sheet_owner,
 )
 from engage_timesheets.periods import chosen_period
-from engage_timesheets.settings import settings_of
+from engage_timesheets.settings import TimesheetSettings, settings_of
 
 FORMATS = ("plain", "markdown", "csv", "json", "xlsx", "html", "pdf")
 
@@ -34,6 +34,13 @@ def layouts(session: Session) -> dict[str, TimesheetLayout]:
     for layout in session.collect("engage_timesheet_layouts", layout_problem):
         found.setdefault(layout.name, layout)
     return found
+
+
+def configured(session: Session) -> tuple[TimesheetSettings, dict[str, TimesheetLayout]]:
+    """The ``[timesheets]`` table, checked against the keys of every layout offered, and the layouts."""
+    offered = layouts(session)
+    keys = tuple(key for each in offered.values() for key in each.keys)
+    return settings_of(session.engagement, keys), offered
 
 
 def show(
@@ -52,8 +59,7 @@ def show(
     engagement = session.engagement
     today = session.today(engagement)
     start, end = chosen_period(month, week, since, until, today)
-    offered = layouts(session)
-    settings = settings_of(engagement, tuple(key for each in offered.values() for key in each.keys))
+    settings, offered = configured(session)
     name = (layout or settings.layout).strip().lower()
     chosen = offered.get(name)
     if chosen is None:

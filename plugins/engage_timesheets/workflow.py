@@ -38,7 +38,8 @@ from engage import (
 )
 from engage_timesheets.identity import Actor, acting_person, whose
 from engage_timesheets.periods import chosen_period
-from engage_timesheets.settings import TimesheetSettings, settings_of, signers_file
+from engage_timesheets.settings import TimesheetSettings, signers_file
+from engage_timesheets.show import configured
 
 DONE = {"submit": "Submitted", "approve": "Approved", "reject": "Rejected", "reopen": "Reopened"}
 WAS = {"submit": "submitted", "approve": "approved", "reject": "rejected", "reopen": "reopened"}
@@ -64,7 +65,7 @@ def step(
     engagement = session.engagement
     today = session.today()
     start, end = chosen_period(month, week, since, until, today)
-    settings = settings_of(engagement, _layout_keys(session))
+    settings = configured(session)[0]
     actor = acting_person(engagement, acting)
     ledger = session.ledger()
     states = replay_sheets(ledger)
@@ -137,16 +138,6 @@ def step(
         click.echo("  its days are locked: nothing is logged, voided or imported there until it is reopened")
     elif action == "reopen":
         click.echo("  its days can change again; submit it anew once it is right")
-
-
-def _layout_keys(session: Session) -> tuple[str, ...]:
-    """The ``[timesheets]`` keys the loaded layouts read."""
-    keys: list[str] = []
-    hook = getattr(session.plugin_manager.hook, "engage_timesheet_layouts", None)
-    for layouts in hook() if hook is not None else ():
-        for layout in layouts or ():
-            keys.extend(getattr(layout, "keys", ()))
-    return tuple(keys)
 
 
 def _possessive(engagement: Engagement, key: str) -> str:
@@ -276,7 +267,7 @@ def verify_sheets(
     hold what was approved, and does its signature hold? Exit 1 when one does not."""
     engagement = session.engagement
     start, end = chosen_period(month, week, since, until, session.today())
-    settings = settings_of(engagement, _layout_keys(session))
+    settings = configured(session)[0]
     ledger = session.ledger()
     states = replay_sheets(ledger)
     owner = whose(engagement, consultant) if consultant else None

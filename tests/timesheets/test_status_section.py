@@ -193,3 +193,20 @@ def test_the_seeds_status_does_not_change(seed: Seed, fmt: str) -> None:
         reports.append(done.stdout)
     assert reports[0] == reports[1]
     assert "Timesheets" not in reports[0] and "timesheet" not in reports[0]
+
+
+def test_a_layouts_keys_in_the_table_do_not_stop_the_status_report(tmp_path: Path) -> None:
+    """The EU layout's keys belong to the [timesheets] table too: status and budget, which do not know
+    the layouts, read the table without refusing them; the timesheet command still names a typo."""
+    seed = team(
+        tmp_path, '\n[timesheets]\nlayout = "eu"\naction = "SREPGen"\nwork_packages = { inception = "WP1" }\n'
+    )
+    log(seed, ("1", "inception", "2017-06-05", "lead"))
+    status = seed.run("status", "--as-of", AS_OF)
+    assert status.exit_code == 0, status.stderr
+    assert "International Consultant  2017-06  1.0   not submitted" in status.stdout
+    budget = seed.run("budget", "--as-of", AS_OF)
+    assert "timesheet-not-submitted" in budget.stdout and "unknown key" not in budget.stderr
+    seed.rewrite('action = "SREPGen"', 'acton = "SREPGen"')
+    typo = seed.run("timesheet", "--month", "2017-06", "-c", "lead")
+    assert typo.exit_code == 2 and "timesheets.acton: unknown key" in typo.stderr
