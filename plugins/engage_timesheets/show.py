@@ -60,11 +60,7 @@ def show(
     today = session.today(engagement)
     start, end = chosen_period(month, week, since, until, today)
     settings, offered = configured(session)
-    name = (layout or settings.layout).strip().lower()
-    chosen = offered.get(name)
-    if chosen is None:
-        where = "--layout" if layout else f"{engagement.source}: timesheets.layout"
-        raise EngageError(f"{where}: unknown layout {name!r}; the layouts: {', '.join(sorted(offered))}")
+    chosen = chosen_layout(offered, settings, layout, str(engagement.source))
     fmt = chosen_format(fmt, output, FORMATS)
     if fmt == "pdf" and not output and sys.stdout.isatty():
         raise EngageError(
@@ -76,10 +72,39 @@ def show(
         raise EngageError("give --all or --consultant, not both")
     ledger = session.ledger()
     people = everyone_on(engagement, ledger, start, end) if everyone else [chosen_one(engagement, consultant)]
-    verdict = session.verdict(engagement, ledger, today)
+    documents = render_sheets(session, ledger, people, start, end, chosen, settings)
+    from engage_timesheets.formats import write
+
+    names = [person.name or person.key for person in people]
+    write(documents, fmt, output, names)
+
+
+def chosen_layout(
+    offered: dict[str, TimesheetLayout], settings: TimesheetSettings, given: str | None, where: str
+) -> TimesheetLayout:
+    """``--layout``, else the table's ``layout``; an unknown one is one line naming those there are."""
+    name = (given or settings.layout).strip().lower()
+    chosen = offered.get(name)
+    if chosen is None:
+        named = "--layout" if given else f"{where}: timesheets.layout"
+        raise EngageError(f"{named}: unknown layout {name!r}; the layouts: {', '.join(sorted(offered))}")
+    return chosen
+
+
+def render_sheets(
+    session: Session,
+    ledger: Ledger,
+    people: list[Consultant],
+    start: dt.date,
+    end: dt.date,
+    chosen: TimesheetLayout,
+    settings: TimesheetSettings,
+) -> list[TimesheetDocument]:
+    """Each person's sheet for ``start``..``end`` in the layout, as the ledger stands."""
+    engagement = session.engagement
+    verdict = session.verdict(engagement, ledger, session.today(engagement))
     states = replay_sheets(ledger)
-    table = settings.table or {}
-    documents: list[tuple[Consultant, TimesheetDocument]] = []
+    documents = []
     for person in people:
         request = TimesheetRequest(
             engagement=engagement,
@@ -89,14 +114,11 @@ def show(
             end=end,
             entries=tuple(sheet_entries(engagement, ledger, person.key, start, end)),
             state=states.get((person.key, start, end)) or SheetState(person.key, start, end),
-            settings=table,
+            settings=settings.table or {},
             unit=chosen.unit,
         )
-        documents.append((person, chosen.render(request)))
-    from engage_timesheets.formats import write
-
-    names = [person.name or person.key for person, _ in documents]
-    write([document for _, document in documents], fmt, output, names)
+        documents.append(chosen.render(request))
+    return documents
 
 
 def chosen_one(engagement: Engagement, given: str | None) -> Consultant:

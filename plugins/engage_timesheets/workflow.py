@@ -60,8 +60,6 @@ def step(
     send: bool = False,
 ) -> None:
     """Record one step of a sheet's approval, signed where a key is found, and say what it did."""
-    if send:
-        raise EngageError("--send is not built yet")
     engagement = session.engagement
     today = session.today()
     start, end = chosen_period(month, week, since, until, today)
@@ -79,6 +77,11 @@ def step(
     if action in ("reject", "reopen") and not note.strip():
         raise EngageError(f"give --reason: the consultant reads why the sheet was {WAS[action]}")
     state = _checked(engagement, ledger, action, owner, start, end)
+    mail = None
+    if send:
+        from engage_timesheets.sending import addresses
+
+        mail = addresses(engagement, settings, owner, actor)
     entries = sheet_entries(engagement, ledger, owner, start, end)
     if action == "submit" and not entries:
         raise EngageError(
@@ -138,6 +141,13 @@ def step(
         click.echo("  its days are locked: nothing is logged, voided or imported there until it is reopened")
     elif action == "reopen":
         click.echo("  its days can change again; submit it anew once it is right")
+    if mail is not None:
+        with session.after_write(f"timesheet {action} {record['id']}"):
+            from engage_timesheets.sending import send_sheet
+
+            period_option = f"--month {period}" if " " not in period else f"--from {start} --to {end}"
+            command = f"engage timesheet {action} {period_option} --consultant {owner}"
+            send_sheet(session, session.ledger(), owner, start, end, mail, command)
 
 
 def _possessive(engagement: Engagement, key: str) -> str:

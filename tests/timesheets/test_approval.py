@@ -4,7 +4,10 @@ checked by it; the installed ``engage`` is run as each person would run it."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +16,7 @@ import pytest
 
 from helpers import Seed, one_line_error
 from helpers.processes import ENGAGE, engage_env
+from helpers.servers import Inbox
 from helpers.timesheets import allow, keygen
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
@@ -255,3 +259,45 @@ def test_who_acts_comes_from_the_git_identity_where_nothing_else_says(june: Seed
     subprocess.run(["git", "-C", str(folder), "config", "user.email", "someone@else.org"], check=True)
     nobody = run(june, "timesheet", "reopen", *JUNE, "--key", "none", "--reason", "x")
     assert nobody.returncode == 2 and "who is taking this step on undp-srepgen-mtr-2017?" in nobody.stderr
+
+
+def test_submit_send_mails_the_sheet_as_a_pdf_to_the_approver(
+    june: Seed, smtp: Inbox, tmp_path: Path
+) -> None:
+    """Through a real SMTP server: the approver gets the PDF and the commands that approve or reject it.
+    A missing address is refused before anything is written; a server that fails after the submission
+    is written is a warning, and the submission stands."""
+    env = {**engage_env(), **{k: v for k, v in os.environ.items() if k.startswith("ENGAGE_SMTP_")}}
+    env["ENGAGE_CONSULTANT"] = "lead"
+    command = [ENGAGE, "-s", str(june.path), "timesheet", "submit", *JUNE, "--key", "none", "--send"]
+    refused = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert refused.returncode == 2 and "--send: no address to send from" in refused.stderr
+    assert steps(june) == [] and smtp.messages == []
+
+    env["ENGAGE_MAIL_FROM"] = "lead@team.example.org"
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert f"mailed to the supervisor <{SUPERVISOR_EMAIL}>" in done.stdout
+    [(to, raw)] = smtp.messages
+    assert to == [SUPERVISOR_EMAIL]
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Subject"].startswith("Timesheet 2017-06 of International Consultant: ")
+    assert message["From"] == "International Consultant <lead@team.example.org>"
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "engage timesheet approve --month 2017-06 --consultant lead" in body
+    assert "engage timesheet reject --month 2017-06 --consultant lead --reason TEXT" in body
+    [attachment] = list(message.iter_attachments())  # type: ignore[attr-defined]
+    assert attachment.get_filename() == "undp-srepgen-mtr-2017-lead-2017-06.pdf"
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(attachment.get_content())
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "International Consultant" in text and "submitted" in text and "2.5" in text
+
+    # Resubmitted with the server gone: written all the same, and the failure a warning.
+    env["ENGAGE_SMTP_PORT"] = "1"
+    again = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "Submitted International Consultant's timesheet 2017-06" in again.stdout
+    assert f"timesheet submit {steps(june)[-1]['id']} is safely in the ledger; afterwards" in again.stderr
+    assert [s["action"] for s in steps(june)] == ["submit", "submit"]
