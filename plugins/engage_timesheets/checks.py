@@ -1,10 +1,12 @@
 """Timesheet findings: sheets not submitted in time, waiting too long for approval, changed since
-approved, and steps two machines recorded apart that a merge brought together."""
+approved or signed untrustworthily, steps two machines recorded apart that a merge brought together,
+and a void aimed at a step (written by hand: not obeyed)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engage import (
@@ -13,12 +15,13 @@ from engage import (
     Ledger,
     SheetState,
     TimesheetAction,
+    period_name,
     person_name,
     plural,
     sheet_digest,
     sheet_entries,
 )
-from engage_timesheets.settings import TimesheetSettings, in_use, settings_of
+from engage_timesheets.settings import TimesheetSettings, in_use, settings_of, signers_file
 
 if TYPE_CHECKING:
     from engage import Verdict
@@ -29,7 +32,7 @@ DONE = {"submit": "submitted", "approve": "approved", "reject": "rejected", "reo
 
 def used(engagement: Engagement, ledger: Ledger) -> bool:
     """Timesheets are in use: the schedule has a ``[timesheets]`` table, or the ledger a step."""
-    return in_use(engagement) or bool(ledger.live(TimesheetAction))
+    return in_use(engagement) or bool(ledger.every(TimesheetAction))
 
 
 def timesheet_findings(engagement: Engagement, verdict: Verdict) -> Iterator[Finding]:
@@ -39,12 +42,15 @@ def timesheet_findings(engagement: Engagement, verdict: Verdict) -> Iterator[Fin
         return
     settings = settings_of(engagement)
     as_of = verdict.as_of
+    yield from _voided_steps(engagement, verdict.ledger)
+    signers = signers_file(engagement, settings)
     for sheet in verdict.timesheets:
         yield from _collisions(engagement, sheet)
         if sheet.state == APPROVED:
             changed = _changed(engagement, verdict.ledger, sheet)
             if changed is not None:
                 yield changed
+            yield from _untrusted(engagement, settings, sheet, signers)
         elif sheet.state == SUBMITTED:
             waiting = _waiting(engagement, settings, sheet, as_of)
             if waiting is not None:
@@ -151,9 +157,9 @@ def _named(engagement: Engagement, step: TimesheetAction) -> str:
 
 def _collisions(engagement: Engagement, sheet: SheetState) -> Iterator[Finding]:
     for left in sheet.contradictions:
-        order = (left.recorded_at, left.machine, left.id)
-        before = [s for s in sheet.steps if (s.recorded_at, s.machine, s.id) < order]
-        kept = before[-1] if before else (sheet.steps[-1] if sheet.steps else None)
+        # the counted step taken after the same one as this (its rival), else the latest counted
+        rival = next((s for s in sheet.steps if s.follows == left.follows), None)
+        kept = rival or (sheet.steps[-1] if sheet.steps else None)
         if kept is None:
             continue
         if sheet.state == APPROVED:
@@ -178,3 +184,41 @@ def _collisions(engagement: Engagement, sheet: SheetState) -> Iterator[Finding]:
             date=left.date,
             records=(kept.id, left.id),
         )
+
+
+def _untrusted(
+    engagement: Engagement, settings: TimesheetSettings, sheet: SheetState, signers: Path
+) -> Iterator[Finding]:
+    """An approved sheet whose approval's or submission's signature is not to be believed."""
+    from engage_timesheets.trust import step_trust
+
+    for step in (sheet.approved, sheet.submitted):
+        if step is None:
+            continue
+        trust = step_trust(engagement, settings, step, signers)
+        if not trust.ok:
+            what = "approval" if step.action == "approve" else "submission"
+            yield Finding(
+                "error",
+                "timesheet-signature",
+                f"{whose(engagement, sheet)}: the {what} (record {step.id}) is not to be trusted: "
+                f"{trust.text}; see engage timesheet verify {which(sheet)}",
+                date=step.date,
+                records=(step.id,),
+            )
+
+
+def _voided_steps(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
+    """A void aimed at a timesheet step, which 'engage void' refuses: written by hand, and not obeyed."""
+    for step in ledger.every(TimesheetAction):
+        void = ledger.voids.get(step.id)
+        if void is not None:
+            yield Finding(
+                "error",
+                "timesheet-step-voided",
+                f"record {void.id} voids the timesheet {step.action} {step.id} ({step.consultant}, "
+                f"{period_name(step.start, step.end)}), which engage never writes: a void does not undo "
+                "a step, so it is not obeyed; remove its line, and to change the sheet, its approver "
+                "reopens it with engage timesheet reopen",
+                records=(void.id, step.id),
+            )

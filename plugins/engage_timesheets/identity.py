@@ -45,9 +45,8 @@ def match(engagement: Engagement, text: str) -> Actor | None:
         person = next((c for c in engagement.team if c.email and _folded(c.email) == wanted), None)
     if person is not None:
         return Actor(person.key, person.name or person.key, person.email)
-    if not engagement.team and "@" not in text:
-        key = sheet_owner(engagement, text)
-        return Actor(key, key)
+    if not engagement.team and "@" not in text:  # the one consultant, whatever name they go by
+        return Actor(sheet_owner(engagement, text), " ".join(text.split()))
     return None
 
 
@@ -60,6 +59,8 @@ def acting_person(engagement: Engagement, given: str | None) -> Actor:
     """Who takes the step: ``--as``, else $ENGAGE_CONSULTANT (each must name someone), else the first of
     your engage settings (``consultant.ID``, ``user.email``, ``user.name``) and your git identity
     (``user.email``, ``user.name``) that names someone on the engagement."""
+    if given is not None and not given.strip():
+        raise EngageError(f"--as is empty; give 'supervisor' or one of: {people(engagement)}")
     for text, source in ((given, "--as"), (os.environ.get(CONSULTANT_VAR), f"${CONSULTANT_VAR}")):
         if text and text.strip():
             found = match(engagement, text)

@@ -9,6 +9,7 @@
     allowed_signers = "allowed_signers" # beside the schedule unless named: whose SSH keys sign
     submit_within = 7                   # days after the period ends, before "not submitted" is a finding
     approve_within = 7                  # days after a submission, before "waiting" is a finding
+    require_signatures = false          # true: every step signed with an allowed key, or refused
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from pathlib import Path
 from engage import EngageError, Engagement, frozen
 
 SUPERVISOR = "supervisor"
-KEYS = ("layout", "approver", "approvers", "allowed_signers", "submit_within", "approve_within")
+KEYS = (
+    "layout",
+    "approver",
+    "approvers",
+    "allowed_signers",
+    "require_signatures",
+    "submit_within",
+    "approve_within",
+)
 DEFAULT_LAYOUT = "plain"
 DEFAULT_WITHIN = 7
 
@@ -33,11 +42,14 @@ class TimesheetSettings:
     allowed_signers: Path | None = None
     submit_within: int = DEFAULT_WITHIN
     approve_within: int = DEFAULT_WITHIN
+    require_signatures: bool = False
     table: dict[str, object] | None = None  # the table as written, for layouts' own keys
 
     def approver_of(self, consultant: str) -> str:
-        """Who approves ``consultant``'s sheets: "supervisor" or a consultant's key."""
-        return dict(self.approvers).get(consultant, self.approver)
+        """Who approves ``consultant``'s sheets: "supervisor" or a consultant's key; the supervisor for
+        the named approver's own sheets (nobody approves their own)."""
+        approver = dict(self.approvers).get(consultant, self.approver)
+        return SUPERVISOR if approver == consultant else approver
 
 
 def in_use(engagement: Engagement) -> bool:
@@ -82,6 +94,7 @@ def settings_of(engagement: Engagement, layout_keys: tuple[str, ...] | None = No
         allowed_signers=Path(signers) if signers else None,
         submit_within=_days(table.get("submit_within", DEFAULT_WITHIN), f"{where}.submit_within"),
         approve_within=_days(table.get("approve_within", DEFAULT_WITHIN), f"{where}.approve_within"),
+        require_signatures=_flag(table.get("require_signatures", False), f"{where}.require_signatures"),
         table=table,
     )
 
@@ -100,6 +113,12 @@ def _person(engagement: Engagement, value: object, where: str) -> str:
 def _days(value: object, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:
         raise EngageError(f"{where}: must be a whole number of days from 0 to 366, got {value!r}")
+    return value
+
+
+def _flag(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise EngageError(f"{where}: must be true or false, got {value!r}")
     return value
 
 

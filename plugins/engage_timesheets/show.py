@@ -23,7 +23,8 @@ from engage import (
     sheet_owner,
 )
 from engage_timesheets.periods import chosen_period
-from engage_timesheets.settings import TimesheetSettings, settings_of
+from engage_timesheets.settings import TimesheetSettings, settings_of, signers_file
+from engage_timesheets.trust import signature_texts
 
 FORMATS = ("plain", "markdown", "csv", "json", "xlsx", "html", "pdf")
 
@@ -104,18 +105,27 @@ def render_sheets(
     engagement = session.engagement
     verdict = session.verdict(engagement, ledger, session.today(engagement))
     states = replay_sheets(ledger)
+    signers = signers_file(engagement, settings)
     documents = []
     for person in people:
+        state = states.get((person.key, start, end)) or SheetState(person.key, start, end)
+        entries = tuple(sheet_entries(engagement, ledger, person.key, start, end))
+        if not engagement.team:  # the ToR's one consultant, one sheet: named as they logged
+            names = sorted({" ".join(e.consultant.split()) for e in entries} - {""})
+            if names:
+                name = names[0] if len(names) == 1 else f"the consultant (logged as {', '.join(names)})"
+                person = Consultant(person.key, name=name)
         request = TimesheetRequest(
             engagement=engagement,
             verdict=verdict,
             consultant=person,
             start=start,
             end=end,
-            entries=tuple(sheet_entries(engagement, ledger, person.key, start, end)),
-            state=states.get((person.key, start, end)) or SheetState(person.key, start, end),
+            entries=entries,
+            state=state,
             settings=settings.table or {},
             unit=chosen.unit,
+            signatures=signature_texts(engagement, settings, state, signers),
         )
         documents.append(chosen.render(request))
     return documents

@@ -39,12 +39,7 @@ class Signed:
 
 def payload(engagement: Engagement, fields: dict[str, object]) -> bytes:
     """The bytes a step's signature covers: its fields (and the engagement's id) as sorted JSON."""
-    signed = {key: fields.get(key, "") for key in ("action", "consultant", "start", "end", "date", "actor")}
-    signed |= {
-        "digest": fields.get("digest", ""),
-        "reason": fields.get("reason", ""),
-        "engagement": engagement.id,
-    }
+    signed = {key: fields.get(key, "") for key in SIGNED_FIELDS} | {"engagement": engagement.id}
     return (json.dumps(signed, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -89,7 +84,10 @@ def chosen_key(given: str | None, folder: Path) -> tuple[str | None, str]:
 def _key_file(text: str, source: str) -> str:
     """A key file's path from a setting, or a public key written out where git gives it inline."""
     text = text.strip()
-    if text.startswith("key::") or text.startswith("ssh-"):  # git's literal key: the agent holds its half
+    literal = text.startswith("key::") or (text.startswith("ssh-") and " " in text)
+    if literal and not os.path.isfile(
+        os.path.expanduser(text)
+    ):  # git's literal key: the agent holds its half
         handle, name = tempfile.mkstemp(prefix="engage-key-", suffix=".pub")
         with os.fdopen(handle, "w", encoding="ascii") as file:
             file.write(text.removeprefix("key::") + "\n")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from engage import Days, Engagement, Section, person_name, plural, sheet_entries
 from engage_timesheets.checks import APPROVED, SUBMITTED, approval_matches, used
+from engage_timesheets.settings import settings_of, signers_file
+from engage_timesheets.trust import approval_note
 
 if TYPE_CHECKING:
     from engage import SheetState, Verdict
@@ -43,11 +45,15 @@ def timesheet_section(engagement: Engagement, verdict: Verdict) -> Section | Non
     if not used(engagement, verdict.ledger):
         return None
     listed, older = shown(verdict)
+    settings = settings_of(engagement)
+    signers = signers_file(engagement, settings)
     rows = []
     for sheet in listed:
         entries = sheet_entries(engagement, verdict.ledger, sheet.consultant, sheet.start, sheet.end)
         days = sum((e.days for e in entries), start=Fraction(0))
-        state = sheet.describe(engagement, verdict.as_of)
+        state = sheet.describe(engagement, verdict.as_of) + approval_note(
+            engagement, settings, sheet, signers
+        )
         if sheet.state == APPROVED and not approval_matches(engagement, verdict.ledger, sheet):
             state += "; changed since"
         if sheet.contradictions:

@@ -10,7 +10,7 @@ checks run again under the ledger's lock, so two approvers racing cannot both la
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import unicodedata
 from typing import Any
 
 import click
@@ -70,12 +70,11 @@ def step(
     owner = _whose(engagement, ledger, states, actor, action, consultant, start, end, settings)
     _may(engagement, settings, actor, action, owner)
     if action == "submit" and end > today:
+        advice = f", or give --from {start} --to {today}" if start <= today else ""
         raise EngageError(
-            f"the period {start} to {end} ends after today ({today}); submit it once it has ended, "
-            f"or give --from {start} --to {today}"
+            f"the period {start} to {end} ends after today ({today}); submit it once it has ended{advice}"
         )
-    if action in ("reject", "reopen") and not note.strip():
-        raise EngageError(f"give --reason: the consultant reads why the sheet was {WAS[action]}")
+    note = _reason(note, action)
     state = _checked(engagement, ledger, action, owner, start, end)
     mail = None
     if send:
@@ -94,7 +93,7 @@ def step(
         "start": start.isoformat(),
         "end": end.isoformat(),
         "date": today.isoformat(),
-        "reason": " ".join(note.split()),
+        "reason": note,
         "actor": actor.key,
         "digest": sheet_digest(entries),
         "items": list(sheet_items(entries)),
@@ -105,6 +104,11 @@ def step(
     folder = engagement.source.parent if engagement.source is not None else None
     signing_key, key_source = chosen_key(key, folder) if folder is not None else (None, "")
     signed = None
+    if signing_key is None and settings.require_signatures:
+        raise EngageError(
+            f"{engagement.source}: [timesheets] require_signatures: sign this step with --key PATH (or "
+            f"engage config timesheet.signing_key PATH); {key_source}; nothing written"
+        )
     if signing_key is not None:
         signed = sign(payload(engagement, fields), signing_key, signers_file(engagement, settings))
         _signer_is_actor(signed.signer, actor, signing_key)
@@ -192,26 +196,28 @@ def _whose(
 
 
 def _may(engagement: Engagement, settings: TimesheetSettings, actor: Actor, action: str, owner: str) -> None:
-    """Refuse a step the actor may not take on ``owner``'s sheet."""
-    if action == "submit":
-        if actor.key != owner:
-            raise EngageError(
-                f"{actor.name} cannot submit {_possessive(engagement, owner)} timesheet: each consultant "
-                f"submits their own (pass --as {owner} if you are them)"
-            )
+    """Refuse a step the actor may not take on ``owner``'s sheet (:func:`engage_timesheets.trust.may_take`,
+    which decides, for the verify command too), saying who may."""
+    from engage_timesheets.trust import may_take
+
+    if may_take(settings, actor.key, action, owner):
         return
+    if action == "submit":
+        raise EngageError(
+            f"{actor.name} cannot submit {_possessive(engagement, owner)} timesheet: each consultant "
+            f"submits their own (pass --as {owner} if you are them)"
+        )
     approver = settings.approver_of(owner)
     if actor.key == owner:
         raise EngageError(
             f"nobody approves, rejects or reopens their own timesheet: {person_name(engagement, approver)} "
             f"does for {owner}"
         )
-    if actor.key not in (approver, "supervisor"):
-        raise EngageError(
-            f"{actor.name} may not {action} {_possessive(engagement, owner)} timesheet: "
-            f"{person_name(engagement, approver)} approves it (the schedule's [timesheets] approver"
-            f"{'s' if settings.approvers else ''}); pass --as {approver} if you are them"
-        )
+    raise EngageError(
+        f"{actor.name} may not {action} {_possessive(engagement, owner)} timesheet: "
+        f"{person_name(engagement, approver)} approves it (the schedule's [timesheets] approver"
+        f"{'s' if settings.approvers else ''}); pass --as {approver} if you are them"
+    )
 
 
 def _checked(
@@ -319,35 +325,41 @@ def _verify_one(
         ok = False
         lines.append(f"  CHANGED since it was approved: {_changes(approval, entries)}")
     signers = signers_file(engagement, settings)
+    from engage_timesheets.trust import step_trust
+
     for step in (approval, state.submitted):
-        if step is None:
-            continue
-        good, line = _signature(engagement, step, signers)
-        ok &= good
-        lines.append(line)
+        if step is not None:
+            trust = step_trust(engagement, settings, step, signers)
+            ok &= trust.ok
+            what = "approval" if step.action == "approve" else "submission"
+            lines.append(f"  {what}: {trust.text}" if trust.ok else f"  {what}: NOT TRUSTED: {trust.text}")
     return ok, lines
 
 
-def _signature(engagement: Engagement, step: TimesheetAction, signers: Path) -> tuple[bool, str]:
-    """Whether a step's signature holds against the allowed signers, and the line that says so."""
-    what = "approval" if step.action == "approve" else "submission"
-    if not step.signature:
-        return True, f"  {what}: not signed"
-    from engage_timesheets.signing import payload_of, verify
-
-    if not signers.is_file():
-        return False, f"  {what}: signature not checked: {signers} does not exist"
-    checked = verify(payload_of(engagement, step), step.signature, signers, step.signer)
-    if checked is None:
-        return False, f"  {what}: signature BAD (checked as {step.signer} against {signers})"
-    return True, f"  {what}: signature good, {checked.signer}, key {checked.fingerprint}"
-
-
 def _signer_is_actor(signer: str, actor: Actor, key: str) -> None:
-    """The key's principal in the allowed signers must be the actor (their email, key or name)."""
-    names = {actor.key.casefold(), actor.name.casefold(), actor.email.casefold()} - {""}
-    if signer.casefold() not in names:
+    """The key's principal in the allowed signers must name the actor (their email, key or name)."""
+    from engage_timesheets.trust import signer_fits
+
+    if not signer_fits(signer, actor):
         raise EngageError(
             f"the key {key} belongs to {signer} in the allowed signers, not to {actor.name}; sign with "
             f"your own key (--key PATH), or pass --key none; nothing written"
         )
+
+
+MOST_REASON = 2000  # characters: a reason is a sentence or two, not a document
+
+
+def _reason(text: str, action: str) -> str:
+    """A note or reason as it is kept: one line, no control characters (a terminal would obey them)."""
+    if any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n\r" for c in text):
+        raise EngageError(
+            "--reason/--note holds control characters (escape sequences, bidirectional marks); give "
+            "plain text"
+        )
+    folded = " ".join(text.split())
+    if len(folded) > MOST_REASON:
+        raise EngageError(f"--reason/--note is {len(folded)} characters; give at most {MOST_REASON}")
+    if action in ("reject", "reopen") and not folded:
+        raise EngageError(f"give --reason: the consultant reads why the sheet was {WAS[action]}")
+    return folded

@@ -284,7 +284,10 @@ class TimesheetRequest:
     ``consultant`` is the schedule's :class:`Consultant`; on a schedule that names no team, one made
     of the name as logged (key and name alike). ``entries`` are the sheet's live entries, by date;
     ``state`` where its approval stands; ``settings`` the schedule's ``[timesheets]`` table as
-    written (your layout's own keys included); ``unit`` the unit the sheet counts in (the layout's).
+    written (your layout's own keys included); ``unit`` the unit the sheet counts in (the layout's);
+    ``signatures``: what each signed step's signature is worth, by step id, as the timesheets plugin
+    checked it ("signed by X on D, key SHA256:…", or "NOT TRUSTED: …"); None, or a signature not
+    checked there, is said to be so.
     """
 
     engagement: Engagement
@@ -296,6 +299,7 @@ class TimesheetRequest:
     state: SheetState
     settings: Mapping[str, object]
     unit: TimesheetUnit = "days"
+    signatures: Mapping[str, str] | None = None
 
     @property
     def days(self) -> list[dt.date]:
@@ -314,10 +318,25 @@ class TimesheetRequest:
         if step is None:
             return ""
         if step.signature:
-            who = step.signer or step.actor or step.by
+            checked = (self.signatures or {}).get(step.id)
+            if checked:
+                return checked
             key = f", key {step.fingerprint}" if step.fingerprint else ""
-            return f"signed by {who} on {step.date}{key}"
+            return f"signed by {step.signer or step.actor} on {step.date}{key} (not checked)"
         return f"{'submitted' if action == 'submit' else 'approved'} on {step.date}, not signed"
+
+    @property
+    def status(self) -> str:
+        """Where the sheet stands, as one line: "approved by X on D (signed)", "(not signed)",
+        "(signature NOT TRUSTED)", "submitted 3 days ago (D)", "rejected by X on D: reason"."""
+        said = self.state.describe(self.engagement, self.verdict.as_of)
+        approval = self.state.approved
+        if approval is None:
+            return said
+        if not approval.signature:
+            return f"{said} (not signed)"
+        checked = (self.signatures or {}).get(approval.id, "")
+        return f"{said} ({'signed' if checked.startswith('signed') else 'signature NOT TRUSTED'})"
 
 
 @frozen

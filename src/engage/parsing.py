@@ -141,7 +141,7 @@ def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
 def parse_month(text: str) -> tuple[dt.date, dt.date]:
     """Read a month (2021-11): returns its first and last days."""
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text, re.ASCII)
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
         raise EngageError(f"cannot read {text!r} as a month; give {MONTH_HELP}")
     year, month = int(match.group(1)), int(match.group(2))
     following = dt.date(year + month // 12, month % 12 + 1, 1)

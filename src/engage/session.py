@@ -223,7 +223,7 @@ class Session:
             if check is not None:
                 check(ledger)  # may narrow ``records`` in place (an import leaves out what is in)
             refuse_after_close(ledger, records, kinds)
-            if ledger.live(TimesheetAction):  # an approved timesheet locks its days
+            if ledger.every(TimesheetAction):  # an approved timesheet locks its days
                 from engage.judging.timesheets import refuse_in_approved
 
                 refuse_in_approved(engagement, ledger, records)

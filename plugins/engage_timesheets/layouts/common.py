@@ -86,7 +86,7 @@ def text_setting(request: TimesheetRequest, key: str, default: str) -> str:
 
 def status(request: TimesheetRequest) -> str:
     """Where the sheet stands, as one line."""
-    return request.state.describe(request.engagement, request.verdict.as_of)
+    return request.status
 
 
 def flags(request: TimesheetRequest, limit_hours: Fraction) -> tuple[str, ...]:

@@ -86,7 +86,7 @@ class SheetState:
         return period_name(self.start, self.end)
 
     def describe(self, engagement: Engagement, as_of: dt.date) -> str:
-        """One line: "not submitted", "submitted 3 days ago", "approved by Marie Dupont on D (signed)",
+        """One line: "not submitted", "submitted 3 days ago", "approved by Marie Dupont on D",
         "rejected by X on D: reason", "reopened by X on D: reason"."""
         last = self.last
         if last is None or self.state == NOT_SUBMITTED:
@@ -97,8 +97,8 @@ class SheetState:
             days = (as_of - last.date).days
             ago = "today" if days <= 0 else f"{days} day{'s' if days != 1 else ''} ago"
             return f"submitted {ago} ({last.date})"
-        if self.state == APPROVED:
-            return f"approved{by} on {last.date}" + (" (signed)" if last.signature else " (not signed)")
+        if self.state == APPROVED:  # whether a signature holds is for whoever can check it to say
+            return f"approved{by} on {last.date}"
         reason = f": {last.reason}" if last.reason else ""
         return f"{self.state}{by} on {last.date}{reason}"
 
@@ -108,14 +108,20 @@ def person_name(engagement: Engagement, key: str) -> str:
     a consultant's, else the key as recorded."""
     if key == SUPERVISOR:
         return engagement.supervisor.name or "the supervisor"
+    if key == UNNAMED_KEY and not engagement.team:
+        return "the consultant"
     person = engagement.consultant_of(key) if key else None
     return (person.name or person.key) if person is not None else key
 
 
 def sheet_owner(engagement: Engagement, logged: str) -> str:
-    """The consultant whose sheet an entry's ``consultant`` falls on: a team key, else the name as
-    logged (white space folded), ``consultant`` where none was."""
-    person = engagement.consultant_of(logged) if logged and engagement.team else None
+    """The consultant whose sheet an entry's ``consultant`` falls on: a team member's key (by key or
+    name), else the name as logged (white space folded). A schedule that names no team has one
+    consultant, and one sheet: every entry is on it, under ``consultant``, whatever name it was
+    logged under (a lock cannot be passed by spelling a name another way)."""
+    if not engagement.team:
+        return UNNAMED_KEY
+    person = engagement.consultant_of(logged) if logged else None
     if person is not None:
         return person.key
     if not logged and len(engagement.team) == 1:
@@ -169,7 +175,7 @@ def steps_of(ledger: Ledger) -> list[TimesheetAction]:
     """Every timesheet step the ledger holds, in the one order every clone agrees on: when each was
     recorded, then on which machine, then its place in the file (one machine's records keep their
     order through every merge)."""
-    found = ledger.live(TimesheetAction)  # 'engage void' refuses a step: reopen is the way back
+    found = ledger.every(TimesheetAction)  # a void cannot undo a step: reopen is the way back
     return sorted(found, key=lambda s: (s.recorded_at, s.machine, s.line))
 
 

@@ -244,6 +244,11 @@ class Ledger:
         pool = self.records if issubclass(Entry, kind) else self._others
         return [r for r in pool if isinstance(r, kind) and r.id not in self.voids]
 
+    def every(self, kind: type[R]) -> list[R]:
+        """Records of one class other than entries, voided or not, in the order they were written (a
+        timesheet's steps: a void does not undo one, so a void written by hand is reported, not obeyed)."""
+        return [r for r in self._others if isinstance(r, kind)]
+
     def status_changes(self, deliverable: str | None = None) -> list[StatusChange]:
         """Deliverable status records that still count, oldest first."""
         if deliverable is None:
