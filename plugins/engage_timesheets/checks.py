@@ -68,9 +68,7 @@ def whose(engagement: Engagement, sheet: SheetState) -> str:
 
 def which(sheet: SheetState) -> str:
     """The options that name a sheet on the command line."""
-    period = sheet.period
-    chosen = f"--month {period}" if " " not in period else f"--from {sheet.start} --to {sheet.end}"
-    return f"{chosen} --consultant {sheet.consultant}"
+    return f"{sheet.options} --consultant {sheet.consultant}"
 
 
 def approval_matches(engagement: Engagement, ledger: Ledger, sheet: SheetState) -> bool:

@@ -149,8 +149,7 @@ def step(
         with session.after_write(f"timesheet {action} {record['id']}"):
             from engage_timesheets.sending import send_sheet
 
-            period_option = f"--month {period}" if " " not in period else f"--from {start} --to {end}"
-            command = f"engage timesheet {action} {period_option} --consultant {owner}"
+            command = f"engage timesheet {action} {state.options} --consultant {owner}"
             send_sheet(session, session.ledger(), owner, start, end, mail, command)
 
 

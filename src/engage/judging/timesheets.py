@@ -85,6 +85,12 @@ class SheetState:
         """The period as people name it: ``2026-11`` for a calendar month, else ``D to D``."""
         return period_name(self.start, self.end)
 
+    @property
+    def options(self) -> str:
+        """The period as the command line names it: ``--month 2026-11``, else ``--from D --to D``."""
+        name = self.period
+        return f"--month {name}" if " " not in name else f"--from {self.start} --to {self.end}"
+
     def describe(self, engagement: Engagement, as_of: dt.date) -> str:
         """One line: "not submitted", "submitted 3 days ago", "approved by Marie Dupont on D",
         "rejected by X on D: reason", "reopened by X on D: reason"."""
@@ -282,14 +288,9 @@ def refuse_in_approved(engagement: Engagement, ledger: Ledger, records: list[dic
             raise EngageError(
                 f"{state.consultant}'s timesheet {state.period} was approved by {who} on {approval.date} "
                 f"(record {approval.id}); {what} cannot change it: to change it, the approver runs "
-                f"'engage timesheet reopen {_period_option(state)} --consultant {state.consultant} "
+                f"'engage timesheet reopen {state.options} --consultant {state.consultant} "
                 "--reason TEXT'; nothing written"
             )
-
-
-def _period_option(state: SheetState) -> str:
-    name = state.period
-    return f"--month {name}" if " " not in name else f"--from {state.start} --to {state.end}"
 
 
 def months_between(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
