@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from engage import Engagement, Finding, Section, hookimpl
+from engage import Engagement, Finding, Section, TimesheetAction, hookimpl
 
 if TYPE_CHECKING:
     import click
@@ -29,9 +29,17 @@ def engage_register_commands(cli: click.Group) -> None:
     cli.add_command(timesheet)
 
 
+def _used(engagement: Engagement, verdict: Verdict) -> bool:
+    """Timesheets are in use: the schedule has a ``[timesheets]`` table, or the ledger a step. Asked
+    here, so that an engagement without them imports none of the plugin's modules."""
+    return "timesheets" in engagement.settings or bool(verdict.ledger.every(TimesheetAction))
+
+
 @hookimpl
 def engage_budget_checks(engagement: Engagement, verdict: Verdict) -> list[Finding] | None:
     """Sheets not submitted or approved in time, changed since approved, or in contradiction."""
+    if not _used(engagement, verdict):
+        return None
     from engage_timesheets.checks import timesheet_findings
 
     return list(timesheet_findings(engagement, verdict)) or None
@@ -40,6 +48,8 @@ def engage_budget_checks(engagement: Engagement, verdict: Verdict) -> list[Findi
 @hookimpl
 def engage_status_sections(engagement: Engagement, verdict: Verdict) -> list[Section] | None:
     """Where each consultant's recent sheets stand, and every one not approved."""
+    if not _used(engagement, verdict):
+        return None
     from engage_timesheets.status import timesheet_section
 
     section = timesheet_section(engagement, verdict)
@@ -49,6 +59,8 @@ def engage_status_sections(engagement: Engagement, verdict: Verdict) -> list[Sec
 @hookimpl
 def engage_portfolio_columns(engagement: Engagement, verdict: Verdict) -> dict[str, object] | None:
     """Sheets approved, waiting and not submitted, in the portfolio summary."""
+    if not _used(engagement, verdict):
+        return None
     from engage_timesheets.status import portfolio_cell
 
     return portfolio_cell(engagement, verdict)

@@ -32,7 +32,7 @@ DONE = {"submit": "submitted", "approve": "approved", "reject": "rejected", "reo
 
 def used(engagement: Engagement, ledger: Ledger) -> bool:
     """Timesheets are in use: the schedule has a ``[timesheets]`` table, or the ledger a step."""
-    return in_use(engagement) or bool(ledger.every(TimesheetAction))
+    return in_use(engagement) or bool(ledger.every(TimesheetAction))  # as the hooks ask, before importing
 
 
 def timesheet_findings(engagement: Engagement, verdict: Verdict) -> Iterator[Finding]:
