@@ -7,14 +7,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engage.hooktypes import SEVERITY_ORDER, Finding
 from engage.judging.collisions import collision_findings
 from engage.judging.history import Progress
 from engage.judging.team import ConsultantVerdict, ShareVerdict, team_figures
 from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of, plan
-from engage.judging.timesheets import SheetState, sheet_states
 from engage.judging.usage import phase_usage
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Closing
@@ -22,6 +21,9 @@ from engage.parsing import format_budget, format_days, plural
 from engage.schedule.model import Deliverable, Engagement
 from engage.schedule.rules import DateRule
 from engage.values import frozen
+
+if TYPE_CHECKING:
+    from engage.judging.timesheets import SheetState
 
 AT_RISK_MARGIN = 25  # percentage points of budget used ahead of the window elapsed
 BEHIND_MARGIN = 50  # percentage points of the window elapsed ahead of the budget used
@@ -166,6 +168,8 @@ class Verdict:
     @cached_property
     def timesheets(self) -> tuple[SheetState, ...]:
         """Each consultant's timesheet per month (and per period with a step): where its approval stands."""
+        from engage.judging.timesheets import sheet_states  # only where a report asks: off status' path
+
         return sheet_states(self.engagement, self.ledger, self.as_of)
 
     @cached_property
