@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 
 from engage.errors import EngageError
 from engage.ledger.ledger import Ledger
@@ -323,8 +322,3 @@ def sheet_states(engagement: Engagement, ledger: Ledger, as_of: dt.date) -> tupl
     ]
     found.sort(key=lambda s: (order.get(s.consultant, len(order)), s.consultant, s.start, s.end))
     return tuple(found)
-
-
-def days_on(entries: Iterable[Entry]) -> Fraction:
-    """The days the entries count."""
-    return sum((e.days for e in entries), start=Fraction(0))
