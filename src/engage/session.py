@@ -276,10 +276,13 @@ class Session:
 
             if output_failure(exc):  # the output, not a plugin: said by the boundary, as for every command
                 raise
+            if isinstance(exc, EngageError):  # a user's problem (a mail server down), said as it is
+                warn(f"{what} is safely in the ledger; afterwards {' '.join(exc.message.split())}")
+                return
             from engage.plugin.manager import blame
 
             culprit = blame(exc) or "engage failed"
-            message = exc.message if isinstance(exc, EngageError) else f"{type(exc).__name__}: {exc}"
+            message = f"{type(exc).__name__}: {exc}"
             warn(f"{what} is safely in the ledger; afterwards {culprit}: {' '.join(message.split())}")
 
     def today(self, engagement: Engagement | None = None) -> dt.date:
