@@ -189,7 +189,7 @@ def test_unwritable_ledger_is_one_line(ijm: Seed, tmp_path: Path) -> None:
 
 def test_o_never_writes_over_engages_own_files(ijm: Seed, tmp_path: Path) -> None:
     """``status --format csv -o NAME.ledger.jsonl`` wiped the ledger: a report never lands on a ledger,
-    a schedule (any .toml) or a calendar state."""
+    its lock, a schedule (any .toml), a calendar state or the timesheets' allowed signers."""
     assert ijm.run("log", "1", "-p", "prep", "-d", "2021-11-16").exit_code == 0
     ledger = ijm.ledger.read_bytes()
     schedule = ijm.text()
@@ -197,7 +197,10 @@ def test_o_never_writes_over_engages_own_files(ijm: Seed, tmp_path: Path) -> Non
     renamed.write_bytes(ledger)
     state = tmp_path / "engage.calendar.json"
     state.write_text("{}", encoding="utf-8")
-    for target in (ijm.ledger, ijm.path, renamed, state, tmp_path / "new.toml"):
+    signers = tmp_path / "allowed_signers"
+    signers.write_text("ann ssh-ed25519 AAAA\n", encoding="utf-8")
+    lock = Path(str(ijm.ledger) + ".lock")
+    for target in (ijm.ledger, ijm.path, renamed, state, tmp_path / "new.toml", signers, lock):
         for args in (
             ("status", "--format", "csv", "-o", str(target)),
             ("entries", "--format", "csv", "-o", str(target)),
@@ -206,5 +209,6 @@ def test_o_never_writes_over_engages_own_files(ijm: Seed, tmp_path: Path) -> Non
             one_line_error(ijm.run(*args), str(target), "-o")
     assert ijm.ledger.read_bytes() == ledger and renamed.read_bytes() == ledger
     assert ijm.text() == schedule and state.read_text(encoding="utf-8") == "{}"
+    assert signers.read_text(encoding="utf-8") == "ann ssh-ed25519 AAAA\n"
     assert not (tmp_path / "new.toml").exists()
     assert ijm.run("status", "--format", "csv", "-o", str(tmp_path / "report.csv")).exit_code == 0

@@ -40,6 +40,10 @@ def _engage_file(target: Path) -> str:
         return "a schedule or settings file"
     if name.endswith(".calendar.json"):
         return "a calendar state"
+    if name.endswith(".ledger.jsonl.lock"):
+        return "a ledger's lock"
+    if name == "allowed_signers":
+        return "the allowed-signers file (whose SSH keys sign timesheets)"
     try:
         with open(target, "rb") as handle:
             first = handle.readline(65536)
