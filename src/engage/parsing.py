@@ -35,6 +35,22 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", re.ASCII)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+def fold(text: str) -> str:
+    """``text`` as names are compared: case, accents and runs of white space aside.
+
+    "Rédaction  du Rapport" and "redaction du rapport" fold alike, as do "José Pérez" and "jose perez"
+    (Unicode NFKD, combining marks dropped, then casefold). ASCII text folds without importing
+    ``unicodedata``.
+    """
+    spaced = " ".join(text.split())
+    if spaced.isascii():
+        return spaced.casefold()
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", spaced.casefold().replace("\u2019", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def parse_amount(text: str) -> tuple[Fraction, str]:
     """Read an amount of time as typed: returns (value, unit) with unit 'days' or 'hours'.
 
