@@ -32,7 +32,28 @@ _AMOUNT = re.compile(
 MAX_AMOUNT_CHARS = 24  # "24h", "1h30m", "0.125": longer is not an amount of time
 _OFFSET = re.compile(r"^([+-])\s*(\d{1,4})$", re.ASCII)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", re.ASCII)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Weekday names in English, French and Spanish, folded (no accents). Any prefix of three letters or
+# more names one weekday only, whichever the language ("mar" is Tuesday in French and Spanish; English
+# "mar" would be a month, and no month name is read as a date): tests/language checks it.
+_WEEKDAYS = (
+    ("monday", "lundi", "lunes"),
+    ("tuesday", "mardi", "martes"),
+    ("wednesday", "mercredi", "miercoles"),
+    ("thursday", "jeudi", "jueves"),
+    ("friday", "vendredi", "viernes"),
+    ("saturday", "samedi", "sabado"),
+    ("sunday", "dimanche", "domingo"),
+)
+_RELATIVE = {
+    "today": 0, "yesterday": -1, "tomorrow": 1,
+    "aujourd'hui": 0, "aujourdhui": 0, "hier": -1, "demain": 1, "avant-hier": -2, "apres-demain": 2,
+    "hoy": 0, "ayer": -1, "manana": 1, "anteayer": -2, "pasado manana": 2,
+}  # fmt: skip
+# "last fri", "dernier ven", "vendredi dernier", "el viernes pasado", "viernes pasado": the one before
+# today; "el viernes" is the most recent, as "fri" is. (Words, not a regular expression: compiling one
+# costs ``engage log`` half a millisecond.)
+_LAST_BEFORE = ("last ", "dernier ", "derniere ")
+_LAST_AFTER = (" dernier", " derniere", " pasado")
 
 
 def fold(text: str) -> str:
@@ -115,19 +136,26 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     weekday name, the most recent (today included), or with 'last' the one before
     today; and DD/MM/YYYY only when it cannot be read the other way round (the day is
     past 12, or day and month are the same): 05/04/2021 is refused as ambiguous.
+
+    The words are read in French and Spanish too, whatever the locale, accents optional
+    (none is an English word): 'aujourd'hui', 'hier', 'demain', 'hoy', 'ayer', 'mañana';
+    'lun'/'lundi'/'lunes' ... 'dim'/'dimanche'/'dom'/'domingo'; 'dernier ven', 'vendredi
+    dernier', 'el viernes pasado' as 'last fri'. 'mar' is Tuesday (mardi, martes): no
+    month name is read as a date, so it does not stand for March.
     """
-    cleaned = " ".join(text.strip().lower().split())
-    relative = {"today": 0, "yesterday": -1, "tomorrow": 1}
-    if cleaned in relative:
-        return today + dt.timedelta(days=relative[cleaned])
+    cleaned = fold(text)
+    if cleaned in _RELATIVE:
+        return today + dt.timedelta(days=_RELATIVE[cleaned])
     offset = _OFFSET.match(cleaned)
     if offset:
         days = int(offset.group(2))
         return today + dt.timedelta(days=-days if offset.group(1) == "-" else days)
-    last = cleaned.startswith("last ")
-    weekday = cleaned.removeprefix("last ")
-    for index, name in enumerate(_WEEKDAYS):
-        if len(weekday) >= 3 and name.startswith(weekday):
+    weekday = cleaned.removeprefix("el ")  # "el lunes", "el lunes pasado"
+    last = weekday.startswith(_LAST_BEFORE) or weekday.endswith(_LAST_AFTER)
+    if last:
+        weekday = weekday.split(" ", 1)[1] if weekday.startswith(_LAST_BEFORE) else weekday.rsplit(" ", 1)[0]
+    for index, names in enumerate(_WEEKDAYS):
+        if len(weekday) >= 3 and weekday.isalpha() and any(name.startswith(weekday) for name in names):
             back = (today.weekday() - index) % 7
             return today - dt.timedelta(days=back or (7 if last else 0))
     day_first = _DAY_FIRST.match(cleaned)
