@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from fractions import Fraction
 
@@ -54,6 +55,21 @@ _RELATIVE = {
 # costs ``engage log`` half a millisecond.)
 _LAST_BEFORE = ("last ", "dernier ", "derniere ")
 _LAST_AFTER = (" dernier", " derniere", " pasado")
+# The locale variables that say how a person writes numbers, in the order POSIX reads them.
+NUMERIC_VARS = ("LC_ALL", "LC_NUMERIC", "LANG")
+# Languages whose people write a decimal comma (1,5), as CLDR has it; every other language, English
+# among them, and C or POSIX, write a decimal point. A territory may differ from its language.
+# fmt: off
+_DECIMAL_COMMA = frozenset({
+    "af", "az", "be", "bg", "bs", "ca", "cs", "da", "de", "el", "es", "et", "eu", "fi", "fo", "fr", "gl",
+    "hr", "ht", "hu", "hy", "id", "is", "it", "ka", "kk", "ky", "lb", "lt", "lv", "mk", "nb", "nl", "nn",
+    "no", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "sv", "tr", "uk", "uz", "vi", "wo",
+})
+_DECIMAL_POINT_TERRITORIES = frozenset({
+    "de_CH", "de_LI", "it_CH", "fr_RW", "es_419", "es_BR", "es_BZ", "es_CU", "es_DO", "es_GT", "es_HN",
+    "es_MX", "es_NI", "es_PA", "es_PE", "es_PR", "es_SV", "es_US",
+})
+# fmt: on
 
 
 def fold(text: str) -> str:
@@ -72,19 +88,80 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def parse_amount(text: str) -> tuple[Fraction, str]:
+def decimal_comma(environ: dict[str, str] | None = None) -> str:
+    """The locale variable saying its user writes a decimal comma (``LANG=fr_FR.UTF-8``), else "".
+
+    The first of $LC_ALL, $LC_NUMERIC and $LANG that is set decides, as POSIX has it; its language
+    decides (``fr``, ``es``, ``de``, ``pt``... a comma; ``en``, ``C``, ``POSIX``, unset: a point),
+    unless its territory writes otherwise (``es_MX``, ``es_PE``, ``de_CH``: a point). Read from the
+    environment alone: no locale data is loaded, so ``engage log`` stays as fast.
+    """
+    env = os.environ if environ is None else environ
+    for name in NUMERIC_VARS:
+        value = env.get(name, "")
+        if not value:
+            continue
+        language, _, territory = value.partition(".")[0].partition("@")[0].partition("_")
+        language, territory = language.lower(), territory.upper()
+        if language not in _DECIMAL_COMMA or f"{language}_{territory}" in _DECIMAL_POINT_TERRITORIES:
+            return ""
+        return f"{name}={value}"
+    return ""
+
+
+def read_decimal_comma(text: str, habit: str) -> str:
+    """``text``, a number typed under ``habit`` (a decimal-comma locale, as :func:`decimal_comma`
+    names it), with a decimal point for Python to read; an ambiguous one is refused.
+
+    The rule: the comma, the locale's own decimal separator, is always the decimal separator
+    ("1,5" is 1.5; "1,500" is 1.5 too). A point is the other habit's, so it is taken only where it
+    cannot group thousands: once, with no comma, and not after one to three digits (not all zeros)
+    followed by exactly three ("1.5", "0.25", ".5", "0.500" and "1.2345" are read with a decimal
+    point). "1.500" could be one and a half or fifteen hundred, "1.500,00" fifteen hundred written
+    the German way: both are refused in one line naming the readings, as an ambiguous date is, and
+    so is a point beside a comma ("1,500.50").
+    """
+    if "." not in text:
+        return text.replace(",", ".")
+    whole, *groups = text.split(".")
+    last, comma, decimals = groups[-1].partition(",")
+    parts = [*groups[:-1], last]
+    grouping = 1 <= len(whole) <= 3 and whole.isdigit() and whole.strip("0") != ""
+    grouping = grouping and all(len(part) == 3 and part.isdigit() for part in parts)
+    if "," not in text and len(groups) == 1 and not grouping:
+        return text
+    if grouping:
+        thousands = whole + "".join(parts) + (comma + decimals)
+        as_decimal = f"{whole},{last.rstrip('0')}".rstrip(",") if not comma and len(groups) == 1 else ""
+        readings = f"{thousands} or {as_decimal}" if as_decimal else thousands
+        raise EngageError(
+            f"{text!r} is ambiguous under {habit}: a point may group thousands or be a decimal point; "
+            f"write {readings}"
+        )
+    raise EngageError(f"cannot read {text!r} under {habit}: a point beside a comma; write it like 1500,50")
+
+
+def parse_amount(text: str, habit: str = "") -> tuple[Fraction, str]:
     """Read an amount of time as typed: returns (value, unit) with unit 'days' or 'hours'.
 
     Hours are kept as hours so the ledger records what was typed; they become
     days through the schedule's hours per day when figures are computed.
+    ``habit`` names a decimal-comma locale (:func:`decimal_comma`) for what a person typed: then
+    "1,5" is one and a half and "1.500" is refused as ambiguous (:func:`read_decimal_comma`). Files
+    and other machines' figures are read without it, as they always were.
     """
     cleaned = text.strip().lower()
     if len(cleaned) > MAX_AMOUNT_CHARS:
         raise EngageError(f"cannot read {text[:MAX_AMOUNT_CHARS]!r}… as time spent; give {DAYS_HELP}")
     if not cleaned.isascii():
         raise EngageError(f"cannot read {text!r} as time spent: use ASCII digits 0-9; give {DAYS_HELP}")
+    if habit:
+        cleaned = read_decimal_comma(cleaned, habit)
     match = _AMOUNT.match(cleaned) if cleaned else None
     if not match or not any(match.groupdict().values()):
+        if not habit and re.fullmatch(r"\d*,\d+\s*[dhm]?", cleaned, re.ASCII):
+            pointed = cleaned.replace(",", ".")
+            raise EngageError(f"cannot read {text!r} as time spent: write a decimal point, {pointed}")
         raise EngageError(f"cannot read {text!r} as time spent; give {DAYS_HELP}")
     if match.group("days") is not None:
         value, unit = Fraction(match.group("days")), "days"
