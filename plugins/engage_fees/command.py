@@ -16,6 +16,7 @@ from engage import (
     Engagement,
     Ledger,
     Session,
+    decimal_comma,
     new_record,
     parse_date,
     pass_session,
@@ -153,12 +154,13 @@ def expense(
 
 
 def _more_than_zero(text: str, unreadable: str, zero: str) -> Decimal:
-    """An amount typed on the command line; the errors start with ``unreadable`` when it is not a
-    number and with ``zero`` when it is 0 or less, as AMOUNT and --rate each word them."""
+    """An amount typed on the command line, in the user's locale's habits (``decimal_comma``); the
+    errors start with ``unreadable`` when it is not a number and with ``zero`` when it is 0 or less,
+    as AMOUNT and --rate each word them."""
     from engage_fees.money import parse_money
 
     try:
-        value = parse_money(text)
+        value = parse_money(text, decimal_comma())
     except ValueError as exc:
         raise EngageError(f"{unreadable} {exc}") from None
     if value <= 0:
@@ -181,7 +183,7 @@ def _rate_to_contract(settings: FeeSettings, code: str, fx: str | None) -> Decim
     """The contract currency per unit of ``code``: 1 for the contract's own, else --rate, which an
     amount in another currency must give."""
     if code == settings.currency:
-        if fx is not None and fx.strip() not in ("1", "1.0"):
+        if fx is not None and fx.strip() not in ("1", "1.0", "1,0"):
             raise EngageError(f"--rate is for an amount in another currency; this one is in {code}")
         return Decimal(1)
     if fx is None:

@@ -4,11 +4,12 @@ under English habits (C, POSIX, en_*, unset) nothing changes but a clearer messa
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
 from engage import decimal_comma
-from helpers import Seed, invoke, one_line_error
+from helpers import Seed, copy_seed, invoke, one_line_error
 
 FR = {"LANG": "fr_FR.UTF-8"}
 ES = {"LC_ALL": "es_ES.UTF-8"}
@@ -96,3 +97,42 @@ def test_under_english_habits_a_decimal_comma_is_refused_with_the_point_offered(
     assert not seed.ledger.exists()
     assert seed.run("log", "1.500", "-p", phase, "-d", "2021-11-17").exit_code == 0  # 1.5, as before
     assert last(seed)["days"] == "1.5"
+
+
+# --- money: engage expense AMOUNT and --rate ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [("1500,50", "1500.50"), ("1 500,50", "1500.50"), ("1\u202f500,50", "1500.50"), ("12,5", "12.5")],
+)
+@pytest.mark.parametrize("env", [FR, ES], ids=["fr", "es"])
+def test_an_expense_takes_a_decimal_comma(ijm: Seed, env: dict[str, str], typed: str, amount: str) -> None:
+    done = run(ijm, env, "expense", typed, "--category", "travel", "-d", "2021-11-17")
+    assert done.exit_code == 0, done.stderr
+    assert Decimal(last(ijm)["amount"]) == Decimal(amount)
+
+
+@pytest.mark.parametrize("typed", ["1.500", "1.500,00", "1.000.000", "1,500.50", "1 50,5"])
+def test_an_ambiguous_expense_is_refused_naming_the_readings(ijm: Seed, typed: str) -> None:
+    done = run(ijm, FR, "expense", typed, "--category", "travel", "-d", "2021-11-17")
+    line = one_line_error(done, "AMOUNT", repr(typed))
+    if typed == "1.500":
+        assert "ambiguous" in line and "1500 or 1,5" in line, line
+    assert not ijm.ledger.exists()
+
+
+def test_under_english_habits_an_expense_is_read_as_before(ijm: Seed) -> None:
+    done = ijm.run("expense", "1.500", "--category", "travel", "-d", "2021-11-17")
+    assert done.exit_code == 0 and Decimal(last(ijm)["amount"]) == Decimal("1.5")
+    one_line_error(ijm.run("expense", "1500,50", "--category", "travel", "-d", "2021-11-17"), "decimal point")
+
+
+def test_a_geo_expense_under_a_spanish_locale(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    geo = copy_seed("geo", tmp_path)
+    done = run(geo, ES, "expense", "1 250,75", "--category", "travel", "-d", "2004-03-05")
+    assert done.exit_code == 0, done.stderr
+    assert last(geo)["amount"] == "1250.75"
+    before = ledger_bytes(geo)
+    one_line_error(run(geo, ES, "expense", "1.250", "--category", "travel", "-d", "2004-03-05"), "ambiguous")
+    assert ledger_bytes(geo) == before
