@@ -122,6 +122,7 @@ _SPACE_GROUPED = re.compile(r"\d{1,3}( \d{3})+(,\d+)?", re.ASCII)  # 1 500,50, u
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})  # the no-break spaces French groups with
 MAX_AMOUNT_CHARS = 40  # 1e12 with grouping and six decimals fits: longer is not an amount
 MOST_DECIMALS = 6
+RATE_DIGITS = 12  # an exchange rate's significant digits: XOF to EUR is 1/655.957 = 0.00152449...
 SMALLEST = Decimal(1).scaleb(-MOST_DECIMALS)  # 0.000001
 LARGEST = "999,999,999,999.999999"
 
@@ -145,6 +146,25 @@ def parse_money(text: str, habit: str = "") -> Decimal:
             f"being {SMALLEST}; write {value.quantize(SMALLEST, rounding=ROUND_HALF_UP)} or a larger amount"
         )
     return _plausible(value, shown)
+
+
+def parse_rate(text: str, habit: str = "") -> Decimal:
+    """An exchange rate, as :func:`parse_money` reads an amount but to 12 significant digits rather
+    than 6 decimals: 0.00152449 (XOF to EUR), 0.000152449315. What it converts is rounded to the
+    currency's minor unit, as any amount (:func:`converted`)."""
+    value, shown = _read(text, habit)
+    digits = len(value.normalize().as_tuple().digits)
+    if value and digits > RATE_DIGITS:
+        raise ValueError(
+            f"{shown} is finer than engage keeps: a rate has at most {RATE_DIGITS} significant digits; "
+            f"write {_significant(value, RATE_DIGITS):f}"
+        )
+    return _plausible(value, shown)
+
+
+def _significant(value: Decimal, digits: int) -> Decimal:
+    """``value`` rounded (halves up) to ``digits`` significant digits."""
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
 
 
 def _read(text: str, habit: str) -> tuple[Decimal, str]:
@@ -197,6 +217,15 @@ def _from_decimal_comma(cleaned: str, shown: str, habit: str, grammar: str) -> s
     if "," in pointed or "_" in pointed:
         raise ValueError(f"{shown} is not an amount; {grammar}")
     return pointed
+
+
+def converted(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """``amount`` at ``rate``, in ``currency``, rounded to its minor unit: the product is taken
+    exactly (an amount's 18 digits by a rate's 12 are more than Decimal's 28), then rounded once."""
+    from decimal import localcontext
+
+    with localcontext(prec=64):
+        return round_money(amount * rate, currency)
 
 
 @lru_cache(maxsize=4096)  # a portfolio formats the same few amounts (0.00, the ceilings) many times

@@ -128,6 +128,23 @@ def test_under_english_habits_an_expense_is_read_as_before(ijm: Seed) -> None:
     one_line_error(ijm.run("expense", "1500,50", "--category", "travel", "-d", "2021-11-17"), "decimal point")
 
 
+def test_an_xof_rate_of_twelve_digits_is_taken_under_either_habit(ijm: Seed) -> None:
+    """XOF to KES is taken here for XOF to EUR (1/655.957 = 0.00152449...): the figure is the point."""
+    done = ijm.run(
+        "expense", "655957", "--currency", "XOF", "--rate", "0.00152449315", "--category", "travel"
+    )
+    assert done.exit_code == 0, done.stderr
+    assert last(ijm)["rate"] == "0.00152449315"
+    assert "KES1,000.00" in done.stdout  # 655957 × 0.00152449315 = 999.99999..., rounded to the cent
+    done = run(
+        ijm, FR, "expense", "655 957", "--currency", "XOF", "--rate", "0,00152449315", "--category", "other"
+    )
+    assert done.exit_code == 0, done.stderr
+    assert last(ijm)["rate"] == "0.00152449315" and last(ijm)["amount"] == "655957"
+    shown = ijm.run("fees")
+    assert shown.exit_code in (0, 1) and "Traceback" not in shown.stderr, shown.stderr
+
+
 def test_a_geo_expense_under_a_spanish_locale(tmp_path) -> None:  # type: ignore[no-untyped-def]
     geo = copy_seed("geo", tmp_path)
     done = run(geo, ES, "expense", "1 250,75", "--category", "travel", "-d", "2004-03-05")
