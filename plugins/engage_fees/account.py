@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from engage import Engagement, Entry, Finding, Ledger, frozen
 from engage_fees.collisions import counted_invoices, counted_payments
-from engage_fees.money import ZERO, decimal_of, round_money
+from engage_fees.money import ZERO, converted, decimal_of, round_money
 from engage_fees.records import Expense, Invoice, Paid
 from engage_fees.settings import FeeSettings, Rate, Tranche
 
@@ -82,7 +82,7 @@ class Statement:
 
     def converted(self, expense: Expense) -> Decimal:
         """An expense in the contract's currency, at the rate recorded with it."""
-        return round_money(expense.amount * expense.rate, self.currency)
+        return converted(expense.amount, expense.rate, self.currency)
 
     @property
     def open_entries(self) -> list[Entry]:

@@ -16,6 +16,7 @@ from engage import (
     Engagement,
     Ledger,
     Session,
+    decimal_comma,
     new_record,
     parse_date,
     pass_session,
@@ -112,7 +113,7 @@ def expense(
       engage expense 120 --category travel --note "taxi to the retreat"
       engage expense 9500 --currency KES --rate 0.0078 --category per-diem
     """
-    from engage_fees.money import from_babel_only, minor_digits, round_money
+    from engage_fees.money import converted, from_babel_only, minor_digits
 
     from_babel_only()  # what is recorded rests on babel, not on the cache folder
     settings = settings_or_fail(session.engagement)
@@ -124,7 +125,7 @@ def expense(
             f"AMOUNT: {amount} {code} at --rate {rate} is {value * rate:.3g} {settings.currency}, more than "
             f"an expense can be (under 10^12); check the amount and the rate"
         )
-    if round_money(value * rate, settings.currency) == 0:
+    if converted(value, rate, settings.currency) == 0:
         smallest = Decimal(1).scaleb(-minor_digits(settings.currency))
         raise EngageError(
             f"AMOUNT: {amount} {code} rounds to nothing in {settings.currency}, whose smallest amount is "
@@ -135,7 +136,7 @@ def expense(
         "date": date.isoformat(),
         "amount": str(value),
         "currency": code,
-        "rate": str(rate),
+        "rate": f"{rate:f}",  # never 1E-7: the record is read back as typed
         "category": category.lower(),
         "note": note,
     }
@@ -146,19 +147,20 @@ def expense(
     record = new_record("fees.expense", **fields)
     from engage_fees.money import money  # the reply is made before the write: nothing fails after it
 
-    shown = money(round_money(value * rate, settings.currency), settings.currency, settings.locale)
-    extra = f" ({money(value, code, settings.locale)} at {rate})" if code != settings.currency else ""
+    shown = money(converted(value, rate, settings.currency), settings.currency, settings.locale)
+    extra = f" ({money(value, code, settings.locale)} at {rate:f})" if code != settings.currency else ""
     session.write([record])
     click.echo(f"Expense {record['id']}: {shown}{extra}, {category.lower()} on {date}")
 
 
-def _more_than_zero(text: str, unreadable: str, zero: str) -> Decimal:
-    """An amount typed on the command line; the errors start with ``unreadable`` when it is not a
+def _more_than_zero(text: str, unreadable: str, zero: str, rate: bool = False) -> Decimal:
+    """An amount (or with ``rate`` an exchange rate) typed on the command line, in the user's
+    locale's habits (``decimal_comma``); the errors start with ``unreadable`` when it is not a
     number and with ``zero`` when it is 0 or less, as AMOUNT and --rate each word them."""
-    from engage_fees.money import parse_money
+    from engage_fees.money import parse_money, parse_rate
 
     try:
-        value = parse_money(text)
+        value = (parse_rate if rate else parse_money)(text, decimal_comma())
     except ValueError as exc:
         raise EngageError(f"{unreadable} {exc}") from None
     if value <= 0:
@@ -181,14 +183,14 @@ def _rate_to_contract(settings: FeeSettings, code: str, fx: str | None) -> Decim
     """The contract currency per unit of ``code``: 1 for the contract's own, else --rate, which an
     amount in another currency must give."""
     if code == settings.currency:
-        if fx is not None and fx.strip() not in ("1", "1.0"):
+        if fx is not None and fx.strip() not in ("1", "1.0", "1,0"):
             raise EngageError(f"--rate is for an amount in another currency; this one is in {code}")
         return Decimal(1)
     if fx is None:
         raise EngageError(
             f"an amount in {code} needs --rate, the {settings.currency} per {code} (such as --rate 0.0078)"
         )
-    return _more_than_zero(fx, "--rate:", "--rate")
+    return _more_than_zero(fx, "--rate:", "--rate", rate=True)
 
 
 @click.command()

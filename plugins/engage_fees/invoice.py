@@ -76,7 +76,7 @@ def draft(engagement: Engagement, result: Statement, day: dt.date, number: str) 
         converted = result.converted(expense)
         foreign = expense.currency != cur
         quantity = money(expense.amount, expense.currency, loc) if foreign else ""
-        price = f"at {expense.rate}" if foreign else ""
+        price = f"at {expense.rate:f}" if foreign else ""
         what = f"Expense, {expense.category}, {expense.date}" + (f": {expense.note}" if expense.note else "")
         lines.append(Line(what, quantity, price, converted))
     if not lines:

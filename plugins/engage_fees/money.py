@@ -118,27 +118,72 @@ def split(total: Decimal, shares: list[Decimal], currency: str) -> list[Decimal]
 
 
 _AMOUNT = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?|\.\d+", re.ASCII)
+_SPACE_GROUPED = re.compile(r"\d{1,3}( \d{3})+(,\d+)?", re.ASCII)  # 1 500,50, under a decimal comma
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})  # the no-break spaces French groups with
 MAX_AMOUNT_CHARS = 40  # 1e12 with grouping and six decimals fits: longer is not an amount
 MOST_DECIMALS = 6
+RATE_DIGITS = 12  # an exchange rate's significant digits: XOF to EUR is 1/655.957 = 0.00152449...
 SMALLEST = Decimal(1).scaleb(-MOST_DECIMALS)  # 0.000001
 LARGEST = "999,999,999,999.999999"
 
 
-def parse_money(text: str) -> Decimal:
+def parse_money(text: str, habit: str = "") -> Decimal:
     """A plain decimal amount ("1500", "1500.50", "1,500.50"); raises ValueError otherwise.
 
     A comma is read only as a thousands separator (1,500.50). A decimal comma ("1,5", "12,50")
     is refused rather than guessed: read as grouping, it would multiply the amount. An underscore
     (which Decimal() skips: "1__0" is 10) is refused too: an amount is written in 0-9, "," and ".".
+
+    ``habit`` names a decimal-comma locale (``engage.decimal_comma()``), for an amount a person
+    typed on the command line, never for a schedule or a record: then the comma is the decimal
+    separator ("1500,50", "1 500,50" grouped with spaces), and a point is read only where it cannot
+    group thousands (``engage.read_decimal_comma``): "1.500" and "1.500,00" are refused as ambiguous.
     """
+    value, shown = _read(text, habit)
+    if value.as_tuple().exponent < -MOST_DECIMALS:  # type: ignore[operator]
+        raise ValueError(
+            f"{shown} is finer than engage keeps: at most {MOST_DECIMALS} decimals, the smallest amount "
+            f"being {SMALLEST}; write {value.quantize(SMALLEST, rounding=ROUND_HALF_UP)} or a larger amount"
+        )
+    return _plausible(value, shown)
+
+
+def parse_rate(text: str, habit: str = "") -> Decimal:
+    """An exchange rate, as :func:`parse_money` reads an amount but to 12 significant digits rather
+    than 6 decimals: 0.00152449 (XOF to EUR), 0.000152449315. What it converts is rounded to the
+    currency's minor unit, as any amount (:func:`converted`)."""
+    value, shown = _read(text, habit)
+    digits = len(value.normalize().as_tuple().digits)
+    if value and digits > RATE_DIGITS:
+        raise ValueError(
+            f"{shown} is finer than engage keeps: a rate has at most {RATE_DIGITS} significant digits; "
+            f"write {_significant(value, RATE_DIGITS):f}"
+        )
+    return _plausible(value, shown)
+
+
+def _significant(value: Decimal, digits: int) -> Decimal:
+    """``value`` rounded (halves up) to ``digits`` significant digits."""
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+
+
+def _read(text: str, habit: str) -> tuple[Decimal, str]:
+    """An amount's value before its precision is checked, and the text as errors show it."""
     cleaned = text.strip()
     shown = repr(text) if len(text) <= MAX_AMOUNT_CHARS else repr(text[:MAX_AMOUNT_CHARS]) + "…"
+    grammar = (
+        "write it like 1500, 1500,50 or 1 500,50" if habit else "write it like 1500, 1500.50 or 1,500.50"
+    )
+    if habit:
+        cleaned = cleaned.translate(_SPACES)
     if not cleaned.isascii():  # Decimal() reads ١٢٣ and １２３ as 123: an amount is written in 0-9
-        raise ValueError(f"{shown} is not an amount in ASCII digits; write it like 1500, 1500.50 or 1,500.50")
+        raise ValueError(f"{shown} is not an amount in ASCII digits; {grammar}")
     if len(cleaned) > MAX_AMOUNT_CHARS:
         raise ValueError(
             f"{shown} is not a plausible amount; write at most {LARGEST}, to {MOST_DECIMALS} decimals"
         )
+    if habit:
+        cleaned = _from_decimal_comma(cleaned, shown, habit, grammar)
     if not _AMOUNT.fullmatch(cleaned):
         hint = (
             " (no underscores: group thousands with commas, 1,000)"
@@ -147,16 +192,40 @@ def parse_money(text: str) -> Decimal:
             if "," in cleaned
             else ""
         )
-        raise ValueError(f"{shown} is not an amount{hint}; write it like 1500, 1500.50 or 1,500.50")
-    value = Decimal(cleaned.replace(",", ""))
-    if value.as_tuple().exponent < -MOST_DECIMALS:  # type: ignore[operator]
-        raise ValueError(
-            f"{shown} is finer than engage keeps: at most {MOST_DECIMALS} decimals, the smallest amount "
-            f"being {SMALLEST}; write {value.quantize(SMALLEST, rounding=ROUND_HALF_UP)} or a larger amount"
-        )
+        raise ValueError(f"{shown} is not an amount{'' if habit else hint}; {grammar}")
+    return Decimal(cleaned.replace(",", "")), shown
+
+
+def _plausible(value: Decimal, shown: str) -> Decimal:
     if abs(value) >= Decimal("1e12"):
         raise ValueError(f"{shown} is not a plausible amount; write at most {LARGEST}")
     return value
+
+
+def _from_decimal_comma(cleaned: str, shown: str, habit: str, grammar: str) -> str:
+    """An amount typed under a decimal-comma locale, with a decimal point and no grouping."""
+    from engage import EngageError, read_decimal_comma
+
+    if " " in cleaned:
+        if not _SPACE_GROUPED.fullmatch(cleaned):
+            raise ValueError(f"{shown} is not an amount; {grammar}")
+        cleaned = cleaned.replace(" ", "")
+    try:
+        pointed = read_decimal_comma(cleaned, habit)
+    except EngageError as exc:
+        raise ValueError(str(exc)) from None
+    if "," in pointed or "_" in pointed:
+        raise ValueError(f"{shown} is not an amount; {grammar}")
+    return pointed
+
+
+def converted(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """``amount`` at ``rate``, in ``currency``, rounded to its minor unit: the product is taken
+    exactly (an amount's 18 digits by a rate's 12 are more than Decimal's 28), then rounded once."""
+    from decimal import localcontext
+
+    with localcontext(prec=64):
+        return round_money(amount * rate, currency)
 
 
 @lru_cache(maxsize=4096)  # a portfolio formats the same few amounts (0.00, the ceilings) many times

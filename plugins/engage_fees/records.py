@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from engage import RecordKind, date_field, frozen, text_field, texts_field
-from engage_fees.money import parse_money
+from engage_fees.money import parse_money, parse_rate
 
 CATEGORIES = ("per-diem", "travel", "accommodation", "other")
 _CODE = re.compile(r"[A-Z]{3}\Z")
@@ -73,7 +73,7 @@ class Paid:
 
 
 def _money(data: dict[str, Any], key: str, positive: bool = True) -> Decimal:
-    value = parse_money(text_field(data, key, required=True))
+    value = (parse_rate if key == "rate" else parse_money)(text_field(data, key, required=True))
     if positive and value <= 0:
         raise ValueError(f"{key} must be more than 0")
     return value

@@ -103,6 +103,9 @@ _HOME = {
     "ShareVerdict": "engage.judging.team",
     # What users type, and days as people read them
     "DATE_HELP": "engage.parsing",
+    "decimal_comma": "engage.parsing",
+    "fold": "engage.parsing",
+    "read_decimal_comma": "engage.parsing",
     "format_budget": "engage.parsing",
     "format_days": "engage.parsing",
     "parse_date": "engage.parsing",
@@ -228,6 +231,8 @@ if TYPE_CHECKING:
     from engage.output.workbook import Sheet, write_workbook
     from engage.parsing import (
         DATE_HELP,
+        decimal_comma,
+        fold,
         format_budget,
         format_days,
         month_end,
@@ -236,6 +241,7 @@ if TYPE_CHECKING:
         parse_week,
         period_name,
         plural,
+        read_decimal_comma,
         today_in,
     )
     from engage.plugin.startup_cache import installed_version
@@ -336,9 +342,11 @@ __all__ = [
     "csv_text",
     "date_field",
     "day_of",
+    "decimal_comma",
     "echo",
     "find_setting",
     "finding_problem",
+    "fold",
     "format_budget",
     "format_days",
     "frozen",
@@ -368,6 +376,7 @@ __all__ = [
     "plain",
     "plural",
     "read_checked",
+    "read_decimal_comma",
     "read_file",
     "remove_file",
     "replay_sheets",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from fractions import Fraction
 
@@ -32,22 +33,135 @@ _AMOUNT = re.compile(
 MAX_AMOUNT_CHARS = 24  # "24h", "1h30m", "0.125": longer is not an amount of time
 _OFFSET = re.compile(r"^([+-])\s*(\d{1,4})$", re.ASCII)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", re.ASCII)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Weekday names in English, French and Spanish, folded (no accents). Any prefix of three letters or
+# more names one weekday only, whichever the language ("mar" is Tuesday in French and Spanish; English
+# "mar" would be a month, and no month name is read as a date): tests/language checks it.
+_WEEKDAYS = (
+    ("monday", "lundi", "lunes"),
+    ("tuesday", "mardi", "martes"),
+    ("wednesday", "mercredi", "miercoles"),
+    ("thursday", "jeudi", "jueves"),
+    ("friday", "vendredi", "viernes"),
+    ("saturday", "samedi", "sabado"),
+    ("sunday", "dimanche", "domingo"),
+)
+_RELATIVE = {
+    "today": 0, "yesterday": -1, "tomorrow": 1,
+    "aujourd'hui": 0, "aujourdhui": 0, "hier": -1, "demain": 1, "avant-hier": -2, "apres-demain": 2,
+    "hoy": 0, "ayer": -1, "manana": 1, "anteayer": -2, "pasado manana": 2,
+}  # fmt: skip
+# "last fri", "dernier ven", "vendredi dernier", "el viernes pasado", "viernes pasado": the one before
+# today; "el viernes" is the most recent, as "fri" is. (Words, not a regular expression: compiling one
+# costs ``engage log`` half a millisecond.)
+_LAST_BEFORE = ("last ", "dernier ", "derniere ")
+_LAST_AFTER = (" dernier", " derniere", " pasado")
+# The locale variables that say how a person writes numbers, in the order POSIX reads them.
+NUMERIC_VARS = ("LC_ALL", "LC_NUMERIC", "LANG")
+# Languages whose people write a decimal comma (1,5), as CLDR has it; every other language, English
+# among them, and C or POSIX, write a decimal point. A territory may differ from its language.
+# fmt: off
+_DECIMAL_COMMA = frozenset({
+    "af", "az", "be", "bg", "bs", "ca", "cs", "da", "de", "el", "es", "et", "eu", "fi", "fo", "fr", "gl",
+    "hr", "ht", "hu", "hy", "id", "is", "it", "ka", "kk", "ky", "lb", "lt", "lv", "mk", "nb", "nl", "nn",
+    "no", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "sv", "tr", "uk", "uz", "vi", "wo",
+})
+_DECIMAL_POINT_TERRITORIES = frozenset({
+    "de_CH", "de_LI", "it_CH", "fr_RW", "es_419", "es_BR", "es_BZ", "es_CU", "es_DO", "es_GT", "es_HN",
+    "es_MX", "es_NI", "es_PA", "es_PE", "es_PR", "es_SV", "es_US",
+})
+# fmt: on
 
 
-def parse_amount(text: str) -> tuple[Fraction, str]:
+def fold(text: str) -> str:
+    """``text`` as names are compared: case, accents and runs of white space aside.
+
+    "Rédaction  du Rapport" and "redaction du rapport" fold alike, as do "José Pérez" and "jose perez"
+    (Unicode NFKD, combining marks dropped, then casefold). ASCII text folds without importing
+    ``unicodedata``.
+    """
+    spaced = " ".join(text.split())
+    if spaced.isascii():
+        return spaced.casefold()
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", spaced.casefold().replace("\u2019", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def decimal_comma(environ: dict[str, str] | None = None) -> str:
+    """The locale variable saying its user writes a decimal comma (``LANG=fr_FR.UTF-8``), else "".
+
+    The first of $LC_ALL, $LC_NUMERIC and $LANG that is set decides, as POSIX has it; its language
+    decides (``fr``, ``es``, ``de``, ``pt``... a comma; ``en``, ``C``, ``POSIX``, unset: a point),
+    unless its territory writes otherwise (``es_MX``, ``es_PE``, ``de_CH``: a point). Read from the
+    environment alone: no locale data is loaded, so ``engage log`` stays as fast.
+    """
+    env = os.environ if environ is None else environ
+    for name in NUMERIC_VARS:
+        value = env.get(name, "")
+        if not value:
+            continue
+        language, _, territory = value.partition(".")[0].partition("@")[0].partition("_")
+        language, territory = language.lower(), territory.upper()
+        if language not in _DECIMAL_COMMA or f"{language}_{territory}" in _DECIMAL_POINT_TERRITORIES:
+            return ""
+        return f"{name}={value}"
+    return ""
+
+
+def read_decimal_comma(text: str, habit: str) -> str:
+    """``text``, a number typed under ``habit`` (a decimal-comma locale, as :func:`decimal_comma`
+    names it), with a decimal point for Python to read; an ambiguous one is refused.
+
+    The rule: the comma, the locale's own decimal separator, is always the decimal separator
+    ("1,5" is 1.5; "1,500" is 1.5 too). A point is the other habit's, so it is taken only where it
+    cannot group thousands: once, with no comma, and not after one to three digits (not all zeros)
+    followed by exactly three ("1.5", "0.25", ".5", "0.500" and "1.2345" are read with a decimal
+    point). "1.500" could be one and a half or fifteen hundred, "1.500,00" fifteen hundred written
+    the German way: both are refused in one line naming the readings, as an ambiguous date is, and
+    so is a point beside a comma ("1,500.50").
+    """
+    if "." not in text:
+        return text.replace(",", ".")
+    whole, *groups = text.split(".")
+    last, comma, decimals = groups[-1].partition(",")
+    parts = [*groups[:-1], last]
+    grouping = 1 <= len(whole) <= 3 and whole.isdigit() and whole.strip("0") != ""
+    grouping = grouping and all(len(part) == 3 and part.isdigit() for part in parts)
+    if "," not in text and len(groups) == 1 and not grouping:
+        return text
+    if grouping:
+        thousands = whole + "".join(parts) + (comma + decimals)
+        as_decimal = f"{whole},{last.rstrip('0')}".rstrip(",") if not comma and len(groups) == 1 else ""
+        readings = f"{thousands} or {as_decimal}" if as_decimal else thousands
+        raise EngageError(
+            f"{text!r} is ambiguous under {habit}: a point may group thousands or be a decimal point; "
+            f"write {readings}"
+        )
+    raise EngageError(f"cannot read {text!r} under {habit}: a point beside a comma; write it like 1500,50")
+
+
+def parse_amount(text: str, habit: str = "") -> tuple[Fraction, str]:
     """Read an amount of time as typed: returns (value, unit) with unit 'days' or 'hours'.
 
     Hours are kept as hours so the ledger records what was typed; they become
     days through the schedule's hours per day when figures are computed.
+    ``habit`` names a decimal-comma locale (:func:`decimal_comma`) for what a person typed: then
+    "1,5" is one and a half and "1.500" is refused as ambiguous (:func:`read_decimal_comma`). Files
+    and other machines' figures are read without it, as they always were.
     """
     cleaned = text.strip().lower()
     if len(cleaned) > MAX_AMOUNT_CHARS:
         raise EngageError(f"cannot read {text[:MAX_AMOUNT_CHARS]!r}… as time spent; give {DAYS_HELP}")
     if not cleaned.isascii():
         raise EngageError(f"cannot read {text!r} as time spent: use ASCII digits 0-9; give {DAYS_HELP}")
+    if habit:
+        cleaned = read_decimal_comma(cleaned, habit)
     match = _AMOUNT.match(cleaned) if cleaned else None
     if not match or not any(match.groupdict().values()):
+        if not habit and re.fullmatch(r"\d*,\d+\s*[dhm]?", cleaned, re.ASCII):
+            pointed = cleaned.replace(",", ".")
+            raise EngageError(f"cannot read {text!r} as time spent: write a decimal point, {pointed}")
         raise EngageError(f"cannot read {text!r} as time spent; give {DAYS_HELP}")
     if match.group("days") is not None:
         value, unit = Fraction(match.group("days")), "days"
@@ -99,19 +213,26 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     weekday name, the most recent (today included), or with 'last' the one before
     today; and DD/MM/YYYY only when it cannot be read the other way round (the day is
     past 12, or day and month are the same): 05/04/2021 is refused as ambiguous.
+
+    The words are read in French and Spanish too, whatever the locale, accents optional
+    (none is an English word): 'aujourd'hui', 'hier', 'demain', 'hoy', 'ayer', 'mañana';
+    'lun'/'lundi'/'lunes' ... 'dim'/'dimanche'/'dom'/'domingo'; 'dernier ven', 'vendredi
+    dernier', 'el viernes pasado' as 'last fri'. 'mar' is Tuesday (mardi, martes): no
+    month name is read as a date, so it does not stand for March.
     """
-    cleaned = " ".join(text.strip().lower().split())
-    relative = {"today": 0, "yesterday": -1, "tomorrow": 1}
-    if cleaned in relative:
-        return today + dt.timedelta(days=relative[cleaned])
+    cleaned = fold(text)
+    if cleaned in _RELATIVE:
+        return today + dt.timedelta(days=_RELATIVE[cleaned])
     offset = _OFFSET.match(cleaned)
     if offset:
         days = int(offset.group(2))
         return today + dt.timedelta(days=-days if offset.group(1) == "-" else days)
-    last = cleaned.startswith("last ")
-    weekday = cleaned.removeprefix("last ")
-    for index, name in enumerate(_WEEKDAYS):
-        if len(weekday) >= 3 and name.startswith(weekday):
+    weekday = cleaned.removeprefix("el ")  # "el lunes", "el lunes pasado"
+    last = weekday.startswith(_LAST_BEFORE) or weekday.endswith(_LAST_AFTER)
+    if last:
+        weekday = weekday.split(" ", 1)[1] if weekday.startswith(_LAST_BEFORE) else weekday.rsplit(" ", 1)[0]
+    for index, names in enumerate(_WEEKDAYS):
+        if len(weekday) >= 3 and weekday.isalpha() and any(name.startswith(weekday) for name in names):
             back = (today.weekday() - index) % 7
             return today - dt.timedelta(days=back or (7 if last else 0))
     day_first = _DAY_FIRST.match(cleaned)

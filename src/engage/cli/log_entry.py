@@ -8,7 +8,7 @@ from engage.ledger.ledger import Ledger
 from engage.ledger.records import Entry
 from engage.output.colour import write
 from engage.output.formats import terminal_text
-from engage.parsing import format_days, format_hours, parse_amount, parse_date, today_in
+from engage.parsing import decimal_comma, format_days, format_hours, parse_amount, parse_date, today_in
 from engage.schedule.lookup import check_place, find_phase, resolve_consultant
 from engage.schedule.model import Engagement
 from engage.session import Session, warn
@@ -21,7 +21,7 @@ def log_time(
 ) -> None:
     """Validate, write one entry, then say what it did and what plugins say about it."""
     engagement = session.engagement
-    amount, unit = parse_amount(days)
+    amount, unit = parse_amount(days, decimal_comma())  # typed by a person: in their locale's habits
     phase = find_phase(engagement, phase)
     place = check_place(engagement, at)
     who = resolve_consultant(engagement, consultant)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from engage.errors import EngageError
+from engage.parsing import fold
 from engage.schedule.model import UNNAMED_KEY, Engagement
 
 CONSULTANT_VAR = "ENGAGE_CONSULTANT"
@@ -26,21 +27,25 @@ class Named(Protocol):
 Item = TypeVar("Item", bound=Named)
 
 
-def _folded(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def find_item(items: Sequence[Item], typed: str, kind: str, where: str = "") -> Item:
-    """The item whose key is ``typed`` (in any case), else whose name it is; refused listing the keys."""
-    wanted = _folded(typed)
+    """The item whose key is ``typed``, else whose key or name it is in any case, else ignoring accents
+    too ("redaction" finds "Rédaction"); refused listing the keys, or the items it could be."""
+    spaced, wanted = " ".join(typed.split()).casefold(), fold(typed)
+    ambiguous: list[Item] = []
     for match in (
         lambda item: item.key == typed,
-        lambda item: _folded(item.key) == wanted,
-        lambda item: _folded(item.name) == wanted,
+        lambda item: " ".join(item.key.split()).casefold() == spaced,
+        lambda item: " ".join(item.name.split()).casefold() == spaced,
+        lambda item: fold(item.key) == wanted,
+        lambda item: fold(item.name) == wanted,
     ):
         found = [item for item in items if match(item)]
         if len(found) == 1:
             return found[0]
+        ambiguous = ambiguous or found
+    if ambiguous:
+        named = ", ".join(f"{item.key} ({item.name})" if item.name else item.key for item in ambiguous)
+        raise EngageError(f"{kind} {typed!r} is ambiguous{where}: it could be {named}; give the key")
     keys = ", ".join(item.key for item in items) or "(none in this schedule)"
     raise EngageError(f"unknown {kind} {typed!r}; {kind}s{where}: {keys} (a key or a name, in any case)")
 
@@ -78,6 +83,7 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     if name:
         person = engagement.consultant_of(name)
         if person is None:
+            _refuse_ambiguous(engagement, name, source)
             raise EngageError(
                 f"{name!r}{source} is not a consultant on {engagement.id}; give --consultant with one of: "
                 f"{choices}"
@@ -127,11 +133,36 @@ def _configured(engagement: Engagement) -> tuple[str, str]:
     return "", ""
 
 
+def _refuse_ambiguous(engagement: Engagement, typed: str, source: str) -> None:
+    """Refuse ``typed`` when it folds alike (case and accents aside) to several consultants' names."""
+    wanted = fold(typed)
+    alike = [c for c in engagement.team if wanted in (fold(c.key), fold(c.name))]
+    if len(alike) > 1:
+        named = ", ".join(f"{c.key} ({c.name})" if c.name else c.key for c in alike)
+        raise EngageError(
+            f"{typed!r}{source} is ambiguous on {engagement.id}: it could be {named}; give the key"
+        )
+
+
 def check_place(engagement: Engagement, key: str | None) -> str:
-    """The location key given to ``--at``, or an error listing the locations there are."""
+    """The location key given to ``--at`` (in any case, accents optional, or the location's name), or
+    an error listing the locations there are."""
+    typed = key
     key = (key or "").strip().lower()
     if not key:
         return ""
+    if key in engagement.locations:
+        return key
+    wanted, places = fold(typed or ""), engagement.locations
+    alike = [k for k in places if fold(k) == wanted]
+    alike = alike or [k for k, place in places.items() if place.name and fold(place.name) == wanted]
+    if len(alike) == 1:
+        return alike[0]
+    if alike:
+        named = ", ".join(f"{k} ({places[k].name})" for k in alike)
+        raise EngageError(
+            f"location {typed!r} is ambiguous on {engagement.id}: it could be {named}; give the key"
+        )
     if key not in engagement.locations:
         known = ", ".join(engagement.locations) or "none (the schedule has no [locations] tables)"
         raise EngageError(f"unknown location {key!r}; locations of {engagement.id}: {known}")
@@ -143,10 +174,11 @@ def consultant_filter(engagement: Engagement, given: str | None) -> Callable[[st
     if given is None:
         return None
     if not engagement.team:  # the single unnamed consultant: entries carry whatever name was logged
-        wanted = " ".join(given.split()).casefold()
-        return lambda logged: " ".join(logged.split()).casefold() == wanted
+        wanted = fold(given)
+        return lambda logged: fold(logged) == wanted
     person = engagement.consultant_of(given)
     if person is None:
+        _refuse_ambiguous(engagement, given, "")
         keys = ", ".join(c.key for c in engagement.team)
         raise EngageError(f"{given!r} is not a consultant on {engagement.id}; give one of: {keys}")
     return lambda logged: engagement.consultant_of(logged) == person

@@ -7,6 +7,7 @@ from dataclasses import field
 from fractions import Fraction
 from pathlib import Path
 
+from engage.parsing import fold
 from engage.schedule.rules import DateRule
 from engage.values import frozen
 
@@ -239,7 +240,12 @@ class Engagement:
         """
         if not self.team:
             return UNNAMED
-        return next((c for c in self.team if c.answers_to(text)), None)
+        found = next((c for c in self.team if c.answers_to(text)), None)
+        if found is not None:
+            return found
+        wanted = fold(text)  # case and accents aside: "Jose Perez" is José Pérez, if only one folds so
+        alike = [c for c in self.team if wanted in (fold(c.key), fold(c.name))]
+        return alike[0] if len(alike) == 1 else None
 
     @property
     def home(self) -> Location:

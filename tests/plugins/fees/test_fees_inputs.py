@@ -252,12 +252,25 @@ def test_an_underscore_in_a_schedule_amount_is_a_schedule_error(ijm: Seed) -> No
     assert GRAMMAR in line, line
 
 
-@pytest.mark.parametrize("command", [("10", "--currency", "USD", "--rate"), ()])
-def test_an_amount_finer_than_engage_keeps_says_so(ijm: Seed, command: tuple[str, ...]) -> None:
-    done = ijm.run("expense", *command, "0.0000001", "--category", "travel", "-d", "2021-11-17")
+def test_an_amount_finer_than_engage_keeps_says_so(ijm: Seed) -> None:
+    done = ijm.run("expense", "0.0000001", "--category", "travel", "-d", "2021-11-17")
     line = one_line_error(done, "'0.0000001'", "6 decimals", "0.000001")
     assert "999,999" not in line and "at most" in line, line
     assert not ijm.ledger.exists()
+
+
+def test_a_rate_finer_than_twelve_significant_digits_says_so(ijm: Seed) -> None:
+    """A rate is kept to 12 significant digits (XOF to EUR is 0.00152449...), not to 6 decimals."""
+    for typed in ("0.00152449321515", "0.001524493215150"):  # 12 digits, then 12 and a trailing zero
+        done = ijm.run("expense", "10", "--currency", "USD", "--rate", typed, "--category", "travel")
+        assert done.exit_code == 0, done.stderr
+    done = ijm.run(
+        "expense", "10", "--currency", "USD", "--rate", "0.001524493215151", "--category", "travel"
+    )
+    line = one_line_error(
+        done, "--rate", "'0.001524493215151'", "12 significant digits", "write 0.00152449321515"
+    )
+    assert "999,999" not in line, line
 
 
 def test_an_amount_under_the_currencys_smallest_says_which_that_is(ijm: Seed) -> None:
