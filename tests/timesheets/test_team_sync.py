@@ -13,44 +13,28 @@ from pathlib import Path
 import pytest
 
 from helpers import SCHEDULE_FILES
-from helpers.processes import ENGAGE, engage_env
+from helpers.teams import Clone
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 JUNE = ("--month", "2017-06")
 
 
-class Laptop:
-    """A clone of the team's repository, engage run there as one person."""
-
-    def __init__(self, folder: Path, person: str, cache: Path) -> None:
-        self.folder = folder
-        self.env = {**engage_env(), "ENGAGE_CONSULTANT": person, "ENGAGE_CACHE_DIR": str(cache)}
-        for role in ("AUTHOR", "COMMITTER"):
-            self.env |= {f"GIT_{role}_NAME": person, f"GIT_{role}_EMAIL": f"{person}@example.org"}
-
-    def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([ENGAGE, *args], cwd=self.folder, env=self.env, capture_output=True, text=True)
-        if ok:
-            assert done.returncode == 0, (args, done.stdout, done.stderr)
-        return done
-
-
 @pytest.fixture
-def laptops(tmp_path: Path) -> tuple[Laptop, Laptop]:
+def laptops(tmp_path: Path) -> tuple[Clone, Clone]:
     """The team leader's clone of the UNDP review and the supervisor's, through a bare repository."""
     bare = tmp_path / "team.git"
     subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
-    lead = Laptop(tmp_path / "lead", "lead", tmp_path / "cache-lead")
+    lead = Clone(tmp_path / "lead", "lead", tmp_path / "cache-lead")
     lead.folder.mkdir()
     shutil.copy(SCHEDULE_FILES["undp"], lead.folder / "engage.toml")
     lead.run("sync", "init", str(bare))
     subprocess.run(["git", "clone", "-q", str(bare), str(tmp_path / "supervisor")], check=True)
-    return lead, Laptop(tmp_path / "supervisor", "supervisor", tmp_path / "cache-supervisor")
+    return lead, Clone(tmp_path / "supervisor", "supervisor", tmp_path / "cache-supervisor")
 
 
 def test_the_supervisor_approves_on_their_clone_and_the_lock_reaches_the_consultant(
-    laptops: tuple[Laptop, Laptop],
+    laptops: tuple[Clone, Clone],
 ) -> None:
     lead, supervisor = laptops
     lead.run("log", "1", "-p", "inception", "-d", "2017-06-05", "-n", "desk review")
@@ -68,7 +52,7 @@ def test_the_supervisor_approves_on_their_clone_and_the_lock_reaches_the_consult
 
 
 def test_an_approval_and_a_rejection_taken_apart_read_the_same_on_both_clones(
-    laptops: tuple[Laptop, Laptop], tmp_path: Path
+    laptops: tuple[Clone, Clone], tmp_path: Path
 ) -> None:
     """The lead resubmits while the supervisor, who has not synced, approves the first submission: after
     the merge both clones count the same history, and keep the approval of a replaced submission aside."""
