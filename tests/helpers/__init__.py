@@ -3,7 +3,9 @@ in-process, and the usage-error contract. Fixtures live in conftest.py; tests im
 
 Submodules: ``processes`` (the installed command in a child process), ``calendar_checks`` (independent
 parsers of engage's iCalendar output), ``seed_edits`` (changes the calendar tests make to a seed),
-``servers`` (real SMTP and CalDAV servers, a pytest plugin that conftest.py loads).
+``servers`` (real SMTP and CalDAV servers, a pytest plugin that conftest.py loads), ``teams`` (a
+team's laptop: a git clone with engage run in it as one person), ``timesheets`` (timesheet steps
+through the real writer, SSH keys and the allowed-signers file).
 """
 
 from __future__ import annotations
