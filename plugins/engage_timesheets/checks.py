@@ -18,8 +18,8 @@ from engage import (
     period_name,
     person_name,
     plural,
-    sheet_digest,
     sheet_entries,
+    step_holds,
 )
 from engage_timesheets.settings import TimesheetSettings, in_use, settings_of, signers_file
 
@@ -74,10 +74,9 @@ def which(sheet: SheetState) -> str:
 def approval_matches(engagement: Engagement, ledger: Ledger, sheet: SheetState) -> bool:
     """False when an approved sheet's entries are no longer those its approval's digest was taken over."""
     approval = sheet.approved
-    if approval is None or not approval.digest:
+    if approval is None:
         return True
-    entries = sheet_entries(engagement, ledger, sheet.consultant, sheet.start, sheet.end)
-    return sheet_digest(entries) == approval.digest
+    return step_holds(approval, sheet_entries(engagement, ledger, sheet.consultant, sheet.start, sheet.end))
 
 
 def _not_submitted(

@@ -34,6 +34,7 @@ from engage import (
     sheet_entries,
     sheet_items,
     step_allowed,
+    step_holds,
     warn,
 )
 from engage_timesheets.identity import Actor, acting_person, whose
@@ -121,11 +122,6 @@ def step(
             raise EngageError(
                 f"{owner}'s timesheet {now.period} was {now.state} by someone else meanwhile; nothing written"
             )
-        if (
-            action == "approve"
-            and sheet_digest(sheet_entries(engagement, current, owner, start, end)) != (fields["digest"])
-        ):
-            raise EngageError(f"{owner}'s sheet changed while it was being approved; run the approval again")
 
     session.write([record], check=still)
     days = format_days(sum((e.days for e in entries), start=0))
@@ -241,7 +237,7 @@ def _checked(
         submitted = state.submitted
         assert submitted is not None
         now = sheet_entries(engagement, ledger, owner, start, end)
-        if sheet_digest(now) != submitted.digest:
+        if not step_holds(submitted, now):
             said = _changes(submitted, now)
             raise EngageError(
                 f"{owner}'s timesheet {state.period} changed after it was submitted on {submitted.date}: "
@@ -317,7 +313,7 @@ def _verify_one(
     sheet = f"{_possessive(engagement, state.consultant)} timesheet {state.period}"
     lines = [f"{sheet}, approved by {who} on {approval.date}"]
     ok = True
-    if sheet_digest(entries) == approval.digest:
+    if step_holds(approval, entries):
         days = format_days(sum((e.days for e in entries), start=0))
         lines.append(f"  matches the ledger: {plural(len(entries), 'entry', 'entries')}, {days} days")
     else:

@@ -100,6 +100,7 @@ _HOME = {
     "changes_since": "engage.judging.timesheets",
     "sheet_owner": "engage.judging.timesheets",
     "step_allowed": "engage.judging.timesheets",
+    "step_holds": "engage.judging.timesheets",
     "ShareVerdict": "engage.judging.team",
     # What users type, and days as people read them
     "DATE_HELP": "engage.parsing",
@@ -199,6 +200,7 @@ if TYPE_CHECKING:
         sheet_items,
         sheet_owner,
         step_allowed,
+        step_holds,
     )
     from engage.judging.usage import PhaseUsage, phase_usage, usage_of
     from engage.judging.verdict import (
@@ -389,6 +391,7 @@ __all__ = [
     "sheet_items",
     "sheet_owner",
     "step_allowed",
+    "step_holds",
     "steps",
     "table",
     "terminal_text",

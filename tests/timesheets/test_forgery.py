@@ -169,3 +169,20 @@ def test_the_named_approvers_own_sheet_is_the_supervisors_to_approve(undp: Seed,
     assert done.exit_code == 0, done.stderr
     assert "signed by *@undp.example.org" in done.stdout
     assert "signed by *@undp.example.org on" in undp.run("timesheet", "verify", *JUNE).stdout
+
+
+def test_an_approval_without_a_digest_certifies_nothing_in_every_output(undp: Seed) -> None:
+    """A hand-written approval with no digest: verify, the sheet's flags, the status report and the
+    findings all say the sheet does not hold (the checks had called it unchanged while verify did not)."""
+    assert undp.run("log", "1", "-p", "inception", "-d", "2017-06-05", "-c", "lead").exit_code == 0
+    assert undp.run("timesheet", "submit", *JUNE, "--as", "lead", "--key", "none").exit_code == 0
+    submission = records(undp)[-1]
+    append(undp, {**submission, "id": "handmade0001", "action": "approve", "actor": "supervisor",
+                  "digest": "", "items": [], "follows": submission["id"]})  # fmt: skip
+    verified = undp.run("timesheet", "verify", *JUNE)
+    assert verified.exit_code == 1 and "CHANGED since it was approved" in verified.stdout
+    sheet = json.loads(undp.run("timesheet", *JUNE, "-c", "lead", "--format", "json").stdout)["sheets"][0]
+    assert any(flag.startswith("the entries changed since the sheet was approved") for flag in sheet["flags"])
+    status = json.loads(undp.run("status", "--format", "json").stdout)
+    [report] = status if isinstance(status, list) else [status]
+    assert "timesheet-changed" in {f["code"] for f in report["findings"]}

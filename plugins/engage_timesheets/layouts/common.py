@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from fractions import Fraction
 
-from engage import EngageError, SignatureLine, TimesheetRequest, TimesheetTable, person_name, sheet_digest
+from engage import EngageError, SignatureLine, TimesheetRequest, TimesheetTable, person_name, step_holds
 
 
 def grid(
@@ -93,7 +93,7 @@ def flags(request: TimesheetRequest, limit_hours: Fraction) -> tuple[str, ...]:
     """The long days, and a sheet the ledger no longer holds as it was submitted or approved."""
     found = long_days(request, limit_hours)
     step = request.state.approved or request.state.submitted
-    if step is not None and step.digest and step.digest != sheet_digest(request.entries):
+    if step is not None and not step_holds(step, request.entries):
         what = "approved" if request.state.approved else "submitted"
         found += (f"the entries changed since the sheet was {what} on {step.date} (record {step.id})",)
     return found

@@ -166,6 +166,13 @@ def sheet_items(entries: Iterable[Entry]) -> tuple[str, ...]:
     )
 
 
+def step_holds(step: TimesheetAction, entries: Iterable[Entry]) -> bool:
+    """Whether the sheet's ``entries`` are still those ``step`` certified (its digest); a step with no
+    digest (engage always writes one) certifies nothing, and holds nothing. The one answer the verify
+    command, the sheet's flags, the status report and the findings all give."""
+    return bool(step.digest) and step.digest == sheet_digest(entries)
+
+
 def changes_since(step: TimesheetAction, entries: Iterable[Entry]) -> tuple[list[str], list[str], list[str]]:
     """The entry ids added to, removed from and changed on the sheet since ``step``, each sorted."""
     then = dict(item.split(":", 1) for item in step.items if ":" in item)
