@@ -4,6 +4,7 @@ as one person (their name for ``$ENGAGE_CONSULTANT`` and git's author)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -43,3 +44,19 @@ class Clone:
         if not self.ledger.exists():
             return []
         return [json.loads(line) for line in self.ledger.read_text(encoding="utf-8").splitlines() if line]
+
+
+def shared(folder: Path, schedule: Path, lead: str, *others: str) -> tuple[dict[str, Clone], str]:
+    """``schedule`` set up by ``lead`` with ``engage sync init`` on a bare repository in ``folder``, and
+    cloned by each of ``others``: every laptop by person, and what ``sync init`` said."""
+    bare = folder / "team.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    first = Clone(folder / lead, lead, folder / f"cache-{lead}")
+    first.folder.mkdir()
+    shutil.copy(schedule, first.folder / "engage.toml")
+    said = first.run("sync", "init", str(bare)).stdout
+    clones = {lead: first}
+    for person in others:
+        subprocess.run(["git", "clone", "-q", str(bare), str(folder / person)], check=True)
+        clones[person] = Clone(folder / person, person, folder / f"cache-{person}")
+    return clones, said

@@ -16,7 +16,7 @@ import pytest
 
 from helpers import SCHEDULE_FILES
 from helpers.processes import ENGAGE
-from helpers.teams import Clone
+from helpers.teams import Clone, shared
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -26,20 +26,9 @@ AS_OF = "2004-03-20"
 @pytest.fixture
 def team(tmp_path: Path) -> dict[str, Clone]:
     """The lead's engagement (GEO Lima) shared through a bare repository; two teammates cloned it."""
+    clones, made = shared(tmp_path, SCHEDULE_FILES["geo"], "ann", "ben", "cleo")
     bare = tmp_path / "team.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
-    lead = Clone(tmp_path / "ann", "ann", tmp_path / "cache-ann")
-    lead.folder.mkdir()
-    shutil.copy(SCHEDULE_FILES["geo"], lead.folder / "engage.toml")
-    made = lead.run("sync", "init", str(bare))
-    assert (
-        "Pushed to origin" in made.stdout
-        and f"git clone {bare}, then engage sync in the clone" in made.stdout
-    )
-    clones = {"ann": lead}
-    for person in ("ben", "cleo"):
-        subprocess.run(["git", "clone", "-q", str(bare), str(tmp_path / person)], check=True)
-        clones[person] = Clone(tmp_path / person, person, tmp_path / f"cache-{person}")
+    assert "Pushed to origin" in made and f"git clone {bare}, then engage sync in the clone" in made
     return clones
 
 

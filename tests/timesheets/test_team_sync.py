@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from helpers import SCHEDULE_FILES
-from helpers.teams import Clone
+from helpers.teams import Clone, shared
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -23,14 +22,8 @@ JUNE = ("--month", "2017-06")
 @pytest.fixture
 def laptops(tmp_path: Path) -> tuple[Clone, Clone]:
     """The team leader's clone of the UNDP review and the supervisor's, through a bare repository."""
-    bare = tmp_path / "team.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
-    lead = Clone(tmp_path / "lead", "lead", tmp_path / "cache-lead")
-    lead.folder.mkdir()
-    shutil.copy(SCHEDULE_FILES["undp"], lead.folder / "engage.toml")
-    lead.run("sync", "init", str(bare))
-    subprocess.run(["git", "clone", "-q", str(bare), str(tmp_path / "supervisor")], check=True)
-    return lead, Clone(tmp_path / "supervisor", "supervisor", tmp_path / "cache-supervisor")
+    clones, _ = shared(tmp_path, SCHEDULE_FILES["undp"], "lead", "supervisor")
+    return clones["lead"], clones["supervisor"]
 
 
 def test_the_supervisor_approves_on_their_clone_and_the_lock_reaches_the_consultant(
