@@ -11,8 +11,6 @@ import datetime as dt
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
-import click
-
 from engage import (
     EngageError,
     Engagement,
@@ -27,6 +25,7 @@ from engage import (
     sheet_entries,
 )
 from engage_timesheets.identity import Actor
+from engage_timesheets.lines import say
 from engage_timesheets.settings import SUPERVISOR, TimesheetSettings
 
 
@@ -106,4 +105,4 @@ def send_sheet(
     filename = f"{engagement.id}-{owner}-{period.replace(' ', '')}.pdf"
     message.add_attachment(pdf_bytes([document]), maintype="application", subtype="pdf", filename=filename)
     send_mail([message])
-    click.echo(f"  mailed to {mail.to}")
+    say(f"  mailed to {mail.to}")

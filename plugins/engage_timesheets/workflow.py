@@ -13,8 +13,6 @@ import datetime as dt
 import unicodedata
 from typing import Any
 
-import click
-
 from engage import (
     EngageError,
     Engagement,
@@ -38,6 +36,7 @@ from engage import (
     warn,
 )
 from engage_timesheets.identity import Actor, acting_person, whose
+from engage_timesheets.lines import say
 from engage_timesheets.periods import chosen_period
 from engage_timesheets.settings import TimesheetSettings, signers_file
 from engage_timesheets.show import configured
@@ -128,19 +127,19 @@ def step(
     period = state.period
     said = f"{DONE[action]} {_possessive(engagement, owner)} timesheet {period} ({days} days, "
     said += f"{plural(len(entries), 'entry', 'entries')}) as {actor.name} (record {record['id']})"
-    click.echo(said)
-    click.echo(
+    say(said)
+    say(
         f"  signed by {signed.signer}, key {signed.fingerprint}"
         if signed is not None
         else f"  not signed ({key_source})"
     )
     if action == "submit":
         approver = settings.approver_of(owner)
-        click.echo(f"  to be approved by {person_name(engagement, approver)}")
+        say(f"  to be approved by {person_name(engagement, approver)}")
     elif action == "approve":
-        click.echo("  its days are locked: nothing is logged, voided or imported there until it is reopened")
+        say("  its days are locked: nothing is logged, voided or imported there until it is reopened")
     elif action == "reopen":
-        click.echo("  its days can change again; submit it anew once it is right")
+        say("  its days can change again; submit it anew once it is right")
     if mail is not None:
         with session.after_write(f"timesheet {action} {record['id']}"):
             from engage_timesheets.sending import send_sheet
@@ -297,7 +296,7 @@ def verify_sheets(
         ok, lines = _verify_one(engagement, ledger, state, settings)
         failed |= not ok
         for line in lines:
-            click.echo(line)
+            say(line)
     if failed:
         raise SystemExit(1)
 

@@ -305,3 +305,23 @@ def test_submit_send_mails_the_sheet_as_a_pdf_to_the_approver(
     said = f"timesheet submit {steps(june)[-1]['id']} is safely in the ledger; afterwards cannot send through"
     assert said in again.stderr and "failed in" not in again.stderr, again.stderr
     assert [s["action"] for s in steps(june)] == ["submit", "submit"]
+
+
+def test_every_step_and_verify_fit_80_columns(june: Seed, tmp_path: Path) -> None:
+    """What submit, approve and verify print (long names, fingerprints) wraps at the terminal's width."""
+    lead_key, supervisor_key = keygen(tmp_path, "lead"), keygen(tmp_path, "supervisor")
+    allow(june.path, "lead", lead_key)
+    allow(june.path, SUPERVISOR_EMAIL, supervisor_key)
+    env = {**engage_env(), "COLUMNS": "80"}
+    outputs = []
+    for args in (
+        ("timesheet", "submit", *JUNE, "--as", "lead", "--key", str(lead_key)),
+        ("timesheet", "approve", *JUNE, "-c", "lead", "--as", "supervisor", "--key", str(supervisor_key)),
+        ("timesheet", "verify", *JUNE),
+    ):
+        done = subprocess.run([ENGAGE, "-s", str(june.path), *args], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        assert all(len(line) <= 80 for line in done.stdout.splitlines()), done.stdout
+        outputs.append(" ".join(done.stdout.split()))
+    assert "Approved International Consultant's timesheet 2017-06 (2.5 days, 3 entries)" in outputs[1]
+    assert f"approval: signed by {SUPERVISOR_EMAIL} on" in outputs[2]
