@@ -86,6 +86,7 @@ _HOME = {
     "Verdict": "engage.judging.verdict",
     "judge": "engage.judging.verdict",
     "ConsultantVerdict": "engage.judging.team",
+    "state_text": "engage.judging.words",
     # Timesheets: each sheet, its approval, its digest
     "SheetState": "engage.judging.timesheets",
     "month_end": "engage.parsing",
@@ -155,6 +156,19 @@ _HOME = {
     # Settings: option > environment variable > local file > user's file
     "setting": "engage.settings.lookup",
     "find_setting": "engage.settings.lookup",
+    # Languages: a plugin's own catalogue, documents in their engagement's language, forms by locale
+    "catalogue": "engage.language.catalogue",
+    "Catalogue": "engage.language.catalogue",
+    "N_": "engage.language.catalogue",
+    "speaking": "engage.language",
+    "using": "engage.language.choice",
+    "current_language": "engage.language.choice",
+    "machine": "engage.language.formats",
+    "date_text": "engage.language.formats",
+    "month_text": "engage.language.formats",
+    "number_text": "engage.language.formats",
+    "money_text": "engage.language.formats",
+    "decimal_text": "engage.language.formats",
     # Installed distributions
     "installed_version": "engage.plugin.startup_cache",
 }
@@ -212,6 +226,11 @@ if TYPE_CHECKING:
         Verdict,
         judge,
     )
+    from engage.judging.words import state_text
+    from engage.language import speaking
+    from engage.language.catalogue import N_, Catalogue, catalogue
+    from engage.language.choice import current_language, using
+    from engage.language.formats import date_text, decimal_text, machine, money_text, month_text, number_text
     from engage.ledger.kinds import date_field, text_field, texts_field
     from engage.ledger.ledger import Ledger, new_record
     from engage.ledger.records import Closing, Entry, MeetingOutcome, StatusChange, TimesheetAction
@@ -285,8 +304,10 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DATE_HELP",
+    "N_",
     "STATE_ORDER",
     "CalendarEvent",
+    "Catalogue",
     "Closing",
     "Consultant",
     "ConsultantVerdict",
@@ -339,12 +360,16 @@ __all__ = [
     "Window",
     "__version__",
     "cache_dir",
+    "catalogue",
     "changes_since",
     "chosen_format",
     "csv_text",
+    "current_language",
     "date_field",
+    "date_text",
     "day_of",
     "decimal_comma",
+    "decimal_text",
     "echo",
     "find_setting",
     "finding_problem",
@@ -360,10 +385,14 @@ __all__ = [
     "key_lines",
     "labelled",
     "layout_problem",
+    "machine",
     "markdown_cell",
+    "money_text",
     "month_end",
+    "month_text",
     "months_between",
     "new_record",
+    "number_text",
     "output_target",
     "output_width",
     "overlapping_sheet",
@@ -390,6 +419,8 @@ __all__ = [
     "sheet_entries",
     "sheet_items",
     "sheet_owner",
+    "speaking",
+    "state_text",
     "step_allowed",
     "step_holds",
     "steps",
@@ -399,6 +430,7 @@ __all__ = [
     "texts_field",
     "today_in",
     "usage_of",
+    "using",
     "warn",
     "where_in",
     "wrap",

@@ -8,6 +8,8 @@ import re
 from fractions import Fraction
 
 from engage.errors import EngageError
+from engage.language.choice import uses_decimal_comma
+from engage.language.formats import decimal_text
 
 DAYS_HELP = "a positive number of days (1, 0.5, .25) or of hours and minutes (4h, 30m, 1h30m, 1h30, 1:30)"
 DATE_HELP = (
@@ -57,19 +59,6 @@ _LAST_BEFORE = ("last ", "dernier ", "derniere ")
 _LAST_AFTER = (" dernier", " derniere", " pasado")
 # The locale variables that say how a person writes numbers, in the order POSIX reads them.
 NUMERIC_VARS = ("LC_ALL", "LC_NUMERIC", "LANG")
-# Languages whose people write a decimal comma (1,5), as CLDR has it; every other language, English
-# among them, and C or POSIX, write a decimal point. A territory may differ from its language.
-# fmt: off
-_DECIMAL_COMMA = frozenset({
-    "af", "az", "be", "bg", "bs", "ca", "cs", "da", "de", "el", "es", "et", "eu", "fi", "fo", "fr", "gl",
-    "hr", "ht", "hu", "hy", "id", "is", "it", "ka", "kk", "ky", "lb", "lt", "lv", "mk", "nb", "nl", "nn",
-    "no", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "sv", "tr", "uk", "uz", "vi", "wo",
-})
-_DECIMAL_POINT_TERRITORIES = frozenset({
-    "de_CH", "de_LI", "it_CH", "fr_RW", "es_419", "es_BR", "es_BZ", "es_CU", "es_DO", "es_GT", "es_HN",
-    "es_MX", "es_NI", "es_PA", "es_PE", "es_PR", "es_SV", "es_US",
-})
-# fmt: on
 
 
 def fold(text: str) -> str:
@@ -103,7 +92,7 @@ def decimal_comma(environ: dict[str, str] | None = None) -> str:
             continue
         language, _, territory = value.partition(".")[0].partition("@")[0].partition("_")
         language, territory = language.lower(), territory.upper()
-        if language not in _DECIMAL_COMMA or f"{language}_{territory}" in _DECIMAL_POINT_TERRITORIES:
+        if not uses_decimal_comma(f"{language}_{territory}" if territory else language):
             return ""
         return f"{name}={value}"
     return ""
@@ -305,14 +294,14 @@ def today_in(timezone: str) -> dt.date:
 def format_days(value: Fraction | float) -> str:
     """Days for people: at least one decimal, at most two (2.0, 1.5, 0.06)."""
     text = f"{float(value):.2f}"
-    return text[:-1] if text.endswith("0") else text
+    return decimal_text(text[:-1] if text.endswith("0") else text)
 
 
 def format_hours(hours: Fraction) -> str:
     """Hours as people type them: 4h, 30m, 1h30m (1.33h when not a whole number of minutes)."""
     minutes = hours * 60
     if minutes.denominator != 1:
-        return f"{float(hours):.2f}".rstrip("0").rstrip(".") + "h"
+        return decimal_text(f"{float(hours):.2f}".rstrip("0").rstrip(".")) + "h"
     whole, rest = divmod(int(minutes), 60)
     return (f"{whole}h" if whole else "") + (f"{rest}m" if rest else "") or "0h"
 

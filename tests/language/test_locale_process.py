@@ -24,7 +24,7 @@ def test_installed_engage_under_lang_fr(tmp_path: Path) -> None:
         {"LANG": "fr_FR.UTF-8"}, "-s", str(ijm.path), "log", "1,5", "-p", "redaction du rapport", "-d", "mar"
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Logged 1.5 days to prep on "), done.stdout
+    assert done.stdout.startswith("Logged 1,5 days to prep on "), done.stdout  # the user's decimal comma
     before = ijm.ledger.read_bytes()
     refused = engage({"LANG": "fr_FR.UTF-8"}, "-s", str(ijm.path), "expense", "1.500", "--category", "travel")
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr

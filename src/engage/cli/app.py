@@ -11,6 +11,8 @@ import click
 
 from engage import __version__
 from engage.cli.boundary import ReaderLeft, run_guarded
+from engage.cli.help_text import speak_click, speak_help
+from engage.language import choose, forget
 from engage.ledger.cache.checked import Checked
 from engage.output import colour
 
@@ -92,6 +94,7 @@ class EngageGroup(click.Group):
                 self._asked += todo
         for command in self.commands.values():
             accept_global_options(command)
+            speak_help(command)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -120,11 +123,14 @@ class EngageGroup(click.Group):
         from engage.cli.quick import finish, run_quick
 
         given = sys.argv[1:] if args is None else list(args)
+        forget()  # the locale variables and --lang of this command line, not the last one's
         code = run_quick(given, complete_var, group=lambda: self) if quick else None
         # Arguments as typed: on Windows click would expand ~, %VAR%, $VAR and wildcards in each
         # (a note "~3 days late" made a path, "*.docx" a list of files); a shell that does, already has.
         options = {"color": True, "windows_expand_args": False, **extra}
         if code is None:
+            speak_click()
+            speak_help(self)
             try:
                 with Checked.scope():  # a ledger read twice in one command is checked once
                     code = run_guarded(
@@ -156,12 +162,18 @@ def _set_colour(ctx: click.Context, param: click.Parameter, value: bool | None) 
         colour.choose(value)
 
 
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        choose(value)
+
+
 def _trailing_options() -> list[click.Option]:
     """``-s``, ``--ledger`` and ``--color`` as every command also accepts them after its name."""
     return [
         _trailing(["-s", "--schedule", "_schedule"], _set_session("_schedule")),
         _trailing(["--ledger", "_ledger"], _set_session("_ledger")),
         _trailing(["--color/--no-color", "_color"], _set_colour, default=None),
+        _trailing(["--lang", "_lang"], _set_language),
     ]
 
 
@@ -218,6 +230,14 @@ def accept_global_options(command: click.Command) -> None:
     is_eager=True,
     help="Colour states and warnings (default: on a terminal only; honours NO_COLOR and FORCE_COLOR).",
 )
+@click.option(
+    "--lang",
+    metavar="LANG",
+    is_eager=True,
+    callback=_set_language,
+    expose_value=False,
+    help="The language of this command's documents, e.g. fr, es, fr-SN (default: the schedule's language).",
+)
 @click.version_option(__version__, "--version", prog_name="engage")
 @click.pass_context
 def cli(
@@ -226,7 +246,7 @@ def cli(
     """Track a consultancy engagement: log days against its phases, check the budget,
     send the supervisor a calendar, report weekly status.
 
-    -s, --ledger and --color/--no-color may also follow the command.
+    -s, --ledger, --color/--no-color and --lang may also follow the command.
 
     \b
     Examples:

@@ -78,6 +78,7 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
     if not isinstance(intermittent, bool):
         r.fail("intermittent", f"must be true or false, got {show(intermittent)}")
     supervisor = _supervisor(r, data)
+    language = _language(r, data)
     due_rule = data.get("due_on_non_working_day", "next")
     if due_rule not in NON_WORKING_DUE:
         r.fail("due_on_non_working_day", f"must be one of {', '.join(NON_WORKING_DUE)}, got {show(due_rule)}")
@@ -101,6 +102,7 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
         contacts=people.contacts(r, data),
         period=period,
         intermittent=intermittent,
+        language=language,
         supervisor=supervisor,
         phases=tuple(phases),
         deliverables=tuple(deliverables),
@@ -111,6 +113,21 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
         settings=settings,
         source=r.path,
     )
+
+
+def _language(r: Reader, data: Mapping[str, Any]) -> str | None:
+    """The ToR's language, ``language = "fr"``: a BCP 47 tag engage has words in."""
+    if "language" not in data:
+        return None
+    from engage.language import normalise, speaks, spoken
+
+    written = data["language"]
+    name = normalise(written) if isinstance(written, str) else None
+    if name is None:
+        r.fail("language", f'must be a language tag such as "fr", "es" or "fr-SN", got {show(written)}')
+    if not speaks(name):
+        r.fail("language", f"engage has no words in {written!r}; it speaks {', '.join(spoken())}")
+    return name
 
 
 def _plugin_settings(

@@ -204,6 +204,7 @@ class Engagement:
     # The contract's span, distinct from the day budget; None where the ToR gives none.
     period: tuple[dt.date, dt.date] | None = None
     intermittent: bool = False
+    language: str | None = None  # the ToR's, which its documents speak ("fr", "es_MX"); None: the user's
     settings: dict[str, dict[str, object]] = field(default_factory=dict, compare=False, hash=False)
     source: Path | None = field(default=None, compare=False)
 

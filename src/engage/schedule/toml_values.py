@@ -31,6 +31,7 @@ TOP_KEYS = {
     "contacts": "[[contacts]] tables with name, role, email and receives",
     "period": "the contract's span, e.g. { start = 2021-11-01, end = 2021-12-31 }",
     "intermittent": "true when the days are spread over the period",
+    "language": 'the ToR\'s language as a BCP 47 tag, such as "fr", "es" or "fr-SN"',
     "supervisor": "a table with name, role, email",
     "dates": "a [dates] table of named dates, e.g. award = 2004-01-05 or award = 'to be agreed'",
     "deliverables_defaults": "a table with review_days and revision_days",
