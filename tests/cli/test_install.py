@@ -59,6 +59,17 @@ def test_wheel_holds_core_plugins_template_and_entry_points(wheel: Path) -> None
     assert "engage = engage.cli:main" in text
 
 
+def test_wheel_holds_every_catalogue_compiled(wheel: Path) -> None:
+    """Each package's French and Spanish catalogues, compiled to .mo by the build hook (the .mo files
+    are not in git), and the .po beside them."""
+    names = zipfile.ZipFile(wheel).namelist()
+    for package in ("engage", *PLUGINS.values()):
+        for language in ("fr", "es"):
+            base = f"{package}/locale/{language}/LC_MESSAGES/{package}"
+            assert f"{base}.mo" in names and f"{base}.po" in names, base
+    assert "engage_fees/locale/engage_fees.pot" in names
+
+
 def test_installed_command_shows_both_seeds() -> None:
     for seed in (IJM, DEFENDERS):
         done = run("-s", str(seed), "show", "--format", "json")
