@@ -56,22 +56,23 @@ class ToR:
 
 
 FRENCH = ToR(
-    name="pnud-madagascar-evaluation-undaf.toml",
+    name="acf-mali-kita-evaluation-mi-parcours.toml",
     language="fr",
-    today=dt.date(2019, 6, 14),
+    today=dt.date(2013, 11, 13),
     steps=(
-        ("log", "1", "-p", "cadrage", "-d", "2019-05-06", "-n", "revue documentaire"),
-        ("log", "1", "-p", "cadrage", "-d", "2019-05-07"),
-        ("log", "4h", "-p", "cadrage", "-d", "2019-05-08"),
-        ("deliver", "demarrage", "--status", "submitted", "-d", "2019-05-15"),
-        ("deliver", "demarrage", "--status", "accepted", "-d", "2019-05-22"),
-        ("log", "1", "-p", "collecte", "-d", "2019-05-20"),
-        ("log", "1.5", "-p", "collecte", "-d", "2019-05-21"),
-        ("expense", "150", "--category", "per-diem", "-d", "2019-05-21", "-n", "descente à Toamasina"),
+        ("log", "1", "-p", "cadrage", "-d", "2013-10-16", "-n", "revue documentaire"),
+        ("log", "1", "-p", "cadrage", "-d", "2013-10-17"),
+        ("log", "4h", "-p", "cadrage", "-d", "2013-10-18"),
+        ("log", "1", "-p", "terrain", "-d", "2013-10-21"),
+        ("log", "1", "-p", "terrain", "-d", "2013-10-22"),
+        ("expense", "150", "--category", "per-diem", "-d", "2013-10-22", "-n", "visite à Kokofata"),
+        ("meeting", "debriefing-mission", "--outcome", "held", "-d", "2013-11-05"),
+        ("deliver", "provisoire", "--status", "submitted", "-d", "2013-11-11"),
+        ("deliver", "provisoire", "--status", "accepted", "-d", "2013-11-13"),
     ),
-    week="2019-W24",
-    month="2019-05",
-    deliverable="demarrage",
+    week="2013-W46",
+    month="2013-10",
+    deliverable="provisoire",
 )
 SPANISH = ToR(
     name="agexport-formacion-formadores.toml",
