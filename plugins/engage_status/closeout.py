@@ -26,7 +26,7 @@ from engage import (
     state_text,
 )
 from engage_status.catalogue import _, pgettext
-from engage_status.tables import status_text
+from engage_status.tables import status_text, when_text
 
 
 @frozen
@@ -176,11 +176,11 @@ def _meetings(verdict: Verdict) -> Section:
         for m in verdict.meetings
         for row in (
             [
-                (m.name, m.span.text(), _outcome(o.outcome, o.to), date_text(o.date), o.note)
+                (m.name, when_text(m.span), _outcome(o.outcome, o.to), date_text(o.date), o.note)
                 for o in verdict.ledger.meeting_outcomes(m.key)
                 if o.date <= verdict.as_of
             ]
-            or [(m.name, m.span.text(), state_text(m.state), "", "")]
+            or [(m.name, when_text(m.span), state_text(m.state), "", "")]
         )
     )
     return Section(

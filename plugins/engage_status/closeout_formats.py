@@ -96,7 +96,8 @@ def as_json(report: CloseOut) -> dict[str, object]:
 
 
 def _html(report: CloseOut) -> str:
-    from engage_status.html import CSS, language_tag
+    from engage_status.html import CSS
+    from engage_status.voices import language_tag
 
     title = report.engagement.title
     facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in heading_facts(report))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from engage import (
     write_output,
 )
 from engage_status.catalogue import _
+from engage_status.voices import shared
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -103,11 +104,11 @@ def status(
     from engage import steps
 
     # Each engagement's section is judged and written in its own language; the consultants' view,
-    # across engagements, in the user's; CSV and JSON for programs.
+    # across engagements, in the user's (or --lang's); CSV and JSON for programs.
     voice: Voice = speaking if by == "engagement" else _users
     if fmt in MACHINE_FORMATS:
         voice = _for_programs
-    summary = len(engagements) > 1 and voice is speaking  # a portfolio's summary: the user's language
+    summary = len(engagements) > 1 and voice is speaking  # a portfolio's summary: as the consultants' view
     reports = [
         _report(session, engagement, span, as_of, ledger_path, voice, summary)
         for engagement in steps(engagements, _("Reading engagements"), more_than=20)
@@ -116,8 +117,8 @@ def status(
 
 
 def _users(engagement: Engagement) -> AbstractContextManager[None]:
-    """The user's language, whatever the engagement's."""
-    return nullcontext()
+    """--lang, else the user's language, whatever the engagement's."""
+    return shared([engagement])
 
 
 def _for_programs(engagement: Engagement) -> AbstractContextManager[None]:
@@ -137,7 +138,7 @@ def _report(
     """One engagement's report for the week asked for (else the week of --as-of, else this week),
     with the plugins' sections and portfolio cells, all read from one verdict, judged in the
     language ``voice`` gives; a portfolio's ``summary`` figures (its state's reason, what is left
-    open, the plugins' cells) are judged in the user's."""
+    open, the plugins' cells) are judged in the user's language, or --lang's."""
     from dataclasses import replace
 
     from engage_status.report import Overview, as_of_for, build
@@ -164,12 +165,13 @@ def _report(
         if not summary:
             return replace(built, columns=_columns(session, engagement, ledger, when, verdict))
     # The session keeps a verdict per language: the same one where both languages are one.
-    overall = session.verdict(engagement, ledger, when)
-    return replace(
-        built,
-        columns=_columns(session, engagement, ledger, when, overall),
-        overview=Overview(overall.reason, tuple(overall.open_items)),
-    )
+    with _users(engagement):
+        overall = session.verdict(engagement, ledger, when)
+        return replace(
+            built,
+            columns=_columns(session, engagement, ledger, when, overall),
+            overview=Overview(overall.reason, tuple(overall.open_items)),
+        )
 
 
 def _columns(

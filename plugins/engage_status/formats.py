@@ -22,6 +22,7 @@ from engage_status.catalogue import _
 from engage_status.report import PhaseRow, Report
 from engage_status.sections import md, section_text
 from engage_status.tables import header_lines, portfolio_tables, report_tables
+from engage_status.voices import shared
 
 
 def render(reports: Sequence[Report], fmt: str) -> str:
@@ -29,7 +30,7 @@ def render(reports: Sequence[Report], fmt: str) -> str:
 
     CSV is one tidy table (a row per engagement and phase); the sectioned text is plain or markdown.
     JSON and CSV are for programs (English, ISO dates, decimal points); the rest for people: each
-    engagement's section in its language, a portfolio's summary in the language in force.
+    engagement's section in its language, a portfolio's summary in the user's (or ``--lang``'s).
     """
     if fmt == "json":
         with machine():
@@ -60,10 +61,11 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
         out.extend(section_text(item, markdown, level))
 
     if len(reports) > 1:
-        if markdown:
-            out += ["# " + _("Status report"), ""]
-        for item in portfolio_tables(reports):
-            emit(item, "##")
+        with shared([r.engagement for r in reports]):
+            if markdown:
+                out += ["# " + _("Status report"), ""]
+            for item in portfolio_tables(reports):
+                emit(item, "##")
     for report in reports:
         with speaking(report.engagement):
             title = report.engagement.title

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from html import escape
 
-from engage import STATE_ORDER, Section, current_language, format_budget, format_days, speaking, state_text
+from engage import STATE_ORDER, Section, format_budget, format_days, speaking, state_text
 from engage_status.catalogue import _
 from engage_status.report import Report
 from engage_status.sections import section_html
 from engage_status.tables import header_lines, portfolio_tables, report_tables
+from engage_status.voices import frame, language_tag
 
 STATE_COLOURS = {"on track": "#2e7d32", "at risk": "#ef6c00", "over": "#c62828"}
 CSS = """
@@ -37,9 +37,9 @@ svg text { font: 12px system-ui, sans-serif; }
 def page(reports: Sequence[Report]) -> str:
     """The whole report as one HTML document: no scripts, no external resources.
 
-    One engagement's page speaks its language; a portfolio's speaks the user's, each engagement's
-    section its own (marked with its ``lang`` where the two differ)."""
-    with _frame(reports):
+    One engagement's page speaks its language; a portfolio's speaks the user's (or ``--lang``'s),
+    each engagement's section its own (marked with its ``lang`` where the two differ)."""
+    with frame(reports):
         page_lang = language_tag()
         if len(reports) > 1:
             title = _("Status report")
@@ -60,16 +60,6 @@ def page(reports: Sequence[Report]) -> str:
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
-
-
-def _frame(reports: Sequence[Report]) -> AbstractContextManager[None]:
-    """The language of what frames the reports: one engagement's own; a portfolio's, the user's."""
-    return speaking(reports[0].engagement) if len(reports) == 1 else nullcontext()
-
-
-def language_tag() -> str:
-    """The language in force as HTML's ``lang`` writes it: ``fr``, ``fr-SN``."""
-    return current_language().replace("_", "-")
 
 
 def _section(report: Report, page_lang: str) -> list[str]:

@@ -1,6 +1,7 @@
 """``status --by consultant``: each consultant's week across every engagement they appear in.
 
-Across engagements, so in the user's language (CSV and JSON for programs, inside ``machine()``).
+Across engagements, so in the user's language, or ``--lang``'s (CSV and JSON for programs, inside
+``machine()``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from engage import (
 )
 from engage_status.catalogue import _, ngettext
 from engage_status.report import LOOKAHEAD, Report
+from engage_status.voices import shared
 
 
 @frozen
@@ -141,7 +143,8 @@ def render(reports: Sequence[Report], fmt: str) -> str:
     if fmt in ("json", "csv"):
         with machine():
             return _for_programs(reports, fmt)
-    return _for_people(reports, fmt)
+    with shared([r.engagement for r in reports]):
+        return _for_people(reports, fmt)
 
 
 def _for_programs(reports: Sequence[Report], fmt: str) -> str:

@@ -1,20 +1,20 @@
 """A status report for spreadsheets: one tidy CSV table, or workbook sheets of real numbers and dates.
 
 The CSV is for programs (written inside ``machine()``: states as ids); a workbook is for people: its
-sheet names and headers in the language in force (one engagement's, or a portfolio's user's), each
+sheet names and headers in one engagement's language, or a portfolio's (``voices.frame``), each
 engagement's rows in its own language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 
 from engage import N_, csv_text, day_of, speaking, state_text
 from engage_status.catalogue import _
 from engage_status.report import PhaseRow, Report, state_rank
 from engage_status.sections import section_sheets
 from engage_status.tables import kind_text, status_text
+from engage_status.voices import frame
 
 TIDY_HEADERS = (
     "engagement_id",
@@ -97,7 +97,7 @@ Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]
 
 def workbook_sheets(reports: Sequence[Report]) -> list[Sheet]:
     """A summary sheet, then a sheet per table and per plugin section; each row names its engagement."""
-    with _frame(reports):
+    with frame(reports):
         return [
             _summary_sheet(reports),
             _sheet(reports, _("Phases"), PHASE_HEADERS, lambda r: [phase_cells(p) for p in r.phases]),
@@ -112,11 +112,6 @@ def workbook_sheets(reports: Sequence[Report]) -> list[Sheet]:
             ),
             *section_sheets([(r.engagement.id, s) for r in reports for s in r.sections]),
         ]
-
-
-def _frame(reports: Sequence[Report]) -> AbstractContextManager[None]:
-    """The workbook's own words (sheets, headers): one engagement's language, or a portfolio's user's."""
-    return speaking(reports[0].engagement) if len(reports) == 1 else nullcontext()
 
 
 # Headers, translated where a sheet is made (``_(header)``).

@@ -1,14 +1,15 @@
 """A report as titled tables (Sections) of plain values, shared by the text, HTML and CSV formats.
 
 Each table is made in the language in force: the engagement's for its own tables (the caller is
-inside ``speaking``), the user's for a portfolio's summary.
+inside ``speaking``), the user's (or ``--lang``'s) for a portfolio's summary (``voices.shared``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from engage import Section, date_text, format_budget, format_days, state_text
+from engage import Section, Span, current_language, date_text, format_budget, format_days, state_text
 from engage_status.catalogue import _, pgettext
 from engage_status.report import Report, state_rank
 
@@ -83,9 +84,28 @@ def span_text(start: object, end: object) -> str:
 
 
 def _day(value: object) -> str:
-    import datetime as dt
-
     return date_text(value) if isinstance(value, dt.date) else str(value)
+
+
+def when_text(span: Span) -> str:
+    """A meeting's dates for a table, as the language in force writes them (``8 mars 2004``); English
+    writes them as engage always has (``Span.text``: ``2004-03-08``), as does a span still to be agreed."""
+    start, end = span.start, span.end
+    if start is None or end is None or current_language().partition("_")[0] == "en":
+        return span.text()
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        if start == end:
+            return f"{date_text(start.date())} {start:%H:%M}"
+        if start.date() == end.date():
+            return f"{date_text(start.date())} {start:%H:%M}–{end:%H:%M}"
+        return f"{date_text(start.date())} {start:%H:%M} – {date_text(end.date())} {end:%H:%M}"
+    first, last = _date_of(start), _date_of(end)
+    return date_text(first) if first == last else f"{date_text(first)} – {date_text(last)}"
+
+
+def _date_of(value: object) -> dt.date:
+    assert isinstance(value, dt.date)
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def kind_text(kind: str) -> str:
@@ -200,7 +220,7 @@ def report_tables(report: Report) -> list[Section]:
             _("Meetings"),
             (_("key"), _("meeting"), kind, _("when"), _("state"), _("note")),
             tuple(
-                (m.key, m.name, kind_text(m.kind), m.span.text(), state_text(m.state), m.note)
+                (m.key, m.name, kind_text(m.kind), when_text(m.span), state_text(m.state), m.note)
                 for m in report.meetings
             ),
             note="" if report.meetings else _("No meetings in this schedule."),
@@ -241,8 +261,8 @@ def _entry_rows(report: Report) -> tuple[tuple[str, str, str, str, str], ...]:
 def portfolio_tables(reports: Sequence[Report]) -> list[Section]:
     """The summary a portfolio report starts with: live engagements, worst first, then closed ones.
 
-    In the language in force (the user's): each row's reason and what is left open are the
-    portfolio's (``Report.summary``)."""
+    In the language in force (``voices.shared``): each row's reason and what is left open are
+    judged in it (``Report.summary``)."""
     live = sorted((r for r in reports if r.closed is None), key=lambda r: state_rank(r.state))
     closed = [r for r in reports if r.closed is not None]
     extra = list(dict.fromkeys(title for r in live for title, _cell in r.columns))  # plugins', in order
