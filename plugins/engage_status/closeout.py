@@ -1,4 +1,8 @@
-"""The close-out report: days by phase, consultant and month; deliverables' and meetings' history."""
+"""The close-out report: days by phase, consultant and month; deliverables' and meetings' history.
+
+Built in the language in force (the engagement's, or English inside ``machine()``): its titles,
+headers and words; dates stay dates in the rows (a workbook's cells), written out where shown.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,21 @@ from collections.abc import Sequence
 from dataclasses import field
 from fractions import Fraction
 
-from engage import DayTotal, Engagement, Section, Verdict, format_budget, format_days, frozen
+from engage import (
+    DayTotal,
+    Engagement,
+    Section,
+    Verdict,
+    current_language,
+    date_text,
+    format_budget,
+    format_days,
+    frozen,
+    month_text,
+    state_text,
+)
+from engage_status.catalogue import _, pgettext
+from engage_status.tables import status_text, when_text
 
 
 @frozen
@@ -21,7 +39,7 @@ class CloseOut:
     as_of: dt.date
     state: str
     reason: str
-    closed: str  # "completed on 2021-12-10", or "" while open
+    closed: str  # "completed on 2021-12-10", or "" while open (in the language it was built in)
     used: Fraction  # in the period
     used_total: Fraction  # to the report's date
     burn: tuple[tuple[dt.date, Fraction], ...]  # cumulative days used, by date, in the period
@@ -38,24 +56,26 @@ def build_closeout(verdict: Verdict, start: dt.date | None, end: dt.date | None)
     end_at = min(last, as_of)
     days = [t for t in ledger.day_totals() if first <= t.date <= end_at]  # sums per day: no entry loaded
     cube: dict[tuple[str, str, str], Fraction] = defaultdict(Fraction)
+    unnamed = _("(not named)")
     for t in days:
-        cube[(t.phase, t.consultant or "(not named)", f"{t.date:%Y-%m}")] += t.days
+        cube[(t.phase, t.consultant or unnamed, f"{t.date:%Y-%m}")] += t.days
     names = {p.key: p.name for p in engagement.phases}
     order = {p.key: i for i, p in enumerate(engagement.phases)}
+    months: dict[str, str] = {}
     totals = Section(
-        "Days by phase, consultant and month",
-        ("phase", "consultant", "month", "days"),
+        _("Days by phase, consultant and month"),
+        (_("phase"), _("consultant"), _("month"), _("days")),
         tuple(
-            (names.get(phase, phase), who, month, days)
+            (names.get(phase, phase), who, month_label(month, months), days)
             for (phase, who, month), days in sorted(
                 cube.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0])
             )
         ),
-        note="" if cube else "No time logged in this period.",
+        note="" if cube else _("No time logged in this period."),
     )
     by_phase = Section(
-        "Days by phase",
-        ("key", "phase", "budget", "days in period", "days to date", "state"),
+        _("Days by phase"),
+        (_("key"), _("phase"), _("budget"), _("days in period"), _("days to date"), _("state")),
         tuple(
             (
                 p.key,
@@ -68,8 +88,8 @@ def build_closeout(verdict: Verdict, start: dt.date | None, end: dt.date | None)
             for p in verdict.phases
         ),
     )
-    by_consultant = _totals("Days by consultant", "consultant", cube, 1)
-    by_month = _totals("Days by month", "month", cube, 2)
+    by_consultant = _totals(_("Days by consultant"), _("consultant"), cube, 1)
+    by_month = _totals(_("Days by month"), _("month"), cube, 2, months)
     history, standing, meetings = _deliverable_history(verdict), _standing(verdict), _meetings(verdict)
     closing = verdict.closing
     return CloseOut(
@@ -79,7 +99,11 @@ def build_closeout(verdict: Verdict, start: dt.date | None, end: dt.date | None)
         as_of=as_of,
         state=verdict.state,
         reason=verdict.reason,
-        closed=f"{closing.outcome} on {closing.date}" if closing else "",
+        closed=_("{outcome} on {date}").format(
+            outcome=outcome_text(closing.outcome), date=date_text(closing.date)
+        )
+        if closing
+        else "",
         used=sum((t.days for t in days), Fraction(0)),
         used_total=ledger.days_used(),
         burn=_burn(days),
@@ -89,32 +113,59 @@ def build_closeout(verdict: Verdict, start: dt.date | None, end: dt.date | None)
     )
 
 
+def month_label(key: str, known: dict[str, str]) -> str:
+    """A month for people (``November 2021``... as ``month_text`` writes it) from its key
+    (``2021-11``); English keeps the key, as the report always wrote it."""
+    if current_language().partition("_")[0] == "en":
+        return key
+    if key not in known:
+        known[key] = month_text(dt.date(int(key[:4]), int(key[5:7]), 1))
+    return known[key]
+
+
+def outcome_text(outcome: str) -> str:
+    """How an engagement closed (``completed``, ``terminated``), in the language in force."""
+    known = {
+        "completed": pgettext("closing", "completed"),
+        "terminated": pgettext("closing", "terminated"),
+    }
+    return known.get(outcome, outcome)
+
+
 def _deliverable_history(verdict: Verdict) -> Section:
     """Each status recorded for each deliverable, up to the report's date."""
     rows = tuple(
-        (d.name, change.status, change.date, change.note)
+        (d.name, status_text(change.status), change.date, change.note)
         for d in verdict.deliverables
         for change in verdict.ledger.status_changes(d.key)
         if change.date <= verdict.as_of
     )
     return Section(
-        "Deliverables: what was handed in, returned and accepted",
-        ("deliverable", "event", "date", "note"),
+        _("Deliverables: what was handed in, returned and accepted"),
+        (_("deliverable"), _("event"), _("date"), _("note")),
         rows,
-        note="" if rows else "No deliverable has a recorded status.",
+        note="" if rows else _("No deliverable has a recorded status."),
     )
 
 
 def _standing(verdict: Verdict) -> Section:
     """Each deliverable's state as of the report's date, with why."""
+    why = _("why")
     return Section(
-        "Deliverables as of the report's date",
-        ("key", "deliverable", "due", "state", "days late", "why"),
+        _("Deliverables as of the report's date"),
+        (_("key"), _("deliverable"), _("due"), _("state"), _("days late"), why),
         tuple(
-            (d.key, d.name, d.due.day or "waiting", d.state, d.days_late or "", d.reason)
+            (
+                d.key,
+                d.name,
+                d.due.day or state_text("waiting"),
+                state_text(d.state),
+                d.days_late or "",
+                d.reason,
+            )
             for d in verdict.deliverables
         ),
-        optional=("why",),
+        optional=(why,),
     )
 
 
@@ -125,19 +176,26 @@ def _meetings(verdict: Verdict) -> Section:
         for m in verdict.meetings
         for row in (
             [
-                (m.name, m.span.text(), o.outcome + (f" to {o.to}" if o.to else ""), str(o.date), o.note)
+                (m.name, when_text(m.span), _outcome(o.outcome, o.to), date_text(o.date), o.note)
                 for o in verdict.ledger.meeting_outcomes(m.key)
                 if o.date <= verdict.as_of
             ]
-            or [(m.name, m.span.text(), m.state, "", "")]
+            or [(m.name, when_text(m.span), state_text(m.state), "", "")]
         )
     )
     return Section(
-        "Meetings and their outcomes",
-        ("meeting", "planned", "outcome", "date", "note"),
+        _("Meetings and their outcomes"),
+        (_("meeting"), _("planned"), _("outcome"), _("date"), _("note")),
         rows,
-        note="" if rows else "No meetings in this schedule.",
+        note="" if rows else _("No meetings in this schedule."),
     )
+
+
+def _outcome(outcome: str, to: dt.date | None) -> str:
+    """A meeting's outcome, with the new date a postponement agreed: ``postponed to 2021-12-01``."""
+    if to is None:
+        return status_text(outcome)
+    return _("{outcome} to {date}").format(outcome=status_text(outcome), date=date_text(to))
 
 
 def _burn(days: Sequence[DayTotal]) -> tuple[tuple[dt.date, Fraction], ...]:
@@ -152,26 +210,44 @@ def _burn(days: Sequence[DayTotal]) -> tuple[tuple[dt.date, Fraction], ...]:
     return tuple(cumulative)
 
 
-def _totals(title: str, label: str, cube: dict[tuple[str, str, str], Fraction], axis: int) -> Section:
+def _totals(
+    title: str,
+    label: str,
+    cube: dict[tuple[str, str, str], Fraction],
+    axis: int,
+    months: dict[str, str] | None = None,
+) -> Section:
+    """Days summed over one axis of the cube (consultants; months, written out with ``months``)."""
     sums: dict[str, Fraction] = defaultdict(Fraction)
     for key, days in cube.items():
         sums[key[axis]] += days
     rows = tuple(sorted(sums.items()))
-    return Section(title, (label, "days"), rows, note="" if rows else "No time logged in this period.")
+    if months is not None:
+        rows = tuple((month_label(month, months), days) for month, days in rows)
+    note = "" if rows else _("No time logged in this period.")
+    return Section(title, (label, _("days")), rows, note=note)
 
 
 def heading_facts(report: CloseOut) -> list[tuple[str, str]]:
     """The report's heading, as (label, value)."""
     engagement = report.engagement
     return [
-        ("Client", engagement.client),
-        ("Consultants", ", ".join(engagement.consultants) or "(not named)"),
-        ("Period", f"{report.start} – {report.end}, as of {report.as_of}"),
-        ("Closed", report.closed or "not yet: the engagement is open"),
+        (_("Client"), engagement.client),
+        (_("Consultants"), ", ".join(engagement.consultants) or _("(not named)")),
         (
-            "Days used",
-            f"{format_days(report.used)} in the period; {format_days(report.used_total)} "
-            f"of {format_budget(engagement.max_days)} to date",
+            _("Period"),
+            _("{start} – {end}, as of {date}").format(
+                start=date_text(report.start), end=date_text(report.end), date=date_text(report.as_of)
+            ),
         ),
-        ("State", report.reason),
+        (_("Closed"), report.closed or _("not yet: the engagement is open")),
+        (
+            _("Days used"),
+            _("{used} in the period; {total} of {cap} to date").format(
+                used=format_days(report.used),
+                total=format_days(report.used_total),
+                cap=format_budget(engagement.max_days),
+            ),
+        ),
+        (_("State"), report.reason),
     ]

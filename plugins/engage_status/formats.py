@@ -13,25 +13,33 @@ from engage import (
     Section,
     day_of,
     json_text,
+    machine,
     plain,
+    speaking,
     terminal_text,
 )
+from engage_status.catalogue import _
 from engage_status.report import PhaseRow, Report
 from engage_status.sections import md, section_text
 from engage_status.tables import header_lines, portfolio_tables, report_tables
+from engage_status.voices import shared
 
 
 def render(reports: Sequence[Report], fmt: str) -> str:
     """The whole report in one format; a portfolio starts with its summary table.
 
     CSV is one tidy table (a row per engagement and phase); the sectioned text is plain or markdown.
+    JSON and CSV are for programs (English, ISO dates, decimal points); the rest for people: each
+    engagement's section in its language, a portfolio's summary in the user's (or ``--lang``'s).
     """
     if fmt == "json":
-        return json_text([as_json(r) for r in reports])
+        with machine():
+            return json_text([as_json(r) for r in reports])
     if fmt == "csv":
         from engage_status.sheets import tidy_csv
 
-        return tidy_csv(reports)
+        with machine():
+            return tidy_csv(reports)
     if fmt == "html":
         from engage_status.html import page
 
@@ -53,19 +61,28 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
         out.extend(section_text(item, markdown, level))
 
     if len(reports) > 1:
-        if markdown:
-            out += ["# Status report", ""]
-        for item in portfolio_tables(reports):
-            emit(item, "##")
+        with shared([r.engagement for r in reports]):
+            if markdown:
+                out += ["# " + _("Status report"), ""]
+            for item in portfolio_tables(reports):
+                emit(item, "##")
     for report in reports:
-        title = report.engagement.title
-        out += [f"# {md(title)}" if markdown else heading(title, width), ""]
-        for label, value in header_lines(report):
-            out.append(f"- **{label}:** {md(value)}" if markdown else labelled(label, value, width))
-        out.append("")
-        for item in report_tables(report):
-            emit(item, "##")
+        with speaking(report.engagement):
+            title = report.engagement.title
+            out += [f"# {md(title)}" if markdown else heading(title, width), ""]
+            for label, value in header_lines(report):
+                out.append(
+                    f"- **{label_text(label)}** {md(value)}" if markdown else labelled(label, value, width)
+                )
+            out.append("")
+            for item in report_tables(report):
+                emit(item, "##")
     return "\n".join(out).rstrip() + "\n"
+
+
+def label_text(label: str) -> str:
+    """A label before its value: ``State:`` (``État :`` in French)."""
+    return _("{label}:").format(label=label)
 
 
 def as_json(report: Report) -> dict[str, object]:

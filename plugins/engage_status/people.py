@@ -1,4 +1,8 @@
-"""``status --by consultant``: each consultant's week across every engagement they appear in."""
+"""``status --by consultant``: each consultant's week across every engagement they appear in.
+
+Across engagements, so in the user's language, or ``--lang``'s (CSV and JSON for programs, inside
+``machine()``).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,17 @@ from engage import (
     Engagement,
     Section,
     csv_text,
+    date_text,
     format_days,
     frozen,
     json_text,
+    machine,
     markdown_cell,
     table,
 )
+from engage_status.catalogue import _, ngettext
 from engage_status.report import LOOKAHEAD, Report
+from engage_status.voices import shared
 
 
 @frozen
@@ -85,20 +93,20 @@ def sections(reports: Sequence[Report], *, listed: bool = True) -> list[Section]
                 format_days(s.person.this_week),
                 format_days(s.person.used),
                 format_days(s.person.remaining) if s.person.remaining is not None else "",
-                ("; ".join(f"{d.name} {_due(d)}" for d in s.owed) if listed else len(s.owed)) or "nothing",
+                ("; ".join(f"{d.name} {_due(d)}" for d in s.owed) if listed else len(s.owed)) or _("nothing"),
             )
             for s in stints
         )
         found.append(
             Section(
-                f"{first.label}: {format_days(week)} days this week",
+                _("{name}: {days} days this week").format(name=first.label, days=format_days(week)),
                 (
-                    "engagement",
-                    "as",
-                    "this week",
-                    "used",
-                    "left",
-                    "owes in the next two weeks" if listed else "owes",
+                    _("engagement"),
+                    _("as"),
+                    _("this week"),
+                    _("used"),
+                    _("left"),
+                    _("owes in the next two weeks") if listed else _("owes"),
                 ),
                 rows,
             )
@@ -113,17 +121,33 @@ def owed_lines(stints: Sequence[Stint]) -> list[str]:
         key=lambda item: (item[0], item[2], item[1].name),
     )
     return [
-        f"- {day} {d.name} ({ident})" + (f", {d.days_late} days late" if d.days_late else "")
+        f"- {date_text(day)} {d.name} ({ident})" + (", " + _days_late(d.days_late) if d.days_late else "")
         for day, d, ident in owed
     ]
 
 
+def _days_late(count: int) -> str:
+    # Translators: English says "days" for one too; give your language's own forms.
+    return ngettext("{count} days late", "{count} days late", count).format(count=count)
+
+
 def _due(d: DeliverableVerdict) -> str:
-    return f"({d.days_late} days late, due {d.deadline})" if d.state == "late" else f"(due {d.deadline})"
+    due = date_text(d.deadline) if d.deadline is not None else ""
+    if d.state == "late":
+        return _("({late}, due {date})").format(late=_days_late(d.days_late), date=due)
+    return _("(due {date})").format(date=due)
 
 
 def render(reports: Sequence[Report], fmt: str) -> str:
     """The by-consultant report as plain text, Markdown, CSV or JSON (HTML is given as plain text)."""
+    if fmt in ("json", "csv"):
+        with machine():
+            return _for_programs(reports, fmt)
+    with shared([r.engagement for r in reports]):
+        return _for_people(reports, fmt)
+
+
+def _for_programs(reports: Sequence[Report], fmt: str) -> str:
     if fmt == "json":
         return json_text(
             [
@@ -150,12 +174,14 @@ def render(reports: Sequence[Report], fmt: str) -> str:
                 for stints in by_consultant(reports).values()
             ]
         )
-    if fmt == "csv":
-        tables = sections(reports)
-        out = []
-        for item in tables:
-            out.append(csv_text(["consultant", *item.headers], [[item.title, *row] for row in item.rows]))
-        return "".join(out)
+    tables = sections(reports)
+    out = []
+    for item in tables:
+        out.append(csv_text(["consultant", *item.headers], [[item.title, *row] for row in item.rows]))
+    return "".join(out)
+
+
+def _for_people(reports: Sequence[Report], fmt: str) -> str:
     style = "github" if fmt == "github" else "simple"
     lines: list[str] = []
     counted = sections(reports, listed=False)
@@ -170,8 +196,8 @@ def render(reports: Sequence[Report], fmt: str) -> str:
         if owed and style == "github":
             owed = [f"- {markdown_cell(item.removeprefix('- '))}" for item in owed]
         if owed:
-            lines += ["Owes in the next two weeks:", *owed, ""]
-    return "\n".join(lines).rstrip() + "\n" if lines else "No consultants in these engagements.\n"
+            lines += [_("Owes in the next two weeks:"), *owed, ""]
+    return "\n".join(lines).rstrip() + "\n" if lines else _("No consultants in these engagements.") + "\n"
 
 
 def owes(

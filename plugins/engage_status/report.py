@@ -57,6 +57,14 @@ class EntryRow(NamedTuple):
 
 
 @frozen
+class Overview:
+    """One engagement as a portfolio's summary shows it, judged in the summary's language (the user's)."""
+
+    reason: str
+    left_open: tuple[str, ...] = ()
+
+
+@frozen
 class Report:
     """Everything one engagement's section of a status report shows, read from its verdict."""
 
@@ -81,6 +89,14 @@ class Report:
     # Each consultant's figures from the verdict, this week being the report's week.
     team: tuple[ConsultantVerdict, ...] = ()
     findings: tuple[Finding, ...] = ()  # the verdict's, worst first: merged records that collide among them
+    # The state's reason and what is left open in a portfolio's language, where it differs from the
+    # engagement's (None: the report's own).
+    overview: Overview | None = None
+
+    @property
+    def summary(self) -> Overview:
+        """The reason and what is left open, as a portfolio's summary shows them."""
+        return self.overview or Overview(self.reason, self.left_open)
 
 
 def as_of_for(week: Week, today: dt.date, given: dt.date | None) -> dt.date:

@@ -2,7 +2,8 @@
 
 The status report and the close-out report both render plugins' sections here, so the rules are one:
 the note is always shown (below the table, or in its place when there are no rows); the workbook
-has a sheet per title and headers, and a Notes sheet.
+has a sheet per title and headers, and a Notes sheet. The words engage adds ("(none)", the Notes
+sheet's) are in the language in force.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 from engage import Section, Sheet, markdown_cell, output_width, plain, table, wrap
+from engage_status.catalogue import _
 
 Cell = Callable[[object], object]
 
@@ -38,7 +40,7 @@ def section_text(section: Section, markdown: bool, level: str = "##", cell: Cell
         if section.note:
             out += ["", _note(section.note, markdown)]
     else:
-        out.append(_note(section.note or "(none)", markdown))
+        out.append(_note(section.note or _("(none)"), markdown))
     out.append("")
     return out
 
@@ -55,7 +57,7 @@ def section_html(
     and text ("" for none)."""
     note = f'<p class="note">{escape(section.note)}</p>' if section.note else ""
     if not section.rows:
-        return note or '<p class="note">(none)</p>'
+        return note or f'<p class="note">{escape(_("(none)"))}</p>'
     head = "".join(f"<th>{escape(h)}</th>" for h in section.headers)
     rows = []
     for row in section.rows:
@@ -78,7 +80,7 @@ def section_sheets(sections: Sequence[tuple[str, Section]]) -> list[Sheet]:
         rows = groups.setdefault((section.title, tuple(section.headers)), [])
         rows += [(engagement, *row) for row in section.rows]
     sheets: list[Sheet] = [
-        (title, ("engagement", *headers), rows) for (title, headers), rows in groups.items()
+        (title, (_("engagement"), *headers), rows) for (title, headers), rows in groups.items()
     ]
     return sheets + notes_sheet(sections)
 
@@ -86,4 +88,4 @@ def section_sheets(sections: Sequence[tuple[str, Section]]) -> list[Sheet]:
 def notes_sheet(sections: Sequence[tuple[str, Section]]) -> list[Sheet]:
     """A Notes sheet of every section's note (none when no section has one)."""
     notes = [(engagement, s.title, s.note) for engagement, s in sections if s.note]
-    return [("Notes", ("engagement", "section", "note"), notes)] if notes else []
+    return [(_("Notes"), (_("engagement"), _("section"), _("note")), notes)] if notes else []

@@ -1,38 +1,53 @@
-"""A report as titled tables (Sections) of plain values, shared by the text, HTML and CSV formats."""
+"""A report as titled tables (Sections) of plain values, shared by the text, HTML and CSV formats.
+
+Each table is made in the language in force: the engagement's for its own tables (the caller is
+inside ``speaking``), the user's (or ``--lang``'s) for a portfolio's summary (``voices.shared``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from engage import Section, format_budget, format_days
+from engage import Section, Span, current_language, date_text, format_budget, format_days, state_text
+from engage_status.catalogue import _, pgettext
 from engage_status.report import Report, state_rank
 
 
 def header_lines(report: Report) -> list[tuple[str, str]]:
     """The report's heading facts, as (label, value)."""
     engagement = report.engagement
+    week = report.week
+    used = _("{used} of {cap} ({this_week} this week)").format(
+        used=format_days(report.used),
+        cap=format_budget(engagement.max_days),
+        this_week=format_days(report.this_week),
+    )
+    if report.not_counted:
+        used += _("; {days} more dated after {date}, not counted yet").format(
+            days=format_days(report.not_counted), date=date_text(report.as_of)
+        )
     return [
-        ("Client", engagement.client),
+        (_("Client"), engagement.client),
         (
-            "Consultants",
-            ", ".join(c.key for c in engagement.team) + " (see Team)"
+            _("Consultants"),
+            _("{names} (see Team)").format(names=", ".join(c.key for c in engagement.team))
             if len(engagement.team) > 1
-            else ", ".join(engagement.consultants) or "(not named)",
+            else ", ".join(engagement.consultants) or _("(not named)"),
         ),
-        ("Supervisor", engagement.supervisor.label),
-        ("Week", f"{report.week.label} ({report.week.start} – {report.week.end}), as of {report.as_of}"),
+        (_("Supervisor"), engagement.supervisor.label),
         (
-            "Days used",
-            f"{format_days(report.used)} of {format_budget(engagement.max_days)} "
-            f"({format_days(report.this_week)} this week)"
-            + (
-                f"; {format_days(report.not_counted)} more dated after {report.as_of}, not counted yet"
-                if report.not_counted
-                else ""
+            _("Week"),
+            _("{week} ({start} – {end}), as of {date}").format(
+                week=week.label,
+                start=date_text(week.start),
+                end=date_text(week.end),
+                date=date_text(report.as_of),
             ),
         ),
-        ("State", report.reason),
-        *([("Recorded", recorders)] if (recorders := recorded_by(report)) else []),
+        (_("Days used"), used),
+        (_("State"), report.reason),
+        *([(_("Recorded"), recorders)] if (recorders := recorded_by(report)) else []),
     ]
 
 
@@ -50,15 +65,86 @@ def recorded_by(report: Report) -> str:
     parts = []
     for who, (made, others) in sorted(counts.items()):
         names = sorted({e.consultant for e in report.entries if e.by == who and e.consultant != who})
-        parts.append(f"{who} {made}" + (f" ({others} for {', '.join(names)})" if others else ""))
-    return ", ".join(parts) + " entries this week"
+        part = f"{who} {made}"
+        if others:
+            part += " " + _("({count} for {names})").format(count=others, names=", ".join(names))
+        parts.append(part)
+    # Translators: {counts} is "Ann 3 (1 for Ben), Ben 2": who recorded how many of the week's entries.
+    return _("{counts} entries this week").format(counts=", ".join(parts))
+
+
+def percent_text(percent: float) -> str:
+    """A share used, rounded: ``45%`` (``45 %`` in French)."""
+    return _("{percent}%").format(percent=f"{percent:.0f}")
+
+
+def span_text(start: object, end: object) -> str:
+    """Two dates, first and last: ``2021-11-01 – 2021-11-12``."""
+    return f"{_day(start)} – {_day(end)}"
+
+
+def _day(value: object) -> str:
+    return date_text(value) if isinstance(value, dt.date) else str(value)
+
+
+def when_text(span: Span) -> str:
+    """A meeting's dates for a table, as the language in force writes them (``8 mars 2004``); English
+    writes them as engage always has (``Span.text``: ``2004-03-08``), as does a span still to be agreed."""
+    start, end = span.start, span.end
+    if start is None or end is None or current_language().partition("_")[0] == "en":
+        return span.text()
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        if start == end:
+            return f"{date_text(start.date())} {start:%H:%M}"
+        if start.date() == end.date():
+            return f"{date_text(start.date())} {start:%H:%M}–{end:%H:%M}"
+        return f"{date_text(start.date())} {start:%H:%M} – {date_text(end.date())} {end:%H:%M}"
+    first, last = _date_of(start), _date_of(end)
+    return date_text(first) if first == last else f"{date_text(first)} – {date_text(last)}"
+
+
+def _date_of(value: object) -> dt.date:
+    assert isinstance(value, dt.date)
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def kind_text(kind: str) -> str:
+    """What a milestone is (``deliverable due``, ``deadline``, a meeting's kind), in the language in force."""
+    known = {
+        "deliverable due": pgettext("milestone", "deliverable due"),
+        "deadline": pgettext("milestone", "deadline"),
+        "retreat": pgettext("milestone", "retreat"),
+        "workshop": pgettext("milestone", "workshop"),
+        "validation": pgettext("milestone", "validation"),
+        "other": pgettext("milestone", "other"),
+    }
+    return known.get(kind, kind)
+
+
+def status_text(status: str) -> str:
+    """A deliverable's status or a meeting's outcome as recorded (``submitted``, ``changes-requested``),
+    in the language in force; English writes it as recorded."""
+    if status == "changes-requested":
+        return pgettext("outcome", "changes-requested")
+    return state_text(status) if status else status
 
 
 def _phase_table(report: Report) -> Section:
     """Each phase's budget, days used, window and state."""
+    remaining, this_week, percent = _("remaining"), _("this week"), _("% used")
     return Section(
-        "Phases",
-        ("key", "phase", "budget", "used", "this week", "remaining", "% used", "window", "state"),
+        _("Phases"),
+        (
+            _("key"),
+            _("phase"),
+            _("budget"),
+            _("used"),
+            this_week,
+            remaining,
+            percent,
+            _("window"),
+            _("state"),
+        ),
         tuple(
             (
                 p.key,
@@ -67,25 +153,26 @@ def _phase_table(report: Report) -> Section:
                 format_days(p.used),
                 format_days(p.this_week),
                 format_days(p.remaining),
-                f"{p.percent:.0f}%",
-                f"{p.start} – {p.end}",
+                percent_text(p.percent),
+                span_text(p.start, p.end),
                 p.reason,
             )
             for p in report.phases
         ),
-        optional=("remaining", "this week", "% used"),
+        optional=(remaining, this_week, percent),
     )
 
 
 def _team_table(report: Report) -> Section:
     """Each consultant's budget, days used and left."""
+    remaining, this_week, role = _("remaining"), _("this week"), _("role")
     return Section(
-        "Team",
-        ("key", "consultant", "role", "budget", "used", "this week", "remaining"),
+        _("Team"),
+        (_("key"), _("consultant"), role, _("budget"), _("used"), this_week, remaining),
         tuple(
             (
                 c.key,
-                c.name if c.named else f"{c.name} (not in the schedule)",
+                c.name if c.named else _("{name} (not in the schedule)").format(name=c.name),
                 c.role,
                 format_budget(c.budget) if c.budget is not None else "",
                 format_days(c.used),
@@ -94,55 +181,62 @@ def _team_table(report: Report) -> Section:
             )
             for c in report.team
         ),
-        optional=("remaining", "this week", "role"),
+        optional=(remaining, this_week, role),
     )
 
 
 def _deliverable_table(report: Report) -> Section:
     """Each deliverable's due date, state and why."""
+    last_status = _("last status")
     return Section(
-        "Deliverables",
-        ("key", "deliverable", "due", "state", "last status", "days late", "why"),
+        _("Deliverables"),
+        (_("key"), _("deliverable"), _("due"), _("state"), last_status, _("days late"), _("why")),
         tuple(
             (
                 d.key,
                 d.name,
-                d.due.day or "waiting",
-                d.state,
-                f"{d.status} {d.since}" if d.since else d.status,
+                date_text(d.due.day) if d.due.day else state_text("waiting"),
+                state_text(d.state),
+                _("{status} {date}").format(status=status_text(d.status), date=date_text(d.since))
+                if d.since
+                else status_text(d.status),
                 d.days_late or "",
                 d.reason,
             )
             for d in report.deliverables
         ),
-        optional=("last status",),
+        optional=(last_status,),
     )
 
 
 def report_tables(report: Report) -> list[Section]:
     """Phases, deliverables, milestones, the week's entries, then plugin sections."""
+    kind = _("kind")
     tables = [
         _phase_table(report),
         _team_table(report),
         _deliverable_table(report),
         Section(
-            "Meetings",
-            ("key", "meeting", "kind", "when", "state", "note"),
-            tuple((m.key, m.name, m.kind, m.span.text(), m.state, m.note) for m in report.meetings),
-            note="" if report.meetings else "No meetings in this schedule.",
-            optional=("kind",),
+            _("Meetings"),
+            (_("key"), _("meeting"), kind, _("when"), _("state"), _("note")),
+            tuple(
+                (m.key, m.name, kind_text(m.kind), when_text(m.span), state_text(m.state), m.note)
+                for m in report.meetings
+            ),
+            note="" if report.meetings else _("No meetings in this schedule."),
+            optional=(kind,),
         ),
         Section(
-            "Next two weeks",
-            ("date", "kind", "milestone or meeting"),
-            tuple((m.date, m.kind, m.name) for m in report.milestones),
-            note="" if report.milestones else "Nothing due in the next two weeks.",
+            _("Next two weeks"),
+            (_("date"), kind, _("milestone or meeting")),
+            tuple((date_text(m.date), kind_text(m.kind), m.name) for m in report.milestones),
+            note="" if report.milestones else _("Nothing due in the next two weeks."),
         ),
         Section(
-            f"Entries in {report.week.label}",
-            ("date", "consultant", "phase", "days", "note"),
+            _("Entries in {week}").format(week=report.week.label),
+            (_("date"), _("consultant"), _("phase"), _("days"), _("note")),
             _entry_rows(report),
-            note="" if report.entries else "No time logged this week.",
+            note="" if report.entries else _("No time logged this week."),
         ),
     ]
     tables += [
@@ -158,48 +252,54 @@ def _entry_rows(report: Report) -> tuple[tuple[str, str, str, str, str], ...]:
     days: dict[int, str] = {}
     rows = []
     for e in report.entries:
-        date = dates.get(id(e.date)) or dates.setdefault(id(e.date), e.date.isoformat())
+        date = dates.get(id(e.date)) or dates.setdefault(id(e.date), date_text(e.date))
         amount = days.get(id(e.days)) or days.setdefault(id(e.days), format_days(e.days))
         rows.append((date, e.consultant, e.phase, amount, e.note))
     return tuple(rows)
 
 
 def portfolio_tables(reports: Sequence[Report]) -> list[Section]:
-    """The summary a portfolio report starts with: live engagements, worst first, then closed ones."""
+    """The summary a portfolio report starts with: live engagements, worst first, then closed ones.
+
+    In the language in force (``voices.shared``): each row's reason and what is left open are
+    judged in it (``Report.summary``)."""
     live = sorted((r for r in reports if r.closed is None), key=lambda r: state_rank(r.state))
     closed = [r for r in reports if r.closed is not None]
-    extra = list(dict.fromkeys(title for r in live for title, _ in r.columns))  # plugins' columns, in order
+    extra = list(dict.fromkeys(title for r in live for title, _cell in r.columns))  # plugins', in order
+    days_used, client, this_week = _("days used / cap"), _("client"), _("this week")
     tables = [
         Section(
-            "Portfolio",
-            ("engagement", "client", "days used / cap", "this week", "next milestone", *extra, "state"),
+            _("Portfolio"),
+            (_("engagement"), client, days_used, this_week, _("next milestone"), *extra, _("state")),
             tuple(
                 (
                     r.engagement.title,
                     r.engagement.client,
                     f"{format_days(r.used)} / {format_budget(r.engagement.max_days)}",
                     format_days(r.this_week),
-                    f"{r.next_milestone.date} {r.next_milestone.name}" if r.next_milestone else "none ahead",
+                    f"{date_text(r.next_milestone.date)} {r.next_milestone.name}"
+                    if r.next_milestone
+                    else _("none ahead"),
                     *(dict(r.columns).get(title, "") for title in extra),
-                    r.reason,
+                    r.summary.reason,
                 )
                 for r in live
             ),
-            note="" if live else "No live engagements.",
-            optional=("client", "this week"),
+            note="" if live else _("No live engagements."),
+            optional=(client, this_week),
         )
     ]
     if closed:
         tables.append(
             Section(
-                "Closed engagements",
-                ("engagement", "closed", "days used / cap", "left open"),
+                _("Closed engagements"),
+                (_("engagement"), _("closed"), days_used, _("left open")),
                 tuple(
                     (
                         r.engagement.title,
-                        r.closed,
+                        date_text(r.closed) if r.closed else "",
                         f"{format_days(r.used)} / {format_budget(r.engagement.max_days)}",
-                        "; ".join(r.left_open) or "nothing",
+                        "; ".join(r.summary.left_open) or _("nothing"),
                     )
                     for r in closed
                 ),
