@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from engage import Engagement, Finding, Ledger, RecordKind, Section, hookimpl
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     import click  # only for the annotation: commands import it when they are added
 
     from engage import TimesheetLayout, Verdict
@@ -55,6 +57,7 @@ def engage_budget_checks(engagement: Engagement, verdict: Verdict) -> list[Findi
 def engage_portfolio_columns(engagement: Engagement, verdict: Verdict) -> dict[str, object] | None:
     """Invoiced against the ceiling (or the lump sum) in the portfolio summary."""
     from engage_fees.account import statement
+    from engage_fees.catalogue import _
     from engage_fees.money import money
     from engage_fees.settings import fees_of
 
@@ -65,35 +68,46 @@ def engage_portfolio_columns(engagement: Engagement, verdict: Verdict) -> dict[s
     cap = settings.ceiling or settings.total
     invoiced = money(result.totals["invoiced"], settings.currency, settings.locale)
     limit = money(cap, settings.currency, settings.locale) if cap else "-"
-    return {"invoiced / ceiling": f"{invoiced} / {limit}"}
+    return {_("invoiced / ceiling"): f"{invoiced} / {limit}"}
 
 
 @hookimpl
 def engage_status_sections(engagement: Engagement, verdict: Verdict) -> list[Section] | None:
     from engage_fees.account import statement
-    from engage_fees.report import sections
+    from engage_fees.catalogue import _
+    from engage_fees.money import money
+    from engage_fees.report import payments_section, totals_section
     from engage_fees.settings import fees_of
 
     settings = fees_of(engagement)
     if settings is None:
         return None
     result = statement(verdict, settings)
-    parts = {s.title: s for s in sections(engagement, result)}
-    rows: list[tuple[object, ...]] = list(parts["Totals"].rows)
-    if "Payments" in parts:
-        rows += [(f"payment: {row[0]}", f"{row[1]}, {row[3]}") for row in parts["Payments"].rows]
-    return [Section("Fees", ("", result.currency), tuple(rows))]
+
+    def m(amount: Decimal) -> str:
+        return money(amount, result.currency, settings.locale)
+
+    rows: list[tuple[object, ...]] = list(totals_section(result, m).rows)
+    if result.tranches:
+        rows += [
+            (_("payment: {name}").format(name=row[0]), f"{row[1]}, {row[3]}")
+            for row in payments_section(result, m, engagement).rows
+        ]
+    return [Section(_("Fees"), ("", result.currency), tuple(rows))]
 
 
 @hookimpl
 def engage_void_blockers(ledger: Ledger, record: object) -> Iterator[str]:
     """An invoice covers what it bills, and a payment settles an invoice: void those first."""
+    from engage_fees.catalogue import _
     from engage_fees.records import Invoice, Paid
 
     ident = getattr(record, "id", None)
     for invoice in ledger.live(Invoice):
         if ident in invoice.entries or ident in invoice.expenses:
-            yield f"invoice {invoice.number} (record {invoice.id}) bills it; void that invoice first"
+            yield _("invoice {number} (record {id}) bills it; void that invoice first").format(
+                number=invoice.number, id=invoice.id
+            )
     # Two invoices with one number (issued on two machines, then merged): the payment settles the
     # one kept, so the other may go.
     twin = isinstance(record, Invoice) and any(
@@ -102,8 +116,9 @@ def engage_void_blockers(ledger: Ledger, record: object) -> Iterator[str]:
     if isinstance(record, Invoice) and not twin:
         for payment in ledger.live(Paid):
             if payment.invoice == record.number:
-                paid = f"record {payment.id}"
-                yield f"invoice {record.number} is recorded as paid ({paid}); void the payment first"
+                yield _("invoice {number} is recorded as paid (record {id}); void the payment first").format(
+                    number=record.number, id=payment.id
+                )
 
 
 @hookimpl(trylast=True)

@@ -214,13 +214,24 @@ def open_fee_lines(
         rate = result.settings.rate_of(who, engagement)
         lines.append(
             (
-                f"{name_of(engagement, who)}, {month}",
+                f"{name_of(engagement, who)}, {_month(month)}",
                 total,
                 rate,
                 earned_for(total, rate, engagement, result.currency),
             )
         )
     return lines
+
+
+def _month(month: str) -> str:
+    """A month of work (``2021-11``) on an invoice line: as it is in English, else in words
+    (``novembre 2021``)."""
+    from engage import current_language, month_text
+
+    if current_language().partition("_")[0] == "en":
+        return month
+    year, _, number = month.partition("-")
+    return month_text(dt.date(int(year), int(number), 1))
 
 
 def name_of(engagement: Engagement, consultant: str) -> str:

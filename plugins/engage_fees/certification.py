@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from engage import (
+    N_,
     EngageError,
     Money,
     SignatureLine,
@@ -24,11 +25,16 @@ from engage import (
     TimesheetLayout,
     TimesheetRequest,
     TimesheetTable,
+    current_language,
+    date_text,
     period_name,
     person_name,
+    state_text,
 )
 from engage_fees.account import earned_for
+from engage_fees.catalogue import _
 from engage_fees.money import ZERO, money
+from engage_fees.report import trigger_text
 from engage_fees.settings import FeeSettings, fees_of
 
 KEYS = ("contract_number", "certifying_officer", "final_report")
@@ -51,37 +57,48 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
     )
     bank = settings.invoicing.details.get("bank", "") if settings is not None else ""
     return TimesheetDocument(
-        title=f"Certification of Payment {period_name(request.start, request.end)}: "
-        f"{person.name or person.key}",
+        title=_("Certification of Payment {period}: {name}").format(
+            period=period_name(request.start, request.end), name=person.name or person.key
+        ),
         fields=(
             (
-                "Contract number",
-                text_key(request, "contract_number") or "(not given: [timesheets] contract_number)",
+                _("Contract number"),
+                text_key(request, "contract_number") or _("(not given: [timesheets] contract_number)"),
             ),
-            ("Name of individual contractor", person.name or person.key),
-            ("Assignment", engagement.title),
-            ("Client", engagement.client),
-            ("Period", f"{request.start} to {request.end}"),
-            ("Dates worked", dates_worked([e.date for e in request.entries]) or "none"),
+            (_("Name of individual contractor"), person.name or person.key),
+            (_("Assignment"), engagement.title),
+            (_("Client"), engagement.client),
             (
-                "Countries visited",
-                ", ".join(countries_visited(request)) or "none (worked from the home base)",
+                _("Period"),
+                _("{start} to {end}").format(start=date_text(request.start), end=date_text(request.end)),
             ),
-            ("Days worked", days),
-            ("Total amount payable", total),
-            ("Final report", final_report(request)),
-            ("Bank details", bank or "(not given: [fees.invoicing] bank)"),
+            (_("Dates worked"), dates_worked([e.date for e in request.entries]) or _("none")),
+            (
+                _("Countries visited"),
+                ", ".join(countries_visited(request)) or _("none (worked from the home base)"),
+            ),
+            (_("Days worked"), days),
+            (_("Total amount payable"), total),
+            (_("Final report"), final_report(request)),
+            (_("Bank details"), bank or _("(not given: [fees.invoicing] bank)")),
         ),
         tables=(
-            TimesheetTable("Fee", ("Item", "Days", "Amount"), fee_rows, ("Total", days, total)),
             TimesheetTable(
-                "Days worked", ("Date", "Activity", "Place", "Days"), tuple(lines), ("Total", "", "", days)
+                _("Fee"), (_("Item"), _("Days"), _("Amount")), fee_rows, (_("Total"), days, total)
+            ),
+            TimesheetTable(
+                _("Days worked"),
+                (_("Date"), _("Activity"), _("Place"), _("Days")),
+                tuple(lines),
+                (_("Total"), "", "", days),
             ),
         ),
         signatures=(
-            SignatureLine("Individual contractor", person.name or person.key, request.ledger_says("submit")),
-            SignatureLine("Supervisor", supervisor, request.ledger_says("approve")),
-            SignatureLine("Certifying officer", text_key(request, "certifying_officer")),
+            SignatureLine(
+                _("Individual contractor"), person.name or person.key, request.ledger_says("submit")
+            ),
+            SignatureLine(_("Supervisor"), supervisor, request.ledger_says("approve")),
+            SignatureLine(_("Certifying officer"), text_key(request, "certifying_officer")),
         ),
     )
 
@@ -91,7 +108,7 @@ def fees(
 ) -> tuple[tuple[tuple[object, ...], ...], object]:
     """The fee's lines and total: days at the rate, or the tranches due in the period."""
     if settings is None:
-        return (("no [fees] table in the schedule: no fee stated", days, ""),), ""
+        return ((_("no [fees] table in the schedule: no fee stated"), days, ""),), ""
     engagement, currency = request.engagement, settings.currency
 
     def cell(amount: Decimal) -> Money:
@@ -101,7 +118,11 @@ def fees(
         rate = settings.rate_of(request.consultant.key, engagement)
         amount = earned_for(days, rate, engagement, currency)
         per_day = cell(rate.per_day(engagement.hours_per_day)) if rate is not None else None
-        item = f"Days worked at {per_day} a day" if per_day is not None else "Days worked (no rate in [fees])"
+        item = (
+            _("Days worked at {rate} a day").format(rate=per_day)
+            if per_day is not None
+            else _("Days worked (no rate in [fees])")
+        )
         return ((item, days, cell(amount)),), cell(amount)
     verdict = request.verdict
     rows: list[tuple[object, ...]] = []
@@ -109,10 +130,11 @@ def fees(
     for tranche in settings.tranches:
         due = verdict.timeline.resolve(tranche.on, verdict.progress).day
         if due is not None and request.start <= due <= request.end:
-            rows.append((f"{tranche.name} ({tranche.on_text}, {due})", "", cell(tranche.amount)))
+            what = f"{tranche.name} ({trigger_text(tranche, engagement)}, {date_text(due)})"
+            rows.append((what, "", cell(tranche.amount)))
             total += tranche.amount
     if not rows:
-        rows.append(("no tranche falls due in the period", "", cell(ZERO)))
+        rows.append((_("no tranche falls due in the period"), "", cell(ZERO)))
     return tuple(rows), cell(total)
 
 
@@ -120,19 +142,22 @@ def final_report(request: TimesheetRequest) -> str:
     """ "accepted on D" or "not accepted (its state)", for the final report."""
     deliverables = request.verdict.deliverables
     if not deliverables:
-        return "no deliverable in the schedule"
+        return _("no deliverable in the schedule")
     key = text_key(request, "final_report")
     found = next((d for d in deliverables if d.key == (key or "final")), None)
     if found is None and key:
         keys = ", ".join(d.key for d in deliverables)
         raise EngageError(
-            f"{request.engagement.source}: timesheets.final_report: {key!r} is no deliverable; "
-            f"give one of: {keys}"
+            _("{file}: timesheets.final_report: {text} is no deliverable; give one of: {keys}").format(
+                file=request.engagement.source, text=repr(key), keys=keys
+            )
         )
     found = found or deliverables[-1]
     if found.state == "accepted":
-        return f"accepted ({found.name}, {found.since})"
-    return f"not accepted ({found.name}: {found.state})"
+        return _("accepted ({name}, {date})").format(
+            name=found.name, date=date_text(found.since) if found.since else found.since
+        )
+    return _("not accepted ({name}: {state})").format(name=found.name, state=state_text(found.state))
 
 
 def countries_visited(request: TimesheetRequest) -> list[str]:
@@ -150,7 +175,11 @@ def countries_visited(request: TimesheetRequest) -> list[str]:
             code = region.split("-")[0].upper()
             if code not in codes:
                 codes.append(code)
-    names = Locale("en").territories
+    language = current_language()
+    try:
+        names = Locale.parse(language).territories
+    except (ValueError, LookupError):
+        names = Locale.parse(language.partition("_")[0]).territories
     return [str(names.get(code, code)) for code in codes]
 
 
@@ -162,7 +191,12 @@ def dates_worked(days: list[dt.date]) -> str:
             runs[-1].append(day)
         else:
             runs.append([day])
-    return ", ".join(f"{r[0]}" if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs)
+    return ", ".join(
+        date_text(r[0])
+        if len(r) == 1
+        else _("{start} to {end}").format(start=date_text(r[0]), end=date_text(r[-1]))
+        for r in runs
+    )
 
 
 def phase_name(request: TimesheetRequest, key: str) -> str:
@@ -173,7 +207,7 @@ def phase_name(request: TimesheetRequest, key: str) -> str:
 def place_name(request: TimesheetRequest, phase: str, at: str) -> str:
     engagement = request.engagement
     place = engagement.place_of(phase, request.consultant.key, at)
-    return engagement.location(place).name or place or "the engagement's own place"
+    return engagement.location(place).name or place or _("the engagement's own place")
 
 
 def text_key(request: TimesheetRequest, key: str) -> str:
@@ -184,5 +218,9 @@ def text_key(request: TimesheetRequest, key: str) -> str:
 
 
 LAYOUT = TimesheetLayout(
-    "undp", "UNDP Certification of Payment: the fee, dates, countries and days worked", render, KEYS, "days"
+    "undp",
+    N_("UNDP Certification of Payment: the fee, dates, countries and days worked"),
+    render,
+    KEYS,
+    "days",
 )

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from engage import Finding, Timeline, format_days
+from engage import Finding, Timeline, date_text, decimal_text, format_days
 from engage_fees.account import Statement
+from engage_fees.catalogue import _, ngettext
 from engage_fees.money import money
 
 if TYPE_CHECKING:
@@ -27,9 +28,11 @@ def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "fees-over-ceiling",
-                f"fees earned {money(earned, cur, loc)} are past the ceiling "
-                f"{money(settings.ceiling, cur, loc)} "
-                f"by {money(earned - settings.ceiling, cur, loc)}",
+                _("fees earned {earned} are past the ceiling {ceiling} by {over}").format(
+                    earned=money(earned, cur, loc),
+                    ceiling=money(settings.ceiling, cur, loc),
+                    over=money(earned - settings.ceiling, cur, loc),
+                ),
                 date=today,
             )
         elif settings.basis == "days":
@@ -38,9 +41,15 @@ def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
                 yield Finding(
                     "warning",
                     "fees-ceiling-at-pace",
-                    f"at the current pace fees reach {money(projected, cur, loc)} by "
-                    f"{verdict.timeline.end}, past the ceiling {money(settings.ceiling, cur, loc)} "
-                    f"({money(settings.ceiling - earned, cur, loc)} left)",
+                    _(
+                        "at the current pace fees reach {projected} by {date}, "
+                        "past the ceiling {ceiling} ({left} left)"
+                    ).format(
+                        projected=money(projected, cur, loc),
+                        date=date_text(verdict.timeline.end),
+                        ceiling=money(settings.ceiling, cur, loc),
+                        left=money(settings.ceiling - earned, cur, loc),
+                    ),
                     date=today,
                 )
     remind = settings.invoicing.remind_after_days
@@ -49,8 +58,16 @@ def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
             yield Finding(
                 "warning",
                 "tranche-not-invoiced",
-                f"{state.tranche.name} ({money(state.tranche.amount, cur, loc)}) has been payable since "
-                f"{state.since}, {(today - state.since).days} days, and is not invoiced",
+                ngettext(
+                    "{name} ({amount}) has been payable since {date}, {count} day, and is not invoiced",
+                    "{name} ({amount}) has been payable since {date}, {count} days, and is not invoiced",
+                    (today - state.since).days,
+                ).format(
+                    name=state.tranche.name,
+                    amount=money(state.tranche.amount, cur, loc),
+                    date=date_text(state.since),
+                    count=(today - state.since).days,
+                ),
                 date=state.since,
             )
     for issued in result.invoices:
@@ -58,9 +75,17 @@ def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
             yield Finding(
                 "warning",
                 "invoice-overdue",
-                f"invoice {issued.invoice.number} ({money(issued.invoice.total, cur, loc)}) was due on "
-                f"{issued.invoice.due} and is unpaid, "
-                f"{(today - issued.invoice.due).days} days past its terms",
+                ngettext(
+                    "invoice {number} ({amount}) was due on {date} and is unpaid, {count} day past its terms",
+                    "invoice {number} ({amount}) was due on {date} and is unpaid, "
+                    "{count} days past its terms",
+                    (today - issued.invoice.due).days,
+                ).format(
+                    number=issued.invoice.number,
+                    amount=money(issued.invoice.total, cur, loc),
+                    date=date_text(issued.invoice.due),
+                    count=(today - issued.invoice.due).days,
+                ),
                 date=issued.invoice.due,
             )
     if settings.basis == "deliverables" and settings.total is not None:
@@ -70,9 +95,15 @@ def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
             yield Finding(
                 "warning",
                 "lump-sum-overrun",
-                f"{format_days(result.days_logged)} days logged; the lump sum covers {covered.normalize():f} "
-                f"at the planned {money(result.planned_rate or Decimal(0), cur, loc)}/day; "
-                f"effective rate {money(effective or Decimal(0), cur, loc)}/day",
+                _(
+                    "{days} days logged; the lump sum covers {covered} at the planned {planned}/day; "
+                    "effective rate {effective}/day"
+                ).format(
+                    days=format_days(result.days_logged),
+                    covered=decimal_text(f"{covered.normalize():f}"),
+                    planned=money(result.planned_rate or Decimal(0), cur, loc),
+                    effective=money(effective or Decimal(0), cur, loc),
+                ),
                 date=today,
             )
 

@@ -15,16 +15,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engage import Finding
+from engage import N_, Finding
+from engage_fees.catalogue import _
 from engage_fees.records import Invoice, Paid
-
-MERGED = "recorded apart on two machines"
 
 
 def _named(record: Invoice | Paid) -> str:
-    who = f", by {record.by}" if record.by else ""
-    what = f"invoice {record.number}" if isinstance(record, Invoice) else f"payment of {record.invoice}"
-    return f"{what} of {record.date} (record {record.id}{who})"
+    if isinstance(record, Invoice):
+        what = _("invoice {number} of {date} (record {id}").format(
+            number=record.number, date=record.date, id=record.id
+        )
+    else:
+        what = _("payment of {number} of {date} (record {id}").format(
+            number=record.invoice, date=record.date, id=record.id
+        )
+    return what + (_(", by {name}").format(name=record.by) if record.by else "") + ")"
+
+
+KIND_WORDS = {"payment": N_("payment"), "entry": N_("entry"), "expense": N_("expense")}
 
 
 def _first(record: Invoice | Paid) -> tuple[str, str]:
@@ -45,7 +53,7 @@ def counted_invoices(invoices: Sequence[Invoice]) -> tuple[list[Invoice], list[F
             *(("expense", k) for k in invoice.expenses),
         ]
         clash = numbers.get(invoice.number)
-        why = "with one number"
+        why = _("with one number")
         if clash is None:
             held = [holders[c] for c in covered if c in holders]
             if held:
@@ -53,16 +61,29 @@ def counted_invoices(invoices: Sequence[Invoice]) -> tuple[list[Invoice], list[F
                 shared = [k for kind, k in covered if holders.get((kind, k)) is clash]
                 kinds = sorted({kind for kind, k in covered if holders.get((kind, k)) is clash})
                 more = ", ..." if len(shared) > 3 else ""
-                why = f"both invoicing the same {' and '.join(kinds)} ({', '.join(shared[:3])}{more})"
+                why = _("both invoicing the same {kinds} ({ids})").format(
+                    kinds=_(" and ").join(_(KIND_WORDS[kind]) for kind in kinds),
+                    ids=", ".join(shared[:3]) + more,
+                )
         if clash is not None:
             found.append(
                 Finding(
                     "error",
                     "invoice-collision",
-                    f"{_named(clash)} and {_named(invoice)} were {MERGED}, {why}; counted: the one "
-                    f"recorded first, {clash.id}, not {invoice.id} ({invoice.total} {invoice.currency}); "
-                    f"void the wrong one: engage void {invoice.id} (or engage void {clash.id}), then "
-                    "invoice again what is still owed",
+                    _(
+                        "{first} and {second} were recorded apart on two machines, {why}; counted: the one "
+                        "recorded first, {kept}, not {left} ({amount} {currency}); "
+                        "void the wrong one: engage void {left} (or engage void {kept}), then "
+                        "invoice again what is still owed"
+                    ).format(
+                        first=_named(clash),
+                        second=_named(invoice),
+                        why=why,
+                        kept=clash.id,
+                        left=invoice.id,
+                        amount=invoice.total,
+                        currency=invoice.currency,
+                    ),
                     date=invoice.date,
                     records=(clash.id, invoice.id),
                 )
@@ -89,8 +110,12 @@ def counted_payments(payments: Sequence[Paid]) -> tuple[dict[str, Paid], list[Fi
             Finding(
                 "error",
                 "payment-collision",
-                f"{_named(first)} and {_named(paid)} were {MERGED}: one invoice paid twice; counted: "
-                f"the payment of {first.date} ({first.id}), once; void the other: engage void {paid.id}",
+                _(
+                    "{first} and {second} were recorded apart on two machines: one invoice paid twice; "
+                    "counted: the payment of {date} ({kept}), once; void the other: engage void {left}"
+                ).format(
+                    first=_named(first), second=_named(paid), date=first.date, kept=first.id, left=paid.id
+                ),
                 date=paid.date,
                 records=(first.id, paid.id),
             )

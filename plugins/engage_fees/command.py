@@ -17,12 +17,15 @@ from engage import (
     Ledger,
     Session,
     decimal_comma,
+    machine,
     new_record,
     parse_date,
     pass_session,
     remove_file,
+    speaking,
     warn,
 )
+from engage_fees.catalogue import _
 from engage_fees.records import CATEGORIES, Invoice, Paid
 from engage_fees.settings import FeeSettings, fees_of
 
@@ -39,8 +42,10 @@ def settings_or_fail(engagement: Engagement) -> FeeSettings:
     settings = fees_of(engagement)
     if settings is None:
         raise EngageError(
-            f"{engagement.source}: no [fees] table; add one with currency, basis and rate or total "
-            "(see schedules/template.toml)"
+            _(
+                "{file}: no [fees] table; add one with currency, basis and rate or total "
+                "(see schedules/template.toml)"
+            ).format(file=engagement.source)
         )
     return settings
 
@@ -49,7 +54,7 @@ def _not_after_today(session: Session, day: str, advice: str) -> dt.date:
     """The date given with --date, or an error ending in ``advice`` when it is after today."""
     date = parse_date(day, session.today())
     if date > session.today():
-        raise EngageError(f"--date {date} is in the future; {advice}")
+        raise EngageError(_("--date {date} is in the future; {advice}").format(date=date, advice=advice))
     return date
 
 
@@ -78,7 +83,9 @@ def fees(session: Session, as_of: str | None, fmt: str) -> None:
     settings = settings_or_fail(engagement)
     today = parse_date(as_of, session.today()) if as_of else session.today()
     result = statement(session.verdict(engagement, session.ledger().until(today), today), settings)
-    click.echo(render(engagement, result, fmt), nl=False)
+    with machine() if fmt == "json" else speaking(engagement):
+        text = render(engagement, result, fmt)
+    click.echo(text, nl=False)
 
 
 @click.command()
@@ -122,16 +129,22 @@ def expense(
     rate = _rate_to_contract(settings, code, fx)
     if value * rate >= MOST:  # each is plausible alone; together they can make 10^24
         raise EngageError(
-            f"AMOUNT: {amount} {code} at --rate {rate} is {value * rate:.3g} {settings.currency}, more than "
-            f"an expense can be (under 10^12); check the amount and the rate"
+            _(
+                "AMOUNT: {amount} {code} at --rate {rate} is {total} {currency}, more than "
+                "an expense can be (under 10^12); check the amount and the rate"
+            ).format(
+                amount=amount, code=code, rate=rate, total=f"{value * rate:.3g}", currency=settings.currency
+            )
         )
     if converted(value, rate, settings.currency) == 0:
         smallest = Decimal(1).scaleb(-minor_digits(settings.currency))
         raise EngageError(
-            f"AMOUNT: {amount} {code} rounds to nothing in {settings.currency}, whose smallest amount is "
-            f"{smallest}; give the real amount"
+            _(
+                "AMOUNT: {amount} {code} rounds to nothing in {currency}, whose smallest amount is "
+                "{smallest}; give the real amount"
+            ).format(amount=amount, code=code, currency=settings.currency, smallest=smallest)
         )
-    date = _not_after_today(session, day, "an expense records what was spent, today or earlier")
+    date = _not_after_today(session, day, _("an expense records what was spent, today or earlier"))
     fields: dict[str, object] = {
         "date": date.isoformat(),
         "amount": str(value),
@@ -148,9 +161,17 @@ def expense(
     from engage_fees.money import money  # the reply is made before the write: nothing fails after it
 
     shown = money(converted(value, rate, settings.currency), settings.currency, settings.locale)
-    extra = f" ({money(value, code, settings.locale)} at {rate:f})" if code != settings.currency else ""
+    extra = (
+        " " + _("({amount} at {rate})").format(amount=money(value, code, settings.locale), rate=f"{rate:f}")
+        if code != settings.currency
+        else ""
+    )
     session.write([record])
-    click.echo(f"Expense {record['id']}: {shown}{extra}, {category.lower()} on {date}")
+    click.echo(
+        _("Expense {id}: {amount}{extra}, {category} on {date}").format(
+            id=record["id"], amount=shown, extra=extra, category=category.lower(), date=date
+        )
+    )
 
 
 def _more_than_zero(text: str, unreadable: str, zero: str, rate: bool = False) -> Decimal:
@@ -164,7 +185,7 @@ def _more_than_zero(text: str, unreadable: str, zero: str, rate: bool = False) -
     except ValueError as exc:
         raise EngageError(f"{unreadable} {exc}") from None
     if value <= 0:
-        raise EngageError(f"{zero} {text!r} must be more than 0")
+        raise EngageError(_("{what} {text} must be more than 0").format(what=zero, text=repr(text)))
     return value
 
 
@@ -175,7 +196,11 @@ def _currency_code(settings: FeeSettings, currency: str | None) -> str:
     code = (currency or settings.currency).strip().upper()
     problem = currency_problem(code)
     if problem is not None:
-        raise EngageError(f"--currency {currency!r}: {code} is {problem}; give the code of the money paid")
+        raise EngageError(
+            _("--currency {text}: {code} is {problem}; give the code of the money paid").format(
+                text=repr(currency), code=code, problem=problem
+            )
+        )
     return code
 
 
@@ -184,11 +209,15 @@ def _rate_to_contract(settings: FeeSettings, code: str, fx: str | None) -> Decim
     amount in another currency must give."""
     if code == settings.currency:
         if fx is not None and fx.strip() not in ("1", "1.0", "1,0"):
-            raise EngageError(f"--rate is for an amount in another currency; this one is in {code}")
+            raise EngageError(
+                _("--rate is for an amount in another currency; this one is in {code}").format(code=code)
+            )
         return Decimal(1)
     if fx is None:
         raise EngageError(
-            f"an amount in {code} needs --rate, the {settings.currency} per {code} (such as --rate 0.0078)"
+            _("an amount in {code} needs --rate, the {currency} per {code} (such as --rate 0.0078)").format(
+                code=code, currency=settings.currency
+            )
         )
     return _more_than_zero(fx, "--rate:", "--rate", rate=True)
 
@@ -216,7 +245,7 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
     from_babel_only()  # what is recorded and printed rests on babel, not on the cache folder
     engagement = session.engagement
     settings = settings_or_fail(engagement)
-    date = _not_after_today(session, day, "date an invoice today or earlier")
+    date = _not_after_today(session, day, _("date an invoice today or earlier"))
     ledger = session.ledger()
     if _finished_interrupted(ledger, output, settings):
         return
@@ -227,8 +256,9 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
         """The number, the draft and the document a run would issue on ``current``."""
         chosen = _invoice_number(current, number, settings.invoicing.prefix)
         result = statement(session.verdict(engagement, current.until(date), date), settings)
-        made = draft(engagement, result, date, chosen)
-        return chosen, made, render(engagement, result, made)
+        with speaking(engagement):  # the client reads it: in the engagement's language
+            made = draft(engagement, result, date, chosen)
+            return chosen, made, render(engagement, result, made)
 
     chosen, made, text = decide(ledger)
     _not_invoiced(chosen, made)(ledger)
@@ -253,8 +283,12 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
 
     written = _write_invoice(session, output, text, record, not_invoiced, decided_again)
     total = money(made.total, made.currency, settings.locale)
-    click.echo(f"Invoice {chosen}: {total}, due {made.due}, written to {written} (record {record['id']})")
-    with session.after_write(f"invoice {chosen}"):
+    click.echo(
+        _("Invoice {number}: {total}, due {due}, written to {file} (record {id})").format(
+            number=chosen, total=total, due=made.due, file=written, id=record["id"]
+        )
+    )
+    with session.after_write(_("invoice {number}").format(number=chosen)):
         after = statement(session.verdict(engagement, session.ledger().until(date), date), settings)
         _warn_past_ceiling(after, settings, made.currency)
 
@@ -262,22 +296,31 @@ def invoice(session: Session, day: str, number: str | None, fmt: str | None, out
 def _finished_interrupted(ledger: Ledger, output: Path, settings: FeeSettings) -> bool:
     """Put in place the documents of invoices an interrupted run recorded (see issuing.py); True
     when ``output`` was one of them, which is then all this run had to do."""
-    from engage_fees.issuing import finish_interrupted
+    from engage_fees.issuing import PUT_IN_PLACE, finish_interrupted
     from engage_fees.money import money
 
     this = False
     for issued, document, what in finish_interrupted([r for r in ledger.records if isinstance(r, Invoice)]):
-        if what == "put in place" and _same_file(document, output):
+        if what == PUT_IN_PLACE and _same_file(document, output):
             total = money(issued.total, issued.currency, settings.locale)
             click.echo(
-                f"Invoice {issued.number}: {total}, due {issued.due}, written to {output} "
-                f"(record {issued.id}, recorded by an interrupted run; nothing new was invoiced)"
+                _(
+                    "Invoice {number}: {total}, due {due}, written to {file} "
+                    "(record {id}, recorded by an interrupted run; nothing new was invoiced)"
+                ).format(number=issued.number, total=total, due=issued.due, file=output, id=issued.id)
             )
             this = True
         else:
             warn(
-                f"invoice {issued.number} (record {issued.id}) was recorded by an interrupted run; "
-                f"its document {what} at {document}"
+                _(
+                    "invoice {number} (record {id}) was recorded by an interrupted run; "
+                    "its document {what} at {file}"
+                ).format(
+                    number=issued.number,
+                    id=issued.id,
+                    what=_("put in place") if what == PUT_IN_PLACE else what,
+                    file=document,
+                )
             )
     return this
 
@@ -291,18 +334,30 @@ def _invoice_format(output: Path, fmt: str | None, ledger: Ledger) -> str:
     name a new file in an existing folder."""
     suffix = output.suffix.lower()
     if suffix not in (".md", ".markdown", ".html", ".htm", ".txt"):
-        raise EngageError(f"-o {output}: an invoice is written as Markdown (.md) or HTML (.html); name it so")
+        raise EngageError(
+            _("-o {file}: an invoice is written as Markdown (.md) or HTML (.html); name it so").format(
+                file=output
+            )
+        )
     fmt = fmt or ("html" if suffix in (".html", ".htm") else "markdown")
     if output.is_dir() or not output.absolute().parent.is_dir():
-        raise EngageError(f"-o {output}: give a file in an existing folder")
+        raise EngageError(_("-o {file}: give a file in an existing folder").format(file=output))
     if output.exists() or output.is_symlink():  # an invoice sent is a document of record: never overwritten
         issued = [
             r
             for r in ledger.records
             if isinstance(r, Invoice) and r.document and _same_file(Path(r.document), output)
         ]
-        what = f": it is invoice {issued[-1].number} (record {issued[-1].id})" if issued else ""
-        raise EngageError(f"-o {output} already exists{what}; give a new file for this invoice")
+        what = (
+            _(": it is invoice {number} (record {id})").format(number=issued[-1].number, id=issued[-1].id)
+            if issued
+            else ""
+        )
+        raise EngageError(
+            _("-o {file} already exists{what}; give a new file for this invoice").format(
+                file=output, what=what
+            )
+        )
     return fmt
 
 
@@ -313,10 +368,14 @@ def _invoice_number(ledger: Ledger, number: str | None, prefix: str) -> str:
 
     every = [r for r in ledger.records if isinstance(r, Invoice)]  # voided ones too: numbers are not reused
     if number is not None and not NUMBER.fullmatch(number.strip()):
-        raise EngageError(f"--number {number!r}: give letters, digits and - / . _ (such as INV-2021-007)")
+        raise EngageError(
+            _("--number {text}: give letters, digits and - / . _ (such as INV-2021-007)").format(
+                text=repr(number)
+            )
+        )
     chosen = number.strip() if number else next_number(every, prefix)
     if not chosen:
-        raise EngageError("--number must not be empty")
+        raise EngageError(_("--number must not be empty"))
     return chosen
 
 
@@ -329,7 +388,11 @@ def _not_invoiced(chosen: str, made: Draft) -> Callable[[Ledger], None]:
             r for r in current.records if isinstance(r, Invoice) and r.number.casefold() == chosen.casefold()
         ]
         if taken:
-            raise EngageError(f"invoice number {chosen} is already used (record {taken[0].id}); give another")
+            raise EngageError(
+                _("invoice number {number} is already used (record {id}); give another").format(
+                    number=chosen, id=taken[0].id
+                )
+            )
         for issued in current.live(Invoice):
             both = (
                 set(issued.payments) & set(made.payments)
@@ -338,8 +401,10 @@ def _not_invoiced(chosen: str, made: Draft) -> Callable[[Ledger], None]:
             )
             if both:
                 raise EngageError(
-                    f"already invoiced on {issued.number} ({', '.join(sorted(both)[:3])}); "
-                    "nothing was invoiced twice (void that invoice to issue it again)"
+                    _(
+                        "already invoiced on {number} ({ids}); "
+                        "nothing was invoiced twice (void that invoice to issue it again)"
+                    ).format(number=issued.number, ids=", ".join(sorted(both)[:3]))
                 )
 
     return not_invoiced
@@ -401,9 +466,17 @@ def _write_invoice(
         put_in_place(temporary, output, str(record["document_sha256"]))
     except OSError as exc:
         warn(
-            f"invoice {record['number']} is recorded (record {record['id']}), but its document could not "
-            f"be put at {output}: {exc.strerror or exc}; it waits at {temporary}, which the next "
-            "engage invoice puts in place"
+            _(
+                "invoice {number} is recorded (record {id}), but its document could not "
+                "be put at {file}: {problem}; it waits at {temporary}, which the next "
+                "engage invoice puts in place"
+            ).format(
+                number=record["number"],
+                id=record["id"],
+                file=output,
+                problem=exc.strerror or exc,
+                temporary=temporary,
+            )
         )
         return temporary
     return output
@@ -417,7 +490,11 @@ def _warn_past_ceiling(after: Statement, settings: FeeSettings, currency: str) -
     invoiced = sum((s.invoice.total for s in after.invoices), Decimal(0))
     if ceiling is not None and invoiced > ceiling:
         over = money(invoiced - ceiling, currency, settings.locale)
-        warn(f"invoiced {money(invoiced, currency, settings.locale)} is {over} past the ceiling")
+        warn(
+            _("invoiced {amount} is {over} past the ceiling").format(
+                amount=money(invoiced, currency, settings.locale), over=over
+            )
+        )
 
 
 @click.command()
@@ -433,7 +510,7 @@ def paid(session: Session, number: str, day: str) -> None:
     """
     engagement = session.engagement
     settings_or_fail(engagement)
-    date = _not_after_today(session, day, "record a payment once it has arrived")
+    date = _not_after_today(session, day, _("record a payment once it has arrived"))
     number = next(  # as issued, whatever the case and spacing typed
         (
             i.number
@@ -446,15 +523,27 @@ def paid(session: Session, number: str, day: str) -> None:
     def payable(current: Ledger) -> None:
         found = [i for i in current.live(Invoice) if i.number == number]
         if not found:
-            known = ", ".join(i.number for i in current.live(Invoice)) or "none yet"
-            raise EngageError(f"no invoice numbered {number!r}; invoices: {known}")
+            known = ", ".join(i.number for i in current.live(Invoice)) or _("none yet")
+            raise EngageError(
+                _("no invoice numbered {text}; invoices: {numbers}").format(text=repr(number), numbers=known)
+            )
         if date < found[0].date:
-            raise EngageError(f"invoice {number} is dated {found[0].date}; it cannot be paid on {date}")
+            raise EngageError(
+                _("invoice {number} is dated {date}; it cannot be paid on {day}").format(
+                    number=number, date=found[0].date, day=date
+                )
+            )
         done = [p for p in current.live(Paid) if p.invoice == number]
         if done:
-            raise EngageError(f"invoice {number} is already recorded as paid on {done[0].date}")
+            raise EngageError(
+                _("invoice {number} is already recorded as paid on {date}").format(
+                    number=number, date=done[0].date
+                )
+            )
 
     payable(session.ledger())
     record = new_record("fees.paid", date=date.isoformat(), invoice=number)
     session.write([record], check=payable)
-    click.echo(f"Invoice {number} paid on {date} (record {record['id']})")
+    click.echo(
+        _("Invoice {number} paid on {date} (record {id})").format(number=number, date=date, id=record["id"])
+    )

@@ -6,20 +6,66 @@ import datetime as dt
 import html
 from decimal import Decimal
 
-from engage import EngageError, Engagement, frozen, markdown_cell
+from engage import (
+    N_,
+    EngageError,
+    Engagement,
+    current_language,
+    date_text,
+    decimal_text,
+    frozen,
+    markdown_cell,
+    using,
+)
 from engage_fees.account import Statement, open_fee_lines
+from engage_fees.catalogue import _, ngettext
 from engage_fees.money import ZERO, money
 from engage_fees.records import Invoice
+from engage_fees.report import category_text, trigger_text
 
 LABELS = {
-    "from": "From",
-    "from_address": "Address",
-    "from_tax_id": "Tax id",
-    "to": "To",
-    "to_address": "Address",
-    "to_tax_id": "Tax id",
-    "bank": "Bank details",
+    "from": N_("From"),
+    "from_address": N_("Address"),
+    "from_tax_id": N_("Tax id"),
+    "to": N_("To"),
+    "to_address": N_("Address"),
+    "to_tax_id": N_("Tax id"),
+    "bank": N_("Bank details"),
 }
+
+
+def _english() -> bool:
+    return current_language().partition("_")[0] == "en"
+
+
+def _label(text: str) -> str:
+    """A label before its value: ``Date:`` (``Date :`` in French)."""
+    return _("{label}:").format(label=text)
+
+
+def _time(day: dt.date) -> str:
+    """A date in the HTML invoice: ``<time>2021-12-20</time>`` in English, else the language's
+    words with the ISO date for programs."""
+    if _english():
+        return f"<time>{day}</time>"
+    return f'<time datetime="{day.isoformat()}">{html.escape(date_text(day, "long"))}</time>'
+
+
+def _days_text(days: object) -> str:
+    """``1 day``, ``2.5 days`` (``2,5 jours``)."""
+    from fractions import Fraction
+
+    value = Fraction(str(days)) if not isinstance(days, Fraction) else days
+    count = int(value) if value.denominator == 1 else 2  # a part of a day: the plural (1.5 days)
+    return ngettext("{count} day", "{count} days", count).format(count=decimal_text(f"{float(value):g}"))
+
+
+def _terms(result: Statement, d: Draft) -> str:
+    """``Payment within 30 days, by 2022-01-19.``"""
+    terms = result.settings.invoicing.terms_days
+    return ngettext(
+        "Payment within {count} day, by {date}.", "Payment within {count} days, by {date}.", terms
+    ).format(count=terms, date=date_text(d.due, "long"))
 
 
 @frozen
@@ -63,27 +109,38 @@ def draft(engagement: Engagement, result: Statement, day: dt.date, number: str) 
         for state in result.tranches:
             if state.state == "payable":
                 t = state.tranche
-                share = f"{t.percent}%" if t.percent is not None else "1"
-                lines.append(Line(f"{t.name} ({t.on_text}, since {state.since})", share, "", t.amount))
+                share = (
+                    _("{percent}%").format(percent=decimal_text(str(t.percent)))
+                    if t.percent is not None
+                    else "1"
+                )
+                since = date_text(state.since) if state.since is not None else ""
+                on = trigger_text(t, engagement)
+                what = _("{name} ({on}, since {date})").format(name=t.name, on=on, date=since)
+                lines.append(Line(what, share, "", t.amount))
                 payments.append(t.key)
     else:
         for description, days, rate, amount in open_fee_lines(result, engagement):
-            price = money(rate.amount, cur, loc) + ("/h" if rate.per == "hour" else "/day") if rate else ""
-            count = f"{float(days):g} day" + ("" if days == 1 else "s")
-            lines.append(Line(description, count, price, amount))
+            price = money(rate.amount, cur, loc) + ("/h" if rate.per == "hour" else _("/day")) if rate else ""
+            lines.append(Line(description, _days_text(days), price, amount))
         entries = [e.id for e in result.open_entries]
     for expense in result.open_expenses:
         converted = result.converted(expense)
         foreign = expense.currency != cur
         quantity = money(expense.amount, expense.currency, loc) if foreign else ""
-        price = f"at {expense.rate:f}" if foreign else ""
-        what = f"Expense, {expense.category}, {expense.date}" + (f": {expense.note}" if expense.note else "")
+        price = _("at {rate}").format(rate=decimal_text(f"{expense.rate:f}")) if foreign else ""
+        what = _("Expense, {category}, {date}").format(
+            category=category_text(expense.category), date=date_text(expense.date)
+        ) + (f": {expense.note}" if expense.note else "")
         lines.append(Line(what, quantity, price, converted))
     if not lines:
-        raise EngageError(
-            f"nothing to invoice as of {day}: no tranche is payable and not invoiced, "
-            "no work or expense is left uninvoiced (see engage fees)"
-        )
+        with using(None):  # a message: the user's language, not the document's
+            raise EngageError(
+                _(
+                    "nothing to invoice as of {date}: no tranche is payable and not invoiced, "
+                    "no work or expense is left uninvoiced (see engage fees)"
+                ).format(date=day)
+            )
     return Draft(
         number,
         day,
@@ -100,26 +157,28 @@ def draft(engagement: Engagement, result: Statement, day: dt.date, number: str) 
 def markdown(engagement: Engagement, result: Statement, d: Draft) -> str:
     """The invoice as Markdown."""
     loc = result.settings.locale
+    dated, due, about, total = _label(_("Date")), _label(_("Due")), _label(_("Engagement")), _("Total")
     out = [
-        f"# Invoice {markdown_cell(d.number)}",
+        "# " + _("Invoice {number}").format(number=markdown_cell(d.number)),
         "",
-        f"Date: {d.date}  ",
-        f"Due: {d.due}  ",
-        f"Engagement: {markdown_cell(engagement.title)}",
+        f"{dated} {date_text(d.date, 'long')}  ",
+        f"{due} {date_text(d.due, 'long')}  ",
+        f"{about} {markdown_cell(engagement.title)}",
         "",
     ]
     for key, label in LABELS.items():
         value = result.settings.invoicing.details.get(key)
         if value:
-            out.append(f"**{label}:** {markdown_cell(value)}  ")
-    out += ["", "| Item | Quantity | Price | Amount |", "|---|---|---|---:|"]
+            out.append(f"**{_label(_(label))}** {markdown_cell(value)}  ")
+    headers = (_("Item"), _("Quantity"), _("Price"), _("Amount"))
+    out += ["", "| " + " | ".join(markdown_cell(h) for h in headers) + " |", "|---|---|---|---:|"]
     for line in d.lines:
         out.append(
             f"| {markdown_cell(line.description)} | {markdown_cell(line.quantity)} | "
             f"{markdown_cell(line.price)} | {money(line.amount, d.currency, loc)} |"
         )
-    out += [f"| **Total** | | | **{money(d.total, d.currency, loc)}** |", ""]
-    out.append(f"Payment within {result.settings.invoicing.terms_days} days, by {d.due}.")
+    out += [f"| **{total}** | | | **{money(d.total, d.currency, loc)}** |", ""]
+    out.append(_terms(result, d))
     return "\n".join(out) + "\n"
 
 
@@ -128,7 +187,7 @@ def html_page(engagement: Engagement, result: Statement, d: Draft) -> str:
     loc = result.settings.locale
     e = html.escape
     parties = "".join(
-        f"<tr><th>{e(label)}</th><td>{e(result.settings.invoicing.details[key])}</td></tr>"
+        f"<tr><th>{e(_(label))}</th><td>{e(result.settings.invoicing.details[key])}</td></tr>"
         for key, label in LABELS.items()
         if result.settings.invoicing.details.get(key)
     )
@@ -137,8 +196,14 @@ def html_page(engagement: Engagement, result: Statement, d: Draft) -> str:
         f'<td class="num">{e(money(line.amount, d.currency, loc))}</td></tr>'
         for line in d.lines
     )
+    title = e(_("Invoice {number}").format(number=d.number))
+    dated, due, about = e(_label(_("Date"))), e(_label(_("Due"))), e(_label(_("Engagement")))
+    item, quantity, price, amount, total = (
+        e(_(w)) for w in (N_("Item"), N_("Quantity"), N_("Price"), N_("Amount"), N_("Total"))
+    )
+    lang = e(current_language().replace("_", "-"))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Invoice {e(d.number)}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>
 body {{ font-family: sans-serif; margin: 2em auto; max-width: 50em; color: #222; }}
 h1 {{ border-bottom: 2px solid #333; }}
@@ -148,16 +213,16 @@ td.num, th.num {{ text-align: right; white-space: nowrap; }}
 tfoot td {{ font-weight: bold; border-top: 2px solid #333; }}
 </style></head>
 <body>
-<h1>Invoice {e(d.number)}</h1>
-<p>Date: <time>{d.date}</time> · Due: <time>{d.due}</time><br>Engagement: {e(engagement.title)}</p>
+<h1>{title}</h1>
+<p>{dated} {_time(d.date)} · {due} {_time(d.due)}<br>{about} {e(engagement.title)}</p>
 <table class="parties">{parties}</table>
 <table class="lines"><thead>
-<tr><th>Item</th><th>Quantity</th><th>Price</th><th class="num">Amount</th></tr></thead>
+<tr><th>{item}</th><th>{quantity}</th><th>{price}</th><th class="num">{amount}</th></tr></thead>
 <tbody>{rows}</tbody>
 <tfoot>
-<tr><td colspan="3">Total</td>
+<tr><td colspan="3">{total}</td>
 <td class="num" id="total">{e(money(d.total, d.currency, loc))}</td></tr></tfoot>
 </table>
-<p>Payment within {result.settings.invoicing.terms_days} days, by {d.due}.</p>
+<p>{e(_terms(result, d))}</p>
 </body></html>
 """

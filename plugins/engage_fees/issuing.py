@@ -25,9 +25,11 @@ import sys
 from pathlib import Path
 
 from engage import EngageError, remove_file
+from engage_fees.catalogue import _
 from engage_fees.records import Invoice
 
 SUFFIX = ".partial"
+PUT_IN_PLACE = "put in place"  # what finish_interrupted says of a document it put in place (an id)
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<record>[0-9a-f]{12})\.(?P<pid>[0-9]{1,10})\.partial", re.ASCII)
 
 
@@ -43,7 +45,7 @@ def write_temporary(output: Path, record_id: str, text: str) -> Path:
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     except OSError as exc:
-        raise EngageError(f"-o {output}: cannot write: {exc.strerror or exc}; nothing was invoiced") from None
+        raise EngageError(_cannot_write(output, exc)) from None
     try:
         view = memoryview(data)
         while view:
@@ -53,12 +55,16 @@ def write_temporary(output: Path, record_id: str, text: str) -> Path:
         os.close(fd)
         remove_file(temporary)
         if isinstance(exc, OSError):
-            raise EngageError(
-                f"-o {output}: cannot write: {exc.strerror or exc}; nothing was invoiced"
-            ) from None
+            raise EngageError(_cannot_write(output, exc)) from None
         raise
     os.close(fd)
     return temporary
+
+
+def _cannot_write(output: Path, exc: OSError) -> str:
+    return _("-o {file}: cannot write: {problem}; nothing was invoiced").format(
+        file=output, problem=exc.strerror or exc
+    )
 
 
 def sha256_of(path: Path) -> str | None:
@@ -121,10 +127,16 @@ def finish_interrupted(invoices: list[Invoice]) -> list[tuple[Invoice, Path, str
             try:
                 put_in_place(temporary, document, invoice.document_sha256)
             except OSError as exc:
-                done.append((invoice, document, f"could not be put in place: {exc.strerror or exc}"))
+                done.append(
+                    (
+                        invoice,
+                        document,
+                        _("could not be put in place: {problem}").format(problem=exc.strerror or exc),
+                    )
+                )
                 continue
             placed = True
-            done.append((invoice, document, "put in place"))
+            done.append((invoice, document, PUT_IN_PLACE))
     return done
 
 

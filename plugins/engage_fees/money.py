@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
+from engage_fees.catalogue import _
+
 ZERO = Decimal(0)
 
 
@@ -39,18 +41,18 @@ def minor_digits(currency: str) -> int:
     """Digits after the decimal point in the currency's minor unit (CLDR, through babel)."""
     said = _asked(f"digits {currency}", lambda: str(_babel().get_currency_precision(currency)))
     if not (said.isascii() and said.isdigit() and int(said) <= 4):  # CLDR's most is 4 (CLF, UYW)
-        raise ValueError(f"babel gave {said!r} digits for {currency}")
+        raise ValueError(
+            _("babel gave {text} digits for {currency}").format(text=repr(said), currency=currency)
+        )
     return int(said)
 
 
 def currency_problem(code: str) -> str | None:
     """What is wrong with ``code`` as the currency of an amount, or None when it is money."""
-    if not _CODE.fullmatch(code):
-        return "not an ISO 4217 code such as KES or USD"
+    if not _CODE.fullmatch(code) or (code not in NOT_MONEY and not known_currency(code)):
+        return _("not an ISO 4217 code such as KES or USD")
     if code in NOT_MONEY:
-        return "an ISO 4217 code that is not money (a test code, a metal, a unit of account or a fund)"
-    if not known_currency(code):
-        return "not an ISO 4217 code such as KES or USD"
+        return _("an ISO 4217 code that is not money (a test code, a metal, a unit of account or a fund)")
     return None
 
 
@@ -142,8 +144,15 @@ def parse_money(text: str, habit: str = "") -> Decimal:
     value, shown = _read(text, habit)
     if value.as_tuple().exponent < -MOST_DECIMALS:  # type: ignore[operator]
         raise ValueError(
-            f"{shown} is finer than engage keeps: at most {MOST_DECIMALS} decimals, the smallest amount "
-            f"being {SMALLEST}; write {value.quantize(SMALLEST, rounding=ROUND_HALF_UP)} or a larger amount"
+            _(
+                "{shown} is finer than engage keeps: at most {most} decimals, the smallest amount "
+                "being {smallest}; write {rounded} or a larger amount"
+            ).format(
+                shown=shown,
+                most=MOST_DECIMALS,
+                smallest=SMALLEST,
+                rounded=value.quantize(SMALLEST, rounding=ROUND_HALF_UP),
+            )
         )
     return _plausible(value, shown)
 
@@ -156,8 +165,10 @@ def parse_rate(text: str, habit: str = "") -> Decimal:
     digits = len(value.normalize().as_tuple().digits)
     if value and digits > RATE_DIGITS:
         raise ValueError(
-            f"{shown} is finer than engage keeps: a rate has at most {RATE_DIGITS} significant digits; "
-            f"write {_significant(value, RATE_DIGITS):f}"
+            _(
+                "{shown} is finer than engage keeps: a rate has at most {digits} significant digits; "
+                "write {rounded}"
+            ).format(shown=shown, digits=RATE_DIGITS, rounded=f"{_significant(value, RATE_DIGITS):f}")
         )
     return _plausible(value, shown)
 
@@ -172,33 +183,46 @@ def _read(text: str, habit: str) -> tuple[Decimal, str]:
     cleaned = text.strip()
     shown = repr(text) if len(text) <= MAX_AMOUNT_CHARS else repr(text[:MAX_AMOUNT_CHARS]) + "…"
     grammar = (
-        "write it like 1500, 1500,50 or 1 500,50" if habit else "write it like 1500, 1500.50 or 1,500.50"
+        _("write it like 1500, 1500,50 or 1 500,50")
+        if habit
+        else _("write it like 1500, 1500.50 or 1,500.50")
     )
     if habit:
         cleaned = cleaned.translate(_SPACES)
     if not cleaned.isascii():  # Decimal() reads ١٢٣ and １２３ as 123: an amount is written in 0-9
-        raise ValueError(f"{shown} is not an amount in ASCII digits; {grammar}")
+        raise ValueError(
+            _("{shown} is not an amount in ASCII digits; {grammar}").format(shown=shown, grammar=grammar)
+        )
     if len(cleaned) > MAX_AMOUNT_CHARS:
         raise ValueError(
-            f"{shown} is not a plausible amount; write at most {LARGEST}, to {MOST_DECIMALS} decimals"
+            _("{shown} is not a plausible amount; write at most {largest}, to {most} decimals").format(
+                shown=shown, largest=LARGEST, most=MOST_DECIMALS
+            )
         )
     if habit:
         cleaned = _from_decimal_comma(cleaned, shown, habit, grammar)
     if not _AMOUNT.fullmatch(cleaned):
-        hint = (
-            " (no underscores: group thousands with commas, 1,000)"
-            if "_" in cleaned
-            else " (a decimal point, not a comma: 12.50)"
-            if "," in cleaned
-            else ""
+        if habit:
+            hint = ""
+        elif "_" in cleaned:
+            hint = " " + _("(no underscores: group thousands with commas, 1,000)")
+        elif "," in cleaned:
+            hint = " " + _("(a decimal point, not a comma: 12.50)")
+        else:
+            hint = ""
+        raise ValueError(
+            _("{shown} is not an amount{hint}; {grammar}").format(shown=shown, hint=hint, grammar=grammar)
         )
-        raise ValueError(f"{shown} is not an amount{'' if habit else hint}; {grammar}")
     return Decimal(cleaned.replace(",", "")), shown
 
 
 def _plausible(value: Decimal, shown: str) -> Decimal:
     if abs(value) >= Decimal("1e12"):
-        raise ValueError(f"{shown} is not a plausible amount; write at most {LARGEST}")
+        raise ValueError(
+            _("{shown} is not a plausible amount; write at most {largest}").format(
+                shown=shown, largest=LARGEST
+            )
+        )
     return value
 
 
@@ -208,14 +232,14 @@ def _from_decimal_comma(cleaned: str, shown: str, habit: str, grammar: str) -> s
 
     if " " in cleaned:
         if not _SPACE_GROUPED.fullmatch(cleaned):
-            raise ValueError(f"{shown} is not an amount; {grammar}")
+            raise ValueError(_("{shown} is not an amount; {grammar}").format(shown=shown, grammar=grammar))
         cleaned = cleaned.replace(" ", "")
     try:
         pointed = read_decimal_comma(cleaned, habit)
     except EngageError as exc:
         raise ValueError(str(exc)) from None
     if "," in pointed or "_" in pointed:
-        raise ValueError(f"{shown} is not an amount; {grammar}")
+        raise ValueError(_("{shown} is not an amount; {grammar}").format(shown=shown, grammar=grammar))
     return pointed
 
 
@@ -228,13 +252,31 @@ def converted(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
         return round_money(amount * rate, currency)
 
 
+def money(amount: Decimal, currency: str, locale: str | None = None) -> str:
+    """An amount for people, with the currency's symbol and grouping (babel): ``$1,500.00``, ``UGX 1,500``
+    in English, ``6 000,00 €`` in French; ``locale`` (``[fees] locale``) overrides the language in force."""
+    return _money(amount, currency, locale or language_locale())
+
+
+def language_locale() -> str:
+    """The babel locale of the language in force (``fr_SN``, ``es``); ``en`` for every English."""
+    from engage import current_language
+
+    language = current_language()
+    if language.partition("_")[0] == "en":
+        return "en"
+    return locale_name(language) or locale_name(language.partition("_")[0]) or "en"
+
+
 @lru_cache(maxsize=4096)  # a portfolio formats the same few amounts (0.00, the ceilings) many times
-def money(amount: Decimal, currency: str, locale: str = "en") -> str:
-    """An amount for people, with the currency's symbol and grouping (babel): ``$1,500.00``, ``UGX 1,500``."""
+def _money(amount: Decimal, currency: str, locale: str) -> str:
     return _asked(
         f"{amount} {currency} {locale}",
         lambda: str(_babel().format_currency(amount, currency, locale=locale)),
     )
+
+
+money.cache_clear = _money.cache_clear  # type: ignore[attr-defined]
 
 
 def _babel() -> ModuleType:
@@ -258,7 +300,7 @@ def from_babel_only() -> None:
     """
     global _babel_only
     _babel_only = True
-    for memoised in (minor_digits, known_currency, known_locale, money):
+    for memoised in (minor_digits, known_currency, known_locale, _money):
         memoised.cache_clear()
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from engage import RecordKind, date_field, frozen, text_field, texts_field
+from engage_fees.catalogue import _
 from engage_fees.money import parse_money, parse_rate
 
 CATEGORIES = ("per-diem", "travel", "accommodation", "other")
@@ -75,14 +76,14 @@ class Paid:
 def _money(data: dict[str, Any], key: str, positive: bool = True) -> Decimal:
     value = (parse_rate if key == "rate" else parse_money)(text_field(data, key, required=True))
     if positive and value <= 0:
-        raise ValueError(f"{key} must be more than 0")
+        raise ValueError(_("{key} must be more than 0").format(key=key))
     return value
 
 
 def _code(data: dict[str, Any]) -> str:
     code = text_field(data, "currency", required=True)
     if not _CODE.match(code):
-        raise ValueError(f"currency {code!r} is not an ISO 4217 code")
+        raise ValueError(_("currency {text} is not an ISO 4217 code").format(text=repr(code)))
     return code
 
 
@@ -90,10 +91,14 @@ def read_expense(data: dict[str, Any], line: int) -> Expense:
     """An expense line, every field checked."""
     category = text_field(data, "category", required=True)
     if category not in CATEGORIES:
-        raise ValueError(f"category {category!r} is not one of {', '.join(CATEGORIES)}")
+        raise ValueError(
+            _("category {text} is not one of {categories}").format(
+                text=repr(category), categories=", ".join(CATEGORIES)
+            )
+        )
     sha = text_field(data, "receipt_sha256")
     if sha and not _HEX.match(sha):
-        raise ValueError("receipt_sha256 must be 64 hex digits")
+        raise ValueError(_("{key} must be 64 hex digits").format(key="receipt_sha256"))
     return Expense(
         data["id"],
         date_field(data),
@@ -113,7 +118,7 @@ def read_invoice(data: dict[str, Any], line: int) -> Invoice:
     """An invoice line, every field checked."""
     sha = text_field(data, "document_sha256")
     if sha and not _HEX.match(sha):
-        raise ValueError("document_sha256 must be 64 hex digits")
+        raise ValueError(_("{key} must be 64 hex digits").format(key="document_sha256"))
     return Invoice(
         data["id"],
         date_field(data),
@@ -147,10 +152,20 @@ def read_paid(data: dict[str, Any], line: int) -> Paid:
 def describe(record: Expense | Invoice | Paid) -> str:
     """One line for ``engage void``."""
     if isinstance(record, Expense):
-        return f"expense {record.id}: {record.amount} {record.currency} {record.category} on {record.date}"
+        return _("expense {id}: {amount} {currency} {category} on {date}").format(
+            id=record.id,
+            amount=record.amount,
+            currency=record.currency,
+            category=record.category,
+            date=record.date,
+        )
     if isinstance(record, Invoice):
-        return f"invoice {record.id}: {record.number} of {record.date} ({record.total} {record.currency})"
-    return f"payment {record.id}: invoice {record.invoice} paid on {record.date}"
+        return _("invoice {id}: {number} of {date} ({total} {currency})").format(
+            id=record.id, number=record.number, date=record.date, total=record.total, currency=record.currency
+        )
+    return _("payment {id}: invoice {number} paid on {date}").format(
+        id=record.id, number=record.invoice, date=record.date
+    )
 
 
 KINDS = (

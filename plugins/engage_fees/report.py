@@ -6,9 +6,22 @@ import html
 from collections.abc import Callable
 from decimal import Decimal
 
-from engage import Engagement, Section, format_days, json_text, markdown_cell, table
+from engage import (
+    N_,
+    Engagement,
+    Section,
+    current_language,
+    date_text,
+    decimal_text,
+    format_days,
+    json_text,
+    markdown_cell,
+    table,
+)
 from engage_fees.account import Statement
+from engage_fees.catalogue import _, ngettext, pgettext
 from engage_fees.money import money, round_money
+from engage_fees.settings import Rate, Tranche
 
 STYLE = (
     "body{font-family:sans-serif;margin:2em auto;max-width:50em;color:#222}"
@@ -17,18 +30,108 @@ STYLE = (
     "td:last-child{text-align:right;white-space:nowrap}"
 )
 TOTALS = ("earned", "payable", "invoiced", "paid", "outstanding", "expenses", "left")
-TOTAL_LABELS = {"left": "left under the ceiling"}
+# The statement's totals (keys for programs) as people read them.
+TOTAL_LABELS = {
+    "earned": N_("earned"),
+    "payable": N_("payable"),
+    "invoiced": N_("invoiced"),
+    "paid": N_("paid"),
+    "outstanding": N_("outstanding"),
+    "expenses": N_("expenses"),
+    "left": N_("left under the ceiling"),
+}
+BASES = {"deliverables": N_("deliverables"), "days": N_("days")}
+CATEGORY_WORDS = {
+    "per-diem": N_("per diem"),
+    "travel": N_("travel"),
+    "accommodation": N_("accommodation"),
+    "other": N_("other"),
+}
+
+
+def category_text(category: str) -> str:
+    """An expense's category (``per-diem``, kept as recorded) as people read it; English as recorded."""
+    found = CATEGORY_WORDS.get(category)
+    return _(found) if found is not None and current_language().partition("_")[0] != "en" else category
+
+
+def total_label(key: str) -> str:
+    """A total's label (``earned``, ``left under the ceiling``) in the language in force."""
+    return _(TOTAL_LABELS[key]) if key in TOTAL_LABELS else key
+
+
+def rate_text(rate: Rate) -> str:
+    """A rate for people: ``650/day``, ``75.5/h`` (``650/jour``, ``75,5/h`` in French)."""
+    return decimal_text(str(rate.amount)) + ("/h" if rate.per == "hour" else _("/day"))
+
+
+def day_text(day: object) -> str:
+    """A date as people read it in the language in force (ISO in English); anything else as it is."""
+    import datetime as dt
+
+    return date_text(day) if isinstance(day, dt.date) else str(day)
+
+
+def trigger_text(tranche: Tranche, engagement: Engagement) -> str:
+    """When a tranche falls due, as people read it: the schedule's words in English
+    (``deliverable draft accepted``), else the language's (``aceptación de Draft report``)."""
+    import datetime as dt
+
+    on = tranche.on
+    if current_language().partition("_")[0] == "en":
+        return tranche.on_text
+    if isinstance(on, dt.date):
+        return date_text(on)
+    ref = on.ref
+
+    def name(items: object) -> str:
+        found = next((x for x in items if getattr(x, "key", None) == ref.key), None)  # type: ignore[attr-defined]
+        return str(getattr(found, "name", "") or ref.key)
+
+    if ref.kind == "deliverable":
+        what = name(engagement.deliverables)
+        event = {
+            "submitted": _("{name} submitted"),
+            "returned": _("{name} returned"),
+            "accepted": _("{name} accepted"),
+        }.get(ref.event, "{name} " + ref.event)
+        said = event.format(name=what)
+    elif ref.kind == "meeting":
+        said = _("meeting {name}").format(name=name(engagement.meetings))
+    elif ref.kind == "phase-start":
+        said = _("start of {name}").format(name=name(engagement.phases))
+    elif ref.kind == "phase-end":
+        said = _("end of {name}").format(name=name(engagement.phases))
+    elif ref.kind == "start":
+        said = _("the start of the engagement")
+    else:
+        said = ref.key
+    if on.count == 0:
+        return said
+    if on.unit == "working days":
+        delay = ngettext("{count} working day", "{count} working days", on.count)
+    elif on.unit == "weeks":
+        delay = ngettext("{count} week", "{count} weeks", on.count)
+    elif on.unit == "months":
+        delay = ngettext("{count} month", "{count} months", on.count)
+    else:
+        delay = ngettext("{count} day", "{count} days", on.count)
+    delay = delay.format(count=on.count)
+    if on.sign > 0:
+        return _("{delay} after {what}").format(delay=delay, what=said)
+    return _("{delay} before {what}").format(delay=delay, what=said)
 
 
 def tranche_state(state: str, since: object, invoice: str | None, waiting: str) -> str:
     """``payable since 2021-12-02``, ``invoiced INV-001``, ``paid on …``, ``not due (waits for …)``."""
     if state == "payable":
-        return f"payable since {since}"
+        return _("payable since {date}").format(date=day_text(since))
     if state == "invoiced":
-        return f"invoiced {invoice}"
+        return _("invoiced {number}").format(number=invoice)
     if state == "paid":
-        return f"paid on {since} ({invoice})"
-    return f"due on {since}" if since else "not due"  # the "on" column says what it waits for
+        return _("paid on {date} ({number})").format(date=day_text(since), number=invoice)
+    # the "on" column says what it waits for
+    return _("due on {date}").format(date=day_text(since)) if since else _("not due")
 
 
 def sections(engagement: Engagement, result: Statement) -> list[Section]:
@@ -38,15 +141,15 @@ def sections(engagement: Engagement, result: Statement) -> list[Section]:
     def m(amount: Decimal) -> str:
         return money(amount, cur, loc)
 
-    out = [_consultants(result, m)]
+    out = [consultants_section(result, m)]
     if result.tranches:
-        out.append(_payments(result, m))
+        out.append(payments_section(result, m, engagement))
     by_category = result.expenses_by_category()
     if by_category:
         out.append(_expenses(by_category, m))
     if result.invoices:
         out.append(_invoices(result, m))
-    out.append(_totals(result, m))
+    out.append(totals_section(result, m))
     if result.collisions:
         out.append(_collisions(result))
     return out
@@ -55,34 +158,39 @@ def sections(engagement: Engagement, result: Statement) -> list[Section]:
 def _collisions(result: Statement) -> Section:
     """Invoices and payments a merge holds twice: what is not counted, and why."""
     return Section(
-        "Recorded twice on two machines (not counted)",
-        ("record", "counted instead", "what"),
+        _("Recorded twice on two machines (not counted)"),
+        (_("record"), _("counted instead"), _("what")),
         tuple((c.records[-1], c.records[0], c.message) for c in result.collisions),
     )
 
 
-def _consultants(result: Statement, m: Callable[[Decimal], str]) -> Section:
+def consultants_section(result: Statement, m: Callable[[Decimal], str]) -> Section:
     """Each consultant's days, rate and what they earned (or would, at that rate)."""
     return Section(
-        "Consultants",
-        ("consultant", "days", "rate", "earned" if result.settings.basis == "days" else "at that rate"),
+        _("Consultants"),
+        (
+            _("consultant"),
+            _("days"),
+            _("rate"),
+            _("earned") if result.settings.basis == "days" else _("at that rate"),
+        ),
         tuple(
-            (c.key, format_days(c.days), str(c.rate) if c.rate else "no rate", m(c.earned))
+            (c.key, format_days(c.days), rate_text(c.rate) if c.rate else _("no rate"), m(c.earned))
             for c in result.consultants
         ),
     )
 
 
-def _payments(result: Statement, m: Callable[[Decimal], str]) -> Section:
+def payments_section(result: Statement, m: Callable[[Decimal], str], engagement: Engagement) -> Section:
     """Each tranche: its amount, what it is due on and where it stands."""
     return Section(
-        "Payments",
-        ("payment", "amount", "on", "state"),
+        _("Payments"),
+        (_("payment"), _("amount"), pgettext("a payment falls due", "on"), _("state")),
         tuple(
             (
                 t.tranche.name,
                 m(t.tranche.amount),
-                t.tranche.on_text,
+                trigger_text(t.tranche, engagement),
                 tranche_state(t.state, t.since, t.invoice, t.waiting),
             )
             for t in result.tranches
@@ -93,38 +201,47 @@ def _payments(result: Statement, m: Callable[[Decimal], str]) -> Section:
 def _expenses(by_category: dict[str, Decimal], m: Callable[[Decimal], str]) -> Section:
     """What was spent in each category, in the contract's currency."""
     return Section(
-        "Expenses", ("category", "amount"), tuple((k, m(v)) for k, v in sorted(by_category.items()))
+        _("Expenses"),
+        (_("category"), _("amount")),
+        tuple((category_text(k), m(v)) for k, v in sorted(by_category.items())),
     )
 
 
 def _invoices(result: Statement, m: Callable[[Decimal], str]) -> Section:
     """Each invoice issued, with when it is due and when it was paid."""
     return Section(
-        "Invoices",
-        ("number", "date", "amount", "due", "paid"),
+        _("Invoices"),
+        (_("number"), _("date"), _("amount"), _("due"), _("paid")),
         tuple(
-            (s.invoice.number, s.invoice.date, m(s.invoice.total), s.invoice.due, s.paid_on or "")
+            (
+                s.invoice.number,
+                day_text(s.invoice.date),
+                m(s.invoice.total),
+                day_text(s.invoice.due),
+                day_text(s.paid_on) if s.paid_on else "",
+            )
             for s in result.invoices
         ),
     )
 
 
-def _totals(result: Statement, m: Callable[[Decimal], str]) -> Section:
+def totals_section(result: Statement, m: Callable[[Decimal], str]) -> Section:
     """The totals, under the lump sum and the ceiling where the contract has them."""
-    rows: list[tuple[str, str]] = [(TOTAL_LABELS.get(k, k), m(v)) for k, v in result.totals.items()]
+    rows: list[tuple[str, str]] = [(total_label(k), m(v)) for k, v in result.totals.items()]
     if result.settings.ceiling is not None:
-        rows.insert(0, ("ceiling", m(result.settings.ceiling)))
+        rows.insert(0, (_("ceiling"), m(result.settings.ceiling)))
     if result.settings.basis == "deliverables" and result.settings.total is not None:
-        rows.insert(0, ("lump sum", m(result.settings.total)))
+        rows.insert(0, (_("lump sum"), m(result.settings.total)))
         if result.effective_rate is not None:
             planned = result.planned_rate
             rows.append(
                 (
-                    "effective day rate",
-                    m(result.effective_rate) + (f" (planned {m(planned)})" if planned else ""),
+                    _("effective day rate"),
+                    m(result.effective_rate)
+                    + (" " + _("(planned {amount})").format(amount=m(planned)) if planned else ""),
                 )
             )
-    return Section("Totals", ("", result.currency), tuple(rows))
+    return Section(_("Totals"), ("", result.currency), tuple(rows))
 
 
 def as_json(result: Statement) -> dict[str, object]:
@@ -184,8 +301,18 @@ def as_json(result: Statement) -> dict[str, object]:
 def render(engagement: Engagement, result: Statement, fmt: str) -> str:
     """The statement in one of plain, markdown, json or html."""
     if fmt == "json":
-        return json_text(as_json(result)) + "\n"
-    title = f"Fees of {engagement.title}\nas of {result.as_of}, paid by {result.settings.basis}"
+        from engage import machine
+
+        with machine():
+            return json_text(as_json(result)) + "\n"
+    basis = result.settings.basis
+    title = (
+        _("Fees of {title}").format(title=engagement.title)
+        + "\n"
+        + _("as of {date}, paid by {basis}").format(
+            date=date_text(result.as_of), basis=_(BASES[basis]) if basis in BASES else basis
+        )
+    )
     parts = sections(engagement, result)
     if fmt == "html":
         e = html.escape
@@ -195,9 +322,10 @@ def render(engagement: Engagement, result: Statement, fmt: str) -> str:
             + "</table>"
             for s in parts
         )
-        heading, _, when = title.partition("\n")
+        lang = current_language().replace("_", "-")
+        heading, _nl, when = title.partition("\n")
         return (
-            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{e(heading)}</title>'
+            f'<!DOCTYPE html>\n<html lang="{e(lang)}"><head><meta charset="utf-8"><title>{e(heading)}</title>'
             f"<style>{STYLE}</style></head>"
             f"<body><h1>{e(heading)}</h1><p>{e(when)}</p>{body}</body></html>\n"
         )

@@ -36,6 +36,7 @@ from fractions import Fraction
 from typing import Any
 
 from engage import DateRule, EngageError, Engagement, frozen, key_lines, parse_rule
+from engage_fees.catalogue import _
 from engage_fees.money import (
     ZERO,
     currency_problem,
@@ -119,7 +120,7 @@ class FeeSettings:
     rates: dict[str, Rate]
     tranches: tuple[Tranche, ...]
     invoicing: Invoicing
-    locale: str = "en"
+    locale: str | None = None  # [fees] locale, an override; None: the language in force's
 
     def rate_of(self, consultant: str, engagement: Engagement | None = None) -> Rate | None:
         """The consultant's rate (by key or name, case-insensitive), else the default one."""
@@ -164,7 +165,7 @@ class _Where:
         while path and path not in lines and f"{path}[0]" not in lines:
             path = path.rpartition(".")[0]
         line = lines.get(path) or lines.get(f"{path}[0]")
-        where = f"{self.source}: line {line}: " if line else f"{self.source}: "
+        where = _("{file}: line {line}: ").format(file=self.source, line=line) if line else f"{self.source}: "
         return EngageError(f"{where}{key}: {problem}")
 
 
@@ -177,42 +178,53 @@ def fees_of(engagement: Engagement) -> FeeSettings | None:
     allowed = ("currency", "basis", "ceiling", "total", "rate", "rates", "payments", "invoicing", "locale")
     for key in table:
         if key not in allowed:
-            raise w.fail(f"fees.{key}", f"unknown key; [fees] takes {', '.join(allowed)}")
+            raise w.fail(f"fees.{key}", _("unknown key; [fees] takes {keys}").format(keys=", ".join(allowed)))
     given = table.get("currency")
-    problem = currency_problem(given) if isinstance(given, str) else "not text"
+    problem = currency_problem(given) if isinstance(given, str) else _("not text")
     if problem is not None or not isinstance(given, str):
         raise w.fail(
-            "fees.currency", f'{given!r} is {problem}; give the ISO 4217 code of money such as "USD" or "KES"'
+            "fees.currency",
+            _('{text} is {problem}; give the ISO 4217 code of money such as "USD" or "KES"').format(
+                text=repr(given), problem=problem
+            ),
         )
     currency = given
     basis = table.get("basis", "deliverables")
     if basis not in BASES:
-        raise w.fail("fees.basis", f'must be "deliverables" or "days", got {basis!r}')
+        raise w.fail("fees.basis", _('must be "deliverables" or "days", got {text}').format(text=repr(basis)))
     ceiling = _amount(w, table, "ceiling", "fees", currency)
     total = _amount(w, table, "total", "fees", currency)
     rate = _rate(w, table["rate"], "fees.rate") if "rate" in table else None
     rates_table = table.get("rates", {})
     if not isinstance(rates_table, dict):
-        raise w.fail("fees.rates", "must be a table: [fees.rates] with lines such as lead = 650")
+        raise w.fail("fees.rates", _("must be a table: [fees.rates] with lines such as lead = 650"))
     rates = {str(k): _rate(w, v, f"fees.rates.{k}") for k, v in rates_table.items()}
     known = _known_consultants(engagement)
     folded = {" ".join(k.split()).casefold() for k in known}
     for name in rates:
         if known and " ".join(name.split()).casefold() not in folded:
             raise w.fail(
-                f"fees.rates.{name}", f"no consultant {name!r} in this schedule; it names {', '.join(known)}"
+                f"fees.rates.{name}",
+                _("no consultant {name} in this schedule; it names {names}").format(
+                    name=repr(name), names=", ".join(known)
+                ),
             )
     tranches = _tranches(w, engagement, table.get("payments", []), total, currency)
     if basis == "days" and rate is None and not rates:
-        raise w.fail("fees.rate", "a days contract needs a day rate: rate = 600, or [fees.rates]")
+        raise w.fail("fees.rate", _("a days contract needs a day rate: rate = 600, or [fees.rates]"))
     if ceiling is not None and total is not None and total > ceiling:
-        raise w.fail("fees.total", f"the lump sum {total} is above the ceiling {ceiling}")
-    written = table.get("locale", "en")
+        raise w.fail(
+            "fees.total",
+            _("the lump sum {total} is above the ceiling {ceiling}").format(total=total, ceiling=ceiling),
+        )
+    written = table.get("locale")
     locale = locale_name(written) if isinstance(written, str) else None
-    if locale is None:
+    if locale is None and written is not None:
         raise w.fail(
             "fees.locale",
-            f'must be a locale such as "en", "fr_FR" or "de-DE" that babel knows, got {written!r}',
+            _('must be a locale such as "en", "fr_FR" or "de-DE" that babel knows, got {text}').format(
+                text=repr(written)
+            ),
         )
     return FeeSettings(
         currency,
@@ -235,18 +247,28 @@ def _amount(
         return None
     value = table[key]
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise w.fail(f"{where}.{key}", f'must be an amount such as 12000 or "12000.50", got {value!r}')
+        raise w.fail(
+            f"{where}.{key}",
+            _('must be an amount such as 12000 or "12000.50", got {text}').format(text=repr(value)),
+        )
     try:
         amount = parse_money(str(value))
     except ValueError as exc:
         raise w.fail(f"{where}.{key}", str(exc)) from None
     if amount <= 0:
-        raise w.fail(f"{where}.{key}", f"must be more than 0, got {value!r}")
+        raise w.fail(f"{where}.{key}", _("must be more than 0, got {text}").format(text=repr(value)))
     if currency is not None and round_money(amount, currency) != amount:
         raise w.fail(
             f"{where}.{key}",
-            f"{value} has more decimals than {currency} has (its smallest unit: "
-            f"{Decimal(1).scaleb(-minor_digits(currency))}); write {round_money(amount, currency)}?",
+            _(
+                "{value} has more decimals than {currency} has (its smallest unit: {smallest}); "
+                "write {rounded}?"
+            ).format(
+                value=value,
+                currency=currency,
+                smallest=Decimal(1).scaleb(-minor_digits(currency)),
+                rounded=round_money(amount, currency),
+            ),
         )
     return amount
 
@@ -263,7 +285,12 @@ def _rate(w: _Where, value: object, key: str) -> Rate:
     except ValueError:
         amount = Decimal(0)
     if amount <= 0:
-        raise w.fail(key, f'must be a day rate such as 650, or an hourly one such as "60/h", got {value!r}')
+        raise w.fail(
+            key,
+            _('must be a day rate such as 650, or an hourly one such as "60/h", got {text}').format(
+                text=repr(value)
+            ),
+        )
     return Rate(amount, per)
 
 
@@ -278,7 +305,12 @@ def _known_ref(w: _Where, engagement: Engagement, rule: DateRule, key: str) -> N
     }.get(ref.kind)
     if known is not None and ref.key not in known:
         what = ref.kind.split("-")[0] if ref.kind != "date" else "[dates] key"
-        raise w.fail(key, f"no {what} {ref.key!r} in this schedule; known: {', '.join(known) or 'none'}")
+        raise w.fail(
+            key,
+            _("no {what} {key} in this schedule; known: {keys}").format(
+                what=what, key=repr(ref.key), keys=", ".join(known) or _("none")
+            ),
+        )
 
 
 # One checked [[fees.payments]] table: key, name, percent, amount, when it is due and that as written.
@@ -290,7 +322,7 @@ def _tranches(
 ) -> tuple[Tranche, ...]:
     """The ``[[fees.payments]]`` tables as tranches, each checked, with its amount of money."""
     if not isinstance(payments, list):
-        raise w.fail("fees.payments", "must be an array of tables: [[fees.payments]]")
+        raise w.fail("fees.payments", _("must be an array of tables: [[fees.payments]]"))
     if not payments:
         return ()
     seen: set[str] = set()
@@ -310,17 +342,19 @@ def _payment(
 ) -> _Payment:
     """One payment's table, every key checked; its key is added to ``seen``, the keys used so far."""
     if not isinstance(payment, dict):
-        raise w.fail(where, "must be a table with key, name, percent or amount, and on")
+        raise w.fail(where, _("must be a table with key, name, percent or amount, and on"))
     for key in payment:
         if key not in ("key", "name", "percent", "amount", "on"):
-            raise w.fail(f"{where}.{key}", "unknown key; a payment takes key, name, percent or amount, on")
+            raise w.fail(f"{where}.{key}", _("unknown key; a payment takes key, name, percent or amount, on"))
     key = payment.get("key")
     if not isinstance(key, str) or not key or key in seen:
-        raise w.fail(f"{where}.key", f'must be a key used once, such as "first", got {key!r}')
+        raise w.fail(
+            f"{where}.key", _('must be a key used once, such as "first", got {text}').format(text=repr(key))
+        )
     seen.add(key)
     name = payment.get("name", key)
     if ("percent" in payment) == ("amount" in payment):
-        raise w.fail(where, "give percent (50) or amount (6000), one of the two")
+        raise w.fail(where, _("give percent (50) or amount (6000), one of the two"))
     percent = _amount(w, payment, "percent", where)
     amount = _amount(w, payment, "amount", where, currency)
     on: Any = payment.get("on")  # a date or text; _trigger refuses anything else
@@ -333,14 +367,16 @@ def _trigger(w: _Where, engagement: Engagement, on: object, key: str) -> dt.date
     if isinstance(on, dt.date) and not isinstance(on, dt.datetime):
         return on
     if not isinstance(on, str):
-        raise w.fail(key, 'must say when it is due: a date or "deliverable KEY accepted"')
+        raise w.fail(key, _('must say when it is due: a date or "deliverable KEY accepted"'))
     try:
         trigger = parse_rule(on)
     except ValueError as exc:
         raise w.fail(
             key,
-            f'{exc}; write a date or an event such as "deliverable draft accepted", '
-            '"meeting validation" or "30 days after deliverable final accepted"',
+            _(
+                '{problem}; write a date or an event such as "deliverable draft accepted", '
+                '"meeting validation" or "30 days after deliverable final accepted"'
+            ).format(problem=exc),
         ) from None
     _known_ref(w, engagement, trigger, key)
     return trigger
@@ -353,42 +389,51 @@ def _payment_amounts(w: _Where, raw: list[_Payment], total: Decimal | None, curr
     if all(p is not None for p in percents):
         whole = sum((p for p in percents if p is not None), ZERO)
         if whole != 100:
-            raise w.fail("fees.payments", f"the percentages add up to {whole}, not 100")
+            raise w.fail("fees.payments", _("the percentages add up to {whole}, not 100").format(whole=whole))
         if total is None:
-            raise w.fail("fees.total", "payments in percent need the lump sum: total = 12000")
+            raise w.fail("fees.total", _("payments in percent need the lump sum: total = 12000"))
         return split(total, [p for p in percents if p is not None], currency)
     if all(p is None for p in percents):
         amounts = [r[3] for r in raw if r[3] is not None]
         if total is not None and sum(amounts, ZERO) != total:
             raise w.fail(
-                "fees.payments", f"the amounts add up to {sum(amounts, ZERO)}, not the total {total}"
+                "fees.payments",
+                _("the amounts add up to {sum}, not the total {total}").format(
+                    sum=sum(amounts, ZERO), total=total
+                ),
             )
         return amounts
-    raise w.fail("fees.payments", "give every payment a percent, or every one an amount, not a mix")
+    raise w.fail("fees.payments", _("give every payment a percent, or every one an amount, not a mix"))
 
 
 def _invoicing(w: _Where, table: object) -> Invoicing:
     if not isinstance(table, dict):
-        raise w.fail("fees.invoicing", "must be a table: [fees.invoicing]")
+        raise w.fail("fees.invoicing", _("must be a table: [fees.invoicing]"))
     details: dict[str, str] = {}
     for key, value in table.items():
         if key not in INVOICING_KEYS:
             raise w.fail(
-                f"fees.invoicing.{key}", f"unknown key; [fees.invoicing] takes {', '.join(INVOICING_KEYS)}"
+                f"fees.invoicing.{key}",
+                _("unknown key; [fees.invoicing] takes {keys}").format(keys=", ".join(INVOICING_KEYS)),
             )
         if key in ("terms_days", "remind_after_days"):
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
-                raise w.fail(f"fees.invoicing.{key}", f"must be a number of days such as 30, got {value!r}")
+                raise w.fail(
+                    f"fees.invoicing.{key}",
+                    _("must be a number of days such as 30, got {text}").format(text=repr(value)),
+                )
         elif not isinstance(value, str):
-            raise w.fail(f"fees.invoicing.{key}", f"must be text, got {value!r}")
+            raise w.fail(f"fees.invoicing.{key}", _("must be text, got {text}").format(text=repr(value)))
         else:
             details[key] = value
     prefix = str(table.get("prefix", "INV-"))
     if not PREFIX.fullmatch(prefix):
         raise w.fail(
             "fees.invoicing.prefix",
-            "an invoice number's start: give letters, digits and - / . _, starting with a letter or digit, "
-            f'at most {PREFIX_MAX} (such as "INV-"), got {prefix[: PREFIX_MAX + 1]!r}',
+            _(
+                "an invoice number's start: give letters, digits and - / . _, starting with a letter or "
+                'digit, at most {most} (such as "INV-"), got {text}'
+            ).format(most=PREFIX_MAX, text=repr(prefix[: PREFIX_MAX + 1])),
         )
     return Invoicing(
         {k: v for k, v in details.items() if k != "prefix"},
