@@ -13,7 +13,7 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 
-class CataloguesHook(BuildHookInterface):  # type: ignore[misc]
+class CataloguesHook(BuildHookInterface[Any]):
     """Compiles the catalogues beside themselves, so that the wheel's package holds them."""
 
     PLUGIN_NAME = "custom"
