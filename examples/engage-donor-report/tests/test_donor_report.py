@@ -54,3 +54,24 @@ def test_the_donor_rule_is_a_finding(engage_schedule: Path, engage_run, engage_p
     found = json.loads(engage_run("budget", "--as-of", "2026-01-05", "--format", "json").output)
     notices = {f["date"] for f in found if f["code"] == "donor-notice"}
     assert notices and notices <= {m["date"] for m in soon}
+
+
+def test_the_report_and_mail_speak_the_engagements_language(
+    engage_schedule: Path, engage_run, engage_plugin
+) -> None:
+    engage_plugin(engage_donor_report, name="donor_report_under_test")
+    engage_run("log", "2", "--phase", "prep", "--date", "2026-01-05")
+    english = engage_run("donor-report", "--quarter", "2026-Q1").output
+    engage_schedule.write_text(
+        'language = "fr"\n' + engage_schedule.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    french = engage_run("donor-report", "--quarter", "2026-Q1")
+    assert french.exit_code == 0, french.output
+    assert "Synthèse bailleur T1 2026" in french.output
+    assert "jours ce trimestre" in french.output
+    assert "Donor summary 2026-Q1" in english and "days this quarter" in english
+    spanish = engage_run("weekly-mail", "--as-of", "2026-01-05", "--lang", "es").output
+    assert spanish.startswith("Asunto: ")
+    assert "Días utilizados: 2,0 de " in spanish
+    csv = engage_run("donor-report", "--quarter", "2026-Q1", "--format", "csv").output
+    assert csv.startswith("phase,days this quarter,")  # for machines, whatever the language

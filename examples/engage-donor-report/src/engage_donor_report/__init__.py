@@ -1,6 +1,8 @@
 """A donor's view of an engagement: a quarterly report, a weekly mail, a status section and a budget rule.
 
 Written on engage's public API alone (everything is imported from ``engage``), as any plugin can be.
+Its words are in its own catalogue (:mod:`engage_donor_report.catalogue`, ``locale/``), French and
+Spanish; its documents speak their engagement's language, its CSV is written for machines.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from collections.abc import Iterator
 import click
 
 from engage import (
-    DATE_HELP,
     EngageError,
     Finding,
     Section,
@@ -20,15 +21,20 @@ from engage import (
     Verdict,
     Week,
     csv_text,
+    date_text,
+    decimal_text,
     format_budget,
     format_days,
     hookimpl,
+    machine,
     parse_date,
     pass_session,
-    plural,
+    speaking,
+    state_text,
     table,
     wrap,
 )
+from engage_donor_report.catalogue import _, kind_text, ngettext
 
 __version__ = "0.2.0"
 MAIL_WIDTH = 78
@@ -36,18 +42,20 @@ NOTICE_DAYS = 5  # the donor wants to hear of a deliverable due within this many
 
 
 def quarter_of(day: dt.date) -> tuple[str, dt.date, dt.date]:
-    """The calendar quarter holding ``day``: its label (2021-Q4), first and last day."""
+    """The calendar quarter holding ``day``: its label (2021-Q4; T4 2021 in French), first and last day."""
     index = (day.month - 1) // 3
     first = dt.date(day.year, 3 * index + 1, 1)
     after = dt.date(day.year + (index == 3), (3 * index + 3) % 12 + 1, 1)
-    return f"{day.year}-Q{index + 1}", first, after - dt.timedelta(days=1)
+    # Translators: a calendar quarter as a report's heading shows it (the input stays 2021-Q4).
+    label = _("{year}-Q{quarter}").format(year=day.year, quarter=index + 1)
+    return label, first, after - dt.timedelta(days=1)
 
 
 def parse_quarter(text: str) -> tuple[str, dt.date, dt.date]:
     """Read ``2021-Q4`` (or ``2021q4``)."""
     match = re.fullmatch(r"\s*(\d{4})-?[Qq]([1-4])\s*", text)
     if not match:
-        raise EngageError(f"cannot read {text!r} as a quarter; give one such as 2021-Q4")
+        raise EngageError(_("cannot read {text!r} as a quarter; give one such as 2021-Q4").format(text=text))
     return quarter_of(dt.date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1))
 
 
@@ -62,14 +70,15 @@ def donor_summary(verdict: Verdict, day: dt.date) -> Section:
         to_date = ledger.days_used(phase.key, end=last)
         rows.append((phase.name, float(in_quarter), float(to_date), float(phase.days)))
     accepted = [
-        f"{d.name} ({d.since})"
+        f"{d.name} ({date_text(d.since)})"
         for d in verdict.deliverables
         if d.state == "accepted" and d.since and first <= d.since <= last
     ]
-    note = "Accepted this quarter: " + ("; ".join(accepted) if accepted else "none")
-    return Section(
-        f"Donor summary {label}", ("phase", "days this quarter", "days to date", "budget"), tuple(rows), note
+    note = _("Accepted this quarter: {deliverables}").format(
+        deliverables="; ".join(accepted) if accepted else _("none")
     )
+    headers = (_("phase"), _("days this quarter"), _("days to date"), _("budget"))
+    return Section(_("Donor summary {quarter}").format(quarter=label), headers, tuple(rows), note)
 
 
 @click.command("donor-report")
@@ -86,13 +95,18 @@ def donor_report(session: Session, quarter: str | None, fmt: str) -> None:
     engagement = session.engagement
     day = parse_quarter(quarter)[2] if quarter else session.today()
     as_of = min(day, session.today())
-    section = donor_summary(session.verdict(engagement, session.ledger().until(as_of), as_of), day)
-    if fmt == "csv":
-        click.echo(csv_text(section.headers, section.rows), nl=False)
+    verdict = session.verdict(engagement, session.ledger().until(as_of), as_of)
+    if fmt == "csv":  # for machines: English headers, decimal points, whatever the engagement's language
+        with machine():
+            section = donor_summary(verdict, day)
+            click.echo(csv_text(section.headers, section.rows), nl=False)
         return
-    click.echo(f"{engagement.title}\n{section.title}")
-    click.echo(table(section.headers, section.rows))
-    click.echo(section.note)
+    with speaking(engagement):  # a document: in the engagement's language (--lang, else its schedule's)
+        section = donor_summary(verdict, day)
+        rows = [(name, *(decimal_text(str(value)) for value in days)) for name, *days in section.rows]
+        click.echo(f"{engagement.title}\n{section.title}")
+        click.echo(table(section.headers, rows))
+        click.echo(section.note)
 
 
 def weekly_mail_text(verdict: Verdict, days: int) -> str:
@@ -100,26 +114,39 @@ def weekly_mail_text(verdict: Verdict, days: int) -> str:
     engagement = verdict.engagement
     week = Week.of(verdict.as_of)
     used, cap = verdict.ledger.days_used(), engagement.max_days
+    name = engagement.supervisor.name
     body = [
-        f"Dear {engagement.supervisor.name or 'supervisor'},",
+        _("Dear {name},").format(name=name) if name else _("Dear supervisor,"),
         "",
-        f"As of {verdict.as_of}: {verdict.reason}.",
-        f"Days used: {format_days(used)} of {format_budget(cap)}.",
+        _("As of {date}: {reason}.").format(date=date_text(verdict.as_of), reason=verdict.reason),
+        _("Days used: {used} of {budget}.").format(used=format_days(used), budget=format_budget(cap)),
         "",
-        f"Coming in the next {plural(days, 'day')}:",
+        ngettext("Coming in the next {count} day:", "Coming in the next {count} days:", days).format(
+            count=days
+        ),
     ]
     coming = verdict.coming(days)
-    body += [f"- {m.date}  {m.name} ({m.kind})" for m in coming] or ["- nothing"]
+    body += [f"- {date_text(m.date)}  {m.name} ({kind_text(m.kind)})" for m in coming] or [
+        "- " + _("nothing")
+    ]
     if verdict.not_counted:
-        body += ["", f"{format_days(verdict.not_counted)} days are logged with later dates, not counted yet."]
+        later = _("{days} days are logged with later dates, not counted yet.")
+        body += ["", later.format(days=format_days(verdict.not_counted))]
     # Mail clients wrap at 78 columns: so does the body, items indented under their dash.
     wrapped = [piece for line in body for piece in wrap(line, MAIL_WIDTH, 2 if line.startswith("- ") else 0)]
-    subject = f"Subject: {engagement.title}: week {week.label}, {verdict.state}"
+    subject = _("Subject: {title}: week {week}, {state}").format(
+        title=engagement.title, week=week.label, state=state_text(verdict.state)
+    )
     return "\n".join([subject, "", *wrapped]) + "\n"
 
 
 @click.command("weekly-mail")
-@click.option("--as-of", "as_of", help=f"The mail's date: {DATE_HELP}.")
+@click.option(
+    "--as-of",
+    "as_of",
+    help="The mail's date: an ISO date (2021-11-16), 31/12/2021 (day first, when the day is past 12), "
+    "'today', 'yesterday', 'tomorrow', -2 (two days ago), a weekday such as 'mon' or 'last fri'.",
+)
 @click.option("--days", type=click.IntRange(1, 366), default=14, show_default=True, help="How far ahead.")
 @pass_session
 def weekly_mail(session: Session, as_of: str | None, days: int) -> None:
@@ -132,7 +159,8 @@ def weekly_mail(session: Session, as_of: str | None, days: int) -> None:
     engagement = session.engagement
     today = parse_date(as_of, session.today()) if as_of else session.today()
     verdict = session.verdict(engagement, session.ledger().until(today), today)
-    click.echo(weekly_mail_text(verdict, days), nl=False)
+    with speaking(engagement):  # the mail is the engagement's: in its language
+        click.echo(weekly_mail_text(verdict, days), nl=False)
 
 
 @hookimpl
@@ -148,7 +176,10 @@ def engage_status_sections(verdict: Verdict, week: Week) -> list[Section]:
 
 @hookimpl
 def engage_budget_checks(verdict: Verdict) -> Iterator[Finding]:
-    """The donor's rule: a deliverable the consultant holds, due within five working days, is told."""
+    """The donor's rule: a deliverable the consultant holds, due within five working days, is told.
+
+    Its words are in the language in force when engage calls it: a status report's, in its
+    engagement's language."""
     for deliverable in verdict.deliverables:
         due = deliverable.deadline
         if deliverable.holder != "consultant" or due is None or due < verdict.as_of:
@@ -158,7 +189,11 @@ def engage_budget_checks(verdict: Verdict) -> Iterator[Finding]:
             yield Finding(
                 "info",
                 "donor-notice",
-                f"{deliverable.name}: due {due}, {plural(left, 'working day')} from today; tell the donor",
+                ngettext(
+                    "{name}: due {date}, {count} working day from today; tell the donor",
+                    "{name}: due {date}, {count} working days from today; tell the donor",
+                    left,
+                ).format(name=deliverable.name, date=date_text(due), count=left),
                 deliverable=deliverable.key,
                 date=due,
             )
