@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from engage import CalendarEvent, EngageError, Engagement, frozen, output_target
+from engage_calendar.catalogue import _
 from engage_calendar.events import REMOVED
 from engage_calendar.settings import Settings
 from engage_calendar.state import Revision, State, decode, encode, fingerprint, read_state, state_path
@@ -56,7 +57,7 @@ def uid_of(engagement: Engagement, key: str) -> str:
 def load_state(engagement: Engagement) -> State:
     """The state file beside the engagement's schedule."""
     if engagement.source is None:
-        raise EngageError("a calendar needs a schedule file to keep its revision state beside")
+        raise EngageError(_("a calendar needs a schedule file to keep its revision state beside"))
     return read_state(state_path(engagement.source))
 
 
@@ -67,30 +68,42 @@ def revise(
     state: State,
     settings: Settings,
     now: dt.datetime | None = None,
+    shown: Iterable[CalendarEvent] = (),
 ) -> list[Item]:
     """Compare events with the state and bump SEQUENCE where anything changed; updates ``state``.
 
     ``off`` names items that have no date now and why. An item that leaves the calendar (no date,
     cancelled, removed) gets one more SEQUENCE, so its cancellation is newer than any invitation.
+
+    ``events`` are fingerprinted; ``shown`` are the same events in the words of the calendar's
+    language (by key; default: ``events`` themselves), which the items carry and the state keeps.
+    The command gives ``events`` written for machines (English, ISO dates), so that who runs it,
+    in which locale, or with which ``--lang``, changes no SEQUENCE and re-sends nothing; the
+    schedule's own ``language`` is in the fingerprint, so a ToR declared French is sent again once,
+    in French.
     """
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
-    context = f"{engagement.timezone}|{settings.context}"
+    context = f"{engagement.timezone}|{settings.context}" + language_context(engagement)
     current: dict[str, CalendarEvent] = {}
     for event in events:
         uid = uid_of(engagement, event.key)
         if uid in current:
             raise EngageError(
-                f"two calendar events share the key {event.key!r}; a plugin must give unique keys"
+                _("two calendar events share the key {key}; a plugin must give unique keys").format(
+                    key=repr(event.key)
+                )
             )
         current[uid] = event
+    words = {event.key: event for event in shown}
     revisions: dict[str, Revision] = {}
     for uid, event in current.items():
         digest = fingerprint(event, context)
         old = state.events.get(uid)
+        seen = words.get(event.key, event)
         if old is None:
-            revisions[uid] = Revision(0, digest, stamp, stamp, "", encode(event))
+            revisions[uid] = Revision(0, digest, stamp, stamp, "", encode(seen))
         elif old.fingerprint != digest or old.off:
-            revisions[uid] = Revision(old.sequence + 1, digest, old.created, stamp, "", encode(event))
+            revisions[uid] = Revision(old.sequence + 1, digest, old.created, stamp, "", encode(seen))
         else:
             revisions[uid] = old
     for uid, old in state.events.items():
@@ -106,8 +119,17 @@ def revise(
                 old.sequence + 1, old.fingerprint, old.created, stamp, reason, old.event
             )
     state.events = revisions
-    items = [Item(uid, current.get(uid) or decode(rev.event), rev) for uid, rev in revisions.items()]
+    items = [
+        Item(uid, words.get(current[uid].key, current[uid]) if uid in current else decode(rev.event), rev)
+        for uid, rev in revisions.items()
+    ]
     return sorted(items, key=lambda item: (sort_key(item.event.start), item.uid))
+
+
+def language_context(engagement: Engagement) -> str:
+    """The schedule's language, for the fingerprint: '' for English or none (as before languages)."""
+    language = engagement.language or ""
+    return "" if language.partition("_")[0] in ("", "en") else f"|{language}"
 
 
 def sort_key(value: dt.date | dt.datetime) -> dt.datetime:
@@ -121,7 +143,12 @@ def output_path(path: str) -> Path:
     """Where ``-o`` writes; its folder must exist."""
     target = Path(path)
     if not target.parent.is_dir():
-        raise EngageError(f"{target.parent}: no such folder for the calendar file")
+        raise EngageError(_("{folder}: no such folder for the calendar file").format(folder=target.parent))
     if target.is_dir():
-        raise EngageError(f"{target}: is a folder; give a file name such as {target / 'milestones.ics'}")
-    return output_target(path, "calendar file")  # never over a ledger, schedule or calendar state
+        raise EngageError(
+            _("{path}: is a folder; give a file name such as {example}").format(
+                path=target, example=target / "milestones.ics"
+            )
+        )
+    # never over a ledger, schedule or calendar state
+    return output_target(path, _("calendar file"))

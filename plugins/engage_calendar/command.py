@@ -8,8 +8,22 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engage import CalendarEvent, EngageError, Engagement, Session, pass_session, setting, warn, write_file
+from engage import (
+    N_,
+    CalendarEvent,
+    EngageError,
+    Engagement,
+    Session,
+    current_language,
+    machine,
+    pass_session,
+    setting,
+    speaking,
+    warn,
+    write_file,
+)
 from engage_calendar.build import CONSULTANT, SUPERVISOR, Item, View, load_state, output_path, revise
+from engage_calendar.catalogue import _, ngettext
 from engage_calendar.settings import EMAIL, Settings, settings
 from engage_calendar.state import State
 
@@ -17,7 +31,7 @@ if TYPE_CHECKING:
     from engage_calendar.mail import Outgoing
 
 VIEW = "engage_calendar.view"  # the group's options, shared with send and publish through ctx.meta
-NO_ORGANIZER = "set ENGAGE_MAIL_FROM or [calendar] organizer to the address invitations come from"
+NO_ORGANIZER = N_("set ENGAGE_MAIL_FROM or [calendar] organizer to the address invitations come from")
 
 
 @dataclass
@@ -33,21 +47,32 @@ class Revised:
 
 
 def _collect(session: Session) -> Revised:
-    """Events from every plugin, revised against the state; nothing is written yet."""
+    """Events from every plugin, revised against the state; nothing is written yet.
+
+    The plugins are asked for their events written for machines (English, ISO dates), which are
+    fingerprinted, and, where the calendar speaks another language, again inside
+    ``speaking(engagement)`` for the words people read (see :func:`revise`)."""
     from engage_calendar.events import TO_BE_AGREED, off_calendar
 
     engagement = session.engagement
     ledger = session.ledger()
     rendering = settings(engagement)
     verdict = session.verdict(engagement, ledger, session.today(engagement))
-    results = session.plugin_manager.hook.engage_calendar_events(
-        engagement=engagement, ledger=ledger, verdict=verdict
-    )
-    events = [event for result in results for event in (result or ())]
+
+    def asked() -> list[CalendarEvent]:
+        results = session.plugin_manager.hook.engage_calendar_events(
+            engagement=engagement, ledger=ledger, verdict=verdict
+        )
+        return [event for result in results for event in (result or ())]
+
+    with machine():
+        events = asked()
+    with speaking(engagement):
+        shown = events if current_language().partition("_")[0] == "en" else asked()
     state = load_state(engagement)
     before = dict(state.events)
     off = off_calendar(verdict)
-    items = revise(engagement, events, off, state, rendering)
+    items = revise(engagement, events, off, state, rendering, shown=shown)
     names = {f"meeting.{m.key}": m.name for m in engagement.meetings}
     names |= {f"deliverable.{d.key}": d.name for d in engagement.deliverables}
     undated = [names.get(key, key) for key, why in off.items() if why == TO_BE_AGREED]
@@ -87,15 +112,15 @@ def calendar(ctx: click.Context, output: str | None, audience: str, phases: bool
     revised = _collect(ctx.obj)
     data = feed(revised.engagement, revised.items, ctx.meta[VIEW], revised.settings)
     if output:
-        write_file(output_path(output), data, "calendar")
+        write_file(output_path(output), data, _("calendar"))
     else:
         click.echo(data, nl=False)
     if revised.changed:
         revised.state.save()
     if output:
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(_("Wrote {path}").format(path=output), err=True)
     if not revised.settings.organizer:
-        warn(f"the feed has no ORGANIZER, so no METHOD:PUBLISH: {NO_ORGANIZER}")
+        warn(_("the feed has no ORGANIZER, so no METHOD:PUBLISH: {hint}").format(hint=_(NO_ORGANIZER)))
 
 
 def calendar_recipients(engagement: Engagement) -> list[str]:
@@ -145,14 +170,16 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool,
     recipients = _send_recipients(session.engagement, to)
     revised = _collect(session)
     if not revised.settings.organizer:
-        raise EngageError(f"no sender: {NO_ORGANIZER}")
+        raise EngageError(_("no sender: {hint}").format(hint=_(NO_ORGANIZER)))
     me = setting("user.name") or ""
     sender = revised.state.sender
     if not dry_run and sender and me and sender != me and not take_over:
         raise EngageError(
-            f"invitations for {revised.engagement.id} are sent by {sender} (so says "
-            f"{revised.state.path.name}, shared by engage sync); ask {sender} to send them, or send from "
-            "here from now on: engage calendar send --take-over"
+            _(
+                "invitations for {engagement} are sent by {sender} (so says {file}, shared by engage "
+                "sync); ask {sender} to send them, or send from here from now on: "
+                "engage calendar send --take-over"
+            ).format(engagement=revised.engagement.id, sender=sender, file=revised.state.path.name)
         )
     view = click.get_current_context().meta[VIEW]
     messages = outgoing(
@@ -160,7 +187,11 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool,
     )
     if dry_run:
         for number, message in enumerate(messages, 1):
-            click.echo(f"--- message {number} of {len(messages)}: {message.method} ---")
+            click.echo(
+                _("--- message {number} of {total}: {method} ---").format(
+                    number=number, total=len(messages), method=message.method
+                )
+            )
             click.echo(readable(message.message))
     elif messages:
         revised.state.sender = me or sender
@@ -169,16 +200,35 @@ def send(session: Session, to: tuple[str, ...], everything: bool, dry_run: bool,
         revised.state.sender = me
         revised.state.save()
     invites = sum(1 for m in messages if m.method == "REQUEST")
-    counts = [_count(invites, "invitation"), _count(len(messages) - invites, "cancellation")]
+    cancels = len(messages) - invites
+    counts = [
+        ngettext("{count} invitation", "{count} invitations", invites).format(count=invites)
+        if invites
+        else "",
+        ngettext("{count} cancellation", "{count} cancellations", cancels).format(count=cancels)
+        if cancels
+        else "",
+    ]
     addresses = ", ".join(recipients)
     if messages:
-        verb = "Would send" if dry_run else "Sent"
-        click.echo(f"{verb} {' and '.join(c for c in counts if c)} to {addresses}", err=dry_run)
+        what = (
+            _("{first} and {second}").format(first=counts[0], second=counts[1])
+            if all(counts)
+            else "".join(counts)
+        )
+        sent = _("Would send {what} to {addresses}") if dry_run else _("Sent {what} to {addresses}")
+        click.echo(sent.format(what=what, addresses=addresses), err=dry_run)
     else:
-        click.echo(f"Nothing new to send to {addresses}: every event is as last sent (--all sends all again)")
+        click.echo(
+            _(
+                "Nothing new to send to {addresses}: every event is as last sent (--all sends all again)"
+            ).format(addresses=addresses)
+        )
     if revised.undated:
         undated = "; ".join(revised.undated)
-        click.echo(f"No date yet, so no invitation until there is one: {undated}", err=dry_run)
+        click.echo(
+            _("No date yet, so no invitation until there is one: {names}").format(names=undated), err=dry_run
+        )
 
 
 def _send_recipients(engagement: Engagement, to: tuple[str, ...]) -> list[str]:
@@ -187,12 +237,18 @@ def _send_recipients(engagement: Engagement, to: tuple[str, ...]) -> list[str]:
     recipients = list(dict.fromkeys(to)) or calendar_recipients(engagement)
     if not recipients:
         raise EngageError(
-            "the schedule gives no supervisor email (supervisor.email) and no contact receives the "
-            "calendar; add one or pass --to ADDRESS"
+            _(
+                "the schedule gives no supervisor email (supervisor.email) and no contact receives the "
+                "calendar; add one or pass --to ADDRESS"
+            )
         )
     for address in recipients:
         if not EMAIL.fullmatch(address):
-            raise EngageError(f"--to {address!r} is not an email address such as name@example.org")
+            raise EngageError(
+                _("--to {address} is not an email address such as name@example.org").format(
+                    address=repr(address)
+                )
+            )
     return recipients
 
 
@@ -215,15 +271,16 @@ def _deliver_and_record(messages: Sequence[Outgoing], state: State) -> None:
             try:
                 state.save()
             except EngageError as exc:
-                them = "it" if len(delivered) == 1 else "them"
+                count = len(delivered)
                 raise EngageError(
-                    f"{exc.message}; {_count(len(delivered), 'message')} went out but could not be "
-                    f"recorded, so the next send mails {them} again"
+                    ngettext(
+                        "{error}; {count} message went out but could not be recorded, so the next send "
+                        "mails it again",
+                        "{error}; {count} messages went out but could not be recorded, so the next send "
+                        "mails them again",
+                        count,
+                    ).format(error=exc.message, count=count)
                 ) from None
-
-
-def _count(number: int, noun: str) -> str:
-    return "" if not number else f"{number} {noun}" + ("s" if number != 1 else "")
 
 
 @calendar.command()
@@ -251,7 +308,7 @@ def publish(session: Session, url: str) -> None:
     finally:
         if stored != before:  # only what the server accepted is recorded
             revised.state.save()
-    click.echo(f"Published to {url}: {outcome.summary()}")
+    click.echo(_("Published to {url}: {summary}").format(url=url, summary=outcome.summary()))
     for conflict in outcome.conflicts:
         warn(conflict)
     if outcome.conflicts:

@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from engage import EngageError, Engagement, setting
 from engage_calendar.build import Item, View
+from engage_calendar.catalogue import _
 from engage_calendar.ics import resource
 from engage_calendar.settings import Settings
 from engage_calendar.state import Stored, without_user_info
@@ -39,10 +40,13 @@ class Outcome:
     conflicts: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = (
-            f"{self.added} added, {self.updated} updated, {self.deleted} deleted, {self.unchanged} unchanged"
+        """``2 added, 1 updated, 0 deleted, 5 unchanged`` (``, 1 in conflict``), in the user's words."""
+        text = _("{added} added, {updated} updated, {deleted} deleted, {unchanged} unchanged").format(
+            added=self.added, updated=self.updated, deleted=self.deleted, unchanged=self.unchanged
         )
-        return text + (f", {len(self.conflicts)} in conflict" if self.conflicts else "")
+        if self.conflicts:
+            text += _(", {count} in conflict").format(count=len(self.conflicts))
+        return text
 
 
 @dataclass
@@ -88,12 +92,18 @@ def publish(
             _delete(run, uid, titles.get(uid, uid), remote.get(uid))
     except error.AuthorizationError:
         raise EngageError(
-            f"{url}: the CalDAV server refused the credentials; check those in the URL, "
-            "in ENGAGE_CALDAV_USER/PASSWORD or in ~/.netrc"
+            _(
+                "{url}: the CalDAV server refused the credentials; check those in the URL, "
+                "in ENGAGE_CALDAV_USER/PASSWORD or in ~/.netrc"
+            ).format(url=url)
         ) from None
     except (error.DAVError, OSError) as exc:
         reason = " ".join(str(exc).split())[:200]
-        raise EngageError(f"{url}: CalDAV publish failed: {type(exc).__name__}: {reason}") from None
+        raise EngageError(
+            _("{url}: CalDAV publish failed: {error}: {reason}").format(
+                url=url, error=type(exc).__name__, reason=reason
+            )
+        ) from None
     return outcome
 
 
@@ -105,7 +115,9 @@ def without_credentials(url: str) -> tuple[str, tuple[str | None, str | None]]:
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.lower() not in ("http", "https"):
         raise EngageError(
-            f"{without_user_info(url)!r} is not a CalDAV calendar address; give an http(s):// URL"
+            _("{url} is not a CalDAV calendar address; give an http(s):// URL").format(
+                url=repr(without_user_info(url))
+            )
         )
     url = scheme.lower() + sep + rest  # HTTP://… is http://…
     try:
@@ -116,8 +128,10 @@ def without_credentials(url: str) -> tuple[str, tuple[str | None, str | None]]:
         cut = True
     if cut:  # whatever the address says may be part of a password: nothing of it is echoed
         raise EngageError(
-            "the calendar address given is not one engage can read: a password holding / ? or # "
-            "must be percent-encoded (%2F, %3F, %23), or given in ENGAGE_CALDAV_PASSWORD"
+            _(
+                "the calendar address given is not one engage can read: a password holding / ? or # "
+                "must be percent-encoded (%2F, %3F, %23), or given in ENGAGE_CALDAV_PASSWORD"
+            )
         )
     if "@" not in parts.netloc:
         return url, (None, None)
@@ -140,7 +154,7 @@ def _put(
             run.outcome.unchanged += 1
             return
         if known and known.etag != etag:
-            run.outcome.conflicts.append(_conflict(item.event.title, "changed on the server"))
+            run.outcome.conflicts.append(_conflict(item.event.title, CHANGED))
             return
         headers = {"If-Match": etag}  # no record: an earlier engage's copy, just read, is replaced
     body = resource(engagement, item, settings).decode("utf-8")
@@ -148,7 +162,7 @@ def _put(
         urljoin(run.base, href), "PUT", body, {**headers, "Content-Type": "text/calendar; charset=utf-8"}
     )
     if response.status == 412:
-        run.outcome.conflicts.append(_conflict(item.event.title, "changed on the server while publishing"))
+        run.outcome.conflicts.append(_conflict(item.event.title, CHANGED_WHILE_PUBLISHING))
         return
     _check(response, "PUT", href)
     etag = response.headers.get("ETag") or _etag(run.client, urljoin(run.base, href))
@@ -166,11 +180,11 @@ def _delete(run: _Publishing, uid: str, title: str, found: tuple[str, str] | Non
         return
     href, etag = found
     if known and known.etag != etag:
-        run.outcome.conflicts.append(_conflict(title, "changed on the server, so it was not deleted"))
+        run.outcome.conflicts.append(_conflict(title, NOT_DELETED))
         return
     response = run.client.request(urljoin(run.base, href), "DELETE", "", {"If-Match": etag})  # type: ignore[attr-defined]
     if response.status == 412:
-        run.outcome.conflicts.append(_conflict(title, "changed on the server, so it was not deleted"))
+        run.outcome.conflicts.append(_conflict(title, NOT_DELETED))
         return
     if response.status != 404:
         _check(response, "DELETE", href)
@@ -178,11 +192,28 @@ def _delete(run: _Publishing, uid: str, title: str, found: tuple[str, str] | Non
     run.outcome.deleted += 1
 
 
+CHANGED, CHANGED_WHILE_PUBLISHING, NOT_DELETED = "changed", "changed while publishing", "not deleted"
+
+
 def _conflict(title: str, what: str) -> str:
-    return (
-        f"conflict: {title!r} was {what} since engage last published it; left as it is there "
-        "(delete it on the server to have engage publish its version again)"
-    )
+    """One line for an event changed on the server, in the user's words."""
+    if what == CHANGED_WHILE_PUBLISHING:
+        text = _(
+            "conflict: {title} was changed on the server while publishing since engage last published "
+            "it; left as it is there (delete it on the server to have engage publish its version again)"
+        )
+    elif what == NOT_DELETED:
+        text = _(
+            "conflict: {title} was changed on the server, so it was not deleted since engage last "
+            "published it; left as it is there (delete it on the server to have engage publish its "
+            "version again)"
+        )
+    else:
+        text = _(
+            "conflict: {title} was changed on the server since engage last published it; left as it is "
+            "there (delete it on the server to have engage publish its version again)"
+        )
+    return text.format(title=repr(title))
 
 
 def _listing(client: object, base: str) -> dict[str, tuple[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from engage import (
@@ -18,12 +19,17 @@ from engage import (
     Engagement,
     Meeting,
     Phase,
+    date_text,
     format_budget,
+    state_text,
 )
+from engage_calendar.catalogue import _, npgettext
 
 if TYPE_CHECKING:
     from engage import Verdict
 
+# Why an item is off the calendar: kept in the calendar state as they are (ids, never translated);
+# cancellation_note says them to people.
 TO_BE_AGREED = "date to be agreed"
 WAITING = "date not known yet"  # a relative date whose event has not happened
 CANCELLED = "cancelled"
@@ -50,14 +56,15 @@ def due_when(verdict: Verdict, key: str) -> Day | str:
 
 
 def cancellation_note(off: str) -> str:
-    """One sentence saying why an item left the calendar, for its cancellation."""
+    """One sentence saying why an item left the calendar, for its cancellation (in the language in
+    force)."""
     if off == TO_BE_AGREED:
-        return "Cancelled until a new date is agreed; a new invitation follows once it is set."
+        return _("Cancelled until a new date is agreed; a new invitation follows once it is set.")
     if off == WAITING:
-        return "Cancelled until its date is known; a new invitation follows once it is."
+        return _("Cancelled until its date is known; a new invitation follows once it is.")
     if off == REMOVED:
-        return "Cancelled: removed from the schedule."
-    return "Cancelled."
+        return _("Cancelled: removed from the schedule.")
+    return _("Cancelled.")
 
 
 def off_calendar(verdict: Verdict) -> dict[str, str]:
@@ -70,7 +77,8 @@ def off_calendar(verdict: Verdict) -> dict[str, str]:
 
 def engagement_events(verdict: Verdict) -> Iterator[CalendarEvent]:
     """Every dated item of the schedule as an event, described with its state from the verdict;
-    items without a date are left out (the event they wait on says so)."""
+    items without a date are left out (the event they wait on says so). Their words are in the
+    language in force: the calendar commands ask inside ``speaking(engagement)``."""
     waiting = _waiting_on(verdict)
     yield from _deadline_events(verdict)
     yield from _deliverable_events(verdict, waiting)
@@ -88,7 +96,7 @@ def _deadline_events(verdict: Verdict) -> Iterator[CalendarEvent]:
             continue
         yield CalendarEvent(
             key=f"deadline.{deadline.key}",
-            title=f"Deadline: {deadline.name}",
+            title=_("Deadline: {name}").format(name=deadline.name),
             start=when,
             description=_lines(engagement.title, deadline.description),
             categories=("deadline",),
@@ -107,16 +115,16 @@ def _deliverable_events(verdict: Verdict, waiting: dict[str, list[str]]) -> Iter
             continue
         yield CalendarEvent(
             key=f"deliverable.{d.key}",
-            title=f"Due: {d.name}",
+            title=_("Due: {name}").format(name=d.name),
             start=due,
             description=_lines(
                 engagement.title,
-                f"Phase: {engagement.phase(deliverable.phase).name}",
-                f"Due: {d.due.rule}" if d.due.rule else "",
-                "Depends on: " + "; ".join(names[k] for k in deliverable.depends_on)
+                _("Phase: {name}").format(name=engagement.phase(deliverable.phase).name),
+                _("Due: {rule}").format(rule=d.due.rule) if d.due.rule else "",
+                _("Depends on: {names}").format(names="; ".join(names[k] for k in deliverable.depends_on))
                 if deliverable.depends_on
                 else "",
-                _standing(d),
+                _standing(verdict, d),
                 *waiting.get(d.key, ()),
                 deliverable.description,
             ),
@@ -143,10 +151,10 @@ def _meeting_events(verdict: Verdict, waiting: dict[str, list[str]]) -> Iterator
             description=_lines(
                 engagement.title,
                 meeting.description,
-                "Attendees: " + "; ".join(meeting.attendees) if meeting.attendees else "",
-                f"Outcome: {m.outcome} on {m.outcome_date}" + (f": {m.note}" if m.note else "")
-                if m.outcome
+                _("Attendees: {names}").format(names="; ".join(meeting.attendees))
+                if meeting.attendees
                 else "",
+                _outcome(m.outcome, m.outcome_date, m.note) if m.outcome else "",
                 *waiting.get(m.key, ()),
             ),
             categories=(meeting.kind,),
@@ -160,7 +168,7 @@ def _phase_events(verdict: Verdict) -> Iterator[CalendarEvent]:
         window = verdict.timeline.window(phase.key)
         yield CalendarEvent(
             key=f"phase.{phase.key}",
-            title=f"Phase: {phase.name} ({format_budget(phase.days)} days)",
+            title=_("Phase: {name} ({days})").format(name=phase.name, days=_days(phase.days)),
             start=window.start,
             end=window.end,
             description=_lines(engagement.title, phase.description, *_team_lines(engagement, phase)),
@@ -174,14 +182,17 @@ def _holiday_events(verdict: Verdict) -> Iterator[CalendarEvent]:
     timeline = verdict.timeline
     first, last = timeline.start, timeline.end
     for place in _places(engagement):
-        where = f" ({engagement.location(place).name})" if place else ""
         day = first
         while day <= last:
             holiday = timeline.holiday(day, place)
             if holiday and (not place or holiday != timeline.holiday(day)):
                 yield CalendarEvent(
                     key=f"holiday.{place + '.' if place else ''}{day.isoformat()}",
-                    title=f"Public holiday{where}: {holiday}",
+                    title=_("Public holiday ({place}): {name}").format(
+                        place=engagement.location(place).name, name=holiday
+                    )
+                    if place
+                    else _("Public holiday: {name}").format(name=holiday),
                     start=day,
                     categories=("holiday",),
                 )
@@ -207,30 +218,70 @@ def _team_lines(engagement: Engagement, phase: Phase) -> list[str]:
     if phase.team:
         people = {c.key: c for c in engagement.team}
         lines.append(
-            "Team: "
-            + "; ".join(
-                f"{people[key].label if key in people else key}, {format_budget(days)} days"
-                for key, days in phase.team
+            _("Team: {people}").format(
+                people="; ".join(
+                    _("{person}, {days}").format(
+                        person=people[key].label if key in people else key, days=_days(days)
+                    )
+                    for key, days in phase.team
+                )
             )
         )
     if phase.location:
-        lines.append(f"Where: {engagement.location(phase.location).name}")
+        lines.append(_("Where: {place}").format(place=engagement.location(phase.location).name))
     return lines
 
 
-def _standing(d: DeliverableVerdict) -> str:
+def _days(value: Fraction | float) -> str:
+    """A day budget with its unit: ``5 days``, ``2.5 days`` (``5 jours``, ``2,5 jours``)."""
+    count = int(value) if value == int(value) else 2  # a fraction of a day reads as the plural
+    # Translators: a phase's day budget. English writes "days" even for 1 ("1 days", as engage always
+    # has); give each form its own word ("1 jour", "2 jours").
+    return npgettext("budget", "{days} days", "{days} days", count).format(days=format_budget(value))
+
+
+def _outcome(outcome: str, day: dt.date | None, note: str) -> str:
+    """``Outcome: validated on 2021-12-01: the note`` for a meeting's recorded outcome."""
+    when = _date(day)
+    if note:
+        return _("Outcome: {outcome} on {date}: {note}").format(
+            outcome=state_text(outcome), date=when, note=note
+        )
+    return _("Outcome: {outcome} on {date}").format(outcome=state_text(outcome), date=when)
+
+
+def _standing(verdict: Verdict, d: DeliverableVerdict) -> str:
     """Where a deliverable stands, from the verdict, in words that change only when something is
-    recorded: an event whose text grew a day older every day would be re-sent every day."""
-    if d.state == "replaced":
-        return f"Status: {d.reason.split(';')[0]}"
+    recorded: an event whose text grew a day older every day would be re-sent every day.
+
+    Made from the verdict's facts, not its reason (which is in the words of whoever judged)."""
+    successors = [o for o in verdict.engagement.deliverables if o.replaces == d.key]
+    if d.state == "replaced":  # on the day a successor was first submitted
+        handed = (verdict.progress.event(o.key, "submitted") for o in successors)
+        return _("Status: replaced on {date}").format(date=_date(next(filter(None, handed), None)))
     if d.since is None:
-        return "Status: not yet submitted"
+        return _("Status: not yet submitted")
+    since = _date(d.since)
     if d.holder == "client":
-        return f"Status: submitted on {d.since}; with the client"
+        return _("Status: submitted on {date}; with the client").format(date=since)
     if d.status == "returned":
-        due = f"resubmission due {d.deadline}" if d.deadline else d.reason.split("; ", 1)[-1]
-        return f"Status: returned with comments on {d.since}; {due}"
-    return f"Status: {d.status} on {d.since}"
+        if d.deadline:
+            return _("Status: returned with comments on {date}; resubmission due {deadline}").format(
+                date=since, deadline=_date(d.deadline)
+            )
+        if successors:
+            return _("Status: returned with comments on {date}; {successor} replaces it").format(
+                date=since, successor=successors[0].name
+            )
+        return _("Status: returned with comments on {date}; {reason}").format(
+            date=since, reason=d.reason.split("; ", 1)[-1]
+        )
+    return _("Status: {status} on {date}").format(status=state_text(d.status), date=since)
+
+
+def _date(day: dt.date | None) -> str:
+    """A date for people in the language in force (ISO in English); ``None`` as engage wrote it."""
+    return "None" if day is None else date_text(day)
 
 
 def _waiting_on(verdict: Verdict) -> dict[str, list[str]]:
@@ -239,7 +290,9 @@ def _waiting_on(verdict: Verdict) -> dict[str, list[str]]:
     for d in verdict.deliverables:
         rule = d.deliverable.due
         if d.due.value is None and isinstance(rule, DateRule) and rule.ref.kind in ("deliverable", "meeting"):
-            found.setdefault(rule.ref.key, []).append(f"Then: {d.name}, due {rule.text}")
+            found.setdefault(rule.ref.key, []).append(
+                _("Then: {name}, due {rule}").format(name=d.name, rule=rule.text)
+            )
     return found
 
 

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from engage import CalendarEvent, Engagement, Person, __version__, day_of
-from engage_calendar.build import Item, View, sort_key
+from engage import CalendarEvent, Engagement, Person, __version__, day_of, speaking
+from engage_calendar.build import CONSULTANT, SUPERVISOR, Item, View, sort_key
+from engage_calendar.catalogue import _, pgettext
 from engage_calendar.events import cancellation_note
 from engage_calendar.settings import Settings
 from engage_calendar.text import multiline, one_line
@@ -31,13 +32,20 @@ def feed(engagement: Engagement, items: Sequence[Item], view: View, settings: Se
     Items off the calendar are left out: a subscribed client replaces its copy wholesale. Without
     an organizer address the calendar has no METHOD (a plain snapshot, RFC 5545 3.7.2), as
     PUBLISH requires an ORGANIZER.
+
+    The text people read (SUMMARY, DESCRIPTION, LOCATION, the calendar's name, reminders) is in the
+    engagement's language; every other property is as a program reads it, in every language.
     """
     from icalendar import vDuration, vText
 
     shown = [item for item in items if item.on and view.shows(item.event)]
     method = PUBLISH if settings.organizer else None
-    calendar = _calendar(engagement, [_vevent(engagement, item, settings, method) for item in shown], method)
-    name = one_line(f"{engagement.title} ({view.audience})")
+    with speaking(engagement):
+        events = [_vevent(engagement, item, settings, method) for item in shown]
+        name = one_line(
+            _("{title} ({audience})").format(title=engagement.title, audience=audience_text(view.audience))
+        )
+    calendar = _calendar(engagement, events, method)
     calendar.add("name", vText(name))
     calendar.add("x-wr-calname", vText(name))
     calendar.add("x-wr-timezone", engagement.timezone)
@@ -48,7 +56,9 @@ def feed(engagement: Engagement, items: Sequence[Item], view: View, settings: Se
 
 def resource(engagement: Engagement, item: Item, settings: Settings) -> bytes:
     """One event as a CalDAV calendar object resource: no METHOD, no ATTENDEE."""
-    return _calendar(engagement, [_vevent(engagement, item, settings, None)], None).to_ical()
+    with speaking(engagement):
+        event = _vevent(engagement, item, settings, None)
+    return _calendar(engagement, [event], None).to_ical()
 
 
 def invitation(
@@ -59,10 +69,20 @@ def invitation(
     Its DTSTAMP is now, when the message is made (RFC 5546 sequencing): a client that has the
     same SEQUENCE takes the later DTSTAMP as the newer message.
     """
-    event = _vevent(engagement, item, settings, method, attendees)
+    with speaking(engagement):
+        event = _vevent(engagement, item, settings, method, attendees)
     event.pop("DTSTAMP")
     event.add("dtstamp", dt.datetime.now(dt.UTC).replace(microsecond=0))
     return _calendar(engagement, [event], method).to_ical()
+
+
+def audience_text(audience: str) -> str:
+    """Whom a calendar is for, in the language in force (the option's values stay English)."""
+    if audience == SUPERVISOR:
+        return pgettext("audience", "supervisor")
+    if audience == CONSULTANT:
+        return pgettext("audience", "consultant")
+    return audience
 
 
 def is_meeting(event: CalendarEvent) -> bool:
@@ -106,7 +126,7 @@ def _vevent(
     from icalendar import Alarm, Event, vCalAddress
 
     event, revision = item.event, item.revision
-    title = one_line(event.title) or "(untitled)"
+    title = one_line(event.title) or _("(untitled)")
     component = Event()
     component.add("uid", item.uid)
     stamp = dt.datetime.strptime(revision.revised, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
@@ -150,7 +170,7 @@ def _vevent(
         for days in settings.reminder_days:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Reminder: {title}")
+            alarm.add("description", _("Reminder: {title}").format(title=title))
             alarm.add("trigger", _trigger(event, days, settings))
             component.add_component(alarm)
     return component

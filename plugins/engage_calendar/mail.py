@@ -13,8 +13,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from zoneinfo import ZoneInfo
 
-from engage import Engagement, frozen, send_mail
+from engage import Engagement, current_language, date_text, frozen, send_mail, speaking
 from engage_calendar.build import Item, View
+from engage_calendar.catalogue import _
 from engage_calendar.events import TO_BE_AGREED, cancellation_note
 from engage_calendar.ics import CANCEL, REQUEST, invitation, span
 from engage_calendar.settings import Settings
@@ -70,20 +71,27 @@ def build_message(
     recipients: Sequence[str],
     update: bool,
 ) -> EmailMessage:
-    """A text part and the inline ``text/calendar`` part, as ``multipart/alternative``."""
-    title = one_line(item.event.title) or "(untitled)"
-    when = when_text(item, settings, engagement.timezone)
-    if method == CANCEL:
-        subject = f"{'Date to be agreed' if item.off == TO_BE_AGREED else 'Cancelled'}: {title}"
-    else:
-        subject = f"{'Updated' if update else 'Invitation'}: {title} ({when.split(',')[0]})"
+    """A text part and the inline ``text/calendar`` part, as ``multipart/alternative``; its subject
+    and text in the engagement's language."""
+    with speaking(engagement):
+        title = one_line(item.event.title) or _("(untitled)")
+        dates, when = when_parts(item, settings, engagement.timezone)
+        if method == CANCEL:
+            cancelled = (
+                _("Date to be agreed: {title}") if item.off == TO_BE_AGREED else _("Cancelled: {title}")
+            )
+            subject = cancelled.format(title=title)
+        else:
+            invited = _("Updated: {title} ({when})") if update else _("Invitation: {title} ({when})")
+            subject = invited.format(title=title, when=dates)
+        body = body_text(engagement, item, method, when, update)
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = settings.organizer
     message["To"] = ", ".join(recipients)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="engage-tracker")
-    message.set_content(body_text(engagement, item, method, when, update))
+    message.set_content(body)
     message.add_alternative(
         invitation(engagement, item, settings, method, recipients),
         maintype="text",
@@ -94,36 +102,42 @@ def build_message(
 
 
 def body_text(engagement: Engagement, item: Item, method: str, when: str, update: bool) -> str:
-    """The readable part: what, when (with its time zone), where, and what a later change does."""
+    """The readable part: what, when (with its time zone), where, and what a later change does; in
+    the language in force."""
     event = item.event
-    lines = [one_line(event.title) or "(untitled)", ""]
+    # The labels in a column, their values lined up after the longest and one space.
+    was, when_label, where, for_ = _("Was:"), _("When:"), _("Where:"), _("For:")
+    width = max(len(label) for label in (was, when_label, where, for_)) + 1
+    labels = (when_label, where, for_, was)
+    lines = [one_line(event.title) or _("(untitled)"), ""]
     if method == CANCEL:
-        lines += [cancellation_note(item.off), f"Was:   {when}"]
+        lines += [cancellation_note(item.off), f"{was.ljust(width)}{when}"]
     else:
-        lines += [f"When:  {when}"]
+        lines += [f"{when_label.ljust(width)}{when}"]
         if one_line(event.location):
-            lines += [f"Where: {one_line(event.location)}"]
-    lines += [f"For:   {one_line(engagement.title)} ({one_line(engagement.client)})"]
+            lines += [f"{where.ljust(width)}{one_line(event.location)}"]
+    lines += [f"{for_.ljust(width)}{one_line(engagement.title)} ({one_line(engagement.client)})"]
     if multiline(event.description) and method != CANCEL:
         lines += ["", multiline(event.description)]
     lines += [""]
     if method == CANCEL:
-        lines += ["This cancels the invitation sent earlier for this event."]
+        lines += [_("This cancels the invitation sent earlier for this event.")]
     else:
         lines += [
             (
-                f"This updates the invitation sent earlier (version {item.revision.sequence})."
+                _("This updates the invitation sent earlier (version {sequence}).").format(
+                    sequence=item.revision.sequence
+                )
                 if update
-                else "This is an invitation; its calendar part adds the event to your calendar."
+                else _("This is an invitation; its calendar part adds the event to your calendar.")
             ),
-            "A later change or cancellation of this item is sent as an update to this same event.",
+            _("A later change or cancellation of this item is sent as an update to this same event."),
         ]
-    lines += ["Sent by engage."]
-    labels = ("When:", "Where:", "For:", "Was:")
+    lines += [_("Sent by engage.")]
     wrapped = (
         lines[:1]
         + [  # the title stays one line, to be found as it is in the calendar
-            textwrap.fill(line, 76, subsequent_indent=" " * 7 if line.startswith(labels) else "") or line
+            textwrap.fill(line, 76, subsequent_indent=" " * width if line.startswith(labels) else "") or line
             for text in lines[1:]
             for line in text.split("\n")
         ]
@@ -133,18 +147,28 @@ def body_text(engagement: Engagement, item: Item, method: str, when: str, update
 
 def when_text(item: Item, settings: Settings, timezone: str) -> str:
     """``Mon 15 Nov 2021, 17:00–17:30 EAT (Africa/Nairobi, UTC+03:00)``, or a date, or dates."""
+    return when_parts(item, settings, timezone)[1]
+
+
+def when_parts(item: Item, settings: Settings, timezone: str) -> tuple[str, str]:
+    """The dates alone (``Mon 15 Nov 2021``, for a subject) and :func:`when_text`, in the language in
+    force."""
     start, end = span(item.event, settings, ZoneInfo(timezone))
     if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
         offset = start.strftime("%z")
         zone = f"{start.tzname()} ({timezone}, UTC{offset[:3]}:{offset[3:]})"
         until = f"{end:%H:%M}" if end.date() == start.date() else f"{_day(end)}, {end:%H:%M}"
-        return f"{_day(start)}, {start:%H:%M}–{until} {zone}"
+        return _day(start), f"{_day(start)}, {start:%H:%M}–{until} {zone}"
     last = end - dt.timedelta(days=1)
-    return f"{_day(start)}, all day" if last == start else f"{_day(start)} – {_day(last)}, all day"
+    dates = _day(start) if last == start else f"{_day(start)} – {_day(last)}"
+    return dates, _("{dates}, all day").format(dates=dates)
 
 
 def _day(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """``Mon 15 Nov 2021``; ``lun. 15 nov. 2021`` in French."""
+    if current_language().partition("_")[0] == "en":
+        return f"{day:%a} {day.day} {day:%b %Y}"
+    return date_text(day, "EEE d MMM y")
 
 
 def readable(message: EmailMessage) -> str:

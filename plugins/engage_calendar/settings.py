@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from engage import EngageError, Engagement, find_setting, frozen
+from engage_calendar.catalogue import _
 
 DEFAULT_REMINDER_DAYS = (2,)
 KEYS = ("reminder_days", "reminder_time", "default_duration", "organizer")
@@ -33,7 +34,11 @@ def settings(engagement: Engagement) -> Settings:
     where = f"{engagement.source}: calendar"
     for key in table:
         if key not in KEYS:
-            raise EngageError(f"{where}.{key}: unknown key; the [calendar] table takes {', '.join(KEYS)}")
+            raise EngageError(
+                _("{where}.{key}: unknown key; the [calendar] table takes {keys}").format(
+                    where=where, key=key, keys=", ".join(KEYS)
+                )
+            )
     return Settings(
         reminder_days=reminder_days(engagement),
         reminder_time=_time(table.get("reminder_time", "09:00"), where),
@@ -49,8 +54,10 @@ def reminder_days(engagement: Engagement) -> tuple[int, ...]:
         isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 90 for v in value
     ):
         raise EngageError(
-            f"{engagement.source}: calendar.reminder_days: must be a list of whole days from 0 to 90 "
-            f"such as [7, 2], got {value!r}"
+            _(
+                "{source}: calendar.reminder_days: must be a list of whole days from 0 to 90 such as "
+                "[7, 2], got {value}"
+            ).format(source=engagement.source, value=repr(value))
         )
     return tuple(sorted(set(value), reverse=True))
 
@@ -67,7 +74,11 @@ def organizer(engagement: Engagement) -> str:
         value = engagement.plugin_settings("calendar").get("organizer", "")  # type: ignore[assignment]
         source = f"{engagement.source}: calendar.organizer"
     if not isinstance(value, str) or (value and not EMAIL.fullmatch(value.strip())):
-        raise EngageError(f"{source}: must be an email address such as you@example.org, got {value!r}")
+        raise EngageError(
+            _("{source}: must be an email address such as you@example.org, got {value}").format(
+                source=source, value=repr(value)
+            )
+        )
     return value.strip()
 
 
@@ -78,7 +89,11 @@ def _time(value: object, where: str) -> dt.time:
         hours, minutes = map(int, value.strip().split(":"))
         if hours < 24 and minutes < 60:
             return dt.time(hours, minutes)
-    raise EngageError(f'{where}.reminder_time: must be a time of day such as "09:00", got {value!r}')
+    raise EngageError(
+        _('{where}.reminder_time: must be a time of day such as "09:00", got {value}').format(
+            where=where, value=repr(value)
+        )
+    )
 
 
 def _duration(value: object, where: str) -> dt.timedelta:
@@ -92,6 +107,8 @@ def _duration(value: object, where: str) -> dt.timedelta:
             minutes = int(match[1] or 0) * 60 + int(match[2] or 0)
     if minutes is None or not 1 <= minutes <= 24 * 60:
         raise EngageError(
-            f'{where}.default_duration: must be minutes from 1 to 1440 such as 30 or "1h30m", got {value!r}'
+            _(
+                '{where}.default_duration: must be minutes from 1 to 1440 such as 30 or "1h30m", got {value}'
+            ).format(where=where, value=repr(value))
         )
     return dt.timedelta(minutes=minutes)

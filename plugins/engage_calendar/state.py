@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from engage import CalendarEvent, EngageError, remove_file, warn, write_file
+from engage_calendar.catalogue import _
 
 STATE_SUFFIX = ".calendar.json"
 PENDING = ".pending"  # a state kept beside the file when it could not be replaced
@@ -74,16 +75,18 @@ class State:
             mail, caldav = {**on_disk.mail, **self.mail}, {**on_disk.caldav, **self.caldav}
             text = _text(State(self.path, self.events, mail, caldav, self.sender or on_disk.sender))
             try:
-                write_file(self.path, text, "calendar state")
+                write_file(self.path, text, _("calendar state"))
             except EngageError as refused:
                 aside = self.path.with_name(f".{self.path.name}.{os.getpid()}{PENDING}")
                 try:
-                    write_file(aside, text, "calendar state")
+                    write_file(aside, text, _("calendar state"))
                 except EngageError:
                     raise refused from None
                 warn(
-                    f"{refused.message}; what it records is kept beside it in {aside.name} instead, "
-                    "and the next calendar command reads it and writes it in"
+                    _(
+                        "{error}; what it records is kept beside it in {file} instead, and the next "
+                        "calendar command reads it and writes it in"
+                    ).format(error=refused.message, file=aside.name)
                 )
                 return
             for path in merged:
@@ -177,8 +180,10 @@ def _read_one(path: Path, named: Path) -> State:
         return State(named)
     except (OSError, ValueError, TypeError, AttributeError) as exc:
         raise EngageError(
-            f"{path}: calendar state cannot be read ({exc}); it lets re-sent calendars update in place: "
-            "restore it from version control, or delete it to start numbering afresh"
+            _(
+                "{path}: calendar state cannot be read ({error}); it lets re-sent calendars update in "
+                "place: restore it from version control, or delete it to start numbering afresh"
+            ).format(path=path, error=exc)
         ) from None
 
 

@@ -1,10 +1,16 @@
-"""Public holidays as non-working days, from the ``holidays`` library (``holidays = ["KE", "CH-GE"]``)."""
+"""Public holidays as non-working days, from the ``holidays`` library (``holidays = ["KE", "CH-GE"]``).
+
+Their names are in the engagement's language where the library has the country's names in it
+(``Jueves Santo`` in Peru in Spanish, ``Fête de l'Indépendance`` in Senegal in French), else in the
+country's own (the library's default); in English, as they always were.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,11 +21,14 @@ from engage import (
     Engagement,
     Location,
     cache_dir,
+    current_language,
     hookimpl,
     installed_version,
     read_checked,
+    speaking,
     write_checked,
 )
+from engage_holidays.catalogue import _
 
 __version__ = "0.1.0"
 
@@ -30,23 +39,30 @@ def engage_non_working_days(
 ) -> list[DayOff]:
     """The public holidays of each region of the place (the engagement's own by default), observed
     days included (a Sunday holiday moves to Monday). Where two countries' holidays fall on one day,
-    both names are given in one."""
+    both names are given in one.
+
+    The names are in the language the engagement's documents speak (``--lang``, its ``language``,
+    else the user's), whichever document asks: the timeline keeps them for the whole command."""
     regions = place.holidays
+    with speaking(engagement):
+        language = current_language()
     names: dict[dt.date, list[str]] = {}
     for region in regions:
-        country, _, subdivision = region.partition("-")
+        country, _sep, subdivision = region.partition("-")
         try:
-            known = [holidays_of(country, subdivision or None, y) for y in range(start.year, end.year + 1)]
-        except EngageError as exc:  # name the schedule and the line of the setting
+            known = [
+                holidays_of(country, subdivision or None, y, language)
+                for y in range(start.year, end.year + 1)
+            ]
+        except Refused as exc:  # name the schedule and the line of the setting
             from engage import where_in
 
             if place.key:  # name the location's setting, not the engagement's
                 key = f"locations.{place.key}.holidays"
-                detail = exc.message.split(": ", 1)[-1]
-                raise EngageError(f"{where_in(engagement.source, key)}{key} = {region!r}: {detail}") from None
-            else:
-                key = "holidays_subdivision" if exc.message.startswith("holidays_subdivision") else "holidays"
-            raise EngageError(where_in(engagement.source, key) + exc.message) from None
+                raise EngageError(
+                    where_in(engagement.source, key) + _setting(key, repr(region), exc.detail)
+                ) from None
+            raise EngageError(where_in(engagement.source, exc.key) + exc.message) from None
         for year_days in known:
             for iso, name in year_days:
                 day = dt.date.fromisoformat(iso)
@@ -56,8 +72,25 @@ def engage_non_working_days(
     return [DayOff(day, "; ".join(found)) for day, found in sorted(names.items())]
 
 
-def holidays_of(country: str, subdivision: str | None, year: int) -> tuple[tuple[str, str], ...]:
-    """A year's holidays as (ISO date, name), read from the cache or computed by ``holidays``.
+class Refused(EngageError):
+    """A holidays setting the library cannot take: which key, and what is wrong with it."""
+
+    def __init__(self, key: str, value: str, detail: str) -> None:
+        super().__init__(_setting(key, value, detail))
+        self.key = key
+        self.detail = detail
+
+
+def _setting(key: str, value: str, detail: str) -> str:
+    """``holidays = 'XX': not an ISO 3166 country code; …``, as the language in force writes it."""
+    return _("{key} = {value}: {detail}").format(key=key, value=value, detail=detail)
+
+
+def holidays_of(
+    country: str, subdivision: str | None, year: int, language: str = "en"
+) -> tuple[tuple[str, str], ...]:
+    """A year's holidays as (ISO date, name), read from the cache or computed by ``holidays``; the
+    names in ``language`` (an engage language tag: ``fr``, ``es_PE``) where the library has it.
 
     Importing ``holidays`` and computing a country's first year costs 170 ms
     here (70 to import, 100 for the year), more than an ``engage log``; reading
@@ -66,33 +99,43 @@ def holidays_of(country: str, subdivision: str | None, year: int) -> tuple[tuple
     it was computed from (library version, country, subdivision, year) and
     checked to be a year's holidays before it is believed: a file damaged,
     edited, copied from another year or in a folder others can write is
-    computed again.
+    computed again. The names in English are kept as they were before languages; in another
+    language, in a file and under a seal of their own.
     """
-    _check_codes(country, subdivision)  # the cache path is built from these: only validated values
+    _check_codes(country, subdivision, language)  # the cache path is built from these: only validated values
     version = _library_version()
-    path = cache_dir() / f"holidays-{version}-{country}-{subdivision or 'all'}-{year}.json"
-    key = "\0".join(["holidays", version, country, subdivision or "", str(year)]).encode("utf-8")
+    english = language.partition("_")[0] == "en"
+    tongue = "" if english else f"-{language}"
+    path = cache_dir() / f"holidays-{version}-{country}-{subdivision or 'all'}-{year}{tongue}.json"
+    parts = ["holidays", version, country, subdivision or "", str(year)] + ([] if english else [language])
+    key = "\0".join(parts).encode("utf-8")
     kept = _read_cached(path, key, year)
     if kept is not None:
         return kept
-    days = _compute(country, subdivision, year)
+    days = _compute(country, subdivision, year, "en" if english else language)
     write_checked(path, json.dumps(days, ensure_ascii=False).encode("utf-8"), key)  # unwritable: only slower
     return days
 
 
 _SUBDIVISION = re.compile(r"[A-Za-z0-9]{1,8}(?:[-_ ][A-Za-z0-9]{1,8}){0,2}")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:_(?:[A-Z]{2}|[0-9]{3}))?")  # as engage names languages: fr, es_419
 
 
-def _check_codes(country: str, subdivision: str | None) -> None:
+def _check_codes(country: str, subdivision: str | None, language: str = "en") -> None:
     if not re.fullmatch(r"[A-Z]{2,3}", country):
-        raise EngageError(
-            f"holidays = {country!r}: not an ISO 3166 country code; give one such as 'KE', or remove it"
+        raise Refused(
+            "holidays",
+            repr(country),
+            _("not an ISO 3166 country code; give one such as 'KE', or remove it"),
         )
     if subdivision is not None and not _SUBDIVISION.fullmatch(subdivision):
-        raise EngageError(
-            f"holidays_subdivision = {subdivision!r}: not a subdivision code; "
-            "give one such as 'NY', or remove it"
+        raise Refused(
+            "holidays_subdivision",
+            repr(subdivision),
+            _("not a subdivision code; give one such as 'NY', or remove it"),
         )
+    if not _LANGUAGE.fullmatch(language):  # engage's own tags: never a path
+        raise ValueError(f"not a language tag as engage names them: {language!r}")
 
 
 @lru_cache(maxsize=1)
@@ -134,21 +177,49 @@ def _year_of(data: Any, year: int) -> tuple[tuple[str, str], ...] | None:
     return tuple(days) if days == sorted(days) else None
 
 
-def _compute(country: str, subdivision: str | None, year: int) -> tuple[tuple[str, str], ...]:
+def _compute(
+    country: str, subdivision: str | None, year: int, language: str = "en"
+) -> tuple[tuple[str, str], ...]:
     import holidays
 
     supported = holidays.list_supported_countries()
     if country not in supported:
-        raise EngageError(
-            f"holidays = {country!r}: not a country the holidays library knows; "
-            "give an ISO 3166 code such as 'KE' (or 'CH-GE' with a subdivision), or remove the setting"
+        raise Refused(
+            "holidays",
+            repr(country),
+            _(
+                "not a country the holidays library knows; give an ISO 3166 code such as 'KE' "
+                "(or 'CH-GE' with a subdivision), or remove the setting"
+            ),
         )
     try:
-        calendar = holidays.country_holidays(country, subdiv=subdivision, years=year)
+        entity = holidays.country_holidays(country, subdiv=subdivision)  # no year yet: nothing computed
+        names = library_language(language, entity.supported_languages, entity.default_language)
+        calendar = holidays.country_holidays(country, subdiv=subdivision, years=year, language=names)
     except NotImplementedError:
-        known = ", ".join(supported[country]) or "none"
-        raise EngageError(
-            f"holidays_subdivision = {subdivision!r} ('{country}-{subdivision}'): {country} has no such "
-            f"subdivision; known: {known}"
+        known = ", ".join(supported[country]) or _("none")
+        raise Refused(
+            "holidays_subdivision",
+            f"{subdivision!r} ('{country}-{subdivision}')",
+            _("{country} has no such subdivision; known: {known}").format(country=country, known=known),
         ) from None
     return tuple((day.isoformat(), name) for day, name in sorted(calendar.items()))
+
+
+def library_language(language: str, supported: Sequence[str], default: str | None) -> str | None:
+    """The holidays library's language for engage's ``language``: English as engage always showed
+    the names (``en_US``, the library's own words); else the language itself where the library has
+    the country's names in it (``fr_SN`` for ``fr``); else the country's own, the library's default.
+
+    Never None where the country has languages: without one the library reads the locale variables,
+    and the names would follow whoever filled the cache."""
+    base = language.partition("_")[0]
+    if base == "en":
+        return "en_US" if "en_US" in supported else default
+    for candidate in (language, base):
+        if candidate in supported:
+            return candidate
+    same = sorted(name for name in supported if name.partition("_")[0] == base)
+    if default in same:
+        return default
+    return same[0] if same else default
