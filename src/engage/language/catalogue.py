@@ -71,13 +71,17 @@ def catalogue(name: str, localedir: str | Path | None = None) -> Catalogue:
     """The catalogue of the package or module ``name`` (its gettext domain: the top package's name).
 
     Its ``.mo`` files are in ``locale/LANG/LC_MESSAGES/DOMAIN.mo`` beside the package's
-    ``__init__.py`` (or the module's file), unless ``localedir`` says where.
+    ``__init__.py``, unless ``localedir`` says where. A loose plugin file in a plugins folder
+    (``engage_local_plugins.hello``) is its own domain (``hello``), its ``locale/`` beside it.
     """
     domain = name.partition(".")[0]
+    module = sys.modules.get(domain)
+    if module is None or getattr(module, "__file__", None) is None:  # a plugins folder's loose file
+        domain, module = name.rpartition(".")[2], sys.modules.get(name)
     if domain not in _catalogues:
         if localedir is None:
-            module = sys.modules[domain]
-            localedir = Path(module.__file__ or ".").resolve().parent / "locale"
+            where = getattr(module, "__file__", None) or "."
+            localedir = Path(where).resolve().parent / "locale"
         _catalogues[domain] = Catalogue(domain, Path(localedir))
     return _catalogues[domain]
 
