@@ -17,6 +17,7 @@ from engage import (
     hookimpl,
     usage_of,
 )
+from engage_budget.catalogue import _
 from engage_budget.checks import (
     burn_rate,
     deliverables_on_time,
@@ -37,6 +38,7 @@ from engage_budget.crosschecks import (
 )
 from engage_budget.settings import settings_of
 from engage_budget.team import consultant_shares, period_holds_the_days
+from engage_budget.words import severity_text, weekday_text
 
 if TYPE_CHECKING:
     import click  # only for the annotation: commands import it when they are added
@@ -70,31 +72,52 @@ def engage_register_commands(cli: click.Group) -> None:
     cli.add_command(budget)
 
 
+# engage prints each line that starts so as a warning: the prefix stays English, the words follow. Their
+# dates stay ISO, as the user typed them and as log's own line says them (and log loads no locale data).
+WARNING = "warning: "
+
+
 @hookimpl
 def engage_after_log(
     engagement: Engagement, entry: Entry, ledger: Ledger, timeline: Timeline
 ) -> Iterator[str]:
     """Warn the consultant at once: the phase past its threshold or over, a weekend or holiday."""
     if entry.phase not in {p.key for p in engagement.phases}:
-        yield f"warning: {entry.phase!r} is not a phase of this engagement"
+        yield WARNING + _("{phase} is not a phase of this engagement").format(phase=repr(entry.phase))
         return
     usage = usage_of(engagement, ledger, entry.phase)
     settings = settings_of(engagement)
     if usage.used > usage.phase.days:
-        yield f"warning: {usage.phase.name} is over budget by {format_days(-usage.left)} days"
+        yield WARNING + _("{phase} is over budget by {days} days").format(
+            phase=usage.phase.name, days=format_days(-usage.left)
+        )
     elif usage.used >= settings.threshold(usage.phase.days) > usage.used - entry.days:  # just crossed
-        yield (
-            f"warning: {usage.phase.name} has passed {settings.warn_at:.0%} of its budget "
-            f"({float(usage.percent):.0f}% used)"
+        yield WARNING + _("{phase} has passed {share}% of its budget ({percent}% used)").format(
+            phase=usage.phase.name,
+            share=f"{settings.warn_at * 100:.0f}",
+            percent=f"{float(usage.percent):.0f}",
         )
     place = engagement.place_of(entry.phase, entry.consultant, entry.at)
-    where = f" in {engagement.location(place).name}" if place else ""
+    where = engagement.location(place).name if place else ""
     if entry.date.isoweekday() not in engagement.location(place).working_days:
-        yield f"warning: {entry.date} is a {entry.date:%A}, not a working day{where}"
+        weekday = weekday_text(entry.date)
+        yield WARNING + (
+            _("{date} is a {weekday}, not a working day in {place}").format(
+                date=entry.date, weekday=weekday, place=where
+            )
+            if where
+            else _("{date} is a {weekday}, not a working day").format(date=entry.date, weekday=weekday)
+        )
     else:
         holiday = timeline.holiday(entry.date, place)
         if holiday:
-            yield f"warning: {entry.date} is a public holiday{where} ({holiday})"
+            yield WARNING + (
+                _("{date} is a public holiday in {place} ({holiday})").format(
+                    date=entry.date, place=where, holiday=holiday
+                )
+                if where
+                else _("{date} is a public holiday ({holiday})").format(date=entry.date, holiday=holiday)
+            )
     yield from _dates_of(timeline, entry, ledger)
     yield from _share_of(engagement, entry, ledger)
 
@@ -109,14 +132,17 @@ def _share_of(engagement: Engagement, entry: Entry, ledger: Ledger) -> Iterator[
     share = engagement.phase(entry.phase).shares.get(person.key)
     in_phase = sum((days for phase, days in mine if phase == entry.phase), start=Fraction(0))
     if share is not None and in_phase > share:
-        yield (
-            f"warning: {person.key} has used {format_days(in_phase)} of their {format_budget(share)} "
-            f"person-days on {engagement.phase(entry.phase).name}"
+        yield WARNING + _("{who} has used {used} of their {share} person-days on {phase}").format(
+            who=person.key,
+            used=format_days(in_phase),
+            share=format_budget(share),
+            phase=engagement.phase(entry.phase).name,
         )
-    total = sum((days for _, days in mine), start=Fraction(0))
+    total = sum((days for _phase, days in mine), start=Fraction(0))
     if person.days is not None and total > person.days:
-        cap = format_budget(person.days)
-        yield f"warning: {person.key} has used {format_days(total)} of their {cap} days"
+        yield WARNING + _("{who} has used {used} of their {cap} days").format(
+            who=person.key, used=format_days(total), cap=format_budget(person.days)
+        )
 
 
 def _dates_of(timeline: Timeline, entry: Entry, ledger: Ledger) -> Iterator[str]:
@@ -126,18 +152,26 @@ def _dates_of(timeline: Timeline, entry: Entry, ledger: Ledger) -> Iterator[str]
     engagement = timeline.engagement
     closing = ledger.closing()
     if entry.date > today_in(engagement.timezone):
-        yield f"warning: {entry.date} is in the future; it counts from that date"
+        yield WARNING + _("{date} is in the future; it counts from that date").format(date=entry.date)
     if entry.date < timeline.start or entry.date > timeline.end:
-        yield f"warning: {entry.date} is outside the engagement ({timeline.start} – {timeline.end})"
+        yield WARNING + _("{date} is outside the engagement ({start} – {end})").format(
+            date=entry.date, start=timeline.start, end=timeline.end
+        )
     elif closing is None and entry.date not in timeline.window(entry.phase):
         window = timeline.window(entry.phase)
-        name = engagement.phase(entry.phase).name
-        yield f"warning: {entry.date} is outside {name}'s window ({window.start} – {window.end})"
+        yield WARNING + _("{date} is outside {phase}'s window ({start} – {end})").format(
+            date=entry.date,
+            phase=engagement.phase(entry.phase).name,
+            start=window.start,
+            end=window.end,
+        )
     same_day = [t for t in ledger.day_totals() if t.date == entry.date and t.consultant == entry.consultant]
     total = overbooked(same_day).get((entry.consultant, entry.date))
     if total is not None:
-        who = entry.consultant or "the consultant"
-        yield f"warning: {format_days(total)} days logged on {entry.date} by {who}, more than one day"
+        who = entry.consultant or _("the consultant")
+        yield WARNING + _("{days} days logged on {date} by {who}, more than one day").format(
+            days=format_days(total), date=entry.date, who=who
+        )
 
 
 @hookimpl
@@ -146,9 +180,9 @@ def engage_status_sections(verdict: Verdict) -> list[Section]:
     found = verdict.findings
     return [
         Section(
-            title="Findings",
-            headers=("severity", "code", "message"),
-            rows=tuple((f.severity, f.code, f.message) for f in found),
-            note="" if found else "No findings: budget and schedule are in order.",
+            title=_("Findings"),
+            headers=(_("severity"), _("code"), _("message")),
+            rows=tuple((severity_text(f.severity), f.code, f.message) for f in found),
+            note="" if found else _("No findings: budget and schedule are in order."),
         )
     ]

@@ -15,15 +15,20 @@ from engage import (
     Finding,
     Ledger,
     Timeline,
+    current_language,
+    date_text,
     day_of,
+    decimal_text,
     format_budget,
     format_days,
     hookimpl,
     phase_usage,
-    plural,
+    state_text,
 )
+from engage_budget.catalogue import _, ngettext
 from engage_budget.settings import settings_of
 from engage_budget.team import Shortfall, shortfalls
+from engage_budget.words import weekday_text
 
 if TYPE_CHECKING:
     from engage import Verdict
@@ -33,7 +38,7 @@ BURN_WINDOW = dt.timedelta(days=14)
 
 
 def _percent(used: Fraction, budget: Fraction) -> str:
-    return f"{float(used / budget * 100):.0f}%"
+    return f"{float(used / budget * 100):.0f}"
 
 
 @check
@@ -54,16 +59,25 @@ def phase_budgets(
             yield Finding(
                 "error",
                 "phase-over-budget",
-                f"{phase.name}: {format_days(usage.used)} of {format_budget(phase.days)} days used — "
-                f"{format_days(-usage.left)} over budget",
+                _("{phase}: {used} of {budget} days used — {over} over budget").format(
+                    phase=phase.name,
+                    used=format_days(usage.used),
+                    budget=format_budget(phase.days),
+                    over=format_days(-usage.left),
+                ),
                 phase=phase.key,
             )
         elif usage.used >= settings.threshold(phase.days) and not done:
             yield Finding(
                 "warning",
                 "phase-near-budget",
-                f"{phase.name}: {format_days(usage.used)} of {format_budget(phase.days)} days used "
-                f"({_percent(usage.used, phase.days)}), {format_days(usage.left)} left",
+                _("{phase}: {used} of {budget} days used ({percent}%), {left} left").format(
+                    phase=phase.name,
+                    used=format_days(usage.used),
+                    budget=format_budget(phase.days),
+                    percent=_percent(usage.used, phase.days),
+                    left=format_days(usage.left),
+                ),
                 phase=phase.key,
             )
 
@@ -76,21 +90,26 @@ def engagement_cap(engagement: Engagement, ledger: Ledger, verdict: Verdict) -> 
         yield Finding(
             "error",
             "over-cap",
-            f"Engagement: {format_days(used)} of {format_budget(cap)} days used — "
-            f"{format_days(used - cap)} over the cap",
+            _("Engagement: {used} of {cap} days used — {over} over the cap").format(
+                used=format_days(used), cap=format_budget(cap), over=format_days(used - cap)
+            ),
         )
     elif used >= settings_of(engagement).threshold(cap):
         yield Finding(
             "warning",
             "near-cap",
-            f"Engagement: {format_days(used)} of {format_budget(cap)} days used ({_percent(used, cap)})",
+            _("Engagement: {used} of {cap} days used ({percent}%)").format(
+                used=format_days(used), cap=format_budget(cap), percent=_percent(used, cap)
+            ),
         )
     budgets = sum((p.days for p in engagement.phases), start=Fraction(0))
     if budgets != cap:
         yield Finding(
             "warning",
             "budgets-differ-from-cap",
-            f"Phase budgets add up to {format_budget(budgets)} days but the cap is {format_budget(cap)}",
+            _("Phase budgets add up to {budgets} days but the cap is {cap}").format(
+                budgets=format_budget(budgets), cap=format_budget(cap)
+            ),
         )
 
 
@@ -116,28 +135,36 @@ def windows_hold_their_budgets(
         place = phase.location or ""
         week = engagement.location(place).working_days
         off = [
-            f"{day:%a %d %b} ({timeline.holiday(day, place)})"
+            _("{day} ({holiday})").format(day=_short_day(day), holiday=timeline.holiday(day, place))
             for day in _days(window.start, window.end)
             if timeline.holiday(day, place) and day.isoweekday() in week
         ]
-        holidays = f"; holidays: {', '.join(off)}" if off else ""
+        holidays = _("; holidays: {days}").format(days=", ".join(off)) if off else ""
         squeezed = [
             d.name for d in verdict.deliverables if d.deliverable.phase == key and d.holder == "consultant"
         ]
         names = (
-            f"; it squeezes {len(squeezed)} deliverable{'s' if len(squeezed) != 1 else ''}: "
-            + "; ".join(squeezed)
+            ngettext(
+                "; it squeezes {count} deliverable: {names}",
+                "; it squeezes {count} deliverables: {names}",
+                len(squeezed),
+            ).format(count=len(squeezed), names="; ".join(squeezed))
             if squeezed
             else ""
         )
+        start, end = date_text(window.start), date_text(window.end)
         if short[0].who:
-            head = f"{phase.name}: its window {window.start} – {window.end} is too short: " + "; ".join(
-                s.text() for s in short
+            head = _("{phase}: its window {start} – {end} is too short: {shortfalls}").format(
+                phase=phase.name, start=start, end=end, shortfalls="; ".join(s.text() for s in short)
             )
         else:
-            head = (
-                f"{phase.name}: {format_budget(phase.days)} days budgeted but its window "
-                f"{window.start} – {window.end} has only {short[0].working} working days"
+            head = ngettext(
+                # Translators: English says "working days" whatever the count; say it as your language does.
+                "{phase}: {days} days budgeted but its window {start} – {end} has only {count} working days",
+                "{phase}: {days} days budgeted but its window {start} – {end} has only {count} working days",
+                short[0].working,
+            ).format(
+                phase=phase.name, days=format_budget(phase.days), start=start, end=end, count=short[0].working
             )
         yield Finding("warning", "window-too-short", f"{head}{holidays}{names}", phase=key, date=window.start)
 
@@ -156,18 +183,26 @@ def deliverables_on_time(
         where: dict[str, Any] = {"phase": deliverable.phase, "deliverable": d.key}  # Finding keywords
         if d.state == "late":
             what = (
-                f"returned on {d.since}, resubmission due {d.deadline}"
+                _("returned on {date}, resubmission due {due}").format(
+                    date=_date(d.since), due=_date(d.deadline)
+                )
                 if d.status == "returned"
-                else (f"due {d.deadline}, {d.status}")
+                else _("due {due}, {status}").format(due=_date(d.deadline), status=state_text(d.status))
             )
             yield Finding(
-                "error", "deliverable-late", f"{d.name}: {d.reason} ({what})", date=d.deadline, **where
+                "error",
+                "deliverable-late",
+                _("{name}: {reason} ({what})").format(name=d.name, reason=d.reason, what=what),
+                date=d.deadline,
+                **where,
             )
         elif d.state == "review overdue":
             yield Finding(
                 "warning",
                 "review-overdue",
-                f"{d.name}: {d.reason} (submitted {d.since}); the client holds it",
+                _("{name}: {reason} (submitted {date}); the client holds it").format(
+                    name=d.name, reason=d.reason, date=_date(d.since)
+                ),
                 date=d.since,
                 **where,
             )
@@ -179,12 +214,35 @@ def deliverables_on_time(
             for who, left, place in _work_left(engagement, verdict, usage[deliverable.phase].left, d.key):
                 available = len(timeline.working_days(begin, d.due.day, place))
                 if left > available:
-                    by = f" by {who}" if who else ""
+                    figures = {
+                        "name": d.name,
+                        "days": format_days(left),
+                        "phase": deliverable.phase,
+                        "who": who,
+                        "count": available,
+                        "due": date_text(d.due.day),
+                    }
+                    message = (
+                        ngettext(
+                            "{name}: {days} days of {phase} work left by {who} but only {count} working day "
+                            "until it is due on {due}",
+                            "{name}: {days} days of {phase} work left by {who} but only {count} working days "
+                            "until it is due on {due}",
+                            available,
+                        )
+                        if who
+                        else ngettext(
+                            "{name}: {days} days of {phase} work left but only {count} working day "
+                            "until it is due on {due}",
+                            "{name}: {days} days of {phase} work left but only {count} working days "
+                            "until it is due on {due}",
+                            available,
+                        )
+                    )
                     yield Finding(
                         "warning",
                         "deliverable-cannot-fit",
-                        f"{d.name}: {format_days(left)} days of {deliverable.phase} work left{by} but only "
-                        f"{plural(available, 'working day')} until it is due on {d.due.day}",
+                        message.format(**figures),
                         date=d.due.day,
                         **where,
                     )
@@ -274,8 +332,16 @@ def _unknown_phase_findings(
             yield Finding(
                 "warning",
                 "unknown-phase",
-                f"{format_days(entry.days)} days on {day} logged to {phase!r}, which the schedule "
-                f"does not have (entry {entry.id}); void it and log it to one of: {phases}",
+                _(
+                    "{days} days on {date} logged to {phase}, which the schedule does not have "
+                    "(entry {id}); void it and log it to one of: {phases}"
+                ).format(
+                    days=format_days(entry.days),
+                    date=date_text(day),
+                    phase=repr(phase),
+                    id=entry.id,
+                    phases=phases,
+                ),
                 phase=phase,
                 date=day,
             )
@@ -286,13 +352,23 @@ def _off_day_findings(
 ) -> Iterator[Finding]:
     """One finding per weekend day or holiday worked, naming it and the place."""
     for (code, day, place), days in off_days.items():
-        where = f" in {engagement.location(place).name}" if place else ""
+        figures = {"days": format_days(days), "place": engagement.location(place).name if place else ""}
         if code == "work-on-weekend":
-            message = f"{format_days(days)} days logged on {day:%A} {day}, a weekend{where}"
+            figures["day"] = f"{weekday_text(day)} {date_text(day)}"
+            message = (
+                _("{days} days logged on {day}, a weekend in {place}")
+                if place
+                else _("{days} days logged on {day}, a weekend")
+            )
         else:
-            holiday = timeline.holiday(day, place)
-            message = f"{format_days(days)} days logged on {day:%a} {day}, {holiday}{where}"
-        yield Finding("warning", code, message, date=day)
+            figures["day"] = f"{weekday_text(day, 'EEE')} {date_text(day)}"
+            figures["holiday"] = timeline.holiday(day, place) or ""
+            message = (
+                _("{days} days logged on {day}, {holiday} in {place}")
+                if place
+                else _("{days} days logged on {day}, {holiday}")
+            )
+        yield Finding("warning", code, message.format(**figures), date=day)
 
 
 def _outside_findings(
@@ -303,11 +379,17 @@ def _outside_findings(
         total = format_days(sum(by_date.values(), start=Fraction(0)))
         dates = _listing(sorted(by_date))
         if not phase:
-            span = "the contract period" if engagement.period else "the engagement"
+            message = (
+                _("{days} days logged outside the contract period ({start} – {end}): {dates}")
+                if engagement.period
+                else _("{days} days logged outside the engagement ({start} – {end}): {dates}")
+            )
             yield Finding(
                 "warning",
                 "work-outside-period" if engagement.period else "work-outside-engagement",
-                f"{total} days logged outside {span} ({timeline.start} – {timeline.end}): {dates}",
+                message.format(
+                    days=total, start=date_text(timeline.start), end=date_text(timeline.end), dates=dates
+                ),
                 date=min(by_date),
             )
             continue
@@ -315,17 +397,35 @@ def _outside_findings(
         yield Finding(
             "info",
             "work-outside-phase",
-            f"{total} days of {engagement.phase(phase).name} logged outside its window "
-            f"{window.start} – {window.end}: {dates}",
+            _("{days} days of {phase} logged outside its window {start} – {end}: {dates}").format(
+                days=total,
+                phase=engagement.phase(phase).name,
+                start=date_text(window.start),
+                end=date_text(window.end),
+                dates=dates,
+            ),
             phase=phase,
             date=min(by_date),
         )
 
 
 def _listing(days: list[dt.date], most: int = 5) -> str:
-    shown = ", ".join(str(day) for day in days[:most])
+    shown = ", ".join(date_text(day) for day in days[:most])
     rest = len(days) - most
-    return shown + (f" and {rest} more day{'s' if rest != 1 else ''}" if rest > 0 else "")
+    more = ngettext(" and {count} more day", " and {count} more days", rest).format(count=rest)
+    return shown + (more if rest > 0 else "")
+
+
+def _date(day: dt.date | None) -> str:
+    """A date for people, or "None" where there is none (as the English always said)."""
+    return date_text(day) if day is not None else str(day)
+
+
+def _short_day(day: dt.date) -> str:
+    """A day in a list of holidays: 'Mon 01 Nov' in English, 'lun. 1 nov.' in French."""
+    if current_language().partition("_")[0] == "en":
+        return f"{day:%a %d %b}"
+    return f"{weekday_text(day, 'EEE')} {date_text(day, 'd MMM')}"
 
 
 @check
@@ -356,9 +456,16 @@ def burn_rate(engagement: Engagement, ledger: Ledger, today: dt.date, verdict: V
             yield Finding(
                 "warning",
                 "burn-rate",
-                f"{usage.phase.name}: at the last two weeks' pace ({float(pace):.2f} days per working day) "
-                f"its {format_days(usage.left)} days left run out on {runs_out}, "
-                f"before the phase ends on {window.end}",
+                _(
+                    "{phase}: at the last two weeks' pace ({pace} days per working day) its {left} days left "
+                    "run out on {date}, before the phase ends on {end}"
+                ).format(
+                    phase=usage.phase.name,
+                    pace=decimal_text(f"{float(pace):.2f}"),
+                    left=format_days(usage.left),
+                    date=date_text(runs_out),
+                    end=date_text(window.end),
+                ),
                 phase=usage.phase.key,
                 date=runs_out,
             )
@@ -388,8 +495,11 @@ def forgotten_days(
         yield Finding(
             "info",
             "nothing-logged",
-            f"{len(empty)} working day{'s' if len(empty) != 1 else ''} between {timeline.start} and {end} "
-            f"with nothing logged: {shown}",
+            ngettext(
+                "{count} working day between {start} and {end} with nothing logged: {days}",
+                "{count} working days between {start} and {end} with nothing logged: {days}",
+                len(empty),
+            ).format(count=len(empty), start=date_text(timeline.start), end=date_text(end), days=shown),
             date=empty[0],
         )
 
@@ -408,7 +518,9 @@ def meetings_in_their_phase(
                     yield Finding(
                         "warning",
                         "meeting-cancelled",
-                        f"{d.name} depends on {meeting.name}, which was cancelled on {meeting.outcome_date}",
+                        _("{name} depends on {meeting}, which was cancelled on {date}").format(
+                            name=d.name, meeting=meeting.name, date=_date(meeting.outcome_date)
+                        ),
                         phase=d.phase,
                         deliverable=d.key,
                         date=meeting.outcome_date,
@@ -422,8 +534,13 @@ def meetings_in_their_phase(
             yield Finding(
                 "warning",
                 "meeting-outside-phase",
-                f"{meeting.name} ({start} – {end}) falls outside "
-                f"its phase's window {window.start} – {window.end}",
+                _("{meeting} ({start} – {end}) falls outside its phase's window {first} – {last}").format(
+                    meeting=meeting.name,
+                    start=date_text(start),
+                    end=date_text(end),
+                    first=date_text(window.start),
+                    last=date_text(window.end),
+                ),
                 phase=phase,
                 date=start,
             )

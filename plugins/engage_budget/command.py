@@ -11,12 +11,17 @@ from engage import (
     DATE_HELP,
     Finding,
     Session,
+    date_text,
     echo,
     json_text,
+    machine,
     parse_date,
     pass_session,
+    speaking,
     table,
 )
+from engage_budget.catalogue import _, ngettext
+from engage_budget.words import severity_text
 
 if TYPE_CHECKING:
     from engage import Verdict
@@ -42,32 +47,57 @@ def budget(ctx: click.Context, session: Session, as_of: str | None, strict: bool
 
     engagement = session.engagement
     today = parse_date(as_of, session.today()) if as_of else session.today()
-    verdict = session.verdict(engagement, session.ledger().until(today), today)
-    found = verdict.findings
-    if fmt == "json":
-        click.echo(json_text([f.as_dict() for f in found]))
+    ledger = session.ledger().until(today)
+    if fmt == "json":  # for programs: English messages, ISO dates, decimal points
+        with machine():
+            found = session.verdict(engagement, ledger, today).findings
+            click.echo(json_text([f.as_dict() for f in found]))
         return _exit(ctx, found, strict)
-    if engagement.team:
-        click.echo(team_table(verdict) + "\n")
-    if found:
-        echo(
-            table(
-                ("severity", "code", "message", "where"),
-                [
-                    (f.severity, f.code, f.message, " ".join(x for x in (f.phase, f.deliverable) if x))
-                    for f in found
-                ],
-                optional=("where",),
+    with speaking(engagement):  # a document: in the engagement's language
+        verdict = session.verdict(engagement, ledger, today)
+        found = verdict.findings
+        if engagement.team:
+            click.echo(team_table(verdict) + "\n")
+        if found:
+            where = _("where")
+            echo(
+                table(
+                    (_("severity"), _("code"), _("message"), where),
+                    [
+                        (
+                            severity_text(f.severity),
+                            f.code,
+                            f.message,
+                            " ".join(x for x in (f.phase, f.deliverable) if x),
+                        )
+                        for f in found
+                    ],
+                    optional=(where,),
+                )
             )
-        )
-        counts = Counter(f.severity for f in found)
-        summary = f"{engagement.id} as of {today}: " + ", ".join(
-            f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}"
-            for s in ("error", "warning", "info")
-        )
-        click.echo("\n" + "\n".join(wrap(summary, output_width())))
-    else:
-        click.echo(f"{engagement.id} as of {today}: no findings")
+            counts = Counter(f.severity for f in found)
+            summary = _("{engagement} as of {date}: {counts}").format(
+                engagement=engagement.id,
+                date=date_text(today),
+                counts=", ".join(
+                    [
+                        ngettext("{count} error", "{count} errors", counts["error"]).format(
+                            count=counts["error"]
+                        ),
+                        ngettext("{count} warning", "{count} warnings", counts["warning"]).format(
+                            count=counts["warning"]
+                        ),
+                        ngettext("{count} info", "{count} info", counts["info"]).format(count=counts["info"]),
+                    ]
+                ),
+            )
+            click.echo("\n" + "\n".join(wrap(summary, output_width())))
+        else:
+            click.echo(
+                _("{engagement} as of {date}: no findings").format(
+                    engagement=engagement.id, date=date_text(today)
+                )
+            )
     _exit(ctx, found, strict)
 
 
@@ -91,4 +121,4 @@ def team_table(verdict: Verdict) -> str:
         )
         for c in verdict.team
     ]
-    return "Team\n" + table(("key", "role", "budget", "used", "left"), rows)
+    return _("Team") + "\n" + table((_("key"), _("role"), _("budget"), _("used"), _("left")), rows)

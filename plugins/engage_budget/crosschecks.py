@@ -9,7 +9,9 @@ from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from engage import DayTotal, Engagement, Finding, Ledger, day_of, format_days, hookimpl, plural
+from engage import DayTotal, Engagement, Finding, Ledger, date_text, day_of, format_days, hookimpl
+from engage_budget.catalogue import _, ngettext
+from engage_budget.words import outcome_text
 
 if TYPE_CHECKING:
     from engage import Verdict
@@ -54,7 +56,9 @@ def dates_agree(
             yield Finding(
                 "warning",
                 "due-after-end",
-                f"{d.name}: due {due}, after the engagement's last day {last_day}",
+                _("{name}: due {due}, after the engagement's last day {last}").format(
+                    name=d.name, due=date_text(due), last=date_text(last_day)
+                ),
                 date=due,
                 **where,
             )
@@ -65,17 +69,34 @@ def dates_agree(
                 yield Finding(
                     "warning",
                     "due-before-dependency",
-                    f"{d.name}: due {due}, before {name} ({planned}), which it depends on",
+                    _("{name}: due {due}, before {other} ({planned}), which it depends on").format(
+                        name=d.name, due=date_text(due), other=name, planned=date_text(planned)
+                    ),
                     date=due,
                     **where,
                 )
             name, happened = _happened(verdict, dep)
             if submitted is not None and (happened is None or submitted < happened):
-                when = f"happened on {happened}" if happened else "has not happened yet"
+                message = (
+                    _(
+                        "{name}: submitted {submitted}, but {other}, which it depends on, "
+                        "happened on {happened}"
+                    )
+                    if happened
+                    else _(
+                        "{name}: submitted {submitted}, but {other}, which it depends on, "
+                        "has not happened yet"
+                    )
+                )
                 yield Finding(
                     "warning",
                     "status-before-dependency",
-                    f"{d.name}: submitted {submitted}, but {name}, which it depends on, {when}",
+                    message.format(
+                        name=d.name,
+                        submitted=date_text(submitted),
+                        other=name,
+                        happened=date_text(happened) if happened else "",
+                    ),
                     date=submitted,
                     **where,
                 )
@@ -92,7 +113,17 @@ def windows_apart(engagement: Engagement, verdict: Verdict) -> Iterator[Finding]
                 yield Finding(
                     "warning",
                     "windows-overlap",
-                    f"{first.name} ({a.start} – {a.end}) and {second.name} ({b.start} – {b.end}) overlap",
+                    _(
+                        "{first} ({first_start} – {first_end}) and {second} "
+                        "({second_start} – {second_end}) overlap"
+                    ).format(
+                        first=first.name,
+                        first_start=date_text(a.start),
+                        first_end=date_text(a.end),
+                        second=second.name,
+                        second_start=date_text(b.start),
+                        second_end=date_text(b.end),
+                    ),
                     phase=second.key,
                     date=max(a.start, b.start),
                 )
@@ -113,23 +144,29 @@ def days_that_count(
     """One consultant booking more than a day on one date; entries dated after today (not counted
     until their date) or after the engagement was closed."""
     for (consultant, day), days in overbooked(ledger.day_totals()).items():
-        who = consultant or "the consultant"
+        who = consultant or _("the consultant")
         yield Finding(
             "warning",
             "day-overbooked",
-            f"{who} logged {format_days(days)} days on {day}; one person works at most one day a day",
+            _("{who} logged {days} days on {date}; one person works at most one day a day").format(
+                who=who, days=format_days(days), date=date_text(day)
+            ),
             date=day,
         )
     beyond = ledger.beyond_totals()
     if beyond:
         total = sum((t.days for t in beyond), start=Fraction(0))
         dates = sorted({t.date for t in beyond})
-        shown = ", ".join(str(day) for day in dates[:5]) + (" …" if len(dates) > 5 else "")
+        shown = ", ".join(date_text(day) for day in dates[:5]) + (" …" if len(dates) > 5 else "")
+        entries = sum(t.entries for t in beyond)
         yield Finding(
             "warning",
             "work-in-future",
-            f"{plural(sum(t.entries for t in beyond), 'entry', 'entries')} ({format_days(total)} days) "
-            f"dated after {today}: {shown}; not counted until their date",
+            ngettext(
+                "{count} entry ({days} days) dated after {date}: {dates}; not counted until their date",
+                "{count} entries ({days} days) dated after {date}: {dates}; not counted until their date",
+                entries,
+            ).format(count=entries, days=format_days(total), date=date_text(today), dates=shown),
             date=dates[0],
         )
     closing = verdict.closing
@@ -140,8 +177,11 @@ def days_that_count(
             yield Finding(
                 "warning",
                 "work-after-close",
-                f"{format_days(total)} days logged after the engagement was closed on {closing.date}: "
-                + ", ".join(sorted({str(t.date) for t in after})[:5]),
+                _("{days} days logged after the engagement was closed on {date}: {dates}").format(
+                    days=format_days(total),
+                    date=date_text(closing.date),
+                    dates=", ".join(date_text(day) for day in sorted({t.date for t in after})[:5]),
+                ),
                 date=after[0].date,
             )
 
@@ -153,8 +193,16 @@ def left_open(engagement: Engagement, ledger: Ledger, today: dt.date, verdict: V
         yield Finding(
             "info",
             "closed-with-open-items",
-            f"Closed on {verdict.closing.date} ({verdict.closing.outcome}) with "
-            f"{plural(len(verdict.open_items), 'item')} open: {'; '.join(verdict.open_items)}",
+            ngettext(
+                "Closed on {date} ({outcome}) with {count} item open: {items}",
+                "Closed on {date} ({outcome}) with {count} items open: {items}",
+                len(verdict.open_items),
+            ).format(
+                date=date_text(verdict.closing.date),
+                outcome=outcome_text(verdict.closing.outcome),
+                count=len(verdict.open_items),
+                items="; ".join(verdict.open_items),
+            ),
             date=verdict.closing.date,
         )
 
@@ -167,11 +215,16 @@ def places_known(engagement: Engagement, ledger: Ledger, verdict: Verdict) -> It
         if total.at and total.at not in engagement.locations:
             lost[total.at].extend([total.date] * total.entries)
     for place, days in lost.items():
-        known = ", ".join(sorted(engagement.locations)) or "(none: the schedule has no [locations])"
+        known = ", ".join(sorted(engagement.locations)) or _("(none: the schedule has no [locations])")
         yield Finding(
             "warning",
             "unknown-place",
-            f"{plural(len(days), 'entry', 'entries')} logged at {place!r}, which the schedule no longer "
-            f"has (locations: {known}); they are judged by their phase's or consultant's place",
+            ngettext(
+                "{count} entry logged at {place}, which the schedule no longer has (locations: {known}); "
+                "they are judged by their phase's or consultant's place",
+                "{count} entries logged at {place}, which the schedule no longer has (locations: {known}); "
+                "they are judged by their phase's or consultant's place",
+                len(days),
+            ).format(count=len(days), place=repr(place), known=known),
             date=min(days),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from engage import EngageError, Engagement, frozen
+from engage_budget.catalogue import _
 
 DEFAULT_WARN_AT = 0.8
 
@@ -26,11 +27,15 @@ def settings_of(engagement: Engagement) -> BudgetSettings:
     for key in table:
         if key != "warn_at":
             raise EngageError(
-                f"{engagement.source}: budget.{key}: unknown key; the [budget] table takes warn_at"
+                _("{source}: budget.{key}: unknown key; the [budget] table takes warn_at").format(
+                    source=engagement.source, key=key
+                )
             )
     value = table.get("warn_at", DEFAULT_WARN_AT)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
         raise EngageError(
-            f"{engagement.source}: budget.warn_at: must be a share between 0 and 1 such as 0.8, got {value!r}"
+            _("{source}: budget.warn_at: must be a share between 0 and 1 such as 0.8, got {value}").format(
+                source=engagement.source, value=repr(value)
+            )
         )
     return BudgetSettings(warn_at=float(value))

@@ -13,11 +13,13 @@ from engage import (
     Finding,
     Ledger,
     Timeline,
+    date_text,
     format_budget,
     format_days,
     frozen,
     hookimpl,
 )
+from engage_budget.catalogue import _, ngettext
 
 if TYPE_CHECKING:
     from engage import Verdict
@@ -37,8 +39,24 @@ class Shortfall:
 
     def text(self) -> str:
         """'enum1 has 6 person-days but 5 working days in Dhaka'."""
-        where = f" in {self.place}" if self.place else ""
-        return f"{self.who} has {format_budget(self.days)} person-days but {self.working} working days{where}"
+        figures = {
+            "who": self.who,
+            "days": format_budget(self.days),
+            "count": self.working,
+            "place": self.place,
+        }
+        # Translators: English says "working days" whatever the count; say it as your language does.
+        if self.place:
+            return ngettext(
+                "{who} has {days} person-days but {count} working days in {place}",
+                "{who} has {days} person-days but {count} working days in {place}",
+                self.working,
+            ).format(**figures)
+        return ngettext(
+            "{who} has {days} person-days but {count} working days",
+            "{who} has {days} person-days but {count} working days",
+            self.working,
+        ).format(**figures)
 
 
 def shortfalls(timeline: Timeline, phase_key: str) -> list[Shortfall]:
@@ -79,9 +97,14 @@ def consultant_shares(
             yield Finding(
                 "warning",
                 "consultant-not-named",
-                f"{format_days(person.used)} days logged by {person.key!r}, whom the schedule does not "
-                f"name; void those entries and log them by one of: "
-                + ", ".join(c.key for c in engagement.team),
+                _(
+                    "{days} days logged by {who}, whom the schedule does not name; "
+                    "void those entries and log them by one of: {team}"
+                ).format(
+                    days=format_days(person.used),
+                    who=repr(person.key),
+                    team=", ".join(c.key for c in engagement.team),
+                ),
             )
             continue
         for part in person.phases:
@@ -89,8 +112,15 @@ def consultant_shares(
                 yield Finding(
                     "error",
                     "consultant-over-share",
-                    f"{names[part.phase]}: {person.key} used {format_days(part.used)} of their "
-                    f"{format_budget(part.share)} person-days — {format_days(part.over)} over their share",
+                    _(
+                        "{phase}: {who} used {used} of their {share} person-days — {over} over their share"
+                    ).format(
+                        phase=names[part.phase],
+                        who=person.key,
+                        used=format_days(part.used),
+                        share=format_budget(part.share),
+                        over=format_days(part.over),
+                    ),
                     phase=part.phase,
                 )
         cap = engagement.consultant_of(person.key)
@@ -98,8 +128,12 @@ def consultant_shares(
             yield Finding(
                 "error",
                 "consultant-over-cap",
-                f"{person.key}: {format_days(person.used)} of their {format_budget(cap.days)} days used — "
-                f"{format_days(person.used - cap.days)} over their cap",
+                _("{who}: {used} of their {cap} days used — {over} over their cap").format(
+                    who=person.key,
+                    used=format_days(person.used),
+                    cap=format_budget(cap.days),
+                    over=format_days(person.used - cap.days),
+                ),
             )
 
 
@@ -119,8 +153,13 @@ def period_holds_the_days(
             yield Finding(
                 "warning",
                 "window-outside-period",
-                f"{phase.name}: its window {window.start} – {window.end} leaves the contract period "
-                f"({first} – {last})",
+                _("{phase}: its window {start} – {end} leaves the contract period ({first} – {last})").format(
+                    phase=phase.name,
+                    start=date_text(window.start),
+                    end=date_text(window.end),
+                    first=date_text(first),
+                    last=date_text(last),
+                ),
                 phase=phase.key,
                 date=window.start,
             )
@@ -138,12 +177,33 @@ def period_holds_the_days(
     for who, left, place in owed:
         working = len(timeline.working_days(start, last, place)) if start <= last else 0
         if left > working:
-            by = f"{who}: " if who else ""
-            where = f" ({engagement.location(place).name})" if place else ""
+            figures = {
+                "days": format_days(left),
+                "count": working,
+                "place": engagement.location(place).name if place else "",
+                "end": date_text(last),
+            }
+            # Translators: English says "working days" whatever the count; say it as your language does.
+            message = (
+                ngettext(
+                    "{days} days left but only {count} working days ({place}) left in the period (to {end}); "
+                    "agree an extension or fewer days with the supervisor",
+                    "{days} days left but only {count} working days ({place}) left in the period (to {end}); "
+                    "agree an extension or fewer days with the supervisor",
+                    working,
+                )
+                if place
+                else ngettext(
+                    "{days} days left but only {count} working days left in the period (to {end}); "
+                    "agree an extension or fewer days with the supervisor",
+                    "{days} days left but only {count} working days left in the period (to {end}); "
+                    "agree an extension or fewer days with the supervisor",
+                    working,
+                )
+            ).format(**figures)
             yield Finding(
                 "warning",
                 "days-no-longer-fit",
-                f"{by}{format_days(left)} days left but only {working} working days{where} left in the "
-                f"period (to {last}); agree an extension or fewer days with the supervisor",
+                _("{who}: {message}").format(who=who, message=message) if who else message,
                 date=verdict.until,
             )

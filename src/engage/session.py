@@ -63,7 +63,7 @@ class Session:
         # Each key holds its objects, so an id is never reused while it is a key. A portfolio keeps
         # only the latest verdicts: each holds its ledger, and memory stays bounded by what is shown.
         self._timelines: dict[int, tuple[Engagement, Timeline]] = {}
-        self._verdicts: OrderedDict[tuple[int, int, dt.date], tuple[Engagement, Ledger, Verdict]] = (
+        self._verdicts: OrderedDict[tuple[int, int, dt.date, str], tuple[Engagement, Ledger, Verdict]] = (
             OrderedDict()
         )
 
@@ -118,9 +118,13 @@ class Session:
 
         Every output and every hook that judges reads this object, so two reports cannot disagree:
         the timeline is planned with the plugins' days off, and the plugins' budget checks receive
-        the verdict itself (``engage_budget_checks(verdict=…)``).
+        the verdict itself (``engage_budget_checks(verdict=…)``). Its words (reasons, findings) are
+        in the language in force when it is asked for, so one verdict is kept per language: a
+        portfolio's summary in the user's, each engagement's section in its own.
         """
-        key = (id(engagement), id(ledger), as_of)
+        from engage.language import current
+
+        key = (id(engagement), id(ledger), as_of, current())
         held = self._verdicts.get(key)
         if held is None:
             from engage.judging.verdict import Verdict

@@ -17,17 +17,28 @@ from __future__ import annotations
 
 from engage.hooktypes import Finding
 from engage.judging.history import Progress
+from engage.judging.words import outcome_text, state_text
+from engage.language import _
+from engage.language.formats import date_text
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Closing, MeetingOutcome, StatusChange
 from engage.schedule.model import Engagement
 
-AFTER_MERGE = "recorded apart on two machines"
-
 
 def named(record: StatusChange | MeetingOutcome | Closing, what: str) -> str:
     """A record as a finding names it: what, when, its id and who recorded it."""
-    who = f", by {record.by}" if record.by else ""
-    return f"{what} on {record.date} (record {record.id}{who})"
+    if record.by:
+        return _("{what} on {date} (record {id}, by {who})").format(
+            what=what, date=date_text(record.date), id=record.id, who=record.by
+        )
+    return _("{what} on {date} (record {id})").format(what=what, date=date_text(record.date), id=record.id)
+
+
+def _shown(record: StatusChange | MeetingOutcome | Closing) -> str:
+    """What a record decided, as people read it: a status, an outcome."""
+    if isinstance(record, StatusChange):
+        return state_text(record.status)
+    return outcome_text(record.outcome)
 
 
 def collision_findings(engagement: Engagement, ledger: Ledger, progress: Progress) -> list[Finding]:
@@ -37,19 +48,34 @@ def collision_findings(engagement: Engagement, ledger: Ledger, progress: Progres
     for pair in progress.contradictions:
         kept, left = pair.kept, pair.left
         if isinstance(left, StatusChange):
-            key, code, choice = left.deliverable, "deliverable-status-collision", "status"
-            kept_what, left_what = kept.status if isinstance(kept, StatusChange) else "", left.status
+            key, code = left.deliverable, "deliverable-status-collision"
+            message = _(
+                "{name}: {left} contradicts {kept}, recorded apart on two machines; counted: {counted} on "
+                "{date}, not the status {left_id}; void the wrong one: engage void {left_id} "
+                "(or engage void {kept_id})"
+            )
         else:
             assert isinstance(kept, MeetingOutcome)
-            key, code, choice = left.meeting, "meeting-outcome-collision", "outcome"
-            kept_what, left_what = kept.outcome, left.outcome
+            key, code = left.meeting, "meeting-outcome-collision"
+            message = _(
+                "{name}: {left} contradicts {kept}, recorded apart on two machines; counted: {counted} on "
+                "{date}, not the outcome {left_id}; void the wrong one: engage void {left_id} "
+                "(or engage void {kept_id})"
+            )
+        kept_what = _shown(kept) if isinstance(kept, type(left)) else ""
         found.append(
             Finding(
                 "error",
                 code,
-                f"{names.get(key, key)}: {named(left, left_what)} contradicts {named(kept, kept_what)}, "
-                f"{AFTER_MERGE}; counted: {kept_what} on {kept.date}, not the {choice} {left.id}; "
-                f"void the wrong one: engage void {left.id} (or engage void {kept.id})",
+                message.format(
+                    name=names.get(key, key),
+                    left=named(left, _shown(left)),
+                    kept=named(kept, kept_what),
+                    counted=kept_what,
+                    date=date_text(kept.date),
+                    left_id=left.id,
+                    kept_id=kept.id,
+                ),
                 deliverable=key if isinstance(left, StatusChange) else None,
                 date=left.date,
                 records=(kept.id, left.id),
@@ -63,9 +89,17 @@ def collision_findings(engagement: Engagement, ledger: Ledger, progress: Progres
                     Finding(
                         "error",
                         "closed-twice",
-                        f"closed twice, {AFTER_MERGE}: {named(counted, counted.outcome)} and "
-                        f"{named(other, other.outcome)}; counted: the close on {counted.date}; "
-                        f"void the wrong one: engage void {other.id} (or engage void {counted.id})",
+                        _(
+                            "closed twice, recorded apart on two machines: {counted} and {other}; counted: "
+                            "the close on {date}; void the wrong one: engage void {other_id} "
+                            "(or engage void {counted_id})"
+                        ).format(
+                            counted=named(counted, outcome_text(counted.outcome)),
+                            other=named(other, outcome_text(other.outcome)),
+                            date=date_text(counted.date),
+                            other_id=other.id,
+                            counted_id=counted.id,
+                        ),
                         date=other.date,
                         records=(counted.id, other.id),
                     )

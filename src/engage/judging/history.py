@@ -6,6 +6,9 @@ import datetime as dt
 from functools import cached_property
 
 from engage.errors import EngageError
+from engage.judging.words import outcome_text, state_text
+from engage.language import _
+from engage.language.formats import date_text
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import MeetingOutcome, StatusChange
 from engage.values import frozen
@@ -159,8 +162,16 @@ def check_status(history: list[StatusChange], status: str, date: dt.date, name: 
     last = history[-1] if history else None
     if last is not None and date < last.date:
         raise EngageError(
-            f"{name}: {status} on {date} is before its last status ({last.status} on {last.date}); "
-            f"give a date on or after {last.date}, or void that record first"
+            _(
+                "{name}: {status} on {date} is before its last status ({last} on {last_date}); "
+                "give a date on or after {last_date}, or void that record first"
+            ).format(
+                name=name,
+                status=state_text(status),
+                date=date_text(date),
+                last=state_text(last.status),
+                last_date=date_text(last.date),
+            )
         )
     previous = last.status if last else None
     allowed = {
@@ -171,21 +182,29 @@ def check_status(history: list[StatusChange], status: str, date: dt.date, name: 
     }[previous]
     if status in allowed:
         return
-    if previous is None:
+    if previous is None or last is None:
         raise EngageError(
-            f"{name}: nothing was submitted, so it cannot be {status}; record it as submitted first"
+            _("{name}: nothing was submitted, so it cannot be {status}; record it as submitted first").format(
+                name=name, status=state_text(status)
+            )
         )
     if previous == "accepted":
         raise EngageError(
-            f"{name}: already accepted on {last.date if last else ''}; void that record to reopen it"
+            _("{name}: already accepted on {date}; void that record to reopen it").format(
+                name=name, date=date_text(last.date)
+            )
         )
     if status == "submitted":
         raise EngageError(
-            f"{name}: already submitted on {last.date if last else ''} and not returned; "
-            "record the client's return (--status returned) before a resubmission"
+            _(
+                "{name}: already submitted on {date} and not returned; "
+                "record the client's return (--status returned) before a resubmission"
+            ).format(name=name, date=date_text(last.date))
         )
     raise EngageError(
-        f"{name}: was returned on {last.date if last else ''}; it must be resubmitted before it is {status}"
+        _("{name}: was returned on {date}; it must be resubmitted before it is {status}").format(
+            name=name, date=date_text(last.date), status=state_text(status)
+        )
     )
 
 
@@ -199,18 +218,39 @@ def check_outcome(
         return
     if date < last.date:
         raise EngageError(
-            f"{name}: {outcome} on {date} is before its last outcome ({last.outcome} on {last.date}); "
-            f"give a date on or after {last.date}, or void that record first"
+            _(
+                "{name}: {outcome} on {date} is before its last outcome ({last} on {last_date}); "
+                "give a date on or after {last_date}, or void that record first"
+            ).format(
+                name=name,
+                outcome=outcome_text(outcome),
+                date=date_text(date),
+                last=outcome_text(last.outcome),
+                last_date=date_text(last.date),
+            )
         )
     if last.outcome == "cancelled":
-        raise EngageError(f"{name}: cancelled on {last.date}; void that record to reopen the meeting")
+        raise EngageError(
+            _("{name}: cancelled on {date}; void that record to reopen the meeting").format(
+                name=name, date=date_text(last.date)
+            )
+        )
     if last.outcome in HELD and outcome not in HELD:
         raise EngageError(
-            f"{name}: already {last.outcome} on {last.date}, so it cannot be {outcome}; "
-            "void that record first if it was recorded by mistake"
+            _(
+                "{name}: already {last} on {date}, so it cannot be {outcome}; "
+                "void that record first if it was recorded by mistake"
+            ).format(
+                name=name,
+                last=outcome_text(last.outcome),
+                date=date_text(last.date),
+                outcome=outcome_text(outcome),
+            )
         )
     if last.outcome == "postponed" and last.to is not None and outcome in HELD and date < last.to:
         raise EngageError(
-            f"{name}: postponed to {last.to}, so it cannot be {outcome} on {date}; "
-            f"give {last.to} or later, or record a new postponement"
+            _(
+                "{name}: postponed to {to}, so it cannot be {outcome} on {date}; "
+                "give {to} or later, or record a new postponement"
+            ).format(name=name, to=date_text(last.to), outcome=outcome_text(outcome), date=date_text(date))
         )

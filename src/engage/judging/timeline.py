@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from engage.errors import EngageError
+from engage.language import N_, _, ngettext
+from engage.language.formats import date_text, english
 from engage.schedule.rules import DateRule, Ref, shift_calendar
 from engage.values import frozen
 
@@ -23,6 +25,12 @@ DaysOffSource = Callable[..., Iterable["Iterable[DayOff] | None"]]
 ONE_DAY = dt.timedelta(days=1)
 # Planning stops rather than loop for ever on a schedule whose working days never come.
 MAX_SEARCH_DAYS = 3660
+# What a date waits for, when a deliverable's event has not happened yet.
+EVENT_WAITS = {
+    "submitted": N_("{name} is submitted"),
+    "returned": N_("{name} is returned"),
+    "accepted": N_("{name} is accepted"),
+}
 
 
 @frozen
@@ -40,6 +48,46 @@ class Window:
 def day_of(when: dt.date | dt.datetime) -> dt.date:
     """The calendar date of a date or date-time."""
     return when.date() if isinstance(when, dt.datetime) else when
+
+
+def when_text(when: dt.date | dt.datetime) -> str:
+    """A date or date-time for people: ``2021-11-23 09:00`` in English, ``23 nov. 2021 09:00`` in French."""
+    if not isinstance(when, dt.datetime):
+        return date_text(when)
+    if english():
+        return f"{when:%Y-%m-%d %H:%M}"
+    return f"{date_text(when.date())} {when:%H:%M}"
+
+
+def _offset_wait(rule: DateRule, event: str) -> str:
+    """What a rule's date waits for: '5 working days after Draft report is returned'."""
+    count = rule.count
+    after = rule.sign > 0
+    if rule.unit == "working days":
+        text = (
+            ngettext("{count} working day after {event}", "{count} working days after {event}", count)
+            if after
+            else ngettext("{count} working day before {event}", "{count} working days before {event}", count)
+        )
+    elif rule.unit == "weeks":
+        text = (
+            ngettext("{count} week after {event}", "{count} weeks after {event}", count)
+            if after
+            else ngettext("{count} week before {event}", "{count} weeks before {event}", count)
+        )
+    elif rule.unit == "months":
+        text = (
+            ngettext("{count} month after {event}", "{count} months after {event}", count)
+            if after
+            else ngettext("{count} month before {event}", "{count} months before {event}", count)
+        )
+    else:
+        text = (
+            ngettext("{count} day after {event}", "{count} days after {event}", count)
+            if after
+            else ngettext("{count} day before {event}", "{count} days before {event}", count)
+        )
+    return text.format(count=count, event=event)
 
 
 @frozen
@@ -67,8 +115,8 @@ class Resolved:
     def describe(self) -> str:
         """The date, or what it waits for: '2021-11-22' or 'waiting: 5 working days after …'."""
         if self.value is None:
-            return f"waiting: {self.waiting}"
-        return f"{self.value:%Y-%m-%d %H:%M}" if isinstance(self.value, dt.datetime) else str(self.value)
+            return _("waiting: {waiting}").format(waiting=self.waiting)
+        return when_text(self.value)
 
 
 @frozen
@@ -84,15 +132,15 @@ class Span:
         """The dates for a table ('2021-11-23 – 2021-11-26') or what they wait for."""
         start, end = self.start, self.end
         if start is None or end is None:
-            return self.waiting or "to be agreed"
+            return self.waiting or _("to be agreed")
         if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
             if start == end:
-                return f"{start:%Y-%m-%d %H:%M}"
+                return when_text(start)
             if start.date() == end.date():
-                return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-            return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
+                return f"{when_text(start)}–{end:%H:%M}"
+            return f"{when_text(start)} – {when_text(end)}"
         first, last = day_of(start), day_of(end)
-        return str(first) if first == last else f"{first} – {last}"
+        return date_text(first) if first == last else f"{date_text(first)} – {date_text(last)}"
 
 
 class Timeline:
@@ -130,20 +178,22 @@ class Timeline:
 
     def next_working_day(self, day: dt.date, step: int = 1, place: str = "") -> dt.date:
         """``day`` itself if it is a working day, else the next one (``step=-1``: previous)."""
-        for _ in range(MAX_SEARCH_DAYS):
+        for _tried in range(MAX_SEARCH_DAYS):
             if self.is_working_day(day, place):
                 return day
             day += step * ONE_DAY
         raise EngageError(
-            f"{self.engagement.source}: no working day within ten years of {day}; "
-            "check working_days and the holidays setting"
+            _(
+                "{source}: no working day within ten years of {date}; "
+                "check working_days and the holidays setting"
+            ).format(source=self.engagement.source, date=date_text(day))
         )
 
     def add_working_days(self, start: dt.date, count: int, place: str = "") -> dt.date:
         """The date of the ``count``-th working day counted from ``start`` (the first is 1)."""
         step = 1 if count >= 0 else -1
         day = self.next_working_day(start, step, place)
-        for _ in range(abs(count) - 1):
+        for _counted in range(abs(count) - 1):
             day = self.next_working_day(day + step * ONE_DAY, step, place)
         return day
 
@@ -171,8 +221,8 @@ class Timeline:
             return Resolved(when)
         base, event = self._reference(when.ref, progress)
         if base is None:
-            offset = when.text[: -len(when.ref.text())].strip()
-            return Resolved(None, when.text, f"{offset} {event}" if offset else f"on {event}")
+            waiting = _offset_wait(when, event) if when.count else _("on {event}").format(event=event)
+            return Resolved(None, when.text, waiting)
         if when.unit == "working days":
             day = self.working_days_after(base, when.sign * when.count)
         else:
@@ -191,16 +241,16 @@ class Timeline:
             window = self.windows[ref.key]
             return (window.start if ref.kind == "phase-start" else window.end), ""
         if ref.kind == "date":
-            return engagement.dates.get(ref.key), f"{ref.key} (to be agreed)"
+            return engagement.dates.get(ref.key), _("{key} (to be agreed)").format(key=ref.key)
         if ref.kind == "meeting":
             name = engagement.meeting(ref.key).name
             if progress is not None and progress.cancelled(ref.key):
-                return None, f"{name}, which was cancelled"
+                return None, _("{name}, which was cancelled").format(name=name)
             span = self.meeting_span(ref.key, progress)
             return (day_of(span.start) if span.start else None), f"{name} ({span.waiting})"
         name = engagement.deliverable(ref.key).name
         happened = progress.event(ref.key, ref.event) if progress is not None else None
-        return happened, f"{name} is {ref.event}"
+        return happened, _(EVENT_WAITS[ref.event]).format(name=name)
 
     def due(self, deliverable_key: str, progress: Progress | None = None) -> Resolved:
         """The date a deliverable is due, or what it waits for."""
@@ -211,7 +261,7 @@ class Timeline:
         meeting = self.engagement.meeting(meeting_key)
         rule = meeting.start.text if isinstance(meeting.start, DateRule) else None
         if meeting.start is None:
-            return Span(None, None, None, "date to be agreed")
+            return Span(None, None, None, _("date to be agreed"))
         start = self.resolve(meeting.start, progress)
         end = self.resolve(meeting.end, progress) if meeting.end is not None else start
         if start.value is None:
@@ -222,7 +272,12 @@ class Timeline:
         moved = progress.moved(meeting_key) if progress is not None else None
         if moved is not None:
             if moved.to is None:
-                return Span(None, None, rule, f"postponed on {moved.date}, date to be agreed")
+                return Span(
+                    None,
+                    None,
+                    rule,
+                    _("postponed on {date}, date to be agreed").format(date=date_text(moved.date)),
+                )
             return _moved(start.value, end.value, moved.to, rule)
         return Span(start.value, end.value, rule)
 
@@ -291,7 +346,11 @@ def plan(engagement: Engagement, days_off: DaysOffSource | None = None) -> Timel
         if key in timeline.windows:
             return timeline.windows[key]
         if key in planning:  # the loader refuses cycles; this guards hand-built engagements
-            raise EngageError(f"{engagement.source}: phase {key!r} is planned from itself")
+            raise EngageError(
+                _("{source}: phase {key} is planned from itself").format(
+                    source=engagement.source, key=repr(key)
+                )
+            )
         planning.add(key)
         for other in _phase_refs(engagement.phase(key)):
             window_of(other)

@@ -19,6 +19,9 @@ import hashlib
 from collections.abc import Iterable, Mapping
 
 from engage.errors import EngageError
+from engage.judging.words import state_text
+from engage.language import _, ngettext
+from engage.language.formats import date_text
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Entry, TimesheetAction
 from engage.parsing import month_end, period_name
@@ -95,26 +98,34 @@ class SheetState:
         "rejected by X on D: reason", "reopened by X on D: reason"."""
         last = self.last
         if last is None or self.state == NOT_SUBMITTED:
-            return NOT_SUBMITTED
+            return state_text(NOT_SUBMITTED)
         who = person_name(engagement, last.actor)
-        by = f" by {who}" if who else ""
+        when = date_text(last.date)
         if self.state == SUBMITTED:
             days = (as_of - last.date).days
-            ago = "today" if days <= 0 else f"{days} day{'s' if days != 1 else ''} ago"
-            return f"submitted {ago} ({last.date})"
+            if days <= 0:
+                return _("submitted today ({date})").format(date=when)
+            return ngettext(
+                "submitted {count} day ago ({date})", "submitted {count} days ago ({date})", days
+            ).format(count=days, date=when)
+        state = state_text(self.state)
+        said = (
+            _("{state} by {who} on {date}").format(state=state, who=who, date=when)
+            if who
+            else _("{state} on {date}").format(state=state, date=when)
+        )
         if self.state == APPROVED:  # whether a signature holds is for whoever can check it to say
-            return f"approved{by} on {last.date}"
-        reason = f": {last.reason}" if last.reason else ""
-        return f"{self.state}{by} on {last.date}{reason}"
+            return said
+        return _("{said}: {reason}").format(said=said, reason=last.reason) if last.reason else said
 
 
 def person_name(engagement: Engagement, key: str) -> str:
     """The name a step's ``actor`` names: the supervisor's ("the supervisor" where the ToR names none),
     a consultant's, else the key as recorded."""
     if key == SUPERVISOR:
-        return engagement.supervisor.name or "the supervisor"
+        return engagement.supervisor.name or _("the supervisor")
     if key == UNNAMED_KEY and not engagement.team:
-        return "the consultant"
+        return _("the consultant")
     person = engagement.consultant_of(key) if key else None
     return (person.name or person.key) if person is not None else key
 
@@ -273,13 +284,13 @@ def refuse_in_approved(engagement: Engagement, ledger: Ledger, records: list[dic
         kind = record.get("kind")
         if kind == "entry":
             day, logged = str(record.get("date", "")), str(record.get("consultant", ""))
-            what = f"time dated {day}"
+            target_id = ""
         elif kind == "void":
             target = next((r for r in ledger.records if r.id == record.get("target")), None)
             if not isinstance(target, Entry):
                 continue
             day, logged = target.date.isoformat(), target.consultant
-            what = f"entry {target.id} (dated {day})"
+            target_id = target.id
         else:
             continue
         try:
@@ -290,12 +301,27 @@ def refuse_in_approved(engagement: Engagement, ledger: Ledger, records: list[dic
         if state is not None:
             approval = state.last
             assert approval is not None
-            who = person_name(engagement, approval.actor) or "someone"
+            who = person_name(engagement, approval.actor) or _("someone")
+            what = (
+                _("entry {id} (dated {date})").format(id=target_id, date=date_text(date))
+                if target_id
+                else _("time dated {date}").format(date=date_text(date))
+            )
             raise EngageError(
-                f"{state.consultant}'s timesheet {state.period} was approved by {who} on {approval.date} "
-                f"(record {approval.id}); {what} cannot change it: to change it, the approver runs "
-                f"'engage timesheet reopen {state.options} --consultant {state.consultant} "
-                "--reason TEXT'; nothing written"
+                _(
+                    "{consultant}'s timesheet {period} was approved by {who} on {date} (record {id}); "
+                    "{what} cannot change it: to change it, the approver runs "
+                    "'engage timesheet reopen {options} --consultant {consultant} --reason TEXT'; "
+                    "nothing written"
+                ).format(
+                    consultant=state.consultant,
+                    period=state.period,
+                    who=who,
+                    date=date_text(approval.date),
+                    id=approval.id,
+                    what=what,
+                    options=state.options,
+                )
             )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from engage.language import _
 from engage.ledger.ledger import Ledger
 from engage.parsing import format_budget, format_days
 from engage.schedule.model import Engagement, Phase
@@ -30,10 +31,18 @@ class PhaseUsage:
 
     def summary(self) -> str:
         """'Preparation: 2.0 of 7 days used, 5.0 left' (or 'over by')."""
-        head = f"{self.phase.name}: {format_days(self.used)} of {format_budget(self.phase.days)} days used"
+        figures = {
+            "phase": self.phase.name,
+            "used": format_days(self.used),
+            "budget": format_budget(self.phase.days),
+        }
         if self.left < 0:
-            return f"{head}, {format_days(-self.left)} over budget"
-        return f"{head}, {format_days(self.left)} left"
+            return _("{phase}: {used} of {budget} days used, {over} over budget").format(
+                **figures, over=format_days(-self.left)
+            )
+        return _("{phase}: {used} of {budget} days used, {left} left").format(
+            **figures, left=format_days(self.left)
+        )
 
 
 def phase_usage(engagement: Engagement, ledger: Ledger, until: dt.date | None = None) -> list[PhaseUsage]:
@@ -50,7 +59,9 @@ def usage_of(engagement: Engagement, ledger: Ledger, phase_key: str) -> PhaseUsa
 def cap_line(engagement: Engagement, used: Fraction) -> str:
     """'Engagement: 9.0 of 20 days used, 11.0 left', for ``used`` days."""
     left = engagement.max_days - used
-    head = f"Engagement: {format_days(used)} of {format_budget(engagement.max_days)} days used"
+    figures = {"used": format_days(used), "cap": format_budget(engagement.max_days)}
     if left < 0:
-        return f"{head}, {format_days(-left)} over the cap"
-    return f"{head}, {format_days(left)} left"
+        return _("Engagement: {used} of {cap} days used, {over} over the cap").format(
+            **figures, over=format_days(-left)
+        )
+    return _("Engagement: {used} of {cap} days used, {left} left").format(**figures, left=format_days(left))

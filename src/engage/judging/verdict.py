@@ -6,8 +6,8 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from fractions import Fraction
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from functools import cached_property, wraps
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engage.hooktypes import SEVERITY_ORDER, Finding
 from engage.judging.collisions import collision_findings
@@ -15,9 +15,12 @@ from engage.judging.history import Progress
 from engage.judging.team import ConsultantVerdict, ShareVerdict, team_figures
 from engage.judging.timeline import Resolved, Span, Timeline, Window, day_of, plan
 from engage.judging.usage import phase_usage
+from engage.judging.words import kind_text, outcome_text, state_text
+from engage.language import _, current, ngettext, using
+from engage.language.formats import date_text
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Closing
-from engage.parsing import format_budget, format_days, plural
+from engage.parsing import format_budget, format_days
 from engage.schedule.model import Deliverable, Engagement
 from engage.schedule.rules import DateRule
 from engage.values import frozen
@@ -50,6 +53,19 @@ __all__ = [
 ]
 # Error findings that restate what the verdict already judged from the same figures.
 COVERED = {"phase-over-budget", "over-cap", "deliverable-late"}
+_Judged = TypeVar("_Judged")
+
+
+def _in_its_language(judge: Callable[[Verdict], _Judged]) -> Callable[[Verdict], _Judged]:
+    """``judge`` run in the verdict's language (the one in force when it was made), so that its words
+    (reasons, findings) are in that language whoever reads them first."""
+
+    @wraps(judge)
+    def judged(verdict: Verdict) -> _Judged:
+        with using(verdict.language):
+            return judge(verdict)
+
+    return judged
 
 
 @frozen
@@ -90,6 +106,11 @@ class MeetingVerdict:
     outcome_date: dt.date | None
     note: str
 
+    @property
+    def kind_text(self) -> str:
+        """The meeting's kind as people read it, in the language in force ("atelier")."""
+        return kind_text(self.kind)
+
 
 @frozen
 class Milestone:
@@ -98,6 +119,11 @@ class Milestone:
     date: dt.date
     kind: str  # "deliverable due", a meeting's kind (retreat, workshop, validation, other), "deadline"
     name: str
+
+    @property
+    def kind_text(self) -> str:
+        """The kind as people read it, in the language in force ("livrable attendu")."""
+        return kind_text(self.kind)
 
 
 @frozen
@@ -140,6 +166,9 @@ class Verdict:
     - ``timesheets``: each consultant's sheet per month and where its approval stands.
     - ``findings``: the budget checks' findings, worst first (never read from inside a check).
     - ``state`` and ``reason``: the engagement's one state (:data:`STATE_ORDER`) and why.
+    - ``language``: the language its words are in (reasons, findings, described states), the one in
+      force when it was made: a document asks for its verdict inside ``speaking(engagement)``; states,
+      codes and kinds stay English ids (``state_text`` shows a state).
     - ``open_items``: what is not finished; :meth:`coming`, what falls due from ``as_of`` on (in the
       next N days); ``not_counted``, the days logged with a date after ``as_of``.
     """
@@ -157,6 +186,7 @@ class Verdict:
         self.as_of = as_of
         self._checks = checks
         self._checking = False
+        self.language = current()
         self.closing: Closing | None = ledger.closing()
         if self.closing is not None and self.closing.date > as_of:
             self.closing = None
@@ -173,6 +203,7 @@ class Verdict:
         return sheet_states(self.engagement, self.ledger, self.as_of)
 
     @cached_property
+    @_in_its_language
     def deliverables(self) -> tuple[DeliverableVerdict, ...]:
         """Each deliverable's verdict, in schedule order."""
         return tuple(self._deliverable(d) for d in self.engagement.deliverables)
@@ -182,6 +213,7 @@ class Verdict:
         return next(d for d in self.deliverables if d.key == key)
 
     @cached_property
+    @_in_its_language
     def meetings(self) -> tuple[MeetingVerdict, ...]:
         """Each meeting's verdict, in schedule order."""
         found = []
@@ -207,6 +239,7 @@ class Verdict:
         return next(m for m in self.meetings if m.key == key)
 
     @cached_property
+    @_in_its_language
     def phases(self) -> tuple[PhaseVerdict, ...]:
         """Each phase's verdict, in schedule order."""
         found = []
@@ -242,6 +275,7 @@ class Verdict:
         return next(c for c in self.team if c.key == key)
 
     @cached_property
+    @_in_its_language
     def findings(self) -> list[Finding]:
         """Every plugin's budget and schedule findings, worst first, then by date and phase order."""
         if self._checking:  # cached_property runs this again when a check reads it: say who, not recurse
@@ -285,12 +319,20 @@ class Verdict:
         return self._state_and_reason[1]
 
     @cached_property
+    @_in_its_language
     def open_items(self) -> list[str]:
         """What is not finished: deliverables not accepted or replaced, meetings still to happen."""
+        open_item = _("{name} ({state})")
         items = [
-            f"{d.name} ({d.state})" for d in self.deliverables if d.state not in ("accepted", "replaced")
+            open_item.format(name=d.name, state=state_text(d.state))
+            for d in self.deliverables
+            if d.state not in ("accepted", "replaced")
         ]
-        items += [f"{m.name} ({m.state})" for m in self.meetings if m.state in ("planned", "postponed")]
+        items += [
+            open_item.format(name=m.name, state=state_text(m.state))
+            for m in self.meetings
+            if m.state in ("planned", "postponed")
+        ]
         return items
 
     def coming(self, days: int | None = None) -> tuple[Milestone, ...]:
@@ -324,38 +366,56 @@ class Verdict:
         return sum((t.days for t in self.ledger.beyond_totals()), start=Fraction(0))
 
     @cached_property
+    @_in_its_language
     def _state_and_reason(self) -> tuple[str, str]:
         if self.closing is not None:
             left = self.open_items
-            head = f"closed on {self.closing.date} ({self.closing.outcome})"
+            head = _("closed on {date} ({outcome})").format(
+                date=date_text(self.closing.date), outcome=outcome_text(self.closing.outcome)
+            )
             apart = sum(bool(f.records) for f in self.findings)
             if apart:  # closed, but a merge holds decisions that disagree: they must not go unseen
-                head += f"; records from two machines that contradict each other: {apart} (see engage budget)"
-            return "closed", head + (f"; left open: {'; '.join(left)}" if left else "")
+                head += _(
+                    "; records from two machines that contradict each other: {count} (see engage budget)"
+                ).format(count=apart)
+            return "closed", head + (_("; left open: {items}").format(items="; ".join(left)) if left else "")
         found: list[tuple[str, str]] = [(p.state, p.reason) for p in self.phases if p.state != "on track"]
         used, cap = self.ledger.days_used(), self.engagement.max_days
         if used > cap:
-            over = f"over: {format_days(used)} of {format_budget(cap)} days used, over the cap"
+            over = _("over: {used} of {cap} days used, over the cap").format(
+                used=format_days(used), cap=format_budget(cap)
+            )
             found.append(("over", over))
         for d in self.deliverables:
             if d.state == "late":
-                found.append(("late", f"late: {d.name} {d.reason}"))
+                found.append(("late", _("late: {name} {reason}").format(name=d.name, reason=d.reason)))
             elif d.state == "review overdue":
-                found.append(("at risk", f"at risk: {d.name} {d.reason}"))
+                found.append(("at risk", _("at risk: {name} {reason}").format(name=d.name, reason=d.reason)))
         for m in self.meetings:
             dependents = [d.name for d in self.engagement.deliverables if m.key in d.depends_on]
             if m.state == "cancelled" and dependents:
                 found.append(
-                    ("at risk", f"at risk: {m.name} cancelled; {'; '.join(dependents)} depend on it")
+                    (
+                        "at risk",
+                        _("at risk: {name} cancelled; {dependents} depend on it").format(
+                            name=m.name, dependents="; ".join(dependents)
+                        ),
+                    )
                 )
         for f in self.findings:
             if f.severity == "error" and f.code not in COVERED:  # the verdict's own figures cover those
-                found.append(("problem", f"problem: {f.message}"))
+                found.append(("problem", _("problem: {message}").format(message=f.message)))
         if not found:
-            return "on track", "on track"
-        worst = min(STATE_ORDER.index(state) for state, _ in found)
+            return "on track", state_text("on track")
+        worst = min(STATE_ORDER.index(state) for state, _reason in found)
         reasons = list(OrderedDict.fromkeys(r for s, r in found if STATE_ORDER.index(s) == worst))
-        more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+        more = (
+            ngettext(" (and {count} more)", " (and {count} more)", len(reasons) - 1).format(
+                count=len(reasons) - 1
+            )
+            if len(reasons) > 1
+            else ""
+        )
         return STATE_ORDER[worst], reasons[0] + more
 
     def _phase_state(
@@ -367,17 +427,23 @@ class Verdict:
         elapsed = (
             100.0 * len(done) / len(working) if working else (100.0 if self.until >= window.end else 0.0)
         )
-        figures = f"{percent:.0f}% of budget used, {elapsed:.0f}% of the window elapsed"
+        figures = _("{used}% of budget used, {elapsed}% of the window elapsed").format(
+            used=f"{percent:.0f}", elapsed=f"{elapsed:.0f}"
+        )
         if used > budget:
-            return "over", f"over: {format_days(used)} of {format_budget(budget)} days used ({percent:.0f}%)"
+            return "over", _("over: {used} of {budget} days used ({percent}%)").format(
+                used=format_days(used), budget=format_budget(budget), percent=f"{percent:.0f}"
+            )
         if self.closing is None:
             if percent - elapsed >= AT_RISK_MARGIN:
-                return "at risk", f"at risk: {figures}"
+                return "at risk", _("at risk: {figures}").format(figures=figures)
             if elapsed - percent >= BEHIND_MARGIN:
-                return "at risk", f"at risk, behind: {figures}"
+                return "at risk", _("at risk, behind: {figures}").format(figures=figures)
         if self.until < window.start and used == 0:
-            return "on track", f"on track: not started, window opens {window.start}"
-        return "on track", f"on track: {figures}"
+            return "on track", _("on track: not started, window opens {date}").format(
+                date=date_text(window.start)
+            )
+        return "on track", _("on track: {figures}").format(figures=figures)
 
     def _deliverable(self, deliverable: Deliverable) -> DeliverableVerdict:
         """Walk the deliverable's life; lateness accrues only while the consultant holds it."""
@@ -424,28 +490,34 @@ class Verdict:
         late: int,
     ) -> tuple[str, str]:
         until = self.until
-        late_text = f"{plural(late, 'day')} late"
+        late_text = ngettext("{count} day late", "{count} days late", late).format(count=late)
+        # Translators: the lateness after a state: "replaced on 2021-12-01; 3 days late".
+        lateness = _("; {days_late}").format(days_late=late_text) if late else ""
         if replaced_on is not None:
-            return "replaced", f"replaced on {replaced_on}" + (f"; {late_text}" if late else "")
+            return "replaced", _("replaced on {date}").format(date=date_text(replaced_on)) + lateness
         if holder == "":
-            return "accepted", "accepted" + (f"; {late_text}" if late else "")
+            return "accepted", state_text("accepted") + lateness
         if holder == "client":
             assert handed_over is not None
             held = len(self.timeline.working_days(handed_over + dt.timedelta(days=1), until))
-            text = f"with the client for {plural(held, 'working day')}, {deliverable.review_days} allowed"
+            text = ngettext(
+                "with the client for {count} working day, {allowed} allowed",
+                "with the client for {count} working days, {allowed} allowed",
+                held,
+            ).format(count=held, allowed=deliverable.review_days)
             return ("review overdue" if held > deliverable.review_days else "with client"), text
         if deadline is None and handed_over is not None:
             successor = next(d.name for d in self.engagement.deliverables if d.replaces == deliverable.key)
-            return "returned", f"returned; {successor} replaces it"
+            return "returned", _("returned; {successor} replaces it").format(successor=successor)
         if deadline is None:
-            return "waiting", f"waiting: due {due.waiting}"
+            return "waiting", _("waiting: due {waiting}").format(waiting=due.waiting)
         if until > deadline:
             return "late", late_text
         if handed_over is not None:
-            return "returned", f"returned; resubmit by {deadline}"
+            return "returned", _("returned; resubmit by {date}").format(date=date_text(deadline))
         if deadline - until <= DUE_SOON:
-            return "due soon", f"due {deadline}"
-        return "not due", f"due {deadline}"
+            return "due soon", _("due {date}").format(date=date_text(deadline))
+        return "not due", _("due {date}").format(date=date_text(deadline))
 
     def waiting_on_client(self, day: dt.date) -> bool:
         """True when, on ``day``, every deliverable the consultant could work on was with the client.
