@@ -8,6 +8,7 @@ import sys
 import click
 
 from engage.language import ENGLISH, WORDS, base, catalogue, current
+from engage.language.extract import SHARED_HELP
 
 _ENGLISH_HELP = "_engage_english_help"
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils")
@@ -55,5 +56,23 @@ def _catalogue_of(command: click.Command) -> object:
 
 
 def _translated(words: object, text: str) -> str:
+    """``text`` from the command's catalogue, else engage's; a text built around one of engage's shared
+    help texts (``DATE_HELP``) is looked up as the extractor found it, the shared text a placeholder."""
+    found = _looked_up(words, text)
+    if found != text:
+        return found
+    import engage.parsing as shared
+
+    for name, placeholder in SHARED_HELP.items():
+        english = getattr(shared, name, "")
+        if english and english in text:
+            template = text.replace(english, "{" + placeholder + "}")
+            translated = _looked_up(words, template)
+            if translated != template:
+                return translated.replace("{" + placeholder + "}", WORDS.gettext(english))
+    return text
+
+
+def _looked_up(words: object, text: str) -> str:
     found = words.gettext(text)  # type: ignore[attr-defined]
     return found if found != text or words is WORDS else WORDS.gettext(text)

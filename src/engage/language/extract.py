@@ -15,6 +15,9 @@ from typing import IO, Any
 
 HELP_KEYWORDS = ("help", "short_help")
 COMMAND_DECORATORS = ("command", "group")
+# engage's help texts that commands build theirs from (engage.parsing), and the placeholder each
+# stands as in a catalogue: "Figures as of this date: {dates}."
+SHARED_HELP = {"DATE_HELP": "dates", "WEEK_HELP": "weeks", "MONTH_HELP": "months", "DAYS_HELP": "amounts"}
 Extracted = tuple[Any, ...]  # (line, function, message or messages, comments), as Babel takes them
 
 
@@ -47,9 +50,27 @@ def click_help(tree: ast.AST) -> Iterator[Extracted]:
                 yield node.body[0].lineno, None, inspect.cleandoc(doc), []
         if isinstance(node, ast.Call):
             for keyword in node.keywords:
-                text = keyword.value.value if isinstance(keyword.value, ast.Constant) else None
-                if keyword.arg in HELP_KEYWORDS and isinstance(text, str) and text:
+                text = _help_text(keyword.value)
+                if keyword.arg in HELP_KEYWORDS and text:
                     yield keyword.value.lineno, None, inspect.cleandoc(text), []
+
+
+def _help_text(value: ast.expr) -> str | None:
+    """A help text as written: a string, or one built from strings and engage's shared help texts
+    (``f"As of this date: {DATE_HELP}."``, ``DATE_HELP + "."``), each shared text as its placeholder."""
+    if isinstance(value, ast.Constant):
+        return value.value if isinstance(value.value, str) else None
+    if isinstance(value, ast.Name):
+        return "{" + SHARED_HELP[value.id] + "}" if value.id in SHARED_HELP else None
+    if isinstance(value, ast.JoinedStr):
+        parts = [
+            _help_text(part.value if isinstance(part, ast.FormattedValue) else part) for part in value.values
+        ]
+        return "".join(parts) if all(part is not None for part in parts) else None  # type: ignore[arg-type]
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        left, right = _help_text(value.left), _help_text(value.right)
+        return left + right if left is not None and right is not None else None
+    return None
 
 
 def _command_decorator(decorator: ast.expr) -> bool:
