@@ -7,9 +7,15 @@ import sys
 
 import click
 
-from engage.language import ENGLISH, WORDS, base, catalogue, current
+from engage.language import ENGLISH, N_, WORDS, base, catalogue, current
 
 _ENGLISH_HELP = "_engage_english_help"
+# The core commands' help texts built around parsing's (see _composed), as their catalogue holds them.
+COMPOSED = (
+    N_("{date_help}."),
+    N_("Only from this date on: {date_help}."),
+    N_("States as of this date: {date_help} (default today)."),
+)
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils")
 
 
@@ -55,5 +61,33 @@ def _catalogue_of(command: click.Command) -> object:
 
 
 def _translated(words: object, text: str) -> str:
+    found = _looked_up(words, text)
+    if found != text:
+        return found
+    return _composed(words, text)
+
+
+def _looked_up(words: object, text: str) -> str:
     found = words.gettext(text)  # type: ignore[attr-defined]
     return found if found != text or words is WORDS else WORDS.gettext(text)
+
+
+def _composed(words: object, text: str) -> str:
+    """A help text built around one of parsing's (``f"Figures as of this date: {DATE_HELP}."``),
+    translated as its template (``"Figures as of this date: {date_help}."``, marked with ``N_``) with
+    the part in it translated."""
+    from engage import parsing
+
+    parts = {
+        "date_help": parsing.DATE_HELP,
+        "days_help": parsing.DAYS_HELP,
+        "week_help": parsing.WEEK_HELP,
+        "month_help": parsing.MONTH_HELP,
+    }
+    for name, part in parts.items():
+        if part in text and "{" not in text:
+            template = text.replace(part, "{" + name + "}")
+            found = _looked_up(words, template)
+            if found != template:
+                return found.format(**{name: WORDS.gettext(part)})
+    return text
