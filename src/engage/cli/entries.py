@@ -130,7 +130,7 @@ def _write(
 
         assert output is not None
         headers, rows = _tidy(chosen, ledger, show_all, people=True)
-        write_workbook(output_target(output, "workbook"), [(_("Entries"), headers, rows)])
+        write_workbook(output_target(output, _("workbook")), [(_("Entries"), headers, rows)])
     else:
         markdown = fmt in ("markdown", "github")
         _text(chosen, ledger, show_all, today, "github" if markdown else "simple", output)

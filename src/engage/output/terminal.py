@@ -79,7 +79,7 @@ def fit_table(
         for row in body:
             del row[index]
         dropped.append(name)
-    widths, _ = _layout(heads, body, width)
+    widths, _squeezed = _layout(heads, body, width)
     lines = _row_lines(heads, widths)
     lines.append("  ".join("-" * w for w in widths))
     shape = "  ".join(f"{{:<{w}}}" for w in widths)
@@ -93,7 +93,10 @@ def fit_table(
         else:
             lines += _row_lines(row, widths)
     if dropped:
-        lines += wrap(f"(not shown at {width} columns: {', '.join(dropped)})", width)
+        from engage.language import _
+
+        said = _("(not shown at {width} columns: {columns})").format(width=width, columns=", ".join(dropped))
+        lines += wrap(said, width)
     return "\n".join(lines)
 
 
