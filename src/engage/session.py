@@ -16,7 +16,7 @@ import pluggy
 
 from engage.errors import EngageError, PluginError
 from engage.hooktypes import finding_problem
-from engage.language import _
+from engage.language import _, ngettext
 from engage.ledger.closed import refuse_after_close
 from engage.ledger.files import open_regular
 from engage.ledger.kinds import Kinds
@@ -286,16 +286,14 @@ class Session:
                 raise
             if isinstance(exc, EngageError):  # a user's problem (a mail server down), said as it is
                 said = " ".join(exc.message.split())
-                warn(
-                    _("{what} is safely in the ledger; afterwards {failure}").format(what=what, failure=said)
-                )
+                warn(_safe().format(what=what, failure=said))
                 return
             from engage.plugin.manager import blame
 
             culprit = blame(exc) or _("engage failed")
             message = " ".join(f"{type(exc).__name__}: {exc}".split())
             failure = f"{culprit}: {message}"
-            warn(_("{what} is safely in the ledger; afterwards {failure}").format(what=what, failure=failure))
+            warn(_safe().format(what=what, failure=failure))
 
     def today(self, engagement: Engagement | None = None) -> dt.date:
         """Today in the engagement's time zone."""
@@ -343,6 +341,15 @@ def _items(results: list[Any]) -> list[Any]:
         else:
             found.extend(result)
     return found
+
+
+def _safe() -> str:
+    """The warning after a write, for one record or command (the boundary counts several)."""
+    return ngettext(
+        "{what} is safely in the ledger; afterwards {failure}",
+        "{what} are safely in the ledger; afterwards {failure}",
+        1,
+    )
 
 
 def _sealed(problem: LedgerProblem) -> str:

@@ -87,7 +87,14 @@ def _composed(words: object, text: str) -> str:
     for name, part in parts.items():
         if part in text and "{" not in text:
             template = text.replace(part, "{" + name + "}")
-            found = _looked_up(words, template)
-            if found != template:
-                return found.format(**{name: WORDS.gettext(part)})
+            for catalogue_words in (words, WORDS):
+                if _holds(catalogue_words, template):
+                    found = catalogue_words.gettext(template)  # type: ignore[attr-defined]
+                    return str(found).format(**{name: WORDS.gettext(part)})
     return text
+
+
+def _holds(words: object, text: str) -> bool:
+    """Whether the catalogue in force has ``text`` (translated, if only as itself: "{date_help}.")."""
+    found = words.translations()  # type: ignore[attr-defined]
+    return found is not None and text in getattr(found, "_catalog", {})
