@@ -44,10 +44,13 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
 
 
 def labelled(label: str, value: str, width: int, column: int = 13) -> str:
-    """``Label:      value`` with the value wrapped under itself."""
-    head = f"{label + ':':<{column}}"
-    if len(head) > column:  # a long label: value on its own indented lines
-        return "\n".join([head.rstrip(), *wrap(" " * column + value, width, column)])
+    """``Label:      value`` with the value wrapped under itself (``Libellé :  valeur`` in French)."""
+    from engage.language import _
+
+    named = _("{label}:").format(label=label)
+    if len(named) > column:  # a long label: value on its own indented lines
+        return "\n".join([named, *wrap(" " * column + value, width, column)])
+    head = f"{named:<{column}}" if len(named) < column else named + " "  # never glued to its value
     return "\n".join(wrap(head + value, width, column))
 
 
