@@ -8,6 +8,7 @@ import sys
 import zlib
 from pathlib import Path
 
+from engage.language import _
 from engage.storage.atomic import replace_whole
 
 CACHE_VAR = "ENGAGE_CACHE_DIR"
@@ -37,11 +38,11 @@ def others_can_write(info: os.stat_result) -> str:
     if os.name == "nt":  # no Unix modes: Windows folders are guarded by their ACLs
         return ""
     if info.st_mode & 0o002:
-        return "writable by every user"
+        return _("writable by every user")
     if info.st_mode & 0o020 and not _private_group(info.st_gid):
-        return f"writable by its group (gid {info.st_gid})"
+        return _("writable by its group (gid {gid})").format(gid=info.st_gid)
     if info.st_uid not in (os.getuid(), 0):
-        return f"owned by another user (uid {info.st_uid})"
+        return _("owned by another user (uid {uid})").format(uid=info.st_uid)
     return ""
 
 
@@ -95,7 +96,7 @@ def _walk(start: str) -> tuple[str, bool]:
         if info is not None and stat.S_ISLNK(info.st_mode):
             linked = True
         elif info is not None:
-            why = others_can_write(info) or ("it has an access control list" if _has_acl(path) else "")
+            why = others_can_write(info) or (_("it has an access control list") if _has_acl(path) else "")
             if why and not (path != start and _sticky_and_kept(info)):
                 return f"{path}: {why}", linked
         parent = os.path.dirname(path)
@@ -118,11 +119,11 @@ def open_own(path: Path) -> int:
     fd = os.open(path, _READ)
     try:
         info = os.fstat(fd)
-        why = "not a regular file" if not stat.S_ISREG(info.st_mode) else others_can_write(info)
+        why = _("not a regular file") if not stat.S_ISREG(info.st_mode) else others_can_write(info)
         if not why and info.st_size > MAX_CACHE_FILE:
-            why = "too large to be a cache file"
+            why = _("too large to be a cache file")
         if not why and _has_acl(fd):
-            why = "it has an access control list"
+            why = _("it has an access control list")
     except BaseException:
         os.close(fd)
         raise
@@ -167,7 +168,8 @@ def trusted(folder: Path) -> bool:
     why = untrusted(folder)
     if why and str(cache_dir()) not in _warned:  # one line a command, however many caches it passes over
         _warned.add(str(cache_dir()))
-        sys.stderr.write(f"engage: caches not used: {why}; another user could put one there to be believed\n")
+        said = _("caches not used: {why}; another user could put one there to be believed").format(why=why)
+        sys.stderr.write(f"engage: {said}\n")
     return not why
 
 

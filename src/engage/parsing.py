@@ -8,16 +8,18 @@ import re
 from fractions import Fraction
 
 from engage.errors import EngageError
+from engage.language import N_, _
 from engage.language.choice import uses_decimal_comma
 from engage.language.formats import decimal_text
 
-DAYS_HELP = "a positive number of days (1, 0.5, .25) or of hours and minutes (4h, 30m, 1h30m, 1h30, 1:30)"
-DATE_HELP = (
+# In English, as the public API gives them; ``_(DATE_HELP)`` where people read them.
+DAYS_HELP = N_("a positive number of days (1, 0.5, .25) or of hours and minutes (4h, 30m, 1h30m, 1h30, 1:30)")
+DATE_HELP = N_(
     "an ISO date (2021-11-16), 31/12/2021 (day first, when the day is past 12), 'today', "
     "'yesterday', 'tomorrow', -2 (two days ago), a weekday such as 'mon' or 'last fri'"
 )
-WEEK_HELP = "an ISO week such as 2021-W47"
-MONTH_HELP = "a month as YYYY-MM, e.g. 2021-11"
+WEEK_HELP = N_("an ISO week such as 2021-W47")
+MONTH_HELP = N_("a month as YYYY-MM, e.g. 2021-11")
 MAX_DAYS_PER_ENTRY = 31
 MAX_HOURS_PER_ENTRY = 31 * 24  # what a ledger may hold; `log` takes at most 24h
 MAX_HOURS_PER_DAY = 24  # what `log` and every import take in one entry
@@ -122,12 +124,18 @@ def read_decimal_comma(text: str, habit: str) -> str:
     if grouping:
         thousands = whole + "".join(parts) + (comma + decimals)
         as_decimal = f"{whole},{last.rstrip('0')}".rstrip(",") if not comma and len(groups) == 1 else ""
-        readings = f"{thousands} or {as_decimal}" if as_decimal else thousands
+        readings = _("{one} or {other}").format(one=thousands, other=as_decimal) if as_decimal else thousands
         raise EngageError(
-            f"{text!r} is ambiguous under {habit}: a point may group thousands or be a decimal point; "
-            f"write {readings}"
+            _(
+                "{text} is ambiguous under {habit}: a point may group thousands or be a decimal point; "
+                "write {readings}"
+            ).format(text=repr(text), habit=habit, readings=readings)
         )
-    raise EngageError(f"cannot read {text!r} under {habit}: a point beside a comma; write it like 1500,50")
+    raise EngageError(
+        _("cannot read {text} under {habit}: a point beside a comma; write it like 1500,50").format(
+            text=repr(text), habit=habit
+        )
+    )
 
 
 def parse_amount(text: str, habit: str = "") -> tuple[Fraction, str]:
@@ -141,17 +149,29 @@ def parse_amount(text: str, habit: str = "") -> tuple[Fraction, str]:
     """
     cleaned = text.strip().lower()
     if len(cleaned) > MAX_AMOUNT_CHARS:
-        raise EngageError(f"cannot read {text[:MAX_AMOUNT_CHARS]!r}… as time spent; give {DAYS_HELP}")
+        raise EngageError(
+            _("cannot read {text}… as time spent; give {days_help}").format(
+                text=repr(text[:MAX_AMOUNT_CHARS]), days_help=_(DAYS_HELP)
+            )
+        )
     if not cleaned.isascii():
-        raise EngageError(f"cannot read {text!r} as time spent: use ASCII digits 0-9; give {DAYS_HELP}")
+        raise EngageError(
+            _("cannot read {text} as time spent: use ASCII digits 0-9; give {days_help}").format(
+                text=repr(text), days_help=_(DAYS_HELP)
+            )
+        )
     if habit:
         cleaned = read_decimal_comma(cleaned, habit)
     match = _AMOUNT.match(cleaned) if cleaned else None
     if not match or not any(match.groupdict().values()):
         if not habit and re.fullmatch(r"\d*,\d+\s*[dhm]?", cleaned, re.ASCII):
             pointed = cleaned.replace(",", ".")
-            raise EngageError(f"cannot read {text!r} as time spent: write a decimal point, {pointed}")
-        raise EngageError(f"cannot read {text!r} as time spent; give {DAYS_HELP}")
+            raise EngageError(
+                _("cannot read {text} as time spent: write a decimal point, {pointed}").format(
+                    text=repr(text), pointed=pointed
+                )
+            )
+        raise EngageError(_cannot_read_time(text))
     if match.group("days") is not None:
         value, unit = Fraction(match.group("days")), "days"
     else:
@@ -160,10 +180,20 @@ def parse_amount(text: str, habit: str = "") -> tuple[Fraction, str]:
         else:
             hours, minutes = match.group("hours") or "0", match.group("more") or match.group("minutes") or "0"
         if match.group("more") is not None and int(match.group("more")) >= 60:
-            raise EngageError(f"{text!r}: minutes after the hours go up to 59; give {DAYS_HELP}")
+            raise EngageError(
+                _("{text}: minutes after the hours go up to 59; give {days_help}").format(
+                    text=repr(text), days_help=_(DAYS_HELP)
+                )
+            )
         value = Fraction(hours) + Fraction(minutes) / 60
         unit = "hours"
     return check_amount(value, unit, text), unit
+
+
+def _cannot_read_time(text: str) -> str:
+    return _("cannot read {text} as time spent; give {days_help}").format(
+        text=repr(text), days_help=_(DAYS_HELP)
+    )
 
 
 def check_amount(value: Fraction, unit: str, text: str) -> Fraction:
@@ -172,18 +202,29 @@ def check_amount(value: Fraction, unit: str, text: str) -> Fraction:
     checks its amounts here, so that none takes what another refuses."""
     if unit == "days" and value > MAX_DAYS_PER_ENTRY:
         raise EngageError(
-            f"{text!r} days in one entry is more than a month; "
-            f"give at most {MAX_DAYS_PER_ENTRY} days, or split the work into entries by date"
+            _(
+                "{text} days in one entry is more than a month; "
+                "give at most {most} days, or split the work into entries by date"
+            ).format(text=repr(text), most=MAX_DAYS_PER_ENTRY)
         )
     if unit == "hours" and value > MAX_HOURS_PER_DAY:
         raise EngageError(
-            f"{text!r} is more than {MAX_HOURS_PER_DAY} hours in one day; "
-            f"give at most {MAX_HOURS_PER_DAY}h per entry"
+            _("{text} is more than {most} hours in one day; give at most {most}h per entry").format(
+                text=repr(text), most=MAX_HOURS_PER_DAY
+            )
         )
     if value <= 0:
-        raise EngageError(f"{text!r} is not a positive amount of time; give {DAYS_HELP}")
+        raise EngageError(
+            _("{text} is not a positive amount of time; give {days_help}").format(
+                text=repr(text), days_help=_(DAYS_HELP)
+            )
+        )
     if value < (MIN_DAYS_PER_ENTRY if unit == "days" else MIN_HOURS_PER_ENTRY):
-        raise EngageError(f"{text!r} is less than a minute of work; give at least 0.001 days or 1m")
+        raise EngageError(
+            _("{text} is less than a minute of work; give at least {least} days or 1m").format(
+                text=repr(text), least=decimal_text("0.001")
+            )
+        )
     return value
 
 
@@ -191,7 +232,11 @@ def check_date(day: dt.date, text: str, give: str = DATE_HELP) -> dt.date:
     """``day`` if an engagement may hold it (from 1970 to 2100, as the ledger reader takes), else the
     error ``log`` gives for ``text``, the date as typed (``give``: what would be right instead)."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise EngageError(f"{text!r} is not a plausible date for an engagement; give {give}")
+        raise EngageError(
+            _("{text} is not a plausible date for an engagement; give {give}").format(
+                text=repr(text), give=_(give)
+            )
+        )
     return day
 
 
@@ -230,7 +275,11 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise EngageError(f"cannot read {text!r} as a date; give {DATE_HELP}") from None
+        raise EngageError(
+            _("cannot read {text} as a date; give {date_help}").format(
+                text=repr(text), date_help=_(DATE_HELP)
+            )
+        ) from None
     return check_date(day, text)
 
 
@@ -238,13 +287,20 @@ def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
     """DD/MM/YYYY, refused when MM/DD/YYYY would give another valid date."""
     if first <= 12 and second <= 12 and first != second:
         raise EngageError(
-            f"{text!r} is ambiguous (day/month or month/day?); give an ISO date: "
-            f"{year}-{second:02d}-{first:02d} or {year}-{first:02d}-{second:02d}"
+            _("{text} is ambiguous (day/month or month/day?); give an ISO date: {one} or {other}").format(
+                text=repr(text),
+                one=f"{year}-{second:02d}-{first:02d}",
+                other=f"{year}-{first:02d}-{second:02d}",
+            )
         )
     try:
         day = dt.date(year, second, first)
     except ValueError:
-        raise EngageError(f"{text!r} is not a date (read as day/month/year); give {DATE_HELP}") from None
+        raise EngageError(
+            _("{text} is not a date (read as day/month/year); give {date_help}").format(
+                text=repr(text), date_help=_(DATE_HELP)
+            )
+        ) from None
     return check_date(day, text)
 
 
@@ -252,7 +308,11 @@ def parse_month(text: str) -> tuple[dt.date, dt.date]:
     """Read a month (2021-11): returns its first and last days."""
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text, re.ASCII)
     if not match or not 1 <= int(match.group(2)) <= 12 or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
-        raise EngageError(f"cannot read {text!r} as a month; give {MONTH_HELP}")
+        raise EngageError(
+            _("cannot read {text} as a month; give {month_help}").format(
+                text=repr(text), month_help=_(MONTH_HELP)
+            )
+        )
     year, month = int(match.group(1)), int(match.group(2))
     following = dt.date(year + month // 12, month % 12 + 1, 1)
     return dt.date(year, month, 1), following - dt.timedelta(days=1)
@@ -275,12 +335,20 @@ def parse_week(text: str) -> tuple[dt.date, dt.date]:
     """Read an ISO week (2021-W47): returns its Monday and Sunday."""
     match = re.fullmatch(r"\s*(\d{4})-?[Ww](\d{1,2})\s*", text, re.ASCII)
     if not match:
-        raise EngageError(f"cannot read {text!r} as a week; give {WEEK_HELP}")
+        raise EngageError(
+            _("cannot read {text} as a week; give {week_help}").format(
+                text=repr(text), week_help=_(WEEK_HELP)
+            )
+        )
     year, week = int(match.group(1)), int(match.group(2))
     try:
         monday = dt.date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise EngageError(f"{year} has no week {week}; give {WEEK_HELP} that exists") from None
+        raise EngageError(
+            _("{year} has no week {week}; give {week_help} that exists").format(
+                year=year, week=week, week_help=_(WEEK_HELP)
+            )
+        ) from None
     return monday, monday + dt.timedelta(days=6)
 
 

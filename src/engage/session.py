@@ -16,6 +16,7 @@ import pluggy
 
 from engage.errors import EngageError, PluginError
 from engage.hooktypes import finding_problem
+from engage.language import _, ngettext
 from engage.ledger.closed import refuse_after_close
 from engage.ledger.files import open_regular
 from engage.ledger.kinds import Kinds
@@ -98,8 +99,13 @@ class Session:
             alone = self.plugin_manager.subset_hook_caller(hook, remove_plugins=others)
             for item in _items(alone(**arguments)):
                 if problem(item):
-                    raise PluginError(f"plugin {impl.plugin_name!r} gave {problem(item)} in {hook}()")
-        raise PluginError(f"a plugin gave {next(problem(i) for i in items if problem(i))} in {hook}()")
+                    raise PluginError(
+                        _("plugin {name} gave {problem} in {hook}()").format(
+                            name=repr(impl.plugin_name), problem=problem(item), hook=hook
+                        )
+                    )
+        found = next(problem(i) for i in items if problem(i))
+        raise PluginError(_("a plugin gave {problem} in {hook}()").format(problem=found, hook=hook))
 
     def timeline(self, engagement: Engagement) -> Timeline:
         """The engagement laid out in time, with the plugins' days off: planned once per command."""
@@ -153,8 +159,10 @@ class Session:
             if candidate.is_file():
                 return candidate
         raise EngageError(
-            f"no schedule chosen: pass -s FILE, set {SCHEDULE_VAR}, "
-            f"or run in a folder holding {DEFAULT_SCHEDULE} (engage init {DEFAULT_SCHEDULE} makes one)"
+            _(
+                "no schedule chosen: pass -s FILE, set {variable}, "
+                "or run in a folder holding {file} (engage init {file} makes one)"
+            ).format(variable=SCHEDULE_VAR, file=DEFAULT_SCHEDULE)
         )
 
     @cached_property
@@ -281,13 +289,15 @@ class Session:
             if output_failure(exc):  # the output, not a plugin: said by the boundary, as for every command
                 raise
             if isinstance(exc, EngageError):  # a user's problem (a mail server down), said as it is
-                warn(f"{what} is safely in the ledger; afterwards {' '.join(exc.message.split())}")
+                said = " ".join(exc.message.split())
+                warn(_safe().format(what=what, failure=said))
                 return
             from engage.plugin.manager import blame
 
-            culprit = blame(exc) or "engage failed"
-            message = f"{type(exc).__name__}: {exc}"
-            warn(f"{what} is safely in the ledger; afterwards {culprit}: {' '.join(message.split())}")
+            culprit = blame(exc) or _("engage failed")
+            message = " ".join(f"{type(exc).__name__}: {exc}".split())
+            failure = f"{culprit}: {message}"
+            warn(_safe().format(what=what, failure=failure))
 
     def today(self, engagement: Engagement | None = None) -> dt.date:
         """Today in the engagement's time zone."""
@@ -304,7 +314,7 @@ class Session:
             if path.is_dir():
                 files = sorted(p for p in path.glob("*.toml") if p.stem != "template")
                 if not files:
-                    raise EngageError(f"{path}: no .toml schedules in this folder")
+                    raise EngageError(_("{path}: no .toml schedules in this folder").format(path=path))
             else:
                 files = [path]
             for file in files:
@@ -337,38 +347,59 @@ def _items(results: list[Any]) -> list[Any]:
     return found
 
 
+def _safe() -> str:
+    """The warning after a write, for one record or command (the boundary counts several)."""
+    return ngettext(
+        "{what} is safely in the ledger; afterwards {failure}",
+        "{what} are safely in the ledger; afterwards {failure}",
+        1,
+    )
+
+
 def _sealed(problem: LedgerProblem) -> str:
     where = f"{problem.path}:{problem.line}" + (f"-{problem.last_line}" if problem.last_line else "")
-    return f"{where}: sealed what an interrupted write left; it is not counted"
+    return _("{where}: sealed what an interrupted write left; it is not counted").format(where=where)
 
 
 def check_is_ledger(path: Path, given: str, schedule: Path | None) -> None:
     """Refuse a --ledger that is a folder, a schedule, or a file whose first line is no JSON record."""
     if path.is_dir():
-        raise EngageError(f"{given} {path} is a folder; give a ledger file such as NAME{LEDGER_SUFFIX}")
+        raise EngageError(
+            _("{given} {path} is a folder; give a ledger file such as {example}").format(
+                given=given, path=path, example=f"NAME{LEDGER_SUFFIX}"
+            )
+        )
     if path.suffix.lower() == ".toml" or (
         schedule is not None and schedule.exists() and path.exists() and path.samefile(schedule)
     ):
         raise EngageError(
-            f"{given} {path} is a schedule, not a ledger; give a ledger file such as NAME{LEDGER_SUFFIX}"
+            _("{given} {path} is a schedule, not a ledger; give a ledger file such as {example}").format(
+                given=given, path=path, example=f"NAME{LEDGER_SUFFIX}"
+            )
         )
     try:
         fd = open_regular(path, os.O_RDONLY)
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise EngageError(f"{given} {path}: cannot read: {exc.strerror or exc}") from None
+        raise EngageError(_cannot_read(given, path, exc)) from None
     try:
         head = os.read(fd, 4096).lstrip()
     except OSError as exc:
-        raise EngageError(f"{given} {path}: cannot read: {exc.strerror or exc}") from None
+        raise EngageError(_cannot_read(given, path, exc)) from None
     finally:
         os.close(fd)
     if head and not head.startswith((b"{", b"<<<<<<< ")):  # a ledger, perhaps mid-merge
         raise EngageError(
-            f"{given} {path} is not an engage ledger (its first line is not a JSON record); "
-            f"give a ledger file such as NAME{LEDGER_SUFFIX}, or a new file"
+            _(
+                "{given} {path} is not an engage ledger (its first line is not a JSON record); "
+                "give a ledger file such as {example}, or a new file"
+            ).format(given=given, path=path, example=f"NAME{LEDGER_SUFFIX}")
         )
+
+
+def _cannot_read(given: str, path: Path, exc: OSError) -> str:
+    return _("{given} {path}: cannot read: {error}").format(given=given, path=path, error=exc.strerror or exc)
 
 
 def refuse_foreign(path: Path, engagements: frozenset[str], engagement: Engagement) -> None:
@@ -376,8 +407,12 @@ def refuse_foreign(path: Path, engagements: frozenset[str], engagement: Engageme
     others = sorted(engagements - {engagement.id})
     if others:
         raise EngageError(
-            f"{path} holds records of engagement {others[0]!r}, not of {engagement.id!r} "
-            f"({engagement.source}); give each engagement its own ledger (--ledger FILE)"
+            _(
+                "{path} holds records of engagement {other}, not of {engagement} "
+                "({source}); give each engagement its own ledger (--ledger FILE)"
+            ).format(
+                path=path, other=repr(others[0]), engagement=repr(engagement.id), source=engagement.source
+            )
         )
 
 

@@ -24,11 +24,14 @@ def test_installed_engage_under_lang_fr(tmp_path: Path) -> None:
         {"LANG": "fr_FR.UTF-8"}, "-s", str(ijm.path), "log", "1,5", "-p", "redaction du rapport", "-d", "mar"
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Logged 1,5 days to prep on "), done.stdout  # the user's decimal comma
+    # the user's language and decimal comma; the date as the ledger keeps it
+    assert done.stdout.startswith("Saisi : 1,5 jour sur prep le "), done.stdout
     before = ijm.ledger.read_bytes()
     refused = engage({"LANG": "fr_FR.UTF-8"}, "-s", str(ijm.path), "expense", "1.500", "--category", "travel")
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
-    assert "ambiguous" in refused.stderr and "1500 or 1,5" in refused.stderr
+    assert refused.stderr.startswith("engage: erreur : "), refused.stderr  # the fees plugin's "AMOUNT: " next
+    assert "'1.500' est ambigu sous LANG=fr_FR.UTF-8" in refused.stderr
+    assert "écrivez 1500 ou 1,5" in refused.stderr
     assert ijm.ledger.read_bytes() == before
 
 
@@ -46,6 +49,7 @@ def test_installed_engage_under_lc_all_es(tmp_path: Path) -> None:
     refused = engage(env, "-s", str(geo.path), "log", "1.500", "-p", "draft", "-d", "2004-03-05")
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     assert "LC_ALL=es_ES.UTF-8" in refused.stderr
+    assert "es ambiguo con LC_ALL=es_ES.UTF-8" in refused.stderr and "escriba 1500 o 1,5" in refused.stderr
     assert geo.ledger.read_bytes() == before
 
 

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from engage.errors import EngageError
-from engage.output.colour import say, write
+from engage.language import _, ngettext
+from engage.output.colour import say, severity_text, write
 
 TRACEBACK_VAR = "ENGAGE_TRACEBACK"
 
@@ -47,13 +48,13 @@ def run_guarded(call: Callable[[], object]) -> int:
 
         failure = output_failure(exc)
         if _settle_stdout() or failure:  # the output could not be written: not a bug
-            return _failed(failure or f"cannot write the output: {exc}", 2)
+            return _failed(failure or _("cannot write the output: {error}").format(error=exc), 2)
         from engage.plugin.manager import blame
 
-        culprit = blame(exc) or "internal error"
+        culprit = blame(exc) or _("internal error")
         if _written():
             return _failed(f"{culprit}: {type(exc).__name__}: {_one_line(str(exc))}", 2)
-        hint = f" (set {TRACEBACK_VAR}=1 for the traceback)"
+        hint = " " + _("(set {variable}=1 for the traceback)").format(variable=f"{TRACEBACK_VAR}")
         return _failed(f"{culprit}: {type(exc).__name__}: {_one_line(str(exc))}{hint}", 2)
     return result if isinstance(result, int) else 0
 
@@ -61,7 +62,7 @@ def run_guarded(call: Callable[[], object]) -> int:
 def interrupted() -> int:
     """Ctrl-C (or the end of input): "aborted" and status 1, unless something was written already."""
     if _written():
-        return _failed("interrupted", 1)
+        return _failed(_("interrupted"), 1)
     _tell("", "")
     _tell("aborted", "")
     return 1
@@ -73,9 +74,18 @@ def _failed(failure: str, code: int) -> int:
     if not written:
         _tell("error", failure)
         return code
-    what = ", ".join(written[:3]) + (f" and {len(written) - 3} more" if len(written) > 3 else "")
-    verb = "is" if len(written) == 1 else "are"
-    _tell("warning", f"{what} {verb} safely in the ledger; afterwards {failure}")
+    what = ", ".join(written[:3])
+    if len(written) > 3:
+        more = len(written) - 3
+        what = ngettext("{records} and {count} more", "{records} and {count} more", more).format(
+            records=what, count=more
+        )
+    said = ngettext(
+        "{what} is safely in the ledger; afterwards {failure}",
+        "{what} are safely in the ledger; afterwards {failure}",
+        len(written),
+    )
+    _tell("warning", said.format(what=what, failure=failure))
     return 0
 
 
@@ -86,7 +96,7 @@ def _tell(word: str, message: str) -> None:
         if message:
             say("engage", word, message)
         else:
-            write(f"engage: {word}" if word else "", err=True)
+            write(f"engage: {severity_text(word)}" if word else "", err=True)
     except (OSError, ValueError):
         _to_null("stderr")
 
@@ -147,12 +157,16 @@ def _click_outcome(exc: Exception) -> int | None:
         return int(exc.exit_code)
     if isinstance(exc, click.Abort):  # click has ended the line already
         if _written():
-            return _failed("interrupted", 1)
+            return _failed(_("interrupted"), 1)
         _tell("aborted", "")
         return 1
     if isinstance(exc, click.ClickException):
         where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "engage"
-        hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
+        hint = (
+            " " + _("(see '{command} --help')").format(command=where)
+            if isinstance(exc, click.UsageError)
+            else ""
+        )
         say(where, "error", f"{_one_line(exc.format_message())}{hint}")
         return int(exc.exit_code)
     return None

@@ -7,6 +7,7 @@ import os
 import click
 
 from engage.errors import EngageError
+from engage.language import _
 from engage.settings.files import edit, local_path, read, user_path
 from engage.settings.keys import KEYS, checked, key_of, known
 from engage.settings.lookup import find_setting
@@ -36,18 +37,20 @@ def config(key: str | None, value: str | None, where: str, unset: bool, listing:
     path = local_path() if where == "local" else user_path()
     if listing:
         if key or value or unset:
-            raise click.UsageError("--list takes no KEY, VALUE or --unset")
+            raise click.UsageError(_("--list takes no KEY, VALUE or --unset"))
         _list()
         return
     if key is None:
-        raise click.UsageError("give KEY, KEY VALUE, --unset KEY or --list")
+        raise click.UsageError(_("give KEY, KEY VALUE, --unset KEY or --list"))
     setting = known(key)
     if where == "local" and setting.personal and not unset:
-        raise EngageError(f"{key}: not kept in the local file, which a team shares; give it with --global")
+        raise EngageError(
+            _("{key}: not kept in the local file, which a team shares; give it with --global").format(key=key)
+        )
     kind = setting.kind
     if unset:
         if value is not None:
-            raise click.UsageError("--unset takes KEY alone")
+            raise click.UsageError(_("--unset takes KEY alone"))
         if kind == "secret":
             store(key, None)
         else:
@@ -75,10 +78,17 @@ def _located(key: str, text: str, folder: bool) -> str:
     """A folder or file setting as stored: absolute (a relative one would be read against each run's
     current folder), and a folder (a file) that exists."""
     found = os.path.abspath(os.path.expanduser(text))
-    what, fits = ("folder", os.path.isdir) if folder else ("file", os.path.isfile)
+    fits = os.path.isdir if folder else os.path.isfile
     if not fits(found):
-        said = f"is not a {what}" if os.path.exists(found) else "does not exist"
-        raise EngageError(f"{key}: {found} {said}; give an existing {what}")
+        if folder:
+            said = _("{key}: {path} is not a folder; give an existing folder")
+            if not os.path.exists(found):
+                said = _("{key}: {path} does not exist; give an existing folder")
+        else:
+            said = _("{key}: {path} is not a file; give an existing file")
+            if not os.path.exists(found):
+                said = _("{key}: {path} does not exist; give an existing file")
+        raise EngageError(said.format(key=key, path=found))
     return found
 
 
@@ -87,9 +97,9 @@ def _list() -> None:
     names = set(KEYS)
     unknown: list[str] = []
     for path, shared in ((local_path(), True), (user_path(), False)):
-        for name, (_, line) in read(path, shared).items():
+        for name, (_value, line) in read(path, shared).items():
             if key_of(name) is None:
-                unknown.append(f"{path}: line {line}: {name}")
+                unknown.append(_("{path}: line {line}: {name}").format(path=path, line=line, name=name))
             else:
                 names.add(name)
     for name in sorted(names):
@@ -99,7 +109,7 @@ def _list() -> None:
             shown = SHOWN if secret else found.value
             click.echo(f"{name} = {shown}  ({found.source})")
     for where in unknown:
-        click.echo(f"unknown setting, not used: {where}", err=True)
+        click.echo(_("unknown setting, not used: {where}").format(where=where), err=True)
 
 
 COMMANDS = [config]

@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING
 import click
 
 from engage.cli.completion import phase_keys
+from engage.cli.log_entry import days_count
 from engage.errors import EngageError
+from engage.language import N_, _, ngettext, speaking
+from engage.language.formats import date_text, machine
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Entry
 from engage.output.files import output_target, write_output
 from engage.output.formats import chosen_format, csv_text, json_text, table
-from engage.parsing import DATE_HELP, format_amount, format_days, parse_date, parse_month, parse_week, plural
+from engage.parsing import DATE_HELP, format_amount, parse_date, parse_month, parse_week
 from engage.schedule.lookup import consultant_filter, find_phase
 from engage.session import Session, pass_session
 
@@ -70,7 +73,7 @@ def entries(
     fmt = chosen_format(fmt, output, BUILT_IN)
     exporter = None if fmt in BUILT_IN else _exporter(session, fmt, show_all)
     if fmt == "xlsx" and not output:
-        raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+        raise EngageError(_("--format xlsx writes a workbook: give -o FILE.xlsx"))
     today = session.today()
     first, last = _period(week, month, since, until, today)
     if phase is not None:
@@ -82,10 +85,18 @@ def entries(
         for e in ledger.entries(include_voided=show_all, start=first, end=last)  # only those dates loaded
         if (phase is None or e.phase == phase) and (who is None or who(e.consultant))
     ]
-    if exporter is not None:
-        _emit(exporter.write(engagement, chosen), output)
-    else:
-        _write(fmt, chosen, ledger, show_all, today, output)
+    if exporter is not None:  # another tracker's format: for its program
+        with machine():
+            _emit(exporter.write(engagement, chosen), output)
+    elif fmt in ("json", "csv"):
+        with machine():
+            _write(fmt, chosen, ledger, show_all, today, output)
+    else:  # a table or a workbook for people: in the engagement's language
+        with speaking(engagement):
+            _write(fmt, chosen, ledger, show_all, today, output)
+    if fmt == "xlsx":
+        count = ngettext("{count} entry", "{count} entries", len(chosen)).format(count=len(chosen))
+        click.echo(_("Wrote {file} ({count})").format(file=output, count=count), err=True)
 
 
 def _exporter(session: Session, fmt: str, show_all: bool) -> Exporter:
@@ -96,9 +107,11 @@ def _exporter(session: Session, fmt: str, show_all: bool) -> Exporter:
     exporter = known.get(fmt)
     if exporter is None or show_all:
         raise EngageError(
-            f"--format {fmt!r}: give one of {', '.join(BUILT_IN)}, {', '.join(sorted(known))}"
+            _("--format {format}: give one of {formats}").format(
+                format=repr(fmt), formats=f"{', '.join(BUILT_IN)}, {', '.join(sorted(known))}"
+            )
             if exporter is None
-            else f"--format {fmt} writes only entries that count; leave out --all"
+            else _("--format {format} writes only entries that count; leave out --all").format(format=fmt)
         )
     return exporter
 
@@ -116,9 +129,8 @@ def _write(
         from engage.output.workbook import write_workbook
 
         assert output is not None
-        headers, rows = _tidy(chosen, ledger, show_all)
-        write_workbook(output_target(output, "workbook"), [("Entries", headers, rows)])
-        click.echo(f"Wrote {output} ({plural(len(chosen), 'entry', 'entries')})", err=True)
+        headers, rows = _tidy(chosen, ledger, show_all, people=True)
+        write_workbook(output_target(output, _("workbook")), [(_("Entries"), headers, rows)])
     else:
         markdown = fmt in ("markdown", "github")
         _text(chosen, ledger, show_all, today, "github" if markdown else "simple", output)
@@ -139,7 +151,11 @@ def _period(
         first = start if first is None else max(first, start)
         last = end if last is None else min(last, end)
     if first is not None and last is not None and first > last:
-        raise EngageError(f"the period asked for is empty ({first} is after {last}); widen --from/--to")
+        raise EngageError(
+            _("the period asked for is empty ({first} is after {last}); widen --from/--to").format(
+                first=first, last=last
+            )
+        )
     return first, last
 
 
@@ -148,17 +164,39 @@ def _json(entry: Entry, ledger: Ledger, show_all: bool) -> dict[str, object]:
     return {**data, "voided": ledger.is_void(entry.id)} if show_all else data
 
 
-def _tidy(chosen: list[Entry], ledger: Ledger, show_all: bool) -> tuple[list[str], list[list[object]]]:
-    """One row per entry, numbers as numbers: days always, hours where hours were typed."""
+def _tidy(
+    chosen: list[Entry], ledger: Ledger, show_all: bool, people: bool = False
+) -> tuple[list[str], list[list[object]]]:
+    """One row per entry, numbers as numbers: days always, hours where hours were typed.
+
+    For a program (CSV) the headers are the fields' names; for people (a workbook) in their language.
+    """
     headers = ["id", "date", "phase", "days", "hours", "consultant", "by", "note"] + (
         ["voided"] if show_all else []
     )
+    voided = _("voided") if people else "voided"
+    if people:
+        headers = [_(header) for header in TIDY_HEADERS[: len(headers)]]
     rows: list[list[object]] = [
         [e.id, e.date, e.phase, e.days, e.amount if e.unit == "hours" else None, e.consultant, e.by, e.note]
-        + (["voided" if ledger.is_void(e.id) else ""] if show_all else [])
+        + ([voided if ledger.is_void(e.id) else ""] if show_all else [])
         for e in chosen
     ]
     return headers, rows
+
+
+# The workbook's column headers, for people (the CSV keeps the fields' names).
+TIDY_HEADERS = (
+    N_("id"),
+    N_("date"),
+    N_("phase"),
+    N_("days"),
+    N_("hours"),
+    N_("consultant"),
+    N_("by"),
+    N_("note"),
+    N_("voided"),
+)
 
 
 def _text(
@@ -167,37 +205,51 @@ def _text(
     # "recorded by" only where someone logged for another (a lead for the field staff), and only when
     # it says something: a narrow terminal leaves it out after the id.
     others = any(e.by and e.by != e.consultant for e in chosen)
-    headers = ["id", "date", "phase", "time", "consultant", *(["recorded by"] if others else []), "note"] + (
-        ["voided"] if show_all else []
-    )
+    recorded = _("recorded by")
+    headers = [
+        _("id"),
+        _("date"),
+        _("phase"),
+        _("time"),
+        _("consultant"),
+        *([recorded] if others else []),
+        _("note"),
+    ] + ([_("voided")] if show_all else [])
+    voided = _("voided")
     rows = [
         [
             e.id,
-            e.date,
+            date_text(e.date),
             e.phase,
             format_amount(e.amount, e.unit, e.days),
             e.consultant,
             *([e.by if e.by != e.consultant else ""] if others else []),
             _note(e.note, tablefmt),
         ]
-        + (["voided" if ledger.is_void(e.id) else ""] if show_all else [])
+        + ([voided if ledger.is_void(e.id) else ""] if show_all else [])
         for e in chosen
     ]
     if not rows:
-        _emit("No entries.\n", output)
+        _emit(_("No entries.") + "\n", output)
         return
-    lines = [table(headers, rows, tablefmt, optional=("id", "recorded by"))]
+    lines = [table(headers, rows, tablefmt, optional=(headers[0], recorded))]
     live = [e for e in chosen if not ledger.is_void(e.id)]
     total = sum((e.days for e in live), start=Fraction(0))
-    lines.append(f"\n{plural(len(chosen), 'entry', 'entries')}, {format_days(total)} days")
+    lines.append("\n" + _("{entries}, {days}").format(entries=_entries(len(chosen)), days=days_count(total)))
     ahead = [e for e in live if e.date > today]
     if ahead:  # counted as status and budget count them: from their date on
-        days = format_days(sum((e.days for e in ahead), start=Fraction(0)))
+        days = days_count(sum((e.days for e in ahead), start=Fraction(0)))
         lines.append(
-            f"{plural(len(ahead), 'entry', 'entries')} ({days} days) dated after today ({today}): "
-            "not counted by status or budget until their date"
+            _(
+                "{entries} ({days}) dated after today ({today}): "
+                "not counted by status or budget until their date"
+            ).format(entries=_entries(len(ahead)), days=days, today=date_text(today))
         )
     _emit("\n".join(lines) + "\n", output)
+
+
+def _entries(count: int) -> str:
+    return ngettext("{count} entry", "{count} entries", count).format(count=count)
 
 
 def _note(note: str, tablefmt: str) -> str:

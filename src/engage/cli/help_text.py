@@ -8,7 +8,6 @@ import sys
 import click
 
 from engage.language import ENGLISH, WORDS, base, catalogue, current
-from engage.language.extract import SHARED_HELP
 
 _ENGLISH_HELP = "_engage_english_help"
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils")
@@ -56,23 +55,40 @@ def _catalogue_of(command: click.Command) -> object:
 
 
 def _translated(words: object, text: str) -> str:
-    """``text`` from the command's catalogue, else engage's; a text built around one of engage's shared
-    help texts (``DATE_HELP``) is looked up as the extractor found it, the shared text a placeholder."""
     found = _looked_up(words, text)
     if found != text:
         return found
-    import engage.parsing as shared
-
-    for name, placeholder in SHARED_HELP.items():
-        english = getattr(shared, name, "")
-        if english and english in text:
-            template = text.replace(english, "{" + placeholder + "}")
-            translated = _looked_up(words, template)
-            if translated != template:
-                return translated.replace("{" + placeholder + "}", WORDS.gettext(english))
-    return text
+    return _composed(words, text)
 
 
 def _looked_up(words: object, text: str) -> str:
     found = words.gettext(text)  # type: ignore[attr-defined]
     return found if found != text or words is WORDS else WORDS.gettext(text)
+
+
+def _composed(words: object, text: str) -> str:
+    """A help text built around one of parsing's (``f"Figures as of this date: {DATE_HELP}."``),
+    translated as its template (``"Figures as of this date: {date_help}."``, as the extractor finds it:
+    ``engage.language.extract``) with the part in it translated."""
+    from engage import parsing
+
+    parts = {
+        "date_help": parsing.DATE_HELP,
+        "days_help": parsing.DAYS_HELP,
+        "week_help": parsing.WEEK_HELP,
+        "month_help": parsing.MONTH_HELP,
+    }
+    for name, part in parts.items():
+        if part in text and "{" not in text:
+            template = text.replace(part, "{" + name + "}")
+            for catalogue_words in (words, WORDS):
+                if _holds(catalogue_words, template):
+                    found = catalogue_words.gettext(template)  # type: ignore[attr-defined]
+                    return str(found).format(**{name: WORDS.gettext(part)})
+    return text
+
+
+def _holds(words: object, text: str) -> bool:
+    """Whether the catalogue in force has ``text`` (translated, if only as itself: "{date_help}.")."""
+    found = words.translations()  # type: ignore[attr-defined]
+    return found is not None and text in getattr(found, "_catalog", {})

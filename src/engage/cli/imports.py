@@ -10,16 +10,17 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from engage.cli.log_entry import days_count
 from engage.errors import EngageError
 from engage.importing import timesheet
 from engage.importing.batch import days_in, refuse_duplicates
 from engage.importing.files import read_file
 from engage.importing.timesheet_rows import timesheet_records
 from engage.judging.usage import cap_line
+from engage.language import _, ngettext
 from engage.ledger.ledger import Ledger
 from engage.output.formats import terminal_text
-from engage.parsing import format_days, plural
-from engage.session import Session, pass_session
+from engage.session import Session, pass_session, warn
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -93,15 +94,19 @@ def import_(
     if source_format is None:
         if maps or people or tz:
             raise EngageError(
-                "--map, --consultant and --tz go with --from FORMAT; a CSV timesheet names phases"
+                _("--map, --consultant and --tz go with --from FORMAT; a CSV timesheet names phases")
             )
         if str(file) != "-":
             from engage.importing.items import guess_format
 
             guess = guess_format(file)
             if guess:
-                raise EngageError(f"{file} looks like a {guess} file; import it with --from {guess} FILE")
-        text = timesheet.read_text(file, read_file(file, "a CSV timesheet, or --from FORMAT"))
+                raise EngageError(
+                    _("{file} looks like a {format} file; import it with --from {format} FILE").format(
+                        file=file, format=guess
+                    )
+                )
+        text = timesheet.read_text(file, read_file(file, _("a CSV timesheet, or --from FORMAT")))
         records = timesheet_records(engagement, text, file, session.today())
         import_records(session, records, file, allow_duplicates)
         return
@@ -111,17 +116,25 @@ def import_(
     mapping, default = parse_maps(engagement, maps), parse_people(engagement, people)
     plan = plan_import(engagement, importer, file, mapping, *default, tz)
     for where in plan.skipped_empty:
-        click.echo(f"engage: warning: {where}: no time in it; not imported", err=True)
+        warn(_("{where}: no time in it; not imported").format(where=where))
     written, already = import_records(session, plan.records, file, allow_duplicates, plan.new_in)
     if not written:
         if already:
-            entries = f"{plural(already, 'entry', 'entries')} from it {'is' if already == 1 else 'are'}"
-            click.echo(f"Nothing new in {file}: {entries} already in the ledger")
+            said = ngettext(
+                "Nothing new in {file}: {count} entry from it is already in the ledger",
+                "Nothing new in {file}: {count} entries from it are already in the ledger",
+                already,
+            )
+            click.echo(said.format(file=file, count=already))
         else:
-            click.echo(f"Nothing new in {file}: none of its items holds any time")
+            click.echo(_("Nothing new in {file}: none of its items holds any time").format(file=file))
         return
-    left_out = f"; {already} already imported, left out" if already else ""
-    click.echo(f"That is {hours_text(written)} as {importer.name} counts them{left_out}")
+    left_out = _("; {count} already imported, left out").format(count=already) if already else ""
+    click.echo(
+        _("That is {hours} as {tracker} counts them{left_out}").format(
+            hours=hours_text(written), tracker=importer.name, left_out=left_out
+        )
+    )
 
 
 New = Callable[[Ledger], tuple[list[dict[str, object]], int]]
@@ -163,13 +176,17 @@ def import_records(
     if not chosen:  # another import added them meanwhile
         return [], already[0]
     records = chosen
-    with session.after_write(f"the import of {plural(len(records), 'entry', 'entries')}"):
+    count = len(records)
+    what = ngettext("the import of {count} entry", "the import of {count} entries", count).format(count=count)
+    with session.after_write(what):
         # The ledger as it stood under the lock, plus what was just written after it: the
         # figures of a full re-read, without reading every new record back.
         total = days_in(records, engagement.hours_per_day)
-        done = (
-            f"Imported {plural(len(records), 'entry', 'entries')}, {format_days(total)} days, from {source}"
-        )
+        done = ngettext(
+            "Imported {count} entry, {days}, from {source}",
+            "Imported {count} entries, {days}, from {source}",
+            count,
+        ).format(count=count, days=days_count(total), source=source)
         click.echo(terminal_text(done))
         click.echo(cap_line(engagement, under_lock[0].days_used() + total))
     return records, already[0]

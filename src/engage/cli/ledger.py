@@ -5,14 +5,16 @@ from __future__ import annotations
 import click
 
 from engage.cli.completion import phase_keys
-from engage.cli.log_entry import log_time
+from engage.cli.log_entry import days_count, log_time
 from engage.errors import EngageError
 from engage.judging.usage import usage_of
+from engage.judging.words import state_text
+from engage.language import _
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Closing, Entry, MeetingOutcome, Record, StatusChange, TimesheetAction, Void
 from engage.output.formats import terminal_text
-from engage.parsing import DATE_HELP, format_days
+from engage.parsing import DATE_HELP
 from engage.schedule.lookup import CONSULTANT_VAR, check_place, find_phase, resolve_consultant
 from engage.session import Session, pass_session
 
@@ -73,14 +75,22 @@ def void(session: Session, record_id: str, reason: str) -> None:
     def still_voidable(current: Ledger) -> None:  # under the lock: two voids of one id cannot both land
         found = current.find(record.id)
         if isinstance(found, Void):
-            raise EngageError(f"{found.id} is itself a void; to restore {found.target}, log it again")
+            raise EngageError(
+                _("{id} is itself a void; to restore {target}, log it again").format(
+                    id=found.id, target=found.target
+                )
+            )
         if isinstance(found, TimesheetAction):
             raise EngageError(
-                f"{found.id} is a timesheet's {found.action}, which is not voided: the approver runs "
-                "'engage timesheet reopen' (or 'reject') with a reason, and the history stays"
+                _(
+                    "{id} is a timesheet's {action}, which is not voided: the approver runs "
+                    "'engage timesheet reopen' (or 'reject') with a reason, and the history stays"
+                ).format(id=found.id, action=state_text(found.action))
             )
         if current.is_void(found.id):
-            raise EngageError(f"{found.id} is already voided (by {current.voids[found.id].id})")
+            raise EngageError(
+                _("{id} is already voided (by {void})").format(id=found.id, void=current.voids[found.id].id)
+            )
         blockers = [
             reason
             for reasons in session.plugin_manager.hook.engage_void_blockers(
@@ -89,18 +99,20 @@ def void(session: Session, record_id: str, reason: str) -> None:
             for reason in (reasons or ())
         ]
         if blockers:
-            raise EngageError(f"{found.id} cannot be voided: {blockers[0]}")
+            raise EngageError(_("{id} cannot be voided: {reason}").format(id=found.id, reason=blockers[0]))
         later = _later_steps(current, found)
         if later:  # voiding a middle step would leave a history that deliver and meeting refuse
             raise EngageError(
-                f"{found.id} is followed by {', '.join(later)}; void the later record(s) first, latest first"
+                _("{id} is followed by {later}; void the later record(s) first, latest first").format(
+                    id=found.id, later=", ".join(later)
+                )
             )
 
     still_voidable(ledger)
     assert not isinstance(record, Void)
     session.write([ledger_file.new_record("void", target=record.id, reason=reason)], check=still_voidable)
-    click.echo(terminal_text(f"Voided {describe_record(record)}"))
-    with session.after_write(f"the void of {record.id}"):
+    click.echo(terminal_text(_("Voided {record}").format(record=describe_record(record))))
+    with session.after_write(_("the void of {id}").format(id=record.id)):
         if isinstance(record, Entry) and record.phase in {p.key for p in engagement.phases}:
             click.echo(usage_of(engagement, session.ledger(), record.phase).summary())
 
@@ -119,27 +131,41 @@ def _later_steps(ledger: Ledger, record: Record) -> list[str]:
     ids = [ident for ident, _ in steps]
     if record.id not in ids:
         return []
-    return [f"{ident} ({what})" for ident, what in steps[ids.index(record.id) + 1 :]]
+    return [f"{ident} ({state_text(what)})" for ident, what in steps[ids.index(record.id) + 1 :]]
 
 
 def describe_record(record: Record) -> str:
     """One line about a record, for confirmations."""
     if isinstance(record, Entry):
-        return f"entry {record.id}: {format_days(record.days)} days on {record.phase}, {record.date}"
+        return _("entry {id}: {days} on {phase}, {date}").format(
+            id=record.id, days=days_count(record.days), phase=record.phase, date=record.date
+        )
     if isinstance(record, StatusChange):
-        return f"status {record.id}: {record.deliverable} {record.status} on {record.date}"
+        return _("status {id}: {deliverable} {status} on {date}").format(
+            id=record.id, deliverable=record.deliverable, status=state_text(record.status), date=record.date
+        )
     if isinstance(record, Closing):
-        return f"closing {record.id}: {record.outcome} on {record.date} (the engagement is open again)"
+        return _("closing {id}: {outcome} on {date} (the engagement is open again)").format(
+            id=record.id, outcome=state_text(record.outcome), date=record.date
+        )
     if isinstance(record, TimesheetAction):
-        return f"timesheet {record.id}: {record.consultant} {record.start} to {record.end} {record.action}"
+        return _("timesheet {id}: {consultant} {start} to {end} {action}").format(
+            id=record.id,
+            consultant=record.consultant,
+            start=record.start,
+            end=record.end,
+            action=state_text(record.action),
+        )
     if isinstance(record, MeetingOutcome):
-        return f"outcome {record.id}: {record.meeting} {record.outcome} on {record.date}"
+        return _("outcome {id}: {meeting} {outcome} on {date}").format(
+            id=record.id, meeting=record.meeting, outcome=state_text(record.outcome), date=record.date
+        )
     from engage.plugin.manager import get_plugin_manager, plugin_record_kinds
 
     for kind in plugin_record_kinds(get_plugin_manager()).values():
         if kind.describe is not None and kind.name == getattr(record, "kind", None):
             return str(kind.describe(record))
-    return f"record {record.id}"
+    return _("record {id}").format(id=record.id)
 
 
 COMMANDS = [log, void]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from engage.judging.usage import usage_of
+from engage.language import _, npgettext, pgettext
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Ledger
 from engage.ledger.records import Entry
@@ -43,13 +46,14 @@ def log_time(
     after = ledger.plus(entry)
     lines, failure = session.preview(lambda: _after_log(session, engagement, entry, after))
     session.write([record])
-    typed = (
-        f"{format_hours(entry.amount)} ({format_days(entry.days)} days)"
-        if entry.unit == "hours"
-        else f"{format_days(entry.days)} days"
+    days_text = days_count(entry.days)
+    typed = f"{format_hours(entry.amount)} ({days_text})" if entry.unit == "hours" else days_text
+    write(
+        _("Logged {amount} to {phase} on {date} (entry {id})").format(
+            amount=typed, phase=phase, date=date, id=entry.id
+        )
     )
-    write(f"Logged {typed} to {phase} on {date} (entry {entry.id})")
-    with session.after_write(f"entry {entry.id}"):
+    with session.after_write(_("entry {id}").format(id=entry.id)):
         if failure:
             raise failure
         for line in lines or ():
@@ -57,6 +61,20 @@ def log_time(
                 warn(line.removeprefix(WARNING_PREFIX))
             else:
                 write(terminal_text(line))
+
+
+def days_count(days: Fraction) -> str:
+    """``1.5 days``, ``1,5 jour``, ``1,5 días``: a number of days in the language in force.
+
+    English writes "days" after every figure (``1.0 days``); French takes the singular below two
+    (``0,5 jour``, ``1,5 jour``), Spanish only for one exactly (``1,0 día``, ``1,5 días``).
+    """
+    figure = format_days(days)
+    if days != int(days) and days < 2:
+        # Translators: a fraction of a day below two (0.5, 1.5): French "{days} jour", Spanish "{days} días".
+        return pgettext("days below two", "{days} days").format(days=figure)
+    # Translators: English writes "days" after every figure, 1.0 included; the others by their rule.
+    return npgettext("days", "{days} days", "{days} days", int(days)).format(days=figure)
 
 
 def read_record(record: dict[str, object], engagement: Engagement) -> Entry:

@@ -7,6 +7,7 @@ from typing import Any
 import click
 import pluggy
 
+from engage.language import _
 from engage.output.formats import json_text, table
 from engage.plugin.manager import plugin_infos
 from engage.session import Session, pass_session
@@ -44,7 +45,7 @@ def plugins(session: Session, fmt: str) -> None:
         return
     click.echo(
         table(
-            ("name", "version", "origin", "hooks"),
+            (_("name"), _("version"), _("origin"), _("hooks")),
             [(p["name"], p["version"], p["origin"], ", ".join(p["hooks"])) for p in listing],
         )
     )
@@ -53,20 +54,21 @@ def plugins(session: Session, fmt: str) -> None:
         ("exporters", "engage entries --format NAME"),
         ("layouts", "engage timesheet --layout NAME"),
     ):
-        title = "Timesheet layouts" if kind == "layouts" else kind.capitalize()
+        titles = {"importers": _("Importers"), "exporters": _("Exporters"), "layouts": _("Timesheet layouts")}
+        title = titles[kind]
         if kind == "importers":
-            headers: tuple[str, ...] = ("name", "reads", "--map matches", "plugin")
+            headers: tuple[str, ...] = (_("name"), _("reads"), _("--map matches"), _("plugin"))
             offered: list[tuple[str, ...]] = [
                 (f["name"], f["summary"], f["map_by"], p["name"]) for p in listing for f in p[kind]
             ]
         elif kind == "layouts":
-            headers = ("name", "lays out", "plugin")
+            headers = (_("name"), _("lays out"), _("plugin"))
             offered = [(f["name"], f["summary"], p["name"]) for p in listing for f in p[kind]]
         else:
-            headers = ("name", "writes", "plugin")
+            headers = (_("name"), _("writes"), _("plugin"))
             offered = [(f["name"], f["summary"], p["name"]) for p in listing for f in p[kind]]
         if offered:
-            click.echo(f"\n{title} ({how}):")
+            click.echo("\n" + _("{title} ({how}):").format(title=title, how=how))
             click.echo(table(headers, offered))
 
 

@@ -10,9 +10,11 @@ import click
 from engage.cli.completion import deliverable_keys, meeting_keys
 from engage.errors import EngageError
 from engage.judging.history import Progress, check_outcome, check_status
+from engage.judging.words import state_text
+from engage.language import _, ngettext
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Ledger
-from engage.parsing import DATE_HELP, parse_date, plural
+from engage.parsing import DATE_HELP, parse_date
 from engage.schedule.model import CLOSE_OUTCOMES, DELIVERABLE_STATUSES, MEETING_OUTCOMES, Deliverable, Meeting
 from engage.session import Session, pass_session
 
@@ -40,7 +42,7 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
     deliverable = _find(session.engagement.deliverables, key, "deliverable")
     key = deliverable.key
     status = status.lower()
-    date, _ = _dated(session, day, f"{deliverable.name}: {status}")
+    date, _today = _dated(session, day, f"{deliverable.name}: {state_text(status)}")
 
     def in_order(ledger: Ledger) -> None:  # under the ledger's lock: no other status slips in between
         check_status(Progress(ledger).history(key), status, date, deliverable.name)
@@ -50,7 +52,11 @@ def deliver(session: Session, key: str, status: str, day: str, note: str) -> Non
         "deliverable", deliverable=key, status=status, date=date.isoformat(), note=note
     )
     session.write([record], check=in_order)
-    click.echo(f"{deliverable.name}: {status} on {date} (record {record['id']})")
+    click.echo(
+        _("{name}: {status} on {date} (record {id})").format(
+            name=deliverable.name, status=state_text(status), date=date, id=record["id"]
+        )
+    )
     _say_verdict(session, f"deliverable {key}", date)
 
 
@@ -77,14 +83,20 @@ def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, 
     found = _find(session.engagement.meetings, key, "meeting")
     key = found.key
     outcome = outcome.lower()
-    date, today = _dated(session, day, f"{found.name}: {outcome}")
+    date, today = _dated(session, day, f"{found.name}: {state_text(outcome)}")
     fields: dict[str, object] = {"meeting": key, "outcome": outcome, "date": date.isoformat(), "note": note}
     if to is not None:
         if outcome != "postponed":
-            raise EngageError(f"--to goes with --outcome postponed, not {outcome}; leave --to out")
+            raise EngageError(
+                _("--to goes with --outcome postponed, not {outcome}; leave --to out").format(outcome=outcome)
+            )
         moved = parse_date(to, today)
         if moved < date:
-            raise EngageError(f"--to {moved} is before the postponement's date {date}; give a later day")
+            raise EngageError(
+                _("--to {moved} is before the postponement's date {date}; give a later day").format(
+                    moved=moved, date=date
+                )
+            )
         fields["to"] = moved.isoformat()
     moved_to = dt.date.fromisoformat(str(fields["to"])) if "to" in fields else None
 
@@ -95,11 +107,15 @@ def meeting(session: Session, key: str, outcome: str, day: str, to: str | None, 
     record = ledger_file.new_record("meeting", **fields)
     session.write([record], check=consistent)
     moved_text = (
-        f", moved to {fields['to']}"
+        _(", moved to {date}").format(date=fields["to"])
         if "to" in fields
-        else (", date to be agreed" if outcome == "postponed" else "")
+        else (_(", date to be agreed") if outcome == "postponed" else "")
     )
-    click.echo(f"{found.name}: {outcome} on {date}{moved_text} (record {record['id']})")
+    click.echo(
+        _("{name}: {outcome} on {date}{moved} (record {id})").format(
+            name=found.name, outcome=state_text(outcome), date=date, moved=moved_text, id=record["id"]
+        )
+    )
 
 
 @click.command()
@@ -123,19 +139,25 @@ def close(session: Session, day: str, outcome: str, note: str) -> None:
       engage close --date 2021-12-10 --note "final plan adopted by the board"
       engage close --outcome terminated --note "funding withdrawn"
     """
-    date, _ = _dated(session, day, "close")
+    date, _today = _dated(session, day, _("close"))
 
     def open_still(ledger: Ledger) -> None:  # under the lock: two closes cannot both land
         closing = ledger.closing()
         if closing is not None:
             raise EngageError(
-                f"already closed on {closing.date} (record {closing.id}); void that record to close again"
+                _("already closed on {date} (record {id}); void that record to close again").format(
+                    date=closing.date, id=closing.id
+                )
             )
 
     open_still(session.ledger())
     record = ledger_file.new_record("close", outcome=outcome.lower(), date=date.isoformat(), note=note)
     session.write([record], check=open_still)
-    click.echo(f"{session.engagement.title}: {outcome.lower()} on {date} (record {record['id']})")
+    click.echo(
+        _("{name}: {outcome} on {date} (record {id})").format(
+            name=session.engagement.title, outcome=state_text(outcome.lower()), date=date, id=record["id"]
+        )
+    )
     _say_verdict(session, "", date)
 
 
@@ -162,10 +184,16 @@ def _not_ahead(date: dt.date, today: dt.date, subject: str, session: Session | N
     if session is not None:
         first = session.timeline(session.engagement).start
         if date < first:
-            raise EngageError(f"{subject}: {date} is before the engagement began on {first}; check the date")
+            raise EngageError(
+                _("{subject}: {date} is before the engagement began on {first}; check the date").format(
+                    subject=subject, date=date, first=first
+                )
+            )
     if date > today:
         raise EngageError(
-            f"{subject}: {date} is in the future; record what has happened, dated today or earlier"
+            _("{subject}: {date} is in the future; record what has happened, dated today or earlier").format(
+                subject=subject, date=date
+            )
         )
 
 
@@ -175,16 +203,26 @@ def _say_verdict(session: Session, item: str, day: dt.date) -> None:
 
     The record is written by now: whatever fails here is a warning that says so.
     """
-    with session.after_write("the record"):
+    with session.after_write(_("the record")):
         verdict = session.verdict(session.engagement, session.ledger().until(day), day)
         if item.startswith("deliverable "):
             found = verdict.deliverable(item.split(" ", 1)[1])
-            text = found.reason if found.reason.startswith(found.state) else f"{found.state}: {found.reason}"
-            if found.days_late and "late" not in text:
-                text += f"; {plural(found.days_late, 'day')} late on the consultant's side"
-            click.echo(f"On {day}: {text}")
+            state = state_text(found.state)
+            text = (
+                found.reason
+                if found.reason.startswith((found.state, state))
+                else _("{state}: {reason}").format(state=state, reason=found.reason)
+            )
+            if found.days_late and "late" not in text and state_text("late") not in text:
+                late = ngettext(
+                    "{count} day late on the consultant's side",
+                    "{count} days late on the consultant's side",
+                    found.days_late,
+                ).format(count=found.days_late)
+                text += f"; {late}"
+            click.echo(_("On {date}: {text}").format(date=day, text=text))
         else:
-            click.echo(f"On {day}: {verdict.reason}")
+            click.echo(_("On {date}: {text}").format(date=day, text=verdict.reason))
 
 
 COMMANDS = [deliver, meeting, close]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from engage.language import _
 from engage.ledger.ledger import Ledger
 from engage.ledger.writer import seal
 from engage.output.formats import terminal_text
@@ -31,12 +32,13 @@ def repair(session: Session) -> None:
     sealed = seal(path, engagement.hours_per_day, kinds)
     for problem in sealed:
         where = f"{problem.line}-{problem.last_line}" if problem.last_line else str(problem.line)
-        click.echo(terminal_text(f"Sealed {path}:{where}: what an interrupted write left (never counted)"))
+        said = _("Sealed {path}:{where}: what an interrupted write left (never counted)")
+        click.echo(terminal_text(said.format(path=path, where=where)))
     if not sealed:
-        click.echo(terminal_text(f"Nothing to seal in {path}"))
+        click.echo(terminal_text(_("Nothing to seal in {path}").format(path=path)))
     left = Ledger.read(path, engagement.hours_per_day, kinds).problems
     for problem in left:
-        click.echo(terminal_text(f"Left for a person to fix: {problem}"))
+        click.echo(terminal_text(_("Left for a person to fix: {problem}").format(problem=problem)))
 
 
 COMMANDS = [repair]

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 import click
 
 from engage.errors import EngageError
+from engage.judging.words import state_text
+from engage.language import _, speaking, user_language
+from engage.language.formats import date_text, machine
 from engage.output import colour
 from engage.output.formats import json_text, table
 from engage.parsing import DATE_HELP, format_budget, parse_date
@@ -45,21 +48,40 @@ def init(file: Path) -> None:
     """
     if file.exists():
         raise EngageError(
-            f"{file}: already exists; choose a new file name (engage never overwrites a schedule)"
+            _("{file}: already exists; choose a new file name (engage never overwrites a schedule)").format(
+                file=file
+            )
         )
     if not file.parent.is_dir():
-        raise EngageError(f"{file.parent}: no such folder; create it first or choose another path")
+        raise EngageError(
+            _("{folder}: no such folder; create it first or choose another path").format(folder=file.parent)
+        )
     # engage.toml is the name engage looks for: the folder then names the engagement.
     name = file.resolve().parent.name if file.stem == "engage" else file.stem
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "new-engagement"
-    text = template_text().replace(TEMPLATE_ID, f'id = "{slug}"', 1)
+    text = with_language(template_text().replace(TEMPLATE_ID, f'id = "{slug}"', 1), user_language())
     try:
         with file.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except OSError as exc:
-        raise EngageError(f"{file}: cannot write: {exc.strerror or exc}") from None
+        raise EngageError(
+            _("{file}: cannot write: {error}").format(file=file, error=exc.strerror or exc)
+        ) from None
     hint = "engage show" if file.name == "engage.toml" else f"engage -s {file} show"
-    click.echo(f"Wrote {file}; fill it in from the ToR, then try: {hint}")
+    click.echo(_("Wrote {file}; fill it in from the ToR, then try: {hint}").format(file=file, hint=hint))
+
+
+LANGUAGE_KEY = re.compile(r'^# ?language = "[^"]*"$', re.MULTILINE)
+
+
+def with_language(text: str, language: str) -> str:
+    """The template with ``language = "fr"`` set where the user speaks a language other than English
+    (the template's commented ``language`` line made a real one); as it is in English."""
+    from engage.language import ENGLISH, base
+
+    if base(language) == ENGLISH:
+        return text
+    return LANGUAGE_KEY.sub(f'language = "{base(language)}"', text, count=1)
 
 
 @click.command()
@@ -75,13 +97,13 @@ def show(session: Session, fmt: str, as_of: str | None) -> None:
     """
     engagement = session.engagement
     today = parse_date(as_of, session.today()) if as_of else session.today()
-    verdict = session.verdict(
-        engagement, session.read_ledger(engagement, session.ledger_path).until(today), today
-    )
+    ledger = session.read_ledger(engagement, session.ledger_path).until(today)
     if fmt == "json":
-        click.echo(json_text(engagement_dict(verdict)))
+        with machine():
+            click.echo(json_text(engagement_dict(session.verdict(engagement, ledger, today))))
         return
-    colour.echo(describe(verdict))
+    with speaking(engagement):  # a document: in the engagement's language
+        colour.echo(describe(session.verdict(engagement, ledger, today)))
 
 
 def _rule(when: object) -> str | None:
@@ -225,8 +247,10 @@ def week_names(days: tuple[int, ...]) -> list[str]:
 
 def _consultants(engagement: Engagement) -> str:
     if len(engagement.team) > 1 or any(c.role or c.days for c in engagement.team):
-        return f"{len(engagement.team)}: {', '.join(c.key for c in engagement.team)} (see Team)"
-    return ", ".join(engagement.consultants) or "(not named)"
+        return _("{count}: {keys} (see Team)").format(
+            count=len(engagement.team), keys=", ".join(c.key for c in engagement.team)
+        )
+    return ", ".join(engagement.consultants) or _("(not named)")
 
 
 def team_lines(engagement: Engagement) -> list[str]:
@@ -245,28 +269,30 @@ def team_lines(engagement: Engagement) -> list[str]:
             )
             for c in engagement.team
         ]
-        lines += ["", "Team", table(("key", "consultant", "role", "cap", "based in", "person-days"), rows)]
+        team_headers = (_("key"), _("consultant"), _("role"), _("cap"), _("based in"), _("person-days"))
+        lines += ["", _("Team"), table(team_headers, rows)]
     if engagement.locations:
         places = [engagement.home, *engagement.locations.values()]
         rows = [
             (
-                p.key or "(engagement)",
+                p.key or _("(engagement)"),
                 p.name,
                 p.timezone,
                 " ".join(week_names(p.working_days)),
-                ", ".join(p.holidays) or "none",
+                ", ".join(p.holidays) or _("none"),
             )
             for p in places
         ]
-        lines += ["", "Places", table(("key", "place", "time zone", "working days", "holidays"), rows)]
+        headers = (_("key"), _("place"), _("time zone"), _("working days"), _("holidays"))
+        lines += ["", _("Places"), table(headers, rows)]
     if engagement.contacts:
         rows = [(c.name, c.role, c.email, ", ".join(c.receives)) for c in engagement.contacts]
-        lines += ["", "Contacts", table(("name", "role", "email", "receives"), rows)]
+        lines += ["", _("Contacts"), table((_("name"), _("role"), _("email"), _("receives")), rows)]
     return lines
 
 
 def _span(start: dt.date, end: dt.date) -> str:
-    return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
+    return date_text(start) if start == end else f"{date_text(start)} – {date_text(end)}"
 
 
 def describe(verdict: Verdict) -> str:
@@ -278,10 +304,10 @@ def describe(verdict: Verdict) -> str:
     facts = _facts(verdict)
     lines = [*wrap(engagement.title, width), *(labelled(label, value, width) for label, value in facts)]
     lines += team_lines(engagement)
-    lines += ["", "Phases", _phase_table(verdict)]
-    lines += ["", "Deliverables", _deliverable_table(verdict)]
-    lines += ["", "Meetings", _meeting_table(verdict)]
-    lines += ["", "Deadlines", _deadline_table(verdict)]
+    lines += ["", _("Phases"), _phase_table(verdict)]
+    lines += ["", _("Deliverables"), _deliverable_table(verdict)]
+    lines += ["", _("Meetings"), _meeting_table(verdict)]
+    lines += ["", _("Deadlines"), _deadline_table(verdict)]
     return "\n".join(lines)
 
 
@@ -290,27 +316,37 @@ def _facts(verdict: Verdict) -> list[tuple[str, str]]:
     engagement = verdict.engagement
     budgets = sum((p.days for p in engagement.phases), start=0)
     facts = [
-        ("Client", engagement.client),
+        (_("Client"), engagement.client),
         (
-            "Supervisor",
+            _("Supervisor"),
             engagement.supervisor.label
             + (f" <{engagement.supervisor.email}>" if engagement.supervisor.email else ""),
         ),
-        ("Consultants", _consultants(engagement)),
+        (_("Consultants"), _consultants(engagement)),
         (
-            "Cap",
-            f"{format_budget(engagement.max_days)} days "
-            f"(phase budgets add up to {format_budget(budgets)}); "
-            f"{format_budget(engagement.hours_per_day)} hours a day; time zone {engagement.timezone}",
+            _("Cap"),
+            _(
+                "{cap} days (phase budgets add up to {budgets}); {hours} hours a day; time zone {timezone}"
+            ).format(
+                cap=format_budget(engagement.max_days),
+                budgets=format_budget(budgets),
+                hours=format_budget(engagement.hours_per_day),
+                timezone=engagement.timezone,
+            ),
         ),
-        ("State", f"{verdict.reason} (as of {verdict.as_of})"),
+        (
+            _("State"),
+            _("{reason} (as of {date})").format(reason=verdict.reason, date=date_text(verdict.as_of)),
+        ),
     ]
     if engagement.dates:
-        named = (f"{key} {value or 'to be agreed'}" for key, value in engagement.dates.items())
-        facts.append(("Dates", ", ".join(named)))
+        agreed = _("to be agreed")
+        named = (f"{key} {date_text(value) if value else agreed}" for key, value in engagement.dates.items())
+        facts.append((_("Dates"), ", ".join(named)))
     if engagement.period:
-        spread = "; intermittent: days spread over it" if engagement.intermittent else ""
-        facts.append(("Period", f"{engagement.period[0]} – {engagement.period[1]}{spread}"))
+        spread = _("; intermittent: days spread over it") if engagement.intermittent else ""
+        start, end = engagement.period
+        facts.append((_("Period"), f"{date_text(start)} – {date_text(end)}{spread}"))
     return facts
 
 
@@ -318,13 +354,13 @@ def _phase_table(verdict: Verdict) -> str:
     """The Phases table of ``show``: each window, and the working days in it."""
     timeline = verdict.timeline
     return table(
-        ("key", "phase", "days", "window", "working days"),
+        (_("key"), _("phase"), _("days"), _("window"), _("working days")),
         [
             (
                 p.key,
                 p.name,
                 format_budget(p.days),
-                _span(w.start, w.end) + (" (planned)" if w.planned else ""),
+                _span(w.start, w.end) + (" " + _("(planned)") if w.planned else ""),
                 len(timeline.working_days(w.start, w.end, p.location or "")),
             )
             for p in verdict.engagement.phases
@@ -335,46 +371,56 @@ def _phase_table(verdict: Verdict) -> str:
 
 def _deliverable_table(verdict: Verdict) -> str:
     """The Deliverables table of ``show``: due dates, review allowances, last status and state."""
+    review, depends, phase = _("review / revision"), _("depends on"), _("phase")
     return table(
-        ("key", "deliverable", "phase", "due", "review / revision", "depends on", "last status", "state"),
+        (_("key"), _("deliverable"), phase, _("due"), review, depends, _("last status"), _("state")),
         [
             (
                 d.key,
                 d.name,
                 d.deliverable.phase,
                 d.due.describe() + (f" ({d.due.rule})" if d.due.rule and d.due.value else ""),
-                f"{d.deliverable.review_days} / {d.deliverable.revision_days} wd",
+                _("{review} / {revision} wd").format(
+                    review=d.deliverable.review_days, revision=d.deliverable.revision_days
+                ),
                 ", ".join(d.deliverable.depends_on),
-                f"{d.status} {d.since}" if d.since else d.status,
-                d.state
-                if d.reason.startswith(("due ", "waiting"))
-                else d.reason
-                if d.reason.startswith(d.state)
-                else f"{d.state}: {d.reason}",
+                f"{state_text(d.status)} {date_text(d.since)}" if d.since else state_text(d.status),
+                _state_cell(d.state, d.reason),
             )
             for d in verdict.deliverables
         ],
-        optional=("review / revision", "depends on", "phase"),
+        optional=(review, depends, phase),
     )
+
+
+def _state_cell(state: str, reason: str) -> str:
+    """A deliverable's state with its reason, the state said once."""
+    shown = state_text(state)
+    if reason.startswith(("due ", "waiting")):  # the reason says no more than the due date does
+        return shown
+    if reason.startswith((state, shown)):
+        return reason
+    return _("{state}: {reason}").format(state=shown, reason=reason)
 
 
 def _meeting_table(verdict: Verdict) -> str:
     """The Meetings table of ``show``: when each is, where, and its state."""
     engagement = verdict.engagement
+    location, kind = _("location"), _("kind")
     return table(
-        ("key", "meeting", "kind", "when", "location", "state"),
+        (_("key"), _("meeting"), kind, _("when"), location, _("state")),
         [
-            (m.key, m.name, m.kind, m.span.text(), engagement.meeting(m.key).location, m.state)
+            (m.key, m.name, m.kind, m.span.text(), engagement.meeting(m.key).location, state_text(m.state))
             for m in verdict.meetings
         ],
-        optional=("location", "kind"),
+        optional=(location, kind),
     )
 
 
 def _deadline_table(verdict: Verdict) -> str:
     """The Deadlines table of ``show``: each date as worked out, or what it waits on."""
     return table(
-        ("key", "deadline", "date"),
+        (_("key"), _("deadline"), _("date")),
         [
             (d.key, d.name, verdict.timeline.resolve(d.date, verdict.progress, due=True).describe())
             for d in verdict.engagement.deadlines

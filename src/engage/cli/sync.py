@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from engage.language import _
 from engage.output.formats import terminal_text
 from engage.session import Session, pass_session, warn
 
@@ -60,8 +61,12 @@ def init(session: Session, remote: str | None) -> None:
 
     root = repository_of(plan.schedule.parent) or plan.schedule.parent
     inside = plan.schedule.parent.resolve().relative_to(root.resolve()).as_posix()
-    folder = "the clone" + ("" if inside == "." else f"/{inside}")
-    click.echo(f"Teammates join with: git clone {remote or 'REMOTE'}, then engage sync in {folder}")
+    folder = _("the clone") + ("" if inside == "." else f"/{inside}")
+    click.echo(
+        _("Teammates join with: git clone {remote}, then engage sync in {folder}").format(
+            remote=remote or "REMOTE", folder=folder
+        )
+    )
 
 
 def _plan(session: Session) -> Plan:
@@ -90,26 +95,30 @@ def _person(session: Session) -> str:
 
 def _report(outcome: Outcome) -> None:
     for who, what in outcome.sent.items():
-        click.echo(terminal_text(f"Committed: {who}: {what}"))
+        click.echo(terminal_text(_("Committed: {who}: {what}").format(who=who, what=what)))
     for who, what in outcome.received.items():
-        click.echo(terminal_text(f"From {who}: {what}"))
+        click.echo(terminal_text(_("From {who}: {what}").format(who=who, what=what)))
     if outcome.merged:
-        click.echo(terminal_text(f"Merged from {outcome.remote}: {', '.join(outcome.merged)}"))
+        merged = ", ".join(outcome.merged)
+        said = _("Merged from {remote}: {merged}").format(remote=outcome.remote, merged=merged)
+        click.echo(terminal_text(said))
     if not outcome.remote:
         if not outcome.sent:
-            click.echo("Nothing new to commit")
-        warn("no remote: committed here only; add one with engage sync init REMOTE")
+            click.echo(_("Nothing new to commit"))
+        warn(_("no remote: committed here only; add one with engage sync init REMOTE"))
     elif outcome.offline:
         warn(
             terminal_text(
-                f"{outcome.remote} cannot be reached ({outcome.offline}); what is committed here is pushed "
-                "by the next engage sync"
+                _(
+                    "{remote} cannot be reached ({reason}); what is committed here is pushed "
+                    "by the next engage sync"
+                ).format(remote=outcome.remote, reason=outcome.offline)
             )
         )
     elif outcome.pushed:
-        click.echo(f"Pushed to {outcome.remote}")
+        click.echo(_("Pushed to {remote}").format(remote=outcome.remote))
     elif not (outcome.sent or outcome.received or outcome.merged):
-        click.echo(f"Up to date with {outcome.remote}")
+        click.echo(_("Up to date with {remote}").format(remote=outcome.remote))
 
 
 COMMANDS = [sync]

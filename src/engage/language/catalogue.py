@@ -31,13 +31,30 @@ class Catalogue:
         if base(language) == ENGLISH:
             return None
         if language not in self._loaded:
-            import gettext
-
-            found = gettext.translation(
-                self.domain, self.localedir, languages=[language, base(language)], fallback=True
-            )
-            self._loaded[language] = None if type(found) is gettext.NullTranslations else found
+            self._loaded[language] = self._read(language)
         return self._loaded[language]
+
+    def _read(self, language: str) -> gettext.NullTranslations | None:
+        """The ``.mo`` of ``language``, falling back on its base language's (``fr_SN``, then ``fr``).
+
+        Found by path, as ``gettext.translation`` would find them, without its ``locale`` import
+        (``engage log`` under a French locale pays for the one file it reads, no more).
+        """
+        import gettext
+
+        found: gettext.NullTranslations | None = None
+        for name in dict.fromkeys((language, base(language))):
+            path = self.localedir / name / "LC_MESSAGES" / f"{self.domain}.mo"
+            try:
+                with open(path, "rb") as source:
+                    read = gettext.GNUTranslations(source)
+            except FileNotFoundError:
+                continue
+            if found is None:
+                found = read
+            else:
+                found.add_fallback(read)
+        return found
 
     def gettext(self, message: str) -> str:
         """``message`` in the language in force."""

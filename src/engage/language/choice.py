@@ -136,14 +136,21 @@ def choose(tag: str | None) -> None:
     _chosen.clear()
     if tag is not None:
         from engage.errors import EngageError
+        from engage.language import _
 
         name = normalise(tag)
         if name is None:
             raise EngageError(
-                f'--lang: {tag!r} is not a language tag; give one such as "fr", "es" or "fr-SN"'
+                _('--lang: {tag} is not a language tag; give one such as "fr", "es" or "fr-SN"').format(
+                    tag=repr(tag)
+                )
             )
         if not speaks(name):
-            raise EngageError(f"--lang: engage has no words in {tag!r}; it speaks {', '.join(spoken())}")
+            raise EngageError(
+                _("--lang: engage has no words in {tag}; it speaks {languages}").format(
+                    tag=repr(tag), languages=", ".join(spoken())
+                )
+            )
         _chosen.append(name)
 
 

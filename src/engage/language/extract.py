@@ -16,8 +16,13 @@ from typing import IO, Any
 HELP_KEYWORDS = ("help", "short_help")
 COMMAND_DECORATORS = ("command", "group")
 # engage's help texts that commands build theirs from (engage.parsing), and the placeholder each
-# stands as in a catalogue: "Figures as of this date: {dates}."
-SHARED_HELP = {"DATE_HELP": "dates", "WEEK_HELP": "weeks", "MONTH_HELP": "months", "DAYS_HELP": "amounts"}
+# stands as in a catalogue: "Figures as of this date: {date_help}."
+SHARED_HELP = {
+    "DATE_HELP": "date_help",
+    "WEEK_HELP": "week_help",
+    "MONTH_HELP": "month_help",
+    "DAYS_HELP": "days_help",
+}
 Extracted = tuple[Any, ...]  # (line, function, message or messages, comments), as Babel takes them
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 
+from engage.language import _
+
 _FULL = {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
@@ -14,11 +16,11 @@ def output_failure(exc: BaseException) -> str | None:
     to files is named in its own messages), or a character the output's encoding cannot hold (an
     explicit ``PYTHONIOENCODING`` such as ``latin-1``)."""
     if isinstance(exc, OSError) and exc.errno in _FULL and exc.filename is None:
-        return f"cannot write the output: {exc.strerror or exc}"
+        return _("cannot write the output: {error}").format(error=exc.strerror or exc)
     if isinstance(exc, UnicodeEncodeError):
         char = exc.object[exc.start : exc.start + 1]
-        return (
-            f"cannot write {char!a} in the output's encoding {exc.encoding} (PYTHONIOENCODING); "
+        return _(
+            "cannot write {char} in the output's encoding {encoding} (PYTHONIOENCODING); "
             "unset it, or add ':replace' to it"
-        )
+        ).format(char=ascii(char), encoding=exc.encoding)
     return None

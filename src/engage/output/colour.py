@@ -115,12 +115,34 @@ def echo(text: str, err: bool = False, nl: bool = True) -> None:
 
 
 def say(label: str, word: str, message: str) -> None:
-    """``label: word: message`` on stderr, the word (error, warning) in its colour when colour is on."""
+    """``label: word: message`` on stderr, the word (error, warning) in its colour when colour is on.
+
+    The word and what follows it are in the user's language ("engage: erreur : ..."); the label is
+    the program's name and stays as it is.
+    """
+    from engage.language import _
+
     stream = sys.stderr
+    shown = severity_text(word)
     if not enabled(stream):
-        write(f"{label}: {word}: {message}", err=True)
+        write(f"{label}: " + _("{word}: {message}").format(word=shown, message=message), err=True)
         return
     from engage.output.formats import terminal_text
 
-    styled = style(word, "red" if word == "error" else "yellow", bold=word == "error")
-    write(f"{label}: {styled}: {terminal_text(message)}", True, stream=getattr(stream, "unguarded", stream))
+    styled = style(shown, "red" if word == "error" else "yellow", bold=word == "error")
+    line = f"{label}: " + _("{word}: {message}").format(word=styled, message=terminal_text(message))
+    write(line, True, stream=getattr(stream, "unguarded", stream))
+
+
+def severity_text(word: str) -> str:
+    """A severity (``error``, ``warning``, ``aborted``...) in the user's language."""
+    from engage.language import pgettext
+
+    words = {
+        "error": lambda: pgettext("severity", "error"),
+        "warning": lambda: pgettext("severity", "warning"),
+        "aborted": lambda: pgettext("severity", "aborted"),
+        "info": lambda: pgettext("severity", "info"),
+    }
+    said = words.get(word)
+    return said() if said is not None else word

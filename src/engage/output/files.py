@@ -9,24 +9,35 @@ from pathlib import Path
 import click
 
 from engage.errors import EngageError
+from engage.language import _, using
 from engage.output import colour
 from engage.output.formats import KEPT_BYTES, register_kept_bytes
 from engage.storage.atomic import write_file
 
 
-def output_target(output: str, what: str = "output") -> Path:
+def output_target(output: str, what: str | None = None) -> Path:
     """Where ``-o FILE`` writes, refused (bad input, nothing written) when its folder is missing or it
-    is a folder itself. ``what`` names the document in the message: "report", "calendar file"."""
+    is a folder itself. ``what`` names the document in the message: "report", "calendar file" (in
+    the user's language; default "output").
+
+    Its messages are in the user's language, even where a document is being written in its own."""
     target = Path(output)
-    if output.endswith(("/", os.sep)) or target.is_dir():
-        raise EngageError(f"{output}: is a folder; give -o a file name")
-    if not target.parent.is_dir():
-        raise EngageError(
-            f"{target.parent}: no such folder for the {what}; create it first or choose another path"
-        )
-    own = _engage_file(target)
-    if own:
-        raise EngageError(f"{output}: is {own}, which -o would overwrite; give -o another file name")
+    with using(None):
+        if output.endswith(("/", os.sep)) or target.is_dir():
+            raise EngageError(_("{output}: is a folder; give -o a file name").format(output=output))
+        if not target.parent.is_dir():
+            raise EngageError(
+                _("{folder}: no such folder for the {what}; create it first or choose another path").format(
+                    folder=target.parent, what=what or _("output")
+                )
+            )
+        own = _engage_file(target)
+        if own:
+            raise EngageError(
+                _("{output}: is {what}, which -o would overwrite; give -o another file name").format(
+                    output=output, what=own
+                )
+            )
     return target
 
 
@@ -35,15 +46,15 @@ def _engage_file(target: Path) -> str:
     none of engage's own files: a report written over one would wipe it."""
     name = target.name.lower()
     if name.endswith(".ledger.jsonl"):
-        return "a ledger"
+        return _("a ledger")
     if name.endswith(".toml"):
-        return "a schedule or settings file"
+        return _("a schedule or settings file")
     if name.endswith(".calendar.json"):
-        return "a calendar state"
+        return _("a calendar state")
     if name.endswith(".ledger.jsonl.lock"):
-        return "a ledger's lock"
+        return _("a ledger's lock")
     if name == "allowed_signers":
-        return "the allowed-signers file (whose SSH keys sign timesheets)"
+        return _("the allowed-signers file (whose SSH keys sign timesheets)")
     try:
         with open(target, "rb") as handle:
             first = handle.readline(65536)
@@ -53,11 +64,11 @@ def _engage_file(target: Path) -> str:
         record = json.loads(first)
     except ValueError:
         return ""
-    return "a ledger" if isinstance(record, dict) and "kind" in record else ""
+    return _("a ledger") if isinstance(record, dict) and "kind" in record else ""
 
 
 def write_output(
-    text: str, output: str | None, what: str = "output", *, bom: bool = False, coloured: bool = False
+    text: str, output: str | None, what: str | None = None, *, bom: bool = False, coloured: bool = False
 ) -> None:
     """Print ``text``, or write it to ``-o FILE`` and say so on stderr: the one writer of ``-o``.
 
@@ -73,5 +84,8 @@ def write_output(
         return
     target = output_target(output, what)
     register_kept_bytes()
-    write_file(target, (("\ufeff" if bom else "") + text).encode("utf-8", KEPT_BYTES), what)
-    click.echo(f"Wrote {output}", err=True)
+    with using(None):  # messages in the user's language, whatever the document's
+        write_file(
+            target, (("\ufeff" if bom else "") + text).encode("utf-8", KEPT_BYTES), what or _("output")
+        )
+        click.echo(_("Wrote {file}").format(file=output), err=True)

@@ -215,8 +215,12 @@ def chosen_format(fmt: str | None, output: str | None, offered: Sequence[str]) -
     if (
         implied in ("xlsx", "csv", "json", "html", "pdf") and implied not in same
     ):  # text into .md or .txt is fine
+        from engage.language import _
+
         raise EngageError(
-            f"--format {fmt} but -o {output} names a {implied} file; "
-            f"give -o a .{fmt} name, or leave out --format"
+            _(
+                "--format {format} but -o {output} names a {implied} file; "
+                "give -o a .{format} name, or leave out --format"
+            ).format(format=fmt, output=output, implied=implied)
         )
     return fmt

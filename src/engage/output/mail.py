@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 
 from engage.errors import EngageError
+from engage.language import _
 from engage.settings.lookup import find_setting, setting
 
 SMTP_VARS = "ENGAGE_SMTP_HOST, ENGAGE_SMTP_PORT, ENGAGE_SMTP_USER, ENGAGE_SMTP_PASSWORD, ENGAGE_SMTP_STARTTLS"
@@ -40,22 +41,34 @@ def send_mail(messages: Iterable[EmailMessage], sent: Callable[[EmailMessage], N
                     sent(message)
     except smtplib.SMTPAuthenticationError:
         raise EngageError(
-            f"SMTP server {where} refused the login of {user!r}; check ENGAGE_SMTP_USER/PASSWORD"
+            _("SMTP server {server} refused the login of {user}; check ENGAGE_SMTP_USER/PASSWORD").format(
+                server=where, user=repr(user)
+            )
         ) from None
     except smtplib.SMTPNotSupportedError as exc:
         raise EngageError(
-            f"SMTP server {where}: {str(exc).rstrip('.')}; set ENGAGE_SMTP_STARTTLS=0 if it has no TLS"
+            _("SMTP server {server}: {error}; set ENGAGE_SMTP_STARTTLS=0 if it has no TLS").format(
+                server=where, error=str(exc).rstrip(".")
+            )
         ) from None
     except ssl.SSLCertVerificationError as exc:
         why = getattr(exc, "verify_message", None) or exc  # truststore's Windows backend sets none
         raise EngageError(
-            f"SMTP server {where}: its certificate is not trusted ({why}); set smtp.host to "
-            "the name its certificate is for, or add its authority to the system's certificates"
+            _(
+                "SMTP server {server}: its certificate is not trusted ({why}); set smtp.host to "
+                "the name its certificate is for, or add its authority to the system's certificates"
+            ).format(server=where, why=why)
         ) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        raise EngageError(f"SMTP server {where} refused the recipients {', '.join(exc.recipients)}") from None
+        raise EngageError(
+            _("SMTP server {server} refused the recipients {recipients}").format(
+                server=where, recipients=", ".join(exc.recipients)
+            )
+        ) from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise EngageError(f"cannot send through SMTP server {where}: {exc}") from None
+        raise EngageError(
+            _("cannot send through SMTP server {server}: {error}").format(server=where, error=exc)
+        ) from None
 
 
 def _smtp_settings() -> tuple[str, str, bool, str, str]:
@@ -64,28 +77,36 @@ def _smtp_settings() -> tuple[str, str, bool, str, str]:
     host, source = (found.value.strip(), found.source) if found else ("", "")
     if not host:
         raise EngageError(
-            f"no SMTP server: set ENGAGE_SMTP_HOST or engage config smtp.host (and as needed {SMTP_VARS})"
+            _(
+                "no SMTP server: set ENGAGE_SMTP_HOST or engage config smtp.host (and as needed {variables})"
+            ).format(variables=SMTP_VARS)
         )
     if not plain_host(host):  # never echoed: it may hold a password (u:pw@host, smtp://u:pw@host)
         named = "ENGAGE_SMTP_HOST" if source.startswith("env") else f"smtp.host ({source})"
         raise EngageError(
-            f"{named} must be a host name or address alone, such as smtp.example.org; give the "
-            "user and password in ENGAGE_SMTP_USER and ENGAGE_SMTP_PASSWORD, the port in ENGAGE_SMTP_PORT"
+            _(
+                "{setting} must be a host name or address alone, such as smtp.example.org; give the "
+                "user and password in ENGAGE_SMTP_USER and ENGAGE_SMTP_PASSWORD, the port in ENGAGE_SMTP_PORT"
+            ).format(setting=named)
         )
     starttls = (setting("smtp.starttls") or "1").strip()
     starttls = {"true": "1", "false": "0"}.get(starttls, starttls)  # a config file's booleans
     if starttls not in ("0", "1"):
-        raise EngageError(f"ENGAGE_SMTP_STARTTLS must be 1 or 0, got {starttls!r}")
+        raise EngageError(_("ENGAGE_SMTP_STARTTLS must be 1 or 0, got {value}").format(value=repr(starttls)))
     port_text = (setting("smtp.port") or ("587" if starttls == "1" else "25")).strip()
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise EngageError(f"ENGAGE_SMTP_PORT must be a port number such as 587, got {port_text!r}")
+        raise EngageError(
+            _("ENGAGE_SMTP_PORT must be a port number such as 587, got {value}").format(value=repr(port_text))
+        )
     user = setting("smtp.user") or ""
     password = setting("smtp.password") or ""  # ENGAGE_SMTP_PASSWORD, else the keyring
     if not (user.isascii() and password.isascii()):
         # never show the password, nor a character of it or its position
         raise EngageError(
-            "ENGAGE_SMTP_USER or ENGAGE_SMTP_PASSWORD holds characters other than ASCII, "
-            "which SMTP login cannot send; use an ASCII password (an app password, say)"
+            _(
+                "ENGAGE_SMTP_USER or ENGAGE_SMTP_PASSWORD holds characters other than ASCII, "
+                "which SMTP login cannot send; use an ASCII password (an app password, say)"
+            )
         )
     return host, port_text, starttls == "1", user, password
 

@@ -44,10 +44,13 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
 
 
 def labelled(label: str, value: str, width: int, column: int = 13) -> str:
-    """``Label:      value`` with the value wrapped under itself."""
-    head = f"{label + ':':<{column}}"
-    if len(head) > column:  # a long label: value on its own indented lines
-        return "\n".join([head.rstrip(), *wrap(" " * column + value, width, column)])
+    """``Label:      value`` with the value wrapped under itself (``Libellé :  valeur`` in French)."""
+    from engage.language import _
+
+    named = _("{label}:").format(label=label)
+    if len(named) > column:  # a long label: value on its own indented lines
+        return "\n".join([named, *wrap(" " * column + value, width, column)])
+    head = f"{named:<{column}}" if len(named) < column else named + " "  # never glued to its value
     return "\n".join(wrap(head + value, width, column))
 
 
@@ -79,7 +82,7 @@ def fit_table(
         for row in body:
             del row[index]
         dropped.append(name)
-    widths, _ = _layout(heads, body, width)
+    widths, _squeezed = _layout(heads, body, width)
     lines = _row_lines(heads, widths)
     lines.append("  ".join("-" * w for w in widths))
     shape = "  ".join(f"{{:<{w}}}" for w in widths)
@@ -93,7 +96,10 @@ def fit_table(
         else:
             lines += _row_lines(row, widths)
     if dropped:
-        lines += wrap(f"(not shown at {width} columns: {', '.join(dropped)})", width)
+        from engage.language import _
+
+        said = _("(not shown at {width} columns: {columns})").format(width=width, columns=", ".join(dropped))
+        lines += wrap(said, width)
     return "\n".join(lines)
 
 

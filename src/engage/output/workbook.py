@@ -10,6 +10,7 @@ from pathlib import Path
 
 from engage.errors import EngageError
 from engage.hooktypes import Days, Money
+from engage.language import _, using
 
 Sheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]  # title, headers, rows
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -42,7 +43,8 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
     from openpyxl.styles import Font
 
     if not path.parent.is_dir():
-        raise EngageError(f"{path.parent}: no such folder for the workbook")
+        with using(None):
+            raise EngageError(_("{folder}: no such folder for the workbook").format(folder=path.parent))
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
@@ -75,14 +77,15 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
             )
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
     if not sheets:
-        book.create_sheet("(empty)")
+        book.create_sheet(_("(empty)"))
     import io
 
     from engage.storage.atomic import write_file
 
     whole = io.BytesIO()  # made in memory, then written whole: an old workbook stays if it cannot be
     book.save(whole)
-    write_file(path, whole.getvalue(), "workbook")
+    with using(None):  # a message, if it cannot be written: in the user's language
+        write_file(path, whole.getvalue(), _("workbook"))
 
 
 def _shown(value: object) -> str:
@@ -97,7 +100,7 @@ def _shown(value: object) -> str:
 
 def _sheet_title(title: str, used: set[str]) -> str:
     """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
-    base = _BAD_TITLE.sub(" ", title).strip("' ")[:31] or "Sheet"
+    base = _BAD_TITLE.sub(" ", title).strip("' ")[:31] or _("Sheet")
     name, n = base, 2
     while name.casefold() in used:
         suffix = f" ({n})"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from engage.errors import EngageError
+from engage.language import _
 from engage.settings.keys import checked, key_of
 
 CONFIG_VAR = "ENGAGE_CONFIG"
@@ -67,7 +68,7 @@ def read(path: Path, shared: bool = False, secrets: bool = False) -> Values:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise EngageError(f"{path}: cannot be read ({exc}); give a UTF-8 TOML file, or remove it") from exc
+        raise EngageError(_unreadable(path, exc)) from exc
     stamp = (info.st_ino, info.st_size, info.st_mtime_ns, shared, secrets)
     kept = _read.get(str(path))
     if kept is None or kept[0] != stamp:  # a command looks settings up several times: read once
@@ -82,7 +83,7 @@ def _values(path: Path, shared: bool, secrets: bool) -> Values:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise EngageError(f"{path}: cannot be read ({exc}); give a UTF-8 TOML file, or remove it") from exc
+        raise EngageError(_unreadable(path, exc)) from exc
     values = _plain(text)
     if values is None:
         values = _toml(path, text)
@@ -90,20 +91,34 @@ def _values(path: Path, shared: bool, secrets: bool) -> Values:
         key = key_of(name)
         if key is not None and key.kind == "secret" and not secrets:
             raise EngageError(
-                f"{path}: line {line}: {name}: a password is not kept in a config file; remove the line, "
-                f"and give it with engage config {name} (the system keyring keeps it)"
+                _(
+                    "{path}: line {line}: {name}: a password is not kept in a config file; remove the line, "
+                    "and give it with engage config {name} (the system keyring keeps it)"
+                ).format(path=path, line=line, name=name)
             )
         if key is not None and shared and key.personal:
             raise EngageError(
-                f"{path}: line {line}: {name}: not taken from a file a team shares (its code would run as "
-                f"you); remove it, and set it with engage config --global"
+                _(
+                    "{path}: line {line}: {name}: not taken from a file a team shares (its code would run as "
+                    "you); remove it, and set it with engage config --global"
+                ).format(path=path, line=line, name=name)
             )
         if key is not None:
             try:
                 checked(name, value)
             except ValueError as exc:
-                raise EngageError(f"{path}: line {line}: {name}: {exc}") from None
+                raise EngageError(
+                    _("{path}: line {line}: {name}: {problem}").format(
+                        path=path, line=line, name=name, problem=exc
+                    )
+                ) from None
     return values
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    return _("{path}: cannot be read ({error}); give a UTF-8 TOML file, or remove it").format(
+        path=path, error=exc
+    )
 
 
 def _plain(text: str) -> Values | None:
@@ -154,20 +169,28 @@ def _toml(path: Path, text: str) -> Values:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = re.search(r"\(at line (\d+), column \d+\)", message)
-        line = f" line {found.group(1) if found else max(1, len(text.splitlines()))}:"
+        number = found.group(1) if found else max(1, len(text.splitlines()))
         what = re.sub(r"\s*\(at line.*\)", "", message)
         raise EngageError(
-            f'{path}:{line} not TOML ({what}); write [section] headers and key = "value" lines'
+            _(
+                '{path}: line {line}: not TOML ({what}); write [section] headers and key = "value" lines'
+            ).format(path=path, line=number, what=what)
         ) from None
     values: Values = {}
     for section, table in data.items():
         if not isinstance(table, dict):
-            raise EngageError(f"{path}: line {_line(text, '', section)}: {section}: put it under a [section]")
+            raise EngageError(
+                _("{path}: line {line}: {name}: put it under a [section]").format(
+                    path=path, line=_line(text, "", section), name=section
+                )
+            )
         for key, value in table.items():
             name = f"{section}.{key}"
             if isinstance(value, dict | list) or not isinstance(value, str | int | bool):
                 raise EngageError(
-                    f"{path}: line {_line(text, section, key)}: {name}: give a string, number or boolean"
+                    _("{path}: line {line}: {name}: give a string, number or boolean").format(
+                        path=path, line=_line(text, section, key), name=name
+                    )
                 )
             text_value = str(value).lower() if isinstance(value, bool) else str(value)
             values[name] = (text_value, _line(text, section, key))
@@ -252,8 +275,12 @@ def _replace(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise EngageError(f"{path.parent}: cannot make the folder: {exc.strerror or exc}") from None
-    write_file(path, text, "config file", mode=None if path.exists() else 0o644 & ~_umask())
+        raise EngageError(
+            _("{folder}: cannot make the folder: {error}").format(
+                folder=path.parent, error=exc.strerror or exc
+            )
+        ) from None
+    write_file(path, text, _("config file"), mode=None if path.exists() else 0o644 & ~_umask())
 
 
 def _umask() -> int:

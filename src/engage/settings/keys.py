@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from engage.errors import EngageError
+from engage.language import _
 from engage.values import frozen
 
 ENGAGEMENT_KEY = r"[A-Za-z0-9_-]+"  # compiled when first matched: not on engage log's path without a file
@@ -71,7 +72,9 @@ def known(name: str) -> Key:
     """The setting ``name`` is; EngageError naming the keys when it is none."""
     key = key_of(name)
     if key is None:
-        raise EngageError(f"unknown setting {name!r}; settings are such as {SHAPE}")
+        raise EngageError(
+            _("unknown setting {name}; settings are such as {shape}").format(name=repr(name), shape=SHAPE)
+        )
     return key
 
 
@@ -84,7 +87,7 @@ def checked(name: str, value: object) -> str:
     kind = known(name).kind
     if kind == "secret":  # never in a message: not even a character of it
         if not isinstance(value, str) or not value or "\n" in value or "\r" in value:
-            raise ValueError("a password must be one line of text, not empty")
+            raise ValueError(_("a password must be one line of text, not empty"))
         return value
     if kind == "bool":
         text = str(value).strip().lower() if not isinstance(value, bool) else str(value).lower()
@@ -92,20 +95,28 @@ def checked(name: str, value: object) -> str:
             return "true"
         if text in FALSE:
             return "false"
-        raise ValueError(f"{value!r} is not a boolean; give true or false")
+        raise ValueError(_("{value} is not a boolean; give true or false").format(value=repr(value)))
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"{value!r} is not text; give a quoted string")
+        raise ValueError(_("{value} is not text; give a quoted string").format(value=repr(value)))
     text = str(value).strip()
     if kind == "list" and isinstance(value, str):
         return ",".join(name.strip() for name in text.split(",") if name.strip())  # empty: none
     if kind == "port":
         if not text.isdigit() or not 0 < int(text) < 65536:
-            raise ValueError(f"{value!r} is not a port number; give one from 1 to 65535, such as 587")
+            raise ValueError(
+                _("{value} is not a port number; give one from 1 to 65535, such as 587").format(
+                    value=repr(value)
+                )
+            )
         return str(int(text))
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not text; give a quoted string")
+        raise ValueError(_("{value} is not text; give a quoted string").format(value=repr(value)))
     if not text or "\n" in text:
-        raise ValueError(f"{value!r} is empty or holds a line break; give one line of text")
+        raise ValueError(
+            _("{value} is empty or holds a line break; give one line of text").format(value=repr(value))
+        )
     if kind == "email" and not re.match(r"^[^@\s]+@[^@\s]+$", text):
-        raise ValueError(f"{value!r} is not an email address; give one such as ana@example.org")
+        raise ValueError(
+            _("{value} is not an email address; give one such as ana@example.org").format(value=repr(value))
+        )
     return text

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from engage.errors import EngageError
+from engage.language import _, pgettext
 
 SERVICE = "engage"
 FILE_NAME = "secrets.toml"  # beside the user's config.toml, mode 600: where no keyring is usable
@@ -52,9 +53,13 @@ def store(name: str, value: str | None) -> str:
         _file_edit(name, None)  # none left behind in the file from a time without a keyring
         return "keyring"
     if value is not None:
+        said = _("no system keyring here; {name} is kept in {path}, readable by you alone").format(
+            name=name, path=secrets_path()
+        )
         sys.stderr.write(
-            f"engage: warning: no system keyring here; {name} is kept in {secrets_path()}, "
-            "readable by you alone\n"
+            "engage: "
+            + _("{word}: {message}").format(word=pgettext("severity", "warning"), message=said)
+            + "\n"
         )
     _file_edit(name, value)
     return f"file {secrets_path()}"
@@ -85,8 +90,10 @@ def _check_private(path: Path) -> None:
         return
     if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
         raise EngageError(
-            f"{path}: holds passwords but is not a file of yours that only you can read (mode "
-            f"{stat.S_IMODE(info.st_mode):o}); chmod 600 it, or remove it and set them again"
+            _(
+                "{path}: holds passwords but is not a file of yours that only you can read (mode "
+                "{mode}); chmod 600 it, or remove it and set them again"
+            ).format(path=path, mode=f"{stat.S_IMODE(info.st_mode):o}")
         )
 
 

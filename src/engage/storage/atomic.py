@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engage.errors import EngageError
+from engage.language import _
 
 PATIENCE = 10.0  # seconds a held file is waited for: a sync or a scan lets go within a few
 FIRST_PAUSE = 0.02
@@ -163,16 +164,18 @@ def write_file(path: Path, data: str | bytes, what: str = "file", *, mode: int |
 def cannot_write(path: Path, what: str, exc: OSError) -> str:
     """The one line for a file that could not be written: a held one says who may hold it."""
     if isinstance(exc, ReadOnly):
-        return (
-            f"{path} is read-only, so the {what} cannot be written; clear its Read-only attribute "
+        return _(
+            "{path} is read-only, so the {what} cannot be written; clear its Read-only attribute "
             "(attrib -r, or the file's Properties) and run again"
-        )
+        ).format(path=path, what=what)
     if isinstance(exc, Held):
-        return (
-            f"{path}: cannot write the {what}: another program still held it open after {exc.waited:g} s "
+        return _(
+            "{path}: cannot write the {what}: another program still held it open after {seconds} s "
             "(Excel, OneDrive's sync, an antivirus scan); close it there, or pause the sync, and run again"
-        )
-    return f"{path}: cannot write the {what}: {exc.strerror or exc}"
+        ).format(path=path, what=what, seconds=f"{exc.waited:g}")
+    return _("{path}: cannot write the {what}: {error}").format(
+        path=path, what=what, error=exc.strerror or exc
+    )
 
 
 def patiently(call: Callable[..., object], *args: Path, patience: float | None = None) -> None:
