@@ -186,7 +186,7 @@ def signature_block(document: TimesheetDocument, width: float) -> object:
     rows = [
         spaced([Paragraph(shown(s.role), style["label"]) for s in document.signatures]),
         spaced([Paragraph(shown(s.name), style["body"]) for s in document.signatures]),
-        spaced(["" for _ in document.signatures]),
+        spaced(["" for _signature in document.signatures]),
         spaced([Paragraph(shown(text), style["small"]) for text in said]),
     ]
     each = (width - gap * (count - 1)) / count
