@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engage import Exporter, Importer, hookimpl
+from engage_interop.catalogue import _
 
 __version__ = "0.1.0"
 
@@ -12,21 +13,21 @@ def engage_importers() -> list[Importer]:
     from engage_interop import klog, spreadsheets, timedot, timewarrior, watson
 
     return [
-        Importer("watson", "Watson's frames file", watson.read, "project or project+tag"),
-        Importer("timewarrior", "'timew export' JSON", timewarrior.read, "tag"),
-        Importer("klog", "a klog .klg file", klog.read, "#tag"),
-        Importer("timedot", "an hledger timedot file", timedot.read, "account"),
+        Importer("watson", _("Watson's frames file"), watson.read, _("project or project+tag")),
+        Importer("timewarrior", _("'timew export' JSON"), timewarrior.read, _("tag")),
+        Importer("klog", _("a klog .klg file"), klog.read, _("#tag")),
+        Importer("timedot", _("an hledger timedot file"), timedot.read, _("account")),
         Importer(
             "toggl",
-            "Toggl Track's detailed CSV export",
+            _("Toggl Track's detailed CSV export"),
             spreadsheets.read_toggl,
-            "project, project+tag or +task",
+            _("project, project+tag or +task"),
         ),
         Importer(
             "harvest",
-            "Harvest's CSV (import or detailed export)",
+            _("Harvest's CSV (import or detailed export)"),
             spreadsheets.read_harvest,
-            "project or project+task",
+            _("project or project+task"),
         ),
     ]
 
@@ -36,7 +37,7 @@ def engage_exporters() -> list[Exporter]:
     from engage_interop import exporters
 
     return [
-        Exporter("timedot", "hledger timedot, one account per phase", exporters.timedot),
-        Exporter("taskjuggler", "a TaskJuggler supplement of bookings", exporters.taskjuggler),
-        Exporter("watson", "a Watson frames file", exporters.watson),
+        Exporter("timedot", _("hledger timedot, one account per phase"), exporters.timedot),
+        Exporter("taskjuggler", _("a TaskJuggler supplement of bookings"), exporters.taskjuggler),
+        Exporter("watson", _("a Watson frames file"), exporters.watson),
     ]

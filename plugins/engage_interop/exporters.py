@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
-from engage import EngageError, Engagement, Entry
+from engage import EngageError, Engagement, Entry, decimal_text
+from engage_interop.catalogue import _
 from engage_interop.quoting import one_line, quoted
 
 DAY_STARTS = dt.time(9, 0)
@@ -66,15 +67,19 @@ def _account(*parts: str) -> str:
     """An hledger account name of ``parts``, or an error when one would be read as something else."""
     if parts[0][:1].isdigit():
         raise EngageError(
-            f"{parts[0]!r} cannot start an hledger account name: a line starting with a digit is read "
-            "as a date line, and its time would be lost; give the engagement an id starting with a letter"
+            _(
+                "{name} cannot start an hledger account name: a line starting with a digit is read "
+                "as a date line, and its time would be lost; give the engagement an id starting with a letter"
+            ).format(name=repr(parts[0]))
         )
     for part in parts:
         if not part.strip() or part != one_line(part) or re.search(r"[;#*]|\s\s|\t|^\s|\s$", part):
             raise EngageError(
-                f"{part!r} cannot be part of an hledger account name (a control character, ';', '#', '*', "
-                "or a double space would change what the line says); give the engagement and its phases "
-                "keys of letters, digits, '-' and '_'"
+                _(
+                    "{name} cannot be part of an hledger account name (a control character, ';', '#', '*', "
+                    "or a double space would change what the line says); give the engagement and its phases "
+                    "keys of letters, digits, '-' and '_'"
+                ).format(name=repr(part))
             )
     return ":".join(parts)
 
@@ -98,9 +103,16 @@ def _stacked(
         start = min(nine, midnight - dt.timedelta(seconds=total))
         if start < dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC):
             raise EngageError(
-                f"{day}: {one_line(person) or 'the consultant'} has {total / 3600:g} hours on one day, more "
-                f"than the day holds, and {tool} would move them to another day; void the entry logged "
-                "twice (engage entries, engage void ID), then export again"
+                _(
+                    "{day}: {person} has {hours} hours on one day, more "
+                    "than the day holds, and {tool} would move them to another day; void the entry logged "
+                    "twice (engage entries, engage void ID), then export again"
+                ).format(
+                    day=day,
+                    person=one_line(person) or _("the consultant"),
+                    hours=decimal_text(f"{total / 3600:g}"),
+                    tool=tool,
+                )
             )
         starts[(day, person)] = start
     for entry, length in zip(entries, seconds, strict=True):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from engage import EngageError, read_file
+from engage_interop.catalogue import _
 
 
 def read_text(path: Path, what: str) -> str:
@@ -15,7 +16,9 @@ def read_text(path: Path, what: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise EngageError(f"{path}: byte {exc.start}: not UTF-8 text; give {what}") from None
+        raise EngageError(
+            _("{path}: byte {byte}: not UTF-8 text; give {what}").format(path=path, byte=exc.start, what=what)
+        ) from None
 
 
 def read_json(path: Path, what: str) -> Any:
@@ -24,16 +27,23 @@ def read_json(path: Path, what: str) -> Any:
         return json.loads(read_text(path, what))
     except json.JSONDecodeError as exc:
         raise EngageError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); give {what}"
+            _("{where}: not valid JSON ({why}); give {what}").format(
+                where=f"{path}:{exc.lineno}:{exc.colno}", why=exc.msg, what=what
+            )
         ) from None
     except RecursionError:
-        raise EngageError(f"{path}: JSON nested too deeply to read; give {what}") from None
+        raise EngageError(
+            _("{path}: JSON nested too deeply to read; give {what}").format(path=path, what=what)
+        ) from None
 
 
-def read_json_array(path: Path, what: str, each: str) -> list[tuple[str, Any]]:
+def read_json_array(path: Path, what: str, each: str, many: str) -> list[tuple[str, Any]]:
     """Each element of the file's JSON array with where it stands (``PATH: frame 3``), or an error
-    naming the file when it holds no array; ``each`` is what one element is (interval, frame)."""
+    naming the file when it holds no array; ``each`` is what one element is (interval, frame) and
+    ``many`` what several are, both in the language in force."""
     found = read_json(path, what)
     if not isinstance(found, list):
-        raise EngageError(f"{path}: not a list of {each}s; give {what}")
+        raise EngageError(
+            _("{path}: not a list of {each}; give {what}").format(path=path, each=many, what=what)
+        )
     return [(f"{path}: {each} {number}", element) for number, element in enumerate(found, start=1)]

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from engage import EngageError, ImportedTime
+from engage import N_, EngageError, ImportedTime
+from engage_interop.catalogue import _, ngettext
 from engage_interop.files import read_text
 
-WHAT = "a klog file (see https://klog.jotaen.net)"
+WHAT = N_("a klog file (see https://klog.jotaen.net)")
 _DATE = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})(?:\s+\((?P<should>[^)]*)\))?\s*$")
 _TIME = r"(<)?(\d{1,2}):(\d{2})\s*(am|pm)?(>)?"
 _RANGE = re.compile(rf"^{_TIME}\s*-\s*(?:{_TIME}|(\?+))(?:\s+(.*))?$", re.IGNORECASE)
@@ -50,13 +51,13 @@ def _minutes_of(groups: tuple[str | None, ...]) -> int:
     h, m = int(hour or 0), int(minute or 0)
     if meridiem:
         if not 1 <= h <= 12:
-            raise ValueError("hour must be 1–12 with am/pm")
+            raise ValueError(_("hour must be 1–12 with am/pm"))
         h = h % 12 + (12 if meridiem.lower() == "pm" else 0)
     if h == 24 and m == 0 and not meridiem:  # 24:00 is 0:00 of the next day (spec 1.2)
         h, later = 0, later or (None if earlier else ">")
         earlier = None
     elif h > 23 or m > 59:
-        raise ValueError("not a time of day")
+        raise ValueError(_("not a time of day"))
     return h * 60 + m + (-1440 if earlier else 0) + (1440 if later else 0)
 
 
@@ -70,13 +71,23 @@ def _entry(text: str, line: int, where: str) -> _Entry:
         groups = match.groups()
         if groups[10]:
             opened = text.split("-", 1)[0].strip()
-            raise EngageError(f"{where}: open range {opened} - ?; close it in klog, then import")
+            raise EngageError(
+                _("{where}: open range {opened} - ?; close it in klog, then import").format(
+                    where=where, opened=opened
+                )
+            )
         try:
             start, end = _minutes_of(groups[0:5]), _minutes_of(groups[5:10])
         except ValueError as exc:
-            raise EngageError(f"{where}: cannot read the range {text!r}: {exc}") from None
+            raise EngageError(
+                _("{where}: cannot read the range {text}: {why}").format(
+                    where=where, text=repr(text), why=exc
+                )
+            ) from None
         if end < start:
-            raise EngageError(f"{where}: the range {text!r} ends before it starts")
+            raise EngageError(
+                _("{where}: the range {text} ends before it starts").format(where=where, text=repr(text))
+            )
         summary = groups[11] or ""
         return _Entry(line, end - start, summary, _tags(summary), text.split()[0])
     match = _DURATION.match(text)
@@ -86,14 +97,16 @@ def _entry(text: str, line: int, where: str) -> _Entry:
         signed = -minutes if match.group(1) == "-" else minutes
         return _Entry(line, signed, summary, _tags(summary), text.split()[0])
     raise EngageError(
-        f"{where}: cannot read {text!r} as an entry; klog entries are ranges (9:00 - 12:30) "
-        "or durations (1h30m, 45m)"
+        _(
+            "{where}: cannot read {text} as an entry; klog entries are ranges (9:00 - 12:30) "
+            "or durations (1h30m, 45m)"
+        ).format(where=where, text=repr(text))
     )
 
 
 def read(path: Path) -> list[ImportedTime]:
     """Every entry of every record as time against its tags and its record's."""
-    lines = read_text(path, WHAT).splitlines()
+    lines = read_text(path, _(WHAT)).splitlines()
     items: list[ImportedTime] = []
     number = 0
     while number < len(lines):
@@ -104,11 +117,17 @@ def read(path: Path) -> list[ImportedTime]:
         where = f"{path}:{number}"
         date_match = _DATE.match(raw)
         if raw[0] in " \t" or not date_match:
-            raise EngageError(f"{where}: expected a record's date (2021-11-16), got {raw.strip()!r}")
+            raise EngageError(
+                _("{where}: expected a record's date (2021-11-16), got {text}").format(
+                    where=where, text=repr(raw.strip())
+                )
+            )
         try:
             day = dt.date(int(date_match.group(1)), int(date_match.group(2)), int(date_match.group(3)))
         except ValueError:
-            raise EngageError(f"{where}: {raw.strip()!r} is not a date") from None
+            raise EngageError(
+                _("{where}: {text} is not a date").format(where=where, text=repr(raw.strip()))
+            ) from None
         block = []
         while number < len(lines) and lines[number].strip():
             number += 1
@@ -143,8 +162,10 @@ def _record(block: list[tuple[int, str]], path: Path) -> tuple[list[str], list[_
             if not style:
                 if line[:1].isspace():
                     raise EngageError(
-                        f"{where}: a record summary line starts with a blank; indent entries "
-                        "by two to four spaces or a tab, and summary lines not at all"
+                        _(
+                            "{where}: a record summary line starts with a blank; indent entries "
+                            "by two to four spaces or a tab, and summary lines not at all"
+                        ).format(where=where)
                     )
                 summary.append(line.strip())
                 continue
@@ -154,10 +175,16 @@ def _record(block: list[tuple[int, str]], path: Path) -> tuple[list[str], list[_
         elif line.startswith(style) and not line[len(style) : len(style) + 1].isspace():
             entries.append(_entry(line.strip(), number, where))
         else:
-            shown = "a tab" if style == "\t" else f"{len(style)} spaces"
+            shown = (
+                _("a tab")
+                if style == "\t"
+                else ngettext("{count} space", "{count} spaces", len(style)).format(count=len(style))
+            )
             raise EngageError(
-                f"{where}: {line.strip()[:40]!r} is not indented as this record's entries ({shown}, "
-                "or twice that to continue an entry's summary); klog reads it as an error too"
+                _(
+                    "{where}: {text} is not indented as this record's entries ({indent}, "
+                    "or twice that to continue an entry's summary); klog reads it as an error too"
+                ).format(where=where, text=repr(line.strip()[:40]), indent=shown)
             )
     return summary, entries
 
@@ -181,11 +208,14 @@ def _offset_negatives(entries: list[_Entry], record_tags: list[tuple[str, str]],
         after = [e for e in entries[index + 1 :] if e.minutes > 0 and tag_set(e) == tags]
         left = -negative.minutes
         if sum(e.minutes for e in before + after) < left:
-            shown = " ".join(sorted(f"#{t}={v}" if v else f"#{t}" for t, v in tags)) or "no tags"
+            shown = " ".join(sorted(f"#{t}={v}" if v else f"#{t}" for t, v in tags)) or _("no tags")
             raise EngageError(
-                f"{path}:{negative.line}: {negative.text} ({shown}) is taken off the day in klog, but the "
-                "record has no entry with the same tags long enough to take it from, and engage logs "
-                "no negative time; give the break the tags of the entry it interrupts, or shorten that entry"
+                _(
+                    "{where}: {text} ({tags}) is taken off the day in klog, but the "
+                    "record has no entry with the same tags long enough to take it from, and engage logs "
+                    "no negative time; give the break the tags of the entry it interrupts, or shorten that "
+                    "entry"
+                ).format(where=f"{path}:{negative.line}", text=negative.text, tags=shown)
             )
         for entry in before + after:
             taken = min(entry.minutes, left)

@@ -22,11 +22,12 @@ from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
-from engage import EngageError, ImportedTime
+from engage import N_, EngageError, ImportedTime
+from engage_interop.catalogue import _
 from engage_interop.files import read_text
 
-TOGGL = "Toggl's detailed report as CSV"
-HARVEST = "Harvest's time CSV (Date, Client, Project, Task, Notes, Hours, First name, Last name)"
+TOGGL = N_("Toggl's detailed report as CSV")
+HARVEST = N_("Harvest's time CSV (Date, Client, Project, Task, Notes, Hours, First name, Last name)")
 
 
 def _rows(path: Path, what: str, needed: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
@@ -35,11 +36,17 @@ def _rows(path: Path, what: str, needed: tuple[str, ...]) -> Iterator[tuple[str,
     reader.fieldnames = headers
     missing = [h for h in needed if h not in headers]
     if missing:
-        raise EngageError(f"{path}: missing column(s) {', '.join(missing)}; give {what}")
+        raise EngageError(
+            _("{path}: missing column(s) {columns}; give {what}").format(
+                path=path, columns=", ".join(missing), what=what
+            )
+        )
     for row in reader:
-        where = f"{path}: row {reader.line_num}"
+        where = _("{path}: row {number}").format(path=path, number=reader.line_num)
         if None in row:
-            raise EngageError(f"{where}: more cells than columns; give {what}")
+            raise EngageError(
+                _("{where}: more cells than columns; give {what}").format(where=where, what=what)
+            )
         if any((v or "").strip() for v in row.values()):
             yield where, {k: (v or "").strip() for k, v in row.items()}
 
@@ -53,9 +60,15 @@ def _clock(text: str, where: str, what: str) -> Fraction:
     try:
         value = Fraction(text)
     except ValueError:
-        raise EngageError(f"{where}: cannot read {text!r} as {what}; give 1:30:00 or 1.5") from None
+        raise EngageError(
+            _("{where}: cannot read {text} as {what}; give 1:30:00 or 1.5").format(
+                where=where, text=repr(text), what=what
+            )
+        ) from None
     if value < 0:
-        raise EngageError(f"{where}: {text!r} is negative; give the hours worked")
+        raise EngageError(
+            _("{where}: {text} is negative; give the hours worked").format(where=where, text=repr(text))
+        )
     return value
 
 
@@ -63,14 +76,16 @@ def read_toggl(path: Path) -> list[ImportedTime]:
     """Every row as time against ``project+tag`` (and ``project+task``) keys, falling back to the project."""
     needed = ("project", "description", "start date", "start time", "duration")
     items = []
-    for where, row in _rows(path, TOGGL, needed):
+    for where, row in _rows(path, _(TOGGL), needed):
         person = row.get("user", row.get("member", ""))  # newer exports say Member
         try:
             start = dt.datetime.fromisoformat(f"{row['start date']}T{row['start time']}")
         except ValueError:
             raise EngageError(
-                f"{where}: cannot read {row['start date']} {row['start time']} as a start; "
-                "export with dates as YYYY-MM-DD (Toggl profile settings)"
+                _(
+                    "{where}: cannot read {start} as a start; "
+                    "export with dates as YYYY-MM-DD (Toggl profile settings)"
+                ).format(where=where, start=f"{row['start date']} {row['start time']}")
             ) from None
         project = row["project"]
         tags = [t.strip() for t in row.get("tags", "").split(",") if t.strip()]
@@ -78,7 +93,7 @@ def read_toggl(path: Path) -> list[ImportedTime]:
         items.append(
             ImportedTime(
                 where=where,
-                hours=_clock(row["duration"], where, "a duration"),
+                hours=_clock(row["duration"], where, _("a duration")),
                 start=start,
                 keys=tuple(f"{project}+{t}" for t in ([*tags, task] if task else tags)),
                 fallback=tuple(k for k in (project, row.get("client", "")) if k),
@@ -92,7 +107,7 @@ def read_toggl(path: Path) -> list[ImportedTime]:
 def read_harvest(path: Path) -> list[ImportedTime]:
     """Every row as time against ``project+task``, falling back to the project, then the client."""
     items = []
-    for where, row in _rows(path, HARVEST, ("date", "project", "hours")):
+    for where, row in _rows(path, _(HARVEST), ("date", "project", "hours")):
         text = row["date"]
         try:
             day = (
@@ -100,13 +115,15 @@ def read_harvest(path: Path) -> list[ImportedTime]:
             )
         except ValueError:
             raise EngageError(
-                f"{where}: cannot read {text!r} as a date; give 2021-11-16 or 11/16/2021"
+                _("{where}: cannot read {text} as a date; give 2021-11-16 or 11/16/2021").format(
+                    where=where, text=repr(text)
+                )
             ) from None
         project, task = row["project"], row.get("task", "")
         items.append(
             ImportedTime(
                 where=where,
-                hours=_clock(row["hours"], where, "hours"),
+                hours=_clock(row["hours"], where, _("hours")),
                 day=day,
                 keys=(f"{project}+{task}",) if task else (),
                 fallback=tuple(k for k in (project, row.get("client", "")) if k),

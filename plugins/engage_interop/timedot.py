@@ -23,10 +23,11 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-from engage import EngageError, ImportedTime
+from engage import N_, EngageError, ImportedTime
+from engage_interop.catalogue import _
 from engage_interop.files import read_text
 
-WHAT = "an hledger timedot file"
+WHAT = N_("an hledger timedot file")
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?=\s|;|$)")
 _NUMBER = re.compile(r"^(\d+(?:[.,]\d*)?|[.,]\d+)(s|m|h|d|w|mo|y)?$")  # 1. and 1, read as 1
 _UNIT_HOURS = {
@@ -59,10 +60,10 @@ def read(path: Path) -> list[ImportedTime]:
     """Every account line with an amount, dated by the date line above it."""
     items: list[ImportedTime] = []
     day: dt.date | None = None
-    for number, raw in enumerate(read_text(path, WHAT).splitlines(), start=1):
+    for number, raw in enumerate(read_text(path, _(WHAT)).splitlines(), start=1):
         where = f"{path}:{number}"
         line = re.sub(r"^\*+ ", "", raw)
-        body, _, comment = line.partition(";")
+        body, _sep, comment = line.partition(";")
         if not body.strip() or line.lstrip().startswith("#"):
             continue
         date_match = _DATE.match(body)
@@ -70,12 +71,18 @@ def read(path: Path) -> list[ImportedTime]:
             try:
                 day = dt.date(*(int(g) for g in date_match.groups()))
             except ValueError:
-                raise EngageError(f"{where}: {body.split()[0]!r} is not a date") from None
+                raise EngageError(
+                    _("{where}: {text} is not a date").format(where=where, text=repr(body.split()[0]))
+                ) from None
             continue
         if day is None:
             if raw.startswith("*"):
                 continue  # org-mode headlines before the first date are ignored, as hledger does
-            raise EngageError(f"{where}: time before any date line; start with a date such as 2021-11-16")
+            raise EngageError(
+                _("{where}: time before any date line; start with a date such as 2021-11-16").format(
+                    where=where
+                )
+            )
         # As hledger: two white-space characters (spaces or tabs) end the account; one is part of it.
         account, sep, amount = [*re.split(r"([ \t]{2,})", body.strip(), maxsplit=1), "", ""][:3]
         if (
@@ -84,14 +91,18 @@ def read(path: Path) -> list[ImportedTime]:
             and re.search(r"[ \t]", account)
         ):
             raise EngageError(
-                f"{where}: {account!r}: put two spaces between the account and the amount (one space or "
-                "tab is read as part of the account), or hledger reads no time here"
+                _(
+                    "{where}: {account}: put two spaces between the account and the amount (one space or "
+                    "tab is read as part of the account), or hledger reads no time here"
+                ).format(where=where, account=repr(account))
             )
         hours = amount_hours(amount) if sep else Fraction(0)
         if hours is None:
             raise EngageError(
-                f"{where}: cannot read {amount.strip()!r} as time; give dots (each a quarter hour), "
-                "hours (1.5) or a number with a unit (90m, 2h)"
+                _(
+                    "{where}: cannot read {amount} as time; give dots (each a quarter hour), "
+                    "hours (1.5) or a number with a unit (90m, 2h)"
+                ).format(where=where, amount=repr(amount.strip()))
             )
         if hours == 0:
             continue  # an account with no amount: hledger reads it as no time
@@ -123,7 +134,9 @@ def _tags(comment: str, where: str) -> tuple[str, str]:
                 text = str(json.loads(text))
             except ValueError:
                 raise EngageError(
-                    f"{where}: cannot read the quoted text {text[:40]}; give a JSON string"
+                    _("{where}: cannot read the quoted text {text}; give a JSON string").format(
+                        where=where, text=text[:40]
+                    )
                 ) from None
         found.append(text)
     return found[0], found[1]

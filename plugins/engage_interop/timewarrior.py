@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from engage import EngageError, ImportedTime
+from engage import N_, EngageError, ImportedTime
+from engage_interop.catalogue import _
 from engage_interop.days import placeable, span
 from engage_interop.files import read_json_array
 
-WHAT = "the output of 'timew export'"
+WHAT = N_("the output of 'timew export'")
 
 
 def _instant(text: object) -> dt.datetime:
@@ -30,25 +31,37 @@ def _instant(text: object) -> dt.datetime:
 def read(path: Path) -> list[ImportedTime]:
     """Every closed interval as time against its tags, one item per day it covers."""
     imported = []
-    for where, interval in read_json_array(path, WHAT, "interval"):
+    what = _(WHAT)
+    for where, interval in read_json_array(path, what, _("interval"), _("intervals")):
         if not isinstance(interval, dict):
-            raise EngageError(f"{where}: not an interval object; give {WHAT}")
+            raise EngageError(
+                _("{where}: not an interval object; give {what}").format(where=where, what=what)
+            )
         if "end" not in interval:
-            raise EngageError(f"{where}: still open (no end); stop it with 'timew stop', then export again")
+            raise EngageError(
+                _("{where}: still open (no end); stop it with 'timew stop', then export again").format(
+                    where=where
+                )
+            )
         try:
             start, end = _instant(interval.get("start")), _instant(interval["end"])
         except ValueError:
             raise EngageError(
-                f"{where}: start and end must be UTC times dated 1970 to 2100 (the dates engage keeps), "
-                f"such as 20211116T093000Z, got {str(interval.get('start'))[:40]!r} "
-                f"and {str(interval['end'])[:40]!r}"
+                _(
+                    "{where}: start and end must be UTC times dated 1970 to 2100 (the dates engage keeps), "
+                    "such as 20211116T093000Z, got {start} and {end}"
+                ).format(
+                    where=where,
+                    start=repr(str(interval.get("start"))[:40]),
+                    end=repr(str(interval["end"])[:40]),
+                )
             ) from None
         tags = interval.get("tags") or []
         annotation = interval.get("annotation") or ""
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            raise EngageError(f"{where}: tags must be a list of text")
+            raise EngageError(_("{where}: tags must be a list of text").format(where=where))
         if end < start:
-            raise EngageError(f"{where}: ends before it starts")
+            raise EngageError(_("{where}: ends before it starts").format(where=where))
         imported.append(
             span(
                 f"{where} ({start:%Y-%m-%dT%H:%MZ} {' '.join(tags)})",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engage import (
+    N_,
     Engagement,
     Finding,
     Ledger,
@@ -17,17 +18,23 @@ from engage import (
     TimesheetAction,
     period_name,
     person_name,
-    plural,
     sheet_entries,
+    state_text,
     step_holds,
 )
+from engage_timesheets.catalogue import _, ngettext
 from engage_timesheets.settings import TimesheetSettings, in_use, settings_of, signers_file
 
 if TYPE_CHECKING:
     from engage import Verdict
 
 SUBMITTED, APPROVED = "submitted", "approved"
-DONE = {"submit": "submitted", "approve": "approved", "reject": "rejected", "reopen": "reopened"}
+DONE = {
+    "submit": N_("submitted"),
+    "approve": N_("approved"),
+    "reject": N_("rejected"),
+    "reopen": N_("reopened"),
+}
 
 
 def used(engagement: Engagement, ledger: Ledger) -> bool:
@@ -63,7 +70,14 @@ def timesheet_findings(engagement: Engagement, verdict: Verdict) -> Iterator[Fin
 
 def whose(engagement: Engagement, sheet: SheetState) -> str:
     """``International Consultant's timesheet 2017-06``."""
-    return f"{person_name(engagement, sheet.consultant)}'s timesheet {sheet.period}"
+    return _("{name}'s timesheet {period}").format(
+        name=person_name(engagement, sheet.consultant), period=sheet.period
+    )
+
+
+def _days(count: int) -> str:
+    """``1 day``, ``3 days``."""
+    return ngettext("{count} day", "{count} days", count).format(count=count)
 
 
 def which(sheet: SheetState) -> str:
@@ -89,16 +103,22 @@ def _not_submitted(
         return None
     command = f"engage timesheet submit {which(sheet)}"
     if last is None:
-        why = f"ended {plural(days, 'day')} ago ({sheet.end}) and is not submitted"
+        why = _("ended {days} ago ({date}) and is not submitted").format(days=_days(days), date=sheet.end)
     else:
         who = person_name(engagement, last.actor)
-        by = f" by {who}" if who else ""
-        ago = plural((as_of - last.date).days, "day")
-        why = f"was {sheet.state}{by} on {last.date}, {ago} ago, and is not submitted again"
+        ago = _days((as_of - last.date).days)
+        said = (
+            _("was {state} by {who} on {date}, {ago} ago, and is not submitted again")
+            if who
+            else _("was {state} on {date}, {ago} ago, and is not submitted again")
+        )
+        why = said.format(state=state_text(sheet.state), who=who, date=last.date, ago=ago)
     return Finding(
         "warning",
         "timesheet-not-submitted",
-        f"{whose(engagement, sheet)} {why} (due within {plural(settings.submit_within, 'day')}): {command}",
+        _("{sheet} {why} (due within {days}): {command}").format(
+            sheet=whose(engagement, sheet), why=why, days=_days(settings.submit_within), command=command
+        ),
         date=since,
     )
 
@@ -116,10 +136,17 @@ def _waiting(
     return Finding(
         "warning",
         "timesheet-awaiting-approval",
-        f"{whose(engagement, sheet)} was submitted on {submitted.date}, {plural(days, 'day')} ago, and "
-        f"waits for {person_name(engagement, approver)} to approve it "
-        f"(within {plural(settings.approve_within, 'day')}): "
-        f"engage timesheet approve {which(sheet)} --as {approver}",
+        _(
+            "{sheet} was submitted on {date}, {ago} ago, and waits for {approver} to approve it "
+            "(within {days}): {command}"
+        ).format(
+            sheet=whose(engagement, sheet),
+            date=submitted.date,
+            ago=_days(days),
+            approver=person_name(engagement, approver),
+            days=_days(settings.approve_within),
+            command=f"engage timesheet approve {which(sheet)} --as {approver}",
+        ),
         date=submitted.date,
         records=(submitted.id,),
     )
@@ -129,15 +156,24 @@ def _changed(engagement: Engagement, ledger: Ledger, sheet: SheetState) -> Findi
     approval = sheet.approved
     if approval is None or approval_matches(engagement, ledger, sheet):
         return None
-    who = person_name(engagement, approval.actor) or "someone"
+    who = person_name(engagement, approval.actor) or _("someone")
     return Finding(
         "error",
         "timesheet-changed",
-        f"{whose(engagement, sheet)} was approved by {who} on {approval.date} (record {approval.id}), "
-        "but the ledger no longer holds the sheet that was approved: an entry edited by hand, or a "
-        f"merge that brought time into the approved period; see engage timesheet verify {which(sheet)}; "
-        f"to change the sheet, the approver reopens it: engage timesheet reopen {which(sheet)} "
-        "--reason TEXT, and it is submitted again",
+        _(
+            "{sheet} was approved by {who} on {date} (record {record}), "
+            "but the ledger no longer holds the sheet that was approved: an entry edited by hand, or a "
+            "merge that brought time into the approved period; see {verify}; "
+            "to change the sheet, the approver reopens it: {reopen} "
+            "--reason TEXT, and it is submitted again"
+        ).format(
+            sheet=whose(engagement, sheet),
+            who=who,
+            date=approval.date,
+            record=approval.id,
+            verify=f"engage timesheet verify {which(sheet)}",
+            reopen=f"engage timesheet reopen {which(sheet)}",
+        ),
         date=approval.date,
         records=(approval.id,),
     )
@@ -146,10 +182,13 @@ def _changed(engagement: Engagement, ledger: Ledger, sheet: SheetState) -> Findi
 def _named(engagement: Engagement, step: TimesheetAction) -> str:
     """A step as a finding names it: what, by whom, when, its record and who recorded it where."""
     who = person_name(engagement, step.actor)
-    by = f" by {who}" if who and step.action != "submit" else ""
-    recorded = f", recorded by {step.by}" if step.by else ""
-    machine = f" on machine {step.machine}" if step.machine else ""
-    return f"{DONE.get(step.action, step.action)}{by} on {step.date} (record {step.id}{recorded}{machine})"
+    done = _(DONE[step.action]) if step.action in DONE else step.action
+    by = _(" by {who}").format(who=who) if who and step.action != "submit" else ""
+    recorded = _(", recorded by {who}").format(who=step.by) if step.by else ""
+    machine = _(" on machine {machine}").format(machine=step.machine) if step.machine else ""
+    return _("{done}{by} on {date} (record {record}{recorded}{machine})").format(
+        done=done, by=by, date=step.date, record=step.id, recorded=recorded, machine=machine
+    )
 
 
 def _collisions(engagement: Engagement, sheet: SheetState) -> Iterator[Finding]:
@@ -160,24 +199,35 @@ def _collisions(engagement: Engagement, sheet: SheetState) -> Iterator[Finding]:
         if kept is None:
             continue
         if sheet.state == APPROVED:
-            way = (
-                "if it should not stand, the approver reopens it: "
-                f"engage timesheet reopen {which(sheet)} --reason TEXT"
+            way = _("if it should not stand, the approver reopens it: {reopen} --reason TEXT").format(
+                reopen=f"engage timesheet reopen {which(sheet)}"
             )
         elif sheet.state == SUBMITTED:
-            way = (
-                f"the approver decides once more: engage timesheet approve {which(sheet)}, or "
-                f"engage timesheet reject {which(sheet)} --reason TEXT"
+            way = _("the approver decides once more: {approve}, or {reject} --reason TEXT").format(
+                approve=f"engage timesheet approve {which(sheet)}",
+                reject=f"engage timesheet reject {which(sheet)}",
             )
         else:
-            way = f"it is submitted again: engage timesheet submit {which(sheet)}"
+            way = _("it is submitted again: {submit}").format(
+                submit=f"engage timesheet submit {which(sheet)}"
+            )
         yield Finding(
             "error",
             "timesheet-collision",
-            f"{whose(engagement, sheet)}: {_named(engagement, left)} contradicts "
-            f"{_named(engagement, kept)}, recorded apart on two machines; counted: "
-            f"{DONE.get(kept.action, kept.action)} on {kept.date}, not the {left.action} {left.id} "
-            f"(the sheet stands {sheet.state}); {way}",
+            _(
+                "{sheet}: {left} contradicts {kept}, recorded apart on two machines; counted: "
+                "{done} on {date}, not the {action} {record} (the sheet stands {state}); {way}"
+            ).format(
+                sheet=whose(engagement, sheet),
+                left=_named(engagement, left),
+                kept=_named(engagement, kept),
+                done=_(DONE[kept.action]) if kept.action in DONE else kept.action,
+                date=kept.date,
+                action=left.action,
+                record=left.id,
+                state=state_text(sheet.state),
+                way=way,
+            ),
             date=left.date,
             records=(kept.id, left.id),
         )
@@ -194,12 +244,20 @@ def _untrusted(
             continue
         trust = step_trust(engagement, settings, step, signers)
         if not trust.ok:
-            what = "approval" if step.action == "approve" else "submission"
+            said = (
+                _("{sheet}: the approval (record {record}) is not to be trusted: {why}; see {verify}")
+                if step.action == "approve"
+                else _("{sheet}: the submission (record {record}) is not to be trusted: {why}; see {verify}")
+            )
             yield Finding(
                 "error",
                 "timesheet-signature",
-                f"{whose(engagement, sheet)}: the {what} (record {step.id}) is not to be trusted: "
-                f"{trust.text}; see engage timesheet verify {which(sheet)}",
+                said.format(
+                    sheet=whose(engagement, sheet),
+                    record=step.id,
+                    why=trust.text,
+                    verify=f"engage timesheet verify {which(sheet)}",
+                ),
                 date=step.date,
                 records=(step.id,),
             )
@@ -213,9 +271,17 @@ def _voided_steps(engagement: Engagement, ledger: Ledger) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "timesheet-step-voided",
-                f"record {void.id} voids the timesheet {step.action} {step.id} ({step.consultant}, "
-                f"{period_name(step.start, step.end)}), which engage never writes: a void does not undo "
-                "a step, so it is not obeyed; remove its line, and to change the sheet, its approver "
-                "reopens it with engage timesheet reopen",
+                _(
+                    "record {void} voids the timesheet {action} {record} ({consultant}, "
+                    "{period}), which engage never writes: a void does not undo "
+                    "a step, so it is not obeyed; remove its line, and to change the sheet, its approver "
+                    "reopens it with engage timesheet reopen"
+                ).format(
+                    void=void.id,
+                    action=step.action,
+                    record=step.id,
+                    consultant=step.consultant,
+                    period=period_name(step.start, step.end),
+                ),
                 records=(void.id, step.id),
             )

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from engage import EngageError, Engagement, find_setting, frozen, sheet_owner
+from engage_timesheets.catalogue import _
 
 SUPERVISOR = "supervisor"
 CONSULTANT_VAR = "ENGAGE_CONSULTANT"
@@ -39,7 +40,7 @@ def match(engagement: Engagement, text: str) -> Actor | None:
         return None
     supervisor = engagement.supervisor
     if wanted == SUPERVISOR or wanted in {_folded(supervisor.name), _folded(supervisor.email)} - {""}:
-        return Actor(SUPERVISOR, supervisor.name or "the supervisor", supervisor.email)
+        return Actor(SUPERVISOR, supervisor.name or _("the supervisor"), supervisor.email)
     person = engagement.consultant_of(text) if engagement.team else None
     if person is None:
         person = next((c for c in engagement.team if c.email and _folded(c.email) == wanted), None)
@@ -60,14 +61,23 @@ def acting_person(engagement: Engagement, given: str | None) -> Actor:
     your engage settings (``consultant.ID``, ``user.email``, ``user.name``) and your git identity
     (``user.email``, ``user.name``) that names someone on the engagement."""
     if given is not None and not given.strip():
-        raise EngageError(f"--as is empty; give 'supervisor' or one of: {people(engagement)}")
+        raise EngageError(
+            _("--as is empty; give 'supervisor' or one of: {people}").format(people=people(engagement))
+        )
     for text, source in ((given, "--as"), (os.environ.get(CONSULTANT_VAR), f"${CONSULTANT_VAR}")):
         if text and text.strip():
             found = match(engagement, text)
             if found is None:
                 raise EngageError(
-                    f"{source} {text.strip()!r} is nobody on {engagement.id}; give 'supervisor' or one of: "
-                    f"{people(engagement)} (a key, a name or an email)"
+                    _(
+                        "{source} {text} is nobody on {engagement}; give 'supervisor' or one of: "
+                        "{people} (a key, a name or an email)"
+                    ).format(
+                        source=source,
+                        text=repr(text.strip()),
+                        engagement=engagement.id,
+                        people=people(engagement),
+                    )
                 )
             return found
     for text in _identities(engagement):
@@ -75,8 +85,10 @@ def acting_person(engagement: Engagement, given: str | None) -> Actor:
         if found is not None:
             return found
     raise EngageError(
-        f"who is taking this step on {engagement.id}? pass --as with 'supervisor' or one of: "
-        f"{people(engagement)}, or set ${CONSULTANT_VAR} (your engage and git identities name nobody there)"
+        _(
+            "who is taking this step on {engagement}? pass --as with 'supervisor' or one of: "
+            "{people}, or set {variable} (your engage and git identities name nobody there)"
+        ).format(engagement=engagement.id, people=people(engagement), variable=f"${CONSULTANT_VAR}")
     )
 
 
@@ -116,6 +128,8 @@ def whose(engagement: Engagement, given: str) -> str:
     if engagement.team and engagement.consultant_of(given) is None:
         keys = ", ".join(c.key for c in engagement.team)
         raise EngageError(
-            f"{given!r} is not a consultant on {engagement.id}; give --consultant with one of: {keys}"
+            _("{given} is not a consultant on {engagement}; give --consultant with one of: {keys}").format(
+                given=repr(given), engagement=engagement.id, keys=keys
+            )
         )
     return sheet_owner(engagement, given)

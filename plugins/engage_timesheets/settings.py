@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engage import EngageError, Engagement, frozen
+from engage_timesheets.catalogue import _
 
 SUPERVISOR = "supervisor"
 KEYS = (
@@ -66,27 +67,51 @@ def settings_of(engagement: Engagement, layout_keys: tuple[str, ...] | None = No
     known = (*KEYS, *layout_keys) if layout_keys is not None else None
     for key in table if known is not None else ():
         if known is not None and key not in known:
-            raise EngageError(f"{where}.{key}: unknown key; the [timesheets] table takes {', '.join(known)}")
+            raise EngageError(
+                _("{where}: unknown key; the [timesheets] table takes {keys}").format(
+                    where=f"{where}.{key}", keys=", ".join(known)
+                )
+            )
     layout = table.get("layout", DEFAULT_LAYOUT)
     if not isinstance(layout, str) or not layout.strip():
-        raise EngageError(f"{where}.layout: must be a layout's name such as eu, undp or worldbank")
+        raise EngageError(
+            _("{where}: must be a layout's name such as eu, undp or worldbank").format(
+                where=f"{where}.layout"
+            )
+        )
     approver = _person(engagement, table.get("approver", SUPERVISOR), f"{where}.approver")
     given = table.get("approvers", {})
     if not isinstance(given, dict):
-        raise EngageError(f'{where}.approvers: must be a table such as {{ ben = "ann" }}')
+        raise EngageError(
+            _("{where}: must be a table such as {example}").format(
+                where=f"{where}.approvers", example='{ ben = "ann" }'
+            )
+        )
     approvers = []
     for consultant, who in given.items():
         person = engagement.consultant_of(consultant)
         if person is None:
-            keys = ", ".join(c.key for c in engagement.team) or "(none: the schedule names no team)"
-            raise EngageError(f"{where}.approvers.{consultant}: not a consultant; the team: {keys}")
+            keys = ", ".join(c.key for c in engagement.team) or _("(none: the schedule names no team)")
+            raise EngageError(
+                _("{where}: not a consultant; the team: {keys}").format(
+                    where=f"{where}.approvers.{consultant}", keys=keys
+                )
+            )
         key = _person(engagement, who, f"{where}.approvers.{consultant}")
         if key == person.key:
-            raise EngageError(f"{where}.approvers.{consultant}: nobody approves their own timesheet")
+            raise EngageError(
+                _("{where}: nobody approves their own timesheet").format(
+                    where=f"{where}.approvers.{consultant}"
+                )
+            )
         approvers.append((person.key, key))
     signers = table.get("allowed_signers")
     if signers is not None and (not isinstance(signers, str) or not signers.strip()):
-        raise EngageError(f'{where}.allowed_signers: must be a file name such as "allowed_signers"')
+        raise EngageError(
+            _('{where}: must be a file name such as "allowed_signers"').format(
+                where=f"{where}.allowed_signers"
+            )
+        )
     return TimesheetSettings(
         layout=layout.strip(),
         approver=approver,
@@ -106,19 +131,29 @@ def _person(engagement: Engagement, value: object, where: str) -> str:
     person = engagement.consultant_of(value) if isinstance(value, str) and value.strip() else None
     if person is None:
         keys = ", ".join([SUPERVISOR, *(c.key for c in engagement.team)])
-        raise EngageError(f"{where}: {value!r} is nobody on this engagement; give one of: {keys}")
+        raise EngageError(
+            _("{where}: {value} is nobody on this engagement; give one of: {keys}").format(
+                where=where, value=repr(value), keys=keys
+            )
+        )
     return person.key
 
 
 def _days(value: object, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:
-        raise EngageError(f"{where}: must be a whole number of days from 0 to 366, got {value!r}")
+        raise EngageError(
+            _("{where}: must be a whole number of days from 0 to 366, got {value}").format(
+                where=where, value=repr(value)
+            )
+        )
     return value
 
 
 def _flag(value: object, where: str) -> bool:
     if not isinstance(value, bool):
-        raise EngageError(f"{where}: must be true or false, got {value!r}")
+        raise EngageError(
+            _("{where}: must be true or false, got {value}").format(where=where, value=repr(value))
+        )
     return value
 
 

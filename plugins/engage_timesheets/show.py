@@ -17,11 +17,14 @@ from engage import (
     TimesheetRequest,
     chosen_format,
     layout_problem,
+    machine,
     replay_sheets,
     resolve_consultant,
     sheet_entries,
     sheet_owner,
+    speaking,
 )
+from engage_timesheets.catalogue import _
 from engage_timesheets.periods import chosen_period
 from engage_timesheets.settings import TimesheetSettings, settings_of, signers_file
 from engage_timesheets.trust import signature_texts
@@ -65,19 +68,21 @@ def show(
     fmt = chosen_format(fmt, output, FORMATS)
     if fmt == "pdf" and not output and sys.stdout.isatty():
         raise EngageError(
-            "--format pdf is binary: give -o FILE.pdf, or pipe it (engage timesheet --format pdf | lp)"
+            _("--format pdf is binary: give -o FILE.pdf, or pipe it (engage timesheet --format pdf | lp)")
         )
     if fmt == "xlsx" and not output:
-        raise EngageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+        raise EngageError(_("--format xlsx writes a workbook: give -o FILE.xlsx"))
     if everyone and consultant:
-        raise EngageError("give --all or --consultant, not both")
+        raise EngageError(_("give --all or --consultant, not both"))
     ledger = session.ledger()
     people = everyone_on(engagement, ledger, start, end) if everyone else [chosen_one(engagement, consultant)]
-    documents = render_sheets(session, ledger, people, start, end, chosen, settings)
     from engage_timesheets.formats import write
 
-    names = [person.name or person.key for person in people]
-    write(documents, fmt, output, names)
+    # A sheet is a document: in the engagement's language, but CSV and JSON are for programs.
+    with machine() if fmt in ("csv", "json") else speaking(engagement):
+        documents = render_sheets(session, ledger, people, start, end, chosen, settings)
+        names = [person.name or person.key for person in people]
+        write(documents, fmt, output, names)
 
 
 def chosen_layout(
@@ -88,7 +93,11 @@ def chosen_layout(
     chosen = offered.get(name)
     if chosen is None:
         named = "--layout" if given else f"{where}: timesheets.layout"
-        raise EngageError(f"{named}: unknown layout {name!r}; the layouts: {', '.join(sorted(offered))}")
+        raise EngageError(
+            _("{where}: unknown layout {name}; the layouts: {layouts}").format(
+                where=named, name=repr(name), layouts=", ".join(sorted(offered))
+            )
+        )
     return chosen
 
 
@@ -113,7 +122,11 @@ def render_sheets(
         if not engagement.team:  # the ToR's one consultant, one sheet: named as they logged
             names = sorted({" ".join(e.consultant.split()) for e in entries} - {""})
             if names:
-                name = names[0] if len(names) == 1 else f"the consultant (logged as {', '.join(names)})"
+                name = (
+                    names[0]
+                    if len(names) == 1
+                    else _("the consultant (logged as {names})").format(names=", ".join(names))
+                )
                 person = Consultant(person.key, name=name)
         request = TimesheetRequest(
             engagement=engagement,

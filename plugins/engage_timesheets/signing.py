@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from engage import EngageError, Engagement, TimesheetAction, find_setting, frozen
+from engage_timesheets.catalogue import _
 
 NAMESPACE = "engage-timesheet"
 SSH_SECONDS = 120  # a passphrase typed at the prompt
@@ -78,7 +79,7 @@ def chosen_key(given: str | None, folder: Path) -> tuple[str | None, str]:
         key = git_config(folder, "user.signingkey")
         if key:
             return _key_file(key, "git's user.signingkey"), "git's user.signingkey"
-    return None, "no key: pass --key PATH, or engage config timesheet.signing_key PATH"
+    return None, _("no key: pass --key PATH, or engage config timesheet.signing_key PATH")
 
 
 def _key_file(text: str, source: str) -> str:
@@ -95,7 +96,11 @@ def _key_file(text: str, source: str) -> str:
         return name
     path = os.path.expanduser(text)
     if not os.path.isfile(path):
-        raise EngageError(f"{source} {text}: no such key file; give the path of an SSH private key")
+        raise EngageError(
+            _("{source} {text}: no such key file; give the path of an SSH private key").format(
+                source=source, text=text
+            )
+        )
     return path
 
 
@@ -106,16 +111,18 @@ def _ssh_keygen(arguments: list[str], stdin: bytes) -> subprocess.CompletedProce
         )
     except FileNotFoundError:
         raise EngageError(
-            "ssh-keygen is not installed (it comes with OpenSSH); install it, or pass --key none"
+            _("ssh-keygen is not installed (it comes with OpenSSH); install it, or pass --key none")
         ) from None
     except subprocess.TimeoutExpired:
-        raise EngageError(f"ssh-keygen did not finish in {SSH_SECONDS}s; nothing written") from None
+        raise EngageError(
+            _("ssh-keygen did not finish in {seconds}s; nothing written").format(seconds=SSH_SECONDS)
+        ) from None
 
 
 def _said(done: subprocess.CompletedProcess[bytes]) -> str:
     text = (done.stderr or done.stdout).decode("utf-8", "replace")
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("Signing")]
-    return "; ".join(lines) or f"exit status {done.returncode}"
+    return "; ".join(lines) or _("exit status {code}").format(code=done.returncode)
 
 
 def sign(data: bytes, key: str, signers: Path) -> Signed:
@@ -123,23 +130,35 @@ def sign(data: bytes, key: str, signers: Path) -> Signed:
     allowed-signers file does not name is refused here, before anything is written."""
     if not signers.is_file():
         raise EngageError(
-            f"{signers}: no allowed-signers file, so nobody could check this signature; create it with one "
-            "line per person, 'EMAIL KEY-TYPE KEY' (the .pub file's text), or pass --key none"
+            _(
+                "{file}: no allowed-signers file, so nobody could check this signature; create it with one "
+                "line per person, 'EMAIL KEY-TYPE KEY' (the .pub file's text), or pass --key none"
+            ).format(file=signers)
         )
     done = _ssh_keygen(["-Y", "sign", "-f", key, "-n", NAMESPACE, "-q", "-"], data)
     if done.returncode != 0 or b"BEGIN SSH SIGNATURE" not in done.stdout:
-        raise EngageError(f"ssh-keygen could not sign with {key}: {_said(done)}; nothing written")
+        raise EngageError(
+            _("ssh-keygen could not sign with {key}: {said}; nothing written").format(
+                key=key, said=_said(done)
+            )
+        )
     signature = done.stdout.decode("ascii")
     principals = find_principals(signature, signers)
     if not principals:
         public = _public_text(key)
         raise EngageError(
-            f"the key {key} is not in {signers}; add the line 'YOUR-EMAIL {public}' there (and commit it), "
-            "or pass --key none; nothing written"
+            _(
+                "the key {key} is not in {file}; add the line 'YOUR-EMAIL {public}' there (and commit it), "
+                "or pass --key none; nothing written"
+            ).format(key=key, file=signers, public=public)
         )
     verified = verify(data, signature, signers, principals[0])
     if verified is None:
-        raise EngageError(f"the signature made with {key} does not verify against {signers}; nothing written")
+        raise EngageError(
+            _("the signature made with {key} does not verify against {file}; nothing written").format(
+                key=key, file=signers
+            )
+        )
     return verified
 
 

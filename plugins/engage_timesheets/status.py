@@ -6,7 +6,8 @@ import datetime as dt
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from engage import Days, Engagement, Section, person_name, plural, sheet_entries
+from engage import N_, Days, Engagement, Section, person_name, sheet_entries
+from engage_timesheets.catalogue import _, ngettext
 from engage_timesheets.checks import APPROVED, SUBMITTED, approval_matches, used
 from engage_timesheets.settings import settings_of, signers_file
 from engage_timesheets.trust import approval_note
@@ -15,14 +16,14 @@ if TYPE_CHECKING:
     from engage import SheetState, Verdict
 
 RECENT_MONTHS = 3  # months ended by the report's date that are shown even when approved
-HEADERS = ("consultant", "period", "days", "timesheet")
+HEADERS = (N_("consultant"), N_("period"), N_("days"), N_("timesheet"))
 
 
 def recent_from(as_of: dt.date) -> dt.date:
     """The first day of the earliest of the last ``RECENT_MONTHS`` months that ended by ``as_of``."""
     last_ended = as_of.replace(day=1) - dt.timedelta(days=1)
     first = last_ended.replace(day=1)
-    for _ in range(RECENT_MONTHS - 1):
+    for _month in range(RECENT_MONTHS - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
     return first
 
@@ -55,16 +56,24 @@ def timesheet_section(engagement: Engagement, verdict: Verdict) -> Section | Non
             engagement, settings, sheet, signers
         )
         if sheet.state == APPROVED and not approval_matches(engagement, verdict.ledger, sheet):
-            state += "; changed since"
+            state += _("; changed since")
         if sheet.contradictions:
-            state += f"; {plural(len(sheet.contradictions), 'step')} contradicting it"
+            count = len(sheet.contradictions)
+            state += ngettext(
+                "; {count} step contradicting it", "; {count} steps contradicting it", count
+            ).format(count=count)
         rows.append((person_name(engagement, sheet.consultant), sheet.period, Days(days), state))
     notes = []
     if older:
-        notes.append(f"{plural(older, 'earlier approved sheet')} not shown")
+        notes.append(
+            ngettext(
+                "{count} earlier approved sheet not shown", "{count} earlier approved sheets not shown", older
+            ).format(count=older)
+        )
     if not rows:
-        notes.append("no sheet yet: no month with time logged has ended")
-    return Section("Timesheets", HEADERS, tuple(rows), note="; ".join(notes), optional=("days",))
+        notes.append(_("no sheet yet: no month with time logged has ended"))
+    headers = tuple(_(header) for header in HEADERS)
+    return Section(_("Timesheets"), headers, tuple(rows), note="; ".join(notes), optional=(headers[2],))
 
 
 def portfolio_cell(engagement: Engagement, verdict: Verdict) -> dict[str, object] | None:
@@ -81,5 +90,15 @@ def portfolio_cell(engagement: Engagement, verdict: Verdict) -> dict[str, object
             counts["rejected"] += 1
         elif sheet.end < verdict.as_of:
             counts["not submitted"] += 1
-    text = " · ".join(f"{count} {what}" for what, count in counts.items() if count)
-    return {"timesheets": text or "none due"}
+
+    def said(what: str, count: int) -> str:
+        if what == "approved":
+            return ngettext("{count} approved", "{count} approved", count).format(count=count)
+        if what == "waiting":
+            return ngettext("{count} waiting", "{count} waiting", count).format(count=count)
+        if what == "rejected":
+            return ngettext("{count} rejected", "{count} rejected", count).format(count=count)
+        return ngettext("{count} not submitted", "{count} not submitted", count).format(count=count)
+
+    text = " · ".join(said(what, count) for what, count in counts.items() if count)
+    return {"timesheets": text or _("none due")}

@@ -15,7 +15,8 @@ import fnmatch
 from functools import lru_cache
 from pathlib import Path
 
-from engage import Engagement, SheetState, TimesheetAction, frozen, person_name
+from engage import Engagement, SheetState, TimesheetAction, date_text, frozen, person_name
+from engage_timesheets.catalogue import _
 from engage_timesheets.identity import Actor, match
 from engage_timesheets.settings import SUPERVISOR, TimesheetSettings
 from engage_timesheets.signing import Signed
@@ -52,12 +53,12 @@ def step_trust(
     """What the step's signature is worth against the allowed signers as they are now."""
     if not step.signature:
         if settings.require_signatures:
-            return Trust(False, "not signed, and the schedule requires signed steps")
-        return Trust(True, "not signed")
+            return Trust(False, _("not signed, and the schedule requires signed steps"))
+        return Trust(True, _("not signed"))
     try:
         stat = signers.stat()
     except OSError:
-        return Trust(False, f"signature not checked: {signers} does not exist")
+        return Trust(False, _("signature not checked: {file} does not exist").format(file=signers))
     from engage_timesheets.signing import payload_of
 
     checked = _verified(
@@ -68,14 +69,32 @@ def step_trust(
         (stat.st_size, stat.st_mtime_ns),
     )
     if checked is None:
-        return Trust(False, f"signature does not verify (as {step.signer}, against {signers.name})")
+        return Trust(
+            False,
+            _("signature does not verify (as {signer}, against {file})").format(
+                signer=step.signer, file=signers.name
+            ),
+        )
     actor = match(engagement, step.actor)
     if actor is None or not signer_fits(checked.signer, actor):
         who = person_name(engagement, step.actor)
-        return Trust(False, f"signed by {checked.signer}, who is not {who}, the one the step names")
+        return Trust(
+            False,
+            _("signed by {signer}, who is not {who}, the one the step names").format(
+                signer=checked.signer, who=who
+            ),
+        )
     if not may_take(settings, actor.key, step.action, step.consultant):
-        return Trust(False, f"signed by {checked.signer}, who may not {step.action} this sheet")
-    return Trust(True, f"signed by {checked.signer} on {step.date}, key {checked.fingerprint}", signed=True)
+        return Trust(
+            False,
+            _("signed by {signer}, who may not {action} this sheet").format(
+                signer=checked.signer, action=step.action
+            ),
+        )
+    said = _("signed by {signer} on {date}, key {fingerprint}").format(
+        signer=checked.signer, date=date_text(step.date), fingerprint=checked.fingerprint
+    )
+    return Trust(True, said, signed=True)
 
 
 @lru_cache(maxsize=1024)
@@ -97,7 +116,7 @@ def signature_texts(
     for step in (state.submitted, state.approved):
         if step is not None and step.signature:
             trust = step_trust(engagement, settings, step, signers)
-            found[step.id] = trust.text if trust.ok else f"NOT TRUSTED: {trust.text}"
+            found[step.id] = trust.text if trust.ok else _("NOT TRUSTED: {why}").format(why=trust.text)
     return found
 
 
@@ -110,5 +129,5 @@ def approval_note(
         return ""
     trust = step_trust(engagement, settings, approval, signers)
     if not trust.ok:
-        return " (signature NOT TRUSTED)"
-    return " (signed)" if trust.signed else " (not signed)"
+        return _(" (signature NOT TRUSTED)")
+    return _(" (signed)") if trust.signed else _(" (not signed)")

@@ -14,6 +14,7 @@ import unicodedata
 from typing import Any
 
 from engage import (
+    N_,
     EngageError,
     Engagement,
     Ledger,
@@ -26,23 +27,35 @@ from engage import (
     overlapping_sheet,
     period_name,
     person_name,
-    plural,
     replay_sheets,
     sheet_digest,
     sheet_entries,
     sheet_items,
+    state_text,
     step_allowed,
     step_holds,
     warn,
 )
+from engage_timesheets.catalogue import _, ngettext
 from engage_timesheets.identity import Actor, acting_person, whose
 from engage_timesheets.lines import say
 from engage_timesheets.periods import chosen_period
 from engage_timesheets.settings import TimesheetSettings, signers_file
 from engage_timesheets.show import configured
 
-DONE = {"submit": "Submitted", "approve": "Approved", "reject": "Rejected", "reopen": "Reopened"}
-WAS = {"submit": "submitted", "approve": "approved", "reject": "rejected", "reopen": "reopened"}
+DONE = {
+    "submit": N_("Submitted {sheet} ({days} days, {entries}) as {actor} (record {record})"),
+    "approve": N_("Approved {sheet} ({days} days, {entries}) as {actor} (record {record})"),
+    "reject": N_("Rejected {sheet} ({days} days, {entries}) as {actor} (record {record})"),
+    "reopen": N_("Reopened {sheet} ({days} days, {entries}) as {actor} (record {record})"),
+}
+# What a sheet was, said of it (the timesheet's word: "la feuille ... soumise")
+WAS = {
+    "submit": N_("submitted"),
+    "approve": N_("approved"),
+    "reject": N_("rejected"),
+    "reopen": N_("reopened"),
+}
 
 
 def step(
@@ -70,10 +83,15 @@ def step(
     owner = _whose(engagement, ledger, states, actor, action, consultant, start, end, settings)
     _may(engagement, settings, actor, action, owner)
     if action == "submit" and end > today:
-        advice = f", or give --from {start} --to {today}" if start <= today else ""
-        raise EngageError(
-            f"the period {start} to {end} ends after today ({today}); submit it once it has ended{advice}"
+        said = (
+            _(
+                "the period {start} to {end} ends after today ({today}); submit it once it has ended, "
+                "or give --from {start} --to {today}"
+            )
+            if start <= today
+            else _("the period {start} to {end} ends after today ({today}); submit it once it has ended")
         )
+        raise EngageError(said.format(start=start, end=end, today=today))
     note = _reason(note, action)
     state = _checked(engagement, ledger, action, owner, start, end)
     mail = None
@@ -84,8 +102,10 @@ def step(
     entries = sheet_entries(engagement, ledger, owner, start, end)
     if action == "submit" and not entries:
         raise EngageError(
-            f"{_possessive(engagement, owner)} timesheet {state.period} holds no time: nothing to submit "
-            "(give --month, --week or --from/--to for the period you worked)"
+            _(
+                "{sheet} holds no time: nothing to submit "
+                "(give --month, --week or --from/--to for the period you worked)"
+            ).format(sheet=_sheet(engagement, owner, state.period))
         )
     fields: dict[str, object] = {
         "action": action,
@@ -106,8 +126,10 @@ def step(
     signed = None
     if signing_key is None and settings.require_signatures:
         raise EngageError(
-            f"{engagement.source}: [timesheets] require_signatures: sign this step with --key PATH (or "
-            f"engage config timesheet.signing_key PATH); {key_source}; nothing written"
+            _(
+                "{where}: [timesheets] require_signatures: sign this step with --key PATH (or "
+                "engage config timesheet.signing_key PATH); {why}; nothing written"
+            ).format(where=engagement.source, why=key_source)
         )
     if signing_key is not None:
         signed = sign(payload(engagement, fields), signing_key, signers_file(engagement, settings))
@@ -119,27 +141,35 @@ def step(
         now = _checked(engagement, current, action, owner, start, end)
         if (now.last.id if now.last is not None else "") != fields["follows"]:
             raise EngageError(
-                f"{owner}'s timesheet {now.period} was {now.state} by someone else meanwhile; nothing written"
+                _(
+                    "{owner}'s timesheet {period} was {state} by someone else meanwhile; nothing written"
+                ).format(owner=owner, period=now.period, state=state_text(now.state))
             )
 
     session.write([record], check=still)
     days = format_days(sum((e.days for e in entries), start=0))
-    period = state.period
-    said = f"{DONE[action]} {_possessive(engagement, owner)} timesheet {period} ({days} days, "
-    said += f"{plural(len(entries), 'entry', 'entries')}) as {actor.name} (record {record['id']})"
+    said = _(DONE[action]).format(
+        sheet=_sheet(engagement, owner, state.period),
+        days=days,
+        entries=_entries(len(entries)),
+        actor=actor.name,
+        record=record["id"],
+    )
     say(said)
     say(
-        f"  signed by {signed.signer}, key {signed.fingerprint}"
+        _("  signed by {signer}, key {fingerprint}").format(
+            signer=signed.signer, fingerprint=signed.fingerprint
+        )
         if signed is not None
-        else f"  not signed ({key_source})"
+        else _("  not signed ({why})").format(why=key_source)
     )
     if action == "submit":
         approver = settings.approver_of(owner)
-        say(f"  to be approved by {person_name(engagement, approver)}")
+        say(_("  to be approved by {name}").format(name=person_name(engagement, approver)))
     elif action == "approve":
-        say("  its days are locked: nothing is logged, voided or imported there until it is reopened")
+        say(_("  its days are locked: nothing is logged, voided or imported there until it is reopened"))
     elif action == "reopen":
-        say("  its days can change again; submit it anew once it is right")
+        say(_("  its days can change again; submit it anew once it is right"))
     if mail is not None:
         with session.after_write(f"timesheet {action} {record['id']}"):
             from engage_timesheets.sending import send_sheet
@@ -148,9 +178,17 @@ def step(
             send_sheet(session, session.ledger(), owner, start, end, mail, command)
 
 
-def _possessive(engagement: Engagement, key: str) -> str:
+def _sheet(engagement: Engagement, key: str, period: str) -> str:
+    """``Ann's timesheet 2026-11`` (``James' timesheet``), as the language says it."""
     name = person_name(engagement, key)
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+    if name.endswith("s"):
+        return _("{name}' timesheet {period}").format(name=name, period=period)
+    return _("{name}'s timesheet {period}").format(name=name, period=period)
+
+
+def _entries(count: int) -> str:
+    """``1 entry``, ``3 entries``."""
+    return ngettext("{count} entry", "{count} entries", count).format(count=count)
 
 
 def _whose(
@@ -180,13 +218,19 @@ def _whose(
     ]
     if len(mine) == 1:
         return mine[0].consultant
-    period = f"{start} to {end}"
+    period = _("{start} to {end}").format(start=start, end=end)
     if not mine:
         raise EngageError(
-            f"no timesheet for {period} waits for {actor.name} to {action}; give --consultant KEY"
+            _("no timesheet for {period} waits for {actor} to {action}; give --consultant KEY").format(
+                period=period, actor=actor.name, action=action
+            )
         )
-    names = ", ".join(f"{s.consultant} ({s.state})" for s in mine)
-    raise EngageError(f"several timesheets for {period} could be {WAS[action]}: {names}; give --consultant")
+    names = ", ".join(f"{s.consultant} ({state_text(s.state)})" for s in mine)
+    raise EngageError(
+        _("several timesheets for {period} could be {was}: {names}; give --consultant").format(
+            period=period, was=_(WAS[action]), names=names
+        )
+    )
 
 
 def _may(engagement: Engagement, settings: TimesheetSettings, actor: Actor, action: str, owner: str) -> None:
@@ -196,21 +240,47 @@ def _may(engagement: Engagement, settings: TimesheetSettings, actor: Actor, acti
 
     if may_take(settings, actor.key, action, owner):
         return
+    name = person_name(engagement, owner)
     if action == "submit":
-        raise EngageError(
-            f"{actor.name} cannot submit {_possessive(engagement, owner)} timesheet: each consultant "
-            f"submits their own (pass --as {owner} if you are them)"
+        said = (
+            _(
+                "{actor} cannot submit {name}' timesheet: each consultant submits their own "
+                "(pass --as {owner} if you are them)"
+            )
+            if name.endswith("s")
+            else _(
+                "{actor} cannot submit {name}'s timesheet: each consultant submits their own "
+                "(pass --as {owner} if you are them)"
+            )
         )
+        raise EngageError(said.format(actor=actor.name, name=name, owner=owner))
     approver = settings.approver_of(owner)
     if actor.key == owner:
         raise EngageError(
-            f"nobody approves, rejects or reopens their own timesheet: {person_name(engagement, approver)} "
-            f"does for {owner}"
+            _("nobody approves, rejects or reopens their own timesheet: {approver} does for {owner}").format(
+                approver=person_name(engagement, approver), owner=owner
+            )
         )
+    owned = _("{name}' timesheet") if name.endswith("s") else _("{name}'s timesheet")
+    said = (
+        _(
+            "{actor} may not {action} {sheet}: {approver} approves it (the schedule's [timesheets] "
+            "approvers); pass --as {key} if you are them"
+        )
+        if settings.approvers
+        else _(
+            "{actor} may not {action} {sheet}: {approver} approves it (the schedule's [timesheets] "
+            "approver); pass --as {key} if you are them"
+        )
+    )
     raise EngageError(
-        f"{actor.name} may not {action} {_possessive(engagement, owner)} timesheet: "
-        f"{person_name(engagement, approver)} approves it (the schedule's [timesheets] approver"
-        f"{'s' if settings.approvers else ''}); pass --as {approver} if you are them"
+        said.format(
+            actor=actor.name,
+            action=action,
+            sheet=owned.format(name=name),
+            approver=person_name(engagement, approver),
+            key=approver,
+        )
     )
 
 
@@ -223,14 +293,20 @@ def _checked(
     if not step_allowed(state, action):
         where = state.describe(engagement, dt.date.today())
         raise EngageError(
-            f"{_possessive(engagement, owner)} timesheet {state.period} is {where}: "
-            f"it cannot be {WAS[action]}{_advice(state.state, action)}"
+            _("{sheet} is {where}: it cannot be {was}{advice}").format(
+                sheet=_sheet(engagement, owner, state.period),
+                where=where,
+                was=_(WAS[action]),
+                advice=_advice(state.state, action),
+            )
         )
     other = overlapping_sheet(states, owner, start, end)
     if other is not None and action == "submit":
         raise EngageError(
-            f"{owner}'s timesheet {other.period} is {other.state} and overlaps {start} to {end}; "
-            f"submit the same period ({other.period}), or have it reopened first"
+            _(
+                "{owner}'s timesheet {period} is {state} and overlaps {start} to {end}; "
+                "submit the same period ({period}), or have it reopened first"
+            ).format(owner=owner, period=other.period, state=state_text(other.state), start=start, end=end)
         )
     if action == "approve":
         submitted = state.submitted
@@ -239,29 +315,38 @@ def _checked(
         if not step_holds(submitted, now):
             said = _changes(submitted, now)
             raise EngageError(
-                f"{owner}'s timesheet {state.period} changed after it was submitted on {submitted.date}: "
-                f"{said}; ask {owner} to submit it again, then approve"
+                _(
+                    "{owner}'s timesheet {period} changed after it was submitted on {date}: "
+                    "{changes}; ask {owner} to submit it again, then approve"
+                ).format(owner=owner, period=state.period, date=submitted.date, changes=said)
             )
     return state
 
 
 def _advice(state: str, action: str) -> str:
     if action == "approve" and state in ("not submitted", "reopened", "rejected"):
-        return " before it is submitted ('engage timesheet submit')"
+        return _(" before it is submitted ('engage timesheet submit')")
     if action == "reopen" and state != "approved":
-        return "; only an approved or submitted sheet is reopened"
+        return _("; only an approved or submitted sheet is reopened")
     return ""
 
 
 def _changes(step: TimesheetAction, now: list[Any]) -> str:
     """What changed on a sheet since ``step``: entries added, removed, changed, by id."""
     added, removed, changed = changes_since(step, now)
-    parts = [
-        f"{plural(len(ids), 'entry', 'entries')} {what} ({', '.join(ids[:5])}{', …' if len(ids) > 5 else ''})"
-        for what, ids in (("added", added), ("removed", removed), ("changed", changed))
-        if ids
-    ]
-    return "; ".join(parts) or "its entries differ"
+    parts = []
+    for what, ids in (("added", added), ("removed", removed), ("changed", changed)):
+        if not ids:
+            continue
+        if what == "added":
+            said = ngettext("{count} entry added ({ids})", "{count} entries added ({ids})", len(ids))
+        elif what == "removed":
+            said = ngettext("{count} entry removed ({ids})", "{count} entries removed ({ids})", len(ids))
+        else:
+            said = ngettext("{count} entry changed ({ids})", "{count} entries changed ({ids})", len(ids))
+        shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+        parts.append(said.format(count=len(ids), ids=shown))
+    return "; ".join(parts) or _("its entries differ")
 
 
 def verify_sheets(
@@ -288,8 +373,16 @@ def verify_sheets(
     ]
     approved = [s for s in chosen if s.approved is not None]
     if not approved:
-        where = ", ".join(f"{s.consultant}: {s.describe(engagement, session.today())}" for s in chosen)
-        warn(f"no approved timesheet for {period_name(start, end)}" + (f" ({where})" if where else ""))
+        where = ", ".join(
+            _("{key}: {state}").format(key=s.consultant, state=s.describe(engagement, session.today()))
+            for s in chosen
+        )
+        said = (
+            _("no approved timesheet for {period} ({states})")
+            if where
+            else _("no approved timesheet for {period}")
+        )
+        warn(said.format(period=period_name(start, end), states=where))
         raise SystemExit(1)
     failed = False
     for state in approved:
@@ -309,15 +402,21 @@ def _verify_one(
     assert approval is not None
     entries = sheet_entries(engagement, ledger, state.consultant, state.start, state.end)
     who = person_name(engagement, approval.actor)
-    sheet = f"{_possessive(engagement, state.consultant)} timesheet {state.period}"
-    lines = [f"{sheet}, approved by {who} on {approval.date}"]
+    sheet = _sheet(engagement, state.consultant, state.period)
+    lines = [_("{sheet}, approved by {who} on {date}").format(sheet=sheet, who=who, date=approval.date)]
     ok = True
     if step_holds(approval, entries):
         days = format_days(sum((e.days for e in entries), start=0))
-        lines.append(f"  matches the ledger: {plural(len(entries), 'entry', 'entries')}, {days} days")
+        lines.append(
+            _("  matches the ledger: {entries}, {days} days").format(
+                entries=_entries(len(entries)), days=days
+            )
+        )
     else:
         ok = False
-        lines.append(f"  CHANGED since it was approved: {_changes(approval, entries)}")
+        lines.append(
+            _("  CHANGED since it was approved: {changes}").format(changes=_changes(approval, entries))
+        )
     signers = signers_file(engagement, settings)
     from engage_timesheets.trust import step_trust
 
@@ -325,8 +424,11 @@ def _verify_one(
         if step is not None:
             trust = step_trust(engagement, settings, step, signers)
             ok &= trust.ok
-            what = "approval" if step.action == "approve" else "submission"
-            lines.append(f"  {what}: {trust.text}" if trust.ok else f"  {what}: NOT TRUSTED: {trust.text}")
+            if step.action == "approve":
+                said = _("  approval: {text}") if trust.ok else _("  approval: NOT TRUSTED: {text}")
+            else:
+                said = _("  submission: {text}") if trust.ok else _("  submission: NOT TRUSTED: {text}")
+            lines.append(said.format(text=trust.text))
     return ok, lines
 
 
@@ -336,8 +438,10 @@ def _signer_is_actor(signer: str, actor: Actor, key: str) -> None:
 
     if not signer_fits(signer, actor):
         raise EngageError(
-            f"the key {key} belongs to {signer} in the allowed signers, not to {actor.name}; sign with "
-            f"your own key (--key PATH), or pass --key none; nothing written"
+            _(
+                "the key {key} belongs to {signer} in the allowed signers, not to {actor}; sign with "
+                "your own key (--key PATH), or pass --key none; nothing written"
+            ).format(key=key, signer=signer, actor=actor.name)
         )
 
 
@@ -348,12 +452,20 @@ def _reason(text: str, action: str) -> str:
     """A note or reason as it is kept: one line, no control characters (a terminal would obey them)."""
     if any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n\r" for c in text):
         raise EngageError(
-            "--reason/--note holds control characters (escape sequences, bidirectional marks); give "
-            "plain text"
+            _(
+                "--reason/--note holds control characters (escape sequences, bidirectional marks); give "
+                "plain text"
+            )
         )
     folded = " ".join(text.split())
     if len(folded) > MOST_REASON:
-        raise EngageError(f"--reason/--note is {len(folded)} characters; give at most {MOST_REASON}")
+        raise EngageError(
+            _("--reason/--note is {count} characters; give at most {most}").format(
+                count=len(folded), most=MOST_REASON
+            )
+        )
     if action in ("reject", "reopen") and not folded:
-        raise EngageError(f"give --reason: the consultant reads why the sheet was {WAS[action]}")
+        raise EngageError(
+            _("give --reason: the consultant reads why the sheet was {was}").format(was=_(WAS[action]))
+        )
     return folded

@@ -5,7 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from engage import TimesheetDocument, output_target, write_output
+from engage import TimesheetDocument, output_target, using, write_output
+from engage_timesheets.catalogue import _
+
+
+def wrote(output: str) -> None:
+    """Say where the file went, in the user's language (the sheet may be in another)."""
+    with using(None):
+        print(_("Wrote {path}").format(path=output), file=sys.stderr)
 
 
 def write(
@@ -18,7 +25,7 @@ def write(
 
         assert output is not None  # refused before: a workbook needs -o
         write_xlsx(documents, output_target(output, "timesheet"), names)
-        print(f"Wrote {output}", file=sys.stderr)
+        wrote(output)
         return
     if fmt == "pdf":
         from engage import write_file
@@ -27,7 +34,7 @@ def write(
         data = pdf_bytes(documents)
         if output:
             write_file(output_target(output, "timesheet"), data, "timesheet")
-            print(f"Wrote {output}", file=sys.stderr)
+            wrote(output)
         else:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

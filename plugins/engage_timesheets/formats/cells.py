@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from engage import Money, SignatureLine, TimesheetDocument, plain
+from engage import Money, SignatureLine, TimesheetDocument, date_text, decimal_text, plain
+from engage_timesheets.catalogue import _
 
 
 def text(value: object) -> str:
-    """A cell for people: 7.5, 1.125, 2026-11-02, $1,500.00; "" for nothing."""
+    """A cell for people: 7.5, 1.125, 2026-11-02, $1,500.00; "" for nothing. In a language with a
+    decimal comma, 7,5; dates as the language writes them (ISO in English)."""
     if isinstance(value, Fraction | float | int) and not isinstance(value, bool):
         shown = f"{float(value):.3f}".rstrip("0").rstrip(".")  # an hour is 0.125 of an 8-hour day
-        return shown if shown not in ("", "-0") else "0"
+        return decimal_text(shown) if shown not in ("", "-0") else "0"
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return date_text(value)
     if isinstance(value, Money):
         return str(value)
     plain_value = plain(value)
@@ -35,7 +39,7 @@ def number(value: object) -> object:
 
 def signed(line: SignatureLine) -> str:
     """What stands on a signature line: the ledger's words, else a line for ink."""
-    return line.signed or "signature: ____________________   date: ____________"
+    return line.signed or _("signature: ____________________   date: ____________")
 
 
 def is_grid(columns: tuple[str | dt.date, ...]) -> bool:
@@ -55,8 +59,8 @@ def rows_of(document: TimesheetDocument) -> list[list[object]]:
             rows.append(list(table.totals))
     if document.notes:
         notes: list[list[object]] = [[note] for note in document.notes]
-        rows += [[], ["Flags"], *notes]
+        rows += [[], [_("Flags")], *notes]
     if document.signatures:
-        rows += [[], ["Signatures"], ["Role", "Name", "Ledger"]]
-        rows += [[s.role, s.name, s.signed or "(signed in ink)"] for s in document.signatures]
+        rows += [[], [_("Signatures")], [_("Role"), _("Name"), _("Ledger")]]
+        rows += [[s.role, s.name, s.signed or _("(signed in ink)")] for s in document.signatures]
     return rows

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from engage import TimesheetDocument, TimesheetTable
+from engage import TimesheetDocument, TimesheetTable, current_language
+from engage_timesheets.catalogue import _
 from engage_timesheets.formats.cells import column, is_grid, text
+from engage_timesheets.layouts.common import weekday
 
 STYLE = """
 @page { size: A4 landscape; margin: 12mm; }
@@ -29,10 +31,11 @@ section.sheet:last-child { page-break-after: auto; break-after: auto; }
 
 
 def html_page(documents: Sequence[TimesheetDocument]) -> str:
-    title = escape(documents[0].title if len(documents) == 1 else "Timesheets")
+    title = escape(documents[0].title if len(documents) == 1 else _("Timesheets"))
     body = "\n".join(one(document) for document in documents)
+    lang = escape(current_language().replace("_", "-"))
     return (
-        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
         f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 
@@ -45,19 +48,20 @@ def one(document: TimesheetDocument) -> str:
         parts += [f"<h2>{escape(table.title)}</h2>", html_table(table)]
     if document.notes:
         parts += [
-            "<h2>Flags</h2>",
+            "<h2>" + escape(_("Flags")) + "</h2>",
             '<ul class="flags">',
             *(f"<li>{escape(n)}</li>" for n in document.notes),
             "</ul>",
         ]
     if document.signatures:
         parts.append('<div class="signatures">')
+        blank = _("signature and date")
         for line in document.signatures:
             parts.append(
                 f'<div class="signature"><div class="role">{escape(line.role)}</div>'
                 f"<div>{escape(line.name)}</div>"
                 f'<div class="line"></div>'
-                f'<div class="ledger">{escape(line.signed or "signature and date")}</div></div>'
+                f'<div class="ledger">{escape(line.signed or blank)}</div></div>'
             )
         parts.append("</div>")
     parts.append("</section>")
@@ -70,7 +74,7 @@ def html_table(table: TimesheetTable) -> str:
     grid = is_grid(table.columns)
     head = "".join(
         f'<th title="{escape(column(c, short=False))}">'
-        + ("" if isinstance(c, str) else f'<span class="weekday">{c:%a}</span><br>')
+        + ("" if isinstance(c, str) else f'<span class="weekday">{escape(weekday(c))}</span><br>')
         + f"{escape(column(c))}</th>"
         for c in table.columns
     )

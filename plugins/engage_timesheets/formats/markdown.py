@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engage import TimesheetDocument, markdown_cell, table
+from engage_timesheets.catalogue import _
 from engage_timesheets.formats.cells import column, signed, text
 
 
@@ -26,9 +27,9 @@ def one(document: TimesheetDocument) -> str:
             table([column(c) for c in part.columns], rows, fmt="github"),
         ]
     if document.notes:
-        lines += ["", "## Flags", ""] + [f"- {markdown_cell(note)}" for note in document.notes]
+        lines += ["", "## " + _("Flags"), ""] + [f"- {markdown_cell(note)}" for note in document.notes]
     if document.signatures:
-        lines += ["", "## Signatures", ""]
+        lines += ["", "## " + _("Signatures"), ""]
         lines += [
             f"- **{markdown_cell(s.role)}:** {markdown_cell(s.name)}: {markdown_cell(signed(s))}"
             for s in document.signatures

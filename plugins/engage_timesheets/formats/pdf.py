@@ -14,7 +14,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from engage import TimesheetDocument, TimesheetTable
+from engage_timesheets.catalogue import _
 from engage_timesheets.formats.cells import column, is_grid, text
+from engage_timesheets.layouts.common import weekday
 
 FONT_FILES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -67,7 +69,7 @@ def pdf_bytes(documents: Sequence[TimesheetDocument]) -> bytes:
         rightMargin=12 * mm,
         topMargin=12 * mm,
         bottomMargin=12 * mm,
-        title=documents[0].title if documents else "Timesheet",
+        title=documents[0].title if documents else _("Timesheet"),
         author="engage",
     )
     story: list[object] = []
@@ -82,7 +84,7 @@ def pdf_bytes(documents: Sequence[TimesheetDocument]) -> bytes:
 def styles() -> dict[str, object]:
     from reportlab.lib.styles import ParagraphStyle
 
-    regular, bold, _ = fonts()
+    regular, bold, _unicode = fonts()
     return {
         "title": ParagraphStyle("title", fontName=bold, fontSize=14, leading=18, spaceAfter=6),
         "heading": ParagraphStyle(
@@ -114,7 +116,7 @@ def flowables(document: TimesheetDocument, width: float) -> list[object]:
     for part in document.tables:
         story += [Paragraph(shown(part.title), style["heading"]), pdf_table(part, width)]
     if document.notes:
-        story.append(Paragraph("Flags", style["heading"]))
+        story.append(Paragraph(shown(_("Flags")), style["heading"]))
         story += [Paragraph(shown(f"! {note}"), style["flag"]) for note in document.notes]
     if document.signatures:
         story += [Spacer(1, 10), signature_block(document, width)]
@@ -125,9 +127,12 @@ def pdf_table(part: TimesheetTable, width: float) -> object:
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     style = styles()
-    regular, bold, _ = fonts()
+    regular, bold, _unicode = fonts()
     grid = is_grid(part.columns)
-    head = [shown(c) if isinstance(c, str) else shown(f"{c:%a}"[:2] + "\n" + column(c)) for c in part.columns]
+    head = [
+        shown(c) if isinstance(c, str) else shown(weekday(c, "EEEEEE") + "\n" + column(c))
+        for c in part.columns
+    ]
     body = [*part.rows, *([part.totals] if part.totals else [])]
     first = max(width * 0.22, 90.0)
     cells = [[Paragraph(f"<b>{h}</b>", style["cell"]) if i == 0 else h for i, h in enumerate(head)]]
@@ -177,11 +182,11 @@ def signature_block(document: TimesheetDocument, width: float) -> object:
     def spaced(cells: list[object]) -> list[object]:
         return [cell for index, each in enumerate(cells) for cell in ([each] if index == 0 else ["", each])]
 
-    said = [s.signed or "Signature and date" for s in document.signatures]
+    said = [s.signed or _("Signature and date") for s in document.signatures]
     rows = [
         spaced([Paragraph(shown(s.role), style["label"]) for s in document.signatures]),
         spaced([Paragraph(shown(s.name), style["body"]) for s in document.signatures]),
-        spaced(["" for _ in document.signatures]),
+        spaced(["" for _signature in document.signatures]),
         spaced([Paragraph(shown(text), style["small"]) for text in said]),
     ]
     each = (width - gap * (count - 1)) / count

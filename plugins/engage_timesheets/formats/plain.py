@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engage import TimesheetDocument, TimesheetTable, heading, labelled, output_width, table, wrap
+from engage_timesheets.catalogue import _
 from engage_timesheets.formats.cells import column, is_grid, signed, text
+from engage_timesheets.layouts.common import weekday
 
 
 def plain_text(documents: Sequence[TimesheetDocument], width: int | None = None) -> str:
@@ -20,13 +22,13 @@ def one(document: TimesheetDocument, width: int) -> str:
     for part in document.tables:
         lines += ["", heading(part.title, width, "-"), grid_or_table(part, width)]
     if document.notes:
-        lines += ["", heading("Flags", width, "-")]
+        lines += ["", heading(_("Flags"), width, "-")]
         for note in document.notes:
             lines += wrap(f"! {note}", width)
     if document.signatures:
-        lines += ["", heading("Signatures", width, "-")]
+        lines += ["", heading(_("Signatures"), width, "-")]
         for line in document.signatures:
-            lines += wrap(f"{line.role}: {line.name}", width)
+            lines += wrap(_("{role}: {name}").format(role=line.role, name=line.name), width)
             lines += ["  " + part for part in wrap(signed(line), width - 2)]
     return "\n".join(lines)
 
@@ -43,6 +45,6 @@ def grid_or_table(part: TimesheetTable, width: int) -> str:
     labels = [text(row[0]) for row in rows]
     turned = []
     for index, day in enumerate(days, start=1):
-        turned.append([f"{day:%a %d}", *(text(row[index]) for row in rows)])
-    turned.append(["Total", *(text(row[-1]) for row in rows)])
-    return table(["Day", *labels], turned, width=width)
+        turned.append([f"{weekday(day)} {day:%d}", *(text(row[index]) for row in rows)])
+    turned.append([_("Total"), *(text(row[-1]) for row in rows)])
+    return table([_("Day"), *labels], turned, width=width)

@@ -7,7 +7,20 @@ from collections import defaultdict
 from collections.abc import Callable
 from fractions import Fraction
 
-from engage import EngageError, SignatureLine, TimesheetRequest, TimesheetTable, person_name, step_holds
+from engage import (
+    EngageError,
+    SignatureLine,
+    TimesheetRequest,
+    TimesheetTable,
+    current_language,
+    date_text,
+    decimal_text,
+    month_text,
+    period_name,
+    person_name,
+    step_holds,
+)
+from engage_timesheets.catalogue import _
 
 
 def grid(
@@ -26,8 +39,8 @@ def grid(
         for phase in phases
     )
     column_totals = [sum((cells[p].get(day, Fraction(0)) for p in phases), Fraction(0)) for day in days]
-    totals = ("Total", *(t or None for t in column_totals), sum(column_totals, Fraction(0)))
-    return TimesheetTable(title, (label, *days, "Total"), rows, totals)
+    totals = (_("Total"), *(t or None for t in column_totals), sum(column_totals, Fraction(0)))
+    return TimesheetTable(title, (label, *days, _("Total")), rows, totals)
 
 
 def phase_name(request: TimesheetRequest, key: str) -> str:
@@ -42,16 +55,42 @@ def long_days(request: TimesheetRequest, limit_hours: Fraction) -> tuple[str, ..
     for entry in request.entries:
         hours[entry.date] += entry.days * request.engagement.hours_per_day
     return tuple(
-        f"{day}: {number(total)} h, more than {number(limit_hours)} h a day"
+        _("{day}: {hours} h, more than {limit} h a day").format(
+            day=date_text(day), hours=number(total), limit=number(limit_hours)
+        )
         for day, total in sorted(hours.items())
         if total > limit_hours
     )
 
 
 def number(value: Fraction) -> str:
-    """A figure for a sentence: 9, 7.5, 0.25."""
+    """A figure for a sentence: 9, 7.5, 0.25 (7,5 where the language writes a decimal comma)."""
     text = f"{float(value):.3f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return decimal_text(text or "0")
+
+
+def english() -> bool:
+    """Whether the sheet is being written in English (engage's own forms: ISO dates, ``2026-11``)."""
+    return current_language().partition("_")[0] == "en"
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    """The period as a sheet names it: ``2026-11`` or ``D to D`` in English, as engage always has;
+    else the month's name (``novembre 2026``) or the two dates as the language writes them."""
+    name = period_name(start, end)
+    if " " not in name:
+        return name if english() else month_text(start)
+    return _("{start} to {end}").format(start=date_text(start), end=date_text(end))
+
+
+def weekday(day: dt.date, form: str = "EEE") -> str:
+    """A day's abbreviated name in the language in force: ``Mon``, ``lun.``, ``lun``; ``EEEEEE``
+    the shortest (``Mo``, ``lu``, ``LU``)."""
+    if english():
+        return f"{day:%a}" if form == "EEE" else f"{day:%a}"[:2]
+    from babel.dates import format_date
+
+    return str(format_date(day, form, locale=current_language()))
 
 
 def signatures(
@@ -80,13 +119,31 @@ def text_setting(request: TimesheetRequest, key: str, default: str) -> str:
     value = request.settings.get(key, default)
     if not isinstance(value, str):
         where = f"{request.engagement.source}: timesheets.{key}"
-        raise EngageError(f"{where}: must be text, got {value!r}")
+        raise EngageError(_("{where}: must be text, got {value}").format(where=where, value=repr(value)))
     return value.strip() or default
 
 
 def status(request: TimesheetRequest) -> str:
-    """Where the sheet stands, as one line."""
-    return request.status
+    """Where the sheet stands, as one line: "approved by X on D (signed)", "(not signed)",
+    "(signature NOT TRUSTED)", "submitted 3 days ago (D)", "rejected by X on D: reason".
+
+    As ``request.status`` says it, but whether a signature holds is asked of the signature itself,
+    not read from its text (which is in the sheet's language)."""
+    said = request.state.describe(request.engagement, request.verdict.as_of)
+    approval = request.state.approved
+    if approval is None:
+        return said
+    if not approval.signature:
+        return _("{status} (not signed)").format(status=said)
+    from engage_timesheets.settings import settings_of, signers_file
+    from engage_timesheets.trust import step_trust
+
+    settings = settings_of(request.engagement)
+    trust = step_trust(request.engagement, settings, approval, signers_file(request.engagement, settings))
+    checked = approval.id in (request.signatures or {})
+    if checked and trust.ok and trust.signed:
+        return _("{status} (signed)").format(status=said)
+    return _("{status} (signature NOT TRUSTED)").format(status=said)
 
 
 def flags(request: TimesheetRequest, limit_hours: Fraction) -> tuple[str, ...]:
@@ -94,6 +151,10 @@ def flags(request: TimesheetRequest, limit_hours: Fraction) -> tuple[str, ...]:
     found = long_days(request, limit_hours)
     step = request.state.approved or request.state.submitted
     if step is not None and not step_holds(step, request.entries):
-        what = "approved" if request.state.approved else "submitted"
-        found += (f"the entries changed since the sheet was {what} on {step.date} (record {step.id})",)
+        said = (
+            _("the entries changed since the sheet was approved on {date} (record {record})")
+            if request.state.approved
+            else _("the entries changed since the sheet was submitted on {date} (record {record})")
+        )
+        found += (said.format(date=date_text(step.date), record=step.id),)
     return found

@@ -12,8 +12,17 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from engage import EngageError, TimesheetDocument, TimesheetLayout, TimesheetRequest, period_name
-from engage_timesheets.layouts.common import flags, grid, phase_name, signatures, status, text_setting
+from engage import EngageError, TimesheetDocument, TimesheetLayout, TimesheetRequest, date_text
+from engage_timesheets.catalogue import _
+from engage_timesheets.layouts.common import (
+    flags,
+    grid,
+    period_text,
+    phase_name,
+    signatures,
+    status,
+    text_setting,
+)
 
 KEYS = ("action", "action_number", "beneficiary", "work_packages")
 
@@ -23,11 +32,19 @@ def work_packages(request: TimesheetRequest) -> dict[str, str]:
     given = request.settings.get("work_packages", {})
     where = f"{request.engagement.source}: timesheets.work_packages"
     if not isinstance(given, dict) or not all(isinstance(v, str) and v.strip() for v in given.values()):
-        raise EngageError(f'{where}: must be a table of phase = "reference", such as {{ prep = "WP1" }}')
+        raise EngageError(
+            _('{where}: must be a table of phase = "reference", such as {example}').format(
+                where=where, example='{ prep = "WP1" }'
+            )
+        )
     phases = [p.key for p in request.engagement.phases]
     for key in given:
         if key not in phases:
-            raise EngageError(f"{where}.{key}: not a phase; the phases: {', '.join(phases)}")
+            raise EngageError(
+                _("{where}: not a phase; the phases: {phases}").format(
+                    where=f"{where}.{key}", phases=", ".join(phases)
+                )
+            )
     return {key: value.strip() for key, value in given.items()}
 
 
@@ -36,24 +53,29 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
     packages = work_packages(request)
     table = grid(
         request,
-        "Hours worked for the action",
-        "Work package",
-        lambda key: f"{packages.get(key, key)}: {phase_name(request, key)}",
+        _("Hours worked for the action"),
+        _("Work package"),
+        lambda key: _("{package}: {phase}").format(
+            package=packages.get(key, key), phase=phase_name(request, key)
+        ),
     )
     return TimesheetDocument(
-        title=f"Time record {period_name(request.start, request.end)}",
+        title=_("Time record {period}").format(period=period_text(request.start, request.end)),
         fields=(
-            ("Action title", text_setting(request, "action", engagement.title)),
-            ("Action number", text_setting(request, "action_number", engagement.id)),
-            ("Beneficiary", text_setting(request, "beneficiary", engagement.client)),
-            ("Person working for the action", person.name or person.key),
-            ("Period", f"{request.start} to {request.end}"),
-            ("Hours worked for the action", table.totals[-1]),
-            ("Status", status(request)),
+            (_("Action title"), text_setting(request, "action", engagement.title)),
+            (_("Action number"), text_setting(request, "action_number", engagement.id)),
+            (_("Beneficiary"), text_setting(request, "beneficiary", engagement.client)),
+            (_("Person working for the action"), person.name or person.key),
+            (
+                _("Period"),
+                _("{start} to {end}").format(start=date_text(request.start), end=date_text(request.end)),
+            ),
+            (_("Hours worked for the action"), table.totals[-1]),
+            (_("Status"), status(request)),
         ),
         tables=(table,),
         notes=flags(request, Fraction(engagement.hours_per_day)),
-        signatures=signatures(request, "Person working for the action", "Supervisor"),
+        signatures=signatures(request, _("Person working for the action"), _("Supervisor")),
     )
 
 

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from engage import TimesheetDocument, TimesheetLayout, TimesheetRequest, period_name
-from engage_timesheets.layouts.common import flags, grid, phase_name, signatures, status
+from engage import TimesheetDocument, TimesheetLayout, TimesheetRequest, date_text
+from engage_timesheets.catalogue import _
+from engage_timesheets.layouts.common import flags, grid, period_text, phase_name, signatures, status
 
 
 def render(request: TimesheetRequest) -> TimesheetDocument:
     engagement, person = request.engagement, request.consultant
-    table = grid(request, "Days worked", "Phase", lambda key: phase_name(request, key))
+    table = grid(request, _("Days worked"), _("Phase"), lambda key: phase_name(request, key))
     return TimesheetDocument(
-        title=f"Timesheet {period_name(request.start, request.end)}: {person.name or person.key}",
+        title=_("Timesheet {period}: {name}").format(
+            period=period_text(request.start, request.end), name=person.name or person.key
+        ),
         fields=(
-            ("Engagement", f"{engagement.title} ({engagement.id})"),
-            ("Client", engagement.client),
-            ("Consultant", person.label),
-            ("Period", f"{request.start} to {request.end}"),
-            ("Unit", request.unit),
-            ("Status", status(request)),
+            (_("Engagement"), f"{engagement.title} ({engagement.id})"),
+            (_("Client"), engagement.client),
+            (_("Consultant"), person.label),
+            (
+                _("Period"),
+                _("{start} to {end}").format(start=date_text(request.start), end=date_text(request.end)),
+            ),
+            (_("Unit"), _("hours") if request.unit == "hours" else _("days")),
+            (_("Status"), status(request)),
         ),
         tables=(table,),
         notes=flags(request, Fraction(engagement.hours_per_day)),
-        signatures=signatures(request, "Consultant", "Supervisor"),
+        signatures=signatures(request, _("Consultant"), _("Supervisor")),
     )
 
 

@@ -15,10 +15,11 @@ from engage import (
     TimesheetLayout,
     TimesheetRequest,
     TimesheetTable,
+    date_text,
     months_between,
-    period_name,
 )
-from engage_timesheets.layouts.common import flags, phase_name, signatures, status
+from engage_timesheets.catalogue import _
+from engage_timesheets.layouts.common import english, flags, period_text, phase_name, signatures, status
 
 BANK_DAY_HOURS = Fraction(8)
 
@@ -36,15 +37,15 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
             (
                 entry.date,
                 phase_name(request, entry.phase),
-                engagement.location(place).name or place or "engagement's own place",
-                side,
+                engagement.location(place).name or place or _("engagement's own place"),
+                _("home") if side == "home" else _("field"),
                 entry.days,
             )
         )
-    months = [f"{first:%Y-%m}" for first, _ in months_between(request.start, request.end)]
+    months = [f"{first:%Y-%m}" for first, _last in months_between(request.start, request.end)]
     rows = tuple(
         (
-            month,
+            month if english() else month_text_of(month),
             by_month[month]["home"],
             by_month[month]["field"],
             by_month[month]["home"] + by_month[month]["field"],
@@ -54,33 +55,48 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
     home_total = sum((r[1] for r in rows), Fraction(0))
     field_total = sum((r[2] for r in rows), Fraction(0))
     staff_input = TimesheetTable(
-        "Staff input (days)",
-        ("Month", "Home days", "Field days", "Total days"),
+        _("Staff input (days)"),
+        (_("Month"), _("Home days"), _("Field days"), _("Total days")),
         rows,
-        ("Total", home_total, field_total, home_total + field_total),
+        (_("Total"), home_total, field_total, home_total + field_total),
     )
     worked = TimesheetTable(
-        "Days worked",
-        ("Date", "Activity", "Place", "Home or field", "Days"),
+        _("Days worked"),
+        (_("Date"), _("Activity"), _("Place"), _("Home or field"), _("Days")),
         tuple(lines),
-        ("Total", "", "", "", home_total + field_total),
+        (_("Total"), "", "", "", home_total + field_total),
     )
     return TimesheetDocument(
-        title=f"Staff input {period_name(request.start, request.end)}: {person.name or person.key}",
+        title=_("Staff input {period}: {name}").format(
+            period=period_text(request.start, request.end), name=person.name or person.key
+        ),
         fields=(
-            ("Assignment", engagement.title),
-            ("Client", engagement.client),
-            ("Consultant", person.label),
-            ("Home base", engagement.location(home).name or "the engagement's own place"),
-            ("Period", f"{request.start} to {request.end}"),
-            ("Home days", home_total),
-            ("Field days", field_total),
-            ("Status", status(request)),
+            (_("Assignment"), engagement.title),
+            (_("Client"), engagement.client),
+            (_("Consultant"), person.label),
+            (_("Home base"), engagement.location(home).name or _("the engagement's own place")),
+            (
+                _("Period"),
+                _("{start} to {end}").format(start=date_text(request.start), end=date_text(request.end)),
+            ),
+            (_("Home days"), home_total),
+            (_("Field days"), field_total),
+            (_("Status"), status(request)),
         ),
         tables=(staff_input, worked),
         notes=flags(request, BANK_DAY_HOURS),
-        signatures=signatures(request, "Consultant", "Task team leader"),
+        signatures=signatures(request, _("Consultant"), _("Task team leader")),
     )
+
+
+def month_text_of(month: str) -> str:
+    """``2026-11`` as the language names the month: ``novembre 2026``."""
+    import datetime as dt
+
+    from engage import month_text
+
+    year, number = month.split("-")
+    return month_text(dt.date(int(year), int(number), 1))
 
 
 LAYOUT = TimesheetLayout(
