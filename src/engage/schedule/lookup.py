@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Protocol, TypeVar
 
 from engage.errors import EngageError
@@ -103,7 +104,7 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     machine's login name.
     """
     name = consultant_name(given or os.environ.get(CONSULTANT_VAR) or "")
-    source = "" if given else _(" (from ${variable})").format(variable=CONSULTANT_VAR)
+    source = _no_source if given else _from_variable
     if not name:
         name, source = _configured(engagement)
     team = engagement.team
@@ -118,7 +119,7 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
                 _(
                     "{name}{source} is not a consultant on {engagement}; "
                     "give --consultant with one of: {choices}"
-                ).format(name=repr(name), source=source, engagement=engagement.id, choices=choices)
+                ).format(name=repr(name), source=source(), engagement=engagement.id, choices=choices)
             )
         return person.key
     if len(team) == 1:
@@ -144,9 +145,9 @@ def acting_consultant(engagement: Engagement) -> str:
     return "" if key == UNNAMED_KEY else key
 
 
-def _configured(engagement: Engagement) -> tuple[str, str]:
+def _configured(engagement: Engagement) -> tuple[str, Callable[[], str]]:
     """Who the settings say logs on this engagement, and from where (for errors): ``consultant.ID``,
-    else the team's consultant whose email is ``user.email``, else ``user.name``; ("", "") when none.
+    else the team's consultant whose email is ``user.email``, else ``user.name``; ("", nothing) when none.
     With no config file, this costs a stat or two."""
     from engage.settings.keys import key_of
     from engage.settings.lookup import find_setting
@@ -154,23 +155,32 @@ def _configured(engagement: Engagement) -> tuple[str, str]:
     per_engagement = f"consultant.{engagement.id}"
     found = find_setting(per_engagement) if key_of(per_engagement) is not None else None
     if found is not None:
-        return consultant_name(found.value), _(" ({setting} from {source})").format(
-            setting=per_engagement, source=found.source
-        )
+        return consultant_name(found.value), partial(_from_setting, per_engagement, found.source)
     email = find_setting("user.email")
     if email is not None:
         matched = [c for c in engagement.team if c.email and c.email.casefold() == email.value.casefold()]
         if len(matched) == 1:
-            return matched[0].key, ""
+            return matched[0].key, _no_source
     found = find_setting("user.name")
     if found is not None:
-        return consultant_name(found.value), _(" ({setting} from {source})").format(
-            setting="user.name", source=found.source
-        )
-    return "", ""
+        return consultant_name(found.value), partial(_from_setting, "user.name", found.source)
+    return "", _no_source
 
 
-def _refuse_ambiguous(engagement: Engagement, typed: str, source: str) -> None:
+def _no_source() -> str:
+    """Where a consultant's name came from, said in errors: nowhere to say (typed, or by email)."""
+    return ""
+
+
+def _from_variable() -> str:
+    return _(" (from ${variable})").format(variable=CONSULTANT_VAR)
+
+
+def _from_setting(setting: str, where: object) -> str:
+    return _(" ({setting} from {source})").format(setting=setting, source=where)
+
+
+def _refuse_ambiguous(engagement: Engagement, typed: str, source: Callable[[], str]) -> None:
     """Refuse ``typed`` when it folds alike (case and accents aside) to several consultants' names."""
     wanted = fold(typed)
     alike = [c for c in engagement.team if wanted in (fold(c.key), fold(c.name))]
@@ -178,7 +188,7 @@ def _refuse_ambiguous(engagement: Engagement, typed: str, source: str) -> None:
         named = ", ".join(f"{c.key} ({c.name})" if c.name else c.key for c in alike)
         raise EngageError(
             _("{typed}{source} is ambiguous on {engagement}: it could be {named}; give the key").format(
-                typed=repr(typed), source=source, engagement=engagement.id, named=named
+                typed=repr(typed), source=source(), engagement=engagement.id, named=named
             )
         )
 
@@ -223,7 +233,7 @@ def consultant_filter(engagement: Engagement, given: str | None) -> Callable[[st
         return lambda logged: fold(logged) == wanted
     person = engagement.consultant_of(given)
     if person is None:
-        _refuse_ambiguous(engagement, given, "")
+        _refuse_ambiguous(engagement, given, _no_source)
         keys = ", ".join(c.key for c in engagement.team)
         raise EngageError(
             _("{name} is not a consultant on {engagement}; give one of: {keys}").format(
