@@ -10,6 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from engage.language import _
 from engage.values import frozen
 
 if TYPE_CHECKING:
@@ -112,8 +113,10 @@ class Days:
     value: Fraction
 
     def __str__(self) -> str:
+        from engage.language.formats import decimal_text
+
         text = f"{float(self.value):.2f}"
-        return text[:-1] if text.endswith("0") else text
+        return decimal_text(text[:-1] if text.endswith("0") else text)
 
 
 @frozen
@@ -126,7 +129,11 @@ class Money:
     text: str = ""
 
     def __str__(self) -> str:
-        return self.text or f"{self.currency} {self.amount:,.2f}"
+        if self.text:
+            return self.text
+        from engage.language.formats import number_text
+
+        return f"{self.currency} {number_text(self.amount)}"
 
 
 @frozen
@@ -243,25 +250,35 @@ class RecordKind:
 def finding_problem(value: object) -> str:
     """What is wrong with ``value`` as a budget check's finding; "" when it is a good Finding."""
     if not isinstance(value, Finding):
-        return f"{type(value).__name__} {_shown(value)} where a Finding belongs"
+        return _("{type} {value} where a Finding belongs").format(
+            type=type(value).__name__, value=_shown(value)
+        )
     if value.severity not in SEVERITY_ORDER:
-        return f"a Finding of severity {value.severity!r}; give error, warning or info"
+        return _("a Finding of severity {severity}; give error, warning or info").format(
+            severity=repr(value.severity)
+        )
     if value.date is not None and (
         not isinstance(value.date, dt.date) or isinstance(value.date, dt.datetime)
     ):
-        return f"a Finding dated {_shown(value.date)}; give a date (a Resolved's .day), or None"
+        return _("a Finding dated {value}; give a date (a Resolved's .day), or None").format(
+            value=_shown(value.date)
+        )
     return ""
 
 
 def section_problem(value: object) -> str:
     """What is wrong with ``value`` as a report section; "" when it is a good Section."""
     if not isinstance(value, Section):
-        return f"{type(value).__name__} {_shown(value)} where a Section belongs"
+        return _("{type} {value} where a Section belongs").format(
+            type=type(value).__name__, value=_shown(value)
+        )
     width = len(value.headers)
     for number, row in enumerate(value.rows, start=1):
         if isinstance(row, str | bytes) or not isinstance(row, Sequence) or len(row) != width:
             cells = len(row) if isinstance(row, Sequence) else type(row).__name__
-            return f"section {value.title!r}: row {number} has {cells} cells for {width} headers"
+            return _("section {title}: row {number} has {cells} cells for {width} headers").format(
+                title=repr(value.title), number=number, cells=cells, width=width
+            )
     return ""
 
 
@@ -317,13 +334,21 @@ class TimesheetRequest:
         step = self.state.submitted if action == "submit" else self.state.approved
         if step is None:
             return ""
+        from engage.language.formats import date_text
+
         if step.signature:
             checked = (self.signatures or {}).get(step.id)
             if checked:
                 return checked
-            key = f", key {step.fingerprint}" if step.fingerprint else ""
-            return f"signed by {step.signer or step.actor} on {step.date}{key} (not checked)"
-        return f"{'submitted' if action == 'submit' else 'approved'} on {step.date}, not signed"
+            who, day = step.signer or step.actor, date_text(step.date)
+            if step.fingerprint:
+                return _("signed by {name} on {date}, key {fingerprint} (not checked)").format(
+                    name=who, date=day, fingerprint=step.fingerprint
+                )
+            return _("signed by {name} on {date} (not checked)").format(name=who, date=day)
+        if action == "submit":
+            return _("submitted on {date}, not signed").format(date=date_text(step.date))
+        return _("approved on {date}, not signed").format(date=date_text(step.date))
 
     @property
     def status(self) -> str:
@@ -334,9 +359,11 @@ class TimesheetRequest:
         if approval is None:
             return said
         if not approval.signature:
-            return f"{said} (not signed)"
+            return _("{state} (not signed)").format(state=said)
         checked = (self.signatures or {}).get(approval.id, "")
-        return f"{said} ({'signed' if checked.startswith('signed') else 'signature NOT TRUSTED'})"
+        if checked.startswith(("signed", _("signed by {name} on {date}").partition("{")[0] or "signed")):
+            return _("{state} (signed)").format(state=said)
+        return _("{state} (signature NOT TRUSTED)").format(state=said)
 
 
 @frozen
@@ -396,9 +423,14 @@ class TimesheetLayout:
 def layout_problem(value: object) -> str:
     """What is wrong with ``value`` as a timesheet layout; "" when it is a good TimesheetLayout."""
     if not isinstance(value, TimesheetLayout):
-        return f"{type(value).__name__} {_shown(value)} where a TimesheetLayout belongs"
+        return _("{type} {value} where a TimesheetLayout belongs").format(
+            type=type(value).__name__, value=_shown(value)
+        )
     if value.unit not in ("days", "hours"):
-        return f"layout {value.name!r}: unit {value.unit!r}; give days or hours"
+        return _("layout {name}: unit {unit}; give days or hours").format(
+            name=repr(value.name), unit=repr(value.unit)
+        )
     if not callable(value.render):
-        return f"layout {value.name!r}: render is not callable"
+        return _("layout {name}: render is not callable").format(name=repr(value.name))
+
     return ""

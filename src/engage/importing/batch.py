@@ -6,8 +6,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from engage.errors import EngageError
+from engage.language import ngettext
 from engage.ledger.ledger import Ledger, entry_fields
-from engage.parsing import plural
 
 
 def days_in(records: list[dict[str, object]], hours_per_day: Fraction) -> Fraction:
@@ -51,9 +51,15 @@ def refuse_duplicates(ledger: Ledger, records: list[dict[str, object]], file: Pa
     }
     repeats = [r for r in records if signature(r) in logged] if logged else []
     if repeats:
+        rows = ngettext("{count} row", "{count} rows", len(records)).format(count=len(records))
         raise EngageError(
-            f"{file}: {len(repeats)} of {plural(len(records), 'row')} "
-            f"{'is' if len(repeats) == 1 else 'are'} already in the ledger "
-            f"(first: {repeats[0]['date']} {repeats[0]['phase']}); nothing imported. "
-            "Pass --allow-duplicates if they are new work"
+            ngettext(
+                "{file}: {count} of {rows} is already in the ledger (first: {date} {phase}); "
+                "nothing imported. Pass --allow-duplicates if they are new work",
+                "{file}: {count} of {rows} are already in the ledger (first: {date} {phase}); "
+                "nothing imported. Pass --allow-duplicates if they are new work",
+                len(repeats),
+            ).format(
+                file=file, count=len(repeats), rows=rows, date=repeats[0]["date"], phase=repeats[0]["phase"]
+            )
         )

@@ -9,6 +9,8 @@ from fractions import Fraction
 
 from engage.errors import EngageError
 from engage.hooktypes import ImportedTime
+from engage.language import _
+from engage.language.formats import decimal_text
 from engage.parsing import MAX_HOURS_PER_DAY
 
 SECONDS_IN_MINUTE = 60  # log takes no less than a minute
@@ -33,23 +35,33 @@ def by_day(items: Iterable[ImportedTime], file_zone: dt.tzinfo, zone: dt.tzinfo)
         start = item.start if item.start.tzinfo else item.start.replace(tzinfo=file_zone)
         end = item.end if item.end.tzinfo else item.end.replace(tzinfo=file_zone)
         if end < start:
-            raise EngageError(f"{item.where}: ends before it starts; fix it in the tracker")
+            raise EngageError(
+                _("{where}: ends before it starts; fix it in the tracker").format(where=item.where)
+            )
         if end - start > dt.timedelta(hours=MAX_HOURS_PER_DAY):
             hours = (end - start).total_seconds() / 3600
             raise EngageError(
-                f"{item.where}: {hours:g} hours in one interval; engage takes at most {MAX_HOURS_PER_DAY} "
-                "(a timer left running? fix it in the tracker)"
+                _(
+                    "{where}: {hours} hours in one interval; engage takes at most {most} "
+                    "(a timer left running? fix it in the tracker)"
+                ).format(where=item.where, hours=decimal_text(f"{hours:g}"), most=MAX_HOURS_PER_DAY)
             )
         try:
             pieces = _pieces(start, end, zone)
         except OverflowError:
-            raise EngageError(f"{item.where}: its time is beyond the dates engage can hold") from None
+            raise EngageError(
+                _("{where}: its time is beyond the dates engage can hold").format(where=item.where)
+            ) from None
         for number, (begin, finish, seconds) in enumerate(_joined(pieces)):
             later = number > 0
             found.append(
                 dataclasses.replace(
                     item,
-                    where=f"{item.where}, from {begin.astimezone(zone):%Y-%m-%d}" if later else item.where,
+                    where=_("{where}, from {day}").format(
+                        where=item.where, day=f"{begin.astimezone(zone):%Y-%m-%d}"
+                    )
+                    if later
+                    else item.where,
                     hours=Fraction(seconds, 3600),
                     start=begin,
                     end=finish,

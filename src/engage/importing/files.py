@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from engage.errors import EngageError
+from engage.language import N_, _, ngettext
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024  # more than any tracker writes in a working life
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -32,12 +33,16 @@ def read_file(path: Path, what: str, limit: int = MAX_IMPORT_BYTES) -> bytes:
                 if kind is None:
                     return _capped(stream, path, limit)
     except FileNotFoundError:
-        raise EngageError(f"{path}: no such file; give {what}") from None
+        raise EngageError(_("{path}: no such file; give {what}").format(path=path, what=what)) from None
     except IsADirectoryError:
-        kind = "a folder"
+        kind = N_("a folder")
     except OSError as exc:
-        raise EngageError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    raise EngageError(f"{path}: is {kind}, not a file; give {what}")
+        raise EngageError(
+            _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from None
+    raise EngageError(
+        _("{path}: is {kind}, not a file; give {what}").format(path=path, kind=_(kind), what=what)
+    )
 
 
 def _kind(mode: int) -> str | None:
@@ -45,10 +50,10 @@ def _kind(mode: int) -> str | None:
     if stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return N_("a folder")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a socket" if stat.S_ISSOCK(mode) else "no regular file"
+        return N_("a device")
+    return N_("a socket") if stat.S_ISSOCK(mode) else N_("no regular file")
 
 
 def _capped(stream: BinaryIO, path: Path, limit: int) -> bytes:
@@ -60,8 +65,10 @@ def _capped(stream: BinaryIO, path: Path, limit: int) -> bytes:
         size += len(chunk)
         if size > limit:
             raise EngageError(
-                f"{path}: more than {_size(limit)}, the most engage reads from one file; "
-                "split it into smaller files and import each"
+                _(
+                    "{path}: more than {size}, the most engage reads from one file; "
+                    "split it into smaller files and import each"
+                ).format(path=path, size=_size(limit))
             )
     return b"".join(chunks)
 
@@ -71,4 +78,4 @@ def _size(count: int) -> str:
     for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
         if count >= size and count % size == 0:
             return f"{count // size} {unit}"
-    return f"{count} bytes"
+    return ngettext("{count} byte", "{count} bytes", count).format(count=count)

@@ -30,6 +30,8 @@ from engage.errors import EngageError
 from engage.hooktypes import Exporter, ImportedTime, Importer
 from engage.importing.days import by_day
 from engage.importing.timesheet import MAX_CELL_BYTES
+from engage.language import N_, _
+from engage.language.formats import decimal_text
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Ledger
 from engage.parsing import FIRST_YEAR, LAST_YEAR, check_date, format_hours
@@ -67,8 +69,10 @@ def importer_named(pm: pluggy.PluginManager, name: str) -> Importer:
     known = importers(pm)
     chosen = known.get(name.strip().lower())
     if chosen is None:
-        names = ", ".join(sorted(known)) or "none (are the plugins loaded? see 'engage plugins')"
-        raise EngageError(f"no importer for {name!r}; --from takes one of: {names}")
+        names = ", ".join(sorted(known)) or _("none (are the plugins loaded? see 'engage plugins')")
+        raise EngageError(
+            _("no importer for {name}; --from takes one of: {names}").format(name=repr(name), names=names)
+        )
     return chosen
 
 
@@ -129,7 +133,9 @@ def hours_text(records: list[dict[str, object]]) -> str:
         counts[text] = counts.get(text, 0) + 1
     hours = sum((Fraction(text) * count for text, count in counts.items()), start=Fraction(0))
     minutes = round(hours * 60)
-    return f"{float(hours):.2f} hours ({minutes // 60}h {minutes % 60:02d}m)"
+    return _("{hours} hours ({whole}h {minutes}m)").format(
+        hours=decimal_text(f"{float(hours):.2f}"), whole=minutes // 60, minutes=f"{minutes % 60:02d}"
+    )
 
 
 def parse_maps(engagement: Engagement, given: Sequence[str]) -> dict[str, str]:
@@ -140,9 +146,15 @@ def parse_maps(engagement: Engagement, given: Sequence[str]) -> dict[str, str]:
         source, sep, phase = text.rpartition("=")
         source, phase = source.strip(), phase.strip()
         if not sep or not source or not phase:
-            raise EngageError(f"--map {text!r}: give SOURCE=PHASE, such as --map ijm+desk=prep")
+            raise EngageError(
+                _("--map {text}: give SOURCE=PHASE, such as --map ijm+desk=prep").format(text=repr(text))
+            )
         if phase not in phases:
-            raise EngageError(f"--map {text!r}: no phase {phase!r}; phases: {', '.join(phases)}")
+            raise EngageError(
+                _("--map {text}: no phase {phase}; phases: {phases}").format(
+                    text=repr(text), phase=repr(phase), phases=", ".join(phases)
+                )
+            )
         maps[source] = phase
     return maps
 
@@ -159,8 +171,15 @@ def parse_people(engagement: Engagement, given: Sequence[str]) -> tuple[dict[str
         named = engagement.consultant_of(key) if engagement.team else None
         if engagement.team and named is None:
             raise EngageError(
-                f"--consultant {text!r}: {key!r} is not a consultant on {engagement.id}; "
-                f"the schedule names: {', '.join(c.key for c in engagement.team)}"
+                _(
+                    "--consultant {text}: {key} is not a consultant on {engagement}; "
+                    "the schedule names: {keys}"
+                ).format(
+                    text=repr(text),
+                    key=repr(key),
+                    engagement=engagement.id,
+                    keys=", ".join(c.key for c in engagement.team),
+                )
             )
         key = named.key if named is not None else key
         if sep:
@@ -186,11 +205,17 @@ def plan_import(
     an amount or a date out of range); then nothing must be written.
     """
     if str(file) != "-" and not file.exists():  # - is standard input, which every reader reads
-        raise EngageError(f"{file}: no such file; give the {importer.name} file to import")
+        raise EngageError(
+            _("{file}: no such file; give the {importer} file to import").format(
+                file=file, importer=importer.name
+            )
+        )
     file_zone, zone = _zones(engagement, tz)
     items = by_day(_read_items(importer, file), file_zone, zone)
     if not items:
-        raise EngageError(f"{file}: no time in it to import; give {importer.summary}")
+        raise EngageError(
+            _("{file}: no time in it to import; give {summary}").format(file=file, summary=importer.summary)
+        )
     phases = {p.key for p in engagement.phases}
     seen: dict[str, int] = {}
     unmapped: dict[str, str] = {}
@@ -208,7 +233,9 @@ def plan_import(
             day = _local_day(item, where, (file_zone, zone), importer)
         except (OverflowError, ValueError, ArithmeticError) as exc:  # a figure past what Python holds
             raise EngageError(
-                f"{where}: cannot take its time ({' '.join(str(exc).split())}); fix it in {importer.name}"
+                _("{where}: cannot take its time ({reason}); fix it in {importer}").format(
+                    where=where, reason=" ".join(str(exc).split()), importer=importer.name
+                )
             ) from None
         phase = _phase_of(item, maps, phases)
         if phase is None:
@@ -234,20 +261,24 @@ def _read_items(importer: Importer, file: Path) -> list[ImportedTime]:
         raise
     except RecursionError:
         raise EngageError(
-            f"{file}: nested too deeply to be a {importer.name} file; give {importer.summary}"
+            _("{file}: nested too deeply to be a {importer} file; give {summary}").format(
+                file=file, importer=importer.name, summary=importer.summary
+            )
         ) from None
     except (OverflowError, ValueError, ArithmeticError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise EngageError(
-            f"{file}: cannot read it as a {importer.name} file ({reason}); give {importer.summary}"
+            _("{file}: cannot read it as a {importer} file ({reason}); give {summary}").format(
+                file=file, importer=importer.name, reason=reason, summary=importer.summary
+            )
         ) from None
 
 
 def _check_text(item: ImportedTime, where: str, importer: Importer) -> None:
     """Refuse text no output could show (a lone surrogate, which JSON can write as ``"\\ud800"``), and a
     note longer than a CSV timesheet's cell may be: one limit for every import."""
-    texts = [("note", item.note), ("consultant", item.person), ("id", item.ref)]
-    texts += [("project or tag", key) for key in (*item.keys, *item.fallback)]
+    texts = [(N_("note"), item.note), (N_("consultant"), item.person), (N_("id"), item.ref)]
+    texts += [(N_("project or tag"), key) for key in (*item.keys, *item.fallback)]
     for what, text in texts:
         if text.isascii():
             continue
@@ -255,13 +286,17 @@ def _check_text(item: ImportedTime, where: str, importer: Importer) -> None:
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise EngageError(
-                f"{where}: its {what} holds {text[exc.start]!r}, half a character (a lone surrogate) "
-                f"that no text can show; fix it in {importer.name}"
+                _(
+                    "{where}: its {what} holds {character}, half a character (a lone surrogate) "
+                    "that no text can show; fix it in {importer}"
+                ).format(where=where, what=_(what), character=repr(text[exc.start]), importer=importer.name)
             ) from None
     if len(item.note) > MAX_CELL_BYTES // 4 and len(item.note.encode("utf-8")) > MAX_CELL_BYTES:
         raise EngageError(
-            f"{where}: its note is longer than {MAX_CELL_BYTES // 1024} KB, the most a note may hold "
-            f"(as in a CSV timesheet); shorten it in {importer.name}"
+            _(
+                "{where}: its note is longer than {size} KB, the most a note may hold "
+                "(as in a CSV timesheet); shorten it in {importer}"
+            ).format(where=where, size=MAX_CELL_BYTES // 1024, importer=importer.name)
         )
 
 
@@ -278,7 +313,9 @@ def _zones(engagement: Engagement, tz: str | None) -> tuple[dt.tzinfo, dt.tzinfo
     try:
         file_zone = ZoneInfo(tz or engagement.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise EngageError(f"--tz {tz!r}: unknown time zone; give one such as Africa/Nairobi") from None
+        raise EngageError(
+            _("--tz {tz}: unknown time zone; give one such as Africa/Nairobi").format(tz=repr(tz))
+        ) from None
     return file_zone, ZoneInfo(engagement.timezone)
 
 
@@ -305,8 +342,10 @@ class _NewEntries:
         if amount is None:
             if abs(item.hours) > MAX_HOURS_SHOWN:  # more than a float holds, or a screen: said in words
                 raise EngageError(
-                    f"{where}: more than a million hours in one entry; give at most 24h per entry "
-                    f"(a timer left running? fix it in {importer.name}, or leave it out of the file)"
+                    _(
+                        "{where}: more than a million hours in one entry; give at most 24h per entry "
+                        "(a timer left running? fix it in {importer}, or leave it out of the file)"
+                    ).format(where=where, importer=importer.name)
                 )
             try:
                 amount = self.amounts[item.hours] = ledger_file.new_entry_amount(
@@ -314,8 +353,15 @@ class _NewEntries:
                 )
             except EngageError as exc:
                 raise EngageError(
-                    f"{where}: {float(item.hours):g} hours in one entry: {exc.message} "
-                    f"(fix it in {importer.name}, or leave it out of the file)"
+                    _(
+                        "{where}: {hours} hours in one entry: {problem} "
+                        "(fix it in {importer}, or leave it out of the file)"
+                    ).format(
+                        where=where,
+                        hours=decimal_text(f"{float(item.hours):g}"),
+                        problem=exc.message,
+                        importer=importer.name,
+                    )
                 ) from None
         return amount
 
@@ -348,10 +394,12 @@ def _refuse_changed(changed: list[tuple[str, str]], importer: str) -> None:
     user decides (a void, then the import again)."""
     if changed:
         where, entry = changed[0]
-        more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+        more = _(" (and {count} more)").format(count=len(changed) - 1) if len(changed) > 1 else ""
         raise EngageError(
-            f"{where}: changed in {importer} since it was imported as entry {entry}{more}; "
-            f"if the new figure is right, 'engage void {entry}' and import again"
+            _(
+                "{where}: changed in {importer} since it was imported as entry {entry}{more}; "
+                "if the new figure is right, 'engage void {entry}' and import again"
+            ).format(where=where, importer=importer, entry=entry, more=more)
         )
 
 
@@ -360,11 +408,22 @@ def _refuse_unmapped(
 ) -> None:
     """Refuse projects or tags no phase takes, naming the first three and where each first came."""
     if unmapped:
-        shown = ", ".join(f"{key!r} (first: {where})" for key, where in list(unmapped.items())[:3])
-        more = f" and {len(unmapped) - 3} more" if len(unmapped) > 3 else ""
+        first = _("{key} (first: {where})")
+        shown = ", ".join(
+            first.format(key=repr(key), where=where) for key, where in list(unmapped.items())[:3]
+        )
+        more = _(" and {count} more").format(count=len(unmapped) - 3) if len(unmapped) > 3 else ""
         raise EngageError(
-            f"{file}: no phase for {shown}{more}; map each {importer.map_by} to a phase with "
-            f"--map SOURCE=PHASE (phases: {', '.join(p.key for p in engagement.phases)})"
+            _(
+                "{file}: no phase for {shown}{more}; map each {what} to a phase with "
+                "--map SOURCE=PHASE (phases: {phases})"
+            ).format(
+                file=file,
+                shown=shown,
+                more=more,
+                what=importer.map_by,
+                phases=", ".join(p.key for p in engagement.phases),
+            )
         )
 
 
@@ -394,7 +453,9 @@ def imported_sources(ledger: Ledger) -> dict[str, list[Imported]]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise EngageError(f"{ledger.path}: cannot read ledger: {exc.strerror or exc}") from None
+        raise EngageError(
+            _("{path}: cannot read ledger: {reason}").format(path=ledger.path, reason=exc.strerror or exc)
+        ) from None
     lines: dict[int, tuple[str, str, str]] = {}  # line -> id, source, digest
     dates: list[str] = []
     for number, line in enumerate(raw.split(b"\n"), start=1):  # numbered as the reader numbers them
@@ -437,18 +498,35 @@ def _local_day(
             start = item.start if item.start.tzinfo else item.start.replace(tzinfo=file_zone)
             day = start.astimezone(zone).date()
         elif item.day is None:
-            raise EngageError(f"{where}: no date; the importer gave neither a start nor a day")
+            raise EngageError(
+                _("{where}: no date; the importer gave neither a start nor a day").format(where=where)
+            )
         else:
             day = item.day
     except (OverflowError, ValueError):  # a year 9999 instant moved into a zone east of UTC
         raise EngageError(
-            f"{where}: {item.start} is beyond the calendar in {zone}; "
-            f"give dates from {FIRST_YEAR} to {LAST_YEAR} (fix it in {importer.name})"
+            _(
+                "{where}: {start} is beyond the calendar in {zone}; "
+                "give dates from {first} to {last} (fix it in {importer})"
+            ).format(
+                where=where,
+                start=item.start,
+                zone=zone,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+                importer=importer.name,
+            )
         ) from None
     try:
-        return check_date(day, day.isoformat(), f"a date from {FIRST_YEAR} to {LAST_YEAR}")
+        return check_date(
+            day, day.isoformat(), _("a date from {first} to {last}").format(first=FIRST_YEAR, last=LAST_YEAR)
+        )
     except EngageError as exc:
-        raise EngageError(f"{where}: {exc.message} (fix it in {importer.name})") from None
+        raise EngageError(
+            _("{where}: {problem} (fix it in {importer})").format(
+                where=where, problem=exc.message, importer=importer.name
+            )
+        ) from None
 
 
 def _typed_hours(hours: Fraction) -> str:
@@ -469,8 +547,12 @@ def _phase_of(item: ImportedTime, maps: dict[str, str], phases: set[str]) -> str
     found = {p for p in (lookup(k) for k in item.keys) if p}
     if len(found) > 1:
         raise EngageError(
-            f"{item.where}: {', '.join(repr(k) for k in item.keys)} map to different phases "
-            f"({', '.join(sorted(found))}); map only one of them, or map a combination such as project+tag"
+            _(
+                "{where}: {keys} map to different phases ({phases}); "
+                "map only one of them, or map a combination such as project+tag"
+            ).format(
+                where=item.where, keys=", ".join(repr(k) for k in item.keys), phases=", ".join(sorted(found))
+            )
         )
     if found:
         return found.pop()
@@ -498,8 +580,16 @@ def _consultant_of(
         return person
     if person:
         raise EngageError(
-            f"{item.where}: {person!r} is not a consultant on {engagement.id}; pass "
-            f"--consultant '{person}=KEY' with KEY one of: {', '.join(c.key for c in engagement.team)}"
+            _(
+                "{where}: {name} is not a consultant on {engagement}; pass "
+                "--consultant '{person}=KEY' with KEY one of: {keys}"
+            ).format(
+                where=item.where,
+                name=repr(person),
+                engagement=engagement.id,
+                person=person,
+                keys=", ".join(c.key for c in engagement.team),
+            )
         )
     try:
         return resolve_consultant(engagement, None)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engage.errors import EngageError
+from engage.language import _
 from engage.output.formats import FORMULA_STARTS, GUARD
 
 MAX_CELL_BYTES = 128 * 1024
@@ -25,14 +26,18 @@ _GUARDED = (*FORMULA_STARTS, GUARD)
 def read_text(file: Path, data: bytes) -> str:
     """The file's text: UTF-8 with or without a byte-order mark; any other encoding is an error."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise EngageError(f"{file}: is UTF-16 text; save it as UTF-8 CSV (with or without a BOM)")
+        raise EngageError(
+            _("{file}: is UTF-16 text; save it as UTF-8 CSV (with or without a BOM)").format(file=file)
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise EngageError(
-            f"{file}: line {line}: byte 0x{data[exc.start]:02x} is not UTF-8; "
-            "save the file as UTF-8 CSV (Excel: 'CSV UTF-8')"
+            f"{file}: line {line}: "
+            + _("byte {byte} is not UTF-8; save the file as UTF-8 CSV (Excel: 'CSV UTF-8')").format(
+                byte=f"0x{data[exc.start]:02x}"
+            )
         ) from None
 
 
@@ -54,7 +59,9 @@ def rows(
         found = _csv_rows(text, delimiter, file)
     if not found:
         raise EngageError(
-            f"{file}: empty; the header row must name date, phase, days (or hours), consultant, note"
+            _(
+                "{file}: empty; the header row must name date, phase, days (or hours), consultant, note"
+            ).format(file=file)
         )
     headers = _header(found[0][1], file)
     check_header(headers)
@@ -62,7 +69,7 @@ def rows(
     for line, cells in found[1:]:
         if len(cells) > len(headers):
             raise EngageError(
-                f"{file}: row {line}: more cells than columns; quote notes that hold the delimiter"
+                f"{file}: row {line}: " + _("more cells than columns; quote notes that hold the delimiter")
             )
         if quoted and "\n" in "".join(cells):
             _check_breaks(headers, cells, file, line)
@@ -84,11 +91,11 @@ def _csv_rows(text: str, delimiter: str, file: Path) -> list[tuple[int, list[str
     except csv.Error as exc:
         reason = str(exc)
         if "field larger" in reason:
-            reason = f"a cell is longer than {MAX_CELL_BYTES // 1024} KB"
+            reason = _("a cell is longer than {size} KB").format(size=MAX_CELL_BYTES // 1024)
         elif "end of data" in reason or "EOF" in reason:
-            reason = 'a quote (") opened here is never closed; close it, or double it ("") inside a note'
+            reason = _('a quote (") opened here is never closed; close it, or double it ("") inside a note')
         else:
-            reason += '; inside a quoted cell write a quote as ""'
+            reason += _('; inside a quoted cell write a quote as ""')
         raise EngageError(f"{file}: row {start}: {reason}") from None
     finally:
         csv.field_size_limit(limit)
@@ -119,7 +126,9 @@ def _header(cells: list[str], file: Path) -> list[str]:
     seen: set[str] = set()
     for name in headers:
         if name and name in seen:
-            raise EngageError(f"{file}: line 1: column {name!r} appears twice; keep one")
+            raise EngageError(
+                f"{file}: line 1: " + _("column {name} appears twice; keep one").format(name=repr(name))
+            )
         seen.add(name)
     return headers
 
@@ -131,6 +140,9 @@ def _check_breaks(headers: list[str], cells: list[str], file: Path, line: int) -
             # row swallowed by an unbalanced quote, not a note that mentions a date.
             if _ROW_START.match(inner) and sum(inner.count(d) for d in ",;\t") >= len(headers) - 1:
                 raise EngageError(
-                    f"{file}: row {line}: a quote opened in this row runs on over line {line + offset}, "
-                    'which looks like a row of its own; close the quote, or double it ("") inside a note'
+                    f"{file}: row {line}: "
+                    + _(
+                        "a quote opened in this row runs on over line {line}, which looks like a row of "
+                        'its own; close the quote, or double it ("") inside a note'
+                    ).format(line=line + offset)
                 )

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from engage.errors import EngageError
 from engage.importing import timesheet
+from engage.language import _
 from engage.ledger.ledger import new_entry_amount, new_record
 from engage.parsing import parse_amount, parse_date
 from engage.schedule.lookup import check_place, find_phase, resolve_consultant
@@ -47,7 +48,8 @@ def timesheet_records(
     stamp = new_record("entry")
     ids = os.urandom(6 * len(found)).hex()
     records = []
-    for index, (number, cells) in enumerate(steps(found, f"Checking {file.name}", more_than=2000)):
+    checking = _("Checking {file}").format(file=file.name)
+    for index, (number, cells) in enumerate(steps(found, checking, more_than=2000)):
         try:
             amount = amounts[cell(cells, "hours"), cell(cells, "days")]
             phase = phases[cell(cells, "phase") or ""]
@@ -70,19 +72,21 @@ def timesheet_records(
             }
         )
     if not records:
-        raise EngageError(f"{file}: no rows to import below the header")
+        raise EngageError(_("{file}: no rows to import below the header").format(file=file))
     return records
 
 
 def _check_header(file: Path, headers: list[str]) -> None:
     """Refuse a header that names no date, no phase, or neither days nor hours."""
     missing = [c for c in ("date", "phase") if c not in headers] + (
-        [] if {"days", "hours"} & set(headers) else ["days or hours"]
+        [] if {"days", "hours"} & set(headers) else [_("days or hours")]
     )
     if missing:
         raise EngageError(
-            f"{file}: missing column(s) {', '.join(missing)}; "
-            "the header row must name date, phase, days (or hours), consultant, note"
+            _(
+                "{file}: missing column(s) {columns}; "
+                "the header row must name date, phase, days (or hours), consultant, note"
+            ).format(file=file, columns=", ".join(missing))
         )
 
 
@@ -123,7 +127,7 @@ def _row_amount(engagement: Engagement, typed: tuple[str | None, str | None]) ->
     hours = parse_amount(hours_typed) if hours_text else None
     days_text = (typed[1] or "").strip()
     if not days_text and hours is None:
-        raise EngageError("no days or hours given")
+        raise EngageError(_("no days or hours given"))
     if not days_text:
         assert hours is not None
         return hours
@@ -132,7 +136,10 @@ def _row_amount(engagement: Engagement, typed: tuple[str | None, str | None]) ->
         as_days = days[0] if days[1] == "days" else days[0] / engagement.hours_per_day
         if hours[0] / engagement.hours_per_day != as_days:
             raise EngageError(
-                f"days {days_text} and hours {hours_text} disagree at "
-                f"{engagement.hours_per_day} hours a day; give one of them, or both agreeing"
+                _(
+                    "days {days} and hours {hours} disagree at {per_day} hours a day; "
+                    "give one of them, or both agreeing"
+                ).format(days=days_text, hours=hours_text, per_day=engagement.hours_per_day)
             )
+
     return days

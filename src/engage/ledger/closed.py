@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from engage.errors import EngageError
+from engage.language import N_, _
 from engage.ledger.kinds import Kinds
 from engage.ledger.ledger import Ledger
 
-_WHAT = {"entry": "time", "deliverable": "a deliverable's status", "meeting": "a meeting's outcome"}
+# What is refused, by kind and by the field that falls after the close.
+_WHAT = {
+    ("entry", "date"): N_("time dated {date}"),
+    ("entry", "to"): N_("time moved to {date}"),
+    ("deliverable", "date"): N_("a deliverable's status dated {date}"),
+    ("deliverable", "to"): N_("a deliverable's status moved to {date}"),
+    ("meeting", "date"): N_("a meeting's outcome dated {date}"),
+    ("meeting", "to"): N_("a meeting's outcome moved to {date}"),
+}
+_OTHER = {"date": N_("the {kind} dated {date}"), "to": N_("the {kind} moved to {date}")}
 
 
 def refuse_after_close(ledger: Ledger, records: list[dict[str, object]], kinds: Kinds) -> None:
@@ -23,13 +33,16 @@ def refuse_after_close(ledger: Ledger, records: list[dict[str, object]], kinds: 
     for record in records:
         if record.get("kind") in kinds.after_close:
             continue
-        for field, said in (("date", "dated"), ("to", "moved to")):
+        for field in ("date", "to"):
             date = record.get(field)
             if isinstance(date, str) and date > close_date:
                 kind = str(record.get("kind"))
-                what = _WHAT.get(kind) or "the " + kind.rpartition(".")[2]
+                said = _WHAT.get((kind, field)) or _OTHER[field]
+                what = _(said).format(kind=kind.rpartition(".")[2], date=date)
                 raise EngageError(
-                    f"the engagement was closed on {close_date} (record {closing.id}); {what} "
-                    f"{said} {date} comes after it: give a date on or before {close_date}, or reopen the "
-                    f"engagement with 'engage void {closing.id}'; nothing written"
+                    _(
+                        "the engagement was closed on {closed} (record {record}); {what} comes after it: "
+                        "give a date on or before {closed}, or reopen the engagement with "
+                        "'engage void {record}'; nothing written"
+                    ).format(closed=close_date, record=closing.id, what=what)
                 )

@@ -16,6 +16,7 @@ from fractions import Fraction
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from engage.language import ENGLISH, _, base, current
 from engage.ledger.records import (
     Bookkeeping,
     Closing,
@@ -48,16 +49,16 @@ _AMOUNT_TEXT = re.compile(r"(?:\d{1,4}(?:\.\d{1,6})?|\d{1,6}/\d{1,6})\Z", re.ASC
 def kind_of(data: Any, kinds: dict[str, Reader]) -> str:
     """The kind of a decoded line, checked with the fields every record has."""
     if not isinstance(data, dict):
-        raise TypeError("not a record object")
+        raise TypeError(_("not a record object"))
     kind = data["kind"]
     if not isinstance(kind, str) or kind not in kinds:
-        raise ValueError(f"unknown record kind {kind!r}")
+        raise ValueError(_("unknown record kind {kind}").format(kind=repr(kind)))
     for key in ("id", "recorded_at"):
         if not isinstance(data[key], str) or not data[key]:
-            raise TypeError(f"{key} must be text")
+            raise TypeError(_("{field} must be text").format(field=key))
     for key in ("engagement", "batch"):
         if key in data and (not isinstance(data[key], str) or not data[key]):
-            raise TypeError(f"{key} must be text")
+            raise TypeError(_("{field} must be text").format(field=key))
     return str(kind)
 
 
@@ -68,7 +69,7 @@ def text_field(data: dict[str, Any], key: str, required: bool = False) -> str:
     ``required`` and empty."""
     value = data.get(key, "")
     if not isinstance(value, str):
-        raise TypeError(f"{key} must be text")
+        raise TypeError(_("{field} must be text").format(field=key))
     if required and not value:
         raise KeyError(key)
     return value
@@ -77,7 +78,11 @@ def text_field(data: dict[str, Any], key: str, required: bool = False) -> str:
 def _choice(data: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
     value = text_field(data, key, required=True)
     if value not in allowed:
-        raise ValueError(f"{key} {value!r} is not one of {', '.join(allowed)}")
+        raise ValueError(
+            _("{field} {value} is not one of {choices}").format(
+                field=key, value=repr(value), choices=", ".join(allowed)
+            )
+        )
     return value
 
 
@@ -85,7 +90,9 @@ def _choice(data: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
 def _day_text(text: str, key: str = "date") -> dt.date:
     day = dt.date.fromisoformat(text)
     if not FIRST_YEAR <= day.year <= LAST_YEAR or len(text) != 10:
-        raise ValueError(f"{key} {text!r} is not a plausible YYYY-MM-DD date")
+        raise ValueError(
+            _("{field} {value} is not a plausible YYYY-MM-DD date").format(field=key, value=repr(text))
+        )
     return day
 
 
@@ -101,7 +108,11 @@ def _day(data: dict[str, Any]) -> dt.date:
 @lru_cache(maxsize=4096)
 def _amount_text(text: str, unit: str) -> Fraction:
     if not _AMOUNT_TEXT.match(text):
-        raise ValueError(f"{unit} {text!r} is not an amount engage writes (such as 1.5, 4 or 4/3)")
+        raise ValueError(
+            _("{field} {value} is not an amount engage writes (such as 1.5, 4 or 4/3)").format(
+                field=unit, value=repr(text)
+            )
+        )
     value = Fraction(text)
     low, high = (
         (MIN_DAYS_PER_ENTRY, MAX_DAYS_PER_ENTRY)
@@ -109,7 +120,11 @@ def _amount_text(text: str, unit: str) -> Fraction:
         else (MIN_HOURS_PER_ENTRY, MAX_HOURS_PER_ENTRY)
     )
     if not low <= value <= high:
-        raise ValueError(f"{unit} {text!r} is outside {float(low):g} to {high} {unit} for one entry")
+        if unit == "days":
+            said = _("days {value} is outside {low} to {high} days for one entry")
+        else:
+            said = _("hours {value} is outside {low} to {high} hours for one entry")
+        raise ValueError(said.format(value=repr(text), low=f"{float(low):g}", high=high))
     return value
 
 
@@ -123,7 +138,7 @@ def _amount(value: Any, unit: str) -> Fraction:
     if type(value) is str:
         return _amount_text(value, unit)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TypeError(f"{unit} must be a number written as text")
+        raise TypeError(_("{field} must be a number written as text").format(field=unit))
     return _amount_text(value if isinstance(value, str) else repr(value), unit)
 
 
@@ -134,7 +149,7 @@ def _in_days(hours: Fraction, hours_per_day: Fraction) -> Fraction:
 
 def _entry(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Entry:
     if "hours" in data and "days" in data:
-        raise ValueError("an entry gives days or hours, not both")
+        raise ValueError(_("an entry gives days or hours, not both"))
     if "hours" in data:
         amount, unit = _amount(data["hours"], "hours"), "hours"
         days = _in_days(amount, hours_per_day)
@@ -211,7 +226,7 @@ TIMESHEET_ACTIONS = ("submit", "approve", "reject", "reopen")
 def _timesheet(data: dict[str, Any], line: int, hours_per_day: Fraction) -> TimesheetAction:
     start, end = date_field(data, "start"), date_field(data, "end")
     if end < start:
-        raise ValueError(f"end {end} comes before start {start}")
+        raise ValueError(_("end {end} comes before start {start}").format(end=end, start=start))
     consultant = text_field(data, "consultant", required=True)
     return TimesheetAction(
         data["id"],
@@ -238,7 +253,7 @@ def _timesheet(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Time
 def _commit(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Commit:
     count = data["count"]
     if isinstance(count, bool) or not isinstance(count, int) or count < 2:
-        raise ValueError("a commit's count must be a whole number of at least 2")
+        raise ValueError(_("a commit's count must be a whole number of at least 2"))
     return Commit(data["id"], text_field(data, "batch", required=True), count, data["recorded_at"], line)
 
 
@@ -246,7 +261,7 @@ def texts_field(data: dict[str, Any], key: str, empty: bool = True) -> tuple[str
     """The list of text at ``key`` (() when absent); with ``empty=False`` no item may be empty."""
     values = data.get(key, [])
     if not isinstance(values, list) or not all(isinstance(v, str) and (empty or v) for v in values):
-        raise TypeError(f"{key} must be a list of text")
+        raise TypeError(_("{field} must be a list of text").format(field=key))
     return tuple(values)
 
 
@@ -304,6 +319,9 @@ class Kinds:
             self._stamp if self._plugin_kinds else "",
             self._sources,
         ]
+        language = current()
+        if base(language) != ENGLISH:  # the damage a cache keeps is named in the language it was read in
+            parts.append(language)
         return "\n".join(parts)
 
     @cached_property
@@ -334,7 +352,8 @@ def _plugin_reader(read: Callable[[dict[str, Any], int], Any]) -> Reader:
     def reader(data: dict[str, Any], line: int, hours_per_day: Fraction) -> Any:
         record = read(data, line)
         if record.id != data["id"] or not isinstance(record.date, dt.date):
-            raise ValueError("the plugin's reader gave a record without its id or date")
+            raise ValueError(_("the plugin's reader gave a record without its id or date"))
+
         return record
 
     return reader

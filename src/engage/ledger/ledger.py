@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from engage.errors import EngageError
+from engage.language import _
 from engage.ledger.records import Closing, Entry, LedgerProblem, MeetingOutcome, Record, StatusChange, Void
 from engage.ledger.totals import DayTotal, Totals, add_entries, day_totals, regroup
 
@@ -317,12 +318,18 @@ class Ledger:
         matches = exact or ([r for r in self.records if r.id.startswith(prefix)] if len(prefix) >= 4 else [])
         if not matches:
             raise EngageError(
-                f"no record with id {prefix!r} in {self.path}; "
-                "give an id (or its first 4+ characters) as shown by 'engage entries --all'"
+                _(
+                    "no record with id {id} in {path}; "
+                    "give an id (or its first 4+ characters) as shown by 'engage entries --all'"
+                ).format(id=repr(prefix), path=self.path)
             )
         if len(matches) > 1:
             ids = ", ".join(r.id for r in matches[:5])
-            raise EngageError(f"id {prefix!r} matches several records ({ids}); give more characters")
+            raise EngageError(
+                _("id {id} matches several records ({ids}); give more characters").format(
+                    id=repr(prefix), ids=ids
+                )
+            )
         return matches[0]
 
 
@@ -356,10 +363,15 @@ def new_entry_amount(amount: Fraction, unit: str, typed: str) -> dict[str, str]:
     try:
         stored_amount(fields[unit], unit)
     except ValueError:
+        from engage.language.formats import decimal_text
+
         raise EngageError(
-            f"{typed!r} is more precise than engage keeps; give at most 6 decimals "
-            f"(such as {float(amount):.6f}), or whole minutes"
+            _(
+                "{typed} is more precise than engage keeps; give at most 6 decimals (such as {example}), "
+                "or whole minutes"
+            ).format(typed=repr(typed), example=decimal_text(f"{float(amount):.6f}"))
         ) from None
+
     return fields
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from engage.ledger.files import open_regular
+from engage.ledger.files import LOCK, open_regular
 
 POLL_SECONDS = 0.05
 
@@ -38,7 +38,7 @@ def held(path: Path, timeout: float) -> Iterator[None]:
         except Timeout:
             raise LockTimeout(str(path)) from None
         return
-    fd = open_regular(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, "the ledger's lock")
+    fd = open_regular(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, LOCK)
     try:
         deadline = time.monotonic() + timeout
         while True:

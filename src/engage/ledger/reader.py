@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from engage.language import _
 from engage.ledger.kinds import CORE_KINDS, KINDS, Kinds, kind_of
 from engage.ledger.records import (
     Commit,
@@ -124,17 +125,20 @@ def read_lines(
             continue
         try:
             if number in not_utf8:
-                raise ValueError("not UTF-8 text")
+                raise ValueError(_("not UTF-8 text"))
             data = _decode(text)
             record = readers[kind_of(data, readers)](data, number, hours_per_day)
         except RecursionError:
-            damaged.append((number, line, "nested too deeply to be a record"))
+            damaged.append((number, line, _("nested too deeply to be a record")))
             continue
         except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
             damaged.append((number, line, _why(exc)))
             continue
         if record.id in first_at:
-            damaged.append((number, line, f"duplicate id {record.id!r}, first at line {first_at[record.id]}"))
+            said = _("duplicate id {id}, first at line {line}").format(
+                id=repr(record.id), line=first_at[record.id]
+            )
+            damaged.append((number, line, said))
             continue
         if known is not None and (known(record.id) or record.id in prior.pending):  # type: ignore[union-attr]
             reading.doubt = True
@@ -197,7 +201,7 @@ def _count(
             # commits it later: the seal told the user to run the import again, and they may have.
             if batch is not None and (batch in sealed_batches or commits.get(batch) != batch_sizes[batch]):
                 if batch not in sealed_batches:
-                    first, _ = reading.dead_batches.get(batch, (number, number))
+                    first, _last = reading.dead_batches.get(batch, (number, number))
                     reading.dead_batches[batch] = (first, number)
                 continue
         engagement = data.get("engagement")
@@ -216,9 +220,11 @@ def _count(
                 path,
                 first,
                 "",
-                f"an interrupted write (batch {batch}, no commit record) is not counted; "
-                "it lands whole or not at all: run the import again "
-                "(the next write, or engage repair, seals these lines)",
+                _(
+                    "an interrupted write (batch {batch}, no commit record) is not counted; "
+                    "it lands whole or not at all: run the import again "
+                    "(the next write, or engage repair, seals these lines)"
+                ).format(batch=batch),
                 last,
             )
         )
@@ -294,11 +300,15 @@ def read_written(records: list[dict[str, Any]], hours_per_day: Fraction, prior: 
 
 def _void_problem(void: Void, targets: dict[str, Record], voided: dict[str, Void]) -> str:
     if void.target == void.id:
-        return "a void cannot void itself"
+        return _("a void cannot void itself")
     if void.target in voided:
-        return f"{void.target} is already voided by {voided[void.target].id}"
+        return _("{target} is already voided by {void}").format(
+            target=void.target, void=voided[void.target].id
+        )
     if void.target not in targets:
-        return f"voids {void.target!r}, which is no entry, status or outcome in this ledger"
+        return _("voids {target}, which is no entry, status or outcome in this ledger").format(
+            target=repr(void.target)
+        )
     return ""
 
 
@@ -327,13 +337,13 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     data = dict(pairs)
     if len(data) != len(pairs):
         seen: set[str] = set()
-        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise ValueError(f"key {twice!r} given twice")
+        twice = next(k for k, _v in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ValueError(_("key {key} given twice").format(key=repr(twice)))
     return data
 
 
 def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number engage writes")
+    raise ValueError(_("{name} is not a number engage writes").format(name=name))
 
 
 _decode_text = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant).decode
@@ -368,9 +378,9 @@ def _decode(text: str) -> Any:
     try:
         data, end = _scan(text, 0)
     except StopIteration:
-        raise ValueError("not a JSON record") from None
+        raise ValueError(_("not a JSON record")) from None
     if end != len(text):
-        raise ValueError("not a complete JSON record, or more than one on the line")
+        raise ValueError(_("not a complete JSON record, or more than one on the line"))
     if type(data) is dict and text.count('":') == len(data) and not _LOOSE_KEY_END.search(text):
         return data
     return _decode_text(text)
@@ -378,7 +388,8 @@ def _decode(text: str) -> Any:
 
 def _why(exc: BaseException) -> str:
     if isinstance(exc, json.JSONDecodeError):
-        return "not a complete JSON record"
+        return _("not a complete JSON record")
     if isinstance(exc, KeyError):
-        return f"missing field {exc.args[0]!r}"
+        return _("missing field {field}").format(field=repr(exc.args[0]))
+
     return str(exc)

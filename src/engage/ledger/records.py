@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
+from engage.language import _
 from engage.values import frozen
 
 
@@ -192,4 +193,6 @@ class LedgerProblem:
         if self.last_line:
             return f"{self.path}:{self.line}-{self.last_line}: {self.reason}"
         shown = self.content if len(self.content) <= 120 else self.content[:117] + "..."
-        return f"{self.path}:{self.line}: damaged line not counted ({self.reason}): {shown!r}"
+        return _("{path}:{line}: damaged line not counted ({reason}): {content}").format(
+            path=self.path, line=self.line, reason=self.reason, content=repr(shown)
+        )

@@ -21,6 +21,7 @@ from json.encoder import encode_basestring as quoted
 from pathlib import Path
 
 from engage.errors import EngageError
+from engage.language import _
 from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.store import read_at
 from engage.ledger.files import open_regular
@@ -56,7 +57,9 @@ def append_batch(
 
     path = Path(path)
     if not path.parent.is_dir():
-        raise EngageError(f"{path}: the ledger's folder does not exist; create it or pass --ledger FILE")
+        raise EngageError(
+            _("{path}: the ledger's folder does not exist; create it or pass --ledger FILE").format(path=path)
+        )
     stamp = {"engagement": engagement} if engagement is not None else {}
     stamp.update(who or {})
     try:
@@ -70,13 +73,17 @@ def append_batch(
         return sealed
     except LockTimeout:
         raise EngageError(
-            f"{path}: another engage process has held the ledger's lock for {LOCK_TIMEOUT_SECONDS}s "
-            "(a long import, or one stopped with Ctrl-Z: bring it back with fg, or end it); try again "
-            "then. The lock ends with its process: removing the .lock file would let two write at once"
+            _(
+                "{path}: another engage process has held the ledger's lock for {seconds}s "
+                "(a long import, or one stopped with Ctrl-Z: bring it back with fg, or end it); try again "
+                "then. The lock ends with its process: removing the .lock file would let two write at once"
+            ).format(path=path, seconds=LOCK_TIMEOUT_SECONDS)
         ) from None
     except OSError as exc:
         raise EngageError(
-            f"{path}: cannot write the ledger: {exc.strerror or exc}; nothing was written"
+            _("{path}: cannot write the ledger: {reason}; nothing was written").format(
+                path=path, reason=exc.strerror or exc
+            )
         ) from None
 
 
@@ -125,9 +132,12 @@ def _write_locked(
         others = before.named_engagements - {engagement}
         if others:
             raise EngageError(
-                f"{path} holds records of engagement {sorted(others)[0]!r}, not of {engagement!r}; "
-                "give each engagement its own ledger (--ledger FILE), nothing written"
+                _(
+                    "{path} holds records of engagement {other}, not of {engagement}; "
+                    "give each engagement its own ledger (--ledger FILE), nothing written"
+                ).format(path=path, other=repr(sorted(others)[0]), engagement=repr(engagement))
             )
+
     if check is not None:
         check(before)
     unwritten = os.fstat(fd)

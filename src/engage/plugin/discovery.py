@@ -16,6 +16,7 @@ import pluggy
 
 from engage import hookspecs
 from engage.errors import PluginError
+from engage.language import _
 from engage.plugin.proxy import valid_hook
 from engage.plugin.trust import read_plugin, refuse_unsafe
 
@@ -131,8 +132,11 @@ class _Discovery:
     def from_folder(self, folder: Path) -> list[dict[str, Any]]:
         """The plugins folder's ``.py`` files (not ``_private.py`` ones), by name, each described."""
         if not folder.is_dir():
-            what = "is a file, not a folder" if folder.exists() else "plugins folder does not exist"
-            raise PluginError(f"{folder}: {what}; give a folder of .py plugins")
+            if folder.exists():
+                said = _("{folder}: is a file, not a folder; give a folder of .py plugins")
+            else:
+                said = _("{folder}: plugins folder does not exist; give a folder of .py plugins")
+            raise PluginError(said.format(folder=folder))
         refuse_unsafe(folder)
         described: list[dict[str, Any]] = []
         for path in sorted(folder.glob("*.py")):
@@ -158,7 +162,9 @@ def check_pending(pm: pluggy.PluginManager) -> None:
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r} is invalid: {exc}") from exc
+        raise PluginError(
+            _("plugin {name} is invalid: {problem}").format(name=repr(pm.get_name(exc.plugin)), problem=exc)
+        ) from exc
 
 
 def _hooks_of(pm: pluggy.PluginManager, plugin: object, name: str) -> list[dict[str, Any]]:
@@ -269,7 +275,7 @@ def _files_of(plugin: dict[str, Any]) -> list[str]:
 
 def load_entry_point(name: str, value: str) -> object:
     """What an entry point names, as ``EntryPoint.load`` gives it; a PluginError if it cannot."""
-    module, _, attrs = value.partition(":")
+    module, _colon, attrs = value.partition(":")
     try:
         loaded: object = importlib.import_module(module.strip())
         for attr in attrs.split("[")[0].strip().split("."):
@@ -277,8 +283,17 @@ def load_entry_point(name: str, value: str) -> object:
                 loaded = getattr(loaded, attr)
     except Exception as exc:
         raise PluginError(
-            f"plugin {name!r} ({value}) failed to load: "
-            f"{type(exc).__name__}: {exc}; set {BLOCK_VAR}={name} to run without it"
+            _(
+                "plugin {name} ({value}) failed to load: {error}: {problem}; "
+                "set {variable}={key} to run without it"
+            ).format(
+                name=repr(name),
+                value=value,
+                error=type(exc).__name__,
+                problem=exc,
+                variable=BLOCK_VAR,
+                key=name,
+            )
         ) from exc
     return loaded
 
@@ -313,7 +328,7 @@ def import_file(path: Path) -> ModuleType:
     source = read_plugin(path)
     spec = importlib.util.spec_from_loader(module_name, loader=None, origin=str(path))
     if spec is None:
-        raise PluginError(f"{path}: cannot import this plugin file")
+        raise PluginError(_("{path}: cannot import this plugin file").format(path=path))
     module = importlib.util.module_from_spec(spec)
     module.__file__ = str(path)
     sys.modules[module_name] = module
@@ -323,7 +338,9 @@ def import_file(path: Path) -> ModuleType:
     except Exception as exc:
         sys.modules.pop(module_name, None)
         raise PluginError(
-            f"plugin {path.stem!r} ({path}) failed to load: {type(exc).__name__}: {exc}"
+            _("plugin {name} ({value}) failed to load: {error}: {problem}").format(
+                name=repr(path.stem), value=path, error=type(exc).__name__, problem=exc
+            )
         ) from exc
     return module
 
@@ -337,8 +354,11 @@ def plugin_record_kinds(pm: pluggy.PluginManager) -> dict[str, RecordKind]:
         for kind in result or ():
             if kind.name in KINDS or kind.name in kinds:
                 raise PluginError(
-                    f"record kind {kind.name!r} is registered twice (by the core or another plugin); "
-                    "prefix a plugin's kinds with its name"
+                    _(
+                        "record kind {kind} is registered twice (by the core or another plugin); "
+                        "prefix a plugin's kinds with its name"
+                    ).format(kind=repr(kind.name))
                 )
+
             kinds[kind.name] = kind
     return kinds

@@ -14,6 +14,7 @@ import pluggy
 
 from engage import hookspecs
 from engage.errors import PluginError
+from engage.language import _
 from engage.plugin import startup_cache as plugin_cache
 from engage.plugin.discovery import (
     BLOCK_VAR,
@@ -235,7 +236,9 @@ def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
     try:
         pm.register(plugin, name=name)
     except (pluggy.PluginValidationError, ValueError) as exc:
-        raise PluginError(f"plugin {name!r} cannot be registered: {exc}") from exc
+        raise PluginError(
+            _("plugin {name} cannot be registered: {problem}").format(name=repr(name), problem=exc)
+        ) from exc
 
 
 def blame(exc: BaseException) -> str | None:
@@ -255,9 +258,14 @@ def blame(exc: BaseException) -> str | None:
 
     tb: TracebackType | None = exc.__traceback__
     culprit = None
-    for frame, _ in traceback.walk_tb(tb):  # outermost first: the last plugin frame is the one that raised
+    for frame, _line in traceback.walk_tb(
+        tb
+    ):  # outermost first: the last plugin frame is the one that raised
         module = frame.f_globals.get("__name__", "")
         for prefix, name in prefixes.items():
             if module == prefix or module.startswith(prefix + "."):
-                culprit = f"plugin {name!r} failed in {frame.f_code.co_name}()"
+                culprit = _("plugin {name} failed in {hook}()").format(
+                    name=repr(name), hook=frame.f_code.co_name
+                )
+
     return culprit

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from engage.cachedir import others_can_write
 from engage.errors import PluginError
+from engage.language import N_, _
 
 TRUST_KEY = "plugins.trusted"
 # filesystems that keep no Unix modes: what they report is the mount's options, not who may write
@@ -26,6 +27,7 @@ NO_MODES = frozenset(
     | {"9p", "drvfs", "v9fs"}  # WSL's Windows drives
 )
 MOUNTS = "/proc/self/mountinfo"
+_LINK = N_("{path}: a link, not a plugin file; refused: put the file itself in the folder")
 
 
 def refuse_unsafe(path: Path) -> None:
@@ -33,8 +35,13 @@ def refuse_unsafe(path: Path) -> None:
     try:
         info = path.stat()
     except OSError as exc:
-        raise PluginError(f"{path}: cannot read this plugin path: {exc.strerror or exc}") from None
+        raise PluginError(cannot_read(path, exc)) from None
     judge(path, info)
+
+
+def cannot_read(path: Path, exc: OSError) -> str:
+    """``PATH: cannot read this plugin path: why``."""
+    return _("{path}: cannot read this plugin path: {reason}").format(path=path, reason=exc.strerror or exc)
 
 
 def judge(path: Path, info: os.stat_result) -> None:
@@ -49,8 +56,10 @@ def judge(path: Path, info: os.stat_result) -> None:
     if os.name == "nt":
         if not inside(folder, Path.home()) and not _vouched(folder):
             raise PluginError(
-                f"{path}: outside your user folder engage cannot tell who may put code here; if only you "
-                f"can, vouch for it once: engage config {TRUST_KEY} {folder}"
+                _(
+                    "{path}: outside your user folder engage cannot tell who may put code here; if only you "
+                    "can, vouch for it once: engage config {key} {folder}"
+                ).format(path=path, key=TRUST_KEY, folder=folder)
             )
         return
     why = others_can_write(info)
@@ -61,17 +70,26 @@ def judge(path: Path, info: os.stat_result) -> None:
     if kind in NO_MODES or macos_drive:
         if _vouched(folder):
             return
-        drive = f"this drive ({kind})" if kind else "this drive"
+        drive = _("this drive ({kind})").format(kind=kind) if kind else _("this drive")
         raise PluginError(
-            f"{path}: {drive} keeps no permissions, so engage cannot tell who may put code here; "
-            f"if only you can, vouch for it once: engage config {TRUST_KEY} {folder}"
+            _(
+                "{path}: {drive} keeps no permissions, so engage cannot tell who may put code here; "
+                "if only you can, vouch for it once: engage config {key} {folder}"
+            ).format(path=path, drive=drive, key=TRUST_KEY, folder=folder)
         )
-    if why.startswith("writable"):
+    if why.startswith("writable"):  # others_can_write's words (engage.cachedir)
         fix = "chmod o-w" if "every" in why else "chmod g-w"
         raise PluginError(
-            f"{path}: {why}, so another user could put code here that engage would run; refused: {fix} {path}"
+            _(
+                "{path}: {why}, so another user could put code here that engage would run; "
+                "refused: {fix} {path}"
+            ).format(path=path, why=why, fix=fix)
         )
-    raise PluginError(f"{path}: {why}, so engage will not run it as you; refused: use plugins you own")
+    raise PluginError(
+        _("{path}: {why}, so engage will not run it as you; refused: use plugins you own").format(
+            path=path, why=why
+        )
+    )
 
 
 def read_plugin(path: Path) -> bytes:
@@ -79,25 +97,25 @@ def read_plugin(path: Path) -> bytes:
     judged by its own fstat: what is checked is what runs (no swap between a stat and the import)."""
     nofollow = getattr(os, "O_NOFOLLOW", 0)
     if not nofollow and path.is_symlink():
-        raise PluginError(f"{path}: a link, not a plugin file; refused: put the file itself in the folder")
+        raise PluginError(_(_LINK).format(path=path))
     try:
         # O_NONBLOCK: a FIFO named like a plugin would otherwise wait for a writer forever
         fd = os.open(path, os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         if path.is_symlink():
-            raise PluginError(
-                f"{path}: a link, not a plugin file; refused: put the file itself in the folder"
-            ) from None
-        raise PluginError(f"{path}: cannot read this plugin path: {exc.strerror or exc}") from None
+            raise PluginError(_(_LINK).format(path=path)) from None
+        raise PluginError(cannot_read(path, exc)) from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise PluginError(f"{path}: not a regular file; refused: a plugin is a .py file")
+            raise PluginError(
+                _("{path}: not a regular file; refused: a plugin is a .py file").format(path=path)
+            )
         judge(path, info)
         try:
             return handle.read()
         except OSError as exc:
-            raise PluginError(f"{path}: cannot read this plugin path: {exc.strerror or exc}") from None
+            raise PluginError(cannot_read(path, exc)) from None
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -139,7 +157,8 @@ def mount_type(table: str, path: str) -> str | None:
     ``ID PARENT MAJ:MIN ROOT MOUNT-POINT OPTIONS [TAGS...] - TYPE SOURCE SUPER-OPTIONS``."""
     best, kind = -1, None
     for line in table.splitlines():
-        fields, _, rest = line.partition(" - ")
+        fields, _dash, rest = line.partition(" - ")
+
         parts, after = fields.split(), rest.split()
         if len(parts) < 5 or not after:
             continue

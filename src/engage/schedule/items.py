@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from engage.language import _
 from engage.schedule.model import (
     DEFAULT_REVIEW_DAYS,
     DEFAULT_REVISION_DAYS,
@@ -15,7 +16,7 @@ from engage.schedule.model import (
     Meeting,
 )
 from engage.schedule.rules import TO_BE_AGREED, DateRule
-from engage.schedule.toml_values import KEY_PATTERN, Reader, show
+from engage.schedule.toml_values import KEY_PATTERN, Reader, one_of, show
 
 
 def named_dates(r: Reader, data: Mapping[str, Any]) -> dict[str, dt.date | None]:
@@ -29,15 +30,22 @@ def named_dates(r: Reader, data: Mapping[str, Any]) -> dict[str, dt.date | None]
         if not KEY_PATTERN.match(key) or key in ("start", "deliverable", "meeting"):
             r.fail(
                 where,
-                "a date's name must be lower-case letters, digits, '-', '_' or '.', "
-                "and not 'start', 'deliverable' or 'meeting'",
+                _(
+                    "a date's name must be lower-case letters, digits, '-', '_' or '.', "
+                    "and not 'start', 'deliverable' or 'meeting'"
+                ),
             )
         if isinstance(value, str) and " ".join(value.lower().split()) == TO_BE_AGREED:
             dates[key] = None
         elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             dates[key] = value
         else:
-            r.fail(where, f"must be a date such as 2004-01-05 or 'to be agreed', got {show(value)}")
+            r.fail(
+                where,
+                _("must be a date such as 2004-01-05 or 'to be agreed', got {value}").format(
+                    value=show(value)
+                ),
+            )
     return dates
 
 
@@ -66,12 +74,12 @@ def meetings(r: Reader, data: Mapping[str, Any], phase_keys: list[str], seen: se
         )
         kind = table.get("kind", "other")
         if kind not in MEETING_KINDS:
-            r.fail(f"{where}.kind", f"must be one of {', '.join(MEETING_KINDS)}, got {show(kind)}")
+            r.fail(f"{where}.kind", one_of(MEETING_KINDS, kind))
         phase = phase_ref(r, table, where, phase_keys, required=False)
         start = r.when(table["start"], f"{where}.start") if "start" in table else None
         end = r.when(table["end"], f"{where}.end") if "end" in table else None
         if end is not None and start is None:
-            r.fail(f"{where}.start", "missing; a meeting with an end needs a start")
+            r.fail(f"{where}.start", _("missing; a meeting with an end needs a start"))
         check_order(r, where, start, end, "meeting")
         found.append(
             Meeting(
@@ -116,20 +124,28 @@ def deliverables(
         phase = phase_ref(r, table, where, phase_keys, required=True)
         assert phase is not None
         if "due" not in table:
-            r.fail(f"{where}.due", f"missing; give a date, 'end of phase {phase}' or a rule")
+            r.fail(
+                f"{where}.due",
+                _("missing; give a date, 'end of phase {phase}' or a rule").format(phase=phase),
+            )
         depends_on = r.strings(table, "depends_on", where)
         for j, dep in enumerate(depends_on):
             if dep == key:
-                r.fail(f"{where}.depends_on[{j}]", "a deliverable cannot depend on itself")
+                r.fail(f"{where}.depends_on[{j}]", _("a deliverable cannot depend on itself"))
             if dep not in all_keys:
                 r.fail(
                     f"{where}.depends_on[{j}]",
-                    f"unknown deliverable or meeting {dep!r}; known: {', '.join(sorted(all_keys))}",
+                    _("unknown deliverable or meeting {key}; known: {keys}").format(
+                        key=repr(dep), keys=", ".join(sorted(all_keys))
+                    ),
                 )
         replaces = r.text(table, "replaces", where, required=False) or None
         if replaces is not None and (replaces == key or replaces not in own_keys):
-            others = ", ".join(sorted(own_keys - {key})) or "(no other deliverable)"
-            r.fail(f"{where}.replaces", f"must name another deliverable; deliverables: {others}")
+            others = ", ".join(sorted(own_keys - {key})) or _("(no other deliverable)")
+            r.fail(
+                f"{where}.replaces",
+                _("must name another deliverable; deliverables: {keys}").format(keys=others),
+            )
         found.append(
             Deliverable(
                 key=key,
@@ -153,7 +169,7 @@ def deadlines(r: Reader, data: Mapping[str, Any], seen: set[str]) -> list[Deadli
         where = f"deadlines[{i}]"
         r.known_keys(table, where, ("key", "name", "date", "description"))
         if "date" not in table:
-            r.fail(f"{where}.date", "missing; give a date, a local time or a rule")
+            r.fail(f"{where}.date", _("missing; give a date, a local time or a rule"))
         found.append(
             Deadline(
                 key=r.key(table, where, seen),
@@ -173,7 +189,11 @@ def check_order(r: Reader, where: str, start: object, end: object, what: str) ->
         and isinstance(start, dt.datetime) == isinstance(end, dt.datetime)
         and end < start
     ):
-        r.fail(f"{where}.end", f"{end} is before the {what}'s start {start}")
+        if what == "meeting":
+            problem = _("{end} is before the meeting's start {start}")
+        else:
+            problem = _("{end} is before the phase's start {start}")
+        r.fail(f"{where}.end", problem.format(end=end, start=start))
 
 
 def phase_ref(
@@ -184,7 +204,13 @@ def phase_ref(
     if value is None and not required:
         return None
     if value not in phase_keys:
-        r.fail(f"{where}.phase", f"must be one of the phases {', '.join(phase_keys)}, got {show(value)}")
+        r.fail(
+            f"{where}.phase",
+            _("must be one of the phases {keys}, got {value}").format(
+                keys=", ".join(phase_keys), value=show(value)
+            ),
+        )
+
     return str(value)
 
 

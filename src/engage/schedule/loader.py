@@ -11,11 +11,22 @@ from typing import TYPE_CHECKING, Any
 import tomli  # tomllib's upstream, compiled: parses a schedule 3x faster (benchmarks/run.py)
 
 from engage.errors import EngageError
+from engage.language import _
 from engage.schedule import items, people
 from engage.schedule.model import NON_WORKING_DUE, WEEKDAYS, Consultant, Engagement, Location, Person, Phase
 from engage.schedule.references import check_dependencies, check_rules
 from engage.schedule.rules import DateRule
-from engage.schedule.toml_values import KEY_PATTERN, TOP_KEYS, Reader, reason, show, where_in
+from engage.schedule.toml_values import (
+    KEY_PATTERN,
+    TOP_KEYS,
+    Reader,
+    email_problem,
+    key_problem,
+    one_of,
+    reason,
+    show,
+    where_in,
+)
 
 if TYPE_CHECKING:
     from engage.schedule.model import Deadline, Deliverable, Meeting
@@ -38,11 +49,15 @@ def load_schedule(
     try:
         text = (path.read_bytes() if content is None else content).decode("utf-8-sig")
     except FileNotFoundError:
-        raise EngageError(f"{path}: no such schedule file; give an existing .toml file") from None
+        raise EngageError(
+            _("{path}: no such schedule file; give an existing .toml file").format(path=path)
+        ) from None
     except IsADirectoryError:
-        raise EngageError(f"{path}: is a folder; give a schedule .toml file") from None
+        raise EngageError(_("{path}: is a folder; give a schedule .toml file").format(path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise EngageError(f"{path}: cannot read schedule: {reason(exc)}") from None
+        raise EngageError(
+            _("{path}: cannot read schedule: {reason}").format(path=path, reason=reason(exc))
+        ) from None
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
@@ -50,11 +65,13 @@ def load_schedule(
         match = re.search(r"\(at line (\d+), column \d+\)", detail)
         if match:
             detail = detail[: match.start()].strip()
-            raise EngageError(f"{path}: line {match.group(1)}: invalid TOML: {detail}") from None
+            invalid = _("invalid TOML: {detail}").format(detail=detail)
+            raise EngageError(f"{path}: line {match.group(1)}: {invalid}") from None
+        invalid = _("invalid TOML: {detail}").format(detail=detail)
         if "end of document" in detail:  # an unclosed string or table: it runs to the last line
             end = text.count("\n") + (not text.endswith("\n"))
-            raise EngageError(f"{path}: line {end}: invalid TOML: {detail}") from None
-        raise EngageError(f"{path}: invalid TOML: {detail}") from None
+            raise EngageError(f"{path}: line {end}: {invalid}") from None
+        raise EngageError(f"{path}: {invalid}") from None
     return _build(Reader(path, text), data, set(plugin_sections))
 
 
@@ -62,11 +79,11 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
     settings = _plugin_settings(r, data, plugin_sections)
     ident = r.text(data, "id", "")
     if not KEY_PATTERN.match(ident):
-        r.fail("id", f"must be lower-case letters, digits, '-', '_' or '.', got {ident!r}")
+        r.fail("id", key_problem(ident))
     timezone = r.text(data, "timezone", "")
     _check_timezone(r, timezone)
     if "start" not in data:
-        r.fail("start", "missing; give the first day of the engagement, e.g. 2021-11-16")
+        r.fail("start", _("missing; give the first day of the engagement, e.g. 2021-11-16"))
     start = r.date(data["start"], "start")
     max_days = r.number(data, "max_days", "", most=3660)
     hours_per_day = r.number(data, "hours_per_day", "", most=24, default=8)
@@ -76,14 +93,15 @@ def _build(r: Reader, data: Mapping[str, Any], plugin_sections: set[str]) -> Eng
     period = people.period(r, data)
     intermittent = data.get("intermittent", False)
     if not isinstance(intermittent, bool):
-        r.fail("intermittent", f"must be true or false, got {show(intermittent)}")
+        r.fail("intermittent", _("must be true or false, got {value}").format(value=show(intermittent)))
     supervisor = _supervisor(r, data)
     language = _language(r, data)
     due_rule = data.get("due_on_non_working_day", "next")
     if due_rule not in NON_WORKING_DUE:
-        r.fail("due_on_non_working_day", f"must be one of {', '.join(NON_WORKING_DUE)}, got {show(due_rule)}")
+        r.fail("due_on_non_working_day", one_of(NON_WORKING_DUE, due_rule))
     dates, phases, meetings, deliverables, deadlines = _plan(r, data, team, set(places))
-    country, _, subdivision = home.holidays[0].partition("-") if home.holidays else ("", "", "")
+    country, _dash, subdivision = home.holidays[0].partition("-") if home.holidays else ("", "", "")
+
     return Engagement(
         id=ident,
         title=r.text(data, "title", ""),
@@ -124,9 +142,19 @@ def _language(r: Reader, data: Mapping[str, Any]) -> str | None:
     written = data["language"]
     name = normalise(written) if isinstance(written, str) else None
     if name is None:
-        r.fail("language", f'must be a language tag such as "fr", "es" or "fr-SN", got {show(written)}')
+        r.fail(
+            "language",
+            _('must be a language tag such as "fr", "es" or "fr-SN", got {value}').format(
+                value=show(written)
+            ),
+        )
     if not speaks(name):
-        r.fail("language", f"engage has no words in {written!r}; it speaks {', '.join(spoken())}")
+        r.fail(
+            "language",
+            _("engage has no words in {tag}; it speaks {languages}").format(
+                tag=repr(written), languages=", ".join(spoken())
+            ),
+        )
     return name
 
 
@@ -142,12 +170,12 @@ def _plugin_settings(
             settings[key] = value
             continue
         if isinstance(value, dict):
-            known = ", ".join(sorted(plugin_sections)) or "none loaded"
-            r.fail(key, f"unknown table; plugin settings tables: {known}")
+            known = ", ".join(sorted(plugin_sections)) or _("none loaded")
+            r.fail(key, _("unknown table; plugin settings tables: {tables}").format(tables=known))
         import difflib
 
         near = difflib.get_close_matches(key, list(TOP_KEYS), n=1)
-        r.fail(key, f"unknown key; did you mean '{near[0]}'?" if near else "unknown key")
+        r.fail(key, _("unknown key; did you mean '{key}'?").format(key=near[0]) if near else _("unknown key"))
     return settings
 
 
@@ -163,7 +191,7 @@ def _supervisor(r: Reader, data: Mapping[str, Any]) -> Person:
     table = (
         r.table(data.get("supervisor"), "supervisor")
         if "supervisor" in data
-        else r.fail("supervisor", "missing; give a [supervisor] table with name, role and email")
+        else r.fail("supervisor", _("missing; give a [supervisor] table with name, role and email"))
     )
     r.known_keys(table, "supervisor", ("name", "role", "email"))
     supervisor = Person(
@@ -172,9 +200,9 @@ def _supervisor(r: Reader, data: Mapping[str, Any]) -> Person:
         email=r.text(table, "email", "supervisor", required=False),
     )
     if not (supervisor.name or supervisor.role):
-        r.fail("supervisor", "give at least a name or a role")
+        r.fail("supervisor", _("give at least a name or a role"))
     if supervisor.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", supervisor.email):
-        r.fail("supervisor.email", f"must be an email address, got {supervisor.email!r}")
+        r.fail("supervisor.email", email_problem(supervisor.email))
     return supervisor
 
 
@@ -203,7 +231,7 @@ def _phases(
 ) -> list[Phase]:
     tables = r.array(data, "phases")
     if not tables:
-        r.fail("phases", "missing; give at least one [[phases]] table with key, name and days")
+        r.fail("phases", _("missing; give at least one [[phases]] table with key, name and days"))
     seen: set[str] = set()
     phases = []
     for i, table in enumerate(tables):
@@ -242,4 +270,7 @@ def _check_timezone(r: Reader, name: str, where: str = "timezone") -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        r.fail(where, f"unknown time zone {name!r}; give an IANA name such as 'Africa/Nairobi'")
+        r.fail(
+            where,
+            _("unknown time zone {name}; give an IANA name such as 'Africa/Nairobi'").format(name=repr(name)),
+        )

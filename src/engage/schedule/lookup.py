@@ -5,13 +5,39 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Protocol, TypeVar
 
 from engage.errors import EngageError
+from engage.language import N_, _
 from engage.parsing import fold
 from engage.schedule.model import UNNAMED_KEY, Engagement
 
 CONSULTANT_VAR = "ENGAGE_CONSULTANT"
+# What find_item says of an item it cannot find, by kind: (ambiguous, unknown), without and with the
+# engagement named.
+_AMBIGUOUS = {
+    "phase": N_("phase {typed} is ambiguous: it could be {named}; give the key"),
+    "deliverable": N_("deliverable {typed} is ambiguous: it could be {named}; give the key"),
+    "meeting": N_("meeting {typed} is ambiguous: it could be {named}; give the key"),
+}
+_AMBIGUOUS_OF = {
+    "phase": N_("phase {typed} is ambiguous of {engagement}: it could be {named}; give the key"),
+    "deliverable": N_("deliverable {typed} is ambiguous of {engagement}: it could be {named}; give the key"),
+    "meeting": N_("meeting {typed} is ambiguous of {engagement}: it could be {named}; give the key"),
+}
+_UNKNOWN = {
+    "phase": N_("unknown phase {typed}; phases: {keys} (a key or a name, in any case)"),
+    "deliverable": N_("unknown deliverable {typed}; deliverables: {keys} (a key or a name, in any case)"),
+    "meeting": N_("unknown meeting {typed}; meetings: {keys} (a key or a name, in any case)"),
+}
+_UNKNOWN_OF = {
+    "phase": N_("unknown phase {typed}; phases of {engagement}: {keys} (a key or a name, in any case)"),
+    "deliverable": N_(
+        "unknown deliverable {typed}; deliverables of {engagement}: {keys} (a key or a name, in any case)"
+    ),
+    "meeting": N_("unknown meeting {typed}; meetings of {engagement}: {keys} (a key or a name, in any case)"),
+}
 
 
 class Named(Protocol):
@@ -27,9 +53,12 @@ class Named(Protocol):
 Item = TypeVar("Item", bound=Named)
 
 
-def find_item(items: Sequence[Item], typed: str, kind: str, where: str = "") -> Item:
+def find_item(items: Sequence[Item], typed: str, kind: str, engagement: str = "") -> Item:
     """The item whose key is ``typed``, else whose key or name it is in any case, else ignoring accents
-    too ("redaction" finds "Rédaction"); refused listing the keys, or the items it could be."""
+    too ("redaction" finds "Rédaction"); refused listing the keys, or the items it could be.
+
+    ``kind`` is ``phase``, ``deliverable`` or ``meeting``; ``engagement`` (an id), where given, is
+    named in the refusal."""
     spaced, wanted = " ".join(typed.split()).casefold(), fold(typed)
     ambiguous: list[Item] = []
     for match in (
@@ -45,14 +74,16 @@ def find_item(items: Sequence[Item], typed: str, kind: str, where: str = "") -> 
         ambiguous = ambiguous or found
     if ambiguous:
         named = ", ".join(f"{item.key} ({item.name})" if item.name else item.key for item in ambiguous)
-        raise EngageError(f"{kind} {typed!r} is ambiguous{where}: it could be {named}; give the key")
-    keys = ", ".join(item.key for item in items) or "(none in this schedule)"
-    raise EngageError(f"unknown {kind} {typed!r}; {kind}s{where}: {keys} (a key or a name, in any case)")
+        said = (_AMBIGUOUS_OF if engagement else _AMBIGUOUS)[kind]
+        raise EngageError(_(said).format(typed=repr(typed), named=named, engagement=engagement))
+    keys = ", ".join(item.key for item in items) or _("(none in this schedule)")
+    said = (_UNKNOWN_OF if engagement else _UNKNOWN)[kind]
+    raise EngageError(_(said).format(typed=repr(typed), keys=keys, engagement=engagement))
 
 
 def find_phase(engagement: Engagement, typed: str) -> str:
     """The phase's key, typed in any case or as its name; or an error listing the phases there are."""
-    return find_item(engagement.phases, typed, "phase", f" of {engagement.id}").key
+    return find_item(engagement.phases, typed, "phase", engagement.id).key
 
 
 def consultant_name(text: str) -> str:
@@ -73,7 +104,7 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
     machine's login name.
     """
     name = consultant_name(given or os.environ.get(CONSULTANT_VAR) or "")
-    source = "" if given else f" (from ${CONSULTANT_VAR})"
+    source = _no_source if given else _from_variable
     if not name:
         name, source = _configured(engagement)
     team = engagement.team
@@ -85,16 +116,19 @@ def resolve_consultant(engagement: Engagement, given: str | None) -> str:
         if person is None:
             _refuse_ambiguous(engagement, name, source)
             raise EngageError(
-                f"{name!r}{source} is not a consultant on {engagement.id}; give --consultant with one of: "
-                f"{choices}"
+                _(
+                    "{name}{source} is not a consultant on {engagement}; "
+                    "give --consultant with one of: {choices}"
+                ).format(name=repr(name), source=source(), engagement=engagement.id, choices=choices)
             )
         return person.key
     if len(team) == 1:
         return team[0].key
     raise EngageError(
-        f"{engagement.id} has several consultants; pass --consultant (or set ${CONSULTANT_VAR}, or "
-        "engage config user.name) "
-        f"with one of: {choices}"
+        _(
+            "{engagement} has several consultants; pass --consultant (or set ${variable}, or "
+            "engage config user.name) with one of: {choices}"
+        ).format(engagement=engagement.id, variable=CONSULTANT_VAR, choices=choices)
     )
 
 
@@ -111,9 +145,9 @@ def acting_consultant(engagement: Engagement) -> str:
     return "" if key == UNNAMED_KEY else key
 
 
-def _configured(engagement: Engagement) -> tuple[str, str]:
+def _configured(engagement: Engagement) -> tuple[str, Callable[[], str]]:
     """Who the settings say logs on this engagement, and from where (for errors): ``consultant.ID``,
-    else the team's consultant whose email is ``user.email``, else ``user.name``; ("", "") when none.
+    else the team's consultant whose email is ``user.email``, else ``user.name``; ("", nothing) when none.
     With no config file, this costs a stat or two."""
     from engage.settings.keys import key_of
     from engage.settings.lookup import find_setting
@@ -121,26 +155,41 @@ def _configured(engagement: Engagement) -> tuple[str, str]:
     per_engagement = f"consultant.{engagement.id}"
     found = find_setting(per_engagement) if key_of(per_engagement) is not None else None
     if found is not None:
-        return consultant_name(found.value), f" ({per_engagement} from {found.source})"
+        return consultant_name(found.value), partial(_from_setting, per_engagement, found.source)
     email = find_setting("user.email")
     if email is not None:
         matched = [c for c in engagement.team if c.email and c.email.casefold() == email.value.casefold()]
         if len(matched) == 1:
-            return matched[0].key, ""
+            return matched[0].key, _no_source
     found = find_setting("user.name")
     if found is not None:
-        return consultant_name(found.value), f" (user.name from {found.source})"
-    return "", ""
+        return consultant_name(found.value), partial(_from_setting, "user.name", found.source)
+    return "", _no_source
 
 
-def _refuse_ambiguous(engagement: Engagement, typed: str, source: str) -> None:
+def _no_source() -> str:
+    """Where a consultant's name came from, said in errors: nowhere to say (typed, or by email)."""
+    return ""
+
+
+def _from_variable() -> str:
+    return _(" (from ${variable})").format(variable=CONSULTANT_VAR)
+
+
+def _from_setting(setting: str, where: object) -> str:
+    return _(" ({setting} from {source})").format(setting=setting, source=where)
+
+
+def _refuse_ambiguous(engagement: Engagement, typed: str, source: Callable[[], str]) -> None:
     """Refuse ``typed`` when it folds alike (case and accents aside) to several consultants' names."""
     wanted = fold(typed)
     alike = [c for c in engagement.team if wanted in (fold(c.key), fold(c.name))]
     if len(alike) > 1:
         named = ", ".join(f"{c.key} ({c.name})" if c.name else c.key for c in alike)
         raise EngageError(
-            f"{typed!r}{source} is ambiguous on {engagement.id}: it could be {named}; give the key"
+            _("{typed}{source} is ambiguous on {engagement}: it could be {named}; give the key").format(
+                typed=repr(typed), source=source(), engagement=engagement.id, named=named
+            )
         )
 
 
@@ -161,11 +210,17 @@ def check_place(engagement: Engagement, key: str | None) -> str:
     if alike:
         named = ", ".join(f"{k} ({places[k].name})" for k in alike)
         raise EngageError(
-            f"location {typed!r} is ambiguous on {engagement.id}: it could be {named}; give the key"
+            _("location {typed} is ambiguous on {engagement}: it could be {named}; give the key").format(
+                typed=repr(typed), engagement=engagement.id, named=named
+            )
         )
     if key not in engagement.locations:
-        known = ", ".join(engagement.locations) or "none (the schedule has no [locations] tables)"
-        raise EngageError(f"unknown location {key!r}; locations of {engagement.id}: {known}")
+        known = ", ".join(engagement.locations) or _("none (the schedule has no [locations] tables)")
+        raise EngageError(
+            _("unknown location {key}; locations of {engagement}: {keys}").format(
+                key=repr(key), engagement=engagement.id, keys=known
+            )
+        )
     return key
 
 
@@ -178,7 +233,12 @@ def consultant_filter(engagement: Engagement, given: str | None) -> Callable[[st
         return lambda logged: fold(logged) == wanted
     person = engagement.consultant_of(given)
     if person is None:
-        _refuse_ambiguous(engagement, given, "")
+        _refuse_ambiguous(engagement, given, _no_source)
         keys = ", ".join(c.key for c in engagement.team)
-        raise EngageError(f"{given!r} is not a consultant on {engagement.id}; give one of: {keys}")
+        raise EngageError(
+            _("{name} is not a consultant on {engagement}; give one of: {keys}").format(
+                name=repr(given), engagement=engagement.id, keys=keys
+            )
+        )
+
     return lambda logged: engagement.consultant_of(logged) == person

@@ -7,6 +7,7 @@ from dataclasses import field
 from fractions import Fraction
 from pathlib import Path
 
+from engage.language import _
 from engage.parsing import fold
 from engage.schedule.rules import DateRule
 from engage.values import frozen
@@ -48,7 +49,7 @@ class Person:
         """The name, with the role where both are known; the role alone where no name is."""
         if self.name and self.role:
             return f"{self.name} ({self.role})"
-        return self.name or self.role or self.email or "(not named)"
+        return self.name or self.role or self.email or _("(not named)")
 
 
 @frozen

@@ -7,8 +7,10 @@ from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 from typing import Any
 
+from engage.language import _
+from engage.language.formats import decimal_text
 from engage.schedule.model import WEEKDAYS, Consultant, Contact, Location, Phase
-from engage.schedule.toml_values import KEY_PATTERN, Reader, show
+from engage.schedule.toml_values import KEY_PATTERN, Reader, email_problem, one_of, show
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 REGION = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?")
@@ -26,16 +28,21 @@ def holiday_regions(r: Reader, value: object, where: str, subdivision: object = 
         if not (isinstance(code, str) and REGION.fullmatch(code.strip())):
             r.fail(
                 at,
-                f"must be a country code such as 'KE' or 'CH-GE' (with a subdivision), got {show(code)}",
+                _("must be a country code such as 'KE' or 'CH-GE' (with a subdivision), got {value}").format(
+                    value=show(code)
+                ),
             )
         if code.strip().upper() in regions:
-            r.fail(at, f"{code!r} is listed twice")
+            r.fail(at, twice(code))
         regions.append(code.strip().upper())
     if subdivision is not None:
         if not (isinstance(subdivision, str) and subdivision.strip()):
-            r.fail("holidays_subdivision", f"must be a subdivision code string, got {show(subdivision)}")
+            r.fail(
+                "holidays_subdivision",
+                _("must be a subdivision code string, got {value}").format(value=show(subdivision)),
+            )
         if len(regions) != 1 or "-" in regions[0]:
-            r.fail("holidays_subdivision", "give it inside holidays instead, e.g. holidays = ['CH-GE']")
+            r.fail("holidays_subdivision", _("give it inside holidays instead, e.g. holidays = ['CH-GE']"))
         regions = [f"{regions[0]}-{subdivision.strip()}"]
     return tuple(regions)
 
@@ -43,20 +50,31 @@ def holiday_regions(r: Reader, value: object, where: str, subdivision: object = 
 FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+def twice(value: object) -> str:
+    """``'KE' is listed twice``."""
+    return _("{value} is listed twice").format(value=repr(value))
+
+
 def working_days(r: Reader, value: object, where: str) -> tuple[int, ...]:
     """A list of weekdays such as ['sun', 'mon'] as ISO weekday numbers."""
     if not isinstance(value, list) or not value:
-        r.fail(where, f"must be a list of weekdays such as ['mon', 'tue'], got {show(value)}")
+        r.fail(
+            where,
+            _("must be a list of weekdays such as ['mon', 'tue'], got {value}").format(value=show(value)),
+        )
     days: list[int] = []
     for i, name in enumerate(value):
         text = name.strip().lower() if isinstance(name, str) else ""
         short = text[:3]
         # 'mon', 'monday', or a prefix of it ('tues', 'thur'); never 'monkey'
         if short not in WEEKDAYS or not FULL_WEEKDAYS[WEEKDAYS.index(short)].startswith(text):
-            r.fail(f"{where}[{i}]", f"must be a weekday such as 'mon' or 'monday', got {show(name)}")
+            r.fail(
+                f"{where}[{i}]",
+                _("must be a weekday such as 'mon' or 'monday', got {value}").format(value=show(name)),
+            )
         iso = WEEKDAYS.index(short) + 1
         if iso in days:
-            r.fail(f"{where}[{i}]", f"{name!r} is listed twice")
+            r.fail(f"{where}[{i}]", twice(name))
         days.append(iso)
     return tuple(sorted(days))
 
@@ -73,7 +91,12 @@ def locations(
     for key, value in tables.items():
         where = f"locations.{key}"
         if not KEY_PATTERN.match(key):
-            r.fail(where, f"a location key must be lower-case letters, digits, '-', '_' or '.', got {key!r}")
+            r.fail(
+                where,
+                _("a location key must be lower-case letters, digits, '-', '_' or '.', got {value}").format(
+                    value=repr(key)
+                ),
+            )
         table = r.table(value, where)
         r.known_keys(table, where, ("name", "timezone", "working_days", "holidays"))
         timezone = r.text(table, "timezone", where, required=False) or home.timezone
@@ -97,8 +120,11 @@ def _place(r: Reader, table: Mapping[str, Any], where: str, places: Collection[s
         return None
     key = r.text(table, "location", where)
     if key not in places:
-        known = ", ".join(places) or "none: add a [locations.KEY] table"
-        r.fail(f"{where}.location", f"unknown location {key!r}; locations: {known}")
+        known = ", ".join(places) or _("none: add a [locations.KEY] table")
+        r.fail(
+            f"{where}.location",
+            _("unknown location {key}; locations: {keys}").format(key=repr(key), keys=known),
+        )
     return key
 
 
@@ -108,14 +134,17 @@ def consultants(
     """``consultants = ["Name", …]`` or ``[[consultants]]`` tables with key, name, role, email, days."""
     value = data.get("consultants", [])
     if not isinstance(value, list):
-        r.fail("consultants", f"must be a list of names or [[consultants]] tables, got {show(value)}")
+        r.fail(
+            "consultants",
+            _("must be a list of names or [[consultants]] tables, got {value}").format(value=show(value)),
+        )
     found: list[Consultant] = []
     seen: set[str] = set()
     for i, item in enumerate(value):
         where = f"consultants[{i}]"
         if isinstance(item, str):
             if not item.strip():
-                r.fail(where, "must be a non-empty name")
+                r.fail(where, _("must be a non-empty name"))
             person = Consultant(item.strip(), item.strip())
         else:
             table = r.table(item, where)
@@ -123,7 +152,7 @@ def consultants(
             key = r.key(table, where, set())
             email = r.text(table, "email", where, required=False)
             if email and not EMAIL.fullmatch(email):
-                r.fail(f"{where}.email", f"must be an email address, got {email!r}")
+                r.fail(f"{where}.email", email_problem(email))
             person = Consultant(
                 key,
                 r.text(table, "name", where, required=False),
@@ -134,7 +163,10 @@ def consultants(
             )
         for word in {person.key.casefold(), person.name.casefold()} - {""}:
             if word in seen:
-                r.fail(where, f"{word!r} names two consultants; keys and names must be unique")
+                r.fail(
+                    where,
+                    _("{name} names two consultants; keys and names must be unique").format(name=repr(word)),
+                )
             seen.add(word)
         found.append(person)
     return tuple(found)
@@ -148,13 +180,16 @@ def team(
         return ()
     value = r.table(table["team"], f"{where}.team")
     if not value:
-        r.fail(f"{where}.team", "is empty; give person-days by consultant, e.g. { lead = 5 }")
+        r.fail(f"{where}.team", _("is empty; give person-days by consultant, e.g. { lead = 5 }"))
     keys = [c.key for c in people]
     shares = []
     for key in value:
         if key not in keys:
-            known = ", ".join(keys) if people else "none: add [[consultants]] tables with keys"
-            r.fail(f"{where}.team.{key}", f"not a consultant of this schedule; consultants: {known}")
+            known = ", ".join(keys) if people else _("none: add [[consultants]] tables with keys")
+            r.fail(
+                f"{where}.team.{key}",
+                _("not a consultant of this schedule; consultants: {keys}").format(keys=known),
+            )
         shares.append((key, r.number(value, key, f"{where}.team", most=3660)))
     return tuple(shares)
 
@@ -164,13 +199,15 @@ def phase_extras(
 ) -> tuple[Fraction, tuple[tuple[str, Fraction], ...], str | None]:
     """A phase's days (its team's sum where not given), team and location."""
     shares = team(r, table, where, people)
-    total = sum((days for _, days in shares), start=Fraction(0))
+    total = sum((days for _key, days in shares), start=Fraction(0))
+
     days = r.number(table, "days", where, most=3660) if "days" in table or not shares else None
     if shares and days is not None and days != total:
         r.fail(
             f"{where}.days",
-            f"is {_figure(days)} but the team's person-days add up to {_figure(total)}; "
-            "give one figure or make them agree",
+            _(
+                "is {days} but the team's person-days add up to {total}; give one figure or make them agree"
+            ).format(days=_figure(days), total=_figure(total)),
         )
     return (days if days is not None else total), shares, _place(r, table, where, places)
 
@@ -184,7 +221,9 @@ def check_caps(r: Reader, phases: list[Phase], people: tuple[Consultant, ...]) -
         if shared > person.days:
             r.fail(
                 f"consultants[{i}].days",
-                f"{person.key} has {_figure(person.days)} days but the phases give them {_figure(shared)}",
+                _("{key} has {days} days but the phases give them {shared}").format(
+                    key=person.key, days=_figure(person.days), shared=_figure(shared)
+                ),
             )
 
 
@@ -196,19 +235,22 @@ def contacts(r: Reader, data: Mapping[str, Any]) -> tuple[Contact, ...]:
         r.known_keys(table, where, ("name", "role", "email", "receives"))
         email = r.text(table, "email", where, required=False)
         if email and not EMAIL.fullmatch(email):
-            r.fail(f"{where}.email", f"must be an email address, got {email!r}")
+            r.fail(f"{where}.email", email_problem(email))
         receives = r.strings(table, "receives", where)
         for j, what in enumerate(receives):
             if what not in RECEIVES:
-                r.fail(f"{where}.receives[{j}]", f"must be one of {', '.join(RECEIVES)}, got {what!r}")
+                r.fail(f"{where}.receives[{j}]", one_of(RECEIVES, what))
         if receives and not email:
-            r.fail(f"{where}.email", f"missing; a contact who receives {receives[0]} needs an email address")
+            r.fail(
+                f"{where}.email",
+                _("missing; a contact who receives {what} needs an email address").format(what=receives[0]),
+            )
         name, role = (
             r.text(table, "name", where, required=False),
             r.text(table, "role", where, required=False),
         )
         if not (name or role):
-            r.fail(where, "give at least a name or a role")
+            r.fail(where, _("give at least a name or a role"))
         found.append(Contact(name, role, email, receives))
     return tuple(found)
 
@@ -217,18 +259,18 @@ def period(r: Reader, data: Mapping[str, Any]) -> tuple[Any, Any] | None:
     """``period = { start = …, end = … }``: the contract's span, both days included."""
     if "period" not in data:
         if data.get("intermittent"):
-            r.fail("intermittent", "give the contract's period = { start = …, end = … } too")
+            r.fail("intermittent", _("give the contract's period = { start = …, end = … } too"))
         return None
     table = r.table(data["period"], "period")
     r.known_keys(table, "period", ("start", "end"))
     for key in ("start", "end"):
         if key not in table:
-            r.fail(f"period.{key}", "missing; give a date such as 2021-11-16")
+            r.fail(f"period.{key}", _("missing; give a date such as 2021-11-16"))
     start, end = r.date(table["start"], "period.start"), r.date(table["end"], "period.end")
     if end < start:
-        r.fail("period.end", f"{end} is before the period's start {start}")
+        r.fail("period.end", _("{end} is before the period's start {start}").format(end=end, start=start))
     return start, end
 
 
 def _figure(days: Fraction) -> str:
-    return str(days.numerator) if days.denominator == 1 else f"{float(days):g}"
+    return str(days.numerator) if days.denominator == 1 else decimal_text(f"{float(days):g}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from engage.language import N_, _
 from engage.schedule.items import rules_of
 from engage.schedule.model import Deadline, Deliverable, Meeting, Phase
 from engage.schedule.rules import DateRule
@@ -11,6 +12,16 @@ from engage.schedule.toml_values import Reader
 
 Node = tuple[str, str]  # ("phase" | "deliverable" | "meeting" | "deadline", key)
 ARRAYS = {"phase": "phases", "deliverable": "deliverables", "meeting": "meetings", "deadline": "deadlines"}
+UNKNOWN = {
+    "phase": N_("names unknown phase {key}; phases: {keys}"),
+    "deliverable": N_("names unknown deliverable {key}; deliverables: {keys}"),
+    "meeting": N_("names unknown meeting {key}; meetings: {keys}"),
+}
+NONE_KNOWN = {
+    "phase": N_("(no phases in this schedule)"),
+    "deliverable": N_("(no deliverables in this schedule)"),
+    "meeting": N_("(no meetings in this schedule)"),
+}
 
 
 def check_rules(
@@ -59,13 +70,18 @@ def _target(
         return None
     if ref.kind == "date":
         if ref.key not in dates:
-            named = ", ".join(dates) or "none: add a [dates] table"
-            r.fail(where, f"names {ref.key!r}, which is not a known date; named dates: {named}")
+            named = ", ".join(dates) or _("none: add a [dates] table")
+            r.fail(
+                where,
+                _("names {key}, which is not a known date; named dates: {keys}").format(
+                    key=repr(ref.key), keys=named
+                ),
+            )
         return None
     kind = "phase" if ref.kind.startswith("phase") else ref.kind
     if ref.key not in known[kind]:
-        keys = ", ".join(known[kind]) or f"(no {kind}s in this schedule)"
-        r.fail(where, f"names unknown {kind} {ref.key!r}; {kind}s: {keys}")
+        keys = ", ".join(known[kind]) or _(NONE_KNOWN[kind])
+        r.fail(where, _(UNKNOWN[kind]).format(key=repr(ref.key), keys=keys))
     return (kind, ref.key)
 
 
@@ -75,8 +91,10 @@ def _plannable(r: Reader, rule: DateRule, where: str, dates: dict[str, object]) 
     if ref.kind in ("deliverable", "meeting") or (ref.kind == "date" and dates.get(ref.key) is None):
         r.fail(
             where,
-            f"a phase window cannot wait on {ref.text()!r}; count from start, another phase "
-            "or a [dates] value that is known, and give the deliverable or meeting the rule instead",
+            _(
+                "a phase window cannot wait on {rule}; count from start, another phase "
+                "or a [dates] value that is known, and give the deliverable or meeting the rule instead"
+            ).format(rule=repr(ref.text())),
         )
 
 
@@ -87,11 +105,11 @@ def _refuse_cycles(r: Reader, graph: dict[Node, list[tuple[Node, str]]]) -> None
         if node in done:
             return
         for target, where in graph.get(node, ()):
-            chain = [n for n, _ in trail] + [node]
+            chain = [n for n, _at in trail] + [node]
             if target in chain:
                 start = chain.index(target)
                 cycle = " -> ".join(f"{kind} {key}" for kind, key in [*chain[start:], target])
-                r.fail(where, f"dates wait on each other in a cycle: {cycle}")
+                r.fail(where, _("dates wait on each other in a cycle: {cycle}").format(cycle=cycle))
             visit(target, [*trail, (node, where)])
         done.add(node)
 
@@ -108,7 +126,11 @@ def check_dependencies(r: Reader, deliverables: Sequence[Deliverable]) -> None:
             if dep in trail:
                 index = next(i for i, d in enumerate(deliverables) if d.key == key)
                 cycle = " -> ".join((*trail[trail.index(dep) :], dep))
-                r.fail(f"deliverables[{index}].depends_on", f"dependencies form a cycle: {cycle}")
+                r.fail(
+                    f"deliverables[{index}].depends_on",
+                    _("dependencies form a cycle: {cycle}").format(cycle=cycle),
+                )
+
             visit(dep, (*trail, dep))
 
     for deliverable in deliverables:

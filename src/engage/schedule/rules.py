@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from engage.language import N_, _
 from engage.values import frozen
 
 UNITS = {
@@ -21,7 +22,8 @@ UNITS = {
 }
 EVENTS = ("submitted", "returned", "accepted")
 TO_BE_AGREED = "to be agreed"
-RULE_HELP = (
+# The rules stay as a schedule writes them (in English, the words the parser reads).
+RULE_HELP = N_(
     "a date (2021-11-23), or a rule such as 'end of phase prep', "
     "'5 working days after start', '2 weeks before meeting validation', "
     "'5 working days after deliverable draft returned' or '3 months after award' (a [dates] key)"
@@ -99,7 +101,7 @@ def parse_rule(text: str) -> DateRule:
         words = match.group("ref")
     ref = _parse_ref(words)
     if ref.kind == "date" and ref.key not in original:  # keys are lower-case: "COB" is no key
-        raise ValueError(f"cannot read {original!r}")
+        raise ValueError(_("cannot read {text}").format(text=repr(original)))
     return DateRule(ref, count, unit, sign)
 
 
@@ -113,10 +115,10 @@ def _parse_ref(words: str) -> Ref:
     if match := _MEETING.match(words):
         return Ref("meeting", match.group("key"))
     if words.startswith(("deliverable ", "meeting ", "start of", "end of")):
-        raise ValueError(f"cannot read {words!r}")
+        raise ValueError(_("cannot read {text}").format(text=repr(words)))
     if match := _NAMED.match(words):
         return Ref("date", match.group("key"))
-    raise ValueError(f"cannot read {words!r}")
+    raise ValueError(_("cannot read {text}").format(text=repr(words)))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -10,35 +10,38 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from engage.errors import EngageError
+from engage.language import N_, _
 from engage.schedule.model import When
 from engage.schedule.rules import RULE_HELP, parse_rule
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+NON_EMPTY = N_("a non-empty string")
+
 TOP_KEYS = {
-    "id": "a short identifier such as 'ijm-kenya-pap-2021'",
-    "title": "the assignment's title",
-    "client": "the organisation that hires",
-    "timezone": "an IANA time zone such as 'Africa/Nairobi'",
-    "start": "the first day of the engagement, e.g. 2021-11-16",
-    "max_days": "the cap on total days",
-    "hours_per_day": "hours in a working day (default 8)",
-    "working_days": "weekdays worked, e.g. ['mon', 'tue', 'wed', 'thu', 'fri']",
-    "holidays": "a country code for public holidays, e.g. 'KE', or a list such as ['FR', 'CH-GE']",
-    "holidays_subdivision": "a subdivision code for public holidays",
-    "due_on_non_working_day": "'next', 'previous' or 'keep'",
-    "consultants": "the consultants' names, or [[consultants]] tables with key, name, role, email, days",
-    "locations": "[locations.KEY] tables with timezone, working_days and holidays",
-    "contacts": "[[contacts]] tables with name, role, email and receives",
-    "period": "the contract's span, e.g. { start = 2021-11-01, end = 2021-12-31 }",
-    "intermittent": "true when the days are spread over the period",
-    "language": 'the ToR\'s language as a BCP 47 tag, such as "fr", "es" or "fr-SN"',
-    "supervisor": "a table with name, role, email",
-    "dates": "a [dates] table of named dates, e.g. award = 2004-01-05 or award = 'to be agreed'",
-    "deliverables_defaults": "a table with review_days and revision_days",
-    "phases": "[[phases]] tables",
-    "deliverables": "[[deliverables]] tables",
-    "meetings": "[[meetings]] tables",
-    "deadlines": "[[deadlines]] tables",
+    "id": N_("a short identifier such as 'ijm-kenya-pap-2021'"),
+    "title": N_("the assignment's title"),
+    "client": N_("the organisation that hires"),
+    "timezone": N_("an IANA time zone such as 'Africa/Nairobi'"),
+    "start": N_("the first day of the engagement, e.g. 2021-11-16"),
+    "max_days": N_("the cap on total days"),
+    "hours_per_day": N_("hours in a working day (default 8)"),
+    "working_days": N_("weekdays worked, e.g. ['mon', 'tue', 'wed', 'thu', 'fri']"),
+    "holidays": N_("a country code for public holidays, e.g. 'KE', or a list such as ['FR', 'CH-GE']"),
+    "holidays_subdivision": N_("a subdivision code for public holidays"),
+    "due_on_non_working_day": N_("'next', 'previous' or 'keep'"),
+    "consultants": N_("the consultants' names, or [[consultants]] tables with key, name, role, email, days"),
+    "locations": N_("[locations.KEY] tables with timezone, working_days and holidays"),
+    "contacts": N_("[[contacts]] tables with name, role, email and receives"),
+    "period": N_("the contract's span, e.g. { start = 2021-11-01, end = 2021-12-31 }"),
+    "intermittent": N_("true when the days are spread over the period"),
+    "language": N_('the ToR\'s language as a BCP 47 tag, such as "fr", "es" or "fr-SN"'),
+    "supervisor": N_("a table with name, role, email"),
+    "dates": N_("a [dates] table of named dates, e.g. award = 2004-01-05 or award = 'to be agreed'"),
+    "deliverables_defaults": N_("a table with review_days and revision_days"),
+    "phases": N_("[[phases]] tables"),
+    "deliverables": N_("[[deliverables]] tables"),
+    "meetings": N_("[[meetings]] tables"),
+    "deadlines": N_("[[deadlines]] tables"),
 }
 
 
@@ -58,7 +61,7 @@ class Reader:
 
     def table(self, value: object, where: str) -> Mapping[str, Any]:
         if not isinstance(value, dict):
-            self.fail(where, f"must be a table, got {show(value)}")
+            self.fail(where, _("must be a table, got {value}").format(value=show(value)))
         return value
 
     def known_keys(self, table: Mapping[str, Any], where: str, allowed: Collection[str]) -> None:
@@ -67,29 +70,31 @@ class Reader:
                 import difflib
 
                 near = difflib.get_close_matches(key, list(allowed), n=1)
-                hint = f"did you mean '{near[0]}'?" if near else "known keys: " + ", ".join(allowed)
-                self.fail(join(where, key), f"unknown key; {hint}")
+                if near:
+                    problem = _("unknown key; did you mean '{key}'?").format(key=near[0])
+                else:
+                    problem = _("unknown key; known keys: {keys}").format(keys=", ".join(allowed))
+                self.fail(join(where, key), problem)
 
     def text(self, table: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
         value = table.get(key)
-        hint = TOP_KEYS.get(key, "a non-empty string") if not where else "a non-empty string"
+        hint = _(TOP_KEYS.get(key, NON_EMPTY) if not where else NON_EMPTY)
         if value is None:
             if required:
-                self.fail(join(where, key), f"missing; give {hint}")
+                self.fail(join(where, key), _("missing; give {hint}").format(hint=hint))
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
-            self.fail(join(where, key), f"must be {hint}, got {show(value)}")
+            self.fail(join(where, key), _("must be {hint}, got {value}").format(hint=hint, value=show(value)))
         return value.strip()
 
     def key(self, table: Mapping[str, Any], where: str, seen: set[str]) -> str:
         value = self.text(table, "key", where)
         if not KEY_PATTERN.match(value):
-            self.fail(
-                join(where, "key"),
-                f"must be lower-case letters, digits, '-', '_' or '.', got {value!r}",
-            )
+            self.fail(join(where, "key"), key_problem(value))
         if value in seen:
-            self.fail(join(where, "key"), f"{value!r} is used twice; keys must be unique")
+            self.fail(
+                join(where, "key"), _("{key} is used twice; keys must be unique").format(key=repr(value))
+            )
         seen.add(value)
         return value
 
@@ -99,26 +104,28 @@ class Reader:
         value = table.get(key, default)
         path = join(where, key)
         if value is None:
-            self.fail(path, "missing; it must be a positive number")
+            self.fail(path, _("missing; it must be a positive number"))
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(path, f"must be a positive number, got {show(value)}")
+            self.fail(path, _("must be a positive number, got {value}").format(value=show(value)))
         if value != value or value in (float("inf"), float("-inf")):
-            self.fail(path, f"must be a positive number, got {value}")
+            self.fail(path, _("must be a positive number, got {value}").format(value=value))
         amount = Fraction(str(value))
         if amount <= 0:
-            self.fail(path, f"must be a positive number, got {value}")
+            self.fail(path, _("must be a positive number, got {value}").format(value=value))
         if amount > most:
-            self.fail(path, f"must be at most {most}, got {value}")
+            self.fail(path, _("must be at most {most}, got {value}").format(most=most, value=value))
         return amount
 
     def date(self, value: object, where: str) -> dt.date:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
-            self.fail(where, f"must be a date such as 2021-11-23, got {show(value)}")
+            self.fail(where, _("must be a date such as 2021-11-23, got {value}").format(value=show(value)))
         if isinstance(value, str):
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
-                self.fail(where, f"must be a date such as 2021-11-23, got {value!r}")
+                self.fail(
+                    where, _("must be a date such as 2021-11-23, got {value}").format(value=repr(value))
+                )
         return value
 
     def when(self, value: object, where: str, *, timed: bool = True) -> When:
@@ -129,9 +136,11 @@ class Reader:
         """
         if isinstance(value, dt.datetime):
             if not timed:
-                self.fail(where, f"must be {RULE_HELP}, got a time {value}")
+                self.fail(
+                    where, _("must be {hint}, got a time {value}").format(hint=_(RULE_HELP), value=value)
+                )
             if value.tzinfo is not None:
-                self.fail(where, "give a local time without offset; the engagement's timezone applies")
+                self.fail(where, _("give a local time without offset; the engagement's timezone applies"))
             return value
         if isinstance(value, dt.date):
             return value
@@ -143,28 +152,37 @@ class Reader:
             try:
                 return parse_rule(value)
             except ValueError as exc:
-                self.fail(where, f"{exc}; give {RULE_HELP}")
-        self.fail(where, f"must be {RULE_HELP}, got {show(value)}")
+                self.fail(where, _("{problem}; give {hint}").format(problem=exc, hint=_(RULE_HELP)))
+        self.fail(where, _("must be {hint}, got {value}").format(hint=_(RULE_HELP), value=show(value)))
 
     def whole(self, table: Mapping[str, Any], key: str, where: str, default: int) -> int:
         """A whole number of days, zero or more (a review or revision allowance)."""
         value = table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:
             self.fail(
-                join(where, key), f"must be a whole number of working days from 0 to 366, got {show(value)}"
+                join(where, key),
+                _("must be a whole number of working days from 0 to 366, got {value}").format(
+                    value=show(value)
+                ),
             )
         return value
 
     def strings(self, table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(join(where, key), f"must be a list of non-empty strings, got {show(value)}")
+            self.fail(
+                join(where, key),
+                _("must be a list of non-empty strings, got {value}").format(value=show(value)),
+            )
         return tuple(v.strip() for v in value)
 
     def array(self, data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
         value = data.get(key, [])
         if not isinstance(value, list):
-            self.fail(key, f"must be an array of tables ([[{key}]]), got {show(value)}")
+            self.fail(
+                key,
+                _("must be an array of tables ([[{key}]]), got {value}").format(key=key, value=show(value)),
+            )
         return [self.table(item, f"{key}[{i}]") for i, item in enumerate(value)]
 
 
@@ -212,17 +230,33 @@ def join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
+def one_of(choices: Collection[str], value: object) -> str:
+    """``must be one of a, b, c, got 'x'``."""
+    return _("must be one of {choices}, got {value}").format(choices=", ".join(choices), value=show(value))
+
+
+def email_problem(value: str) -> str:
+    """``must be an email address, got 'x'``."""
+    return _("must be an email address, got {value}").format(value=repr(value))
+
+
+def key_problem(value: str) -> str:
+    """What is wrong with a key that is not lower-case letters, digits, '-', '_' or '.'."""
+    return _("must be lower-case letters, digits, '-', '_' or '.', got {value}").format(value=repr(value))
+
+
 def show(value: object) -> str:
+    """A TOML value as an error names it: ``'x'``, ``nothing``, ``a table``, ``true (a boolean)``."""
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
+        return _("{value} (a boolean)").format(value=str(value).lower())
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     if isinstance(value, list):
-        return "a list" if value else "an empty list"
+        return _("a list") if value else _("an empty list")
     return str(value)
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from engage.hooktypes import MergeDriver
+from engage.language import _
 from engage.sync.merge import merge
 
 LEDGER = MergeDriver(
@@ -49,14 +50,21 @@ def main(argv: list[str]) -> int:
     where = argv[4] if len(argv) > 4 else ours
     chosen = LEDGER if name == LEDGER.name else next((d for d in drivers() if d.name == name), None)
     if chosen is None:
-        print(f"engage: error: {where}: no merge driver {name!r}; is its plugin installed?", file=sys.stderr)
+        said = _("{where}: no merge driver {name}; is its plugin installed?").format(
+            where=where, name=repr(name)
+        )
+        print(f"engage: error: {said}", file=sys.stderr)
         return 1
     try:
         merged = chosen.merge(ancestor.read_bytes(), ours.read_bytes(), theirs.read_bytes())
         ours.write_bytes(merged)  # git's own temporary: a merge stopped here is not taken, and done again
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or exc
-        print(f"engage: error: {where}: cannot merge: {why}", file=sys.stderr)
+        print(
+            f"engage: error: {_('{where}: cannot merge: {reason}').format(where=where, reason=why)}",
+            file=sys.stderr,
+        )
+
         return 1
     return 0
 

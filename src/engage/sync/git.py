@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engage.errors import EngageError
+from engage.language import _
 
 # never ask on a terminal (a password prompt would hang a sync run from a script) nor open an editor
 QUIET = {"GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true", "GIT_MERGE_AUTOEDIT": "no", "LC_ALL": "C"}
@@ -32,7 +33,7 @@ class Done:
         """What git said, in one line: its messages joined, git's "hint:" lines left out."""
         lines = [line.strip() for line in (self.err or self.out).splitlines() if line.strip()]
         kept = [line for line in lines if not line.startswith("hint:")]
-        return " ".join(kept)[:400] if kept else f"git exited with status {self.code}"
+        return " ".join(kept)[:400] if kept else _("git exited with status {code}").format(code=self.code)
 
 
 class Git:
@@ -45,7 +46,7 @@ class Git:
     def program() -> str:
         found = shutil.which("git")
         if found is None:
-            raise EngageError("engage sync needs git, which is not installed; install it (git-scm.com)")
+            raise EngageError(_("engage sync needs git, which is not installed; install it (git-scm.com)"))
         return found
 
     def run(self, *args: str, check: bool = True, timeout: float = 120) -> Done:
@@ -67,9 +68,10 @@ class Git:
             result = Done(child.returncode, _text(out), _text(err))
         except subprocess.TimeoutExpired:
             _stop(child)
-            result = Done(124, "", f"no answer in {timeout:.0f}s")
+            result = Done(124, "", _("no answer in {seconds}s").format(seconds=f"{timeout:.0f}"))
         if check and not result.ok:
-            raise EngageError(f"git {args[0]} failed: {result.said()}")
+            raise EngageError(_("git {command} failed: {said}").format(command=args[0], said=result.said()))
+
         return result
 
     def value(self, *args: str) -> str:

@@ -22,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from engage.errors import EngageError
+from engage.language import N_, _
 from engage.sync import driver
 from engage.sync.git import Git, repository_of
 from engage.sync.merge import merge
@@ -65,12 +66,18 @@ def work_tree(plan: Plan) -> Git:
     root = repository_of(plan.schedule.parent)
     if root is None:
         raise EngageError(
-            f"{plan.schedule.parent}: not in a git repository; run 'engage sync init [REMOTE]' to make it one"
+            _("{folder}: not in a git repository; run 'engage sync init [REMOTE]' to make it one").format(
+                folder=plan.schedule.parent
+            )
         )
     git = Git(root)
     for path in (plan.schedule, plan.ledger):
         if not _inside(path, root):
-            raise EngageError(f"{path}: outside the git repository {root}; keep it beside the schedule")
+            raise EngageError(
+                _("{path}: outside the git repository {root}; keep it beside the schedule").format(
+                    path=path, root=root
+                )
+            )
     return git
 
 
@@ -86,7 +93,9 @@ def init(plan: Plan, remote: str | None) -> Outcome:
         current = git.value("remote", "get-url", "origin")
         if current and current != remote:
             raise EngageError(
-                f"{git.root}: origin is {current} already; to move it: git remote set-url origin {remote}"
+                _(
+                    "{root}: origin is {current} already; to move it: git remote set-url origin {remote}"
+                ).format(root=git.root, current=current, remote=remote)
             )
         if not current:
             git.run("remote", "add", "origin", remote)
@@ -103,7 +112,9 @@ def sync(plan: Plan, git: Git | None = None) -> Outcome:
             return _synced(plan, git)
     except LockTimeout:
         raise EngageError(
-            f"{git.root}: another engage sync has been running here for {SYNC_WAIT_SECONDS}s; let it finish"
+            _("{root}: another engage sync has been running here for {seconds}s; let it finish").format(
+                root=git.root, seconds=SYNC_WAIT_SECONDS
+            )
         ) from None
 
 
@@ -143,7 +154,9 @@ def _synced(plan: Plan, git: Git) -> Outcome:
             return outcome
         time.sleep(random.uniform(0.1, 0.5) * (attempt + 1))  # others are pushing: let them finish
     raise EngageError(
-        f"{remote}: others kept pushing while engage sync merged ({PUSH_TRIES} tries); run it again"
+        _("{remote}: others kept pushing while engage sync merged ({tries} tries); run it again").format(
+            remote=remote, tries=PUSH_TRIES
+        )
     )
 
 
@@ -157,18 +170,24 @@ def _branch(git: Git) -> str:
     for the user (a rebase, a cherry-pick) or HEAD is detached: sync would push to a branch no one uses."""
     git_dir = git.git_dir
     for marker, what, way in (
-        ("rebase-merge", "a rebase", "git rebase --continue (or --abort)"),
-        ("rebase-apply", "a rebase", "git rebase --continue (or --abort)"),
-        ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue (or --abort)"),
-        ("REVERT_HEAD", "a revert", "git revert --continue (or --abort)"),
+        ("rebase-merge", N_("a rebase"), "git rebase --continue (or --abort)"),
+        ("rebase-apply", N_("a rebase"), "git rebase --continue (or --abort)"),
+        ("CHERRY_PICK_HEAD", N_("a cherry-pick"), "git cherry-pick --continue (or --abort)"),
+        ("REVERT_HEAD", N_("a revert"), "git revert --continue (or --abort)"),
     ):
         if (git_dir / marker).exists():
-            raise EngageError(f"{git.root}: {what} is in progress; finish it ({way}), then engage sync")
+            raise EngageError(
+                _("{root}: {what} is in progress; finish it ({way}), then engage sync").format(
+                    root=git.root, what=_(what), way=way
+                )
+            )
     branch = git.value("symbolic-ref", "-q", "--short", "HEAD")
     if not branch:
         raise EngageError(
-            f"{git.root}: no branch is checked out (HEAD is detached); 'git switch BRANCH' to the team's "
-            "branch, then engage sync"
+            _(
+                "{root}: no branch is checked out (HEAD is detached); 'git switch BRANCH' to the team's "
+                "branch, then engage sync"
+            ).format(root=git.root)
         )
     return branch
 
@@ -182,8 +201,10 @@ def _remote(git: Git, branch: str) -> str:
     if "origin" in remotes or len(remotes) <= 1:
         return "origin" if "origin" in remotes else "".join(remotes)
     raise EngageError(
-        f"{git.root}: several remotes ({', '.join(remotes)}) and none is the branch's upstream; choose one: "
-        f"git branch --set-upstream-to={remotes[0]}/{branch}"
+        _(
+            "{root}: several remotes ({remotes}) and none is the branch's upstream; choose one: "
+            "git branch --set-upstream-to={first}/{branch}"
+        ).format(root=git.root, remotes=", ".join(remotes), first=remotes[0], branch=branch)
     )
 
 
@@ -199,8 +220,10 @@ def _ledger_held(plan: Plan) -> Iterator[None]:
             yield
     except LockTimeout:
         raise EngageError(
-            f"{plan.ledger}: another engage process held the ledger's lock for {LOCK_TIMEOUT_SECONDS}s; "
-            "run engage sync again when it is done"
+            _(
+                "{ledger}: another engage process held the ledger's lock for {seconds}s; "
+                "run engage sync again when it is done"
+            ).format(ledger=plan.ledger, seconds=LOCK_TIMEOUT_SECONDS)
         ) from None
 
 
@@ -243,7 +266,7 @@ def _commit(git: Git, plan: Plan) -> dict[str, str]:
     said = by_person(new_lines(before, now), plan.hours_per_day, plan.person)
     schedule = _relative(plan.schedule, git.root)
     others = [
-        "the schedule" if path == schedule else Path(path).name
+        _("the schedule") if path == schedule else Path(path).name
         for path in changed
         if path not in (ledger, ATTRIBUTES, ".gitignore")
     ]
@@ -251,7 +274,9 @@ def _commit(git: Git, plan: Plan) -> dict[str, str]:
         said[plan.person] = ", ".join(([said[plan.person]] if plan.person in said else []) + others)
     present = [p for p in paths if (git.root / p).exists() or _tracked(git, p)]
     git.run("add", "--", *present)
-    message = "; ".join(f"{who}: {what}" for who, what in said.items()) or f"{plan.person}: engage's settings"
+    message = "; ".join(f"{who}: {what}" for who, what in said.items()) or _(
+        "{person}: engage's settings"
+    ).format(person=plan.person)
     # only these paths, whatever else the user has staged
     git.run(*_identity(git, plan), "commit", "-q", "--no-verify", "-m", message, "--", *present)
     return said
@@ -282,10 +307,12 @@ def _merge(git: Git, plan: Plan, theirs: str, outcome: Outcome) -> None:
         if unmerged:
             first = unmerged[0]
             raise EngageError(
-                f"{first}: changed in the same lines here and in {upstream}; nothing is lost: run "
-                f"'git merge {upstream}', fix {first}, 'git add {first}', 'git commit', then engage sync"
+                _(
+                    "{file}: changed in the same lines here and in {upstream}; nothing is lost: run "
+                    "'git merge {upstream}', fix {file}, 'git add {file}', 'git commit', then engage sync"
+                ).format(file=first, upstream=upstream)
             )
-        raise EngageError(f"git merge failed: {merged.said()}")
+        raise EngageError(_("git {command} failed: {said}").format(command="merge", said=merged.said()))
     after = ledger.read_bytes() if ledger.exists() else b""
     for who, what in by_person(new_lines(before, after), plan.hours_per_day).items():
         outcome.received[who] = f"{outcome.received[who]}, {what}" if who in outcome.received else what
@@ -309,9 +336,12 @@ def _finish_merge(git: Git, plan: Plan) -> None:
     left = [name for name in unmerged if name not in ledgers]
     if left:
         raise EngageError(
-            f"{left[0]}: a merge is in progress and this file is in conflict; fix it, 'git add {left[0]}', "
-            "'git commit', then engage sync (or 'git merge --abort' to give the merge up)"
+            _(
+                "{file}: a merge is in progress and this file is in conflict; fix it, 'git add {file}', "
+                "'git commit', then engage sync (or 'git merge --abort' to give the merge up)"
+            ).format(file=left[0])
         )
+
     git.run(*_identity(git, plan), "commit", "-q", "--no-edit", "--no-verify")
 
 

@@ -7,6 +7,9 @@ import json
 from collections import defaultdict
 from fractions import Fraction
 
+from engage.judging.words import state_text
+from engage.language import _, ngettext
+from engage.language.formats import decimal_text
 from engage.ledger.ledger import BY_FIELD
 from engage.parsing import period_name
 
@@ -37,23 +40,37 @@ def by_person(lines: list[bytes], hours_per_day: Fraction, unknown: str = "someo
         if kind == "entry":
             days[who] += _days(record, hours_per_day)
         elif kind == "deliverable":
-            said[who].append(f"{record.get('deliverable')} {record.get('status')}")
+            said[who].append(f"{record.get('deliverable')} {state_text(str(record.get('status')))}")
         elif kind == "meeting":
-            said[who].append(f"{record.get('meeting')} {record.get('outcome')}")
+            said[who].append(f"{record.get('meeting')} {state_text(str(record.get('outcome')))}")
         elif kind == "close":
-            said[who].append(f"closed ({record.get('outcome')})")
+            said[who].append(_("closed ({outcome})").format(outcome=record.get("outcome")))
         elif kind == "timesheet":
             said[who].append(_timesheet(record))
         elif kind == "fees.invoice":
-            said[who].append(f"invoice {record.get('number')}")
+            said[who].append(_("invoice {number}").format(number=record.get("number")))
         else:
             counts[who][kind.rpartition(".")[2]] += 1
     result = {}
     for who in sorted(set(said) | set(days) | set(counts)):
-        parts = [f"{_number(days[who])} day{'' if days[who] == 1 else 's'}"] if days.get(who) else []
-        parts += [f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in sorted(counts[who].items())]
+        total = days.get(who)
+        parts = (
+            [ngettext("{count} day", "{count} days", 1 if total == 1 else 2).format(count=_number(total))]
+            if total
+            else []
+        )
+        parts += [_counted(kind, n) for kind, n in sorted(counts[who].items())]
         result[who] = ", ".join(parts + said[who])
     return result
+
+
+def _counted(kind: str, count: int) -> str:
+    """``2 expenses``: the fees plugin's kinds in words of the language, any other by its own name."""
+    if kind == "expense":
+        return ngettext("{count} expense", "{count} expenses", count).format(count=count)
+    if kind == "paid":
+        return ngettext("{count} paid", "{count} paids", count).format(count=count)
+    return f"{count} {kind}{'s' if count > 1 else ''}"
 
 
 _PAST = {"submit": "submitted", "approve": "approved", "reject": "rejected", "reopen": "reopened"}
@@ -68,7 +85,9 @@ def _timesheet(record: dict[str, object]) -> str:
     except ValueError:
         period = "?"
     action = str(record.get("action", ""))
-    return f"timesheet {period} of {record.get('consultant')} {_PAST.get(action, action)}"
+    return _("timesheet {period} of {consultant} {action}").format(
+        period=period, consultant=record.get("consultant"), action=state_text(_PAST.get(action, action))
+    )
 
 
 def _record(line: bytes) -> dict[str, object] | None:
@@ -90,4 +109,4 @@ def _days(record: dict[str, object], hours_per_day: Fraction) -> Fraction:
 
 def _number(value: Fraction) -> str:
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return decimal_text(text or "0")

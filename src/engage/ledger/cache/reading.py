@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from engage.errors import EngageError
+from engage.language import _
 from engage.ledger.cache.checked import Checked
 from engage.ledger.cache.folders import place, tidy
 from engage.ledger.cache.store import (
@@ -63,7 +64,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction, kinds: Kinds = 
     except FileNotFoundError:
         return cls(path, [], [])
     except OSError as exc:
-        raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
+        raise EngageError(cannot_read(path, exc)) from None
     try:
         at, info = time.time_ns(), os.fstat(fd)  # when the stat was taken: what the racy rule weighs
         folder, key = place(path, hours_per_day, kinds.fingerprint)
@@ -77,7 +78,7 @@ def read(cls: type[Ledger], path: Path, hours_per_day: Fraction, kinds: Kinds = 
                 return ledger
         raw = _read_from(fd, 0)
     except OSError as exc:
-        raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
+        raise EngageError(cannot_read(path, exc)) from None
     finally:
         os.close(fd)
     reading = read_lines(path, raw, hours_per_day, None, kinds)
@@ -203,7 +204,7 @@ def _compose(
         reading,
         earlier=earlier,
         problems=sorted(
-            [LedgerProblem(path, line, text, why) for line, text, why, _ in kept] + reading.problems,
+            [LedgerProblem(path, line, text, why) for line, text, why, _digest in kept] + reading.problems,
             key=lambda p: p.line,
         ),
         engagements=frozenset(snapshot.engagements),
@@ -301,9 +302,14 @@ def cached_entries(path: Path, cached: Cached, start: dt.date | None, end: dt.da
         try:
             raw = path.read_bytes()[: snapshot.offset]
         except OSError as exc:
-            raise EngageError(f"{path}: cannot read ledger: {exc.strerror or exc}") from None
+            raise EngageError(cannot_read(path, exc)) from None
         return [
             r
             for r in read_lines(path, raw, hours_per_day, None, cached.kinds).records
             if isinstance(r, Entry) and not (start and r.date < start) and not (end and r.date > end)
         ]
+
+
+def cannot_read(path: Path, exc: OSError) -> str:
+    """``FILE: cannot read ledger: why``."""
+    return _("{path}: cannot read ledger: {reason}").format(path=path, reason=exc.strerror or exc)
