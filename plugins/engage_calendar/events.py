@@ -21,6 +21,7 @@ from engage import (
     Phase,
     date_text,
     format_budget,
+    rule_words,
     state_text,
 )
 from engage_calendar.catalogue import _, npgettext
@@ -120,7 +121,7 @@ def _deliverable_events(verdict: Verdict, waiting: dict[str, list[str]]) -> Iter
             description=_lines(
                 engagement.title,
                 _("Phase: {name}").format(name=engagement.phase(deliverable.phase).name),
-                _("Due: {rule}").format(rule=d.due.rule) if d.due.rule else "",
+                _("Due: {rule}").format(rule=rule_words(d.due.rule)) if d.due.rule else "",
                 _("Depends on: {names}").format(names="; ".join(names[k] for k in deliverable.depends_on))
                 if deliverable.depends_on
                 else "",

@@ -14,6 +14,7 @@ from engage import (
     date_text,
     decimal_text,
     frozen,
+    label_text,
     markdown_cell,
     using,
 )
@@ -36,11 +37,6 @@ LABELS = {
 
 def _english() -> bool:
     return current_language().partition("_")[0] == "en"
-
-
-def _label(text: str) -> str:
-    """A label before its value: ``Date:`` (``Date :`` in French)."""
-    return _("{label}:").format(label=text)
 
 
 def _time(day: dt.date) -> str:
@@ -157,7 +153,12 @@ def draft(engagement: Engagement, result: Statement, day: dt.date, number: str) 
 def markdown(engagement: Engagement, result: Statement, d: Draft) -> str:
     """The invoice as Markdown."""
     loc = result.settings.locale
-    dated, due, about, total = _label(_("Date")), _label(_("Due")), _label(_("Engagement")), _("Total")
+    dated, due, about, total = (
+        label_text(_("Date")),
+        label_text(_("Due")),
+        label_text(_("Engagement")),
+        _("Total"),
+    )
     out = [
         "# " + _("Invoice {number}").format(number=markdown_cell(d.number)),
         "",
@@ -169,7 +170,7 @@ def markdown(engagement: Engagement, result: Statement, d: Draft) -> str:
     for key, label in LABELS.items():
         value = result.settings.invoicing.details.get(key)
         if value:
-            out.append(f"**{_label(_(label))}** {markdown_cell(value)}  ")
+            out.append(f"**{label_text(_(label))}** {markdown_cell(value)}  ")
     headers = (_("Item"), _("Quantity"), _("Price"), _("Amount"))
     out += ["", "| " + " | ".join(markdown_cell(h) for h in headers) + " |", "|---|---|---|---:|"]
     for line in d.lines:
@@ -197,7 +198,7 @@ def html_page(engagement: Engagement, result: Statement, d: Draft) -> str:
         for line in d.lines
     )
     title = e(_("Invoice {number}").format(number=d.number))
-    dated, due, about = e(_label(_("Date"))), e(_label(_("Due"))), e(_label(_("Engagement")))
+    dated, due, about = e(label_text(_("Date"))), e(label_text(_("Due"))), e(label_text(_("Engagement")))
     item, quantity, price, amount, total = (
         e(_(w)) for w in (N_("Item"), N_("Quantity"), N_("Price"), N_("Amount"), N_("Total"))
     )

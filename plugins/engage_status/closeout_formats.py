@@ -54,7 +54,7 @@ def _text(report: CloseOut, markdown: bool) -> str:
     from engage import heading, labelled, output_width
 
     width = output_width()
-    from engage_status.formats import label_text
+    from engage import label_text
 
     title = _("Close-out report: {title}").format(title=report.engagement.title)
     out = [f"# {markdown_cell(title)}" if markdown else heading(title, width), ""]

@@ -13,6 +13,7 @@ from engage import (
     Section,
     day_of,
     json_text,
+    label_text,
     machine,
     plain,
     speaking,
@@ -78,11 +79,6 @@ def _text(reports: Sequence[Report], markdown: bool) -> str:
             for item in report_tables(report):
                 emit(item, "##")
     return "\n".join(out).rstrip() + "\n"
-
-
-def label_text(label: str) -> str:
-    """A label before its value: ``State:`` (``État :`` in French)."""
-    return _("{label}:").format(label=label)
 
 
 def as_json(report: Report) -> dict[str, object]:

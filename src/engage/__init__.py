@@ -55,6 +55,7 @@ _HOME = {
     # Relative dates
     "DateRule": "engage.schedule.rules",
     "parse_rule": "engage.schedule.rules",
+    "rule_words": "engage.schedule.rules",
     # Errors naming a schedule's file, line and key
     "key_lines": "engage.schedule.toml_values",
     "where_in": "engage.schedule.toml_values",
@@ -134,6 +135,7 @@ _HOME = {
     "output_target": "engage.output.files",
     "heading": "engage.output.terminal",
     "labelled": "engage.output.terminal",
+    "label_text": "engage.output.terminal",
     "output_width": "engage.output.terminal",
     "wrap": "engage.output.terminal",
     "echo": "engage.output.colour",
@@ -248,7 +250,7 @@ if TYPE_CHECKING:
     )
     from engage.output.mail import send_mail
     from engage.output.progress_bar import steps
-    from engage.output.terminal import heading, labelled, output_width, wrap
+    from engage.output.terminal import heading, label_text, labelled, output_width, wrap
     from engage.output.workbook import Sheet, write_workbook
     from engage.parsing import (
         DATE_HELP,
@@ -278,7 +280,7 @@ if TYPE_CHECKING:
         Person,
         Phase,
     )
-    from engage.schedule.rules import DateRule, parse_rule
+    from engage.schedule.rules import DateRule, parse_rule, rule_words
     from engage.schedule.toml_values import key_lines, where_in
     from engage.session import Session, pass_session, warn
     from engage.settings.lookup import find_setting, setting
@@ -383,6 +385,7 @@ __all__ = [
     "json_text",
     "judge",
     "key_lines",
+    "label_text",
     "labelled",
     "layout_problem",
     "machine",
@@ -412,6 +415,7 @@ __all__ = [
     "remove_file",
     "replay_sheets",
     "resolve_consultant",
+    "rule_words",
     "section_problem",
     "send_mail",
     "setting",

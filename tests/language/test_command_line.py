@@ -153,7 +153,7 @@ def test_show_in_the_schedules_language(ijm: Seed) -> None:
     out = done.stdout
     for heading in ("\nPhases\n", "\nLivrables\n", "\nRéunions\n", "\nÉchéances\n"):
         assert heading in out, out
-    assert "Superviseur : " in out and "Plafond :" in out
+    assert "Superviseur\xa0: " in out and "Plafond\xa0:" in out
     assert "(au 20 nov. 2021)" in out  # the date as French writes it
     assert "clé" in out and "livrable" in out and "jours ouvrés" in out
     assert "2021-11-20" not in out

@@ -113,24 +113,25 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_write_golden(fixed_today: Path) -> None:
-    """Writes the golden outputs when ENGAGE_WRITE_GOLDEN=1 (from the code they are to pin); else skips."""
-    if os.environ.get("ENGAGE_WRITE_GOLDEN") != "1":
-        pytest.skip("ENGAGE_WRITE_GOLDEN=1 rewrites the golden outputs")
-    GOLDEN.mkdir(exist_ok=True)
-    index: dict[str, dict[str, object]] = {}
-    for name, args in cases():
-        stdout, stderr, code = run(fixed_today, args)
-        (GOLDEN / f"{name}.out").write_bytes(stdout.encode("utf-8"))
-        index[name] = {"args": list(args), "exit_code": code, "stderr": stderr}
-    (GOLDEN / "index.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", "utf-8")
-
-
 @pytest.mark.parametrize(("name", "args"), cases(), ids=[name for name, _ in cases()])
 def test_seed_output_is_byte_identical(fixed_today: Path, name: str, args: tuple[str, ...]) -> None:
+    """Each output as pinned; ``ENGAGE_WRITE_GOLDEN=1`` pins it anew first (from the code it is to pin)."""
+    if os.environ.get("ENGAGE_WRITE_GOLDEN") == "1":
+        write_golden(fixed_today, name, args)
     recorded = json.loads((GOLDEN / "index.json").read_text("utf-8"))[name]
     assert recorded["args"] == list(args)
     stdout, stderr, code = run(fixed_today, args)
     expected = (GOLDEN / f"{name}.out").read_bytes().decode("utf-8")
     assert stdout == expected  # pytest shows the first difference
     assert (stderr, code) == (recorded["stderr"], recorded["exit_code"])
+
+
+def write_golden(folder: Path, name: str, args: tuple[str, ...]) -> None:
+    """Pin one output: its text in ``NAME.out``, its arguments, status and stderr in ``index.json``."""
+    GOLDEN.mkdir(exist_ok=True)
+    stdout, stderr, code = run(folder, args)
+    (GOLDEN / f"{name}.out").write_bytes(stdout.encode("utf-8"))
+    where = GOLDEN / "index.json"
+    index = json.loads(where.read_text("utf-8")) if where.exists() else {}
+    index[name] = {"args": list(args), "exit_code": code, "stderr": stderr}
+    where.write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", "utf-8")

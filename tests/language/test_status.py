@@ -64,9 +64,9 @@ def status(seed: Seed, *args: str, env: dict[str, str] | None = None) -> str:
 
 def test_status_speaks_the_schedules_language(geo_fr: Seed) -> None:
     text = status(geo_fr)
-    assert "Jours utilisés:" in text and "2,5 sur 10 (2,5 cette semaine)" in text
+    assert "Jours utilisés\xa0:" in text and "2,5 sur 10 (2,5 cette semaine)" in text
     assert "2004-W10 (1 mars 2004 – 7 mars 2004), au 4 mars 2004" in text
-    assert "Superviseur:" in text and "Consultants: (non nommé)" in text
+    assert "Superviseur\xa0:" in text and "Consultants\xa0: (non nommé)" in text
     for title in ("Phases", "Équipe", "Livrables", "Réunions", "Deux prochaines semaines"):
         assert f"\n{title}\n" in text, title
     assert "Saisies de la semaine 2004-W10" in text
@@ -103,7 +103,7 @@ def test_english_stays_english(geo: Seed) -> None:
 
 def test_french_markdown_labels_take_a_space_before_the_colon(geo_fr: Seed) -> None:
     text = status(geo_fr, "--format", "markdown")
-    assert "- **Jours utilisés :** 2,5 sur 10 (2,5 cette semaine)" in text
+    assert "- **Jours utilisés\xa0:** 2,5 sur 10 (2,5 cette semaine)" in text
     assert "## Saisies de la semaine 2004-W10" in text
 
 
@@ -166,7 +166,7 @@ def test_portfolio_speaks_each_engagements_language(geo_fr: Seed, ijm: Seed) -> 
     assert text.startswith("Portfolio\n")  # the summary: the user's language (C: English)
     summary, geo_part, ijm_part = _parts(text, geo_fr, ijm)
     assert "days used / cap" in summary and "2.5 / 10" in summary and "2004-03-05 Draft report" in summary
-    assert "Jours utilisés:" in geo_part and "Livrables" in geo_part and "Days used" not in geo_part
+    assert "Jours utilisés\xa0:" in geo_part and "Livrables" in geo_part and "Days used" not in geo_part
     assert "Days used:" in ijm_part and "Jours" not in ijm_part
 
     text = portfolio(geo_fr, ijm, env=ES_USER)
@@ -175,11 +175,11 @@ def test_portfolio_speaks_each_engagements_language(geo_fr: Seed, ijm: Seed) -> 
     assert (
         "días utilizados / tope" in summary and "2,5 / 10" in summary and "5 mar 2004 Draft report" in summary
     )
-    assert "Jours utilisés:" in geo_part  # its schedule says French
+    assert "Jours utilisés\xa0:" in geo_part  # its schedule says French
     assert "Días utilizados:" in ijm_part  # no language in its schedule: the user's
 
     text = portfolio(geo_fr, ijm, "--lang", "fr")  # --lang: every document of the command
-    assert text.startswith("Portefeuille\n") and "Jours utilisés:" in _parts(text, geo_fr, ijm)[2]
+    assert text.startswith("Portefeuille\n") and "Jours utilisés\xa0:" in _parts(text, geo_fr, ijm)[2]
 
 
 def _parts(text: str, geo: Seed, ijm: Seed) -> tuple[str, str, str]:
@@ -244,8 +244,8 @@ def test_closeout_report_in_french_and_spanish(geo_fr: Seed) -> None:
     assert found.exit_code == 0, found.stderr
     text = found.stdout
     assert text.startswith("Rapport de clôture : GEO Lima & Callao")
-    assert "Période:     1 mars 2004 – 12 mars 2004, au 12 mars 2004" in text
-    assert "Clôture:     achevée le 12 mars 2004" in text
+    assert "Période\xa0:    1 mars 2004 – 12 mars 2004, au 12 mars 2004" in text
+    assert "Clôture\xa0:    achevée le 12 mars 2004" in text
     assert "2,5 sur la période ; 2,5 sur 10 à ce jour" in text
     assert re.search(
         r"First draft +Test Consultant +mars 2004 +2,5", text

@@ -57,8 +57,8 @@ def sheet(seed: Seed, *args: str, env: dict[str, str] | None = None) -> str:
 def test_a_french_tor_writes_its_sheet_in_french_in_every_layout(french: Seed) -> None:
     plain = sheet(french, env={"COLUMNS": "100"})  # the month's grid turned: a row per day
     assert plain.startswith("Feuille de temps juin 2017 : International Consultant\n")
-    assert "Période:" in plain and "du 1 juin 2017 au 30 juin 2017" in plain
-    assert "Unité:" in plain and "jours" in plain
+    assert "Période\xa0:" in plain and "du 1 juin 2017 au 30 juin 2017" in plain
+    assert "Unité\xa0:" in plain and "jours" in plain
     assert "Jours travaillés" in plain
     assert "jeu. 01" in plain and "dim. 04" in plain  # Babel's weekday names, not %a's
     assert "1,125" in plain and "3,625" in plain  # the decimal comma
@@ -84,7 +84,7 @@ def test_a_french_tor_writes_its_sheet_in_french_in_every_layout(french: Seed) -
 
     markdown = sheet(french, "--format", "markdown")
     assert markdown.startswith("# Feuille de temps juin 2017 : International Consultant")
-    assert "- **Période:** du 1 juin 2017 au 30 juin 2017" in markdown
+    assert "- **Période\xa0:** du 1 juin 2017 au 30 juin 2017" in markdown
     assert "## Signalements" in markdown and "## Signatures" in markdown
 
 

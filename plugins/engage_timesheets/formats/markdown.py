@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engage import TimesheetDocument, markdown_cell, table
+from engage import TimesheetDocument, label_text, markdown_cell, table
 from engage_timesheets.catalogue import _
 from engage_timesheets.formats.cells import column, signed, text
 
@@ -16,7 +16,8 @@ def markdown_text(documents: Sequence[TimesheetDocument]) -> str:
 def one(document: TimesheetDocument) -> str:
     lines = [f"# {markdown_cell(document.title)}", ""]
     lines += [
-        f"- **{markdown_cell(label)}:** {markdown_cell(text(value))}" for label, value in document.fields
+        f"- **{markdown_cell(label_text(label))}** {markdown_cell(text(value))}"
+        for label, value in document.fields
     ]
     for part in document.tables:
         rows = [[text(cell) for cell in row] for row in (*part.rows, *([part.totals] if part.totals else []))]
@@ -31,7 +32,7 @@ def one(document: TimesheetDocument) -> str:
     if document.signatures:
         lines += ["", "## " + _("Signatures"), ""]
         lines += [
-            f"- **{markdown_cell(s.role)}:** {markdown_cell(s.name)}: {markdown_cell(signed(s))}"
+            f"- **{markdown_cell(label_text(s.role))}** {markdown_cell(s.name)}: {markdown_cell(signed(s))}"
             for s in document.signatures
         ]
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from engage.output import colour
 from engage.output.formats import json_text, table
 from engage.parsing import DATE_HELP, format_budget, parse_date
 from engage.schedule.model import WEEKDAYS, Engagement, Meeting, Phase
+from engage.schedule.rules import rule_words
 from engage.session import Session, pass_session
 
 if TYPE_CHECKING:
@@ -379,7 +380,7 @@ def _deliverable_table(verdict: Verdict) -> str:
                 d.key,
                 d.name,
                 d.deliverable.phase,
-                d.due.describe() + (f" ({d.due.rule})" if d.due.rule and d.due.value else ""),
+                d.due.describe() + (f" ({rule_words(d.due.rule)})" if d.due.rule and d.due.value else ""),
                 _("{review} / {revision} wd").format(
                     review=d.deliverable.review_days, revision=d.deliverable.revision_days
                 ),

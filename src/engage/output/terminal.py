@@ -43,11 +43,16 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
     return out
 
 
-def labelled(label: str, value: str, width: int, column: int = 13) -> str:
-    """``Label:      value`` with the value wrapped under itself (``Libellé :  valeur`` in French)."""
+def label_text(label: str) -> str:
+    """A label before its value as the language in force writes it: ``State:``, ``État :``."""
     from engage.language import _
 
-    named = _("{label}:").format(label=label)
+    return _("{label}:").format(label=label)
+
+
+def labelled(label: str, value: str, width: int, column: int = 13) -> str:
+    """``Label:      value`` with the value wrapped under itself (``Libellé :  valeur`` in French)."""
+    named = label_text(label)
     if len(named) > column:  # a long label: value on its own indented lines
         return "\n".join([named, *wrap(" " * column + value, width, column)])
     head = f"{named:<{column}}" if len(named) < column else named + " "  # never glued to its value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from engage.language import N_, _
+from engage.language import N_, _, ngettext
 from engage.values import frozen
 
 UNITS = {
@@ -66,6 +66,25 @@ class Ref:
             return f"meeting {self.key}"
         return self.key
 
+    def words(self) -> str:
+        """The reference as people read it in the language in force ("la fin de la phase draft")."""
+        if self.kind == "start":
+            return _("the start")
+        if self.kind == "phase-start":
+            return _("the start of phase {key}").format(key=self.key)
+        if self.kind == "phase-end":
+            return _("the end of phase {key}").format(key=self.key)
+        if self.kind == "deliverable":
+            said = {
+                "submitted": _("deliverable {key} submitted"),
+                "returned": _("deliverable {key} returned"),
+                "accepted": _("deliverable {key} accepted"),
+            }
+            return said[self.event].format(key=self.key)
+        if self.kind == "meeting":
+            return _("meeting {key}").format(key=self.key)
+        return self.key
+
 
 @frozen
 class DateRule:
@@ -84,8 +103,40 @@ class DateRule:
         unit = self.unit if self.count != 1 else self.unit[:-1]
         return f"{self.count} {unit} {'after' if self.sign > 0 else 'before'} {self.ref.text()}"
 
+    def words(self) -> str:
+        """The rule as people read it in the language in force ("5 jours ouvrables après la fin de la
+        phase draft"); in English, as the schedule writes it (:attr:`text`)."""
+        from engage.language.formats import english
+
+        if english():
+            return self.text
+        if self.count == 0:
+            return self.ref.words()
+        amounts = {
+            "working days": ngettext("{count} working day", "{count} working days", self.count),
+            "days": ngettext("{count} day", "{count} days", self.count),
+            "weeks": ngettext("{count} week", "{count} weeks", self.count),
+            "months": ngettext("{count} month", "{count} months", self.count),
+        }
+        amount = amounts[self.unit].format(count=self.count)
+        said = _("{amount} after {reference}") if self.sign > 0 else _("{amount} before {reference}")
+        return said.format(amount=amount, reference=self.ref.words())
+
     def __str__(self) -> str:
         return self.text
+
+
+def rule_words(text: str) -> str:
+    """A rule's text (``Resolved.rule``: as the schedule writes it) as people read it in the language
+    in force; as it is in English, or where it is not a rule."""
+    from engage.language.formats import english
+
+    if english():
+        return text
+    try:
+        return parse_rule(text).words()
+    except ValueError:
+        return text
 
 
 def parse_rule(text: str) -> DateRule:
