@@ -128,6 +128,7 @@ def render_sheets(
                     else _("the consultant (logged as {names})").format(names=", ".join(names))
                 )
                 person = Consultant(person.key, name=name)
+        texts, trusted = signature_texts(engagement, settings, state, signers)
         request = TimesheetRequest(
             engagement=engagement,
             verdict=verdict,
@@ -138,7 +139,8 @@ def render_sheets(
             state=state,
             settings=settings.table or {},
             unit=chosen.unit,
-            signatures=signature_texts(engagement, settings, state, signers),
+            signatures=texts,
+            trusted=trusted,
         )
         documents.append(chosen.render(request))
     return documents

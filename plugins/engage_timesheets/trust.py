@@ -109,15 +109,18 @@ def _verified(
 
 def signature_texts(
     engagement: Engagement, settings: TimesheetSettings, state: SheetState, signers: Path
-) -> dict[str, str]:
+) -> tuple[dict[str, str], frozenset[str]]:
     """What the signatures of the sheet's submission and approval in force are worth, by step id, as
-    a signature line reads: "signed by X on D, key SHA256:…", or "NOT TRUSTED: why"."""
-    found = {}
+    a signature line reads ("signed by X on D, key SHA256:…", or "NOT TRUSTED: why"), and the ids of
+    those that hold: whether one holds is never read back from its words, which are translated."""
+    found, trusted = {}, set()
     for step in (state.submitted, state.approved):
         if step is not None and step.signature:
             trust = step_trust(engagement, settings, step, signers)
             found[step.id] = trust.text if trust.ok else _("NOT TRUSTED: {why}").format(why=trust.text)
-    return found
+            if trust.ok:
+                trusted.add(step.id)
+    return found, frozenset(trusted)
 
 
 def approval_note(

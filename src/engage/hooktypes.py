@@ -304,7 +304,7 @@ class TimesheetRequest:
     written (your layout's own keys included); ``unit`` the unit the sheet counts in (the layout's);
     ``signatures``: what each signed step's signature is worth, by step id, as the timesheets plugin
     checked it ("signed by X on D, key SHA256:…", or "NOT TRUSTED: …"); None, or a signature not
-    checked there, is said to be so.
+    checked there, is said to be so; ``trusted``: the ids of those steps whose signature holds.
     """
 
     engagement: Engagement
@@ -317,6 +317,7 @@ class TimesheetRequest:
     settings: Mapping[str, object]
     unit: TimesheetUnit = "days"
     signatures: Mapping[str, str] | None = None
+    trusted: frozenset[str] = frozenset()
 
     @property
     def days(self) -> list[dt.date]:
@@ -360,8 +361,7 @@ class TimesheetRequest:
             return said
         if not approval.signature:
             return _("{state} (not signed)").format(state=said)
-        checked = (self.signatures or {}).get(approval.id, "")
-        if checked.startswith(("signed", _("signed by {name} on {date}").partition("{")[0] or "signed")):
+        if approval.id in self.trusted:
             return _("{state} (signed)").format(state=said)
         return _("{state} (signature NOT TRUSTED)").format(state=said)
 

@@ -10,7 +10,7 @@ import pytest
 
 from engage.language import using
 from engage.sync.summary import by_person
-from helpers import Seed, one_line_error
+from helpers import Seed, invoke, one_line_error
 from helpers.processes import ENGAGE, engage_env
 
 FR = "fr_FR.UTF-8"
@@ -153,3 +153,13 @@ def test_a_plugin_folder_refusal_in_french(
     assert f"{missing} : le dossier d'extensions n'existe pas ; donnez un dossier d'extensions .py" in line, (
         line
     )
+
+
+def test_a_plugins_folder_others_can_write_is_refused_with_its_fix_in_french(ijm, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The fix (chmod o-w) comes from the folder's mode, not from the words saying why, which are French."""
+    folder = tmp_path / "shared-plugins"
+    folder.mkdir()
+    folder.chmod(0o777)
+    refused = invoke("--plugins-dir", str(folder), "-s", str(ijm.path), "show", env={"LANG": "fr_FR.UTF-8"})
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.count("\n") == 1 and f"chmod o-w {folder}" in refused.stderr, refused.stderr

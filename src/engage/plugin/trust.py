@@ -77,8 +77,8 @@ def judge(path: Path, info: os.stat_result) -> None:
                 "if only you can, vouch for it once: engage config {key} {folder}"
             ).format(path=path, drive=drive, key=TRUST_KEY, folder=folder)
         )
-    if why.startswith("writable"):  # others_can_write's words (engage.cachedir)
-        fix = "chmod o-w" if "every" in why else "chmod g-w"
+    if info.st_mode & 0o002 or info.st_uid in (os.getuid(), 0):  # its mode lets others write (why: words)
+        fix = "chmod o-w" if info.st_mode & 0o002 else "chmod g-w"
         raise PluginError(
             _(
                 "{path}: {why}, so another user could put code here that engage would run; "
