@@ -99,7 +99,11 @@ def _cell_class(header: str, text: str) -> str:
 
 def chart(report: Report) -> str:
     """Horizontal bars, one per phase: the budget as an outline, days used filled in the state's colour."""
-    label_width, bar_width, row_height = 190, 560, 26
+    bar_width, row_height = 560, 26
+    # Labels right-aligned before the bars, as wide as the longest phase name (about 6.4 px a
+    # character at the chart's 11 px): a French "Briefing, revue documentaire et préparation" was cut.
+    longest = max([len(p.name) for p in report.phases] + [0])
+    label_width = max(190, min(360, round(6.4 * longest) + 12))
     scale_max = float(max([p.budget for p in report.phases] + [p.used for p in report.phases] + [1]))
     height = row_height * len(report.phases) + 30
     width = label_width + bar_width + 120
