@@ -123,29 +123,6 @@ def text_setting(request: TimesheetRequest, key: str, default: str) -> str:
     return value.strip() or default
 
 
-def status(request: TimesheetRequest) -> str:
-    """Where the sheet stands, as one line: "approved by X on D (signed)", "(not signed)",
-    "(signature NOT TRUSTED)", "submitted 3 days ago (D)", "rejected by X on D: reason".
-
-    As ``request.status`` says it, but whether a signature holds is asked of the signature itself,
-    not read from its text (which is in the sheet's language)."""
-    said = request.state.describe(request.engagement, request.verdict.as_of)
-    approval = request.state.approved
-    if approval is None:
-        return said
-    if not approval.signature:
-        return _("{status} (not signed)").format(status=said)
-    from engage_timesheets.settings import settings_of, signers_file
-    from engage_timesheets.trust import step_trust
-
-    settings = settings_of(request.engagement)
-    trust = step_trust(request.engagement, settings, approval, signers_file(request.engagement, settings))
-    checked = approval.id in (request.signatures or {})
-    if checked and trust.ok and trust.signed:
-        return _("{status} (signed)").format(status=said)
-    return _("{status} (signature NOT TRUSTED)").format(status=said)
-
-
 def flags(request: TimesheetRequest, limit_hours: Fraction) -> tuple[str, ...]:
     """The long days, and a sheet the ledger no longer holds as it was submitted or approved."""
     found = long_days(request, limit_hours)

@@ -20,7 +20,6 @@ from engage_timesheets.layouts.common import (
     period_text,
     phase_name,
     signatures,
-    status,
     text_setting,
 )
 
@@ -71,7 +70,7 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
                 _("{start} to {end}").format(start=date_text(request.start), end=date_text(request.end)),
             ),
             (_("Hours worked for the action"), table.totals[-1]),
-            (_("Status"), status(request)),
+            (_("Status"), request.status),
         ),
         tables=(table,),
         notes=flags(request, Fraction(engagement.hours_per_day)),

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from engage import TimesheetDocument, TimesheetLayout, TimesheetRequest, date_text
 from engage_timesheets.catalogue import _
-from engage_timesheets.layouts.common import flags, grid, period_text, phase_name, signatures, status
+from engage_timesheets.layouts.common import flags, grid, period_text, phase_name, signatures
 
 
 def render(request: TimesheetRequest) -> TimesheetDocument:
@@ -25,7 +25,7 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
                 _("{start} to {end}").format(start=date_text(request.start), end=date_text(request.end)),
             ),
             (_("Unit"), _("hours") if request.unit == "hours" else _("days")),
-            (_("Status"), status(request)),
+            (_("Status"), request.status),
         ),
         tables=(table,),
         notes=flags(request, Fraction(engagement.hours_per_day)),

@@ -19,7 +19,7 @@ from engage import (
     months_between,
 )
 from engage_timesheets.catalogue import _
-from engage_timesheets.layouts.common import english, flags, period_text, phase_name, signatures, status
+from engage_timesheets.layouts.common import english, flags, period_text, phase_name, signatures
 
 BANK_DAY_HOURS = Fraction(8)
 
@@ -81,7 +81,7 @@ def render(request: TimesheetRequest) -> TimesheetDocument:
             ),
             (_("Home days"), home_total),
             (_("Field days"), field_total),
-            (_("Status"), status(request)),
+            (_("Status"), request.status),
         ),
         tables=(staff_input, worked),
         notes=flags(request, BANK_DAY_HOURS),
