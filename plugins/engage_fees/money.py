@@ -129,6 +129,11 @@ SMALLEST = Decimal(1).scaleb(-MOST_DECIMALS)  # 0.000001
 LARGEST = "999,999,999,999.999999"
 
 
+# Under a decimal-comma locale, an amount such as "1,500" or "12,345": as the locale reads it a decimal
+# comma with three decimals, which no currency's cents need; as an English amount pasted in, thousands.
+_ENGLISH_GROUPED = re.compile(r"[1-9]\d{0,2},\d{3}")
+
+
 def parse_money(text: str, habit: str = "") -> Decimal:
     """A plain decimal amount ("1500", "1500.50", "1,500.50"); raises ValueError otherwise.
 
@@ -139,8 +144,22 @@ def parse_money(text: str, habit: str = "") -> Decimal:
     ``habit`` names a decimal-comma locale (``engage.decimal_comma()``), for an amount a person
     typed on the command line, never for a schedule or a record: then the comma is the decimal
     separator ("1500,50", "1 500,50" grouped with spaces), and a point is read only where it cannot
-    group thousands (``engage.read_decimal_comma``): "1.500" and "1.500,00" are refused as ambiguous.
+    group thousands (``engage.read_decimal_comma``): "1.500" and "1.500,00" are refused as ambiguous,
+    and so are "1,500" and "12,345", which an amount pasted from English writes for thousands.
     """
+    if habit and _ENGLISH_GROUPED.fullmatch(text.strip()):
+        whole, _comma, decimals = text.strip().partition(",")
+        raise ValueError(
+            _(
+                "{shown} is ambiguous under {habit}: a comma is the decimal separator here, but an "
+                "amount pasted from English groups thousands with one; write {grouped} or {decimal}"
+            ).format(
+                shown=repr(text),
+                habit=habit,
+                grouped=whole + decimals,
+                decimal=f"{whole},{decimals.rstrip('0')}".rstrip(","),
+            )
+        )
     value, shown = _read(text, habit)
     if value.as_tuple().exponent < -MOST_DECIMALS:  # type: ignore[operator]
         raise ValueError(

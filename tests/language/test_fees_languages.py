@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Seed
+from helpers import Seed, invoke
 
 NNBSP, NBSP = "\u202f", "\u00a0"  # Babel's French group separator, and the space before a currency
 
@@ -176,3 +176,24 @@ def test_undp_certification_of_payment_in_french(undp: Seed, monkeypatch: pytest
     ):
         assert words in text, words
     assert "Fonctionnaire certificateur" in text and "du 1 juin 2017 au 30 juin 2017" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "says"),
+    [
+        ("fr_FR.UTF-8", "1,500", "écrivez 1500 ou 1,5"),
+        ("es_ES.UTF-8", "12,345", "escriba 12345 o 12,345"),
+    ],
+)
+def test_an_amount_grouped_the_english_way_is_ambiguous_under_a_comma_locale(
+    ijm: Seed, language: str, typed: str, says: str
+) -> None:
+    """ "1,500" pasted from English is fifteen hundred; as a decimal comma reads it, 1.5: refused in one
+    line with both readings, and nothing written (it was recorded as 1,50 € before)."""
+    refused = invoke("-s", str(ijm.path), "expense", typed, "--category", "travel", "-d", "2021-11-17",
+                     env={"LANG": language})  # fmt: skip
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1, refused.output
+    assert says in refused.stderr and not ijm.ledger.exists()
+    decimal = invoke("-s", str(ijm.path), "expense", "0,500", "--category", "travel", "-d", "2021-11-17",
+                     env={"LANG": language})  # fmt: skip
+    assert decimal.exit_code == 0, decimal.stderr
