@@ -127,9 +127,10 @@ def revise(
 
 
 def language_context(engagement: Engagement) -> str:
-    """The schedule's language, for the fingerprint: '' for English or none (as before languages)."""
-    language = engagement.language or ""
-    return "" if language.partition("_")[0] in ("", "en") else f"|{language}"
+    """The schedule's language, for the fingerprint: '' for English or none (as before languages); its
+    words' language alone ("fr" for "fr-SN" or "fr_FR"), so that spelling the tag anew sends nothing."""
+    language = (engagement.language or "").partition("_")[0]
+    return "" if language in ("", "en") else f"|{language}"
 
 
 def sort_key(value: dt.date | dt.datetime) -> dt.datetime:

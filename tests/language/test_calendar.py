@@ -4,6 +4,7 @@ user's, its machine parts as they were; holiday names in the language where the 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from icalendar import Calendar
@@ -200,3 +201,14 @@ def test_holiday_setting_errors_in_the_users_language(ijm: Seed) -> None:
         "holidays = 'XX' : pas un pays que connaît la bibliothèque holidays",
     )
     one_line_error(invoke("-s", str(ijm.path), "show"), "holidays = 'XX': not a country the holidays library")
+
+
+def test_spelling_the_schedules_language_anew_sends_nothing(ijm: Seed) -> None:
+    """ "fr", "fr-FR", "fr_SN": the same words; the fingerprint reads the words' language, so a tag
+    spelled anew bumps no SEQUENCE (every invitation was mailed again as an update)."""
+    french(ijm)
+    first = machine_parts(feed(ijm))
+    for tag in ("fr-FR", "fr_SN", "FR"):
+        text = ijm.text()
+        ijm.path.write_text(re.sub(r'language = "[^"]*"', f'language = "{tag}"', text), encoding="utf-8")
+        assert machine_parts(feed(ijm)) == first, tag
