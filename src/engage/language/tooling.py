@@ -125,6 +125,10 @@ def _message_problems(wanted: Message, found: Message | None) -> Iterator[str]:
     if not all(strings):
         yield f"not translated: {name!r}"
         return
+    if len(wanted.id if isinstance(wanted.id, str) else wanted.id[0]) >= 80 and any(
+        len(text) < len(_texts(wanted.id)[0]) / 2 for text in strings
+    ):
+        yield f"translated in part (less than half as long): {name!r}"
     want = _fields(_texts(wanted.id)[-1])
     for text in strings:
         if _fields(text) != want:
