@@ -15,9 +15,10 @@ from engage import (
     format_budget,
     format_days,
     hookimpl,
+    plural_count,
     usage_of,
 )
-from engage_budget.catalogue import _
+from engage_budget.catalogue import _, ngettext
 from engage_budget.checks import (
     burn_rate,
     deliverables_on_time,
@@ -169,9 +170,12 @@ def _dates_of(timeline: Timeline, entry: Entry, ledger: Ledger) -> Iterator[str]
     total = overbooked(same_day).get((entry.consultant, entry.date))
     if total is not None:
         who = entry.consultant or _("the consultant")
-        yield WARNING + _("{days} days logged on {date} by {who}, more than one day").format(
-            days=format_days(total), date=entry.date, who=who
+        said = ngettext(
+            "{days} day logged on {date} by {who}, more than one day",
+            "{days} days logged on {date} by {who}, more than one day",
+            plural_count(total),
         )
+        yield WARNING + said.format(days=format_days(total), date=entry.date, who=who)
 
 
 @hookimpl

@@ -23,6 +23,7 @@ from engage import (
     format_days,
     hookimpl,
     phase_usage,
+    plural_count,
     state_text,
 )
 from engage_budget.catalogue import _, ngettext
@@ -356,17 +357,33 @@ def _off_day_findings(
         if code == "work-on-weekend":
             figures["day"] = f"{weekday_text(day)} {date_text(day)}"
             message = (
-                _("{days} days logged on {day}, a weekend in {place}")
+                ngettext(
+                    "{days} day logged on {day}, a weekend in {place}",
+                    "{days} days logged on {day}, a weekend in {place}",
+                    plural_count(days),
+                )
                 if place
-                else _("{days} days logged on {day}, a weekend")
+                else ngettext(
+                    "{days} day logged on {day}, a weekend",
+                    "{days} days logged on {day}, a weekend",
+                    plural_count(days),
+                )
             )
         else:
             figures["day"] = f"{weekday_text(day, 'EEE')} {date_text(day)}"
             figures["holiday"] = timeline.holiday(day, place) or ""
             message = (
-                _("{days} days logged on {day}, {holiday} in {place}")
+                ngettext(
+                    "{days} day logged on {day}, {holiday} in {place}",
+                    "{days} days logged on {day}, {holiday} in {place}",
+                    plural_count(days),
+                )
                 if place
-                else _("{days} days logged on {day}, {holiday}")
+                else ngettext(
+                    "{days} day logged on {day}, {holiday}",
+                    "{days} days logged on {day}, {holiday}",
+                    plural_count(days),
+                )
             )
         yield Finding("warning", code, message.format(**figures), date=day)
 

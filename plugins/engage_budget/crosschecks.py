@@ -9,7 +9,17 @@ from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from engage import DayTotal, Engagement, Finding, Ledger, date_text, day_of, format_days, hookimpl
+from engage import (
+    DayTotal,
+    Engagement,
+    Finding,
+    Ledger,
+    date_text,
+    day_of,
+    format_days,
+    hookimpl,
+    plural_count,
+)
 from engage_budget.catalogue import _, ngettext
 from engage_budget.words import outcome_text
 
@@ -148,9 +158,11 @@ def days_that_count(
         yield Finding(
             "warning",
             "day-overbooked",
-            _("{who} logged {days} days on {date}; one person works at most one day a day").format(
-                who=who, days=format_days(days), date=date_text(day)
-            ),
+            ngettext(
+                "{who} logged {days} day on {date}; one person works at most one day a day",
+                "{who} logged {days} days on {date}; one person works at most one day a day",
+                plural_count(days),
+            ).format(who=who, days=format_days(days), date=date_text(day)),
             date=day,
         )
     beyond = ledger.beyond_totals()

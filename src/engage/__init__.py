@@ -164,6 +164,7 @@ _HOME = {
     "N_": "engage.language.catalogue",
     "speaking": "engage.language",
     "using": "engage.language.choice",
+    "plural_count": "engage.language.choice",
     "current_language": "engage.language.choice",
     "machine": "engage.language.formats",
     "date_text": "engage.language.formats",
@@ -231,7 +232,7 @@ if TYPE_CHECKING:
     from engage.judging.words import state_text
     from engage.language import speaking
     from engage.language.catalogue import N_, Catalogue, catalogue
-    from engage.language.choice import current_language, using
+    from engage.language.choice import current_language, plural_count, using
     from engage.language.formats import date_text, decimal_text, machine, money_text, month_text, number_text
     from engage.ledger.kinds import date_field, text_field, texts_field
     from engage.ledger.ledger import Ledger, new_record
@@ -409,6 +410,7 @@ __all__ = [
     "phase_usage",
     "plain",
     "plural",
+    "plural_count",
     "read_checked",
     "read_decimal_comma",
     "read_file",

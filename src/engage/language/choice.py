@@ -110,6 +110,19 @@ def _system_language() -> str:
     return ENGLISH
 
 
+def plural_count(value: object) -> int:
+    """The count that picks the plural form of a number of days that may be a fraction, in the
+    language in force, for ``ngettext``: French reads below 2 as one ("1,5 jour"), Spanish exactly 1
+    ("1,0 día"), English always its plural ("1.0 days", as engage has always written days)."""
+    language = base(current())
+    if language == ENGLISH:
+        return 2
+    number = float(value)  # type: ignore[arg-type]
+    if language == "fr":
+        return 1 if number < 2 else 2
+    return 1 if number == 1 else 2
+
+
 def current() -> str:
     """The language in force: a document's where one is being written, else the user's."""
     return _in_force.get() or user_language()
