@@ -76,7 +76,7 @@ def test_the_findings_of_an_overrun_in_french(ijm: Seed) -> None:
     code, out, _err = run(ijm, "budget", "--as-of", "2021-11-17")
     assert code == 1
     assert "erreur         phase-over-budget" in out
-    assert "Preparation : 8,0 jours utilisés sur 7 — 1,0 de dépassement du budget" in out
+    assert "Preparation : 8,0 sur 7 jours utilisés — 1,0 de dépassement du budget" in out
     assert "Test Consultant a saisi 8,0 jours le 17 nov. 2021 ; une personne travaille au plus" in out
     assert out.splitlines()[-1].startswith("ijm-kenya-pap-2021 au 17 nov. 2021 : 1 erreur, ")
 
@@ -84,7 +84,7 @@ def test_the_findings_of_an_overrun_in_french(ijm: Seed) -> None:
 def test_log_warns_in_the_user_language(ijm: Seed) -> None:
     code, out, err = run(ijm, "log", "1", "-p", "prep", "-d", "2021-11-20", lang="fr_FR.UTF-8")
     assert code == 0
-    assert "Preparation : 1,0 jours utilisés sur 7, 6,0 restants" in out
+    assert "Preparation : 1,0 sur 7 jours utilisés, 6,0 restants" in out
     assert "2021-11-20 est un samedi, pas un jour ouvrable" in err
     code, out, err = run(ijm, "log", "7", "-p", "prep", "-d", "2021-11-18", lang="es_ES.UTF-8")
     assert "Preparation: 8,0 de 7 días usados, 1,0 por encima del presupuesto" in out
