@@ -101,4 +101,4 @@ def portfolio_cell(engagement: Engagement, verdict: Verdict) -> dict[str, object
         return ngettext("{count} not submitted", "{count} not submitted", count).format(count=count)
 
     text = " · ".join(said(what, count) for what, count in counts.items() if count)
-    return {"timesheets": text or _("none due")}
+    return {_("timesheets"): text or _("none due")}

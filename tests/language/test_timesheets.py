@@ -251,7 +251,7 @@ def test_the_status_section_and_portfolio_cell_speak_the_language_in_force(june:
     assert section.title == "Feuilles de temps"
     assert section.headers == ("consultant(e)", "période", "jours", "feuille de temps")
     assert section.optional == ("jours",)
-    assert cell == {"timesheets": "1 non soumise"}
+    assert cell == {"feuilles de temps": "1 non soumise"}  # the column is headed in the language too
     english = timesheet_section(session.engagement, verdict)
     assert english is not None and english.title == "Timesheets" and english.optional == ("days",)
     assert portfolio_cell(session.engagement, verdict) == {"timesheets": "1 not submitted"}

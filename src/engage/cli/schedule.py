@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from engage.errors import EngageError
-from engage.judging.words import state_text
+from engage.judging.words import kind_text, state_text
 from engage.language import _, speaking, user_language
 from engage.language.formats import date_text, machine
 from engage.output import colour
@@ -411,7 +411,14 @@ def _meeting_table(verdict: Verdict) -> str:
     return table(
         (_("key"), _("meeting"), kind, _("when"), location, _("state")),
         [
-            (m.key, m.name, m.kind, m.span.text(), engagement.meeting(m.key).location, state_text(m.state))
+            (
+                m.key,
+                m.name,
+                kind_text(m.kind),
+                m.span.text(),
+                engagement.meeting(m.key).location,
+                state_text(m.state),
+            )
             for m in verdict.meetings
         ],
         optional=(location, kind),

@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any, TextIO
 
 from engage.hooktypes import Days, Money
+from engage.language import _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"  # what starts a guarded cell; engage.importing.timesheet.unguard takes it off again
@@ -114,13 +115,13 @@ def table(
             [c if type(c) is str else str(c if type(c) in _TYPED else plain(c)) for c in row] for row in rows
         ]
         if not text:
-            return "(none)"
+            return _("(none)")
         return fit_table(
             [str(h) for h in headers], text, output_width() if width is None else width, optional
         )
     body = [[cell if type(cell) in _TYPED else plain(cell) for cell in row] for row in rows]
     if not body:
-        return "(none)"
+        return _("(none)")
     if fmt in _MARKDOWN_TABLES:  # every Markdown table escapes here, whoever made its rows
         headers = [markdown_cell(h) for h in headers]
         body = [[markdown_cell(c) if isinstance(c, str) else c for c in row] for row in body]
