@@ -51,7 +51,14 @@ def label_text(label: str) -> str:
 
 
 def labelled(label: str, value: str, width: int, column: int = 13) -> str:
-    """``Label:      value`` with the value wrapped under itself (``Libellé :  valeur`` in French)."""
+    """``Label:      value`` with the value wrapped under itself (``Libellé :  valeur`` in French).
+
+    Outside English the values start at column 17 at least: French and Spanish labels are longer
+    ("Jours utilisés :"), and a block of them stays aligned."""
+    from engage.language.formats import english
+
+    if not english():
+        column = max(column, 17)
     named = label_text(label)
     if len(named) > column:  # a long label: value on its own indented lines
         return "\n".join([named, *wrap(" " * column + value, width, column)])
