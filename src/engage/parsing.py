@@ -49,6 +49,32 @@ _WEEKDAYS = (
     ("saturday", "samedi", "sabado"),
     ("sunday", "dimanche", "domingo"),
 )
+# Month names in English, French and Spanish, folded; any prefix of three letters or more naming one
+# month only ("nov.", "févr.", "sept"; "jui" is June or July: none).
+_MONTHS = (
+    ("january", "janvier", "enero"),
+    ("february", "fevrier", "febrero"),
+    ("march", "mars", "marzo"),
+    ("april", "avril", "abril"),
+    ("may", "mai", "mayo"),
+    ("june", "juin", "junio"),
+    ("july", "juillet", "julio"),
+    ("august", "aout", "agosto"),
+    ("september", "septembre", "septiembre", "setiembre"),
+    ("october", "octobre", "octubre"),
+    ("november", "novembre", "noviembre"),
+    ("december", "decembre", "diciembre"),
+)
+# The weekday's name in the language in force, for a message: Monday 0.
+_WEEKDAY_NAMES = (
+    lambda: _("Monday"),
+    lambda: _("Tuesday"),
+    lambda: _("Wednesday"),
+    lambda: _("Thursday"),
+    lambda: _("Friday"),
+    lambda: _("Saturday"),
+    lambda: _("Sunday"),
+)
 _RELATIVE = {
     "today": 0, "yesterday": -1, "tomorrow": 1,
     "aujourd'hui": 0, "aujourdhui": 0, "hier": -1, "demain": 1, "avant-hier": -2, "apres-demain": 2,
@@ -251,8 +277,10 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     The words are read in French and Spanish too, whatever the locale, accents optional
     (none is an English word): 'aujourd'hui', 'hier', 'demain', 'hoy', 'ayer', 'mañana';
     'lun'/'lundi'/'lunes' ... 'dim'/'dimanche'/'dom'/'domingo'; 'dernier ven', 'vendredi
-    dernier', 'el viernes pasado' as 'last fri'. 'mar' is Tuesday (mardi, martes): no
-    month name is read as a date, so it does not stand for March.
+    dernier', 'el viernes pasado' as 'last fri'. 'mar' is Tuesday (mardi, martes): a
+    month name alone is no date. With a day it is: '5 nov. 2013', '5 novembre 2013', '5 de
+    noviembre de 2013', 'Nov 5, 2013', '1er mars' (this year), as engage writes dates in French
+    and Spanish.
     """
     cleaned = fold(text)
     if cleaned in _RELATIVE:
@@ -265,13 +293,16 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     last = weekday.startswith(_LAST_BEFORE) or weekday.endswith(_LAST_AFTER)
     if last:
         weekday = weekday.split(" ", 1)[1] if weekday.startswith(_LAST_BEFORE) else weekday.rsplit(" ", 1)[0]
-    for index, names in enumerate(_WEEKDAYS):
-        if len(weekday) >= 3 and weekday.isalpha() and any(name.startswith(weekday) for name in names):
-            back = (today.weekday() - index) % 7
-            return today - dt.timedelta(days=back or (7 if last else 0))
+    index = _weekday_of(weekday)
+    if index is not None:
+        back = (today.weekday() - index) % 7
+        return today - dt.timedelta(days=back or (7 if last else 0))
     day_first = _DAY_FIRST.match(cleaned)
     if day_first:
         return _day_first(text, *(int(g) for g in day_first.groups()))
+    named = _named_date(cleaned, today, text)
+    if named is not None:
+        return check_date(named, text)
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
@@ -281,6 +312,64 @@ def parse_date(text: str, today: dt.date) -> dt.date:
             )
         ) from None
     return check_date(day, text)
+
+
+def month_of(word: str) -> int | None:
+    """The month a name or its abbreviation names, in English, French or Spanish, folded ("nov.",
+    "février", "setiembre"): any prefix of three letters or more that names one month only."""
+    word = word.rstrip(".")
+    if len(word) < 3 or not word.isalpha():
+        return None
+    found = {index for index, names in enumerate(_MONTHS, 1) for name in names if name.startswith(word)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _named_date(cleaned: str, today: dt.date, text: str) -> dt.date | None:
+    """'5 nov. 2013', '5 de noviembre de 2013', 'nov 5, 2013', '1er mars' (this year), 'lun. 15 nov.
+    2021' (as engage writes it); None when ``cleaned`` is not a date written with a month's name. An
+    impossible day (31 February) is refused."""
+    words = [w for w in cleaned.replace(",", " ").split() if w not in ("de", "del", "of", "the", "le", "el")]
+    weekday = _weekday_of(words[0]) if len(words) == 4 else None
+    if weekday is not None:
+        words = words[1:]
+    if not 2 <= len(words) <= 3:
+        return None
+    year = today.year
+    if len(words) == 3:
+        if not (words[2].isdigit() and len(words[2]) == 4):
+            return None
+        year = int(words[2])
+    month, number = month_of(words[1]), words[0]
+    if month is None:
+        month, number = month_of(words[0]), words[1]
+    for suffix in ("er", "st", "nd", "rd", "th", "o"):
+        number = number.removesuffix(suffix)
+    if month is None or not number.isdigit() or len(number) > 2:
+        return None
+    try:
+        day = dt.date(year, month, int(number))
+    except ValueError:
+        raise EngageError(
+            _("{text} is not a day of the calendar; give {date_help}").format(
+                text=repr(text), date_help=_(DATE_HELP)
+            )
+        ) from None
+    if weekday is not None and weekday != day.weekday():
+        raise EngageError(
+            _("{text} names another weekday than its date's ({date} is a {weekday})").format(
+                text=repr(text), date=day.isoformat(), weekday=_WEEKDAY_NAMES[day.weekday()]()
+            )
+        )
+    return day
+
+
+def _weekday_of(word: str) -> int | None:
+    """The weekday (Monday 0) a name or its abbreviation names in English, French or Spanish ("lun.")."""
+    word = word.rstrip(".")
+    for index, names in enumerate(_WEEKDAYS):
+        if len(word) >= 3 and word.isalpha() and any(name.startswith(word) for name in names):
+            return index
+    return None
 
 
 def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
@@ -305,7 +394,12 @@ def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
 
 
 def parse_month(text: str) -> tuple[dt.date, dt.date]:
-    """Read a month (2021-11): returns its first and last days."""
+    """Read a month (2021-11, or named: 'novembre 2021', 'noviembre de 2021', 'Nov 2021'): returns its
+    first and last days."""
+    words = [w for w in fold(text).split() if w not in ("de", "del")]
+    month = month_of(words[0]) if len(words) == 2 else None
+    if month and words[1].isdigit() and len(words[1]) == 4:
+        text = f"{words[1]}-{month}"
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text, re.ASCII)
     if not match or not 1 <= int(match.group(2)) <= 12 or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
         raise EngageError(
