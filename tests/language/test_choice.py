@@ -71,3 +71,12 @@ def test_lang_after_the_command_and_before_it_alike(tmp_path) -> None:
     after = invoke("-s", str(ijm.path), "show", "--lang", "es")
     assert before.exit_code == after.exit_code == 0
     assert before.stdout == after.stdout
+
+
+def test_a_hostile_language_tag_is_named_in_a_short_line(tmp_path) -> None:
+    ijm = copy_seed("ijm", tmp_path)
+    result = ijm.run("--lang", "fr-" + "a" * 100_000, "show")
+    assert result.exit_code == 2 and len(result.stderr) < 200, result.stderr[:300]
+    ijm.rewrite('id = "', 'language = "' + "x" * 100_000 + '"\nid = "')
+    result = ijm.run("show")
+    assert result.exit_code == 2 and len(result.stderr) < 300, result.stderr[:300]

@@ -58,6 +58,12 @@ def uses_decimal_comma(language: str) -> bool:
     return base(language) in _DECIMAL_COMMA and language not in _DECIMAL_POINT_TERRITORIES
 
 
+def shown_tag(tag: object) -> str:
+    """A tag as an error names it, cut after 40 characters (a hostile one may be megabytes)."""
+    text = repr(tag) if not isinstance(tag, str) or len(tag) <= 40 else repr(tag[:40]) + "…"
+    return text
+
+
 def base(language: str) -> str:
     """``fr`` of ``fr_SN``."""
     return language.partition("_")[0]
@@ -155,13 +161,13 @@ def choose(tag: str | None) -> None:
         if name is None:
             raise EngageError(
                 _('--lang: {tag} is not a language tag; give one such as "fr", "es" or "fr-SN"').format(
-                    tag=repr(tag)
+                    tag=shown_tag(tag)
                 )
             )
         if not speaks(name):
             raise EngageError(
                 _("--lang: engage has no words in {tag}; it speaks {languages}").format(
-                    tag=repr(tag), languages=", ".join(spoken())
+                    tag=shown_tag(tag), languages=", ".join(spoken())
                 )
             )
         _chosen.append(name)

@@ -138,6 +138,7 @@ def _language(r: Reader, data: Mapping[str, Any]) -> str | None:
     if "language" not in data:
         return None
     from engage.language import normalise, speaks, spoken
+    from engage.language.choice import shown_tag
 
     written = data["language"]
     name = normalise(written) if isinstance(written, str) else None
@@ -145,14 +146,14 @@ def _language(r: Reader, data: Mapping[str, Any]) -> str | None:
         r.fail(
             "language",
             _('must be a language tag such as "fr", "es" or "fr-SN", got {value}').format(
-                value=show(written)
+                value=shown_tag(written) if isinstance(written, str) else show(written)
             ),
         )
     if not speaks(name):
         r.fail(
             "language",
             _("engage has no words in {tag}; it speaks {languages}").format(
-                tag=repr(written), languages=", ".join(spoken())
+                tag=shown_tag(written), languages=", ".join(spoken())
             ),
         )
     return name
