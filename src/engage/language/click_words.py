@@ -16,6 +16,7 @@ SINGLE = (
     N_("Missing command."),
     N_("env var: {var}"),
     N_("default: {default}"),
+    N_("required"),  # click's "[required]", looked up as _(extra["required"])
     N_("Do you want to continue?"),
     N_("Confirm the action without prompting."),
     N_("%(prog)s, version %(version)s"),
