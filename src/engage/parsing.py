@@ -11,6 +11,7 @@ from engage.errors import EngageError
 from engage.language import N_, _
 from engage.language.choice import uses_decimal_comma
 from engage.language.formats import decimal_text
+from engage.language.words import LAST_AFTER, LAST_BEFORE, RELATIVE, month_of, weekday_name, weekday_of
 
 # In English, as the public API gives them; ``_(DATE_HELP)`` where people read them.
 DAYS_HELP = N_("a positive number of days (1, 0.5, .25) or of hours and minutes (4h, 30m, 1h30m, 1h30, 1:30)")
@@ -37,54 +38,6 @@ _AMOUNT = re.compile(
 MAX_AMOUNT_CHARS = 24  # "24h", "1h30m", "0.125": longer is not an amount of time
 _OFFSET = re.compile(r"^([+-])\s*(\d{1,4})$", re.ASCII)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", re.ASCII)
-# Weekday names in English, French and Spanish, folded (no accents). Any prefix of three letters or
-# more names one weekday only, whichever the language ("mar" is Tuesday in French and Spanish; English
-# "mar" would be a month, and no month name is read as a date): tests/language checks it.
-_WEEKDAYS = (
-    ("monday", "lundi", "lunes"),
-    ("tuesday", "mardi", "martes"),
-    ("wednesday", "mercredi", "miercoles"),
-    ("thursday", "jeudi", "jueves"),
-    ("friday", "vendredi", "viernes"),
-    ("saturday", "samedi", "sabado"),
-    ("sunday", "dimanche", "domingo"),
-)
-# Month names in English, French and Spanish, folded; any prefix of three letters or more naming one
-# month only ("nov.", "févr.", "sept"; "jui" is June or July: none).
-_MONTHS = (
-    ("january", "janvier", "enero"),
-    ("february", "fevrier", "febrero"),
-    ("march", "mars", "marzo"),
-    ("april", "avril", "abril"),
-    ("may", "mai", "mayo"),
-    ("june", "juin", "junio"),
-    ("july", "juillet", "julio"),
-    ("august", "aout", "agosto"),
-    ("september", "septembre", "septiembre", "setiembre"),
-    ("october", "octobre", "octubre"),
-    ("november", "novembre", "noviembre"),
-    ("december", "decembre", "diciembre"),
-)
-# The weekday's name in the language in force, for a message: Monday 0.
-_WEEKDAY_NAMES = (
-    lambda: _("Monday"),
-    lambda: _("Tuesday"),
-    lambda: _("Wednesday"),
-    lambda: _("Thursday"),
-    lambda: _("Friday"),
-    lambda: _("Saturday"),
-    lambda: _("Sunday"),
-)
-_RELATIVE = {
-    "today": 0, "yesterday": -1, "tomorrow": 1,
-    "aujourd'hui": 0, "aujourdhui": 0, "hier": -1, "demain": 1, "avant-hier": -2, "apres-demain": 2,
-    "hoy": 0, "ayer": -1, "manana": 1, "anteayer": -2, "pasado manana": 2,
-}  # fmt: skip
-# "last fri", "dernier ven", "vendredi dernier", "el viernes pasado", "viernes pasado": the one before
-# today; "el viernes" is the most recent, as "fri" is. (Words, not a regular expression: compiling one
-# costs ``engage log`` half a millisecond.)
-_LAST_BEFORE = ("last ", "dernier ", "derniere ")
-_LAST_AFTER = (" dernier", " derniere", " pasado")
 # The locale variables that say how a person writes numbers, in the order POSIX reads them.
 NUMERIC_VARS = ("LC_ALL", "LC_NUMERIC", "LANG")
 
@@ -283,17 +236,17 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     and Spanish.
     """
     cleaned = fold(text)
-    if cleaned in _RELATIVE:
-        return today + dt.timedelta(days=_RELATIVE[cleaned])
+    if cleaned in RELATIVE:
+        return today + dt.timedelta(days=RELATIVE[cleaned])
     offset = _OFFSET.match(cleaned)
     if offset:
         days = int(offset.group(2))
         return today + dt.timedelta(days=-days if offset.group(1) == "-" else days)
     weekday = cleaned.removeprefix("el ")  # "el lunes", "el lunes pasado"
-    last = weekday.startswith(_LAST_BEFORE) or weekday.endswith(_LAST_AFTER)
+    last = weekday.startswith(LAST_BEFORE) or weekday.endswith(LAST_AFTER)
     if last:
-        weekday = weekday.split(" ", 1)[1] if weekday.startswith(_LAST_BEFORE) else weekday.rsplit(" ", 1)[0]
-    index = _weekday_of(weekday)
+        weekday = weekday.split(" ", 1)[1] if weekday.startswith(LAST_BEFORE) else weekday.rsplit(" ", 1)[0]
+    index = weekday_of(weekday)
     if index is not None:
         back = (today.weekday() - index) % 7
         return today - dt.timedelta(days=back or (7 if last else 0))
@@ -314,22 +267,12 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     return check_date(day, text)
 
 
-def month_of(word: str) -> int | None:
-    """The month a name or its abbreviation names, in English, French or Spanish, folded ("nov.",
-    "février", "setiembre"): any prefix of three letters or more that names one month only."""
-    word = word.rstrip(".")
-    if len(word) < 3 or not word.isalpha():
-        return None
-    found = {index for index, names in enumerate(_MONTHS, 1) for name in names if name.startswith(word)}
-    return found.pop() if len(found) == 1 else None
-
-
 def _named_date(cleaned: str, today: dt.date, text: str) -> dt.date | None:
     """'5 nov. 2013', '5 de noviembre de 2013', 'nov 5, 2013', '1er mars' (this year), 'lun. 15 nov.
     2021' (as engage writes it); None when ``cleaned`` is not a date written with a month's name. An
     impossible day (31 February) is refused."""
     words = [w for w in cleaned.replace(",", " ").split() if w not in ("de", "del", "of", "the", "le", "el")]
-    weekday = _weekday_of(words[0]) if len(words) == 4 else None
+    weekday = weekday_of(words[0]) if len(words) == 4 else None
     if weekday is not None:
         words = words[1:]
     if not 2 <= len(words) <= 3:
@@ -357,19 +300,10 @@ def _named_date(cleaned: str, today: dt.date, text: str) -> dt.date | None:
     if weekday is not None and weekday != day.weekday():
         raise EngageError(
             _("{text} names another weekday than its date's ({date} is a {weekday})").format(
-                text=repr(text), date=day.isoformat(), weekday=_WEEKDAY_NAMES[day.weekday()]()
+                text=repr(text), date=day.isoformat(), weekday=weekday_name(day.weekday())
             )
         )
     return day
-
-
-def _weekday_of(word: str) -> int | None:
-    """The weekday (Monday 0) a name or its abbreviation names in English, French or Spanish ("lun.")."""
-    word = word.rstrip(".")
-    for index, names in enumerate(_WEEKDAYS):
-        if len(word) >= 3 and word.isalpha() and any(name.startswith(word) for name in names):
-            return index
-    return None
 
 
 def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
