@@ -16,7 +16,9 @@ from engage import (
     format_days,
     hookimpl,
     plural_count,
+    severity_text,
     usage_of,
+    weekday_text,
 )
 from engage_budget.catalogue import _, ngettext
 from engage_budget.checks import (
@@ -39,7 +41,6 @@ from engage_budget.crosschecks import (
 )
 from engage_budget.settings import settings_of
 from engage_budget.team import consultant_shares, period_holds_the_days
-from engage_budget.words import severity_text, weekday_text
 
 if TYPE_CHECKING:
     import click  # only for the annotation: commands import it when they are added

@@ -25,11 +25,11 @@ from engage import (
     phase_usage,
     plural_count,
     state_text,
+    weekday_text,
 )
 from engage_budget.catalogue import _, ngettext
 from engage_budget.settings import settings_of
 from engage_budget.team import Shortfall, shortfalls
-from engage_budget.words import weekday_text
 
 if TYPE_CHECKING:
     from engage import Verdict

@@ -17,11 +17,11 @@ from engage import (
     machine,
     parse_date,
     pass_session,
+    severity_text,
     speaking,
     table,
 )
 from engage_budget.catalogue import _, ngettext
-from engage_budget.words import severity_text
 
 if TYPE_CHECKING:
     from engage import Verdict

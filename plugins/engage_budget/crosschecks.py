@@ -18,10 +18,10 @@ from engage import (
     day_of,
     format_days,
     hookimpl,
+    outcome_text,
     plural_count,
 )
 from engage_budget.catalogue import _, ngettext
-from engage_budget.words import outcome_text
 
 if TYPE_CHECKING:
     from engage import Verdict

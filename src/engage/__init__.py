@@ -88,6 +88,10 @@ _HOME = {
     "judge": "engage.judging.verdict",
     "ConsultantVerdict": "engage.judging.team",
     "state_text": "engage.judging.words",
+    "severity_text": "engage.judging.words",
+    "kind_text": "engage.judging.words",
+    "outcome_text": "engage.judging.words",
+    "weekday_text": "engage.language.formats",
     # Timesheets: each sheet, its approval, its digest
     "SheetState": "engage.judging.timesheets",
     "month_end": "engage.parsing",
@@ -171,7 +175,7 @@ _HOME = {
     "month_text": "engage.language.formats",
     "number_text": "engage.language.formats",
     "money_text": "engage.language.formats",
-    "decimal_text": "engage.language.formats",
+    "decimal_text": "engage.language.choice",
     # Installed distributions
     "installed_version": "engage.plugin.startup_cache",
 }
@@ -229,11 +233,18 @@ if TYPE_CHECKING:
         Verdict,
         judge,
     )
-    from engage.judging.words import state_text
+    from engage.judging.words import kind_text, outcome_text, severity_text, state_text
     from engage.language import speaking
     from engage.language.catalogue import N_, Catalogue, catalogue
-    from engage.language.choice import current_language, plural_count, using
-    from engage.language.formats import date_text, decimal_text, machine, money_text, month_text, number_text
+    from engage.language.choice import current_language, decimal_text, plural_count, using
+    from engage.language.formats import (
+        date_text,
+        machine,
+        money_text,
+        month_text,
+        number_text,
+        weekday_text,
+    )
     from engage.ledger.kinds import date_field, text_field, texts_field
     from engage.ledger.ledger import Ledger, new_record
     from engage.ledger.records import Closing, Entry, MeetingOutcome, StatusChange, TimesheetAction
@@ -386,6 +397,7 @@ __all__ = [
     "json_text",
     "judge",
     "key_lines",
+    "kind_text",
     "label_text",
     "labelled",
     "layout_problem",
@@ -397,6 +409,7 @@ __all__ = [
     "months_between",
     "new_record",
     "number_text",
+    "outcome_text",
     "output_target",
     "output_width",
     "overlapping_sheet",
@@ -421,6 +434,7 @@ __all__ = [
     "section_problem",
     "send_mail",
     "setting",
+    "severity_text",
     "sheet_digest",
     "sheet_entries",
     "sheet_items",
@@ -438,6 +452,7 @@ __all__ = [
     "usage_of",
     "using",
     "warn",
+    "weekday_text",
     "where_in",
     "wrap",
     "write_atomically",

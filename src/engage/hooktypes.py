@@ -113,7 +113,7 @@ class Days:
     value: Fraction
 
     def __str__(self) -> str:
-        from engage.language.formats import decimal_text
+        from engage.language.choice import decimal_text
 
         text = f"{float(self.value):.2f}"
         return decimal_text(text[:-1] if text.endswith("0") else text)

@@ -9,9 +9,7 @@ from fractions import Fraction
 
 from engage.errors import EngageError
 from engage.language import N_, _
-from engage.language.choice import uses_decimal_comma
-from engage.language.formats import decimal_text
-from engage.language.words import LAST_AFTER, LAST_BEFORE, RELATIVE, month_of, weekday_name, weekday_of
+from engage.language.choice import decimal_text, uses_decimal_comma
 
 # In English, as the public API gives them; ``_(DATE_HELP)`` where people read them.
 DAYS_HELP = N_("a positive number of days (1, 0.5, .25) or of hours and minutes (4h, 30m, 1h30m, 1h30, 1:30)")
@@ -236,6 +234,10 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     and Spanish.
     """
     cleaned = fold(text)
+    if cleaned == "today":  # the default: the words of three languages are read only past it
+        return today
+    from engage.language.words import LAST_AFTER, LAST_BEFORE, RELATIVE, weekday_of
+
     if cleaned in RELATIVE:
         return today + dt.timedelta(days=RELATIVE[cleaned])
     offset = _OFFSET.match(cleaned)
@@ -271,6 +273,8 @@ def _named_date(cleaned: str, today: dt.date, text: str) -> dt.date | None:
     """'5 nov. 2013', '5 de noviembre de 2013', 'nov 5, 2013', '1er mars' (this year), 'lun. 15 nov.
     2021' (as engage writes it); None when ``cleaned`` is not a date written with a month's name. An
     impossible day (31 February) is refused."""
+    from engage.language.words import month_of, weekday_name, weekday_of
+
     words = [w for w in cleaned.replace(",", " ").split() if w not in ("de", "del", "of", "the", "le", "el")]
     weekday = weekday_of(words[0]) if len(words) == 4 else None
     if weekday is not None:
@@ -330,6 +334,8 @@ def _day_first(text: str, first: int, second: int, year: int) -> dt.date:
 def parse_month(text: str) -> tuple[dt.date, dt.date]:
     """Read a month (2021-11, or named: 'novembre 2021', 'noviembre de 2021', 'Nov 2021'): returns its
     first and last days."""
+    from engage.language.words import month_of
+
     words = [w for w in fold(text).split() if w not in ("de", "del")]
     month = month_of(words[0]) if len(words) == 2 else None
     if month and words[1].isdigit() and len(words[1]) == 4:

@@ -10,7 +10,7 @@ from fractions import Fraction
 from engage.errors import EngageError
 from engage.hooktypes import ImportedTime
 from engage.language import _
-from engage.language.formats import decimal_text
+from engage.language.choice import decimal_text
 from engage.parsing import MAX_HOURS_PER_DAY
 
 SECONDS_IN_MINUTE = 60  # log takes no less than a minute

@@ -31,7 +31,7 @@ from engage.hooktypes import Exporter, ImportedTime, Importer
 from engage.importing.days import by_day
 from engage.importing.timesheet import MAX_CELL_BYTES
 from engage.language import N_, _
-from engage.language.formats import decimal_text
+from engage.language.choice import decimal_text
 from engage.ledger import ledger as ledger_file
 from engage.ledger.ledger import Ledger
 from engage.parsing import FIRST_YEAR, LAST_YEAR, check_date, format_hours

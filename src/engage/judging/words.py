@@ -10,6 +10,11 @@ def state_text(state: str) -> str:
     return pgettext("state", state) if state else state
 
 
+def severity_text(severity: str) -> str:
+    """A finding's severity (``error``, ``warning``, ``info``) as people read it; the id stays English."""
+    return pgettext("severity", severity) if severity else severity
+
+
 def kind_text(kind: str) -> str:
     """A milestone's or a meeting's kind (``deliverable due``, ``deadline``, ``workshop``...) as people
     read it, in the language in force (the verdict keeps the English id)."""

@@ -6,7 +6,6 @@ import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 
 ENGLISH = "en"
@@ -15,7 +14,9 @@ ENGLISH = "en"
 MESSAGE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
 _CORE_LOCALE = Path(__file__).resolve().parent.parent / "locale"
 # The language in force where a document is written in its engagement's (None: the user's).
-_in_force: ContextVar[str | None] = ContextVar("engage_language", default=None)
+# (A stack, not a ContextVar: a command line writes its documents in one thread, and ``contextvars``
+# would cost ``engage log`` two more imports.)
+_in_force: list[str | None] = []
 _user: dict[tuple[str, ...], str] = {}
 # Languages whose people write a decimal comma (1,5), as CLDR has it; every other language, English
 # among them, and C or POSIX, write a decimal point. A territory may differ from its language.
@@ -129,9 +130,14 @@ def plural_count(value: object) -> int:
     return 1 if number == 1 else 2
 
 
+def decimal_text(text: str) -> str:
+    """A number written with a decimal point (``1.5``) as the language in force writes it (``1,5``)."""
+    return text.replace(".", ",") if uses_decimal_comma(current()) else text
+
+
 def current() -> str:
     """The language in force: a document's where one is being written, else the user's."""
-    return _in_force.get() or user_language()
+    return (_in_force[-1] if _in_force else None) or user_language()
 
 
 current_language = current  # as the public API names it (engage.current_language)
@@ -140,11 +146,11 @@ current_language = current  # as the public API names it (engage.current_languag
 @contextmanager
 def using(language: str | None) -> Iterator[None]:
     """Speak ``language`` inside (None: the user's), as a document in its engagement's language does."""
-    token = _in_force.set(language)
+    _in_force.append(language)
     try:
         yield
     finally:
-        _in_force.reset(token)
+        _in_force.pop()
 
 
 _chosen: list[str] = []  # --lang, for this command line

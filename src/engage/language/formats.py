@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from engage.language.choice import ENGLISH, base, current, uses_decimal_comma, using
+from engage.language.choice import ENGLISH, base, current, using
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -31,11 +31,6 @@ def english() -> bool:
     return base(current()) == ENGLISH
 
 
-def decimal_text(text: str) -> str:
-    """A number written with a decimal point (``1.5``) as the language in force writes it (``1,5``)."""
-    return text.replace(".", ",") if uses_decimal_comma(current()) else text
-
-
 def babel_locale(language: str | None = None) -> Any:
     """Babel's locale for ``language`` (default: the one in force), its base language where Babel
     has not the territory."""
@@ -52,6 +47,15 @@ def date_text(day: dt.date, form: str = "medium") -> str:
     """A date for people: ISO in English (``2021-11-23``), else the language's (``23 nov. 2021``)."""
     if english():
         return day.isoformat()
+    from babel.dates import format_date
+
+    return str(format_date(day, form, locale=babel_locale()))
+
+
+def weekday_text(day: dt.date, form: str = "EEEE") -> str:
+    """A weekday's name (``EEEE``: Saturday, samedi; ``EEE``: Sat, sam.) in the language in force."""
+    if english():
+        return day.strftime("%A" if form == "EEEE" else "%a")
     from babel.dates import format_date
 
     return str(format_date(day, form, locale=babel_locale()))

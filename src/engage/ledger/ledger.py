@@ -363,7 +363,7 @@ def new_entry_amount(amount: Fraction, unit: str, typed: str) -> dict[str, str]:
     try:
         stored_amount(fields[unit], unit)
     except ValueError:
-        from engage.language.formats import decimal_text
+        from engage.language.choice import decimal_text
 
         raise EngageError(
             _(

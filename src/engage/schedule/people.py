@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from engage.language import _
-from engage.language.formats import decimal_text
+from engage.language.choice import decimal_text
 from engage.schedule.model import WEEKDAYS, Consultant, Contact, Location, Phase
 from engage.schedule.toml_values import KEY_PATTERN, Reader, email_problem, one_of, show
 

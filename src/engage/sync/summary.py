@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from engage.judging.words import state_text
 from engage.language import _, ngettext
-from engage.language.formats import decimal_text
+from engage.language.choice import decimal_text
 from engage.ledger.ledger import BY_FIELD
 from engage.parsing import period_name
 
