@@ -234,8 +234,12 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     and Spanish.
     """
     cleaned = fold(text)
-    if cleaned == "today":  # the default: the words of three languages are read only past it
+    if cleaned == "today":  # the default, and ISO dates: the words of three languages are read past them
         return today
+    try:
+        return check_date(dt.date.fromisoformat(text.strip()), text)
+    except ValueError:
+        pass
     from engage.language.words import LAST_AFTER, LAST_BEFORE, RELATIVE, weekday_of
 
     if cleaned in RELATIVE:
@@ -258,15 +262,9 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     named = _named_date(cleaned, today, text)
     if named is not None:
         return check_date(named, text)
-    try:
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise EngageError(
-            _("cannot read {text} as a date; give {date_help}").format(
-                text=repr(text), date_help=_(DATE_HELP)
-            )
-        ) from None
-    return check_date(day, text)
+    raise EngageError(
+        _("cannot read {text} as a date; give {date_help}").format(text=repr(text), date_help=_(DATE_HELP))
+    )
 
 
 def _named_date(cleaned: str, today: dt.date, text: str) -> dt.date | None:
