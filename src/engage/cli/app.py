@@ -120,10 +120,28 @@ class EngageGroup(click.Group):
         **extra: Any,
     ) -> Any:
         """Run a command line; ``quick``: ``engage log`` in its plain form runs without click's parser."""
-        from engage.cli.quick import finish, run_quick
-
         given = sys.argv[1:] if args is None else list(args)
         forget()  # the locale variables and --lang of this command line, not the last one's
+        try:
+            code = self._run(given, args, prog_name, complete_var, quick, extra)
+        finally:
+            forget()  # nor the next one's (a test's commands share a process)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _run(
+        self,
+        given: list[str],
+        args: Any,
+        prog_name: str | None,
+        complete_var: str | None,
+        quick: bool,
+        extra: Any,
+    ) -> Any:
+        """The command line's status: ``engage log`` by the quick path where it can, else through click."""
+        from engage.cli.quick import finish, run_quick
+
         code = run_quick(given, complete_var, group=lambda: self) if quick else None
         # Arguments as typed: on Windows click would expand ~, %VAR%, $VAR and wildcards in each
         # (a note "~3 days late" made a path, "*.docx" a list of files); a shell that does, already has.
@@ -140,8 +158,6 @@ class EngageGroup(click.Group):
                     )
             finally:
                 finish()
-        if standalone_mode:
-            sys.exit(code)
         return code
 
 

@@ -18,6 +18,7 @@ _CORE_LOCALE = Path(__file__).resolve().parent.parent / "locale"
 # would cost ``engage log`` two more imports.)
 _in_force: list[str | None] = []
 _user: dict[tuple[str, ...], str] = {}
+_user_now: list[str] = []  # this command line's, once read
 # Languages whose people write a decimal comma (1,5), as CLDR has it; every other language, English
 # among them, and C or POSIX, write a decimal point. A territory may differ from its language.
 # fmt: off
@@ -84,12 +85,19 @@ def speaks(language: str) -> bool:
 
 
 def user_language(environ: Mapping[str, str] | None = None) -> str:
-    """The user's language for messages, from the locale variables; English when no catalogue fits."""
+    """The user's language for messages, from the locale variables; English when no catalogue fits.
+
+    Read from the environment once per command line (:func:`forget` starts anew): every word a
+    report writes asks for it."""
+    if environ is None and _user_now:
+        return _user_now[0]
     env = os.environ if environ is None else environ
     key = tuple(env.get(name, "") for name in ("LANGUAGE", *MESSAGE_VARS))
     known = _user.get(key)
     if known is None:
         known = _user[key] = _choose(key) if any(key) else _system_language()
+    if environ is None:
+        _user_now.append(known)
     return known
 
 
@@ -188,4 +196,5 @@ def document_language(written: str | None) -> str | None:
 def forget() -> None:
     """Forget the user's language read before and ``--lang`` (a test runs commands in one process)."""
     _user.clear()
+    _user_now.clear()
     _chosen.clear()
