@@ -7,11 +7,11 @@ variables, or a document's inside :func:`using`. Plugins make their own with :fu
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engage.language.catalogue import N_, Catalogue, catalogue
 from engage.language.choice import (
+    CORE_LOCALE,
     ENGLISH,
     base,
     choose,
@@ -61,7 +61,7 @@ def speaking(engagement: Engagement) -> AbstractContextManager[None]:
     return using(document_language(engagement.language))
 
 
-WORDS = catalogue("engage", Path(__file__).resolve().parent.parent / "locale")
+WORDS = catalogue("engage", CORE_LOCALE)
 _ = WORDS.gettext
 ngettext = WORDS.ngettext
 pgettext = WORDS.pgettext

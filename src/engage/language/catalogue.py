@@ -98,7 +98,7 @@ def catalogue(name: str, localedir: str | Path | None = None) -> Catalogue:
     if domain not in _catalogues:
         if localedir is None:
             where = getattr(module, "__file__", None) or "."
-            localedir = Path(where).resolve().parent / "locale"
+            localedir = Path(where).parent / "locale"  # __file__ is absolute (resolve() costs a stat a part)
         _catalogues[domain] = Catalogue(domain, Path(localedir))
     return _catalogues[domain]
 

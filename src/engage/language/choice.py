@@ -12,7 +12,7 @@ ENGLISH = "en"
 # GNU gettext's order: $LANGUAGE (a list, colon-separated) unless the locale itself is C or POSIX;
 # then the first of $LC_ALL, $LC_MESSAGES and $LANG that is set.
 MESSAGE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
-_CORE_LOCALE = Path(__file__).resolve().parent.parent / "locale"
+CORE_LOCALE = Path(__file__).parent.parent / "locale"  # engage/locale, beside engage/language
 # The language in force where a document is written in its engagement's (None: the user's).
 # (A stack, not a ContextVar: a command line writes its documents in one thread, and ``contextvars``
 # would cost ``engage log`` two more imports.)
@@ -74,7 +74,7 @@ def base(language: str) -> str:
 def spoken() -> tuple[str, ...]:
     """The languages engage has a catalogue in, English first (English is its own)."""
     found = sorted(
-        path.name for path in _CORE_LOCALE.glob("*") if (path / "LC_MESSAGES" / "engage.mo").is_file()
+        path.name for path in CORE_LOCALE.glob("*") if (path / "LC_MESSAGES" / "engage.mo").is_file()
     )
     return (ENGLISH, *[name for name in found if name != ENGLISH])
 
