@@ -44,7 +44,7 @@ def test_log_to_an_unknown_phase_says_so_in_the_users_language(tmp_path: Path) -
     ijm = copy_seed("ijm", tmp_path)
     french = process(FR, "-s", str(ijm.path), "log", "1", "--phase", "nope")
     assert french.returncode == 2 and french.stdout == "", french
-    assert french.stderr.startswith("engage: erreur : "), french.stderr  # engage's name kept
+    assert french.stderr.startswith("engage: erreur\xa0: "), french.stderr  # engage's name kept
     assert "'nope'" in french.stderr and len(french.stderr.splitlines()) == 1
     spanish = process(ES, "-s", str(ijm.path), "log", "1", "--phase", "nope")
     assert spanish.returncode == 2 and spanish.stderr.startswith("engage: error: "), spanish.stderr
@@ -53,7 +53,7 @@ def test_log_to_an_unknown_phase_says_so_in_the_users_language(tmp_path: Path) -
     # what the amount says is engage's own, in the language of each
     french = process(FR, "-s", str(ijm.path), "log", "abc", "--phase", "prep")
     assert french.stderr.startswith(
-        "engage: erreur : impossible de lire 'abc' comme du temps passé ; indiquez un nombre positif de jours"
+        "engage: erreur\xa0: impossible de lire 'abc' comme du temps passé\xa0; indiquez un nombre positif de jours"
     ), french.stderr
     spanish = process(ES, "-s", str(ijm.path), "log", "abc", "--phase", "prep")
     assert spanish.stderr.startswith(
@@ -68,9 +68,9 @@ def test_log_to_an_unknown_phase_says_so_in_the_users_language(tmp_path: Path) -
 def test_log_replies_in_the_users_language_with_its_plural_rule(ijm: Seed) -> None:
     done = run(ijm, FR, "log", "1,5", "-p", "prep", "-d", "2021-11-16")
     assert done.exit_code == 0, done.stderr
-    assert done.stdout.startswith("Saisi : 1,5 jour sur prep le 2021-11-16 (saisie "), done.stdout
+    assert done.stdout.startswith("Saisi\xa0: 1,5 jour sur prep le 2021-11-16 (saisie "), done.stdout
     done = run(ijm, FR, "log", "2", "-p", "prep", "-d", "2021-11-17")
-    assert done.stdout.startswith("Saisi : 2,0 jours sur prep le 2021-11-17"), done.stdout
+    assert done.stdout.startswith("Saisi\xa0: 2,0 jours sur prep le 2021-11-17"), done.stdout
     done = run(ijm, ES, "log", "1,5", "-p", "prep", "-d", "2021-11-18")
     assert done.stdout.startswith("Registrado: 1,5 días en prep el 2021-11-18 (registro "), done.stdout
     done = run(ijm, ES, "log", "1", "-p", "prep", "-d", "2021-11-19")
@@ -85,7 +85,7 @@ def test_log_replies_in_the_users_language_with_its_plural_rule(ijm: Seed) -> No
 def test_a_warning_after_log_says_warning_in_the_users_language(ijm: Seed) -> None:
     done = run(ijm, FR, "log", "4h", "-p", "prep", "-d", "2030-01-01")  # after the engagement's end
     assert done.exit_code == 0, done.stderr
-    assert done.stderr.startswith("engage: avertissement : "), done.stderr
+    assert done.stderr.startswith("engage: avertissement\xa0: "), done.stderr
     done = run(ijm, ES, "log", "4h", "-p", "prep", "-d", "2030-01-02")
     assert done.stderr.startswith("engage: advertencia: "), done.stderr
 
@@ -95,7 +95,9 @@ def test_void_replies_in_the_users_language(ijm: Seed) -> None:
     entry = json.loads(ijm.ledger.read_text().splitlines()[-1])["id"]
     done = run(ijm, FR, "void", entry)
     assert done.exit_code == 0, done.stderr
-    assert done.stdout.startswith(f"Annulé : saisie {entry} : 0,5 jour sur prep, 2021-11-16"), done.stdout
+    assert done.stdout.startswith(f"Annulé\xa0: saisie {entry}\xa0: 0,5 jour sur prep, 2021-11-16"), (
+        done.stdout
+    )
     again = one_line_error(run(ijm, ES, "void", entry), entry)
     assert again.startswith(f"engage: error: {entry} ya está anulado (por "), again
 
@@ -103,8 +105,8 @@ def test_void_replies_in_the_users_language(ijm: Seed) -> None:
 def test_a_date_is_refused_in_the_users_language(ijm: Seed) -> None:
     line = one_line_error(run(ijm, FR, "log", "1", "-p", "prep", "-d", "05/04/2021"))
     assert line == (
-        "engage: erreur : '05/04/2021' est ambigu (jour/mois ou mois/jour ?) ; "
-        "indiquez une date ISO : 2021-04-05 ou 2021-05-04"
+        "engage: erreur\xa0: '05/04/2021' est ambigu (jour/mois ou mois/jour\xa0?)\xa0; "
+        "indiquez une date ISO\xa0: 2021-04-05 ou 2021-05-04"
     )
     line = one_line_error(run(ijm, ES, "entries", "--week", "2021-W60"))
     assert line == "engage: error: 2021 no tiene semana 60; indique una semana ISO como 2021-W47 que exista"
@@ -112,7 +114,9 @@ def test_a_date_is_refused_in_the_users_language(ijm: Seed) -> None:
 
 def test_lang_refuses_in_the_users_language(ijm: Seed) -> None:
     line = one_line_error(run(ijm, FR, "--lang", "xx", "show"))
-    assert line.startswith("engage: erreur : --lang : engage ne parle pas 'xx' ; il parle en, es, fr"), line
+    assert line.startswith(
+        "engage: erreur\xa0: --lang\xa0: engage ne parle pas 'xx'\xa0; il parle en, es, fr"
+    ), line
 
 
 # --- --help and click's own words --------------------------------------------------------------
@@ -139,7 +143,7 @@ def test_click_usage_errors_in_the_users_language(ijm: Seed) -> None:
     line = one_line_error(run(ijm, FR, "log", "1"))
     assert (
         line
-        == "engage log: erreur : Option manquante '--phase' / '-p'. (voir «\u00a0engage log --help\u00a0»)"
+        == "engage log: erreur\xa0: Option manquante '--phase' / '-p'. (voir «\u00a0engage log --help\u00a0»)"
     ), line
 
 
@@ -211,7 +215,7 @@ def test_entries_workbook_headers_in_the_engagements_language(ijm: Seed, tmp_pat
 def test_init_under_a_french_locale_writes_language_fr(tmp_path: Path) -> None:
     done = invoke("init", str(tmp_path / "mission.toml"), env=FR)
     assert done.exit_code == 0, done.stderr
-    assert done.stdout.startswith("mission.toml écrit ;") or "écrit ; remplissez-le" in done.stdout
+    assert done.stdout.startswith("mission.toml écrit ;") or "écrit\xa0; remplissez-le" in done.stdout
     text = (tmp_path / "mission.toml").read_text(encoding="utf-8")
     assert '\nlanguage = "fr"\n' in text
     shown = invoke("-s", str(tmp_path / "mission.toml"), "show", env={"LANG": "C.UTF-8"})

@@ -32,7 +32,7 @@ def test_a_day_and_a_half_in_one_day_is_singular_in_french(ijm: Seed) -> None:
         done = invoke("-s", str(ijm.path), "log", amount, "-p", "prep", "-d", "2021-11-17", env=env)
         assert done.exit_code == 0, done.stderr
     assert "1,5 jour saisi le 2021-11-17 par ann, plus d'une journée" in done.stderr
-    assert "Preparation : 1,5 sur 7 jours utilisés, 5,5 restants" in done.stdout
+    assert "Preparation\xa0: 1,5 sur 7 jours utilisés, 5,5 restants" in done.stdout
     english = invoke("-s", str(ijm.path), "log", "0.5", "-p", "prep", "-d", "2021-11-17",
                      env={"ENGAGE_CONSULTANT": "ann"})  # fmt: skip
     assert "2.0 days logged on 2021-11-17 by ann, more than one day" in english.stderr

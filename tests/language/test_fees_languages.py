@@ -30,7 +30,7 @@ def test_fees_in_the_schedules_french(geo: Seed) -> None:
     accepted_draft(in_french(geo))
     text = geo.run("fees", "--as-of", "2004-03-08").stdout
     amount = f"2{NNBSP}250,00{NBSP}$US"
-    assert text.startswith("Honoraires : GEO Lima & Callao"), text
+    assert text.startswith("Honoraires\xa0: GEO Lima & Callao"), text
     assert "au 8 mars 2004, payé par livrables" in text
     for words in ("Paiements", "Totaux", "forfait", "plafond", "acquis", "reste sous le plafond"):
         assert words in text, words
@@ -142,7 +142,7 @@ def test_messages_follow_the_users_locale(geo: Seed, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     refused = geo.run("paid", "GEO-009", "-d", "2004-04-01")
     assert refused.exit_code == 2
-    assert "aucune facture numérotée 'GEO-009' ; factures : aucune pour l'instant" in refused.stderr
+    assert "aucune facture numérotée 'GEO-009'\xa0; factures\xa0: aucune pour l'instant" in refused.stderr
     monkeypatch.setenv("LANG", "es_ES.UTF-8")
     spent = geo.run("expense", "120,5", "--category", "travel", "-d", "2004-03-05", "-n", "taxi")
     assert spent.exit_code == 0, spent.stderr

@@ -35,10 +35,10 @@ def test_budget_speaks_the_schedule_language_and_its_json_stays_english(ijm: See
     lines = out.splitlines()
     assert lines[0].split() == ["gravité", "code", "message", "où"]
     assert (
-        "avertissement  window-too-short  Preparation : 7 jours budgétés mais sa période 16 nov. 2021 – "
-        "22 nov. 2021 ne compte que 5 jours ouvrables ; elle comprime 3 livrables : Inception report"
+        "avertissement  window-too-short  Preparation\xa0: 7 jours budgétés mais sa période 16 nov. 2021 – "
+        "22 nov. 2021 ne compte que 5 jours ouvrables\xa0; elle comprime 3 livrables\xa0: Inception report"
     ) in out
-    assert lines[-1] == "ijm-kenya-pap-2021 au 16 nov. 2021 : 0 erreur, 1 avertissement, 0 information"
+    assert lines[-1] == "ijm-kenya-pap-2021 au 16 nov. 2021\xa0: 0 erreur, 1 avertissement, 0 information"
     assert "days" not in out and "warning" not in out
     # JSON is for programs: English words and ISO dates, whatever the ToR's language.
     _code, out, _err = run(ijm, "budget", "--as-of", "2021-11-16", "--format", "json")
@@ -65,7 +65,7 @@ def test_budget_lang_overrides_the_schedule(ijm: Seed) -> None:
 
 def test_budget_follows_the_user_language_where_the_tor_has_none(defenders: Seed) -> None:
     _code, out, _err = run(defenders, "budget", "--as-of", "2023-09-04", lang="fr_FR.UTF-8")
-    assert out == "defenders-coalition-protection-policy-2023 au 4 sept. 2023 : aucun constat\n"
+    assert out == "defenders-coalition-protection-policy-2023 au 4 sept. 2023\xa0: aucun constat\n"
     _code, out, _err = run(defenders, "budget", "--as-of", "2023-09-04")
     assert out == "defenders-coalition-protection-policy-2023 as of 2023-09-04: no findings\n"
 
@@ -76,15 +76,15 @@ def test_the_findings_of_an_overrun_in_french(ijm: Seed) -> None:
     code, out, _err = run(ijm, "budget", "--as-of", "2021-11-17")
     assert code == 1
     assert "erreur         phase-over-budget" in out
-    assert "Preparation : 8,0 sur 7 jours utilisés — 1,0 de dépassement du budget" in out
-    assert "Test Consultant a saisi 8,0 jours le 17 nov. 2021 ; une personne travaille au plus" in out
-    assert out.splitlines()[-1].startswith("ijm-kenya-pap-2021 au 17 nov. 2021 : 1 erreur, ")
+    assert "Preparation\xa0: 8,0 sur 7 jours utilisés — 1,0 de dépassement du budget" in out
+    assert "Test Consultant a saisi 8,0 jours le 17 nov. 2021\xa0; une personne travaille au plus" in out
+    assert out.splitlines()[-1].startswith("ijm-kenya-pap-2021 au 17 nov. 2021\xa0: 1 erreur, ")
 
 
 def test_log_warns_in_the_user_language(ijm: Seed) -> None:
     code, out, err = run(ijm, "log", "1", "-p", "prep", "-d", "2021-11-20", lang="fr_FR.UTF-8")
     assert code == 0
-    assert "Preparation : 1,0 sur 7 jours utilisés, 6,0 restants" in out
+    assert "Preparation\xa0: 1,0 sur 7 jours utilisés, 6,0 restants" in out
     assert "2021-11-20 est un samedi, pas un jour ouvrable" in err
     code, out, err = run(ijm, "log", "7", "-p", "prep", "-d", "2021-11-18", lang="es_ES.UTF-8")
     assert "Preparation: 8,0 de 7 días usados, 1,0 por encima del presupuesto" in out
@@ -100,7 +100,7 @@ def test_status_reasons_and_waits_in_the_user_language(tmp_path: Path) -> None:
     _code, out, _err = run(geo, "status", "--as-of", "2004-03-20", lang="es_ES.UTF-8")
     assert "con retraso: Draft report, 15 días de retraso" in out
     _code, out, _err = run(geo, "show", lang="fr_FR.UTF-8")
-    assert "en attente : 3 jours ouvrables après le retour de Draft report" in out
+    assert "en attente\xa0: 3 jours ouvrables après le retour de Draft report" in out
     _code, out, _err = run(geo, "status", "--as-of", "2004-03-20")
     assert "late: Draft report 15 days late" in out
 
@@ -117,7 +117,7 @@ def test_a_verdict_is_judged_once_per_language(ijm: Seed) -> None:
         assert session.verdict(engagement, ledger, day) is spanish
     assert len({id(french), id(english), id(spanish)}) == 3
     # Each judges in its own language, whoever reads it first and wherever.
-    assert french.phases[0].reason == "dans les temps : pas commencée, la période s'ouvre le 16 nov. 2021"
+    assert french.phases[0].reason == "dans les temps\xa0: pas commencée, la période s'ouvre le 16 nov. 2021"
     assert spanish.phases[0].reason == "en curso: no iniciada, el período empieza el 16 nov 2021"
     assert english.phases[0].reason == "on track: not started, window opens 2021-11-16"
     assert french.state == english.state == "on track"  # ids stay English

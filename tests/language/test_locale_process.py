@@ -25,11 +25,13 @@ def test_installed_engage_under_lang_fr(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     # the user's language and decimal comma; the date as the ledger keeps it
-    assert done.stdout.startswith("Saisi : 1,5 jour sur prep le "), done.stdout
+    assert done.stdout.startswith("Saisi\xa0: 1,5 jour sur prep le "), done.stdout
     before = ijm.ledger.read_bytes()
     refused = engage({"LANG": "fr_FR.UTF-8"}, "-s", str(ijm.path), "expense", "1.500", "--category", "travel")
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
-    assert refused.stderr.startswith("engage: erreur : "), refused.stderr  # the fees plugin's "AMOUNT: " next
+    assert refused.stderr.startswith("engage: erreur\xa0: "), (
+        refused.stderr
+    )  # the fees plugin's "AMOUNT: " next
     assert "'1.500' est ambigu sous LANG=fr_FR.UTF-8" in refused.stderr
     assert "écrivez 1500 ou 1,5" in refused.stderr
     assert ijm.ledger.read_bytes() == before

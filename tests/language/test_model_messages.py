@@ -26,7 +26,7 @@ def speak(monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
     [
         (
             FR,
-            "phase inconnue 'nope' ; phases de ijm-kenya-pap-2021 : prep, retreat, writeup, final "
+            "phase inconnue 'nope'\xa0; phases de ijm-kenya-pap-2021\xa0: prep, retreat, writeup, final "
             "(une clé ou un nom, en majuscules ou minuscules)",
         ),
         (
@@ -54,7 +54,7 @@ def test_the_installed_engage_refuses_a_phase_in_french_and_spanish(ijm: Seed) -
     import subprocess
 
     environ = {k: v for k, v in engage_env().items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
-    for lang, word in ((FR, "phase inconnue 'nope' ;"), (ES, "fase desconocida 'nope';")):
+    for lang, word in ((FR, "phase inconnue 'nope'\xa0;"), (ES, "fase desconocida 'nope';")):
         done = subprocess.run(
             [ENGAGE, "-s", str(ijm.path), "log", "1", "--phase", "nope"],
             capture_output=True,
@@ -73,7 +73,7 @@ def test_a_schedule_error_keeps_file_line_and_key_and_says_the_problem_in_french
     speak(monkeypatch, FR)
     french = one_line_error(ijm.run("budget"))
     position = english.split(": titel: ")[0].split("engage: error: ")[-1]  # FILE: line N
-    assert f"{position}: titel: clé inconnue ; vouliez-vous dire 'title' ?" in french, french
+    assert f"{position}: titel: clé inconnue\xa0; vouliez-vous dire 'title'\xa0?" in french, french
 
 
 def test_a_schedule_problem_and_a_top_key_hint_in_spanish(ijm: Seed, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,7 +109,7 @@ def test_a_timesheet_import_is_refused_in_french(ijm: Seed, monkeypatch: pytest.
     sheet.write_text("date,note\n2021-11-17,x\n", encoding="utf-8")
     speak(monkeypatch, FR)
     line = one_line_error(ijm.run("import", str(sheet)))
-    assert "colonne(s) manquante(s) phase, days ou hours ; la ligne d'en-tête doit nommer" in line, line
+    assert "colonne(s) manquante(s) phase, days ou hours\xa0; la ligne d'en-tête doit nommer" in line, line
     speak(monkeypatch, "C.UTF-8")
     line = one_line_error(ijm.run("import", str(sheet)))
     assert "missing column(s) phase, days or hours; the header row must name" in line, line
@@ -150,9 +150,9 @@ def test_a_plugin_folder_refusal_in_french(
     missing = tmp_path / "nowhere"
     speak(monkeypatch, FR)
     line = one_line_error(ijm.run("--plugins-dir", str(missing), "budget"))
-    assert f"{missing} : le dossier d'extensions n'existe pas ; donnez un dossier d'extensions .py" in line, (
-        line
-    )
+    assert (
+        f"{missing}\xa0: le dossier d'extensions n'existe pas\xa0; donnez un dossier d'extensions .py" in line
+    ), line
 
 
 def test_a_plugins_folder_others_can_write_is_refused_with_its_fix_in_french(ijm, tmp_path) -> None:  # type: ignore[no-untyped-def]

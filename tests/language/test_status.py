@@ -110,12 +110,12 @@ def test_french_markdown_labels_take_a_space_before_the_colon(geo_fr: Seed) -> N
 def test_html_says_its_language(geo_fr: Seed, tmp_path: Path) -> None:
     page = status(geo_fr, "--format", "html")
     assert page.startswith('<!DOCTYPE html>\n<html lang="fr">')
-    assert "<title>Avancement : GEO Lima &amp; Callao" in page
+    assert "<title>Avancement\xa0: GEO Lima &amp; Callao" in page
     assert "<h2>Jours utilisés par rapport au budget</h2>" in page
     assert "<th>clé</th><th>phase</th><th>budget</th><th>utilisés</th>" in page
     assert 'class="state-on-track"' in page  # states keep their colour in any language
     assert '<td class="nowrap">1 mars 2004 – 5 mars 2004</td>' in page
-    assert "First draft : 2,5 sur 5 jours" in page  # the chart's tooltip
+    assert "First draft\xa0: 2,5 sur 5 jours" in page  # the chart's tooltip
     geo_fr.rewrite('language = "fr"', 'language = "fr-SN"')
     assert status(geo_fr, "--format", "html").startswith('<!DOCTYPE html>\n<html lang="fr-SN">')
 
@@ -218,7 +218,7 @@ def test_consultants_view_in_the_users_language(geo_fr: Seed) -> None:
     assert found.exit_code == 0, found.stderr
     assert (
         "2,5 jours cette semaine" in found.stdout
-        and "À rendre dans les deux prochaines semaines :" in found.stdout
+        and "À rendre dans les deux prochaines semaines\xa0:" in found.stdout
     )
     assert "- 5 mars 2004 Draft report (geo-lima-callao-2004), 1 jour de retard" in found.stdout
     later = invoke("-s", str(geo_fr.path), "status", "--as-of", "2004-03-10", "--by", "consultant")
@@ -231,7 +231,7 @@ def test_consultants_view_in_the_users_language(geo_fr: Seed) -> None:
 
 def test_messages_speak_the_users_language(geo_fr: Seed) -> None:
     said = one_line_error(invoke("-s", str(geo_fr.path), "status", "--format", "xlsx", env=FR_USER))
-    assert "--format xlsx écrit un classeur : indiquez -o FICHIER.xlsx" in said
+    assert "--format xlsx écrit un classeur\xa0: indiquez -o FICHIER.xlsx" in said
     said = one_line_error(invoke("-s", str(geo_fr.path), "report", "--format", "xlsx", env=ES_USER))
     assert "--format xlsx escribe un libro de cálculo" in said
     said = one_line_error(invoke("-s", str(geo_fr.path), "status", "--by", "consultant", "--format", "html"))
@@ -243,10 +243,10 @@ def test_closeout_report_in_french_and_spanish(geo_fr: Seed) -> None:
     found = geo_fr.run("report")
     assert found.exit_code == 0, found.stderr
     text = found.stdout
-    assert text.startswith("Rapport de clôture : GEO Lima & Callao")
+    assert text.startswith("Rapport de clôture\xa0: GEO Lima & Callao")
     assert "Période\xa0:        1 mars 2004 – 12 mars 2004, au 12 mars 2004" in text
     assert "Clôture\xa0:        achevée le 12 mars 2004" in text
-    assert "2,5 sur la période ; 2,5 sur 10 à ce jour" in text
+    assert "2,5 sur la période\xa0; 2,5 sur 10 à ce jour" in text
     assert re.search(
         r"First draft +Test Consultant +mars 2004 +2,5", text
     )  # days by phase, consultant and month

@@ -56,34 +56,34 @@ def sheet(seed: Seed, *args: str, env: dict[str, str] | None = None) -> str:
 
 def test_a_french_tor_writes_its_sheet_in_french_in_every_layout(french: Seed) -> None:
     plain = sheet(french, env={"COLUMNS": "100"})  # the month's grid turned: a row per day
-    assert plain.startswith("Feuille de temps juin 2017 : International Consultant\n")
+    assert plain.startswith("Feuille de temps juin 2017\xa0: International Consultant\n")
     assert "Période\xa0:" in plain and "du 1 juin 2017 au 30 juin 2017" in plain
     assert "Unité\xa0:" in plain and "jours" in plain
     assert "Jours travaillés" in plain
     assert "jeu. 01" in plain and "dim. 04" in plain  # Babel's weekday names, not %a's
     assert "1,125" in plain and "3,625" in plain  # the decimal comma
-    assert "! 4 juin 2017 : 9 h, plus de 8 h par jour" in plain
+    assert "! 4 juin 2017\xa0: 9 h, plus de 8 h par jour" in plain
     assert "Signalements" in plain and "Signatures" in plain
-    assert "Consultant(e) : International Consultant" in plain
-    assert "signature : ____________________   date : ____________" in plain
+    assert "Consultant(e)\xa0: International Consultant" in plain
+    assert "signature\xa0: ____________________   date\xa0: ____________" in plain
     for english in ("Timesheet ", "Period", "Days worked", "Flags", "more than", "Mon", "Thu", "1.125"):
         assert english not in plain, english
 
     eu = sheet(french, "--layout", "eu")
     assert eu.startswith("Relevé de temps juin 2017\n")
-    assert "Heures travaillées pour l'action" in eu and "WP1 : Desk review" in eu
-    assert "Personne travaillant pour l'action : International Consultant" in eu
-    assert "Superviseur :" in eu
+    assert "Heures travaillées pour l'action" in eu and "WP1\xa0: Desk review" in eu
+    assert "Personne travaillant pour l'action\xa0: International Consultant" in eu
+    assert "Superviseur\xa0:" in eu
 
     worldbank = sheet(french, "--layout", "worldbank", env={"COLUMNS": "100"})
-    assert worldbank.startswith("Temps de travail juin 2017 : International Consultant\n")
+    assert worldbank.startswith("Temps de travail juin 2017\xa0: International Consultant\n")
     assert "Jours au siège" in worldbank and "Jours sur le terrain" in worldbank
     assert "juin 2017  2,125           1,5" in worldbank  # the month by name, home and field days
     assert "12 juin 2017  Mission in Dhaka with field visits       Dhaka mission       terrain" in worldbank
-    assert "Chef(fe) d'équipe de projet :" in worldbank
+    assert "Chef(fe) d'équipe de projet\xa0:" in worldbank
 
     markdown = sheet(french, "--format", "markdown")
-    assert markdown.startswith("# Feuille de temps juin 2017 : International Consultant")
+    assert markdown.startswith("# Feuille de temps juin 2017\xa0: International Consultant")
     assert "- **Période\xa0:** du 1 juin 2017 au 30 juin 2017" in markdown
     assert "## Signalements" in markdown and "## Signatures" in markdown
 
@@ -91,7 +91,7 @@ def test_a_french_tor_writes_its_sheet_in_french_in_every_layout(french: Seed) -
 def test_a_french_sheet_in_html_pdf_and_a_workbook(french: Seed, tmp_path: Path) -> None:
     page = sheet(french, "--format", "html")
     assert '<html lang="fr">' in page
-    assert "<title>Feuille de temps juin 2017 : International Consultant</title>" in page
+    assert "<title>Feuille de temps juin 2017\xa0: International Consultant</title>" in page
     assert '<span class="weekday">jeu.</span>' in page
     assert "<h2>Signalements</h2>" in page and "signature et date" in page
 
@@ -101,7 +101,7 @@ def test_a_french_sheet_in_html_pdf_and_a_workbook(french: Seed, tmp_path: Path)
         [c for c in row if c is not None] for row in load_workbook(book).active.iter_rows(values_only=True)
     ]
     labels = [row[0] for row in rows if row]
-    assert labels[0] == "Feuille de temps juin 2017 : International Consultant"
+    assert labels[0] == "Feuille de temps juin 2017\xa0: International Consultant"
     for label in ("Période", "Unité", "État", "Jours travaillés", "Signalements", "Signatures", "Rôle"):
         assert label in labels, (label, labels)
     assert ["Période", "du 1 juin 2017 au 30 juin 2017"] in rows
@@ -194,8 +194,8 @@ def test_the_steps_answer_in_the_users_language(june: Seed) -> None:
 
     verified = invoke("-s", str(june.path), "timesheet", "verify", *JUNE, "-c", "lead", env=env)
     assert verified.exit_code == 0, verified.stderr
-    assert "conforme au registre : 3 saisies, 3,62 jours" in verified.stdout
-    assert "approbation : non signée" in verified.stdout
+    assert "conforme au registre\xa0: 3 saisies, 3,62 jours" in verified.stdout
+    assert "approbation\xa0: non signée" in verified.stdout
 
     # The sheet, a document, speaks the ToR's language; this ToR names none, so the user's.
     assert "(non signée)" in sheet(june, env=env)
@@ -232,10 +232,12 @@ def test_the_submit_mail_is_in_the_tors_language(french: Seed, smtp) -> None:  #
     assert "mailed to" in done.stdout  # the user's language: English (C.UTF-8)
     [(_to, raw)] = smtp.messages
     message: EmailMessage = email.message_from_bytes(raw, policy=default)  # type: ignore[assignment]
-    assert message["Subject"].startswith("Feuille de temps juin 2017 de International Consultant : Midterm")
+    assert message["Subject"].startswith(
+        "Feuille de temps juin 2017 de International Consultant\xa0: Midterm"
+    )
     body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "a soumis sa feuille de temps pour juin 2017 (3,62 jours)" in body
-    assert "Dans votre copie de la mission, après engage sync :" in body
+    assert "Dans votre copie de la mission, après engage sync\xa0:" in body
     assert "--reason TEXTE" in body
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "undp-srepgen-mtr-2017-lead-2017-06.pdf"

@@ -173,8 +173,14 @@ def _click_outcome(exc: Exception) -> int | None:
 
 
 def _one_line(text: str) -> str:
-    line = " ".join(text.split())
-    return line if line.isascii() else "".join(map(_writable, line))
+    """``text`` on one line: every run of white space one space, but a no-break space kept (French
+    writes "erreur\u00a0:", so that no line a terminal wraps starts with the colon)."""
+    if text.isascii():
+        return " ".join(text.split())
+    import re
+
+    line = re.sub(r"[^\S\u00a0\u202f]+", " ", text).strip()
+    return "".join(map(_writable, line))
 
 
 def _writable(char: str) -> str:
