@@ -260,16 +260,20 @@ class Timeline:
         """A meeting's dates: from the schedule, moved by a recorded postponement, or to be agreed."""
         meeting = self.engagement.meeting(meeting_key)
         rule = meeting.start.text if isinstance(meeting.start, DateRule) else None
+        moved = progress.moved(meeting_key) if progress is not None else None
         if meeting.start is None:
+            if moved is not None and moved.to is not None:  # had no date: moved to one, for a day
+                return Span(moved.to, moved.to, None)
             return Span(None, None, None, _("date to be agreed"))
         start = self.resolve(meeting.start, progress)
         end = self.resolve(meeting.end, progress) if meeting.end is not None else start
         if start.value is None:
+            if moved is not None and moved.to is not None:  # its rule waits, but a day was agreed
+                return Span(moved.to, moved.to, rule)
             return Span(None, None, rule, start.waiting)
         if end.value is None or type(end.value) is not type(start.value) or end.value < start.value:
             end = start
         assert end.value is not None
-        moved = progress.moved(meeting_key) if progress is not None else None
         if moved is not None:
             if moved.to is None:
                 return Span(
