@@ -170,17 +170,19 @@ def _standing(verdict: Verdict) -> Section:
 
 
 def _meetings(verdict: Verdict) -> Section:
-    """Each meeting with the outcomes recorded for it, or its state when none is."""
+    """Each meeting with the outcomes recorded for it, or its state when none is. "Planned" is the
+    schedule's date: where a postponement moved the meeting, its outcome says so (``postponed to
+    2021-12-08``), as the status shows it postponed at its new date."""
     rows = tuple(
         row
         for m in verdict.meetings
         for row in (
             [
-                (m.name, when_text(m.span), _outcome(o.outcome, o.to), date_text(o.date), o.note)
+                (m.name, when_text(m.planned), _outcome(o.outcome, o.to), date_text(o.date), o.note)
                 for o in verdict.ledger.meeting_outcomes(m.key)
                 if o.date <= verdict.as_of
             ]
-            or [(m.name, when_text(m.span), state_text(m.state), "", "")]
+            or [(m.name, when_text(m.planned), state_text(m.state), "", "")]
         )
     )
     return Section(

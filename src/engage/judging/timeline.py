@@ -256,11 +256,14 @@ class Timeline:
         """The date a deliverable is due, or what it waits for."""
         return self.resolve(self.engagement.deliverable(deliverable_key).due, progress, due=True)
 
-    def meeting_span(self, meeting_key: str, progress: Progress | None = None) -> Span:
-        """A meeting's dates: from the schedule, moved by a recorded postponement, or to be agreed."""
+    def meeting_span(self, meeting_key: str, progress: Progress | None = None, moves: bool = True) -> Span:
+        """A meeting's dates: from the schedule, moved by a recorded postponement, or to be agreed.
+
+        With ``moves=False``, the dates the schedule planned: postponements left out (the ledger
+        still dates the events the schedule's rules count from)."""
         meeting = self.engagement.meeting(meeting_key)
         rule = meeting.start.text if isinstance(meeting.start, DateRule) else None
-        moved = progress.moved(meeting_key) if progress is not None else None
+        moved = progress.moved(meeting_key) if progress is not None and moves else None
         if meeting.start is None:
             if moved is not None and moved.to is not None:  # had no date: moved to one, for a day
                 return Span(moved.to, moved.to, None)

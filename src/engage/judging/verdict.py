@@ -105,6 +105,7 @@ class MeetingVerdict:
     outcome: str
     outcome_date: dt.date | None
     note: str
+    planned: Span  # the dates the schedule planned, before any postponement (``span`` is where it is now)
 
     @property
     def kind_text(self) -> str:
@@ -230,6 +231,7 @@ class Verdict:
                     last.outcome if last else "",
                     last.date if last else None,
                     last.note if last else "",
+                    self.timeline.meeting_span(meeting.key, self.progress, moves=False),
                 )
             )
         return tuple(found)

@@ -143,3 +143,34 @@ def test_the_html_report_renders_in_headless_chromium(closed: Seed, tmp_path: Pa
         capture_output=True, timeout=120, check=True,
     )  # fmt: skip
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_a_postponed_meeting_keeps_its_planned_date_and_says_when_it_moved_to(ijm: Seed) -> None:
+    """The 'planned' column is the schedule's date; the postponement says where the meeting went, as
+    ``status`` does (its date the new one, its state postponed)."""
+    moved = ijm.run(
+        "meeting", "validation", "--outcome", "postponed", "-d", "2021-12-01", "--to", "2021-12-08"
+    )
+    assert moved.exit_code == 0
+    [status] = json.loads(ijm.run("status", "--as-of", "2021-12-06", "--format", "json").stdout)
+    [meeting] = [m for m in status["meetings"] if m["key"] == "validation"]
+    assert (meeting["date"], meeting["state"]) == ("2021-12-08", "postponed")
+    _, sections = _sections(ijm, "--as-of", "2021-12-06")
+    rows = [
+        (r["planned"], r["outcome"], r["date"])
+        for r in sections["Meetings and their outcomes"]
+        if r["meeting"] == "Stakeholder validation meeting of the draft strategic plan"
+    ]
+    assert rows == [("2021-12-03", "postponed to 2021-12-08", "2021-12-01")]
+
+    assert ijm.run("meeting", "validation", "--outcome", "validated", "-d", "2021-12-08").exit_code == 0
+    _, sections = _sections(ijm, "--as-of", "2021-12-08")
+    rows = [
+        (r["planned"], r["outcome"], r["date"])
+        for r in sections["Meetings and their outcomes"]
+        if r["meeting"] == "Stakeholder validation meeting of the draft strategic plan"
+    ]
+    assert rows == [
+        ("2021-12-03", "postponed to 2021-12-08", "2021-12-01"),
+        ("2021-12-03", "validated", "2021-12-08"),
+    ]
