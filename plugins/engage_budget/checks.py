@@ -32,7 +32,7 @@ from engage_budget.settings import settings_of
 from engage_budget.team import Shortfall, shortfalls
 
 if TYPE_CHECKING:
-    from engage import Verdict
+    from engage import DeliverableVerdict, Verdict
 
 check = hookimpl(specname="engage_budget_checks")
 BURN_WINDOW = dt.timedelta(days=14)
@@ -214,6 +214,7 @@ def deliverables_on_time(
             begin = max(verdict.until, window.start)
             for who, left, place in _work_left(engagement, verdict, usage[deliverable.phase].left, d.key):
                 available = len(timeline.working_days(begin, d.due.day, place))
+                left = max(Fraction(0), left - _days_after(verdict, d, place))
                 if left > available:
                     figures = {
                         "name": d.name,
@@ -247,6 +248,28 @@ def deliverables_on_time(
                         date=d.due.day,
                         **where,
                     )
+
+
+def _days_after(verdict: Verdict, before: DeliverableVerdict, place: str) -> int:
+    """The working days at ``place`` that the phase of ``before`` still has after it is due, for the
+    phase's later deliverables (a final in the draft's phase): until the phase's window ends or the
+    latest of their known due dates. 0 when no deliverable of the phase is still to do after
+    it: the phase's work left is then all before it."""
+    due = before.due.day
+    assert due is not None
+    later = [
+        d
+        for d in verdict.deliverables
+        if d.deliverable.phase == before.deliverable.phase
+        and d.key != before.key
+        and d.state not in ("accepted", "replaced")
+        and (d.due.day is None or d.due.day > due)  # unknown: it waits, as a final for the draft's return
+    ]
+    if not later:
+        return 0
+    window = verdict.timeline.window(before.deliverable.phase)
+    until = max([window.end, *(d.due.day for d in later if d.due.day is not None)])
+    return len(verdict.timeline.working_days(due + dt.timedelta(days=1), until, place))
 
 
 def _work_left(

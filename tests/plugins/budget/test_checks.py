@@ -282,3 +282,21 @@ def test_plain_output_summarises(ijm: Seed) -> None:
     result = ijm.run("budget", "--as-of", "2021-11-16")
     assert "window-too-short" in result.stdout
     assert "ijm-kenya-pap-2021 as of 2021-11-16: 0 errors, 1 warning, 0 info" in result.stdout
+
+
+def test_a_phase_holding_the_draft_and_the_final_counts_the_final_days_after_the_draft(geo: Seed) -> None:
+    """GEO's first week holds both reports: the draft due Wed 3 March 2004, the final after the draft's
+    return. The phase's 5 days (Mon 1 – Fri 5) need not all come before the draft: the days the phase
+    still has after it (Thu, Fri) are the final's."""
+    geo.rewrite('due = "4 working days after start"', 'due = "2 working days after start"')
+    geo.rewrite('phase = "revise"', 'phase = "draft"')
+    assert geo.run("log", "1", "-p", "draft", "-d", "2004-03-01").exit_code == 0
+    # 4 days left and 3 working days in the phase: truly cannot fit; the finding counts the 2 days
+    # that must come before the draft, Thursday and Friday taking the other 2.
+    cannot = [f["message"] for f in findings(geo, "2004-03-03")[1] if f["code"] == "deliverable-cannot-fit"]
+    assert cannot == [
+        "Draft report: 2.0 days of draft work left but only 1 working day until it is due on 2004-03-03"
+    ]
+    # 3 days left: Wednesday before the draft, Thursday and Friday after it. It fits.
+    assert geo.run("log", "1", "-p", "draft", "-d", "2004-03-02").exit_code == 0
+    assert "deliverable-cannot-fit" not in codes(findings(geo, "2004-03-03")[1])
