@@ -1,0 +1,48 @@
+"""Issue 28's money picture on a lump sum, through the CLI: what the consultants' table says of a
+lump sum, the effective day rate so far, and the close-out report's final money position."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import Seed
+
+
+def _section(text: str, title: str) -> str:
+    """One titled table of a plain report: from its title to the next blank-line-separated title."""
+    start = text.index(f"\n{title}\n")
+    rest = text[start + len(title) + 2 :]
+    parts = rest.split("\n\n")
+    return "\n\n".join(parts[:2])
+
+
+def _five_days_and_the_draft_accepted(geo: Seed) -> None:
+    for day in range(1, 6):
+        assert geo.run("log", "1", "-p", "draft", "-d", f"2004-03-{day:02d}").exit_code == 0
+    assert geo.run("deliver", "draft", "--status", "submitted", "-d", "2004-03-04").exit_code == 0
+    assert geo.run("deliver", "draft", "--status", "accepted", "-d", "2004-03-08").exit_code == 0
+
+
+def test_a_lump_sum_with_no_day_rate_shows_days_logged_and_no_rate_of_zero(geo: Seed) -> None:
+    geo.rewrite("rate = 450\n", "")  # a lump sum with no planned day rate: no rate at all
+    _five_days_and_the_draft_accepted(geo)
+    result = geo.run("fees", "--as-of", "2004-03-08")
+    assert result.exit_code == 0, result.stderr
+    consultants = _section(result.stdout, "Consultants")
+    assert "no rate" not in consultants and "$0.00" not in consultants
+    row = next(line for line in consultants.splitlines() if line.startswith("Test Consultant"))
+    assert row.split() == [
+        "Test",
+        "Consultant",
+        "5.0",
+        "by",
+        "the",
+        "lump",
+        "sum,",
+        "not",
+        "by",
+        "the",
+        "day",
+    ]
+    data = json.loads(geo.run("fees", "--as-of", "2004-03-08", "--format", "json").stdout)
+    assert data["consultants"] == [{"key": "Test Consultant", "days": 5.0, "rate": None, "earned": None}]
