@@ -110,7 +110,17 @@ class Statement:
 
     @property
     def effective_rate(self) -> Decimal | None:
-        """A lump sum over the days logged: what a day has really been paid (None before any day)."""
+        """What a day has really been paid so far: earned so far over the days logged so far (None
+        before any day, or without a lump sum). The whole lump sum over the days logged would say a
+        tranche not yet earned was paid for days already worked."""
+        if self.settings.total is None or not self.days_logged:
+            return None
+        return round_money(self.totals["earned"] / decimal_of(self.days_logged), self.currency)
+
+    @property
+    def lump_sum_rate(self) -> Decimal | None:
+        """The whole lump sum over the days logged: the most a day can be paid once every tranche is
+        earned (what a lump sum overrun costs a day; None before any day)."""
         total = self.settings.total
         if total is None or not self.days_logged:
             return None

@@ -91,7 +91,7 @@ def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
     if settings.basis == "deliverables" and settings.total is not None:
         covered = _covered_days(result)
         if covered is not None and result.days_logged > covered:
-            effective = result.effective_rate
+            effective = result.lump_sum_rate
             yield Finding(
                 "warning",
                 "lump-sum-overrun",

@@ -46,3 +46,18 @@ def test_a_lump_sum_with_no_day_rate_shows_days_logged_and_no_rate_of_zero(geo: 
     ]
     data = json.loads(geo.run("fees", "--as-of", "2004-03-08", "--format", "json").stdout)
     assert data["consultants"] == [{"key": "Test Consultant", "days": 5.0, "rate": None, "earned": None}]
+
+
+def test_the_effective_day_rate_is_earned_so_far_over_days_so_far_beside_the_planned_one(geo: Seed) -> None:
+    _five_days_and_the_draft_accepted(geo)
+    # 5 days logged; the first tranche ($2,250) earned: $450 a day, as planned (not $4,500 / 5).
+    text = geo.run("fees", "--as-of", "2004-03-08").stdout
+    assert "effective day rate      $450.00 (planned $450.00)" in text
+    assert (
+        json.loads(geo.run("fees", "--as-of", "2004-03-08", "--format", "json").stdout)["effective_rate"]
+        == "450.00"
+    )
+    # Before the draft is accepted nothing is earned: nothing a day so far.
+    assert (
+        "effective day rate      $0.00 (planned $450.00)" in geo.run("fees", "--as-of", "2004-03-05").stdout
+    )
