@@ -4,6 +4,7 @@ lump sum, the effective day rate so far, and the close-out report's final money 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from helpers import Seed
 
@@ -61,3 +62,26 @@ def test_the_effective_day_rate_is_earned_so_far_over_days_so_far_beside_the_pla
     assert (
         "effective day rate      $0.00 (planned $450.00)" in geo.run("fees", "--as-of", "2004-03-05").stdout
     )
+
+
+def test_the_close_out_report_shows_what_was_invoiced_and_paid_after_the_close(
+    geo: Seed, tmp_path: Path
+) -> None:
+    _five_days_and_the_draft_accepted(geo)
+    assert geo.run("deliver", "final", "--status", "submitted", "-d", "2004-03-10").exit_code == 0
+    assert geo.run("deliver", "final", "--status", "accepted", "-d", "2004-03-12").exit_code == 0
+    assert geo.run("close", "--date", "2004-03-31").exit_code == 0
+    # Invoiced and paid after the close, as a consultant does.
+    assert geo.run("invoice", "-d", "2004-04-02", "-o", str(tmp_path / "i.md")).exit_code == 0
+    assert geo.run("paid", "GEO-001", "-d", "2004-04-20").exit_code == 0
+    result = geo.run("report")
+    assert result.exit_code == 0, result.stderr
+    assert "is not invoiced" not in result.stdout
+    fees = _section(result.stdout, "Fees")
+    for label, amount in (("invoiced", "$4,500.00"), ("paid", "$4,500.00"), ("payable", "$0.00")):
+        assert any(line.split() == [label, amount] for line in fees.splitlines()), (label, fees)
+    assert "$2,250.00, paid on 2004-04-20 (GEO-001)" in fees
+    assert "recorded after the close" in result.stdout
+    assert "tranche-not-invoiced" not in result.stdout
+    # The report's days and states stay as of the close.
+    assert "as of 2004-03-31" in result.stdout
