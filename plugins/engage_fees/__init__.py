@@ -43,14 +43,14 @@ def engage_record_kinds() -> Iterable[RecordKind]:
 
 @hookimpl
 def engage_budget_checks(engagement: Engagement, verdict: Verdict) -> list[Finding] | None:
-    from engage_fees.account import statement
+    from engage_fees.account import final_statement, statement
     from engage_fees.checks import fee_findings
     from engage_fees.settings import fees_of
 
     settings = fees_of(engagement)
     if settings is None:
         return None
-    return list(fee_findings(verdict, statement(verdict, settings)))
+    return list(fee_findings(verdict, statement(verdict, settings), final_statement(verdict, settings)))
 
 
 @hookimpl
@@ -72,8 +72,11 @@ def engage_portfolio_columns(engagement: Engagement, verdict: Verdict) -> dict[s
 
 
 @hookimpl
-def engage_status_sections(engagement: Engagement, verdict: Verdict) -> list[Section] | None:
-    from engage_fees.account import statement
+def engage_status_sections(engagement: Engagement, verdict: Verdict, command: str) -> list[Section] | None:
+    """The fees as of the report's date; in the close-out report of a closed engagement, its final
+    money position (what was invoiced and paid after the close included)."""
+    from engage import date_text
+    from engage_fees.account import final_statement, statement
     from engage_fees.catalogue import _
     from engage_fees.money import money
     from engage_fees.report import payments_section, totals_section
@@ -82,7 +85,7 @@ def engage_status_sections(engagement: Engagement, verdict: Verdict) -> list[Sec
     settings = fees_of(engagement)
     if settings is None:
         return None
-    result = statement(verdict, settings)
+    result = final_statement(verdict, settings) if command == "report" else statement(verdict, settings)
 
     def m(amount: Decimal) -> str:
         return money(amount, result.currency, settings.locale)
@@ -93,7 +96,13 @@ def engage_status_sections(engagement: Engagement, verdict: Verdict) -> list[Sec
             (_("payment: {name}").format(name=row[0]), f"{row[1]}, {row[3]}")
             for row in payments_section(result, m, engagement).rows
         ]
-    return [Section(_("Fees"), ("", result.currency), tuple(rows))]
+    note = ""
+    if result.later and verdict.closing is not None:
+        note = _(
+            "The final money position: invoices, payments and expenses recorded after the close "
+            "on {date} are counted, up to {last}."
+        ).format(date=date_text(verdict.closing.date), last=date_text(result.later[-1]))
+    return [Section(_("Fees"), ("", result.currency), tuple(rows), note=note)]
 
 
 @hookimpl

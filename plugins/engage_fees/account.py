@@ -74,6 +74,9 @@ class Statement:
     totals: dict[str, Decimal] = field(default_factory=dict)
     # Invoices and payments a merge holds twice, left out of every figure (see engage_fees.collisions).
     collisions: list[Finding] = field(default_factory=list)
+    # The dates of invoices, payments and expenses counted though recorded after ``as_of`` (a closed
+    # engagement's final position: :func:`final_statement`); empty in a statement as of a date.
+    later: tuple[dt.date, ...] = ()
 
     @property
     def currency(self) -> str:
@@ -110,7 +113,17 @@ class Statement:
 
     @property
     def effective_rate(self) -> Decimal | None:
-        """A lump sum over the days logged: what a day has really been paid (None before any day)."""
+        """What a day has really been paid so far: earned so far over the days logged so far (None
+        before any day, or without a lump sum). The whole lump sum over the days logged would say a
+        tranche not yet earned was paid for days already worked."""
+        if self.settings.total is None or not self.days_logged:
+            return None
+        return round_money(self.totals["earned"] / decimal_of(self.days_logged), self.currency)
+
+    @property
+    def lump_sum_rate(self) -> Decimal | None:
+        """The whole lump sum over the days logged: the most a day can be paid once every tranche is
+        earned (what a lump sum overrun costs a day; None before any day)."""
         total = self.settings.total
         if total is None or not self.days_logged:
             return None
@@ -134,6 +147,7 @@ def earned_for(days: Fraction, rate: Rate | None, engagement: Engagement, curren
 
 
 _computed: weakref.WeakKeyDictionary[Verdict, Statement] = weakref.WeakKeyDictionary()
+_settled: weakref.WeakKeyDictionary[Verdict, Statement] = weakref.WeakKeyDictionary()
 
 
 def statement(verdict: Verdict, settings: FeeSettings) -> Statement:
@@ -148,11 +162,25 @@ def statement(verdict: Verdict, settings: FeeSettings) -> Statement:
     return known
 
 
-def _statement(verdict: Verdict, settings: FeeSettings) -> Statement:
+def final_statement(verdict: Verdict, settings: FeeSettings) -> Statement:
+    """The final money position of a closed engagement: days, deliverables and tranches' triggers as
+    of the verdict's date, with every invoice, payment and expense the ledger holds, those recorded
+    after the close included (a closed engagement is invoiced and paid after it ends). An engagement
+    not closed as of the verdict's date: :func:`statement`."""
+    if verdict.closing is None:
+        return statement(verdict, settings)
+    known = _settled.get(verdict)
+    if known is None:
+        known = _settled[verdict] = _statement(verdict, settings, settled=True)
+    return known
+
+
+def _statement(verdict: Verdict, settings: FeeSettings, settled: bool = False) -> Statement:
     engagement, as_of = verdict.engagement, verdict.as_of
     ledger = verdict.ledger.until(as_of)
-    invoices, collisions = counted_invoices(ledger.live(Invoice))
-    payments, paid_twice = counted_payments(ledger.live(Paid))
+    money = ledger.uncut() if settled else ledger  # where invoices, payments and expenses are read
+    invoices, collisions = counted_invoices(money.live(Invoice))
+    payments, paid_twice = counted_payments(money.live(Paid))
     paid = {number: p.date for number, p in payments.items()}
     states = [InvoiceState(i, paid.get(i.number)) for i in invoices]
     covered_payments = {key: s for s in states for key in s.invoice.payments}
@@ -186,7 +214,7 @@ def _statement(verdict: Verdict, settings: FeeSettings) -> Statement:
             waiting = resolved.waiting or (f"due on {resolved.day}" if resolved.day else "")
             tranches.append(TrancheState(tranche, "not due", resolved.day, None, waiting))
 
-    expenses = ledger.live(Expense)
+    expenses = money.live(Expense)
     result = Statement(
         settings,
         as_of,
@@ -200,6 +228,8 @@ def _statement(verdict: Verdict, settings: FeeSettings) -> Statement:
         sum(days.values(), Fraction(0)),
         engagement.max_days,
     )
+    recorded = [r.date for r in invoices] + [p.date for p in payments.values()] + [e.date for e in expenses]
+    result.later = tuple(sorted({day for day in recorded if day > as_of}))
     result.totals = _totals(result, engagement)
     result.collisions = collisions + paid_twice
     return result

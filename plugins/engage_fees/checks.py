@@ -16,8 +16,14 @@ if TYPE_CHECKING:
     from engage import Verdict
 
 
-def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
-    """Every fee finding as of the statement's date, with a stable code."""
+def fee_findings(verdict: Verdict, result: Statement, settled: Statement | None = None) -> Iterator[Finding]:
+    """Every fee finding as of the statement's date, with a stable code.
+
+    ``settled`` is a closed engagement's final money position (``final_statement``): a tranche it
+    shows invoiced, or an invoice it shows paid, after the close is not reported as left to do."""
+    final = settled or result
+    still_payable = {t.tranche.key for t in final.tranches if t.state == "payable"}
+    still_unpaid = {s.invoice.number for s in final.invoices if s.paid_on is None}
     settings = result.settings
     cur, loc = settings.currency, settings.locale
     today = result.as_of
@@ -54,7 +60,12 @@ def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
                 )
     remind = settings.invoicing.remind_after_days
     for state in result.tranches:
-        if state.state == "payable" and state.since is not None and (today - state.since).days > remind:
+        if (
+            state.state == "payable"
+            and state.tranche.key in still_payable
+            and state.since is not None
+            and (today - state.since).days > remind
+        ):
             yield Finding(
                 "warning",
                 "tranche-not-invoiced",
@@ -71,7 +82,7 @@ def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
                 date=state.since,
             )
     for issued in result.invoices:
-        if issued.paid_on is None and today > issued.invoice.due:
+        if issued.paid_on is None and issued.invoice.number in still_unpaid and today > issued.invoice.due:
             yield Finding(
                 "warning",
                 "invoice-overdue",
@@ -91,7 +102,7 @@ def fee_findings(verdict: Verdict, result: Statement) -> Iterator[Finding]:
     if settings.basis == "deliverables" and settings.total is not None:
         covered = _covered_days(result)
         if covered is not None and result.days_logged > covered:
-            effective = result.effective_rate
+            effective = result.lump_sum_rate
             yield Finding(
                 "warning",
                 "lump-sum-overrun",

@@ -165,7 +165,18 @@ def _collisions(result: Statement) -> Section:
 
 
 def consultants_section(result: Statement, m: Callable[[Decimal], str]) -> Section:
-    """Each consultant's days, rate and what they earned (or would, at that rate)."""
+    """Each consultant's days, rate and what they earned (or would, at that rate).
+
+    A lump sum with no day rate pays for deliverables, not days: its consultants' days are shown
+    with what that means for them, never as a rate of zero earning nothing."""
+    lump_sum = result.settings.basis == "deliverables"
+    if lump_sum and not any(c.rate for c in result.consultants):
+        by_lump_sum = _("by the lump sum, not by the day")
+        return Section(
+            _("Consultants"),
+            (_("consultant"), _("days"), _("paid")),
+            tuple((c.key, format_days(c.days), by_lump_sum) for c in result.consultants),
+        )
     return Section(
         _("Consultants"),
         (
@@ -175,7 +186,12 @@ def consultants_section(result: Statement, m: Callable[[Decimal], str]) -> Secti
             _("earned") if result.settings.basis == "days" else _("at that rate"),
         ),
         tuple(
-            (c.key, format_days(c.days), rate_text(c.rate) if c.rate else _("no rate"), m(c.earned))
+            (
+                c.key,
+                format_days(c.days),
+                rate_text(c.rate) if c.rate else _("no rate"),
+                "" if lump_sum and not c.rate else m(c.earned),
+            )
             for c in result.consultants
         ),
     )
@@ -277,7 +293,8 @@ def as_json(result: Statement) -> dict[str, object]:
                 "key": c.key,
                 "days": float(c.days),
                 "rate": str(c.rate) if c.rate else None,
-                "earned": exact(c.earned),
+                # a lump sum pays no consultant by the day: nothing earned at a rate they do not have
+                "earned": None if result.settings.basis == "deliverables" and not c.rate else exact(c.earned),
             }
             for c in result.consultants
         ],

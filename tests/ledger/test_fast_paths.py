@@ -45,6 +45,9 @@ def test_day_totals_are_the_sums_of_the_live_entries(tmp_path: Path) -> None:
         later = [e for e in ledger.entries() if e.date > dt.date(2021, 11, 17)]
         assert sum(t.days for t in cut.beyond_totals()) == sum(e.days for e in later)
         assert sum(t.entries for t in cut.beyond_totals()) == len(later) > 0
+        # a cut of a cut comes back whole: every record, whatever its date
+        assert cut.until(dt.date(2021, 11, 10)).uncut() is ledger and ledger.uncut() is ledger
+        assert len(cut.uncut().entries()) == len(ledger.entries())
 
 
 def test_a_report_from_the_cache_is_the_report_from_a_full_read(ijm: Seed) -> None:

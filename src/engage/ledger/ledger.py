@@ -149,6 +149,12 @@ class Ledger:
         view._uncut = self
         return view
 
+    def uncut(self) -> Ledger:
+        """The ledger this one was cut from (``until``): every record, whatever its date; itself when
+        not cut. What a close-out needs of the records made after its date (the invoices and payments
+        that settle a closed engagement)."""
+        return self if self._uncut is None else self._uncut.uncut()
+
     def plus(self, entry: Entry) -> Ledger:
         """This ledger with one more entry, as it will read once the entry is written."""
         view = self._view()

@@ -409,7 +409,9 @@ def test_days_beyond_what_the_lump_sum_covers_give_the_effective_rate(geo: Seed)
     assert len(overrun) == 1
     assert "11.0 days logged" in overrun[0]["message"] and "covers 10" in overrun[0]["message"]
     assert "effective rate $409.09/day" in overrun[0]["message"]  # 4500 / 11, rounded half up
-    assert fees_json(geo, "2004-03-12")["effective_rate"] == "409.09"
+    # fees' effective day rate is what was earned so far over the days: no deliverable is accepted yet,
+    # so nothing (it was the whole lump sum over the days, $409.09, before issue 28)
+    assert fees_json(geo, "2004-03-12")["effective_rate"] == "0.00"
 
 
 def test_keyed_consultants_take_their_rate_by_key_or_by_name(tmp_path: Path) -> None:
