@@ -25,7 +25,7 @@ from engage import (
     TimesheetLayout,
     TimesheetRequest,
     TimesheetTable,
-    current_language,
+    babel_locale,
     date_text,
     period_name,
     person_name,
@@ -162,8 +162,6 @@ def final_report(request: TimesheetRequest) -> str:
 
 def countries_visited(request: TimesheetRequest) -> list[str]:
     """The countries of the places worked other than the consultant's home base, by name."""
-    from babel import Locale
-
     engagement = request.engagement
     home = request.consultant.location or ""
     codes: list[str] = []
@@ -175,11 +173,7 @@ def countries_visited(request: TimesheetRequest) -> list[str]:
             code = region.split("-")[0].upper()
             if code not in codes:
                 codes.append(code)
-    language = current_language()
-    try:
-        names = Locale.parse(language).territories
-    except (ValueError, LookupError):
-        names = Locale.parse(language.partition("_")[0]).territories
+    names = babel_locale().territories
     return [str(names.get(code, code)) for code in codes]
 
 

@@ -173,6 +173,7 @@ _HOME = {
     "machine": "engage.language.formats",
     "date_text": "engage.language.formats",
     "month_text": "engage.language.formats",
+    "babel_locale": "engage.language.formats",
     "number_text": "engage.language.formats",
     "money_text": "engage.language.formats",
     "decimal_text": "engage.language.choice",
@@ -238,6 +239,7 @@ if TYPE_CHECKING:
     from engage.language.catalogue import N_, Catalogue, catalogue
     from engage.language.choice import current_language, decimal_text, plural_count, using
     from engage.language.formats import (
+        babel_locale,
         date_text,
         machine,
         money_text,
@@ -373,6 +375,7 @@ __all__ = [
     "Week",
     "Window",
     "__version__",
+    "babel_locale",
     "cache_dir",
     "catalogue",
     "changes_since",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from engage import TimesheetDocument, TimesheetTable, current_language
+from engage import TimesheetDocument, TimesheetTable, current_language, weekday_text
 from engage_timesheets.catalogue import _
 from engage_timesheets.formats.cells import column, is_grid, text
-from engage_timesheets.layouts.common import weekday
 
 STYLE = """
 @page { size: A4 landscape; margin: 12mm; }
@@ -74,7 +73,7 @@ def html_table(table: TimesheetTable) -> str:
     grid = is_grid(table.columns)
     head = "".join(
         f'<th title="{escape(column(c, short=False))}">'
-        + ("" if isinstance(c, str) else f'<span class="weekday">{escape(weekday(c))}</span><br>')
+        + ("" if isinstance(c, str) else f'<span class="weekday">{escape(weekday_text(c, "EEE"))}</span><br>')
         + f"{escape(column(c))}</th>"
         for c in table.columns
     )

@@ -13,10 +13,9 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from engage import TimesheetDocument, TimesheetTable
+from engage import TimesheetDocument, TimesheetTable, weekday_text
 from engage_timesheets.catalogue import _
 from engage_timesheets.formats.cells import column, is_grid, text
-from engage_timesheets.layouts.common import weekday
 
 FONT_FILES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -130,7 +129,7 @@ def pdf_table(part: TimesheetTable, width: float) -> object:
     regular, bold, _unicode = fonts()
     grid = is_grid(part.columns)
     head = [
-        shown(c) if isinstance(c, str) else shown(weekday(c, "EEEEEE") + "\n" + column(c))
+        shown(c) if isinstance(c, str) else shown(weekday_text(c, "EEEEEE") + "\n" + column(c))
         for c in part.columns
     ]
     body = [*part.rows, *([part.totals] if part.totals else [])]

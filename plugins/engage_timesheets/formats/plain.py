@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engage import TimesheetDocument, TimesheetTable, heading, labelled, output_width, table, wrap
+from engage import (
+    TimesheetDocument,
+    TimesheetTable,
+    heading,
+    labelled,
+    output_width,
+    table,
+    weekday_text,
+    wrap,
+)
 from engage_timesheets.catalogue import _
 from engage_timesheets.formats.cells import column, is_grid, signed, text
-from engage_timesheets.layouts.common import weekday
 
 
 def plain_text(documents: Sequence[TimesheetDocument], width: int | None = None) -> str:
@@ -45,6 +53,6 @@ def grid_or_table(part: TimesheetTable, width: int) -> str:
     labels = [text(row[0]) for row in rows]
     turned = []
     for index, day in enumerate(days, start=1):
-        turned.append([f"{weekday(day)} {day:%d}", *(text(row[index]) for row in rows)])
+        turned.append([f"{weekday_text(day, 'EEE')} {day:%d}", *(text(row[index]) for row in rows)])
     turned.append([_("Total"), *(text(row[-1]) for row in rows)])
     return table([_("Day"), *labels], turned, width=width)

@@ -83,16 +83,6 @@ def period_text(start: dt.date, end: dt.date) -> str:
     return _("{start} to {end}").format(start=date_text(start), end=date_text(end))
 
 
-def weekday(day: dt.date, form: str = "EEE") -> str:
-    """A day's abbreviated name in the language in force: ``Mon``, ``lun.``, ``lun``; ``EEEEEE``
-    the shortest (``Mo``, ``lu``, ``LU``)."""
-    if english():
-        return f"{day:%a}" if form == "EEE" else f"{day:%a}"[:2]
-    from babel.dates import format_date
-
-    return str(format_date(day, form, locale=current_language()))
-
-
 def signatures(
     request: TimesheetRequest, consultant_role: str, supervisor_role: str
 ) -> tuple[SignatureLine, ...]:

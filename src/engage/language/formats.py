@@ -53,9 +53,10 @@ def date_text(day: dt.date, form: str = "medium") -> str:
 
 
 def weekday_text(day: dt.date, form: str = "EEEE") -> str:
-    """A weekday's name (``EEEE``: Saturday, samedi; ``EEE``: Sat, sam.) in the language in force."""
+    """A weekday's name in the language in force: ``EEEE`` Saturday, samedi; ``EEE`` Sat, sam.;
+    ``EEEEEE`` the shortest, Sa, sa."""
     if english():
-        return day.strftime("%A" if form == "EEEE" else "%a")
+        return day.strftime("%A") if form == "EEEE" else day.strftime("%a")[: 2 if form == "EEEEEE" else 3]
     from babel.dates import format_date
 
     return str(format_date(day, form, locale=babel_locale()))
