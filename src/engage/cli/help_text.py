@@ -72,12 +72,9 @@ def _composed(words: object, text: str) -> str:
     ``engage.language.extract``) with the part in it translated."""
     from engage import parsing
 
-    parts = {
-        "date_help": parsing.DATE_HELP,
-        "days_help": parsing.DAYS_HELP,
-        "week_help": parsing.WEEK_HELP,
-        "month_help": parsing.MONTH_HELP,
-    }
+    from engage.language.extract import SHARED_HELP
+
+    parts = {placeholder: getattr(parsing, name) for name, placeholder in SHARED_HELP.items()}
     for name, part in parts.items():
         if part in text and "{" not in text:
             template = text.replace(part, "{" + name + "}")
