@@ -71,7 +71,6 @@ def _composed(words: object, text: str) -> str:
     translated as its template (``"Figures as of this date: {date_help}."``, as the extractor finds it:
     ``engage.language.extract``) with the part in it translated."""
     from engage import parsing
-
     from engage.language.extract import SHARED_HELP
 
     parts = {placeholder: getattr(parsing, name) for name, placeholder in SHARED_HELP.items()}
