@@ -23,9 +23,10 @@ from engage import (
     format_days,
     frozen,
     month_text,
+    outcome_text,
     state_text,
 )
-from engage_status.catalogue import _, pgettext
+from engage_status.catalogue import _
 from engage_status.tables import status_text, when_text
 
 
@@ -121,15 +122,6 @@ def month_label(key: str, known: dict[str, str]) -> str:
     if key not in known:
         known[key] = month_text(dt.date(int(key[:4]), int(key[5:7]), 1))
     return known[key]
-
-
-def outcome_text(outcome: str) -> str:
-    """How an engagement closed (``completed``, ``terminated``), in the language in force."""
-    known = {
-        "completed": pgettext("closing", "completed"),
-        "terminated": pgettext("closing", "terminated"),
-    }
-    return known.get(outcome, outcome)
 
 
 def _deliverable_history(verdict: Verdict) -> Section:

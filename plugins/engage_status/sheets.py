@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from engage import N_, csv_text, day_of, speaking, state_text
+from engage import N_, csv_text, day_of, kind_text, speaking, state_text
 from engage_status.catalogue import _
 from engage_status.report import PhaseRow, Report, state_rank
 from engage_status.sections import section_sheets
-from engage_status.tables import kind_text, status_text
+from engage_status.tables import status_text
 from engage_status.voices import frame
 
 TIDY_HEADERS = (

@@ -9,8 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from engage import Section, Span, current_language, date_text, format_budget, format_days, state_text
-from engage_status.catalogue import _, pgettext
+from engage import (
+    Section,
+    Span,
+    current_language,
+    date_text,
+    format_budget,
+    format_days,
+    kind_text,
+    outcome_text,
+    state_text,
+)
+from engage_status.catalogue import _
 from engage_status.report import Report, state_rank
 
 
@@ -108,24 +118,11 @@ def _date_of(value: object) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def kind_text(kind: str) -> str:
-    """What a milestone is (``deliverable due``, ``deadline``, a meeting's kind), in the language in force."""
-    known = {
-        "deliverable due": pgettext("milestone", "deliverable due"),
-        "deadline": pgettext("milestone", "deadline"),
-        "retreat": pgettext("milestone", "retreat"),
-        "workshop": pgettext("milestone", "workshop"),
-        "validation": pgettext("milestone", "validation"),
-        "other": pgettext("milestone", "other"),
-    }
-    return known.get(kind, kind)
-
-
 def status_text(status: str) -> str:
     """A deliverable's status or a meeting's outcome as recorded (``submitted``, ``changes-requested``),
     in the language in force; English writes it as recorded."""
     if status == "changes-requested":
-        return pgettext("outcome", "changes-requested")
+        return outcome_text(status)
     return state_text(status) if status else status
 
 

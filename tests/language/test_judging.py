@@ -123,7 +123,7 @@ def test_a_verdict_is_judged_once_per_language(ijm: Seed) -> None:
     assert french.state == english.state == "on track"  # ids stay English
     assert (french.reason, english.reason) == ("dans les temps", "on track")
     with engage.using("fr"):
-        assert {m.kind_text for m in french.coming()} >= {"livrable attendu", "échéance"}
+        assert {m.kind_text for m in french.coming()} >= {"livrable à rendre", "échéance"}
         assert engage.state_text(french.deliverables[0].state) == "échéance proche"  # due soon
         assert french.deliverables[0].reason == "dû le 22 nov. 2021"
     assert english.deliverables[0].reason == "due 2021-11-22"

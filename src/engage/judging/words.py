@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from engage.language import pgettext
+from engage.output.colour import severity_text as severity_text  # the one severity's words
 
 
 def state_text(state: str) -> str:
     """A state the verdict gives (``late``, ``on track``, ``with client``...) in the language in force."""
     return pgettext("state", state) if state else state
-
-
-def severity_text(severity: str) -> str:
-    """A finding's severity (``error``, ``warning``, ``info``) as people read it; the id stays English."""
-    return pgettext("severity", severity) if severity else severity
 
 
 def kind_text(kind: str) -> str:
